@@ -1,0 +1,104 @@
+"""The visibility rule, stated once in plain Python.
+
+The SQL clause in ``repository`` must decide exactly as ``is_visible`` does; a property test
+holds the two together. A record is visible to a company when the company owns it, or the
+owner granted it for the record's reference (to that company, or to anyone who presents the
+reference), or the owner has the standing rule "named parties" and named that company as a
+party on the reference. Revoked and expired grants count for nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+_SCOPE_KEY = object()
+
+NAMED_PARTIES_RULE = "named_parties"
+
+
+class PartyRole(StrEnum):
+    SHIPPER = "shipper"
+    CONSIGNEE = "consignee"
+    NOTIFY_PARTY = "notify_party"
+    FORWARDER = "forwarder"
+    CARRIER = "carrier"
+    TERMINAL = "terminal"
+    TRUCKER = "trucker"
+    WAREHOUSE = "warehouse"
+    CUSTOMS_BROKER = "customs_broker"
+    BANK = "bank"
+
+
+@dataclass(frozen=True, slots=True)
+class AccessScope:
+    """What one caller may see: its company, and the references it presented in this request.
+
+    Only the access module makes one (``scope_for``); every repository read on owned data takes
+    one, so a query that forgot access control does not type-check.
+    """
+
+    org_id: str
+    user_id: str | None
+    held: frozenset[tuple[str, str]]
+    _key: object = field(repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self._key is not _SCOPE_KEY:
+            raise TypeError("an AccessScope is made only by harbourlink.access.scope_for")
+
+    def holding(self, reference_type: str, reference: str) -> AccessScope:
+        """The same caller, who also presents this reference (e.g. typed it into the search box)."""
+        return AccessScope(self.org_id, self.user_id, self.held | {(reference_type, reference)}, _SCOPE_KEY)
+
+
+def make_scope(org_id: str, user_id: str | None) -> AccessScope:
+    return AccessScope(org_id, user_id, frozenset(), _SCOPE_KEY)
+
+
+@dataclass(frozen=True)
+class GrantFacts:
+    owner: str
+    reference_type: str | None
+    reference: str | None
+    grantee: str | None
+    anyone_with_reference: bool
+    rule: str | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+    def live(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+@dataclass(frozen=True)
+class PartyFacts:
+    owner: str
+    reference_type: str
+    reference: str
+    party: str
+
+
+def is_visible(
+    scope: AccessScope, *, owner: str, reference_type: str, reference: str,
+    grants: list[GrantFacts], parties: list[PartyFacts], now: datetime,
+) -> bool:
+    """Whether a record owned by ``owner`` about one reference is visible to ``scope``."""
+    if owner == scope.org_id:
+        return True
+    for grant in grants:
+        if grant.owner != owner or not grant.live(now):
+            continue
+        if grant.rule == NAMED_PARTIES_RULE:
+            if any(p.owner == owner and p.reference_type == reference_type and p.reference == reference
+                   and p.party == scope.org_id for p in parties):
+                return True
+            continue
+        if (grant.reference_type, grant.reference) != (reference_type, reference):
+            continue
+        if grant.grantee == scope.org_id:
+            return True
+        if grant.anyone_with_reference and (reference_type, reference) in scope.held:
+            return True
+    return False

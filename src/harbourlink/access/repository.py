@@ -1,0 +1,79 @@
+"""Queries of the access domain, and the SQL form of the visibility rule for every other domain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy.orm import Session
+
+from harbourlink.access.domain import NAMED_PARTIES_RULE, AccessScope
+from harbourlink.access.models import AccessLogEntry, Grant, Party
+
+
+def _live(now: datetime) -> ColumnElement[bool]:
+    return and_(Grant.revoked_at.is_(None), or_(Grant.expires_at.is_(None), Grant.expires_at > now))
+
+
+def visibility_clause(
+    scope: AccessScope, *, owner: ColumnElement[str], reference_type: ColumnElement[str],
+    reference: ColumnElement[str], now: datetime,
+) -> ColumnElement[bool]:
+    """A WHERE clause true exactly for rows ``scope`` may see (see ``domain.is_visible``).
+
+    ``owner``, ``reference_type`` and ``reference`` are the row's columns (or those of its
+    reference table); the decision runs in the database, never by filtering in Python.
+    """
+    held = [and_(Grant.reference_type == kind, Grant.reference == value) for kind, value in sorted(scope.held)]
+    presented = and_(Grant.anyone_with_reference.is_(True), or_(*held)) if held else false()
+    by_reference = exists().where(
+        Grant.owner_org_id == owner, Grant.reference_type == reference_type, Grant.reference == reference,
+        _live(now), or_(Grant.grantee_org_id == scope.org_id, presented),
+    )
+    by_rule = exists().where(
+        Grant.owner_org_id == owner, Grant.rule == NAMED_PARTIES_RULE, _live(now),
+        exists().where(Party.owner_org_id == owner, Party.reference_type == reference_type,
+                       Party.reference == reference, Party.party_org_id == scope.org_id),
+    )
+    return or_(owner == scope.org_id, by_reference, by_rule)
+
+
+def grants_given(session: Session, owner_org_id: str, *, include_ended: bool) -> list[Grant]:
+    query = select(Grant).where(Grant.owner_org_id == owner_org_id).order_by(Grant.created_at.desc())
+    if not include_ended:
+        query = query.where(Grant.revoked_at.is_(None))
+    return list(session.scalars(query))
+
+
+def grants_received(session: Session, org_id: str, *, now: datetime) -> list[Grant]:
+    return list(session.scalars(
+        select(Grant).where(Grant.grantee_org_id == org_id, _live(now)).order_by(Grant.created_at.desc())
+    ))
+
+
+def grant_by_id(session: Session, grant_id: str) -> Grant | None:
+    return session.get(Grant, grant_id)
+
+
+def parties_named(session: Session, owner_org_id: str) -> list[Party]:
+    return list(session.scalars(
+        select(Party).where(Party.owner_org_id == owner_org_id).order_by(Party.reference_type, Party.reference)
+    ))
+
+
+def party_by_id(session: Session, party_id: str) -> Party | None:
+    return session.get(Party, party_id)
+
+
+def find_party(session: Session, *, owner: str, reference_type: str, reference: str, party: str) -> Party | None:
+    return session.scalars(select(Party).where(
+        Party.owner_org_id == owner, Party.reference_type == reference_type, Party.reference == reference,
+        Party.party_org_id == party,
+    )).first()
+
+
+def access_log_of(session: Session, owner_org_id: str, *, limit: int) -> list[AccessLogEntry]:
+    return list(session.scalars(
+        select(AccessLogEntry).where(AccessLogEntry.owner_org_id == owner_org_id)
+        .order_by(AccessLogEntry.at.desc()).limit(limit)
+    ))

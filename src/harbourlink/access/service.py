@@ -1,0 +1,138 @@
+"""Use cases of access: owners grant and revoke, name parties, and see who viewed their data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from harbourlink.access import repository
+from harbourlink.access.domain import NAMED_PARTIES_RULE, AccessScope, PartyRole, make_scope
+from harbourlink.access.errors import InvalidGrant
+from harbourlink.access.models import AccessLogEntry, Grant, Party
+from harbourlink.identity import SYSTEM_ACTOR, KeyScope, OrgStatus, get_organisation
+from harbourlink.kernel import Actor, Forbidden, NotFound, utcnow
+from harbourlink.kernel.clock import as_utc
+from harbourlink.references import ReferenceType, normalise_reference
+
+
+def scope_for(actor: Actor) -> AccessScope:
+    """The access scope of an authenticated caller; the only way to obtain one."""
+    return make_scope(actor.org_id, actor.user_id)
+
+
+def _check_may_share(actor: Actor) -> None:
+    if not actor.has_scope(KeyScope.ACCESS_MANAGE):
+        raise Forbidden("this API key lacks the access:manage scope", code="missing_scope",
+                        data={"scope": KeyScope.ACCESS_MANAGE.value})
+
+
+def _check_grantee(session: Session, actor: Actor, grantee_org_id: str) -> None:
+    if grantee_org_id == actor.org_id:
+        raise InvalidGrant("a company always sees its own data", data={"field": "grantee_org_id"})
+    try:
+        grantee = get_organisation(session, SYSTEM_ACTOR, org_id=grantee_org_id)
+    except NotFound:
+        grantee = None
+    if grantee is None or grantee.status != OrgStatus.ACTIVE.value:
+        raise InvalidGrant("no active company has this id", code="unknown_grantee",
+                           data={"field": "grantee_org_id", "value": grantee_org_id})
+
+
+def do_grant(
+    session: Session, actor: Actor, *, reference_type: ReferenceType | None, reference: str | None,
+    grantee_org_id: str | None, anyone_with_reference: bool, rule: str | None, expires_at: datetime | None,
+) -> Grant:
+    """Lets others see the actor's company's data: per reference, or by a standing rule."""
+    _check_may_share(actor)
+    now = utcnow()
+    if expires_at is not None and as_utc(expires_at) <= now:
+        raise InvalidGrant("the expiry time has passed", data={"field": "expires_at"})
+    if rule is not None:
+        if reference_type or reference or grantee_org_id or anyone_with_reference:
+            raise InvalidGrant("a standing rule names no reference or grantee", data={"field": "rule"})
+        grant = Grant(owner_org_id=actor.org_id, rule=NAMED_PARTIES_RULE, created_by=actor.user_id,
+                      expires_at=expires_at)
+    else:
+        if reference_type is None or not reference:
+            raise InvalidGrant("name the reference_type and reference to share", data={"field": "reference"})
+        if anyone_with_reference == (grantee_org_id is not None):
+            raise InvalidGrant("give either grantee_org_id or anyone_with_reference, not both or neither",
+                               data={"field": "grantee_org_id"})
+        if grantee_org_id is not None:
+            _check_grantee(session, actor, grantee_org_id)
+        grant = Grant(owner_org_id=actor.org_id, reference_type=reference_type.value,
+                      reference=normalise_reference(reference_type, reference), grantee_org_id=grantee_org_id,
+                      anyone_with_reference=anyone_with_reference, created_by=actor.user_id, expires_at=expires_at)
+    session.add(grant)
+    session.flush()
+    return grant
+
+
+def revoke_grant(session: Session, actor: Actor, *, grant_id: str) -> Grant:
+    """Ends a grant at once; only its owner can, and revoking twice changes nothing."""
+    _check_may_share(actor)
+    grant = repository.grant_by_id(session, grant_id)
+    if grant is None or grant.owner_org_id != actor.org_id:
+        raise NotFound("no such grant", data={"grant_id": grant_id})
+    if grant.revoked_at is None:
+        grant.revoked_at = utcnow()
+        grant.revoked_by = actor.user_id
+    return grant
+
+
+def list_grants(session: Session, actor: Actor, *, direction: str, include_ended: bool = False) -> list[Grant]:
+    """Grants the actor's company gave (``given``) or was given (``received``)."""
+    if direction == "received":
+        return repository.grants_received(session, actor.org_id, now=utcnow())
+    return repository.grants_given(session, actor.org_id, include_ended=include_ended)
+
+
+def name_party(
+    session: Session, actor: Actor, *, reference_type: ReferenceType, reference: str, party_org_id: str,
+    party_role: PartyRole,
+) -> Party:
+    """Names a company as a party on one of the actor's references (used by the standing rule)."""
+    _check_may_share(actor)
+    _check_grantee(session, actor, party_org_id)
+    value = normalise_reference(reference_type, reference)
+    existing = repository.find_party(session, owner=actor.org_id, reference_type=reference_type.value,
+                                     reference=value, party=party_org_id)
+    if existing is not None:
+        return existing
+    party = Party(owner_org_id=actor.org_id, reference_type=reference_type.value, reference=value,
+                  party_org_id=party_org_id, party_role=party_role.value)
+    session.add(party)
+    session.flush()
+    return party
+
+
+def list_parties(session: Session, actor: Actor) -> list[Party]:
+    """The parties the actor's company has named on its references."""
+    return repository.parties_named(session, actor.org_id)
+
+
+def remove_party(session: Session, actor: Actor, *, party_id: str) -> None:
+    _check_may_share(actor)
+    party = repository.party_by_id(session, party_id)
+    if party is None or party.owner_org_id != actor.org_id:
+        raise NotFound("no such party", data={"party_id": party_id})
+    session.delete(party)
+
+
+def record_views(
+    session: Session, scope: AccessScope, *, seen: Iterable[tuple[str, str, str]], channel: str
+) -> None:
+    """Notes that ``scope`` viewed owners' data: one line per (owner, reference type, reference) not its own."""
+    now = utcnow()
+    for owner, reference_type, reference in sorted(set(seen)):
+        if owner != scope.org_id:
+            session.add(AccessLogEntry(at=now, owner_org_id=owner, viewer_org_id=scope.org_id,
+                                       viewer_user_id=scope.user_id, reference_type=reference_type,
+                                       reference=reference, channel=channel))
+
+
+def list_access_log(session: Session, actor: Actor, *, limit: int = 200) -> list[AccessLogEntry]:
+    """Who viewed the actor's company's data, newest first."""
+    return repository.access_log_of(session, actor.org_id, limit=limit)

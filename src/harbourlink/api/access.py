@@ -1,0 +1,59 @@
+"""Grants, named parties and the access log over HTTP."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, status
+
+from harbourlink import access
+from harbourlink.access.schemas import AccessLogRead, GrantCreate, GrantRead, PartyCreate, PartyRead
+from harbourlink.api.context import CurrentActor, DbSession
+from harbourlink.api.errors import ERROR_RESPONSES
+
+router = APIRouter(prefix="/api/v1", tags=["access"], responses=ERROR_RESPONSES)
+
+
+@router.post("/grants", response_model=GrantRead, status_code=status.HTTP_201_CREATED,
+             summary="Share the caller's data about a reference, or set a standing rule")
+def create_grant(body: GrantCreate, actor: CurrentActor, session: DbSession) -> GrantRead:
+    grant = access.do_grant(session, actor, reference_type=body.reference_type, reference=body.reference,
+                            grantee_org_id=body.grantee_org_id, anyone_with_reference=body.anyone_with_reference,
+                            rule=body.rule, expires_at=body.expires_at)
+    return GrantRead.model_validate(grant)
+
+
+@router.get("/grants", response_model=list[GrantRead], summary="Grants given (default) or received")
+def list_grants(actor: CurrentActor, session: DbSession, direction: Literal["given", "received"] = "given",
+                include_ended: bool = False) -> list[GrantRead]:
+    return [GrantRead.model_validate(g)
+            for g in access.list_grants(session, actor, direction=direction, include_ended=include_ended)]
+
+
+@router.delete("/grants/{grant_id}", response_model=GrantRead, summary="Revoke a grant")
+def revoke_grant(grant_id: str, actor: CurrentActor, session: DbSession) -> GrantRead:
+    return GrantRead.model_validate(access.revoke_grant(session, actor, grant_id=grant_id))
+
+
+@router.post("/parties", response_model=PartyRead, status_code=status.HTTP_201_CREATED,
+             summary="Name a company as a party on one of the caller's references")
+def name_party(body: PartyCreate, actor: CurrentActor, session: DbSession) -> PartyRead:
+    return PartyRead.model_validate(access.name_party(
+        session, actor, reference_type=body.reference_type, reference=body.reference,
+        party_org_id=body.party_org_id, party_role=body.party_role))
+
+
+@router.get("/parties", response_model=list[PartyRead])
+def list_parties(actor: CurrentActor, session: DbSession) -> list[PartyRead]:
+    return [PartyRead.model_validate(p) for p in access.list_parties(session, actor)]
+
+
+@router.delete("/parties/{party_id}", status_code=status.HTTP_204_NO_CONTENT)
+def remove_party(party_id: str, actor: CurrentActor, session: DbSession) -> None:
+    access.remove_party(session, actor, party_id=party_id)
+
+
+@router.get("/access-log", response_model=list[AccessLogRead], summary="Who viewed the caller's data")
+def access_log(actor: CurrentActor, session: DbSession, limit: int = 200) -> list[AccessLogRead]:
+    return [AccessLogRead.model_validate(e)
+            for e in access.list_access_log(session, actor, limit=min(max(limit, 1), 1000))]

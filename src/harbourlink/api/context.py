@@ -1,0 +1,131 @@
+"""Per-request plumbing shared by the API and the pages: the unit of work and who is calling.
+
+A caller is a company's system (``Authorization: Bearer hlk_…``) or a person with a session
+cookie. A cookie-authenticated request that changes something must also present the CSRF
+token (form field or ``X-CSRF-Token`` header) that matches its CSRF cookie.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+from sqlalchemy.orm import Session
+
+from harbourlink import identity
+from harbourlink.identity.crypto import Sealer
+from harbourlink.kernel import Actor, Database, Forbidden, Unauthenticated, utcnow
+from harbourlink.settings import Settings
+
+SESSION_COOKIE = "hl_session"
+CSRF_COOKIE = "hl_csrf"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass
+class Runtime:
+    """What the app built once at start and every request shares."""
+
+    settings: Settings
+    db: Database
+    sealer: Sealer
+
+
+def runtime(request: Request) -> Runtime:
+    rt = request.app.state.runtime
+    assert isinstance(rt, Runtime)  # noqa: S101 - set by create_app
+    return rt
+
+
+def unit_of_work(request: Request) -> Iterator[Session]:
+    """One transaction per request, committed after the handler returns and before the response."""
+    with runtime(request).db.transaction() as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(unit_of_work, scope="function")]
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def person_actor(session: Session, user: identity.User, ip: str | None) -> Actor:
+    return Actor(org_id=user.org_id, user_id=user.id, roles=frozenset({user.role}),
+                 org_types=frozenset(identity.org_types(session, user.org_id)), ip=ip)
+
+
+def csrf_token(request: Request) -> str:
+    """The CSRF cookie's value (set by the pages); empty if the browser has none yet."""
+    return request.cookies.get(CSRF_COOKIE, "")
+
+
+def new_csrf_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def check_csrf(request: Request, presented: str | None) -> None:
+    expected = csrf_token(request)
+    if not expected or not presented or not hmac.compare_digest(expected, presented):
+        raise Forbidden("the form is missing its CSRF token or it does not match; reload the page",
+                        code="csrf_failed")
+
+
+def session_user(request: Request, session: Session) -> tuple[identity.User, str] | None:
+    """The fully logged-in user behind the session cookie, with the session's stage."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    resumed = identity.resume_web_session(session, token, now=utcnow())
+    if resumed is None:
+        return None
+    web_session, user = resumed
+    return user, web_session.stage
+
+
+def authenticate(request: Request, session: DbSession) -> Actor:
+    """The caller of an API request, or 401."""
+    header = request.headers.get("authorization", "")
+    if header:
+        scheme, _, presented = header.partition(" ")
+        if scheme.lower() != "bearer" or not presented:
+            raise Unauthenticated("use 'Authorization: Bearer <API key>'", code="invalid_authorization")
+        actor = identity.authenticate_api_key(session, presented.strip(), now=utcnow(), ip=client_ip(request))
+        if actor is None:
+            raise Unauthenticated("the API key is unknown, revoked or expired", code="invalid_api_key")
+        return actor
+    found = session_user(request, session)
+    if found is None or found[1] != "full":
+        raise Unauthenticated("log in, or send an API key as 'Authorization: Bearer <key>'")
+    if request.method not in SAFE_METHODS:
+        check_csrf(request, request.headers.get(CSRF_HEADER))
+    return person_actor(session, found[0], client_ip(request))
+
+
+CurrentActor = Annotated[Actor, Depends(authenticate)]
+
+
+def set_session_cookie(request: Request, response: Response, token: str, *, hours: int) -> None:
+    """The session cookie: HttpOnly, SameSite=Lax, Secure whenever the request came over HTTPS."""
+    response.set_cookie(SESSION_COOKIE, token, max_age=hours * 3600, httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https", path="/")
+
+
+def clear_session_cookie(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+def ensure_csrf_cookie(request: Request, response: Response) -> str:
+    """Gives the browser a CSRF token if it has none; pages embed it in every form."""
+    token = csrf_token(request)
+    if not token:
+        token = new_csrf_token()
+        response.set_cookie(CSRF_COOKIE, token, httponly=False, samesite="strict",
+                            secure=request.url.scheme == "https", path="/")
+    return token

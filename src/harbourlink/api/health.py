@@ -1,0 +1,70 @@
+"""Liveness, readiness and Prometheus metrics."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from sqlalchemy import text
+from starlette.routing import Match
+
+from harbourlink import schema
+from harbourlink.api.context import runtime
+
+router = APIRouter(tags=["health"])
+
+
+class Metrics:
+    """Request counts and latencies by route template, in a registry of this app's own."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter("harbourlink_http_requests", "HTTP requests handled",
+                                ["method", "route", "status"], registry=self.registry)
+        self.latency = Histogram("harbourlink_http_request_seconds", "Time to answer an HTTP request",
+                                 ["method", "route"], registry=self.registry)
+
+    async def middleware(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = _route_template(request)
+        self.requests.labels(request.method, route, str(response.status_code)).inc()
+        self.latency.labels(request.method, route).observe(time.perf_counter() - started)
+        return response
+
+
+def _route_template(request: Request) -> str:
+    """The path pattern (``/api/v1/grants/{grant_id}``), so ids do not explode the label set."""
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is Match.FULL:
+            return str(getattr(route, "path", "other"))
+    return "unmatched"
+
+
+@router.get("/healthz", summary="The process is alive")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="The database answers and stands at the newest migration")
+def readyz(request: Request) -> JSONResponse:
+    rt = runtime(request)
+    try:
+        with rt.db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        current = schema.is_current(rt.db.engine, rt.settings.resolved_database_url())
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready; the reason is reported
+        return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, status_code=503)
+    if not current:
+        return JSONResponse({"status": "unavailable", "reason": "migrations pending"}, status_code=503)
+    return JSONResponse({"status": "ready"})
+
+
+@router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+def metrics(request: Request) -> Response:
+    registry = request.app.state.metrics.registry
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,70 @@
+"""The composition root: ``create_app(settings)`` builds the whole web application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from harbourlink import __version__
+from harbourlink.api import access as access_api
+from harbourlink.api import health
+from harbourlink.api import identity as identity_api
+from harbourlink.api.context import Runtime
+from harbourlink.api.errors import install_error_handlers
+from harbourlink.api.limits import BodySizeLimit
+from harbourlink.identity.crypto import Sealer
+from harbourlink.kernel import create_database
+from harbourlink.settings import Settings
+from harbourlink.web import mount_web
+
+API_DESCRIPTION = """\
+HarbourLink is a Port Community System: companies share the live status of the same cargo,
+each seeing only what the data's owner allowed.
+
+**Authentication**: `Authorization: Bearer <API key>` for companies' systems (keys are issued
+by a company administrator), or the browser session of a logged-in person (state-changing calls
+then need the `X-CSRF-Token` header matching the `hl_csrf` cookie).
+
+**Errors** always answer `{"error": code, "detail": message, "data": {...}}`; data another
+company does not share with you answers 404, exactly as if it did not exist.
+"""
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    document = get_openapi(title="HarbourLink API", version=__version__, openapi_version="3.1.0",
+                           description=API_DESCRIPTION, routes=app.routes)
+    components = document.setdefault("components", {})
+    components.setdefault("schemas", {})["Error"] = {
+        "type": "object", "required": ["error", "detail", "data"],
+        "properties": {"error": {"type": "string", "description": "stable error code"},
+                       "detail": {"type": "string"}, "data": {"type": "object"}},
+    }
+    components["securitySchemes"] = {
+        "apiKey": {"type": "http", "scheme": "bearer", "description": "hlk_… API key of a company"},
+        "session": {"type": "apiKey", "in": "cookie", "name": "hl_session"},
+    }
+    document["security"] = [{"apiKey": []}, {"session": []}]
+    app.openapi_schema = document
+    return document
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Builds the API, the pages and the health endpoints around one database."""
+    settings = settings or Settings()
+    db = create_database(settings.resolved_database_url())
+    app = FastAPI(title="HarbourLink API", version=__version__, docs_url="/api/docs", redoc_url=None)
+    app.state.runtime = Runtime(settings=settings, db=db, sealer=Sealer(settings.resolved_secret_key()))
+    app.state.metrics = health.Metrics()
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(identity_api.router)
+    app.include_router(access_api.router)
+    mount_web(app, settings)
+    app.middleware("http")(app.state.metrics.middleware)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app

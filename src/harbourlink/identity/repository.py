@@ -1,0 +1,109 @@
+"""Queries of the identity domain. Reads by id are scoped by the caller through ``permissions``."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from harbourlink.identity.models import (
+    ApiKey,
+    DriverProfile,
+    ExternalIdentity,
+    Organisation,
+    OrganisationType,
+    ServiceOptIn,
+    User,
+)
+
+
+def org_by_id(session: Session, org_id: str) -> Organisation | None:
+    return session.get(Organisation, org_id)
+
+
+def org_types(session: Session, org_id: str) -> list[str]:
+    return list(session.scalars(
+        select(OrganisationType.org_type).where(OrganisationType.org_id == org_id).order_by(OrganisationType.org_type)
+    ))
+
+
+def types_by_org(session: Session, org_ids: list[str]) -> dict[str, list[str]]:
+    rows = session.execute(
+        select(OrganisationType.org_id, OrganisationType.org_type)
+        .where(OrganisationType.org_id.in_(org_ids))
+        .order_by(OrganisationType.org_type)
+    )
+    result: dict[str, list[str]] = {org_id: [] for org_id in org_ids}
+    for org_id, org_type in rows:
+        result[org_id].append(org_type)
+    return result
+
+
+def list_orgs(session: Session, *, status: str | None = None, only_id: str | None = None) -> list[Organisation]:
+    query = select(Organisation).order_by(Organisation.created_at, Organisation.name)
+    if status is not None:
+        query = query.where(Organisation.status == status)
+    if only_id is not None:
+        query = query.where(Organisation.id == only_id)
+    return list(session.scalars(query))
+
+
+def driver_profile(session: Session, org_id: str) -> DriverProfile | None:
+    return session.get(DriverProfile, org_id)
+
+
+def service_opt_ins(session: Session, org_id: str) -> list[ServiceOptIn]:
+    return list(session.scalars(
+        select(ServiceOptIn).where(ServiceOptIn.org_id == org_id).order_by(ServiceOptIn.service)
+    ))
+
+
+def pending_service_opt_ins(session: Session) -> list[ServiceOptIn]:
+    return list(session.scalars(
+        select(ServiceOptIn).where(ServiceOptIn.status == "pending").order_by(ServiceOptIn.requested_at)
+    ))
+
+
+def user_by_login(session: Session, login: str) -> User | None:
+    """A user by e-mail (any case) or by Hong Kong mobile number."""
+    needle = login.strip().lower()
+    return session.scalars(
+        select(User).where(or_(func.lower(User.email) == needle, User.mobile == login.strip()))
+    ).first()
+
+
+def user_by_id(session: Session, user_id: str) -> User | None:
+    return session.get(User, user_id)
+
+
+def users_of(session: Session, org_id: str) -> list[User]:
+    return list(session.scalars(select(User).where(User.org_id == org_id).order_by(User.created_at, User.email)))
+
+
+def count_admins(session: Session, org_id: str, roles: frozenset[str]) -> int:
+    return session.scalar(
+        select(func.count()).select_from(User).where(
+            User.org_id == org_id, User.role.in_(roles), User.status == "active"
+        )
+    ) or 0
+
+
+def email_taken(session: Session, email: str) -> bool:
+    return session.scalar(select(func.count()).select_from(User).where(func.lower(User.email) == email.lower())) != 0
+
+
+def mobile_taken(session: Session, mobile: str) -> bool:
+    return session.scalar(select(func.count()).select_from(User).where(User.mobile == mobile)) != 0
+
+
+def external_identity(session: Session, issuer: str, subject: str) -> ExternalIdentity | None:
+    return session.scalars(
+        select(ExternalIdentity).where(ExternalIdentity.issuer == issuer, ExternalIdentity.subject == subject)
+    ).first()
+
+
+def api_key_by_prefix(session: Session, prefix: str) -> ApiKey | None:
+    return session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).first()
+
+
+def api_keys_of(session: Session, org_id: str) -> list[ApiKey]:
+    return list(session.scalars(select(ApiKey).where(ApiKey.org_id == org_id).order_by(ApiKey.created_at)))

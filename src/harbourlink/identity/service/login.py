@@ -1,0 +1,177 @@
+"""Logging in: password with lockout, TOTP second factor, OpenID Connect, server-side sessions.
+
+Failures must be remembered even though the login fails, so these functions return an
+outcome instead of raising: the edge commits the failure count, then shows the error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pyotp
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from harbourlink.identity import repository
+from harbourlink.identity.audit import AuditKind, record
+from harbourlink.identity.crypto import Sealer, digest, new_session_token, verify_password
+from harbourlink.identity.domain import OrgStatus
+from harbourlink.identity.models import ExternalIdentity, User, WebSession
+from harbourlink.kernel.clock import as_utc
+
+TOTP_ISSUER = "HarbourLink"
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    """A user on success; otherwise an error code (``invalid_credentials``, ``account_locked`` …)."""
+
+    user: User | None
+    error: str | None = None
+    locked_until: datetime | None = None
+
+
+def _is_locked(user: User, now: datetime) -> bool:
+    return user.locked_until is not None and as_utc(user.locked_until) > now
+
+
+def _register_failure(session: Session, user: User, *, now: datetime, ip: str | None, attempts: int,
+                      lock_minutes: int, kind: AuditKind) -> LoginOutcome:
+    user.failed_attempts += 1
+    record(session, kind, org_id=user.org_id, user_id=user.id, ip=ip, attempt=user.failed_attempts)
+    if user.failed_attempts >= attempts:
+        user.locked_until = now + timedelta(minutes=lock_minutes)
+        user.failed_attempts = 0
+        record(session, AuditKind.LOCKED_OUT, org_id=user.org_id, user_id=user.id, ip=ip,
+               until=user.locked_until.isoformat())
+        return LoginOutcome(None, "account_locked", user.locked_until)
+    return LoginOutcome(None, "invalid_credentials" if kind is AuditKind.LOGIN_FAILED else "invalid_totp")
+
+
+def _check_usable(session: Session, user: User, now: datetime) -> LoginOutcome | None:
+    if _is_locked(user, now):
+        return LoginOutcome(None, "account_locked", user.locked_until)
+    org = repository.org_by_id(session, user.org_id)
+    if user.status != "active" or org is None or org.status != OrgStatus.ACTIVE.value:
+        return LoginOutcome(None, "account_not_active")
+    return None
+
+
+def authenticate_password(
+    session: Session, *, login: str, password: str, now: datetime, ip: str | None, attempts: int, lock_minutes: int
+) -> LoginOutcome:
+    """Checks a password; the fifth wrong one in a row locks the account for a while."""
+    user = repository.user_by_login(session, login)
+    if user is None:
+        record(session, AuditKind.LOGIN_FAILED, org_id=None, ip=ip, reason="unknown_login")
+        return LoginOutcome(None, "invalid_credentials")
+    if _is_locked(user, now):
+        record(session, AuditKind.LOGIN_FAILED, org_id=user.org_id, user_id=user.id, ip=ip, reason="locked")
+        return LoginOutcome(None, "account_locked", user.locked_until)
+    if not user.password_hash or not verify_password(user.password_hash, password):
+        return _register_failure(session, user, now=now, ip=ip, attempts=attempts, lock_minutes=lock_minutes,
+                                 kind=AuditKind.LOGIN_FAILED)
+    unusable = _check_usable(session, user, now)
+    if unusable is not None:
+        return unusable
+    user.failed_attempts = 0
+    return LoginOutcome(user)
+
+
+def needs_second_factor(user: User, *, demo_mode: bool) -> bool:
+    return not (user.totp_exempt and demo_mode)
+
+
+def begin_totp_enrolment(user: User, sealer: Sealer) -> str:
+    """Draws a new TOTP seed for the user (not yet active) and returns its otpauth:// URI."""
+    seed = pyotp.random_base32()
+    user.totp_secret_sealed = sealer.seal(seed)
+    user.totp_enabled = False
+    label = user.email or user.mobile or user.id
+    return str(pyotp.TOTP(seed).provisioning_uri(name=label, issuer_name=TOTP_ISSUER))
+
+
+def totp_seed(user: User, sealer: Sealer) -> str | None:
+    return sealer.unseal(user.totp_secret_sealed) if user.totp_secret_sealed else None
+
+
+def _matching_step(seed: str, code: str, now: datetime) -> int | None:
+    """The time step (RFC 6238, 30 s) within one step of now whose code matches, if any."""
+    totp = pyotp.TOTP(seed)
+    step_now = int(now.timestamp()) // totp.interval
+    cleaned = code.strip().replace(" ", "")
+    for step in (step_now, step_now - 1, step_now + 1):
+        if pyotp.utils.strings_equal(totp.generate_otp(step), cleaned):
+            return step
+    return None
+
+
+def verify_totp(
+    session: Session, user: User, sealer: Sealer, *, code: str, now: datetime, ip: str | None,
+    attempts: int, lock_minutes: int,
+) -> LoginOutcome:
+    """Checks a TOTP code, refusing a code already used; wrong codes count towards lockout."""
+    unusable = _check_usable(session, user, now)
+    if unusable is not None:
+        return unusable
+    seed = totp_seed(user, sealer)
+    step = _matching_step(seed, code, now) if seed else None
+    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+        return _register_failure(session, user, now=now, ip=ip, attempts=attempts, lock_minutes=lock_minutes,
+                                 kind=AuditKind.TOTP_FAILED)
+    user.totp_last_step = step
+    user.failed_attempts = 0
+    if not user.totp_enabled:
+        user.totp_enabled = True
+        record(session, AuditKind.TOTP_ENROLLED, org_id=user.org_id, user_id=user.id, ip=ip)
+    return LoginOutcome(user)
+
+
+def complete_login(session: Session, user: User, *, now: datetime, ip: str | None, method: str) -> None:
+    user.last_login_at = now
+    record(session, AuditKind.LOGIN, org_id=user.org_id, user_id=user.id, ip=ip, method=method)
+
+
+def login_with_oidc(
+    session: Session, *, issuer: str, subject: str, email: str | None, email_verified: bool, now: datetime,
+    ip: str | None,
+) -> LoginOutcome:
+    """Maps an identity provider's subject to a user: by an earlier link, else by a verified e-mail."""
+    link = repository.external_identity(session, issuer, subject)
+    user = repository.user_by_id(session, link.user_id) if link else None
+    if user is None and email and email_verified:
+        user = repository.user_by_login(session, email)
+        if user is not None:
+            session.add(ExternalIdentity(user_id=user.id, issuer=issuer, subject=subject))
+            record(session, AuditKind.OIDC_LINKED, org_id=user.org_id, user_id=user.id, ip=ip, issuer=issuer)
+    if user is None:
+        record(session, AuditKind.LOGIN_FAILED, org_id=None, ip=ip, reason="oidc_unknown_subject", issuer=issuer)
+        return LoginOutcome(None, "no_account")
+    unusable = _check_usable(session, user, now)
+    return unusable or LoginOutcome(user)
+
+
+def open_web_session(session: Session, user: User, *, stage: str, now: datetime, hours: int) -> str:
+    """Starts a browser session; ``stage`` is ``second_factor`` until TOTP is passed, then ``full``."""
+    token = new_session_token()
+    session.add(WebSession(token_hash=digest(token), user_id=user.id, stage=stage, created_at=now,
+                           last_seen_at=now, expires_at=now + timedelta(hours=hours)))
+    return token
+
+
+def resume_web_session(session: Session, token: str, *, now: datetime) -> tuple[WebSession, User] | None:
+    """The live session behind a cookie, if it has not expired and its user may still log in."""
+    web_session = session.query(WebSession).filter_by(token_hash=digest(token)).first()
+    if web_session is None or as_utc(web_session.expires_at) <= now:
+        return None
+    user = repository.user_by_id(session, web_session.user_id)
+    if user is None or _check_usable(session, user, now) is not None:
+        return None
+    if (now - as_utc(web_session.last_seen_at)).total_seconds() > 60:
+        web_session.last_seen_at = now
+    return web_session, user
+
+
+def close_web_session(session: Session, token: str) -> None:
+    session.execute(delete(WebSession).where(WebSession.token_hash == digest(token)))

@@ -1,0 +1,223 @@
+"""Companies and drivers: apply, be verified and approved by the operator, opt in to services."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from harbourlink.identity import repository
+from harbourlink.identity.audit import AuditKind, record
+from harbourlink.identity.domain import (
+    AccountKind,
+    DocumentKind,
+    OrgStatus,
+    OperationMode,
+    OrgType,
+    Role,
+    Service,
+    check_org_types,
+    check_service_allowed,
+    normalise_business_registration,
+    normalise_hk_mobile,
+    normalise_vehicle_registration,
+    service_needs_approval,
+)
+from harbourlink.identity.errors import EmailTaken
+from harbourlink.identity.models import (
+    DriverProfile,
+    Organisation,
+    OrganisationType,
+    RegistrationDocument,
+    ServiceOptIn,
+    User,
+)
+from harbourlink.identity.permissions import check_admin_of, check_operator
+from harbourlink.identity.schemas import OrganisationRead, RegistrationIn
+from harbourlink.identity.service.users import set_password
+from harbourlink.kernel import Actor, Conflict, NotFound, ValidationFailed, utcnow
+
+_COMPANY_DOCUMENTS = (DocumentKind.BUSINESS_REGISTRATION, DocumentKind.AUTHORISATION_LETTER)
+_DRIVER_DOCUMENTS = (DocumentKind.VEHICLE_REGISTRATION, DocumentKind.DRIVING_LICENCE)
+
+
+def describe(session: Session, org: Organisation) -> OrganisationRead:
+    return OrganisationRead(
+        id=org.id, name=org.name, name_local=org.name_local, account_kind=org.account_kind,
+        operation_mode=org.operation_mode, status=org.status, types=repository.org_types(session, org.id),
+        created_at=org.created_at,
+    )
+
+
+def create_organisation(
+    session: Session, actor: Actor, *, name: str, types: list[str], status: OrgStatus = OrgStatus.PENDING
+) -> Organisation:
+    """Creates a company on the operator's word (CLI, seeding), without an applicant."""
+    check_operator(actor)
+    org = Organisation(name=name.strip(), account_kind=AccountKind.COMPANY.value, status=status.value)
+    session.add(org)
+    session.flush()
+    for org_type in check_org_types(types):
+        session.add(OrganisationType(org_id=org.id, org_type=org_type.value))
+    record(session, AuditKind.ORG_REGISTERED, org_id=org.id, actor=actor, name=org.name)
+    return org
+
+
+def _check_documents(application: RegistrationIn) -> None:
+    required = _DRIVER_DOCUMENTS if application.account_kind is AccountKind.DRIVER else _COMPANY_DOCUMENTS
+    present = {document.kind for document in application.documents}
+    missing = [kind.value for kind in (*required, DocumentKind.IDENTITY_PROOF) if kind not in present]
+    if missing:
+        raise ValidationFailed(
+            "registration needs the details of these documents: " + ", ".join(missing),
+            code="missing_documents", data={"field": "documents", "missing": missing},
+        )
+
+
+def register_organisation(session: Session, *, application: RegistrationIn, ip: str | None) -> tuple[Organisation, User]:
+    """Records an application to join; the operator verifies the documents before activation."""
+    _check_documents(application)
+    types = check_org_types([t.value for t in application.types])
+    applicant = application.applicant
+    mobile = None
+    if application.account_kind is AccountKind.DRIVER:
+        if application.driver is None:
+            raise ValidationFailed("a driver account needs the vehicle and licence details",
+                                   code="missing_driver_details", data={"field": "driver"})
+        mobile = normalise_hk_mobile(application.driver.mobile)
+        if repository.mobile_taken(session, mobile):
+            raise Conflict("this mobile number already has an account", code="mobile_taken",
+                           data={"field": "driver.mobile"})
+    elif applicant.email is None:
+        raise ValidationFailed("a company account needs the applicant's e-mail address",
+                               code="missing_email", data={"field": "applicant.email"})
+    if applicant.email and repository.email_taken(session, applicant.email):
+        raise EmailTaken("this e-mail address already has an account", data={"field": "applicant.email"})
+    brn = None
+    if application.account_kind is AccountKind.COMPANY:
+        if not application.business_registration:
+            raise ValidationFailed("a company needs its Business Registration number",
+                                   code="missing_business_registration", data={"field": "business_registration"})
+        brn = normalise_business_registration(application.business_registration)
+    org = Organisation(
+        name=application.name.strip(), name_local=(application.name_local or "").strip() or None,
+        account_kind=application.account_kind.value,
+        operation_mode=application.operation_mode.value if application.operation_mode else None,
+        business_registration=brn, contact_email=application.contact_email or applicant.email,
+        contact_phone=application.contact_phone or mobile, status=OrgStatus.PENDING.value,
+    )
+    session.add(org)
+    session.flush()
+    for org_type in types:
+        session.add(OrganisationType(org_id=org.id, org_type=org_type.value))
+    for document in application.documents:
+        session.add(RegistrationDocument(org_id=org.id, kind=document.kind.value, number=document.number.strip(),
+                                         issuer=document.issuer, expires_on=document.expires_on))
+    if application.driver is not None and mobile is not None:
+        session.add(DriverProfile(
+            org_id=org.id, mobile=mobile,
+            vehicle_registration=normalise_vehicle_registration(application.driver.vehicle_registration),
+            driving_licence=application.driver.driving_licence.strip().upper(),
+            closed_road_permit=(application.driver.closed_road_permit or "").strip() or None,
+        ))
+    role = Role.PRINCIPAL if application.account_kind is AccountKind.DRIVER else Role.ADMINISTRATOR
+    user = User(org_id=org.id, email=str(applicant.email).lower() if applicant.email else None, mobile=mobile,
+                display_name=applicant.display_name.strip(), role=role.value)
+    session.add(user)
+    session.flush()
+    set_password(session, user, applicant.password)
+    for service in {Service.TRACKING, Service.ADVANCE_CARGO_INFO, *application.services}:
+        _request_service(session, org, service)
+    record(session, AuditKind.ORG_REGISTERED, org_id=org.id, user_id=user.id, ip=ip, name=org.name)
+    return org, user
+
+
+def _request_service(session: Session, org: Organisation, service: Service) -> ServiceOptIn:
+    kind = AccountKind(org.account_kind)
+    check_service_allowed(service, account_kind=kind,
+                          mode=OperationMode(org.operation_mode) if org.operation_mode else None)
+    existing = session.get(ServiceOptIn, (org.id, service.value))
+    if existing is not None:
+        return existing
+    status = "pending" if service_needs_approval(service, account_kind=kind) else "active"
+    opt_in = ServiceOptIn(org_id=org.id, service=service.value, status=status,
+                          decided_at=None if status == "pending" else utcnow())
+    session.add(opt_in)
+    return opt_in
+
+
+def request_service(session: Session, actor: Actor, *, org_id: str, service: Service) -> ServiceOptIn:
+    """Opts a company in to an online service; binding for drivers waits for the operator."""
+    check_admin_of(actor, org_id)
+    org = _org_or_404(session, org_id)
+    opt_in = _request_service(session, org, service)
+    record(session, AuditKind.SERVICE_REQUESTED, org_id=org_id, actor=actor, service=service.value,
+           status=opt_in.status)
+    return opt_in
+
+
+def decide_service(session: Session, actor: Actor, *, org_id: str, service: Service, approve: bool) -> ServiceOptIn:
+    """The operator approves or refuses a pending opt-in."""
+    check_operator(actor)
+    opt_in = session.get(ServiceOptIn, (org_id, service.value))
+    if opt_in is None:
+        raise NotFound("no such service request", data={"org_id": org_id, "service": service.value})
+    opt_in.status = "active" if approve else "rejected"
+    opt_in.decided_at = utcnow()
+    record(session, AuditKind.SERVICE_DECIDED, org_id=org_id, actor=actor, service=service.value,
+           status=opt_in.status)
+    return opt_in
+
+
+def _org_or_404(session: Session, org_id: str) -> Organisation:
+    org = repository.org_by_id(session, org_id)
+    if org is None:
+        raise NotFound("no such company", data={"org_id": org_id})
+    return org
+
+
+def decide_organisation(
+    session: Session, actor: Actor, *, org_id: str, approve: bool, reason: str | None = None
+) -> Organisation:
+    """The operator admits a verified applicant, or refuses it with a reason."""
+    check_operator(actor)
+    org = _org_or_404(session, org_id)
+    if org.status not in (OrgStatus.PENDING.value, OrgStatus.SUSPENDED.value) and not (
+        approve and org.status == OrgStatus.ACTIVE.value
+    ):
+        raise Conflict(f"company is {org.status}", code="org_not_pending", data={"status": org.status})
+    org.status = (OrgStatus.ACTIVE if approve else OrgStatus.REJECTED).value
+    org.status_reason = reason
+    org.decided_at = utcnow()
+    org.decided_by = actor.user_id
+    kind = AuditKind.ORG_APPROVED if approve else AuditKind.ORG_REJECTED
+    record(session, kind, org_id=org.id, actor=actor, reason=reason)
+    return org
+
+
+def get_organisation(session: Session, actor: Actor, *, org_id: str) -> Organisation:
+    """One company: the operator sees any, others only their own."""
+    if not actor.is_operator and actor.org_id != org_id:
+        raise NotFound("no such company", data={"org_id": org_id})
+    return _org_or_404(session, org_id)
+
+
+def list_organisations(session: Session, actor: Actor, *, status: OrgStatus | None = None) -> list[Organisation]:
+    """Every company for the operator; one's own for everyone else."""
+    return repository.list_orgs(
+        session, status=status.value if status else None, only_id=None if actor.is_operator else actor.org_id
+    )
+
+
+def is_org_type(session: Session, org_id: str, org_type: OrgType) -> bool:
+    return org_type.value in repository.org_types(session, org_id)
+
+
+def list_services(session: Session, actor: Actor, *, org_id: str) -> list[ServiceOptIn]:
+    """The services a company opted in to, with their approval state."""
+    check_admin_of(actor, org_id)
+    return repository.service_opt_ins(session, org_id)
+
+
+def list_pending_services(session: Session, actor: Actor) -> list[ServiceOptIn]:
+    """Opt-ins waiting for the operator."""
+    check_operator(actor)
+    return repository.pending_service_opt_ins(session)

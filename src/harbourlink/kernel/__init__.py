@@ -1,0 +1,34 @@
+"""Plumbing shared by every domain: database, errors, clock, ids, the acting principal.
+
+Nothing here knows about cargo; domains build on it, never the other way round.
+"""
+
+from harbourlink.kernel.actor import Actor
+from harbourlink.kernel.clock import Clock, SystemClock, utcnow
+from harbourlink.kernel.db import Base, Database, create_database
+from harbourlink.kernel.errors import (
+    Conflict,
+    Forbidden,
+    HarbourLinkError,
+    NotFound,
+    Unauthenticated,
+    ValidationFailed,
+)
+from harbourlink.kernel.ids import new_id
+
+__all__ = [
+    "Actor",
+    "Base",
+    "Clock",
+    "Conflict",
+    "Database",
+    "Forbidden",
+    "HarbourLinkError",
+    "NotFound",
+    "SystemClock",
+    "Unauthenticated",
+    "ValidationFailed",
+    "create_database",
+    "new_id",
+    "utcnow",
+]

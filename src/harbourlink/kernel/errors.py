@@ -1,0 +1,47 @@
+"""Domain errors with stable codes.
+
+``HarbourLinkError`` carries a code that never changes once published, a human message and
+structured data. The HTTP layer alone maps codes to statuses (see ``api.errors``)::
+
+    HarbourLinkError
+    ├── ValidationFailed   bad input; data names the field or place
+    ├── NotFound           absent, or not visible to the caller (never says which)
+    ├── Conflict           would break a uniqueness or state rule
+    ├── Forbidden          visible but not allowed for this role or scope
+    └── Unauthenticated    no valid credentials
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class HarbourLinkError(Exception):
+    code = "error"
+
+    def __init__(self, message: str, *, code: str | None = None, data: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.data: dict[str, Any] = data or {}
+
+
+class ValidationFailed(HarbourLinkError):
+    code = "validation_failed"
+
+
+class NotFound(HarbourLinkError):
+    code = "not_found"
+
+
+class Conflict(HarbourLinkError):
+    code = "conflict"
+
+
+class Forbidden(HarbourLinkError):
+    code = "forbidden"
+
+
+class Unauthenticated(HarbourLinkError):
+    code = "unauthenticated"

@@ -1,0 +1,132 @@
+"""Fixtures: the same tests on SQLite and on PostgreSQL, an app per backend, companies to act as.
+
+PostgreSQL comes from ``HARBOURLINK_TEST_POSTGRES_URL`` (default: the local server). When it
+cannot be reached the PostgreSQL half is skipped, except under ``CI=true``, where it must run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from harbourlink import identity
+from harbourlink.app import create_app
+from harbourlink.kernel import Database, create_database
+from harbourlink.schema import metadata, upgrade
+from harbourlink.settings import Settings
+
+POSTGRES_URL = os.environ.get("HARBOURLINK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+STRONG_PASSWORD = "Harbour-Link-2026"
+
+
+def _postgres_database(worker: str) -> str:
+    """A fresh database for this test process on the configured server."""
+    base = make_url(POSTGRES_URL)
+    name = f"harbourlink_test_{worker}"
+    try:
+        with psycopg.connect(base.set(drivername="postgresql").render_as_string(hide_password=False),
+                             autocommit=True, connect_timeout=3) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is required under CI=true and is unreachable: {exc}")
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database of each kind, shared by the tests of this process."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    else:
+        url = _postgres_database(worker)
+    upgrade(url)
+    return url
+
+
+def _wipe(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        tables = [t.name for t in reversed(metadata.sorted_tables)]
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f'DELETE FROM "{table}"'))
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Iterator[Settings]:
+    """Settings on the test database; every table is emptied after the test."""
+    yield Settings(data_dir=tmp_path, database_url=database_url, secret_key="test-secret-key-not-for-production")
+    _wipe(database_url)
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Database]:
+    database = create_database(settings.resolved_database_url())
+    yield database
+    database.engine.dispose()
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), base_url="http://testserver") as test_client:
+        yield test_client
+
+
+@dataclass
+class Company:
+    """A company on the platform with an administrator and an all-scopes API key."""
+
+    org_id: str
+    admin_id: str
+    admin_email: str
+    api_key: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_key}"}
+
+
+def make_company(db: Database, name: str, *types: str, approved: bool = True) -> Company:
+    with db.transaction() as session:
+        org = identity.create_organisation(
+            session, identity.SYSTEM_ACTOR, name=name, types=list(types) or ["forwarder"],
+            status=identity.OrgStatus.ACTIVE if approved else identity.OrgStatus.PENDING,
+        )
+        email = f"admin@{name.lower().replace(' ', '-')}.example.hk"
+        user, _ = identity.create_user(session, identity.SYSTEM_ACTOR, org_id=org.id, email=email,
+                                       display_name=f"{name} admin", role=identity.Role.ADMINISTRATOR,
+                                       password=STRONG_PASSWORD)
+        _, key = identity.create_api_key(session, identity.SYSTEM_ACTOR, org_id=org.id, name="test",
+                                         scopes=list(identity.KeyScope))
+        return Company(org_id=org.id, admin_id=user.id, admin_email=email, api_key=key)
+
+
+@pytest.fixture
+def company_a(db: Database) -> Company:
+    return make_company(db, "Alpha Forwarding", "forwarder")
+
+
+@pytest.fixture
+def company_b(db: Database) -> Company:
+    return make_company(db, "Bravo Trading", "cargo_owner")
+
+
+@pytest.fixture
+def operator(db: Database) -> Company:
+    return make_company(db, "HarbourLink Operations", "operator")
