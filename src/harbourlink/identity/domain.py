@@ -168,8 +168,9 @@ def check_org_types(types: list[str]) -> list[OrgType]:
     if not types:
         raise ValidationFailed("choose at least one company type", code="missing_org_type",
                                data={"field": "types"})
-    try:
-        return sorted({OrgType(value) for value in types})
-    except ValueError as exc:
-        raise ValidationFailed(str(exc), code="invalid_org_type",
-                               data={"field": "types", "allowed": [t.value for t in OrgType]}) from exc
+    allowed = {t.value for t in OrgType}
+    unknown = sorted(set(types) - allowed)
+    if unknown:
+        raise ValidationFailed(f"unknown company type {', '.join(unknown)}", code="invalid_org_type",
+                               data={"field": "types", "value": unknown, "allowed": sorted(allowed)})
+    return sorted({OrgType(value) for value in types})

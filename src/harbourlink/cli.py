@@ -1,0 +1,168 @@
+"""``harbourlink``: the operator's command line. Its command forms are a contract for scripts.
+
+Each command opens one transaction and commits it when the command succeeds; results that a
+script reads (a new id, a new key) stand alone on the last line of output.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.table import Table
+
+from harbourlink import identity, schema
+from harbourlink.kernel import HarbourLinkError, create_database
+from harbourlink.settings import Settings
+
+app = typer.Typer(help="HarbourLink Port Community System", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Database schema", no_args_is_help=True)
+org_app = typer.Typer(help="Companies", no_args_is_help=True)
+user_app = typer.Typer(help="Users", no_args_is_help=True)
+key_app = typer.Typer(help="API keys", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(org_app, name="org")
+app.add_typer(user_app, name="user")
+app.add_typer(key_app, name="apikey")
+
+console = Console()
+errors = Console(stderr=True)
+
+
+
+def _fail(error: HarbourLinkError) -> typer.Exit:
+    errors.print(f"[red]error[/red] {error.code}: {error.message} {error.data or ''}")
+    return typer.Exit(code=2)
+
+
+@app.command()
+def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="port to listen on")] = 8000) -> None:
+    """Serve the web pages and the API (database from HARBOURLINK_DATABASE_URL)."""
+    from harbourlink.app import create_app
+
+    settings = Settings()
+    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True, log_level="info")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database to the newest schema."""
+    settings = Settings()
+    schema.upgrade(settings.resolved_database_url())
+    console.print("database at the newest schema")
+
+
+@org_app.command("create")
+def org_create(name: Annotated[str, typer.Option(help="registered name")],
+               org_type: Annotated[list[str], typer.Option("--type", help="company type; repeatable")]) -> None:
+    """Create a company (pending approval); its id is the last line."""
+    database = create_database(Settings().resolved_database_url())
+    try:
+        with database.transaction() as session:
+            org = identity.create_organisation(session, identity.SYSTEM_ACTOR, name=name, types=org_type)
+    except HarbourLinkError as exc:
+        raise _fail(exc) from exc
+    console.print(f"created {org.name} ({org.status})")
+    print(org.id)  # noqa: T201 - the id alone, for scripts
+
+
+@org_app.command("approve")
+def org_approve(org_id: Annotated[str, typer.Argument(help="company id")]) -> None:
+    """Approve a company after its documents were verified."""
+    database = create_database(Settings().resolved_database_url())
+    try:
+        with database.transaction() as session:
+            org = identity.decide_organisation(session, identity.SYSTEM_ACTOR, org_id=org_id, approve=True)
+    except HarbourLinkError as exc:
+        raise _fail(exc) from exc
+    console.print(f"{org.name} is {org.status}")
+
+
+@org_app.command("list")
+def org_list() -> None:
+    """List every company with its types and status."""
+    database = create_database(Settings().resolved_database_url())
+    with database.transaction() as session:
+        orgs = identity.list_organisations(session, identity.SYSTEM_ACTOR)
+        types = identity.types_by_org(session, [o.id for o in orgs])
+    table = Table("name", "types", "status")
+    table.add_column("id", no_wrap=True, min_width=36)
+    for org in orgs:
+        table.add_row(org.name, ", ".join(types[org.id]), org.status, org.id)
+    console.print(table)
+
+
+@user_app.command("create")
+def user_create(org: Annotated[str, typer.Option(help="company id")],
+                email: Annotated[str, typer.Option(help="login e-mail")],
+                role: Annotated[identity.Role, typer.Option(help="role in the company")] = identity.Role.USER,
+                name: Annotated[str | None, typer.Option(help="display name")] = None) -> None:
+    """Create a user with a temporary password (changed at first login), printed last."""
+    database = create_database(Settings().resolved_database_url())
+    try:
+        with database.transaction() as session:
+            user, temporary = identity.create_user(session, identity.SYSTEM_ACTOR, org_id=org, email=email,
+                                                   display_name=name or email.split("@")[0], role=role)
+    except HarbourLinkError as exc:
+        raise _fail(exc) from exc
+    console.print(f"created {user.email} ({user.role}) id {user.id}; temporary password:")
+    print(temporary)  # noqa: T201 - for the script or person handing it over
+
+
+@key_app.command("create")
+def apikey_create(org: Annotated[str, typer.Option(help="company id")],
+                  name: Annotated[str, typer.Option(help="what the key is for")] = "cli",
+                  scope: Annotated[list[identity.KeyScope] | None, typer.Option(help="repeatable")] = None) -> None:
+    """Issue an API key for a company; the key alone is the last line (shown only now)."""
+    database = create_database(Settings().resolved_database_url())
+    scopes = scope or [identity.KeyScope.CARGO_READ, identity.KeyScope.CARGO_WRITE]
+    try:
+        with database.transaction() as session:
+            key, full = identity.create_api_key(session, identity.SYSTEM_ACTOR, org_id=org, name=name, scopes=scopes)
+    except HarbourLinkError as exc:
+        raise _fail(exc) from exc
+    console.print(f"key id {key.id} scopes {', '.join(key.scopes)}")
+    print(full)  # noqa: T201 - the key alone, for scripts
+
+
+@key_app.command("revoke")
+def apikey_revoke(key_id: Annotated[str, typer.Argument(help="API key id")]) -> None:
+    """Revoke an API key at once."""
+    database = create_database(Settings().resolved_database_url())
+    try:
+        with database.transaction() as session:
+            key = identity.revoke_api_key(session, identity.SYSTEM_ACTOR, key_id=key_id)
+    except HarbourLinkError as exc:
+        raise _fail(exc) from exc
+    console.print(f"revoked {key.prefix} at {key.revoked_at}")
+
+
+@app.command()
+def demo(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int, typer.Option()] = 8000,
+         data_dir: Annotated[Path, typer.Option(help="folder for the demo database")] = Path("var/demo")) -> None:
+    """Fresh embedded database with demo companies; prints the logins and serves."""
+    from harbourlink.app import create_app
+    from harbourlink.demo import DEMO_PASSWORD, seed_demo
+
+    shutil.rmtree(data_dir, ignore_errors=True)
+    settings = Settings(data_dir=data_dir, database_url="", demo_mode=True)
+    with console.status("preparing the demo database"):
+        schema.upgrade(settings.resolved_database_url())
+        database = create_database(settings.resolved_database_url())
+        with database.transaction() as session:
+            logins = seed_demo(session)
+    table = Table("company", "login", "password", title="Demo logins (no second factor in the demo)")
+    for login in logins:
+        table.add_row(login.company, login.email, DEMO_PASSWORD)
+    console.print(table)
+    console.print(f"HarbourLink is at [bold]http://{host}:{port}/[/bold]  (API docs: /api/docs)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,67 @@
+"""Demo companies of every type, with people who can log in without a second factor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from harbourlink import access, identity
+from harbourlink.kernel import Actor
+from harbourlink.references import ReferenceType
+
+DEMO_PASSWORD = "Harbour-Demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoCompany:
+    key: str
+    name: str
+    name_local: str
+    types: tuple[str, ...]
+
+
+DEMO_COMPANIES = (
+    DemoCompany("operator", "HarbourLink Operations", "港聯營運", ("operator",)),
+    DemoCompany("forwarder", "Victoria Freight Forwarding Ltd", "維港貨運代理有限公司", ("forwarder",)),
+    DemoCompany("sme", "Lantau Trading Co", "大嶼貿易公司", ("cargo_owner",)),
+    DemoCompany("carrier", "Pearl Ocean Lines", "明珠海運", ("shipping_line",)),
+    DemoCompany("terminal", "Kwai Tsing Container Terminal 9", "葵青貨櫃碼頭九號", ("terminal_operator",)),
+    DemoCompany("barge", "Delta River Barges", "三角洲駁船", ("barge_operator",)),
+    DemoCompany("trucker", "Sha Tin Logistics Trucking", "沙田物流運輸", ("trucking",)),
+    DemoCompany("warehouse", "Tsing Yi Cold Store", "青衣冷倉", ("warehouse",)),
+    DemoCompany("airline", "Chek Lap Kok Air Cargo", "赤鱲角航空貨運", ("airline",)),
+    DemoCompany("customs", "Customs and Excise Department (demo)", "海關（示範）", ("customs_hk",)),
+    DemoCompany("customs_cn", "Shenzhen Customs (demo)", "深圳海關（示範）", ("customs_mainland",)),
+    DemoCompany("bank", "Harbour Trade Bank", "港灣貿易銀行", ("bank",)),
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    company: str
+    email: str
+    role: str
+
+
+def seed_demo(session: Session) -> list[DemoLogin]:
+    """Creates the demo companies (approved), one administrator each, and a sample grant."""
+    logins: list[DemoLogin] = []
+    org_ids: dict[str, str] = {}
+    for company in DEMO_COMPANIES:
+        org = identity.create_organisation(session, identity.SYSTEM_ACTOR, name=company.name,
+                                           types=list(company.types), status=identity.OrgStatus.ACTIVE)
+        org.name_local = company.name_local
+        org_ids[company.key] = org.id
+        email = f"{company.key}@demo.harbourlink.hk"
+        user, _ = identity.create_user(session, identity.SYSTEM_ACTOR, org_id=org.id, email=email,
+                                       display_name=f"{company.name} administrator",
+                                       role=identity.Role.ADMINISTRATOR, password=DEMO_PASSWORD)
+        user.totp_exempt = True
+        logins.append(DemoLogin(company.name, email, identity.Role.ADMINISTRATOR.value))
+    forwarder = Actor(org_id=org_ids["forwarder"], roles=frozenset({"administrator"}))
+    access.do_grant(session, forwarder, reference_type=ReferenceType.HBL, reference="VFFHKG2611001",
+                    grantee_org_id=org_ids["sme"], anyone_with_reference=False, rule=None, expires_at=None)
+    access.do_grant(session, forwarder, reference_type=None, reference=None, grantee_org_id=None,
+                    anyone_with_reference=False, rule=access.NAMED_PARTIES_RULE, expires_at=None)
+    return logins
