@@ -14,7 +14,7 @@ from harbourlink.api import identity as identity_api
 from harbourlink.api.context import Runtime
 from harbourlink.api.errors import install_error_handlers
 from harbourlink.api.limits import BodySizeLimit
-from harbourlink.identity.crypto import Sealer
+from harbourlink.identity import Sealer
 from harbourlink.kernel import create_database
 from harbourlink.settings import Settings
 from harbourlink.web import mount_web

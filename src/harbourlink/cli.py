@@ -16,6 +16,8 @@ from rich.console import Console
 from rich.table import Table
 
 from harbourlink import identity, schema
+from harbourlink.app import create_app
+from harbourlink.demo import DEMO_PASSWORD, seed_demo
 from harbourlink.kernel import HarbourLinkError, create_database
 from harbourlink.settings import Settings
 
@@ -43,8 +45,6 @@ def _fail(error: HarbourLinkError) -> typer.Exit:
 def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="port to listen on")] = 8000) -> None:
     """Serve the web pages and the API (database from HARBOURLINK_DATABASE_URL)."""
-    from harbourlink.app import create_app
-
     settings = Settings()
     uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True, log_level="info")
 
@@ -68,7 +68,7 @@ def org_create(name: Annotated[str, typer.Option(help="registered name")],
     except HarbourLinkError as exc:
         raise _fail(exc) from exc
     console.print(f"created {org.name} ({org.status})")
-    print(org.id)  # noqa: T201 - the id alone, for scripts
+    print(org.id)
 
 
 @org_app.command("approve")
@@ -111,7 +111,7 @@ def user_create(org: Annotated[str, typer.Option(help="company id")],
     except HarbourLinkError as exc:
         raise _fail(exc) from exc
     console.print(f"created {user.email} ({user.role}) id {user.id}; temporary password:")
-    print(temporary)  # noqa: T201 - for the script or person handing it over
+    print(temporary)
 
 
 @key_app.command("create")
@@ -127,7 +127,7 @@ def apikey_create(org: Annotated[str, typer.Option(help="company id")],
     except HarbourLinkError as exc:
         raise _fail(exc) from exc
     console.print(f"key id {key.id} scopes {', '.join(key.scopes)}")
-    print(full)  # noqa: T201 - the key alone, for scripts
+    print(full)
 
 
 @key_app.command("revoke")
@@ -146,9 +146,6 @@ def apikey_revoke(key_id: Annotated[str, typer.Argument(help="API key id")]) -> 
 def demo(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int, typer.Option()] = 8000,
          data_dir: Annotated[Path, typer.Option(help="folder for the demo database")] = Path("var/demo")) -> None:
     """Fresh embedded database with demo companies; prints the logins and serves."""
-    from harbourlink.app import create_app
-    from harbourlink.demo import DEMO_PASSWORD, seed_demo
-
     shutil.rmtree(data_dir, ignore_errors=True)
     settings = Settings(data_dir=data_dir, database_url="", demo_mode=True)
     with console.status("preparing the demo database"):

@@ -10,7 +10,7 @@ from harbourlink import access, identity
 from harbourlink.kernel import Actor
 from harbourlink.references import ReferenceType
 
-DEMO_PASSWORD = "Harbour-Demo-2026"
+DEMO_PASSWORD = "Harbour-Demo-2026"  # noqa: S105 - the published demo password, printed by `make demo`
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 
 from harbourlink import identity
-from harbourlink.identity.crypto import Sealer
+from harbourlink.identity import Sealer
 from harbourlink.kernel import Actor, Database, Forbidden, Unauthenticated, utcnow
 from harbourlink.settings import Settings
 

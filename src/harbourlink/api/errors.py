@@ -12,7 +12,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from harbourlink.kernel import Conflict, Forbidden, HarbourLinkError, NotFound, Unauthenticated, ValidationFailed
+from harbourlink.kernel import (
+    Conflict,
+    Forbidden,
+    HarbourLinkError,
+    NotFound,
+    Unauthenticated,
+    ValidationFailed,
+)
 
 STATUS_BY_CLASS: tuple[tuple[type[HarbourLinkError], int], ...] = (
     (ValidationFailed, 422),

@@ -24,7 +24,6 @@ from harbourlink.identity.schemas import (
     UserRead,
     UserUpdate,
 )
-from harbourlink.kernel import NotFound
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 
@@ -56,7 +55,7 @@ def me(actor: CurrentActor, session: DbSession) -> MeRead:
 
 @router.get("/directory", response_model=list[DirectoryEntry], tags=["organisations"],
             summary="Active companies, to choose whom to share with")
-def directory(actor: CurrentActor, session: DbSession, q: str = "") -> list[DirectoryEntry]:
+def directory(_caller: CurrentActor, session: DbSession, q: str = "") -> list[DirectoryEntry]:
     orgs = identity.list_organisations(session, identity.SYSTEM_ACTOR, status=identity.OrgStatus.ACTIVE)
     needle = q.strip().lower()
     chosen = [o for o in orgs if not needle or needle in o.name.lower() or needle in (o.name_local or "").lower()]

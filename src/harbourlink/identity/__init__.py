@@ -22,7 +22,12 @@ from harbourlink.identity.domain import (
 from harbourlink.identity.models import ApiKey, Organisation, User
 from harbourlink.identity.permissions import SYSTEM_ACTOR, check_admin_of, check_operator, is_admin
 from harbourlink.identity.repository import org_types, types_by_org, user_by_id
-from harbourlink.identity.service.apikeys import authenticate_api_key, create_api_key, list_api_keys, revoke_api_key
+from harbourlink.identity.service.apikeys import (
+    authenticate_api_key,
+    create_api_key,
+    list_api_keys,
+    revoke_api_key,
+)
 from harbourlink.identity.service.login import (
     LoginOutcome,
     authenticate_password,

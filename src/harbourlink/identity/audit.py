@@ -20,7 +20,7 @@ class AuditKind(StrEnum):
     LOGOUT = "logout"
     TOTP_ENROLLED = "totp_enrolled"
     TOTP_FAILED = "totp_failed"
-    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an event name, not a password
     OIDC_LINKED = "oidc_linked"
     ORG_REGISTERED = "org_registered"
     ORG_APPROVED = "org_approved"

@@ -6,7 +6,15 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from harbourlink.identity.domain import AccountKind, DocumentKind, KeyScope, OperationMode, OrgType, Role, Service
+from harbourlink.identity.domain import (
+    AccountKind,
+    DocumentKind,
+    KeyScope,
+    OperationMode,
+    OrgType,
+    Role,
+    Service,
+)
 
 
 class DocumentIn(BaseModel):

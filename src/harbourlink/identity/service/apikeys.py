@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from harbourlink.identity import repository
 from harbourlink.identity.audit import AuditKind, record
-from harbourlink.identity.crypto import new_api_key, same_digest, split_api_key
 from harbourlink.identity.crypto import digest as sha256_digest
+from harbourlink.identity.crypto import new_api_key, same_digest, split_api_key
 from harbourlink.identity.domain import KeyScope, OrgStatus
 from harbourlink.identity.models import ApiKey
 from harbourlink.identity.permissions import check_admin_of

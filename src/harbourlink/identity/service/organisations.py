@@ -9,8 +9,8 @@ from harbourlink.identity.audit import AuditKind, record
 from harbourlink.identity.domain import (
     AccountKind,
     DocumentKind,
-    OrgStatus,
     OperationMode,
+    OrgStatus,
     OrgType,
     Role,
     Service,
@@ -72,7 +72,9 @@ def _check_documents(application: RegistrationIn) -> None:
         )
 
 
-def register_organisation(session: Session, *, application: RegistrationIn, ip: str | None) -> tuple[Organisation, User]:
+def register_organisation(
+    session: Session, *, application: RegistrationIn, ip: str | None
+) -> tuple[Organisation, User]:
     """Records an application to join; the operator verifies the documents before activation."""
     _check_documents(application)
     types = check_org_types([t.value for t in application.types])
