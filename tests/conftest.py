@@ -28,32 +28,41 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 STRONG_PASSWORD = "Harbour-Link-2026"
 
 
-def _postgres_database(worker: str) -> str:
-    """A fresh database for this test process on the configured server."""
-    base = make_url(POSTGRES_URL)
-    name = f"harbourlink_test_{worker}"
+def _admin_dsn() -> str:
+    return make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _postgres_database(name: str) -> str:
+    """A fresh database of this test process's own on the configured server."""
     try:
-        with psycopg.connect(base.set(drivername="postgresql").render_as_string(hide_password=False),
-                             autocommit=True, connect_timeout=3) as connection:
+        with psycopg.connect(_admin_dsn(), autocommit=True, connect_timeout=3) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             connection.execute(f'CREATE DATABASE "{name}"')
     except psycopg.OperationalError as exc:
         if IN_CI:
             pytest.fail(f"PostgreSQL is required under CI=true and is unreachable: {exc}")
         pytest.skip(f"PostgreSQL unreachable: {exc}")
-    return base.set(database=name).render_as_string(hide_password=False)
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres_database(name: str) -> None:
+    with psycopg.connect(_admin_dsn(), autocommit=True, connect_timeout=3) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A migrated database of each kind, shared by the tests of this process."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database of each kind, shared by the tests of this process (and only this one)."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    else:
-        url = _postgres_database(worker)
+        upgrade(url)
+        yield url
+        return
+    name = f"harbourlink_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
+    url = _postgres_database(name)
     upgrade(url)
-    return url
+    yield url
+    _drop_postgres_database(name)
 
 
 def _wipe(url: str) -> None:

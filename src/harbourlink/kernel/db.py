@@ -76,7 +76,8 @@ class Database:
 
 def create_database(url: str, *, echo: bool = False) -> Database:
     """Open (not create) the database at ``url``; run migrations separately."""
-    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    # Parameters stay out of SQL logs: they carry personal data and credential digests.
+    kwargs: dict[str, Any] = {"echo": echo, "future": True, "hide_parameters": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False}
     else:

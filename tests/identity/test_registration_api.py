@@ -1,0 +1,106 @@
+"""Applying to join, the operator's decision, opt-in services, and users managed by administrators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import STRONG_PASSWORD, Company
+
+
+def company_application(**overrides: Any) -> dict[str, Any]:
+    application: dict[str, Any] = {
+        "name": "Kowloon Reefer Logistics Ltd", "name_local": "九龍冷藏物流有限公司", "account_kind": "company",
+        "types": ["forwarder", "warehouse"], "operation_mode": "agent", "business_registration": "12345678-000",
+        "documents": [
+            {"kind": "identity_proof", "number": "A123456(7)"},
+            {"kind": "business_registration", "number": "12345678-000-11-25-1", "issuer": "IRD"},
+            {"kind": "authorisation_letter", "number": "AUTH-2026-001"},
+        ],
+        "applicant": {"display_name": "Mary Chan", "email": "mary@kowloon-reefer.hk", "password": STRONG_PASSWORD},
+        "services": ["road_binding"],
+    }
+    application.update(overrides)
+    return application
+
+
+def driver_application() -> dict[str, Any]:
+    return {
+        "name": "Chan Tai Man", "account_kind": "driver", "types": ["trucking"],
+        "documents": [{"kind": "identity_proof", "number": "A1234567"},
+                      {"kind": "vehicle_registration", "number": "VR-88123"},
+                      {"kind": "driving_licence", "number": "DL-1234567"}],
+        "applicant": {"display_name": "Chan Tai Man", "password": STRONG_PASSWORD},
+        "driver": {"vehicle_registration": "ab 1234", "driving_licence": "dl1234567", "mobile": "9123 4567"},
+        "services": ["road_binding"],
+    }
+
+
+def test_company_applies_and_the_operator_approves(client: TestClient, operator: Company) -> None:
+    applied = client.post("/api/v1/registrations", json=company_application())
+    assert applied.status_code == 201, applied.text
+    org = applied.json()["organisation"]
+    assert org["status"] == "pending" and org["types"] == ["forwarder", "warehouse"]
+    pending = client.get("/api/v1/orgs", headers=operator.auth, params={"status_filter": "pending"}).json()
+    assert [o["id"] for o in pending] == [org["id"]]
+    approved = client.post(f"/api/v1/orgs/{org['id']}/approve", headers=operator.auth)
+    assert approved.json()["status"] == "active"
+    services = client.get(f"/api/v1/orgs/{org['id']}/services", headers=operator.auth).json()
+    assert {s["service"]: s["status"] for s in services} == {
+        "advance_cargo_info": "active", "road_binding": "active", "tracking": "active"}
+
+
+def test_driver_binding_waits_for_approval(client: TestClient, operator: Company) -> None:
+    applied = client.post("/api/v1/registrations", json=driver_application())
+    assert applied.status_code == 201, applied.text
+    org_id = applied.json()["organisation"]["id"]
+    services = client.get(f"/api/v1/orgs/{org_id}/services", headers=operator.auth).json()
+    assert {s["service"]: s["status"] for s in services}["road_binding"] == "pending"
+
+
+def test_application_errors_name_the_field(client: TestClient) -> None:
+    missing_docs = client.post("/api/v1/registrations", json=company_application(documents=[]))
+    assert missing_docs.status_code == 422
+    assert missing_docs.json()["error"] == "missing_documents"
+    assert "business_registration" in missing_docs.json()["data"]["missing"]
+    bad_brn = client.post("/api/v1/registrations", json=company_application(business_registration="12AB"))
+    assert bad_brn.json()["data"]["field"] == "business_registration"
+    bad_email = client.post("/api/v1/registrations", json=company_application(
+        applicant={"display_name": "X", "email": "not-an-email", "password": STRONG_PASSWORD}))
+    assert bad_email.status_code == 422
+    assert bad_email.json()["data"]["errors"][0]["location"] == "body.applicant.email"
+    weak = client.post("/api/v1/registrations", json=company_application(
+        applicant={"display_name": "X", "email": "x@y.hk", "password": "short"}))
+    assert weak.json()["error"] == "weak_password"
+    shipper_binding = client.post("/api/v1/registrations", json=company_application(operation_mode="shipper"))
+    assert shipper_binding.json()["error"] == "service_not_allowed"
+
+
+def test_duplicate_email_is_a_conflict_and_changes_nothing(client: TestClient, operator: Company) -> None:
+    assert client.post("/api/v1/registrations", json=company_application()).status_code == 201
+    again = client.post("/api/v1/registrations", json=company_application(name="Other Name Ltd"))
+    assert again.status_code == 409 and again.json()["error"] == "email_taken"
+    assert len(client.get("/api/v1/orgs", headers=operator.auth, params={"status_filter": "pending"}).json()) == 1
+
+
+def test_only_the_operator_approves(client: TestClient, company_a: Company, company_b: Company) -> None:
+    applied = client.post("/api/v1/registrations", json=company_application()).json()
+    refused = client.post(f"/api/v1/orgs/{applied['organisation']['id']}/approve", headers=company_a.auth)
+    assert refused.status_code == 404
+    own = client.post(f"/api/v1/orgs/{company_a.org_id}/approve", headers=company_a.auth)
+    assert own.status_code == 403 and own.json()["error"] == "not_operator"
+
+
+def test_administrators_manage_their_users(client: TestClient, company_a: Company) -> None:
+    created = client.post(f"/api/v1/orgs/{company_a.org_id}/users", headers=company_a.auth,
+                          json={"email": "clerk@alpha.example.hk", "display_name": "Clerk", "role": "user"})
+    assert created.status_code == 201
+    assert len(created.json()["temporary_password"]) >= 10
+    user_id = created.json()["id"]
+    promoted = client.patch(f"/api/v1/users/{user_id}", headers=company_a.auth, json={"role": "message_signer"})
+    assert promoted.json()["role"] == "message_signer"
+    last_admin = client.patch(f"/api/v1/users/{company_a.admin_id}", headers=company_a.auth, json={"role": "user"})
+    assert last_admin.status_code == 409 and last_admin.json()["error"] == "last_admin"
+    audit = client.get("/api/v1/audit-events", headers=company_a.auth).json()
+    assert {"user_created", "role_changed"} <= {e["kind"] for e in audit}
