@@ -1,0 +1,85 @@
+"""The CLI forms operators' scripts rely on, run as a script would: in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from harbourlink.app import create_app
+from harbourlink.settings import Settings
+
+
+def _run(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "harbourlink", *args], env=env, capture_output=True, text=True,
+                          check=check, timeout=120)
+
+
+@pytest.fixture
+def env(database_url: str, settings: Settings, tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "HARBOURLINK_DATABASE_URL": database_url, "HARBOURLINK_DATA_DIR": str(tmp_path),
+            "HARBOURLINK_SECRET_KEY": settings.secret_key, "COLUMNS": "200"}
+
+
+def test_org_user_and_key_lifecycle(env: dict[str, str], settings: Settings) -> None:
+    _run(env, "db", "upgrade")
+    org_id = _run(env, "org", "create", "--name", "Script Co", "--type", "forwarder", "--type", "warehouse"
+                  ).stdout.strip().splitlines()[-1]
+    assert len(org_id) == 36
+    assert "pending" in _run(env, "org", "list").stdout
+    _run(env, "org", "approve", org_id)
+    assert "active" in _run(env, "org", "list").stdout
+    password = _run(env, "user", "create", "--org", org_id, "--email", "ops@script.hk", "--role", "administrator"
+                    ).stdout.strip().splitlines()[-1]
+    assert len(password) >= 10
+    key = _run(env, "apikey", "create", "--org", org_id).stdout.strip().splitlines()[-1]
+    with TestClient(create_app(settings)) as client:
+        me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"})
+        assert me.json()["organisation"]["id"] == org_id
+        key_id = client.get("/api/v1/api-keys", headers={"Authorization": f"Bearer {key}"})
+        assert key_id.status_code == 403  # a cargo key may not administer keys
+        _run(env, "apikey", "create", "--org", org_id, "--scope", "org:manage")
+    listed = _run(env, "org", "list").stdout
+    assert "Script Co" in listed
+
+
+def test_revoke_and_errors(env: dict[str, str], settings: Settings) -> None:
+    org_id = _run(env, "org", "create", "--name", "Revoke Co", "--type", "bank").stdout.strip().splitlines()[-1]
+    _run(env, "org", "approve", org_id)
+    admin_key = _run(env, "apikey", "create", "--org", org_id, "--scope", "org:manage").stdout.strip().splitlines()[-1]
+    with TestClient(create_app(settings)) as client:
+        keys = client.get("/api/v1/api-keys", headers={"Authorization": f"Bearer {admin_key}"}).json()
+        _run(env, "apikey", "revoke", keys[0]["id"])
+        assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {admin_key}"}).status_code == 401
+    bad = _run(env, "org", "create", "--name", "X", "--type", "pirate", check=False)
+    assert bad.returncode == 2 and "invalid_org_type" in bad.stderr and "pirate" in bad.stderr
+    missing = _run(env, "org", "approve", "00000000-0000-0000-0000-000000000000", check=False)
+    assert missing.returncode == 2 and "not_found" in missing.stderr
+
+
+def test_serve_answers_health(env: dict[str, str], tmp_path: Path) -> None:
+    import socket
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "harbourlink", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                assert httpx.get(f"http://127.0.0.1:{port}/readyz").json() == {"status": "ready"}
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "serve did not start within 30 s"
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

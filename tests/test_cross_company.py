@@ -1,0 +1,124 @@
+"""Generated from the OpenAPI document: company B calls every endpoint on company A's resources.
+
+Every operation with a path parameter is called as B with A's ids and must answer 404 (or 403
+where the resource's existence is public), and A's data must be unchanged afterwards. Every
+list operation called as B must not mention any of A's ids. An endpoint can be exempt only with
+a written reason below; a new endpoint without an example body or an id fails this test until
+someone decides how it is checked.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import Company
+
+# Existence is public for these (status 403 is acceptable instead of 404), each with its reason.
+PUBLIC_EXISTENCE: dict[tuple[str, str], str] = {}
+
+# Operations not checked as "B must not see A's ids", each with its reason.
+LIST_EXEMPT: dict[tuple[str, str], str] = {
+    ("GET", "/api/v1/directory"): "the directory lists active companies by name so owners can pick whom to share "
+                                  "with; it shows ids and names only, no cargo data",
+    ("POST", "/api/v1/registrations"): "public sign-up creates a new company; it touches nothing of A's",
+}
+
+# A valid body for each request schema, so that B's call reaches the access check, not validation.
+EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
+    "OrgDecisionIn": {"reason": "documents do not match"},
+    "UserCreate": {"email": "intruder@bravo.example.hk", "display_name": "Intruder", "role": "administrator"},
+    "UserUpdate": {"role": "user", "status": "disabled"},
+    "ApiKeyCreate": {"name": "stolen"},
+    "GrantCreate": {"reference_type": "MBL", "reference": "PONU7654321", "anyone_with_reference": True},
+    "PartyCreate": {"reference_type": "MBL", "reference": "PONU7654321", "party_org_id": "", "party_role": "consignee"},
+    "RegistrationIn": {},
+}
+
+
+def _operations(client: TestClient) -> list[tuple[str, str, dict[str, Any]]]:
+    document = client.get("/openapi.json").json()
+    return [(method.upper(), path, operation) for path, item in document["paths"].items()
+            for method, operation in item.items() if path.startswith("/api/")]
+
+
+def _body_schema(operation: dict[str, Any]) -> str | None:
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    return content["schema"]["$ref"].rsplit("/", 1)[-1] if content else None
+
+
+def _a_resources(client: TestClient, a: Company, b: Company) -> dict[str, str]:
+    """Creates one of each kind of A's resources and returns them by path parameter name."""
+    user = client.post(f"/api/v1/orgs/{a.org_id}/users", headers=a.auth,
+                       json={"email": "clerk@alpha.example.hk", "display_name": "Clerk"}).json()
+    key = client.post("/api/v1/api-keys", headers=a.auth, json={"name": "a's system"}).json()
+    grant = client.post("/api/v1/grants", headers=a.auth, json={
+        "reference_type": "HBL", "reference": "ALPHA0001", "grantee_org_id": b.org_id}).json()
+    party = client.post("/api/v1/parties", headers=a.auth, json={
+        "reference_type": "HBL", "reference": "ALPHA0001", "party_org_id": b.org_id, "party_role": "consignee"}).json()
+    return {"org_id": a.org_id, "user_id": user["id"], "key_id": key["id"], "grant_id": grant["id"],
+            "party_id": party["id"], "service": "tracking"}
+
+
+def _snapshot(client: TestClient, a: Company) -> str:
+    """Everything A can read about itself, to compare before and after B's attempts."""
+    reads = [f"/api/v1/orgs/{a.org_id}", f"/api/v1/orgs/{a.org_id}/users", f"/api/v1/orgs/{a.org_id}/services",
+             "/api/v1/api-keys", "/api/v1/grants?include_ended=true", "/api/v1/parties"]
+    snapshot = {path: client.get(path, headers=a.auth).json() for path in reads}
+    for user in snapshot[f"/api/v1/orgs/{a.org_id}/users"]:
+        user.pop("last_login_at", None)
+    for key in snapshot["/api/v1/api-keys"]:
+        key.pop("last_used_at", None)
+    return json.dumps(snapshot, sort_keys=True)
+
+
+def test_company_b_cannot_read_or_change_company_a(client: TestClient, company_a: Company,
+                                                     company_b: Company) -> None:
+    ids = _a_resources(client, company_a, company_b)
+    before = _snapshot(client, company_a)
+    checked = 0
+    for method, path, operation in _operations(client):
+        if "{" not in path:
+            continue
+        url = path
+        for name in (part[1:-1] for part in path.split("/") if part.startswith("{")):
+            assert name in ids, f"{method} {path}: no resource of A for path parameter {name!r}; add one"
+            url = url.replace("{" + name + "}", ids[name])
+        schema = _body_schema(operation)
+        if schema is not None:
+            assert schema in EXAMPLE_BODIES, f"{method} {path}: add an example body for {schema}"
+        body = dict(EXAMPLE_BODIES.get(schema or "", {}))
+        if "party_org_id" in body:
+            body["party_org_id"] = company_b.org_id
+        response = client.request(method, url, headers=company_b.auth, json=body if schema else None)
+        allowed = {404, 403} if (method, path) in PUBLIC_EXISTENCE else {404}
+        assert response.status_code in allowed, f"{method} {url} as B answered {response.status_code}: {response.text}"
+        checked += 1
+    assert checked >= 10
+    assert _snapshot(client, company_a) == before
+
+
+def test_company_b_lists_nothing_of_company_a(client: TestClient, company_a: Company, company_b: Company) -> None:
+    ids = _a_resources(client, company_a, company_b)
+    secret_ids = {ids["user_id"], ids["key_id"], ids["party_id"], company_a.admin_id}
+    for method, path, operation in _operations(client):
+        if "{" in path or (method, path) in LIST_EXEMPT:
+            continue
+        schema = _body_schema(operation)
+        if schema is not None:
+            assert schema in EXAMPLE_BODIES, f"{method} {path}: add an example body for {schema}"
+        body = dict(EXAMPLE_BODIES.get(schema or "", {}))
+        if "party_org_id" in body:
+            body["party_org_id"] = company_a.org_id
+        response = client.request(method, path, headers=company_b.auth, json=body if schema else None)
+        assert response.status_code < 500, f"{method} {path}: {response.text}"
+        leaked = {i for i in secret_ids if i in response.text}
+        assert not leaked, f"{method} {path} as B shows A's ids {leaked}"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/me", "/api/v1/grants", "/api/v1/api-keys"])
+def test_every_api_call_needs_credentials(client: TestClient, path: str) -> None:
+    assert client.get(path).status_code == 401
