@@ -9,7 +9,6 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from sqlalchemy import text
-from starlette.routing import Match
 
 from harbourlink import schema
 from harbourlink.api.context import runtime
@@ -38,11 +37,8 @@ class Metrics:
 
 def _route_template(request: Request) -> str:
     """The path pattern (``/api/v1/grants/{grant_id}``), so ids do not explode the label set."""
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is Match.FULL:
-            return str(getattr(route, "path", "other"))
-    return "unmatched"
+    route = request.scope.get("route")  # set by the router once it matched
+    return str(getattr(route, "path_format", None) or getattr(route, "path", None) or "unmatched")
 
 
 @router.get("/healthz", summary="The process is alive")
