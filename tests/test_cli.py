@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -62,10 +64,7 @@ def test_revoke_and_errors(env: dict[str, str], settings: Settings) -> None:
     assert missing.returncode == 2 and "not_found" in missing.stderr
 
 
-def test_serve_answers_health(env: dict[str, str], tmp_path: Path) -> None:
-    import socket
-    import time
-
+def test_serve_answers_health(env: dict[str, str]) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
