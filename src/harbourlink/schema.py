@@ -11,7 +11,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 import harbourlink.access.models
-import harbourlink.identity.models  # noqa: F401 - imported for their tables
+import harbourlink.events.models
+import harbourlink.identity.models
+import harbourlink.inbound.models
+import harbourlink.vessels.models  # noqa: F401 - imported for their tables
 from harbourlink.kernel import Base
 
 metadata = Base.metadata

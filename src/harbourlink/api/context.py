@@ -89,8 +89,17 @@ def session_user(request: Request, session: Session) -> tuple[identity.User, str
     return user, web_session.stage
 
 
-def authenticate(request: Request, session: DbSession) -> Actor:
-    """The caller of an API request, or 401."""
+def authenticate(request: Request) -> Actor:
+    """The caller of an API request, or 401.
+
+    Runs in a short transaction of its own (it may note a key's last use), so that endpoints
+    which commit in several steps, like receiving a message, never wait on its write lock.
+    """
+    with runtime(request).db.transaction() as session:
+        return _authenticate(request, session)
+
+
+def _authenticate(request: Request, session: Session) -> Actor:
     header = request.headers.get("authorization", "")
     if header:
         scheme, _, presented = header.partition(" ")

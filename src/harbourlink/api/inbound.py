@@ -1,0 +1,127 @@
+"""Sending messages in any supported format, and finding, reading and replaying them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict
+
+from harbourlink import identity, inbound
+from harbourlink.api.context import CurrentActor, DbSession, runtime
+from harbourlink.api.errors import ERROR_RESPONSES
+from harbourlink.kernel import Actor, Forbidden, ValidationFailed
+
+router = APIRouter(prefix="/api/v1", tags=["inbound messages"], responses=ERROR_RESPONSES)
+
+FORMAT_NAMES = "dcsa-tnt-2.2 | dcsa-tnt-3 | edifact | ais-nmea | csv | terminal-json"
+
+
+class ItemErrorRead(BaseModel):
+    location: str
+    message: str
+
+
+class MessageOutcome(BaseModel):
+    """What became of a message. ``status``: accepted, partial (some items refused), rejected, failed."""
+
+    id: str
+    status: str
+    accepted: int
+    duplicates: int
+    errors: list[ItemErrorRead]
+
+
+class MessageRead(MessageOutcome):
+    model_config = ConfigDict(from_attributes=True)
+
+    format: str
+    channel: str
+    filename: str | None
+    received_at: datetime
+    processed_at: datetime | None
+    size: int
+    sha256: str
+    replay_of: str | None
+    superseded_by: str | None
+
+
+class FormatRead(BaseModel):
+    name: str
+    title: str
+    media_type: str
+
+
+def _check_may_send(actor: Actor) -> None:
+    if not actor.has_scope(identity.KeyScope.CARGO_WRITE):
+        raise Forbidden("this API key lacks the cargo:write scope", code="missing_scope",
+                        data={"scope": identity.KeyScope.CARGO_WRITE.value})
+
+
+def _outcome(result: inbound.Outcome) -> MessageOutcome:
+    return MessageOutcome(id=result.id, status=result.status, accepted=result.accepted, duplicates=result.duplicates,
+                          errors=[ItemErrorRead(location=e.location, message=e.message) for e in result.errors])
+
+
+@router.get("/formats", response_model=list[FormatRead], summary="The message formats HarbourLink reads")
+def list_formats(_caller: CurrentActor) -> list[FormatRead]:
+    return [FormatRead(name=a.name, title=a.title, media_type=a.media_type) for a in inbound.formats()]
+
+
+@router.post(
+    "/messages", response_model=MessageOutcome, status_code=status.HTTP_201_CREATED,
+    summary="Send one message (raw body) in a supported format",
+    description="The body is kept exactly as sent before it is read. The answer says how many items were "
+                "accepted, how many were already known (duplicates) and, for each refused item, where it is "
+                "in the message and what is wrong. A message with errors is kept as `rejected` (or `partial` "
+                "when some items were accepted) and can be corrected and replayed.",
+    openapi_extra={"requestBody": {"required": True, "content": {
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+        "application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}},
+        "text/plain": {"schema": {"type": "string"}}}}},
+)
+async def send_message(request: Request, actor: CurrentActor,
+                       format_name: Annotated[str, Query(alias="format", description=FORMAT_NAMES)]) -> MessageOutcome:
+    _check_may_send(actor)
+    inbound.adapter_for(format_name)
+    raw = await request.body()
+    if not raw:
+        raise ValidationFailed("the message body is empty", code="empty_message", data={"field": "body"})
+    rt = runtime(request)
+    outcome = await run_in_threadpool(inbound.receive, rt.db, actor, format_name=format_name, raw=raw, channel="api")
+    return _outcome(outcome)
+
+
+@router.get("/messages", response_model=list[MessageRead], summary="The caller's messages, newest first")
+def list_messages(actor: CurrentActor, session: DbSession, failed: bool = False, status_filter: str | None = None,
+                  limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[MessageRead]:
+    return [MessageRead.model_validate(m)
+            for m in inbound.list_messages(session, actor, status=status_filter, failed_only=failed, limit=limit)]
+
+
+@router.get("/messages/{message_id}", response_model=MessageRead)
+def get_message(message_id: str, actor: CurrentActor, session: DbSession) -> MessageRead:
+    return MessageRead.model_validate(inbound.get_message(session, actor, message_id=message_id))
+
+
+@router.get("/messages/{message_id}/raw", summary="The message exactly as it was received",
+            responses={200: {"content": {"application/octet-stream": {}}}})
+def get_raw(message_id: str, actor: CurrentActor, session: DbSession) -> Response:
+    message = inbound.get_message(session, actor, message_id=message_id)
+    return Response(message.raw, media_type="application/octet-stream",
+                    headers={"Digest": f"sha-256={message.sha256}"})
+
+
+@router.post("/messages/{message_id}/replay", response_model=MessageOutcome, status_code=status.HTTP_201_CREATED,
+             summary="Process a message again; a non-empty body replaces it with a corrected version",
+             openapi_extra={"requestBody": {"required": False, "content": {
+                 "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
+async def replay_message(message_id: str, request: Request, actor: CurrentActor) -> MessageOutcome:
+    _check_may_send(actor)
+    corrected = await request.body()
+    rt = runtime(request)
+    outcome = await run_in_threadpool(inbound.replay, rt.db, actor, message_id=message_id, corrected=corrected or None)
+    return _outcome(outcome)

@@ -1,0 +1,108 @@
+"""The event model, after DCSA Track & Trace, extended where DCSA stops.
+
+An adapter turns a message into ``EventDraft`` values; the store gives each an id and a place
+in the global order. DCSA's three families (shipment, transport, equipment) keep their codes;
+HarbourLink adds reefer readings, terminal release status and customs status as event types of
+their own, because carriers' DCSA feeds do not carry them and terminals and customs send them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class EventType(StrEnum):
+    SHIPMENT = "SHIPMENT"
+    TRANSPORT = "TRANSPORT"
+    EQUIPMENT = "EQUIPMENT"
+    REEFER = "REEFER"
+    RELEASE = "RELEASE"
+    CUSTOMS = "CUSTOMS"
+
+
+class Classifier(StrEnum):
+    """DCSA eventClassifierCode: planned, estimated, actual."""
+
+    PLN = "PLN"
+    EST = "EST"
+    ACT = "ACT"
+
+
+SHIPMENT_CODES = frozenset({"RECE", "DRFT", "PENA", "PENU", "PENC", "CONF", "REJE", "APPR", "ISSU", "SURR", "SUBM",
+                            "VOID", "REQS", "CMPL", "HOLD", "RELS", "CANC"})
+TRANSPORT_CODES = frozenset({"ARRI", "DEPA"})
+EQUIPMENT_CODES = frozenset({"LOAD", "DISC", "GTIN", "GTOT", "STUF", "STRP", "PICK", "DROP", "INSP", "RSEA", "RMVD",
+                             "AVPU", "AVDO", "CUSS", "CUSI", "CUSR", "CROS"})
+REEFER_CODES = frozenset({"MEAS", "ADJU", "POWR"})
+RELEASE_CODES = frozenset({"RELS", "HOLD", "AVPU"})
+CUSTOMS_CODES = frozenset({"SUBM", "ACPT", "CUSS", "CUSI", "HOLD", "CUSR", "REJE"})
+
+CODES_BY_TYPE: dict[EventType, frozenset[str]] = {
+    EventType.SHIPMENT: SHIPMENT_CODES, EventType.TRANSPORT: TRANSPORT_CODES, EventType.EQUIPMENT: EQUIPMENT_CODES,
+    EventType.REEFER: REEFER_CODES, EventType.RELEASE: RELEASE_CODES, EventType.CUSTOMS: CUSTOMS_CODES,
+}
+
+MODES_OF_TRANSPORT = frozenset({"VESSEL", "BARGE", "RAIL", "TRUCK", "AIR"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """One identifier an event is about: (``MBL``, ``PONU0123456``), (``CONTAINER``, ``MSCU1234566``) …"""
+
+    kind: str
+    value: str
+
+
+@dataclass(slots=True)
+class EventDraft:
+    """A validated event as an adapter produced it, before the store gives it an id.
+
+    ``source_key`` identifies the event at its source (DCSA eventID, EDIFACT interchange and
+    message reference with the item's position, a CSV's own id column …); the same source
+    key from the same owner is the same event, so a duplicate delivery changes nothing.
+    """
+
+    source_key: str
+    event_type: EventType
+    event_code: str
+    classifier: Classifier
+    event_time: datetime
+    references: list[Reference] = field(default_factory=list)
+    created_time: datetime | None = None
+    location: str | None = None
+    facility: str | None = None
+    vessel_imo: str | None = None
+    vessel_name: str | None = None
+    voyage: str | None = None
+    mode_of_transport: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    origin: str = ""
+    """Where in its message the event came from (``segment 12``, ``row 4``), for error reports."""
+
+    def reference(self, kind: str) -> str | None:
+        """The first reference of a kind, if the event names one."""
+        return next((r.value for r in self.references if r.kind == kind), None)
+
+
+def check_event(draft: EventDraft) -> str | None:
+    """Why a draft breaks the model (an unknown code for its type, a naive time …), or None."""
+    if draft.event_code not in CODES_BY_TYPE[draft.event_type]:
+        return f"{draft.event_code!r} is not a {draft.event_type.value} event code"
+    if draft.event_time.tzinfo is None:
+        return "event time has no time zone"
+    if draft.mode_of_transport is not None and draft.mode_of_transport not in MODES_OF_TRANSPORT:
+        return f"unknown mode of transport {draft.mode_of_transport!r}"
+    if not draft.references and draft.vessel_imo is None:
+        return "the event names no shipment, container, document or vessel"
+    return None
+
+
+def content_key(*parts: Any) -> str:
+    """A stable key from an item's content, for sources that give their events no id of their own."""
+    canonical = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()

@@ -1,0 +1,54 @@
+"""Tables of the event store: append-only events and the references each is about."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from harbourlink.kernel import Base
+from harbourlink.kernel.clock import utcnow
+from harbourlink.kernel.db import SequenceNumber
+
+
+class Event(Base):
+    """One business event. ``seq`` orders the whole store (cursors follow it); ``id`` is public."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        UniqueConstraint("owner_org_id", "source_key"),
+        Index("ix_events_vessel_time", "vessel_imo", "event_time"),
+    )
+
+    seq: Mapped[int] = mapped_column(SequenceNumber, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    owner_org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    message_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    source_key: Mapped[str] = mapped_column(String(200))
+    event_type: Mapped[str] = mapped_column(String(12))
+    event_code: Mapped[str] = mapped_column(String(8))
+    classifier: Mapped[str] = mapped_column(String(3))
+    event_time: Mapped[datetime]
+    created_time: Mapped[datetime | None]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    location: Mapped[str | None] = mapped_column(String(5))
+    facility: Mapped[str | None] = mapped_column(String(12))
+    vessel_imo: Mapped[str | None] = mapped_column(String(7))
+    vessel_name: Mapped[str | None] = mapped_column(String(100))
+    voyage: Mapped[str | None] = mapped_column(String(50))
+    mode_of_transport: Mapped[str | None] = mapped_column(String(10))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class EventReference(Base):
+    """An identifier an event is about; lookups by any number a user holds go through here."""
+
+    __tablename__ = "event_references"
+    __table_args__ = (Index("ix_event_references_event", "event_seq"),)
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[str] = mapped_column(String(40), primary_key=True)
+    event_seq: Mapped[int] = mapped_column(SequenceNumber, ForeignKey("events.seq", ondelete="CASCADE"),
+                                           primary_key=True)

@@ -1,0 +1,114 @@
+"""Appending to the event store (idempotently, in bulk) and reading it under an access scope."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from harbourlink.access import AccessScope, visibility_clause
+from harbourlink.events.domain import EventDraft
+from harbourlink.events.models import Event, EventReference
+from harbourlink.kernel import new_id, utcnow
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    """Which drafts became new events (by position in the batch) and how many were already stored."""
+
+    accepted: list[int]
+    duplicates: int
+    event_ids: list[str]
+
+
+def _insert(session: Session, table: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)).on_conflict_do_nothing()
+
+
+def append_events(
+    session: Session, *, owner_org_id: str, message_id: str | None, drafts: Sequence[EventDraft]
+) -> AppendResult:
+    """Stores new events; a draft whose source key this owner already sent is a duplicate, not an error."""
+    received = utcnow()
+    first: dict[str, int] = {}
+    for position, draft in enumerate(drafts):
+        first.setdefault(draft.source_key, position)
+    rows = [_row(drafts[position], owner_org_id, message_id, received) for position in first.values()]
+    if not rows:
+        return AppendResult([], len(drafts), [])
+    inserted = session.execute(
+        _insert(session, Event.__table__).returning(Event.seq, Event.source_key, Event.id), rows
+    ).all()
+    references = [
+        {"kind": reference.kind, "value": reference.value, "event_seq": seq}
+        for seq, source_key, _ in inserted
+        for reference in set(drafts[first[source_key]].references)
+    ]
+    if references:
+        session.execute(_insert(session, EventReference.__table__), references)
+    accepted = sorted(first[source_key] for _, source_key, _ in inserted)
+    by_key = {source_key: event_id for _, source_key, event_id in inserted}
+    return AppendResult(accepted=accepted, duplicates=len(drafts) - len(accepted),
+                        event_ids=[by_key[drafts[p].source_key] for p in accepted])
+
+
+def _row(draft: EventDraft, owner_org_id: str, message_id: str | None, received: datetime) -> dict[str, Any]:
+    return {
+        "id": new_id(), "owner_org_id": owner_org_id, "message_id": message_id, "source_key": draft.source_key,
+        "event_type": draft.event_type.value, "event_code": draft.event_code, "classifier": draft.classifier.value,
+        "event_time": draft.event_time, "created_time": draft.created_time, "received_at": received,
+        "location": draft.location, "facility": draft.facility, "vessel_imo": draft.vessel_imo,
+        "vessel_name": draft.vessel_name, "voyage": draft.voyage, "mode_of_transport": draft.mode_of_transport,
+        "details": draft.details,
+    }
+
+
+def visible(scope: AccessScope, *, now: datetime | None = None) -> ColumnElement[bool]:
+    """WHERE clause: the event is the caller's own, or one of its references is shared with the caller."""
+    moment = now or utcnow()
+    shared = exists().where(
+        EventReference.event_seq == Event.seq,
+        visibility_clause(scope, owner=Event.owner_org_id, reference_type=EventReference.kind,
+                          reference=EventReference.value, now=moment),
+    )
+    return or_(Event.owner_org_id == scope.org_id, shared)
+
+
+def about(kind: str, values: Sequence[str]) -> ColumnElement[bool]:
+    """WHERE clause: the event names one of these references of this kind."""
+    return exists().where(EventReference.event_seq == Event.seq, EventReference.kind == kind,
+                          EventReference.value.in_(values))
+
+
+def select_visible(scope: AccessScope, *criteria: ColumnElement[bool]) -> Select[tuple[Event]]:
+    """Events visible to ``scope`` that meet every criterion, in store order."""
+    return select(Event).where(visible(scope), and_(*criteria)).order_by(Event.seq)
+
+
+def list_events(session: Session, scope: AccessScope, *criteria: ColumnElement[bool],
+                after_seq: int = 0, limit: int = 1000) -> list[Event]:
+    """A page of visible events after a cursor position."""
+    query = select_visible(scope, Event.seq > after_seq, *criteria).limit(limit)
+    return list(session.scalars(query))
+
+
+def references_of(session: Session, event_seqs: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+    """The references of each of these events."""
+    result: dict[int, list[tuple[str, str]]] = {seq: [] for seq in event_seqs}
+    if not event_seqs:
+        return result
+    rows = session.execute(select(EventReference.event_seq, EventReference.kind, EventReference.value)
+                           .where(EventReference.event_seq.in_(event_seqs)))
+    for seq, kind, value in rows:
+        result[seq].append((kind, value))
+    return result
+
+
+def count_events(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Event)) or 0

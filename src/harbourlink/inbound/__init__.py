@@ -1,0 +1,26 @@
+"""Inbound: every message is kept raw first, then read by its format's adapter.
+
+Messages arrive by API, web upload, CLI and the AIS listener. An adapter (see ``adapters``)
+turns bytes into events and positions, or into errors naming their place; failed messages are
+listed for their sender and can be corrected and replayed. A duplicate delivery changes nothing.
+"""
+
+from harbourlink.inbound.adapters import Adapter, ItemError, Parsed
+from harbourlink.inbound.models import InboundMessage
+from harbourlink.inbound.registry import adapter_for, formats, register
+from harbourlink.inbound.service import Outcome, get_message, list_messages, receive, replay
+
+__all__ = [
+    "Adapter",
+    "InboundMessage",
+    "ItemError",
+    "Outcome",
+    "Parsed",
+    "adapter_for",
+    "formats",
+    "get_message",
+    "list_messages",
+    "receive",
+    "register",
+    "replay",
+]

@@ -1,0 +1,26 @@
+"""The formats HarbourLink reads, by the name the API and CLI use."""
+
+from __future__ import annotations
+
+from harbourlink.inbound.adapters import Adapter
+from harbourlink.integrations.csv_template import CsvTemplateAdapter
+from harbourlink.kernel import ValidationFailed
+
+_ADAPTERS: dict[str, Adapter] = {adapter.name: adapter for adapter in (CsvTemplateAdapter(),)}
+
+
+def register(adapter: Adapter) -> None:
+    """Adds a format; a value-added module can bring its own without touching the core."""
+    _ADAPTERS[adapter.name] = adapter
+
+
+def adapter_for(format_name: str) -> Adapter:
+    try:
+        return _ADAPTERS[format_name]
+    except KeyError:
+        raise ValidationFailed(f"unknown format {format_name!r}", code="unknown_format",
+                               data={"field": "format", "value": format_name, "allowed": sorted(_ADAPTERS)}) from None
+
+
+def formats() -> list[Adapter]:
+    return [_ADAPTERS[name] for name in sorted(_ADAPTERS)]

@@ -1,0 +1,17 @@
+"""Vessels: AIS position reports and static data, keyed by MMSI and joined to cargo by IMO number."""
+
+from harbourlink.vessels.domain import PositionReport, VesselStatic
+from harbourlink.vessels.models import Vessel, VesselPosition
+from harbourlink.vessels.store import get_vessel, latest_position, record_positions, record_statics, track
+
+__all__ = [
+    "PositionReport",
+    "Vessel",
+    "VesselPosition",
+    "VesselStatic",
+    "get_vessel",
+    "latest_position",
+    "record_positions",
+    "record_statics",
+    "track",
+]

@@ -1,0 +1,63 @@
+"""Storing AIS data idempotently and reading a ship's latest state.
+
+AIS is broadcast in the clear, so positions and static data are not owned cargo data: any
+signed-in company may read them. What links a ship to cargo (the voyage on a B/L) stays owned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from sqlalchemy import or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from harbourlink.kernel import utcnow
+from harbourlink.vessels.domain import PositionReport, VesselStatic
+from harbourlink.vessels.models import Vessel, VesselPosition
+
+
+def record_positions(session: Session, reports: Sequence[PositionReport], *, message_id: str | None) -> tuple[int, int]:
+    """Stores new positions; a report already stored (same ship, same time) counts as a duplicate."""
+    if not reports:
+        return 0, 0
+    rows = list({(r.mmsi, r.at): {**asdict(r), "message_id": message_id} for r in reports}.values())
+    dialect = session.get_bind().dialect.name
+    statement = (postgresql.insert(VesselPosition) if dialect == "postgresql" else sqlite.insert(VesselPosition))
+    inserted = session.execute(statement.on_conflict_do_nothing().returning(VesselPosition.seq), rows).all()
+    return len(inserted), len(reports) - len(inserted)
+
+
+def record_statics(session: Session, statics: Sequence[VesselStatic]) -> int:
+    """Merges what ships say of themselves into the vessel table; a missing field keeps its old value."""
+    for static in statics:
+        vessel = session.get(Vessel, static.mmsi) or Vessel(mmsi=static.mmsi)
+        for name, value in asdict(static).items():
+            if value is not None:
+                setattr(vessel, name, value)
+        vessel.updated_at = utcnow()
+        session.add(vessel)
+    return len(statics)
+
+
+def get_vessel(session: Session, *, imo: str | None = None, mmsi: str | None = None) -> Vessel | None:
+    """A ship by IMO number or MMSI."""
+    criteria = [c for c in (Vessel.imo == imo if imo else None, Vessel.mmsi == mmsi if mmsi else None) if c is not None]
+    if not criteria:
+        return None
+    return session.scalars(select(Vessel).where(or_(*criteria)).order_by(Vessel.updated_at.desc())).first()
+
+
+def latest_position(session: Session, mmsi: str) -> VesselPosition | None:
+    return session.scalars(
+        select(VesselPosition).where(VesselPosition.mmsi == mmsi).order_by(VesselPosition.at.desc()).limit(1)
+    ).first()
+
+
+def track(session: Session, mmsi: str, *, limit: int = 200) -> list[VesselPosition]:
+    """The newest positions of a ship, oldest first."""
+    rows = session.scalars(
+        select(VesselPosition).where(VesselPosition.mmsi == mmsi).order_by(VesselPosition.at.desc()).limit(limit)
+    ).all()
+    return list(reversed(rows))
