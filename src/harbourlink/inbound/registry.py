@@ -6,7 +6,12 @@ from harbourlink.inbound.adapters import Adapter
 from harbourlink.integrations.csv_template import CsvTemplateAdapter
 from harbourlink.kernel import ValidationFailed
 
-_ADAPTERS: dict[str, Adapter] = {adapter.name: adapter for adapter in (CsvTemplateAdapter(),)}
+# One line per format; a value-added module may also call ``register`` with its own.
+_ADAPTERS: dict[str, Adapter] = {}
+for _adapter in (
+    CsvTemplateAdapter(),
+):
+    _ADAPTERS[_adapter.name] = _adapter
 
 
 def register(adapter: Adapter) -> None:
