@@ -50,7 +50,7 @@ CODES_BY_TYPE: dict[EventType, frozenset[str]] = {
 MODES_OF_TRANSPORT = frozenset({"VESSEL", "BARGE", "RAIL", "TRUCK", "AIR"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)
 class Reference:
     """One identifier an event is about: (``MBL``, ``PONU0123456``), (``CONTAINER``, ``MSCU1234566``) …"""
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from harbourlink.inbound.adapters import Adapter
 from harbourlink.integrations.csv_template import CsvTemplateAdapter
+from harbourlink.integrations.terminal_json import TerminalJsonAdapter
 from harbourlink.kernel import ValidationFailed
 
 # One line per format; a value-added module may also call ``register`` with its own.
 _ADAPTERS: dict[str, Adapter] = {}
 for _adapter in (
     CsvTemplateAdapter(),
+    TerminalJsonAdapter(),
 ):
     _ADAPTERS[_adapter.name] = _adapter
 

@@ -1,0 +1,155 @@
+"""Terminal feeds in JSON: container release status and reefer readings, as terminals publish them.
+
+There is no industry standard for these two feeds, so HarbourLink defines one (documented in
+``docs/formats/terminal-json.md``)::
+
+    {"terminal": "HITHK", "location": "HKHKG",
+     "releases": [{"container": "MSCU1234566", "status": "RELEASED" | "HOLD" | "AVAILABLE",
+                   "at": "2026-11-23T10:02:00+08:00", "mbl": "PONU0123456",
+                   "holds": ["CUSTOMS", "LINE"], "free_time_ends": "2026-11-28T23:59:00+08:00"}],
+     "reefer_readings": [{"container": "MSCU1234566", "at": "2026-11-23T10:00:00+08:00",
+                          "supply_air": 4.8, "return_air": 5.6, "setpoint": 5.0,
+                          "power": "ON" | "OFF", "humidity": 85}]}
+
+Release → RELEASE events (RELS released, HOLD held, AVPU available for pick-up); readings →
+REEFER ``MEAS`` events, or ``POWR`` when the unit reports power off. Errors carry a JSON path.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from harbourlink.events import Classifier, EventDraft, EventType, Reference, content_key
+from harbourlink.inbound.adapters import ItemError, Parsed
+from harbourlink.integrations.csv_template import RowError, parse_time
+from harbourlink.kernel import ValidationFailed
+from harbourlink.references import ReferenceType, normalise_reference
+
+RELEASE_CODES = {"RELEASED": "RELS", "HOLD": "HOLD", "AVAILABLE": "AVPU"}
+HOLD_KINDS = frozenset({"CUSTOMS", "LINE", "TERMINAL", "PORT_HEALTH", "OTHER"})
+MAX_ITEMS = 100_000
+
+
+class FieldError(Exception):
+    def __init__(self, path: str, message: str):
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+def _text(item: dict[str, Any], key: str, path: str, *, required: bool = True) -> str | None:
+    value = item.get(key)
+    if value is None or value == "":
+        if required:
+            raise FieldError(f"{path}.{key}", "is required")
+        return None
+    if not isinstance(value, str):
+        raise FieldError(f"{path}.{key}", f"must be a string, not {type(value).__name__}")
+    return value
+
+
+def _number(item: dict[str, Any], key: str, path: str) -> float | None:
+    value = item.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise FieldError(f"{path}.{key}", f"must be a number, not {json.dumps(value)}")
+    if not -80 <= value <= 80 and key != "humidity":
+        raise FieldError(f"{path}.{key}", f"{value} °C is outside what a reefer unit can report")
+    return float(value)
+
+
+def _time(item: dict[str, Any], key: str, path: str) -> Any:
+    raw = _text(item, key, path)
+    try:
+        return parse_time(raw or "", key)
+    except RowError as error:
+        raise FieldError(f"{path}.{key}", error.message) from None
+
+
+def _container(item: dict[str, Any], path: str) -> Reference:
+    raw = _text(item, "container", path) or ""
+    try:
+        return Reference(ReferenceType.CONTAINER.value, normalise_reference(ReferenceType.CONTAINER, raw))
+    except ValidationFailed as exc:
+        raise FieldError(f"{path}.container", exc.message) from None
+
+
+class TerminalJsonAdapter:
+    name: ClassVar[str] = "terminal-json"
+    title: ClassVar[str] = "Terminal feed: release status and reefer readings (JSON)"
+    media_type: ClassVar[str] = "application/json"
+
+    def parse(self, raw: bytes) -> Parsed:
+        parsed = Parsed()
+        try:
+            document = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            parsed.errors.append(ItemError("$", f"not JSON: {exc}"))
+            return parsed
+        if not isinstance(document, dict):
+            parsed.errors.append(ItemError("$", "must be an object with 'releases' and/or 'reefer_readings'"))
+            return parsed
+        terminal = document.get("terminal")
+        location = document.get("location")
+        if not isinstance(terminal, str) or not isinstance(location, str):
+            parsed.errors.append(ItemError("$.terminal", "terminal (SMDG code) and location (UN/LOCODE) are required"))
+            return parsed
+        for key, reader in (("releases", self._release), ("reefer_readings", self._reading)):
+            items = document.get(key, [])
+            if not isinstance(items, list):
+                parsed.errors.append(ItemError(f"$.{key}", "must be an array"))
+                continue
+            for index, item in enumerate(items[:MAX_ITEMS]):
+                path = f"$.{key}[{index}]"
+                try:
+                    if not isinstance(item, dict):
+                        raise FieldError(path, "must be an object")
+                    draft = reader(item, path)
+                except FieldError as error:
+                    parsed.errors.append(ItemError(error.path, error.message))
+                    continue
+                draft.facility, draft.location, draft.origin = terminal.upper(), location.upper(), path
+                draft.source_key = f"terminal:{terminal.upper()}:" + content_key(
+                    draft.event_code, draft.event_time, sorted(draft.references), draft.details)
+                parsed.events.append(draft)
+        if not parsed.events and not parsed.errors:
+            parsed.errors.append(ItemError("$", "no releases or reefer_readings in the feed"))
+        return parsed
+
+    @staticmethod
+    def _release(item: dict[str, Any], path: str) -> EventDraft:
+        status = (_text(item, "status", path) or "").upper()
+        if status not in RELEASE_CODES:
+            raise FieldError(f"{path}.status", f"{status!r} is not one of {', '.join(RELEASE_CODES)}")
+        holds = item.get("holds", [])
+        if not isinstance(holds, list) or not set(holds) <= HOLD_KINDS:
+            raise FieldError(f"{path}.holds", f"must be a list of {', '.join(sorted(HOLD_KINDS))}")
+        references = [_container(item, path)]
+        mbl = _text(item, "mbl", path, required=False)
+        if mbl:
+            references.append(Reference(ReferenceType.MBL.value, normalise_reference(ReferenceType.MBL, mbl)))
+        details: dict[str, Any] = {"release_status": status, "holds": holds}
+        if item.get("free_time_ends") is not None:
+            details["free_time_ends"] = _time(item, "free_time_ends", path).isoformat()
+        return EventDraft(source_key="", event_type=EventType.RELEASE, event_code=RELEASE_CODES[status],
+                          classifier=Classifier.ACT, event_time=_time(item, "at", path), references=references,
+                          details=details)
+
+    @staticmethod
+    def _reading(item: dict[str, Any], path: str) -> EventDraft:
+        power = (_text(item, "power", path, required=False) or "ON").upper()
+        if power not in ("ON", "OFF"):
+            raise FieldError(f"{path}.power", f"{power!r} is not ON or OFF")
+        details: dict[str, Any] = {"power": power}
+        for key in ("supply_air", "return_air", "setpoint", "humidity"):
+            value = _number(item, key, path)
+            if value is not None:
+                details[key] = value
+        if power == "ON" and "supply_air" not in details and "return_air" not in details:
+            raise FieldError(f"{path}.supply_air", "a reading with power ON needs supply_air or return_air")
+        details["temperature"] = details.get("supply_air", details.get("return_air"))
+        return EventDraft(source_key="", event_type=EventType.REEFER, event_code="MEAS" if power == "ON" else "POWR",
+                          classifier=Classifier.ACT, event_time=_time(item, "at", path),
+                          references=[_container(item, path)], details=details)
