@@ -82,3 +82,22 @@ def test_serve_answers_health(env: dict[str, str]) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_ingest_a_folder_reports_and_keeps_failures(env: dict[str, str], settings: Settings, tmp_path: Path) -> None:
+    org_id = _run(env, "org", "create", "--name", "Ingest Co", "--type", "terminal_operator"
+                  ).stdout.strip().splitlines()[-1]
+    _run(env, "org", "approve", org_id)
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    sample = Path(__file__).parent / "samples" / "csv" / "hkg_import.csv"
+    (folder / "good.csv").write_bytes(sample.read_bytes())
+    (folder / "bad.csv").write_text("event_type,event_code,event_time,container\nEQUIPMENT,LOAD,never,MSCU1234566\n")
+    result = _run(env, "ingest", str(folder), "--format", "csv", "--org", org_id, check=False)
+    assert result.returncode == 1
+    assert "5 accepted, 0 duplicates, 1 errors" in result.stdout
+    assert "row 2, column event_time" in result.stderr and "bad.csv" in result.stderr
+    again = _run(env, "ingest", str(folder / "good.csv"), "--format", "csv", "--org", org_id)
+    assert "0 accepted, 5 duplicates" in again.stdout
+    unknown = _run(env, "ingest", str(folder), "--format", "telex", "--org", org_id, check=False)
+    assert unknown.returncode == 2 and "unknown_format" in unknown.stderr

@@ -13,12 +13,13 @@ from typing import Annotated
 import typer
 import uvicorn
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
-from harbourlink import identity, schema
+from harbourlink import identity, inbound, schema
 from harbourlink.app import create_app
 from harbourlink.demo import DEMO_PASSWORD, seed_demo
-from harbourlink.kernel import HarbourLinkError, create_database
+from harbourlink.kernel import Actor, HarbourLinkError, ValidationFailed, create_database
 from harbourlink.settings import Settings
 
 app = typer.Typer(help="HarbourLink Port Community System", no_args_is_help=True, add_completion=False)
@@ -140,6 +141,46 @@ def apikey_revoke(key_id: Annotated[str, typer.Argument(help="API key id")]) -> 
     except HarbourLinkError as exc:
         raise _fail(exc) from exc
     console.print(f"revoked {key.prefix} at {key.revoked_at}")
+
+
+@app.command()
+def ingest(path: Annotated[Path, typer.Argument(help="a file, or a folder whose files are all sent", exists=True)],
+           format_name: Annotated[str, typer.Option("--format", help="message format, e.g. edifact, csv")],
+           org: Annotated[str, typer.Option(help="id of the company the messages come from")]) -> None:
+    """Send files through the inbound path as the given company; failures are kept for replay."""
+    settings = Settings()
+    database = create_database(settings.resolved_database_url())
+    try:
+        inbound.adapter_for(format_name)
+        with database.transaction() as session:
+            sender = identity.get_organisation(session, identity.SYSTEM_ACTOR, org_id=org)
+            if sender.status != identity.OrgStatus.ACTIVE.value:
+                raise ValidationFailed(f"company {sender.name} is {sender.status}", code="org_not_active")
+            actor = Actor(org_id=org, org_types=frozenset(identity.org_types(session, org)))
+    except HarbourLinkError as exc:
+        raise _fail(exc) from exc
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    totals = {"accepted": 0, "duplicates": 0, "errors": 0}
+    failed = []
+    with Progress(console=console) as progress:
+        task = progress.add_task(f"sending {len(files)} file(s)", total=len(files))
+        for file in files:
+            outcome = inbound.receive(database, actor, format_name=format_name, raw=file.read_bytes(), channel="cli",
+                                      filename=file.name)
+            totals["accepted"] += outcome.accepted
+            totals["duplicates"] += outcome.duplicates
+            totals["errors"] += len(outcome.errors)
+            if outcome.status in ("rejected", "failed", "partial"):
+                failed.append((file, outcome))
+            progress.advance(task)
+    for file, outcome in failed:
+        errors.print(f"[yellow]{outcome.status}[/yellow] {file} (message {outcome.id})")
+        for error in outcome.errors[:20]:
+            errors.print(f"  {error.location}: {error.message}")
+    console.print(f"{len(files)} file(s): {totals['accepted']} accepted, {totals['duplicates']} duplicates, "
+                  f"{totals['errors']} errors")
+    if failed:
+        raise typer.Exit(code=1)
 
 
 @app.command()
