@@ -26,15 +26,19 @@ def visibility_clause(
     """
     held = [and_(Grant.reference_type == kind, Grant.reference == value) for kind, value in sorted(scope.held)]
     presented = and_(Grant.anyone_with_reference.is_(True), or_(*held)) if held else false()
-    by_reference = exists().where(
+    # correlate_except: the row's own tables (events, references …) come from the enclosing query;
+    # left to auto-correlation, a nested subquery would range over every row of them instead.
+    by_reference = exists(select(Grant.id).where(
         Grant.owner_org_id == owner, Grant.reference_type == reference_type, Grant.reference == reference,
         _live(now), or_(Grant.grantee_org_id == scope.org_id, presented),
-    )
-    by_rule = exists().where(
-        Grant.owner_org_id == owner, Grant.rule == NAMED_PARTIES_RULE, _live(now),
-        exists().where(Party.owner_org_id == owner, Party.reference_type == reference_type,
-                       Party.reference == reference, Party.party_org_id == scope.org_id),
-    )
+    ).correlate_except(Grant))
+    named = exists(select(Party.id).where(
+        Party.owner_org_id == owner, Party.reference_type == reference_type, Party.reference == reference,
+        Party.party_org_id == scope.org_id,
+    ).correlate_except(Party))
+    by_rule = exists(select(Grant.id).where(
+        Grant.owner_org_id == owner, Grant.rule == NAMED_PARTIES_RULE, _live(now), named,
+    ).correlate_except(Grant))
     return or_(owner == scope.org_id, by_reference, by_rule)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -72,23 +72,24 @@ def _row(draft: EventDraft, owner_org_id: str, message_id: str | None, received:
 def visible(scope: AccessScope, *, now: datetime | None = None) -> ColumnElement[bool]:
     """WHERE clause: the event is the caller's own, or one of its references is shared with the caller."""
     moment = now or utcnow()
-    shared = exists().where(
+    shared = exists(select(EventReference.event_seq).where(
         EventReference.event_seq == Event.seq,
         visibility_clause(scope, owner=Event.owner_org_id, reference_type=EventReference.kind,
                           reference=EventReference.value, now=moment),
-    )
+    ).correlate_except(EventReference))
     return or_(Event.owner_org_id == scope.org_id, shared)
 
 
 def about(kind: str, values: Sequence[str]) -> ColumnElement[bool]:
     """WHERE clause: the event names one of these references of this kind."""
-    return exists().where(EventReference.event_seq == Event.seq, EventReference.kind == kind,
-                          EventReference.value.in_(values))
+    return exists(select(EventReference.event_seq).where(
+        EventReference.event_seq == Event.seq, EventReference.kind == kind, EventReference.value.in_(values),
+    ).correlate_except(EventReference))
 
 
 def select_visible(scope: AccessScope, *criteria: ColumnElement[bool]) -> Select[tuple[Event]]:
     """Events visible to ``scope`` that meet every criterion, in store order."""
-    return select(Event).where(visible(scope), and_(*criteria)).order_by(Event.seq)
+    return select(Event).where(visible(scope), *criteria).order_by(Event.seq)
 
 
 def list_events(session: Session, scope: AccessScope, *criteria: ColumnElement[bool],

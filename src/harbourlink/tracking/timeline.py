@@ -1,0 +1,117 @@
+"""One search box: any number a user holds gives one timeline of what they may see.
+
+A user types a Master or House B/L, a container, a booking or a customs declaration number.
+The numbers the caller legitimately learns on the way count as presented: a House B/L leads
+(through a link the caller may see) to its Master B/L, and a B/L to the containers its events
+name. Each event still shows only if its owner shares it; if nothing at all is visible, the
+number is "not found", whether or not it exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from harbourlink import access, events, identity, vessels
+from harbourlink.access import AccessScope
+from harbourlink.events import Event
+from harbourlink.kernel import Actor, NotFound, utcnow
+from harbourlink.references import ReferenceType
+from harbourlink.tracking.links import houses_of, links_from_house
+
+SEARCHABLE = (ReferenceType.MBL, ReferenceType.HBL, ReferenceType.CONTAINER, ReferenceType.BOOKING,
+              ReferenceType.DECLARATION, ReferenceType.AWB)
+MAX_EVENTS = 5000
+
+
+@dataclass
+class Found:
+    """The references a search resolved to, and the visible events about them."""
+
+    query: str
+    matched: list[tuple[str, str]]
+    scope: AccessScope
+    events: list[Event] = field(default_factory=list)
+    references: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)
+
+
+def _canonical(raw: str) -> str:
+    return "".join(raw.split()).upper()
+
+
+def _kinds_holding(session: Session, value: str) -> list[str]:
+    rows = session.scalars(select(events.EventReference.kind).where(events.EventReference.value == value).distinct())
+    return sorted(set(rows) & {kind.value for kind in SEARCHABLE})
+
+
+def _visible_about(session: Session, scope: AccessScope, pairs: set[tuple[str, str]]) -> list[Event]:
+    by_kind: dict[str, list[str]] = {}
+    for kind, value in pairs:
+        by_kind.setdefault(kind, []).append(value)
+    found: dict[int, Event] = {}
+    for kind, values in by_kind.items():
+        query = events.select_visible(scope, events.about(kind, sorted(values))).limit(MAX_EVENTS)
+        for event in session.scalars(query):
+            found[event.seq] = event
+    return sorted(found.values(), key=lambda e: (e.event_time, e.seq))
+
+
+def find(session: Session, actor: Actor, *, query: str) -> Found:
+    """Resolves a search to the references and events the caller may see, or raises NotFound."""
+    value = _canonical(query)
+    scope = access.scope_for(actor)
+    kinds = set(_kinds_holding(session, value))
+    links = links_from_house(session, scope.holding(ReferenceType.HBL.value, value), value)
+    if links:
+        kinds.add(ReferenceType.HBL.value)
+    pairs = {(kind, value) for kind in kinds}
+    for kind in kinds:
+        scope = scope.holding(kind, value)
+    for link in links:
+        pairs.add((ReferenceType.MBL.value, link.master_bl))
+        scope = scope.holding(ReferenceType.MBL.value, link.master_bl)
+    found_events = _visible_about(session, scope, pairs)
+    references = events.references_of(session, [e.seq for e in found_events])
+    derived = {(kind, ref) for refs in references.values() for kind, ref in refs
+               if kind in (ReferenceType.CONTAINER.value, ReferenceType.BOOKING.value)} - pairs
+    if derived:
+        for kind, ref in derived:
+            scope = scope.holding(kind, ref)
+        found_events = _visible_about(session, scope, pairs | derived)
+        references = events.references_of(session, [e.seq for e in found_events])
+    if not found_events:
+        raise NotFound(f"nothing about {value} is shared with your company", code="reference_not_found",
+                       data={"reference": value})
+    owners = {org_id: _org_name(session, org_id) for org_id in {e.owner_org_id for e in found_events}}
+    access.record_views(session, scope, channel="track", seen=[
+        *((e.owner_org_id, kind, ref) for e in found_events for kind, ref in references[e.seq] if (kind, ref) in pairs),
+        *((link.owner_org_id, ReferenceType.HBL.value, link.house_bl) for link in links)])
+    return Found(query=value, matched=sorted(pairs), scope=scope, events=found_events, references=references,
+                 owners=owners)
+
+
+def _org_name(session: Session, org_id: str) -> str:
+    org = identity.get_organisation(session, identity.SYSTEM_ACTOR, org_id=org_id)
+    return org.name_local and f"{org.name} ({org.name_local})" or org.name
+
+
+def linked_houses(session: Session, found: Found) -> list[str]:
+    """House B/Ls (visible to the caller) linked to the Master B/Ls found."""
+    masters = [ref for kind, ref in found.matched if kind == ReferenceType.MBL.value]
+    return sorted({house for master in masters for house in houses_of(session, found.scope, master)})
+
+
+def vessel_now(session: Session, imo: str | None) -> tuple[vessels.Vessel | None, vessels.VesselPosition | None]:
+    """A ship's AIS identity and last position, by IMO number."""
+    if not imo:
+        return None, None
+    vessel = vessels.get_vessel(session, imo=imo)
+    return vessel, vessels.latest_position(session, vessel.mmsi) if vessel else None
+
+
+def age_seconds(moment: datetime | None) -> int | None:
+    return None if moment is None else int((utcnow() - moment).total_seconds())

@@ -1,0 +1,240 @@
+"""The tracking timeline as the API and the page show it: events, vessel, schedule, containers, customs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from harbourlink.events import Event
+from harbourlink.references import ReferenceType
+from harbourlink.tracking.timeline import Found, age_seconds, linked_houses, vessel_now
+from harbourlink.vessels import track
+
+CUSTOMS_STATUS = {"SUBM": "submitted", "ACPT": "accepted", "CUSS": "selected_for_scan",
+                  "CUSI": "selected_for_inspection", "HOLD": "held", "CUSR": "released", "REJE": "rejected"}
+
+
+class ReferenceView(BaseModel):
+    kind: str
+    value: str
+
+
+class EventView(BaseModel):
+    id: str
+    event_type: str
+    event_code: str
+    classifier: str
+    event_time: datetime
+    location: str | None
+    facility: str | None
+    vessel_imo: str | None
+    vessel_name: str | None
+    voyage: str | None
+    mode_of_transport: str | None
+    references: list[ReferenceView]
+    source: str
+    received_at: datetime
+    details: dict[str, Any]
+
+
+class Position(BaseModel):
+    latitude: float
+    longitude: float
+    at: datetime
+    age_seconds: int | None
+    speed_knots: float | None
+    course: float | None
+
+
+class VesselView(BaseModel):
+    imo: str
+    name: str | None
+    mmsi: str | None
+    position: Position | None
+    track: list[tuple[float, float]]
+
+
+class Estimate(BaseModel):
+    """One source's word on a time: a carrier's plan, a terminal's estimate, AIS, the actual."""
+
+    classifier: str
+    time: datetime
+    source: str
+    received_at: datetime
+    age_seconds: int | None
+
+
+class ScheduleEntry(BaseModel):
+    event_code: str
+    location: str | None
+    facility: str | None
+    vessel_name: str | None
+    voyage: str | None
+    estimates: list[Estimate]
+
+
+class Leg(BaseModel):
+    mode_of_transport: str | None
+    vessel_name: str | None
+    vessel_imo: str | None
+    voyage: str | None
+    origin: str | None
+    destination: str | None
+    departed: datetime | None
+    arrived: datetime | None
+
+
+class Release(BaseModel):
+    status: str
+    holds: list[str]
+    at: datetime
+    facility: str | None
+    free_time_ends: str | None
+    source: str
+
+
+class ReeferReading(BaseModel):
+    at: datetime
+    temperature: float | None
+    setpoint: float | None
+    power: str
+
+
+class ContainerView(BaseModel):
+    number: str
+    last_event: EventView | None
+    release: Release | None
+    setpoint: float | None
+    readings: list[ReeferReading]
+
+
+class CustomsView(BaseModel):
+    declaration: str
+    status: str
+    at: datetime
+    source: str
+    history: list[EventView]
+
+
+class TrackingView(BaseModel):
+    """The whole picture of one tracked reference."""
+
+    reference: str
+    matched: list[ReferenceView]
+    linked_house_bls: list[str]
+    events: list[EventView]
+    vessel: VesselView | None
+    schedule: list[ScheduleEntry]
+    legs: list[Leg]
+    containers: list[ContainerView]
+    customs: list[CustomsView]
+
+
+def _event_view(found: Found, event: Event) -> EventView:
+    return EventView(
+        id=event.id, event_type=event.event_type, event_code=event.event_code, classifier=event.classifier,
+        event_time=event.event_time, location=event.location, facility=event.facility, vessel_imo=event.vessel_imo,
+        vessel_name=event.vessel_name, voyage=event.voyage, mode_of_transport=event.mode_of_transport,
+        references=[ReferenceView(kind=k, value=v) for k, v in sorted(found.references.get(event.seq, []))],
+        source=found.owners[event.owner_org_id], received_at=event.received_at,
+        details={k: v for k, v in event.details.items() if k != "dcsa"},
+    )
+
+
+def _schedule(found: Found) -> list[ScheduleEntry]:
+    entries: dict[tuple[str, str | None, str | None], ScheduleEntry] = {}
+    for event in found.events:
+        if event.event_type != "TRANSPORT":
+            continue
+        key = (event.event_code, event.location, event.voyage)
+        entry = entries.setdefault(key, ScheduleEntry(
+            event_code=event.event_code, location=event.location, facility=event.facility,
+            vessel_name=event.vessel_name, voyage=event.voyage, estimates=[]))
+        entry.estimates.append(Estimate(classifier=event.classifier, time=event.event_time,
+                                        source=found.owners[event.owner_org_id], received_at=event.received_at,
+                                        age_seconds=age_seconds(event.received_at)))
+    return list(entries.values())
+
+
+def _legs(found: Found) -> list[Leg]:
+    legs: dict[tuple[str | None, str | None, str | None], Leg] = {}
+    for event in found.events:
+        if event.event_type != "TRANSPORT" and event.event_code not in ("LOAD", "DISC"):
+            continue
+        key = (event.mode_of_transport, event.vessel_imo or event.vessel_name, event.voyage)
+        leg = legs.setdefault(key, Leg(mode_of_transport=event.mode_of_transport, vessel_name=event.vessel_name,
+                                       vessel_imo=event.vessel_imo, voyage=event.voyage, origin=None, destination=None,
+                                       departed=None, arrived=None))
+        if event.event_code in ("DEPA", "LOAD") and leg.origin is None:
+            leg.origin = event.location
+            leg.departed = event.event_time if event.classifier == "ACT" else leg.departed
+        if event.event_code in ("ARRI", "DISC"):
+            leg.destination = event.location
+            leg.arrived = event.event_time if event.classifier == "ACT" else leg.arrived
+    return list(legs.values())
+
+
+def _containers(found: Found) -> list[ContainerView]:
+    numbers = sorted({v for refs in found.references.values() for k, v in refs if k == ReferenceType.CONTAINER.value})
+    views = []
+    for number in numbers:
+        mine = [e for e in found.events if (ReferenceType.CONTAINER.value, number) in found.references.get(e.seq, [])]
+        moves = [e for e in mine if e.event_type == "EQUIPMENT" and e.classifier == "ACT"]
+        releases = [e for e in mine if e.event_type == "RELEASE"]
+        readings = [e for e in mine if e.event_type == "REEFER"]
+        last_release = releases[-1] if releases else None
+        views.append(ContainerView(
+            number=number, last_event=_event_view(found, moves[-1]) if moves else None,
+            release=None if last_release is None else Release(
+                status=last_release.details.get("release_status", last_release.event_code),
+                holds=list(last_release.details.get("holds", [])), at=last_release.event_time,
+                facility=last_release.facility, free_time_ends=last_release.details.get("free_time_ends"),
+                source=found.owners[last_release.owner_org_id]),
+            setpoint=next((e.details.get("setpoint") for e in reversed(readings) if "setpoint" in e.details), None),
+            readings=[ReeferReading(at=e.event_time, temperature=e.details.get("temperature"),
+                                    setpoint=e.details.get("setpoint"), power=e.details.get("power", "ON"))
+                      for e in readings],
+        ))
+    return views
+
+
+def _customs(found: Found) -> list[CustomsView]:
+    declarations: dict[str, list[Event]] = {}
+    for event in found.events:
+        if event.event_type == "CUSTOMS":
+            for kind, value in found.references.get(event.seq, []):
+                if kind == ReferenceType.DECLARATION.value:
+                    declarations.setdefault(value, []).append(event)
+    return [CustomsView(declaration=number, status=CUSTOMS_STATUS.get(history[-1].event_code, history[-1].event_code),
+                        at=history[-1].event_time, source=found.owners[history[-1].owner_org_id],
+                        history=[_event_view(found, e) for e in history])
+            for number, history in sorted(declarations.items())]
+
+
+def _vessel(session: Session, found: Found) -> VesselView | None:
+    carrying = [e for e in found.events if e.vessel_imo and e.mode_of_transport in (None, "VESSEL", "BARGE")]
+    if not carrying:
+        return None
+    current = max(carrying, key=lambda e: (e.classifier == "ACT", e.event_time))
+    vessel, position = vessel_now(session, current.vessel_imo)
+    return VesselView(
+        imo=current.vessel_imo or "", name=current.vessel_name or (vessel.name if vessel else None),
+        mmsi=vessel.mmsi if vessel else None,
+        position=None if position is None else Position(
+            latitude=position.latitude, longitude=position.longitude, at=position.at,
+            age_seconds=age_seconds(position.at), speed_knots=position.speed_knots, course=position.course),
+        track=[(p.latitude, p.longitude) for p in track(session, vessel.mmsi, limit=120)] if vessel else [],
+    )
+
+
+def build_view(session: Session, found: Found) -> TrackingView:
+    """Projects the found events into the tracking picture."""
+    return TrackingView(
+        reference=found.query, matched=[ReferenceView(kind=k, value=v) for k, v in found.matched],
+        linked_house_bls=linked_houses(session, found), events=[_event_view(found, e) for e in found.events],
+        vessel=_vessel(session, found), schedule=_schedule(found), legs=_legs(found),
+        containers=_containers(found), customs=_customs(found),
+    )
