@@ -60,11 +60,13 @@ def _number(row: dict[str, str], column: str) -> float | None:
         raise RowError(column, f"{value!r} is not a number") from None
 
 
+_ALLOWED = {EventType: frozenset(EventType), Classifier: frozenset(Classifier)}
+
+
 def _choice(row: dict[str, str], column: str, enum: type[EventType] | type[Classifier], default: str = "") -> str:
     value = (row.get(column) or default).strip().upper()
-    allowed = [member.value for member in enum]
-    if value not in allowed:
-        raise RowError(column, f"{value!r} is not one of {', '.join(allowed)}")
+    if value not in _ALLOWED[enum]:
+        raise RowError(column, f"{value!r} is not one of {', '.join(sorted(_ALLOWED[enum]))}")
     return value
 
 
