@@ -11,13 +11,15 @@ from harbourlink import __version__
 from harbourlink.api import access as access_api
 from harbourlink.api import health
 from harbourlink.api import identity as identity_api
+from harbourlink.api import inbound as inbound_api
+from harbourlink.api import tracking as tracking_api
 from harbourlink.api.context import Runtime
 from harbourlink.api.errors import install_error_handlers
 from harbourlink.api.limits import BodySizeLimit
 from harbourlink.identity import Sealer
 from harbourlink.kernel import create_database
 from harbourlink.settings import Settings
-from harbourlink.web import mount_web
+from harbourlink.web import mount_web, oidc
 
 API_DESCRIPTION = """\
 HarbourLink is a Port Community System: companies share the live status of the same cargo,
@@ -63,6 +65,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(identity_api.router)
     app.include_router(access_api.router)
+    app.include_router(inbound_api.router)
+    app.include_router(tracking_api.router)
+    app.include_router(oidc.router)
     mount_web(app, settings)
     app.middleware("http")(app.state.metrics.middleware)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)

@@ -46,7 +46,8 @@ class EventReference(Base):
     """An identifier an event is about; lookups by any number a user holds go through here."""
 
     __tablename__ = "event_references"
-    __table_args__ = (Index("ix_event_references_event", "event_seq"),)
+    # The search box knows a number but not its kind: look it up by value first.
+    __table_args__ = (Index("ix_event_references_event", "event_seq"), Index("ix_event_references_value", "value"))
 
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     value: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -21,7 +21,7 @@ from harbourlink.identity.domain import (
 )
 from harbourlink.identity.models import ApiKey, Organisation, User
 from harbourlink.identity.permissions import SYSTEM_ACTOR, check_admin_of, check_operator, is_admin
-from harbourlink.identity.repository import org_types, types_by_org, user_by_id
+from harbourlink.identity.repository import display_names, org_types, types_by_org, user_by_id
 from harbourlink.identity.service.apikeys import (
     authenticate_api_key,
     create_api_key,
@@ -94,6 +94,7 @@ __all__ = [
     "decide_organisation",
     "decide_service",
     "describe",
+    "display_names",
     "get_organisation",
     "get_user",
     "is_admin",

@@ -107,3 +107,10 @@ def api_key_by_prefix(session: Session, prefix: str) -> ApiKey | None:
 
 def api_keys_of(session: Session, org_id: str) -> list[ApiKey]:
     return list(session.scalars(select(ApiKey).where(ApiKey.org_id == org_id).order_by(ApiKey.created_at)))
+
+
+def display_names(session: Session, org_ids: list[str]) -> dict[str, str]:
+    """Companies' names as shown beside their data: the registered name, with the local name if any."""
+    rows = session.execute(select(Organisation.id, Organisation.name, Organisation.name_local)
+                           .where(Organisation.id.in_(org_ids)))
+    return {org_id: f"{name} ({local})" if local else name for org_id, name, local in rows}

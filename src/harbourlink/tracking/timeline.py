@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from harbourlink import access, events, identity, vessels
@@ -49,15 +49,14 @@ def _kinds_holding(session: Session, value: str) -> list[str]:
 
 
 def _visible_about(session: Session, scope: AccessScope, pairs: set[tuple[str, str]]) -> list[Event]:
+    """Visible events naming any of the pairs, in one query."""
+    if not pairs:
+        return []
     by_kind: dict[str, list[str]] = {}
     for kind, value in pairs:
         by_kind.setdefault(kind, []).append(value)
-    found: dict[int, Event] = {}
-    for kind, values in by_kind.items():
-        query = events.select_visible(scope, events.about(kind, sorted(values))).limit(MAX_EVENTS)
-        for event in session.scalars(query):
-            found[event.seq] = event
-    return sorted(found.values(), key=lambda e: (e.event_time, e.seq))
+    criteria = or_(*(events.about(kind, sorted(values)) for kind, values in sorted(by_kind.items())))
+    return list(session.scalars(events.select_visible(scope, criteria).limit(MAX_EVENTS)))
 
 
 def find(session: Session, actor: Actor, *, query: str) -> Found:
@@ -81,12 +80,14 @@ def find(session: Session, actor: Actor, *, query: str) -> Found:
     if derived:
         for kind, ref in derived:
             scope = scope.holding(kind, ref)
-        found_events = _visible_about(session, scope, pairs | derived)
-        references = events.references_of(session, [e.seq for e in found_events])
+        known = {e.seq for e in found_events}
+        more = [e for e in _visible_about(session, scope, derived) if e.seq not in known]
+        references.update(events.references_of(session, [e.seq for e in more]))
+        found_events = sorted([*found_events, *more], key=lambda e: (e.event_time, e.seq))
     if not found_events:
         raise NotFound(f"nothing about {value} is shared with your company", code="reference_not_found",
                        data={"reference": value})
-    owners = {org_id: _org_name(session, org_id) for org_id in {e.owner_org_id for e in found_events}}
+    owners = identity.display_names(session, sorted({e.owner_org_id for e in found_events}))
     access.record_views(session, scope, channel="track", seen=[
         *((e.owner_org_id, kind, ref) for e in found_events for kind, ref in references[e.seq] if (kind, ref) in pairs),
         *((link.owner_org_id, ReferenceType.HBL.value, link.house_bl) for link in links)])
@@ -94,14 +95,11 @@ def find(session: Session, actor: Actor, *, query: str) -> Found:
                  owners=owners)
 
 
-def _org_name(session: Session, org_id: str) -> str:
-    org = identity.get_organisation(session, identity.SYSTEM_ACTOR, org_id=org_id)
-    return org.name_local and f"{org.name} ({org.name_local})" or org.name
-
-
 def linked_houses(session: Session, found: Found) -> list[str]:
     """House B/Ls (visible to the caller) linked to the Master B/Ls found."""
     masters = [ref for kind, ref in found.matched if kind == ReferenceType.MBL.value]
+    if not masters:
+        return []
     return sorted({house for master in masters for house in houses_of(session, found.scope, master)})
 
 

@@ -1,11 +1,57 @@
-"""Server-rendered pages for people: mobile-first, installable, in zh-HK, en and zh-CN."""
+"""Server-rendered pages for people: mobile-first, installable, in zh-HK, en and zh-CN.
+
+::
+
+    web/
+      i18n.py          languages and Babel catalogues (read from .po at start)
+      labels.py        translatable names of codes (company types, roles, errors …)
+      pages.py         page dependencies, rendering, security headers
+      shell.py         home, manifest, service worker, offline page
+      auth.py          login, TOTP second factor, logout, password change
+      signup.py        applications of companies and truck drivers
+      admin_people.py  users and API keys        admin_sharing.py  grants, logs, services
+      operator.py      the operator's console    shims.py          identity functions still missing
+      forms.py         CSRF-checked forms, fields, changes that may fail
+      once.py          secrets shown once, after a redirect
+      oidc.py          login through an OpenID Connect provider (its router is mounted by app.py)
+
+After changing a message, from the repository root::
+
+    pybabel extract -F babel.cfg --no-wrap --omit-header -o src/harbourlink/web/translations/messages.pot .
+    cd src/harbourlink/web/translations && pybabel update -i messages.pot -d . --no-wrap --no-fuzzy-matching
+
+then translate the new entries in zh_Hant_HK and zh_Hans_CN (``tests/web/test_catalogues.py``
+names any that are missing). The ``.po`` files are compiled in memory at start; no ``.mo``.
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
 
 from harbourlink.settings import Settings
+from harbourlink.web import admin_people, admin_sharing, auth, operator, shell, signup
+from harbourlink.web.i18n import Catalogues
+from harbourlink.web.pages import PageAbort, WebState
+
+HERE = Path(__file__).parent
+
+
+async def _page_abort(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PageAbort)  # noqa: S101 - registered for this class only
+    return exc.response
 
 
 def mount_web(app: FastAPI, settings: Settings) -> None:
     """Adds the pages and static files to ``app``."""
+    app.state.web = WebState(
+        catalogues=Catalogues(HERE / "translations", HERE / "templates", settings.default_language),
+        settings=settings, static_version=shell.static_version(),
+    )
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for module in (shell, auth, signup, admin_people, admin_sharing, operator):
+        app.include_router(module.router)
+    app.add_exception_handler(PageAbort, _page_abort)

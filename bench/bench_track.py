@@ -1,0 +1,116 @@
+"""Tracking lookup latency with a million events stored, against a bare indexed query.
+
+Setup (not timed): a carrier's 1,000,000+ events about 100,000 Master B/Ls (ten each: departure,
+arrival estimates, load, discharge, gate moves, with containers), COPYed into PostgreSQL; a
+forwarder granted 2,000 of those B/Ls by name; a terminal's public release events.
+Timed: ``tracking.find`` + ``build_view`` (what ``GET /api/v1/track/{ref}`` runs) for random
+granted B/Ls, as the forwarder. Baseline in the same run: the same B/L's events fetched by a
+plain indexed SELECT with no access control and no projection. Prints p50/p99 and the ratio.
+
+    python -m bench.bench_track [EVENTS]
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+from sqlalchemy import select
+
+from bench.generators import container
+from bench.pg import libpq, scratch_database
+from harbourlink import access, events, identity, tracking
+from harbourlink.kernel import Actor, create_database
+from harbourlink.references import ReferenceType
+
+PER_BL = 10
+CODES = [("SHIPMENT", "CONF", "ACT"), ("TRANSPORT", "DEPA", "ACT"), ("TRANSPORT", "ARRI", "PLN"),
+         ("TRANSPORT", "ARRI", "EST"), ("EQUIPMENT", "LOAD", "ACT"), ("TRANSPORT", "ARRI", "ACT"),
+         ("EQUIPMENT", "DISC", "ACT"), ("EQUIPMENT", "GTOT", "ACT"), ("EQUIPMENT", "GTIN", "ACT"),
+         ("EQUIPMENT", "DISC", "ACT")]
+START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _fill(url: str, carrier: str, count: int) -> list[str]:
+    rng = random.Random(7)
+    bls = [f"PONU{n:08d}" for n in range(count // PER_BL)]
+    with psycopg.connect(libpq(url)) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('events_seq_seq')")
+        seq = cursor.fetchone()[0]  # type: ignore[index]
+        references = []
+        with cursor.copy("COPY events (seq, id, owner_org_id, source_key, event_type, event_code, classifier, "
+                         "event_time, received_at, location, facility, vessel_imo, vessel_name, voyage, "
+                         "mode_of_transport, details) FROM STDIN") as copy:
+            for index, bl in enumerate(bls):
+                box = container(rng)
+                for step, (kind, code, classifier) in enumerate(CODES):
+                    seq += 1
+                    moment = START + timedelta(minutes=index * 3 + step * 600)
+                    copy.write_row((seq, str(uuid.uuid4()), carrier, f"{bl}-{step}", kind, code, classifier, moment,
+                                    moment, "HKHKG", "HITHK", "9706906", "PEARL HARMONY", f"{index % 500:03d}E",
+                                    "VESSEL", json.dumps({})))
+                    references.append(("MBL", bl, seq))
+                    if kind == "EQUIPMENT":
+                        references.append(("CONTAINER", box, seq))
+        with cursor.copy("COPY event_references (kind, value, event_seq) FROM STDIN") as copy:
+            for row in references:
+                copy.write_row(row)
+        cursor.execute("SELECT setval('events_seq_seq', %s)", (seq,))
+        connection.commit()
+        connection.autocommit = True
+        cursor.execute("VACUUM ANALYZE")
+    return bls
+
+
+def _percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    with scratch_database("hl_bench_track") as url:
+        database = create_database(url)
+        with database.transaction() as session:
+            carrier = identity.create_organisation(session, identity.SYSTEM_ACTOR, name="Carrier",
+                                                   types=["shipping_line"], status=identity.OrgStatus.ACTIVE).id
+            forwarder = identity.create_organisation(session, identity.SYSTEM_ACTOR, name="Forwarder",
+                                                     types=["forwarder"], status=identity.OrgStatus.ACTIVE).id
+        started = time.perf_counter()
+        bls = _fill(url, carrier, count)
+        print(f"stored {len(bls) * PER_BL} events about {len(bls)} B/Ls in {time.perf_counter() - started:.0f} s")
+        granted = random.Random(3).sample(bls, 2000)
+        with database.transaction() as session:
+            for bl in granted:
+                access.do_grant(session, Actor(org_id=carrier), reference_type=ReferenceType.MBL, reference=bl,
+                                grantee_org_id=forwarder, anyone_with_reference=False, rule=None, expires_at=None)
+        viewer = Actor(org_id=forwarder)
+        ours, baseline = [], []
+        for bl in granted[:500]:
+            with database.transaction() as session:
+                t0 = time.perf_counter()
+                view = tracking.build_view(session, tracking.find(session, viewer, query=bl))
+                ours.append((time.perf_counter() - t0) * 1000)
+                assert len(view.events) == PER_BL, len(view.events)
+                t0 = time.perf_counter()
+                rows = session.scalars(select(events.Event).join(
+                    events.EventReference, events.EventReference.event_seq == events.Event.seq).where(
+                    events.EventReference.kind == "MBL", events.EventReference.value == bl)).all()
+                baseline.append((time.perf_counter() - t0) * 1000)
+                assert len(rows) == PER_BL
+        p50, p99 = statistics.median(ours), _percentile(ours, 0.99)
+        b50, b99 = statistics.median(baseline), _percentile(baseline, 0.99)
+        print(f"track lookup (find + view, access-controlled): p50 {p50:.1f} ms  p99 {p99:.1f} ms")
+        print(f"bare indexed SELECT of the same events:        p50 {b50:.1f} ms  p99 {b99:.1f} ms")
+        print(f"ratio p99 ours/bare: {p99 / b99:.1f}")
+        database.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

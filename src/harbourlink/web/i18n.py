@@ -1,0 +1,120 @@
+"""The pages' languages: zh-HK (the default whatever the browser asks for), en and zh-CN.
+
+Templates carry English msgids; Babel catalogues under ``translations/`` are read as ``.po``
+and compiled in memory at start, so a deployment needs no ``.mo`` build step. Each language
+gets its own Jinja environment with its translations installed, which keeps rendering
+thread-safe (sync handlers run in a thread pool) without passing gettext around.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+
+from harbourlink.web.labels import LABELS
+
+BRAND = "HarbourLink"
+LANG_COOKIE = "hl_lang"
+LANG_PARAM = "lang"
+PORT_TIME = ZoneInfo("Asia/Hong_Kong")
+"""Times are shown in Hong Kong time: the port's clock, whoever is looking."""
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    """As used on URLs, in the cookie and in ``<html lang>``."""
+    catalogue: str
+    """Folder under ``translations/``."""
+    locale: str
+    """Babel locale for dates; English follows Hong Kong's day-month order."""
+    autonym: str
+    """The language's name in itself, for the switcher (never translated)."""
+
+
+LANGUAGES = (
+    Language("zh-HK", "zh_Hant_HK", "zh_Hant_HK", "繁體中文"),
+    Language("en", "en", "en_HK", "English"),
+    Language("zh-CN", "zh_Hans_CN", "zh_Hans_CN", "简体中文"),
+)
+BY_CODE = {language.code: language for language in LANGUAGES}
+
+
+def load_translations(directory: Path, catalogue: str) -> Translations:
+    """Reads one ``messages.po`` and compiles it in memory."""
+    with (directory / catalogue / "LC_MESSAGES" / "messages.po").open("rb") as po_file:
+        catalog = read_po(po_file, locale=catalogue)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+class Catalogue:
+    """One language: its translations, its Jinja environment and its date format."""
+
+    def __init__(self, language: Language, translations: Translations, templates: Path):
+        self.language = language
+        self.translations = translations
+        self.env = Environment(
+            loader=FileSystemLoader(templates), autoescape=select_autoescape(default=True),
+            extensions=["jinja2.ext.i18n"], undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        )
+        # The i18n extension adds this method at run time, so the type checker cannot see it.
+        cast(Any, self.env).install_gettext_translations(translations, newstyle=True)
+        self.env.filters.update(datetime=self.format_datetime, label=self.label)
+        self.env.globals.update(language=language, languages=LANGUAGES, brand=BRAND)
+
+    def gettext(self, message: str, **params: object) -> str:
+        """The message in this language, with ``%(name)s`` placeholders filled."""
+        text = self.translations.gettext(message)
+        return text % params if params else text
+
+    def format_datetime(self, moment: datetime | None, style: str = "medium") -> str:
+        """A time in Hong Kong, written the way this language writes it."""
+        if moment is None:
+            return ""
+        return format_datetime(moment, format=style, tzinfo=PORT_TIME, locale=self.language.locale)
+
+    def label(self, value: str | None, family: str) -> str:
+        """The translated name of an enumerated value (company type, role, event …)."""
+        if value is None:
+            return ""
+        message = LABELS[family].get(value)
+        return self.translations.gettext(message) if message else value
+
+    def render(self, template: str, context: dict[str, Any]) -> str:
+        """Renders a template in this language."""
+        return self.env.get_template(template).render(context)
+
+
+class Catalogues:
+    """Every language, loaded once at start."""
+
+    def __init__(self, translations_dir: Path, templates: Path, default_code: str):
+        self.by_code = {
+            language.code: Catalogue(language, load_translations(translations_dir, language.catalogue), templates)
+            for language in LANGUAGES
+        }
+        self.default = self.by_code.get(default_code, self.by_code[LANGUAGES[0].code])
+
+    def choose(self, request: Request) -> tuple[Catalogue, bool]:
+        """``?lang=``, else the cookie, else the default; and whether ``?lang=`` chose it.
+
+        Accept-Language is deliberately ignored: the port community's default is zh-HK.
+        """
+        asked = self.by_code.get(request.query_params.get(LANG_PARAM, ""))
+        if asked is not None:
+            return asked, True
+        return self.by_code.get(request.cookies.get(LANG_COOKIE, ""), self.default), False

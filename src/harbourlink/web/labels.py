@@ -1,0 +1,185 @@
+"""Words for codes: enumerated values and error codes, as English msgids for the catalogues.
+
+``N_`` only marks a string for ``pybabel extract``; the page translates it later, when its
+language is known (``Catalogue.label`` and ``Catalogue.gettext``).
+"""
+
+from __future__ import annotations
+
+from harbourlink.access import NAMED_PARTIES_RULE
+from harbourlink.identity import (
+    AccountKind,
+    AuditKind,
+    DocumentKind,
+    KeyScope,
+    OperationMode,
+    OrgStatus,
+    OrgType,
+    Role,
+    Service,
+)
+from harbourlink.references import ReferenceType
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Marks ``message`` for extraction without translating it yet."""
+    return message
+
+
+LABELS: dict[str, dict[str, str]] = {
+    "org_type": {
+        OrgType.CARGO_OWNER: N_("Cargo owner"),
+        OrgType.FORWARDER: N_("Freight forwarder"),
+        OrgType.SHIPPING_LINE: N_("Shipping line"),
+        OrgType.TERMINAL_OPERATOR: N_("Terminal operator"),
+        OrgType.BARGE_OPERATOR: N_("Barge operator"),
+        OrgType.TRUCKING: N_("Trucking company"),
+        OrgType.WAREHOUSE: N_("Warehouse"),
+        OrgType.AIRLINE: N_("Airline"),
+        OrgType.CUSTOMS_HK: N_("Hong Kong Customs"),
+        OrgType.CUSTOMS_MAINLAND: N_("Mainland Customs"),
+        OrgType.BANK: N_("Bank"),
+        OrgType.OPERATOR: N_("Platform operator"),
+    },
+    "account_kind": {
+        AccountKind.COMPANY: N_("Company or organisation"),
+        AccountKind.DRIVER: N_("Individual truck driver"),
+    },
+    "operation_mode": {
+        OperationMode.SHIPPER: N_("Shipper"),
+        OperationMode.AGENT: N_("Agent"),
+        OperationMode.TRADER: N_("Trader"),
+        OperationMode.TRADER_AND_AGENT: N_("Trader and agent"),
+    },
+    "org_status": {
+        OrgStatus.PENDING: N_("Pending approval"),
+        OrgStatus.ACTIVE: N_("Active"),
+        OrgStatus.REJECTED: N_("Rejected"),
+        OrgStatus.SUSPENDED: N_("Suspended"),
+    },
+    "role": {
+        Role.PRINCIPAL: N_("Company principal"),
+        Role.ADMINISTRATOR: N_("Administrator"),
+        Role.MESSAGE_SIGNER: N_("Message signer"),
+        Role.USER: N_("User"),
+    },
+    "user_status": {"active": N_("Active"), "disabled": N_("Disabled")},
+    "service": {
+        Service.TRACKING: N_("Cargo tracking"),
+        Service.ADVANCE_CARGO_INFO: N_("Advance cargo information"),
+        Service.ROAD_BINDING: N_("Cross-boundary road cargo binding"),
+        Service.DECLARATIONS: N_("Trade declarations"),
+    },
+    "service_status": {"pending": N_("Waiting for approval"), "active": N_("In use"), "rejected": N_("Refused")},
+    "document": {
+        DocumentKind.IDENTITY_PROOF: N_("Proof of identity"),
+        DocumentKind.BUSINESS_REGISTRATION: N_("Business registration certificate"),
+        DocumentKind.AUTHORISATION_LETTER: N_("Authorisation letter"),
+        DocumentKind.VEHICLE_REGISTRATION: N_("Vehicle registration document"),
+        DocumentKind.DRIVING_LICENCE: N_("Driving licence"),
+        DocumentKind.CLOSED_ROAD_PERMIT: N_("Closed road permit"),
+    },
+    "scope": {
+        KeyScope.CARGO_READ: N_("Read cargo data"),
+        KeyScope.CARGO_WRITE: N_("Send cargo data"),
+        KeyScope.ACCESS_MANAGE: N_("Manage data sharing"),
+        KeyScope.ORG_MANAGE: N_("Manage the company"),
+    },
+    "reference_type": {
+        ReferenceType.MBL: N_("Master bill of lading"),
+        ReferenceType.HBL: N_("House bill of lading"),
+        ReferenceType.CONTAINER: N_("Container number"),
+        ReferenceType.BOOKING: N_("Booking number"),
+        ReferenceType.AWB: N_("Air waybill"),
+        ReferenceType.DECLARATION: N_("Declaration number"),
+    },
+    "rule": {NAMED_PARTIES_RULE: N_("Companies we name as parties")},
+    "audit": {
+        AuditKind.LOGIN: N_("Logged in"),
+        AuditKind.LOGIN_FAILED: N_("Failed login"),
+        AuditKind.LOCKED_OUT: N_("Account locked"),
+        AuditKind.UNLOCKED: N_("Account unlocked"),
+        AuditKind.LOGOUT: N_("Logged out"),
+        AuditKind.TOTP_ENROLLED: N_("Two-factor authentication set up"),
+        AuditKind.TOTP_FAILED: N_("Wrong two-factor code"),
+        AuditKind.PASSWORD_CHANGED: N_("Password changed"),
+        AuditKind.OIDC_LINKED: N_("External login linked"),
+        AuditKind.ORG_REGISTERED: N_("Application submitted"),
+        AuditKind.ORG_APPROVED: N_("Company approved"),
+        AuditKind.ORG_REJECTED: N_("Company rejected"),
+        AuditKind.USER_CREATED: N_("User created"),
+        AuditKind.ROLE_CHANGED: N_("Role changed"),
+        AuditKind.USER_DISABLED: N_("User disabled"),
+        AuditKind.API_KEY_CREATED: N_("API key created"),
+        AuditKind.API_KEY_REVOKED: N_("API key revoked"),
+        AuditKind.SERVICE_REQUESTED: N_("Service requested"),
+        AuditKind.SERVICE_DECIDED: N_("Service request decided"),
+    },
+}
+
+GENERIC_ERROR = N_("Something in this form is not right; please check it.")
+
+ERRORS = {
+    # login and second factor
+    "invalid_credentials": N_("The login or the password is wrong."),
+    "account_locked": N_("Too many failed attempts: this account is locked until %(until)s."),
+    "account_not_active": N_("This account is not active. A new company can log in once the operator has "
+                             "approved its application."),
+    "oidc_failed": N_("Logging in through the identity provider did not work. Try again, or log in with your "
+                      "password."),
+    "no_account": N_("No account here has the e-mail address of this identity. Ask your company's administrator "
+                     "to add you."),
+    "invalid_totp": N_("The code is wrong or was already used. Wait for a new code and try again."),
+    "csrf_failed": N_("This form has expired or did not come from this site. Go back, reload the page and "
+                      "try again."),
+    # passwords
+    "weak_password": N_("Use at least 10 characters mixing three of: lower case, upper case, digits, symbols."),
+    "password_reused": N_("This was one of your last 8 passwords; choose another."),
+    "password_mismatch": N_("The two passwords are not the same."),
+    # registration
+    "email_taken": N_("This e-mail address already has an account."),
+    "mobile_taken": N_("This mobile number already has an account."),
+    "missing_email": N_("A company account needs the applicant's e-mail address."),
+    "missing_business_registration": N_("Enter the Business Registration number."),
+    "invalid_business_registration": N_("A Business Registration number has 8 digits."),
+    "invalid_mobile": N_("A Hong Kong mobile number has 8 digits starting with 4 to 9."),
+    "invalid_vehicle_registration": N_("A vehicle registration mark has up to 8 letters, digits and spaces."),
+    "missing_documents": N_("Enter the number of this document."),
+    "missing_driver_details": N_("A driver account needs the vehicle and licence details."),
+    "missing_org_type": N_("Choose at least one company type."),
+    "invalid_org_type": N_("Choose company types from the list."),
+    # administration and sharing
+    "service_not_allowed": N_("Road binding is for agent companies and individual truck drivers."),
+    "last_admin": N_("A company keeps at least one active principal or administrator."),
+    "org_not_pending": N_("This application was already decided."),
+    "invalid_grant": N_("This sharing rule is not complete or not possible."),
+    "unknown_grantee": N_("Choose an active company from the list."),
+    "invalid_reference": N_("A reference has 3 to 40 letters, digits, '-' or '/'."),
+    "missing_reason": N_("Give the applicant a reason."),
+    "invalid_choice": N_("Choose a value from the list."),
+    "missing_scopes": N_("Choose at least one permission."),
+    "not_found": N_("This item does not exist or is not yours."),
+    "forbidden": N_("You may not do this."),
+    "not_administrator": N_("Only the company's principal or administrators may do this."),
+    "not_operator": N_("Only the platform operator's administrators may do this."),
+    # form fields, from the shape checks
+    "missing": N_("This field is required."),
+    "string_too_short": N_("This is too short."),
+    "string_too_long": N_("This is too long."),
+    "value_error": N_("Enter a valid e-mail address."),
+}
+
+NOTICES = {
+    "role_changed": N_("The role was changed."),
+    "user_disabled": N_("The user can no longer log in."),
+    "user_enabled": N_("The user can log in again."),
+    "user_unlocked": N_("The user is unlocked."),
+    "key_revoked": N_("The API key no longer works."),
+    "grant_created": N_("Shared."),
+    "grant_revoked": N_("Sharing ended."),
+    "service_requested": N_("Service requested."),
+    "org_approved": N_("The company is approved and can log in."),
+    "org_rejected": N_("The application is rejected."),
+    "service_decided": N_("The service request is decided."),
+    "password_changed": N_("Your password is changed."),
+}

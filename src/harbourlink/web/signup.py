@@ -1,0 +1,145 @@
+"""Applying to join: a company with its documents' details, or an individual truck driver.
+
+The form's field names follow the application's shape (``applicant.email``,
+``doc.<kind>.number`` …) so that errors from the shape check and from identity's rules land
+next to the field they are about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from harbourlink import identity
+from harbourlink.identity import AccountKind, DocumentKind, OperationMode, OrgType, Service
+from harbourlink.identity.schemas import RegistrationIn
+from harbourlink.kernel import HarbourLinkError
+from harbourlink.web.forms import CheckedForm, shape_errors, text, texts
+from harbourlink.web.labels import GENERIC_ERROR
+from harbourlink.web.pages import AnyPage, Page
+
+router = APIRouter(include_in_schema=False)
+
+COMPANY_DOCUMENTS = (DocumentKind.IDENTITY_PROOF, DocumentKind.BUSINESS_REGISTRATION,
+                     DocumentKind.AUTHORISATION_LETTER)
+DRIVER_DOCUMENTS = (DocumentKind.IDENTITY_PROOF, DocumentKind.VEHICLE_REGISTRATION, DocumentKind.DRIVING_LICENCE,
+                    DocumentKind.CLOSED_ROAD_PERMIT)
+# Shown to both kinds, to companies only, to drivers only (the CSS class hides the other kind's).
+DOCUMENT_GROUPS = (
+    ("", [kind for kind in COMPANY_DOCUMENTS if kind in DRIVER_DOCUMENTS]),
+    ("company-only", [kind for kind in COMPANY_DOCUMENTS if kind not in DRIVER_DOCUMENTS]),
+    ("driver-only", [kind for kind in DRIVER_DOCUMENTS if kind not in COMPANY_DOCUMENTS]),
+)
+# Operator rights come from the platform, never from an application form.
+OPEN_TYPES = tuple(org_type for org_type in OrgType if org_type is not OrgType.OPERATOR)
+OPTIONAL_SERVICES = (Service.ROAD_BINDING, Service.DECLARATIONS)
+SECRET_FIELDS = frozenset({"applicant.password", "applicant.password_confirm", "csrf_token"})
+FIELD_OF_DOMAIN_FIELD = {
+    "password": "applicant.password",
+    "mobile": "driver.mobile",
+    "vehicle_registration": "driver.vehicle_registration",
+    "driver": "driver.vehicle_registration",
+}
+FIELD_OF_CODE = {"service_not_allowed": "services", "invalid_org_type": "types"}
+
+
+def _form_page(page: Page, *, values: dict[str, str], chosen: dict[str, list[str]], errors: dict[str, str],
+               status: int = 200) -> Response:
+    return page.render(
+        "signup.html", status=status, values=values, chosen=chosen, errors=errors,
+        error=page.t(GENERIC_ERROR) if errors else None, here="/signup",
+        account_kinds=list(AccountKind), org_types=OPEN_TYPES, operation_modes=list(OperationMode),
+        document_groups=DOCUMENT_GROUPS, services=OPTIONAL_SERVICES,
+    )
+
+
+@router.get("/signup")
+def signup_form(page: AnyPage) -> Response:
+    """The application form of companies and truck drivers."""
+    return _form_page(page, values={"account_kind": AccountKind.COMPANY.value}, chosen={}, errors={})
+
+
+def _documents(form: FormData, kind: str) -> list[dict[str, str | None]]:
+    kinds = DRIVER_DOCUMENTS if kind == AccountKind.DRIVER.value else COMPANY_DOCUMENTS
+    return [{"kind": doc.value, "number": text(form, f"doc.{doc.value}.number"),
+             "issuer": text(form, f"doc.{doc.value}.issuer") or None}
+            for doc in kinds if text(form, f"doc.{doc.value}.number")]
+
+
+def _application(form: FormData) -> dict[str, Any]:
+    """The posted form in the shape of ``RegistrationIn``; only the chosen kind's parts are sent."""
+    kind = text(form, "account_kind") or AccountKind.COMPANY.value
+    driver = kind == AccountKind.DRIVER.value
+    types = texts(form, "types") or ([OrgType.TRUCKING.value] if driver else [])
+    return {
+        "name": text(form, "name"), "name_local": text(form, "name_local") or None, "account_kind": kind,
+        "types": types, "operation_mode": text(form, "operation_mode") or None,
+        "business_registration": None if driver else text(form, "business_registration") or None,
+        "contact_email": text(form, "contact_email") or None, "contact_phone": text(form, "contact_phone") or None,
+        "documents": _documents(form, kind),
+        "applicant": {"display_name": text(form, "applicant.display_name"),
+                      "email": text(form, "applicant.email") or None,
+                      "password": text(form, "applicant.password", strip=False)},
+        "driver": {"vehicle_registration": text(form, "driver.vehicle_registration"),
+                   "driving_licence": text(form, "driver.driving_licence"),
+                   "closed_road_permit": text(form, "driver.closed_road_permit") or None,
+                   "mobile": text(form, "driver.mobile")} if driver else None,
+        "services": texts(form, "services"),
+    }
+
+
+def _field_of(documents: list[dict[str, str | None]]) -> Callable[[tuple[int | str, ...]], str]:
+    """Where a shape error about the application belongs on the form."""
+    def field_of(loc: tuple[int | str, ...]) -> str:
+        if loc[0] == "documents" and len(loc) >= 3 and isinstance(loc[1], int):
+            return f"doc.{documents[loc[1]]['kind']}.{loc[2]}"
+        if loc[0] in ("types", "services", "operation_mode", "account_kind"):
+            return str(loc[0])
+        return ".".join(str(part) for part in loc[:2])
+    return field_of
+
+
+def _domain_errors(page: Page, error: HarbourLinkError) -> dict[str, str]:
+    if error.code == "missing_documents":
+        return {f"doc.{kind}.number": page.error_text(error) for kind in error.data.get("missing", [])}
+    raw = str(error.data.get("field", ""))
+    field = FIELD_OF_CODE.get(error.code) or FIELD_OF_DOMAIN_FIELD.get(raw, raw) or "name"
+    return {field: page.error_text(error)}
+
+
+def _choice_errors(page: Page, form: FormData) -> dict[str, str]:
+    """What the form itself adds to the application's rules: a second password, open types only."""
+    errors: dict[str, str] = {}
+    if any(value not in OPEN_TYPES for value in texts(form, "types")):
+        errors["types"] = page.error_text("invalid_org_type")
+    if text(form, "applicant.password", strip=False) != text(form, "applicant.password_confirm", strip=False):
+        errors["applicant.password_confirm"] = page.error_text("password_mismatch")
+    return errors
+
+
+@router.post("/signup")
+def signup(form: CheckedForm, page: AnyPage) -> Response:
+    """Records an application; errors are shown next to their fields."""
+    values = {key: value for key, value in form.items() if isinstance(value, str) and key not in SECRET_FIELDS}
+    chosen = {"types": texts(form, "types"), "services": texts(form, "services")}
+    raw = _application(form)
+    errors = _choice_errors(page, form)
+    application: RegistrationIn | None = None
+    try:
+        application = RegistrationIn.model_validate(raw)
+    except ValidationError as exc:
+        errors = {**shape_errors(page, exc, _field_of(raw["documents"])), **errors}
+    if errors or application is None:
+        return _form_page(page, values=values, chosen=chosen, errors=errors, status=422)
+    try:
+        with page.session.begin_nested():
+            org, _user = identity.register_organisation(page.session, application=application, ip=page.ip)
+    except HarbourLinkError as error:
+        status = 409 if error.code.endswith("_taken") else 422
+        return _form_page(page, values=values, chosen=chosen, errors=_domain_errors(page, error), status=status)
+    return page.render("signup_done.html", org_name=org.name, here="/signup")

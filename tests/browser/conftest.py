@@ -1,0 +1,98 @@
+"""A real HarbourLink served by uvicorn on 127.0.0.1, and Debian's Chromium to drive it.
+
+Playwright's own browser downloads are never used: Chromium comes from the system package.
+Without ``/usr/bin/chromium`` the browser tests are skipped, except under ``CI=true``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Playwright, sync_playwright
+
+from harbourlink import identity
+from harbourlink.app import create_app
+from harbourlink.kernel import create_database
+from harbourlink.schema import upgrade
+from harbourlink.settings import Settings
+from tests.conftest import make_company
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+SECRET_KEY = "browser-test-secret-key-not-for-production"
+
+
+@dataclass
+class LiveSite:
+    """The running app, and the operator's administrator who can approve applications."""
+
+    base_url: str
+    operator_email: str
+    operator_totp_secret: str
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _seed_operator(database_url: str) -> tuple[str, str]:
+    """An active operator company whose administrator already enrolled TOTP."""
+    db = create_database(database_url)
+    operator = make_company(db, "HarbourLink Operations", "operator")
+    sealer = identity.Sealer(SECRET_KEY)
+    with db.transaction() as session:
+        user = identity.user_by_id(session, operator.admin_id)
+        assert user is not None
+        identity.begin_totp_enrolment(user, sealer)
+        user.totp_enabled = True
+        seed = identity.totp_seed(user, sealer)
+    db.engine.dispose()
+    assert seed is not None
+    return operator.admin_email, seed
+
+
+@pytest.fixture
+def live_site(tmp_path: Path) -> Iterator[LiveSite]:
+    """A fresh, migrated SQLite database and the whole app serving it over real HTTP."""
+    database_url = f"sqlite:///{tmp_path / 'harbourlink.db'}"
+    upgrade(database_url)
+    email, seed = _seed_operator(database_url)
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    app = create_app(Settings(data_dir=tmp_path, database_url=database_url, secret_key=SECRET_KEY,
+                              base_url=base_url))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield LiveSite(base_url=base_url, operator_email=email, operator_totp_secret=seed)
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{CHROMIUM} is required under CI=true (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    playwright: Playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -1,0 +1,77 @@
+"""The catalogues are complete and current, and templates hold no text outside them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+REPO = Path(__file__).resolve().parents[2]
+WEB = REPO / "src" / "harbourlink" / "web"
+TRANSLATIONS = WEB / "translations"
+TEMPLATES = WEB / "templates"
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+PLACEHOLDER = re.compile(r"%\(\w+\)s")
+VISIBLE_ATTRIBUTES = re.compile(r'\b(?:placeholder|title|alt|aria-label)="([^"]*)"')
+JINJA = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.DOTALL)
+
+
+def _read(path: Path) -> Catalog:
+    with path.open("rb") as po_file:
+        return read_po(po_file)
+
+
+def _msgids(catalog: Catalog) -> set[str]:
+    return {str(message.id) for message in catalog if message.id}
+
+
+def test_the_template_catalogue_matches_the_sources() -> None:
+    """Run ``pybabel extract`` (see web/__init__.py) whenever this fails."""
+    with (REPO / "babel.cfg").open() as config:
+        # Babel ships this helper without annotations.
+        method_map, options_map = parse_mapping_cfg(config)  # type: ignore[no-untyped-call]
+    prefix = "src/harbourlink/web/"
+    local_map = [(pattern.removeprefix(prefix), method) for pattern, method in method_map]
+    local_options = {pattern.removeprefix(prefix): options for pattern, options in options_map.items()}
+    found = {message for _file, _line, message, _comments, _context in
+             extract_from_dir(WEB, local_map, local_options)}
+    assert found == _msgids(_read(TRANSLATIONS / "messages.pot"))
+
+
+@pytest.mark.parametrize("locale", ["zh_Hant_HK", "zh_Hans_CN"])
+def test_every_message_is_translated_into_chinese(locale: str) -> None:
+    template = _msgids(_read(TRANSLATIONS / "messages.pot"))
+    catalog = _read(TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po")
+    translated = {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+    assert sorted(template - translated.keys()) == []
+    for msgid in template:
+        assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(translated[msgid])), msgid
+        assert CJK.search(translated[msgid]) or msgid == translated[msgid], f"not Chinese: {msgid}"
+
+
+def test_the_english_catalogue_knows_every_message() -> None:
+    assert _msgids(_read(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po")) == _msgids(
+        _read(TRANSLATIONS / "messages.pot"))
+
+
+def _templates() -> list[Path]:
+    return sorted(TEMPLATES.rglob("*.html"))
+
+
+@pytest.mark.parametrize("template", _templates(), ids=lambda path: path.name)
+def test_templates_hold_no_chinese(template: Path) -> None:
+    assert CJK.findall(template.read_text()) == []
+
+
+@pytest.mark.parametrize("template", _templates(), ids=lambda path: path.name)
+def test_templates_hold_no_words_outside_translation_calls(template: Path) -> None:
+    """Outside ``{{ }}`` and ``{% %}`` a template holds markup, never words people read."""
+    markup = JINJA.sub("\x00", template.read_text())
+    visible = [value for value in VISIBLE_ATTRIBUTES.findall(markup) if re.search(r"[A-Za-z]", value)]
+    words = re.findall(r"[A-Za-z]{2,}", re.sub(r"<[^>]*>|&\w+;", " ", markup))
+    assert visible + words == []
