@@ -22,6 +22,7 @@ import string
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from rapidfuzz import process
 
@@ -143,8 +144,19 @@ def percentile(values: list[float], share: float) -> float:
     return sorted(values)[min(len(values) - 1, int(share * len(values)))]
 
 
+@dataclass
+class Result:
+    name: str
+    top1: float
+    top3: float
+    false: float
+    p50: float
+    p99: float
+    by_kind: Counter[str]
+
+
 def evaluate(name: str, ask: Callable[[str], list[str]], asked: list[tuple[str, str, str]],
-             absent: list[str]) -> dict[str, object]:
+             absent: list[str]) -> Result:
     top1, top3, by_kind, times = 0, 0, Counter[str](), []
     for typed, meant, kind in asked:
         answer, ms = timed(ask, typed)
@@ -157,8 +169,8 @@ def evaluate(name: str, ask: Callable[[str], list[str]], asked: list[tuple[str, 
         answer, ms = timed(ask, typed)
         times.append(ms)
         false_hits += bool(answer)
-    return {"name": name, "top1": top1 / len(asked), "top3": top3 / len(asked), "false": false_hits / len(absent),
-            "p50": statistics.median(times), "p99": percentile(times, 0.99), "by_kind": by_kind}
+    return Result(name, top1 / len(asked), top3 / len(asked), false_hits / len(absent), statistics.median(times),
+                  percentile(times, 0.99), by_kind)
 
 
 def main() -> None:
@@ -195,18 +207,17 @@ def main() -> None:
     ]
     # The cut-off variant reuses the cached baseline scores, so its times are not its own.
     cut = evaluate("rapidfuzz extractOne, cutoff 90", lambda typed: baseline_answer(typed, 90), asked, absent)
-    results.append({**cut, "p50": float("nan"), "p99": float("nan")})
+    results.append(replace(cut, p50=float("nan"), p99=float("nan")))
     print(f"\n{'':34} {'top-1':>7} {'top-3':>7} {'false':>7} {'p50 ms':>8} {'p99 ms':>8}")
     for r in results:
-        print(f"{r['name']:34} {r['top1']:7.1%} {r['top3']:7.1%} {r['false']:7.1%} {r['p50']:8.2f} {r['p99']:8.2f}")
+        print(f"{r.name:34} {r.top1:7.1%} {r.top3:7.1%} {r.false:7.1%} {r.p50:8.2f} {r.p99:8.2f}")
     ours, base = results[0], results[1]
-    print(f"\ntop-1 recovery, ours / baseline: {ours['top1'] / base['top1']:.2f}x "  # type: ignore[operator]
-          f"({ours['top1']:.1%} vs {base['top1']:.1%}); index built in {build_ms:.0f} ms")
+    print(f"\ntop-1 recovery, ours / baseline: {ours.top1 / base.top1:.2f}x "
+          f"({ours.top1:.1%} vs {base.top1:.1%}); index built in {build_ms:.0f} ms")
     print("top-1 by error kind (ours / baseline):")
     for kind in ERROR_WEIGHTS:
         n = mix[kind]
-        ours_kind, base_kind = ours["by_kind"][kind], base["by_kind"][kind]  # type: ignore[index]
-        print(f"  {kind:15} {n:5}  {ours_kind / n:7.1%}  {base_kind / n:7.1%}")
+        print(f"  {kind:15} {n:5}  {ours.by_kind[kind] / n:7.1%}  {base.by_kind[kind] / n:7.1%}")
     sweep(index, asked, absent)
     scale(rng, generator)
 

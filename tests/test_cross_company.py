@@ -10,12 +10,15 @@ someone decides how it is checked.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Company
+
+SAMPLES = Path(__file__).parent / "samples"
 
 # Existence is public for these (status 403 is acceptable instead of 404), each with its reason.
 PUBLIC_EXISTENCE: dict[tuple[str, str], str] = {}
@@ -36,13 +39,14 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "GrantCreate": {"reference_type": "MBL", "reference": "PONU7654321", "anyone_with_reference": True},
     "PartyCreate": {"reference_type": "MBL", "reference": "PONU7654321", "party_org_id": "", "party_role": "consignee"},
     "RegistrationIn": {},
+    "LinkCreate": {"master_bl": "PONU0123456", "house_bl": "BRAVO0001"},
 }
 
 
 def _operations(client: TestClient) -> list[tuple[str, str, dict[str, Any]]]:
     document = client.get("/openapi.json").json()
     return [(method.upper(), path, operation) for path, item in document["paths"].items()
-            for method, operation in item.items() if path.startswith("/api/")]
+            for method, operation in item.items() if path.startswith(("/api/", "/v2/"))]
 
 
 def _body_schema(operation: dict[str, Any]) -> str | None:
@@ -59,14 +63,17 @@ def _a_resources(client: TestClient, a: Company, b: Company) -> dict[str, str]:
         "reference_type": "HBL", "reference": "ALPHA0001", "grantee_org_id": b.org_id}).json()
     party = client.post("/api/v1/parties", headers=a.auth, json={
         "reference_type": "HBL", "reference": "ALPHA0001", "party_org_id": b.org_id, "party_role": "consignee"}).json()
+    message = client.post("/api/v1/messages", params={"format": "csv"}, headers=a.auth,
+                          content=(SAMPLES / "csv" / "hkg_import.csv").read_bytes()).json()
     return {"org_id": a.org_id, "user_id": user["id"], "key_id": key["id"], "grant_id": grant["id"],
-            "party_id": party["id"], "service": "tracking"}
+            "party_id": party["id"], "service": "tracking", "message_id": message["id"], "reference": "PONU0123456"}
 
 
 def _snapshot(client: TestClient, a: Company) -> str:
     """Everything A can read about itself, to compare before and after B's attempts."""
     reads = [f"/api/v1/orgs/{a.org_id}", f"/api/v1/orgs/{a.org_id}/users", f"/api/v1/orgs/{a.org_id}/services",
-             "/api/v1/api-keys", "/api/v1/grants?include_ended=true", "/api/v1/parties"]
+             "/api/v1/api-keys", "/api/v1/grants?include_ended=true", "/api/v1/parties", "/api/v1/messages",
+             "/api/v1/bl-links"]
     snapshot = {path: client.get(path, headers=a.auth).json() for path in reads}
     for user in snapshot[f"/api/v1/orgs/{a.org_id}/users"]:
         user.pop("last_login_at", None)
@@ -103,7 +110,7 @@ def test_company_b_cannot_read_or_change_company_a(client: TestClient, company_a
 
 def test_company_b_lists_nothing_of_company_a(client: TestClient, company_a: Company, company_b: Company) -> None:
     ids = _a_resources(client, company_a, company_b)
-    secret_ids = {ids["user_id"], ids["key_id"], ids["party_id"], company_a.admin_id}
+    secret_ids = {ids["user_id"], ids["key_id"], ids["party_id"], ids["message_id"], company_a.admin_id}
     for method, path, operation in _operations(client):
         if "{" in path or (method, path) in LIST_EXEMPT:
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, exists, false, or_, select
 from sqlalchemy.orm import Session
 
 from harbourlink.access.domain import NAMED_PARTIES_RULE, AccessScope
@@ -16,8 +16,8 @@ def _live(now: datetime) -> ColumnElement[bool]:
 
 
 def visibility_clause(
-    scope: AccessScope, *, owner: ColumnElement[str], reference_type: ColumnElement[str],
-    reference: ColumnElement[str], now: datetime,
+    scope: AccessScope, *, owner: SQLColumnExpression[str], reference_type: SQLColumnExpression[str],
+    reference: SQLColumnExpression[str], now: datetime,
 ) -> ColumnElement[bool]:
     """A WHERE clause true exactly for rows ``scope`` may see (see ``domain.is_visible``).
 

@@ -78,7 +78,7 @@ def check_csrf(request: Request, presented: str | None) -> None:
 
 
 def session_user(request: Request, session: Session) -> tuple[identity.User, str] | None:
-    """The fully logged-in user behind the session cookie, with the session's stage."""
+    """The user behind the session cookie, with the session's stage (``second_factor`` or ``full``)."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None

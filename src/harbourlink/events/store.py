@@ -53,7 +53,7 @@ def append_events(
 
 
 def _insert_many(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
-    statement = sqlite.insert(Event.__table__).on_conflict_do_nothing()
+    statement = sqlite.insert(Event).on_conflict_do_nothing()
     result = session.execute(statement.returning(Event.seq, Event.source_key, Event.id), rows)
     return [(seq, key, event_id) for seq, key, event_id in result]
 
@@ -67,6 +67,7 @@ def _copy_then_insert(session: Session, rows: list[dict[str, Any]]) -> list[tupl
     columns = list(rows[0])
     column_list = ", ".join(columns)
     raw = session.connection().connection.driver_connection
+    assert raw is not None  # noqa: S101 - a live connection of this session
     with raw.cursor() as cursor:
         # The column names come from _row, never from input.
         cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS staging_events AS SELECT {column_list} FROM events "  # noqa: S608
@@ -85,11 +86,12 @@ def _insert_references(session: Session, references: list[tuple[str, str, int]])
         return
     if session.get_bind().dialect.name == "postgresql":
         raw = session.connection().connection.driver_connection
+        assert raw is not None  # noqa: S101 - a live connection of this session
         with raw.cursor() as cursor, cursor.copy("COPY event_references (kind, value, event_seq) FROM STDIN") as copy:
             for reference in references:
                 copy.write_row(reference)
         return
-    session.execute(sqlite.insert(EventReference.__table__).on_conflict_do_nothing(),
+    session.execute(sqlite.insert(EventReference).on_conflict_do_nothing(),
                     [{"kind": kind, "value": value, "event_seq": seq} for kind, value, seq in references])
 
 
@@ -122,7 +124,7 @@ def about(kind: str, values: Sequence[str]) -> ColumnElement[bool]:
     ).correlate_except(EventReference))
 
 
-def select_visible(scope: AccessScope, *criteria: ColumnElement[bool]) -> Select[tuple[Event]]:
+def select_visible(scope: AccessScope, *criteria: ColumnElement[bool]) -> Select[Event]:
     """Events visible to ``scope`` that meet every criterion, in store order."""
     return select(Event).where(visible(scope), *criteria).order_by(Event.seq)
 

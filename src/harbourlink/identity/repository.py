@@ -11,6 +11,7 @@ from harbourlink.identity.models import (
     ExternalIdentity,
     Organisation,
     OrganisationType,
+    RegistrationDocument,
     ServiceOptIn,
     User,
 )
@@ -45,6 +46,12 @@ def list_orgs(session: Session, *, status: str | None = None, only_id: str | Non
     if only_id is not None:
         query = query.where(Organisation.id == only_id)
     return list(session.scalars(query))
+
+
+def registration_documents(session: Session, org_id: str) -> list[RegistrationDocument]:
+    return list(session.scalars(
+        select(RegistrationDocument).where(RegistrationDocument.org_id == org_id).order_by(RegistrationDocument.kind)
+    ))
 
 
 def driver_profile(session: Session, org_id: str) -> DriverProfile | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from harbourlink.inbound.adapters import Adapter
 from harbourlink.integrations.csv_template import CsvTemplateAdapter
+from harbourlink.integrations.edifact import EdifactAdapter
 from harbourlink.integrations.terminal_json import TerminalJsonAdapter
 from harbourlink.kernel import ValidationFailed
 
@@ -11,6 +12,7 @@ from harbourlink.kernel import ValidationFailed
 _ADAPTERS: dict[str, Adapter] = {}
 for _adapter in (
     CsvTemplateAdapter(),
+    EdifactAdapter(),
     TerminalJsonAdapter(),
 ):
     _ADAPTERS[_adapter.name] = _adapter

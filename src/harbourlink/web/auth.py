@@ -16,7 +16,6 @@ from harbourlink import identity
 from harbourlink.api.context import SESSION_COOKIE, clear_session_cookie, runtime, session_user, set_session_cookie
 from harbourlink.identity import LoginOutcome
 from harbourlink.kernel import HarbourLinkError, ValidationFailed, utcnow
-from harbourlink.web import shims
 from harbourlink.web.forms import CSRF_CHECKED, CheckedForm, text
 from harbourlink.web.labels import ERRORS, N_
 from harbourlink.web.pages import AnyPage, MemberDep, Page, SecondFactorDep, SecondFactorPage, second_factor_path
@@ -71,7 +70,7 @@ def login(form: CheckedForm, page: AnyPage) -> Response:
     """Checks the password, then asks for the second factor (or, exempt, logs in)."""
     settings = page.settings
     outcome = identity.authenticate_password(
-        page.session, login=shims.login_name(text(form, "login")), password=text(form, "password", strip=False),
+        page.session, login=text(form, "login"), password=text(form, "password", strip=False),
         now=utcnow(), ip=page.ip, attempts=settings.lockout_attempts, lock_minutes=settings.lockout_minutes,
     )
     if outcome.user is None:
@@ -100,7 +99,7 @@ def _promote(page: SecondFactorPage) -> Response:
 def _enrolment(page: SecondFactorPage, *, status: int = 200, error: str | None = None) -> Response:
     """The enrolment page; a seed drawn earlier and not yet confirmed is shown again, not replaced."""
     sealer = runtime(page.request).sealer
-    uri = shims.pending_totp_uri(page.user, sealer) or identity.begin_totp_enrolment(page.user, sealer)
+    uri = identity.pending_totp_uri(page.user, sealer) or identity.begin_totp_enrolment(page.user, sealer)
     secret = identity.totp_seed(page.user, sealer) or ""
     qr = segno.make(uri, error="m").svg_inline(
         scale=5, border=2, light="#fff", dark="#000", svgclass="qr", lineclass=None, omitsize=True,
@@ -153,12 +152,8 @@ def totp(form: CheckedForm, page: SecondFactorDep) -> Response:
 def logout(page: AnyPage) -> Response:
     """Ends the session on the server and in the browser."""
     token = page.request.cookies.get(SESSION_COOKIE)
-    found = session_user(page.request, page.session)
-    if found is not None:
-        user = found[0]
-        identity.record(page.session, identity.AuditKind.LOGOUT, org_id=user.org_id, user_id=user.id, ip=page.ip)
     if token:
-        identity.close_web_session(page.session, token)
+        identity.logout(page.session, token, ip=page.ip)
     response = page.redirect("/login")
     clear_session_cookie(response)
     return response
@@ -180,7 +175,8 @@ def change_password(form: CheckedForm, page: MemberDep) -> Response:
                                    data={"field": "new_password_confirm"})
         with page.session.begin_nested():
             identity.change_password(page.session, page.viewer.user, new_password=new_password,
-                                     current_password=text(form, "current_password", strip=False))
+                                     current_password=text(form, "current_password", strip=False),
+                                     keep_token=page.request.cookies.get(SESSION_COOKIE))
     except HarbourLinkError as error:
         field = {"password": "new_password"}.get(str(error.data.get("field")), str(error.data.get("field")))
         return page.render_error("password.html", error, errors={field: page.error_text(error)},

@@ -12,10 +12,8 @@ from fastapi.responses import Response
 from harbourlink import identity
 from harbourlink.identity import OrgStatus, Service
 from harbourlink.kernel import HarbourLinkError, ValidationFailed
-from harbourlink.web import shims
 from harbourlink.web.forms import CSRF_CHECKED, CheckedForm, attempt, choice, text
 from harbourlink.web.pages import MemberPage, OperatorDep
-from harbourlink.web.shims import DriverProfile, RegistrationDocument
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,8 +24,8 @@ class Application:
 
     org: identity.Organisation
     types: list[str]
-    documents: list[RegistrationDocument]
-    driver: DriverProfile | None
+    documents: list[identity.RegistrationDocument]
+    driver: identity.DriverProfile | None
     applicants: list[identity.User]
 
 
@@ -37,8 +35,8 @@ def _applications(page: MemberPage) -> list[Application]:
     types = identity.types_by_org(page.session, [org.id for org in pending])
     return [
         Application(org=org, types=types[org.id],
-                    documents=shims.list_registration_documents(page.session, actor, org_id=org.id),
-                    driver=shims.get_driver_profile(page.session, actor, org_id=org.id),
+                    documents=identity.list_registration_documents(page.session, actor, org_id=org.id),
+                    driver=identity.get_driver_profile(page.session, actor, org_id=org.id),
                     applicants=identity.list_users(page.session, actor, org_id=org.id))
         for org in pending
     ]

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from harbourlink.identity import repository
 from harbourlink.identity.audit import AuditKind, record
 from harbourlink.identity.crypto import Sealer, digest, new_session_token, verify_password
-from harbourlink.identity.domain import OrgStatus
+from harbourlink.identity.domain import OrgStatus, normalise_hk_mobile
 from harbourlink.identity.models import ExternalIdentity, User, WebSession
+from harbourlink.kernel import Conflict, ValidationFailed, utcnow
 from harbourlink.kernel.clock import as_utc
 
 TOTP_ISSUER = "HarbourLink"
@@ -62,7 +63,7 @@ def authenticate_password(
     session: Session, *, login: str, password: str, now: datetime, ip: str | None, attempts: int, lock_minutes: int
 ) -> LoginOutcome:
     """Checks a password; the fifth wrong one in a row locks the account for a while."""
-    user = repository.user_by_login(session, login)
+    user = repository.user_by_login(session, login_name(login))
     if user is None:
         record(session, AuditKind.LOGIN_FAILED, org_id=None, ip=ip, reason="unknown_login")
         return LoginOutcome(None, "invalid_credentials")
@@ -84,12 +85,37 @@ def needs_second_factor(user: User, *, demo_mode: bool) -> bool:
 
 
 def begin_totp_enrolment(user: User, sealer: Sealer) -> str:
-    """Draws a new TOTP seed for the user (not yet active) and returns its otpauth:// URI."""
+    """Draws a new TOTP seed for the user (not yet active) and returns its otpauth:// URI.
+
+    An enrolled user cannot start again here: that would let a password alone replace the
+    second factor. Resetting a lost authenticator is an administrator's act.
+    """
+    if user.totp_enabled:
+        raise Conflict("a second factor is already enrolled", code="totp_already_enrolled")
     seed = pyotp.random_base32()
     user.totp_secret_sealed = sealer.seal(seed)
     user.totp_enabled = False
     label = user.email or user.mobile or user.id
     return str(pyotp.TOTP(seed).provisioning_uri(name=label, issuer_name=TOTP_ISSUER))
+
+
+def pending_totp_uri(user: User, sealer: Sealer) -> str | None:
+    """The otpauth:// URI of a seed drawn but not yet confirmed, so a reload shows the same one."""
+    seed = None if user.totp_enabled else totp_seed(user, sealer)
+    if seed is None:
+        return None
+    return str(pyotp.TOTP(seed).provisioning_uri(name=user.email or user.mobile or user.id, issuer_name=TOTP_ISSUER))
+
+
+def login_name(raw: str) -> str:
+    """What people type to log in, as accounts store it: a Hong Kong mobile becomes +852XXXXXXXX."""
+    typed = raw.strip()
+    if "@" in typed:
+        return typed
+    try:
+        return normalise_hk_mobile(typed)
+    except ValidationFailed:
+        return typed
 
 
 def totp_seed(user: User, sealer: Sealer) -> str | None:
@@ -175,3 +201,19 @@ def resume_web_session(session: Session, token: str, *, now: datetime) -> tuple[
 
 def close_web_session(session: Session, token: str) -> None:
     session.execute(delete(WebSession).where(WebSession.token_hash == digest(token)))
+
+
+def logout(session: Session, token: str, *, ip: str | None) -> None:
+    """Ends a browser session and notes it in the audit log."""
+    resumed = resume_web_session(session, token, now=utcnow())
+    if resumed is not None:
+        record(session, AuditKind.LOGOUT, org_id=resumed[1].org_id, user_id=resumed[1].id, ip=ip)
+    close_web_session(session, token)
+
+
+def end_other_sessions(session: Session, user: User, *, keep_token: str | None) -> None:
+    """Ends every session of a user but the current one (after a password change, say)."""
+    query = delete(WebSession).where(WebSession.user_id == user.id)
+    if keep_token is not None:
+        query = query.where(WebSession.token_hash != digest(keep_token))
+    session.execute(query)

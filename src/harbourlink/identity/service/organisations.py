@@ -78,6 +78,10 @@ def register_organisation(
     """Records an application to join; the operator verifies the documents before activation."""
     _check_documents(application)
     types = check_org_types([t.value for t in application.types])
+    if OrgType.OPERATOR in types:
+        # Operator rights are given by the platform (CLI, seeding), never applied for.
+        raise ValidationFailed("the platform operator type cannot be applied for", code="invalid_org_type",
+                               data={"field": "types", "value": [OrgType.OPERATOR.value]})
     applicant = application.applicant
     mobile = None
     if application.account_kind is AccountKind.DRIVER:
@@ -223,3 +227,15 @@ def list_pending_services(session: Session, actor: Actor) -> list[ServiceOptIn]:
     """Opt-ins waiting for the operator."""
     check_operator(actor)
     return repository.pending_service_opt_ins(session)
+
+
+def list_registration_documents(session: Session, actor: Actor, *, org_id: str) -> list[RegistrationDocument]:
+    """The details of the documents a company gave when it applied, for the operator to verify."""
+    check_admin_of(actor, org_id)
+    return repository.registration_documents(session, org_id)
+
+
+def get_driver_profile(session: Session, actor: Actor, *, org_id: str) -> DriverProfile | None:
+    """The vehicle, licence and mobile of an individual driver's account."""
+    check_admin_of(actor, org_id)
+    return repository.driver_profile(session, org_id)

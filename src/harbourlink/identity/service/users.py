@@ -5,15 +5,15 @@ from __future__ import annotations
 import secrets
 import string
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from harbourlink.identity import repository
 from harbourlink.identity.audit import AuditKind, record
-from harbourlink.identity.crypto import hash_password, verify_password
+from harbourlink.identity.crypto import digest, hash_password, verify_password
 from harbourlink.identity.domain import ADMIN_ROLES, PASSWORD_HISTORY_DEPTH, Role, check_password_strength
 from harbourlink.identity.errors import EmailTaken, InvalidCredentials, PasswordReused
-from harbourlink.identity.models import PasswordHistory, User
+from harbourlink.identity.models import PasswordHistory, User, WebSession
 from harbourlink.identity.permissions import check_admin_of
 from harbourlink.kernel import Actor, Conflict, NotFound
 
@@ -106,10 +106,13 @@ def unlock_user(session: Session, actor: Actor, *, user_id: str) -> User:
     return user
 
 
-def change_password(session: Session, user: User, *, current_password: str, new_password: str) -> None:
-    """The user replaces their own password, proving they know the current one."""
+def change_password(session: Session, user: User, *, current_password: str, new_password: str,
+                    keep_token: str | None = None) -> None:
+    """The user replaces their own password, proving they know the current one; other sessions end."""
     if not user.password_hash or not verify_password(user.password_hash, current_password):
         raise InvalidCredentials("the current password is wrong", data={"field": "current_password"})
     set_password(session, user, new_password)
     user.must_change_password = False
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id,
+                                             WebSession.token_hash != digest(keep_token or "")))
     record(session, AuditKind.PASSWORD_CHANGED, org_id=user.org_id, user_id=user.id)
