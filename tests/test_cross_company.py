@@ -9,6 +9,7 @@ someone decides how it is checked.
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,12 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "PartyCreate": {"reference_type": "MBL", "reference": "PONU7654321", "party_org_id": "", "party_role": "consignee"},
     "RegistrationIn": {},
     "LinkCreate": {"master_bl": "PONU0123456", "house_bl": "BRAVO0001"},
+    "POST /api/v1/messages": {},
+    "POST /v2/event-subscriptions": {},
+    "PUT /v2/event-subscriptions/{subscriptionID}": {
+        "callbackUrl": "https://hooks.bravo.example.hk/dcsa", "secret": base64.b64encode(b"b" * 32).decode(),
+        "eventType": ["EQUIPMENT"]},
+    "PUT /v2/event-subscriptions/{subscriptionID}/secret": {"secret": base64.b64encode(b"c" * 32).decode()},
 }
 
 
@@ -49,9 +56,13 @@ def _operations(client: TestClient) -> list[tuple[str, str, dict[str, Any]]]:
             for method, operation in item.items() if path.startswith(("/api/", "/v2/"))]
 
 
-def _body_schema(operation: dict[str, Any]) -> str | None:
+def _body_schema(method: str, path: str, operation: dict[str, Any]) -> str | None:
+    """The name of the JSON body's schema, or ``METHOD path`` for an inline one."""
     content = operation.get("requestBody", {}).get("content", {}).get("application/json")
-    return content["schema"]["$ref"].rsplit("/", 1)[-1] if content else None
+    if not content:
+        return None
+    reference = content["schema"].get("$ref")
+    return reference.rsplit("/", 1)[-1] if reference else f"{method} {path}"
 
 
 def _a_resources(client: TestClient, a: Company, b: Company) -> dict[str, str]:
@@ -65,7 +76,10 @@ def _a_resources(client: TestClient, a: Company, b: Company) -> dict[str, str]:
         "reference_type": "HBL", "reference": "ALPHA0001", "party_org_id": b.org_id, "party_role": "consignee"}).json()
     message = client.post("/api/v1/messages", params={"format": "csv"}, headers=a.auth,
                           content=(SAMPLES / "csv" / "hkg_import.csv").read_bytes()).json()
-    return {"org_id": a.org_id, "user_id": user["id"], "key_id": key["id"], "grant_id": grant["id"],
+    subscription = client.post("/v2/event-subscriptions", headers=a.auth, json={
+        "callbackUrl": "https://hooks.alpha.example.hk/dcsa", "secret": base64.b64encode(b"a" * 32).decode()})
+    assert subscription.status_code == 201, subscription.text
+    return {"subscriptionID": subscription.json()["subscriptionID"], "org_id": a.org_id, "user_id": user["id"], "key_id": key["id"], "grant_id": grant["id"],
             "party_id": party["id"], "service": "tracking", "message_id": message["id"], "reference": "PONU0123456"}
 
 
@@ -73,7 +87,7 @@ def _snapshot(client: TestClient, a: Company) -> str:
     """Everything A can read about itself, to compare before and after B's attempts."""
     reads = [f"/api/v1/orgs/{a.org_id}", f"/api/v1/orgs/{a.org_id}/users", f"/api/v1/orgs/{a.org_id}/services",
              "/api/v1/api-keys", "/api/v1/grants?include_ended=true", "/api/v1/parties", "/api/v1/messages",
-             "/api/v1/bl-links"]
+             "/api/v1/bl-links", "/v2/event-subscriptions"]
     snapshot = {path: client.get(path, headers=a.auth).json() for path in reads}
     for user in snapshot[f"/api/v1/orgs/{a.org_id}/users"]:
         user.pop("last_login_at", None)
@@ -94,7 +108,7 @@ def test_company_b_cannot_read_or_change_company_a(client: TestClient, company_a
         for name in (part[1:-1] for part in path.split("/") if part.startswith("{")):
             assert name in ids, f"{method} {path}: no resource of A for path parameter {name!r}; add one"
             url = url.replace("{" + name + "}", ids[name])
-        schema = _body_schema(operation)
+        schema = _body_schema(method, path, operation)
         if schema is not None:
             assert schema in EXAMPLE_BODIES, f"{method} {path}: add an example body for {schema}"
         body = dict(EXAMPLE_BODIES.get(schema or "", {}))
@@ -110,11 +124,12 @@ def test_company_b_cannot_read_or_change_company_a(client: TestClient, company_a
 
 def test_company_b_lists_nothing_of_company_a(client: TestClient, company_a: Company, company_b: Company) -> None:
     ids = _a_resources(client, company_a, company_b)
-    secret_ids = {ids["user_id"], ids["key_id"], ids["party_id"], ids["message_id"], company_a.admin_id}
+    secret_ids = {ids["user_id"], ids["key_id"], ids["party_id"], ids["message_id"], ids["subscriptionID"],
+                  company_a.admin_id}
     for method, path, operation in _operations(client):
         if "{" in path or (method, path) in LIST_EXEMPT:
             continue
-        schema = _body_schema(operation)
+        schema = _body_schema(method, path, operation)
         if schema is not None:
             assert schema in EXAMPLE_BODIES, f"{method} {path}: add an example body for {schema}"
         body = dict(EXAMPLE_BODIES.get(schema or "", {}))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from harbourlink import __version__
+from harbourlink import __version__, tracking
 from harbourlink.api import access as access_api
 from harbourlink.api import health
 from harbourlink.api import identity as identity_api
@@ -19,6 +21,7 @@ from harbourlink.api.limits import BodySizeLimit
 from harbourlink.identity import Sealer
 from harbourlink.kernel import create_database
 from harbourlink.settings import Settings
+from harbourlink.tracking.dcsa_api import router as dcsa_tnt_router
 from harbourlink.web import mount_web, oidc
 
 API_DESCRIPTION = """\
@@ -54,12 +57,30 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return document
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Background delivery of DCSA callbacks runs while the app serves."""
+    rt: Runtime = app.state.runtime
+    dispatcher = None
+    if rt.settings.run_dispatchers:
+        dispatcher = tracking.start_dcsa_dispatcher(rt.db, rt.sealer, policy=app.state.dcsa_callback_policy)
+    try:
+        yield
+    finally:
+        if dispatcher is not None:
+            tracking.stop_dcsa_dispatcher(dispatcher)
+        rt.db.engine.dispose()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Builds the API, the pages and the health endpoints around one database."""
     settings = settings or Settings()
     db = create_database(settings.resolved_database_url())
-    app = FastAPI(title="HarbourLink API", version=__version__, docs_url="/api/docs", redoc_url=None)
+    app = FastAPI(title="HarbourLink API", version=__version__, docs_url="/api/docs", redoc_url=None,
+                  lifespan=_lifespan)
     app.state.runtime = Runtime(settings=settings, db=db, sealer=Sealer(settings.resolved_secret_key()))
+    app.state.dcsa_callback_policy = tracking.CallbackPolicy(
+        allow_private_networks=settings.dcsa_callback_allow_private_networks)
     app.state.metrics = health.Metrics()
     install_error_handlers(app)
     app.include_router(health.router)
@@ -67,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(access_api.router)
     app.include_router(inbound_api.router)
     app.include_router(tracking_api.router)
+    app.include_router(dcsa_tnt_router)
     app.include_router(oidc.router)
     mount_web(app, settings)
     app.middleware("http")(app.state.metrics.middleware)

@@ -15,6 +15,7 @@ import harbourlink.events.models
 import harbourlink.identity.models
 import harbourlink.inbound.models
 import harbourlink.tracking.links
+import harbourlink.tracking.models
 import harbourlink.vessels.models  # noqa: F401 - imported for their tables
 from harbourlink.kernel import Base
 

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     oidc_client_secret: str = ""
     oidc_display_name: str = "Digital Corporate Identity"
     log_level: str = "INFO"
+    dcsa_callback_allow_private_networks: bool = Field(
+        default=False, description="let DCSA subscriptions call back to private or loopback addresses (tests, demo)")
+    run_dispatchers: bool = Field(default=True, description="deliver callbacks from this process")
 
     def resolved_database_url(self) -> str:
         """The configured database, or SQLite in the data folder."""

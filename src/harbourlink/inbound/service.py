@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from harbourlink import events, vessels
+from harbourlink import events, tracking, vessels
 from harbourlink.inbound.adapters import ItemError, Parsed
 from harbourlink.inbound.models import InboundMessage
 from harbourlink.inbound.registry import adapter_for
@@ -50,6 +50,8 @@ def archive(session: Session, actor: Actor, *, format_name: str, raw: bytes, cha
 
 def _store(session: Session, message: InboundMessage, parsed: Parsed) -> tuple[int, int, list[ItemError]]:
     errors = list(parsed.errors)
+    errors += [ItemError(where, problem) for where, problem in
+               tracking.complete_dcsa_retractions(session, owner_org_id=message.sender_org_id, drafts=parsed.events)]
     good: list[events.EventDraft] = []
     for position, draft in enumerate(parsed.events):
         problem = events.check_event(draft)
@@ -58,6 +60,7 @@ def _store(session: Session, message: InboundMessage, parsed: Parsed) -> tuple[i
         else:
             good.append(draft)
     appended = events.append_events(session, owner_org_id=message.sender_org_id, message_id=message.id, drafts=good)
+    tracking.enqueue_dcsa_callbacks(session, appended.event_ids)
     new_positions, old_positions = vessels.record_positions(session, parsed.positions, message_id=message.id)
     statics = vessels.record_statics(session, parsed.vessels)
     accepted = len(appended.accepted) + new_positions + statics

@@ -4,20 +4,49 @@
 the caller may see (following links and the containers named on the way); ``build_view`` turns
 them into the timeline: events, vessel and position, schedule with each source's estimate,
 legs, containers with release status and reefer readings, customs status.
+
+DCSA Track & Trace 2.2 (``subscriptions``; its HTTP router is ``tracking.dcsa_api.router``):
+``page_v22_events`` answers ``GET /v2/events``; subscriptions push matching events through an
+outbox that the inbound pipeline fills (``enqueue_dcsa_callbacks``, in the ingest transaction)
+and a background dispatcher empties (``start_dcsa_dispatcher``); ``complete_dcsa_retractions``
+gives 3.0 retractions the references of the event they withdraw.
 """
 
 from harbourlink.tracking.links import BillOfLadingLink, houses_of, link_bills, list_links, masters_of
+from harbourlink.tracking.models import DcsaDelivery, DcsaSubscription
+from harbourlink.tracking.subscriptions import (
+    CallbackPolicy,
+    DcsaCallbackDispatcher,
+    DeliveryReport,
+    complete_dcsa_retractions,
+    deliver_dcsa_callbacks,
+    enqueue_dcsa_callbacks,
+    page_v22_events,
+    start_dcsa_dispatcher,
+    stop_dcsa_dispatcher,
+)
 from harbourlink.tracking.timeline import Found, find
 from harbourlink.tracking.view import TrackingView, build_view
 
 __all__ = [
     "BillOfLadingLink",
+    "CallbackPolicy",
+    "DcsaCallbackDispatcher",
+    "DcsaDelivery",
+    "DcsaSubscription",
+    "DeliveryReport",
     "Found",
     "TrackingView",
     "build_view",
+    "complete_dcsa_retractions",
+    "deliver_dcsa_callbacks",
+    "enqueue_dcsa_callbacks",
     "find",
     "houses_of",
     "link_bills",
     "list_links",
     "masters_of",
+    "page_v22_events",
+    "start_dcsa_dispatcher",
+    "stop_dcsa_dispatcher",
 ]

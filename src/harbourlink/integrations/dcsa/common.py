@@ -1,0 +1,95 @@
+"""What the two DCSA adapters share: reading the body, references, places, located errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from harbourlink.events import EventType, Reference
+from harbourlink.inbound.adapters import ItemError, Parsed
+from harbourlink.kernel import ValidationFailed
+from harbourlink.references import ReferenceType, normalise_reference
+
+MAX_EVENTS = 100_000
+
+# DCSA document types that are HarbourLink reference kinds (owners share by these).
+DOCUMENT_KINDS = {"BKG": ReferenceType.BOOKING, "TRD": ReferenceType.MBL}
+
+# The DCSA event code field of each family; REEFER exists from 3.0 (Reefer 1.0) on.
+CODE_FIELDS = {EventType.SHIPMENT: "shipmentEventTypeCode", EventType.TRANSPORT: "transportEventTypeCode",
+               EventType.EQUIPMENT: "equipmentEventTypeCode", EventType.REEFER: "reeferEventTypeCode"}
+
+# Inbound moves: the import voyage names them; everything else goes by the export voyage.
+INBOUND_CODES = frozenset({"ARRI", "DISC"})
+
+
+class MappingError(Exception):
+    """An event that passed the schema but cannot become a HarbourLink event, at a JSON path."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Item:
+    """One event of a message and the JSON path it sits at."""
+
+    path: str
+    value: Any
+
+
+def read_items(raw: bytes, parsed: Parsed) -> Iterator[Item]:
+    """The events of a body: a JSON array of events (the callback body), one event, or ``{"events": [...]}``."""
+    try:
+        document = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        parsed.errors.append(ItemError(f"byte {exc.start}", "the message is not UTF-8 text"))
+        return
+    except json.JSONDecodeError as exc:
+        parsed.errors.append(ItemError(f"line {exc.lineno}, column {exc.colno}", f"not JSON: {exc.msg}"))
+        return
+    if isinstance(document, list):
+        items, base = document, "$"
+    elif isinstance(document, dict) and isinstance(document.get("events"), list) and len(document) == 1:
+        items, base = document["events"], "$.events"
+    elif isinstance(document, dict):
+        yield Item("$", document)
+        return
+    else:
+        parsed.errors.append(ItemError("$", "expected a JSON array of events, one event object, "
+                                            'or {"events": [...]}'))
+        return
+    if not items:
+        parsed.errors.append(ItemError(base, "the message holds no events"))
+        return
+    if len(items) > MAX_EVENTS:
+        parsed.errors.append(ItemError(base, f"more than {MAX_EVENTS} events; split the message"))
+        return
+    for position, value in enumerate(items):
+        yield Item(f"{base}[{position}]", value)
+
+
+def reference(kind: ReferenceType, raw: object, path: str) -> Reference:
+    """A reference in HarbourLink's canonical spelling, or a ``MappingError`` at ``path``."""
+    if not isinstance(raw, str):
+        raise MappingError(path, "is not a string")
+    try:
+        return Reference(kind.value, normalise_reference(kind, raw))
+    except ValidationFailed as exc:
+        raise MappingError(path, f"{raw!r}: {exc.message}") from None
+
+
+def upper_or_none(value: object) -> str | None:
+    return value.strip().upper() or None if isinstance(value, str) else None
+
+
+def text_or_none(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def dedupe(references: list[Reference]) -> list[Reference]:
+    return list(dict.fromkeys(references))

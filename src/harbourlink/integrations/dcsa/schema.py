@@ -1,0 +1,156 @@
+"""The DCSA schemas HarbourLink validates against, and errors that name their JSON path.
+
+``schemas/tnt_v2.2.0.json`` is the ``components`` section of DCSA's bundled Track & Trace 2.2.0
+OpenAPI file (``shared/standards/dcsa/tnt_v2.2.0.yaml``, Apache-2.0) converted to JSON unchanged;
+a test holds the two equal. Its one known defect is relaxed here, when it is loaded: the enum of
+``documentReferences[].documentReferenceType`` reads ``"BKG (Booking)"``/``"TRD (Transport
+Document)"`` where the standard's examples and every implementation send the codes ``BKG`` and
+``TRD``; HarbourLink accepts and sends the codes.
+
+``schemas/tnt_v3.0.0-Beta-1.json`` restates the 3.0 Beta and Reefer Beta event definitions,
+whose published files refer to DCSA's online domains instead of carrying them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+import json
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
+
+SCHEMAS = Path(__file__).parent / "schemas"
+V22_FILE = SCHEMAS / "tnt_v2.2.0.json"
+V3_FILE = SCHEMAS / "tnt_v3.0.0-Beta-1.json"
+DOCUMENT_REFERENCE_TYPES = ["BKG", "TRD"]
+
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+FORMATS = FormatChecker(formats=())
+
+
+def _is_date_time(value: object) -> bool:
+    """RFC 3339, offset required, as DCSA's examples (``2019-11-12T07:41:00+08:30``)."""
+    if not isinstance(value, str):
+        return True
+    if not _RFC3339.match(value):
+        return False
+    parse_date_time(value)
+    return True
+
+
+def _is_uuid(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    return bool(re.fullmatch(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", value))
+
+
+def _is_base64(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    base64.b64decode(value, validate=True)
+    return True
+
+
+def _is_uri(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    parts = urlsplit(value)
+    return bool(parts.scheme and parts.netloc)
+
+
+FORMATS.checks("date-time", raises=ValueError)(_is_date_time)
+FORMATS.checks("uuid", raises=ValueError)(_is_uuid)
+FORMATS.checks("byte", raises=(ValueError, binascii.Error))(_is_base64)
+FORMATS.checks("uri")(_is_uri)
+
+
+def parse_date_time(value: str) -> datetime:
+    """A DCSA date-time as an aware datetime (``Z`` and ``+hh:mm`` offsets)."""
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"{value!r} has no UTC offset")
+    return moment
+
+
+@cache
+def v22_components() -> dict[str, Any]:
+    """The 2.2 schemas by name, with the documentReferenceType enum relaxed to the codes."""
+    bundle: dict[str, Any] = json.loads(V22_FILE.read_text(encoding="utf-8"))
+    schemas: dict[str, Any] = copy.deepcopy(bundle["components"]["schemas"])
+    reference_type = schemas["documentReferences_inner"]["properties"]["documentReferenceType"]
+    reference_type["enum"] = list(DOCUMENT_REFERENCE_TYPES)
+    return schemas
+
+
+@cache
+def v22_validator(name: str) -> Any:
+    """A validator for one 2.2 component schema (``transportEvent``, ``subscriptionBodyWithSecret`` …)."""
+    schemas = v22_components()
+    if name not in schemas:
+        raise KeyError(name)
+    root = {"$ref": f"#/components/schemas/{name}", "components": {"schemas": schemas}}
+    return Draft4Validator(root, format_checker=FORMATS)
+
+
+@cache
+def v3_validator(name: str) -> Any:
+    """A validator for one definition of the 3.0 Beta schema (``event``, ``transportPayload`` …)."""
+    document: dict[str, Any] = json.loads(V3_FILE.read_text(encoding="utf-8"))
+    if name not in document["$defs"]:
+        raise KeyError(name)
+    root = {"$schema": document["$schema"], "$ref": f"#/$defs/{name}", "$defs": document["$defs"]}
+    return Draft202012Validator(root, format_checker=FORMATS)
+
+
+def json_path(base: str, parts: Iterable[str | int]) -> str:
+    """``$[3]`` + (``transportCall``, ``vessel``) → ``$[3].transportCall.vessel``."""
+    path = base
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif _IDENTIFIER.match(part):
+            path += f".{part}"
+        else:
+            path += "[" + json.dumps(part) + "]"
+    return path
+
+
+def _message(error: Any) -> tuple[list[str | int], str]:
+    parts: list[str | int] = list(error.absolute_path)
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if error.message.count("'") >= 2 else ""
+        if missing:
+            return [*parts, missing], "is required"
+    if error.validator == "not" and error.validator_value == {"required": ["payload"]}:
+        return [*parts, "payload"], "must be absent when metadata.retractedEventID is given"
+    if error.validator == "dependentRequired":
+        return parts, error.message
+    if error.validator == "format":
+        return parts, f"{error.instance!r} is not a valid {error.validator_value}"
+    return parts, error.message
+
+
+def located_errors(validator: Any, instance: Any, base: str) -> list[tuple[str, str]]:
+    """Every way ``instance`` breaks the schema, as (JSON path, message), in document order."""
+    found: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    errors = sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path])
+    for error in errors:
+        if error.validator in ("if", "then", "else", "allOf") and error.context:
+            continue
+        parts, message = _message(error)
+        item = (json_path(base, parts), message)
+        if item not in seen:
+            seen.add(item)
+            found.append(item)
+    return found

@@ -1,0 +1,63 @@
+"""Tables of DCSA Track & Trace subscriptions: who wants which events pushed where, and the delivery outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from harbourlink.kernel import Base
+from harbourlink.kernel.clock import utcnow
+from harbourlink.kernel.db import SequenceNumber
+from harbourlink.kernel.ids import new_id
+
+
+class DcsaSubscription(Base):
+    """A company's ``/v2/event-subscriptions`` entry. ``id`` is the public subscriptionID.
+
+    The secret signs callbacks, so it must be readable: it is kept sealed (Fernet, installation
+    key), like TOTP seeds. ``filters`` holds the 2.2 filter fields exactly as the subscriber gave
+    them (``TntFilters.as_json``).
+    """
+
+    __tablename__ = "dcsa_event_subscriptions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by: Mapped[str | None] = mapped_column(String(36))
+    callback_url: Mapped[str] = mapped_column(String(2000))
+    secret_sealed: Mapped[str] = mapped_column(Text)
+    filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    secret_rotated_at: Mapped[datetime | None]
+
+
+class DcsaDelivery(Base):
+    """One event owed to one subscription: written in the transaction that stored the event (an outbox).
+
+    ``status``: ``pending`` (due at ``next_attempt_at``; a dispatcher holding it sets
+    ``claimed_until``), ``delivered``, ``failed`` (gave up after the last retry), ``withheld``
+    (no longer visible to the subscriber, or its subscription's filters changed, when its turn came).
+    """
+
+    __tablename__ = "dcsa_callback_deliveries"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "event_seq"),
+        Index("ix_dcsa_callback_deliveries_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(SequenceNumber, primary_key=True, autoincrement=True)
+    subscription_id: Mapped[str] = mapped_column(ForeignKey("dcsa_event_subscriptions.id", ondelete="CASCADE"))
+    event_seq: Mapped[int] = mapped_column(SequenceNumber, ForeignKey("events.seq", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_until: Mapped[datetime | None]
+    last_attempt_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(500))
