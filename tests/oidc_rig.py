@@ -96,7 +96,7 @@ def ensure_installed() -> None:
             if _installed():
                 return
             try:
-                result = subprocess.run(  # noqa: S603 - fixed argv, no shell
+                result = subprocess.run(
                     [npm, "ci", "--no-audit", "--no-fund"],
                     cwd=PROVIDER_DIR,
                     capture_output=True,
@@ -210,7 +210,7 @@ def running_provider(client_id: str, client_secret: str, redirect_uri: str) -> I
             "OIDC_REDIRECT_URI": redirect_uri,
             "NODE_ENV": "development",
         }
-        proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        proc = subprocess.Popen(
             [node, "server.mjs"],
             cwd=PROVIDER_DIR,
             env=env,

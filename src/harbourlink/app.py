@@ -11,6 +11,7 @@ from fastapi.openapi.utils import get_openapi
 
 from harbourlink import __version__, tracking
 from harbourlink.api import access as access_api
+from harbourlink.api import dcsa as dcsa_api
 from harbourlink.api import health
 from harbourlink.api import identity as identity_api
 from harbourlink.api import inbound as inbound_api
@@ -21,7 +22,6 @@ from harbourlink.api.limits import BodySizeLimit
 from harbourlink.identity import Sealer
 from harbourlink.kernel import create_database
 from harbourlink.settings import Settings
-from harbourlink.tracking.dcsa_api import router as dcsa_tnt_router
 from harbourlink.web import mount_web, oidc
 
 API_DESCRIPTION = """\
@@ -88,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(access_api.router)
     app.include_router(inbound_api.router)
     app.include_router(tracking_api.router)
-    app.include_router(dcsa_tnt_router)
+    app.include_router(dcsa_api.router)
     app.include_router(oidc.router)
     mount_web(app, settings)
     app.middleware("http")(app.state.metrics.middleware)

@@ -6,6 +6,7 @@ script reads (a new id, a new key) stand alone on the last line of output.
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 from typing import Annotated
@@ -19,8 +20,9 @@ from rich.table import Table
 from harbourlink import identity, inbound, schema
 from harbourlink.app import create_app
 from harbourlink.demo import DEMO_PASSWORD, seed_demo
-from harbourlink.kernel import Actor, HarbourLinkError, ValidationFailed, create_database
+from harbourlink.kernel import Actor, HarbourLinkError, NotFound, ValidationFailed, create_database
 from harbourlink.settings import Settings
+from harbourlink.worker.ais_listener import ListenerConfig, parse_endpoint, run_listener
 
 app = typer.Typer(help="HarbourLink Port Community System", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema", no_args_is_help=True)
@@ -31,6 +33,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
 app.add_typer(key_app, name="apikey")
+ais_app = typer.Typer(help="AIS feeds", no_args_is_help=True)
+app.add_typer(ais_app, name="ais")
 
 console = Console()
 errors = Console(stderr=True)
@@ -200,6 +204,49 @@ def demo(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int
     console.print(table)
     console.print(f"HarbourLink is at [bold]http://{host}:{port}/[/bold]  (API docs: /api/docs)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@ais_app.callback()
+def ais() -> None:
+    """AIS feeds: NMEA from receivers, stored as ais-nmea messages."""
+
+
+@ais_app.command("listen")
+def listen(  # noqa: PLR0917 - one parameter per command-line option
+    org: Annotated[str, typer.Option(help="id of the company the feed belongs to")],
+    udp: Annotated[int | None, typer.Option(help="UDP port receivers send datagrams to")] = None,
+    tcp_listen: Annotated[int | None, typer.Option(help="TCP port feeds connect to")] = None,
+    tcp_connect: Annotated[list[str] | None, typer.Option(help="HOST:PORT of a feed to connect to; repeatable")] = None,
+    bind: Annotated[str, typer.Option(help="address to listen on (0.0.0.0 for feeds on other hosts)")] = "127.0.0.1",
+    batch_seconds: Annotated[float, typer.Option(help="longest wait before a batch is stored")] = 1.0,
+    batch_lines: Annotated[int, typer.Option(help="most lines in one batch")] = 500,
+) -> None:
+    """Take AIS NMEA from UDP and TCP feeds and store it as the company's ais-nmea messages."""
+    say = typer.echo
+    try:
+        endpoints = tuple(parse_endpoint(e) for e in tcp_connect or [])
+    except ValueError as exc:
+        say(f"error: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    if udp is None and tcp_listen is None and not endpoints:
+        say("error: give at least one of --udp, --tcp-listen, --tcp-connect", err=True)
+        raise typer.Exit(code=2)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    config = ListenerConfig(org_id=org, udp_port=udp, tcp_listen_port=tcp_listen, tcp_connect=endpoints, bind=bind,
+                            batch_seconds=batch_seconds, batch_lines=batch_lines)
+    db = create_database(Settings().resolved_database_url())
+    try:
+        stats = run_listener(db, config)
+    except (NotFound, ValidationFailed) as exc:
+        say(f"error {exc.code}: {exc.message}", err=True)
+        raise typer.Exit(code=2) from exc
+    except OSError as exc:  # a port taken or not ours to bind
+        say(f"error: cannot listen: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    finally:
+        db.engine.dispose()
+    typer.echo(f"stopped: {stats.lines} lines, {stats.batches} messages, {stats.accepted} accepted, "
+               f"{stats.duplicates} duplicates, {stats.errors} errors")
 
 
 def main() -> None:

@@ -36,7 +36,7 @@ def orgs(db: Database) -> list[str]:
 @given(grants=st.lists(grant_strategy, max_size=6), parties=st.lists(party_strategy, max_size=4, unique_by=lambda p: (
     p["owner"], p["reference"], p["party"])), viewer=st.integers(0, 2), owner=st.integers(0, 2),
     row_reference=st.sampled_from(REFERENCES), held=st.sets(st.sampled_from(REFERENCES), max_size=2))
-def test_sql_clause_matches_the_rule(  # noqa: PLR0917 - hypothesis passes each drawn value by name
+def test_sql_clause_matches_the_rule(
     db: Database, orgs: list[str], grants: list[dict[str, object]],
                                      parties: list[dict[str, object]], viewer: int, owner: int,
                                      row_reference: tuple[str, str], held: set[tuple[str, str]]) -> None:

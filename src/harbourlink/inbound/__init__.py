@@ -5,10 +5,10 @@ turns bytes into events and positions, or into errors naming their place; failed
 listed for their sender and can be corrected and replayed. A duplicate delivery changes nothing.
 """
 
-from harbourlink.inbound.adapters import Adapter, ItemError, Parsed
 from harbourlink.inbound.models import InboundMessage
 from harbourlink.inbound.registry import adapter_for, formats, register
 from harbourlink.inbound.service import Outcome, get_message, list_messages, receive, replay
+from harbourlink.integrations.parsing import Adapter, ItemError, Parsed
 
 __all__ = [
     "Adapter",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from harbourlink.inbound.adapters import Adapter
+from harbourlink.integrations.ais import AisNmeaAdapter
 from harbourlink.integrations.csv_template import CsvTemplateAdapter
 from harbourlink.integrations.dcsa.v3 import DcsaTnt3Adapter
 from harbourlink.integrations.dcsa.v22 import DcsaTnt22Adapter
 from harbourlink.integrations.edifact import EdifactAdapter
+from harbourlink.integrations.parsing import Adapter
 from harbourlink.integrations.terminal_json import TerminalJsonAdapter
 from harbourlink.kernel import ValidationFailed
 
@@ -16,6 +17,7 @@ for _adapter in (
     CsvTemplateAdapter(),
     EdifactAdapter(),
     DcsaTnt22Adapter(), DcsaTnt3Adapter(),
+    AisNmeaAdapter(),
     TerminalJsonAdapter(),
 ):
     _ADAPTERS[_adapter.name] = _adapter

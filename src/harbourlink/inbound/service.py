@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from harbourlink import events, tracking, vessels
-from harbourlink.inbound.adapters import ItemError, Parsed
 from harbourlink.inbound.models import InboundMessage
 from harbourlink.inbound.registry import adapter_for
+from harbourlink.integrations.parsing import ItemError, Parsed
 from harbourlink.kernel import Actor, Database, NotFound, utcnow
 
 log = logging.getLogger(__name__)
@@ -62,9 +62,9 @@ def _store(session: Session, message: InboundMessage, parsed: Parsed) -> tuple[i
     appended = events.append_events(session, owner_org_id=message.sender_org_id, message_id=message.id, drafts=good)
     tracking.enqueue_dcsa_callbacks(session, appended.event_ids)
     new_positions, old_positions = vessels.record_positions(session, parsed.positions, message_id=message.id)
-    statics = vessels.record_statics(session, parsed.vessels)
-    accepted = len(appended.accepted) + new_positions + statics
-    return accepted, appended.duplicates + old_positions, errors
+    new_statics, old_statics = vessels.record_statics(session, parsed.vessels)
+    accepted = len(appended.accepted) + new_positions + new_statics
+    return accepted, appended.duplicates + old_positions + old_statics, errors
 
 
 def process(session: Session, message: InboundMessage) -> Outcome:

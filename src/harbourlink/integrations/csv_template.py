@@ -24,7 +24,7 @@ from datetime import datetime, timedelta, timezone
 from typing import ClassVar
 
 from harbourlink.events import Classifier, EventDraft, EventType, Reference, content_key
-from harbourlink.inbound.adapters import ItemError, Parsed
+from harbourlink.integrations.parsing import ItemError, Parsed
 from harbourlink.kernel import ValidationFailed
 from harbourlink.references import ReferenceType, normalise_reference
 

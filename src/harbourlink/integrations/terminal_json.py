@@ -21,8 +21,8 @@ import json
 from typing import Any, ClassVar
 
 from harbourlink.events import Classifier, EventDraft, EventType, Reference, content_key
-from harbourlink.inbound.adapters import ItemError, Parsed
 from harbourlink.integrations.csv_template import RowError, parse_time
+from harbourlink.integrations.parsing import ItemError, Parsed
 from harbourlink.kernel import ValidationFailed
 from harbourlink.references import ReferenceType, normalise_reference
 

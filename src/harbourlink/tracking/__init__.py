@@ -5,7 +5,7 @@ the caller may see (following links and the containers named on the way); ``buil
 them into the timeline: events, vessel and position, schedule with each source's estimate,
 legs, containers with release status and reefer readings, customs status.
 
-DCSA Track & Trace 2.2 (``subscriptions``; its HTTP router is ``tracking.dcsa_api.router``):
+DCSA Track & Trace 2.2 (``subscriptions``; its HTTP router is ``api.dcsa.router``):
 ``page_v22_events`` answers ``GET /v2/events``; subscriptions push matching events through an
 outbox that the inbound pipeline fills (``enqueue_dcsa_callbacks``, in the ingest transaction)
 and a background dispatcher empties (``start_dcsa_dispatcher``); ``complete_dcsa_retractions``

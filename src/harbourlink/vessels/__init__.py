@@ -2,7 +2,13 @@
 
 from harbourlink.vessels.domain import PositionReport, VesselStatic
 from harbourlink.vessels.models import Vessel, VesselPosition
-from harbourlink.vessels.store import get_vessel, latest_position, record_positions, record_statics, track
+from harbourlink.vessels.store import (
+    get_vessel,
+    latest_position,
+    record_positions,
+    record_statics,
+    track,
+)
 
 __all__ = [
     "PositionReport",

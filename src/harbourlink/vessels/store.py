@@ -29,16 +29,30 @@ def record_positions(session: Session, reports: Sequence[PositionReport], *, mes
     return len(inserted), len(reports) - len(inserted)
 
 
-def record_statics(session: Session, statics: Sequence[VesselStatic]) -> int:
-    """Merges what ships say of themselves into the vessel table; a missing field keeps its old value."""
+def record_statics(session: Session, statics: Sequence[VesselStatic]) -> tuple[int, int]:
+    """Merges what ships say of themselves into the vessel table, telling apart reports that changed something.
+
+    Returns (changed, unchanged): a re-sent or re-heard static report is a duplicate, as a re-sent
+    position is. A field a report leaves empty keeps its stored value and is no change.
+    """
+    if not statics:
+        return 0, 0
+    changed = unchanged = 0
+    wanted = sorted({s.mmsi for s in statics})
+    known = {v.mmsi: v for v in session.scalars(select(Vessel).where(Vessel.mmsi.in_(wanted)))}
     for static in statics:
-        vessel = session.get(Vessel, static.mmsi) or Vessel(mmsi=static.mmsi)
-        for name, value in asdict(static).items():
-            if value is not None:
-                setattr(vessel, name, value)
+        vessel = known.get(static.mmsi)
+        updates = {name: value for name, value in asdict(static).items() if value is not None}
+        if vessel is not None and all(getattr(vessel, name) == value for name, value in updates.items()):
+            unchanged += 1
+            continue
+        vessel = known.setdefault(static.mmsi, vessel or Vessel(mmsi=static.mmsi))
+        for name, value in updates.items():
+            setattr(vessel, name, value)
         vessel.updated_at = utcnow()
         session.add(vessel)
-    return len(statics)
+        changed += 1
+    return changed, unchanged
 
 
 def get_vessel(session: Session, *, imo: str | None = None, mmsi: str | None = None) -> Vessel | None:

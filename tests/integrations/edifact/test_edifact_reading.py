@@ -13,9 +13,9 @@ from pydifact.parser import Parser
 from pydifact.tokenizer import Tokenizer
 
 from harbourlink.events import Classifier, EventDraft
-from harbourlink.inbound import Parsed
 from harbourlink.integrations.edifact import EdifactAdapter
 from harbourlink.integrations.edifact.syntax import _split
+from harbourlink.integrations.parsing import Parsed
 
 SAMPLES = Path(__file__).parent.parent.parent / "samples" / "edifact"
 ADAPTER = EdifactAdapter()

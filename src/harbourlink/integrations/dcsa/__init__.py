@@ -3,12 +3,8 @@
 Pure: parsing (``DcsaTnt22Adapter``, ``DcsaTnt3Adapter``), validation against the DCSA schemas
 with errors at JSON paths, rendering stored events as 2.2 events (``render_v22``) and the 2.2
 filters (``TntFilters``). The API, subscriptions and callbacks are in ``harbourlink.tracking``.
-
-The package loads ``harbourlink.inbound`` first: the inbound registry imports the adapters from
-their modules, and those modules need inbound's ``Parsed``, whichever package is imported first.
 """
 
-import harbourlink.inbound  # noqa: F401 - load order, see above
 from harbourlink.integrations.dcsa.filters import TntFilters, filters_from_query, filters_from_subscription, matches
 from harbourlink.integrations.dcsa.render import (
     RETRACTION_PREFIX,

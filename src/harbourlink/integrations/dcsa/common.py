@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harbourlink.events import EventType, Reference
-from harbourlink.inbound.adapters import ItemError, Parsed
+from harbourlink.integrations.parsing import ItemError, Parsed
 from harbourlink.kernel import ValidationFailed
 from harbourlink.references import ReferenceType, normalise_reference
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from harbourlink.events import Classifier, EventDraft, EventType, Reference, content_key
-from harbourlink.inbound.adapters import ItemError, Parsed
 from harbourlink.integrations.dcsa.common import (
     CODE_FIELDS,
     DOCUMENT_KINDS,
@@ -42,6 +41,7 @@ from harbourlink.integrations.dcsa.common import (
     upper_or_none,
 )
 from harbourlink.integrations.dcsa.schema import located_errors, parse_date_time, v22_validator
+from harbourlink.integrations.parsing import ItemError, Parsed
 from harbourlink.references import ReferenceType
 
 V22_SCHEMAS = {"SHIPMENT": "shipmentEvent", "TRANSPORT": "transportEvent", "EQUIPMENT": "equipmentEvent"}

@@ -20,7 +20,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from harbourlink.events import Classifier, EventDraft, EventType, Reference
-from harbourlink.inbound.adapters import ItemError, Parsed
 from harbourlink.integrations.dcsa.common import (
     CODE_FIELDS,
     DOCUMENT_KINDS,
@@ -34,6 +33,7 @@ from harbourlink.integrations.dcsa.common import (
 )
 from harbourlink.integrations.dcsa.render import RETRACTION_PREFIX
 from harbourlink.integrations.dcsa.schema import located_errors, parse_date_time, v3_validator
+from harbourlink.integrations.parsing import ItemError, Parsed
 from harbourlink.references import ReferenceType
 
 PAYLOAD_SCHEMAS = {"SHIPMENT": "shipmentPayload", "TRANSPORT": "transportPayload", "EQUIPMENT": "equipmentPayload",

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from datetime import tzinfo
 from typing import ClassVar
 
-from harbourlink.inbound.adapters import ItemError, Parsed
 from harbourlink.integrations.edifact.common import Context, MessageResult, describe_place
 from harbourlink.integrations.edifact.container_reports import read_coarri, read_codeco
 from harbourlink.integrations.edifact.envelope import Interchange, open_interchange
 from harbourlink.integrations.edifact.fields import HONG_KONG
 from harbourlink.integrations.edifact.iftsta import read_iftsta
 from harbourlink.integrations.edifact.syntax import Problem, SegmentError, frame_file, read_segments
+from harbourlink.integrations.parsing import ItemError, Parsed
 
 READERS: dict[str, Callable[[Context], MessageResult]] = {
     "CODECO": read_codeco,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
-from harbourlink.events import EventDraft
-from harbourlink.vessels import PositionReport, VesselStatic
+from harbourlink.events.domain import EventDraft
+from harbourlink.vessels.domain import PositionReport, VesselStatic
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1 @@
+"""Long-running processes at the edge: feed listeners and dispatchers, each committing its own work."""
