@@ -77,3 +77,15 @@ def test_parties_and_access_log(client: TestClient, db: Database, company_a: Com
     assert [(e["viewer_org_id"], e["reference"]) for e in log] == [(company_b.org_id, "VFF0001")]
     assert client.get("/api/v1/access-log", headers=company_b.auth).json() == []
     assert client.delete(f"/api/v1/parties/{party.json()['id']}", headers=company_a.auth).status_code == 204
+
+
+def test_repeated_views_are_one_viewing(client: TestClient, db: Database, company_a: Company,
+                                        company_b: Company) -> None:
+    viewer = access.scope_for(Actor(org_id=company_b.org_id, user_id=company_b.admin_id))
+    for _ in range(3):
+        with db.transaction() as session:
+            access.record_views(session, viewer, seen=[(company_a.org_id, "HBL", "VFF0001")], channel="track")
+    with db.transaction() as session:
+        access.record_views(session, viewer, seen=[(company_a.org_id, "HBL", "VFF0001")], channel="export")
+    log = client.get("/api/v1/access-log", headers=company_a.auth).json()
+    assert sorted(e["channel"] for e in log) == ["export", "track"]

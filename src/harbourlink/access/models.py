@@ -55,7 +55,8 @@ class AccessLogEntry(Base):
     """Another company (or person of it) viewed the owner's data about a reference."""
 
     __tablename__ = "access_log"
-    __table_args__ = (Index("ix_access_log_owner_at", "owner_org_id", "at"),)
+    __table_args__ = (Index("ix_access_log_owner_at", "owner_org_id", "at"),
+                      Index("ix_access_log_viewer_at", "viewer_org_id", "at"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -81,3 +81,14 @@ def access_log_of(session: Session, owner_org_id: str, *, limit: int) -> list[Ac
         select(AccessLogEntry).where(AccessLogEntry.owner_org_id == owner_org_id)
         .order_by(AccessLogEntry.at.desc()).limit(limit)
     ))
+
+
+def recent_views(session: Session, *, viewer_org_id: str, viewer_user_id: str | None, channel: str,
+                 since: datetime) -> set[tuple[str, str, str]]:
+    """(owner, kind, reference) this viewer already has in the access log since a moment, on a channel."""
+    rows = session.execute(select(AccessLogEntry.owner_org_id, AccessLogEntry.reference_type, AccessLogEntry.reference)
+                           .where(AccessLogEntry.viewer_org_id == viewer_org_id, AccessLogEntry.channel == channel,
+                                  AccessLogEntry.viewer_user_id.is_(None) if viewer_user_id is None
+                                  else AccessLogEntry.viewer_user_id == viewer_user_id,
+                                  AccessLogEntry.at >= since))
+    return {(owner, kind, value) for owner, kind, value in rows}

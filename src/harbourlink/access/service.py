@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -121,12 +121,24 @@ def remove_party(session: Session, actor: Actor, *, party_id: str) -> None:
     session.delete(party)
 
 
+VIEW_LOG_WINDOW = timedelta(minutes=15)
+
+
 def record_views(
     session: Session, scope: AccessScope, *, seen: Iterable[tuple[str, str, str]], channel: str
 ) -> None:
-    """Notes that ``scope`` viewed owners' data: one line per (owner, reference type, reference) not its own."""
+    """Notes that ``scope`` viewed owners' data: one line per (owner, reference type, reference) not its own.
+
+    A page that refreshes itself, or a system that polls, is one viewing, not hundreds: the same
+    viewer, reference and channel within a quarter of an hour is not written again.
+    """
     now = utcnow()
-    for owner, reference_type, reference in sorted(set(seen)):
+    fresh = {(owner, kind, value) for owner, kind, value in seen if owner != scope.org_id}
+    if not fresh:
+        return
+    recent = repository.recent_views(session, viewer_org_id=scope.org_id, viewer_user_id=scope.user_id,
+                                     channel=channel, since=now - VIEW_LOG_WINDOW)
+    for owner, reference_type, reference in sorted(fresh - recent):
         if owner != scope.org_id:
             session.add(AccessLogEntry(at=now, owner_org_id=owner, viewer_org_id=scope.org_id,
                                        viewer_user_id=scope.user_id, reference_type=reference_type,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from harbourlink import tracking
@@ -47,3 +49,33 @@ def list_links(actor: CurrentActor, session: DbSession) -> list[LinkRead]:
                         "does not exist.")
 def track(reference: str, actor: CurrentActor, session: DbSession) -> tracking.TrackingView:
     return tracking.build_view(session, tracking.find(session, actor, query=reference))
+
+
+class ExportedEvent(BaseModel):
+    cursor: int = Field(description="the store position of this event; resume after it")
+    event: tracking.EventView
+
+
+class ExportPageRead(BaseModel):
+    events: list[ExportedEvent]
+    next_cursor: int = Field(description="pass as ?cursor= to get what came after this page")
+
+
+@router.get("/events", summary="Every event the caller may see, incrementally by cursor (JSON or IFTSTA)",
+            response_model=ExportPageRead,
+            responses={200: {"content": {"application/EDIFACT": {"schema": {"type": "string"}}},
+                             "description": "JSON, or with format=iftsta an EDIFACT IFTSTA interchange "
+                                            "(headers Next-Cursor and Skipped-Events)"}})
+def export_events(actor: CurrentActor, session: DbSession, cursor: Annotated[int, Query(ge=0)] = 0,
+                  limit: Annotated[int, Query(ge=1, le=tracking.MAX_PAGE)] = 1000,
+                  format_name: Annotated[Literal["json", "iftsta"], Query(alias="format")] = "json") -> Response:
+    page = tracking.export_page(session, actor, after=cursor, limit=limit)
+    if format_name == "iftsta":
+        text, skipped = tracking.as_iftsta(page, recipient=actor.org_id[:35], control_ref=str(page.next_cursor))
+        return Response(text, media_type="application/EDIFACT",
+                        headers={"Next-Cursor": str(page.next_cursor), "Skipped-Events": str(skipped)})
+    body = ExportPageRead(next_cursor=page.next_cursor, events=[
+        ExportedEvent(cursor=e.seq, event=tracking.event_view(e, page.references[e.seq], page.owners))
+        for e in page.events])
+    return Response(body.model_dump_json(), media_type="application/json",
+                    headers={"Next-Cursor": str(page.next_cursor)})

@@ -12,6 +12,7 @@ and a background dispatcher empties (``start_dcsa_dispatcher``); ``complete_dcsa
 gives 3.0 retractions the references of the event they withdraw.
 """
 
+from harbourlink.tracking.export import MAX_PAGE, ExportPage, as_iftsta, export_page
 from harbourlink.tracking.links import BillOfLadingLink, houses_of, link_bills, list_links, masters_of
 from harbourlink.tracking.models import DcsaDelivery, DcsaSubscription
 from harbourlink.tracking.subscriptions import (
@@ -26,21 +27,27 @@ from harbourlink.tracking.subscriptions import (
     stop_dcsa_dispatcher,
 )
 from harbourlink.tracking.timeline import Found, find
-from harbourlink.tracking.view import TrackingView, build_view
+from harbourlink.tracking.view import EventView, TrackingView, build_view, event_view
 
 __all__ = [
+    "MAX_PAGE",
     "BillOfLadingLink",
     "CallbackPolicy",
     "DcsaCallbackDispatcher",
     "DcsaDelivery",
     "DcsaSubscription",
     "DeliveryReport",
+    "EventView",
+    "ExportPage",
     "Found",
     "TrackingView",
+    "as_iftsta",
     "build_view",
     "complete_dcsa_retractions",
     "deliver_dcsa_callbacks",
     "enqueue_dcsa_callbacks",
+    "event_view",
+    "export_page",
     "find",
     "houses_of",
     "link_bills",

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from harbourlink.events import Event
 from harbourlink.references import ReferenceType
 from harbourlink.tracking.timeline import Found, age_seconds, linked_houses, vessel_now
-from harbourlink.vessels import track
+from harbourlink.vessels import get_vessel, track
 
 CUSTOMS_STATUS = {"SUBM": "submitted", "ACPT": "accepted", "CUSS": "selected_for_scan",
                   "CUSI": "selected_for_inspection", "HOLD": "held", "CUSR": "released", "REJE": "rejected"}
@@ -65,6 +65,7 @@ class Estimate(BaseModel):
     source: str
     received_at: datetime
     age_seconds: int | None
+    from_ais: bool = Field(default=False, description="the crew-entered ETA of the ship's AIS report (often stale)")
 
 
 class ScheduleEntry(BaseModel):
@@ -134,12 +135,17 @@ class TrackingView(BaseModel):
 
 
 def _event_view(found: Found, event: Event) -> EventView:
+    return event_view(event, found.references.get(event.seq, []), found.owners)
+
+
+def event_view(event: Event, references: list[tuple[str, str]], owners: dict[str, str]) -> EventView:
+    """One stored event as the API shows it, named by its source company."""
     return EventView(
         id=event.id, event_type=event.event_type, event_code=event.event_code, classifier=event.classifier,
         event_time=event.event_time, location=event.location, facility=event.facility, vessel_imo=event.vessel_imo,
         vessel_name=event.vessel_name, voyage=event.voyage, mode_of_transport=event.mode_of_transport,
-        references=[ReferenceView(kind=k, value=v) for k, v in sorted(found.references.get(event.seq, []))],
-        source=found.owners[event.owner_org_id], received_at=event.received_at,
+        references=[ReferenceView(kind=k, value=v) for k, v in sorted(references)],
+        source=owners[event.owner_org_id], received_at=event.received_at,
         details={k: v for k, v in event.details.items() if k != "dcsa"},
     )
 
@@ -230,11 +236,30 @@ def _vessel(session: Session, found: Found) -> VesselView | None:
     )
 
 
+def _add_ais_estimate(session: Session, vessel: VesselView | None, schedule: list[ScheduleEntry]) -> None:
+    """The ship's own AIS arrival estimate joins the next arrival that has no actual time yet.
+
+    AIS is broadcast in the clear, so it needs no grant; it is marked, as crews often leave a
+    stale ETA set.
+    """
+    if vessel is None or vessel.mmsi is None:
+        return
+    ship = get_vessel(session, mmsi=vessel.mmsi)
+    upcoming = next((entry for entry in schedule if entry.event_code == "ARRI"
+                     and all(e.classifier != "ACT" for e in entry.estimates)), None)
+    if ship is None or ship.eta is None or upcoming is None:
+        return
+    source = "AIS" + (f" ({ship.destination})" if ship.destination else "")
+    upcoming.estimates.append(Estimate(classifier="EST", time=ship.eta, source=source, received_at=ship.updated_at,
+                                       age_seconds=age_seconds(ship.updated_at), from_ais=True))
+
+
 def build_view(session: Session, found: Found) -> TrackingView:
     """Projects the found events into the tracking picture."""
+    vessel, schedule = _vessel(session, found), _schedule(found)
+    _add_ais_estimate(session, vessel, schedule)
     return TrackingView(
         reference=found.query, matched=[ReferenceView(kind=k, value=v) for k, v in found.matched],
         linked_house_bls=linked_houses(session, found), events=[_event_view(found, e) for e in found.events],
-        vessel=_vessel(session, found), schedule=_schedule(found), legs=_legs(found),
-        containers=_containers(found), customs=_customs(found),
+        vessel=vessel, schedule=schedule, legs=_legs(found), containers=_containers(found), customs=_customs(found),
     )

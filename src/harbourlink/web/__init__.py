@@ -11,6 +11,8 @@
       signup.py        applications of companies and truck drivers
       admin_people.py  users and API keys        admin_sharing.py  grants, logs, services
       operator.py      the operator's console
+      tracking.py      the one search box and the cargo's page (track_page, track_map, track_chart, track_words)
+      messages.py      uploading files, their outcome and errors, download, correct and replay
       forms.py         CSRF-checked forms, fields, changes that may fail
       once.py          secrets shown once, after a redirect
       oidc.py          login through an OpenID Connect provider (its router is mounted by app.py)
@@ -33,7 +35,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from harbourlink.settings import Settings
-from harbourlink.web import admin_people, admin_sharing, auth, operator, shell, signup
+from harbourlink.web import admin_people, admin_sharing, auth, messages, operator, shell, signup, tracking
 from harbourlink.web.i18n import Catalogues
 from harbourlink.web.pages import PageAbort, WebState
 
@@ -52,6 +54,6 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
         settings=settings, static_version=shell.static_version(),
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (shell, auth, signup, admin_people, admin_sharing, operator):
+    for module in (shell, auth, signup, admin_people, admin_sharing, operator, tracking, messages):
         app.include_router(module.router)
     app.add_exception_handler(PageAbort, _page_abort)

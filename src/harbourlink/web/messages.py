@@ -1,0 +1,215 @@
+"""Messages by hand: upload a file, see what became of it, download it, correct and replay it.
+
+Uploads go through ``inbound.receive`` like the API's messages: the raw file is archived and
+committed before it is read. That service opens transactions of its own, so the upload and
+replay handlers let go of the page's transaction before calling it (``brief_member_page``):
+SQLite has one writer, and the page's transaction may hold the write lock (it notes when the
+session was last seen). Only the company's own messages are listed or opened; another
+company's answers 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData, UploadFile
+
+from harbourlink import inbound
+from harbourlink.api.context import runtime
+from harbourlink.kernel import NotFound
+from harbourlink.web.forms import CheckedForm, text
+from harbourlink.web.labels import N_
+from harbourlink.web.pages import MemberDep, MemberPage, finish, member_page, open_page
+
+router = APIRouter(include_in_schema=False)
+
+ENVELOPE_BYTES = 16 * 1024
+"""What a multipart request adds around the file (boundaries, headers, the CSRF token, the format)."""
+ERROR_LIMIT = 200
+"""Errors shown on a message's page; a file with thousands of bad rows needs the first few to be fixed."""
+
+FORMATS = {
+    "csv": N_("HarbourLink CSV template (one event per row)"),
+    "edifact": N_("UN/EDIFACT CODECO, COARRI and IFTSTA"),
+    "dcsa-tnt-2.2": N_("DCSA Track & Trace 2.2 events (JSON)"),
+    "dcsa-tnt-3": N_("DCSA Track & Trace 3.0 events, with reefer events (JSON)"),
+    "ais-nmea": N_("AIS position reports (NMEA sentences)"),
+    "terminal-json": N_("Terminal feed: release status and reefer readings (JSON)"),
+}
+STATUSES = {"received": N_("Waiting to be read"), "accepted": N_("Accepted"), "partial": N_("Partly accepted"),
+            "rejected": N_("Rejected"), "failed": N_("Failed")}
+STATUS_TONE = {"accepted": "ok", "partial": "warn", "rejected": "bad", "failed": "bad"}
+CHANNELS = {"api": N_("API"), "upload": N_("Web upload"), "replay": N_("Replay"), "cli": N_("Command line")}
+UPLOAD_ERRORS = {
+    "no_file": N_("Choose a file to upload."),
+    "empty_message": N_("The file is empty."),
+    "too_large": N_("The file is larger than %(size)s. Split it into smaller files, or send it through the API."),
+    "unknown_format": N_("Choose a format from the list."),
+}
+EXTENSIONS = {"csv": "csv", "edifact": "edi", "ais-nmea": "nmea", "terminal-json": "json", "dcsa-tnt-2.2": "json",
+              "dcsa-tnt-3": "json"}
+UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def brief_member_page(request: Request) -> MemberPage:
+    """A logged-in person's page whose own transaction has ended before the handler runs.
+
+    Its ``session`` is closed: such a handler opens short transactions of its own when it reads.
+    """
+    with runtime(request).db.transaction() as session:
+        return member_page(open_page(request, session))
+
+
+BriefMemberDep = Annotated[MemberPage, Depends(brief_member_page)]
+
+
+def upload_limit(page: MemberPage) -> int:
+    """The largest file the form takes: the request limit less room for the multipart envelope."""
+    limit = page.settings.max_request_bytes
+    return max(limit - ENVELOPE_BYTES, limit // 2)
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB"
+
+
+def _names(page: MemberPage) -> dict[str, Any]:
+    """Translated names for the codes the message templates show."""
+    def name(family: dict[str, str], code: str | None) -> str:
+        message = family.get(code or "")
+        return page.t(message) if message else code or ""
+    return {"format_name": lambda code: name(FORMATS, code), "status_name": lambda code: name(STATUSES, code),
+            "channel_name": lambda code: name(CHANNELS, code), "tones": STATUS_TONE}
+
+
+def _list_page(page: MemberPage, session: Session, *, status: int = 200, error: str | None = None,
+               chosen: str = "") -> Response:
+    failed = page.request.query_params.get("failed") == "1"
+    messages = inbound.list_messages(session, page.viewer.actor, failed_only=failed, limit=100)
+    formats = [adapter.name for adapter in inbound.formats()]
+    limit = upload_limit(page)
+    return page.render(
+        "messages/list.html", status=status, error=error, messages=messages, formats=formats, failed=failed,
+        chosen=chosen or "csv", max_bytes=limit, too_large=page.t(UPLOAD_ERRORS["too_large"], size=megabytes(limit)),
+        limit_text=megabytes(limit), here="/messages", **_names(page),
+    )
+
+
+@router.get("/messages")
+def messages(page: MemberDep) -> Response:
+    """The upload form and the company's messages, newest first (``?failed=1``: those needing attention)."""
+    return _list_page(page, page.session)
+
+
+def _posted_file(form: FormData) -> UploadFile | None:
+    upload = form.get("file")
+    return upload if isinstance(upload, UploadFile) and upload.filename else None
+
+
+def _read(upload: UploadFile, page: MemberPage) -> bytes | None:
+    """The file's bytes, or None when it is over the upload limit (reading stops just past it)."""
+    raw = upload.file.read(upload_limit(page) + 1)
+    return None if len(raw) > upload_limit(page) else raw
+
+
+def _refuse(page: MemberPage, code: str, *, chosen: str) -> Response:
+    limit = upload_limit(page)
+    message = page.t(UPLOAD_ERRORS[code], size=megabytes(limit))
+    with runtime(page.request).db.transaction() as session:
+        return _list_page(page, session, status=413 if code == "too_large" else 400, error=message, chosen=chosen)
+
+
+@router.post("/messages")
+def upload(form: CheckedForm, page: BriefMemberDep) -> Response:
+    """Archives and reads an uploaded file, then shows what became of it."""
+    chosen = text(form, "format")
+    if chosen not in {adapter.name for adapter in inbound.formats()}:
+        return _refuse(page, "unknown_format", chosen=chosen)
+    upload = _posted_file(form)
+    if upload is None:
+        return _refuse(page, "no_file", chosen=chosen)
+    raw = _read(upload, page)
+    if raw is None:
+        return _refuse(page, "too_large", chosen=chosen)
+    if not raw:
+        return _refuse(page, "empty_message", chosen=chosen)
+    outcome = inbound.receive(runtime(page.request).db, page.viewer.actor, format_name=chosen, raw=raw,
+                              channel="upload", filename=upload.filename)
+    return page.redirect(f"/messages/{outcome.id}")
+
+
+def _detail_page(page: MemberPage, found: inbound.InboundMessage, *, status: int = 200,
+                 error: str | None = None) -> Response:
+    errors = list(found.errors or [])
+    may_replay = found.status in ("partial", "rejected", "failed") and found.superseded_by is None
+    limit = upload_limit(page)
+    return page.render(
+        "messages/detail.html", status=status, error=error, message=found, errors=errors[:ERROR_LIMIT],
+        more_errors=max(len(errors) - ERROR_LIMIT, 0), may_replay=may_replay, max_bytes=limit,
+        limit_text=megabytes(limit), too_large=page.t(UPLOAD_ERRORS["too_large"], size=megabytes(limit)),
+        here=f"/messages/{found.id}", **_names(page),
+    )
+
+
+@router.get("/messages/{message_id}")
+def message(message_id: str, page: MemberDep) -> Response:
+    """One message: its outcome, its errors with their places, the raw file and, if it failed, a replay."""
+    try:
+        found = inbound.get_message(page.session, page.viewer.actor, message_id=message_id)
+    except NotFound:
+        raise page.abort(404, "not_found") from None
+    return _detail_page(page, found)
+
+
+def _download_name(found: inbound.InboundMessage) -> tuple[str, str]:
+    """An ASCII file name for every browser, and the original (UTF-8) one for those that read it."""
+    original = found.filename or f"message-{found.id}.{EXTENSIONS.get(found.format, 'txt')}"
+    safe = UNSAFE_NAME.sub("_", original).strip("._") or f"message-{found.id}"
+    return safe, original
+
+
+@router.get("/messages/{message_id}/raw")
+def raw(message_id: str, page: MemberDep) -> Response:
+    """The message exactly as it was received, as a download."""
+    try:
+        found = inbound.get_message(page.session, page.viewer.actor, message_id=message_id)
+    except NotFound:
+        raise page.abort(404, "not_found") from None
+    safe, original = _download_name(found)
+    disposition = f"attachment; filename=\"{safe}\"; filename*=UTF-8''{quote(original, safe='')}"
+    response = Response(found.raw, media_type="application/octet-stream",
+                        headers={"Content-Disposition": disposition, "Digest": f"sha-256={found.sha256}"})
+    return finish(page.request, response, page.catalogue)
+
+
+def _refuse_replay(page: MemberPage, message_id: str) -> Response:
+    """The message's page again, saying the corrected file is too large."""
+    with runtime(page.request).db.transaction() as session:
+        try:
+            found = inbound.get_message(session, page.viewer.actor, message_id=message_id)
+        except NotFound:
+            raise page.abort(404, "not_found") from None
+        error = page.t(UPLOAD_ERRORS["too_large"], size=megabytes(upload_limit(page)))
+        return _detail_page(page, found, status=413, error=error)
+
+
+@router.post("/messages/{message_id}/replay")
+def replay(message_id: str, form: CheckedForm, page: BriefMemberDep) -> Response:
+    """Reads a message again: as it was, or replaced by the corrected file posted with it."""
+    db = runtime(page.request).db
+    corrected: bytes | None = None
+    upload = _posted_file(form)
+    if upload is not None:
+        corrected = _read(upload, page)
+        if corrected is None:
+            return _refuse_replay(page, message_id)
+    try:
+        outcome = inbound.replay(db, page.viewer.actor, message_id=message_id, corrected=corrected)
+    except NotFound:
+        raise page.abort(404, "not_found") from None
+    return page.redirect(f"/messages/{outcome.id}")

@@ -1,0 +1,129 @@
+// The tracking page, live: every 30 s it asks the API for the same number (with the session
+// cookie), moves the ship on the map and keeps every "5 min ago" current. News it cannot draw
+// in place (new events, a ship leaving the map's frame) shows a link that reloads the page, so
+// nothing jumps under a reader's thumb. Messages come translated in the page's data attributes.
+(() => {
+  "use strict";
+  const root = document.getElementById("track");
+  if (!root) {
+    return;
+  }
+  const PERIOD_MS = 30000;
+  const data = root.dataset;
+  let lastPoll = Date.now();
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+  }
+
+  function age(datetime) {
+    const seconds = Math.max(0, (Date.now() - Date.parse(datetime)) / 1000);
+    if (seconds < 60) {
+      return data.ageNow;
+    }
+    if (seconds < 3600) {
+      return fill(data.ageMin, { count: Math.floor(seconds / 60) });
+    }
+    if (seconds < 48 * 3600) {
+      return fill(data.ageHour, { count: Math.floor(seconds / 3600) });
+    }
+    return fill(data.ageDay, { count: Math.floor(seconds / 86400) });
+  }
+
+  function refreshAges() {
+    for (const element of document.querySelectorAll("time[data-age]")) {
+      element.textContent = age(element.getAttribute("datetime"));
+    }
+  }
+
+  function position(latitude, longitude) {
+    const lat = fill(latitude >= 0 ? data.hemisphereN : data.hemisphereS, { degrees: Math.abs(latitude).toFixed(4) });
+    const lon = fill(longitude >= 0 ? data.hemisphereE : data.hemisphereW, { degrees: Math.abs(longitude).toFixed(4) });
+    return `${lat}, ${lon}`;
+  }
+
+  function showNews() {
+    document.getElementById("track-news").hidden = false;
+  }
+
+  // The same equirectangular projection the server drew the map with (web/track_map.py).
+  function project(map, latitude, longitude) {
+    const frame = map.dataset;
+    const lon = frame.shift === "1" && longitude < 0 ? longitude + 360 : longitude;
+    return [(lon - Number(frame.west)) * Number(frame.kx), (Number(frame.north) - latitude) * Number(frame.ky)];
+  }
+
+  function moveShip(vessel) {
+    const map = document.getElementById("vessel-map");
+    const marker = document.getElementById("vessel-marker");
+    const here = vessel.position;
+    if (!map || !marker || !here) {
+      if (here) {
+        showNews(); // a first position arrived: the page has no map yet
+      }
+      return;
+    }
+    const ageElement = document.getElementById("vessel-position-age");
+    if (Date.parse(ageElement.getAttribute("datetime")) === Date.parse(here.at)) {
+      return;
+    }
+    const [x, y] = project(map, here.latitude, here.longitude);
+    if (x < 0 || y < 0 || x > Number(map.dataset.width) || y > Number(map.dataset.height)) {
+      showNews();
+      return;
+    }
+    marker.setAttribute("transform", `translate(${x.toFixed(1)} ${y.toFixed(1)})`);
+    const ship = marker.querySelector("path.ship");
+    if (ship && here.course !== null) {
+      ship.setAttribute("transform", `rotate(${here.course})`);
+    }
+    const points = vessel.track.map(([lat, lon]) => project(map, lat, lon).map((v) => v.toFixed(1)).join(","));
+    document.getElementById("vessel-track").setAttribute("points", points.join(" "));
+    for (const element of document.querySelectorAll("time[data-position-age]")) {
+      element.setAttribute("datetime", here.at);
+    }
+    const written = position(here.latitude, here.longitude);
+    document.getElementById("vessel-position").textContent = written;
+    const label = fill(data.markerLabel, { vessel: vessel.name || vessel.imo, position: written, age: age(here.at) });
+    marker.setAttribute("aria-label", label);
+    marker.querySelector("title").textContent = label;
+    marker.dataset.latitude = String(here.latitude);
+    marker.dataset.longitude = String(here.longitude);
+  }
+
+  async function poll() {
+    lastPoll = Date.now();
+    let view;
+    try {
+      const response = await fetch(data.trackApi, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!response.ok) {
+        return; // logged out, or no longer shared: the page stays as it was
+      }
+      view = await response.json();
+    } catch {
+      return; // offline for a moment; the next round tries again
+    }
+    const events = view.events || [];
+    const last = events.length ? events[events.length - 1].id : "";
+    if (String(events.length) !== data.events || last !== data.lastEvent) {
+      showNews();
+    }
+    if (view.vessel) {
+      moveShip(view.vessel);
+    }
+    refreshAges();
+  }
+
+  setInterval(() => {
+    if (document.visibilityState === "visible") {
+      poll();
+    }
+  }, PERIOD_MS);
+  // A hidden tab does not poll (every answer is a logged view of other companies' data);
+  // coming back after a while asks at once.
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && Date.now() - lastPoll > PERIOD_MS) {
+      poll();
+    }
+  });
+})();

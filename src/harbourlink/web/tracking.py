@@ -1,0 +1,55 @@
+"""One search box for every number a person holds, and the cargo's whole picture on a phone.
+
+``/track`` is the search form; ``/track?q=REF`` sends the browser to ``/track/REF``, the page's
+own address (shareable, and one the language switcher can append ``?lang=`` to). A number
+nothing is shared about answers 404 with the same words whether or not it exists, so the page
+cannot be used to probe for other companies' bills of lading.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from harbourlink import tracking
+from harbourlink.kernel import NotFound
+from harbourlink.web.pages import MemberDep
+from harbourlink.web.track_page import build
+from harbourlink.web.track_words import Words
+
+router = APIRouter(include_in_schema=False)
+
+MAX_QUERY = 60
+"""No identifier of the trade is longer; a longer query cannot match and is not looked up."""
+
+
+def _canonical(raw: str) -> str:
+    """As the tracking search reads a number: without spaces, in capitals."""
+    return "".join(raw.split()).upper()
+
+
+@router.get("/track")
+def search(page: MemberDep, q: str = "") -> Response:
+    """The search box; with ``q``, the way to that number's page."""
+    query = _canonical(q)
+    if not query:
+        return page.render("tracking/search.html", query="", not_found=False)
+    return page.redirect(f"/track/{quote(query, safe='')}")
+
+
+@router.get("/track/{reference:path}")
+def track(reference: str, page: MemberDep) -> Response:
+    """Vessel and map, schedule by source, legs, containers, customs and every event of one number."""
+    query = _canonical(reference)
+    try:
+        if not query or len(query) > MAX_QUERY:
+            raise NotFound("not a number anyone could hold", code="reference_not_found")
+        found = tracking.find(page.session, page.viewer.actor, query=query)
+    except NotFound:
+        return page.render("tracking/search.html", status=404, query=query, not_found=True)
+    view = tracking.build_view(page.session, found)
+    words = Words(page.catalogue)
+    content = build(words, view, api_url=f"/api/v1/track/{quote(query, safe='')}")
+    return page.render("tracking/result.html", query=query, track=content, words=words)
