@@ -127,3 +127,13 @@ def test_linking_needs_entitlement_to_the_master(client: TestClient, port: Port)
     again = client.post("/api/v1/bl-links", headers=port.forwarder.auth, json={"master_bl": MBL, "house_bl": HBL})
     assert made.json()["id"] == again.json()["id"]
     assert json.dumps(client.get("/api/v1/bl-links", headers=port.carrier.auth).json()) == "[]"
+
+
+def test_a_mistyped_number_gets_suggestions_the_caller_may_see(client: TestClient, port: Port) -> None:
+    typo = client.get("/api/v1/track/PONU0I23456", headers=port.forwarder.auth)  # I for 1
+    assert typo.status_code == 404
+    assert typo.json()["data"]["suggestions"][0] == MBL
+    assert client.get("/api/v1/track/MSCU1234565", headers=port.forwarder.auth).json()["data"]["suggestions"] == [
+        CONTAINER]
+    stranger = client.get("/api/v1/track/PONU0I23456", headers=port.stranger.auth).json()
+    assert stranger["data"]["suggestions"] == []  # not shared with it: never suggested

@@ -234,3 +234,10 @@ def test_the_chart_breaks_the_line_while_the_power_is_off() -> None:
     single = track_chart.draw(readings[:1], None, lambda moment: moment.strftime("%H:%M"))
     assert single is not None and [tick.label for tick in single.x_ticks] == ["02:00"]
     assert track_chart.draw([], 5.0, str) is None
+
+
+def test_not_found_offers_near_numbers_the_viewer_may_see(client: TestClient, port: Port) -> None:
+    log_in(client, port.sme.admin_email)
+    page = client.get("/track/MSCU1234565")  # the container with a wrong check digit
+    assert page.status_code == 404
+    assert "你是否想找" in page.text and 'href="/track/MSCU1234566"' in page.text

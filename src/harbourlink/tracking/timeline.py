@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from harbourlink import access, events, identity, vessels
+from harbourlink import access, events, identity, references, vessels
 from harbourlink.access import AccessScope
 from harbourlink.events import Event
 from harbourlink.kernel import Actor, NotFound, utcnow
@@ -86,13 +86,30 @@ def find(session: Session, actor: Actor, *, query: str) -> Found:
         found_events = sorted([*found_events, *more], key=lambda e: (e.event_time, e.seq))
     if not found_events:
         raise NotFound(f"nothing about {value} is shared with your company", code="reference_not_found",
-                       data={"reference": value})
+                       data={"reference": value, "suggestions": suggest_references(session, actor, value)})
     owners = identity.display_names(session, sorted({e.owner_org_id for e in found_events}))
     access.record_views(session, scope, channel="track", seen=[
         *((e.owner_org_id, kind, ref) for e in found_events for kind, ref in references[e.seq] if (kind, ref) in pairs),
         *((link.owner_org_id, ReferenceType.HBL.value, link.house_bl) for link in links)])
     return Found(query=value, matched=sorted(pairs), scope=scope, events=found_events, references=references,
                  owners=owners)
+
+
+def suggest_references(session: Session, actor: Actor, value: str, *, limit: int = 3) -> list[str]:
+    """Numbers the caller may see that look like a mistyped ``value`` ("did you mean").
+
+    Candidates come only from data shared with the caller by name or owned by it: a number
+    shared with "anyone who presents it" is never offered to someone who did not present it.
+    """
+    if len(value) < 5:
+        return []
+    scope = access.scope_for(actor)
+    near = or_(events.EventReference.value.startswith(value[:4], autoescape=True),
+               events.EventReference.value.endswith(value[-4:], autoescape=True))
+    candidates = session.scalars(
+        select(events.EventReference.value).join(Event, Event.seq == events.EventReference.event_seq)
+        .where(near, events.visible(scope)).distinct().limit(2000))
+    return [s.value for s in references.suggest(value, list(candidates), limit=limit) if s.value != value]
 
 
 def linked_houses(session: Session, found: Found) -> list[str]:

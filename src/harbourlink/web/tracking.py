@@ -47,8 +47,9 @@ def track(reference: str, page: MemberDep) -> Response:
         if not query or len(query) > MAX_QUERY:
             raise NotFound("not a number anyone could hold", code="reference_not_found")
         found = tracking.find(page.session, page.viewer.actor, query=query)
-    except NotFound:
-        return page.render("tracking/search.html", status=404, query=query, not_found=True)
+    except NotFound as missing:
+        return page.render("tracking/search.html", status=404, query=query, not_found=True,
+                           suggestions=missing.data.get("suggestions", []))
     view = tracking.build_view(page.session, found)
     words = Words(page.catalogue)
     content = build(words, view, api_url=f"/api/v1/track/{quote(query, safe='')}")
