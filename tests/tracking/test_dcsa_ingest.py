@@ -217,3 +217,11 @@ def test_malformed_3_0_names_the_json_path(client: TestClient, company_a: Compan
 def test_formats_are_listed(client: TestClient, company_a: Company) -> None:
     names = {f["name"] for f in client.get("/api/v1/formats", headers=company_a.auth).json()}
     assert {"dcsa-tnt-2.2", "dcsa-tnt-3"} <= names
+
+
+def test_the_timeline_drops_a_retracted_estimate(client: TestClient, company_a: Company) -> None:
+    assert send(client, company_a, V3_SAMPLE.read_bytes(), fmt="dcsa-tnt-3")["status"] == "accepted"
+    view = client.get("/api/v1/track/PSLU6002198", headers=company_a.auth).json()
+    assert any(e["event_type"] == "REEFER" for e in view["events"])
+    assert not any(e["event_code"] == "GTOT" and e["classifier"] == "EST" for e in view["events"])
+    assert all("retracts" not in e["details"] for e in view["events"])

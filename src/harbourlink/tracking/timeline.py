@@ -91,8 +91,19 @@ def find(session: Session, actor: Actor, *, query: str) -> Found:
     access.record_views(session, scope, channel="track", seen=[
         *((e.owner_org_id, kind, ref) for e in found_events for kind, ref in references[e.seq] if (kind, ref) in pairs),
         *((link.owner_org_id, ReferenceType.HBL.value, link.house_bl) for link in links)])
-    return Found(query=value, matched=sorted(pairs), scope=scope, events=found_events, references=references,
+    return Found(query=value, matched=sorted(pairs), scope=scope, events=_without_retracted(found_events),
+                 references=references,
                  owners=owners)
+
+
+def _without_retracted(found: list[Event]) -> list[Event]:
+    """Drops DCSA 3.0 retractions and the events they withdraw: a retracted event did not happen.
+
+    Both stay in the store (and in /v2 history for auditors); the timeline shows what is true now.
+    """
+    withdrawn = {(e.owner_org_id, f"dcsa:{retracts.get('eventID')}") for e in found
+                 if isinstance(retracts := e.details.get("retracts"), dict)}
+    return [e for e in found if (e.owner_org_id, e.source_key) not in withdrawn and "retracts" not in e.details]
 
 
 def suggest_references(session: Session, actor: Actor, value: str, *, limit: int = 3) -> list[str]:
