@@ -9,9 +9,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from harbourlink.events import Event
-from harbourlink.references import ReferenceType
+from harbourlink.references import ReferenceType, find_terminal
 from harbourlink.tracking.timeline import Found, age_seconds, linked_houses, vessel_now
-from harbourlink.vessels import get_vessel, track
+from harbourlink.vessels import estimate_arrival, get_vessel, port_position, track
 
 CUSTOMS_STATUS = {"SUBM": "submitted", "ACPT": "accepted", "CUSS": "selected_for_scan",
                   "CUSI": "selected_for_inspection", "HOLD": "held", "CUSR": "released", "REJE": "rejected"}
@@ -66,6 +66,9 @@ class Estimate(BaseModel):
     received_at: datetime
     age_seconds: int | None
     from_ais: bool = Field(default=False, description="the crew-entered ETA of the ship's AIS report (often stale)")
+    from_positions: bool = Field(default=False,
+                                 description="estimated from AIS positions: distance to the terminal over recent speed")
+    note: str | None = Field(default=None, description="the AIS destination, or the distance left in nautical miles")
 
 
 class ScheduleEntry(BaseModel):
@@ -236,28 +239,45 @@ def _vessel(session: Session, found: Found) -> VesselView | None:
     )
 
 
-def _add_ais_estimate(session: Session, vessel: VesselView | None, schedule: list[ScheduleEntry]) -> None:
-    """The ship's own AIS arrival estimate joins the next arrival that has no actual time yet.
+def _add_ais_estimates(session: Session, vessel: VesselView | None, schedule: list[ScheduleEntry]) -> None:
+    """Two AIS views of the next arrival with no actual time yet, beside the companies' own.
 
-    AIS is broadcast in the clear, so it needs no grant; it is marked, as crews often leave a
-    stale ETA set.
+    The crew's ETA from the ship's static report (often left stale), and an estimate from the
+    ship's recent positions: distance to the terminal over recent speed. AIS is broadcast in the
+    clear, so neither needs a grant.
     """
     if vessel is None or vessel.mmsi is None:
         return
-    ship = get_vessel(session, mmsi=vessel.mmsi)
     upcoming = next((entry for entry in schedule if entry.event_code == "ARRI"
                      and all(e.classifier != "ACT" for e in entry.estimates)), None)
-    if ship is None or ship.eta is None or upcoming is None:
+    ship = get_vessel(session, mmsi=vessel.mmsi)
+    if upcoming is None or ship is None:
         return
-    source = "AIS" + (f" ({ship.destination})" if ship.destination else "")
-    upcoming.estimates.append(Estimate(classifier="EST", time=ship.eta, source=source, received_at=ship.updated_at,
-                                       age_seconds=age_seconds(ship.updated_at), from_ais=True))
+    if ship.eta is not None:
+        upcoming.estimates.append(Estimate(classifier="EST", time=ship.eta, source="AIS", note=ship.destination,
+                                           received_at=ship.updated_at, age_seconds=age_seconds(ship.updated_at),
+                                           from_ais=True))
+    target = _destination(upcoming)
+    positions = track(session, vessel.mmsi, limit=60)
+    derived = estimate_arrival(positions, target) if target and positions else None
+    if derived is not None:
+        upcoming.estimates.append(Estimate(
+            classifier="EST", time=derived.arrival, source="AIS positions", note=f"{derived.distance_nm:.0f} nm",
+            received_at=positions[-1].at, age_seconds=age_seconds(positions[-1].at), from_positions=True))
+
+
+def _destination(entry: ScheduleEntry) -> tuple[float, float] | None:
+    """Where the ship is going: the terminal's position if known, else the port's."""
+    terminal = find_terminal(entry.location, entry.facility) if entry.location and entry.facility else None
+    if terminal is not None and terminal.latitude is not None and terminal.longitude is not None:
+        return terminal.latitude, terminal.longitude
+    return port_position(entry.location)
 
 
 def build_view(session: Session, found: Found) -> TrackingView:
     """Projects the found events into the tracking picture."""
     vessel, schedule = _vessel(session, found), _schedule(found)
-    _add_ais_estimate(session, vessel, schedule)
+    _add_ais_estimates(session, vessel, schedule)
     return TrackingView(
         reference=found.query, matched=[ReferenceView(kind=k, value=v) for k, v in found.matched],
         linked_house_bls=linked_houses(session, found), events=[_event_view(found, e) for e in found.events],

@@ -1,6 +1,7 @@
 """Vessels: AIS position reports and static data, keyed by MMSI and joined to cargo by IMO number."""
 
 from harbourlink.vessels.domain import PositionReport, VesselStatic
+from harbourlink.vessels.eta import EtaEstimate, estimate_arrival, port_position
 from harbourlink.vessels.models import Vessel, VesselPosition
 from harbourlink.vessels.store import (
     get_vessel,
@@ -11,12 +12,15 @@ from harbourlink.vessels.store import (
 )
 
 __all__ = [
+    "EtaEstimate",
     "PositionReport",
     "Vessel",
     "VesselPosition",
     "VesselStatic",
+    "estimate_arrival",
     "get_vessel",
     "latest_position",
+    "port_position",
     "record_positions",
     "record_statics",
     "track",

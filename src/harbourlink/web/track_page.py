@@ -21,6 +21,7 @@ from harbourlink.web.labels import N_
 from harbourlink.web.track_words import CUSTOMS_TONE, RELEASE_TONE, Words
 
 AIS_SOURCE = N_("The ship's AIS report")
+AIS_POSITIONS_SOURCE = N_("Estimated from the ship's AIS positions")
 SPREAD = N_("The sources differ by up to %(duration)s.")
 MARKER_LABEL = N_("%(vessel)s at %(position)s, %(age)s")
 CLASSIFIER_RANK = {"ACT": 3, "EST": 2, "AIS": 1, "PLN": 0}
@@ -112,12 +113,21 @@ def _stamp(words: Words, moment: datetime, seconds: int | None = None) -> Stamp:
     return Stamp(moment, words.age(max(seconds, 0)))
 
 
+def _source(words: Words, estimate: Any) -> str:
+    """Who said this time; AIS sources are named in the reader's language, with their note."""
+    if not (estimate.from_ais or estimate.from_positions):
+        return str(estimate.source)
+    name = words.t(AIS_SOURCE if estimate.from_ais else AIS_POSITIONS_SOURCE)
+    return f"{name} ({estimate.note})" if estimate.note else name
+
+
 def _stops(words: Words, view: TrackingView) -> list[Stop]:
     stops = []
     for entry in view.schedule:
         rows = [EstimateRow(classifier=e.classifier, kind=words.code("classifier", e.classifier), time=e.time,
-                            source=words.t(AIS_SOURCE) + e.source[3:] if e.from_ais else e.source,
-                            received=_stamp(words, e.received_at, e.age_seconds), from_ais=e.from_ais)
+                            source=_source(words, e),
+                            received=_stamp(words, e.received_at, e.age_seconds),
+                            from_ais=e.from_ais or e.from_positions)
                 for e in entry.estimates]
         stops.append(Stop(title=words.event("TRANSPORT", entry.event_code), code=entry.event_code,
                           location=entry.location, facility=entry.facility, vessel=entry.vessel_name,
