@@ -79,8 +79,13 @@ def _wipe(url: str) -> None:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Iterator[Settings]:
-    """Settings on the test database; every table is emptied after the test."""
-    yield Settings(data_dir=tmp_path, database_url=database_url, secret_key="test-secret-key-not-for-production")
+    """Settings on the test database; every table is emptied after the test.
+
+    No background dispatchers: a test delivers what it wants delivered, so nothing races the
+    assertions or the table wipe.
+    """
+    yield Settings(data_dir=tmp_path, database_url=database_url, secret_key="test-secret-key-not-for-production",
+                   run_dispatchers=False)
     _wipe(database_url)
 
 
