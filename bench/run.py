@@ -1,4 +1,4 @@
-"""Runs every benchmark in this folder and prints its figures (``make bench``)."""
+"""Runs every benchmark in this folder and prints its figures (``make bench``, or ``python -m bench.run NAME``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ def main() -> None:
     chosen = sys.argv[1:] or sorted(p.stem for p in HERE.glob("bench_*.py"))
     for name in chosen:
         print(f"== {name}", flush=True)
-        runpy.run_path(str(HERE / f"{name}.py"), run_name="__main__")
+        runpy.run_module(f"bench.{name}", run_name="__main__")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ LIST_EXEMPT: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/directory"): "the directory lists active companies by name so owners can pick whom to share "
                                   "with; it shows ids and names only, no cargo data",
     ("POST", "/api/v1/registrations"): "public sign-up creates a new company; it touches nothing of A's",
+    ("GET", "/api/v1/alerts/stream"): "a server-sent event stream never ends; tests/alerts checks it carries only "
+                                      "the caller's alerts",
 }
 
 # A valid body for each request schema, so that B's call reaches the access check, not validation.
@@ -41,6 +44,8 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "PartyCreate": {"reference_type": "MBL", "reference": "PONU7654321", "party_org_id": "", "party_role": "consignee"},
     "RegistrationIn": {},
     "LinkCreate": {"master_bl": "PONU0123456", "house_bl": "BRAVO0001"},
+    "SubscriptionCreate": {"reference_type": "CONTAINER", "reference": "MSCU1234566"},
+    "EndpointCreate": {"url": "https://hooks.bravo.example.hk/x"},
     "POST /api/v1/messages": {},
     "POST /v2/event-subscriptions": {},
     "PUT /v2/event-subscriptions/{subscriptionID}": {
@@ -79,15 +84,42 @@ def _a_resources(client: TestClient, a: Company, b: Company) -> dict[str, str]:
     subscription = client.post("/v2/event-subscriptions", headers=a.auth, json={
         "callbackUrl": "https://hooks.alpha.example.hk/dcsa", "secret": base64.b64encode(b"a" * 32).decode()})
     assert subscription.status_code == 201, subscription.text
-    return {"subscriptionID": subscription.json()["subscriptionID"], "org_id": a.org_id, "user_id": user["id"], "key_id": key["id"], "grant_id": grant["id"],
+    alerts = _a_alert(client, a)
+    first_event = client.get("/api/v1/events", headers=a.auth).json()["events"][0]["event"]["id"]
+    return {**alerts, "event_id": first_event, "subscriptionID": subscription.json()["subscriptionID"], "org_id": a.org_id, "user_id": user["id"], "key_id": key["id"], "grant_id": grant["id"],
             "party_id": party["id"], "service": "tracking", "message_id": message["id"], "reference": "PONU0123456"}
+
+
+def _a_alert(client: TestClient, a: Company) -> dict[str, str]:
+    """A's alert subscription, webhook endpoint, an open alert (a reefer that lost power) and its delivery.
+
+    Another container than the CSV sample's, whose later readings would show the power back on.
+    """
+    subscription = client.post("/api/v1/subscriptions", headers=a.auth, json={
+        "reference_type": "CONTAINER", "reference": "CSQU3054383", "alert_types": ["reefer_power_off"],
+        "channels": ["inbox", "webhook"], "thresholds": {"gap_minutes": 15}})
+    assert subscription.status_code == 201, subscription.text
+    endpoint = client.post("/api/v1/webhook-endpoints", headers=a.auth,
+                           json={"url": "https://hooks.alpha.example.hk/alerts", "event_types": []})
+    assert endpoint.status_code == 201, endpoint.text
+    now = datetime.now(UTC)
+    feed = {"terminal": "HITHK", "location": "HKHKG", "reefer_readings": [
+        {"container": "CSQU3054383", "at": (now - timedelta(minutes=60)).isoformat(), "supply_air": 5.0,
+         "setpoint": 5.0},
+        {"container": "CSQU3054383", "at": (now - timedelta(minutes=40)).isoformat(), "power": "OFF"}]}
+    client.post("/api/v1/messages", params={"format": "terminal-json"}, headers=a.auth, json=feed)
+    [alert] = client.get("/api/v1/alerts", headers=a.auth).json()
+    delivery = client.get("/api/v1/alert-deliveries", headers=a.auth).json()[0]
+    return {"subscription_id": subscription.json()["id"], "endpoint_id": endpoint.json()["id"],
+            "alert_id": alert["id"], "delivery_id": delivery["id"]}
 
 
 def _snapshot(client: TestClient, a: Company) -> str:
     """Everything A can read about itself, to compare before and after B's attempts."""
     reads = [f"/api/v1/orgs/{a.org_id}", f"/api/v1/orgs/{a.org_id}/users", f"/api/v1/orgs/{a.org_id}/services",
              "/api/v1/api-keys", "/api/v1/grants?include_ended=true", "/api/v1/parties", "/api/v1/messages",
-             "/api/v1/bl-links", "/v2/event-subscriptions"]
+             "/api/v1/bl-links", "/v2/event-subscriptions", "/api/v1/subscriptions", "/api/v1/alerts",
+             "/api/v1/webhook-endpoints", "/api/v1/alert-deliveries"]
     snapshot = {path: client.get(path, headers=a.auth).json() for path in reads}
     for user in snapshot[f"/api/v1/orgs/{a.org_id}/users"]:
         user.pop("last_login_at", None)
@@ -125,7 +157,7 @@ def test_company_b_cannot_read_or_change_company_a(client: TestClient, company_a
 def test_company_b_lists_nothing_of_company_a(client: TestClient, company_a: Company, company_b: Company) -> None:
     ids = _a_resources(client, company_a, company_b)
     secret_ids = {ids["user_id"], ids["key_id"], ids["party_id"], ids["message_id"], ids["subscriptionID"],
-                  company_a.admin_id}
+                  ids["subscription_id"], ids["endpoint_id"], ids["alert_id"], ids["delivery_id"], company_a.admin_id}
     for method, path, operation in _operations(client):
         if "{" in path or (method, path) in LIST_EXEMPT:
             continue

@@ -9,12 +9,14 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from harbourlink import __version__, tracking
+from harbourlink import __version__, alerts, ledger, tracking
 from harbourlink.api import access as access_api
+from harbourlink.api import alerts as alerts_api
 from harbourlink.api import dcsa as dcsa_api
 from harbourlink.api import health
 from harbourlink.api import identity as identity_api
 from harbourlink.api import inbound as inbound_api
+from harbourlink.api import ledger as ledger_api
 from harbourlink.api import tracking as tracking_api
 from harbourlink.api.context import Runtime
 from harbourlink.api.errors import install_error_handlers
@@ -57,18 +59,37 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return document
 
 
+def _alert_channels(app: FastAPI) -> alerts.Channels:
+    """Where alert messages go, from settings (an empty SMTP host or SMS URL leaves that channel off)."""
+    rt: Runtime = app.state.runtime
+    s = rt.settings
+    smtp = alerts.SmtpConfig(s.smtp_host, s.smtp_port, s.smtp_from, starttls=s.smtp_starttls,
+                             username=s.smtp_username, password=s.smtp_password) if s.smtp_host else None
+    sms = alerts.SmsConfig(s.sms_provider_url, s.sms_account, s.sms_token, s.sms_sender) if s.sms_provider_url else None
+    return alerts.Channels(base_url=s.base_url, sealer=rt.sealer, policy=app.state.webhook_policy, smtp=smtp, sms=sms,
+                           max_attempts=s.alert_max_attempts)
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Background delivery of DCSA callbacks runs while the app serves."""
     rt: Runtime = app.state.runtime
     dispatcher = None
+    alert_dispatcher = alerts.AlertDispatcher(rt.db, _alert_channels(app)) if rt.settings.run_dispatchers else None
     if rt.settings.run_dispatchers:
         dispatcher = tracking.start_dcsa_dispatcher(rt.db, rt.sealer, policy=app.state.dcsa_callback_policy)
+    if alert_dispatcher is not None:
+        alert_dispatcher.start()
+    sequencer = ledger_api.start_sequencer(app) if rt.settings.run_dispatchers else None
     try:
         yield
     finally:
         if dispatcher is not None:
             tracking.stop_dcsa_dispatcher(dispatcher)
+        if alert_dispatcher is not None:
+            alert_dispatcher.stop()
+        if sequencer is not None:
+            ledger.stop_sequencer(sequencer)
         rt.db.engine.dispose()
 
 
@@ -81,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runtime = Runtime(settings=settings, db=db, sealer=Sealer(settings.resolved_secret_key()))
     app.state.dcsa_callback_policy = tracking.CallbackPolicy(
         allow_private_networks=settings.dcsa_callback_allow_private_networks)
+    app.state.webhook_policy = tracking.CallbackPolicy(allow_private_networks=settings.webhook_allow_private_networks)
     app.state.metrics = health.Metrics()
     install_error_handlers(app)
     app.include_router(health.router)
@@ -89,6 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(inbound_api.router)
     app.include_router(tracking_api.router)
     app.include_router(dcsa_api.router)
+    app.include_router(alerts_api.router)
+    app.include_router(ledger_api.router)
     app.include_router(oidc.router)
     mount_web(app, settings)
     app.middleware("http")(app.state.metrics.middleware)

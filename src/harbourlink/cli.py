@@ -6,23 +6,31 @@ script reads (a new id, a new key) stand alone on the last line of output.
 
 from __future__ import annotations
 
+import base64
 import logging
+import secrets
 import shutil
+import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
 import uvicorn
 from rich.console import Console
 from rich.progress import Progress
-from rich.table import Table
+from rich.table import Column, Table
 
-from harbourlink import identity, inbound, schema
+from harbourlink import identity, inbound, ledger, schema
 from harbourlink.app import create_app
-from harbourlink.demo import DEMO_PASSWORD, seed_demo
+from harbourlink.demo import DEMO_PASSWORD, demo_guide, seed_demo
 from harbourlink.kernel import Actor, HarbourLinkError, NotFound, ValidationFailed, create_database
+from harbourlink.ledger import witness
 from harbourlink.settings import Settings
+from harbourlink.sim import DEFAULT_SEED, Simulator
 from harbourlink.worker.ais_listener import ListenerConfig, parse_endpoint, run_listener
+from harbourlink_verify import SIG_COSIGNATURE, Vkey
 
 app = typer.Typer(help="HarbourLink Port Community System", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema", no_args_is_help=True)
@@ -35,6 +43,10 @@ app.add_typer(user_app, name="user")
 app.add_typer(key_app, name="apikey")
 ais_app = typer.Typer(help="AIS feeds", no_args_is_help=True)
 app.add_typer(ais_app, name="ais")
+ledger_app = typer.Typer(help="The tamper-evident ledger of cargo events", no_args_is_help=True)
+app.add_typer(ledger_app, name="ledger")
+witness_app = typer.Typer(help="A C2SP witness that cosigns other logs' checkpoints", no_args_is_help=True)
+app.add_typer(witness_app, name="witness")
 
 console = Console()
 errors = Console(stderr=True)
@@ -188,22 +200,44 @@ def ingest(path: Annotated[Path, typer.Argument(help="a file, or a folder whose 
 
 
 @app.command()
-def demo(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int, typer.Option()] = 8000,
-         data_dir: Annotated[Path, typer.Option(help="folder for the demo database")] = Path("var/demo")) -> None:
-    """Fresh embedded database with demo companies; prints the logins and serves."""
+def demo(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int, typer.Option()] = 8000,  # noqa: PLR0917 - one parameter per option
+         data_dir: Annotated[Path, typer.Option(help="folder for the demo database")] = Path("var/demo"),
+         speed: Annotated[float, typer.Option(help="simulated seconds per real second")] = 60.0,
+         lead_hours: Annotated[float, typer.Option(help="hours before now the simulated day starts")] = 10.0,
+         seed: Annotated[int, typer.Option(help="seed of the simulated day")] = DEFAULT_SEED,
+         traffic: Annotated[bool, typer.Option(help="run the port simulator")] = True) -> None:
+    """Fresh embedded database with demo companies and simulated port traffic; prints the logins and serves."""
     shutil.rmtree(data_dir, ignore_errors=True)
     settings = Settings(data_dir=data_dir, database_url="", demo_mode=True)
     with console.status("preparing the demo database"):
         schema.upgrade(settings.resolved_database_url())
         database = create_database(settings.resolved_database_url())
         with database.transaction() as session:
-            logins = seed_demo(session)
-    table = Table("company", "login", "password", title="Demo logins (no second factor in the demo)")
-    for login in logins:
+            seeded = seed_demo(session)
+    # Folded, not cut: a login is no use with its end replaced by an ellipsis in a narrow terminal.
+    table = Table("company", Column("login", overflow="fold"), "password",
+                  title="Demo logins (no second factor in the demo)")
+    for login in seeded.logins:
         table.add_row(login.company, login.email, DEMO_PASSWORD)
     console.print(table)
+    simulator = Simulator(database, parties=seeded.parties(), seed=seed, clock_speed=speed,
+                          lead=timedelta(hours=lead_hours)) if traffic else None
+    if simulator is not None:
+        numbers = Table("try", Column("number", no_wrap=True), Column("log in as", overflow="fold"),
+                        title="Numbers to track (search box, or GET /api/v1/track/…)")
+        for what, number, who in demo_guide(simulator.scenario):
+            numbers.add_row(what, number, who)
+        console.print(numbers)
+        console.print(f"Port traffic: the simulated day began at {simulator.start_time:%H:%M} UTC and runs {speed:g}× "
+                      "real time until it reaches now; ships approach, berth, discharge, release and gate out "
+                      "in the first minutes.")
+        simulator.start()
     console.print(f"HarbourLink is at [bold]http://{host}:{port}/[/bold]  (API docs: /api/docs)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    try:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    finally:
+        if simulator is not None:
+            simulator.stop()
 
 
 @ais_app.callback()
@@ -247,6 +281,98 @@ def listen(  # noqa: PLR0917 - one parameter per command-line option
         db.engine.dispose()
     typer.echo(f"stopped: {stats.lines} lines, {stats.batches} messages, {stats.accepted} accepted, "
                f"{stats.duplicates} duplicates, {stats.errors} errors")
+
+
+def _ledger(settings: Settings) -> ledger.Ledger:
+    return ledger.Ledger.configure(origin=settings.resolved_ledger_origin(),
+                                   seed=ledger.decode_seed(settings.resolved_ledger_seed()),
+                                   witnesses=settings.ledger_witnesses)
+
+
+@ledger_app.command("key")
+def ledger_key() -> None:
+    """Print the ledger's origin and, on the last line, the verifier key banks pass to --key."""
+    current = _ledger(Settings())
+    console.print(f"origin {current.signer.name}")
+    print(current.vkey)
+
+
+@ledger_app.command("sequence")
+def ledger_sequence() -> None:
+    """Sequence every queued entry now, sign checkpoints and submit to the witnesses."""
+    settings = Settings()
+    database, current = create_database(settings.resolved_database_url()), _ledger(settings)
+    size = None
+    while True:
+        with database.transaction() as session:
+            signed = ledger.do_sequence(session, current, limit=settings.ledger_batch_size)
+        if signed is None:
+            break
+        size = signed.size
+    with httpx.Client(timeout=10) as client:
+        cosigned = ledger.submit_all(database, current, client)
+    console.print(f"tree size {size if size is not None else 'unchanged'}; {cosigned} witness(es) cosigned")
+
+
+@ledger_app.command("verify")
+def ledger_verify() -> None:
+    """Recheck the whole stored log against its checkpoints; name the first inconsistency (exit 1)."""
+    settings = Settings()
+    database, current = create_database(settings.resolved_database_url()), _ledger(settings)
+    with database.transaction() as session:
+        problem, audit = ledger.verify_log(session, ledger.open_log(session, current))
+    if problem is not None:
+        errors.print(f"[red]INCONSISTENT[/red] {problem}")
+        raise typer.Exit(code=1)
+    console.print(f"consistent: {audit.entries} entries, {audit.events} events rechecked, every checkpoint matches")
+
+
+@ledger_app.command("prove")
+def ledger_prove(event_id: Annotated[str, typer.Argument(help="event id")],
+                 field: Annotated[list[str] | None, typer.Option(help="field to disclose; repeatable")] = None,
+                 out: Annotated[Path | None, typer.Option(help="file to write (default: stdout)")] = None) -> None:
+    """Write a proof bundle of an event (operator use), for harbourlink-verify."""
+    settings = Settings()
+    database, current = create_database(settings.resolved_database_url()), _ledger(settings)
+    try:
+        with database.transaction() as session:
+            data = ledger.get_owner_bundle(session, current, event_id=event_id, fields=field)
+    except HarbourLinkError as exc:
+        raise _fail(exc) from exc
+    if out is None:
+        sys.stdout.write(data.decode())
+    else:
+        out.write_bytes(data)
+
+
+@witness_app.command("keygen")
+def witness_keygen(name: Annotated[str, typer.Option(help="witness name, e.g. witness.bank.example")],
+                   key_file: Annotated[Path, typer.Option(help="where to keep the private seed")]) -> None:
+    """Create a witness key; its verifier key (to give to logs and verifiers) is the last line."""
+    seed = secrets.token_bytes(32)
+    key_file.write_text(base64.b64encode(seed).decode())
+    key_file.chmod(0o600)
+    print(ledger.NoteSigner.from_seed(name, seed, sig_type=SIG_COSIGNATURE).vkey)
+
+
+@witness_app.command("serve")
+def witness_serve(  # noqa: PLR0917 - one parameter per command-line option
+                  name: Annotated[str, typer.Option(help="witness name (as in its verifier key)")],
+                  key_file: Annotated[Path, typer.Option(help="private seed from 'witness keygen'", exists=True)],
+                  log: Annotated[list[str], typer.Option(help="verifier key of a log to witness; repeatable")],
+                  state: Annotated[Path, typer.Option(help="SQLite file holding the witness's state")],
+                  host: Annotated[str, typer.Option()] = "127.0.0.1",
+                  port: Annotated[int, typer.Option()] = 8100) -> None:
+    """Serve the C2SP tlog-witness add-checkpoint endpoint."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    signer = ledger.NoteSigner.from_seed(name, ledger.decode_seed(key_file.read_text()), sig_type=SIG_COSIGNATURE)
+    logs = {vkey.name: vkey for vkey in (Vkey.parse(text) for text in log)}
+    server = witness.serve(witness.CheckpointWitness(signer, logs, state), host, port)
+    typer.echo(f"witness {signer.vkey} on http://{host}:{server.server_port}/add-checkpoint", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.shutdown()
 
 
 def main() -> None:

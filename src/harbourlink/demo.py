@@ -1,4 +1,11 @@
-"""Demo companies of every type, with people who can log in without a second factor."""
+"""Demo companies of every type, with people who can log in without a second factor.
+
+``seed_demo`` creates them; ``DemoSeed.parties`` says which of them the port simulator
+(``harbourlink.sim``) acts as: the shipping line publishes DCSA events, the terminal EDIFACT
+and its JSON feed, the barge operator its river legs, the platform operator runs the AIS
+receivers, the mainland customs reports clearance status, the forwarder links its House B/Ls
+and the SME is the consignee who tracks them.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from harbourlink import access, identity
 from harbourlink.kernel import Actor
-from harbourlink.references import ReferenceType
+from harbourlink.sim import Parties, Scenario, references_to_try
 
 DEMO_PASSWORD = "Harbour-Demo-2026"  # noqa: S105 - the published demo password, printed by `make demo`
 
@@ -44,8 +51,30 @@ class DemoLogin:
     role: str
 
 
-def seed_demo(session: Session) -> list[DemoLogin]:
-    """Creates the demo companies (approved), one administrator each, and a sample grant."""
+@dataclass(frozen=True)
+class DemoSeed:
+    """The logins to print and the companies' ids, by key."""
+
+    logins: list[DemoLogin]
+    org_ids: dict[str, str]
+
+    def parties(self) -> Parties:
+        """The demo companies the simulator sends and shares as."""
+        ids = self.org_ids
+        return Parties(carrier=ids["carrier"], terminal=ids["terminal"], barge=ids["barge"], ais=ids["operator"],
+                       customs=ids["customs_cn"], forwarder=ids["forwarder"], sme=ids["sme"])
+
+
+def demo_email(key: str) -> str:
+    return f"{key}@demo.harbourlink.hk"
+
+
+def seed_demo(session: Session, *, people: bool = True) -> DemoSeed:
+    """Creates the demo companies (approved), one administrator each, and the forwarder's sharing rule.
+
+    ``people=False`` leaves out the administrators: tests that only need the companies then skip
+    twelve deliberately slow password hashes.
+    """
     logins: list[DemoLogin] = []
     org_ids: dict[str, str] = {}
     for company in DEMO_COMPANIES:
@@ -53,15 +82,23 @@ def seed_demo(session: Session) -> list[DemoLogin]:
                                            types=list(company.types), status=identity.OrgStatus.ACTIVE)
         org.name_local = company.name_local
         org_ids[company.key] = org.id
-        email = f"{company.key}@demo.harbourlink.hk"
+        if not people:
+            continue
+        email = demo_email(company.key)
         user, _ = identity.create_user(session, identity.SYSTEM_ACTOR, org_id=org.id, email=email,
                                        display_name=f"{company.name} administrator",
                                        role=identity.Role.ADMINISTRATOR, password=DEMO_PASSWORD)
         user.totp_exempt = True
         logins.append(DemoLogin(company.name, email, identity.Role.ADMINISTRATOR.value))
+    # The forwarder shares with the parties it names on its references; the simulator shares
+    # each House B/L with its consignee.
     forwarder = Actor(org_id=org_ids["forwarder"], roles=frozenset({"administrator"}))
-    access.do_grant(session, forwarder, reference_type=ReferenceType.HBL, reference="VFFHKG2611001",
-                    grantee_org_id=org_ids["sme"], anyone_with_reference=False, rule=None, expires_at=None)
     access.do_grant(session, forwarder, reference_type=None, reference=None, grantee_org_id=None,
                     anyone_with_reference=False, rule=access.NAMED_PARTIES_RULE, expires_at=None)
-    return logins
+    return DemoSeed(logins, org_ids)
+
+
+def demo_guide(scenario: Scenario) -> list[tuple[str, str, str]]:
+    """Numbers worth tracking in the demo: (what, number, a login that sees it)."""
+    return [(h.what, h.number, "any login" if h.who == "anyone" else demo_email(h.who))
+            for h in references_to_try(scenario)]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,7 +35,26 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     dcsa_callback_allow_private_networks: bool = Field(
         default=False, description="let DCSA subscriptions call back to private or loopback addresses (tests, demo)")
+    smtp_host: str = Field(default="", description="SMTP server for alert e-mail; empty: e-mail is not sent")
+    smtp_port: int = 25
+    smtp_from: str = "HarbourLink <alerts@harbourlink.invalid>"
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: str = ""
+    sms_provider_url: str = Field(default="", description="the SMS provider's Messages URL; empty: no SMS")
+    sms_account: str = ""
+    sms_token: str = ""
+    sms_sender: str = "HarbourLink"
+    webhook_allow_private_networks: bool = Field(
+        default=False, description="let alert webhooks go to private or loopback addresses (tests, demo)")
+    alert_max_attempts: int = Field(default=8, description="webhook/e-mail/SMS attempts before dead-lettering")
     run_dispatchers: bool = Field(default=True, description="deliver callbacks from this process")
+    ledger_origin: str = Field(default="", description="the ledger's origin line; default: <base_url host>/ledger/v1")
+    ledger_signing_key: str = Field(default="", description="base64 Ed25519 seed; default: generated in data_dir")
+    ledger_witnesses: list[str] = Field(default_factory=list, description="'<witness vkey> <url>' per witness")
+    ledger_sequence_seconds: float = Field(default=2.0, description="how often queued events are sequenced")
+    ledger_heartbeat_seconds: float = Field(default=300.0, description="longest gap between witness submissions")
+    ledger_batch_size: int = Field(default=10_000, description="most entries sequenced in one transaction")
 
     def resolved_database_url(self) -> str:
         """The configured database, or SQLite in the data folder."""
@@ -50,6 +71,23 @@ class Settings(BaseSettings):
         key_file = self.data_dir / "secret_key"
         if not key_file.exists():
             key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
+
+    def resolved_ledger_origin(self) -> str:
+        """The configured origin, or one derived from the public address (fixed for the log's life)."""
+        if self.ledger_origin:
+            return self.ledger_origin
+        return f"{urlsplit(self.base_url).netloc or 'harbourlink.local'}/ledger/v1"
+
+    def resolved_ledger_seed(self) -> str:
+        """The ledger's signing seed (base64), or one generated once and kept in the data folder."""
+        if self.ledger_signing_key:
+            return self.ledger_signing_key
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key_file = self.data_dir / "ledger_signing_key"
+        if not key_file.exists():
+            key_file.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
             key_file.chmod(0o600)
         return key_file.read_text().strip()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from harbourlink.integrations.ais import AisNmeaAdapter
 from harbourlink.integrations.csv_template import CsvTemplateAdapter
+from harbourlink.integrations.customs_status import CustomsStatusJsonAdapter
 from harbourlink.integrations.dcsa.v3 import DcsaTnt3Adapter
 from harbourlink.integrations.dcsa.v22 import DcsaTnt22Adapter
 from harbourlink.integrations.edifact import EdifactAdapter
@@ -18,7 +19,7 @@ for _adapter in (
     EdifactAdapter(),
     DcsaTnt22Adapter(), DcsaTnt3Adapter(),
     AisNmeaAdapter(),
-    TerminalJsonAdapter(),
+    TerminalJsonAdapter(), CustomsStatusJsonAdapter(),
 ):
     _ADAPTERS[_adapter.name] = _adapter
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from harbourlink import events, tracking, vessels
+from harbourlink import alerts, events, ledger, tracking, vessels
 from harbourlink.inbound.models import InboundMessage
 from harbourlink.inbound.registry import adapter_for
 from harbourlink.integrations.parsing import ItemError, Parsed
@@ -61,6 +61,8 @@ def _store(session: Session, message: InboundMessage, parsed: Parsed) -> tuple[i
             good.append(draft)
     appended = events.append_events(session, owner_org_id=message.sender_org_id, message_id=message.id, drafts=good)
     tracking.enqueue_dcsa_callbacks(session, appended.event_ids)
+    ledger.enqueue_events(session, appended.event_ids)
+    alerts.on_events(session, appended.event_ids)
     new_positions, old_positions = vessels.record_positions(session, parsed.positions, message_id=message.id)
     new_statics, old_statics = vessels.record_statics(session, parsed.vessels)
     accepted = len(appended.accepted) + new_positions + new_statics

@@ -21,17 +21,14 @@ import base64
 import binascii
 import hashlib
 import hmac
-import ipaddress
 import json
 import logging
 import secrets
-import socket
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import ColumnElement, Select, and_, delete, exists, false, func, literal, or_, select, true, update
@@ -45,6 +42,9 @@ from harbourlink.identity import KeyScope, Sealer
 from harbourlink.integrations.dcsa.filters import TntFilters, filters_from_subscription, matches
 from harbourlink.integrations.dcsa.render import RETRACTION_PREFIX, V22_CODES, render_v22
 from harbourlink.integrations.dcsa.schema import located_errors, v22_validator
+from harbourlink.integrations.webhooks import CallbackPolicy as CallbackPolicy  # noqa: PLC0414 - explicit re-export: tracking's surface
+from harbourlink.integrations.webhooks import check_callback_url
+from harbourlink.integrations.webhooks import retry_delay as retry_delay  # noqa: PLC0414 - explicit re-export for existing callers
 from harbourlink.kernel import Actor, Database, Forbidden, NotFound, ValidationFailed, utcnow
 from harbourlink.references import ReferenceType, normalise_reference
 from harbourlink.tracking.models import DcsaDelivery, DcsaSubscription
@@ -56,8 +56,6 @@ CHUNK = 500
 MIN_SECRET_BYTES = 32
 MAX_SECRET_BYTES = 1024
 MAX_ATTEMPTS = 10
-FIRST_RETRY = timedelta(seconds=30)
-LONGEST_RETRY = timedelta(hours=6)
 CLAIM_LEASE = timedelta(minutes=2)
 REFERENCE_FILTERS = {"carrierBookingReference": ReferenceType.BOOKING,
                      "transportDocumentReference": ReferenceType.MBL,
@@ -221,50 +219,6 @@ def page_v22_events(session: Session, scope: AccessScope, filters: TntFilters, *
 
 
 # ---------------------------------------------------------------- subscriptions
-
-
-@dataclass(frozen=True)
-class CallbackPolicy:
-    """Where callbacks may go. Private, loopback and link-local addresses are refused unless allowed
-    (a test rig, or an installation whose subscribers sit on its own network)."""
-
-    allow_private_networks: bool = False
-    timeout_seconds: float = 10.0
-
-
-def _address_allowed(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    return ip.is_global and not ip.is_multicast
-
-
-def check_callback_url(url: str, policy: CallbackPolicy, *, resolve: bool = False) -> None:
-    """Refuses a callback URL that is not http(s), carries credentials, or points inside (unless allowed)."""
-    parts = urlsplit(url)
-    problem = None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        problem = "use an http or https URL with a host"
-    elif parts.username or parts.password:
-        problem = "credentials in the URL are not allowed; identify yourself with query parameters"
-    elif not policy.allow_private_networks:
-        host = parts.hostname
-        try:
-            addresses = [str(ipaddress.ip_address(host))]
-        except ValueError:
-            if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-                addresses = ["127.0.0.1"]
-            elif resolve:
-                try:
-                    addresses = sorted({str(info[4][0]) for info in socket.getaddrinfo(host, parts.port or None)})
-                except OSError as exc:
-                    raise ValidationFailed(f"callbackUrl: cannot resolve {host}: {exc}", code="callback_unreachable",
-                                           data={"field": "callbackUrl"}) from None
-            else:
-                addresses = []
-        if any(not _address_allowed(address) for address in addresses):
-            problem = "the address is private, loopback or link-local"
-    if problem is not None:
-        raise ValidationFailed(f"callbackUrl: {problem}", code="callback_url_not_allowed",
-                               data={"field": "callbackUrl", "value": url})
 
 
 def check_may_read(actor: Actor) -> None:
@@ -481,11 +435,6 @@ def complete_dcsa_retractions(session: Session, *, owner_org_id: str,
 def sign(secret: bytes, body: bytes) -> str:
     """The ``Notification-Signature`` header value for a body."""
     return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """How long to wait after the n-th failed attempt: 30 s, 1 min, 2 min … at most 6 h."""
-    return min(FIRST_RETRY * (1 << min(max(attempts - 1, 0), 20)), LONGEST_RETRY)
 
 
 @dataclass

@@ -35,7 +35,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from harbourlink.settings import Settings
-from harbourlink.web import admin_people, admin_sharing, auth, messages, operator, shell, signup, tracking
+from harbourlink.web import admin_people, admin_sharing, alerts, auth, messages, operator, shell, signup, tracking
 from harbourlink.web.i18n import Catalogues
 from harbourlink.web.pages import PageAbort, WebState
 
@@ -54,6 +54,6 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
         settings=settings, static_version=shell.static_version(),
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (shell, auth, signup, admin_people, admin_sharing, operator, tracking, messages):
+    for module in (shell, auth, signup, admin_people, admin_sharing, operator, tracking, messages, alerts):
         app.include_router(module.router)
     app.add_exception_handler(PageAbort, _page_abort)

@@ -1,0 +1,63 @@
+"""Words of e-mails and text messages in the recipient's language (zh-HK default, en, zh-CN).
+
+Kept here rather than in the pages' Babel catalogues because ``babel.cfg`` extracts only
+``web/``; the three languages are complete for every registered type (a test holds it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGUAGES = ("zh-HK", "en", "zh-CN")
+DEFAULT_LANGUAGE = "zh-HK"
+
+TYPE_NAMES: dict[str, dict[str, str]] = {
+    "vessel_delay": {"en": "Vessel delayed", "zh-HK": "船舶延誤", "zh-CN": "船舶延误"},
+    "terminal_change": {"en": "Discharge terminal changed", "zh-HK": "卸貨碼頭更改", "zh-CN": "卸货码头变更"},
+    "reefer_deviation": {"en": "Reefer temperature out of range", "zh-HK": "冷藏櫃溫度偏離",
+                         "zh-CN": "冷藏箱温度偏离"},
+    "reefer_power_off": {"en": "Reefer power off", "zh-HK": "冷藏櫃斷電", "zh-CN": "冷藏箱断电"},
+    "not_picked_up": {"en": "Container not picked up", "zh-HK": "貨櫃未提取", "zh-CN": "集装箱未提取"},
+    "customs_hold": {"en": "Customs hold or inspection", "zh-HK": "海關扣查或查驗", "zh-CN": "海关扣留或查验"},
+    "bl_removed": {"en": "B/L removed from the manifest", "zh-HK": "提單已從艙單刪除", "zh-CN": "提单已从舱单删除"},
+}
+
+CHANGES: dict[str, dict[str, str]] = {
+    "opened": {"en": "New alert", "zh-HK": "新警報", "zh-CN": "新警报"},
+    "changed": {"en": "Alert changed", "zh-HK": "警報有變", "zh-CN": "警报有变"},
+    "resolved": {"en": "Alert resolved", "zh-HK": "警報已解除", "zh-CN": "警报已解除"},
+    "escalated": {"en": "Alert not acknowledged", "zh-HK": "警報未獲確認", "zh-CN": "警报未获确认"},
+}
+
+WORDS: dict[str, dict[str, str]] = {
+    "reference": {"en": "Reference", "zh-HK": "參考編號", "zh-CN": "参考编号"},
+    "timeline": {"en": "Open the timeline", "zh-HK": "查看時間線", "zh-CN": "查看时间线"},
+}
+
+
+def language_of(wanted: str | None) -> str:
+    return wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _pick(table: dict[str, str], language: str) -> str:
+    return table.get(language) or table["en"]
+
+
+def subject_line(data: dict[str, Any], language: str) -> str:
+    """``[New alert] Vessel delayed: PONU0123456``."""
+    name = _pick(TYPE_NAMES.get(data["alert_type"], {"en": data["alert_type"]}), language)
+    change = _pick(CHANGES[data["change"]], language)
+    return f"[{change}] {name}: {data['reference']['value']}"
+
+
+def figure_lines(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The figures behind the alert as (name, value), names as the API spells them."""
+    return [(key, str(value)) for key, value in sorted(data["figures"].items()) if value is not None]
+
+
+def text_body(data: dict[str, Any], language: str) -> str:
+    lines = [subject_line(data, language), "",
+             f"{_pick(WORDS['reference'], language)}: {data['reference']['type']} {data['reference']['value']}"]
+    lines += [f"{name}: {value}" for name, value in figure_lines(data)]
+    lines += ["", f"{_pick(WORDS['timeline'], language)}: {data['timeline_url']}"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,170 @@
+"""Evaluating rules: on newly appended events (in the ingest transaction) and when time passes.
+
+``on_events`` finds the subscriptions a batch concerns, loads each subject's history *as the
+subscriber may see it* (``events.select_visible``), asks each subscribed type for a verdict and
+hands it to ``lifecycle.reconcile``. Nothing is sent here: reconcile writes outbox rows in the
+same transaction, so an alert exists exactly when its events do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, false, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from harbourlink import access, events
+from harbourlink.access import AccessScope
+from harbourlink.alerts.domain import AlertType, Fact, sorted_history
+from harbourlink.alerts.lifecycle import reconcile
+from harbourlink.alerts.models import AlertSubscription, AlertWatch
+from harbourlink.alerts.registry import all_types
+from harbourlink.events import Event
+from harbourlink.kernel import Actor, utcnow
+
+CHUNK = 500
+Subject = tuple[str, str]
+
+
+@dataclass
+class _Batch:
+    """The new events, with what each is about."""
+
+    rows: list[Event]
+    subjects: dict[int, list[Subject]] = field(default_factory=dict)
+
+
+def subscriber_scope(subscription: AlertSubscription) -> AccessScope:
+    """What the subscriber may see; a reference subscription counts as presenting the reference."""
+    scope = access.scope_for(Actor(org_id=subscription.org_id, user_id=subscription.user_id
+                                   or subscription.created_by))
+    if subscription.reference_type and subscription.reference:
+        scope = scope.holding(subscription.reference_type, subscription.reference)
+    return scope
+
+
+def _about(kind: str, value: str) -> ColumnElement[bool]:
+    return Event.vessel_imo == value if kind == "VESSEL" else events.about(kind, [value])
+
+
+def fact_of(row: Event, references: list[tuple[str, str]]) -> Fact:
+    return Fact(event_id=row.id, event_type=row.event_type, event_code=row.event_code, classifier=row.classifier,
+                event_time=row.event_time, received_at=row.received_at,
+                issued_at=row.created_time or row.received_at, details=dict(row.details or {}),
+                location=row.location, facility=row.facility, vessel_imo=row.vessel_imo, voyage=row.voyage,
+                references=tuple(sorted(references)))
+
+
+def history(session: Session, scope: AccessScope, kind: str, value: str) -> list[Fact]:
+    """Every event about one subject that the scope may see, in the order the world saw them."""
+    rows = list(session.scalars(events.select_visible(scope, _about(kind, value))))
+    references = events.references_of(session, [row.seq for row in rows])
+    return sorted_history([fact_of(row, references[row.seq]) for row in rows])
+
+
+def is_visible(session: Session, scope: AccessScope, kind: str, value: str) -> bool:
+    """Whether the scope may see any event about the subject (one existence query, no history)."""
+    query = select(Event.seq).where(events.visible(scope), _about(kind, value)).limit(1)
+    return session.scalar(query) is not None
+
+
+def _load(session: Session, event_ids: Sequence[str]) -> _Batch:
+    rows: list[Event] = []
+    for start in range(0, len(event_ids), CHUNK):
+        rows += session.scalars(select(Event).where(Event.id.in_(list(event_ids[start:start + CHUNK])))).all()
+    references = events.references_of(session, [row.seq for row in rows])
+    batch = _Batch(rows)
+    for row in rows:
+        subjects = list(references[row.seq])
+        if row.vessel_imo:
+            subjects.append(("VESSEL", row.vessel_imo))
+        batch.subjects[row.seq] = subjects
+    return batch
+
+
+def _subscriptions(session: Session, batch: _Batch) -> list[AlertSubscription]:
+    named = sorted({subject for subjects in batch.subjects.values() for subject in subjects})
+    by_reference = tuple_(AlertSubscription.reference_type, AlertSubscription.reference).in_(named)
+    query = select(AlertSubscription).where(or_(AlertSubscription.reference.is_(None), by_reference if named
+                                                else false())).order_by(AlertSubscription.id)
+    return list(session.scalars(query))
+
+
+def _candidates(subscription: AlertSubscription, kind: AlertType, batch: _Batch) -> set[Subject]:
+    """The subjects of the batch this subscription and type should look at again."""
+    mine = subscription.reference_type, subscription.reference
+    rows = [row for row in batch.rows if row.event_type in kind.event_types]
+    if subscription.reference is not None:
+        return {(str(mine[0]), subscription.reference)} if mine[0] in kind.subject_kinds and any(
+            mine in batch.subjects[row.seq] for row in rows) else set()
+    found: set[Subject] = set()
+    for row in rows:
+        named = {k for k, _ in batch.subjects[row.seq]}
+        chosen = next((k for k in kind.subject_kinds if k in named), None)
+        found |= {s for s in batch.subjects[row.seq] if s[0] == chosen}
+    return found
+
+
+def _visible_seqs(session: Session, scope: AccessScope, batch: _Batch) -> set[int]:
+    seqs = [row.seq for row in batch.rows]
+    return set(session.scalars(select(Event.seq).where(Event.seq.in_(seqs), events.visible(scope))))
+
+
+def on_events(session: Session, event_ids: Sequence[str], *, now: datetime | None = None) -> int:
+    """Evaluates the rules the new events may change; returns how many verdicts changed an alert.
+
+    Called by the inbound pipeline right after ``events.append_events``, in its transaction.
+    """
+    if not event_ids or session.scalar(select(AlertSubscription.id).limit(1)) is None:
+        return 0
+    moment = now or utcnow()
+    batch = _load(session, event_ids)
+    types = all_types()
+    changed = 0
+    for subscription in _subscriptions(session, batch):
+        scope = subscriber_scope(subscription)
+        if subscription.reference is None:
+            visible = _visible_seqs(session, scope, batch)
+            if not visible:
+                continue
+            batch_view = _Batch([r for r in batch.rows if r.seq in visible], batch.subjects)
+        else:
+            batch_view = batch
+        histories: dict[Subject, list[Fact]] = {}
+        for name in subscription.alert_types:
+            kind = types.get(name)
+            if kind is None:
+                continue
+            for subject in sorted(_candidates(subscription, kind, batch_view)):
+                facts = histories.setdefault(subject, history(session, scope, *subject))
+                changed += _evaluate(session, subscription, kind, subject, facts=facts, now=moment)
+    return changed
+
+
+def _evaluate(session: Session, subscription: AlertSubscription, kind: AlertType, subject: Subject, *,
+              facts: list[Fact], now: datetime) -> int:
+    relevant = [f for f in facts if f.event_type in kind.event_types]
+    verdict = kind.evaluate(subject[1], relevant, kind.settings(subscription.thresholds), now)
+    return reconcile(session, subscription, kind, subject, verdict, now=now)
+
+
+def evaluate_due(session: Session, *, now: datetime | None = None, limit: int = 500) -> int:
+    """Evaluates again the subjects whose time came (durations ended, free time near)."""
+    moment = now or utcnow()
+    due = list(session.scalars(select(AlertWatch).where(AlertWatch.due_at <= moment)
+                               .order_by(AlertWatch.due_at).limit(limit)))
+    types = all_types()
+    changed = 0
+    for watch in due:
+        subscription = session.get(AlertSubscription, watch.subscription_id)
+        kind = types.get(watch.alert_type)
+        session.delete(watch)
+        session.flush()
+        if subscription is None or kind is None or watch.alert_type not in subscription.alert_types:
+            continue
+        subject = (watch.subject_kind, watch.subject)
+        facts = history(session, subscriber_scope(subscription), *subject)
+        changed += _evaluate(session, subscription, kind, subject, facts=facts, now=moment)
+    return changed

@@ -1,0 +1,120 @@
+"""The ledger: checkpoints, consistency proofs, and per-event proofs and bundles.
+
+The checkpoint, the log's key and consistency proofs hold no cargo data (sizes and hashes),
+so they are public, as transparency logs' are: auditors and witnesses need no account. Proofs
+and bundles follow the access rules: an event another company does not share answers 404.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Annotated
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import PlainTextResponse, Response
+from pydantic import BaseModel, Field
+
+from harbourlink import ledger
+from harbourlink.api.context import CurrentActor, DbSession
+from harbourlink.api.errors import ERROR_RESPONSES
+from harbourlink.settings import Settings
+
+router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=ERROR_RESPONSES)
+
+FieldsQuery = Annotated[list[str] | None, Query(alias="field", description="a field to disclose; repeatable "
+                                                "(default: event_type, event_code, classifier, event_time, location)")]
+
+
+def for_app(app: FastAPI) -> ledger.Ledger:
+    """The deployment's ledger, built once from settings and kept on the app."""
+    if getattr(app.state, "ledger", None) is None:
+        settings: Settings = app.state.runtime.settings
+        app.state.ledger = ledger.Ledger.configure(origin=settings.resolved_ledger_origin(),
+                                                   seed=ledger.decode_seed(settings.resolved_ledger_seed()),
+                                                   witnesses=settings.ledger_witnesses)
+    built = app.state.ledger
+    assert isinstance(built, ledger.Ledger)  # noqa: S101 - set just above
+    return built
+
+
+def configured(request: Request) -> ledger.Ledger:
+    return for_app(request.app)
+
+
+def start_sequencer(app: FastAPI) -> ledger.Sequencer:
+    """The background sequencer of this app's ledger (the app's lifespan starts and stops it)."""
+    settings: Settings = app.state.runtime.settings
+    return ledger.start_sequencer(app.state.runtime.db, for_app(app), interval=settings.ledger_sequence_seconds,
+                                  heartbeat=settings.ledger_heartbeat_seconds, batch=settings.ledger_batch_size)
+
+
+class KeyRead(BaseModel):
+    origin: str
+    vkey: str = Field(description="the verifier key to pass to harbourlink-verify --key (check it out of band)")
+
+
+class ConsistencyRead(BaseModel):
+    first: int
+    second: int
+    hashes: list[str] = Field(description="base64 RFC 9162 consistency proof")
+
+
+class ProofRead(BaseModel):
+    event_id: str
+    leaf_index: int
+    tree_size: int
+    root_hash: str
+    hashes: list[str] = Field(description="base64 RFC 9162 inclusion proof, leaf to root")
+    entry: str = Field(description="base64 ledger entry (salted commitments only)")
+    checkpoint: str = Field(description="the signed checkpoint (C2SP signed note) with cosignatures")
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
+
+
+@router.get("/checkpoint", response_class=PlainTextResponse, summary="The newest checkpoint (C2SP signed note)")
+def checkpoint(request: Request, session: DbSession) -> PlainTextResponse:
+    return PlainTextResponse(ledger.get_checkpoint(session, configured(request)))
+
+
+@router.get("/key", response_model=KeyRead, summary="The log's origin and verifier key")
+def key(request: Request) -> KeyRead:
+    current = configured(request)
+    return KeyRead(origin=current.signer.name, vkey=current.vkey)
+
+
+@router.get("/consistency", response_model=ConsistencyRead, summary="Consistency proof between two tree sizes")
+def consistency(request: Request, session: DbSession, first: Annotated[int, Query(ge=0)],
+                second: Annotated[int, Query(ge=0)]) -> ConsistencyRead:
+    hashes = ledger.get_consistency(session, configured(request), first=first, second=second)
+    return ConsistencyRead(first=first, second=second, hashes=[_b64(h) for h in hashes])
+
+
+@router.get("/events/{event_id}/proof", response_model=ProofRead, summary="Inclusion proof of an event")
+def event_proof(event_id: str, request: Request, actor: CurrentActor, session: DbSession) -> ProofRead:
+    proof = ledger.get_event_proof(session, actor, configured(request), event_id=event_id)
+    return ProofRead(event_id=proof.event_id, leaf_index=proof.leaf_index, tree_size=proof.tree_size,
+                     root_hash=_b64(proof.root_hash), hashes=[_b64(h) for h in proof.hashes],
+                     entry=_b64(proof.entry), checkpoint=proof.checkpoint)
+
+
+def _download(data: bytes, name: str) -> Response:
+    return Response(data, media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.harbourlink-proof.json"'})
+
+
+@router.get("/events/{event_id}/bundle", summary="Proof bundle of an event, disclosing only the chosen fields",
+            responses={200: {"content": {"application/json": {}}, "description": "check with harbourlink-verify"}})
+def event_bundle(event_id: str, request: Request, actor: CurrentActor, session: DbSession,
+                 fields: FieldsQuery = None) -> Response:
+    data = ledger.get_event_bundle(session, actor, configured(request), event_id=event_id, fields=fields)
+    return _download(data, event_id)
+
+
+@router.get("/shipments/{reference}/bundle", summary="Proof bundle of every logged event about a shipment number",
+            responses={200: {"content": {"application/json": {}}, "description": "check with harbourlink-verify"}})
+def shipment_bundle(reference: str, request: Request, actor: CurrentActor, session: DbSession,
+                    fields: FieldsQuery = None) -> Response:
+    data = ledger.get_shipment_bundle(session, actor, configured(request), reference=reference, fields=fields)
+    return _download(data, "".join(c for c in reference if c.isalnum())[:60] or "shipment")

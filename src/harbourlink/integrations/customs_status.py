@@ -1,0 +1,279 @@
+"""Mainland customs clearance status (R-TRK-5): where it comes from, and the format it arrives in.
+
+China Customs publishes no API a port community system can call; a declarant learns the status
+of its declaration from the China International Trade Single Window or its broker's system.
+HarbourLink therefore reads clearance status through an interface, ``CustomsStatusSource``::
+
+    CustomsStatusSource.statuses(declarations, since=...) -> [CustomsStatusReport]
+    ├── SimulatedMainlandCustoms   deterministic by declaration number (demo, tests, benchmarks)
+    └── (a Single Window or broker connector, when one is contracted)
+
+Whatever the source, its answer enters HarbourLink like every other message: as a
+``customs-status-json`` document sent by the customs company through the inbound path, kept raw
+and replayable::
+
+    {"source": "CN-SW",
+     "reports": [{"declaration": "571020261000012345", "status": "ACPT",
+                  "at": "2026-11-23T10:02:00+08:00", "port": "CNZSN", "direction": "IMPORT",
+                  "bill_of_lading": "OOLU2611004213", "containers": ["TRIU8000016"],
+                  "remark": "declaration accepted"}]}
+
+Each report becomes one CUSTOMS event (``SUBM`` submitted, ``ACPT`` accepted, ``CUSS`` selected
+for scan, ``CUSI`` selected for inspection, ``HOLD`` held, ``CUSR`` released, ``REJE``
+rejected) naming the DECLARATION and, when given, the Master B/L and containers it covers, so a
+search by any of them finds it. Times need an offset. Every error names its JSON path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, ClassVar, Protocol
+
+from harbourlink.events import Classifier, EventDraft, EventType, Reference, content_key
+from harbourlink.integrations.parsing import ItemError, Parsed
+from harbourlink.kernel import ValidationFailed
+from harbourlink.references import ReferenceType, parse_unlocode, validate_reference
+
+FORMAT_NAME = "customs-status-json"
+MAX_REPORTS = 100_000
+DIRECTIONS = frozenset({"IMPORT", "EXPORT"})
+
+
+class CustomsStatus(StrEnum):
+    """Clearance steps, by the codes HarbourLink's CUSTOMS events use (DCSA 3 where it has one)."""
+
+    SUBM = "SUBM"
+    ACPT = "ACPT"
+    CUSS = "CUSS"
+    CUSI = "CUSI"
+    HOLD = "HOLD"
+    CUSR = "CUSR"
+    REJE = "REJE"
+
+
+@dataclass(frozen=True, slots=True)
+class CustomsStatusReport:
+    """One status of one declaration, as a source reports it."""
+
+    declaration: str
+    status: CustomsStatus
+    at: datetime
+    port: str | None = None
+    direction: str | None = None
+    bill_of_lading: str | None = None
+    containers: tuple[str, ...] = ()
+    remark: str | None = None
+
+
+class CustomsStatusSource(Protocol):
+    """Somewhere clearance status can be asked for, by declaration number."""
+
+    def statuses(self, declarations: list[str], *, since: datetime | None) -> list[CustomsStatusReport]:
+        """The statuses of these declarations reached after ``since`` (all of them if None), oldest first."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class LodgedDeclaration:
+    """A declaration the simulated customs knows: when it was lodged and what it covers."""
+
+    number: str
+    lodged_at: datetime
+    port: str
+    direction: str
+    bill_of_lading: str | None = None
+    containers: tuple[str, ...] = ()
+
+
+# (status, minutes after lodging: lowest, spread) per clearance path. Most declarations clear
+# within hours; some are scanned or inspected first; a few are held and stay held in a day.
+_PATHS: tuple[tuple[tuple[CustomsStatus, int, int], ...], ...] = (
+    ((CustomsStatus.SUBM, 0, 0), (CustomsStatus.ACPT, 15, 30), (CustomsStatus.CUSR, 60, 120)),
+    ((CustomsStatus.SUBM, 0, 0), (CustomsStatus.ACPT, 15, 30), (CustomsStatus.CUSS, 60, 60),
+     (CustomsStatus.CUSR, 180, 60)),
+    ((CustomsStatus.SUBM, 0, 0), (CustomsStatus.ACPT, 15, 30), (CustomsStatus.CUSI, 60, 60),
+     (CustomsStatus.CUSR, 300, 120)),
+    ((CustomsStatus.SUBM, 0, 0), (CustomsStatus.ACPT, 15, 30), (CustomsStatus.HOLD, 90, 60)),
+)
+_PATH_BY_BUCKET = (0, 0, 0, 0, 0, 1, 1, 1, 2, 3)
+_REMARKS = {
+    CustomsStatus.SUBM: "declaration submitted", CustomsStatus.ACPT: "declaration accepted",
+    CustomsStatus.CUSS: "selected for non-intrusive scan", CustomsStatus.CUSI: "selected for physical inspection",
+    CustomsStatus.HOLD: "held: documents requested", CustomsStatus.CUSR: "released",
+    CustomsStatus.REJE: "rejected",
+}
+
+
+def clearance_path(declaration: str) -> list[tuple[CustomsStatus, timedelta]]:
+    """The statuses a declaration goes through in the simulation and when, after lodging.
+
+    Chosen from a digest of the number alone, so a declaration clears the same way in every run.
+    """
+    digest = hashlib.sha256(declaration.encode()).digest()
+    steps = _PATHS[_PATH_BY_BUCKET[digest[0] % len(_PATH_BY_BUCKET)]]
+    path = []
+    for index, (status, lowest, spread) in enumerate(steps):
+        minutes = lowest + (digest[index + 1] % (spread + 1) if spread else 0)
+        path.append((status, timedelta(minutes=minutes)))
+    return path
+
+
+class SimulatedMainlandCustoms:
+    """A ``CustomsStatusSource`` for the demo and tests: each declaration follows ``clearance_path``.
+
+    ``now`` is the source's clock (the simulator's); nothing after it is reported.
+    """
+
+    def __init__(self, declarations: Iterable[LodgedDeclaration], *, now: Callable[[], datetime]):
+        self._declarations = {d.number: d for d in declarations}
+        self._now = now
+
+    def statuses(self, declarations: list[str], *, since: datetime | None) -> list[CustomsStatusReport]:
+        """Statuses reached in (since, now] for the known declarations asked for; unknown ones say nothing."""
+        until = self._now()
+        reports = []
+        for number in declarations:
+            lodged = self._declarations.get(number)
+            if lodged is None:
+                continue
+            for status, offset in clearance_path(number):
+                at = lodged.lodged_at + offset
+                if at <= until and (since is None or at > since):
+                    reports.append(CustomsStatusReport(
+                        declaration=number, status=status, at=at, port=lodged.port, direction=lodged.direction,
+                        bill_of_lading=lodged.bill_of_lading, containers=lodged.containers,
+                        remark=_REMARKS[status]))
+        return sorted(reports, key=lambda r: (r.at, r.declaration))
+
+
+def render_reports(reports: Iterable[CustomsStatusReport], *, source: str) -> bytes:
+    """A ``customs-status-json`` document holding the reports (times as given, with their offset)."""
+    items = []
+    for report in reports:
+        item: dict[str, Any] = {"declaration": report.declaration, "status": report.status.value,
+                                "at": report.at.isoformat()}
+        optional = {"port": report.port, "direction": report.direction, "bill_of_lading": report.bill_of_lading,
+                    "containers": list(report.containers) or None, "remark": report.remark}
+        item.update({key: value for key, value in optional.items() if value is not None})
+        items.append(item)
+    return json.dumps({"source": source, "reports": items}, ensure_ascii=False).encode()
+
+
+class FieldError(Exception):
+    def __init__(self, path: str, message: str):
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+def _text(item: dict[str, Any], key: str, path: str, *, required: bool = False) -> str | None:
+    value = item.get(key)
+    if value is None or value == "":
+        if required:
+            raise FieldError(f"{path}.{key}", "is required")
+        return None
+    if not isinstance(value, str):
+        raise FieldError(f"{path}.{key}", f"must be a string, not {type(value).__name__}")
+    return value
+
+
+def _reference(kind: ReferenceType, raw: str, path: str) -> Reference:
+    try:
+        return Reference(kind.value, validate_reference(kind, raw, field=None))
+    except ValidationFailed as exc:
+        raise FieldError(path, exc.message) from None
+
+
+def _time(raw: str, path: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise FieldError(path, f"{raw!r} is not an ISO 8601 time such as 2026-11-23T10:02:00+08:00") from None
+    if moment.tzinfo is None:
+        raise FieldError(path, f"{raw!r} has no offset; customs times are given with one (+08:00)")
+    return moment
+
+
+def _references(item: dict[str, Any], path: str) -> list[Reference]:
+    declaration = _text(item, "declaration", path, required=True) or ""
+    references = [_reference(ReferenceType.DECLARATION, declaration, f"{path}.declaration")]
+    bill = _text(item, "bill_of_lading", path)
+    if bill is not None:
+        references.append(_reference(ReferenceType.MBL, bill, f"{path}.bill_of_lading"))
+    containers = item.get("containers", [])
+    if not isinstance(containers, list):
+        raise FieldError(f"{path}.containers", "must be an array of container numbers")
+    for index, number in enumerate(containers):
+        where = f"{path}.containers[{index}]"
+        if not isinstance(number, str):
+            raise FieldError(where, "must be a string")
+        references.append(_reference(ReferenceType.CONTAINER, number, where))
+    return list(dict.fromkeys(references))
+
+
+def _draft(item: dict[str, Any], path: str, source: str) -> EventDraft:
+    references = _references(item, path)
+    status = (_text(item, "status", path, required=True) or "").upper()
+    if status not in CustomsStatus.__members__:
+        raise FieldError(f"{path}.status", f"{status!r} is not one of {', '.join(CustomsStatus)}")
+    at = _time(_text(item, "at", path, required=True) or "", f"{path}.at")
+    port = _text(item, "port", path)
+    if port is not None:
+        try:
+            port = parse_unlocode(port).value
+        except ValidationFailed as exc:
+            raise FieldError(f"{path}.port", exc.message) from None
+    direction = _text(item, "direction", path)
+    if direction is not None and direction.upper() not in DIRECTIONS:
+        raise FieldError(f"{path}.direction", f"{direction!r} is not IMPORT or EXPORT")
+    details = {key: value for key, value in (("direction", direction and direction.upper()),
+                                              ("remark", _text(item, "remark", path)), ("source", source))
+               if value}
+    declaration = references[0].value
+    return EventDraft(source_key=f"customs:{declaration}:" + content_key(status, at),
+                      event_type=EventType.CUSTOMS, event_code=status, classifier=Classifier.ACT, event_time=at,
+                      references=references, location=port, details=details, origin=path)
+
+
+class CustomsStatusJsonAdapter:
+    name: ClassVar[str] = FORMAT_NAME
+    title: ClassVar[str] = "Customs clearance status reports (JSON; mainland declarations)"
+    media_type: ClassVar[str] = "application/json"
+
+    def parse(self, raw: bytes) -> Parsed:
+        parsed = Parsed()
+        try:
+            document = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            parsed.errors.append(ItemError("$", f"not JSON: {exc}"))
+            return parsed
+        if not isinstance(document, dict):
+            parsed.errors.append(ItemError("$", 'must be an object: {"source": ..., "reports": [...]}'))
+            return parsed
+        source = document.get("source")
+        if source is not None and not isinstance(source, str):
+            parsed.errors.append(ItemError("$.source", "must be a string naming the status source"))
+            return parsed
+        reports = document.get("reports")
+        if not isinstance(reports, list):
+            parsed.errors.append(ItemError("$.reports", "is required: an array of status reports"))
+            return parsed
+        if not reports:
+            parsed.errors.append(ItemError("$.reports", "holds no status reports"))
+        if len(reports) > MAX_REPORTS:
+            parsed.errors.append(ItemError("$.reports", f"more than {MAX_REPORTS} reports; split the document"))
+            return parsed
+        for index, item in enumerate(reports):
+            path = f"$.reports[{index}]"
+            try:
+                if not isinstance(item, dict):
+                    raise FieldError(path, "must be an object")
+                parsed.events.append(_draft(item, path, source or ""))
+            except FieldError as error:
+                parsed.errors.append(ItemError(error.path, error.message))
+        return parsed

@@ -1,0 +1,64 @@
+"""Ledger: a tamper-evident transparency log of cargo events (RFC 9162 Merkle tree, C2SP formats).
+
+Each new event is committed to by a ledger entry holding only salted hashes of its fields
+(``enqueue_events``, in the ingest transaction); the sequencer appends queued entries in
+batches, stores the perfect subtree nodes and signs a checkpoint (a C2SP signed note) in the
+same transaction (``do_sequence``, ``start_sequencer``). Witnesses cosign checkpoints that
+extend the last one they saw (``witness``, ``submit_all``). Anyone holding the log's public key
+checks a proof bundle offline with ``harbourlink-verify``; ``verify_log`` rechecks the whole
+store and names the first inconsistency::
+
+    events ──enqueue──▶ ledger_pending ──sequencer──▶ ledger_entries + ledger_nodes
+                                                  └──▶ ledger_checkpoints ──▶ witnesses ──▶ cosignatures
+"""
+
+from harbourlink.ledger.audit import Problem, verify_log
+from harbourlink.ledger.bundles import DEFAULT_FIELDS
+from harbourlink.ledger.entries import FIELDS, enqueue_events
+from harbourlink.ledger.errors import LedgerCorrupt, NoCheckpoint, NotYetInLog
+from harbourlink.ledger.notes import NoteSigner, checkpoint_text
+from harbourlink.ledger.service import (
+    EventProof,
+    Ledger,
+    Witness,
+    decode_seed,
+    do_sequence,
+    get_checkpoint,
+    get_consistency,
+    get_event_bundle,
+    get_event_proof,
+    get_owner_bundle,
+    get_shipment_bundle,
+    open_log,
+)
+from harbourlink.ledger.witnessing import submit_all
+from harbourlink.ledger.worker import Sequencer, start_sequencer, stop_sequencer
+
+__all__ = [
+    "DEFAULT_FIELDS",
+    "FIELDS",
+    "EventProof",
+    "Ledger",
+    "LedgerCorrupt",
+    "NoCheckpoint",
+    "NotYetInLog",
+    "NoteSigner",
+    "Problem",
+    "Sequencer",
+    "Witness",
+    "checkpoint_text",
+    "decode_seed",
+    "do_sequence",
+    "enqueue_events",
+    "get_checkpoint",
+    "get_consistency",
+    "get_event_bundle",
+    "get_event_proof",
+    "get_owner_bundle",
+    "get_shipment_bundle",
+    "open_log",
+    "start_sequencer",
+    "stop_sequencer",
+    "submit_all",
+    "verify_log",
+]

@@ -1,0 +1,88 @@
+"""From events to ledger entries: salted field commitments, queued in the ingest transaction.
+
+Each event gets a random 32-byte master salt; each field's salt is derived from it
+(``field_salt``), and the entry holds only ``SHA-256(domain || salt || name || value)`` per field.
+So a bundle can disclose ``event_time`` with its salt and prove it, while every other field
+stays hidden, and deleting the master salt and the event later leaves nothing guessable.
+High-rate telemetry (reefer readings) from one message becomes one ``batch`` entry.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from harbourlink import events
+from harbourlink.ledger.domain import canonical_json, entry_bytes, field_digest, field_salt, identity_hash
+from harbourlink.ledger.models import LedgerEvent, LedgerPending
+
+BATCHED_TYPES = frozenset({events.EventType.REEFER.value})
+
+FIELDS = ("event_type", "event_code", "classifier", "event_time", "created_time", "location", "facility",
+          "vessel_imo", "vessel_name", "voyage", "mode_of_transport", "details", "references", "source_key")
+"""The fields an event commits to, each disclosable on its own."""
+
+
+def _time(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def event_fields(event: events.Event, references: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """Each field's canonical JSON value, as committed; recomputed from the stored event when auditing."""
+    values: dict[str, Any] = {
+        "event_type": event.event_type, "event_code": event.event_code, "classifier": event.classifier,
+        "event_time": _time(event.event_time), "created_time": _time(event.created_time),
+        "location": event.location, "facility": event.facility, "vessel_imo": event.vessel_imo,
+        "vessel_name": event.vessel_name, "voyage": event.voyage, "mode_of_transport": event.mode_of_transport,
+        "details": event.details or {}, "references": sorted([kind, value] for kind, value in references),
+        "source_key": event.source_key,
+    }
+    return {name: canonical_json(values[name]) for name in FIELDS}
+
+
+def field_digests(master_salt: bytes, fields: dict[str, str]) -> dict[str, bytes]:
+    """The commitment to each field under the event's master salt."""
+    return {name: field_digest(field_salt(master_salt, name), name, value) for name, value in fields.items()}
+
+
+def build_entry(group: Sequence[events.Event], refs: dict[int, list[tuple[str, str]]],
+                salts: dict[str, bytes]) -> bytes:
+    """The entry bytes of one event, or of one batch of telemetry events of the same owner."""
+    first = group[0]
+    items = [(e.id, field_digests(salts[e.id], event_fields(e, refs.get(e.seq, [])))) for e in group]
+    return entry_bytes(kind="batch" if len(group) > 1 or first.event_type in BATCHED_TYPES else "event",
+                       owner_org=first.owner_org_id, received_at=_time(first.received_at) or "", items=items)
+
+
+def _groups(stored: Sequence[events.Event]) -> list[list[events.Event]]:
+    single: list[list[events.Event]] = []
+    batches: dict[tuple[str, str | None], list[events.Event]] = {}
+    for event in stored:
+        if event.event_type in BATCHED_TYPES:
+            batches.setdefault((event.owner_org_id, event.message_id), []).append(event)
+        else:
+            single.append([event])
+    return single + list(batches.values())
+
+
+def enqueue_events(session: Session, event_ids: Sequence[str]) -> int:
+    """Queues entries committing to these new events for the sequencer; returns how many entries."""
+    if not event_ids:
+        return 0
+    stored = list(session.scalars(select(events.Event).where(events.Event.id.in_(event_ids))
+                                  .order_by(events.Event.seq)))
+    refs = events.references_of(session, [e.seq for e in stored])
+    salts = {e.id: secrets.token_bytes(32) for e in stored}
+    pending, links = [], []
+    for group in _groups(stored):
+        identity = identity_hash(e.id for e in group)
+        pending.append({"identity_hash": identity, "entry": build_entry(group, refs, salts)})
+        links += [{"event_id": e.id, "identity_hash": identity, "salt": salts[e.id]} for e in group]
+    session.execute(insert(LedgerEvent), links)
+    session.execute(insert(LedgerPending), pending)
+    return len(pending)

@@ -1,0 +1,173 @@
+"""The simulated day as an ordered list of steps: messages to send, grants, links, customs polls (pure).
+
+``build_plan(scenario)`` groups each party's items (``stories``) into messages by send time:
+everything a party sends within one window goes out as one message when the window closes
+(AIS every 10 minutes, DCSA and the terminal feed every 15, EDIFACT every 30), and what was
+sent before the simulation starts goes out in the first batch. Before any message, each owner
+grants the sharing a real port would have; once the first messages are in, the forwarder links
+its House B/Ls. The mainland customs is polled every 15 minutes (the runner asks the source,
+since its answer depends on the source, not on the plan).
+
+Steps are ordered by due time, then grants, messages, links, polls; the same scenario always
+gives the same steps, byte for byte.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from harbourlink.references import ReferenceType
+from harbourlink.sim import edifact, nmea, stories
+from harbourlink.sim import messages as m
+from harbourlink.sim.scenario import MINUTE, Scenario
+
+T = TypeVar("T")
+AIS_WINDOW, DCSA_WINDOW, FEED_WINDOW, EDI_WINDOW, POLL_EVERY = (10 * MINUTE, 15 * MINUTE, 15 * MINUTE,
+                                                                  30 * MINUTE, 15 * MINUTE)
+
+
+@dataclass(frozen=True)
+class Send:
+    """A message one party sends through the inbound path."""
+
+    due: datetime
+    sender: str
+    format_name: str
+    raw: bytes
+    label: str
+
+
+@dataclass(frozen=True)
+class Share:
+    """A grant: ``owner`` shares ``reference`` with ``grantee`` by name, or with anyone holding it (None)."""
+
+    due: datetime
+    owner: str
+    kind: ReferenceType
+    reference: str
+    grantee: str | None
+
+
+@dataclass(frozen=True)
+class Link:
+    """The forwarder links one of its House B/Ls to the carrier's Master B/L."""
+
+    due: datetime
+    master_bl: str
+    house_bl: str
+
+
+@dataclass(frozen=True)
+class Poll:
+    """Time to ask the customs source what changed."""
+
+    due: datetime
+
+
+Step = Send | Share | Link | Poll
+_PHASE = {Share: 0, Send: 1, Link: 2, Poll: 3}
+
+
+def build_plan(scenario: Scenario) -> list[Step]:
+    """Every step of the day, in the order the runner takes them."""
+    steps: list[Step] = [*_shares(scenario), *_messages(scenario)]
+    steps += [Link(scenario.start, c.mbl, house) for c in scenario.consignments for house in c.hbls]
+    polls = int((scenario.end - scenario.start) / POLL_EVERY)
+    steps += [Poll(scenario.start + POLL_EVERY * n) for n in range(polls + 1)]
+    return sorted(steps, key=lambda s: (s.due, _PHASE[type(s)]))
+
+
+def _shares(scenario: Scenario) -> list[Share]:
+    at = scenario.start
+    shares: list[Share] = []
+    for consignment in scenario.consignments:
+        if consignment.hbls:  # the carrier's customer is the forwarder
+            shares.append(Share(at, "carrier", ReferenceType.MBL, consignment.mbl, "forwarder"))
+        shares.append(Share(at, "carrier", ReferenceType.MBL, consignment.mbl, None))
+        for box in consignment.boxes:
+            shares.append(Share(at, "terminal", ReferenceType.CONTAINER, box.number, None))
+            if consignment.barge:
+                shares.append(Share(at, "barge", ReferenceType.CONTAINER, box.number, None))
+        if consignment.consignee:
+            shares += [Share(at, "forwarder", ReferenceType.HBL, house, consignment.consignee)
+                       for house in consignment.hbls]
+        if consignment.declaration:
+            declaration = consignment.declaration
+            shares.append(Share(at, "customs", ReferenceType.DECLARATION, declaration.number, declaration.declarant))
+    return shares
+
+
+def windows(items: list[tuple[datetime, T]], *, start: datetime, end: datetime,
+            width: timedelta) -> list[tuple[datetime, list[T]]]:
+    """Items grouped by the window their send time falls in, as (due, items); earlier ones go at the start."""
+    groups: dict[datetime, list[T]] = {}
+    for sent, item in sorted(items, key=lambda pair: pair[0]):
+        if sent >= end:
+            continue
+        due = start if sent < start else start + width * ((sent - start) // width + 1)
+        groups.setdefault(due, []).append(item)
+    return sorted(groups.items(), key=lambda pair: pair[0])
+
+
+def _batches(scenario: Scenario, items: list[tuple[datetime, T]], width: timedelta) -> list[tuple[datetime, list[T]]]:
+    return windows(items, start=scenario.start, end=scenario.end, width=width)
+
+
+def _keyed(scenario: Scenario, items: list[tuple[datetime, tuple[str, T]]], width: timedelta,
+           ) -> list[tuple[datetime, str, list[T]]]:
+    """Windows per key (terminal or call), as (due, key, items)."""
+    batches = []
+    for due, group in _batches(scenario, items, width):
+        for key in sorted({k for k, _ in group}):
+            batches.append((due, key, [item for k, item in group if k == key]))
+    return batches
+
+
+def _messages(scenario: Scenario) -> list[Send]:
+    sends: list[Send] = []
+    for sender, events in (("carrier", stories.carrier(scenario)), ("barge", stories.barge_operator(scenario))):
+        sends += [Send(due, sender, "dcsa-tnt-2.2", m.dcsa_events(batch), f"{len(batch)} DCSA events")
+                  for due, batch in _batches(scenario, events, DCSA_WINDOW)]
+    sends += [Send(due, "ais", "ais-nmea", nmea.feed([line for lines in batch for line in lines]),
+                   f"{len(batch)} AIS reports")
+              for due, batch in _batches(scenario, stories.ais(scenario), AIS_WINDOW)]
+    sends += _terminal_messages(scenario)
+    return sends
+
+
+def _terminal_messages(scenario: Scenario) -> list[Send]:
+    sends: list[Send] = []
+    feed_items = [(sent, (terminal, ("release", item))) for sent, (terminal, item) in stories.releases(scenario)]
+    feed_items += [(sent, (terminal, ("reading", item))) for sent, (terminal, item) in stories.readings(scenario)]
+    for due, terminal, batch in _keyed(scenario, feed_items, FEED_WINDOW):
+        raw = m.terminal_feed(terminal, releases=[item for kind, item in batch if kind == "release"],
+                              readings=[item for kind, item in batch if kind == "reading"])
+        sends.append(Send(due, "terminal", "terminal-json", raw, f"{terminal} feed, {len(batch)} items"))
+    counter = _Counter(scenario.start)
+    for due, key, moves in _keyed(scenario, stories.vessel_moves(scenario), EDI_WINDOW):
+        call = scenario.call(key)
+        raw = edifact.coarri(call, moves, control_ref=counter.next(call.terminal), prepared=due)
+        sends.append(Send(due, "terminal", "edifact", raw, f"COARRI {call.vessel.name}, {len(moves)} moves"))
+    for due, terminal, gate in _keyed(scenario, stories.gate_moves(scenario), EDI_WINDOW):
+        raw = edifact.codeco(terminal, gate, control_ref=counter.next(terminal), prepared=due)
+        sends.append(Send(due, "terminal", "edifact", raw, f"CODECO {terminal}, {len(gate)} moves"))
+    return sends
+
+
+class _Counter:
+    """Interchange control references (UNB 0020, up to 14 characters): terminal, day, serial.
+
+    The day keeps another simulated day's interchanges from repeating this one's references,
+    which HarbourLink would rightly take for re-sent duplicates.
+    """
+
+    def __init__(self, day: datetime) -> None:
+        self._day = f"{day:%y%m%d}"
+        self._next: dict[str, int] = {}
+
+    def next(self, terminal: str) -> str:
+        number = self._next.get(terminal, 1)
+        self._next[terminal] = number + 1
+        return f"{terminal[:2]}{self._day}{number:06d}"

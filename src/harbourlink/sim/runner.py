@@ -1,0 +1,215 @@
+"""Running the simulated day against a database, through the real inbound path.
+
+``Simulator.run_until(moment)`` takes every step of the plan due by ``moment`` (simulated
+time): grants are made with ``access.do_grant`` as their owner, messages go through
+``inbound.receive`` as their sender, links through ``tracking.link_bills`` as the forwarder,
+and at each customs poll the mainland customs source is asked what changed and its answer is
+sent as the customs company. Tests call it directly: deterministic and as fast as the database.
+
+``Simulator.start()`` runs the same in a background thread for the demo: simulated time runs
+``clock_speed`` times faster than real time from ``start`` until it reaches the wall clock,
+then keeps pace with it, so no event is ever dated in the future; every ``tick_seconds`` the
+thread sends what fell due. The demo starts the day some hours before now, so those hours of
+port traffic play out in the first minutes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from harbourlink import access, inbound, tracking
+from harbourlink.integrations.customs_status import LodgedDeclaration, SimulatedMainlandCustoms
+from harbourlink.kernel import Actor, Database, utcnow
+from harbourlink.sim.plan import Link, Poll, Send, Share, Step, build_plan
+from harbourlink.sim.poller import CustomsPoller
+from harbourlink.sim.scenario import HOUR, Scenario, build_scenario
+
+log = logging.getLogger(__name__)
+CHANNEL = "simulator"
+DEFAULT_SEED = 2611
+
+
+@dataclass(frozen=True)
+class Parties:
+    """The companies the simulated parties act as, by role: their organisation ids."""
+
+    carrier: str
+    terminal: str
+    barge: str
+    ais: str
+    customs: str
+    forwarder: str
+    sme: str
+
+    def org_id(self, role: str) -> str:
+        return str(getattr(self, role))
+
+    def actor(self, role: str) -> Actor:
+        """The party's system, acting for its company (its administrators' rights, no API key limits)."""
+        return Actor(org_id=self.org_id(role), roles=frozenset({"administrator"}))
+
+
+@dataclass
+class RunReport:
+    """What one ``run_until`` did; ``problems`` lists messages not accepted whole."""
+
+    messages: int = 0
+    accepted: int = 0
+    shares: int = 0
+    links: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+class SimClock:
+    """Simulated time: ``speed`` times real time from ``start``, never ahead of the wall clock."""
+
+    def __init__(self, start: datetime, speed: float):
+        self.start, self.speed = start, speed
+        self._origin = time.monotonic()
+
+    def now(self) -> datetime:
+        elapsed = timedelta(seconds=(time.monotonic() - self._origin) * self.speed)
+        return min(self.start + elapsed, utcnow())
+
+
+def demo_start(lead: timedelta, *, now: datetime | None = None) -> datetime:
+    """A start ``lead`` before now, on a whole five minutes (times in the demo then read cleanly)."""
+    moment = (now or utcnow()) - lead
+    return moment.replace(minute=moment.minute - moment.minute % 5, second=0, microsecond=0)
+
+
+class Simulator:
+    """One simulated day of Kwai Tsing traffic, sent into ``db`` as ``parties``."""
+
+    def __init__(self, db: Database, *, parties: Parties, seed: int = DEFAULT_SEED, start: datetime | None = None,
+                 clock_speed: float = 60.0, lead: timedelta = 10 * HOUR):
+        self.db, self.parties, self.clock_speed = db, parties, clock_speed
+        self.scenario: Scenario = build_scenario(seed=seed, start=start or demo_start(lead))
+        self.steps: list[Step] = build_plan(self.scenario)
+        self._next = 0
+        self.reached = self.scenario.start - HOUR
+        """Simulated time up to which every step has been taken."""
+        self._asked_at = self.scenario.start
+        lodged = [LodgedDeclaration(d.number, d.lodged_at, d.port, d.direction, c.mbl,
+                                    tuple(b.number for b in c.boxes))
+                  for c in self.scenario.consignments if (d := c.declaration) is not None]
+        self.customs = SimulatedMainlandCustoms(lodged, now=lambda: self._asked_at)
+        self.poller = CustomsPoller(self.customs, [d.number for d in lodged])
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.clock: SimClock | None = None
+
+    @property
+    def start_time(self) -> datetime:
+        return self.scenario.start
+
+    def run_until(self, moment: datetime) -> RunReport:
+        """Takes every step due by ``moment`` (simulated time), in order; returns what was done."""
+        report = RunReport()
+        with self._lock:
+            while self._next < len(self.steps) and self.steps[self._next].due <= moment:
+                step = self.steps[self._next]
+                if isinstance(step, Share | Link):
+                    # Grants and links of one moment are one transaction, as an owner's batch would be.
+                    batch = self._batch(type(step), moment)
+                    self._share_all([s for s in batch if isinstance(s, Share)], report)
+                    self._link_all([s for s in batch if isinstance(s, Link)], report)
+                    self._next += len(batch)
+                else:
+                    self._take(step, report)
+                    self._next += 1
+            self.reached = max(self.reached, moment)
+        return report
+
+    def _batch(self, kind: type, moment: datetime) -> list[Step]:
+        """The steps of one kind that follow each other from the next one on, due by ``moment``."""
+        end = self._next
+        while end < len(self.steps) and isinstance(self.steps[end], kind) and self.steps[end].due <= moment:
+            end += 1
+        return self.steps[self._next:end]
+
+    def _take(self, step: Step, report: RunReport) -> None:
+        if isinstance(step, Send):
+            self._send(step.sender, step.format_name, step.raw, step.label, report)
+        elif isinstance(step, Poll):
+            self._asked_at = step.due
+            answer = self.poller.poll(step.due)
+            if answer is not None:
+                self._send("customs", "customs-status-json", answer, "customs status", report)
+
+    def _send(self, sender: str, format_name: str, raw: bytes, label: str, report: RunReport) -> None:
+        outcome = inbound.receive(self.db, self.parties.actor(sender), format_name=format_name, raw=raw,
+                                  channel=CHANNEL)
+        report.messages += 1
+        if outcome.status == "accepted":
+            report.accepted += 1
+        else:
+            first = outcome.errors[0] if outcome.errors else None
+            report.problems.append(f"{sender} {label}: {outcome.status} "
+                                   + (f"({first.location}: {first.message})" if first else ""))
+
+    def _share_all(self, shares: list[Share], report: RunReport) -> None:
+        """Grants each share once: one the owner already gave (an earlier run, the demo seed) is kept as it is."""
+        if not shares:
+            return
+        with self.db.transaction() as session:
+            given: dict[str, set[tuple[str | None, str | None, str | None]]] = {}
+            for share in shares:
+                owner = self.parties.actor(share.owner)
+                if share.owner not in given:
+                    given[share.owner] = {(g.reference_type, g.reference, g.grantee_org_id)
+                                          for g in access.list_grants(session, owner, direction="given")}
+                grantee = self.parties.org_id(share.grantee) if share.grantee else None
+                key = (share.kind.value, share.reference, grantee)
+                if key in given[share.owner]:
+                    continue
+                access.do_grant(session, owner, reference_type=share.kind, reference=share.reference,
+                                grantee_org_id=grantee, anyone_with_reference=grantee is None, rule=None,
+                                expires_at=None)
+                given[share.owner].add(key)
+                report.shares += 1
+
+    def _link_all(self, links: list[Link], report: RunReport) -> None:
+        if not links:
+            return
+        forwarder = self.parties.actor("forwarder")
+        with self.db.transaction() as session:
+            for link in links:
+                tracking.link_bills(session, forwarder, master_bl=link.master_bl, house_bl=link.house_bl)
+                report.links += 1
+
+    def start(self, *, tick_seconds: float = 2.0) -> None:
+        """Runs the day in a background thread at ``clock_speed``, until ``stop``."""
+        self.clock = SimClock(self.scenario.start, self.clock_speed)
+        self._thread = threading.Thread(target=self._loop, args=(tick_seconds,), name="harbourlink-sim",
+                                        daemon=True)
+        self._thread.start()
+
+    def _loop(self, tick_seconds: float) -> None:
+        assert self.clock is not None  # noqa: S101 - set by start()
+        while not self._stop.is_set():
+            try:
+                report = self.run_until(self.clock.now())
+            except Exception:
+                # The demo keeps running whatever one step does; the failure is logged with its cause.
+                log.exception("simulator step failed; skipped")
+                with self._lock:
+                    self._next += 1  # a step that cannot succeed is not retried forever
+                continue
+            for problem in report.problems:
+                log.warning("simulated message not accepted: %s", problem)
+            self._stop.wait(tick_seconds)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def now(self) -> datetime:
+        """Simulated time now (the start until the thread runs)."""
+        return self.clock.now() if self.clock is not None else self.scenario.start.astimezone(UTC)
