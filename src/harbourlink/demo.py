@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from harbourlink import access, identity
+from harbourlink import access, alerts, identity
 from harbourlink.kernel import Actor
 from harbourlink.sim import Parties, Scenario, references_to_try
 
@@ -95,6 +95,11 @@ def seed_demo(session: Session, *, people: bool = True) -> DemoSeed:
     forwarder = Actor(org_id=org_ids["forwarder"], roles=frozenset({"administrator"}))
     access.do_grant(session, forwarder, reference_type=None, reference=None, grantee_org_id=None,
                     anyone_with_reference=False, rule=access.NAMED_PARTIES_RULE, expires_at=None)
+    # The cargo owner and the forwarder watch all cargo they may see, so the day's reefer
+    # excursion, power cut and late ship reach their inboxes.
+    for key in ("sme", "forwarder"):
+        alerts.do_subscribe(session, Actor(org_id=org_ids[key]), reference_type=None, reference=None,
+                            alert_types=[], channels=["inbox"], thresholds={}, for_company=True)
     return DemoSeed(logins, org_ids)
 
 

@@ -71,6 +71,10 @@ def test_a_morning_at_kwai_tsing(client: TestClient, db: Database, seeded: DemoS
 
     view = client.get(f"/api/v1/track/{hero.hbls[0]}", headers=_sme_key(db, seeded)).json()
     _assert_sme_view(view, simulator)
+    raised = client.get("/api/v1/alerts", params={"include_resolved": True}, headers=_sme_key(db, seeded)).json()
+    assert raised, "the demo's alert situations reach the SME's inbox through its seeded subscription"
+    assert {a["subject"] for a in raised} <= {r["value"] for r in view["matched"]} | {
+        c["number"] for c in view["containers"]} | {c["declaration"] for c in view["customs"]}
 
 
 def _assert_sme_view(view: dict[str, Any], simulator: Simulator) -> None:
