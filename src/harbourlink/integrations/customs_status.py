@@ -35,6 +35,7 @@ from enum import StrEnum
 from typing import Any, ClassVar, Protocol
 
 from harbourlink.events import Classifier, EventDraft, EventType, Reference, content_key
+from harbourlink.integrations.json_fields import FieldError, text_field
 from harbourlink.integrations.parsing import ItemError, Parsed
 from harbourlink.kernel import ValidationFailed
 from harbourlink.references import ReferenceType, parse_unlocode, validate_reference
@@ -164,24 +165,6 @@ def render_reports(reports: Iterable[CustomsStatusReport], *, source: str) -> by
     return json.dumps({"source": source, "reports": items}, ensure_ascii=False).encode()
 
 
-class FieldError(Exception):
-    def __init__(self, path: str, message: str):
-        super().__init__(message)
-        self.path = path
-        self.message = message
-
-
-def _text(item: dict[str, Any], key: str, path: str, *, required: bool = False) -> str | None:
-    value = item.get(key)
-    if value is None or value == "":
-        if required:
-            raise FieldError(f"{path}.{key}", "is required")
-        return None
-    if not isinstance(value, str):
-        raise FieldError(f"{path}.{key}", f"must be a string, not {type(value).__name__}")
-    return value
-
-
 def _reference(kind: ReferenceType, raw: str, path: str) -> Reference:
     try:
         return Reference(kind.value, validate_reference(kind, raw, field=None))
@@ -200,9 +183,9 @@ def _time(raw: str, path: str) -> datetime:
 
 
 def _references(item: dict[str, Any], path: str) -> list[Reference]:
-    declaration = _text(item, "declaration", path, required=True) or ""
+    declaration = text_field(item, "declaration", path, required=True) or ""
     references = [_reference(ReferenceType.DECLARATION, declaration, f"{path}.declaration")]
-    bill = _text(item, "bill_of_lading", path)
+    bill = text_field(item, "bill_of_lading", path, required=False)
     if bill is not None:
         references.append(_reference(ReferenceType.MBL, bill, f"{path}.bill_of_lading"))
     containers = item.get("containers", [])
@@ -218,22 +201,22 @@ def _references(item: dict[str, Any], path: str) -> list[Reference]:
 
 def _draft(item: dict[str, Any], path: str, source: str) -> EventDraft:
     references = _references(item, path)
-    status = (_text(item, "status", path, required=True) or "").upper()
+    status = (text_field(item, "status", path, required=True) or "").upper()
     if status not in CustomsStatus.__members__:
         raise FieldError(f"{path}.status", f"{status!r} is not one of {', '.join(CustomsStatus)}")
-    at = _time(_text(item, "at", path, required=True) or "", f"{path}.at")
-    port = _text(item, "port", path)
+    at = _time(text_field(item, "at", path, required=True) or "", f"{path}.at")
+    port = text_field(item, "port", path, required=False)
     if port is not None:
         try:
             port = parse_unlocode(port).value
         except ValidationFailed as exc:
             raise FieldError(f"{path}.port", exc.message) from None
-    direction = _text(item, "direction", path)
+    direction = text_field(item, "direction", path, required=False)
     if direction is not None and direction.upper() not in DIRECTIONS:
         raise FieldError(f"{path}.direction", f"{direction!r} is not IMPORT or EXPORT")
-    details = {key: value for key, value in (("direction", direction and direction.upper()),
-                                              ("remark", _text(item, "remark", path)), ("source", source))
-               if value}
+    remark = text_field(item, "remark", path, required=False)
+    details = {key: value for key, value in (("direction", direction and direction.upper()), ("remark", remark),
+                                             ("source", source)) if value}
     declaration = references[0].value
     return EventDraft(source_key=f"customs:{declaration}:" + content_key(status, at),
                       event_type=EventType.CUSTOMS, event_code=status, classifier=Classifier.ACT, event_time=at,

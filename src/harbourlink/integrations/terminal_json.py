@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 from harbourlink.events import Classifier, EventDraft, EventType, Reference, content_key
 from harbourlink.integrations.csv_template import RowError, parse_time
+from harbourlink.integrations.json_fields import FieldError, text_field
 from harbourlink.integrations.parsing import ItemError, Parsed
 from harbourlink.kernel import ValidationFailed
 from harbourlink.references import ReferenceType, normalise_reference
@@ -29,24 +30,6 @@ from harbourlink.references import ReferenceType, normalise_reference
 RELEASE_CODES = {"RELEASED": "RELS", "HOLD": "HOLD", "AVAILABLE": "AVPU"}
 HOLD_KINDS = frozenset({"CUSTOMS", "LINE", "TERMINAL", "PORT_HEALTH", "OTHER"})
 MAX_ITEMS = 100_000
-
-
-class FieldError(Exception):
-    def __init__(self, path: str, message: str):
-        super().__init__(message)
-        self.path = path
-        self.message = message
-
-
-def _text(item: dict[str, Any], key: str, path: str, *, required: bool = True) -> str | None:
-    value = item.get(key)
-    if value is None or value == "":
-        if required:
-            raise FieldError(f"{path}.{key}", "is required")
-        return None
-    if not isinstance(value, str):
-        raise FieldError(f"{path}.{key}", f"must be a string, not {type(value).__name__}")
-    return value
 
 
 def _number(item: dict[str, Any], key: str, path: str) -> float | None:
@@ -61,7 +44,7 @@ def _number(item: dict[str, Any], key: str, path: str) -> float | None:
 
 
 def _time(item: dict[str, Any], key: str, path: str) -> Any:
-    raw = _text(item, key, path)
+    raw = text_field(item, key, path, required=True)
     try:
         return parse_time(raw or "", key)
     except RowError as error:
@@ -69,7 +52,7 @@ def _time(item: dict[str, Any], key: str, path: str) -> Any:
 
 
 def _container(item: dict[str, Any], path: str) -> Reference:
-    raw = _text(item, "container", path) or ""
+    raw = text_field(item, "container", path, required=True) or ""
     try:
         return Reference(ReferenceType.CONTAINER.value, normalise_reference(ReferenceType.CONTAINER, raw))
     except ValidationFailed as exc:
@@ -120,14 +103,14 @@ class TerminalJsonAdapter:
 
     @staticmethod
     def _release(item: dict[str, Any], path: str) -> EventDraft:
-        status = (_text(item, "status", path) or "").upper()
+        status = (text_field(item, "status", path, required=True) or "").upper()
         if status not in RELEASE_CODES:
             raise FieldError(f"{path}.status", f"{status!r} is not one of {', '.join(RELEASE_CODES)}")
         holds = item.get("holds", [])
         if not isinstance(holds, list) or not set(holds) <= HOLD_KINDS:
             raise FieldError(f"{path}.holds", f"must be a list of {', '.join(sorted(HOLD_KINDS))}")
         references = [_container(item, path)]
-        mbl = _text(item, "mbl", path, required=False)
+        mbl = text_field(item, "mbl", path, required=False)
         if mbl:
             references.append(Reference(ReferenceType.MBL.value, normalise_reference(ReferenceType.MBL, mbl)))
         details: dict[str, Any] = {"release_status": status, "holds": holds}
@@ -139,7 +122,7 @@ class TerminalJsonAdapter:
 
     @staticmethod
     def _reading(item: dict[str, Any], path: str) -> EventDraft:
-        power = (_text(item, "power", path, required=False) or "ON").upper()
+        power = (text_field(item, "power", path, required=False) or "ON").upper()
         if power not in ("ON", "OFF"):
             raise FieldError(f"{path}.power", f"{power!r} is not ON or OFF")
         details: dict[str, Any] = {"power": power}
