@@ -16,13 +16,19 @@ import base64
 import hashlib
 import hmac
 import ipaddress
+import logging
 import secrets
 import socket
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import httpx
+
 from harbourlink.kernel import ValidationFailed
+
+log = logging.getLogger(__name__)
 
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=6)
@@ -105,3 +111,43 @@ def signed_headers(secrets_in_force: list[str], message_id: str, timestamp: int,
     """
     return {"content-type": "application/json", "webhook-id": message_id, "webhook-timestamp": str(timestamp),
             "webhook-signature": " ".join(signature(s, message_id, timestamp, body) for s in secrets_in_force)}
+
+
+class DeliveryLoop:
+    """A daemon thread that runs delivery rounds: again at once while a round found work, else after ``interval``.
+
+    Subclasses say what one round does; ``stop`` waits for the round in progress.
+    """
+
+    thread_name = "delivery"
+
+    def __init__(self, *, interval: float):
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_round(self, client: httpx.Client) -> bool:
+        """One round; True when it found work, so the next round should not wait."""
+        raise NotImplementedError
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name=self.thread_name, daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 15.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _run(self) -> None:
+        with httpx.Client(follow_redirects=False) as client:
+            while not self._stop.is_set():
+                busy = False
+                try:
+                    busy = self.run_round(client)
+                except Exception:
+                    log.exception("%s round failed", self.thread_name)
+                if not busy:
+                    self._stop.wait(self.interval)

@@ -24,7 +24,6 @@ import hmac
 import json
 import logging
 import secrets
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -43,7 +42,7 @@ from harbourlink.integrations.dcsa.filters import TntFilters, filters_from_subsc
 from harbourlink.integrations.dcsa.render import RETRACTION_PREFIX, V22_CODES, render_v22
 from harbourlink.integrations.dcsa.schema import located_errors, v22_validator
 from harbourlink.integrations.webhooks import CallbackPolicy as CallbackPolicy  # noqa: PLC0414 - explicit re-export: tracking's surface
-from harbourlink.integrations.webhooks import check_callback_url
+from harbourlink.integrations.webhooks import DeliveryLoop, check_callback_url
 from harbourlink.integrations.webhooks import retry_delay as retry_delay  # noqa: PLC0414 - explicit re-export for existing callers
 from harbourlink.kernel import Actor, Database, Forbidden, NotFound, ValidationFailed, utcnow
 from harbourlink.references import ReferenceType, normalise_reference
@@ -576,37 +575,19 @@ def deliver_dcsa_callbacks(db: Database, client: httpx.Client, *, sealer: Sealer
     return report
 
 
-class DcsaCallbackDispatcher:
+class DcsaCallbackDispatcher(DeliveryLoop):
     """A background thread delivering callbacks every ``interval`` seconds (at once again while work remains)."""
+
+    thread_name = "dcsa-callbacks"
 
     def __init__(self, db: Database, sealer: Sealer, *, policy: CallbackPolicy | None = None,
                  interval: float = 5.0):
-        self.db, self.sealer, self.policy, self.interval = db, sealer, policy or CallbackPolicy(), interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__(interval=interval)
+        self.db, self.sealer, self.policy = db, sealer, policy or CallbackPolicy()
 
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="dcsa-callbacks", daemon=True)
-            self._thread.start()
-
-    def stop(self, timeout: float = 15.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    def _run(self) -> None:
-        with httpx.Client(follow_redirects=False) as client:
-            while not self._stop.is_set():
-                busy = False
-                try:
-                    report = deliver_dcsa_callbacks(self.db, client, sealer=self.sealer, policy=self.policy)
-                    busy = report.requests > 0 and not report.errors
-                except Exception:
-                    log.exception("DCSA callback round failed")
-                if not busy:
-                    self._stop.wait(self.interval)
+    def run_round(self, client: httpx.Client) -> bool:
+        report = deliver_dcsa_callbacks(self.db, client, sealer=self.sealer, policy=self.policy)
+        return report.requests > 0 and not report.errors
 
 
 def start_dcsa_dispatcher(db: Database, sealer: Sealer, *, policy: CallbackPolicy | None = None,
