@@ -95,8 +95,10 @@ def seed_demo(session: Session, *, people: bool = True) -> DemoSeed:
     forwarder = Actor(org_id=org_ids["forwarder"], roles=frozenset({"administrator"}))
     access.do_grant(session, forwarder, reference_type=None, reference=None, grantee_org_id=None,
                     anyone_with_reference=False, rule=access.NAMED_PARTIES_RULE, expires_at=None)
-    # The cargo owner and the forwarder watch all cargo they may see, so the day's reefer
-    # excursion, power cut and late ship reach their inboxes.
+    # The cargo owner and the forwarder watch all cargo they may see, so the day's late ship,
+    # customs holds, changed terminal and withdrawn B/L reach their inboxes. A terminal shares a
+    # box's readings and release status only with holders of its number: the simulator adds a
+    # watch on each container they follow for the reefer and pick-up alerts.
     for key in ("sme", "forwarder"):
         alerts.do_subscribe(session, Actor(org_id=org_ids[key]), reference_type=None, reference=None,
                             alert_types=[], channels=["inbox"], thresholds={}, for_company=True)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from harbourlink import access, events, identity, inbound, vessels
+from harbourlink import access, alerts, events, identity, inbound, vessels
 from harbourlink.demo import DemoSeed, seed_demo
 from harbourlink.kernel import Database, utcnow
 from harbourlink.sim import SimClock, Simulator
@@ -64,7 +64,8 @@ def test_a_morning_at_kwai_tsing(client: TestClient, db: Database, seeded: DemoS
     approaching = _latest(db, ship.vessel.mmsi)
     later = simulator.run_until(START + timedelta(hours=5))
     assert early.problems == later.problems == []
-    assert early.links == len([h for c in scenario.consignments for h in c.hbls]) and later.messages > 50
+    assert early.links == len([h for c in scenario.cargo for h in c.hbls])
+    assert later.messages > 50
     _assert_archive_clean(db, simulator)
     berthed = _latest(db, ship.vessel.mmsi)
     assert approaching != berthed and berthed == pytest.approx(BERTHS[ship.terminal], abs=1e-4)
@@ -97,16 +98,20 @@ def _assert_sme_view(view: dict[str, Any], simulator: Simulator) -> None:
 
 
 def test_running_again_changes_nothing(db: Database, simulator: Simulator, seeded: DemoSeed) -> None:
-    simulator.run_until(START + timedelta(minutes=30))
+    first = simulator.run_until(START + timedelta(minutes=30))
     with db.transaction() as session:
         stored = events.count_events(session)
         grants = len(access.list_grants(session, simulator.parties.actor("carrier"), direction="given"))
+        watches = [len(alerts.list_subscriptions(session, simulator.parties.actor(key))) for key in ("sme", "forwarder")]
     again = Simulator(db, parties=seeded.parties(), seed=2611, start=START)
     report = again.run_until(START + timedelta(minutes=30))
     assert report.problems == [] and report.messages == report.accepted > 0
+    assert first.watches > 0 and report.watches == report.shares == 0
     with db.transaction() as session:
         assert events.count_events(session) == stored  # every event a duplicate of the first run's
         assert len(access.list_grants(session, again.parties.actor("carrier"), direction="given")) == grants
+        assert [len(alerts.list_subscriptions(session, again.parties.actor(key)))
+                for key in ("sme", "forwarder")] == watches
 
 
 def test_the_demo_thread_plays_the_day_and_stops(db: Database, seeded: DemoSeed) -> None:

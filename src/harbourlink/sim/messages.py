@@ -61,8 +61,10 @@ def transport_call(call: Call, *, port: str, facility: str | None, inbound: bool
     else:
         voyages = {"exportVoyageNumber": call.voyage_in}
     sequence = {False: 1, None: 2, True: 3}[inbound]
+    # The carrier's own id of the call: a plan naming another terminal is still about the same call.
+    terminal = call.terminal if facility else None
     body: dict[str, Any] = {
-        "transportCallID": "-".join(p for p in (call.carrier, call.voyage_in, port, facility) if p),
+        "transportCallID": "-".join(p for p in (call.carrier, call.voyage_in, port, terminal) if p),
         "carrierServiceCode": call.service, **voyages, "transportCallSequenceNumber": sequence,
         "UNLocationCode": port, "modeOfTransport": call.mode,
         "vessel": {"vesselIMONumber": call.vessel.imo, "vesselName": call.vessel.name, "vesselFlag": call.vessel.flag,

@@ -1,15 +1,17 @@
-"""The simulated day as an ordered list of steps: messages to send, grants, links, customs polls (pure).
+"""The simulated day as an ordered list of steps: messages to send, grants, watches, links, customs polls (pure).
 
 ``build_plan(scenario)`` groups each party's items (``stories``) into messages by send time:
 everything a party sends within one window goes out as one message when the window closes
 (AIS every 10 minutes, DCSA and the terminal feed every 15, EDIFACT every 30), and what was
 sent before the simulation starts goes out in the first batch. Before any message, each owner
-grants the sharing a real port would have; once the first messages are in, the forwarder links
-its House B/Ls. The mainland customs is polled every 15 minutes (the runner asks the source,
-since its answer depends on the source, not on the plan).
+grants the sharing a real port would have, and the consignee and the forwarder subscribe to
+alerts on the containers they follow (the terminal shares a box's status and readings only with
+those who hold its number, which an all-cargo subscription does not); once the first messages
+are in, the forwarder links its House B/Ls. The mainland customs is polled every 15 minutes (the
+runner asks the source, since its answer depends on the source, not on the plan).
 
-Steps are ordered by due time, then grants, messages, links, polls; the same scenario always
-gives the same steps, byte for byte.
+Steps are ordered by due time, then grants, watches, messages, links, polls; the same scenario
+always gives the same steps, byte for byte.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import TypeVar
 from harbourlink.references import ReferenceType
 from harbourlink.sim import edifact, nmea, stories
 from harbourlink.sim import messages as m
-from harbourlink.sim.scenario import MINUTE, Scenario
+from harbourlink.sim.scenario import MINUTE, Consignment, Scenario
 
 T = TypeVar("T")
 AIS_WINDOW, DCSA_WINDOW, FEED_WINDOW, EDI_WINDOW, POLL_EVERY = (10 * MINUTE, 15 * MINUTE, 15 * MINUTE,
@@ -51,6 +53,16 @@ class Share:
 
 
 @dataclass(frozen=True)
+class Watch:
+    """``party`` subscribes its company inbox to ``alert_types`` on one container it follows."""
+
+    due: datetime
+    party: str
+    container: str
+    alert_types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Link:
     """The forwarder links one of its House B/Ls to the carrier's Master B/L."""
 
@@ -66,14 +78,17 @@ class Poll:
     due: datetime
 
 
-Step = Send | Share | Link | Poll
-_PHASE = {Share: 0, Send: 1, Link: 2, Poll: 3}
+Step = Send | Share | Watch | Link | Poll
+_PHASE = {Share: 0, Watch: 1, Send: 2, Link: 3, Poll: 4}
+CONTAINER_ALERTS = ("not_picked_up", "reefer_deviation", "reefer_power_off")
+"""What a container watch is for: the all-cargo subscriptions the demo companies already have
+tell the rest (delays, customs, B/Ls) once, and a second subscription would tell it twice."""
 
 
 def build_plan(scenario: Scenario) -> list[Step]:
     """Every step of the day, in the order the runner takes them."""
-    steps: list[Step] = [*_shares(scenario), *_messages(scenario)]
-    steps += [Link(scenario.start, c.mbl, house) for c in scenario.consignments for house in c.hbls]
+    steps: list[Step] = [*_shares(scenario), *_watches(scenario), *_messages(scenario)]
+    steps += [Link(scenario.start, c.mbl, house) for c in scenario.cargo for house in c.hbls]
     polls = int((scenario.end - scenario.start) / POLL_EVERY)
     steps += [Poll(scenario.start + POLL_EVERY * n) for n in range(polls + 1)]
     return sorted(steps, key=lambda s: (s.due, _PHASE[type(s)]))
@@ -96,7 +111,23 @@ def _shares(scenario: Scenario) -> list[Share]:
         if consignment.declaration:
             declaration = consignment.declaration
             shares.append(Share(at, "customs", ReferenceType.DECLARATION, declaration.number, declaration.declarant))
+    for waiting in scenario.yard:
+        shares += [Share(at, "carrier", ReferenceType.MBL, waiting.mbl, "forwarder"),
+                   Share(at, "carrier", ReferenceType.MBL, waiting.mbl, None)]
+        shares += [Share(at, "terminal", ReferenceType.CONTAINER, box.number, None) for box in waiting.boxes]
     return shares
+
+
+def _watches(scenario: Scenario) -> list[Watch]:
+    """The consignee watches its own boxes; the forwarder every box under its House B/Ls."""
+    watches: list[Watch] = []
+    for cargo in scenario.cargo:
+        parties = ["forwarder"] if cargo.hbls else []
+        if isinstance(cargo, Consignment) and cargo.consignee:
+            parties.insert(0, cargo.consignee)
+        watches += [Watch(scenario.start, party, box.number, CONTAINER_ALERTS) for party in parties
+                    for box in cargo.boxes]
+    return watches
 
 
 def windows(items: list[tuple[datetime, T]], *, start: datetime, end: datetime,

@@ -1,10 +1,11 @@
 """Running the simulated day against a database, through the real inbound path.
 
 ``Simulator.run_until(moment)`` takes every step of the plan due by ``moment`` (simulated
-time): grants are made with ``access.do_grant`` as their owner, messages go through
-``inbound.receive`` as their sender, links through ``tracking.link_bills`` as the forwarder,
-and at each customs poll the mainland customs source is asked what changed and its answer is
-sent as the customs company. Tests call it directly: deterministic and as fast as the database.
+time): grants are made with ``access.do_grant`` as their owner, container watches with
+``alerts.do_subscribe`` as the watching company, messages go through ``inbound.receive`` as
+their sender, links through ``tracking.link_bills`` as the forwarder, and at each customs poll
+the mainland customs source is asked what changed and its answer is sent as the customs
+company. Tests call it directly: deterministic and as fast as the database.
 
 ``Simulator.start()`` runs the same in a background thread for the demo: simulated time runs
 ``clock_speed`` times faster than real time from ``start`` until it reaches the wall clock,
@@ -21,10 +22,11 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from harbourlink import access, inbound, tracking
+from harbourlink import access, alerts, inbound, tracking
 from harbourlink.integrations.customs_status import LodgedDeclaration, SimulatedMainlandCustoms
 from harbourlink.kernel import Actor, Database, utcnow
-from harbourlink.sim.plan import Link, Poll, Send, Share, Step, build_plan
+from harbourlink.references import ReferenceType
+from harbourlink.sim.plan import Link, Poll, Send, Share, Step, Watch, build_plan
 from harbourlink.sim.poller import CustomsPoller
 from harbourlink.sim.scenario import HOUR, Scenario, build_scenario
 
@@ -60,6 +62,7 @@ class RunReport:
     messages: int = 0
     accepted: int = 0
     shares: int = 0
+    watches: int = 0
     links: int = 0
     problems: list[str] = field(default_factory=list)
 
@@ -114,10 +117,11 @@ class Simulator:
         with self._lock:
             while self._next < len(self.steps) and self.steps[self._next].due <= moment:
                 step = self.steps[self._next]
-                if isinstance(step, Share | Link):
-                    # Grants and links of one moment are one transaction, as an owner's batch would be.
+                if isinstance(step, Share | Watch | Link):
+                    # Grants, watches and links of one moment are one transaction, as an owner's batch would be.
                     batch = self._batch(type(step), moment)
                     self._share_all([s for s in batch if isinstance(s, Share)], report)
+                    self._watch_all([s for s in batch if isinstance(s, Watch)], report)
                     self._link_all([s for s in batch if isinstance(s, Link)], report)
                     self._next += len(batch)
                 else:
@@ -173,6 +177,26 @@ class Simulator:
                                 expires_at=None)
                 given[share.owner].add(key)
                 report.shares += 1
+
+    def _watch_all(self, watches: list[Watch], report: RunReport) -> None:
+        """Subscribes each watch once: a company already subscribed to the container keeps what it has."""
+        if not watches:
+            return
+        with self.db.transaction() as session:
+            held: dict[str, set[tuple[str | None, str | None]]] = {}
+            for watch in watches:
+                party = self.parties.actor(watch.party)
+                if watch.party not in held:
+                    held[watch.party] = {(s.reference_type, s.reference)
+                                         for s in alerts.list_subscriptions(session, party)}
+                key = (ReferenceType.CONTAINER.value, watch.container)
+                if key in held[watch.party]:
+                    continue
+                alerts.do_subscribe(session, party, reference_type=key[0], reference=watch.container,
+                                    alert_types=list(watch.alert_types), channels=["inbox"], thresholds={},
+                                    for_company=True)
+                held[watch.party].add(key)
+                report.watches += 1
 
     def _link_all(self, links: list[Link], report: RunReport) -> None:
         if not links:

@@ -2,16 +2,25 @@
 
 ``build_scenario(seed=..., start=...)`` is pure: the same seed and start give the same day.
 The day is drawn from a fixed shape with seeded details (ships, numbers, terminals, counts,
-minutes), so every run tells the same story a demo can rely on::
+minutes), so every run tells the same story a demo can rely on, each alert situation included::
 
+    in the yard at the start: imports discharged three-odd days before (no call of the day),
+      └── released and available under a forwarder House B/L; no truck comes for them, and
+          their free time ends within the day (not picked up)
     call 1 (the "hero" call, ~1.5 h after the start)   CNSHA → HKHKG → SGSIN
-      └── the demo SME's House B/L: a frozen reefer (-18 °C), discharged, held, released,
-          then on a river-trade barge to Zhongshan (CNZSN) under a mainland import declaration;
-          its temperature climbs for an hour once (the excursion alerts should find)
-    calls 2–6 every few hours from Singapore, Yantian (three hours late), Kaohsiung, Ningbo …
-      └── imports (some chilled reefers, +5 °C; one unplugged for an hour) gated out by truck,
-          exports gated in and loaded, one import barged to Jiangmen (CNJMN), one export
-          barged in from Jiangmen, each under a mainland declaration
+      ├── the demo SME's House B/L: a frozen reefer (-18 °C), discharged, held, released,
+      │   then on a river-trade barge to Zhongshan (CNZSN) under a mainland import declaration;
+      │   its temperature climbs for an hour once, then recovers (reefer excursion)
+      ├── a chilled import (+5 °C) under a forwarder House B/L, unplugged for an hour (power off)
+      └── a forwarded export gated in but shut out: the carrier voids its B/L before the ship
+          sails (B/L removed)
+    call 2 from Singapore, first announced at another terminal than it berths at (terminal change)
+      └── the forwarder's river cargo: an import barged on to Jiangmen (CNJMN), an export barged
+          in from Jiangmen, each under a mainland declaration
+    call 3 from Yantian, three hours late (vessel delay); its first import is forwarded
+    calls 4–6 every few hours from Kaohsiung, Singapore, Ningbo …
+    on every call: imports (some chilled reefers, +5 °C) gated out by truck, exports gated in and
+      loaded, most of them under forwarder House B/Ls
 
 Moves are planned here; ``plan`` turns them into each party's messages.
 """
@@ -20,7 +29,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
 
@@ -30,6 +39,9 @@ from harbourlink.sim.geo import Route, inbound_route, outbound_route, river_rout
 
 HOUR = timedelta(hours=1)
 MINUTE = timedelta(minutes=1)
+DAY = timedelta(days=1)
+FREE_TIME = 4 * DAY
+"""Storage-free days after discharge the terminal gives an import."""
 HONG_KONG = "HKHKG"
 TERMINALS = ("HITHK", "MTLHK", "CHTHK", "ACTHK", "DPWHK")
 CARRIERS = ("OOLU", "COSU", "EGLV", "YMLU", "HDMU")
@@ -50,6 +62,9 @@ VESSEL_NAMES = (("PEARL HARMONY", "HK"), ("KOWLOON STAR", "HK"), ("LANTAU PIONEE
 BARGE_NAMES = ("ZHONGSHAN HUO 3318", "JIANGMEN HUO 1206")
 REEFER_SETPOINTS = (-18.0, 5.0)
 DELAYED_CALL = 2
+# The carrier first announces this call at another terminal; it always carries the forwarder's
+# river cargo, so the forwarder hears of the change.
+MOVED_CALL = 1
 
 
 @dataclass(frozen=True)
@@ -84,6 +99,8 @@ class Call:
     arrival: datetime
     departure: datetime
     speed_knots: float
+    first_announced: str | None = None
+    """The terminal the carrier's plan first named, when the ship then went to another (``terminal``)."""
 
     @cached_property
     def route_in(self) -> Route:
@@ -125,7 +142,7 @@ class Box:
     arrives: datetime
     """Discharged from the ship or barge, or gated in by truck."""
     leaves: datetime
-    """Gated out by truck, or loaded on the ship or barge."""
+    """Gated out by truck, or loaded on the ship or barge (after the day for a box the day leaves in the yard)."""
     hold_released: datetime | None = None
     truck_in: str | None = None
     truck_out: str | None = None
@@ -158,6 +175,23 @@ class Consignment:
     consignee: str | None = None
     barge: str | None = None
     declaration: Declaration | None = None
+    shut_out: datetime | None = None
+    """An export withdrawn from its voyage: when the carrier voided the B/L (its box is never loaded)."""
+
+
+@dataclass(frozen=True)
+class YardImport:
+    """A Master B/L whose boxes were discharged before the day, from a call the day does not show.
+
+    Released and available at ``terminal``; no truck comes for them within the day.
+    """
+
+    mbl: str
+    booking: str
+    carrier: str
+    terminal: str
+    boxes: tuple[Box, ...]
+    hbls: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -166,6 +200,7 @@ class Scenario:
     start: datetime
     calls: tuple[Call, ...]
     consignments: tuple[Consignment, ...]
+    yard: tuple[YardImport, ...] = ()
 
     @property
     def end(self) -> datetime:
@@ -178,6 +213,11 @@ class Scenario:
     def hero(self) -> Consignment:
         """The demo SME's consignment."""
         return self.consignments[0]
+
+    @property
+    def cargo(self) -> list[Consignment | YardImport]:
+        """Every Master B/L of the day: the calls' consignments, then those already in the yard."""
+        return [*self.consignments, *self.yard]
 
     @property
     def declarations(self) -> list[Declaration]:
@@ -223,10 +263,15 @@ def build_scenario(*, seed: int, start: datetime) -> Scenario:
     barges = [_barge(draw, "B1", BARGE_NAMES[0], river_port="CNZSN", ship=calls[0], due=6.0, leaves=8.5),
               _barge(draw, "B2", BARGE_NAMES[1], river_port="CNJMN", ship=calls[1], due=5.0, leaves=12.0)]
     consignments = [_hero(draw, calls[0], barges[0])]
-    consignments += _river_cargo(draw, calls[1], barges[1])
+    consignments += _river_cargo(draw, calls[MOVED_CALL], barges[1])
     for index, call in enumerate(calls):
-        consignments += _local_cargo(draw, call, chilled_power_off=index == 0)
-    return Scenario(seed, start, tuple(calls + barges), tuple(consignments))
+        consignments += _local_cargo(draw, call, chilled_power_off=index == 0, forwarded_import=index == DELAYED_CALL)
+    # Drawn after everything else, so a seed's ships, boxes and times do not depend on them.
+    moved = calls[MOVED_CALL]
+    calls[MOVED_CALL] = replace(moved, first_announced=draw.rng.choice([t for t in TERMINALS if t != moved.terminal]))
+    consignments.append(_shut_out(draw, calls[0]))
+    yard = (_yard(draw, terminal=calls[0].terminal),)
+    return Scenario(seed, start, tuple(calls + barges), tuple(consignments), yard)
 
 
 def _vessel(draw: _Draw, name: str, flag: str, *, barge: bool) -> Vessel:
@@ -334,8 +379,12 @@ def _river_cargo(draw: _Draw, ship: Call, barge: Call) -> list[Consignment]:
     return consignments
 
 
-def _local_cargo(draw: _Draw, ship: Call, *, chilled_power_off: bool) -> list[Consignment]:
-    """Imports gated out by truck and exports gated in for loading, on one call."""
+def _local_cargo(draw: _Draw, ship: Call, *, chilled_power_off: bool, forwarded_import: bool) -> list[Consignment]:
+    """Imports gated out by truck and exports gated in for loading, on one call.
+
+    The forwarder handles the unplugged reefer's consignment, and with ``forwarded_import`` the
+    first import, so what happens to them reaches its inbox.
+    """
     rng = draw.rng
     consignments = []
     for position in range(rng.randint(2, 3)):
@@ -348,7 +397,8 @@ def _local_cargo(draw: _Draw, ship: Call, *, chilled_power_off: bool) -> list[Co
             boxes.append(_box(draw, reefer=reefer, setpoint=5.0 if power_off else None, arrives=discharged,
                               leaves=released + draw.minutes(100, 240), hold_released=released,
                               truck_out=ids.truck_plate(rng), anomaly="power_off" if power_off else None))
-        consignments.append(_consignment(draw, ship, "IMPORT", boxes))
+        forwarded = (forwarded_import or chilled_power_off) and position == 0
+        consignments.append(_consignment(draw, ship, "IMPORT", boxes, forwarded=forwarded))
     for _ in range(rng.randint(1, 2)):
         boxes = [_box(draw, reefer=rng.random() < 0.3, arrives=ship.arrival - draw.minutes(120, 900),
                       leaves=ship.departure - draw.minutes(60, 240), truck_in=ids.truck_plate(rng))
@@ -357,12 +407,45 @@ def _local_cargo(draw: _Draw, ship: Call, *, chilled_power_off: bool) -> list[Co
     return consignments
 
 
-def _consignment(draw: _Draw, ship: Call, direction: str, boxes: list[Box]) -> Consignment:
+def _consignment(draw: _Draw, ship: Call, direction: str, boxes: list[Box], *, forwarded: bool = False,
+                 ) -> Consignment:
     # Most consignments pass through the forwarder, who issues its own House B/Ls under them.
-    houses = tuple(draw.house_bl() for _ in range(draw.rng.choice((0, 1, 1, 2))))
+    count = draw.rng.choice((0, 1, 1, 2))
+    houses = tuple(draw.house_bl() for _ in range(max(count, 1) if forwarded else count))
     return Consignment(mbl=draw.unique(lambda: ids.master_bl(draw.rng, ship.carrier)),
                        booking=draw.unique(lambda: ids.booking(draw.rng)), call=ship.key, direction=direction,
                        boxes=tuple(boxes), hbls=houses)
+
+
+def _shut_out(draw: _Draw, ship: Call) -> Consignment:
+    """A forwarded export gated in for ``ship`` but shut out: the carrier voids its B/L before sailing.
+
+    The box stays in the yard for the service's next sailing, a week later.
+    """
+    rng = draw.rng
+    box = _box(draw, reefer=False, arrives=ship.arrival - draw.minutes(120, 900), leaves=ship.departure + 7 * DAY,
+               truck_in=ids.truck_plate(rng))
+    return Consignment(mbl=draw.unique(lambda: ids.master_bl(rng, ship.carrier)),
+                       booking=draw.unique(lambda: ids.booking(rng)), call=ship.key, direction="EXPORT",
+                       boxes=(box,), hbls=(draw.house_bl(),),
+                       shut_out=ship.departure - 2 * HOUR - draw.minutes(0, 30))
+
+
+def _yard(draw: _Draw, *, terminal: str) -> YardImport:
+    """Forwarded imports discharged three-odd days before the start: their free time ends 6–18 h into the day.
+
+    Nobody collects them within the day; they leave days after their free time.
+    """
+    rng = draw.rng
+    carrier = rng.choice(CARRIERS)
+    discharged = draw.start - FREE_TIME + draw.minutes(6 * 60, 18 * 60)
+    released = discharged + draw.minutes(90, 240)
+    boxes = tuple(_box(draw, reefer=False, arrives=discharged, leaves=discharged + FREE_TIME + 3 * DAY,
+                       hold_released=released)
+                  for _ in range(rng.randint(1, 2)))
+    return YardImport(mbl=draw.unique(lambda: ids.master_bl(rng, carrier)),
+                      booking=draw.unique(lambda: ids.booking(rng)), carrier=carrier, terminal=terminal, boxes=boxes,
+                      hbls=(draw.house_bl(),))
 
 
 @dataclass(frozen=True)

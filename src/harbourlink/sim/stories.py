@@ -7,10 +7,11 @@ sent hours before the time it names) and the item itself, ready for ``messages``
 
 - carrier: per Master B/L, the voyage (previous port's departure, Hong Kong arrival planned,
   estimated twice and actual; for exports the departure and the next port's estimate), the
-  boxes' loads, discharges and gate moves, the bill's issue and release;
+  boxes' loads, discharges and gate moves, the bill's issue and release; for a shut-out export
+  the draft's approval and the void; for boxes already in the yard their discharge and release;
 - barge operator: the river legs of barged boxes;
-- terminal: COARRI and CODECO moves, release status, reefer readings every 15 minutes (with the
-  scenario's excursion and power-off gap);
+- terminal: COARRI and CODECO moves, release status (of the boxes already in the yard too),
+  reefer readings every 15 minutes (with the scenario's excursion and power-off gap);
 - AIS feed: every ship's positions and static data.
 """
 
@@ -23,10 +24,9 @@ from typing import Any
 from harbourlink.sim import messages as m
 from harbourlink.sim import nmea
 from harbourlink.sim.edifact import GateMove, VesselMove
-from harbourlink.sim.scenario import HONG_KONG, HOUR, MINUTE, Box, Call, Consignment, Scenario
+from harbourlink.sim.scenario import DAY, FREE_TIME, HONG_KONG, HOUR, MINUTE, Box, Call, Consignment, Scenario
 
 READING_EVERY = timedelta(minutes=15)
-FREE_TIME = timedelta(days=4)
 Event = dict[str, Any]
 
 
@@ -37,7 +37,9 @@ def _voyage(call: Call, docs: m.Documents, consignment: Consignment, start: date
 
     def add(code: str, classifier: str, at: datetime, sent: datetime, *, port: str = HONG_KONG,
             inbound: bool | None = None) -> None:
-        facility = call.terminal if port == HONG_KONG else None
+        facility = None
+        if port == HONG_KONG:
+            facility = (call.first_announced or call.terminal) if classifier == "PLN" else call.terminal
         events.append((sent, m.transport_event(call, docs, code=code, classifier=classifier, at=at, sent=sent,
                                                port=port, facility=facility, inbound=inbound)))
 
@@ -63,10 +65,16 @@ def carrier(scenario: Scenario) -> list[tuple[datetime, Event]]:
     for consignment in scenario.consignments:
         call = scenario.call(consignment.call)
         docs = m.Documents(consignment.booking, consignment.mbl)
-        items += _voyage(call, docs, consignment, scenario.start)
+        voyage = _voyage(call, docs, consignment, scenario.start)
         numbers = [box.number for box in consignment.boxes]
         for box in consignment.boxes:
             items += _carrier_moves(call, docs, consignment, box)
+        if consignment.shut_out is not None:
+            # Once the bill is void the carrier tells its holder nothing more of that voyage.
+            items += [(sent, event) for sent, event in voyage if sent < consignment.shut_out]
+            items += _withdrawn(call, docs, consignment.shut_out, numbers)
+            continue
+        items += voyage
         if consignment.direction == "IMPORT":
             issued = call.departed_previous + 2 * HOUR
             released = min(b.hold_released or b.arrives for b in consignment.boxes)
@@ -77,6 +85,38 @@ def carrier(scenario: Scenario) -> list[tuple[datetime, Event]]:
             issued = call.departure + 2 * HOUR
         items.append((issued + MINUTE, m.shipment_event(docs, code="ISSU", at=issued, sent=issued + MINUTE,
                                                         containers=numbers, reason="Bill of lading issued")))
+    return items + _yard_bills(scenario)
+
+
+def _withdrawn(call: Call, docs: m.Documents, voided: datetime, numbers: list[str]) -> list[tuple[datetime, Event]]:
+    """A shut-out export's bill: the shipper approved the draft the day before the ship came; void before sailing."""
+    approved = call.arrival - DAY
+    return [(approved + MINUTE, m.shipment_event(docs, code="APPR", at=approved, sent=approved + MINUTE,
+                                                 containers=numbers, reason="Draft bill of lading approved")),
+            (voided + 2 * MINUTE, m.shipment_event(docs, code="VOID", at=voided, sent=voided + 2 * MINUTE,
+                                                   containers=numbers,
+                                                   reason="Shut out; withdrawn from this voyage's manifest"))]
+
+
+def _yard_bills(scenario: Scenario) -> list[tuple[datetime, Event]]:
+    """The bills of boxes already in the yard: issued at origin, boxes discharged, bill released."""
+    items: list[tuple[datetime, Event]] = []
+    for waiting in scenario.yard:
+        docs = m.Documents(waiting.booking, waiting.mbl)
+        numbers = [box.number for box in waiting.boxes]
+        discharged = min(box.arrives for box in waiting.boxes)
+        issued = discharged - 3 * DAY
+        items.append((issued + MINUTE, m.shipment_event(docs, code="ISSU", at=issued, sent=issued + MINUTE,
+                                                        containers=numbers, reason="Bill of lading issued")))
+        for box in waiting.boxes:
+            # The call it came on is days past: the discharge names only the place.
+            sent = box.arrives + 20 * MINUTE
+            items.append((sent, m.equipment_event(box, docs, code="DISC", at=box.arrives, sent=sent, port=HONG_KONG,
+                                                  facility=waiting.terminal)))
+        released = min(box.hold_released or box.arrives for box in waiting.boxes)
+        items.append((released + 2 * MINUTE, m.shipment_event(
+            docs, code="RELS", at=released, sent=released + 2 * MINUTE, containers=numbers,
+            reason="Freight and charges paid; original bills surrendered")))
     return items
 
 
@@ -97,7 +137,8 @@ def _carrier_moves(call: Call, docs: m.Documents, consignment: Consignment, box:
     else:
         if box.truck_in:
             add("GTIN", box.arrives, HONG_KONG, on_call=False)
-        add("LOAD", box.leaves, HONG_KONG, on_call=True)
+        if consignment.shut_out is None:
+            add("LOAD", box.leaves, HONG_KONG, on_call=True)
     return moves
 
 
@@ -142,7 +183,7 @@ def vessel_moves(scenario: Scenario) -> list[tuple[datetime, tuple[str, VesselMo
                 if barge is not None:
                     moves.append((barge, "LOAD", box.leaves, HONG_KONG, barge.next_port))
             else:
-                moves = [(call, "LOAD", box.leaves, HONG_KONG, call.next_port)]
+                moves = [] if consignment.shut_out else [(call, "LOAD", box.leaves, HONG_KONG, call.next_port)]
                 if barge is not None:
                     moves.append((barge, "DISC", box.arrives, barge.previous_port, HONG_KONG))
             for on, code, at, loaded, discharged in moves:
@@ -166,36 +207,34 @@ def gate_moves(scenario: Scenario) -> list[tuple[datetime, tuple[str, GateMove]]
     return items
 
 
+def _in_yard(scenario: Scenario, *, imports: bool = False) -> list[tuple[str, str, Box]]:
+    """(terminal, Master B/L, box) of every box the terminals hold in the day (with ``imports``, import boxes only)."""
+    found = [(scenario.call(c.call).terminal, c.mbl, box) for c in scenario.consignments
+             if not imports or c.direction == "IMPORT" for box in c.boxes]
+    return found + [(waiting.terminal, waiting.mbl, box) for waiting in scenario.yard for box in waiting.boxes]
+
+
 def releases(scenario: Scenario) -> list[tuple[datetime, tuple[str, Event]]]:
     """Import boxes' release status in the terminal feed: held, released, available for pick-up."""
     items: list[tuple[datetime, tuple[str, Event]]] = []
-    for consignment in scenario.consignments:
-        if consignment.direction != "IMPORT":
-            continue
-        terminal = scenario.call(consignment.call).terminal
-        for box in consignment.boxes:
-            released = box.hold_released or box.arrives
-            steps = [(box.arrives + 5 * MINUTE, m.release_item(box, status="HOLD", at=box.arrives + 5 * MINUTE,
-                                                                mbl=consignment.mbl, holds=["LINE"])),
-                     (released + 10 * MINUTE, m.release_item(box, status="RELEASED", at=released + 10 * MINUTE,
-                                                              mbl=consignment.mbl,
-                                                              free_time_ends=box.arrives + FREE_TIME)),
-                     (released + 30 * MINUTE, m.release_item(box, status="AVAILABLE", at=released + 30 * MINUTE,
-                                                              mbl=consignment.mbl))]
-            items += [(at + MINUTE, (terminal, item)) for at, item in steps if at < box.leaves]
+    for terminal, mbl, box in _in_yard(scenario, imports=True):
+        released = box.hold_released or box.arrives
+        steps = [(box.arrives + 5 * MINUTE, m.release_item(box, status="HOLD", at=box.arrives + 5 * MINUTE,
+                                                            mbl=mbl, holds=["LINE"])),
+                 (released + 10 * MINUTE, m.release_item(box, status="RELEASED", at=released + 10 * MINUTE, mbl=mbl,
+                                                          free_time_ends=box.arrives + FREE_TIME)),
+                 (released + 30 * MINUTE, m.release_item(box, status="AVAILABLE", at=released + 30 * MINUTE,
+                                                          mbl=mbl))]
+        items += [(at + MINUTE, (terminal, item)) for at, item in steps if at < box.leaves]
     return items
 
 
 def readings(scenario: Scenario) -> list[tuple[datetime, tuple[str, Event]]]:
     """Reefer readings every 15 minutes while a reefer is in the terminal, from the start on."""
     items: list[tuple[datetime, tuple[str, Event]]] = []
-    for consignment in scenario.consignments:
-        terminal = scenario.call(consignment.call).terminal
-        for box in consignment.boxes:
-            if box.setpoint is None:
-                continue
-            for at, item in _box_readings(box, scenario.seed, scenario.start):
-                items.append((at + MINUTE, (terminal, item)))
+    for terminal, _, box in _in_yard(scenario):
+        if box.setpoint is not None:
+            items += [(at + MINUTE, (terminal, item)) for at, item in _box_readings(box, scenario.seed, scenario.start)]
     return items
 
 
