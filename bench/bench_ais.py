@@ -129,7 +129,7 @@ def main() -> None:
                 for batch in batches(lines):
                     parsed = adapter.parse(batch)
                     with db.transaction() as session:
-                        stored += vessels.record_positions(session, parsed.positions, message_id=None)[0]
+                        stored += len(vessels.record_positions(session, parsed.positions, message_id=None)[0])
                         stored += vessels.record_statics(session, parsed.vessels)[0]
                 return stored
 

@@ -37,6 +37,7 @@ LIST_EXEMPT: dict[tuple[str, str], str] = {
 # A valid body for each request schema, so that B's call reaches the access check, not validation.
 EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "OrgDecisionIn": {"reason": "documents do not match"},
+    "ErasureCreate": {"reason": "Bravo wants Alpha's event gone"},
     "UserCreate": {"email": "intruder@bravo.example.hk", "display_name": "Intruder", "role": "administrator"},
     "UserUpdate": {"role": "user", "status": "disabled"},
     "ApiKeyCreate": {"name": "stolen"},

@@ -327,6 +327,34 @@ def ledger_verify() -> None:
     console.print(f"consistent: {audit.entries} entries, {audit.events} events rechecked, every checkpoint matches")
 
 
+@ledger_app.command("backfill")
+def ledger_backfill(batch: Annotated[int, typer.Option(help="events and positions per transaction")] = 5000) -> None:
+    """Queue for the ledger every event and AIS position stored before the ledger logged them."""
+    database = create_database(Settings().resolved_database_url())
+    events_queued = positions_queued = 0
+    while True:
+        with database.transaction() as session:
+            found_events, found_positions = inbound.backfill_ledger(session, limit=batch)
+        events_queued, positions_queued = events_queued + found_events, positions_queued + found_positions
+        if found_events < batch and found_positions < batch:
+            break
+    console.print(f"queued {events_queued} events and {positions_queued} positions; "
+                  "`harbourlink ledger sequence` (or the running app) logs them")
+
+
+@ledger_app.command("erase")
+def ledger_erase(event_id: Annotated[str, typer.Argument(help="event id")],
+                 reason: Annotated[str, typer.Option(help="why (kept in the audit log)")]) -> None:
+    """Erase an event's data on a lawful request; its ledger entry stays and every checkpoint still verifies."""
+    database = create_database(Settings().resolved_database_url())
+    try:
+        with database.transaction() as session:
+            ledger.do_erase(session, identity.SYSTEM_ACTOR, event_id=event_id, reason=reason)
+    except HarbourLinkError as exc:
+        raise _fail(exc) from exc
+    console.print(f"erased event {event_id}; `harbourlink ledger verify` skips its entry's field check from now on")
+
+
 @ledger_app.command("prove")
 def ledger_prove(event_id: Annotated[str, typer.Argument(help="event id")],
                  field: Annotated[list[str] | None, typer.Option(help="field to disclose; repeatable")] = None,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from harbourlink import identity
 from harbourlink.app import create_app
@@ -96,3 +96,20 @@ def chromium() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+PHONE = {"width": 390, "height": 844}
+"""A 390 × 844 touch screen, the size of a common phone."""
+
+
+def phone(browser: Browser, **options: bool) -> BrowserContext:
+    """A phone-sized touch screen context (``accept_downloads=True`` and the like pass through)."""
+    return browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, **options)
+
+
+def watched_page(context: BrowserContext, problems: list[str]) -> Page:
+    """A page whose console errors (CSP violations among them) and script errors are collected."""
+    page = context.new_page()
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    return page

@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 from harbourlink import alerts
 from harbourlink.kernel import Actor, create_database, utcnow
 from tests.alerts.support import CONTAINER, readings_feed
-from tests.browser.conftest import ARTIFACTS, LiveSite
+from tests.browser.conftest import ARTIFACTS, LiveSite, phone, watched_page
 from tests.conftest import STRONG_PASSWORD, Company, make_company
 
 TYPE_NAME_ZH_HK = "冷藏櫃溫度偏離"
@@ -71,12 +71,9 @@ def _log_in(page: Page, site: LiveSite, email: str) -> None:
 def test_a_reefer_alert_appears_on_the_open_inbox_without_a_reload(
         live_site: LiveSite, chromium: Browser, tmp_path: Path) -> None:
     company = _company_following_the_reefer(tmp_path)
-    phone = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                 device_scale_factor=2)
+    screen = phone(chromium)
     problems: list[str] = []
-    page = phone.new_page()
-    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
+    page = watched_page(screen, problems)
     try:
         _log_in(page, live_site, company.admin_email)
         page.locator("nav.main-nav").get_by_role("link", name="警報", exact=True).click()
@@ -102,7 +99,7 @@ def test_a_reefer_alert_appears_on_the_open_inbox_without_a_reload(
         expect(page.locator(".alert-item")).to_have_count(0)
         assert problems == []  # among them any Content-Security-Policy violation
     finally:
-        phone.close()
+        screen.close()
 
 
 def _events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:

@@ -11,7 +11,7 @@ import pyotp
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.conftest import ARTIFACTS, LiveSite
+from tests.browser.conftest import ARTIFACTS, LiveSite, phone, watched_page
 from tests.conftest import STRONG_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -35,24 +35,10 @@ WORDS = {
 }
 
 
-def _watched_page(context: BrowserContext, problems: list[str]) -> Page:
-    """A page whose console errors (CSP violations among them) and script errors are collected."""
-    page = context.new_page()
-    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    return page
-
-
-def _phone(browser: Browser) -> BrowserContext:
-    """A 390 × 844 touch screen, the size of a common phone."""
-    return browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                               device_scale_factor=2)
-
-
 @pytest.fixture
 def phones(chromium: Browser) -> Iterator[tuple[BrowserContext, BrowserContext]]:
     """Two phones: the applicant's and the operator's, each with its own cookies."""
-    applicant, operator = _phone(chromium), _phone(chromium)
+    applicant, operator = phone(chromium), phone(chromium)
     yield applicant, operator
     applicant.close()
     operator.close()
@@ -122,9 +108,9 @@ def test_a_company_joins_and_connects_its_system(
     problems: list[str] = []
     applicant_phone, operator_phone = phones
     email = f"wong.{lang.lower()}@tsingyi.example.hk"
-    page = _watched_page(applicant_phone, problems)
+    page = watched_page(applicant_phone, problems)
     _apply(page, live_site, lang, words, email)
-    operator = _watched_page(operator_phone, problems)
+    operator = watched_page(operator_phone, problems)
     operator.goto(f"{live_site.base_url}/login" + ("" if lang == "zh-HK" else f"?lang={lang}"))
     _approve(operator, live_site, words)
 
@@ -170,12 +156,12 @@ def test_a_company_joins_and_connects_its_system(
     _check_offline_page(page, applicant_phone, live_site, words)
 
 
-def _check_offline_page(page: Page, phone: BrowserContext, site: LiveSite, words: dict[str, str]) -> None:
+def _check_offline_page(page: Page, context: BrowserContext, site: LiveSite, words: dict[str, str]) -> None:
     """The service worker installed itself and answers navigations with the offline page."""
     assert page.evaluate("() => navigator.serviceWorker.ready.then((registration) => Boolean(registration.active))")
-    phone.set_offline(True)
+    context.set_offline(True)
     try:
         page.goto(f"{site.base_url}/admin")
         expect(page.get_by_role("heading", level=1)).to_have_text(words["offline"])
     finally:
-        phone.set_offline(False)
+        context.set_offline(False)

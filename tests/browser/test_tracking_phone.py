@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from harbourlink.kernel import create_database, utcnow
 from harbourlink.vessels import PositionReport, record_positions
-from tests.browser.conftest import ARTIFACTS, LiveSite
+from tests.browser.conftest import ARTIFACTS, LiveSite, phone, watched_page
 from tests.conftest import STRONG_PASSWORD
 from tests.web.test_tracking_pages import CONTAINER, DECLARATION, HBL, MMSI, VESSEL, Port, seed_port
 
@@ -66,12 +66,9 @@ def test_an_sme_tracks_its_reefer_by_house_bl_on_a_phone(
 ) -> None:
     port = _seed(live_site, tmp_path)
     words = WORDS[lang]
-    phone = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                 device_scale_factor=2)
+    screen = phone(chromium)
     problems: list[str] = []
-    page = phone.new_page()
-    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
+    page = watched_page(screen, problems)
     page.clock.install()  # so the test can let the page's 30-second refresh come at once
     try:
         _log_in(page, live_site, lang, port.sme.admin_email)
@@ -110,4 +107,4 @@ def test_an_sme_tracks_its_reefer_by_house_bl_on_a_phone(
         expect(page.locator("#track-news")).to_be_hidden()
         assert problems == []  # among them any Content-Security-Policy violation
     finally:
-        phone.close()
+        screen.close()

@@ -91,9 +91,16 @@ def consistency(request: Request, session: DbSession, first: Annotated[int, Quer
     return ConsistencyRead(first=first, second=second, hashes=[_b64(h) for h in hashes])
 
 
+ReferenceQuery = Annotated[str | None, Query(
+    max_length=60, description="the number the caller tracks the event by (as in /api/v1/track/{reference}): "
+    "then the event is visible exactly when that timeline shows it, as for events shared with anyone holding "
+    "the number; without it, only the caller's own events and those shared with its company")]
+
+
 @router.get("/events/{event_id}/proof", response_model=ProofRead, summary="Inclusion proof of an event")
-def event_proof(event_id: str, request: Request, actor: CurrentActor, session: DbSession) -> ProofRead:
-    proof = ledger.get_event_proof(session, actor, configured(request), event_id=event_id)
+def event_proof(event_id: str, request: Request, actor: CurrentActor, session: DbSession,
+                reference: ReferenceQuery = None) -> ProofRead:
+    proof = ledger.proof_of_event(session, actor, configured(request), event_id=event_id, reference=reference)
     return ProofRead(event_id=proof.event_id, leaf_index=proof.leaf_index, tree_size=proof.tree_size,
                      root_hash=_b64(proof.root_hash), hashes=[_b64(h) for h in proof.hashes],
                      entry=_b64(proof.entry), checkpoint=proof.checkpoint)
@@ -106,9 +113,10 @@ def _download(data: bytes, name: str) -> Response:
 
 @router.get("/events/{event_id}/bundle", summary="Proof bundle of an event, disclosing only the chosen fields",
             responses={200: {"content": {"application/json": {}}, "description": "check with harbourlink-verify"}})
-def event_bundle(event_id: str, request: Request, actor: CurrentActor, session: DbSession,
-                 fields: FieldsQuery = None) -> Response:
-    data = ledger.get_event_bundle(session, actor, configured(request), event_id=event_id, fields=fields)
+def event_bundle(event_id: str, request: Request, actor: CurrentActor, session: DbSession, *,
+                 fields: FieldsQuery = None, reference: ReferenceQuery = None) -> Response:
+    data = ledger.bundle_of_event(session, actor, configured(request), event_id=event_id, reference=reference,
+                                  fields=fields)
     return _download(data, event_id)
 
 
@@ -118,3 +126,15 @@ def shipment_bundle(reference: str, request: Request, actor: CurrentActor, sessi
                     fields: FieldsQuery = None) -> Response:
     data = ledger.get_shipment_bundle(session, actor, configured(request), reference=reference, fields=fields)
     return _download(data, "".join(c for c in reference if c.isalnum())[:60] or "shipment")
+
+
+class ErasureCreate(BaseModel):
+    reason: str = Field(min_length=10, max_length=500, description="why the data is erased; kept in the audit log")
+
+
+@router.post("/events/{event_id}/erasure", status_code=204,
+             summary="Erase an event's data; its ledger entry stays and every checkpoint still verifies")
+def erase_event(event_id: str, body: ErasureCreate, actor: CurrentActor, session: DbSession) -> None:
+    """For the data owner's administrators (and the platform operator): the event and its master salt are
+    deleted, so nothing about it can be recovered from the entry, which only ever held salted digests."""
+    ledger.do_erase(session, actor, event_id=event_id, reason=body.reason)

@@ -1,17 +1,25 @@
-"""Tracking by any number, and linking House B/Ls to Master B/Ls."""
+"""Tracking by any number, and linking House B/Ls to Master B/Ls.
+
+Each event carries its ``ledger`` mark (logged with its leaf index, or queued) and the links to
+its proof and bundle, found for the whole answer in one query (``ledger.event_marks``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Literal
+from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
-from harbourlink import tracking
+from harbourlink import ledger, tracking
 from harbourlink.api.context import CurrentActor, DbSession
 from harbourlink.api.errors import ERROR_RESPONSES
+from harbourlink.api.ledger import configured
 
 router = APIRouter(prefix="/api/v1", tags=["tracking"], responses=ERROR_RESPONSES)
 
@@ -43,12 +51,35 @@ def list_links(actor: CurrentActor, session: DbSession) -> list[LinkRead]:
     return [LinkRead.model_validate(link) for link in tracking.list_links(session, actor)]
 
 
+def event_ledger_url(event_id: str, what: Literal["proof", "bundle"], reference: str | None = None) -> str:
+    """Where an event's proof or bundle is served; with the number it was tracked by, it answers whoever
+    that number's timeline shows the event to (ledger.visible_event)."""
+    url = f"/api/v1/ledger/events/{quote(event_id, safe='')}/{what}"
+    return url if reference is None else f"{url}?{urlencode({'reference': reference})}"
+
+
+def mark_logged(session: Session, current: ledger.Ledger, views: Iterable[tracking.EventView], *,
+                reference: str | None = None) -> None:
+    """Sets each event's ``ledger`` mark, with one query for all of them; links name ``reference`` if given."""
+    views = list(views)
+    marks = ledger.event_marks(session, current, (view.id for view in views))
+    for view in views:
+        mark = marks.get(view.id)
+        view.ledger = None if mark is None else tracking.LedgerMark(
+            status="queued" if mark.queued else "logged", leaf_index=mark.leaf_index,
+            proof_url=event_ledger_url(view.id, "proof", reference),
+            bundle_url=event_ledger_url(view.id, "bundle", reference))
+
+
 @router.get("/track/{reference}", response_model=tracking.TrackingView,
             summary="The timeline of a Master/House B/L, container, booking or declaration number",
             description="404 when nothing about the number is shared with the caller, exactly as when it "
-                        "does not exist.")
-def track(reference: str, actor: CurrentActor, session: DbSession) -> tracking.TrackingView:
-    return tracking.build_view(session, tracking.find(session, actor, query=reference))
+                        "does not exist. Each event says whether it is in the tamper-evident ledger "
+                        "(``ledger``), with links to its proof and bundle.")
+def track(reference: str, request: Request, actor: CurrentActor, session: DbSession) -> tracking.TrackingView:
+    view = tracking.build_view(session, tracking.find(session, actor, query=reference))
+    mark_logged(session, configured(request), view.each_event(), reference=view.reference)
+    return view
 
 
 class ExportedEvent(BaseModel):
@@ -66,7 +97,8 @@ class ExportPageRead(BaseModel):
             responses={200: {"content": {"application/EDIFACT": {"schema": {"type": "string"}}},
                              "description": "JSON, or with format=iftsta an EDIFACT IFTSTA interchange "
                                             "(headers Next-Cursor and Skipped-Events)"}})
-def export_events(actor: CurrentActor, session: DbSession, cursor: Annotated[int, Query(ge=0)] = 0,
+def export_events(request: Request, actor: CurrentActor, session: DbSession, *,
+                  cursor: Annotated[int, Query(ge=0)] = 0,
                   limit: Annotated[int, Query(ge=1, le=tracking.MAX_PAGE)] = 1000,
                   format_name: Annotated[Literal["json", "iftsta"], Query(alias="format")] = "json") -> Response:
     page = tracking.export_page(session, actor, after=cursor, limit=limit)
@@ -77,5 +109,6 @@ def export_events(actor: CurrentActor, session: DbSession, cursor: Annotated[int
     body = ExportPageRead(next_cursor=page.next_cursor, events=[
         ExportedEvent(cursor=e.seq, event=tracking.event_view(e, page.references[e.seq], page.owners))
         for e in page.events])
+    mark_logged(session, configured(request), (exported.event for exported in body.events))
     return Response(body.model_dump_json(), media_type="application/json",
                     headers={"Next-Cursor": str(page.next_cursor)})

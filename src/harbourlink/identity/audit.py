@@ -32,6 +32,7 @@ class AuditKind(StrEnum):
     API_KEY_REVOKED = "api_key_revoked"
     SERVICE_REQUESTED = "service_requested"
     SERVICE_DECIDED = "service_decided"
+    LEDGER_ERASED = "ledger_erased"
 
 
 def record(

@@ -64,8 +64,10 @@ def _store(session: Session, message: InboundMessage, parsed: Parsed) -> tuple[i
     ledger.enqueue_events(session, appended.event_ids)
     alerts.on_events(session, appended.event_ids)
     new_positions, old_positions = vessels.record_positions(session, parsed.positions, message_id=message.id)
+    ledger.enqueue_positions(session, new_positions, owner_org_id=message.sender_org_id,
+                             received_at=message.received_at)
     new_statics, old_statics = vessels.record_statics(session, parsed.vessels)
-    accepted = len(appended.accepted) + new_positions + new_statics
+    accepted = len(appended.accepted) + len(new_positions) + new_statics
     return accepted, appended.duplicates + old_positions + old_statics, errors
 
 

@@ -14,8 +14,21 @@ store and names the first inconsistency::
 
 from harbourlink.ledger.audit import Problem, verify_log
 from harbourlink.ledger.bundles import DEFAULT_FIELDS
-from harbourlink.ledger.entries import FIELDS, enqueue_events
+from harbourlink.ledger.entries import FIELDS, enqueue_events, enqueue_positions, unlogged_events, unlogged_positions
+from harbourlink.ledger.erasure import do_erase
 from harbourlink.ledger.errors import LedgerCorrupt, NoCheckpoint, NotYetInLog
+from harbourlink.ledger.lookup import (
+    CheckpointSummary,
+    Cosigned,
+    EventMark,
+    EventStatus,
+    bundle_of_event,
+    current_checkpoint,
+    event_marks,
+    event_status,
+    proof_of_event,
+    visible_event,
+)
 from harbourlink.ledger.notes import NoteSigner, checkpoint_text
 from harbourlink.ledger.service import (
     EventProof,
@@ -25,8 +38,6 @@ from harbourlink.ledger.service import (
     do_sequence,
     get_checkpoint,
     get_consistency,
-    get_event_bundle,
-    get_event_proof,
     get_owner_bundle,
     get_shipment_bundle,
     open_log,
@@ -37,7 +48,11 @@ from harbourlink.ledger.worker import Sequencer, start_sequencer, stop_sequencer
 __all__ = [
     "DEFAULT_FIELDS",
     "FIELDS",
+    "CheckpointSummary",
+    "Cosigned",
+    "EventMark",
     "EventProof",
+    "EventStatus",
     "Ledger",
     "LedgerCorrupt",
     "NoCheckpoint",
@@ -46,19 +61,27 @@ __all__ = [
     "Problem",
     "Sequencer",
     "Witness",
+    "bundle_of_event",
     "checkpoint_text",
+    "current_checkpoint",
     "decode_seed",
+    "do_erase",
     "do_sequence",
     "enqueue_events",
+    "enqueue_positions",
+    "event_marks",
+    "event_status",
     "get_checkpoint",
     "get_consistency",
-    "get_event_bundle",
-    "get_event_proof",
     "get_owner_bundle",
     "get_shipment_bundle",
     "open_log",
+    "proof_of_event",
     "start_sequencer",
     "stop_sequencer",
     "submit_all",
+    "unlogged_events",
+    "unlogged_positions",
     "verify_log",
+    "visible_event",
 ]

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from harbourlink import events
+from harbourlink import events, vessels
 from harbourlink.ledger.domain import CompactRange, leaf_hash
-from harbourlink.ledger.entries import event_fields, field_digests
+from harbourlink.ledger.entries import POSITION_PREFIX, event_fields, field_digests, position_fields, position_item
 from harbourlink.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerEvent, LedgerLog, LedgerNode
 from harbourlink.ledger.notes import checkpoint_text
 from harbourlink.ledger.store import node_hashes
@@ -118,26 +118,38 @@ def _events(session: Session, audit: Audit, rows: Sequence[Any]) -> Iterator[Pro
     parsed = [(idx, identity, json.loads(entry[len(ENTRY_HEADER):])) for idx, _, entry, identity in rows]
     ids = [item["event_id"] for _, _, body in parsed for item in body["items"]]
     links = {link.event_id: link for link in session.scalars(select(LedgerEvent).where(LedgerEvent.event_id.in_(ids)))}
-    stored = {e.id: e for e in session.scalars(select(events.Event).where(events.Event.id.in_(ids)))}
-    refs = events.references_of(session, [e.seq for e in stored.values()])
+    recorded = _recorded_fields(session, ids)
     for idx, identity, body in parsed:
         for item in body["items"]:
-            event_id, link, event = item["event_id"], links.get(item["event_id"]), stored.get(item["event_id"])
-            where = f"event {event_id} (entry {idx})"
+            event_id, link = item["event_id"], links.get(item["event_id"])
+            where = f"{'position' if event_id.startswith(POSITION_PREFIX) else 'event'} {event_id} (entry {idx})"
             if link is None or link.identity_hash != identity:
                 yield Problem(where, "its link to the ledger entry is missing or points elsewhere")
                 return
             if link.salt is None:  # erased on request: the commitment stays, the data is gone by design
                 continue
-            if event is None:
-                yield Problem(where, "was deleted from the event store")
+            if event_id not in recorded:
+                yield Problem(where, "was deleted from the store")
                 return
-            digests = field_digests(link.salt, event_fields(event, refs.get(event.seq, [])))
+            owner, fields = recorded[event_id]
+            digests = field_digests(link.salt, fields)
             changed = [name for name, digest in digests.items() if item["fields"].get(name) != digest.hex()]
-            if changed or body["owner_org"] != event.owner_org_id:
+            if changed or owner not in (None, body["owner_org"]):
                 yield Problem(where, f"changed after it was logged ({', '.join(changed) or 'owner'})")
                 return
             audit.events += 1
+
+
+def _recorded_fields(session: Session, ids: Sequence[str]) -> dict[str, tuple[str | None, dict[str, str]]]:
+    """Each logged item's committed fields as stored now, with its owner (None for AIS positions, owned by none)."""
+    seqs = [int(i[len(POSITION_PREFIX):]) for i in ids if i.startswith(POSITION_PREFIX)]
+    recorded: dict[str, tuple[str | None, dict[str, str]]] = {
+        position_item(p.seq): (None, position_fields(p))
+        for p in session.scalars(select(vessels.VesselPosition).where(vessels.VesselPosition.seq.in_(seqs)))}
+    stored = list(session.scalars(select(events.Event).where(events.Event.id.in_(ids))))
+    refs = events.references_of(session, [e.seq for e in stored])
+    recorded.update({e.id: (e.owner_org_id, event_fields(e, refs.get(e.seq, []))) for e in stored})
+    return recorded
 
 
 def _totals(session: Session, audit: Audit) -> Iterator[Problem]:

@@ -4,7 +4,9 @@ Each event gets a random 32-byte master salt; each field's salt is derived from 
 (``field_salt``), and the entry holds only ``SHA-256(domain || salt || name || value)`` per field.
 So a bundle can disclose ``event_time`` with its salt and prove it, while every other field
 stays hidden, and deleting the master salt and the event later leaves nothing guessable.
-High-rate telemetry (reefer readings) from one message becomes one ``batch`` entry.
+High-rate telemetry becomes one ``batch`` entry per message: reefer readings (events), and AIS
+positions, which commit to one field each (``report``: the whole position, since AIS is broadcast
+in the clear and no part of a report is worth hiding from the rest).
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import String, cast, exists, insert, literal, select
 from sqlalchemy.orm import Session
 
-from harbourlink import events
+from harbourlink import events, vessels
 from harbourlink.ledger.domain import canonical_json, entry_bytes, field_digest, field_salt, identity_hash
 from harbourlink.ledger.models import LedgerEvent, LedgerPending
 
@@ -26,6 +28,10 @@ BATCHED_TYPES = frozenset({events.EventType.REEFER.value})
 FIELDS = ("event_type", "event_code", "classifier", "event_time", "created_time", "location", "facility",
           "vessel_imo", "vessel_name", "voyage", "mode_of_transport", "details", "references", "source_key")
 """The fields an event commits to, each disclosable on its own."""
+
+
+POSITION_PREFIX = "position:"
+"""Log items that are AIS positions are named ``position:<sequence number>`` (events by their id)."""
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -86,3 +92,46 @@ def enqueue_events(session: Session, event_ids: Sequence[str]) -> int:
     session.execute(insert(LedgerEvent), links)
     session.execute(insert(LedgerPending), pending)
     return len(pending)
+
+
+def position_item(seq: int) -> str:
+    return f"{POSITION_PREFIX}{seq}"
+
+
+def position_fields(report: vessels.PositionReport | vessels.VesselPosition) -> dict[str, str]:
+    """A position's one committed field, recomputed from the stored position when auditing."""
+    return {"report": canonical_json({
+        "mmsi": report.mmsi, "at": _time(report.at), "latitude": report.latitude, "longitude": report.longitude,
+        "speed_knots": report.speed_knots, "course": report.course, "heading": report.heading,
+        "nav_status": report.nav_status})}
+
+
+def enqueue_positions(session: Session,
+                      stored: Sequence[tuple[int, vessels.PositionReport | vessels.VesselPosition]], *,
+                      owner_org_id: str, received_at: datetime) -> int:
+    """Queues one batch entry committing to a message's new AIS positions; returns 1, or 0 when none."""
+    if not stored:
+        return 0
+    salts = {position_item(seq): secrets.token_bytes(32) for seq, _ in stored}
+    items = [(position_item(seq), field_digests(salts[position_item(seq)], position_fields(report)))
+             for seq, report in stored]
+    identity = identity_hash(salts)
+    entry = entry_bytes(kind="batch", owner_org=owner_org_id, received_at=_time(received_at) or "", items=items)
+    session.execute(insert(LedgerEvent), [{"event_id": item, "identity_hash": identity, "salt": salt}
+                                          for item, salt in salts.items()])
+    session.execute(insert(LedgerPending), [{"identity_hash": identity, "entry": entry}])
+    return 1
+
+
+def unlogged_events(session: Session, *, limit: int) -> list[str]:
+    """Ids of stored events no entry commits to (stored before the ledger logged them), oldest first."""
+    logged = exists().where(LedgerEvent.event_id == events.Event.id)
+    return list(session.scalars(select(events.Event.id).where(~logged).order_by(events.Event.seq).limit(limit)))
+
+
+def unlogged_positions(session: Session, *, limit: int) -> list[vessels.VesselPosition]:
+    """Stored AIS positions no entry commits to, oldest first."""
+    item = literal(POSITION_PREFIX) + cast(vessels.VesselPosition.seq, String)
+    logged = exists().where(LedgerEvent.event_id == item)
+    return list(session.scalars(select(vessels.VesselPosition).where(~logged)
+                                .order_by(vessels.VesselPosition.seq).limit(limit)))

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from harbourlink import access, events, tracking
+from harbourlink import events, tracking
 from harbourlink.kernel import Actor, NotFound, ValidationFailed
 from harbourlink.ledger.bundles import build_bundle, check_fields, cosigned_checkpoint, locate
-from harbourlink.ledger.errors import NotYetInLog
 from harbourlink.ledger.models import LedgerCheckpoint, LedgerLog
 from harbourlink.ledger.notes import NoteSigner
-from harbourlink.ledger.store import consistency_proof, ensure_log, inclusion_proof, integrate, latest_checkpoint
+from harbourlink.ledger.store import consistency_proof, ensure_log, integrate, latest_checkpoint
 from harbourlink_verify import Vkey
 
 
@@ -94,42 +93,6 @@ def get_consistency(session: Session, ledger: Ledger, *, first: int, second: int
         raise ValidationFailed(f"need 0 ≤ first ≤ second ≤ {size}", code="ledger_bad_sizes",
                                data={"first": first, "second": second, "tree_size": size})
     return consistency_proof(session, log.id, first, second)
-
-
-def _visible_event(session: Session, actor: Actor, event_id: str) -> events.Event:
-    query = events.select_visible(access.scope_for(actor), events.Event.id == event_id)
-    event = session.scalar(query)
-    if event is None:
-        raise NotFound("no such event", data={"event_id": event_id})
-    return event
-
-
-def get_event_proof(session: Session, actor: Actor, ledger: Ledger, *, event_id: str) -> EventProof:
-    """The inclusion proof of an event the caller may see, against the newest checkpoint."""
-    event = _visible_event(session, actor, event_id)
-    log = open_log(session, ledger)
-    located = locate(session, log, [event])
-    if not located:
-        raise NotFound("the event is not in the ledger", code="ledger_event_not_logged", data={"event_id": event_id})
-    entry = located[0].entry
-    if entry is None:
-        raise NotYetInLog("the event is queued for the ledger; its proof is ready within seconds",
-                          data={"event_id": event_id})
-    checkpoint, _ = cosigned_checkpoint(session, log, entry.idx + 1)
-    return EventProof(event_id, entry.idx, checkpoint.size, checkpoint.root_hash,
-                      inclusion_proof(session, log.id, entry.idx, checkpoint.size), entry.entry, checkpoint.signed_note)
-
-
-def get_event_bundle(session: Session, actor: Actor, ledger: Ledger, *, event_id: str,
-                     fields: Sequence[str] | None = None) -> bytes:
-    """A proof bundle of one event the caller may see, disclosing only ``fields``."""
-    chosen = check_fields(fields)
-    event = _visible_event(session, actor, event_id)
-    log = open_log(session, ledger)
-    located = locate(session, log, [event])
-    if not located:
-        raise NotFound("the event is not in the ledger", code="ledger_event_not_logged", data={"event_id": event_id})
-    return build_bundle(session, log, located, chosen)
 
 
 def get_shipment_bundle(session: Session, actor: Actor, ledger: Ledger, *, reference: str,

@@ -27,7 +27,7 @@ from harbourlink.tracking.subscriptions import (
     stop_dcsa_dispatcher,
 )
 from harbourlink.tracking.timeline import Found, find
-from harbourlink.tracking.view import EventView, TrackingView, build_view, event_view
+from harbourlink.tracking.view import EventView, LedgerMark, TrackingView, build_view, event_view
 
 __all__ = [
     "MAX_PAGE",
@@ -40,6 +40,7 @@ __all__ = [
     "EventView",
     "ExportPage",
     "Found",
+    "LedgerMark",
     "TrackingView",
     "as_iftsta",
     "build_view",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -22,6 +23,22 @@ class ReferenceView(BaseModel):
     value: str
 
 
+class LedgerMark(BaseModel):
+    """Where an event stands in the tamper-evident ledger (docs/ledger.md); its links answer only
+    callers who may see the event, like the event itself."""
+
+    status: Literal["logged", "queued"] = Field(
+        description="logged: in the log under a signed checkpoint; queued: stored with the event and added to "
+                    "the log within seconds (until then its proof and bundle answer 409)")
+    leaf_index: int | None = Field(description="the index of the event's entry in the log; null while queued")
+    proof_url: str = Field(description="its inclusion proof, GET /api/v1/ledger/events/{id}/proof; in a tracking "
+                                       "timeline it names the tracked number (?reference=), so it answers whoever "
+                                       "sees that timeline")
+    bundle_url: str = Field(description="its proof bundle for harbourlink-verify, GET /api/v1/ledger/events/{id}/"
+                                        "bundle (with ?reference= like proof_url); add field=… for each field to "
+                                        "disclose")
+
+
 class EventView(BaseModel):
     id: str
     event_type: str
@@ -38,6 +55,8 @@ class EventView(BaseModel):
     source: str
     received_at: datetime
     details: dict[str, Any]
+    ledger: LedgerMark | None = Field(default=None, description="where the event stands in the tamper-evident "
+                                      "ledger; null when it is not in it (stored before the ledger started)")
 
 
 class Position(BaseModel):
@@ -136,6 +155,12 @@ class TrackingView(BaseModel):
     containers: list[ContainerView]
     customs: list[CustomsView]
 
+    def each_event(self) -> Iterator[EventView]:
+        """Every event shown anywhere in the view: the timeline, containers' last moves, customs histories."""
+        yield from self.events
+        yield from (box.last_event for box in self.containers if box.last_event is not None)
+        yield from (event for declaration in self.customs for event in declaration.history)
+
 
 def _event_view(found: Found, event: Event) -> EventView:
     return event_view(event, found.references.get(event.seq, []), found.owners)
@@ -155,6 +180,8 @@ def event_view(event: Event, references: list[tuple[str, str]], owners: dict[str
 
 def _schedule(found: Found) -> list[ScheduleEntry]:
     entries: dict[tuple[str, str | None, str | None], ScheduleEntry] = {}
+    # The terminal is the one last announced: a berth moved to another terminal replaces the plan's.
+    announced: dict[tuple[str, str | None, str | None], datetime] = {}
     for event in found.events:
         if event.event_type != "TRANSPORT":
             continue
@@ -162,6 +189,9 @@ def _schedule(found: Found) -> list[ScheduleEntry]:
         entry = entries.setdefault(key, ScheduleEntry(
             event_code=event.event_code, location=event.location, facility=event.facility,
             vessel_name=event.vessel_name, voyage=event.voyage, estimates=[]))
+        issued = event.created_time or event.received_at
+        if event.facility and (key not in announced or issued >= announced[key]):
+            entry.facility, announced[key] = event.facility, issued
         entry.estimates.append(Estimate(classifier=event.classifier, time=event.event_time,
                                         source=found.owners[event.owner_org_id], received_at=event.received_at,
                                         age_seconds=age_seconds(event.received_at)))

@@ -18,15 +18,20 @@ from harbourlink.vessels.domain import PositionReport, VesselStatic
 from harbourlink.vessels.models import Vessel, VesselPosition
 
 
-def record_positions(session: Session, reports: Sequence[PositionReport], *, message_id: str | None) -> tuple[int, int]:
-    """Stores new positions; a report already stored (same ship, same time) counts as a duplicate."""
+def record_positions(session: Session, reports: Sequence[PositionReport], *,
+                     message_id: str | None) -> tuple[list[tuple[int, PositionReport]], int]:
+    """Stores new positions; returns the new ones with their sequence numbers, and how many were duplicates
+    (a report already stored: same ship, same time)."""
     if not reports:
-        return 0, 0
-    rows = list({(r.mmsi, r.at): {**asdict(r), "message_id": message_id} for r in reports}.values())
+        return [], 0
+    unique = {(r.mmsi, r.at): r for r in reports}
+    rows = [{**asdict(r), "message_id": message_id} for r in unique.values()]
     dialect = session.get_bind().dialect.name
     statement = (postgresql.insert(VesselPosition) if dialect == "postgresql" else sqlite.insert(VesselPosition))
-    inserted = session.execute(statement.on_conflict_do_nothing().returning(VesselPosition.seq), rows).all()
-    return len(inserted), len(reports) - len(inserted)
+    inserted = session.execute(statement.on_conflict_do_nothing()
+                               .returning(VesselPosition.seq, VesselPosition.mmsi, VesselPosition.at), rows).all()
+    stored = sorted((seq, unique[mmsi, at]) for seq, mmsi, at in inserted)
+    return stored, len(reports) - len(stored)
 
 
 def record_statics(session: Session, statics: Sequence[VesselStatic]) -> tuple[int, int]:

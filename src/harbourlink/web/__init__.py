@@ -12,6 +12,7 @@
       admin_people.py  users and API keys        admin_sharing.py  grants, logs, services
       operator.py      the operator's console
       tracking.py      the one search box and the cargo's page (track_page, track_map, track_chart, track_words)
+      proofs.py        each event's place in the ledger and its proof file; how anyone checks one (public)
       messages.py      uploading files, their outcome and errors, download, correct and replay
       forms.py         CSRF-checked forms, fields, changes that may fail
       once.py          secrets shown once, after a redirect
@@ -35,7 +36,18 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from harbourlink.settings import Settings
-from harbourlink.web import admin_people, admin_sharing, alerts, auth, messages, operator, shell, signup, tracking
+from harbourlink.web import (
+    admin_people,
+    admin_sharing,
+    alerts,
+    auth,
+    messages,
+    operator,
+    proofs,
+    shell,
+    signup,
+    tracking,
+)
 from harbourlink.web.i18n import Catalogues
 from harbourlink.web.pages import PageAbort, WebState
 
@@ -54,6 +66,6 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
         settings=settings, static_version=shell.static_version(),
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (shell, auth, signup, admin_people, admin_sharing, operator, tracking, messages, alerts):
+    for module in (shell, auth, signup, admin_people, admin_sharing, operator, tracking, messages, alerts, proofs):
         app.include_router(module.router)
     app.add_exception_handler(PageAbort, _page_abort)

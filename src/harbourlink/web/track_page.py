@@ -24,6 +24,7 @@ AIS_SOURCE = N_("The ship's AIS report")
 AIS_POSITIONS_SOURCE = N_("Estimated from the ship's AIS positions")
 SPREAD = N_("The sources differ by up to %(duration)s.")
 MARKER_LABEL = N_("%(vessel)s at %(position)s, %(age)s")
+LOGGED = N_("In the ledger")
 CLASSIFIER_RANK = {"ACT": 3, "EST": 2, "AIS": 1, "PLN": 0}
 """An actual beats an estimate, which beats the plan; among equals the newest news wins. The
 ETA in a ship's AIS report is typed in by the crew and often stale, so a carrier's or a
@@ -102,6 +103,8 @@ class TrackPage:
     marker_label: str | None
     timeline: list[EventView]
     readings_elsewhere: bool
+    logged: bool = False
+    """Whether any event of the timeline is in the ledger (or queued for it), so the page explains the mark."""
     customs_tone: dict[str, str] = field(default_factory=lambda: dict(CUSTOMS_TONE))
     live: dict[str, str] = field(default_factory=dict)
     """What the page's script needs: the API address, the projection and its messages."""
@@ -186,16 +189,18 @@ def build(words: Words, view: TrackingView, *, api_url: str) -> TrackPage:
     live["marker-label"] = words.t(MARKER_LABEL, vessel="{vessel}", position="{position}", age="{age}")
     live.update({f"age-{key}": text for key, text in words.age_templates().items()})
     live.update({f"hemisphere-{key}": text for key, text in words.hemispheres().items()})
+    live["ledger-logged"] = words.t(LOGGED)
 
     def time_label(moment: datetime) -> str:
         return words.catalogue.format_datetime(moment, "d/M HH:mm")
 
+    # Readings every few minutes would bury the moves; the chart shows them, the timeline the rest.
+    timeline = [e for e in reversed(view.events) if (e.event_type, e.event_code) != ("REEFER", "MEAS")]
     return TrackPage(
         view=view, matched=_matched(view), stops=stops, next_arrival=next_arrival,
         containers=_containers(words, view, time_label), vessel_map=vessel_map, position=position,
-        position_age=age, marker_label=label, live=live,
-        # Readings every few minutes would bury the moves; the chart shows them, the timeline the rest.
-        timeline=[e for e in reversed(view.events) if (e.event_type, e.event_code) != ("REEFER", "MEAS")],
+        position_age=age, marker_label=label, live=live, timeline=timeline,
         readings_elsewhere=any((e.event_type, e.event_code) == ("REEFER", "MEAS") for e in view.events),
+        logged=any(e.ledger is not None for e in timeline),
     )
 

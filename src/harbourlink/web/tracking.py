@@ -14,6 +14,8 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from harbourlink import tracking
+from harbourlink.api.ledger import for_app
+from harbourlink.api.tracking import mark_logged
 from harbourlink.kernel import NotFound
 from harbourlink.web.pages import MemberDep
 from harbourlink.web.track_page import build
@@ -51,6 +53,7 @@ def track(reference: str, page: MemberDep) -> Response:
         return page.render("tracking/search.html", status=404, query=query, not_found=True,
                            suggestions=missing.data.get("suggestions", []))
     view = tracking.build_view(page.session, found)
+    mark_logged(page.session, for_app(page.request.app), view.each_event(), reference=view.reference)
     words = Words(page.catalogue)
     content = build(words, view, api_url=f"/api/v1/track/{quote(query, safe='')}")
     return page.render("tracking/result.html", query=query, track=content, words=words)

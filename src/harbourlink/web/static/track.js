@@ -91,6 +91,19 @@
     marker.dataset.longitude = String(here.longitude);
   }
 
+  // An event queued for the ledger is in it seconds later; its mark says so without a reload.
+  function markLogged(events) {
+    for (const event of events) {
+      if (event.ledger && event.ledger.status === "logged") {
+        const mark = root.querySelector(`a.ledger-queued[data-ledger-event="${CSS.escape(event.id)}"]`);
+        if (mark) {
+          mark.classList.replace("ledger-queued", "ledger-logged");
+          mark.textContent = data.ledgerLogged;
+        }
+      }
+    }
+  }
+
   async function poll() {
     lastPoll = Date.now();
     let view;
@@ -108,6 +121,7 @@
     if (String(events.length) !== data.events || last !== data.lastEvent) {
       showNews();
     }
+    markLogged(events);
     if (view.vessel) {
       moveShip(view.vessel);
     }
