@@ -102,6 +102,32 @@ def test_a_reefer_alert_appears_on_the_open_inbox_without_a_reload(
         screen.close()
 
 
+@pytest.mark.browser
+def test_the_alert_appears_on_the_open_tracking_page_of_its_container(
+        live_site: LiveSite, chromium: Browser, tmp_path: Path) -> None:
+    company = _company_following_the_reefer(tmp_path)
+    _send(live_site, company, readings_feed((utcnow() - timedelta(minutes=70), 5.2, "ON")))
+    screen = phone(chromium)
+    problems: list[str] = []
+    page = watched_page(screen, problems)
+    try:
+        _log_in(page, live_site, company.admin_email)
+        page.goto(f"{live_site.base_url}/track/{CONTAINER}")
+        panel = page.locator("section.track-alerts")
+        expect(panel).to_be_hidden()  # nothing to say yet: no empty box on the page
+        expect(page.locator("#alerts-live")).not_to_be_empty()
+        page.evaluate("window.stillTheSamePage = true")
+
+        _send(live_site, company, _too_warm())
+
+        expect(panel).to_be_visible(timeout=15_000)
+        expect(panel.locator(".alert-item")).to_contain_text(TYPE_NAME_ZH_HK)
+        assert page.evaluate("window.stillTheSamePage") is True
+        assert problems == []
+    finally:
+        screen.close()
+
+
 def _events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
     """(event, data) of each server-sent event; comments and the retry line are skipped."""
     name, data = "message", ""

@@ -91,7 +91,7 @@ def inbox(page: MemberDep) -> Response:
     read_at = utcnow()
     rows = alerts.list_alerts(page.session, page.viewer.actor)
     return page.render("alerts/inbox.html", items=[item(page, row) for row in rows], words=words(page),
-                       stream=stream_url(read_at), here="/alerts")
+                       stream=stream_url(read_at), subjects=[], here="/alerts")
 
 
 def _act(page: MemberPage, action: Any, alert_id: str) -> Response:

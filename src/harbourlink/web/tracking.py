@@ -13,10 +13,11 @@ from urllib.parse import quote
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from harbourlink import tracking
+from harbourlink import alerts, tracking
 from harbourlink.api.ledger import for_app
 from harbourlink.api.tracking import mark_logged
-from harbourlink.kernel import NotFound
+from harbourlink.kernel import NotFound, utcnow
+from harbourlink.web import alerts as alert_pages
 from harbourlink.web.pages import MemberDep
 from harbourlink.web.track_page import build
 from harbourlink.web.track_words import Words
@@ -52,8 +53,23 @@ def track(reference: str, page: MemberDep) -> Response:
     except NotFound as missing:
         return page.render("tracking/search.html", status=404, query=query, not_found=True,
                            suggestions=missing.data.get("suggestions", []))
+    read_at = utcnow()
     view = tracking.build_view(page.session, found)
     mark_logged(page.session, for_app(page.request.app), view.each_event(), reference=view.reference)
     words = Words(page.catalogue)
     content = build(words, view, api_url=f"/api/v1/track/{quote(query, safe='')}")
-    return page.render("tracking/result.html", query=query, track=content, words=words)
+    subjects = _subjects(view)
+    open_alerts = [a for a in alerts.list_alerts(page.session, page.viewer.actor) if a.subject in subjects]
+    return page.render("tracking/result.html", query=query, track=content, words=words,
+                       alert_items=[alert_pages.item(page, a) for a in open_alerts],
+                       alert_words=alert_pages.words(page), alert_stream=alert_pages.stream_url(read_at),
+                       alert_subjects=sorted(subjects))
+
+
+def _subjects(view: tracking.TrackingView) -> set[str]:
+    """The numbers the page is about, as alerts name their subjects: its references, boxes, ship, declarations."""
+    subjects = {m.value for m in view.matched} | {box.number for box in view.containers}
+    subjects |= {declaration.declaration for declaration in view.customs}
+    if view.vessel is not None:
+        subjects.add(view.vessel.imo)
+    return subjects
