@@ -14,10 +14,11 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from starlette.datastructures import FormData
 
 from harbourlink import alerts
 from harbourlink.kernel import utcnow
-from harbourlink.web.forms import CSRF_CHECKED, attempt
+from harbourlink.web.forms import CheckedForm, attempt, text
 from harbourlink.web.labels import N_
 from harbourlink.web.pages import MemberDep, MemberPage
 
@@ -94,23 +95,29 @@ def inbox(page: MemberDep) -> Response:
                        stream=stream_url(read_at), subjects=[], here="/alerts")
 
 
-def _act(page: MemberPage, action: Any, alert_id: str) -> Response:
+def _back(form: FormData) -> str:
+    """Where the person was: the inbox, or the tracking page whose alert banner held the button."""
+    back = text(form, "back")
+    return back if back.startswith("/track/") and "//" not in back and "\\" not in back else "/alerts"
+
+
+def _act(page: MemberPage, form: FormData, action: Any, alert_id: str) -> Response:
     """Acknowledges or resolves; a stale button (someone else was faster) shows the list with the reason."""
     error = attempt(page, lambda: action(page.session, page.viewer.actor, alert_id=alert_id))
     if error is not None:
         rows = alerts.list_alerts(page.session, page.viewer.actor)
         return page.render_error("alerts/inbox.html", error, items=[item(page, row) for row in rows],
-                                 words=words(page), stream=stream_url(utcnow()), here="/alerts")
-    return page.redirect("/alerts")
+                                 words=words(page), stream=stream_url(utcnow()), subjects=[], here="/alerts")
+    return page.redirect(_back(form))
 
 
-@router.post("/alerts/{alert_id}/acknowledge", dependencies=[CSRF_CHECKED])
-def acknowledge(alert_id: str, page: MemberDep) -> Response:
+@router.post("/alerts/{alert_id}/acknowledge")
+def acknowledge(alert_id: str, form: CheckedForm, page: MemberDep) -> Response:
     """Someone is on it: escalation stops, the alert stays until resolved."""
-    return _act(page, alerts.do_acknowledge, alert_id)
+    return _act(page, form, alerts.do_acknowledge, alert_id)
 
 
-@router.post("/alerts/{alert_id}/resolve", dependencies=[CSRF_CHECKED])
-def resolve(alert_id: str, page: MemberDep) -> Response:
+@router.post("/alerts/{alert_id}/resolve")
+def resolve(alert_id: str, form: CheckedForm, page: MemberDep) -> Response:
     """Closes the alert by hand."""
-    return _act(page, alerts.do_resolve, alert_id)
+    return _act(page, form, alerts.do_resolve, alert_id)
