@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from harbourlink_verify import verify_bundle
 from tests.browser.conftest import ARTIFACTS, PHONE, LiveSite, phone, watched_page
 from tests.browser.test_tracking_phone import _log_in, _seed
-from tests.web.test_tracking_pages import HBL
+from tests.port import HBL
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,8 @@ from harbourlink.kernel import create_database, utcnow
 from harbourlink.vessels import PositionReport, record_positions
 from tests.browser.conftest import ARTIFACTS, LiveSite, phone, watched_page
 from tests.conftest import STRONG_PASSWORD
-from tests.web.test_tracking_pages import CONTAINER, DECLARATION, HBL, MMSI, VESSEL, Port, seed_port
+from tests.port import CONTAINER, DECLARATION, HBL, Port
+from tests.web.test_tracking_pages import MMSI, VESSEL, seed_port
 
 pytestmark = pytest.mark.browser
 

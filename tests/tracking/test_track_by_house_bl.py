@@ -3,76 +3,29 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from harbourlink.kernel import Database
-from tests.conftest import Company, make_company
+from tests.port import CONTAINER, DECLARATION, HBL, MBL, VOYAGE, Port, grant, open_port
 
-SAMPLES = Path(__file__).parent.parent / "samples"
-MBL, HBL, CONTAINER, DECLARATION = "PONU0123456", "VFFHKG001", "MSCU1234566", "CN2026112300042"
-
-CARRIER_CSV = """event_id,event_type,event_code,classifier,event_time,container,mbl,location,facility,vessel_imo,vessel_name,voyage,mode
-C1,TRANSPORT,DEPA,ACT,2026-11-20T22:00:00+08:00,,PONU0123456,CNYTN,,9706906,PEARL HARMONY,026E,VESSEL
-C2,TRANSPORT,ARRI,PLN,2026-11-23T05:00:00+08:00,,PONU0123456,HKHKG,HITHK,9706906,PEARL HARMONY,026E,VESSEL
-C3,TRANSPORT,ARRI,EST,2026-11-23T06:30:00+08:00,,PONU0123456,HKHKG,HITHK,9706906,PEARL HARMONY,026E,VESSEL
-C4,EQUIPMENT,LOAD,ACT,2026-11-20T18:00:00+08:00,MSCU1234566,PONU0123456,CNYTN,,9706906,PEARL HARMONY,026E,VESSEL
-C5,EQUIPMENT,DISC,ACT,2026-11-23T09:40:00+08:00,MSCU1234566,PONU0123456,HKHKG,HITHK,9706906,PEARL HARMONY,026E,VESSEL
-"""
-CUSTOMS_CSV = """event_id,event_type,event_code,event_time,declaration,container
-D1,CUSTOMS,SUBM,2026-11-22T10:00:00+08:00,CN2026112300042,MSCU1234566
-D2,CUSTOMS,CUSR,2026-11-23T08:00:00+08:00,CN2026112300042,MSCU1234566
-"""
-
-
-@dataclass
-class Port:
-    carrier: Company
-    terminal: Company
-    customs: Company
-    forwarder: Company
-    sme: Company
-    stranger: Company
-
-
-def _send(client: TestClient, company: Company, fmt: str, raw: bytes) -> None:
-    outcome = client.post("/api/v1/messages", params={"format": fmt}, headers=company.auth, content=raw).json()
-    assert outcome["status"] == "accepted", outcome
-
-
-def _grant(client: TestClient, owner: Company, kind: str, value: str, grantee: Company | None) -> str:
-    body: dict[str, object] = {"reference_type": kind, "reference": value}
-    body.update({"grantee_org_id": grantee.org_id} if grantee else {"anyone_with_reference": True})
-    response = client.post("/api/v1/grants", headers=owner.auth, json=body)
-    assert response.status_code == 201, response.text
-    return str(response.json()["id"])
+DISCHARGE = ("C5,EQUIPMENT,DISC,ACT,2026-11-23T09:40:00+08:00,MSCU1234566,PONU0123456,HKHKG,HITHK,9706906,"
+             "PEARL HARMONY,026E,VESSEL\n")
 
 
 @pytest.fixture
 def port(client: TestClient, db: Database) -> Port:
-    port = Port(*(make_company(db, name, kind) for name, kind in [
-        ("Pearl Ocean Lines", "shipping_line"), ("Kwai Tsing Terminal", "terminal_operator"),
-        ("Shenzhen Customs", "customs_mainland"), ("Victoria Freight", "forwarder"), ("Lantau Trading", "cargo_owner"),
-        ("Nosy Parker Ltd", "cargo_owner")]))
-    _send(client, port.carrier, "csv", CARRIER_CSV.encode())
-    _send(client, port.terminal, "terminal-json", (SAMPLES / "terminal" / "hit_feed.json").read_bytes())
-    _send(client, port.customs, "csv", CUSTOMS_CSV.encode())
-    _grant(client, port.carrier, "MBL", MBL, port.forwarder)          # the carrier's customer
-    _grant(client, port.terminal, "CONTAINER", CONTAINER, None)       # public container enquiry
-    _grant(client, port.customs, "DECLARATION", DECLARATION, port.sme)  # the declarant
-    return port
+    return open_port(client, db, carrier_csv=VOYAGE + DISCHARGE)
 
 
 def test_sme_tracks_by_house_bl_after_the_link(client: TestClient, port: Port) -> None:
     assert client.get(f"/api/v1/track/{HBL}", headers=port.sme.auth).status_code == 404
     link = client.post("/api/v1/bl-links", headers=port.forwarder.auth, json={"master_bl": MBL, "house_bl": HBL})
     assert link.status_code == 201, link.text
-    _grant(client, port.forwarder, "HBL", HBL, port.sme)
+    grant(client, port.forwarder, "HBL", HBL, port.sme)
     assert client.get(f"/api/v1/track/{HBL}", headers=port.sme.auth).status_code == 404  # carrier shares MBL by name
-    _grant(client, port.carrier, "MBL", MBL, None)  # the carrier opens its MBL to holders of the number
+    grant(client, port.carrier, "MBL", MBL, None)  # the carrier opens its MBL to holders of the number
     view = client.get(f"/api/v1/track/{HBL.lower()}", headers=port.sme.auth).json()
     assert {(m["kind"], m["value"]) for m in view["matched"]} == {("HBL", HBL), ("MBL", MBL)}
     assert view["vessel"]["imo"] == "9706906" and view["vessel"]["name"] == "PEARL HARMONY"
@@ -93,10 +46,10 @@ def test_sme_tracks_by_house_bl_after_the_link(client: TestClient, port: Port) -
 
 def test_revoking_the_house_grant_ends_it(client: TestClient, port: Port) -> None:
     client.post("/api/v1/bl-links", headers=port.forwarder.auth, json={"master_bl": MBL, "house_bl": HBL})
-    _grant(client, port.carrier, "MBL", MBL, None)
-    grant = _grant(client, port.forwarder, "HBL", HBL, port.sme)
+    grant(client, port.carrier, "MBL", MBL, None)
+    house = grant(client, port.forwarder, "HBL", HBL, port.sme)
     assert client.get(f"/api/v1/track/{HBL}", headers=port.sme.auth).status_code == 200
-    client.delete(f"/api/v1/grants/{grant}", headers=port.forwarder.auth)
+    client.delete(f"/api/v1/grants/{house}", headers=port.forwarder.auth)
     assert client.get(f"/api/v1/track/{HBL}", headers=port.sme.auth).status_code == 404
 
 
@@ -119,7 +72,7 @@ def test_public_container_enquiry_and_private_mbl(client: TestClient, port: Port
 def test_linking_needs_entitlement_to_the_master(client: TestClient, port: Port) -> None:
     refused = client.post("/api/v1/bl-links", headers=port.stranger.auth, json={"master_bl": MBL, "house_bl": "NP001"})
     assert refused.status_code == 404 and refused.json()["error"] == "master_bl_not_visible"
-    _grant(client, port.carrier, "MBL", MBL, None)
+    grant(client, port.carrier, "MBL", MBL, None)
     typed = client.post("/api/v1/bl-links", headers=port.stranger.auth, json={"master_bl": MBL, "house_bl": "NP001"})
     assert typed.status_code == 404  # knowing a public number is no entitlement
     assert client.get("/api/v1/bl-links", headers=port.stranger.auth).json() == []

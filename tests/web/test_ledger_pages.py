@@ -16,8 +16,9 @@ import harbourlink_verify
 from harbourlink import ledger
 from harbourlink.api.ledger import for_app
 from harbourlink.kernel import Database
+from tests.port import HBL, Port
 from tests.web.conftest import log_in, text_of
-from tests.web.test_tracking_pages import HBL, Port, seed_port
+from tests.web.test_tracking_pages import seed_port
 
 LANGS = ["zh-HK", "en", "zh-CN"]
 LOGGED = {"zh-HK": "已存證", "en": "In the ledger", "zh-CN": "已存证"}

@@ -5,83 +5,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from harbourlink.kernel import Database, utcnow
 from harbourlink.vessels import PositionReport, VesselStatic, record_positions, record_statics
 from harbourlink.web import track_chart, track_map
-from tests.conftest import Company, make_company
+from tests.conftest import Company
+from tests.port import DECLARATION, HBL, MBL, Http, Port, grant, open_port
 from tests.web.conftest import log_in, text_of
 
-SAMPLES = Path(__file__).parent.parent / "samples"
-MBL, HBL, CONTAINER, DECLARATION = "PONU0123456", "VFFHKG001", "MSCU1234566", "CN2026112300042"
 MMSI, IMO, VESSEL = "477123400", "9706906", "PEARL HARMONY"
 # The ship's last position: in the West Lamma Channel, on its way to Kwai Tsing.
 LATITUDE, LONGITUDE = 22.2150, 114.0800
 TRACK = [(22.05, 114.36), (22.09, 114.30), (22.13, 114.24), (22.17, 114.17), (22.20, 114.11), (LATITUDE, LONGITUDE)]
 
-CARRIER_CSV = "\n".join([
-    "event_id,event_type,event_code,classifier,event_time,container,mbl,location,facility,vessel_imo,vessel_name,"
-    "voyage,mode",
-    "C1,TRANSPORT,DEPA,ACT,2026-11-20T22:00:00+08:00,,PONU0123456,CNYTN,,9706906,PEARL HARMONY,026E,VESSEL",
-    "C2,TRANSPORT,ARRI,PLN,2026-11-23T05:00:00+08:00,,PONU0123456,HKHKG,HITHK,9706906,PEARL HARMONY,026E,VESSEL",
-    "C3,TRANSPORT,ARRI,EST,2026-11-23T06:30:00+08:00,,PONU0123456,HKHKG,HITHK,9706906,PEARL HARMONY,026E,VESSEL",
-    "C4,EQUIPMENT,LOAD,ACT,2026-11-20T18:00:00+08:00,MSCU1234566,PONU0123456,CNYTN,,9706906,PEARL HARMONY,026E,VESSEL",
-    "",
-]).encode()
-CUSTOMS_CSV = b"""event_id,event_type,event_code,event_time,declaration,container
-D1,CUSTOMS,SUBM,2026-11-22T10:00:00+08:00,CN2026112300042,MSCU1234566
-D2,CUSTOMS,CUSR,2026-11-23T08:00:00+08:00,CN2026112300042,MSCU1234566
-"""
-
-
-Http = TestClient | httpx.Client
-"""TestClient here, httpx.Client against the live server in the browser test."""
-
-
-@dataclass
-class Port:
-    carrier: Company
-    terminal: Company
-    customs: Company
-    forwarder: Company
-    sme: Company
-    stranger: Company
-
-
-def _send(http: Http, company: Company, fmt: str, raw: bytes) -> None:
-    outcome = http.post("/api/v1/messages", params={"format": fmt}, headers=company.auth, content=raw).json()
-    assert outcome["status"] == "accepted", outcome
-
-
-def _grant(http: Http, owner: Company, kind: str, value: str, grantee: Company | None) -> None:
-    body: dict[str, object] = {"reference_type": kind, "reference": value}
-    body.update({"grantee_org_id": grantee.org_id} if grantee else {"anyone_with_reference": True})
-    response = http.post("/api/v1/grants", headers=owner.auth, json=body)
-    assert response.status_code == 201, response.text
-
 
 def seed_port(http: Http, db: Database) -> Port:
     """Carrier, terminal (release and reefer readings) and customs data, the forwarder's link and
     grants so that the SME sees everything by its House B/L, and the ship's AIS position and track."""
-    port = Port(*(make_company(db, name, kind) for name, kind in [
-        ("Pearl Ocean Lines", "shipping_line"), ("Kwai Tsing Terminal", "terminal_operator"),
-        ("Shenzhen Customs", "customs_mainland"), ("Victoria Freight", "forwarder"), ("Lantau Trading", "cargo_owner"),
-        ("Nosy Parker Ltd", "cargo_owner")]))
-    _send(http, port.carrier, "csv", CARRIER_CSV)
-    _send(http, port.terminal, "terminal-json", (SAMPLES / "terminal" / "hit_feed.json").read_bytes())
-    _send(http, port.customs, "csv", CUSTOMS_CSV)
-    _grant(http, port.carrier, "MBL", MBL, port.forwarder)
-    _grant(http, port.terminal, "CONTAINER", CONTAINER, None)
-    _grant(http, port.customs, "DECLARATION", DECLARATION, port.sme)
+    port = open_port(http, db)
     link = http.post("/api/v1/bl-links", headers=port.forwarder.auth, json={"master_bl": MBL, "house_bl": HBL})
     assert link.status_code == 201, link.text
-    _grant(http, port.forwarder, "HBL", HBL, port.sme)
-    _grant(http, port.carrier, "MBL", MBL, None)  # the carrier opens its MBL to holders of the number
+    grant(http, port.forwarder, "HBL", HBL, port.sme)
+    grant(http, port.carrier, "MBL", MBL, None)  # the carrier opens its MBL to holders of the number
     now = utcnow()
     with db.transaction() as session:
         reports = [PositionReport(mmsi=MMSI, at=now - timedelta(minutes=5 + 10 * (len(TRACK) - 1 - index)),
