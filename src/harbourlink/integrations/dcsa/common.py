@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from harbourlink.events import EventType, Reference
+from harbourlink.events import EventDraft, EventType, Reference
 from harbourlink.integrations.parsing import ItemError, Parsed
 from harbourlink.kernel import ValidationFailed
 from harbourlink.references import ReferenceType, normalise_reference
@@ -71,6 +71,23 @@ def read_items(raw: bytes, parsed: Parsed) -> Iterator[Item]:
         return
     for position, value in enumerate(items):
         yield Item(f"{base}[{position}]", value)
+
+
+def parse_events(raw: bytes, check: Callable[[Any, str], list[tuple[str, str]]],
+                 draft: Callable[[Any, str], EventDraft]) -> Parsed:
+    """A DCSA message's events: each checked against its schema (``check``), then mapped (``draft``);
+    an event that fails either is reported at its path, and the others are kept."""
+    parsed = Parsed()
+    for item in read_items(raw, parsed):
+        problems = check(item.value, item.path)
+        if problems:
+            parsed.errors.extend(ItemError(where, message) for where, message in problems)
+            continue
+        try:
+            parsed.events.append(draft(item.value, item.path))
+        except MappingError as error:
+            parsed.errors.append(ItemError(error.path, error.message))
+    return parsed
 
 
 def reference(kind: ReferenceType, raw: object, path: str) -> Reference:

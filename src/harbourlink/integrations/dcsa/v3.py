@@ -24,16 +24,15 @@ from harbourlink.integrations.dcsa.common import (
     CODE_FIELDS,
     DOCUMENT_KINDS,
     INBOUND_CODES,
-    MappingError,
     dedupe,
-    read_items,
+    parse_events,
     reference,
     text_or_none,
     upper_or_none,
 )
 from harbourlink.integrations.dcsa.render import RETRACTION_PREFIX
 from harbourlink.integrations.dcsa.schema import located_errors, parse_date_time, v3_validator
-from harbourlink.integrations.parsing import ItemError, Parsed
+from harbourlink.integrations.parsing import Parsed
 from harbourlink.references import ReferenceType
 
 PAYLOAD_SCHEMAS = {"SHIPMENT": "shipmentPayload", "TRANSPORT": "transportPayload", "EQUIPMENT": "equipmentPayload",
@@ -143,14 +142,4 @@ class DcsaTnt3Adapter:
     media_type: ClassVar[str] = "application/json"
 
     def parse(self, raw: bytes) -> Parsed:
-        parsed = Parsed()
-        for item in read_items(raw, parsed):
-            problems = check_v3_event(item.value, item.path)
-            if problems:
-                parsed.errors.extend(ItemError(where, message) for where, message in problems)
-                continue
-            try:
-                parsed.events.append(draft_from_v3(item.value, item.path))
-            except MappingError as error:
-                parsed.errors.append(ItemError(error.path, error.message))
-        return parsed
+        return parse_events(raw, check_v3_event, draft_from_v3)
