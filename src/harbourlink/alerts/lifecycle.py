@@ -7,6 +7,7 @@ address about alerts nobody acknowledged in time.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, select
@@ -109,13 +110,15 @@ def get_alert(session: Session, actor: Actor, *, alert_id: str) -> Alert:
 
 
 def list_alerts(session: Session, actor: Actor, *, include_resolved: bool = False, after: datetime | None = None,
-                limit: int = 200) -> list[Alert]:
-    """The caller's alerts, newest change first; by default the unresolved ones."""
+                subjects: Collection[str] | None = None, limit: int = 200) -> list[Alert]:
+    """The caller's alerts, newest change first; by default the unresolved ones; only about ``subjects`` if given."""
     query = select(Alert).where(_mine(actor))  # type: ignore[arg-type]
     if not include_resolved:
         query = query.where(Alert.open_key.is_not(None))
     if after is not None:
         query = query.where(Alert.updated_at > after)
+    if subjects is not None:
+        query = query.where(Alert.subject.in_(list(subjects)))
     return list(session.scalars(query.order_by(Alert.updated_at.desc(), Alert.id).limit(limit)))
 
 

@@ -142,11 +142,12 @@ def _events(session: Session, audit: Audit, rows: Sequence[Any]) -> Iterator[Pro
 
 def _recorded_fields(session: Session, ids: Sequence[str]) -> dict[str, tuple[str | None, dict[str, str]]]:
     """Each logged item's committed fields as stored now, with its owner (None for AIS positions, owned by none)."""
-    seqs = [int(i[len(POSITION_PREFIX):]) for i in ids if i.startswith(POSITION_PREFIX)]
+    seqs = [int(i.removeprefix(POSITION_PREFIX)) for i in ids if i.startswith(POSITION_PREFIX)]
+    event_ids = [i for i in ids if not i.startswith(POSITION_PREFIX)]
     recorded: dict[str, tuple[str | None, dict[str, str]]] = {
         position_item(p.seq): (None, position_fields(p))
         for p in session.scalars(select(vessels.VesselPosition).where(vessels.VesselPosition.seq.in_(seqs)))}
-    stored = list(session.scalars(select(events.Event).where(events.Event.id.in_(ids))))
+    stored = list(session.scalars(select(events.Event).where(events.Event.id.in_(event_ids))))
     refs = events.references_of(session, [e.seq for e in stored])
     recorded.update({e.id: (e.owner_org_id, event_fields(e, refs.get(e.seq, []))) for e in stored})
     return recorded

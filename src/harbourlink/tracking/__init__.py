@@ -26,7 +26,7 @@ from harbourlink.tracking.subscriptions import (
     start_dcsa_dispatcher,
     stop_dcsa_dispatcher,
 )
-from harbourlink.tracking.timeline import Found, find
+from harbourlink.tracking.timeline import Found, canonical_number, find
 from harbourlink.tracking.view import EventView, LedgerMark, TrackingView, build_view, event_view
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "TrackingView",
     "as_iftsta",
     "build_view",
+    "canonical_number",
     "complete_dcsa_retractions",
     "deliver_dcsa_callbacks",
     "enqueue_dcsa_callbacks",

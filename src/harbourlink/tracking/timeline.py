@@ -39,7 +39,8 @@ class Found:
     owners: dict[str, str] = field(default_factory=dict)
 
 
-def _canonical(raw: str) -> str:
+def canonical_number(raw: str) -> str:
+    """A number as the search reads it: without spaces, in capitals."""
     return "".join(raw.split()).upper()
 
 
@@ -61,7 +62,7 @@ def _visible_about(session: Session, scope: AccessScope, pairs: set[tuple[str, s
 
 def find(session: Session, actor: Actor, *, query: str) -> Found:
     """Resolves a search to the references and events the caller may see, or raises NotFound."""
-    value = _canonical(query)
+    value = canonical_number(query)
     scope = access.scope_for(actor)
     kinds = set(_kinds_holding(session, value))
     links = links_from_house(session, scope.holding(ReferenceType.HBL.value, value), value)

@@ -20,7 +20,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 import harbourlink_verify
-from harbourlink import ledger
+from harbourlink import ledger, tracking
 from harbourlink.api.ledger import for_app
 from harbourlink.api.tracking import event_ledger_url
 from harbourlink.kernel import NotFound
@@ -32,6 +32,9 @@ from harbourlink.web.tracking import MAX_QUERY
 router = APIRouter(include_in_schema=False)
 
 VERIFIER = Path(harbourlink_verify.__file__)
+VERIFIER_BYTES = VERIFIER.read_bytes()
+VERIFIER_SHA256 = hashlib.sha256(VERIFIER_BYTES).hexdigest()
+"""Read once: the checker is part of the installed application and does not change while it runs."""
 VERIFIER_NAME = VERIFIER.name
 VERIFIER_URL = f"/ledger/{VERIFIER_NAME}"
 EXAMPLE_FILE = "proof.json"
@@ -92,14 +95,14 @@ def verify(page: AnyPage) -> Response:
         command=verify_command(current.vkey, witnesses), install="pip install cryptography",
         example=example_output(summary), rejected=EXAMPLE_REJECTED, example_file=EXAMPLE_FILE,
         verifier_url=VERIFIER_URL, verifier_name=VERIFIER_NAME,
-        verifier_sha256=hashlib.sha256(VERIFIER.read_bytes()).hexdigest(),
+        verifier_sha256=VERIFIER_SHA256,
     )
 
 
 @router.get(VERIFIER_URL)
 def verifier() -> Response:
     """The checker, the very file HarbourLink's own code imports, to read and run offline."""
-    return Response(VERIFIER.read_bytes(), media_type="text/x-python; charset=utf-8", headers={
+    return Response(VERIFIER_BYTES, media_type="text/x-python; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{VERIFIER_NAME}"', "X-Content-Type-Options": "nosniff",
         "Cache-Control": "no-cache"})
 
@@ -116,7 +119,7 @@ def event_proof_via(event_id: str, reference: str, page: MemberDep) -> Response:
 
     The number is part of the path, not the query, so that the language switcher keeps it.
     """
-    return _event_page(page, event_id, "".join(reference.split()).upper())
+    return _event_page(page, event_id, tracking.canonical_number(reference))
 
 
 def _event_page(page: MemberPage, event_id: str, reference: str | None) -> Response:

@@ -28,15 +28,10 @@ MAX_QUERY = 60
 """No identifier of the trade is longer; a longer query cannot match and is not looked up."""
 
 
-def _canonical(raw: str) -> str:
-    """As the tracking search reads a number: without spaces, in capitals."""
-    return "".join(raw.split()).upper()
-
-
 @router.get("/track")
 def search(page: MemberDep, q: str = "") -> Response:
     """The search box; with ``q``, the way to that number's page."""
-    query = _canonical(q)
+    query = tracking.canonical_number(q)
     if not query:
         return page.render("tracking/search.html", query="", not_found=False)
     return page.redirect(f"/track/{quote(query, safe='')}")
@@ -45,7 +40,7 @@ def search(page: MemberDep, q: str = "") -> Response:
 @router.get("/track/{reference:path}")
 def track(reference: str, page: MemberDep) -> Response:
     """Vessel and map, schedule by source, legs, containers, customs and every event of one number."""
-    query = _canonical(reference)
+    query = tracking.canonical_number(reference)
     try:
         if not query or len(query) > MAX_QUERY:
             raise NotFound("not a number anyone could hold", code="reference_not_found")
@@ -59,7 +54,7 @@ def track(reference: str, page: MemberDep) -> Response:
     words = Words(page.catalogue)
     content = build(words, view, api_url=f"/api/v1/track/{quote(query, safe='')}")
     subjects = _subjects(view)
-    open_alerts = [a for a in alerts.list_alerts(page.session, page.viewer.actor) if a.subject in subjects]
+    open_alerts = alerts.list_alerts(page.session, page.viewer.actor, subjects=subjects)
     return page.render("tracking/result.html", query=query, track=content, words=words,
                        alert_items=[alert_pages.item(page, a) for a in open_alerts],
                        alert_words=alert_pages.words(page), alert_stream=alert_pages.stream_url(read_at),
