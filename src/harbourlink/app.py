@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from harbourlink import __version__, alerts, ledger, tracking
+from harbourlink import __version__, tracking
 from harbourlink.api import access as access_api
 from harbourlink.api import alerts as alerts_api
 from harbourlink.api import dcsa as dcsa_api
@@ -22,9 +22,10 @@ from harbourlink.api.context import Runtime
 from harbourlink.api.errors import install_error_handlers
 from harbourlink.api.limits import BodySizeLimit
 from harbourlink.identity import Sealer
-from harbourlink.kernel import create_database
+from harbourlink.kernel import create_database, work
 from harbourlink.settings import Settings
 from harbourlink.web import mount_web, oidc
+from harbourlink.worker import duties
 
 API_DESCRIPTION = """\
 HarbourLink is a Port Community System: companies share the live status of the same cargo,
@@ -59,37 +60,21 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return document
 
 
-def _alert_channels(app: FastAPI) -> alerts.Channels:
-    """Where alert messages go, from settings (an empty SMTP host or SMS URL leaves that channel off)."""
-    rt: Runtime = app.state.runtime
-    s = rt.settings
-    smtp = alerts.SmtpConfig(s.smtp_host, s.smtp_port, s.smtp_from, starttls=s.smtp_starttls,
-                             username=s.smtp_username, password=s.smtp_password) if s.smtp_host else None
-    sms = alerts.SmsConfig(s.sms_provider_url, s.sms_account, s.sms_token, s.sms_sender) if s.sms_provider_url else None
-    return alerts.Channels(base_url=s.base_url, sealer=rt.sealer, policy=app.state.webhook_policy, smtp=smtp, sms=sms,
-                           max_attempts=s.alert_max_attempts)
-
-
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Background delivery of DCSA callbacks runs while the app serves."""
+    """The embedded installation works its queues and jobs in a thread of this process while it serves;
+    at port scale (``run_dispatchers`` off) ``harbourlink worker`` processes do."""
     rt: Runtime = app.state.runtime
-    dispatcher = None
-    alert_dispatcher = alerts.AlertDispatcher(rt.db, _alert_channels(app)) if rt.settings.run_dispatchers else None
+    worker = None
     if rt.settings.run_dispatchers:
-        dispatcher = tracking.start_dcsa_dispatcher(rt.db, rt.sealer, policy=app.state.dcsa_callback_policy)
-    if alert_dispatcher is not None:
-        alert_dispatcher.start()
-    sequencer = ledger_api.start_sequencer(app) if rt.settings.run_dispatchers else None
+        worker = work.Worker(rt.db, jobs=duties.jobs(rt.settings, rt.db, rt.sealer))
+        rt.db.bell = worker.ring
+        worker.start()
     try:
         yield
     finally:
-        if dispatcher is not None:
-            tracking.stop_dcsa_dispatcher(dispatcher)
-        if alert_dispatcher is not None:
-            alert_dispatcher.stop()
-        if sequencer is not None:
-            ledger.stop_sequencer(sequencer)
+        if worker is not None:
+            worker.stop()
         rt.db.engine.dispose()
 
 

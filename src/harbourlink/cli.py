@@ -334,7 +334,7 @@ def ledger_backfill(batch: Annotated[int, typer.Option(help="events and position
     events_queued = positions_queued = 0
     while True:
         with database.transaction() as session:
-            found_events, found_positions = inbound.backfill_ledger(session, limit=batch)
+            found_events, found_positions = ledger.backfill(session, limit=batch)
         events_queued, positions_queued = events_queued + found_events, positions_queued + found_positions
         if found_events < batch and found_positions < batch:
             break

@@ -10,15 +10,6 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-import harbourlink.access.models
-import harbourlink.alerts.models
-import harbourlink.events.models
-import harbourlink.identity.models
-import harbourlink.inbound.models
-import harbourlink.ledger.models
-import harbourlink.tracking.links
-import harbourlink.tracking.models
-import harbourlink.vessels.models  # noqa: F401 - imported for their tables
 from harbourlink.kernel import Base
 
 metadata = Base.metadata

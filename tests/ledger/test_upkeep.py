@@ -88,10 +88,10 @@ def test_backfill_logs_what_was_stored_before_the_ledger(db: Database, company_a
                            channel="test").status == "accepted"
     _forget_the_ledger(db)
     with db.transaction() as session:
-        events_queued, positions_queued = inbound.backfill_ledger(session, limit=3)
+        events_queued, positions_queued = ledger.backfill(session, limit=3)
         assert (events_queued, positions_queued) == (3, 3)
     with db.transaction() as session:
-        while inbound.backfill_ledger(session, limit=3) != (0, 0):
+        while ledger.backfill(session, limit=3) != (0, 0):
             pass
         positions = session.scalar(text("SELECT count(*) FROM vessel_positions"))
     sequence_all(db, test_ledger)
@@ -99,7 +99,7 @@ def test_backfill_logs_what_was_stored_before_the_ledger(db: Database, company_a
     assert problem is None
     assert checked == 5 + positions
     with db.transaction() as session:
-        assert inbound.backfill_ledger(session) == (0, 0), "nothing is logged twice"
+        assert ledger.backfill(session) == (0, 0), "nothing is logged twice"
 
 
 def _run(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from harbourlink import tracking
-from harbourlink.kernel import Database, utcnow
+from harbourlink.kernel import Database, utcnow, work
 from harbourlink.tracking import CallbackPolicy, DcsaDelivery
 from harbourlink.tracking.subscriptions import MAX_ATTEMPTS, retry_delay
 from tests.conftest import Company
@@ -217,7 +217,7 @@ def test_an_endpoint_that_never_answers_is_given_up(api: TestClient, db: Databas
         moment += retry_delay(attempt)
     assert report.failed == 1
     (delivery,) = _deliveries(db)
-    assert (delivery.status, delivery.attempts) == ("failed", MAX_ATTEMPTS)
+    assert (delivery.status, delivery.attempts) == ("dead", MAX_ATTEMPTS)
     assert _deliver(api, db, now=moment + timedelta(days=1)).requests == 0
 
 
@@ -273,14 +273,16 @@ def test_3_0_events_reach_2_2_subscribers_but_readings_and_retractions_do_not(
     assert ids == [v3_ids[1], v3_ids[4]]  # DISC and RELS; not the readings, AVPU, the estimate or its retraction
 
 
-def test_the_background_dispatcher_delivers(api: TestClient, db: Database, company_a: Company) -> None:
+def test_the_worker_loop_delivers(api: TestClient, db: Database, company_a: Company) -> None:
     sealer = api.app.state.runtime.sealer  # type: ignore[attr-defined]
     with callback_server() as server:
         _subscribe(api, company_a, server.url, eventType=["TRANSPORT"])
-        dispatcher = tracking.start_dcsa_dispatcher(db, sealer, policy=LOOPBACK, interval=0.05)
+        worker = work.Worker(db, roles=["dispatch"], jobs=[tracking.callback_job(db, sealer, policy=LOOPBACK, every=0.05)],
+                             idle=0.05)
+        worker.start()
         try:
             send(api, company_a, V22_SAMPLE.read_bytes())
             assert server.arrived.wait(10)
         finally:
-            tracking.stop_dcsa_dispatcher(dispatcher)
+            worker.stop()
     assert [e["eventID"] for e in _verified(server.received[0], SECRET)] == [ARRI, DEPA]

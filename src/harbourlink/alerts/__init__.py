@@ -2,8 +2,8 @@
 
 ::
 
-    events appended ─► engine.on_events ─► rule (domain, rules/*) ─► lifecycle.reconcile
-      (ingest txn)       evaluate_due (time)      Verdict                 │ alerts row (inbox)
+    events stored ─► work item stored.alerts ─► engine.on_events ─► rule (rules/*) ─► lifecycle.reconcile
+      (the seam)         evaluate_due (time)                       Verdict              │ alerts row (inbox)
                                                                           ▼
                                              outbox.enqueue ─► alert_notifications (same txn)
                                                                           │ after commit
@@ -36,11 +36,10 @@ from harbourlink.alerts.service import (
     list_subscriptions,
     rotate_secret,
 )
-from harbourlink.alerts.worker import AlertDispatcher, run_round
+from harbourlink.alerts.worker import delivery_job, run_round
 
 __all__ = [
     "Alert",
-    "AlertDispatcher",
     "AlertNotification",
     "AlertStatus",
     "AlertSubscription",
@@ -60,6 +59,7 @@ __all__ = [
     "create_endpoint",
     "delete_endpoint",
     "deliver_notifications",
+    "delivery_job",
     "do_acknowledge",
     "do_replay",
     "do_resolve",

@@ -11,26 +11,23 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import httpx
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from harbourlink import identity
 from harbourlink.alerts.channels import Sent, email, sms, webhook
 from harbourlink.alerts.engine import is_visible, subscriber_scope
 from harbourlink.alerts.models import Alert, AlertNotification, AlertSubscription, DeliveryAttempt, WebhookEndpoint
-from harbourlink.integrations.webhooks import CallbackPolicy, retry_delay, signed_headers
-from harbourlink.kernel import Database, utcnow
+from harbourlink.integrations.webhooks import CallbackPolicy, signed_headers
+from harbourlink.kernel import Database, utcnow, work
 
 log = logging.getLogger(__name__)
-
-CLAIM_LEASE = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -54,20 +51,9 @@ class RoundReport:
 
 
 def _claim(db: Database, now: datetime, limit: int) -> list[int]:
-    token = now + CLAIM_LEASE + timedelta(microseconds=secrets.randbelow(1_000_000))
-    due = and_(AlertNotification.status == "pending", AlertNotification.next_attempt_at <= now,
-               or_(AlertNotification.claimed_until.is_(None), AlertNotification.claimed_until < now))
     with db.transaction() as session:
-        query = select(AlertNotification.id).where(due).order_by(AlertNotification.id).limit(limit)
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        ids = list(session.scalars(query))
-        if not ids:
-            return []
-        session.execute(update(AlertNotification).where(AlertNotification.id.in_(ids), due)
-                        .values(claimed_until=token))
-        return list(session.scalars(select(AlertNotification.id).where(
-            AlertNotification.id.in_(ids), AlertNotification.claimed_until == token)))
+        candidates = select(AlertNotification.id).order_by(AlertNotification.id).limit(limit)
+        return work.claim(session, AlertNotification, candidates, now=now).ids
 
 
 def _still_visible(session: Session, alert: Alert) -> bool:
@@ -140,16 +126,13 @@ def _record(db: Database, channels: Channels, notification_id: int, *, outcome: 
             return
         session.add(DeliveryAttempt(notification_id=row.id, at=now, status_code=outcome.status,
                                     error=outcome.error, duration_ms=duration_ms))
-        row.attempts += 1
-        row.claimed_until, row.last_error = None, outcome.error
         if outcome.ok:
-            row.status, row.delivered_at = "delivered", now
+            work.succeeded(row, status="delivered")
+            row.delivered_at = now
             report.delivered += 1
-        elif row.attempts >= channels.max_attempts:
-            row.status = "dead"
+        elif work.failed(row, outcome.error or "failed", now=now, max_attempts=channels.max_attempts):
             report.dead += 1
         else:
-            row.next_attempt_at = now + retry_delay(row.attempts)
             report.retrying += 1
 
 

@@ -12,6 +12,7 @@ from harbourlink.kernel import Base
 from harbourlink.kernel.clock import utcnow
 from harbourlink.kernel.db import SequenceNumber
 from harbourlink.kernel.ids import new_id
+from harbourlink.kernel.work import Leased
 
 
 class AlertSubscription(Base):
@@ -101,7 +102,7 @@ class WebhookEndpoint(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class AlertNotification(Base):
+class AlertNotification(Leased, Base):
     """The outbox: one message owed to one recipient on one channel, written in the transaction that
     opened or changed the alert. ``idempotency_key`` (alert, revision, change, channel, recipient) is
     unique, so evaluating twice never owes a message twice; it is also the ``webhook-id``.
@@ -123,13 +124,8 @@ class AlertNotification(Base):
     recipient: Mapped[str] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(10))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(10), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
-    claimed_until: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
-    last_error: Mapped[str | None] = mapped_column(String(500))
 
 
 class DeliveryAttempt(Base):

@@ -1,18 +1,14 @@
-"""The background loop of alerts: time rules, escalations, then the outbox, every ``interval`` seconds."""
+"""Alerts' duties in the worker loop: time rules and escalations, then the outbox (the ``dispatch`` role)."""
 
 from __future__ import annotations
-
-import logging
 
 import httpx
 
 from harbourlink.alerts.dispatch import Channels, deliver_notifications
 from harbourlink.alerts.engine import evaluate_due
 from harbourlink.alerts.lifecycle import escalate_due
-from harbourlink.integrations.webhooks import DeliveryLoop
 from harbourlink.kernel import Database
-
-log = logging.getLogger(__name__)
+from harbourlink.kernel.work import Job
 
 
 def run_round(db: Database, client: httpx.Client, channels: Channels) -> int:
@@ -24,14 +20,6 @@ def run_round(db: Database, client: httpx.Client, channels: Channels) -> int:
     return report.delivered + report.retrying + report.dead
 
 
-class AlertDispatcher(DeliveryLoop):
-    """A daemon thread; ``stop`` waits for the round in progress."""
-
-    thread_name = "alert-dispatcher"
-
-    def __init__(self, db: Database, channels: Channels, *, interval: float = 0.2):
-        super().__init__(interval=interval)
-        self.db, self.channels = db, channels
-
-    def run_round(self, client: httpx.Client) -> bool:
-        return run_round(self.db, client, self.channels) > 0
+def delivery_job(db: Database, channels: Channels, *, every: float = 0.2) -> Job:
+    """Alert delivery for the worker loop."""
+    return Job("alert-delivery", "dispatch", lambda client: run_round(db, client, channels) > 0, every=every)

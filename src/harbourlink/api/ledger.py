@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from harbourlink import ledger
 from harbourlink.api.context import CurrentActor, DbSession
 from harbourlink.api.errors import ERROR_RESPONSES
-from harbourlink.settings import Settings
+from harbourlink.worker.duties import configured_ledger
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=ERROR_RESPONSES)
 
@@ -28,10 +28,7 @@ FieldsQuery = Annotated[list[str] | None, Query(alias="field", description="a fi
 def for_app(app: FastAPI) -> ledger.Ledger:
     """The deployment's ledger, built once from settings and kept on the app."""
     if getattr(app.state, "ledger", None) is None:
-        settings: Settings = app.state.runtime.settings
-        app.state.ledger = ledger.Ledger.configure(origin=settings.resolved_ledger_origin(),
-                                                   seed=ledger.decode_seed(settings.resolved_ledger_seed()),
-                                                   witnesses=settings.ledger_witnesses)
+        app.state.ledger = configured_ledger(app.state.runtime.settings)
     built = app.state.ledger
     assert isinstance(built, ledger.Ledger)  # noqa: S101 - set just above
     return built
@@ -39,13 +36,6 @@ def for_app(app: FastAPI) -> ledger.Ledger:
 
 def configured(request: Request) -> ledger.Ledger:
     return for_app(request.app)
-
-
-def start_sequencer(app: FastAPI) -> ledger.Sequencer:
-    """The background sequencer of this app's ledger (the app's lifespan starts and stops it)."""
-    settings: Settings = app.state.runtime.settings
-    return ledger.start_sequencer(app.state.runtime.db, for_app(app), interval=settings.ledger_sequence_seconds,
-                                  heartbeat=settings.ledger_heartbeat_seconds, batch=settings.ledger_batch_size)
 
 
 class KeyRead(BaseModel):

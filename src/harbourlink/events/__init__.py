@@ -16,6 +16,7 @@ from harbourlink.events.domain import (
     content_key,
 )
 from harbourlink.events.models import Event, EventReference
+from harbourlink.events.seam import Stored, publish_stored, stored_event_ids
 from harbourlink.events.store import (
     AppendResult,
     about,
@@ -36,13 +37,16 @@ __all__ = [
     "EventReference",
     "EventType",
     "Reference",
+    "Stored",
     "about",
     "append_events",
     "check_event",
     "content_key",
     "count_events",
     "list_events",
+    "publish_stored",
     "references_of",
     "select_visible",
+    "stored_event_ids",
     "visible",
 ]

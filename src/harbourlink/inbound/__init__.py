@@ -5,7 +5,6 @@ turns bytes into events and positions, or into errors naming their place; failed
 listed for their sender and can be corrected and replayed. A duplicate delivery changes nothing.
 """
 
-from harbourlink.inbound.backfill import backfill_ledger
 from harbourlink.inbound.models import InboundMessage
 from harbourlink.inbound.registry import adapter_for, formats, register
 from harbourlink.inbound.service import Outcome, get_message, list_messages, receive, replay
@@ -18,7 +17,6 @@ __all__ = [
     "Outcome",
     "Parsed",
     "adapter_for",
-    "backfill_ledger",
     "formats",
     "get_message",
     "list_messages",

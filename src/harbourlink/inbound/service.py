@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from harbourlink import alerts, events, ledger, tracking, vessels
+from harbourlink import events, vessels
 from harbourlink.inbound.models import InboundMessage
 from harbourlink.inbound.registry import adapter_for
+from harbourlink.integrations.dcsa.retractions import complete_dcsa_retractions
 from harbourlink.integrations.parsing import ItemError, Parsed
 from harbourlink.kernel import Actor, Database, NotFound, utcnow
 
@@ -51,7 +52,7 @@ def archive(session: Session, actor: Actor, *, format_name: str, raw: bytes, cha
 def _store(session: Session, message: InboundMessage, parsed: Parsed) -> tuple[int, int, list[ItemError]]:
     errors = list(parsed.errors)
     errors += [ItemError(where, problem) for where, problem in
-               tracking.complete_dcsa_retractions(session, owner_org_id=message.sender_org_id, drafts=parsed.events)]
+               complete_dcsa_retractions(session, owner_org_id=message.sender_org_id, drafts=parsed.events)]
     good: list[events.EventDraft] = []
     for position, draft in enumerate(parsed.events):
         problem = events.check_event(draft)
@@ -60,13 +61,11 @@ def _store(session: Session, message: InboundMessage, parsed: Parsed) -> tuple[i
         else:
             good.append(draft)
     appended = events.append_events(session, owner_org_id=message.sender_org_id, message_id=message.id, drafts=good)
-    tracking.enqueue_dcsa_callbacks(session, appended.event_ids)
-    ledger.enqueue_events(session, appended.event_ids)
-    alerts.on_events(session, appended.event_ids)
     new_positions, old_positions = vessels.record_positions(session, parsed.positions, message_id=message.id)
-    ledger.enqueue_positions(session, new_positions, owner_org_id=message.sender_org_id,
-                             received_at=message.received_at)
     new_statics, old_statics = vessels.record_statics(session, parsed.vessels)
+    if appended.event_ids or new_positions:
+        events.publish_stored(session, message_id=message.id, owner_org_id=message.sender_org_id,
+                              received_at=message.received_at)
     accepted = len(appended.accepted) + len(new_positions) + new_statics
     return accepted, appended.duplicates + old_positions + old_statics, errors
 

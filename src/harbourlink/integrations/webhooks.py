@@ -1,10 +1,9 @@
 """Outgoing webhooks, shared by DCSA callbacks (tracking) and alert webhooks (alerts).
 
-Three small things both need, with no database and no HTTP client of their own:
+Small things both need, with no database and no HTTP client of their own:
 
 * ``CallbackPolicy`` / ``check_callback_url``: where a callback may go (no private, loopback or
   link-local addresses unless the installation allows them; no credentials in the URL);
-* ``retry_delay``: the back-off after the n-th failed attempt (30 s, 1 min, 2 min … at most 6 h);
 * Standard Webhooks signing (https://www.standardwebhooks.com/): ``new_secret``, ``signature``
   and ``signed_headers`` — ``webhook-id``, ``webhook-timestamp`` and ``webhook-signature``
   (``v1,`` + base64 HMAC-SHA256 over ``id.timestamp.body``; several secrets during a rotation).
@@ -16,22 +15,13 @@ import base64
 import hashlib
 import hmac
 import ipaddress
-import logging
 import secrets
 import socket
-import threading
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urlsplit
-
-import httpx
 
 from harbourlink.kernel import ValidationFailed
 
-log = logging.getLogger(__name__)
-
-FIRST_RETRY = timedelta(seconds=30)
-LONGEST_RETRY = timedelta(hours=6)
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the Standard Webhooks prefix, not a secret
 SECRET_BYTES = 32
 
@@ -84,11 +74,6 @@ def check_callback_url(url: str, policy: CallbackPolicy, *, resolve: bool = Fals
                                data={"field": "callbackUrl", "value": url})
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """How long to wait after the n-th failed attempt: 30 s, 1 min, 2 min … at most 6 h."""
-    return min(FIRST_RETRY * (1 << min(max(attempts - 1, 0), 20)), LONGEST_RETRY)
-
-
 def new_secret() -> str:
     """A fresh ``whsec_…`` secret, shown once to the endpoint's owner."""
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
@@ -111,43 +96,3 @@ def signed_headers(secrets_in_force: list[str], message_id: str, timestamp: int,
     """
     return {"content-type": "application/json", "webhook-id": message_id, "webhook-timestamp": str(timestamp),
             "webhook-signature": " ".join(signature(s, message_id, timestamp, body) for s in secrets_in_force)}
-
-
-class DeliveryLoop:
-    """A daemon thread that runs delivery rounds: again at once while a round found work, else after ``interval``.
-
-    Subclasses say what one round does; ``stop`` waits for the round in progress.
-    """
-
-    thread_name = "delivery"
-
-    def __init__(self, *, interval: float):
-        self.interval = interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def run_round(self, client: httpx.Client) -> bool:
-        """One round; True when it found work, so the next round should not wait."""
-        raise NotImplementedError
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name=self.thread_name, daemon=True)
-            self._thread.start()
-
-    def stop(self, timeout: float = 15.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    def _run(self) -> None:
-        with httpx.Client(follow_redirects=False) as client:
-            while not self._stop.is_set():
-                busy = False
-                try:
-                    busy = self.run_round(client)
-                except Exception:
-                    log.exception("%s round failed", self.thread_name)
-                if not busy:
-                    self._stop.wait(self.interval)

@@ -6,9 +6,9 @@ request, CLI command, worker job) open and commit a transaction; services only f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -63,16 +63,34 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+Bell = Callable[["Database", set[str]], None]
+"""Told, after a commit, which work queues the transaction enqueued to (see ``kernel.work``)."""
+
+WORK_RUNG = "harbourlink.work.rung"
+
+
+def _run_inline(db: Database, queues: set[str]) -> None:
+    from harbourlink.kernel.work.queue import inline_bell  # noqa: PLC0415 - the work queue builds on this module
+
+    inline_bell(db, queues)
+
+
 @dataclass
 class Database:
     engine: Engine
     sessions: sessionmaker[Session]
+    bell: Bell = field(default=_run_inline)
+    """Runs enqueued work in this process by default; a worker deployment rings its workers instead."""
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: commits if the block succeeds, rolls back otherwise."""
-        with self.sessions() as session, session.begin():
-            yield session
+        """One unit of work: commits if the block succeeds, rolls back otherwise; then rings for enqueued work."""
+        with self.sessions() as session:
+            with session.begin():
+                yield session
+            rung: set[str] | None = session.info.pop(WORK_RUNG, None)
+        if rung:
+            self.bell(self, rung)
 
     @property
     def is_sqlite(self) -> bool:

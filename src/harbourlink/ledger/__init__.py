@@ -1,9 +1,10 @@
 """Ledger: a tamper-evident transparency log of cargo events (RFC 9162 Merkle tree, C2SP formats).
 
 Each new event is committed to by a ledger entry holding only salted hashes of its fields
-(``enqueue_events``, in the ingest transaction); the sequencer appends queued entries in
-batches, stores the perfect subtree nodes and signs a checkpoint (a C2SP signed note) in the
-same transaction (``do_sequence``, ``start_sequencer``). Witnesses cosign checkpoints that
+(``enqueue_events``, by the ledger's consumer of stored events, off the ingest transaction);
+the sequencer appends queued entries in batches, stores the perfect subtree nodes and signs a
+checkpoint (a C2SP signed note) in the same transaction (``do_sequence``; ``sequencer_job`` in
+the worker loop). Witnesses cosign checkpoints that
 extend the last one they saw (``witness``, ``submit_all``). Anyone holding the log's public key
 checks a proof bundle offline with ``harbourlink-verify``; ``verify_log`` rechecks the whole
 store and names the first inconsistency::
@@ -13,6 +14,7 @@ store and names the first inconsistency::
 """
 
 from harbourlink.ledger.audit import Problem, verify_log
+from harbourlink.ledger.backfill import backfill
 from harbourlink.ledger.bundles import DEFAULT_FIELDS
 from harbourlink.ledger.entries import FIELDS, enqueue_events, enqueue_positions, unlogged_events, unlogged_positions
 from harbourlink.ledger.erasure import do_erase
@@ -43,7 +45,7 @@ from harbourlink.ledger.service import (
     open_log,
 )
 from harbourlink.ledger.witnessing import submit_all
-from harbourlink.ledger.worker import Sequencer, start_sequencer, stop_sequencer
+from harbourlink.ledger.worker import Sequencer, sequencer_job
 
 __all__ = [
     "DEFAULT_FIELDS",
@@ -61,6 +63,7 @@ __all__ = [
     "Problem",
     "Sequencer",
     "Witness",
+    "backfill",
     "bundle_of_event",
     "checkpoint_text",
     "current_checkpoint",
@@ -77,8 +80,7 @@ __all__ = [
     "get_shipment_bundle",
     "open_log",
     "proof_of_event",
-    "start_sequencer",
-    "stop_sequencer",
+    "sequencer_job",
     "submit_all",
     "unlogged_events",
     "unlogged_positions",

@@ -123,15 +123,21 @@ def enqueue_positions(session: Session,
     return 1
 
 
-def unlogged_events(session: Session, *, limit: int) -> list[str]:
-    """Ids of stored events no entry commits to (stored before the ledger logged them), oldest first."""
+def unlogged_events(session: Session, *, limit: int | None = None, message_id: str | None = None) -> list[str]:
+    """Ids of stored events no entry commits to yet (all, or one message's), oldest first."""
     logged = exists().where(LedgerEvent.event_id == events.Event.id)
-    return list(session.scalars(select(events.Event.id).where(~logged).order_by(events.Event.seq).limit(limit)))
+    query = select(events.Event.id).where(~logged).order_by(events.Event.seq).limit(limit)
+    if message_id is not None:
+        query = query.where(events.Event.message_id == message_id)
+    return list(session.scalars(query))
 
 
-def unlogged_positions(session: Session, *, limit: int) -> list[vessels.VesselPosition]:
-    """Stored AIS positions no entry commits to, oldest first."""
+def unlogged_positions(session: Session, *, limit: int | None = None,
+                       message_id: str | None = None) -> list[vessels.VesselPosition]:
+    """Stored AIS positions no entry commits to yet (all, or one message's), oldest first."""
     item = literal(POSITION_PREFIX) + cast(vessels.VesselPosition.seq, String)
     logged = exists().where(LedgerEvent.event_id == item)
-    return list(session.scalars(select(vessels.VesselPosition).where(~logged)
-                                .order_by(vessels.VesselPosition.seq).limit(limit)))
+    query = select(vessels.VesselPosition).where(~logged).order_by(vessels.VesselPosition.seq).limit(limit)
+    if message_id is not None:
+        query = query.where(vessels.VesselPosition.message_id == message_id)
+    return list(session.scalars(query))

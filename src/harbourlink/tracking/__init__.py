@@ -7,9 +7,8 @@ legs, containers with release status and reefer readings, customs status.
 
 DCSA Track & Trace 2.2 (``subscriptions``; its HTTP router is ``api.dcsa.router``):
 ``page_v22_events`` answers ``GET /v2/events``; subscriptions push matching events through an
-outbox that the inbound pipeline fills (``enqueue_dcsa_callbacks``, in the ingest transaction)
-and a background dispatcher empties (``start_dcsa_dispatcher``); ``complete_dcsa_retractions``
-gives 3.0 retractions the references of the event they withdraw.
+outbox that tracking's consumer of stored events fills (``enqueue_dcsa_callbacks``) and the
+worker loop empties (``callback_job``).
 """
 
 from harbourlink.tracking.export import MAX_PAGE, ExportPage, as_iftsta, export_page
@@ -17,14 +16,11 @@ from harbourlink.tracking.links import BillOfLadingLink, houses_of, link_bills, 
 from harbourlink.tracking.models import DcsaDelivery, DcsaSubscription
 from harbourlink.tracking.subscriptions import (
     CallbackPolicy,
-    DcsaCallbackDispatcher,
     DeliveryReport,
-    complete_dcsa_retractions,
+    callback_job,
     deliver_dcsa_callbacks,
     enqueue_dcsa_callbacks,
     page_v22_events,
-    start_dcsa_dispatcher,
-    stop_dcsa_dispatcher,
 )
 from harbourlink.tracking.timeline import Found, canonical_number, find
 from harbourlink.tracking.view import EventView, LedgerMark, TrackingView, build_view, event_view
@@ -33,7 +29,6 @@ __all__ = [
     "MAX_PAGE",
     "BillOfLadingLink",
     "CallbackPolicy",
-    "DcsaCallbackDispatcher",
     "DcsaDelivery",
     "DcsaSubscription",
     "DeliveryReport",
@@ -44,8 +39,8 @@ __all__ = [
     "TrackingView",
     "as_iftsta",
     "build_view",
+    "callback_job",
     "canonical_number",
-    "complete_dcsa_retractions",
     "deliver_dcsa_callbacks",
     "enqueue_dcsa_callbacks",
     "event_view",
@@ -56,6 +51,4 @@ __all__ = [
     "list_links",
     "masters_of",
     "page_v22_events",
-    "start_dcsa_dispatcher",
-    "stop_dcsa_dispatcher",
 ]

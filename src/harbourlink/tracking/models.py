@@ -12,6 +12,7 @@ from harbourlink.kernel import Base
 from harbourlink.kernel.clock import utcnow
 from harbourlink.kernel.db import SequenceNumber
 from harbourlink.kernel.ids import new_id
+from harbourlink.kernel.work import Leased
 
 
 class DcsaSubscription(Base):
@@ -35,7 +36,7 @@ class DcsaSubscription(Base):
     secret_rotated_at: Mapped[datetime | None]
 
 
-class DcsaDelivery(Base):
+class DcsaDelivery(Leased, Base):
     """One event owed to one subscription: written in the transaction that stored the event (an outbox).
 
     ``status``: ``pending`` (due at ``next_attempt_at``; a dispatcher holding it sets
@@ -52,12 +53,7 @@ class DcsaDelivery(Base):
     id: Mapped[int] = mapped_column(SequenceNumber, primary_key=True, autoincrement=True)
     subscription_id: Mapped[str] = mapped_column(ForeignKey("dcsa_event_subscriptions.id", ondelete="CASCADE"))
     event_seq: Mapped[int] = mapped_column(SequenceNumber, ForeignKey("events.seq", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(10), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
-    claimed_until: Mapped[datetime | None]
     last_attempt_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
     last_status: Mapped[int | None] = mapped_column(Integer)
-    last_error: Mapped[str | None] = mapped_column(String(500))

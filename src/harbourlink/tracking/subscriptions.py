@@ -8,10 +8,10 @@ name, so an owner's "anyone with the reference" grant counts for a caller who na
 Callbacks never run inside the ingest transaction. ``enqueue_dcsa_callbacks`` runs in it, right
 after the events are appended, and writes one ``DcsaDelivery`` row per (subscription, matching
 visible event): the outbox commits or rolls back with the events. ``deliver_dcsa_callbacks``
-claims due rows, POSTs each subscription one JSON array of events signed with
+claims due rows (``kernel.work`` leases), POSTs each subscription one JSON array of events signed with
 ``Notification-Signature: sha256=<hex HMAC-SHA256 of the body under the decoded secret>``,
 and records the outcome; failures are retried with exponential backoff, then given up.
-``DcsaCallbackDispatcher`` runs it in a background thread (``start_dcsa_dispatcher``).
+The worker loop runs it as a ``dispatch`` job.
 Delivery is at least once: a subscriber may see an event twice (the eventID tells).
 """
 
@@ -23,28 +23,28 @@ import hashlib
 import hmac
 import json
 import logging
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import ColumnElement, Select, and_, delete, exists, false, func, literal, or_, select, true, update
+from sqlalchemy import ColumnElement, Select, and_, delete, exists, false, func, literal, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from harbourlink import access, events
 from harbourlink.access import AccessScope
-from harbourlink.events import Event, EventDraft
+from harbourlink.events import Event
 from harbourlink.identity import KeyScope, Sealer
 from harbourlink.integrations.dcsa.filters import TntFilters, filters_from_subscription, matches
 from harbourlink.integrations.dcsa.render import RETRACTION_PREFIX, V22_CODES, render_v22
 from harbourlink.integrations.dcsa.schema import located_errors, v22_validator
 from harbourlink.integrations.webhooks import CallbackPolicy as CallbackPolicy  # noqa: PLC0414 - explicit re-export: tracking's surface
-from harbourlink.integrations.webhooks import DeliveryLoop, check_callback_url
-from harbourlink.integrations.webhooks import retry_delay as retry_delay  # noqa: PLC0414 - explicit re-export for existing callers
-from harbourlink.kernel import Actor, Database, Forbidden, NotFound, ValidationFailed, utcnow
+from harbourlink.integrations.webhooks import check_callback_url
+from harbourlink.kernel import Actor, Database, Forbidden, NotFound, ValidationFailed, utcnow, work
+from harbourlink.kernel.work import Job
+from harbourlink.kernel.work import retry_delay as retry_delay  # noqa: PLC0414 - explicit re-export for existing callers
 from harbourlink.references import ReferenceType, normalise_reference
 from harbourlink.tracking.models import DcsaDelivery, DcsaSubscription
 
@@ -55,7 +55,6 @@ CHUNK = 500
 MIN_SECRET_BYTES = 32
 MAX_SECRET_BYTES = 1024
 MAX_ATTEMPTS = 10
-CLAIM_LEASE = timedelta(minutes=2)
 REFERENCE_FILTERS = {"carrierBookingReference": ReferenceType.BOOKING,
                      "transportDocumentReference": ReferenceType.MBL,
                      "equipmentReference": ReferenceType.CONTAINER}
@@ -381,53 +380,6 @@ def enqueue_dcsa_callbacks(session: Session, event_ids: Sequence[str]) -> int:
     return queued
 
 
-def complete_dcsa_retractions(session: Session, *, owner_org_id: str,
-                              drafts: list[EventDraft]) -> list[tuple[str, str]]:
-    """Gives each 3.0 retraction in ``drafts`` the code, time and references of the event it retracts.
-
-    The retracted event is looked for earlier in the same message, then among the owner's stored
-    events. A retraction of an event the owner never sent cannot be stored (no one could be
-    shown it): it is taken out of ``drafts`` and reported as (location, message), for the sender
-    to replay once the event has arrived.
-    """
-    problems: list[tuple[str, str]] = []
-    earlier: dict[str, EventDraft] = {}
-    kept: list[EventDraft] = []
-    for draft in drafts:
-        retracts = draft.details.get("retracts") if draft.source_key.startswith(RETRACTION_PREFIX) else None
-        if not isinstance(retracts, dict) or draft.event_code:
-            earlier.setdefault(draft.source_key, draft)
-            kept.append(draft)
-            continue
-        target = "dcsa:" + str(retracts.get("eventID"))
-        original: Any = earlier.get(target)
-        references = list(original.references) if original is not None else []
-        if original is None:
-            original = session.scalars(select(Event).where(Event.owner_org_id == owner_org_id,
-                                                           Event.source_key == target)).first()
-            if original is not None:
-                retracts["event_id"] = original.id
-                references = [events.Reference(kind, value)
-                              for kind, value in events.references_of(session, [original.seq])[original.seq]]
-        if original is None:
-            problems.append((f"{draft.origin}.metadata.retractedEventID",
-                             f"retracts event {retracts.get('eventID')!r}, which this company has not sent"))
-            continue
-        if str(original.event_type) != draft.event_type.value:
-            problems.append((f"{draft.origin}.metadata.eventType",
-                             f"the retracted event is a {original.event_type} event, not {draft.event_type.value}"))
-            continue
-        draft.event_code = original.event_code
-        draft.classifier = events.Classifier(original.classifier)
-        draft.event_time = original.event_time
-        draft.references = references
-        for name in ("location", "facility", "vessel_imo", "vessel_name", "voyage", "mode_of_transport"):
-            setattr(draft, name, getattr(original, name))
-        kept.append(draft)
-    drafts[:] = kept
-    return problems
-
-
 # ---------------------------------------------------------------- delivering callbacks
 
 
@@ -459,32 +411,21 @@ class _Batch:
 
 def _claim(db: Database, sealer: Sealer, *, now: datetime, batch_size: int, max_requests: int,
            report: DeliveryReport) -> list[_Batch]:
-    token = now + CLAIM_LEASE + timedelta(microseconds=secrets.randbelow(1_000_000))
-    due = and_(DcsaDelivery.status == "pending", DcsaDelivery.next_attempt_at <= now,
-               or_(DcsaDelivery.claimed_until.is_(None), DcsaDelivery.claimed_until < now))
     batches: list[_Batch] = []
     with db.transaction() as session:
-        query = select(DcsaDelivery.id, DcsaDelivery.subscription_id).where(due).order_by(DcsaDelivery.id)
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        by_subscription: dict[str, list[int]] = {}
-        for delivery_id, subscription_id in session.execute(query.limit(batch_size * max_requests)):
-            if subscription_id not in by_subscription and len(by_subscription) >= max_requests:
-                continue
-            group = by_subscription.setdefault(subscription_id, [])
-            if len(group) < batch_size:
-                group.append(delivery_id)
-        for subscription_id, ids in by_subscription.items():
-            session.execute(update(DcsaDelivery).where(DcsaDelivery.id.in_(ids), due).values(claimed_until=token))
-            mine = list(session.scalars(select(DcsaDelivery).where(DcsaDelivery.id.in_(ids),
-                                                                   DcsaDelivery.claimed_until == token)
-                                        .order_by(DcsaDelivery.event_seq)))
+        candidates = select(DcsaDelivery.id).order_by(DcsaDelivery.id).limit(batch_size * max_requests)
+        won = work.claim(session, DcsaDelivery, candidates, now=now)
+        by_subscription: dict[str, list[DcsaDelivery]] = {}
+        for delivery in session.scalars(select(DcsaDelivery).where(DcsaDelivery.id.in_(won.ids))
+                                        .order_by(DcsaDelivery.event_seq)):
+            by_subscription.setdefault(delivery.subscription_id, []).append(delivery)
+        for subscription_id, mine in by_subscription.items():
             subscription = session.get(DcsaSubscription, subscription_id)
-            if not mine or subscription is None:
-                continue
-            batch = _render_batch(session, sealer, subscription, mine, now=now, report=report)
-            if batch is not None:
-                batches.append(batch)
+            for start in range(0, len(mine), batch_size):
+                batch = None if subscription is None else _render_batch(
+                    session, sealer, subscription, mine[start:start + batch_size], now=now, report=report)
+                if batch is not None:
+                    batches.append(batch)
     return batches
 
 
@@ -541,17 +482,14 @@ def _record(db: Database, batch: _Batch, status: int | None, error: str | None, 
             report: DeliveryReport) -> None:
     with db.transaction() as session:
         for delivery in session.scalars(select(DcsaDelivery).where(DcsaDelivery.id.in_(batch.delivery_ids))):
-            delivery.attempts += 1
-            delivery.last_attempt_at, delivery.last_status, delivery.claimed_until = now, status, None
-            delivery.last_error = error
+            delivery.last_attempt_at, delivery.last_status = now, status
             if error is None:
-                delivery.status, delivery.delivered_at = "delivered", now
+                work.succeeded(delivery, status="delivered")
+                delivery.delivered_at = now
                 report.delivered += 1
-            elif delivery.attempts >= MAX_ATTEMPTS:
-                delivery.status = "failed"
+            elif work.failed(delivery, error, now=now, max_attempts=MAX_ATTEMPTS):
                 report.failed += 1
             else:
-                delivery.next_attempt_at = now + retry_delay(delivery.attempts)
                 report.retrying += 1
 
 
@@ -575,28 +513,11 @@ def deliver_dcsa_callbacks(db: Database, client: httpx.Client, *, sealer: Sealer
     return report
 
 
-class DcsaCallbackDispatcher(DeliveryLoop):
-    """A background thread delivering callbacks every ``interval`` seconds (at once again while work remains)."""
+def callback_job(db: Database, sealer: Sealer, *, policy: CallbackPolicy | None = None, every: float = 5.0) -> Job:
+    """DCSA callback delivery for the worker loop (again at once while rounds succeed and find work)."""
 
-    thread_name = "dcsa-callbacks"
-
-    def __init__(self, db: Database, sealer: Sealer, *, policy: CallbackPolicy | None = None,
-                 interval: float = 5.0):
-        super().__init__(interval=interval)
-        self.db, self.sealer, self.policy = db, sealer, policy or CallbackPolicy()
-
-    def run_round(self, client: httpx.Client) -> bool:
-        report = deliver_dcsa_callbacks(self.db, client, sealer=self.sealer, policy=self.policy)
+    def run(client: httpx.Client) -> bool:
+        report = deliver_dcsa_callbacks(db, client, sealer=sealer, policy=policy)
         return report.requests > 0 and not report.errors
 
-
-def start_dcsa_dispatcher(db: Database, sealer: Sealer, *, policy: CallbackPolicy | None = None,
-                          interval: float = 5.0) -> DcsaCallbackDispatcher:
-    """Starts delivering callbacks in the background; call ``stop_dcsa_dispatcher`` on shutdown."""
-    dispatcher = DcsaCallbackDispatcher(db, sealer, policy=policy, interval=interval)
-    dispatcher.start()
-    return dispatcher
-
-
-def stop_dcsa_dispatcher(dispatcher: DcsaCallbackDispatcher, timeout: float = 15.0) -> None:
-    dispatcher.stop(timeout)
+    return Job("dcsa-callbacks", "dispatch", run, every=every)

@@ -41,4 +41,4 @@ class VesselPosition(Base):
     course: Mapped[float | None] = mapped_column(Float)
     heading: Mapped[int | None] = mapped_column(Integer)
     nav_status: Mapped[int | None] = mapped_column(Integer)
-    message_id: Mapped[str | None] = mapped_column(String(36))
+    message_id: Mapped[str | None] = mapped_column(String(36), index=True)

@@ -11,7 +11,7 @@ A retraction (``metadata.retractedEventID``, no payload) is stored as an event o
 by deleting anything: its source key is ``dcsa:retract:<retracted eventID>`` (retracting twice
 is a duplicate) and ``details["retracts"]`` names the event it withdraws. The adapter cannot see
 the store, so it leaves the retraction's code, time and references empty; the inbound pipeline
-fills them from the retracted event (``tracking.complete_dcsa_retractions``) before storing, so
+fills them from the retracted event (``integrations.dcsa.retractions``) before storing, so
 that whoever could see the event sees its retraction.
 """
 

@@ -1,0 +1,57 @@
+"""The event seam: stored events are published once, and every consumer hears of them through the work queue.
+
+Inbound calls ``publish_stored`` in the transaction that stored a message's events and
+positions. It writes one work item per consumer of stored events (queues named ``stored.*``,
+declared under the entry-point group ``harbourlink.consumers``), so the publisher imports none of
+them: tracking's DCSA callbacks, alerts, the ledger, and every later consumer plug in by
+declaring a queue. An item names the message, not its rows: a consumer reads the message's
+events (``stored_event_ids``) and positions set-based, and the payload stays small whatever the
+message's size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from harbourlink.events.models import Event
+from harbourlink.kernel import work
+
+PREFIX = "stored."
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What a consumer of stored events is told: which message stored them, for whom, when it arrived."""
+
+    message_id: str
+    owner_org_id: str
+    received_at: datetime
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Stored:
+        return cls(str(payload["message_id"]), str(payload["owner_org_id"]),
+                   datetime.fromisoformat(str(payload["received_at"])))
+
+
+def queue_name(consumer: str) -> str:
+    return PREFIX + consumer
+
+
+def publish_stored(session: Session, *, message_id: str, owner_org_id: str, received_at: datetime) -> int:
+    """Tells every consumer of stored events about this message's new rows; returns how many were told."""
+    payload = {"message_id": message_id, "owner_org_id": owner_org_id, "received_at": received_at.isoformat()}
+    queues = [queue for queue in work.consumers() if queue.startswith(PREFIX)]
+    for queue in sorted(queues):
+        work.enqueue(session, queue, payload, key=f"{queue}:{message_id}")
+    return len(queues)
+
+
+def stored_event_ids(session: Session, message_id: str) -> list[str]:
+    """The ids of the events a message stored, in store order."""
+    return list(session.scalars(select(Event.id).where(Event.message_id == message_id).order_by(Event.seq)))

@@ -1,0 +1,47 @@
+"""The one durable work queue of the platform, its leases, and the one worker loop.
+
+* ``enqueue`` (in the cause's transaction) → ``WorkItem`` → ``Worker`` or ``drain`` → a ``Consumer``'s handler;
+* ``lease``: claim / retry with back-off / dead-letter / revive, shared by every outbox;
+* ``Job``: the periodic duties (deliveries, the ledger sequencer) run by the same loop.
+"""
+
+from harbourlink.kernel.work.lease import Claim, claim, due, failed, retry_delay, revive, succeeded
+from harbourlink.kernel.work.models import Leased, WorkItem
+from harbourlink.kernel.work.queue import (
+    Consumer,
+    consumers,
+    drain,
+    enqueue,
+    inline_bell,
+    list_items,
+    register,
+    replay,
+    run_round,
+    unregister,
+)
+from harbourlink.kernel.work.worker import ROLES, Job, Worker
+
+__all__ = [
+    "ROLES",
+    "Claim",
+    "Consumer",
+    "Job",
+    "Leased",
+    "WorkItem",
+    "Worker",
+    "claim",
+    "consumers",
+    "drain",
+    "due",
+    "enqueue",
+    "failed",
+    "inline_bell",
+    "list_items",
+    "register",
+    "replay",
+    "retry_delay",
+    "revive",
+    "run_round",
+    "succeeded",
+    "unregister",
+]

@@ -1,0 +1,47 @@
+"""The one durable work queue's table, and the lease columns every outbox of the platform shares."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from harbourlink.kernel.clock import utcnow
+from harbourlink.kernel.db import Base, SequenceNumber
+
+
+class Leased:
+    """Columns of a row that is worked on under a lease: due at ``next_attempt_at`` while ``pending``,
+    held by one worker until ``claimed_until``, retried with back-off, ``dead`` after its last attempt.
+
+    The work queue, the alert outbox and the DCSA callback outbox all carry them, so claiming,
+    retrying and dead-lettering are written once (``harbourlink.kernel.work.lease``).
+    """
+
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class WorkItem(Leased, Base):
+    """One piece of work for one queue, written in the transaction of its cause (an outbox row).
+
+    ``key`` makes enqueueing idempotent: the same cause enqueued twice is one item. An item's
+    handler runs in the transaction that marks it ``done``, so its effects and its completion
+    commit together; a worker killed mid-item leaves it ``pending`` for the next lease.
+    """
+
+    __tablename__ = "work_items"
+    __table_args__ = (Index("ix_work_items_due", "queue", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(SequenceNumber, primary_key=True, autoincrement=True)
+    queue: Mapped[str] = mapped_column(String(60))
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    finished_at: Mapped[datetime | None]

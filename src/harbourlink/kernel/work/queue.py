@@ -1,0 +1,181 @@
+"""The one durable work queue: consumers, enqueueing in the cause's transaction, running items.
+
+A *consumer* names a queue and a handler. Domains declare theirs under the entry-point group
+``harbourlink.consumers`` (a value-added module adds its own the same way, with no change to the
+core); ``register`` adds one at run time. ``enqueue`` writes an item in the caller's transaction
+and, once that transaction commits, the database's bell rings for the queue: in one process the
+items run at once (``drain``), at port scale a worker process hears it (see ``worker`` and
+``bus``). Delivery is at least once; a handler runs in the transaction that marks its item done,
+so what it writes to the database happens exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib.metadata import entry_points
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from harbourlink.kernel.clock import utcnow
+from harbourlink.kernel.db import WORK_RUNG as RUNG
+from harbourlink.kernel.db import Database
+from harbourlink.kernel.work.lease import claim, failed, revive, succeeded
+from harbourlink.kernel.work.models import WorkItem
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "harbourlink.consumers"
+
+Handler = Callable[[Session, Mapping[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """Who works a queue. ``role`` decides which worker processes run it (``harbourlink worker --role``)."""
+
+    queue: str
+    handle: Handler
+    role: str = "consumers"
+    max_attempts: int = 8
+    batch: int = 20
+
+
+_registered: dict[str, Consumer] = {}
+
+
+@cache
+def _declared() -> dict[str, Consumer]:
+    found: dict[str, Consumer] = {}
+    for point in entry_points(group=ENTRY_POINT_GROUP):
+        declared = point.load()
+        for consumer in declared if isinstance(declared, list | tuple) else [declared]:
+            if not isinstance(consumer, Consumer):
+                raise TypeError(f"entry point {point.name} of {ENTRY_POINT_GROUP} must give Consumer objects")
+            found[consumer.queue] = consumer
+    return found
+
+
+def consumers() -> dict[str, Consumer]:
+    """Every consumer, by queue: those the installed packages declare, then those registered at run time."""
+    return {**_declared(), **_registered}
+
+
+def register(consumer: Consumer) -> None:
+    """Adds a consumer at run time (a plug-in without an entry point, or a test)."""
+    _registered[consumer.queue] = consumer
+
+
+def unregister(queue: str) -> None:
+    _registered.pop(queue, None)
+
+
+def enqueue(session: Session, queue: str, payload: Mapping[str, Any], *, key: str, now: datetime | None = None) -> None:
+    """Writes one item in the caller's transaction; an item with the same ``key`` already there makes this a no-op."""
+    moment = now or utcnow()
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert(WorkItem) if dialect == "postgresql" else sqlite.insert(WorkItem)
+    session.execute(insert.on_conflict_do_nothing(index_elements=["key"]).values(
+        queue=queue, key=key, payload=dict(payload), status="pending", attempts=0, created_at=moment,
+        next_attempt_at=moment))
+    session.info.setdefault(RUNG, set()).add(queue)
+
+
+def run_item(db: Database, consumer: Consumer, item_id: int, token: datetime, *, worker: str) -> bool:
+    """Runs one claimed item; True when it is done. A failure is recorded for a later retry (or dead-letter)."""
+    try:
+        with db.transaction() as session:
+            query = select(WorkItem).where(WorkItem.id == item_id, WorkItem.claimed_until == token)
+            if db.engine.dialect.name == "postgresql":
+                query = query.with_for_update()
+            item = session.scalars(query).first()
+            if item is None or item.status != "pending":
+                return False  # the lease ran out and another worker took it
+            consumer.handle(session, item.payload)
+            succeeded(item)
+            item.claimed_by, item.finished_at = worker, utcnow()
+        return True
+    except Exception as exc:
+        log.exception("work item %s of %s failed", item_id, consumer.queue)
+        with db.transaction() as session:
+            item = session.get(WorkItem, item_id)
+            if item is not None and item.claimed_until == token:
+                item.claimed_by = worker
+                failed(item, f"{type(exc).__name__}: {exc}", now=utcnow(), max_attempts=consumer.max_attempts)
+        return False
+
+
+def run_round(db: Database, queues: Iterable[str], *, worker: str, now: datetime | None = None) -> int:
+    """Claims and runs one batch per queue; returns how many items were attempted."""
+    attempted = 0
+    known = consumers()
+    for queue in sorted(set(queues)):
+        consumer = known.get(queue)
+        if consumer is None:
+            continue
+        with db.transaction() as session:
+            won = claim(session, WorkItem, select(WorkItem.id).where(WorkItem.queue == queue)
+                        .order_by(WorkItem.id).limit(consumer.batch), now=now or utcnow())
+        for item_id in won.ids:
+            run_item(db, consumer, item_id, won.token, worker=worker)
+        attempted += len(won.ids)
+    return attempted
+
+
+_draining = threading.local()
+
+
+def drain(db: Database, queues: Iterable[str] | None = None, *, worker: str = "inline") -> int:
+    """Runs every due item of ``queues`` (default: all consumers' queues) until none is left; returns how many.
+
+    The in-process bell: a transaction that enqueued rings it after commit. An item enqueued by a
+    handler while draining is picked up by the loop already running, not by a nested one.
+    """
+    wanted = set(queues if queues is not None else consumers())
+    if getattr(_draining, "queues", None) is not None:
+        _draining.queues |= wanted
+        return 0
+    _draining.queues = wanted
+    total = 0
+    try:
+        while _draining.queues:
+            current, _draining.queues = _draining.queues, set()
+            attempted = run_round(db, current, worker=worker)
+            total += attempted
+            if attempted:
+                _draining.queues |= current
+    finally:
+        _draining.queues = None
+    return total
+
+
+def inline_bell(db: Database, queues: set[str]) -> None:
+    """Runs the rung queues' items at once, in this process (embedded installations and tests)."""
+    drain(db, queues)
+
+
+def list_items(session: Session, *, status: str | None = None, queue: str | None = None,
+               limit: int = 100) -> list[WorkItem]:
+    """Items newest first, e.g. the dead letters (``status="dead"``) for the operator."""
+    query = select(WorkItem).order_by(WorkItem.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(WorkItem.status == status)
+    if queue is not None:
+        query = query.where(WorkItem.queue == queue)
+    return list(session.scalars(query))
+
+
+def replay(session: Session, item_id: int) -> WorkItem | None:
+    """Takes an item (a dead letter, or a finished one to run again) back into its queue."""
+    item = session.get(WorkItem, item_id)
+    if item is not None:
+        revive(item, now=utcnow())
+        session.info.setdefault(RUNG, set()).add(item.queue)
+    return item

@@ -1,0 +1,113 @@
+"""The one worker loop: it works the queues of its roles and runs its roles' periodic jobs.
+
+Every background duty of the platform runs here, in the same loop, whether in the embedded
+process (a thread) or in ``harbourlink worker`` processes at port scale: the consumers of stored
+events, the processing of large uploads, alert and DCSA callback delivery, the ledger sequencer.
+A round that found work is followed at once by another; an idle loop sleeps until its bell rings
+or ``idle`` seconds pass, so a lost ring delays work but never loses it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import httpx
+
+from harbourlink.kernel.db import Database
+from harbourlink.kernel.work.queue import consumers, run_round
+
+log = logging.getLogger(__name__)
+
+ROLES = ("consumers", "inbound", "dispatch", "sequencer")
+"""``consumers``: reactions to stored events; ``inbound``: large uploads; ``dispatch``: alert and DCSA
+deliveries; ``sequencer``: the ledger (one is enough: the log row lock keeps it the only writer)."""
+
+
+@dataclass
+class Job:
+    """A periodic duty: ``run`` returns True when it found work (run again at once), else it waits ``every`` s."""
+
+    name: str
+    role: str
+    run: Callable[[httpx.Client], bool]
+    every: float = 1.0
+    next_at: float = field(default=0.0)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+class Worker:
+    """Runs rounds until stopped; ``wake`` is the bell of a thread in this process or of a bus."""
+
+    def __init__(self, db: Database, *, roles: Iterable[str] = ROLES, jobs: Iterable[Job] = (), idle: float = 1.0):
+        self.db, self.roles, self.idle = db, frozenset(roles), idle
+        unknown = self.roles - set(ROLES)
+        if unknown:
+            raise ValueError(f"unknown worker role(s): {', '.join(sorted(unknown))}; choose from {', '.join(ROLES)}")
+        self.jobs = [job for job in jobs if job.role in self.roles]
+        self.name = worker_name()
+        self.wake = threading.Event()
+        self.stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def queues(self) -> list[str]:
+        return sorted(queue for queue, consumer in consumers().items() if consumer.role in self.roles)
+
+    def ring(self, _db: Database | None = None, _queues: set[str] | None = None) -> None:
+        """A bell for ``Database.bell`` or a bus: work was enqueued, and what it causes (alerts, callbacks,
+        entries to sequence) is due now, so the jobs run in the next round too."""
+        for job in self.jobs:
+            job.next_at = 0.0
+        self.wake.set()
+
+    def step(self, client: httpx.Client) -> bool:
+        """One round over the queues and the due jobs; True when anything was found."""
+        busy = run_round(self.db, self.queues(), worker=self.name) > 0
+        now = time.monotonic()
+        for job in self.jobs:
+            if job.next_at > now:
+                continue
+            try:
+                found = job.run(client)
+            except Exception:  # a failed round is retried next time; the loop must outlive it
+                log.exception("job %s failed", job.name)
+                found = False
+            job.next_at = now if found else now + job.every
+            busy = busy or found
+        return busy
+
+    def run(self) -> None:
+        """Runs in the calling thread until ``stop``."""
+        with httpx.Client(follow_redirects=False, timeout=10) as client:
+            while not self.stopping.is_set():
+                try:
+                    busy = self.step(client)
+                except Exception:
+                    log.exception("worker round failed")
+                    busy = False
+                if not busy:
+                    next_job = min((job.next_at for job in self.jobs), default=time.monotonic() + self.idle)
+                    self.wake.wait(max(0.0, min(self.idle, next_job - time.monotonic())))
+                    self.wake.clear()
+
+    def start(self) -> None:
+        """Runs in a daemon thread of this process (the embedded installation)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self.run, name="harbourlink-worker", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stops after the round in progress."""
+        self.stopping.set()
+        self.wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None

@@ -1,0 +1,20 @@
+"""Tracking's consumer of stored events: the DCSA callback outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from harbourlink import events
+from harbourlink.kernel import work
+from harbourlink.tracking.subscriptions import enqueue_dcsa_callbacks
+
+
+def _dcsa_callbacks(session: Session, payload: Mapping[str, Any]) -> None:
+    stored = events.Stored.from_payload(payload)
+    enqueue_dcsa_callbacks(session, events.stored_event_ids(session, stored.message_id))
+
+
+CONSUMERS = [work.Consumer(events.seam.queue_name("dcsa-callbacks"), _dcsa_callbacks)]
