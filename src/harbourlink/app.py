@@ -25,7 +25,7 @@ from harbourlink.identity import Sealer
 from harbourlink.kernel import create_database, work
 from harbourlink.settings import Settings
 from harbourlink.web import mount_web, oidc
-from harbourlink.worker import duties
+from harbourlink.worker import duties, topology
 
 API_DESCRIPTION = """\
 HarbourLink is a Port Community System: companies share the live status of the same cargo,
@@ -68,13 +68,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     worker = None
     if rt.settings.run_dispatchers:
         worker = work.Worker(rt.db, jobs=duties.jobs(rt.settings, rt.db, rt.sealer))
-        rt.db.bell = worker.ring
+    bus = topology.attach(rt.db, rt.settings, worker=worker)
+    if worker is not None:
         worker.start()
     try:
         yield
     finally:
         if worker is not None:
             worker.stop()
+        topology.detach(bus)
         rt.db.engine.dispose()
 
 

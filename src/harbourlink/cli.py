@@ -25,10 +25,11 @@ from rich.table import Column, Table
 from harbourlink import identity, inbound, ledger, schema
 from harbourlink.app import create_app
 from harbourlink.demo import DEMO_PASSWORD, demo_guide, seed_demo
-from harbourlink.kernel import Actor, HarbourLinkError, NotFound, ValidationFailed, create_database
+from harbourlink.kernel import Actor, HarbourLinkError, NotFound, ValidationFailed, create_database, work
 from harbourlink.ledger import witness
 from harbourlink.settings import Settings
 from harbourlink.sim import DEFAULT_SEED, Simulator
+from harbourlink.worker import processes
 from harbourlink.worker.ais_listener import ListenerConfig, parse_endpoint, run_listener
 from harbourlink_verify import SIG_COSIGNATURE, Vkey
 
@@ -60,10 +61,43 @@ def _fail(error: HarbourLinkError) -> typer.Exit:
 
 @app.command()
 def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="port to listen on")] = 8000) -> None:
+          port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+          workers: Annotated[int, typer.Option(min=1, help="API processes sharing the port")] = 1) -> None:
     """Serve the web pages and the API (database from HARBOURLINK_DATABASE_URL)."""
+    if workers == 1:
+        uvicorn.run(create_app(Settings()), host=host, port=port, proxy_headers=True, log_level="info")
+    else:  # each process builds its own app from the environment
+        uvicorn.run("harbourlink.app:create_app", factory=True, host=host, port=port, workers=workers,
+                    proxy_headers=True, log_level="info")
+
+
+@app.command()
+def worker(role: Annotated[list[str] | None, typer.Option(
+               help=f"what to work on; repeatable; default all: {', '.join(work.ROLES)}")] = None,
+           idle: Annotated[float, typer.Option(help="longest sleep between rounds when nothing rings")] = 1.0) -> None:
+    """Run a worker process: consumers of stored events, large uploads, deliveries, the ledger sequencer."""
+    logging.basicConfig(level=Settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        processes.run_worker(Settings(), role or work.ROLES, idle=idle)
+    except ValueError as exc:
+        errors.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(code=2) from exc
+
+
+@app.command()
+def run(host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+        api_processes: Annotated[int, typer.Option(min=1, help="API processes")] = 2,
+        workers: Annotated[int, typer.Option(min=1, help="worker processes (every role)")] = 2) -> None:
+    """Run the port-scale topology on this machine: API processes and worker processes, supervised."""
+    logging.basicConfig(level=Settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
-    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True, log_level="info")
+    if not settings.nats_url:
+        errors.print("[yellow]note[/yellow] HARBOURLINK_NATS_URL is not set: workers poll the database "
+                     "(every second) instead of being rung, and live updates from other processes arrive by polling")
+    console.print(f"HarbourLink: {api_processes} API process(es) at http://{host}:{port}/, {workers} worker(s)")
+    processes.run_topology(processes.topology_children(host=host, port=port, api_processes=api_processes,
+                                                       workers=workers))
 
 
 @db_app.command("upgrade")

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     lockout_attempts: int = 5
     lockout_minutes: int = 30
     max_request_bytes: int = Field(default=10 * 1024 * 1024, description="largest accepted request body")
+    inline_message_bytes: int = Field(default=1024 * 1024, description="larger messages are answered 202 at once "
+                                      "and read by a worker")
     oidc_issuer: str = ""
     oidc_client_id: str = ""
     oidc_client_secret: str = ""
@@ -48,7 +50,11 @@ class Settings(BaseSettings):
     webhook_allow_private_networks: bool = Field(
         default=False, description="let alert webhooks go to private or loopback addresses (tests, demo)")
     alert_max_attempts: int = Field(default=8, description="webhook/e-mail/SMS attempts before dead-lettering")
-    run_dispatchers: bool = Field(default=True, description="deliver callbacks from this process")
+    run_dispatchers: bool = Field(default=True, description="work queues and jobs in a thread of this process "
+                                  "(the embedded installation); off where `harbourlink worker` processes do")
+    nats_url: str = Field(default="", description="NATS (with JetStream) between processes, e.g. nats://127.0.0.1:4222;"
+                          " empty: one process")
+    nats_prefix: str = Field(default="harbourlink", description="names this installation's NATS stream and subjects")
     ledger_origin: str = Field(default="", description="the ledger's origin line; default: <base_url host>/ledger/v1")
     ledger_signing_key: str = Field(default="", description="base64 Ed25519 seed; default: generated in data_dir")
     ledger_witnesses: list[str] = Field(default_factory=list, description="'<witness vkey> <url>' per witness")

@@ -20,6 +20,7 @@ from harbourlink.alerts.domain import AlertStatus, AlertType, Change, Fact, Find
 from harbourlink.alerts.engine import evaluate_due, on_events
 from harbourlink.alerts.lifecycle import do_acknowledge, do_resolve, escalate_due, get_alert, list_alerts
 from harbourlink.alerts.models import Alert, AlertNotification, AlertSubscription, DeliveryAttempt, WebhookEndpoint
+from harbourlink.alerts.outbox import live_subject
 from harbourlink.alerts.registry import alert_type, all_types, register
 from harbourlink.alerts.service import (
     create_endpoint,
@@ -76,6 +77,7 @@ __all__ = [
     "list_deliveries",
     "list_endpoints",
     "list_subscriptions",
+    "live_subject",
     "on_events",
     "register",
     "rotate_secret",

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from harbourlink.alerts.domain import AlertStatus, AlertType, Change, Finding, Verdict, transition
 from harbourlink.alerts.models import Alert, AlertSubscription, AlertWatch
-from harbourlink.alerts.outbox import enqueue
-from harbourlink.kernel import Actor, Conflict, NotFound, utcnow
+from harbourlink.alerts.outbox import enqueue, live_subject
+from harbourlink.kernel import Actor, Conflict, NotFound, live, utcnow
 
 SYSTEM = "system"
 
@@ -130,6 +130,7 @@ def do_acknowledge(session: Session, actor: Actor, *, alert_id: str) -> Alert:
     now = utcnow()
     alert.status, alert.acknowledged_at, alert.updated_at = AlertStatus.ACKNOWLEDGED.value, now, now
     alert.acknowledged_by = actor.user_id or actor.api_key_id
+    live.announce(session, live_subject(alert.org_id))
     return alert
 
 
@@ -139,6 +140,7 @@ def do_resolve(session: Session, actor: Actor, *, alert_id: str) -> Alert:
     if not transition(AlertStatus(alert.status), AlertStatus.RESOLVED):
         raise Conflict(f"the alert is {alert.status}", code="alert_state", data={"status": alert.status})
     _close(alert, by=actor.user_id or actor.api_key_id or SYSTEM, now=utcnow())
+    live.announce(session, live_subject(alert.org_id))
     return alert
 
 

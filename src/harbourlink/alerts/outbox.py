@@ -19,9 +19,14 @@ from harbourlink import identity
 from harbourlink.alerts.channels.texts import language_of
 from harbourlink.alerts.domain import Change, in_quiet_hours, quiet_hours_end
 from harbourlink.alerts.models import Alert, AlertNotification, AlertSubscription, WebhookEndpoint
-from harbourlink.kernel import new_id
+from harbourlink.kernel import live, new_id
 
 HUMAN_CHANNELS = ("email", "sms")
+
+
+def live_subject(org_id: str) -> str:
+    """What a company's open inboxes and tracking pages wait on (``kernel.live``)."""
+    return f"alerts.{org_id}"
 
 
 def alert_payload(alert: Alert, change: Change, now: datetime) -> dict[str, Any]:
@@ -71,8 +76,9 @@ def _due(subscription: AlertSubscription, channel: str, now: datetime) -> dateti
 
 def enqueue(session: Session, subscription: AlertSubscription, alert: Alert, change: Change, *,
             now: datetime) -> int:
-    """Outbox rows for one change of one alert; returns how many were new."""
+    """Outbox rows for one change of one alert; returns how many were new. Open inboxes hear of it at commit."""
     session.flush()  # the alert's id and revision must be final before they name the rows
+    live.announce(session, live_subject(alert.org_id))
     payload = alert_payload(alert, change, now)
     rows = [{"idempotency_key": f"{alert.id}:{alert.revision}:{change.value}:{channel}:{recipient}",
              "org_id": alert.org_id, "alert_id": alert.id, "change": change.value, "channel": channel,

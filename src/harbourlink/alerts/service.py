@@ -12,7 +12,7 @@ from harbourlink.alerts.models import AlertNotification, AlertSubscription, Deli
 from harbourlink.alerts.registry import alert_type, all_types
 from harbourlink.identity import Sealer
 from harbourlink.integrations.webhooks import CallbackPolicy, check_callback_url, new_secret
-from harbourlink.kernel import Actor, NotFound, ValidationFailed, utcnow
+from harbourlink.kernel import Actor, NotFound, ValidationFailed, utcnow, work
 from harbourlink.references import ReferenceType, normalise_reference
 
 CHANNELS = frozenset({"inbox", "email", "webhook", "sms"})
@@ -139,5 +139,5 @@ def list_attempts(session: Session, actor: Actor, *, delivery_id: str) -> list[D
 def do_replay(session: Session, actor: Actor, *, delivery_id: str) -> AlertNotification:
     """Puts a dead-lettered (or delivered) notification back in the queue, same ``webhook-id``."""
     row = get_delivery(session, actor, delivery_id=delivery_id)
-    row.status, row.attempts, row.next_attempt_at, row.claimed_until = "pending", 0, utcnow(), None
+    work.revive(row, now=utcnow())
     return row

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from harbourlink import alerts
 from harbourlink.api.context import CurrentActor, DbSession, runtime
 from harbourlink.api.errors import ERROR_RESPONSES
-from harbourlink.kernel import Actor, Database, utcnow
+from harbourlink.kernel import Actor, Database, live, utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["alerts"], responses=ERROR_RESPONSES)
 
@@ -148,7 +148,8 @@ def list_alerts(actor: CurrentActor, session: DbSession,
                                                                     include_resolved=include_resolved)]
 
 
-POLL_SECONDS = 0.5
+POLL_SECONDS = 2.0
+"""Longest wait between reads when no announcement comes (one may be lost; the read finds the change)."""
 KEEP_ALIVE_SECONDS = 15.0
 LAG = timedelta(seconds=30)
 """An alert carries the time its transaction began, which may commit a little later: each poll looks
@@ -182,7 +183,7 @@ async def _stream(request: Request, actor: Actor, since: datetime) -> AsyncItera
         elif time.monotonic() - quiet_since >= KEEP_ALIVE_SECONDS:  # proxies close idle connections
             quiet_since = time.monotonic()
             yield ": keep-alive\n\n"
-        await asyncio.sleep(POLL_SECONDS)
+        await live.hub.wait(alerts.live_subject(actor.org_id), POLL_SECONDS)
 
 
 @router.get("/alerts/stream", summary="Live updates of the caller's alerts (text/event-stream)",

@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
-from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from harbourlink import identity, inbound
@@ -26,7 +26,8 @@ class ItemErrorRead(BaseModel):
 
 
 class MessageOutcome(BaseModel):
-    """What became of a message. ``status``: accepted, partial (some items refused), rejected, failed."""
+    """What became of a message. ``status``: accepted, partial (some items refused), rejected, failed;
+    ``queued`` or ``processing`` while a large message waits for or is being read by a worker."""
 
     id: str
     status: str
@@ -47,6 +48,8 @@ class MessageRead(MessageOutcome):
     sha256: str
     replay_of: str | None
     superseded_by: str | None
+    items_total: int | None = Field(description="items the message holds, once read")
+    items_done: int = Field(description="items stored so far (progress of a large message)")
 
 
 class FormatRead(BaseModel):
@@ -77,22 +80,32 @@ def list_formats(_caller: CurrentActor) -> list[FormatRead]:
     description="The body is kept exactly as sent before it is read. The answer says how many items were "
                 "accepted, how many were already known (duplicates) and, for each refused item, where it is "
                 "in the message and what is wrong. A message with errors is kept as `rejected` (or `partial` "
-                "when some items were accepted) and can be corrected and replayed.",
+                "when some items were accepted) and can be corrected and replayed.\n\n"
+                "A message larger than the installation's inline limit (1 MiB by default), or sent with "
+                "`Prefer: respond-async`, is answered at once with **202** and status `queued`: a worker reads "
+                "it, and `GET /api/v1/messages/{id}` shows its progress (`items_done` of `items_total`) and "
+                "then its outcome.",
+    responses={202: {"model": MessageOutcome, "description": "queued for a worker; follow it by its id"}},
     openapi_extra={"requestBody": {"required": True, "content": {
         "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
         "application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}},
         "text/plain": {"schema": {"type": "string"}}}}},
 )
 async def send_message(request: Request, actor: CurrentActor,
-                       format_name: Annotated[str, Query(alias="format", description=FORMAT_NAMES)]) -> MessageOutcome:
+                       format_name: Annotated[str, Query(alias="format", description=FORMAT_NAMES)]) -> Response:
     _check_may_send(actor)
     inbound.adapter_for(format_name)
     raw = await request.body()
     if not raw:
         raise ValidationFailed("the message body is empty", code="empty_message", data={"field": "body"})
     rt = runtime(request)
-    outcome = await run_in_threadpool(inbound.receive, rt.db, actor, format_name=format_name, raw=raw, channel="api")
-    return _outcome(outcome)
+    background = (len(raw) > rt.settings.inline_message_bytes
+                  or "respond-async" in request.headers.get("prefer", "").lower())
+    outcome = await run_in_threadpool(inbound.receive, rt.db, actor, format_name=format_name, raw=raw, channel="api",
+                                      background=background)
+    return JSONResponse(_outcome(outcome).model_dump(mode="json"),
+                        status_code=status.HTTP_202_ACCEPTED if background else status.HTTP_201_CREATED,
+                        headers={"Location": f"/api/v1/messages/{outcome.id}"})
 
 
 @router.get("/messages", response_model=list[MessageRead], summary="The caller's messages, newest first")

@@ -31,6 +31,9 @@ class InboundMessage(Base):
     accepted: Mapped[int] = mapped_column(Integer, default=0)
     duplicates: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    items_total: Mapped[int | None] = mapped_column(Integer)
+    """Items the message holds, once read; with ``items_done``, the progress of a large message."""
+    items_done: Mapped[int] = mapped_column(Integer, default=0)
     processed_at: Mapped[datetime | None]
     replay_of: Mapped[str | None] = mapped_column(String(36))
     superseded_by: Mapped[str | None] = mapped_column(String(36))

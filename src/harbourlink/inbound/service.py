@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,11 +19,16 @@ from harbourlink.inbound.models import InboundMessage
 from harbourlink.inbound.registry import adapter_for
 from harbourlink.integrations.dcsa.retractions import complete_dcsa_retractions
 from harbourlink.integrations.parsing import ItemError, Parsed
-from harbourlink.kernel import Actor, Database, NotFound, utcnow
+from harbourlink.kernel import Actor, Database, NotFound, utcnow, work
 
 log = logging.getLogger(__name__)
 
 FAILED_STATUSES = ("rejected", "partial", "failed")
+PENDING_STATUSES = ("received", "queued", "processing")
+PROCESS_QUEUE = "inbound.process"
+CHUNK_ITEMS = 5000
+MAX_ATTEMPTS = 3
+"""Processing attempts before a message that keeps killing its worker is marked failed (kept for replay)."""
 
 
 @dataclass(frozen=True)
@@ -49,71 +54,141 @@ def archive(session: Session, actor: Actor, *, format_name: str, raw: bytes, cha
     return message
 
 
-def _store(session: Session, message: InboundMessage, parsed: Parsed) -> tuple[int, int, list[ItemError]]:
-    errors = list(parsed.errors)
-    errors += [ItemError(where, problem) for where, problem in
-               complete_dcsa_retractions(session, owner_org_id=message.sender_org_id, drafts=parsed.events)]
+@dataclass
+class _Tally:
+    accepted: int = 0
+    duplicates: int = 0
+    errors: list[ItemError] = field(default_factory=list)
+    stored_any: bool = False
+
+
+def _store(session: Session, message: InboundMessage, parsed: Parsed, tally: _Tally, *, offset: int) -> None:
+    """Stores one chunk of a message's items (the first at ``offset`` in the message), in the caller's transaction."""
+    tally.errors += parsed.errors
+    tally.errors += [ItemError(where, problem) for where, problem in
+                     complete_dcsa_retractions(session, owner_org_id=message.sender_org_id, drafts=parsed.events)]
     good: list[events.EventDraft] = []
-    for position, draft in enumerate(parsed.events):
+    for position, draft in enumerate(parsed.events, start=offset):
         problem = events.check_event(draft)
         if problem:
-            errors.append(ItemError(draft.origin or f"item {position + 1}", problem))
+            tally.errors.append(ItemError(draft.origin or f"item {position + 1}", problem))
         else:
             good.append(draft)
     appended = events.append_events(session, owner_org_id=message.sender_org_id, message_id=message.id, drafts=good)
     new_positions, old_positions = vessels.record_positions(session, parsed.positions, message_id=message.id)
     new_statics, old_statics = vessels.record_statics(session, parsed.vessels)
-    if appended.event_ids or new_positions:
-        events.publish_stored(session, message_id=message.id, owner_org_id=message.sender_org_id,
-                              received_at=message.received_at)
-    accepted = len(appended.accepted) + len(new_positions) + new_statics
-    return accepted, appended.duplicates + old_positions + old_statics, errors
+    tally.accepted += len(appended.accepted) + len(new_positions) + new_statics
+    tally.duplicates += appended.duplicates + old_positions + old_statics
+    tally.stored_any = tally.stored_any or bool(appended.event_ids or new_positions)
 
 
-def process(session: Session, message: InboundMessage) -> Outcome:
-    """Parses an archived message with its format's adapter and stores what it holds."""
-    parsed = adapter_for(message.format).parse(message.raw)
-    accepted, duplicates, errors = _store(session, message, parsed)
-    if not errors:
-        status = "accepted"
-    elif accepted or duplicates:
-        status = "partial"
-    else:
-        status = "rejected"
-    message.status = status
-    message.accepted = accepted
-    message.duplicates = duplicates
-    message.errors = [{"location": e.location, "message": e.message} for e in errors]
-    message.processed_at = utcnow()
-    return Outcome(message.id, status, accepted, duplicates, errors)
+def _chunks(parsed: Parsed, size: int) -> list[Parsed]:
+    """The message's items in pieces of ``size``: each is stored in a transaction of its own, so a large
+    message neither holds the database's write lock for long nor grows one transaction without bound."""
+    items = max(len(parsed.events), len(parsed.positions), len(parsed.vessels), 1)
+    return [Parsed(events=parsed.events[start:start + size], positions=parsed.positions[start:start + size],
+                   vessels=parsed.vessels[start:start + size], errors=parsed.errors if start == 0 else [])
+            for start in range(0, items, size)]
+
+
+def _outcome(message: InboundMessage) -> Outcome:
+    return Outcome(message.id, message.status, message.accepted, message.duplicates,
+                   [ItemError(e["location"], e["message"]) for e in message.errors or []])
+
+
+def _fail(db: Database, message_id: str, problem: ItemError) -> Outcome:
+    with db.transaction() as session:
+        message = session.get(InboundMessage, message_id)
+        assert message is not None  # noqa: S101 - archived before it was processed
+        message.status = "failed"
+        message.errors = [{"location": problem.location, "message": problem.message}]
+        message.processed_at = utcnow()
+        return _outcome(message)
+
+
+def process_archived(db: Database, message_id: str, *, attempt: int = 1, chunk: int = CHUNK_ITEMS) -> Outcome:
+    """Reads an archived message with its format's adapter and stores what it holds, chunk by chunk.
+
+    Idempotent: a message already processed is left as it is, and a message whose processing was cut
+    short (a crash) is read again; what it had stored then counts as duplicates. Stored events are
+    published once, after the last chunk.
+    """
+    with db.transaction() as session:
+        message = session.get(InboundMessage, message_id)
+        if message is None or message.status not in PENDING_STATUSES:
+            return _outcome(message) if message is not None else Outcome(message_id, "failed", 0, 0, [])
+        if attempt > MAX_ATTEMPTS:
+            interrupted = True
+        else:
+            interrupted = False
+            message.status, message.items_done = "processing", 0
+        format_name, raw = message.format, message.raw
+    if interrupted:
+        return _fail(db, message_id, ItemError("message", f"processing was interrupted {MAX_ATTEMPTS} times; "
+                                                          "the message is kept and can be replayed"))
+    try:
+        parsed = adapter_for(format_name).parse(raw)
+        tally = _Tally()
+        total = len(parsed.events) + len(parsed.positions) + len(parsed.vessels)
+        for number, piece in enumerate(_chunks(parsed, chunk)):
+            with db.transaction() as session:
+                message = session.get(InboundMessage, message_id)
+                assert message is not None  # noqa: S101 - archived before it was processed
+                _store(session, message, piece, tally, offset=number * chunk)
+                message.items_total = total
+                message.items_done += len(piece.events) + len(piece.positions) + len(piece.vessels)
+                message.accepted, message.duplicates = tally.accepted, tally.duplicates
+        with db.transaction() as session:
+            message = session.get(InboundMessage, message_id)
+            assert message is not None  # noqa: S101 - archived before it was processed
+            errors = tally.errors
+            if not errors:
+                message.status = "accepted"
+            elif tally.accepted or tally.duplicates:
+                message.status = "partial"
+            else:
+                message.status = "rejected"
+            message.errors = [{"location": e.location, "message": e.message} for e in errors]
+            message.processed_at = utcnow()
+            if tally.stored_any:
+                events.publish_stored(session, message_id=message.id, owner_org_id=message.sender_org_id,
+                                      received_at=message.received_at)
+            return _outcome(message)
+    except Exception as exc:
+        log.exception("processing inbound message %s failed", message_id)
+        return _fail(db, message_id, ItemError("message", f"internal error while processing ({type(exc).__name__}); "
+                                                          "the message is kept and can be replayed"))
+
+
+def process_key(message_id: str) -> str:
+    return f"{PROCESS_QUEUE}:{message_id}"
 
 
 def receive(db: Database, actor: Actor, *, format_name: str, raw: bytes, channel: str,
-            filename: str | None = None, replay_of: str | None = None) -> Outcome:
-    """Archives then processes a message, each in its own transaction (see the module note)."""
+            filename: str | None = None, replay_of: str | None = None, background: bool = False) -> Outcome:
+    """Archives a message and queues its processing in one transaction, then processes it here and now
+    (or, with ``background``, leaves it to a worker and answers ``queued``).
+
+    Archived and queued together, a message is never lost between the two: if this process dies
+    while processing, a worker takes the queued item and processes the message again.
+    """
     with db.transaction() as session:
-        message_id = archive(session, actor, format_name=format_name, raw=raw, channel=channel, filename=filename,
-                             replay_of=replay_of).id
+        message = archive(session, actor, format_name=format_name, raw=raw, channel=channel, filename=filename,
+                          replay_of=replay_of)
+        message.status, message_id = "queued", message.id
         if replay_of is not None:
             original = session.get(InboundMessage, replay_of)
             if original is not None:
                 original.superseded_by = message_id
-    try:
-        with db.transaction() as session:
-            message = session.get(InboundMessage, message_id)
-            assert message is not None  # noqa: S101 - committed just above
-            return process(session, message)
-    except Exception as exc:
-        log.exception("processing inbound message %s failed", message_id)
-        problem = ItemError("message", f"internal error while processing ({type(exc).__name__}); "
-                                       "the message is kept and can be replayed")
-        with db.transaction() as session:
-            message = session.get(InboundMessage, message_id)
-            assert message is not None  # noqa: S101 - committed above
-            message.status = "failed"
-            message.errors = [{"location": problem.location, "message": problem.message}]
-            message.processed_at = utcnow()
-        return Outcome(message_id, "failed", 0, 0, [problem])
+        work.enqueue(session, PROCESS_QUEUE, {"message_id": message_id}, key=process_key(message_id),
+                     ring=background)
+    if background:
+        return Outcome(message_id, "queued", 0, 0, [])
+    work.run_now(db, process_key(message_id))
+    with db.transaction() as session:
+        processed = session.get(InboundMessage, message_id)
+        assert processed is not None  # noqa: S101 - committed above
+        return _outcome(processed)
 
 
 def get_message(session: Session, actor: Actor, *, message_id: str) -> InboundMessage:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from harbourlink.kernel.clock import as_utc
+from harbourlink.kernel.live import LIVE, hub
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -84,11 +85,15 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: commits if the block succeeds, rolls back otherwise; then rings for enqueued work."""
+        """One unit of work: commits if the block succeeds, rolls back otherwise; then rings for enqueued work
+        and publishes what it announced (``kernel.live``)."""
         with self.sessions() as session:
             with session.begin():
                 yield session
             rung: set[str] | None = session.info.pop(WORK_RUNG, None)
+            announced: set[str] | None = session.info.pop(LIVE, None)
+        if announced:
+            hub.publish(announced)
         if rung:
             self.bell(self, rung)
 

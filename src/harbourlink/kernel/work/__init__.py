@@ -16,6 +16,7 @@ from harbourlink.kernel.work.queue import (
     list_items,
     register,
     replay,
+    run_now,
     run_round,
     unregister,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "replay",
     "retry_delay",
     "revive",
+    "run_now",
     "run_round",
     "succeeded",
     "unregister",

@@ -1,7 +1,8 @@
 """Claiming, retrying and dead-lettering leased rows: written once for every queue and outbox.
 
-A worker *claims* due rows by stamping ``claimed_until`` with a token of its own and keeps the
-ones whose stamp it reads back (on PostgreSQL the candidates are also locked ``SKIP LOCKED``,
+A worker *claims* due rows by stamping ``claimed_until`` with a token of its own (and counting
+the attempt then, so an attempt cut short by a crash counts too) and keeps the ones whose stamp
+it reads back (on PostgreSQL the candidates are also locked ``SKIP LOCKED``,
 so concurrent workers pass each other instead of queueing). A worker that dies holding a lease
 loses nothing: the lease expires and the row is due again. Each failure pushes the next attempt
 back exponentially (30 s, 1 min, 2 min … at most 6 h) until the last attempt makes the row ``dead``,
@@ -57,20 +58,19 @@ def claim(session: Session, model: Any, candidates: Select[Any], *, now: datetim
     ids = list(session.scalars(candidates.where(due(model, now))))
     if not ids:
         return Claim(token, [])
-    session.execute(update(model).where(model.id.in_(ids), due(model, now)).values(claimed_until=token))
+    session.execute(update(model).where(model.id.in_(ids), due(model, now))
+                    .values(claimed_until=token, attempts=model.attempts + 1))
     won = session.scalars(select(model.id).where(model.id.in_(ids), model.claimed_until == token).order_by(model.id))
     return Claim(token, list(won))
 
 
 def succeeded(row: Leased, *, status: str = "done") -> None:
     """Marks an attempt that worked; the lease ends."""
-    row.attempts += 1
     row.status, row.claimed_until, row.last_error = status, None, None
 
 
 def failed(row: Leased, error: str, *, now: datetime, max_attempts: int) -> bool:
     """Records a failed attempt: due again after the back-off, or ``dead`` after the last; True when dead."""
-    row.attempts += 1
     row.claimed_until, row.last_error = None, error[:ERROR_LENGTH]
     if row.attempts >= max_attempts:
         row.status = "dead"

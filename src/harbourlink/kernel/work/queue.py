@@ -35,14 +35,21 @@ log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "harbourlink.consumers"
 
 Handler = Callable[[Session, Mapping[str, Any]], None]
+Manager = Callable[[Database, Mapping[str, Any], int], None]
+"""A handler that opens its own transactions (a long job done in steps); given the attempt's number.
+It must be idempotent: a worker killed after its steps but before the item is marked done runs it again."""
 
 
 @dataclass(frozen=True)
 class Consumer:
-    """Who works a queue. ``role`` decides which worker processes run it (``harbourlink worker --role``)."""
+    """Who works a queue: ``handle`` (in the transaction that marks the item done) or ``manage``.
+
+    ``role`` decides which worker processes run it (``harbourlink worker --role``).
+    """
 
     queue: str
-    handle: Handler
+    handle: Handler | None = None
+    manage: Manager | None = None
     role: str = "consumers"
     max_attempts: int = 8
     batch: int = 20
@@ -77,20 +84,33 @@ def unregister(queue: str) -> None:
     _registered.pop(queue, None)
 
 
-def enqueue(session: Session, queue: str, payload: Mapping[str, Any], *, key: str, now: datetime | None = None) -> None:
-    """Writes one item in the caller's transaction; an item with the same ``key`` already there makes this a no-op."""
+def enqueue(session: Session, queue: str, payload: Mapping[str, Any], *, key: str, now: datetime | None = None,
+            ring: bool = True) -> None:
+    """Writes one item in the caller's transaction; an item with the same ``key`` already there makes this a no-op.
+
+    ``ring=False``: the caller runs the item itself right after the commit (``run_now``); workers
+    take it only if the caller dies first.
+    """
     moment = now or utcnow()
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert(WorkItem) if dialect == "postgresql" else sqlite.insert(WorkItem)
     session.execute(insert.on_conflict_do_nothing(index_elements=["key"]).values(
         queue=queue, key=key, payload=dict(payload), status="pending", attempts=0, created_at=moment,
         next_attempt_at=moment))
-    session.info.setdefault(RUNG, set()).add(queue)
+    if ring:
+        session.info.setdefault(RUNG, set()).add(queue)
 
 
 def run_item(db: Database, consumer: Consumer, item_id: int, token: datetime, *, worker: str) -> bool:
     """Runs one claimed item; True when it is done. A failure is recorded for a later retry (or dead-letter)."""
     try:
+        if consumer.manage is not None:
+            with db.transaction() as session:
+                item = session.get(WorkItem, item_id)
+                if item is None or item.status != "pending" or item.claimed_until != token:
+                    return False
+                payload, attempt = dict(item.payload), item.attempts
+            consumer.manage(db, payload, attempt)
         with db.transaction() as session:
             query = select(WorkItem).where(WorkItem.id == item_id, WorkItem.claimed_until == token)
             if db.engine.dialect.name == "postgresql":
@@ -98,7 +118,8 @@ def run_item(db: Database, consumer: Consumer, item_id: int, token: datetime, *,
             item = session.scalars(query).first()
             if item is None or item.status != "pending":
                 return False  # the lease ran out and another worker took it
-            consumer.handle(session, item.payload)
+            if consumer.handle is not None:
+                consumer.handle(session, item.payload)
             succeeded(item)
             item.claimed_by, item.finished_at = worker, utcnow()
         return True
@@ -127,6 +148,19 @@ def run_round(db: Database, queues: Iterable[str], *, worker: str, now: datetime
             run_item(db, consumer, item_id, won.token, worker=worker)
         attempted += len(won.ids)
     return attempted
+
+
+def run_now(db: Database, key: str, *, worker: str = "inline") -> bool:
+    """Runs the item enqueued under ``key`` in this thread, if no worker has taken it; True when it ran here."""
+    with db.transaction() as session:
+        item = session.scalars(select(WorkItem).where(WorkItem.key == key)).first()
+        if item is None:
+            return False
+        consumer = consumers().get(item.queue)
+        if consumer is None:
+            return False
+        won = claim(session, WorkItem, select(WorkItem.id).where(WorkItem.key == key), now=utcnow())
+    return bool(won.ids) and run_item(db, consumer, won.ids[0], won.token, worker=worker)
 
 
 _draining = threading.local()

@@ -1,4 +1,5 @@
-"""the one durable work queue; positions found by their message; dead DCSA deliveries named as every queue's
+"""the one durable work queue; positions found by their message; dead DCSA deliveries named as every queue's;
+progress of large messages
 
 Revision ID: 0007
 Revises: 0006
@@ -36,9 +37,15 @@ def upgrade() -> None:
     op.create_index('ix_work_items_due', 'work_items', ['queue', 'status', 'next_attempt_at'], unique=False)
     op.create_index(op.f('ix_vessel_positions_message_id'), 'vessel_positions', ['message_id'], unique=False)
     op.execute("UPDATE dcsa_callback_deliveries SET status = 'dead' WHERE status = 'failed'")
+    with op.batch_alter_table('inbound_messages') as batch_op:
+        batch_op.add_column(sa.Column('items_total', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('items_done', sa.Integer(), nullable=False, server_default='0'))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('inbound_messages') as batch_op:
+        batch_op.drop_column('items_done')
+        batch_op.drop_column('items_total')
     op.execute("UPDATE dcsa_callback_deliveries SET status = 'failed' WHERE status = 'dead'")
     op.drop_index(op.f('ix_vessel_positions_message_id'), table_name='vessel_positions')
     op.drop_index('ix_work_items_due', table_name='work_items')

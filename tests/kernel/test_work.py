@@ -1,0 +1,162 @@
+"""The one work queue: idempotent enqueueing, exactly-once effects, retries, dead letters, replay, concurrency."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from harbourlink.kernel import Database, utcnow, work
+from harbourlink.kernel.work import WorkItem
+from harbourlink.kernel.work.lease import retry_delay
+from harbourlink.vessels import Vessel
+
+QUEUE = "test.tally"
+
+
+class Tally:
+    """A consumer that records each payload it handled in the database (so only committed work counts)."""
+
+    def __init__(self, *, fail_first: int = 0) -> None:
+        self.fail_first = fail_first
+        self.calls = 0
+        self.lock = threading.Lock()
+        self.handled = threading.Event()
+
+    def handle(self, session: Session, payload: Mapping[str, Any]) -> None:
+        with self.lock:
+            self.calls += 1
+            failing = self.calls <= self.fail_first
+        if failing:
+            raise RuntimeError("the receiving system is down")
+        session.add(Vessel(mmsi=str(payload["n"]).zfill(9), name=f"TALLY {payload['n']}"))
+        self.handled.set()
+
+
+@pytest.fixture
+def tally() -> Iterator[Tally]:
+    consumer = Tally()
+    work.register(work.Consumer(QUEUE, consumer.handle, max_attempts=3))
+    yield consumer
+    work.unregister(QUEUE)
+
+
+def _handled(db: Database) -> int:
+    with db.transaction() as session:
+        return session.scalar(select(func.count()).select_from(Vessel).where(Vessel.name.like("TALLY %"))) or 0
+
+
+def _items(db: Database) -> list[tuple[str, int]]:
+    with db.transaction() as session:
+        return [(i.status, i.attempts) for i in session.scalars(select(WorkItem).where(WorkItem.queue == QUEUE))]
+
+
+def test_an_item_enqueued_in_a_transaction_runs_once_after_it_commits(db: Database, tally: Tally) -> None:
+    with db.transaction() as session:
+        work.enqueue(session, QUEUE, {"n": 1}, key="tally:1")
+        work.enqueue(session, QUEUE, {"n": 1}, key="tally:1")  # the same cause twice is one item
+        assert _handled(db) == 0, "nothing runs before the cause commits"
+    assert _handled(db) == 1
+    assert _items(db) == [("done", 1)]
+    assert work.drain(db, [QUEUE]) == 0
+
+
+def test_a_rolled_back_cause_leaves_no_work(db: Database, tally: Tally) -> None:
+    def cause() -> None:
+        with db.transaction() as session:
+            work.enqueue(session, QUEUE, {"n": 2}, key="tally:2")
+            raise RuntimeError("the cause fails")
+
+    with pytest.raises(RuntimeError):
+        cause()
+    assert _items(db) == []
+    assert tally.calls == 0
+
+
+def test_failures_back_off_then_dead_letter_then_replay(db: Database, tally: Tally) -> None:
+    tally.fail_first = 3
+    with db.transaction() as session:
+        work.enqueue(session, QUEUE, {"n": 3}, key="tally:3")
+    assert _items(db) == [("pending", 1)]
+    assert work.drain(db, [QUEUE]) == 0, "not due again before the back-off"
+    later = utcnow()
+    for attempt in (1, 2):
+        later += retry_delay(attempt) + timedelta(seconds=1)
+        assert work.run_round(db, [QUEUE], worker="test", now=later) == 1
+    assert _items(db) == [("dead", 3)]
+    assert _handled(db) == 0
+    with db.transaction() as session:
+        (dead,) = work.list_items(session, status="dead", queue=QUEUE)
+        assert dead.last_error == "RuntimeError: the receiving system is down"
+        work.replay(session, dead.id)
+    assert _items(db) == [("done", 1)]
+    assert _handled(db) == 1
+
+
+def test_an_expired_lease_is_taken_again_and_the_first_holder_cannot_finish(db: Database, tally: Tally) -> None:
+    with db.transaction() as session:
+        work.enqueue(session, QUEUE, {"n": 4}, key="tally:4", ring=False)
+        first = work.claim(session, WorkItem, select(WorkItem.id).where(WorkItem.key == "tally:4"), now=utcnow())
+    assert first.ids
+    later = utcnow() + timedelta(minutes=5)
+    assert work.run_round(db, [QUEUE], worker="second", now=later) == 1
+    consumer = work.consumers()[QUEUE]
+    assert not work.queue.run_item(db, consumer, first.ids[0], first.token, worker="first")
+    assert _handled(db) == 1
+
+
+def test_run_now_runs_an_item_here_unless_a_worker_has_it(db: Database, tally: Tally) -> None:
+    with db.transaction() as session:
+        work.enqueue(session, QUEUE, {"n": 5}, key="tally:5", ring=False)
+    assert _items(db) == [("pending", 0)], "not rung: the caller runs it"
+    assert work.run_now(db, "tally:5")
+    assert not work.run_now(db, "tally:5")
+    assert _handled(db) == 1
+
+
+def test_concurrent_workers_handle_each_item_exactly_once(db: Database, tally: Tally) -> None:
+    with db.transaction() as session:
+        for n in range(120):
+            work.enqueue(session, QUEUE, {"n": 1000 + n}, key=f"tally:{1000 + n}", ring=False)
+    errors: list[BaseException] = []
+
+    def drain() -> None:
+        try:
+            while work.run_round(db, [QUEUE], worker=threading.current_thread().name):
+                pass
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=drain, name=f"w{n}") for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not errors
+    assert _handled(db) == 120
+    assert tally.calls == 120, "no item was handled twice"
+    assert {status for status, _ in _items(db)} == {"done"}
+
+
+def test_a_worker_loop_runs_what_its_bell_rings(db: Database, tally: Tally) -> None:
+    worker = work.Worker(db, roles=["consumers"], idle=30)
+    db.bell = worker.ring
+    worker.start()
+    try:
+        worker.wake.clear()
+        with db.transaction() as session:
+            work.enqueue(session, QUEUE, {"n": 6}, key="tally:6")
+        assert tally.handled.wait(20)
+    finally:
+        worker.stop()
+    assert _handled(db) == 1, "rung, the loop did not wait out its 30 s idle time"
+
+
+def test_unknown_roles_are_refused(db: Database) -> None:
+    with pytest.raises(ValueError, match="unknown worker role"):
+        work.Worker(db, roles=["consumers", "everything"])
