@@ -54,6 +54,8 @@ class Settings(BaseSettings):
                                   "(the embedded installation); off where `harbourlink worker` processes do")
     nats_url: str = Field(default="", description="NATS (with JetStream) between processes, e.g. nats://127.0.0.1:4222;"
                           " empty: one process")
+    work_lease_seconds: float = Field(default=120.0, description="how long a work item is one worker's before "
+                                      "another may take it (a killed worker's items wait this long)")
     nats_prefix: str = Field(default="harbourlink", description="names this installation's NATS stream and subjects")
     ledger_origin: str = Field(default="", description="the ledger's origin line; default: <base_url host>/ledger/v1")
     ledger_signing_key: str = Field(default="", description="base64 Ed25519 seed; default: generated in data_dir")

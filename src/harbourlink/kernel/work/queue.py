@@ -15,7 +15,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from importlib.metadata import entry_points
 from typing import Any
@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from harbourlink.kernel.clock import utcnow
 from harbourlink.kernel.db import WORK_RUNG as RUNG
 from harbourlink.kernel.db import Database
-from harbourlink.kernel.work.lease import claim, failed, revive, succeeded
+from harbourlink.kernel.work.lease import DEFAULT_LEASE, claim, failed, revive, succeeded
 from harbourlink.kernel.work.models import WorkItem
 
 log = logging.getLogger(__name__)
@@ -133,8 +133,12 @@ def run_item(db: Database, consumer: Consumer, item_id: int, token: datetime, *,
         return False
 
 
-def run_round(db: Database, queues: Iterable[str], *, worker: str, now: datetime | None = None) -> int:
-    """Claims and runs one batch per queue; returns how many items were attempted."""
+def run_round(db: Database, queues: Iterable[str], *, worker: str, now: datetime | None = None,
+              lease: timedelta = DEFAULT_LEASE) -> int:
+    """Claims and runs one batch per queue; returns how many items were attempted.
+
+    ``lease``: how long an item is this worker's before another may take it (longer than an item takes).
+    """
     attempted = 0
     known = consumers()
     for queue in sorted(set(queues)):
@@ -143,7 +147,7 @@ def run_round(db: Database, queues: Iterable[str], *, worker: str, now: datetime
             continue
         with db.transaction() as session:
             won = claim(session, WorkItem, select(WorkItem.id).where(WorkItem.queue == queue)
-                        .order_by(WorkItem.id).limit(consumer.batch), now=now or utcnow())
+                        .order_by(WorkItem.id).limit(consumer.batch), now=now or utcnow(), lease=lease)
         for item_id in won.ids:
             run_item(db, consumer, item_id, won.token, worker=worker)
         attempted += len(won.ids)

@@ -16,10 +16,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import httpx
 
 from harbourlink.kernel.db import Database
+from harbourlink.kernel.work.lease import DEFAULT_LEASE
 from harbourlink.kernel.work.queue import consumers, run_round
 
 log = logging.getLogger(__name__)
@@ -47,8 +49,9 @@ def worker_name() -> str:
 class Worker:
     """Runs rounds until stopped; ``wake`` is the bell of a thread in this process or of a bus."""
 
-    def __init__(self, db: Database, *, roles: Iterable[str] = ROLES, jobs: Iterable[Job] = (), idle: float = 1.0):
-        self.db, self.roles, self.idle = db, frozenset(roles), idle
+    def __init__(self, db: Database, *, roles: Iterable[str] = ROLES, jobs: Iterable[Job] = (), idle: float = 1.0,
+                 lease: timedelta = DEFAULT_LEASE):
+        self.db, self.roles, self.idle, self.lease = db, frozenset(roles), idle, lease
         unknown = self.roles - set(ROLES)
         if unknown:
             raise ValueError(f"unknown worker role(s): {', '.join(sorted(unknown))}; choose from {', '.join(ROLES)}")
@@ -70,7 +73,7 @@ class Worker:
 
     def step(self, client: httpx.Client) -> bool:
         """One round over the queues and the due jobs; True when anything was found."""
-        busy = run_round(self.db, self.queues(), worker=self.name) > 0
+        busy = run_round(self.db, self.queues(), worker=self.name, lease=self.lease) > 0
         now = time.monotonic()
         for job in self.jobs:
             if job.next_at > now:
