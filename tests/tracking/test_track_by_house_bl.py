@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from harbourlink.kernel import Database
 from tests.port import CONTAINER, DECLARATION, HBL, MBL, VOYAGE, Port, grant, open_port
+from tests.web.conftest import log_in
 
 DISCHARGE = ("C5,EQUIPMENT,DISC,ACT,2026-11-23T09:40:00+08:00,MSCU1234566,PONU0123456,HKHKG,HITHK,9706906,"
              "PEARL HARMONY,026E,VESSEL\n")
@@ -90,3 +91,13 @@ def test_a_mistyped_number_gets_suggestions_the_caller_may_see(client: TestClien
         CONTAINER]
     stranger = client.get("/api/v1/track/PONU0I23456", headers=port.stranger.auth).json()
     assert stranger["data"]["suggestions"] == []  # not shared with it: never suggested
+
+
+def test_a_number_typed_with_dashes_or_full_width_characters_is_found(client: TestClient, port: Port) -> None:
+    for typed in ("MSCU-123456-6", "ＭＳＣＵ１２３４５６６", "mscu 123456 6"):
+        view = client.get(f"/api/v1/track/{typed}", headers=port.stranger.auth)
+        assert view.status_code == 200, typed
+        assert view.json()["reference"] == CONTAINER
+    log_in(client, port.stranger.admin_email)
+    page = client.get("/track", params={"q": "ＭＳＣＵ－１２３４５６－６"}, follow_redirects=False)
+    assert page.headers["location"].endswith(f"/track/{CONTAINER}")
