@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from harbourlink import identity, inbound
 from harbourlink.api.context import CurrentActor, DbSession, runtime
 from harbourlink.api.errors import ERROR_RESPONSES
-from harbourlink.kernel import Actor, Forbidden, ValidationFailed
+from harbourlink.kernel import Actor, Database, Forbidden, ValidationFailed, utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["inbound messages"], responses=ERROR_RESPONSES)
 
@@ -77,7 +77,10 @@ def list_formats(_caller: CurrentActor) -> list[FormatRead]:
     description="The body is kept exactly as sent before it is read. The answer says how many items were "
                 "accepted, how many were already known (duplicates) and, for each refused item, where it is "
                 "in the message and what is wrong. A message with errors is kept as `rejected` (or `partial` "
-                "when some items were accepted) and can be corrected and replayed.",
+                "when some items were accepted) and can be corrected and replayed. AIS (`ais-nmea`): a "
+                "sentence without a receive time (no tag block `c:`, as most receivers send them) takes the "
+                "time the message arrived; the archived body holds it as a tag block in front of the line, "
+                "`\\c:<UNIX time>,t:arrival*hh\\`, and its positions' `time_source` is `arrival`.",
     openapi_extra={"requestBody": {"required": True, "content": {
         "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
         "application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}},
@@ -91,8 +94,14 @@ async def send_message(request: Request, actor: CurrentActor,
     if not raw:
         raise ValidationFailed("the message body is empty", code="empty_message", data={"field": "body"})
     rt = runtime(request)
-    outcome = await run_in_threadpool(inbound.receive, rt.db, actor, format_name=format_name, raw=raw, channel="api")
+    outcome = await run_in_threadpool(_receive_now, rt.db, actor, format_name, raw)
     return _outcome(outcome)
+
+
+def _receive_now(db: Database, actor: Actor, format_name: str, raw: bytes) -> inbound.Outcome:
+    """Receives a message arriving now (the arrival time goes into items that carry none, off the event loop)."""
+    stamped = inbound.as_received(format_name, raw, received_at=utcnow())
+    return inbound.receive(db, actor, format_name=format_name, raw=stamped, channel="api")
 
 
 @router.get("/messages", response_model=list[MessageRead], summary="The caller's messages, newest first")

@@ -8,7 +8,7 @@ listed for their sender and can be corrected and replayed. A duplicate delivery 
 from harbourlink.inbound.backfill import backfill_ledger
 from harbourlink.inbound.models import InboundMessage
 from harbourlink.inbound.reading import VIEWED_MESSAGE, read_message
-from harbourlink.inbound.registry import adapter_for, formats, register
+from harbourlink.inbound.registry import adapter_for, as_received, formats, register
 from harbourlink.inbound.service import Outcome, get_message, list_messages, receive, replay
 from harbourlink.integrations.parsing import Adapter, ItemError, Parsed
 
@@ -20,6 +20,7 @@ __all__ = [
     "Outcome",
     "Parsed",
     "adapter_for",
+    "as_received",
     "backfill_ledger",
     "formats",
     "get_message",
