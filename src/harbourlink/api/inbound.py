@@ -74,10 +74,11 @@ def list_formats(_caller: CurrentActor) -> list[FormatRead]:
 @router.post(
     "/messages", response_model=MessageOutcome, status_code=status.HTTP_201_CREATED,
     summary="Send one message (raw body) in a supported format",
-    description="The body is kept exactly as sent before it is read. The answer says how many items were "
-                "accepted, how many were already known (duplicates) and, for each refused item, where it is "
-                "in the message and what is wrong. A message with errors is kept as `rejected` (or `partial` "
-                "when some items were accepted) and can be corrected and replayed. AIS (`ais-nmea`): a "
+    description="The body is kept as sent (AIS: with arrival stamps, below) before it is read. The answer says "
+                "how many items were accepted, how many were already known (duplicates) and, for each refused "
+                "item, where it is in the message and what is wrong. A message with errors is kept as "
+                "`rejected` (or `partial` when some items were accepted) and can be corrected and replayed. "
+                "AIS (`ais-nmea`): a "
                 "sentence without a receive time (no tag block `c:`, as most receivers send them) takes the "
                 "time the message arrived; the archived body holds it as a tag block in front of the line, "
                 "`\\c:<UNIX time>,t:arrival*hh\\`, and its positions' `time_source` is `arrival`.",
