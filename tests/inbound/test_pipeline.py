@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Company
+from tests.web.conftest import log_in
 
 SAMPLES = Path(__file__).parent.parent / "samples"
 HEADER = "event_id,event_type,event_code,classifier,event_time,container,mbl\n"
@@ -111,3 +112,7 @@ def test_the_operators_reads_of_a_message_are_in_its_senders_access_log(
     log = client.get("/api/v1/access-log", headers=company_a.auth).json()
     assert sorted((e["viewer_org_id"], e["reference_type"], e["reference"], e["channel"]) for e in log) == [
         (operator.org_id, "MESSAGE", sent["id"], "api"), (operator.org_id, "MESSAGE", sent["id"], "api-raw")]
+    log_in(client, operator.admin_email)  # and on the message's page
+    assert client.get(f"/messages/{sent['id']}").status_code == 200
+    log = client.get("/api/v1/access-log", headers=company_a.auth).json()
+    assert {e["channel"] for e in log} == {"api", "api-raw", "web"}
