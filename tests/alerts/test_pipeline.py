@@ -11,6 +11,8 @@ from harbourlink import alerts
 from harbourlink.kernel import Database, utcnow
 from tests.alerts.support import CONTAINER, readings_feed, send_feed, subscribe
 from tests.conftest import Company
+from tests.port import grant
+from tests.web.conftest import log_in
 
 
 def _open_alerts(client: TestClient, company: Company) -> list[dict[str, object]]:
@@ -98,3 +100,27 @@ def test_subscription_api_validates_and_hides_other_companies(client: TestClient
     assert client.get("/api/v1/subscriptions", headers=company_b.auth).json() == []
     assert client.delete(f"/api/v1/subscriptions/{mine['id']}", headers=company_b.auth).status_code == 404
     assert client.delete(f"/api/v1/subscriptions/{mine['id']}", headers=company_a.auth).status_code == 204
+
+
+def test_a_revoked_grant_hides_the_alerts_it_had_opened(client: TestClient, db: Database, company_a: Company,
+                                                        company_b: Company) -> None:
+    by_number = subscribe(client, company_b, reference_type="CONTAINER", reference=CONTAINER, channels=["inbox"])
+    subscribe(client, company_b, channels=["inbox"])  # all cargo B may see, presenting no number
+    named = grant(client, company_a, "CONTAINER", CONTAINER, company_b)
+    public = grant(client, company_a, "CONTAINER", CONTAINER, None)
+    send_feed(client, company_a, readings_feed((utcnow() - timedelta(hours=2), None, "OFF")))
+    opened = _open_alerts(client, company_b)
+    assert len(opened) == 2
+    log_in(client, company_b.admin_email)
+    assert all(f'id="alert-{a["id"]}"' in client.get("/alerts").text for a in opened)
+    client.delete(f"/api/v1/grants/{named}", headers=company_a.auth)
+    [kept] = _open_alerts(client, company_b)  # the subscription by number still holds a public number
+    with db.transaction() as session:
+        assert session.get(alerts.Alert, kept["id"]).subscription_id == by_number["id"]  # type: ignore[union-attr]
+    client.delete(f"/api/v1/grants/{public}", headers=company_a.auth)
+    assert _open_alerts(client, company_b) == []
+    for alert in opened:
+        assert client.get(f"/api/v1/alerts/{alert['id']}", headers=company_b.auth).status_code == 404
+        assert f'id="alert-{alert["id"]}"' not in client.get("/alerts").text
+    everything = client.get("/api/v1/alerts", params={"include_resolved": True}, headers=company_b.auth).json()
+    assert everything == []

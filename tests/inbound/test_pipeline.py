@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Company
+from tests.web.conftest import log_in
 
 SAMPLES = Path(__file__).parent.parent / "samples"
 HEADER = "event_id,event_type,event_code,classifier,event_time,container,mbl\n"
@@ -99,3 +100,19 @@ def test_read_only_key_cannot_send(client: TestClient, company_a: Company) -> No
     response = client.post("/api/v1/messages", params={"format": "csv"}, content=b"x",
                            headers={"Authorization": f"Bearer {key.json()['key']}"})
     assert response.status_code == 403
+
+
+def test_the_operators_reads_of_a_message_are_in_its_senders_access_log(
+        client: TestClient, company_a: Company, operator: Company) -> None:
+    sent = _send(client, company_a, (SAMPLES / "csv" / "hkg_import.csv").read_bytes())
+    assert client.get(f"/api/v1/messages/{sent['id']}", headers=company_a.auth).status_code == 200
+    assert client.get("/api/v1/access-log", headers=company_a.auth).json() == []  # its own reads are not logged
+    assert client.get(f"/api/v1/messages/{sent['id']}", headers=operator.auth).status_code == 200
+    assert client.get(f"/api/v1/messages/{sent['id']}/raw", headers=operator.auth).status_code == 200
+    log = client.get("/api/v1/access-log", headers=company_a.auth).json()
+    assert sorted((e["viewer_org_id"], e["reference_type"], e["reference"], e["channel"]) for e in log) == [
+        (operator.org_id, "MESSAGE", sent["id"], "api"), (operator.org_id, "MESSAGE", sent["id"], "api-raw")]
+    log_in(client, operator.admin_email)  # and on the message's page
+    assert client.get(f"/messages/{sent['id']}").status_code == 200
+    log = client.get("/api/v1/access-log", headers=company_a.auth).json()
+    assert {e["channel"] for e in log} == {"api", "api-raw", "web"}

@@ -63,7 +63,11 @@ def test_only_the_owners_administrators_may_erase(
         client: TestClient, db: Database, company_a: Company, company_b: Company, logged: ledger.Ledger) -> None:
     target = _logged_event(db, 1)
     other = client.post(f"/api/v1/ledger/events/{target}/erasure", json={"reason": REASON}, headers=company_b.auth)
-    assert other.status_code == 404
+    unknown = client.post("/api/v1/ledger/events/no-such-event/erasure", json={"reason": REASON},
+                          headers=company_b.auth)
+    assert other.status_code == unknown.status_code == 404
+    assert other.json() == {**unknown.json(), "data": {"event_id": target}}  # the owner is not named
+    assert company_a.org_id not in other.text
     clerk = Actor(org_id=company_a.org_id, user_id=company_a.admin_id, roles=frozenset({"user"}))
     with pytest.raises(Forbidden), db.transaction() as session:
         ledger.do_erase(session, clerk, event_id=target, reason=REASON)

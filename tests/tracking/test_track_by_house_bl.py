@@ -8,7 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from harbourlink.kernel import Database
+from tests.conftest import make_company
 from tests.port import CONTAINER, DECLARATION, HBL, MBL, VOYAGE, Port, grant, open_port
+from tests.web.conftest import log_in
 
 DISCHARGE = ("C5,EQUIPMENT,DISC,ACT,2026-11-23T09:40:00+08:00,MSCU1234566,PONU0123456,HKHKG,HITHK,9706906,"
              "PEARL HARMONY,026E,VESSEL\n")
@@ -70,11 +72,9 @@ def test_public_container_enquiry_and_private_mbl(client: TestClient, port: Port
 
 
 def test_linking_needs_entitlement_to_the_master(client: TestClient, port: Port) -> None:
+    # The carrier shares its MBL with its customer by name only: holding the number is no entitlement.
     refused = client.post("/api/v1/bl-links", headers=port.stranger.auth, json={"master_bl": MBL, "house_bl": "NP001"})
     assert refused.status_code == 404 and refused.json()["error"] == "master_bl_not_visible"
-    grant(client, port.carrier, "MBL", MBL, None)
-    typed = client.post("/api/v1/bl-links", headers=port.stranger.auth, json={"master_bl": MBL, "house_bl": "NP001"})
-    assert typed.status_code == 404  # knowing a public number is no entitlement
     assert client.get("/api/v1/bl-links", headers=port.stranger.auth).json() == []
     made = client.post("/api/v1/bl-links", headers=port.forwarder.auth, json={"master_bl": MBL, "house_bl": HBL})
     again = client.post("/api/v1/bl-links", headers=port.forwarder.auth, json={"master_bl": MBL, "house_bl": HBL})
@@ -90,3 +90,31 @@ def test_a_mistyped_number_gets_suggestions_the_caller_may_see(client: TestClien
         CONTAINER]
     stranger = client.get("/api/v1/track/PONU0I23456", headers=port.stranger.auth).json()
     assert stranger["data"]["suggestions"] == []  # not shared with it: never suggested
+
+
+def test_a_number_typed_with_dashes_or_full_width_characters_is_found(client: TestClient, port: Port) -> None:
+    for typed in ("MSCU-123456-6", "ＭＳＣＵ１２３４５６６", "mscu 123456 6"):
+        view = client.get(f"/api/v1/track/{typed}", headers=port.stranger.auth)
+        assert view.status_code == 200, typed
+        assert view.json()["reference"] == CONTAINER
+    log_in(client, port.stranger.admin_email)
+    page = client.get("/track", params={"q": "ＭＳＣＵ－１２３４５６－６"}, follow_redirects=False)
+    assert page.headers["location"].endswith(f"/track/{CONTAINER}")
+
+
+def test_holding_a_public_master_bl_is_enough_to_link_a_house_bl(client: TestClient, db: Database,
+                                                                  port: Port) -> None:
+    """A co-loader the carrier never named links its House B/L; its customer then tracks by it alone."""
+    co_loader = make_company(db, "Kowloon Consolidators", "forwarder")
+    link = {"master_bl": MBL, "house_bl": "KCHKG0042"}
+    refused = client.post("/api/v1/bl-links", headers=co_loader.auth, json=link)
+    assert refused.status_code == 404 and refused.json()["error"] == "master_bl_not_visible"
+    grant(client, port.carrier, "MBL", MBL, None)  # the carrier's public tracking
+    made = client.post("/api/v1/bl-links", headers=co_loader.auth, json=link)
+    assert made.status_code == 201, made.text
+    grant(client, co_loader, "HBL", "KCHKG0042", port.sme)
+    view = client.get("/api/v1/track/KCHKG0042", headers=port.sme.auth).json()
+    assert {(m["kind"], m["value"]) for m in view["matched"]} == {("HBL", "KCHKG0042"), ("MBL", MBL)}
+    carrier_moves = {e["event_code"] for e in view["events"] if e["source"] == "Pearl Ocean Lines"}
+    assert carrier_moves == {"DEPA", "ARRI", "LOAD", "DISC"}
+    assert client.get("/api/v1/track/KCHKG0042", headers=port.stranger.auth).status_code == 404

@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 
 from harbourlink import identity
 from harbourlink.alerts.channels import Sent, email, sms, webhook
-from harbourlink.alerts.engine import is_visible, subscriber_scope
+from harbourlink.alerts.engine import is_visible
 from harbourlink.alerts.models import Alert, AlertNotification, AlertSubscription, DeliveryAttempt, WebhookEndpoint
+from harbourlink.alerts.visibility import subscriber_scope
 from harbourlink.integrations.webhooks import CallbackPolicy, signed_headers
 from harbourlink.kernel import Database, utcnow, work
 

@@ -15,14 +15,15 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, false, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from harbourlink import access, events
+from harbourlink import events
 from harbourlink.access import AccessScope
 from harbourlink.alerts.domain import AlertType, Fact, sorted_history
 from harbourlink.alerts.lifecycle import reconcile
 from harbourlink.alerts.models import AlertSubscription, AlertWatch
 from harbourlink.alerts.registry import all_types
+from harbourlink.alerts.visibility import subscriber_scope
 from harbourlink.events import Event
-from harbourlink.kernel import Actor, utcnow
+from harbourlink.kernel import utcnow
 
 CHUNK = 500
 Subject = tuple[str, str]
@@ -34,15 +35,6 @@ class _Batch:
 
     rows: list[Event]
     subjects: dict[int, list[Subject]] = field(default_factory=dict)
-
-
-def subscriber_scope(subscription: AlertSubscription) -> AccessScope:
-    """What the subscriber may see; a reference subscription counts as presenting the reference."""
-    scope = access.scope_for(Actor(org_id=subscription.org_id, user_id=subscription.user_id
-                                   or subscription.created_by))
-    if subscription.reference_type and subscription.reference:
-        scope = scope.holding(subscription.reference_type, subscription.reference)
-    return scope
 
 
 def _about(kind: str, value: str) -> ColumnElement[bool]:

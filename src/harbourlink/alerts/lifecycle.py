@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from harbourlink.alerts.domain import AlertStatus, AlertType, Change, Finding, Verdict, transition
 from harbourlink.alerts.models import Alert, AlertSubscription, AlertWatch
 from harbourlink.alerts.outbox import enqueue, live_subject
+from harbourlink.alerts.visibility import readable
 from harbourlink.kernel import Actor, Conflict, NotFound, live, utcnow
 
 SYSTEM = "system"
@@ -94,16 +95,23 @@ def _close(alert: Alert, *, by: str, now: datetime) -> None:
     alert.resolved_at, alert.resolved_by, alert.updated_at = now, by, now
 
 
-def _mine(actor: Actor) -> object:
+def _mine(actor: Actor) -> ColumnElement[bool]:
     """An alert is the caller's when it is for the caller's company and for the caller or the whole company."""
     if actor.user_id is None:
         return Alert.org_id == actor.org_id
-    return and_(Alert.org_id == actor.org_id, (Alert.user_id.is_(None)) | (Alert.user_id == actor.user_id))
+    return and_(Alert.org_id == actor.org_id, or_(Alert.user_id.is_(None), Alert.user_id == actor.user_id))
+
+
+def _readable_alerts(session: Session, actor: Actor, *criteria: ColumnElement[bool]) -> Select[Alert]:
+    """The caller's alerts meeting ``criteria`` whose subject the caller still sees (``visibility``)."""
+    chosen = (_mine(actor), *criteria)
+    return (select(Alert).join(AlertSubscription, AlertSubscription.id == Alert.subscription_id)
+            .where(*chosen, readable(session, actor, *chosen)))
 
 
 def get_alert(session: Session, actor: Actor, *, alert_id: str) -> Alert:
-    """One of the caller's alerts; any other answers not found."""
-    alert: Alert | None = session.scalar(select(Alert).where(Alert.id == alert_id, _mine(actor)))  # type: ignore[arg-type]
+    """One of the caller's alerts whose subject is still shared with the caller; any other answers not found."""
+    alert = session.scalar(_readable_alerts(session, actor, Alert.id == alert_id))
     if alert is None:
         raise NotFound("no such alert", data={"alert_id": alert_id})
     return alert
@@ -111,14 +119,18 @@ def get_alert(session: Session, actor: Actor, *, alert_id: str) -> Alert:
 
 def list_alerts(session: Session, actor: Actor, *, include_resolved: bool = False, after: datetime | None = None,
                 subjects: Collection[str] | None = None, limit: int = 200) -> list[Alert]:
-    """The caller's alerts, newest change first; by default the unresolved ones; only about ``subjects`` if given."""
-    query = select(Alert).where(_mine(actor))  # type: ignore[arg-type]
+    """The caller's alerts, newest change first; by default the unresolved ones; only about ``subjects`` if given.
+
+    Only alerts whose subject the caller still sees: a revoked grant hides the alerts it had opened.
+    """
+    criteria: list[ColumnElement[bool]] = []
     if not include_resolved:
-        query = query.where(Alert.open_key.is_not(None))
+        criteria.append(Alert.open_key.is_not(None))
     if after is not None:
-        query = query.where(Alert.updated_at > after)
+        criteria.append(Alert.updated_at > after)
     if subjects is not None:
-        query = query.where(Alert.subject.in_(list(subjects)))
+        criteria.append(Alert.subject.in_(list(subjects)))
+    query = _readable_alerts(session, actor, *criteria)
     return list(session.scalars(query.order_by(Alert.updated_at.desc(), Alert.id).limit(limit)))
 
 

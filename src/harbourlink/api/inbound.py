@@ -84,7 +84,10 @@ def list_formats(_caller: CurrentActor) -> list[FormatRead]:
                 "A message larger than the installation's inline limit (1 MiB by default), or sent with "
                 "`Prefer: respond-async`, is answered at once with **202** and status `queued`: a worker reads "
                 "it, and `GET /api/v1/messages/{id}` shows its progress (`items_done` of `items_total`) and "
-                "then its outcome.",
+                "then its outcome.\n\n"
+                "AIS (`ais-nmea`): a sentence without a receive time (no tag block `c:`, as most receivers send "
+                "them) takes the time the message arrived (for a replay, the time the original arrived); its "
+                "positions' `time_source` is `arrival`.",
     responses={202: {"model": MessageOutcome, "description": "queued for a worker; follow it by its id"}},
     openapi_extra={"requestBody": {"required": True, "content": {
         "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
@@ -115,15 +118,18 @@ def list_messages(actor: CurrentActor, session: DbSession, failed: bool = False,
             for m in inbound.list_messages(session, actor, status=status_filter, failed_only=failed, limit=limit)]
 
 
-@router.get("/messages/{message_id}", response_model=MessageRead)
+@router.get("/messages/{message_id}", response_model=MessageRead,
+            description="The caller's company's message; the operator may read any company's, and each such "
+                        "read is in that company's access log.")
 def get_message(message_id: str, actor: CurrentActor, session: DbSession) -> MessageRead:
-    return MessageRead.model_validate(inbound.get_message(session, actor, message_id=message_id))
+    return MessageRead.model_validate(inbound.read_message(session, actor, message_id=message_id, channel="api"))
 
 
 @router.get("/messages/{message_id}/raw", summary="The message exactly as it was received",
+            description="The operator's reads of another company's message are in that company's access log.",
             responses={200: {"content": {"application/octet-stream": {}}}})
 def get_raw(message_id: str, actor: CurrentActor, session: DbSession) -> Response:
-    message = inbound.get_message(session, actor, message_id=message_id)
+    message = inbound.read_message(session, actor, message_id=message_id, channel="api-raw")
     return Response(message.raw, media_type="application/octet-stream",
                     headers={"Digest": f"sha-256={message.sha256}"})
 

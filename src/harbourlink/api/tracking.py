@@ -40,7 +40,11 @@ class LinkRead(BaseModel):
 
 
 @router.post("/bl-links", response_model=LinkRead, status_code=status.HTTP_201_CREATED,
-             summary="Link a House B/L to its Master B/L (by a company entitled to both)")
+             summary="Link a House B/L to its Master B/L (by a company entitled to both)",
+             description="The caller links its own House B/L to a Master B/L whose data it sees holding the "
+                         "number: as the Master B/L's owner, as a company the owner shared it with, or because "
+                         "the owner shares it with anyone holding the number (a carrier's public tracking). "
+                         "Otherwise the answer is 404 `master_bl_not_visible`.")
 def create_link(body: LinkCreate, actor: CurrentActor, session: DbSession) -> LinkRead:
     return LinkRead.model_validate(tracking.link_bills(session, actor, master_bl=body.master_bl,
                                                        house_bl=body.house_bl))

@@ -6,20 +6,24 @@ listed for their sender and can be corrected and replayed. A duplicate delivery 
 """
 
 from harbourlink.inbound.models import InboundMessage
-from harbourlink.inbound.registry import adapter_for, formats, register
+from harbourlink.inbound.reading import VIEWED_MESSAGE, read_message
+from harbourlink.inbound.registry import adapter_for, as_received, formats, register
 from harbourlink.inbound.service import Outcome, get_message, list_messages, receive, replay
 from harbourlink.integrations.parsing import Adapter, ItemError, Parsed
 
 __all__ = [
+    "VIEWED_MESSAGE",
     "Adapter",
     "InboundMessage",
     "ItemError",
     "Outcome",
     "Parsed",
     "adapter_for",
+    "as_received",
     "formats",
     "get_message",
     "list_messages",
+    "read_message",
     "receive",
     "register",
     "replay",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from harbourlink.integrations.ais import AisNmeaAdapter
+from collections.abc import Callable
+from datetime import datetime
+
+from harbourlink.integrations.ais import AisNmeaAdapter, stamp_arrival
 from harbourlink.integrations.csv_template import CsvTemplateAdapter
 from harbourlink.integrations.customs_status import CustomsStatusJsonAdapter
 from harbourlink.integrations.dcsa.v3 import DcsaTnt3Adapter
@@ -24,6 +27,10 @@ for _adapter in (
     _ADAPTERS[_adapter.name] = _adapter
 
 
+# Formats whose items may lack their own receive time, and how the arrival time is written into the body.
+_ARRIVAL_STAMPS: dict[str, Callable[[bytes, datetime], bytes]] = {AisNmeaAdapter.name: stamp_arrival}
+
+
 def register(adapter: Adapter) -> None:
     """Adds a format; a value-added module can bring its own without touching the core."""
     _ADAPTERS[adapter.name] = adapter
@@ -39,3 +46,11 @@ def adapter_for(format_name: str) -> Adapter:
 
 def formats() -> list[Adapter]:
     return [_ADAPTERS[name] for name in sorted(_ADAPTERS)]
+
+
+def as_received(format_name: str, raw: bytes, *, received_at: datetime) -> bytes:
+    """The body to read for a message that arrived at ``received_at``: the arrival time written into items
+    that carry no receive time (AIS sentences without a tag block, as the listener stamps what it hears);
+    other formats' bodies unchanged. The archive keeps the body as it arrived."""
+    stamp = _ARRIVAL_STAMPS.get(format_name)
+    return raw if stamp is None else stamp(raw, received_at)

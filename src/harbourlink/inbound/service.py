@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from harbourlink import events, vessels
 from harbourlink.inbound.models import InboundMessage
-from harbourlink.inbound.registry import adapter_for
+from harbourlink.inbound.registry import adapter_for, as_received
 from harbourlink.integrations.dcsa.retractions import complete_dcsa_retractions
 from harbourlink.integrations.parsing import ItemError, Parsed
 from harbourlink.kernel import Actor, Database, NotFound, utcnow, work
@@ -106,6 +107,18 @@ def _fail(db: Database, message_id: str, problem: ItemError) -> Outcome:
         return _outcome(message)
 
 
+def _first_arrival(session: Session, message: InboundMessage) -> datetime:
+    """When the content first arrived: a replay's items keep the time the original message came in."""
+    seen = {message.id}
+    while message.replay_of is not None and message.replay_of not in seen:
+        original = session.get(InboundMessage, message.replay_of)
+        if original is None:
+            break
+        seen.add(original.id)
+        message = original
+    return message.received_at
+
+
 def process_archived(db: Database, message_id: str, *, attempt: int = 1, chunk: int = CHUNK_ITEMS) -> Outcome:
     """Reads an archived message with its format's adapter and stores what it holds, chunk by chunk.
 
@@ -122,12 +135,12 @@ def process_archived(db: Database, message_id: str, *, attempt: int = 1, chunk: 
         else:
             interrupted = False
             message.status, message.items_done = "processing", 0
-        format_name, raw = message.format, message.raw
+        format_name, raw, arrived = message.format, message.raw, _first_arrival(session, message)
     if interrupted:
         return _fail(db, message_id, ItemError("message", f"processing was interrupted {MAX_ATTEMPTS} times; "
                                                           "the message is kept and can be replayed"))
     try:
-        parsed = adapter_for(format_name).parse(raw)
+        parsed = adapter_for(format_name).parse(as_received(format_name, raw, received_at=arrived))
         tally = _Tally()
         total = len(parsed.events) + len(parsed.positions) + len(parsed.vessels)
         for number, piece in enumerate(_chunks(parsed, chunk)):

@@ -13,9 +13,14 @@ plausibility) is checked here so that every refusal names its line.
 seconds; a value above 10^11 is read as milliseconds). A port system stamps AIS when it hears
 it — HarbourLink's listener (``harbourlink ais listen``) writes ``\\c:<unix time>*hh\\`` in front of
 every line it receives before archiving it — so an archived message always replays to the same
-positions. A line with no ``c:`` is refused (``no receive time``) rather than given "now":
-the same file must give the same track today and next year. The fragments of a multi-sentence
-message share the first ``c:`` found on any of them. When a line carries several tag blocks (the
+positions. Most receivers emit plain ``!AIVDM`` lines, so the API does the same for a message
+sent to it: each AIS sentence with no ``c:`` gets the arrival stamp
+``\\c:<unix time>,t:arrival*hh\\`` in front (``stamp_arrival``) before the message is archived,
+and its positions say so (``time_source`` ``arrival`` rather than ``receiver``). A line that
+still has no ``c:`` here (a file given to ``harbourlink ingest``) is refused (``no receive
+time``) rather than given "now": the same file must give the same track today and next year.
+The fragments of a multi-sentence message share the first receiver's ``c:`` found on any of
+them (an arrival stamp only when none has one). When a line carries several tag blocks (the
 listener's in front of the feed's own), the feed's ``c:`` wins: it is nearer the radio.
 
 A position's time is the receive time refined by the report's own UTC second (the
@@ -61,7 +66,7 @@ from pyais.messages import MSG_CLASS
 from harbourlink.integrations.parsing import ItemError, Parsed
 from harbourlink.kernel import ValidationFailed
 from harbourlink.references import imo_check_digit, parse_mmsi
-from harbourlink.vessels import PositionReport, VesselStatic
+from harbourlink.vessels import ARRIVAL_TIME, RECEIVER_TIME, PositionReport, VesselStatic
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +100,16 @@ class AisParsed(Parsed):
     sentences: int = 0
 
 
+ARRIVAL_TEXT = "arrival"
+"""The ``t:`` (text) of HarbourLink's arrival stamp: its ``c:`` is when the message arrived, not a receiver's."""
+
+
 @dataclass(frozen=True, slots=True)
 class TagBlock:
     time: datetime | None
     source: str | None
+    arrival: bool = False
+    """``time`` is HarbourLink's arrival stamp, not a receiver's."""
 
 
 @dataclass
@@ -163,6 +174,7 @@ def parse_tag_block(body: str) -> TagBlock:
     if actual != expected:
         raise LineError(f"tag block checksum mismatch: it says {expected:02X}, its content gives {actual:02X}")
     time = source = None
+    arrival = False
     for item in content.split(","):
         key, colon, value = item.partition(":")
         if not colon:
@@ -171,22 +183,54 @@ def parse_tag_block(body: str) -> TagBlock:
             time = _unix_time(value)
         elif key == "s":
             source = value
-    return TagBlock(time, source)
+        elif key == "t":
+            arrival = value == ARRIVAL_TEXT
+    return TagBlock(time, source, arrival and time is not None)
 
 
 def split_tag_blocks(text: str) -> tuple[TagBlock, str]:
     """Leading tag blocks merged (the innermost ``c:`` and ``s:`` win), and the sentence after them."""
-    time: datetime | None = None
-    source: str | None = None
+    merged = TagBlock(None, None)
     while text.startswith("\\"):
         end = text.find("\\", 1)
         if end < 0:
             raise LineError("tag block is not closed (no second backslash)")
         block = parse_tag_block(text[1:end])
-        time = block.time or time
-        source = block.source or source
+        timed = block if block.time is not None else merged
+        merged = TagBlock(timed.time, block.source or merged.source, timed.arrival)
         text = text[end + 1:]
-    return TagBlock(time, source), text
+    return merged, text
+
+
+def arrival_stamp(received: datetime) -> bytes:
+    """HarbourLink's arrival stamp: a tag block with the arrival time and ``t:arrival``."""
+    body = f"c:{int(received.timestamp())},t:{ARRIVAL_TEXT}"
+    return f"\\{body}*{nmea_checksum(body):02X}\\".encode("ascii")
+
+
+def _lacks_receive_time(text: bytes) -> bool:
+    """An AIS sentence (``!``) whose tag blocks, if any, give no ``c:``; lines the adapter refuses are left alone."""
+    if not text.startswith((b"!", b"\\")) or not text.isascii():
+        return False
+    try:
+        tag, sentence = split_tag_blocks(text.decode("ascii"))
+    except LineError:
+        return False
+    return tag.time is None and sentence.startswith("!")
+
+
+def stamp_arrival(raw: bytes, received: datetime) -> bytes:
+    """``raw`` with the arrival stamp in front of each AIS sentence that has no receive time of its own.
+
+    Every other byte stays as sent: other lines, line ends, the sentences themselves.
+    """
+    stamp = arrival_stamp(received)
+    lines = raw.split(b"\n")
+    for index, line in enumerate(lines):
+        text = line.lstrip()
+        if _lacks_receive_time(text.rstrip()):
+            lines[index] = line[:len(line) - len(text)] + stamp + text
+    return b"\n".join(lines)
 
 
 def _checked_body(text: str) -> str:
@@ -293,7 +337,8 @@ def position_time(received: datetime, second: int | None) -> datetime:
     return candidate
 
 
-def _position(decoded: Any, mmsi: str, received: datetime, parsed: AisParsed) -> PositionReport | None:
+def _position(decoded: Any, mmsi: str, received: datetime, time_source: str,
+              parsed: AisParsed) -> PositionReport | None:
     lat, lon = decoded.lat, decoded.lon
     if lat is None or lon is None:
         raise LineError("payload ends before the position")
@@ -313,7 +358,7 @@ def _position(decoded: Any, mmsi: str, received: datetime, parsed: AisParsed) ->
         speed_knots=None if speed is None or speed >= 102.3 - 1e-6 else float(speed),
         course=None if course is None or course >= 360.0 else float(course),
         heading=None if heading is None or heading > 359 else int(heading),
-        nav_status=None if status is None or int(status) == 15 else int(status),
+        nav_status=None if status is None or int(status) == 15 else int(status), time_source=time_source,
     )
 
 
@@ -363,10 +408,13 @@ def decode_message(parts: list[Sentence], parsed: AisParsed) -> None:
     bits = len(payload) * 6 - parts[-1].fill_bits
     if bits < MIN_BITS[msg_type]:
         raise LineError(f"message type {msg_type} needs {MIN_BITS[msg_type]} bits, the payload has {bits}")
-    received = next((p.tag.time for p in parts if p.tag.time is not None), None)
-    if received is None:
+    # A receiver's time before an arrival stamp: sorted() keeps the fragments' order within each.
+    timed = sorted([(p.tag.arrival, time) for p in parts if (time := p.tag.time) is not None], key=lambda t: t[0])
+    if not timed:
         raise LineError("no receive time: put a tag block with c:<UNIX time> before the sentence, "
                         "e.g. \\c:1763712000*hh\\")
+    arrival, received = timed[0]
+    time_source = ARRIVAL_TIME if arrival else RECEIVER_TIME
     if msg_type == 24 and (part := (SIX_BIT[payload[6]] >> 2) & 3) > 1:
         raise LineError(f"message type 24 part number {part} is neither A (0) nor B (1)")
     try:
@@ -383,7 +431,7 @@ def decode_message(parts: list[Sentence], parsed: AisParsed) -> None:
         parsed.skipped["MMSI of no station ITU-R M.585 defines (a test or unconfigured transponder)"] += 1
         return
     if msg_type in POSITION_TYPES:
-        report = _position(decoded, mmsi, received, parsed)
+        report = _position(decoded, mmsi, received, time_source, parsed)
         if report is not None:
             parsed.positions.append(report)
     if msg_type in STATIC_TYPES:

@@ -23,9 +23,13 @@ def do_erase(session: Session, actor: Actor, *, event_id: str, reason: str) -> N
         raise ValidationFailed("reason: say why the data is erased (at least 10 characters); it is kept in the "
                                "audit log", code="erasure_reason", data={"field": "reason"})
     event = session.scalar(select(events.Event).where(events.Event.id == event_id))
+    unknown = NotFound("no such event", data={"event_id": event_id})
     if event is None:
-        raise NotFound("no such event", data={"event_id": event_id})
-    identity.check_admin_of(actor, event.owner_org_id)  # another company learns nothing: 404
+        raise unknown
+    try:
+        identity.check_admin_of(actor, event.owner_org_id)
+    except NotFound:  # another company's event answers as an unknown one would: its owner is not named
+        raise unknown from None
     link = session.get(LedgerEvent, event_id)
     if link is not None:
         link.salt = None

@@ -37,7 +37,8 @@ def link_bills(session: Session, actor: Actor, *, master_bl: str, house_bl: str)
     """Links a House B/L to its Master B/L; linking the same pair again returns the existing link.
 
     The company must be entitled to both numbers: it issued the House B/L (it is its own data)
-    and it sees the Master B/L's data, as a party the carrier shared it with, or as its owner.
+    and it sees the Master B/L's data holding its number: as its owner, as a company the owner
+    shared it with, or because the owner shares it with anyone who holds the number.
     """
     if not actor.has_scope(KeyScope.CARGO_WRITE):
         raise Forbidden("this API key lacks the cargo:write scope", code="missing_scope",
@@ -48,8 +49,8 @@ def link_bills(session: Session, actor: Actor, *, master_bl: str, house_bl: str)
         raise ValidationFailed("a House B/L cannot be its own Master B/L", code="invalid_link",
                                data={"field": "house_bl"})
     if not _sees_master(session, actor, master):
-        raise NotFound(f"no data about Master B/L {master} is shared with your company", code="master_bl_not_visible",
-                       data={"field": "master_bl", "value": master})
+        raise NotFound(f"no data about Master B/L {master} is shared with your company or with anyone holding the "
+                       "number", code="master_bl_not_visible", data={"field": "master_bl", "value": master})
     existing = session.scalars(select(BillOfLadingLink).where(
         BillOfLadingLink.owner_org_id == actor.org_id, BillOfLadingLink.master_bl == master,
         BillOfLadingLink.house_bl == house)).first()
@@ -62,12 +63,14 @@ def link_bills(session: Session, actor: Actor, *, master_bl: str, house_bl: str)
 
 
 def _sees_master(session: Session, actor: Actor, master: str) -> bool:
-    """Entitled to a Master B/L: its events are the company's own or shared with it by name or as a party.
+    """Entitled to a Master B/L: the company, holding the number, sees some of its events.
 
-    Typing the number is not enough here ("anyone with the reference" grants do not count), or
-    anyone could hang their House B/Ls on any carrier's Master B/L.
+    An owner who shares the Master B/L with anyone holding the number (a carrier's public
+    tracking) lets a link expose nothing the number itself does not: whoever follows the link
+    to it holds the number too. A Master B/L shared only with named companies still needs the
+    company to be one of them; holding the number is then no entitlement.
     """
-    scope = access.scope_for(actor)
+    scope = access.scope_for(actor).holding(ReferenceType.MBL.value, master)
     query = select(exists().where(events.visible(scope), events.about(ReferenceType.MBL.value, [master])))
     return bool(session.scalar(query))
 

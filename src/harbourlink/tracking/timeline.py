@@ -40,8 +40,12 @@ class Found:
 
 
 def canonical_number(raw: str) -> str:
-    """A number as the search reads it: without spaces, in capitals."""
-    return "".join(raw.split()).upper()
+    """A number as the search reads it: spelled as sharing stores it (``references.fold``).
+
+    Spaces, dashes and dots dropped, full-width forms of Chinese input methods made ASCII,
+    capitals: ``ＭＳＫＵ１２３４５６５`` and ``MSKU-123456-5`` find what was shared as ``MSKU1234565``.
+    """
+    return references.fold(raw)
 
 
 def _kinds_holding(session: Session, value: str) -> list[str]:

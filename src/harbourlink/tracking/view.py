@@ -66,6 +66,9 @@ class Position(BaseModel):
     age_seconds: int | None
     speed_knots: float | None
     course: float | None
+    time_source: str = Field(default="receiver", description="where `at` comes from: `receiver`, the receive time "
+                             "on the AIS sentence; `arrival`, the time its message reached HarbourLink (the sentence "
+                             "carried none)")
 
 
 class VesselView(BaseModel):
@@ -264,7 +267,8 @@ def _vessel(session: Session, found: Found) -> VesselView | None:
         mmsi=vessel.mmsi if vessel else None,
         position=None if position is None else Position(
             latitude=position.latitude, longitude=position.longitude, at=position.at,
-            age_seconds=age_seconds(position.at), speed_knots=position.speed_knots, course=position.course),
+            age_seconds=age_seconds(position.at), speed_knots=position.speed_knots, course=position.course,
+            time_source=position.time_source),
         track=[(p.latitude, p.longitude) for p in track(session, vessel.mmsi, limit=120)] if vessel else [],
     )
 

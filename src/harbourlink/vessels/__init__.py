@@ -1,6 +1,6 @@
 """Vessels: AIS position reports and static data, keyed by MMSI and joined to cargo by IMO number."""
 
-from harbourlink.vessels.domain import PositionReport, VesselStatic
+from harbourlink.vessels.domain import ARRIVAL_TIME, RECEIVER_TIME, PositionReport, VesselStatic
 from harbourlink.vessels.eta import EtaEstimate, estimate_arrival, port_position
 from harbourlink.vessels.models import Vessel, VesselPosition
 from harbourlink.vessels.store import (
@@ -12,6 +12,8 @@ from harbourlink.vessels.store import (
 )
 
 __all__ = [
+    "ARRIVAL_TIME",
+    "RECEIVER_TIME",
     "EtaEstimate",
     "PositionReport",
     "Vessel",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from harbourlink.kernel import Base
 from harbourlink.kernel.clock import utcnow
 from harbourlink.kernel.db import SequenceNumber
+from harbourlink.vessels.domain import RECEIVER_TIME
 
 
 class Vessel(Base):
@@ -42,3 +43,4 @@ class VesselPosition(Base):
     heading: Mapped[int | None] = mapped_column(Integer)
     nav_status: Mapped[int | None] = mapped_column(Integer)
     message_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    time_source: Mapped[str] = mapped_column(String(10), default=RECEIVER_TIME, server_default=RECEIVER_TIME)

@@ -18,6 +18,7 @@ from harbourlink.identity import (
     Role,
     Service,
 )
+from harbourlink.inbound import VIEWED_MESSAGE
 from harbourlink.references import ReferenceType
 
 
@@ -92,6 +93,7 @@ LABELS: dict[str, dict[str, str]] = {
         ReferenceType.BOOKING: N_("Booking number"),
         ReferenceType.AWB: N_("Air waybill"),
         ReferenceType.DECLARATION: N_("Declaration number"),
+        VIEWED_MESSAGE: N_("Message sent to HarbourLink"),
     },
     "rule": {NAMED_PARTIES_RULE: N_("Companies we name as parties")},
     "audit": {

@@ -160,7 +160,7 @@ def _detail_page(page: MemberPage, found: inbound.InboundMessage, *, status: int
 def message(message_id: str, page: MemberDep) -> Response:
     """One message: its outcome, its errors with their places, the raw file and, if it failed, a replay."""
     try:
-        found = inbound.get_message(page.session, page.viewer.actor, message_id=message_id)
+        found = inbound.read_message(page.session, page.viewer.actor, message_id=message_id, channel="web")
     except NotFound:
         raise page.abort(404, "not_found") from None
     return _detail_page(page, found)
@@ -177,7 +177,7 @@ def _download_name(found: inbound.InboundMessage) -> tuple[str, str]:
 def raw(message_id: str, page: MemberDep) -> Response:
     """The message exactly as it was received, as a download."""
     try:
-        found = inbound.get_message(page.session, page.viewer.actor, message_id=message_id)
+        found = inbound.read_message(page.session, page.viewer.actor, message_id=message_id, channel="web-raw")
     except NotFound:
         raise page.abort(404, "not_found") from None
     safe, original = _download_name(found)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from harbourlink import inbound
-from harbourlink.integrations.ais import AisParsed, position_time, resolve_eta, valid_imo
+from harbourlink.integrations.ais import (
+    AisParsed,
+    arrival_stamp,
+    position_time,
+    resolve_eta,
+    stamp_arrival,
+    valid_imo,
+)
 from tests.integrations.ais.nmea import T0, checksum, encode, lines, position, reseal, tag, voyage
 
 SAMPLES = Path(__file__).parents[2] / "samples" / "ais"
@@ -190,3 +197,25 @@ def test_an_mmsi_of_no_station_is_skipped() -> None:
     parsed = parse(lines(position(mmsi=123456789), position(mmsi=477123400)))
     assert parsed.errors == [] and [p.mmsi for p in parsed.positions] == ["477123400"]
     assert parsed.skipped == {"MMSI of no station ITU-R M.585 defines (a test or unconfigured transponder)": 1}
+
+
+def test_arrival_stamps_go_only_where_no_receive_time_is_and_a_receivers_time_wins() -> None:
+    plain = position(mmsi=477654300, second=0)
+    refused = parse(f"{plain}\r\n".encode())  # a file read as it is (the CLI): no time, no guess
+    assert [(e.location, "no receive time" in e.message) for e in refused.errors] == [("line 1", True)]
+    first, second = voyage(seq=3)
+    raw = f"{tag(T0)}{position(second=0)}\r\n{plain}\r\n$GPZDA,020122.00,21,11,2026,00,00*60\r\n{first}\r\n{second}\r\n"
+    stamped = stamp_arrival(raw.encode(), RECEIVED + timedelta(hours=1))
+    later = arrival_stamp(RECEIVED + timedelta(hours=1)).decode()
+    assert stamped.decode().split("\r\n") == [f"{tag(T0)}{position(second=0)}", later + plain,
+                                              "$GPZDA,020122.00,21,11,2026,00,00*60", later + first, later + second, ""]
+    assert stamp_arrival(stamped, RECEIVED) == stamped  # stamping twice changes nothing
+    parsed = parse(stamped)
+    assert [(p.mmsi, p.at, p.time_source) for p in parsed.positions] == [
+        ("477123400", RECEIVED, "receiver"), ("477654300", RECEIVED + timedelta(hours=1), "arrival")]
+    # fragments: a receiver's time on the second one beats the arrival stamp on the first
+    months_later = arrival_stamp(RECEIVED + timedelta(days=60)).decode()
+    parsed = parse(f"{months_later}{first}\r\n{tag(T0)}{second}\r\n".encode())
+    assert parsed.errors == [] and parsed.vessels[0].eta == datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
+    parsed = parse(f"{months_later}{first}\r\n{second}\r\n".encode())
+    assert parsed.vessels[0].eta == datetime(2027, 11, 21, 8, 30, tzinfo=UTC)  # the ETA's year from the arrival

@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from harbourlink import vessels
-from harbourlink.kernel import Database
+from harbourlink.integrations.ais import position_time
+from harbourlink.kernel import Database, utcnow
 from tests.conftest import Company
 from tests.integrations.ais.nmea import T0, checksum, encode, lines, position, reseal, tag, voyage
 
@@ -80,7 +81,6 @@ MALFORMED: dict[str, tuple[bytes, str, str]] = {
     "longitude out of range": (lines(GOOD, position(lon=-190.0)), "line 2", "longitude -190.000000 is out of range"),
     "not ASCII": (lines(GOOD) + tag().encode() + b"!AIVDM,1,1,,A,\xff\xfe,0*00\r\n", "line 2",
                   "byte 0xFF at column 32 is not ASCII"),
-    "no receive time": (lines(GOOD) + position().encode() + b"\r\n", "line 2", "no receive time"),
     "tag block checksum": (lines(GOOD, "\\c:1795226400*00\\" + position()), "line 2", "tag block checksum mismatch"),
     "tag block not closed": (lines(GOOD, "\\c:1795226400*38" + position()), "line 2", "tag block is not closed"),
     "time not a number": (lines(GOOD, f"\\c:HKRX01*{checksum('c:HKRX01')}\\" + position()), "line 2",
@@ -189,3 +189,27 @@ def test_the_format_is_listed(client: TestClient, company_a: Company) -> None:
     formats = client.get("/api/v1/formats", headers=company_a.auth).json()
     assert {"name": "ais-nmea", "title": formats[[f["name"] for f in formats].index("ais-nmea")]["title"],
             "media_type": "text/plain"} in formats
+
+
+def test_sentences_without_a_tag_block_take_the_time_the_message_arrived(
+        client: TestClient, db: Database, company_a: Company) -> None:
+    plain = [position(mmsi=477654300, second=5), *voyage(mmsi=477654300, seq=2), position(mmsi=477700300, second=50)]
+    body = lines(GOOD) + "".join(f"{line}\r\n" for line in plain).encode()  # as most receivers emit them
+    before = int(utcnow().timestamp())
+    outcome = _send(client, company_a, body)
+    after = int(utcnow().timestamp())
+    assert (outcome["status"], outcome["accepted"], outcome["errors"]) == ("accepted", 4, []), outcome
+    archived = client.get(f"/api/v1/messages/{outcome['id']}/raw", headers=company_a.auth).content
+    assert archived == body, "the archive keeps the message exactly as it arrived"
+    message = client.get(f"/api/v1/messages/{outcome['id']}", headers=company_a.auth).json()
+    arrived = int(datetime.fromisoformat(message["received_at"]).timestamp())
+    assert before <= arrived <= after
+    with db.transaction() as session:
+        stored = {p.mmsi: p for p in session.scalars(select(vessels.VesselPosition))}
+    assert stored["477222300"].time_source == "receiver"  # its own tag block's time
+    assert stored["477222300"].at == datetime.fromtimestamp(T0 + 5, UTC)
+    for mmsi, second in (("477654300", 5), ("477700300", 50)):
+        assert stored[mmsi].time_source == "arrival"
+        assert stored[mmsi].at == position_time(datetime.fromtimestamp(arrived, UTC), second)
+    replayed = client.post(f"/api/v1/messages/{outcome['id']}/replay", headers=company_a.auth).json()
+    assert (replayed["status"], replayed["accepted"], replayed["duplicates"]) == ("accepted", 0, 4)
