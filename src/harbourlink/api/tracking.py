@@ -51,6 +51,14 @@ def list_links(actor: CurrentActor, session: DbSession) -> list[LinkRead]:
     return [LinkRead.model_validate(link) for link in tracking.list_links(session, actor)]
 
 
+@router.delete("/bl-links/{link_id}", status_code=status.HTTP_204_NO_CONTENT,
+               summary="Remove one of the company's links",
+               description="Holders of the House B/L no longer follow it to the Master B/L. "
+                           "404 for a link of another company, exactly as for one that does not exist.")
+def delete_link(link_id: str, actor: CurrentActor, session: DbSession) -> None:
+    tracking.unlink_bills(session, actor, link_id=link_id)
+
+
 def event_ledger_url(event_id: str, what: Literal["proof", "bundle"], reference: str | None = None) -> str:
     """Where an event's proof or bundle is served; with the number it was tracked by, it answers whoever
     that number's timeline shows the event to (ledger.visible_event)."""

@@ -13,7 +13,19 @@ gives 3.0 retractions the references of the event they withdraw.
 """
 
 from harbourlink.tracking.export import MAX_PAGE, ExportPage, as_iftsta, export_page
-from harbourlink.tracking.links import BillOfLadingLink, houses_of, link_bills, list_links, masters_of
+from harbourlink.tracking.links import (
+    MAX_IMPORT_ROWS,
+    BillOfLadingLink,
+    LinkImport,
+    RowError,
+    get_link,
+    houses_of,
+    import_links,
+    link_bills,
+    list_links,
+    masters_of,
+    unlink_bills,
+)
 from harbourlink.tracking.models import DcsaDelivery, DcsaSubscription
 from harbourlink.tracking.subscriptions import (
     CallbackPolicy,
@@ -30,6 +42,7 @@ from harbourlink.tracking.timeline import Found, canonical_number, find
 from harbourlink.tracking.view import EventView, LedgerMark, TrackingView, build_view, event_view
 
 __all__ = [
+    "MAX_IMPORT_ROWS",
     "MAX_PAGE",
     "BillOfLadingLink",
     "CallbackPolicy",
@@ -41,6 +54,8 @@ __all__ = [
     "ExportPage",
     "Found",
     "LedgerMark",
+    "LinkImport",
+    "RowError",
     "TrackingView",
     "as_iftsta",
     "build_view",
@@ -51,11 +66,14 @@ __all__ = [
     "event_view",
     "export_page",
     "find",
+    "get_link",
     "houses_of",
+    "import_links",
     "link_bills",
     "list_links",
     "masters_of",
     "page_v22_events",
     "start_dcsa_dispatcher",
     "stop_dcsa_dispatcher",
+    "unlink_bills",
 ]

@@ -11,6 +11,7 @@
       signup.py        applications of companies and truck drivers
       admin_people.py  users and API keys        admin_sharing.py  grants, logs, services
       operator.py      the operator's console
+      links.py         linking House B/Ls to Master B/Ls: one pair, a CSV file of pairs, unlinking
       tracking.py      the one search box and the cargo's page (track_page, track_map, track_chart, track_words)
       proofs.py        each event's place in the ledger and its proof file; how anyone checks one (public)
       messages.py      uploading files, their outcome and errors, download, correct and replay
@@ -41,6 +42,7 @@ from harbourlink.web import (
     admin_sharing,
     alerts,
     auth,
+    links,
     messages,
     operator,
     proofs,
@@ -66,6 +68,7 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
         settings=settings, static_version=shell.static_version(),
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (shell, auth, signup, admin_people, admin_sharing, operator, tracking, messages, alerts, proofs):
+    for module in (shell, auth, signup, admin_people, admin_sharing, operator, tracking, links, messages, alerts,
+                   proofs):
         app.include_router(module.router)
     app.add_exception_handler(PageAbort, _page_abort)

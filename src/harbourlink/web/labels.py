@@ -162,6 +162,12 @@ ERRORS = {
     "forbidden": N_("You may not do this."),
     "not_administrator": N_("Only the company's principal or administrators may do this."),
     "not_operator": N_("Only the platform operator's administrators may do this."),
+    # B/L links
+    "invalid_link": N_("A House B/L cannot be its own Master B/L."),
+    "master_bl_not_visible": N_("No data about this Master B/L is shared with your company: ask the carrier to "
+                                "share it with you first."),
+    "link_row_incomplete": N_("A row needs a Master B/L and a House B/L, separated by a comma."),
+    "too_many_rows": N_("Too many rows: split the file; the rows before this one are linked."),
     # form fields, from the shape checks
     "missing": N_("This field is required."),
     "string_too_short": N_("This is too short."),
@@ -182,4 +188,6 @@ NOTICES = {
     "org_rejected": N_("The application is rejected."),
     "service_decided": N_("The service request is decided."),
     "password_changed": N_("Your password is changed."),
+    "link_created": N_("Linked. The House B/L's tracking page now shows its Master B/L."),
+    "link_removed": N_("Unlinked."),
 }
