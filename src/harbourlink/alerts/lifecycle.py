@@ -110,11 +110,17 @@ def get_alert(session: Session, actor: Actor, *, alert_id: str) -> Alert:
 
 
 def list_alerts(session: Session, actor: Actor, *, include_resolved: bool = False, after: datetime | None = None,
-                subjects: Collection[str] | None = None, limit: int = 200) -> list[Alert]:
-    """The caller's alerts, newest change first; by default the unresolved ones; only about ``subjects`` if given."""
+                subjects: Collection[str] | None = None, statuses: Collection[str] | None = None,
+                alert_types: Collection[str] | None = None, limit: int = 200) -> list[Alert]:
+    """The caller's alerts, newest change first; by default the unresolved ones; only about ``subjects``, in
+    ``statuses`` or of ``alert_types`` if given (``statuses`` names resolved ones too when it says so)."""
     query = select(Alert).where(_mine(actor))  # type: ignore[arg-type]
-    if not include_resolved:
+    if statuses is not None:
+        query = query.where(Alert.status.in_(list(statuses)))
+    elif not include_resolved:
         query = query.where(Alert.open_key.is_not(None))
+    if alert_types is not None:
+        query = query.where(Alert.alert_type.in_(list(alert_types)))
     if after is not None:
         query = query.where(Alert.updated_at > after)
     if subjects is not None:

@@ -141,11 +141,16 @@ def unsubscribe(subscription_id: str, actor: CurrentActor, session: DbSession) -
     alerts.do_unsubscribe(session, actor, subscription_id=subscription_id)
 
 
-@router.get("/alerts", response_model=list[AlertRead], summary="The caller's open (and acknowledged) alerts")
+@router.get("/alerts", response_model=list[AlertRead],
+            summary="The caller's open (and acknowledged) alerts; with include_resolved or status, the history")
 def list_alerts(actor: CurrentActor, session: DbSession,
-                include_resolved: Annotated[bool, Query()] = False) -> list[AlertRead]:
-    return [AlertRead.model_validate(a) for a in alerts.list_alerts(session, actor,
-                                                                    include_resolved=include_resolved)]
+                include_resolved: Annotated[bool, Query()] = False,
+                status_filter: Annotated[list[str] | None, Query(alias="status", description="open, acknowledged, "
+                                                                 "resolved; repeat for several")] = None,
+                alert_type: Annotated[list[str] | None, Query(description="e.g. vessel_delay; repeat for "
+                                                              "several")] = None) -> list[AlertRead]:
+    return [AlertRead.model_validate(a) for a in alerts.list_alerts(
+        session, actor, include_resolved=include_resolved, statuses=status_filter, alert_types=alert_type)]
 
 
 POLL_SECONDS = 0.5

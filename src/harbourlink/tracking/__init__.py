@@ -12,6 +12,7 @@ and a background dispatcher empties (``start_dcsa_dispatcher``); ``complete_dcsa
 gives 3.0 retractions the references of the event they withdraw.
 """
 
+from harbourlink.tracking.aboard import CargoAboard, cargo_aboard
 from harbourlink.tracking.export import MAX_PAGE, ExportPage, as_iftsta, export_page
 from harbourlink.tracking.links import (
     MAX_IMPORT_ROWS,
@@ -46,6 +47,7 @@ __all__ = [
     "MAX_PAGE",
     "BillOfLadingLink",
     "CallbackPolicy",
+    "CargoAboard",
     "DcsaCallbackDispatcher",
     "DcsaDelivery",
     "DcsaSubscription",
@@ -60,6 +62,7 @@ __all__ = [
     "as_iftsta",
     "build_view",
     "canonical_number",
+    "cargo_aboard",
     "complete_dcsa_retractions",
     "deliver_dcsa_callbacks",
     "enqueue_dcsa_callbacks",

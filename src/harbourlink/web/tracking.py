@@ -56,8 +56,7 @@ def track(reference: str, page: MemberDep) -> Response:
     subjects = _subjects(view)
     open_alerts = alerts.list_alerts(page.session, page.viewer.actor, subjects=subjects)
     return page.render("tracking/result.html", query=query, track=content, words=words,
-                       alert_items=[alert_pages.item(page, a) for a in open_alerts],
-                       alert_words=alert_pages.words(page), alert_stream=alert_pages.stream_url(read_at),
+                       alert_items=alert_pages.items(page, open_alerts), alert_stream=alert_pages.stream_url(read_at),
                        alert_subjects=sorted(subjects))
 
 
