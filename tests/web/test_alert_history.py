@@ -94,6 +94,16 @@ def test_a_vessel_alert_names_the_ship_and_the_viewers_numbers_and_links_to_a_pa
     assert client.get(link.group(1)).status_code == 200
 
 
+def test_a_ships_imo_number_leads_to_the_viewers_cargo_aboard(client: TestClient, port: Port) -> None:
+    """Alert e-mails and webhooks link /track/<IMO>: it opens the viewer's own House B/L on that ship."""
+    log_in(client, port.forwarder.admin_email)
+    moved = client.get(f"/track/{IMO}", follow_redirects=False)
+    assert moved.status_code == 303 and moved.headers["location"] == f"/track/{HBL}"
+    client.cookies.clear()
+    log_in(client, port.stranger.admin_email)
+    assert client.get(f"/track/{IMO}", follow_redirects=False).status_code == 404
+
+
 def test_another_company_sees_none_of_the_alerts_and_cannot_act_on_them(
         client: TestClient, port: Port) -> None:
     [alert] = client.get("/api/v1/alerts", headers=port.forwarder.auth).json()

@@ -18,12 +18,13 @@ from harbourlink.api.ledger import for_app
 from harbourlink.api.tracking import mark_logged
 from harbourlink.kernel import NotFound, utcnow
 from harbourlink.web import alerts as alert_pages
-from harbourlink.web.pages import MemberDep
+from harbourlink.web.pages import MemberDep, MemberPage
 from harbourlink.web.track_page import build
 from harbourlink.web.track_words import Words
 
 router = APIRouter(include_in_schema=False)
 
+IMO_DIGITS = 7
 MAX_QUERY = 60
 """No identifier of the trade is longer; a longer query cannot match and is not looked up."""
 
@@ -46,6 +47,9 @@ def track(reference: str, page: MemberDep) -> Response:
             raise NotFound("not a number anyone could hold", code="reference_not_found")
         found = tracking.find(page.session, page.viewer.actor, query=query)
     except NotFound as missing:
+        aboard = _cargo_aboard(page, query)
+        if aboard:  # a ship's IMO number, as an alert e-mail links it: the viewer's own cargo on it
+            return page.redirect(f"/track/{quote(aboard, safe='')}")
         return page.render("tracking/search.html", status=404, query=query, not_found=True,
                            suggestions=missing.data.get("suggestions", []))
     read_at = utcnow()
@@ -58,6 +62,14 @@ def track(reference: str, page: MemberDep) -> Response:
     return page.render("tracking/result.html", query=query, track=content, words=words,
                        alert_items=alert_pages.items(page, open_alerts), alert_stream=alert_pages.stream_url(read_at),
                        alert_subjects=sorted(subjects))
+
+
+def _cargo_aboard(page: MemberPage, query: str) -> str | None:
+    """For a ship's IMO number, the first of the viewer's numbers aboard (House B/Ls first)."""
+    if not (query.isdigit() and len(query) == IMO_DIGITS):
+        return None
+    numbers = tracking.cargo_aboard(page.session, page.viewer.actor, imo=query).numbers
+    return numbers[0][1] if numbers else None
 
 
 def _subjects(view: tracking.TrackingView) -> set[str]:
