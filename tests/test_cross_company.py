@@ -47,6 +47,7 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "LinkCreate": {"master_bl": "PONU0123456", "house_bl": "BRAVO0001"},
     "SubscriptionCreate": {"reference_type": "CONTAINER", "reference": "MSCU1234566"},
     "EndpointCreate": {"url": "https://hooks.bravo.example.hk/x"},
+    "SubscriptionUpdate": {"paused": True, "channels": ["inbox"]},
     "POST /api/v1/messages": {},
     "POST /v2/event-subscriptions": {},
     "PUT /v2/event-subscriptions/{subscriptionID}": {

@@ -87,8 +87,8 @@ def _load(session: Session, event_ids: Sequence[str]) -> _Batch:
 def _subscriptions(session: Session, batch: _Batch) -> list[AlertSubscription]:
     named = sorted({subject for subjects in batch.subjects.values() for subject in subjects})
     by_reference = tuple_(AlertSubscription.reference_type, AlertSubscription.reference).in_(named)
-    query = select(AlertSubscription).where(or_(AlertSubscription.reference.is_(None), by_reference if named
-                                                else false())).order_by(AlertSubscription.id)
+    query = select(AlertSubscription).where(AlertSubscription.paused_at.is_(None), or_(
+        AlertSubscription.reference.is_(None), by_reference if named else false())).order_by(AlertSubscription.id)
     return list(session.scalars(query))
 
 
@@ -162,7 +162,8 @@ def evaluate_due(session: Session, *, now: datetime | None = None, limit: int = 
         kind = types.get(watch.alert_type)
         session.delete(watch)
         session.flush()
-        if subscription is None or kind is None or watch.alert_type not in subscription.alert_types:
+        if (subscription is None or kind is None or watch.alert_type not in subscription.alert_types
+                or subscription.paused_at is not None):
             continue
         subject = (watch.subject_kind, watch.subject)
         facts = history(session, subscriber_scope(subscription), *subject)

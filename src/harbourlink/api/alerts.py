@@ -37,6 +37,20 @@ class SubscriptionCreate(BaseModel):
     escalate_to: str | None = Field(default=None, max_length=254)
 
 
+class SubscriptionUpdate(BaseModel):
+    alert_types: list[str] | None = Field(default=None, description="empty: every type; absent: unchanged")
+    channels: list[str] | None = None
+    thresholds: dict[str, Any] | None = None
+    paused: bool | None = Field(default=None, description="true pauses (no rule is evaluated), false resumes")
+    quiet_start: str | None = Field(default=None, pattern=r"^\d\d:\d\d$")
+    quiet_end: str | None = Field(default=None, pattern=r"^\d\d:\d\d$")
+    language: str | None = Field(default=None, pattern=r"^(zh-HK|en|zh-CN)$")
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=20)
+    escalate_after_minutes: int | None = Field(default=None, ge=1)
+    escalate_to: str | None = Field(default=None, max_length=254)
+
+
 class SubscriptionRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -52,6 +66,7 @@ class SubscriptionRead(BaseModel):
     language: str | None
     escalate_after_minutes: int | None
     created_at: datetime
+    paused_at: datetime | None
 
 
 class AlertRead(BaseModel):
@@ -134,6 +149,21 @@ def subscribe(body: SubscriptionCreate, actor: CurrentActor, session: DbSession)
 @router.get("/subscriptions", response_model=list[SubscriptionRead], summary="The company's subscriptions")
 def list_subscriptions(actor: CurrentActor, session: DbSession) -> list[SubscriptionRead]:
     return [SubscriptionRead.model_validate(s) for s in alerts.list_subscriptions(session, actor)]
+
+
+@router.get("/subscriptions/{subscription_id}", response_model=SubscriptionRead, summary="One subscription")
+def get_subscription(subscription_id: str, actor: CurrentActor, session: DbSession) -> SubscriptionRead:
+    return SubscriptionRead.model_validate(alerts.get_subscription(session, actor, subscription_id=subscription_id))
+
+
+@router.patch("/subscriptions/{subscription_id}", response_model=SubscriptionRead,
+              summary="Change a subscription's types, channels, thresholds, quiet hours or language; pause or resume",
+              description="Only the fields sent change (an option sent as null is cleared); the reference stays.")
+def update_subscription(subscription_id: str, body: SubscriptionUpdate, actor: CurrentActor,
+                        session: DbSession) -> SubscriptionRead:
+    changes = body.model_dump(exclude_unset=True)
+    return SubscriptionRead.model_validate(alerts.do_update_subscription(session, actor,
+                                                                         subscription_id=subscription_id, **changes))
 
 
 @router.delete("/subscriptions/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Unsubscribe")

@@ -93,6 +93,7 @@ def _history(page: MemberPage, *, error: Any = None) -> Response:
                               statuses=[status] if status else None, alert_types=[kind] if kind else None)
     context: dict[str, Any] = {
         "items": items(page, rows), "stream": stream_url(read_at), "subjects": [], "here": "/alerts",
+        "alerts_tab": "history",
         "chosen_status": status, "chosen_kind": kind, "statuses": {code: page.t(m) for code, m in STATUSES.items()},
         "types": {code: page.t(m) for code, m in TYPES.items()}}
     if error is not None:

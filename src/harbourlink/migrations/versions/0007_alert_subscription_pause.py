@@ -1,0 +1,26 @@
+"""alert subscriptions may be paused
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-06 17:05:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0007'
+down_revision: str | None = '0006'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('alert_subscriptions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('paused_at', sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('alert_subscriptions', schema=None) as batch_op:
+        batch_op.drop_column('paused_at')
