@@ -184,3 +184,21 @@ def test_another_company_sees_no_endpoint_or_delivery(client: TestClient, compan
     assert client.post(f"/alerts/deliveries/{owed['id']}/replay", data={"csrf_token": token}).status_code == 404
     [kept] = client.get("/api/v1/webhook-endpoints", headers=company_a.auth).json()
     assert kept["active"] is True
+
+
+def test_a_saved_filter_keeps_only_its_kinds_and_places(client: TestClient, company_a: Company) -> None:
+    log_in(client, company_a.admin_email)
+    base = {"scope": "filter", "types": ["reefer_deviation"], "channels": ["inbox"], "filter_kinds": ["CONTAINER"]}
+    submit(client, "/alerts/subscriptions", "/alerts/subscriptions", {**base, "filter_locations": "hkhkg"})
+    submit(client, "/alerts/subscriptions", "/alerts/subscriptions", {**base, "filter_locations": "CNYTN, CNSHK"})
+    filters = sorted(str(s["filters"]) for s in _subscriptions(client, company_a))
+    assert filters == ["{'subject_kinds': ['CONTAINER'], 'locations': ['CNSHK', 'CNYTN']}",
+                       "{'subject_kinds': ['CONTAINER'], 'locations': ['HKHKG']}"]
+    listed = text_of(client.get("/alerts/subscriptions?lang=en").text)
+    assert "Only: Container number · HKHKG" in listed
+    send_feed(client, company_a, _too_warm())  # the terminal's readings at HKHKG
+    [alert] = client.get("/api/v1/alerts", headers=company_a.auth).json()
+    assert alert["subject"] == CONTAINER
+    refused = submit(client, "/alerts/subscriptions?lang=en", "/alerts/subscriptions",
+                     {**base, "filter_locations": "Hong Kong"})
+    assert refused.status_code == 422 and "A place is a UN/LOCODE" in text_of(refused.text)

@@ -93,16 +93,21 @@ def _subscriptions(session: Session, batch: _Batch) -> list[AlertSubscription]:
 
 
 def _candidates(subscription: AlertSubscription, kind: AlertType, batch: _Batch) -> set[Subject]:
-    """The subjects of the batch this subscription and type should look at again."""
+    """The subjects of the batch this subscription and type should look at again; a subscription to all
+    cargo with a saved filter looks only at the kinds of number and the places it names."""
     mine = subscription.reference_type, subscription.reference
     rows = [row for row in batch.rows if row.event_type in kind.event_types]
     if subscription.reference is not None:
         return {(str(mine[0]), subscription.reference)} if mine[0] in kind.subject_kinds and any(
             mine in batch.subjects[row.seq] for row in rows) else set()
+    saved = subscription.filters or {}
+    kinds, places = set(saved.get("subject_kinds") or ()), set(saved.get("locations") or ())
     found: set[Subject] = set()
     for row in rows:
+        if places and row.location not in places:
+            continue
         named = {k for k, _ in batch.subjects[row.seq]}
-        chosen = next((k for k in kind.subject_kinds if k in named), None)
+        chosen = next((k for k in kind.subject_kinds if k in named and (not kinds or k in kinds)), None)
         found |= {s for s in batch.subjects[row.seq] if s[0] == chosen}
     return found
 

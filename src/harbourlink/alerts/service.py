@@ -23,6 +23,7 @@ OPTIONS = frozenset({"quiet_start", "quiet_end", "language", "email", "phone", "
                      "escalate_to"})
 QUIET_TIME = re.compile(r"^\d\d:\d\d$")
 LANGUAGES = ("zh-HK", "en", "zh-CN")
+LOCODE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
 
 
 def _reference(reference_type: str | None, reference: str | None) -> tuple[str | None, str | None]:
@@ -68,15 +69,36 @@ def _options(options: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
+def _filters(filters: dict[str, Any] | None, reference: str | None) -> dict[str, Any] | None:
+    """A saved filter over all cargo: kinds of number and places (UN/LOCODE); None when it names nothing."""
+    if not filters:
+        return None
+    if reference is not None:
+        raise ValidationFailed("a filter narrows a subscription to all cargo, not one by reference",
+                               code="invalid_filter", data={"field": "filters"})
+    kinds = sorted({str(k) for k in filters.get("subject_kinds") or ()})
+    places = sorted({str(p).strip().upper().replace(" ", "") for p in filters.get("locations") or ()} - {""})
+    if set(filters) - {"subject_kinds", "locations"} or set(kinds) - REFERENCE_TYPES:
+        raise ValidationFailed("filters: subject_kinds (MBL, HBL, CONTAINER, VESSEL) and locations",
+                               code="invalid_filter", data={"field": "filters"})
+    if any(not LOCODE.match(place) for place in places):
+        raise ValidationFailed("a place is a UN/LOCODE such as HKHKG", code="invalid_locode",
+                               data={"field": "locations"})
+    return {"subject_kinds": kinds, "locations": places} if kinds or places else None
+
+
 def do_subscribe(session: Session, actor: Actor, *, reference_type: str | None, reference: str | None,
                  alert_types: list[str], channels: list[str], thresholds: dict[str, Any],
-                 for_company: bool = False, **options: Any) -> AlertSubscription:
-    """A subscription by reference, or to all cargo the company may see; per user unless ``for_company``."""
+                 for_company: bool = False, filters: dict[str, Any] | None = None,
+                 **options: Any) -> AlertSubscription:
+    """A subscription by reference, or to all cargo the company may see (narrowed by a saved filter if
+    given); per user unless ``for_company``."""
     kind, value = _reference(reference_type, reference)
     subscription = AlertSubscription(
         org_id=actor.org_id, user_id=None if for_company or actor.user_id is None else actor.user_id,
         created_by=actor.user_id, reference_type=kind, reference=value, alert_types=_alert_types(alert_types),
-        channels=_channels(channels), thresholds=dict(thresholds), **_options(options))
+        channels=_channels(channels), thresholds=dict(thresholds), filters=_filters(filters, value),
+        **_options(options))
     session.add(subscription)
     session.flush()
     return subscription
@@ -85,7 +107,7 @@ def do_subscribe(session: Session, actor: Actor, *, reference_type: str | None, 
 def do_update_subscription(session: Session, actor: Actor, *, subscription_id: str,
                            alert_types: list[str] | None = None, channels: list[str] | None = None,
                            thresholds: dict[str, Any] | None = None, paused: bool | None = None,
-                           **options: Any) -> AlertSubscription:
+                           filters: dict[str, Any] | None = None, **options: Any) -> AlertSubscription:
     """Changes what a subscription watches for and how it tells, or pauses and resumes it.
 
     The reference it follows stays: its alerts are about that reference (subscribe anew for
@@ -98,6 +120,8 @@ def do_update_subscription(session: Session, actor: Actor, *, subscription_id: s
         subscription.channels = _channels(channels)
     if thresholds is not None:
         subscription.thresholds = dict(thresholds)
+    if filters is not None:
+        subscription.filters = _filters(filters, subscription.reference)
     for name, value in _options(options).items():
         setattr(subscription, name, value)
     if paused is not None and paused != (subscription.paused_at is not None):

@@ -21,12 +21,19 @@ from harbourlink.kernel import Actor, Database, utcnow
 router = APIRouter(prefix="/api/v1", tags=["alerts"], responses=ERROR_RESPONSES)
 
 
+class SubscriptionFilter(BaseModel):
+    subject_kinds: list[str] = Field(default_factory=list, description="HBL, MBL, CONTAINER, VESSEL; empty: all")
+    locations: list[str] = Field(default_factory=list, description="UN/LOCODEs of the events; empty: anywhere")
+
+
 class SubscriptionCreate(BaseModel):
     reference_type: str | None = Field(default=None, description="MBL, HBL, CONTAINER or VESSEL; none: all cargo")
     reference: str | None = Field(default=None, max_length=40)
     alert_types: list[str] = Field(default_factory=list, description="empty: every type")
     channels: list[str] = Field(default_factory=lambda: ["inbox"])
     thresholds: dict[str, Any] = Field(default_factory=dict)
+    filters: SubscriptionFilter | None = Field(default=None, description="a saved filter narrowing a "
+                                               "subscription to all cargo (no reference)")
     for_company: bool = False
     quiet_start: str | None = Field(default=None, pattern=r"^\d\d:\d\d$")
     quiet_end: str | None = Field(default=None, pattern=r"^\d\d:\d\d$")
@@ -41,6 +48,7 @@ class SubscriptionUpdate(BaseModel):
     alert_types: list[str] | None = Field(default=None, description="empty: every type; absent: unchanged")
     channels: list[str] | None = None
     thresholds: dict[str, Any] | None = None
+    filters: SubscriptionFilter | None = None
     paused: bool | None = Field(default=None, description="true pauses (no rule is evaluated), false resumes")
     quiet_start: str | None = Field(default=None, pattern=r"^\d\d:\d\d$")
     quiet_end: str | None = Field(default=None, pattern=r"^\d\d:\d\d$")
@@ -67,6 +75,7 @@ class SubscriptionRead(BaseModel):
     escalate_after_minutes: int | None
     created_at: datetime
     paused_at: datetime | None
+    filters: dict[str, Any] | None
 
 
 class AlertRead(BaseModel):
@@ -140,10 +149,11 @@ def _delivery(row: alerts.AlertNotification) -> DeliveryRead:
              summary="Subscribe to alerts about a reference, or all cargo the company may see")
 def subscribe(body: SubscriptionCreate, actor: CurrentActor, session: DbSession) -> SubscriptionRead:
     options = body.model_dump(exclude={"reference_type", "reference", "alert_types", "channels", "thresholds",
-                                       "for_company"})
+                                       "for_company", "filters"})
     return SubscriptionRead.model_validate(alerts.do_subscribe(
         session, actor, reference_type=body.reference_type, reference=body.reference, alert_types=body.alert_types,
-        channels=body.channels, thresholds=body.thresholds, for_company=body.for_company, **options))
+        channels=body.channels, thresholds=body.thresholds, for_company=body.for_company,
+        filters=body.filters.model_dump() if body.filters else None, **options))
 
 
 @router.get("/subscriptions", response_model=list[SubscriptionRead], summary="The company's subscriptions")

@@ -57,13 +57,20 @@ def _number(name: str, raw: str) -> int | float:
     return int(value) if value.is_integer() else value
 
 
-def _changes(form: FormData) -> dict[str, Any]:
+def _saved_filter(form: FormData) -> dict[str, Any]:
+    """The kinds of number and the places (UN/LOCODEs, separated by commas or spaces) a filter keeps."""
+    places = text(form, "filter_locations").replace(",", " ").split()
+    return {"subject_kinds": texts(form, "filter_kinds"), "locations": places}
+
+
+def _changes(form: FormData, *, filtered: bool) -> dict[str, Any]:
     """What the form asks for, as the service takes it (empty fields: the defaults)."""
     thresholds = {name: _number(name, text(form, f"threshold.{name}")) for name in THRESHOLDS
                   if text(form, f"threshold.{name}")}
-    return {"alert_types": texts(form, "types"), "channels": texts(form, "channels"), "thresholds": thresholds,
-            "quiet_start": text(form, "quiet_start") or None, "quiet_end": text(form, "quiet_end") or None,
-            "language": text(form, "language") or None}
+    changes = {"alert_types": texts(form, "types"), "channels": texts(form, "channels"), "thresholds": thresholds,
+               "quiet_start": text(form, "quiet_start") or None, "quiet_end": text(form, "quiet_end") or None,
+               "language": text(form, "language") or None}
+    return {**changes, "filters": _saved_filter(form)} if filtered else changes
 
 
 def _values(subscription: alerts.AlertSubscription | None, form: FormData | None = None) -> dict[str, Any]:
@@ -74,18 +81,21 @@ def _values(subscription: alerts.AlertSubscription | None, form: FormData | None
                 "channels": texts(form, "channels"), "for_company": text(form, "for_company"),
                 "thresholds": {name: text(form, f"threshold.{name}") for name in THRESHOLDS},
                 "quiet_start": text(form, "quiet_start"), "quiet_end": text(form, "quiet_end"),
-                "language": text(form, "language")}
+                "language": text(form, "language"), "filter_kinds": texts(form, "filter_kinds"),
+                "filter_locations": text(form, "filter_locations")}
     if subscription is None:
         return {"scope": "reference", "reference_type": "HBL", "reference": "", "types": list(TYPES),
                 "channels": ["inbox"], "for_company": "", "thresholds": {}, "quiet_start": "", "quiet_end": "",
-                "language": ""}
-    return {"scope": "reference" if subscription.reference else "all",
+                "language": "", "filter_kinds": [], "filter_locations": ""}
+    saved = subscription.filters or {}
+    return {"scope": "reference" if subscription.reference else "filter" if saved else "all",
             "reference_type": subscription.reference_type or "", "reference": subscription.reference or "",
             "types": subscription.alert_types, "channels": subscription.channels,
             "for_company": "1" if subscription.user_id is None else "",
             "thresholds": {name: str(value) for name, value in subscription.thresholds.items()},
             "quiet_start": subscription.quiet_start or "", "quiet_end": subscription.quiet_end or "",
-            "language": subscription.language or ""}
+            "language": subscription.language or "", "filter_kinds": saved.get("subject_kinds", []),
+            "filter_locations": " ".join(saved.get("locations", []))}
 
 
 def _context(page: MemberPage) -> dict[str, Any]:
@@ -119,8 +129,9 @@ def subscriptions(page: MemberDep) -> Response:
 
 
 def _subscribe(page: MemberPage, form: FormData) -> None:
-    changes = _changes(form)
-    everything = text(form, "scope") == "all"
+    scope = text(form, "scope")
+    changes = _changes(form, filtered=scope == "filter")
+    everything = scope in ("all", "filter")
     alerts.do_subscribe(page.session, page.viewer.actor,
                         reference_type=None if everything else text(form, "reference_type"),
                         reference=None if everything else text(form, "reference"),
@@ -164,7 +175,8 @@ def update(subscription_id: str, form: CheckedForm, page: MemberDep) -> Response
     """Saves a subscription's types, channels, thresholds, quiet hours and language."""
     found = _found(page, subscription_id)
     error = attempt(page, lambda: alerts.do_update_subscription(page.session, page.viewer.actor,
-                                                                subscription_id=found.id, **_changes(form)))
+                                                                subscription_id=found.id,
+                                                                **_changes(form, filtered=found.reference is None)))
     if error is not None:
         return _edit_page(page, found, error=error, values=_values(found, form))
     return page.redirect("/alerts/subscriptions?done=subscription_saved")

@@ -172,6 +172,8 @@ ERRORS = {
     "invalid_channel": N_("Choose at least one way to be told."),
     "invalid_time": N_("Enter a time of day, for example 22:00."),
     "invalid_number": N_("Enter a number, for example 90."),
+    "invalid_locode": N_("A place is a UN/LOCODE of five letters, for example HKHKG."),
+    "invalid_filter": N_("A saved filter keeps kinds of number and places from the lists."),
     "unknown_alert_type": N_("Choose alert types from the list."),
     "callback_url_not_allowed": N_("Enter the endpoint's address, starting with https://, on the public internet."),
     # form fields, from the shape checks

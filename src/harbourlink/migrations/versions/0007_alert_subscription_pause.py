@@ -1,4 +1,4 @@
-"""alert subscriptions may be paused
+"""alert subscriptions may be paused, and narrowed by a saved filter
 
 Revision ID: 0007
 Revises: 0006
@@ -19,8 +19,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table('alert_subscriptions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('paused_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('filters', sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('alert_subscriptions', schema=None) as batch_op:
+        batch_op.drop_column('filters')
         batch_op.drop_column('paused_at')
