@@ -90,18 +90,21 @@ def test_a_vessel_alert_names_the_ship_and_the_viewers_numbers_and_links_to_a_pa
     assert f"{aboard} {HBL}, {MBL}, {CONTAINER}" in words.replace(" ,", ",")
     assert f'href="/track/{IMO}"' not in item
     link = re.search(r'data-slot="subject" href="([^"]+)"', item)
-    assert link and link.group(1) == f"/track/{HBL}"
-    assert client.get(link.group(1)).status_code == 200
+    assert link and link.group(1) == f"/vessel/{IMO}"
+    ship = client.get(link.group(1))
+    assert ship.status_code == 200
+    assert f'href="/track/{HBL}"' in ship.text and "PEARL HARMONY" in ship.text and "HITHK" in text_of(ship.text)
 
 
-def test_a_ships_imo_number_leads_to_the_viewers_cargo_aboard(client: TestClient, port: Port) -> None:
-    """Alert e-mails and webhooks link /track/<IMO>: it opens the viewer's own House B/L on that ship."""
+def test_a_ships_imo_number_leads_to_the_ships_page(client: TestClient, port: Port) -> None:
+    """Alert e-mails and webhooks link /track/<IMO>: it opens the ship's page with the viewer's cargo aboard."""
     log_in(client, port.forwarder.admin_email)
     moved = client.get(f"/track/{IMO}", follow_redirects=False)
-    assert moved.status_code == 303 and moved.headers["location"] == f"/track/{HBL}"
+    assert moved.status_code == 303 and moved.headers["location"] == f"/vessel/{IMO}"
     client.cookies.clear()
     log_in(client, port.stranger.admin_email)
     assert client.get(f"/track/{IMO}", follow_redirects=False).status_code == 404
+    assert client.get(f"/vessel/{IMO}").status_code == 404  # no cargo aboard: nothing to show, nothing learnt
 
 
 def test_another_company_sees_none_of_the_alerts_and_cannot_act_on_them(

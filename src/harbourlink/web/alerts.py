@@ -3,7 +3,7 @@
 ``/alerts`` lists the caller's alerts (``alerts.list_alerts``: the person's own and the
 company's), filtered by ``?status=`` and ``?type=``, each with its figures in words and units
 (``alert_figures``). An alert about a ship names the ship and lists the viewer's own numbers
-aboard (``tracking.cargo_aboard``); its link leads to the tracking page of one of them.
+aboard (``tracking.cargo_aboard``); its link leads to the ship's page (``/vessel/{imo}``).
 ``static/alerts.js`` listens to ``/api/v1/alerts/stream`` (server-sent events, authenticated by
 the session cookie) and fetches each changed item as this server renders it
 (``/alerts/{id}/item``), so the script holds neither text nor formatting of its own.
@@ -60,7 +60,7 @@ def item(page: MemberPage, alert: alerts.Alert, ships: Ships | None = None) -> d
     if alert.subject_kind == "VESSEL":
         ship = _ship(page, ships, alert.subject)
         subject, aboard = _ship_name(ship), [value for _kind, value in ship.numbers]
-        href = f"/track/{aboard[0]}" if aboard else ""
+        href = f"/vessel/{ship.imo}" if aboard else ""
     elif alert.figures.get("vessel_imo"):
         figures.insert(0, (page.t(N_("Vessel")), _ship_name(_ship(page, ships, str(alert.figures["vessel_imo"])))))
     return {"id": alert.id, "type": alert.alert_type, "subject": subject, "href": href, "aboard": aboard,

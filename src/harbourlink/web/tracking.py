@@ -38,6 +38,22 @@ def search(page: MemberDep, q: str = "") -> Response:
     return page.redirect(f"/track/{quote(query, safe='')}")
 
 
+@router.get("/vessel/{imo}")
+def vessel(imo: str, page: MemberDep) -> Response:
+    """A ship's call: the viewer's cargo aboard, the ship's AIS position and the schedule by source.
+
+    Only for a viewer with cargo aboard (404 otherwise, as for a ship never heard of); the schedule
+    and position are those of the viewer's first number aboard, as its tracking page shows them.
+    """
+    first = _cargo_aboard(page, imo)
+    if first is None:
+        raise page.abort(404, "not_found")
+    ship = tracking.cargo_aboard(page.session, page.viewer.actor, imo=imo)
+    view = tracking.build_view(page.session, tracking.find(page.session, page.viewer.actor, query=first))
+    content = build(Words(page.catalogue), view, api_url=f"/api/v1/track/{quote(first, safe='')}")
+    return page.render("tracking/vessel.html", ship=ship, track=content)
+
+
 @router.get("/track/{reference:path}")
 def track(reference: str, page: MemberDep) -> Response:
     """Vessel and map, schedule by source, legs, containers, customs and every event of one number."""
@@ -47,9 +63,8 @@ def track(reference: str, page: MemberDep) -> Response:
             raise NotFound("not a number anyone could hold", code="reference_not_found")
         found = tracking.find(page.session, page.viewer.actor, query=query)
     except NotFound as missing:
-        aboard = _cargo_aboard(page, query)
-        if aboard:  # a ship's IMO number, as an alert e-mail links it: the viewer's own cargo on it
-            return page.redirect(f"/track/{quote(aboard, safe='')}")
+        if _cargo_aboard(page, query):  # a ship's IMO number, as an alert e-mail links it
+            return page.redirect(f"/vessel/{query}")
         return page.render("tracking/search.html", status=404, query=query, not_found=True,
                            suggestions=missing.data.get("suggestions", []))
     read_at = utcnow()
