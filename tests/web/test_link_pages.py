@@ -121,3 +121,15 @@ def test_the_api_unlinks(client: TestClient, port: Port) -> None:
     assert client.delete(f"/api/v1/bl-links/{link_id}", headers=port.forwarder.auth).status_code == 204
     assert client.delete(f"/api/v1/bl-links/{link_id}", headers=port.forwarder.auth).status_code == 404
     assert client.get("/api/v1/bl-links", headers=port.forwarder.auth).json() == []
+
+
+def test_the_api_links_a_csv_file_on_the_same_service(client: TestClient, port: Port) -> None:
+    answer = client.post("/api/v1/bl-links/import", headers={**port.forwarder.auth, "Content-Type": "text/csv"},
+                         content=CSV.encode())
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert sorted(link["house_bl"] for link in body["linked"]) == [HBL, "VFFHKG002", "VFFHKG004"]
+    assert [(e["row"], e["error"]) for e in body["errors"]] == [
+        (5, "master_bl_not_visible"), (6, "link_row_incomplete"), (7, "invalid_link")]
+    stranger = client.post("/api/v1/bl-links/import", headers=port.stranger.auth, content=CSV.encode())
+    assert stranger.json()["linked"] == [] and len(stranger.json()["errors"]) == 6  # the Master B/L is not theirs
