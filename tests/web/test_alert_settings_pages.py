@@ -111,6 +111,17 @@ def test_another_company_cannot_see_or_change_the_subscriptions(
     assert kept["channels"] == ["inbox"] and kept["paused_at"] is None
 
 
+def test_saving_the_form_keeps_thresholds_it_has_no_field_for(client: TestClient, company_a: Company) -> None:
+    made = client.post("/api/v1/subscriptions", headers=company_a.auth, json={
+        "reference_type": "CONTAINER", "reference": CONTAINER, "alert_types": ["not_picked_up"],
+        "thresholds": {"currency": "USD", "hours_before": 12}}).json()
+    log_in(client, company_a.admin_email)
+    page = f"/alerts/subscriptions/{made['id']}"
+    submit(client, page, page, {"types": ["not_picked_up"], "channels": ["inbox"], "threshold.hours_before": "6"})
+    [saved] = _subscriptions(client, company_a)
+    assert saved["thresholds"] == {"currency": "USD", "hours_before": 6}
+
+
 def test_the_api_edits_and_pauses_on_the_same_service(client: TestClient, company_a: Company) -> None:
     made = client.post("/api/v1/subscriptions", headers=company_a.auth,
                        json={"reference_type": "CONTAINER", "reference": CONTAINER}).json()

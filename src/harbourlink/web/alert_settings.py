@@ -174,9 +174,15 @@ def subscription(subscription_id: str, page: MemberDep) -> Response:
 def update(subscription_id: str, form: CheckedForm, page: MemberDep) -> Response:
     """Saves a subscription's types, channels, thresholds, quiet hours and language."""
     found = _found(page, subscription_id)
-    error = attempt(page, lambda: alerts.do_update_subscription(page.session, page.viewer.actor,
-                                                                subscription_id=found.id,
-                                                                **_changes(form, filtered=found.reference is None)))
+
+    def save() -> None:
+        changes = _changes(form, filtered=found.reference is None)
+        # Thresholds the form has no field for (set through the API: a currency, a commodity) are kept.
+        kept = {name: value for name, value in found.thresholds.items() if name not in THRESHOLDS}
+        changes["thresholds"] = {**kept, **changes["thresholds"]}
+        alerts.do_update_subscription(page.session, page.viewer.actor, subscription_id=found.id, **changes)
+
+    error = attempt(page, save)
     if error is not None:
         return _edit_page(page, found, error=error, values=_values(found, form))
     return page.redirect("/alerts/subscriptions?done=subscription_saved")
