@@ -47,6 +47,7 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "LinkCreate": {"master_bl": "PONU0123456", "house_bl": "BRAVO0001"},
     "SubscriptionCreate": {"reference_type": "CONTAINER", "reference": "MSCU1234566"},
     "EndpointCreate": {"url": "https://hooks.bravo.example.hk/x"},
+    "SubscriptionUpdate": {"paused": True, "channels": ["inbox"]},
     "POST /api/v1/messages": {},
     "POST /v2/event-subscriptions": {},
     "PUT /v2/event-subscriptions/{subscriptionID}": {
@@ -85,10 +86,12 @@ def _a_resources(client: TestClient, a: Company, b: Company) -> dict[str, str]:
     subscription = client.post("/v2/event-subscriptions", headers=a.auth, json={
         "callbackUrl": "https://hooks.alpha.example.hk/dcsa", "secret": base64.b64encode(b"a" * 32).decode()})
     assert subscription.status_code == 201, subscription.text
+    link = client.post("/api/v1/bl-links", headers=a.auth, json={"master_bl": "PONU0123456", "house_bl": "ALPHA0001"})
+    assert link.status_code == 201, link.text
     alerts = _a_alert(client, a)
     first_event = client.get("/api/v1/events", headers=a.auth).json()["events"][0]["event"]["id"]
     return {**alerts, "event_id": first_event, "subscriptionID": subscription.json()["subscriptionID"], "org_id": a.org_id, "user_id": user["id"], "key_id": key["id"], "grant_id": grant["id"],
-            "party_id": party["id"], "service": "tracking", "message_id": message["id"], "reference": "PONU0123456"}
+            "party_id": party["id"], "link_id": link.json()["id"], "service": "tracking", "message_id": message["id"], "reference": "PONU0123456"}
 
 
 def _a_alert(client: TestClient, a: Company) -> dict[str, str]:
@@ -157,7 +160,7 @@ def test_company_b_cannot_read_or_change_company_a(client: TestClient, company_a
 
 def test_company_b_lists_nothing_of_company_a(client: TestClient, company_a: Company, company_b: Company) -> None:
     ids = _a_resources(client, company_a, company_b)
-    secret_ids = {ids["user_id"], ids["key_id"], ids["party_id"], ids["message_id"], ids["subscriptionID"],
+    secret_ids = {ids["user_id"], ids["key_id"], ids["party_id"], ids["link_id"], ids["message_id"], ids["subscriptionID"],
                   ids["subscription_id"], ids["endpoint_id"], ids["alert_id"], ids["delivery_id"], company_a.admin_id}
     for method, path, operation in _operations(client):
         if "{" in path or (method, path) in LIST_EXEMPT:

@@ -69,5 +69,4 @@ def test_another_companys_alert_is_not_on_the_page(client: TestClient, db: Datab
     assert page.status_code == 200, "B may track the number A shared"
     opening, banner = _banner(page.text)
     assert "hidden" in opening
-    assert 'class="card alert-item" id="alert-"' in banner  # only the empty template for the script
     assert len(re.findall(r'class="card alert-item" id="alert-[0-9a-f-]+"', banner)) == 0

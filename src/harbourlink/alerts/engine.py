@@ -79,22 +79,27 @@ def _load(session: Session, event_ids: Sequence[str]) -> _Batch:
 def _subscriptions(session: Session, batch: _Batch) -> list[AlertSubscription]:
     named = sorted({subject for subjects in batch.subjects.values() for subject in subjects})
     by_reference = tuple_(AlertSubscription.reference_type, AlertSubscription.reference).in_(named)
-    query = select(AlertSubscription).where(or_(AlertSubscription.reference.is_(None), by_reference if named
-                                                else false())).order_by(AlertSubscription.id)
+    query = select(AlertSubscription).where(AlertSubscription.paused_at.is_(None), or_(
+        AlertSubscription.reference.is_(None), by_reference if named else false())).order_by(AlertSubscription.id)
     return list(session.scalars(query))
 
 
 def _candidates(subscription: AlertSubscription, kind: AlertType, batch: _Batch) -> set[Subject]:
-    """The subjects of the batch this subscription and type should look at again."""
+    """The subjects of the batch this subscription and type should look at again; a subscription to all
+    cargo with a saved filter looks only at the kinds of number and the places it names."""
     mine = subscription.reference_type, subscription.reference
     rows = [row for row in batch.rows if row.event_type in kind.event_types]
     if subscription.reference is not None:
         return {(str(mine[0]), subscription.reference)} if mine[0] in kind.subject_kinds and any(
             mine in batch.subjects[row.seq] for row in rows) else set()
+    saved = subscription.filters or {}
+    kinds, places = set(saved.get("subject_kinds") or ()), set(saved.get("locations") or ())
     found: set[Subject] = set()
     for row in rows:
+        if places and row.location not in places:
+            continue
         named = {k for k, _ in batch.subjects[row.seq]}
-        chosen = next((k for k in kind.subject_kinds if k in named), None)
+        chosen = next((k for k in kind.subject_kinds if k in named and (not kinds or k in kinds)), None)
         found |= {s for s in batch.subjects[row.seq] if s[0] == chosen}
     return found
 
@@ -154,7 +159,8 @@ def evaluate_due(session: Session, *, now: datetime | None = None, limit: int = 
         kind = types.get(watch.alert_type)
         session.delete(watch)
         session.flush()
-        if subscription is None or kind is None or watch.alert_type not in subscription.alert_types:
+        if (subscription is None or kind is None or watch.alert_type not in subscription.alert_types
+                or subscription.paused_at is not None):
             continue
         subject = (watch.subject_kind, watch.subject)
         facts = history(session, subscriber_scope(subscription), *subject)

@@ -118,14 +118,20 @@ def get_alert(session: Session, actor: Actor, *, alert_id: str) -> Alert:
 
 
 def list_alerts(session: Session, actor: Actor, *, include_resolved: bool = False, after: datetime | None = None,
-                subjects: Collection[str] | None = None, limit: int = 200) -> list[Alert]:
-    """The caller's alerts, newest change first; by default the unresolved ones; only about ``subjects`` if given.
+                subjects: Collection[str] | None = None, statuses: Collection[str] | None = None,
+                alert_types: Collection[str] | None = None, limit: int = 200) -> list[Alert]:
+    """The caller's alerts, newest change first; by default the unresolved ones; only about ``subjects``, in
+    ``statuses`` or of ``alert_types`` if given (``statuses`` names resolved ones too when it says so).
 
     Only alerts whose subject the caller still sees: a revoked grant hides the alerts it had opened.
     """
     criteria: list[ColumnElement[bool]] = []
-    if not include_resolved:
+    if statuses is not None:
+        criteria.append(Alert.status.in_(list(statuses)))
+    elif not include_resolved:
         criteria.append(Alert.open_key.is_not(None))
+    if alert_types is not None:
+        criteria.append(Alert.alert_type.in_(list(alert_types)))
     if after is not None:
         criteria.append(Alert.updated_at > after)
     if subjects is not None:

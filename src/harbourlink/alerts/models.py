@@ -17,7 +17,10 @@ from harbourlink.kernel.work import Leased
 
 class AlertSubscription(Base):
     """Who wants which alerts about what. ``user_id`` None: the whole company; ``reference`` None:
-    all cargo the company may see. ``thresholds`` maps a type's threshold names to values."""
+    all cargo the company may see. ``thresholds`` maps a type's threshold names to values. While
+    ``paused_at`` is set no rule is evaluated for it; its open alerts stay as they are. ``filters``
+    narrows a subscription to all cargo: ``subject_kinds`` (HBL, MBL, CONTAINER, VESSEL) and
+    ``locations`` (UN/LOCODEs of the events), a saved filter."""
 
     __tablename__ = "alert_subscriptions"
     __table_args__ = (Index("ix_alert_subscriptions_reference", "reference_type", "reference"),)
@@ -40,6 +43,8 @@ class AlertSubscription(Base):
     escalate_after_minutes: Mapped[int | None] = mapped_column(Integer)
     escalate_to: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    paused_at: Mapped[datetime | None]
+    filters: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Alert(Base):

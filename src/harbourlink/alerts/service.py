@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +19,11 @@ from harbourlink.references import ReferenceType, normalise_reference
 CHANNELS = frozenset({"inbox", "email", "webhook", "sms"})
 REFERENCE_TYPES = frozenset({"MBL", "HBL", "CONTAINER", "VESSEL"})
 ROTATION_OVERLAP = timedelta(hours=24)
+OPTIONS = frozenset({"quiet_start", "quiet_end", "language", "email", "phone", "escalate_after_minutes",
+                     "escalate_to"})
+QUIET_TIME = re.compile(r"^\d\d:\d\d$")
+LANGUAGES = ("zh-HK", "en", "zh-CN")
+LOCODE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
 
 
 def _reference(reference_type: str | None, reference: str | None) -> tuple[str | None, str | None]:
@@ -34,28 +40,98 @@ def _reference(reference_type: str | None, reference: str | None) -> tuple[str |
     return reference_type, normalise_reference(ReferenceType(reference_type), reference)
 
 
-def do_subscribe(session: Session, actor: Actor, *, reference_type: str | None, reference: str | None,
-                 alert_types: list[str], channels: list[str], thresholds: dict[str, Any],
-                 for_company: bool = False, **options: Any) -> AlertSubscription:
-    """A subscription by reference, or to all cargo the company may see; per user unless ``for_company``."""
-    kind, value = _reference(reference_type, reference)
-    for name in alert_types or sorted(all_types()):
+def _alert_types(names: list[str]) -> list[str]:
+    """The chosen types, each known; none chosen means every type."""
+    for name in names:
         alert_type(name)
-    unknown = set(channels) - CHANNELS
-    if unknown or not channels:
+    return list(names or sorted(all_types()))
+
+
+def _channels(channels: list[str]) -> list[str]:
+    if set(channels) - CHANNELS or not channels:
         raise ValidationFailed(f"channels: choose from {', '.join(sorted(CHANNELS))}", code="invalid_channel",
                                data={"field": "channels"})
+    return list(channels)
+
+
+def _options(options: dict[str, Any]) -> dict[str, Any]:
+    """How a subscription tells: quiet hours as HH:MM, a language of the pages, addresses, escalation."""
+    unknown = set(options) - OPTIONS
+    if unknown:
+        raise ValidationFailed(f"unknown options: {', '.join(sorted(unknown))}", code="invalid_option",
+                               data={"field": sorted(unknown)[0]})
+    for name in ("quiet_start", "quiet_end"):
+        value = options.get(name)
+        if value is not None and not (QUIET_TIME.match(value) and int(value[:2]) < 24 and int(value[3:]) < 60):
+            raise ValidationFailed(f"{name}: a time of day as HH:MM", code="invalid_time", data={"field": name})
+    if options.get("language") not in (None, *LANGUAGES):
+        raise ValidationFailed("language: zh-HK, en or zh-CN", code="invalid_choice", data={"field": "language"})
+    return options
+
+
+def _filters(filters: dict[str, Any] | None, reference: str | None) -> dict[str, Any] | None:
+    """A saved filter over all cargo: kinds of number and places (UN/LOCODE); None when it names nothing."""
+    if not filters:
+        return None
+    if reference is not None:
+        raise ValidationFailed("a filter narrows a subscription to all cargo, not one by reference",
+                               code="invalid_filter", data={"field": "filters"})
+    kinds = sorted({str(k) for k in filters.get("subject_kinds") or ()})
+    places = sorted({str(p).strip().upper().replace(" ", "") for p in filters.get("locations") or ()} - {""})
+    if set(filters) - {"subject_kinds", "locations"} or set(kinds) - REFERENCE_TYPES:
+        raise ValidationFailed("filters: subject_kinds (MBL, HBL, CONTAINER, VESSEL) and locations",
+                               code="invalid_filter", data={"field": "filters"})
+    if any(not LOCODE.match(place) for place in places):
+        raise ValidationFailed("a place is a UN/LOCODE such as HKHKG", code="invalid_locode",
+                               data={"field": "locations"})
+    return {"subject_kinds": kinds, "locations": places} if kinds or places else None
+
+
+def do_subscribe(session: Session, actor: Actor, *, reference_type: str | None, reference: str | None,
+                 alert_types: list[str], channels: list[str], thresholds: dict[str, Any],
+                 for_company: bool = False, filters: dict[str, Any] | None = None,
+                 **options: Any) -> AlertSubscription:
+    """A subscription by reference, or to all cargo the company may see (narrowed by a saved filter if
+    given); per user unless ``for_company``."""
+    kind, value = _reference(reference_type, reference)
     subscription = AlertSubscription(
         org_id=actor.org_id, user_id=None if for_company or actor.user_id is None else actor.user_id,
-        created_by=actor.user_id, reference_type=kind, reference=value,
-        alert_types=list(alert_types or sorted(all_types())), channels=list(channels), thresholds=dict(thresholds),
-        **options)
+        created_by=actor.user_id, reference_type=kind, reference=value, alert_types=_alert_types(alert_types),
+        channels=_channels(channels), thresholds=dict(thresholds), filters=_filters(filters, value),
+        **_options(options))
     session.add(subscription)
     session.flush()
     return subscription
 
 
+def do_update_subscription(session: Session, actor: Actor, *, subscription_id: str,
+                           alert_types: list[str] | None = None, channels: list[str] | None = None,
+                           thresholds: dict[str, Any] | None = None, paused: bool | None = None,
+                           filters: dict[str, Any] | None = None, **options: Any) -> AlertSubscription:
+    """Changes what a subscription watches for and how it tells, or pauses and resumes it.
+
+    The reference it follows stays: its alerts are about that reference (subscribe anew for
+    another). Arguments left out (None) keep their value; among ``options`` a None clears one.
+    """
+    subscription = get_subscription(session, actor, subscription_id=subscription_id)
+    if alert_types is not None:
+        subscription.alert_types = _alert_types(alert_types)
+    if channels is not None:
+        subscription.channels = _channels(channels)
+    if thresholds is not None:
+        subscription.thresholds = dict(thresholds)
+    if filters is not None:
+        subscription.filters = _filters(filters, subscription.reference)
+    for name, value in _options(options).items():
+        setattr(subscription, name, value)
+    if paused is not None and paused != (subscription.paused_at is not None):
+        subscription.paused_at = utcnow() if paused else None
+    session.flush()
+    return subscription
+
+
 def get_subscription(session: Session, actor: Actor, *, subscription_id: str) -> AlertSubscription:
+    """One of the company's subscriptions; any other answers not found."""
     subscription = session.get(AlertSubscription, subscription_id)
     if subscription is None or subscription.org_id != actor.org_id:
         raise NotFound("no such subscription", data={"subscription_id": subscription_id})
@@ -63,11 +139,13 @@ def get_subscription(session: Session, actor: Actor, *, subscription_id: str) ->
 
 
 def list_subscriptions(session: Session, actor: Actor) -> list[AlertSubscription]:
+    """The company's subscriptions, oldest first."""
     return list(session.scalars(select(AlertSubscription).where(AlertSubscription.org_id == actor.org_id)
                                 .order_by(AlertSubscription.created_at)))
 
 
 def do_unsubscribe(session: Session, actor: Actor, *, subscription_id: str) -> None:
+    """Deletes a subscription with its alerts."""
     session.delete(get_subscription(session, actor, subscription_id=subscription_id))
 
 

@@ -21,13 +21,35 @@ from harbourlink.kernel import Actor, Database, live, utcnow
 router = APIRouter(prefix="/api/v1", tags=["alerts"], responses=ERROR_RESPONSES)
 
 
+class SubscriptionFilter(BaseModel):
+    subject_kinds: list[str] = Field(default_factory=list, description="HBL, MBL, CONTAINER, VESSEL; empty: all")
+    locations: list[str] = Field(default_factory=list, description="UN/LOCODEs of the events; empty: anywhere")
+
+
 class SubscriptionCreate(BaseModel):
     reference_type: str | None = Field(default=None, description="MBL, HBL, CONTAINER or VESSEL; none: all cargo")
     reference: str | None = Field(default=None, max_length=40)
     alert_types: list[str] = Field(default_factory=list, description="empty: every type")
     channels: list[str] = Field(default_factory=lambda: ["inbox"])
     thresholds: dict[str, Any] = Field(default_factory=dict)
+    filters: SubscriptionFilter | None = Field(default=None, description="a saved filter narrowing a "
+                                               "subscription to all cargo (no reference)")
     for_company: bool = False
+    quiet_start: str | None = Field(default=None, pattern=r"^\d\d:\d\d$")
+    quiet_end: str | None = Field(default=None, pattern=r"^\d\d:\d\d$")
+    language: str | None = Field(default=None, pattern=r"^(zh-HK|en|zh-CN)$")
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=20)
+    escalate_after_minutes: int | None = Field(default=None, ge=1)
+    escalate_to: str | None = Field(default=None, max_length=254)
+
+
+class SubscriptionUpdate(BaseModel):
+    alert_types: list[str] | None = Field(default=None, description="empty: every type; absent: unchanged")
+    channels: list[str] | None = None
+    thresholds: dict[str, Any] | None = None
+    filters: SubscriptionFilter | None = None
+    paused: bool | None = Field(default=None, description="true pauses (no rule is evaluated), false resumes")
     quiet_start: str | None = Field(default=None, pattern=r"^\d\d:\d\d$")
     quiet_end: str | None = Field(default=None, pattern=r"^\d\d:\d\d$")
     language: str | None = Field(default=None, pattern=r"^(zh-HK|en|zh-CN)$")
@@ -52,6 +74,8 @@ class SubscriptionRead(BaseModel):
     language: str | None
     escalate_after_minutes: int | None
     created_at: datetime
+    paused_at: datetime | None
+    filters: dict[str, Any] | None
 
 
 class AlertRead(BaseModel):
@@ -125,10 +149,11 @@ def _delivery(row: alerts.AlertNotification) -> DeliveryRead:
              summary="Subscribe to alerts about a reference, or all cargo the company may see")
 def subscribe(body: SubscriptionCreate, actor: CurrentActor, session: DbSession) -> SubscriptionRead:
     options = body.model_dump(exclude={"reference_type", "reference", "alert_types", "channels", "thresholds",
-                                       "for_company"})
+                                       "for_company", "filters"})
     return SubscriptionRead.model_validate(alerts.do_subscribe(
         session, actor, reference_type=body.reference_type, reference=body.reference, alert_types=body.alert_types,
-        channels=body.channels, thresholds=body.thresholds, for_company=body.for_company, **options))
+        channels=body.channels, thresholds=body.thresholds, for_company=body.for_company,
+        filters=body.filters.model_dump() if body.filters else None, **options))
 
 
 @router.get("/subscriptions", response_model=list[SubscriptionRead], summary="The company's subscriptions")
@@ -136,16 +161,36 @@ def list_subscriptions(actor: CurrentActor, session: DbSession) -> list[Subscrip
     return [SubscriptionRead.model_validate(s) for s in alerts.list_subscriptions(session, actor)]
 
 
+@router.get("/subscriptions/{subscription_id}", response_model=SubscriptionRead, summary="One subscription")
+def get_subscription(subscription_id: str, actor: CurrentActor, session: DbSession) -> SubscriptionRead:
+    return SubscriptionRead.model_validate(alerts.get_subscription(session, actor, subscription_id=subscription_id))
+
+
+@router.patch("/subscriptions/{subscription_id}", response_model=SubscriptionRead,
+              summary="Change a subscription's types, channels, thresholds, quiet hours or language; pause or resume",
+              description="Only the fields sent change (an option sent as null is cleared); the reference stays.")
+def update_subscription(subscription_id: str, body: SubscriptionUpdate, actor: CurrentActor,
+                        session: DbSession) -> SubscriptionRead:
+    changes = body.model_dump(exclude_unset=True)
+    return SubscriptionRead.model_validate(alerts.do_update_subscription(session, actor,
+                                                                         subscription_id=subscription_id, **changes))
+
+
 @router.delete("/subscriptions/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Unsubscribe")
 def unsubscribe(subscription_id: str, actor: CurrentActor, session: DbSession) -> None:
     alerts.do_unsubscribe(session, actor, subscription_id=subscription_id)
 
 
-@router.get("/alerts", response_model=list[AlertRead], summary="The caller's open (and acknowledged) alerts")
+@router.get("/alerts", response_model=list[AlertRead],
+            summary="The caller's open (and acknowledged) alerts; with include_resolved or status, the history")
 def list_alerts(actor: CurrentActor, session: DbSession,
-                include_resolved: Annotated[bool, Query()] = False) -> list[AlertRead]:
-    return [AlertRead.model_validate(a) for a in alerts.list_alerts(session, actor,
-                                                                    include_resolved=include_resolved)]
+                include_resolved: Annotated[bool, Query()] = False,
+                status_filter: Annotated[list[str] | None, Query(alias="status", description="open, acknowledged, "
+                                                                 "resolved; repeat for several")] = None,
+                alert_type: Annotated[list[str] | None, Query(description="e.g. vessel_delay; repeat for "
+                                                              "several")] = None) -> list[AlertRead]:
+    return [AlertRead.model_validate(a) for a in alerts.list_alerts(
+        session, actor, include_resolved=include_resolved, statuses=status_filter, alert_types=alert_type)]
 
 
 POLL_SECONDS = 2.0

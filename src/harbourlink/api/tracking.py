@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from harbourlink import ledger, tracking
 from harbourlink.api.context import CurrentActor, DbSession
 from harbourlink.api.errors import ERROR_RESPONSES
 from harbourlink.api.ledger import configured
+from harbourlink.kernel import ValidationFailed
 
 router = APIRouter(prefix="/api/v1", tags=["tracking"], responses=ERROR_RESPONSES)
 
@@ -53,6 +54,48 @@ def create_link(body: LinkCreate, actor: CurrentActor, session: DbSession) -> Li
 @router.get("/bl-links", response_model=list[LinkRead], summary="The links the caller's company made")
 def list_links(actor: CurrentActor, session: DbSession) -> list[LinkRead]:
     return [LinkRead.model_validate(link) for link in tracking.list_links(session, actor)]
+
+
+class LinkRowError(BaseModel):
+    row: int = Field(description="the line in the file (blank lines counted)")
+    error: str = Field(description="the error code, as in error answers")
+    detail: str
+
+
+class LinkImportRead(BaseModel):
+    linked: list[LinkRead] = Field(description="the rows' links, new or already there")
+    errors: list[LinkRowError]
+
+
+async def _csv_text(request: Request) -> str:
+    """The request body as text (UTF-8, a byte-order mark allowed)."""
+    try:
+        return (await request.body()).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed("the body is not UTF-8 text", code="not_text", data={"field": "body"}) from None
+
+
+@router.post("/bl-links/import", response_model=LinkImportRead,
+             summary="Link many House B/Ls from CSV rows (master_bl,house_bl); bad rows reported by line",
+             description="An optional header names the columns. Each row is linked on its own: the good rows "
+                         "are kept and each bad one is reported with its line and the reason, as on the web "
+                         f"page. At most {tracking.MAX_IMPORT_ROWS} rows.",
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "text/csv": {"schema": {"type": "string"}}}}})
+def import_links(text: Annotated[str, Depends(_csv_text)], actor: CurrentActor,
+                 session: DbSession) -> LinkImportRead:
+    outcome = tracking.import_links(session, actor, text=text)
+    return LinkImportRead(linked=[LinkRead.model_validate(link) for link in outcome.links],
+                          errors=[LinkRowError(row=e.row, error=e.error.code, detail=e.error.message)
+                                  for e in outcome.errors])
+
+
+@router.delete("/bl-links/{link_id}", status_code=status.HTTP_204_NO_CONTENT,
+               summary="Remove one of the company's links",
+               description="Holders of the House B/L no longer follow it to the Master B/L. "
+                           "404 for a link of another company, exactly as for one that does not exist.")
+def delete_link(link_id: str, actor: CurrentActor, session: DbSession) -> None:
+    tracking.unlink_bills(session, actor, link_id=link_id)
 
 
 def event_ledger_url(event_id: str, what: Literal["proof", "bundle"], reference: str | None = None) -> str:

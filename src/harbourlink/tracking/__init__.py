@@ -11,8 +11,21 @@ outbox that tracking's consumer of stored events fills (``enqueue_dcsa_callbacks
 worker loop empties (``callback_job``).
 """
 
+from harbourlink.tracking.aboard import CargoAboard, cargo_aboard
 from harbourlink.tracking.export import MAX_PAGE, ExportPage, as_iftsta, export_page
-from harbourlink.tracking.links import BillOfLadingLink, houses_of, link_bills, list_links, masters_of
+from harbourlink.tracking.links import (
+    MAX_IMPORT_ROWS,
+    BillOfLadingLink,
+    LinkImport,
+    RowError,
+    get_link,
+    houses_of,
+    import_links,
+    link_bills,
+    list_links,
+    masters_of,
+    unlink_bills,
+)
 from harbourlink.tracking.models import DcsaDelivery, DcsaSubscription
 from harbourlink.tracking.subscriptions import (
     CallbackPolicy,
@@ -26,9 +39,11 @@ from harbourlink.tracking.timeline import Found, canonical_number, find
 from harbourlink.tracking.view import EventView, LedgerMark, TrackingView, build_view, event_view
 
 __all__ = [
+    "MAX_IMPORT_ROWS",
     "MAX_PAGE",
     "BillOfLadingLink",
     "CallbackPolicy",
+    "CargoAboard",
     "DcsaDelivery",
     "DcsaSubscription",
     "DeliveryReport",
@@ -36,19 +51,25 @@ __all__ = [
     "ExportPage",
     "Found",
     "LedgerMark",
+    "LinkImport",
+    "RowError",
     "TrackingView",
     "as_iftsta",
     "build_view",
     "callback_job",
     "canonical_number",
+    "cargo_aboard",
     "deliver_dcsa_callbacks",
     "enqueue_dcsa_callbacks",
     "event_view",
     "export_page",
     "find",
+    "get_link",
     "houses_of",
+    "import_links",
     "link_bills",
     "list_links",
     "masters_of",
     "page_v22_events",
+    "unlink_bills",
 ]

@@ -8,7 +8,10 @@ and then sees the Master-level events their owners share with holders of that Ma
 
 from __future__ import annotations
 
+import csv
+from dataclasses import dataclass, field
 from datetime import datetime
+from io import StringIO
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, exists, literal, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -16,7 +19,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from harbourlink import access, events
 from harbourlink.access import AccessScope
 from harbourlink.identity import KeyScope
-from harbourlink.kernel import Actor, Base, Forbidden, NotFound, ValidationFailed, new_id, utcnow
+from harbourlink.kernel import Actor, Base, Forbidden, HarbourLinkError, NotFound, ValidationFailed, new_id, utcnow
 from harbourlink.references import ReferenceType, normalise_reference
 
 
@@ -40,9 +43,7 @@ def link_bills(session: Session, actor: Actor, *, master_bl: str, house_bl: str)
     and it sees the Master B/L's data holding its number: as its owner, as a company the owner
     shared it with, or because the owner shares it with anyone who holds the number.
     """
-    if not actor.has_scope(KeyScope.CARGO_WRITE):
-        raise Forbidden("this API key lacks the cargo:write scope", code="missing_scope",
-                        data={"scope": KeyScope.CARGO_WRITE.value})
+    _check_write(actor)
     master = normalise_reference(ReferenceType.MBL, master_bl)
     house = normalise_reference(ReferenceType.HBL, house_bl)
     if master == house:
@@ -60,6 +61,12 @@ def link_bills(session: Session, actor: Actor, *, master_bl: str, house_bl: str)
     session.add(link)
     session.flush()
     return link
+
+
+def _check_write(actor: Actor) -> None:
+    if not actor.has_scope(KeyScope.CARGO_WRITE):
+        raise Forbidden("this API key lacks the cargo:write scope", code="missing_scope",
+                        data={"scope": KeyScope.CARGO_WRITE.value})
 
 
 def _sees_master(session: Session, actor: Actor, master: str) -> bool:
@@ -104,3 +111,88 @@ def list_links(session: Session, actor: Actor) -> list[BillOfLadingLink]:
                                 .order_by(BillOfLadingLink.created_at.desc())))
 
 
+
+
+def get_link(session: Session, actor: Actor, *, link_id: str) -> BillOfLadingLink:
+    """One link the caller's company made; any other answers not found."""
+    link = session.get(BillOfLadingLink, link_id)
+    if link is None or link.owner_org_id != actor.org_id:
+        raise NotFound("no such link", data={"link_id": link_id})
+    return link
+
+
+def unlink_bills(session: Session, actor: Actor, *, link_id: str) -> None:
+    """Removes one of the company's links: its House B/L's holders no longer follow it to the Master B/L."""
+    _check_write(actor)
+    session.delete(get_link(session, actor, link_id=link_id))
+    session.flush()
+
+
+MAX_IMPORT_ROWS = 5000
+HEADER_WORDS = frozenset({"master_bl", "mbl", "master", "house_bl", "hbl", "house"})
+
+
+@dataclass
+class RowError:
+    """A row that was not linked: its line in the file, and why."""
+
+    row: int
+    error: HarbourLinkError
+
+
+@dataclass
+class LinkImport:
+    """What a file of pairs did: the links (new or already there) and each row that failed."""
+
+    links: list[BillOfLadingLink] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _name(cell: str) -> str:
+    return cell.strip().lower().replace(" ", "_").replace("/", "")
+
+
+def _header(cells: list[str]) -> tuple[int, int] | None:
+    """Which column holds which number when the row is a header (``master_bl,house_bl`` in either order)."""
+    names = [_name(cell) for cell in cells]
+    if not HEADER_WORDS & set(names):
+        return None
+    master = next((i for i, n in enumerate(names) if n in ("master_bl", "mbl", "master")), 0)
+    house = next((i for i, n in enumerate(names) if n in ("house_bl", "hbl", "house")), 1)
+    return master, house
+
+
+def import_links(session: Session, actor: Actor, *, text: str) -> LinkImport:
+    """Links each row's (Master B/L, House B/L) pair; a bad row is reported by its line and the others are kept.
+
+    An optional header names the columns (``master_bl,house_bl`` in either order; without one the
+    Master B/L comes first); blank lines are skipped. Each row runs in its own savepoint, so a
+    failing row undoes only itself.
+    """
+    _check_write(actor)
+    outcome = LinkImport()
+    master_col, house_col = 0, 1
+    rows = csv.reader(StringIO(text))
+    for cells in rows:
+        number = rows.line_num  # the line in the file, blank lines counted, as an editor shows it
+        if not any(cell.strip() for cell in cells):
+            continue
+        header = _header(cells) if number == 1 else None
+        if header is not None:
+            master_col, house_col = header
+            continue
+        if number > MAX_IMPORT_ROWS:
+            outcome.errors.append(RowError(number, ValidationFailed(
+                f"at most {MAX_IMPORT_ROWS} rows per file", code="too_many_rows", data={"limit": MAX_IMPORT_ROWS})))
+            break
+        master, house = (cells[i].strip() if i < len(cells) else "" for i in (master_col, house_col))
+        if not master or not house:
+            outcome.errors.append(RowError(number, ValidationFailed(
+                "a row holds a Master B/L and a House B/L", code="link_row_incomplete")))
+            continue
+        try:
+            with session.begin_nested():
+                outcome.links.append(link_bills(session, actor, master_bl=master, house_bl=house))
+        except HarbourLinkError as error:
+            outcome.errors.append(RowError(number, error))
+    return outcome

@@ -11,9 +11,13 @@
       signup.py        applications of companies and truck drivers
       admin_people.py  users and API keys        admin_sharing.py  grants, logs, services
       operator.py      the operator's console
+      links.py         linking House B/Ls to Master B/Ls: one pair, a CSV file of pairs, unlinking
       tracking.py      the one search box and the cargo's page (track_page, track_map, track_chart, track_words)
       proofs.py        each event's place in the ledger and its proof file; how anyone checks one (public)
       messages.py      uploading files, their outcome and errors, download, correct and replay
+      alerts.py        the alert history (alert_figures: figures in words and units)
+      alert_settings.py  subscriptions: types, channels, thresholds, quiet hours, pause
+      webhooks.py      webhook endpoints and secrets, the delivery log, dead letters and replay
       forms.py         CSRF-checked forms, fields, changes that may fail
       once.py          secrets shown once, after a redirect
       oidc.py          login through an OpenID Connect provider (its router is mounted by app.py)
@@ -39,14 +43,17 @@ from harbourlink.settings import Settings
 from harbourlink.web import (
     admin_people,
     admin_sharing,
+    alert_settings,
     alerts,
     auth,
+    links,
     messages,
     operator,
     proofs,
     shell,
     signup,
     tracking,
+    webhooks,
 )
 from harbourlink.web.i18n import Catalogues
 from harbourlink.web.pages import PageAbort, WebState
@@ -66,6 +73,7 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
         settings=settings, static_version=shell.static_version(),
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (shell, auth, signup, admin_people, admin_sharing, operator, tracking, messages, alerts, proofs):
+    for module in (shell, auth, signup, admin_people, admin_sharing, operator, tracking, links, messages,
+                   alert_settings, webhooks, alerts, proofs):
         app.include_router(module.router)
     app.add_exception_handler(PageAbort, _page_abort)

@@ -1,10 +1,12 @@
-"""The alert inbox: a person's open alerts, acknowledged or resolved with a button, live while open.
+"""Alerts as a history: a person's open, acknowledged and resolved alerts, filtered, live while open.
 
-``/alerts`` lists the caller's unresolved alerts (``alerts.list_alerts``: the person's own and
-the company's). ``static/alerts.js`` then listens to ``/api/v1/alerts/stream`` (server-sent
-events, authenticated by the session cookie) and inserts, updates or removes items without a
-reload; it builds them from a ``<template>`` this page renders, with the words of this page's
-language handed over as JSON, so the script holds no text of its own.
+``/alerts`` lists the caller's alerts (``alerts.list_alerts``: the person's own and the
+company's), filtered by ``?status=`` and ``?type=``, each with its figures in words and units
+(``alert_figures``). An alert about a ship names the ship and lists the viewer's own numbers
+aboard (``tracking.cargo_aboard``); its link leads to the ship's page (``/vessel/{imo}``).
+``static/alerts.js`` listens to ``/api/v1/alerts/stream`` (server-sent events, authenticated by
+the session cookie) and fetches each changed item as this server renders it
+(``/alerts/{id}/item``), so the script holds neither text nor formatting of its own.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from harbourlink import alerts
-from harbourlink.kernel import utcnow
+from harbourlink import alerts, tracking
+from harbourlink.kernel import NotFound, utcnow
+from harbourlink.web.alert_figures import describe
 from harbourlink.web.forms import CheckedForm, attempt, text
 from harbourlink.web.labels import N_
 from harbourlink.web.pages import MemberDep, MemberPage
@@ -35,50 +38,41 @@ TYPES = {
 }
 STATUSES = {"open": N_("Open"), "acknowledged": N_("Acknowledged"), "resolved": N_("Resolved")}
 STATUS_TONE = {"open": "bad", "acknowledged": "warn", "resolved": "ok"}
-FIGURES = {
-    "temperature": N_("Temperature (°C)"),
-    "setpoint": N_("Set point (°C)"),
-    "deviation": N_("Deviation (°C)"),
-    "minutes": N_("Minutes"),
-    "delay_minutes": N_("Delay (minutes)"),
-    "power_off_since": N_("Power off since"),
-    "since": N_("Since"),
-    "terminal": N_("Terminal"),
-    "previous_terminal": N_("Previous terminal"),
-    "hours_left": N_("Hours of free time left"),
-    "storage_charges_so_far": N_("Storage charges so far"),
-    "status": N_("Status"),
-}
-"""The figures an inbox item shows, in this order; the API and the e-mail carry all of them."""
+Ships = dict[str, tracking.CargoAboard]
 
 
-def words(page: MemberPage) -> dict[str, Any]:
-    """Everything the script needs to name what it shows, in the page's language."""
-    return {"types": {code: page.t(message) for code, message in TYPES.items()},
-            "statuses": {code: page.t(message) for code, message in STATUSES.items()},
-            "figures": [[code, page.t(message)] for code, message in FIGURES.items()],
-            "tones": STATUS_TONE}
+def _ship(page: MemberPage, ships: Ships, imo: str) -> tracking.CargoAboard:
+    """The ship's name and the viewer's numbers aboard, looked up once per page."""
+    if imo not in ships:
+        ships[imo] = tracking.cargo_aboard(page.session, page.viewer.actor, imo=imo)
+    return ships[imo]
 
 
-def _figure(page: MemberPage, value: object) -> str:
-    """A figure as people read it: moments in port time, in the page's language."""
-    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
-        try:
-            return page.catalogue.format_datetime(datetime.fromisoformat(value), "short")
-        except ValueError:
-            return value
-    return str(value)
+def _ship_name(ship: tracking.CargoAboard) -> str:
+    return f"{ship.name} (IMO {ship.imo})" if ship.name else f"IMO {ship.imo}"
 
 
-def item(page: MemberPage, alert: alerts.Alert) -> dict[str, Any]:
-    """One alert as the inbox shows it."""
-    figures = [(page.t(label), _figure(page, alert.figures[code])) for code, label in FIGURES.items()
-               if alert.figures.get(code) is not None]
-    return {"id": alert.id, "type": alert.alert_type, "subject": alert.subject, "status": alert.status,
-            "type_name": page.t(TYPES[alert.alert_type]) if alert.alert_type in TYPES else alert.alert_type,
+def item(page: MemberPage, alert: alerts.Alert, ships: Ships | None = None) -> dict[str, Any]:
+    """One alert as the pages show it: names, figures in words, the ship and the viewer's numbers aboard."""
+    ships = {} if ships is None else ships
+    figures = describe(page.catalogue, alert.alert_type, alert.figures)
+    subject, href, aboard = alert.subject, f"/track/{alert.subject}", []
+    if alert.subject_kind == "VESSEL":
+        ship = _ship(page, ships, alert.subject)
+        subject, aboard = _ship_name(ship), [value for _kind, value in ship.numbers]
+        href = f"/vessel/{ship.imo}" if aboard else ""
+    elif alert.figures.get("vessel_imo"):
+        figures.insert(0, (page.t(N_("Vessel")), _ship_name(_ship(page, ships, str(alert.figures["vessel_imo"])))))
+    return {"id": alert.id, "type": alert.alert_type, "subject": subject, "href": href, "aboard": aboard,
+            "status": alert.status, "type_name": page.t(TYPES.get(alert.alert_type, alert.alert_type)),
             "status_name": page.t(STATUSES.get(alert.status, alert.status)),
             "tone": STATUS_TONE.get(alert.status, ""), "opened_at": alert.opened_at,
-            "updated_at": alert.updated_at.isoformat(), "figures": figures}
+            "resolved_at": alert.resolved_at, "updated_at": alert.updated_at.isoformat(), "figures": figures}
+
+
+def items(page: MemberPage, rows: list[alerts.Alert]) -> list[dict[str, Any]]:
+    ships: Ships = {}
+    return [item(page, row, ships) for row in rows]
 
 
 def stream_url(since: datetime) -> str:
@@ -86,29 +80,54 @@ def stream_url(since: datetime) -> str:
     return f"/api/v1/alerts/stream?since={since.isoformat().replace('+00:00', 'Z')}"
 
 
+def _filters(page: MemberPage) -> tuple[str, str]:
+    """The chosen status and type; anything not on the lists means every one."""
+    status, kind = page.request.query_params.get("status", ""), page.request.query_params.get("type", "")
+    return (status if status in STATUSES else ""), (kind if kind in TYPES else "")
+
+
+def _history(page: MemberPage, *, error: Any = None) -> Response:
+    read_at = utcnow()
+    status, kind = _filters(page)
+    rows = alerts.list_alerts(page.session, page.viewer.actor, include_resolved=True,
+                              statuses=[status] if status else None, alert_types=[kind] if kind else None)
+    context: dict[str, Any] = {
+        "items": items(page, rows), "stream": stream_url(read_at), "subjects": [], "here": "/alerts",
+        "alerts_tab": "history",
+        "chosen_status": status, "chosen_kind": kind, "statuses": {code: page.t(m) for code, m in STATUSES.items()},
+        "types": {code: page.t(m) for code, m in TYPES.items()}}
+    if error is not None:
+        return page.render_error("alerts/inbox.html", error, **context)
+    return page.render("alerts/inbox.html", **context)
+
+
 @router.get("/alerts")
 def inbox(page: MemberDep) -> Response:
-    """The caller's open and acknowledged alerts, newest change first, kept current while open."""
-    read_at = utcnow()
-    rows = alerts.list_alerts(page.session, page.viewer.actor)
-    return page.render("alerts/inbox.html", items=[item(page, row) for row in rows], words=words(page),
-                       stream=stream_url(read_at), subjects=[], here="/alerts")
+    """The caller's alerts, newest change first (``?status=``, ``?type=``), kept current while open."""
+    return _history(page)
 
 
-def _back(form: FormData) -> str:
-    """Where the person was: the inbox, or the tracking page whose alert banner held the button."""
-    back = text(form, "back")
-    return back if back.startswith("/track/") and "//" not in back and "\\" not in back else "/alerts"
+def _back(value: str) -> str:
+    """Where the person was: the history, or the tracking page whose alert banner held the button."""
+    return value if value.startswith("/track/") and "//" not in value and "\\" not in value else "/alerts"
+
+
+@router.get("/alerts/{alert_id}/item")
+def one_item(alert_id: str, page: MemberDep, back: str = "/alerts") -> Response:
+    """One alert as its list shows it, for the page's script to insert; another person's answers 404."""
+    try:
+        alert = alerts.get_alert(page.session, page.viewer.actor, alert_id=alert_id)
+    except NotFound:
+        raise page.abort(404, "not_found") from None
+    return page.render("alerts/_item.html", a=item(page, alert), here=_back(back))
 
 
 def _act(page: MemberPage, form: FormData, action: Any, alert_id: str) -> Response:
     """Acknowledges or resolves; a stale button (someone else was faster) shows the list with the reason."""
     error = attempt(page, lambda: action(page.session, page.viewer.actor, alert_id=alert_id))
     if error is not None:
-        rows = alerts.list_alerts(page.session, page.viewer.actor)
-        return page.render_error("alerts/inbox.html", error, items=[item(page, row) for row in rows],
-                                 words=words(page), stream=stream_url(utcnow()), subjects=[], here="/alerts")
-    return page.redirect(_back(form))
+        return _history(page, error=error)
+    return page.redirect(_back(text(form, "back")))
 
 
 @router.post("/alerts/{alert_id}/acknowledge")
@@ -119,5 +138,5 @@ def acknowledge(alert_id: str, form: CheckedForm, page: MemberDep) -> Response:
 
 @router.post("/alerts/{alert_id}/resolve")
 def resolve(alert_id: str, form: CheckedForm, page: MemberDep) -> Response:
-    """Closes the alert by hand."""
+    """Closes the alert by hand; it stays in the history."""
     return _act(page, form, alerts.do_resolve, alert_id)

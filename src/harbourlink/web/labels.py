@@ -164,6 +164,20 @@ ERRORS = {
     "forbidden": N_("You may not do this."),
     "not_administrator": N_("Only the company's principal or administrators may do this."),
     "not_operator": N_("Only the platform operator's administrators may do this."),
+    # B/L links
+    "invalid_link": N_("A House B/L cannot be its own Master B/L."),
+    "master_bl_not_visible": N_("No data about this Master B/L is shared with your company: ask the carrier to "
+                                "share it with you first."),
+    "link_row_incomplete": N_("A row needs a Master B/L and a House B/L, separated by a comma."),
+    "too_many_rows": N_("Too many rows: split the file; the rows before this one are linked."),
+    # alerts
+    "invalid_channel": N_("Choose at least one way to be told."),
+    "invalid_time": N_("Enter a time of day, for example 22:00."),
+    "invalid_number": N_("Enter a number, for example 90."),
+    "invalid_locode": N_("A place is a UN/LOCODE of five letters, for example HKHKG."),
+    "invalid_filter": N_("A saved filter keeps kinds of number and places from the lists."),
+    "unknown_alert_type": N_("Choose alert types from the list."),
+    "callback_url_not_allowed": N_("Enter the endpoint's address, starting with https://, on the public internet."),
     # form fields, from the shape checks
     "missing": N_("This field is required."),
     "string_too_short": N_("This is too short."),
@@ -184,4 +198,13 @@ NOTICES = {
     "org_rejected": N_("The application is rejected."),
     "service_decided": N_("The service request is decided."),
     "password_changed": N_("Your password is changed."),
+    "link_created": N_("Linked. The House B/L's tracking page now shows its Master B/L."),
+    "link_removed": N_("Unlinked."),
+    "subscribed": N_("Subscribed. New alerts appear under History."),
+    "subscription_saved": N_("The subscription is saved."),
+    "subscription_paused": N_("Paused: no alerts from this subscription until you resume it."),
+    "subscription_resumed": N_("Resumed."),
+    "subscription_deleted": N_("The subscription and its alerts are deleted."),
+    "endpoint_deleted": N_("Nothing more is sent to this endpoint."),
+    "delivery_replayed": N_("The message is queued again and will be sent shortly."),
 }

@@ -18,12 +18,13 @@ from harbourlink.api.ledger import for_app
 from harbourlink.api.tracking import mark_logged
 from harbourlink.kernel import NotFound, utcnow
 from harbourlink.web import alerts as alert_pages
-from harbourlink.web.pages import MemberDep
+from harbourlink.web.pages import MemberDep, MemberPage
 from harbourlink.web.track_page import build
 from harbourlink.web.track_words import Words
 
 router = APIRouter(include_in_schema=False)
 
+IMO_DIGITS = 7
 MAX_QUERY = 60
 """No identifier of the trade is longer; a longer query cannot match and is not looked up."""
 
@@ -37,6 +38,22 @@ def search(page: MemberDep, q: str = "") -> Response:
     return page.redirect(f"/track/{quote(query, safe='')}")
 
 
+@router.get("/vessel/{imo}")
+def vessel(imo: str, page: MemberDep) -> Response:
+    """A ship's call: the viewer's cargo aboard, the ship's AIS position and the schedule by source.
+
+    Only for a viewer with cargo aboard (404 otherwise, as for a ship never heard of); the schedule
+    and position are those of the viewer's first number aboard, as its tracking page shows them.
+    """
+    first = _cargo_aboard(page, imo)
+    if first is None:
+        raise page.abort(404, "not_found")
+    ship = tracking.cargo_aboard(page.session, page.viewer.actor, imo=imo)
+    view = tracking.build_view(page.session, tracking.find(page.session, page.viewer.actor, query=first))
+    content = build(Words(page.catalogue), view, api_url=f"/api/v1/track/{quote(first, safe='')}")
+    return page.render("tracking/vessel.html", ship=ship, track=content)
+
+
 @router.get("/track/{reference:path}")
 def track(reference: str, page: MemberDep) -> Response:
     """Vessel and map, schedule by source, legs, containers, customs and every event of one number."""
@@ -46,6 +63,8 @@ def track(reference: str, page: MemberDep) -> Response:
             raise NotFound("not a number anyone could hold", code="reference_not_found")
         found = tracking.find(page.session, page.viewer.actor, query=query)
     except NotFound as missing:
+        if _cargo_aboard(page, query):  # a ship's IMO number, as an alert e-mail links it
+            return page.redirect(f"/vessel/{query}")
         return page.render("tracking/search.html", status=404, query=query, not_found=True,
                            suggestions=missing.data.get("suggestions", []))
     read_at = utcnow()
@@ -56,9 +75,16 @@ def track(reference: str, page: MemberDep) -> Response:
     subjects = _subjects(view)
     open_alerts = alerts.list_alerts(page.session, page.viewer.actor, subjects=subjects)
     return page.render("tracking/result.html", query=query, track=content, words=words,
-                       alert_items=[alert_pages.item(page, a) for a in open_alerts],
-                       alert_words=alert_pages.words(page), alert_stream=alert_pages.stream_url(read_at),
+                       alert_items=alert_pages.items(page, open_alerts), alert_stream=alert_pages.stream_url(read_at),
                        alert_subjects=sorted(subjects))
+
+
+def _cargo_aboard(page: MemberPage, query: str) -> str | None:
+    """For a ship's IMO number, the first of the viewer's numbers aboard (House B/Ls first)."""
+    if not (query.isdigit() and len(query) == IMO_DIGITS):
+        return None
+    numbers = tracking.cargo_aboard(page.session, page.viewer.actor, imo=query).numbers
+    return numbers[0][1] if numbers else None
 
 
 def _subjects(view: tracking.TrackingView) -> set[str]:

@@ -1,81 +1,56 @@
 /* Live alerts: listens to /api/v1/alerts/stream (server-sent events) and keeps the page's list
- * current without a reload. Items are cloned from the page's <template id="alert-template"> and
- * named with the words in <script id="alert-words"> (the page's language), so this file holds no
- * text. On the tracking page the list holds only alerts about the references shown there
- * (data-subjects); in the inbox, every alert of the person. */
+ * current without a reload. Each changed alert is fetched as the server renders it
+ * (/alerts/<id>/item, in the page's language, with its CSRF-protected buttons), so this file holds
+ * no text. The list's data attributes say what belongs in it: on the tracking page only open alerts
+ * about the references shown there (data-subjects); in the history every status unless filtered
+ * (data-statuses, data-types), resolved ones kept (data-keep-resolved). */
 (function () {
   "use strict";
   var list = document.getElementById("alert-list");
-  var template = document.getElementById("alert-template");
-  var wordsNode = document.getElementById("alert-words");
-  if (!list || !template || !wordsNode || !window.EventSource) { return; }
-  var words = JSON.parse(wordsNode.textContent);
+  if (!list || !window.EventSource || !window.fetch) { return; }
   var live = document.getElementById("alerts-live");
   var empty = document.getElementById("alerts-empty");
-  var subjects = list.dataset.subjects ? list.dataset.subjects.split(" ") : null;
-  var lang = document.documentElement.lang || "zh-HK";
-
-  function when(iso) {
-    try {
-      return new Date(iso).toLocaleString(lang, { dateStyle: "short", timeStyle: "short", timeZone: "Asia/Hong_Kong" });
-    } catch (e) {
-      return iso;
-    }
-  }
-
-  function slot(node, name) { return node.querySelector('[data-slot="' + name + '"]'); }
-
-  function fillFigures(dl, figures) {
-    dl.textContent = "";
-    words.figures.forEach(function (pair) {
-      var value = figures[pair[0]];
-      if (value === null || value === undefined) { return; }
-      var dt = document.createElement("dt");
-      var dd = document.createElement("dd");
-      dt.textContent = pair[1];
-      dd.textContent = /^\d{4}-\d\d-\d\dT/.test(String(value)) ? when(value) : String(value);
-      dl.appendChild(dt);
-      dl.appendChild(dd);
-    });
-  }
-
-  function fill(node, alert) {
-    node.id = "alert-" + alert.id;
-    node.dataset.alertId = alert.id;
-    node.dataset.updated = alert.updated_at;
-    node.dataset.type = alert.alert_type;
-    slot(node, "type").textContent = words.types[alert.alert_type] || alert.alert_type;
-    var subject = slot(node, "subject");
-    subject.textContent = alert.subject;
-    subject.setAttribute("href", "/track/" + encodeURIComponent(alert.subject));
-    var status = slot(node, "status");
-    status.textContent = words.statuses[alert.status] || alert.status;
-    status.className = "tag tone-" + (words.tones[alert.status] || "");
-    slot(node, "opened").textContent = when(alert.opened_at);
-    fillFigures(slot(node, "figures"), alert.figures || {});
-    var acknowledge = slot(node, "acknowledge");
-    acknowledge.setAttribute("action", "/alerts/" + alert.id + "/acknowledge");
-    acknowledge.hidden = alert.status !== "open";
-    slot(node, "resolve").setAttribute("action", "/alerts/" + alert.id + "/resolve");
-  }
+  function words(name) { return list.dataset[name] ? list.dataset[name].split(" ") : null; }
+  var subjects = words("subjects");
+  var statuses = words("statuses");
+  var types = words("types");
+  var keepResolved = list.dataset.keepResolved !== undefined;
 
   function refreshEmpty() {
-    if (empty) { empty.hidden = list.querySelector(".alert-item") !== null; }
-    if (list.dataset.hideEmpty !== undefined) { list.closest("section").hidden = list.querySelector(".alert-item") === null; }
+    var none = list.querySelector(".alert-item") === null;
+    if (empty) { empty.hidden = !none; }
+    if (list.dataset.hideEmpty !== undefined) { list.closest("section").hidden = none; }
+  }
+
+  function belongs(alert) {
+    if (subjects && subjects.indexOf(alert.subject) < 0) { return false; }
+    if (statuses && statuses.indexOf(alert.status) < 0) { return false; }
+    if (types && types.indexOf(alert.alert_type) < 0) { return false; }
+    return keepResolved || alert.status !== "resolved";
+  }
+
+  function place(html, alert) {
+    var holder = document.createElement("template");
+    holder.innerHTML = html.trim();
+    var node = holder.content.querySelector(".alert-item");
+    var existing = document.getElementById("alert-" + alert.id);
+    if (!node || (existing && existing.dataset.updated === node.dataset.updated)) { return; }
+    if (existing) { existing.replaceWith(node); } else { list.insertBefore(node, list.firstChild); }
+    refreshEmpty();
   }
 
   function show(alert) {
-    if (subjects && subjects.indexOf(alert.subject) < 0) { return; }
     var existing = document.getElementById("alert-" + alert.id);
     if (existing && existing.dataset.updated === alert.updated_at) { return; }
-    if (alert.status === "resolved") {
-      if (existing) { existing.remove(); }
-    } else {
-      var node = existing || template.content.querySelector(".alert-item").cloneNode(true);
-      fill(node, alert);
-      if (!existing) { list.insertBefore(node, list.firstChild); }
+    if (!belongs(alert)) {
+      if (existing) { existing.remove(); refreshEmpty(); }
+      return;
     }
-    refreshEmpty();
+    var url = "/alerts/" + encodeURIComponent(alert.id) + "/item?back=" + encodeURIComponent(list.dataset.back || "/alerts");
+    fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (answer) { return answer.ok ? answer.text() : null; })
+      .then(function (html) { if (html) { place(html, alert); } })
+      .catch(function () { if (live) { live.textContent = live.dataset.offline; } });
   }
 
   var source = new EventSource(list.dataset.stream);

@@ -1,0 +1,165 @@
+"""The jobs people come for, on a 390 px phone in zh-HK and English: a forwarder links House B/Ls by
+form and by CSV file and the SME then tracks by House B/L alone; an SME subscribes, its alert
+arrives on the open history, and once resolved it is still there. Each new page is photographed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pyotp
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from harbourlink.kernel import create_database, utcnow
+from tests.alerts.support import CONTAINER, readings_feed
+from tests.browser.conftest import LiveSite, phone, watched_page
+from tests.conftest import STRONG_PASSWORD, Company, make_company
+from tests.port import HBL, MBL, Port, grant, open_port
+
+pytestmark = pytest.mark.browser
+
+WORDS = {
+    "zh-HK": {"log_in": "登入", "confirm": "確認", "link": "連結", "link_pairs": "連結這些配對",
+              "links_tile": "連結分提單", "linked": "已連結 1 對，1 行未連結。", "bad_row": "第 3 行：",
+              "subscribe": "訂閱", "subscribed": "已訂閱", "reefer": "冷藏櫃溫度偏離", "resolved": "已解除",
+              "container": "貨櫃號碼"},
+    "en": {"log_in": "Log in", "confirm": "Confirm", "link": "Link", "link_pairs": "Link the pairs",
+           "links_tile": "Link House B/Ls", "linked": "1 pairs linked, 1 rows not linked.", "bad_row": "Row 3:",
+           "subscribe": "Subscribe", "subscribed": "Subscribed", "reefer": "Reefer temperature out of range",
+           "resolved": "Resolved", "container": "Container number"},
+}
+
+
+def _log_in(page: Page, site: LiveSite, lang: str, email: str) -> None:
+    """A first login on this phone: password, then enrolling the authenticator."""
+    words = WORDS[lang]
+    page.goto(f"{site.base_url}/login" + ("" if lang == "zh-HK" else f"?lang={lang}"))
+    page.fill("#f-login", email)
+    page.fill("#f-password", STRONG_PASSWORD)
+    page.get_by_role("button", name=words["log_in"], exact=True).click()
+    secret = page.locator("#totp-secret").inner_text().strip()
+    page.fill("#f-code", pyotp.TOTP(secret).now())
+    page.get_by_role("button", name=words["confirm"]).click()
+    expect(page.locator("nav.main-nav")).to_be_visible()
+
+
+def _fits(page: Page) -> None:
+    """Nothing is wider than the phone: no sideways scrolling."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def _port(site: LiveSite, tmp_path: Path) -> Port:
+    """The port's data through the API; the carrier opens its Master B/L to holders of the number and the
+    forwarder shares its House B/L with the SME (the link is what the forwarder will do on the phone)."""
+    db = create_database(f"sqlite:///{tmp_path / 'harbourlink.db'}")
+    try:
+        with httpx.Client(base_url=site.base_url, timeout=30) as http:
+            port = open_port(http, db)
+            grant(http, port.carrier, "MBL", MBL, None)
+            grant(http, port.forwarder, "HBL", HBL, port.sme)
+            return port
+    finally:
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("lang", ["zh-HK", "en"])
+def test_the_forwarder_links_by_form_and_by_file_and_the_sme_tracks_by_house_bl(
+        live_site: LiveSite, chromium: Browser, tmp_path: Path, lang: str) -> None:
+    port = _port(live_site, tmp_path)
+    words = WORDS[lang]
+    problems: list[str] = []
+    forwarder = phone(chromium)
+    try:
+        page = watched_page(forwarder, problems)
+        _log_in(page, live_site, lang, port.forwarder.admin_email)
+        page.get_by_role("link", name=words["links_tile"]).click()
+        page.fill("#f-house_bl", HBL)
+        page.fill("#f-master_bl", MBL)
+        page.locator("#link-one").get_by_role("button", name=words["link"], exact=True).click()
+        expect(page.locator("#link-list")).to_contain_text(HBL)
+        _fits(page)
+
+        page.locator("summary", has_text="CSV").click()
+        page.set_input_files("#f-file", files=[{"name": "pairs.csv", "mimeType": "text/csv",
+                                                "buffer": f"master_bl,house_bl\n{MBL},VFFHKG002\n{MBL}\n".encode()}])
+        page.get_by_role("button", name=words["link_pairs"]).click()
+        report = page.locator("#link-report")
+        expect(report).to_contain_text(words["linked"])
+        expect(report).to_contain_text(words["bad_row"])
+        expect(page.locator("#link-list")).to_contain_text("VFFHKG002")
+        _fits(page)
+        page.screenshot(path=str(tmp_path / f"links-{lang}.png"), full_page=True)
+    finally:
+        forwarder.close()
+
+    sme = phone(chromium)
+    try:
+        page = watched_page(sme, problems)
+        _log_in(page, live_site, lang, port.sme.admin_email)
+        page.goto(f"{live_site.base_url}/track")
+        page.fill("input[name=q]", HBL)
+        page.locator("input[name=q]").press("Enter")
+        expect(page.locator("main")).to_contain_text("PEARL HARMONY")
+        expect(page.locator("main")).to_contain_text(MBL)
+    finally:
+        sme.close()
+    assert problems == []
+
+
+def _sme(tmp_path: Path) -> Company:
+    db = create_database(f"sqlite:///{tmp_path / 'harbourlink.db'}")
+    try:
+        return make_company(db, "Lantau Trading", "cargo_owner")
+    finally:
+        db.engine.dispose()
+
+
+def _send(site: LiveSite, company: Company, raw: bytes) -> None:
+    answer = httpx.post(f"{site.base_url}/api/v1/messages", params={"format": "terminal-json"}, content=raw,
+                        headers=company.auth, timeout=30)
+    assert answer.status_code == 201 and answer.json()["status"] == "accepted", answer.text
+
+
+@pytest.mark.parametrize("lang", ["zh-HK", "en"])
+def test_the_sme_subscribes_the_alert_arrives_and_stays_in_the_history_once_resolved(
+        live_site: LiveSite, chromium: Browser, tmp_path: Path, lang: str) -> None:
+    company = _sme(tmp_path)
+    words = WORDS[lang]
+    problems: list[str] = []
+    screen = phone(chromium)
+    try:
+        page = watched_page(screen, problems)
+        _log_in(page, live_site, lang, company.admin_email)
+        page.goto(f"{live_site.base_url}/alerts/subscriptions")
+        page.select_option("#f-reference_type", "CONTAINER")
+        page.fill("#f-reference", CONTAINER)
+        page.locator("#subscribe").get_by_role("button", name=words["subscribe"], exact=True).click()
+        expect(page.locator(".notice")).to_contain_text(words["subscribed"])
+        expect(page.locator("#subscription-list")).to_contain_text(CONTAINER)
+        _fits(page)
+        page.screenshot(path=str(tmp_path / f"subscriptions-{lang}.png"), full_page=True)
+
+        page.goto(f"{live_site.base_url}/alerts")
+        expect(page.locator("#alerts-live")).not_to_be_empty()  # the stream is open
+        page.evaluate("window.stillTheSamePage = true")
+        now = utcnow()
+        _send(live_site, company, readings_feed((now - timedelta(minutes=50), 9.5, "ON"),
+                                                (now - timedelta(minutes=10), 9.8, "ON")))
+        item = page.locator(".alert-item")
+        expect(item).to_have_count(1, timeout=15_000)
+        expect(item).to_contain_text(words["reefer"])
+        expect(item.locator(".figures")).to_contain_text("9.8 °C")
+
+        _send(live_site, company, readings_feed((utcnow() - timedelta(minutes=2), 5.1, "ON")))
+        expect(item.locator(".tag")).to_have_text(words["resolved"], timeout=15_000)
+        assert page.evaluate("window.stillTheSamePage") is True  # changed live, not reloaded
+        _fits(page)
+        page.screenshot(path=str(tmp_path / f"alerts-{lang}.png"), full_page=True)
+        page.reload()
+        expect(page.locator(".alert-item")).to_have_count(1)
+        expect(page.locator(".alert-item .tag")).to_have_text(words["resolved"])
+        assert problems == []
+    finally:
+        screen.close()
