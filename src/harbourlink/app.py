@@ -21,6 +21,7 @@ from harbourlink.api import tracking as tracking_api
 from harbourlink.api.context import Runtime
 from harbourlink.api.errors import install_error_handlers
 from harbourlink.api.limits import BodySizeLimit
+from harbourlink.api.scopes import document_scopes
 from harbourlink.identity import Sealer
 from harbourlink.kernel import create_database
 from harbourlink.settings import Settings
@@ -55,6 +56,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         "session": {"type": "apiKey", "in": "cookie", "name": "hl_session"},
     }
     document["security"] = [{"apiKey": []}, {"session": []}]
+    document_scopes(document, app.routes)
     app.openapi_schema = document
     return document
 

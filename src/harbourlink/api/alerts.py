@@ -16,9 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from harbourlink import alerts
 from harbourlink.api.context import CurrentActor, DbSession, runtime
 from harbourlink.api.errors import ERROR_RESPONSES
+from harbourlink.api.scopes import require_scope
+from harbourlink.identity import KeyScope
 from harbourlink.kernel import Actor, Database, utcnow
 
-router = APIRouter(prefix="/api/v1", tags=["alerts"], responses=ERROR_RESPONSES)
+# Alerts, their subscriptions and webhooks carry cargo data out: reading it is what they need.
+router = APIRouter(prefix="/api/v1", tags=["alerts"], responses=ERROR_RESPONSES,
+                   dependencies=[require_scope(KeyScope.CARGO_READ)])
 
 
 class SubscriptionCreate(BaseModel):

@@ -21,6 +21,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from harbourlink import access
 from harbourlink.api.context import CurrentActor, DbSession, runtime
 from harbourlink.api.errors import error_body, status_for
+from harbourlink.api.scopes import require_scope
+from harbourlink.identity import KeyScope
 from harbourlink.integrations.dcsa.filters import LIMITS, LISTS, OPERATORS, TntFilters, filters_from_query
 from harbourlink.kernel import Actor, HarbourLinkError, Unauthenticated, ValidationFailed
 from harbourlink.tracking import subscriptions as feeds
@@ -50,7 +52,8 @@ class DcsaRoute(APIRoute):
         return route
 
 
-router = APIRouter(tags=["DCSA Track & Trace 2.2"], route_class=DcsaRoute)
+router = APIRouter(tags=["DCSA Track & Trace 2.2"], route_class=DcsaRoute,
+                   dependencies=[require_scope(KeyScope.CARGO_READ)])
 
 
 def _check_api_version(api_version: str | None) -> None:

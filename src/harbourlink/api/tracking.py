@@ -20,8 +20,11 @@ from harbourlink import ledger, tracking
 from harbourlink.api.context import CurrentActor, DbSession
 from harbourlink.api.errors import ERROR_RESPONSES
 from harbourlink.api.ledger import configured
+from harbourlink.api.scopes import require_scope
+from harbourlink.identity import KeyScope
 
-router = APIRouter(prefix="/api/v1", tags=["tracking"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/api/v1", tags=["tracking"], responses=ERROR_RESPONSES,
+                   dependencies=[require_scope(KeyScope.CARGO_READ)])
 
 
 class LinkCreate(BaseModel):
@@ -40,6 +43,7 @@ class LinkRead(BaseModel):
 
 
 @router.post("/bl-links", response_model=LinkRead, status_code=status.HTTP_201_CREATED,
+             dependencies=[require_scope(KeyScope.CARGO_WRITE)],
              summary="Link a House B/L to its Master B/L (by a company entitled to both)")
 def create_link(body: LinkCreate, actor: CurrentActor, session: DbSession) -> LinkRead:
     return LinkRead.model_validate(tracking.link_bills(session, actor, master_bl=body.master_bl,
