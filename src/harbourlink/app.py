@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from harbourlink import __version__, alerts, ledger, tracking
@@ -21,6 +21,7 @@ from harbourlink.api import tracking as tracking_api
 from harbourlink.api.context import Runtime
 from harbourlink.api.docs import install_docs
 from harbourlink.api.errors import install_error_handlers
+from harbourlink.api.guards import reject_nul
 from harbourlink.api.headers import SecurityHeaders
 from harbourlink.api.limits import BodySizeLimit
 from harbourlink.api.scopes import document_scopes
@@ -101,7 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Builds the API, the pages and the health endpoints around one database."""
     settings = settings or Settings()
     db = create_database(settings.resolved_database_url())
-    app = FastAPI(title="HarbourLink API", version=__version__, docs_url=None, redoc_url=None, lifespan=_lifespan)
+    app = FastAPI(title="HarbourLink API", version=__version__, docs_url=None, redoc_url=None, lifespan=_lifespan,
+                  dependencies=[Depends(reject_nul)])
     app.state.runtime = Runtime(settings=settings, db=db, sealer=Sealer(settings.resolved_secret_key()))
     app.state.dcsa_callback_policy = tracking.CallbackPolicy(
         allow_private_networks=settings.dcsa_callback_allow_private_networks)

@@ -25,6 +25,9 @@ router = APIRouter(prefix="/api/v1", tags=["alerts"], responses=ERROR_RESPONSES,
                    dependencies=[require_scope(KeyScope.CARGO_READ)])
 
 
+MINUTES_A_YEAR = 365 * 24 * 60
+
+
 class SubscriptionCreate(BaseModel):
     reference_type: str | None = Field(default=None, description="MBL, HBL, CONTAINER or VESSEL; none: all cargo")
     reference: str | None = Field(default=None, max_length=40)
@@ -37,7 +40,7 @@ class SubscriptionCreate(BaseModel):
     language: str | None = Field(default=None, pattern=r"^(zh-HK|en|zh-CN)$")
     email: str | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=20)
-    escalate_after_minutes: int | None = Field(default=None, ge=1)
+    escalate_after_minutes: int | None = Field(default=None, ge=1, le=MINUTES_A_YEAR)
     escalate_to: str | None = Field(default=None, max_length=254)
 
 

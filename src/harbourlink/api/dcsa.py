@@ -1,9 +1,12 @@
 """The DCSA Track & Trace 2.2 API: ``GET /v2/events`` and ``/v2/event-subscriptions``.
 
 Same credentials as ``/api/v1`` (API key or browser session; reading needs ``cargo:read``).
-Every answer carries ``API-Version: 2.2.0``; errors keep HarbourLink's ``{"error", "detail",
-"data"}`` shape. Pages are cursor-based: ``Current-Page`` always, ``Next-Page`` while more
-follow and ``First-Page`` after the first; each is a link whose ``cursor`` is opaque and
+Every answer carries ``API-Version: 2.2.0``. Errors take DCSA's ``error`` shape (``httpMethod``,
+``requestUri``, ``statusCode``, ``statusCodeText``, ``errorDateTime``, ``errors[{reason,
+message}]``) and keep HarbourLink's ``error``, ``detail`` and ``data`` beside it.
+
+Pages are cursor-based: ``Current-Page`` always, ``Next-Page`` while more follow and
+``First-Page`` after the first; each is a link whose ``cursor`` is opaque and
 signed, carrying the query (filters, sort, limit) and the position in the store, so a cursor is
 sent alone. ``Prev-Page`` and ``Last-Page`` are optional in 2.2 and not given.
 """
@@ -11,6 +14,7 @@ sent alone. ``Prev-Page`` and ``Last-Page`` are optional in 2.2 and not given.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from http import HTTPStatus
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Request, Response, status
@@ -20,11 +24,11 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from harbourlink import access
 from harbourlink.api.context import CurrentActor, DbSession, runtime
-from harbourlink.api.errors import error_body, status_for
+from harbourlink.api.errors import ANSWERED, error_answer
 from harbourlink.api.scopes import require_scope
 from harbourlink.identity import KeyScope
 from harbourlink.integrations.dcsa.filters import LIMITS, LISTS, OPERATORS, TntFilters, filters_from_query
-from harbourlink.kernel import Actor, HarbourLinkError, Unauthenticated, ValidationFailed
+from harbourlink.kernel import Actor, ValidationFailed, utcnow
 from harbourlink.tracking import subscriptions as feeds
 from harbourlink.tracking.subscriptions import API_VERSION, CallbackPolicy, Sort
 
@@ -33,8 +37,20 @@ MAX_LIMIT = 1000
 PAGING = ("limit", "cursor", "sort")
 
 
+def dcsa_error(request: Request, exc: Exception) -> JSONResponse:
+    """DCSA's error body for one of ``api.errors.ANSWERED``, with HarbourLink's fields beside DCSA's."""
+    status, body, headers = error_answer(exc)
+    found = body["data"].get("errors")
+    errors = [{"reason": body["error"], "message": f"{e['location']}: {e['message']}"} for e in found] \
+        if isinstance(found, list) and found else [{"reason": body["error"], "message": body["detail"]}]
+    dcsa = {"httpMethod": request.method, "requestUri": str(request.url.remove_query_params("cursor")),
+            "statusCode": status, "statusCodeText": HTTPStatus(status).phrase,
+            "errorDateTime": utcnow().isoformat(timespec="seconds"), "errors": errors}
+    return JSONResponse({**dcsa, **body}, status_code=status, headers=headers)
+
+
 class DcsaRoute(APIRoute):
-    """Adds ``API-Version`` to every answer, errors included (they keep HarbourLink's shape)."""
+    """Adds ``API-Version`` to every answer, errors included, and gives errors DCSA's shape."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -42,17 +58,32 @@ class DcsaRoute(APIRoute):
         async def route(request: Request) -> Response:
             try:
                 response = await handler(request)
-            except HarbourLinkError as exc:
-                response = JSONResponse(error_body(exc.code, exc.message, exc.data), status_code=status_for(exc))
-                if isinstance(exc, Unauthenticated):
-                    response.headers["WWW-Authenticate"] = "Bearer"
+            except ANSWERED as exc:
+                response = dcsa_error(request, exc)
             response.headers["API-Version"] = API_VERSION
             return response
 
         return route
 
 
-router = APIRouter(tags=["DCSA Track & Trace 2.2"], route_class=DcsaRoute,
+_DCSA_ERROR_FIELDS: dict[str, Any] = {
+    "type": "object", "required": ["httpMethod", "requestUri", "statusCode", "statusCodeText", "errorDateTime",
+                                   "errors"],
+    "properties": {"httpMethod": {"type": "string"}, "requestUri": {"type": "string"},
+                   "statusCode": {"type": "integer"}, "statusCodeText": {"type": "string"},
+                   "errorDateTime": {"type": "string", "format": "date-time"},
+                   "errors": {"type": "array", "items": {
+                       "type": "object", "required": ["reason", "message"],
+                       "properties": {"reason": {"type": "string"}, "message": {"type": "string"}}}}}}
+DCSA_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"description": HTTPStatus(status).phrase, "content": {"application/json": {"schema": {
+        "allOf": [{"$ref": "#/components/schemas/Error"}, _DCSA_ERROR_FIELDS]}}}}
+    for status in (400, 401, 403, 404, 409, 422, 429)
+}
+DCSA_ERROR_RESPONSES[413] = {"description": "the body exceeds the size limit (refused before it is read)",
+                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+router = APIRouter(tags=["DCSA Track & Trace 2.2"], route_class=DcsaRoute, responses=DCSA_ERROR_RESPONSES,
                    dependencies=[require_scope(KeyScope.CARGO_READ)])
 
 

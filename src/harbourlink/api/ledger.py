@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from harbourlink import ledger
 from harbourlink.api.context import CurrentActor, DbSession
 from harbourlink.api.errors import ERROR_RESPONSES
+from harbourlink.api.guards import BIGINT_MAX
 from harbourlink.api.scopes import public, require_scope
 from harbourlink.identity import KeyScope
 from harbourlink.settings import Settings
@@ -90,8 +91,8 @@ def key(request: Request) -> KeyRead:
 
 @router.get("/consistency", response_model=ConsistencyRead, summary="Consistency proof between two tree sizes",
             dependencies=[public()])
-def consistency(request: Request, session: DbSession, first: Annotated[int, Query(ge=0)],
-                second: Annotated[int, Query(ge=0)]) -> ConsistencyRead:
+def consistency(request: Request, session: DbSession, first: Annotated[int, Query(ge=0, le=BIGINT_MAX)],
+                second: Annotated[int, Query(ge=0, le=BIGINT_MAX)]) -> ConsistencyRead:
     hashes = ledger.get_consistency(session, configured(request), first=first, second=second)
     return ConsistencyRead(first=first, second=second, hashes=[_b64(h) for h in hashes])
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from harbourlink import ledger, tracking
 from harbourlink.api.context import CurrentActor, DbSession
 from harbourlink.api.errors import ERROR_RESPONSES
+from harbourlink.api.guards import BIGINT_MAX
 from harbourlink.api.ledger import configured
 from harbourlink.api.scopes import require_scope
 from harbourlink.identity import KeyScope
@@ -102,7 +103,7 @@ class ExportPageRead(BaseModel):
                              "description": "JSON, or with format=iftsta an EDIFACT IFTSTA interchange "
                                             "(headers Next-Cursor and Skipped-Events)"}})
 def export_events(request: Request, actor: CurrentActor, session: DbSession, *,
-                  cursor: Annotated[int, Query(ge=0)] = 0,
+                  cursor: Annotated[int, Query(ge=0, le=BIGINT_MAX)] = 0,
                   limit: Annotated[int, Query(ge=1, le=tracking.MAX_PAGE)] = 1000,
                   format_name: Annotated[Literal["json", "iftsta"], Query(alias="format")] = "json") -> Response:
     page = tracking.export_page(session, actor, after=cursor, limit=limit)
