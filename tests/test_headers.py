@@ -82,3 +82,4 @@ def test_metrics_answer_the_token_from_anywhere(proxied: TestClient) -> None:
     assert proxied.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
     scraped = proxied.get("/metrics", headers={"Authorization": "Bearer scrape-me-please"})
     assert scraped.status_code == 200 and "harbourlink_http_requests" in scraped.text
+    assert TestClient(proxied.app, client=LOOPBACK).get("/metrics").status_code == 200
