@@ -60,6 +60,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     }
     document["security"] = [{"apiKey": []}, {"session": []}]
     document_scopes(document, app.routes)
+    dcsa_api.document_dcsa_schemas(document)
     app.openapi_schema = document
     return document
 

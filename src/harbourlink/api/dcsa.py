@@ -13,6 +13,7 @@ sent alone. ``Prev-Page`` and ``Last-Page`` are optional in 2.2 and not given.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Coroutine
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -28,6 +29,7 @@ from harbourlink.api.errors import ANSWERED, error_answer
 from harbourlink.api.scopes import require_scope
 from harbourlink.identity import KeyScope
 from harbourlink.integrations.dcsa.filters import LIMITS, LISTS, OPERATORS, TntFilters, filters_from_query
+from harbourlink.integrations.dcsa.schema import v22_components
 from harbourlink.kernel import Actor, ValidationFailed, utcnow
 from harbourlink.tracking import subscriptions as feeds
 from harbourlink.tracking.subscriptions import API_VERSION, CallbackPolicy, Sort
@@ -170,6 +172,21 @@ def _event_parameters() -> list[dict[str, Any]]:
     return parameters
 
 
+DCSA_PREFIX = "dcsa_"
+EVENT_SCHEMAS = ("transportEvent", "shipmentEvent", "equipmentEvent")
+
+
+def _dcsa(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{DCSA_PREFIX}{name}"}
+
+
+def document_dcsa_schemas(document: dict[str, Any]) -> None:
+    """Adds DCSA's 2.2 schemas (``dcsa_<name>``, the one enum relaxed to the codes) that /v2 answers refer to."""
+    text = json.dumps(v22_components()).replace('"#/components/schemas/', f'"#/components/schemas/{DCSA_PREFIX}')
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    schemas.update({f"{DCSA_PREFIX}{name}": schema for name, schema in json.loads(text).items()})
+
+
 PAGE_HEADERS = {name: {"schema": {"type": "string"}} for name in ("API-Version", "Current-Page", "Next-Page",
                                                                    "First-Page")}
 
@@ -178,8 +195,8 @@ PAGE_HEADERS = {name: {"schema": {"type": "string"}} for name in ("API-Version",
             description="Shipment, transport and equipment events visible to the caller, in DCSA 2.2 shape. "
                         "Naming a carrierBookingReference, transportDocumentReference or equipmentReference "
                         "presents it, so owners' 'anyone with the reference' grants apply.",
-            responses={200: {"headers": PAGE_HEADERS, "content": {"application/json": {
-                "schema": {"type": "array", "items": {"type": "object"}}}}}},
+            responses={200: {"headers": PAGE_HEADERS, "content": {"application/json": {"schema": {
+                "type": "array", "items": {"anyOf": [_dcsa(name) for name in EVENT_SCHEMAS]}}}}}},
             openapi_extra={"parameters": _event_parameters()})
 def get_events(request: Request, actor: CurrentActor, session: DbSession, api_version: ApiVersion = None) -> Response:
     _check_api_version(api_version)
@@ -207,7 +224,7 @@ def _policy(request: Request) -> CallbackPolicy:
 
 
 SubscriptionBody = Annotated[dict[str, Any], Body(description="a DCSA 2.2 subscription body")]
-SUBSCRIPTION = {"content": {"application/json": {"schema": {"type": "object"}}}}
+SUBSCRIPTION = {"content": {"application/json": {"schema": _dcsa("subscription")}}}
 
 
 @router.post("/v2/event-subscriptions", status_code=status.HTTP_201_CREATED, summary="Create a subscription",
@@ -225,7 +242,7 @@ def create_subscription(request: Request, actor: CurrentActor, session: DbSessio
 
 @router.get("/v2/event-subscriptions", summary="Your company's subscriptions",
             responses={200: {"headers": PAGE_HEADERS, "content": {"application/json": {
-                "schema": {"type": "array", "items": {"type": "object"}}}}}})
+                "schema": {"type": "array", "items": _dcsa("subscription")}}}}})
 def list_subscriptions(request: Request, actor: CurrentActor, session: DbSession, *, api_version: ApiVersion = None,
                        limit: str | None = None, cursor: str | None = None) -> Response:
     _check_api_version(api_version)
