@@ -24,7 +24,7 @@ def test_health_readiness_and_metrics(client: TestClient, company_a: Company) ->
     assert client.get("/readyz").json() == {"status": "ready"}
     client.get("/api/v1/grants", headers=company_a.auth)
     client.get(f"/api/v1/orgs/{company_a.org_id}", headers=company_a.auth)
-    metrics = client.get("/metrics").text
+    metrics = TestClient(client.app, client=("127.0.0.1", 50000)).get("/metrics").text
     assert 'route="/api/v1/grants"' in metrics and 'route="/api/v1/orgs/{org_id}"' in metrics
     assert company_a.org_id not in metrics
 

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from harbourlink import __version__, tracking
@@ -19,8 +19,12 @@ from harbourlink.api import inbound as inbound_api
 from harbourlink.api import ledger as ledger_api
 from harbourlink.api import tracking as tracking_api
 from harbourlink.api.context import Runtime
+from harbourlink.api.docs import install_docs
 from harbourlink.api.errors import install_error_handlers
+from harbourlink.api.guards import reject_nul
+from harbourlink.api.headers import SecurityHeaders
 from harbourlink.api.limits import BodySizeLimit
+from harbourlink.api.scopes import document_scopes
 from harbourlink.identity import Sealer
 from harbourlink.kernel import create_database, work
 from harbourlink.settings import Settings
@@ -56,6 +60,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         "session": {"type": "apiKey", "in": "cookie", "name": "hl_session"},
     }
     document["security"] = [{"apiKey": []}, {"session": []}]
+    document_scopes(document, app.routes)
+    dcsa_api.document_dcsa_schemas(document)
     app.openapi_schema = document
     return document
 
@@ -84,14 +90,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Builds the API, the pages and the health endpoints around one database."""
     settings = settings or Settings()
     db = create_database(settings.resolved_database_url())
-    app = FastAPI(title="HarbourLink API", version=__version__, docs_url="/api/docs", redoc_url=None,
-                  lifespan=_lifespan)
+    app = FastAPI(title="HarbourLink API", version=__version__, docs_url=None, redoc_url=None, lifespan=_lifespan,
+                  dependencies=[Depends(reject_nul)])
     app.state.runtime = Runtime(settings=settings, db=db, sealer=Sealer(settings.resolved_secret_key()))
     app.state.dcsa_callback_policy = tracking.CallbackPolicy(
         allow_private_networks=settings.dcsa_callback_allow_private_networks)
     app.state.webhook_policy = tracking.CallbackPolicy(allow_private_networks=settings.webhook_allow_private_networks)
     app.state.metrics = health.Metrics()
     install_error_handlers(app)
+    install_docs(app)
     app.include_router(health.router)
     app.include_router(identity_api.router)
     app.include_router(access_api.router)
@@ -104,5 +111,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     mount_web(app, settings)
     app.middleware("http")(app.state.metrics.middleware)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SecurityHeaders, trusted_proxies=settings.trusted_proxies)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     oidc_client_secret: str = ""
     oidc_display_name: str = "Digital Corporate Identity"
     log_level: str = "INFO"
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="reverse proxies (addresses or networks) whose X-Forwarded-Proto is believed")
+    metrics_token: str = Field(default="", description="bearer token for /metrics; empty: loopback peers only")
     dcsa_callback_allow_private_networks: bool = Field(
         default=False, description="let DCSA subscriptions call back to private or loopback addresses (tests, demo)")
     smtp_host: str = Field(default="", description="SMTP server for alert e-mail; empty: e-mail is not sent")

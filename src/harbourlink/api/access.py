@@ -10,8 +10,11 @@ from harbourlink import access
 from harbourlink.access.schemas import AccessLogRead, GrantCreate, GrantRead, PartyCreate, PartyRead
 from harbourlink.api.context import CurrentActor, DbSession
 from harbourlink.api.errors import ERROR_RESPONSES
+from harbourlink.api.scopes import require_scope
+from harbourlink.identity import KeyScope
 
-router = APIRouter(prefix="/api/v1", tags=["access"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/api/v1", tags=["access"], responses=ERROR_RESPONSES,
+                   dependencies=[require_scope(KeyScope.ACCESS_MANAGE)])
 
 
 @router.post("/grants", response_model=GrantRead, status_code=status.HTTP_201_CREATED,

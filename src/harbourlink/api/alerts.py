@@ -16,9 +16,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from harbourlink import alerts
 from harbourlink.api.context import CurrentActor, DbSession, runtime
 from harbourlink.api.errors import ERROR_RESPONSES
+from harbourlink.api.scopes import require_scope
+from harbourlink.identity import KeyScope
 from harbourlink.kernel import Actor, Database, live, utcnow
 
-router = APIRouter(prefix="/api/v1", tags=["alerts"], responses=ERROR_RESPONSES)
+# Alerts, their subscriptions and webhooks carry cargo data out: reading it is what they need.
+router = APIRouter(prefix="/api/v1", tags=["alerts"], responses=ERROR_RESPONSES,
+                   dependencies=[require_scope(KeyScope.CARGO_READ)])
+
+
+MINUTES_A_YEAR = 365 * 24 * 60
 
 
 class SubscriptionFilter(BaseModel):
@@ -40,7 +47,7 @@ class SubscriptionCreate(BaseModel):
     language: str | None = Field(default=None, pattern=r"^(zh-HK|en|zh-CN)$")
     email: str | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=20)
-    escalate_after_minutes: int | None = Field(default=None, ge=1)
+    escalate_after_minutes: int | None = Field(default=None, ge=1, le=MINUTES_A_YEAR)
     escalate_to: str | None = Field(default=None, max_length=254)
 
 

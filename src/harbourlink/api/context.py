@@ -94,9 +94,15 @@ def authenticate(request: Request) -> Actor:
 
     Runs in a short transaction of its own (it may note a key's last use), so that endpoints
     which commit in several steps, like receiving a message, never wait on its write lock.
+    Once per request: the scope check (``api.scopes``) and the handler share the answer.
     """
+    known = getattr(request.state, "actor", None)
+    if isinstance(known, Actor):
+        return known
     with runtime(request).db.transaction() as session:
-        return _authenticate(request, session)
+        actor = _authenticate(request, session)
+    request.state.actor = actor
+    return actor
 
 
 def _authenticate(request: Request, session: Session) -> Actor:

@@ -1,16 +1,21 @@
 """The DCSA Track & Trace 2.2 API: ``GET /v2/events`` and ``/v2/event-subscriptions``.
 
 Same credentials as ``/api/v1`` (API key or browser session; reading needs ``cargo:read``).
-Every answer carries ``API-Version: 2.2.0``; errors keep HarbourLink's ``{"error", "detail",
-"data"}`` shape. Pages are cursor-based: ``Current-Page`` always, ``Next-Page`` while more
-follow and ``First-Page`` after the first; each is a link whose ``cursor`` is opaque and
+Every answer carries ``API-Version: 2.2.0``. Errors take DCSA's ``error`` shape (``httpMethod``,
+``requestUri``, ``statusCode``, ``statusCodeText``, ``errorDateTime``, ``errors[{reason,
+message}]``) and keep HarbourLink's ``error``, ``detail`` and ``data`` beside it.
+
+Pages are cursor-based: ``Current-Page`` always, ``Next-Page`` while more follow and
+``First-Page`` after the first; each is a link whose ``cursor`` is opaque and
 signed, carrying the query (filters, sort, limit) and the position in the store, so a cursor is
 sent alone. ``Prev-Page`` and ``Last-Page`` are optional in 2.2 and not given.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Coroutine
+from http import HTTPStatus
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Request, Response, status
@@ -20,9 +25,12 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from harbourlink import access
 from harbourlink.api.context import CurrentActor, DbSession, runtime
-from harbourlink.api.errors import error_body, status_for
+from harbourlink.api.errors import ANSWERED, error_answer
+from harbourlink.api.scopes import require_scope
+from harbourlink.identity import KeyScope
 from harbourlink.integrations.dcsa.filters import LIMITS, LISTS, OPERATORS, TntFilters, filters_from_query
-from harbourlink.kernel import Actor, HarbourLinkError, Unauthenticated, ValidationFailed
+from harbourlink.integrations.dcsa.schema import v22_components
+from harbourlink.kernel import Actor, ValidationFailed, utcnow
 from harbourlink.tracking import subscriptions as feeds
 from harbourlink.tracking.subscriptions import API_VERSION, CallbackPolicy, Sort
 
@@ -31,8 +39,20 @@ MAX_LIMIT = 1000
 PAGING = ("limit", "cursor", "sort")
 
 
+def dcsa_error(request: Request, exc: Exception) -> JSONResponse:
+    """DCSA's error body for one of ``api.errors.ANSWERED``, with HarbourLink's fields beside DCSA's."""
+    status, body, headers = error_answer(exc)
+    found = body["data"].get("errors")
+    errors = [{"reason": body["error"], "message": f"{e['location']}: {e['message']}"} for e in found] \
+        if isinstance(found, list) and found else [{"reason": body["error"], "message": body["detail"]}]
+    dcsa = {"httpMethod": request.method, "requestUri": str(request.url.remove_query_params("cursor")),
+            "statusCode": status, "statusCodeText": HTTPStatus(status).phrase,
+            "errorDateTime": utcnow().isoformat(timespec="seconds"), "errors": errors}
+    return JSONResponse({**dcsa, **body}, status_code=status, headers=headers)
+
+
 class DcsaRoute(APIRoute):
-    """Adds ``API-Version`` to every answer, errors included (they keep HarbourLink's shape)."""
+    """Adds ``API-Version`` to every answer, errors included, and gives errors DCSA's shape."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -40,17 +60,33 @@ class DcsaRoute(APIRoute):
         async def route(request: Request) -> Response:
             try:
                 response = await handler(request)
-            except HarbourLinkError as exc:
-                response = JSONResponse(error_body(exc.code, exc.message, exc.data), status_code=status_for(exc))
-                if isinstance(exc, Unauthenticated):
-                    response.headers["WWW-Authenticate"] = "Bearer"
+            except ANSWERED as exc:
+                response = dcsa_error(request, exc)
             response.headers["API-Version"] = API_VERSION
             return response
 
         return route
 
 
-router = APIRouter(tags=["DCSA Track & Trace 2.2"], route_class=DcsaRoute)
+_DCSA_ERROR_FIELDS: dict[str, Any] = {
+    "type": "object", "required": ["httpMethod", "requestUri", "statusCode", "statusCodeText", "errorDateTime",
+                                   "errors"],
+    "properties": {"httpMethod": {"type": "string"}, "requestUri": {"type": "string"},
+                   "statusCode": {"type": "integer"}, "statusCodeText": {"type": "string"},
+                   "errorDateTime": {"type": "string", "format": "date-time"},
+                   "errors": {"type": "array", "items": {
+                       "type": "object", "required": ["reason", "message"],
+                       "properties": {"reason": {"type": "string"}, "message": {"type": "string"}}}}}}
+DCSA_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"description": HTTPStatus(status).phrase, "content": {"application/json": {"schema": {
+        "allOf": [{"$ref": "#/components/schemas/Error"}, _DCSA_ERROR_FIELDS]}}}}
+    for status in (400, 401, 403, 404, 409, 422, 429)
+}
+DCSA_ERROR_RESPONSES[413] = {"description": "the body exceeds the size limit (refused before it is read)",
+                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+router = APIRouter(tags=["DCSA Track & Trace 2.2"], route_class=DcsaRoute, responses=DCSA_ERROR_RESPONSES,
+                   dependencies=[require_scope(KeyScope.CARGO_READ)])
 
 
 def _check_api_version(api_version: str | None) -> None:
@@ -136,6 +172,21 @@ def _event_parameters() -> list[dict[str, Any]]:
     return parameters
 
 
+DCSA_PREFIX = "dcsa_"
+EVENT_SCHEMAS = ("transportEvent", "shipmentEvent", "equipmentEvent")
+
+
+def _dcsa(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{DCSA_PREFIX}{name}"}
+
+
+def document_dcsa_schemas(document: dict[str, Any]) -> None:
+    """Adds DCSA's 2.2 schemas (``dcsa_<name>``, the one enum relaxed to the codes) that /v2 answers refer to."""
+    text = json.dumps(v22_components()).replace('"#/components/schemas/', f'"#/components/schemas/{DCSA_PREFIX}')
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    schemas.update({f"{DCSA_PREFIX}{name}": schema for name, schema in json.loads(text).items()})
+
+
 PAGE_HEADERS = {name: {"schema": {"type": "string"}} for name in ("API-Version", "Current-Page", "Next-Page",
                                                                    "First-Page")}
 
@@ -144,8 +195,8 @@ PAGE_HEADERS = {name: {"schema": {"type": "string"}} for name in ("API-Version",
             description="Shipment, transport and equipment events visible to the caller, in DCSA 2.2 shape. "
                         "Naming a carrierBookingReference, transportDocumentReference or equipmentReference "
                         "presents it, so owners' 'anyone with the reference' grants apply.",
-            responses={200: {"headers": PAGE_HEADERS, "content": {"application/json": {
-                "schema": {"type": "array", "items": {"type": "object"}}}}}},
+            responses={200: {"headers": PAGE_HEADERS, "content": {"application/json": {"schema": {
+                "type": "array", "items": {"anyOf": [_dcsa(name) for name in EVENT_SCHEMAS]}}}}}},
             openapi_extra={"parameters": _event_parameters()})
 def get_events(request: Request, actor: CurrentActor, session: DbSession, api_version: ApiVersion = None) -> Response:
     _check_api_version(api_version)
@@ -173,7 +224,7 @@ def _policy(request: Request) -> CallbackPolicy:
 
 
 SubscriptionBody = Annotated[dict[str, Any], Body(description="a DCSA 2.2 subscription body")]
-SUBSCRIPTION = {"content": {"application/json": {"schema": {"type": "object"}}}}
+SUBSCRIPTION = {"content": {"application/json": {"schema": _dcsa("subscription")}}}
 
 
 @router.post("/v2/event-subscriptions", status_code=status.HTTP_201_CREATED, summary="Create a subscription",
@@ -191,7 +242,7 @@ def create_subscription(request: Request, actor: CurrentActor, session: DbSessio
 
 @router.get("/v2/event-subscriptions", summary="Your company's subscriptions",
             responses={200: {"headers": PAGE_HEADERS, "content": {"application/json": {
-                "schema": {"type": "array", "items": {"type": "object"}}}}}})
+                "schema": {"type": "array", "items": _dcsa("subscription")}}}}})
 def list_subscriptions(request: Request, actor: CurrentActor, session: DbSession, *, api_version: ApiVersion = None,
                        limit: str | None = None, cursor: str | None = None) -> Response:
     _check_api_version(api_version)

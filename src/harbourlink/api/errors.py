@@ -5,12 +5,15 @@ Every error answers ``{"error": code, "detail": message, "data": {...}}``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from harbourlink.kernel import (
     Conflict,
@@ -51,33 +54,50 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in loc)
 
 
-async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, HarbourLinkError)  # noqa: S101 - registered for this class only
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
-    return JSONResponse(error_body(exc.code, exc.message, exc.data), status_code=status_for(exc), headers=headers)
+ANSWERED = (HarbourLinkError, RequestValidationError, StarletteHTTPException)
+"""The exceptions ``error_answer`` turns into an answer."""
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)  # noqa: S101 - registered for this class only
-    errors = [{"location": _location(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
-    detail = "; ".join(f"{e['location']}: {e['message']}" for e in errors[:5])
-    return JSONResponse(error_body("validation_failed", detail, {"errors": errors}), status_code=422)
+def error_answer(exc: Exception) -> tuple[int, dict[str, Any], Mapping[str, str] | None]:
+    """Status, body and headers for one of ``ANSWERED``."""
+    if isinstance(exc, HarbourLinkError):
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+        return status_for(exc), error_body(exc.code, exc.message, exc.data), headers
+    if isinstance(exc, RequestValidationError):
+        errors = [{"location": _location(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
+        detail = "; ".join(f"{e['location']}: {e['message']}" for e in errors[:5])
+        return 422, error_body("validation_failed", detail, {"errors": errors}), None
+    assert isinstance(exc, StarletteHTTPException)  # noqa: S101 - the last of ANSWERED
+    return exc.status_code, error_body(CODE_BY_STATUS.get(exc.status_code, "error"), str(exc.detail)), exc.headers
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)  # noqa: S101 - registered for this class only
-    code = CODE_BY_STATUS.get(exc.status_code, "error")
-    return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+async def _answer(request: Request, exc: Exception) -> Response:
+    status, body, headers = error_answer(exc)
+    if status == 405:
+        allow = {"Allow": ", ".join(allowed_methods(request))}
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers=allow)
+        headers = {**(headers or {}), **allow}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at this path (the router names only the first route's)."""
+    methods = {"OPTIONS"}
+    for route in iter_route_contexts(request.app.routes):
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(HarbourLinkError, _domain_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
+    for kind in ANSWERED:
+        app.add_exception_handler(kind, _answer)
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"description": CODE_BY_STATUS[status].replace("_", " "), "model": None,
              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    for status in (401, 403, 404, 409, 422)
+    for status in (400, 401, 403, 404, 409, 413, 422, 429)
 }

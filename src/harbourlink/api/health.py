@@ -1,7 +1,13 @@
-"""Liveness, readiness and Prometheus metrics."""
+"""Liveness, readiness and Prometheus metrics.
+
+``/metrics`` is not for the internet: it answers a bearer token equal to ``metrics_token``, or a
+peer on the loopback interface that no proxy forwarded.
+"""
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import time
 from collections.abc import Awaitable, Callable
 
@@ -12,6 +18,7 @@ from sqlalchemy import text
 
 from harbourlink import schema
 from harbourlink.api.context import runtime
+from harbourlink.kernel import Forbidden, Unauthenticated
 
 router = APIRouter(tags=["health"])
 
@@ -62,5 +69,33 @@ def readyz(request: Request) -> JSONResponse:
 
 @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
 def metrics(request: Request) -> Response:
+    _check_may_read_metrics(request)
     registry = request.app.state.metrics.registry
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _check_may_read_metrics(request: Request) -> None:
+    token = runtime(request).settings.metrics_token
+    presented = request.headers.get("authorization", "")
+    if presented:
+        scheme, _, value = presented.partition(" ")
+        if token and scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), token.encode()):
+            return
+        raise Unauthenticated("the metrics token does not match", code="invalid_metrics_token")
+    if _local_peer(request):
+        return
+    if token:
+        raise Unauthenticated("send the metrics token as 'Authorization: Bearer <token>'",
+                              code="metrics_token_required")
+    raise Forbidden("metrics are served to loopback peers only unless a metrics token is set",
+                    code="metrics_loopback_only")
+
+
+def _local_peer(request: Request) -> bool:
+    """The connection comes from this machine and no proxy relayed it from elsewhere."""
+    if request.client is None or {"x-forwarded-for", "forwarded"} & set(request.headers.keys()):
+        return False
+    try:
+        return ipaddress.ip_address(request.client.host).is_loopback
+    except ValueError:
+        return False

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from harbourlink import identity
 from harbourlink.api.context import CurrentActor, DbSession, client_ip
 from harbourlink.api.errors import ERROR_RESPONSES
+from harbourlink.api.scopes import public, require_scope
 from harbourlink.identity.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -25,7 +26,8 @@ from harbourlink.identity.schemas import (
     UserUpdate,
 )
 
-router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES,
+                   dependencies=[require_scope(identity.KeyScope.ORG_MANAGE)])
 
 
 class DirectoryEntry(BaseModel):
@@ -38,13 +40,14 @@ class DirectoryEntry(BaseModel):
 
 
 @router.post("/registrations", response_model=RegistrationRead, status_code=status.HTTP_201_CREATED,
-             tags=["organisations"], summary="Apply to join (company or truck driver)")
+             tags=["organisations"], summary="Apply to join (company or truck driver)", dependencies=[public()])
 def register(body: RegistrationIn, request: Request, session: DbSession) -> RegistrationRead:
     org, user = identity.register_organisation(session, application=body, ip=client_ip(request))
     return RegistrationRead(organisation=identity.describe(session, org), user_id=user.id)
 
 
-@router.get("/me", response_model=MeRead, tags=["organisations"], summary="Who the caller is")
+@router.get("/me", response_model=MeRead, tags=["organisations"], summary="Who the caller is",
+            dependencies=[require_scope(None)])
 def me(actor: CurrentActor, session: DbSession) -> MeRead:
     org = identity.get_organisation(session, actor, org_id=actor.org_id)
     user = identity.user_by_id(session, actor.user_id) if actor.user_id else None
@@ -54,7 +57,8 @@ def me(actor: CurrentActor, session: DbSession) -> MeRead:
 
 
 @router.get("/directory", response_model=list[DirectoryEntry], tags=["organisations"],
-            summary="Active companies, to choose whom to share with")
+            summary="Active companies, to choose whom to share with",
+            dependencies=[require_scope(identity.KeyScope.ACCESS_MANAGE)])
 def directory(_caller: CurrentActor, session: DbSession, q: str = "") -> list[DirectoryEntry]:
     orgs = identity.list_organisations(session, identity.SYSTEM_ACTOR, status=identity.OrgStatus.ACTIVE)
     needle = q.strip().lower()

@@ -13,9 +13,12 @@ from starlette.concurrency import run_in_threadpool
 from harbourlink import identity, inbound
 from harbourlink.api.context import CurrentActor, DbSession, runtime
 from harbourlink.api.errors import ERROR_RESPONSES
-from harbourlink.kernel import Actor, Forbidden, ValidationFailed
+from harbourlink.api.scopes import require_scope
+from harbourlink.kernel import ValidationFailed
 
-router = APIRouter(prefix="/api/v1", tags=["inbound messages"], responses=ERROR_RESPONSES)
+# The sending side: a sending system sees what became of its messages and replays them.
+router = APIRouter(prefix="/api/v1", tags=["inbound messages"], responses=ERROR_RESPONSES,
+                   dependencies=[require_scope(identity.KeyScope.CARGO_WRITE)])
 
 FORMAT_NAMES = "dcsa-tnt-2.2 | dcsa-tnt-3 | edifact | ais-nmea | csv | terminal-json"
 
@@ -58,12 +61,6 @@ class FormatRead(BaseModel):
     media_type: str
 
 
-def _check_may_send(actor: Actor) -> None:
-    if not actor.has_scope(identity.KeyScope.CARGO_WRITE):
-        raise Forbidden("this API key lacks the cargo:write scope", code="missing_scope",
-                        data={"scope": identity.KeyScope.CARGO_WRITE.value})
-
-
 def _outcome(result: inbound.Outcome) -> MessageOutcome:
     return MessageOutcome(id=result.id, status=result.status, accepted=result.accepted, duplicates=result.duplicates,
                           errors=[ItemErrorRead(location=e.location, message=e.message) for e in result.errors])
@@ -96,7 +93,6 @@ def list_formats(_caller: CurrentActor) -> list[FormatRead]:
 )
 async def send_message(request: Request, actor: CurrentActor,
                        format_name: Annotated[str, Query(alias="format", description=FORMAT_NAMES)]) -> Response:
-    _check_may_send(actor)
     inbound.adapter_for(format_name)
     raw = await request.body()
     if not raw:
@@ -139,7 +135,6 @@ def get_raw(message_id: str, actor: CurrentActor, session: DbSession) -> Respons
              openapi_extra={"requestBody": {"required": False, "content": {
                  "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
 async def replay_message(message_id: str, request: Request, actor: CurrentActor) -> MessageOutcome:
-    _check_may_send(actor)
     corrected = await request.body()
     rt = runtime(request)
     outcome = await run_in_threadpool(inbound.replay, rt.db, actor, message_id=message_id, corrected=corrected or None)

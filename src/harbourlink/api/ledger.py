@@ -17,9 +17,13 @@ from pydantic import BaseModel, Field
 from harbourlink import ledger
 from harbourlink.api.context import CurrentActor, DbSession
 from harbourlink.api.errors import ERROR_RESPONSES
+from harbourlink.api.guards import BIGINT_MAX
+from harbourlink.api.scopes import public, require_scope
+from harbourlink.identity import KeyScope
 from harbourlink.worker.duties import configured_ledger
 
-router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=ERROR_RESPONSES,
+                   dependencies=[require_scope(KeyScope.CARGO_READ)])
 
 FieldsQuery = Annotated[list[str] | None, Query(alias="field", description="a field to disclose; repeatable "
                                                 "(default: event_type, event_code, classifier, event_time, location)")]
@@ -63,20 +67,22 @@ def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode()
 
 
-@router.get("/checkpoint", response_class=PlainTextResponse, summary="The newest checkpoint (C2SP signed note)")
+@router.get("/checkpoint", response_class=PlainTextResponse, summary="The newest checkpoint (C2SP signed note)",
+            dependencies=[public()])
 def checkpoint(request: Request, session: DbSession) -> PlainTextResponse:
     return PlainTextResponse(ledger.get_checkpoint(session, configured(request)))
 
 
-@router.get("/key", response_model=KeyRead, summary="The log's origin and verifier key")
+@router.get("/key", response_model=KeyRead, summary="The log's origin and verifier key", dependencies=[public()])
 def key(request: Request) -> KeyRead:
     current = configured(request)
     return KeyRead(origin=current.signer.name, vkey=current.vkey)
 
 
-@router.get("/consistency", response_model=ConsistencyRead, summary="Consistency proof between two tree sizes")
-def consistency(request: Request, session: DbSession, first: Annotated[int, Query(ge=0)],
-                second: Annotated[int, Query(ge=0)]) -> ConsistencyRead:
+@router.get("/consistency", response_model=ConsistencyRead, summary="Consistency proof between two tree sizes",
+            dependencies=[public()])
+def consistency(request: Request, session: DbSession, first: Annotated[int, Query(ge=0, le=BIGINT_MAX)],
+                second: Annotated[int, Query(ge=0, le=BIGINT_MAX)]) -> ConsistencyRead:
     hashes = ledger.get_consistency(session, configured(request), first=first, second=second)
     return ConsistencyRead(first=first, second=second, hashes=[_b64(h) for h in hashes])
 
@@ -122,7 +128,7 @@ class ErasureCreate(BaseModel):
     reason: str = Field(min_length=10, max_length=500, description="why the data is erased; kept in the audit log")
 
 
-@router.post("/events/{event_id}/erasure", status_code=204,
+@router.post("/events/{event_id}/erasure", status_code=204, dependencies=[require_scope(KeyScope.ORG_MANAGE)],
              summary="Erase an event's data; its ledger entry stays and every checkpoint still verifies")
 def erase_event(event_id: str, body: ErasureCreate, actor: CurrentActor, session: DbSession) -> None:
     """For the data owner's administrators (and the platform operator): the event and its master salt are

@@ -19,10 +19,14 @@ from sqlalchemy.orm import Session
 from harbourlink import ledger, tracking
 from harbourlink.api.context import CurrentActor, DbSession
 from harbourlink.api.errors import ERROR_RESPONSES
+from harbourlink.api.guards import BIGINT_MAX
 from harbourlink.api.ledger import configured
+from harbourlink.api.scopes import require_scope
+from harbourlink.identity import KeyScope
 from harbourlink.kernel import ValidationFailed
 
-router = APIRouter(prefix="/api/v1", tags=["tracking"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/api/v1", tags=["tracking"], responses=ERROR_RESPONSES,
+                   dependencies=[require_scope(KeyScope.CARGO_READ)])
 
 
 class LinkCreate(BaseModel):
@@ -41,6 +45,7 @@ class LinkRead(BaseModel):
 
 
 @router.post("/bl-links", response_model=LinkRead, status_code=status.HTTP_201_CREATED,
+             dependencies=[require_scope(KeyScope.CARGO_WRITE)],
              summary="Link a House B/L to its Master B/L (by a company entitled to both)",
              description="The caller links its own House B/L to a Master B/L whose data it sees holding the "
                          "number: as the Master B/L's owner, as a company the owner shared it with, or because "
@@ -75,7 +80,7 @@ async def _csv_text(request: Request) -> str:
         raise ValidationFailed("the body is not UTF-8 text", code="not_text", data={"field": "body"}) from None
 
 
-@router.post("/bl-links/import", response_model=LinkImportRead,
+@router.post("/bl-links/import", response_model=LinkImportRead, dependencies=[require_scope(KeyScope.CARGO_WRITE)],
              summary="Link many House B/Ls from CSV rows (master_bl,house_bl); bad rows reported by line",
              description="An optional header names the columns. Each row is linked on its own: the good rows "
                          "are kept and each bad one is reported with its line and the reason, as on the web "
@@ -91,6 +96,7 @@ def import_links(text: Annotated[str, Depends(_csv_text)], actor: CurrentActor,
 
 
 @router.delete("/bl-links/{link_id}", status_code=status.HTTP_204_NO_CONTENT,
+               dependencies=[require_scope(KeyScope.CARGO_WRITE)],
                summary="Remove one of the company's links",
                description="Holders of the House B/L no longer follow it to the Master B/L. "
                            "404 for a link of another company, exactly as for one that does not exist.")
@@ -145,7 +151,7 @@ class ExportPageRead(BaseModel):
                              "description": "JSON, or with format=iftsta an EDIFACT IFTSTA interchange "
                                             "(headers Next-Cursor and Skipped-Events)"}})
 def export_events(request: Request, actor: CurrentActor, session: DbSession, *,
-                  cursor: Annotated[int, Query(ge=0)] = 0,
+                  cursor: Annotated[int, Query(ge=0, le=BIGINT_MAX)] = 0,
                   limit: Annotated[int, Query(ge=1, le=tracking.MAX_PAGE)] = 1000,
                   format_name: Annotated[Literal["json", "iftsta"], Query(alias="format")] = "json") -> Response:
     page = tracking.export_page(session, actor, after=cursor, limit=limit)

@@ -144,8 +144,9 @@ def _request_service(session: Session, org: Organisation, service: Service) -> S
     if existing is not None:
         return existing
     status = "pending" if service_needs_approval(service, account_kind=kind) else "active"
-    opt_in = ServiceOptIn(org_id=org.id, service=service.value, status=status,
-                          decided_at=None if status == "pending" else utcnow())
+    now = utcnow()  # set here, not at flush: the answer shows it before the transaction is flushed
+    opt_in = ServiceOptIn(org_id=org.id, service=service.value, status=status, requested_at=now,
+                          decided_at=None if status == "pending" else now)
     session.add(opt_in)
     return opt_in
 
