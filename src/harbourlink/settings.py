@@ -59,6 +59,8 @@ class Settings(BaseSettings):
                           " empty: one process")
     work_lease_seconds: float = Field(default=120.0, description="how long a work item is one worker's before "
                                       "another may take it (a killed worker's items wait this long)")
+    live_poll_seconds: float = Field(default=2.0, description="longest wait of a live page between reads when no "
+                                     "announcement comes (announcements wake it at once)")
     nats_prefix: str = Field(default="harbourlink", description="names this installation's NATS stream and subjects")
     ledger_origin: str = Field(default="", description="the ledger's origin line; default: <base_url host>/ledger/v1")
     ledger_signing_key: str = Field(default="", description="base64 Ed25519 seed; default: generated in data_dir")

@@ -30,9 +30,9 @@ ACKNOWLEDGED_ZH_HK = "已確認"
 RESOLVED_ZH_HK = "已解除"
 
 
-def _company_following_the_reefer(tmp_path: Path) -> Company:
+def _company_following_the_reefer(tmp_path: Path, *, database_url: str | None = None) -> Company:
     """A forwarder whose administrator subscribed to the container's temperature alerts (inbox only)."""
-    db = create_database(f"sqlite:///{tmp_path / 'harbourlink.db'}")
+    db = create_database(database_url or f"sqlite:///{tmp_path / 'harbourlink.db'}")
     try:
         company = make_company(db, "Reefer Forwarding", "forwarder")
         with db.transaction() as session:

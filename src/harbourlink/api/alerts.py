@@ -200,8 +200,6 @@ def list_alerts(actor: CurrentActor, session: DbSession,
         session, actor, include_resolved=include_resolved, statuses=status_filter, alert_types=alert_type)]
 
 
-POLL_SECONDS = 2.0
-"""Longest wait between reads when no announcement comes (one may be lost; the read finds the change)."""
 KEEP_ALIVE_SECONDS = 15.0
 LAG = timedelta(seconds=30)
 """An alert carries the time its transaction began, which may commit a little later: each poll looks
@@ -217,7 +215,7 @@ def _changes(db: Database, actor: Actor, after: datetime) -> list[dict[str, Any]
 
 async def _stream(request: Request, actor: Actor, since: datetime) -> AsyncIterator[str]:
     """Server-sent events: one ``alert`` event per change of the caller's alerts after ``since``."""
-    db = runtime(request).db
+    db, poll = runtime(request).db, runtime(request).settings.live_poll_seconds
     sent: dict[str, str] = {}
     newest, quiet_since = since, time.monotonic()
     yield "retry: 2000\n\n"
@@ -235,7 +233,7 @@ async def _stream(request: Request, actor: Actor, since: datetime) -> AsyncItera
         elif time.monotonic() - quiet_since >= KEEP_ALIVE_SECONDS:  # proxies close idle connections
             quiet_since = time.monotonic()
             yield ": keep-alive\n\n"
-        await live.hub.wait(alerts.live_subject(actor.org_id), POLL_SECONDS)
+        await live.hub.wait(alerts.live_subject(actor.org_id), poll)
 
 
 @router.get("/alerts/stream", summary="Live updates of the caller's alerts (text/event-stream)",
