@@ -20,6 +20,8 @@ from sqlalchemy import String, cast, exists, insert, literal, select
 from sqlalchemy.orm import Session
 
 from harbourlink import events, vessels
+from harbourlink.kernel import utcnow
+from harbourlink.kernel.bulk import insert_rows
 from harbourlink.ledger.domain import canonical_json, entry_bytes, field_digest, field_salt, identity_hash
 from harbourlink.ledger.models import LedgerEvent, LedgerPending
 
@@ -29,6 +31,10 @@ FIELDS = ("event_type", "event_code", "classifier", "event_time", "created_time"
           "vessel_imo", "vessel_name", "voyage", "mode_of_transport", "details", "references", "source_key")
 """The fields an event commits to, each disclosable on its own."""
 
+
+CHUNK = 10_000
+LINK_COLUMNS = ("event_id", "identity_hash", "salt")
+PENDING_COLUMNS = ("identity_hash", "entry", "queued_at")
 
 POSITION_PREFIX = "position:"
 """Log items that are AIS positions are named ``position:<sequence number>`` (events by their id)."""
@@ -80,17 +86,21 @@ def enqueue_events(session: Session, event_ids: Sequence[str]) -> int:
     """Queues entries committing to these new events for the sequencer; returns how many entries."""
     if not event_ids:
         return 0
-    stored = list(session.scalars(select(events.Event).where(events.Event.id.in_(event_ids))
-                                  .order_by(events.Event.seq)))
+    stored: list[events.Event] = []
+    for start in range(0, len(event_ids), CHUNK):  # bounded IN lists: a message may hold 100,000 events
+        stored += session.scalars(select(events.Event).where(events.Event.id.in_(event_ids[start:start + CHUNK])))
+    stored.sort(key=lambda e: e.seq)
     refs = events.references_of(session, [e.seq for e in stored])
     salts = {e.id: secrets.token_bytes(32) for e in stored}
-    pending, links = [], []
+    pending: list[tuple[bytes, bytes, datetime]] = []
+    links: list[tuple[str, bytes, bytes]] = []
+    now = utcnow()
     for group in _groups(stored):
         identity = identity_hash(e.id for e in group)
-        pending.append({"identity_hash": identity, "entry": build_entry(group, refs, salts)})
-        links += [{"event_id": e.id, "identity_hash": identity, "salt": salts[e.id]} for e in group]
-    session.execute(insert(LedgerEvent), links)
-    session.execute(insert(LedgerPending), pending)
+        pending.append((identity, build_entry(group, refs, salts), now))
+        links += [(e.id, identity, salts[e.id]) for e in group]
+    insert_rows(session, LedgerEvent, LINK_COLUMNS, links)
+    insert_rows(session, LedgerPending, PENDING_COLUMNS, pending)
     return len(pending)
 
 
