@@ -40,7 +40,7 @@ from harbourlink.integrations.dcsa.common import (
     text_or_none,
     upper_or_none,
 )
-from harbourlink.integrations.dcsa.schema import located_errors, parse_date_time, v22_validator
+from harbourlink.integrations.dcsa.schema import parse_date_time, v22_schema
 from harbourlink.integrations.parsing import Parsed
 from harbourlink.references import ReferenceType
 
@@ -112,7 +112,7 @@ def check_v22_event(event: Any, path: str) -> list[tuple[str, str]]:
         if event_type is None:
             return [(where, "is required")]
         return [(where, f"{event_type!r} is not one of {sorted(V22_SCHEMAS)}")]
-    return located_errors(v22_validator(V22_SCHEMAS[event_type]), event, path)
+    return v22_schema(V22_SCHEMAS[event_type]).errors(event, path)
 
 
 class DcsaTnt22Adapter:

@@ -31,7 +31,7 @@ from harbourlink.integrations.dcsa.common import (
     upper_or_none,
 )
 from harbourlink.integrations.dcsa.render import RETRACTION_PREFIX
-from harbourlink.integrations.dcsa.schema import located_errors, parse_date_time, v3_validator
+from harbourlink.integrations.dcsa.schema import parse_date_time, v3_schema
 from harbourlink.integrations.parsing import Parsed
 from harbourlink.references import ReferenceType
 
@@ -43,14 +43,14 @@ def check_v3_event(event: Any, path: str) -> list[tuple[str, str]]:
     """Schema errors of one 3.0 event: the envelope, then the payload its ``eventType`` names."""
     if not isinstance(event, dict):
         return [(path, "an event is a JSON object with metadata and payload")]
-    problems = located_errors(v3_validator("event"), event, path)
+    problems = v3_schema("event").errors(event, path)
     if problems:
         return problems
     metadata = event["metadata"]
     if "retractedEventID" in metadata:
         return []
     schema = PAYLOAD_SCHEMAS[metadata["eventType"]]
-    return located_errors(v3_validator(schema), event["payload"], f"{path}.payload")
+    return v3_schema(schema).errors(event["payload"], f"{path}.payload")
 
 
 def _references(payload: dict[str, Any], event_type: str, path: str) -> list[Reference]:
