@@ -8,6 +8,9 @@ events naming a reference.
 
 from harbourlink.events.domain import (
     CODES_BY_TYPE,
+    FIELD_LENGTHS,
+    REFERENCE_VALUE_LENGTH,
+    SOURCE_KEY_LENGTH,
     Classifier,
     EventDraft,
     EventType,
@@ -29,6 +32,9 @@ from harbourlink.events.store import (
 
 __all__ = [
     "CODES_BY_TYPE",
+    "FIELD_LENGTHS",
+    "REFERENCE_VALUE_LENGTH",
+    "SOURCE_KEY_LENGTH",
     "AppendResult",
     "Classifier",
     "Event",

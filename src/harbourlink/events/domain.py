@@ -49,6 +49,15 @@ CODES_BY_TYPE: dict[EventType, frozenset[str]] = {
 
 MODES_OF_TRANSPORT = frozenset({"VESSEL", "BARGE", "RAIL", "TRUCK", "AIR"})
 
+# Widths of the event store's text columns; models.py builds its columns from these, so the
+# check below refuses a value that is too long with its name instead of the database failing
+# the whole message on it.
+SOURCE_KEY_LENGTH = 200
+FIELD_LENGTHS: dict[str, int] = {"event_code": 8, "location": 5, "facility": 12, "vessel_imo": 7,
+                                 "vessel_name": 100, "voyage": 50, "mode_of_transport": 10}
+REFERENCE_KIND_LENGTH = 20
+REFERENCE_VALUE_LENGTH = 40
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Reference:
@@ -99,6 +108,22 @@ def check_event(draft: EventDraft) -> str | None:
         return f"unknown mode of transport {draft.mode_of_transport!r}"
     if not draft.references and draft.vessel_imo is None:
         return "the event names no shipment, container, document or vessel"
+    return _too_long(draft)
+
+
+def _too_long(draft: EventDraft) -> str | None:
+    for name, length in FIELD_LENGTHS.items():
+        value = getattr(draft, name)
+        if value is not None and len(value) > length:
+            return f"{name}: longer than {length} characters"
+    if len(draft.source_key) > SOURCE_KEY_LENGTH:
+        return f"source key: longer than {SOURCE_KEY_LENGTH} characters"
+    for reference in draft.references:
+        kind = reference.kind[:REFERENCE_KIND_LENGTH]
+        if len(reference.kind) > REFERENCE_KIND_LENGTH:
+            return f"reference kind {kind}…: longer than {REFERENCE_KIND_LENGTH} characters"
+        if len(reference.value) > REFERENCE_VALUE_LENGTH:
+            return f"reference {kind}: longer than {REFERENCE_VALUE_LENGTH} characters"
     return None
 
 

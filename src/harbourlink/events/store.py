@@ -17,6 +17,9 @@ from harbourlink.events.domain import EventDraft
 from harbourlink.events.models import Event, EventReference
 from harbourlink.kernel import new_id, utcnow
 
+# Values per IN list: PostgreSQL takes at most 65,535 bind parameters a statement, SQLite 32,766.
+IN_CHUNK = 10_000
+
 
 @dataclass(frozen=True)
 class AppendResult:
@@ -139,12 +142,11 @@ def list_events(session: Session, scope: AccessScope, *criteria: ColumnElement[b
 def references_of(session: Session, event_seqs: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
     """The references of each of these events."""
     result: dict[int, list[tuple[str, str]]] = {seq: [] for seq in event_seqs}
-    if not event_seqs:
-        return result
-    rows = session.execute(select(EventReference.event_seq, EventReference.kind, EventReference.value)
-                           .where(EventReference.event_seq.in_(event_seqs)))
-    for seq, kind, value in rows:
-        result[seq].append((kind, value))
+    for start in range(0, len(event_seqs), IN_CHUNK):
+        rows = session.execute(select(EventReference.event_seq, EventReference.kind, EventReference.value)
+                               .where(EventReference.event_seq.in_(list(event_seqs[start:start + IN_CHUNK]))))
+        for seq, kind, value in rows:
+            result[seq].append((kind, value))
     return result
 
 

@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 from harbourlink.events import Classifier, EventDraft, EventType, Reference, content_key
 from harbourlink.integrations.csv_template import RowError, parse_time
 from harbourlink.integrations.json_fields import FieldError, text_field
+from harbourlink.integrations.json_input import load_json, unreadable_part
 from harbourlink.integrations.parsing import ItemError, Parsed
 from harbourlink.kernel import ValidationFailed
 from harbourlink.references import ReferenceType, normalise_reference
@@ -67,7 +68,7 @@ class TerminalJsonAdapter:
     def parse(self, raw: bytes) -> Parsed:
         parsed = Parsed()
         try:
-            document = json.loads(raw)
+            document = load_json(raw.decode(json.detect_encoding(raw), "surrogatepass"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             parsed.errors.append(ItemError("$", f"not JSON: {exc}"))
             return parsed
@@ -89,6 +90,9 @@ class TerminalJsonAdapter:
                 try:
                     if not isinstance(item, dict):
                         raise FieldError(path, "must be an object")
+                    unreadable = unreadable_part(item, path, depth=2)
+                    if unreadable is not None:
+                        raise FieldError(*unreadable)
                     draft = reader(item, path)
                 except FieldError as error:
                     parsed.errors.append(ItemError(error.path, error.message))
@@ -107,7 +111,7 @@ class TerminalJsonAdapter:
         if status not in RELEASE_CODES:
             raise FieldError(f"{path}.status", f"{status!r} is not one of {', '.join(RELEASE_CODES)}")
         holds = item.get("holds", [])
-        if not isinstance(holds, list) or not set(holds) <= HOLD_KINDS:
+        if not isinstance(holds, list) or not all(isinstance(kind, str) and kind in HOLD_KINDS for kind in holds):
             raise FieldError(f"{path}.holds", f"must be a list of {', '.join(sorted(HOLD_KINDS))}")
         references = [_container(item, path)]
         mbl = text_field(item, "mbl", path, required=False)
