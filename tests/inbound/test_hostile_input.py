@@ -113,7 +113,6 @@ LONG_FIELDS = {
     "facility": ("HITHK", "HITHKTERMINAL1"),
     "vessel_name": ("PEARL HARMONY", "P" * 101),
     "voyage": ("026E", "V" * 51),
-    "location": ("HKHKG", "HKHKGX"),
 }
 
 

@@ -21,6 +21,7 @@ from harbourlink.events.domain import (
 from harbourlink.events.models import Event, EventReference
 from harbourlink.events.store import (
     AppendResult,
+    Conflict,
     about,
     append_events,
     count_events,
@@ -37,6 +38,7 @@ __all__ = [
     "SOURCE_KEY_LENGTH",
     "AppendResult",
     "Classifier",
+    "Conflict",
     "Event",
     "EventDraft",
     "EventReference",

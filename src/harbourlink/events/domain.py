@@ -127,6 +127,62 @@ def _too_long(draft: EventDraft) -> str | None:
     return None
 
 
+# What a re-delivery is compared on: the event's own fields, its references and its details.
+COMPARED_FIELDS = ("event_type", "event_code", "classifier", "event_time", "location", "facility", "vessel_imo",
+                   "vessel_name", "voyage", "mode_of_transport")
+# Details that hold the event exactly as its source sent it; when both deliveries carry the same
+# one, the fields that differ are named in the source's own words (``eventDateTime``).
+ORIGINALS = ("dcsa", "dcsa_v3")
+MAX_NAMED = 6
+
+
+def content_of(draft: EventDraft) -> dict[str, Any]:
+    """The content a stored event is compared on when its source key comes again."""
+    content: dict[str, Any] = {name: getattr(draft, name) for name in COMPARED_FIELDS}
+    content["event_type"], content["classifier"] = draft.event_type.value, draft.classifier.value
+    content["references"] = sorted({(r.kind, r.value) for r in draft.references})
+    content["details"] = draft.details
+    return content
+
+
+def differing_fields(new: dict[str, Any], old: dict[str, Any]) -> list[str]:
+    """The fields in which a re-delivered event (``new``) differs from the stored one (``old``), both
+    from ``content_of``; none when it is the same event sent again. Retracting twice is the same
+    retraction, whatever its envelope says."""
+    new_details, old_details = new["details"], old["details"]
+    if "retracts" in new_details and "retracts" in old_details:
+        return []
+    for key in ORIGINALS:
+        if key in new_details and key in old_details:
+            names = _json_differences(new_details[key], old_details[key], "")
+            return _named(names)
+    names = [name for name in (*COMPARED_FIELDS, "references") if new[name] != old[name]]
+    names += sorted(key for key in set(new_details) | set(old_details)
+                    if key not in ORIGINALS and new_details.get(key) != old_details.get(key))
+    return _named(names)
+
+
+def _json_differences(new: Any, old: Any, prefix: str, depth: int = 0) -> list[str]:
+    if new == old:
+        return []
+    if not isinstance(new, dict) or not isinstance(old, dict) or depth == 2:
+        return [prefix.rstrip(".") or "the event"]
+    names: list[str] = []
+    for key in [*new, *(k for k in old if k not in new)]:
+        names += _json_differences(new.get(key), old.get(key), f"{prefix}{key}.", depth + 1)
+    return names
+
+
+def _named(names: list[str]) -> list[str]:
+    return names if len(names) <= MAX_NAMED else [*names[:MAX_NAMED], "…"]
+
+
+def conflict_message(names: list[str], *, with_what: str) -> str:
+    """``conflicts with the event stored from message X: eventDateTime, location differ``."""
+    verb = "differs" if len(names) == 1 else "differ"
+    return f"conflicts with {with_what}: {', '.join(names)} {verb}"
+
+
 def content_key(*parts: Any) -> str:
     """A stable key from an item's content, for sources that give their events no id of their own."""
     canonical = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))

@@ -6,7 +6,7 @@ Columns (order free, names case-insensitive; only the first five are required)::
     event_type   EQUIPMENT | TRANSPORT | SHIPMENT | REEFER | RELEASE | CUSTOMS
     event_code   DCSA code for the type, e.g. GTIN, LOAD, DISC, ARRI, DEPA, RELS, HOLD, MEAS
     event_time   ISO 8601; without an offset it is Hong Kong time (UTC+8)
-    container | mbl | hbl | booking | declaration    at least one reference, or vessel_imo
+    container | mbl | hbl | booking | declaration | awb    at least one reference, or vessel_imo
     classifier   ACT (default) | EST | PLN
     location     UN/LOCODE, e.g. HKHKG;   facility   SMDG terminal code, e.g. HITHK
     vessel_imo, vessel_name, voyage, mode (VESSEL | BARGE | TRUCK | RAIL | AIR)
@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import ClassVar
 
@@ -38,20 +38,22 @@ from harbourlink.events import (
 )
 from harbourlink.integrations.parsing import ItemError, Parsed
 from harbourlink.kernel import ValidationFailed
-from harbourlink.references import ReferenceType, normalise_reference
+from harbourlink.references import ReferenceType, parse_imo_number, parse_unlocode, validate_reference
 
 HONG_KONG = timezone(timedelta(hours=8), "HKT")
 REQUIRED = ("event_type", "event_code", "event_time")
 REFERENCE_COLUMNS = {"container": ReferenceType.CONTAINER, "mbl": ReferenceType.MBL, "hbl": ReferenceType.HBL,
-                     "booking": ReferenceType.BOOKING, "declaration": ReferenceType.DECLARATION}
+                     "booking": ReferenceType.BOOKING, "declaration": ReferenceType.DECLARATION,
+                     "awb": ReferenceType.AWB}
 MAX_ROWS = 100_000
 MAX_CELL = csv.field_size_limit()
 SOURCE_PREFIX = "csv:"
-# The longest value each column may hold: the event store's column width (after the prefix for event_id).
+# The longest value each free-text column may hold: the event store's column width (after the
+# prefix for event_id). Identifiers are checked by their own rules, which fix their length.
 COLUMN_LENGTHS = {"event_id": SOURCE_KEY_LENGTH - len(SOURCE_PREFIX), "event_code": FIELD_LENGTHS["event_code"],
-                  "location": FIELD_LENGTHS["location"], "facility": FIELD_LENGTHS["facility"],
-                  "vessel_imo": FIELD_LENGTHS["vessel_imo"], "vessel_name": FIELD_LENGTHS["vessel_name"],
+                  "facility": FIELD_LENGTHS["facility"], "vessel_name": FIELD_LENGTHS["vessel_name"],
                   "voyage": FIELD_LENGTHS["voyage"], "mode": FIELD_LENGTHS["mode_of_transport"]}
+MAX_MESSAGE = 300
 _CELL = re.compile(r'"[^"]*(?:""[^"]*)*"|[^,\r\n]*')
 
 
@@ -59,7 +61,8 @@ class RowError(Exception):
     def __init__(self, column: str, message: str):
         super().__init__(message)
         self.column = column
-        self.message = message
+        # Messages quote the value; a cell may hold 128 KiB of it.
+        self.message = message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "…"
 
 
 def parse_time(raw: str, column: str) -> datetime:
@@ -96,10 +99,21 @@ def _references(row: dict[str, str]) -> list[Reference]:
         raw = (row.get(column) or "").strip()
         if raw:
             try:
-                found.append(Reference(kind.value, normalise_reference(kind, raw)))
+                found.append(Reference(kind.value, validate_reference(kind, raw, field=None)))
             except ValidationFailed as exc:
                 raise RowError(column, exc.message) from None
     return found
+
+
+def _identifier(row: dict[str, str], column: str, parse: Callable[[str], str]) -> str | None:
+    """A UN/LOCODE or IMO number in its canonical form (None when the cell is empty), checked as EDIFACT's are."""
+    raw = (row.get(column) or "").strip()
+    if not raw:
+        return None
+    try:
+        return parse(raw)
+    except ValidationFailed as exc:
+        raise RowError(column, exc.message) from None
 
 
 def _row_event(row: dict[str, str]) -> EventDraft:
@@ -121,9 +135,9 @@ def _row_event(row: dict[str, str]) -> EventDraft:
         source_key="", event_type=event_type, event_code=row["event_code"].strip().upper(),
         classifier=Classifier(_choice(row, "classifier", Classifier, "ACT")),
         event_time=parse_time(row["event_time"], "event_time"), references=_references(row),
-        location=(row.get("location") or "").strip().upper() or None,
+        location=_identifier(row, "location", lambda raw: parse_unlocode(raw).value),
         facility=(row.get("facility") or "").strip().upper() or None,
-        vessel_imo=(row.get("vessel_imo") or "").strip() or None,
+        vessel_imo=_identifier(row, "vessel_imo", lambda raw: parse_imo_number(raw).value),
         vessel_name=(row.get("vessel_name") or "").strip() or None,
         voyage=(row.get("voyage") or "").strip() or None,
         mode_of_transport=(row.get("mode") or "").strip().upper() or None, details=details,

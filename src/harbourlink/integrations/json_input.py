@@ -99,6 +99,10 @@ def _load_flattened(text: str) -> Any:
 def unreadable_part(item: Any, path: str, *, depth: int = 0) -> tuple[str, str] | None:
     """The JSON path of the first part of ``item`` that cannot be stored, and why; ``depth``: how deep
     ``item`` sits in its document. None when the whole item is fine."""
+    if type(item) is Unreadable:
+        return path, item.reason
+    if type(item) not in (dict, list) or _clean(item, depth):
+        return None
     stack: list[tuple[Any, tuple[str | int, ...], int]] = [(item, (), depth)]
     while stack:
         value, parts, level = stack.pop()
@@ -116,6 +120,22 @@ def unreadable_part(item: Any, path: str, *, depth: int = 0) -> tuple[str, str] 
             if isinstance(child, dict | list | Unreadable):
                 stack.append((child, (*parts, key), level + 1))
     return None
+
+
+def _clean(value: Any, level: int) -> bool:
+    """Whether a container holds nothing unreadable and nests no deeper than allowed: the quick
+    check every item gets (the walk above, which builds paths, runs only when this fails)."""
+    if level >= MAX_DEPTH:
+        return False
+    children: Any = value.values() if type(value) is dict else value
+    for child in children:
+        kind = type(child)
+        if kind is dict or kind is list:
+            if not _clean(child, level + 1):
+                return False
+        elif kind is Unreadable:
+            return False
+    return True
 
 
 def _path(base: str, parts: tuple[str | int, ...]) -> str:

@@ -26,7 +26,7 @@ from harbourlink.integrations.json_fields import FieldError, text_field
 from harbourlink.integrations.json_input import load_json, unreadable_part
 from harbourlink.integrations.parsing import ItemError, Parsed
 from harbourlink.kernel import ValidationFailed
-from harbourlink.references import ReferenceType, normalise_reference
+from harbourlink.references import ReferenceType, parse_unlocode, validate_reference
 
 RELEASE_CODES = {"RELEASED": "RELS", "HOLD": "HOLD", "AVAILABLE": "AVPU"}
 HOLD_KINDS = frozenset({"CUSTOMS", "LINE", "TERMINAL", "PORT_HEALTH", "OTHER"})
@@ -52,12 +52,16 @@ def _time(item: dict[str, Any], key: str, path: str) -> Any:
         raise FieldError(f"{path}.{key}", error.message) from None
 
 
+def _reference(kind: ReferenceType, raw: str, path: str) -> Reference:
+    try:
+        return Reference(kind.value, validate_reference(kind, raw, field=None))
+    except ValidationFailed as exc:
+        raise FieldError(path, exc.message) from None
+
+
 def _container(item: dict[str, Any], path: str) -> Reference:
     raw = text_field(item, "container", path, required=True) or ""
-    try:
-        return Reference(ReferenceType.CONTAINER.value, normalise_reference(ReferenceType.CONTAINER, raw))
-    except ValidationFailed as exc:
-        raise FieldError(f"{path}.container", exc.message) from None
+    return _reference(ReferenceType.CONTAINER, raw, f"{path}.container")
 
 
 class TerminalJsonAdapter:
@@ -79,6 +83,11 @@ class TerminalJsonAdapter:
         location = document.get("location")
         if not isinstance(terminal, str) or not isinstance(location, str):
             parsed.errors.append(ItemError("$.terminal", "terminal (SMDG code) and location (UN/LOCODE) are required"))
+            return parsed
+        try:
+            location = parse_unlocode(location).value
+        except ValidationFailed as exc:
+            parsed.errors.append(ItemError("$.location", exc.message))
             return parsed
         for key, reader in (("releases", self._release), ("reefer_readings", self._reading)):
             items = document.get(key, [])
@@ -116,7 +125,7 @@ class TerminalJsonAdapter:
         references = [_container(item, path)]
         mbl = text_field(item, "mbl", path, required=False)
         if mbl:
-            references.append(Reference(ReferenceType.MBL.value, normalise_reference(ReferenceType.MBL, mbl)))
+            references.append(_reference(ReferenceType.MBL, mbl, f"{path}.mbl"))
         details: dict[str, Any] = {"release_status": status, "holds": holds}
         if item.get("free_time_ends") is not None:
             details["free_time_ends"] = _time(item, "free_time_ends", path).isoformat()

@@ -11,7 +11,7 @@ from harbourlink.events import EventDraft, EventType, Reference
 from harbourlink.integrations.json_input import load_json, unreadable_part
 from harbourlink.integrations.parsing import ItemError, Parsed
 from harbourlink.kernel import ValidationFailed
-from harbourlink.references import ReferenceType, normalise_reference
+from harbourlink.references import ReferenceType, parse_imo_number, parse_unlocode, validate_reference
 
 MAX_EVENTS = 100_000
 
@@ -101,9 +101,29 @@ def reference(kind: ReferenceType, raw: object, path: str) -> Reference:
     if not isinstance(raw, str):
         raise MappingError(path, "is not a string")
     try:
-        return Reference(kind.value, normalise_reference(kind, raw))
+        return Reference(kind.value, validate_reference(kind, raw, field=None))
     except ValidationFailed as exc:
-        raise MappingError(path, f"{raw!r}: {exc.message}") from None
+        raise MappingError(path, exc.message) from None
+
+
+def locode(raw: object, path: str) -> str | None:
+    """A UN/LOCODE checked as EDIFACT's are (shape and ISO 3166 country), or a ``MappingError`` at ``path``."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    try:
+        return parse_unlocode(raw).value
+    except ValidationFailed as exc:
+        raise MappingError(path, exc.message) from None
+
+
+def imo_number(raw: object, path: str) -> str | None:
+    """An IMO number with its check digit verified, or a ``MappingError`` at ``path``."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    try:
+        return parse_imo_number(raw).value
+    except ValidationFailed as exc:
+        raise MappingError(path, exc.message) from None
 
 
 def upper_or_none(value: object) -> str | None:
