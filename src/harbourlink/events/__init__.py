@@ -17,6 +17,8 @@ from harbourlink.events.domain import (
     Reference,
     check_event,
     content_key,
+    content_of,
+    differing_fields,
 )
 from harbourlink.events.models import Event, EventReference
 from harbourlink.events.store import (
@@ -48,7 +50,9 @@ __all__ = [
     "append_events",
     "check_event",
     "content_key",
+    "content_of",
     "count_events",
+    "differing_fields",
     "list_events",
     "references_of",
     "select_visible",
