@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from harbourlink import events
+from harbourlink.integrations.csv_template import CsvTemplateAdapter
 from harbourlink.integrations.customs_status import CustomsStatusJsonAdapter
 from harbourlink.integrations.dcsa import DcsaTnt22Adapter
 from tests.conftest import Company
@@ -125,6 +126,19 @@ def test_a_field_longer_than_its_column_rejects_its_row_only(client: TestClient,
     assert (outcome["status"], outcome["accepted"]) == ("partial", 1), outcome
     (where, message), = _errors(outcome)
     assert where == f"row 3, column {column}" and message.startswith("longer than"), outcome
+
+
+def test_a_nul_character_rejects_its_row_only(client: TestClient, company_a: Company) -> None:
+    bad = GOOD_ROW.replace("G-1", "B-1").replace("10:00", "11:00").replace("PEARL HARMONY", "PEARL\x00HARMONY")
+    outcome = _send(client, company_a, HEADER + GOOD_ROW + bad, "csv")
+    assert (outcome["status"], outcome["accepted"]) == ("partial", 1), outcome
+    assert _errors(outcome) == [("row 3", "vessel_name: contains a NUL character")]
+
+
+def test_csv_lines_ended_by_carriage_returns_alone() -> None:
+    body = (HEADER + GOOD_ROW + GOOD_ROW.replace("G-1", "G-2")).replace("\n", "\r")
+    parsed = CsvTemplateAdapter().parse(body.encode())
+    assert (len(parsed.events), parsed.errors) == (2, [])
 
 
 def test_a_long_event_id_rejects_its_row_only(client: TestClient, company_a: Company) -> None:

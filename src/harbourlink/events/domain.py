@@ -112,12 +112,14 @@ def check_event(draft: EventDraft) -> str | None:
 
 
 def _too_long(draft: EventDraft) -> str | None:
-    for name, length in FIELD_LENGTHS.items():
-        value = getattr(draft, name)
+    """A value the store's column cannot hold: longer than the column, or with a NUL (PostgreSQL text cannot)."""
+    texts = [(name, getattr(draft, name), length) for name, length in FIELD_LENGTHS.items()]
+    texts.append(("source key", draft.source_key, SOURCE_KEY_LENGTH))
+    for name, value, length in texts:
         if value is not None and len(value) > length:
             return f"{name}: longer than {length} characters"
-    if len(draft.source_key) > SOURCE_KEY_LENGTH:
-        return f"source key: longer than {SOURCE_KEY_LENGTH} characters"
+        if value is not None and "\x00" in value:
+            return f"{name}: contains a NUL character"
     for reference in draft.references:
         kind = reference.kind[:REFERENCE_KIND_LENGTH]
         if len(reference.kind) > REFERENCE_KIND_LENGTH:

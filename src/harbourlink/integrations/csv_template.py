@@ -153,7 +153,7 @@ class _Lines:
     """The file's lines as ``csv.reader`` takes them, able to skip the rest of a record it could not read."""
 
     def __init__(self, text: str) -> None:
-        self.lines = io.StringIO(text).readlines()
+        self.lines = io.StringIO(text, newline="").readlines()  # \r, \n or \r\n ends a line, as csv wants
         self.next = 0
         self.record_start = 0
 
