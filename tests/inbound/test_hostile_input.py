@@ -84,6 +84,16 @@ def test_not_a_number_is_refused_where_it_stands(client: TestClient, company_a: 
     assert _errors(outcome) == [("$[1].reading", f"{literal} is not a JSON number")]
 
 
+def test_a_lone_surrogate_rejects_its_event_only(client: TestClient, company_a: Company) -> None:
+    good, bad = _v22_events()[:2]
+    bad["transportCall"]["vessel"]["vesselName"] = "PACIFIC \ud800STAR"
+    text = "[" + json.dumps(good) + "," + json.dumps(bad) + "]"  # json.dumps writes it as the escape \\ud800
+    outcome = _send(client, company_a, text, "dcsa-tnt-2.2")
+    assert (outcome["status"], outcome["accepted"]) == ("partial", 1), outcome
+    ((where, message),) = _errors(outcome)
+    assert where == "$[1].transportCall.vessel.vesselName" and "lone UTF-16 surrogate" in message
+
+
 def test_terminal_json_hostile_items(client: TestClient, company_a: Company) -> None:
     good = {"container": "MSCU1234566", "status": "RELEASED", "at": "2026-11-23T10:02:00+08:00"}
     feed = ('{"terminal": "HITHK", "location": "HKHKG", "releases": [' + json.dumps(good) + ","

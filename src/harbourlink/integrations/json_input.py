@@ -25,6 +25,8 @@ MAX_DIGITS = 1000
 MAX_PATH = 200
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _BRACKETS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 
 
@@ -33,6 +35,9 @@ class Unreadable:
     """What stands in a document where a value could not be read; ``reason`` says why."""
 
     reason: str
+
+
+LONE_SURROGATE = Unreadable("holds a lone UTF-16 surrogate (\\ud800-\\udfff), which is not a character")
 
 
 def _number(text: str) -> int | Unreadable:
@@ -56,9 +61,26 @@ def _constant(name: str) -> Unreadable:
 def load_json(text: str) -> Any:
     """The document, with ``Unreadable`` values where parts of it cannot be read (see the module note)."""
     try:
-        return json.loads(text, parse_int=_number, parse_float=_float, parse_constant=_constant)
+        document = json.loads(text, parse_int=_number, parse_float=_float, parse_constant=_constant)
     except RecursionError:
-        return _load_flattened(text)
+        document = _load_flattened(text)
+    # An escaped surrogate ("\ud800") alone is no character: UTF-8 and PostgreSQL refuse it.
+    if _SURROGATE.search(text) or _SURROGATE_ESCAPE.search(text):
+        document = _without_lone_surrogates(document, 0)
+    return document
+
+
+def _without_lone_surrogates(value: Any, level: int) -> Any:
+    if isinstance(value, str):
+        return LONE_SURROGATE if _SURROGATE.search(value) else value
+    if level > MAX_DEPTH:
+        return value
+    if isinstance(value, dict):
+        return {key: LONE_SURROGATE if _SURROGATE.search(key) else _without_lone_surrogates(child, level + 1)
+                for key, child in value.items()}
+    if isinstance(value, list):
+        return [_without_lone_surrogates(child, level + 1) for child in value]
+    return value
 
 
 def _load_flattened(text: str) -> Any:
