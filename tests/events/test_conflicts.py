@@ -7,6 +7,7 @@ from pathlib import Path
 
 from harbourlink import events
 from harbourlink.integrations.csv_template import CsvTemplateAdapter
+from harbourlink.integrations.customs_status import CustomsStatusJsonAdapter
 from harbourlink.integrations.dcsa import DcsaTnt3Adapter, DcsaTnt22Adapter
 from harbourlink.integrations.edifact import EdifactAdapter
 from harbourlink.integrations.parsing import Adapter
@@ -94,3 +95,12 @@ def test_a_retraction_sent_again_with_another_envelope_is_a_duplicate() -> None:
     assert first.source_key == again.source_key
     assert events.differing_fields(events.content_of(again), events.content_of(first)) == []
     assert events.differing_fields(events.content_of(again), events.content_of(again)) == []
+
+
+def test_a_content_keyed_item_sent_again_with_other_remarks_is_a_duplicate(db: Database, company_a: Company) -> None:
+    report = {"declaration": "571020261000012345", "status": "ACPT", "at": "2026-11-23T10:02:00+08:00"}
+    first = json.dumps({"reports": [report]}).encode()
+    again = json.dumps({"source": "CN-SW", "reports": [{**report, "remark": "accepted"}]}).encode()
+    assert len(_store(db, company_a, CustomsStatusJsonAdapter(), first, FIRST).accepted) == 1
+    result = _store(db, company_a, CustomsStatusJsonAdapter(), again, SECOND)
+    assert (result.accepted, result.duplicates, result.conflicts) == ([], 1, [])

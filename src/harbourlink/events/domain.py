@@ -92,6 +92,9 @@ class EventDraft:
     details: dict[str, Any] = field(default_factory=dict)
     origin: str = ""
     """Where in its message the event came from (``segment 12``, ``row 4``), for error reports."""
+    key_from_content: bool = False
+    """The source gives no id, so ``source_key`` is a hash of what identifies the event (a terminal
+    release: container, status, time); sending it again with other remarks is still the same event."""
 
     def reference(self, kind: str) -> str | None:
         """The first reference of a kind, if the event names one."""

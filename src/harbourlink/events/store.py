@@ -51,7 +51,7 @@ def append_events(
     conflicts: list[Conflict] = []
     for position, draft in enumerate(drafts):
         earlier = first.setdefault(draft.source_key, position)
-        if earlier != position:
+        if earlier != position and not draft.key_from_content:
             names = differing_fields(content_of(draft), content_of(drafts[earlier]))
             if names:
                 where = drafts[earlier].origin or f"item {earlier + 1}"
@@ -71,7 +71,8 @@ def append_events(
     accepted = sorted(first[source_key] for _, source_key, _ in inserted)
     by_key = {source_key: event_id for _, source_key, event_id in inserted}
     conflicts += _conflicts_with_stored(session, owner_org_id, drafts,
-                                        {key: p for key, p in first.items() if key not in by_key})
+                                        {key: p for key, p in first.items()
+                                         if key not in by_key and not drafts[p].key_from_content})
     return AppendResult(accepted=accepted, duplicates=len(drafts) - len(accepted) - len(conflicts),
                         event_ids=[by_key[drafts[p].source_key] for p in accepted],
                         conflicts=sorted(conflicts, key=lambda c: c.position))

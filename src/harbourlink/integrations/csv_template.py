@@ -143,6 +143,7 @@ def _row_event(row: dict[str, str]) -> EventDraft:
         mode_of_transport=(row.get("mode") or "").strip().upper() or None, details=details,
     )
     own_id = (row.get("event_id") or "").strip()
+    draft.key_from_content = not own_id
     draft.source_key = SOURCE_PREFIX + own_id if own_id else SOURCE_PREFIX + content_key(
         draft.event_type, draft.event_code, draft.classifier, draft.event_time, sorted(draft.references),
         draft.location, draft.facility, draft.vessel_imo, draft.details)

@@ -221,7 +221,7 @@ def _draft(item: dict[str, Any], path: str, source: str) -> EventDraft:
     declaration = references[0].value
     return EventDraft(source_key=f"customs:{declaration}:" + content_key(status, at),
                       event_type=EventType.CUSTOMS, event_code=status, classifier=Classifier.ACT, event_time=at,
-                      references=references, location=port, details=details, origin=path)
+                      references=references, location=port, details=details, origin=path, key_from_content=True)
 
 
 class CustomsStatusJsonAdapter:

@@ -107,6 +107,7 @@ class TerminalJsonAdapter:
                     parsed.errors.append(ItemError(error.path, error.message))
                     continue
                 draft.facility, draft.location, draft.origin = terminal.upper(), location.upper(), path
+                draft.key_from_content = True
                 draft.source_key = f"terminal:{terminal.upper()}:" + content_key(
                     draft.event_code, draft.event_time, sorted(draft.references), draft.details)
                 parsed.events.append(draft)

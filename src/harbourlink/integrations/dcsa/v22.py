@@ -110,7 +110,7 @@ def draft_from_v22(event: dict[str, Any], path: str) -> EventDraft:
         vessel_imo=imo_number(vessel.get("vesselIMONumber"), f"{path}.transportCall.vessel.vesselIMONumber"),
         vessel_name=text_or_none(vessel.get("vesselName")),
         voyage=_voyage(call, code), mode_of_transport=upper_or_none(call.get("modeOfTransport")),
-        details={"dcsa": event}, origin=path,
+        details={"dcsa": event}, origin=path, key_from_content=event_id is None,
     )
 
 
