@@ -10,8 +10,8 @@ Document)"`` where the standard's examples and every implementation send the cod
 ``schemas/tnt_v3.0.0-Beta-1.json`` restates the 3.0 Beta and Reefer Beta event definitions,
 whose published files refer to DCSA's online domains instead of carrying them.
 
-Each event is checked by a compiled validator (``jsonschema_rs``: 8–11 µs an event where
-``jsonschema`` takes about 1 ms, ``bench/bench_dcsa_validation.py``); only an event it refuses
+Each event is checked by a compiled validator (``jsonschema_rs``: 5–8 µs an event where
+``jsonschema`` takes 0.5–1.2 ms, ``bench/bench_dcsa_validation.py``); only an event it refuses
 goes through ``jsonschema`` again, to say where it breaks the schema. The compiled validator is
 built to be at least as strict as ``jsonschema`` (its patterns get Python's ``\\s``, the formats
 are the same functions, the documentReferenceType enum is relaxed in both), so an event it passes
