@@ -8,17 +8,23 @@ events naming a reference.
 
 from harbourlink.events.domain import (
     CODES_BY_TYPE,
+    FIELD_LENGTHS,
+    REFERENCE_VALUE_LENGTH,
+    SOURCE_KEY_LENGTH,
     Classifier,
     EventDraft,
     EventType,
     Reference,
     check_event,
     content_key,
+    content_of,
+    differing_fields,
 )
 from harbourlink.events.models import Event, EventReference
 from harbourlink.events.seam import Stored, publish_stored, stored_event_ids
 from harbourlink.events.store import (
     AppendResult,
+    Conflict,
     about,
     append_events,
     count_events,
@@ -30,8 +36,12 @@ from harbourlink.events.store import (
 
 __all__ = [
     "CODES_BY_TYPE",
+    "FIELD_LENGTHS",
+    "REFERENCE_VALUE_LENGTH",
+    "SOURCE_KEY_LENGTH",
     "AppendResult",
     "Classifier",
+    "Conflict",
     "Event",
     "EventDraft",
     "EventReference",
@@ -42,7 +52,9 @@ __all__ = [
     "append_events",
     "check_event",
     "content_key",
+    "content_of",
     "count_events",
+    "differing_fields",
     "list_events",
     "publish_stored",
     "references_of",

@@ -49,6 +49,15 @@ CODES_BY_TYPE: dict[EventType, frozenset[str]] = {
 
 MODES_OF_TRANSPORT = frozenset({"VESSEL", "BARGE", "RAIL", "TRUCK", "AIR"})
 
+# Widths of the event store's text columns; models.py builds its columns from these, so the
+# check below refuses a value that is too long with its name instead of the database failing
+# the whole message on it.
+SOURCE_KEY_LENGTH = 200
+FIELD_LENGTHS: dict[str, int] = {"event_code": 8, "location": 5, "facility": 12, "vessel_imo": 7,
+                                 "vessel_name": 100, "voyage": 50, "mode_of_transport": 10}
+REFERENCE_KIND_LENGTH = 20
+REFERENCE_VALUE_LENGTH = 40
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Reference:
@@ -83,6 +92,9 @@ class EventDraft:
     details: dict[str, Any] = field(default_factory=dict)
     origin: str = ""
     """Where in its message the event came from (``segment 12``, ``row 4``), for error reports."""
+    key_from_content: bool = False
+    """The source gives no id, so ``source_key`` is a hash of what identifies the event (a terminal
+    release: container, status, time); sending it again with other remarks is still the same event."""
 
     def reference(self, kind: str) -> str | None:
         """The first reference of a kind, if the event names one."""
@@ -99,7 +111,81 @@ def check_event(draft: EventDraft) -> str | None:
         return f"unknown mode of transport {draft.mode_of_transport!r}"
     if not draft.references and draft.vessel_imo is None:
         return "the event names no shipment, container, document or vessel"
+    return _too_long(draft)
+
+
+def _too_long(draft: EventDraft) -> str | None:
+    """A value the store's column cannot hold: longer than the column, or with a NUL (PostgreSQL text cannot)."""
+    texts = [(name, getattr(draft, name), length) for name, length in FIELD_LENGTHS.items()]
+    texts.append(("source key", draft.source_key, SOURCE_KEY_LENGTH))
+    for name, value, length in texts:
+        if value is not None and len(value) > length:
+            return f"{name}: longer than {length} characters"
+        if value is not None and "\x00" in value:
+            return f"{name}: contains a NUL character"
+    for reference in draft.references:
+        kind = reference.kind[:REFERENCE_KIND_LENGTH]
+        if len(reference.kind) > REFERENCE_KIND_LENGTH:
+            return f"reference kind {kind}…: longer than {REFERENCE_KIND_LENGTH} characters"
+        if len(reference.value) > REFERENCE_VALUE_LENGTH:
+            return f"reference {kind}: longer than {REFERENCE_VALUE_LENGTH} characters"
     return None
+
+
+# What a re-delivery is compared on: the event's own fields, its references and its details.
+COMPARED_FIELDS = ("event_type", "event_code", "classifier", "event_time", "location", "facility", "vessel_imo",
+                   "vessel_name", "voyage", "mode_of_transport")
+# Details that hold the event exactly as its source sent it; when both deliveries carry the same
+# one, the fields that differ are named in the source's own words (``eventDateTime``).
+ORIGINALS = ("dcsa", "dcsa_v3")
+MAX_NAMED = 6
+
+
+def content_of(draft: EventDraft) -> dict[str, Any]:
+    """The content a stored event is compared on when its source key comes again."""
+    content: dict[str, Any] = {name: getattr(draft, name) for name in COMPARED_FIELDS}
+    content["event_type"], content["classifier"] = draft.event_type.value, draft.classifier.value
+    content["references"] = sorted({(r.kind, r.value) for r in draft.references})
+    content["details"] = draft.details
+    return content
+
+
+def differing_fields(new: dict[str, Any], old: dict[str, Any]) -> list[str]:
+    """The fields in which a re-delivered event (``new``) differs from the stored one (``old``), both
+    from ``content_of``; none when it is the same event sent again. Retracting twice is the same
+    retraction, whatever its envelope says."""
+    new_details, old_details = new["details"], old["details"]
+    if "retracts" in new_details and "retracts" in old_details:
+        return []
+    for key in ORIGINALS:
+        if key in new_details and key in old_details:
+            names = _json_differences(new_details[key], old_details[key], "")
+            return _named(names)
+    names = [name for name in (*COMPARED_FIELDS, "references") if new[name] != old[name]]
+    names += sorted(key for key in set(new_details) | set(old_details)
+                    if key not in ORIGINALS and new_details.get(key) != old_details.get(key))
+    return _named(names)
+
+
+def _json_differences(new: Any, old: Any, prefix: str, depth: int = 0) -> list[str]:
+    if new == old:
+        return []
+    if not isinstance(new, dict) or not isinstance(old, dict) or depth == 2:
+        return [prefix.rstrip(".") or "the event"]
+    names: list[str] = []
+    for key in [*new, *(k for k in old if k not in new)]:
+        names += _json_differences(new.get(key), old.get(key), f"{prefix}{key}.", depth + 1)
+    return names
+
+
+def _named(names: list[str]) -> list[str]:
+    return names if len(names) <= MAX_NAMED else [*names[:MAX_NAMED], "…"]
+
+
+def conflict_message(names: list[str], *, with_what: str) -> str:
+    """``conflicts with the event stored from message X: eventDateTime, location differ``."""
+    verb = "differs" if len(names) == 1 else "differ"
+    return f"conflicts with {with_what}: {', '.join(names)} {verb}"
 
 
 def content_key(*parts: Any) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from harbourlink.events.domain import FIELD_LENGTHS, REFERENCE_KIND_LENGTH, REFERENCE_VALUE_LENGTH, SOURCE_KEY_LENGTH
 from harbourlink.kernel import Base
 from harbourlink.kernel.clock import utcnow
 from harbourlink.kernel.db import SequenceNumber
@@ -26,19 +27,19 @@ class Event(Base):
     id: Mapped[str] = mapped_column(String(36), unique=True)
     owner_org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
     message_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    source_key: Mapped[str] = mapped_column(String(200))
+    source_key: Mapped[str] = mapped_column(String(SOURCE_KEY_LENGTH))
     event_type: Mapped[str] = mapped_column(String(12))
-    event_code: Mapped[str] = mapped_column(String(8))
+    event_code: Mapped[str] = mapped_column(String(FIELD_LENGTHS["event_code"]))
     classifier: Mapped[str] = mapped_column(String(3))
     event_time: Mapped[datetime]
     created_time: Mapped[datetime | None]
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
-    location: Mapped[str | None] = mapped_column(String(5))
-    facility: Mapped[str | None] = mapped_column(String(12))
-    vessel_imo: Mapped[str | None] = mapped_column(String(7))
-    vessel_name: Mapped[str | None] = mapped_column(String(100))
-    voyage: Mapped[str | None] = mapped_column(String(50))
-    mode_of_transport: Mapped[str | None] = mapped_column(String(10))
+    location: Mapped[str | None] = mapped_column(String(FIELD_LENGTHS["location"]))
+    facility: Mapped[str | None] = mapped_column(String(FIELD_LENGTHS["facility"]))
+    vessel_imo: Mapped[str | None] = mapped_column(String(FIELD_LENGTHS["vessel_imo"]))
+    vessel_name: Mapped[str | None] = mapped_column(String(FIELD_LENGTHS["vessel_name"]))
+    voyage: Mapped[str | None] = mapped_column(String(FIELD_LENGTHS["voyage"]))
+    mode_of_transport: Mapped[str | None] = mapped_column(String(FIELD_LENGTHS["mode_of_transport"]))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
@@ -49,7 +50,7 @@ class EventReference(Base):
     # The search box knows a number but not its kind: look it up by value first.
     __table_args__ = (Index("ix_event_references_event", "event_seq"), Index("ix_event_references_value", "value"))
 
-    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
-    value: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(REFERENCE_KIND_LENGTH), primary_key=True)
+    value: Mapped[str] = mapped_column(String(REFERENCE_VALUE_LENGTH), primary_key=True)
     event_seq: Mapped[int] = mapped_column(SequenceNumber, ForeignKey("events.seq", ondelete="CASCADE"),
                                            primary_key=True)

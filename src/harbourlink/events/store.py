@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -13,28 +13,50 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from harbourlink.access import AccessScope, visibility_clause
-from harbourlink.events.domain import EventDraft
+from harbourlink.events.domain import COMPARED_FIELDS, EventDraft, conflict_message, content_of, differing_fields
 from harbourlink.events.models import Event, EventReference
 from harbourlink.kernel import new_id, utcnow
+
+# Values per IN list: PostgreSQL takes at most 65,535 bind parameters a statement, SQLite 32,766.
+IN_CHUNK = 10_000
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A draft whose source key was already used for an event with other content: an item error."""
+
+    position: int
+    location: str
+    message: str
 
 
 @dataclass(frozen=True)
 class AppendResult:
-    """Which drafts became new events (by position in the batch) and how many were already stored."""
+    """Which drafts became new events (by position in the batch), how many were already stored as
+    they are, and which came again with other content (``conflicts``, one item error each)."""
 
     accepted: list[int]
     duplicates: int
     event_ids: list[str]
+    conflicts: list[Conflict] = field(default_factory=list)
 
 
 def append_events(
     session: Session, *, owner_org_id: str, message_id: str | None, drafts: Sequence[EventDraft]
 ) -> AppendResult:
-    """Stores new events; a draft whose source key this owner already sent is a duplicate, not an error."""
+    """Stores new events; a draft whose source key this owner already sent is a duplicate when its
+    content is the same, a conflict (naming the fields that differ) when it is not."""
     received = utcnow()
     first: dict[str, int] = {}
+    conflicts: list[Conflict] = []
     for position, draft in enumerate(drafts):
-        first.setdefault(draft.source_key, position)
+        earlier = first.setdefault(draft.source_key, position)
+        if earlier != position and not draft.key_from_content:
+            names = differing_fields(content_of(draft), content_of(drafts[earlier]))
+            if names:
+                where = drafts[earlier].origin or f"item {earlier + 1}"
+                conflicts.append(Conflict(position, draft.origin or f"item {position + 1}",
+                                          conflict_message(names, with_what=f"{where} of this message")))
     rows = [_row(drafts[position], owner_org_id, message_id, received) for position in first.values()]
     if not rows:
         return AppendResult([], len(drafts), [])
@@ -48,8 +70,35 @@ def append_events(
     _insert_references(session, references)
     accepted = sorted(first[source_key] for _, source_key, _ in inserted)
     by_key = {source_key: event_id for _, source_key, event_id in inserted}
-    return AppendResult(accepted=accepted, duplicates=len(drafts) - len(accepted),
-                        event_ids=[by_key[drafts[p].source_key] for p in accepted])
+    conflicts += _conflicts_with_stored(session, owner_org_id, drafts,
+                                        {key: p for key, p in first.items()
+                                         if key not in by_key and not drafts[p].key_from_content})
+    return AppendResult(accepted=accepted, duplicates=len(drafts) - len(accepted) - len(conflicts),
+                        event_ids=[by_key[drafts[p].source_key] for p in accepted],
+                        conflicts=sorted(conflicts, key=lambda c: c.position))
+
+
+def _conflicts_with_stored(session: Session, owner_org_id: str, drafts: Sequence[EventDraft],
+                           already: dict[str, int]) -> list[Conflict]:
+    """The drafts whose source key this owner used before for an event with other content."""
+    found: list[Conflict] = []
+    keys = list(already)
+    for start in range(0, len(keys), IN_CHUNK):
+        stored = list(session.scalars(select(Event).where(Event.owner_org_id == owner_org_id,
+                                                          Event.source_key.in_(keys[start:start + IN_CHUNK]))))
+        references = references_of(session, [event.seq for event in stored])
+        for event in stored:
+            position = already[event.source_key]
+            old = {name: getattr(event, name) for name in COMPARED_FIELDS}
+            old["references"] = sorted(set(references[event.seq]))
+            old["details"] = event.details
+            names = differing_fields(content_of(drafts[position]), old)
+            if names:
+                origin = drafts[position].origin or f"item {position + 1}"
+                source = f"message {event.message_id}" if event.message_id else "another source"
+                found.append(Conflict(position, origin,
+                                      conflict_message(names, with_what=f"the event stored from {source}")))
+    return found
 
 
 def _insert_many(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
@@ -139,12 +188,11 @@ def list_events(session: Session, scope: AccessScope, *criteria: ColumnElement[b
 def references_of(session: Session, event_seqs: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
     """The references of each of these events."""
     result: dict[int, list[tuple[str, str]]] = {seq: [] for seq in event_seqs}
-    if not event_seqs:
-        return result
-    rows = session.execute(select(EventReference.event_seq, EventReference.kind, EventReference.value)
-                           .where(EventReference.event_seq.in_(event_seqs)))
-    for seq, kind, value in rows:
-        result[seq].append((kind, value))
+    for start in range(0, len(event_seqs), IN_CHUNK):
+        rows = session.execute(select(EventReference.event_seq, EventReference.kind, EventReference.value)
+                               .where(EventReference.event_seq.in_(list(event_seqs[start:start + IN_CHUNK]))))
+        for seq, kind, value in rows:
+            result[seq].append((kind, value))
     return result
 
 

@@ -76,6 +76,7 @@ def _store(session: Session, message: InboundMessage, parsed: Parsed, tally: _Ta
         else:
             good.append(draft)
     appended = events.append_events(session, owner_org_id=message.sender_org_id, message_id=message.id, drafts=good)
+    tally.errors += [ItemError(conflict.location, conflict.message) for conflict in appended.conflicts]
     new_positions, old_positions = vessels.record_positions(session, parsed.positions, message_id=message.id)
     new_statics, old_statics = vessels.record_statics(session, parsed.vessels)
     tally.accepted += len(appended.accepted) + len(new_positions) + new_statics

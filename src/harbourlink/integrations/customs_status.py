@@ -36,6 +36,7 @@ from typing import Any, ClassVar, Protocol
 
 from harbourlink.events import Classifier, EventDraft, EventType, Reference, content_key
 from harbourlink.integrations.json_fields import FieldError, text_field
+from harbourlink.integrations.json_input import load_json, unreadable_part
 from harbourlink.integrations.parsing import ItemError, Parsed
 from harbourlink.kernel import ValidationFailed
 from harbourlink.references import ReferenceType, parse_unlocode, validate_reference
@@ -220,7 +221,7 @@ def _draft(item: dict[str, Any], path: str, source: str) -> EventDraft:
     declaration = references[0].value
     return EventDraft(source_key=f"customs:{declaration}:" + content_key(status, at),
                       event_type=EventType.CUSTOMS, event_code=status, classifier=Classifier.ACT, event_time=at,
-                      references=references, location=port, details=details, origin=path)
+                      references=references, location=port, details=details, origin=path, key_from_content=True)
 
 
 class CustomsStatusJsonAdapter:
@@ -231,7 +232,7 @@ class CustomsStatusJsonAdapter:
     def parse(self, raw: bytes) -> Parsed:
         parsed = Parsed()
         try:
-            document = json.loads(raw.decode("utf-8-sig"))
+            document = load_json(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             parsed.errors.append(ItemError("$", f"not JSON: {exc}"))
             return parsed
@@ -256,6 +257,9 @@ class CustomsStatusJsonAdapter:
             try:
                 if not isinstance(item, dict):
                     raise FieldError(path, "must be an object")
+                unreadable = unreadable_part(item, path, depth=2)
+                if unreadable is not None:
+                    raise FieldError(*unreadable)
                 parsed.events.append(_draft(item, path, source or ""))
             except FieldError as error:
                 parsed.errors.append(ItemError(error.path, error.message))

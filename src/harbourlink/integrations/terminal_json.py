@@ -23,9 +23,10 @@ from typing import Any, ClassVar
 from harbourlink.events import Classifier, EventDraft, EventType, Reference, content_key
 from harbourlink.integrations.csv_template import RowError, parse_time
 from harbourlink.integrations.json_fields import FieldError, text_field
+from harbourlink.integrations.json_input import load_json, unreadable_part
 from harbourlink.integrations.parsing import ItemError, Parsed
 from harbourlink.kernel import ValidationFailed
-from harbourlink.references import ReferenceType, normalise_reference
+from harbourlink.references import ReferenceType, parse_unlocode, validate_reference
 
 RELEASE_CODES = {"RELEASED": "RELS", "HOLD": "HOLD", "AVAILABLE": "AVPU"}
 HOLD_KINDS = frozenset({"CUSTOMS", "LINE", "TERMINAL", "PORT_HEALTH", "OTHER"})
@@ -51,12 +52,16 @@ def _time(item: dict[str, Any], key: str, path: str) -> Any:
         raise FieldError(f"{path}.{key}", error.message) from None
 
 
+def _reference(kind: ReferenceType, raw: str, path: str) -> Reference:
+    try:
+        return Reference(kind.value, validate_reference(kind, raw, field=None))
+    except ValidationFailed as exc:
+        raise FieldError(path, exc.message) from None
+
+
 def _container(item: dict[str, Any], path: str) -> Reference:
     raw = text_field(item, "container", path, required=True) or ""
-    try:
-        return Reference(ReferenceType.CONTAINER.value, normalise_reference(ReferenceType.CONTAINER, raw))
-    except ValidationFailed as exc:
-        raise FieldError(f"{path}.container", exc.message) from None
+    return _reference(ReferenceType.CONTAINER, raw, f"{path}.container")
 
 
 class TerminalJsonAdapter:
@@ -67,7 +72,7 @@ class TerminalJsonAdapter:
     def parse(self, raw: bytes) -> Parsed:
         parsed = Parsed()
         try:
-            document = json.loads(raw)
+            document = load_json(raw.decode(json.detect_encoding(raw), "surrogatepass"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             parsed.errors.append(ItemError("$", f"not JSON: {exc}"))
             return parsed
@@ -79,6 +84,11 @@ class TerminalJsonAdapter:
         if not isinstance(terminal, str) or not isinstance(location, str):
             parsed.errors.append(ItemError("$.terminal", "terminal (SMDG code) and location (UN/LOCODE) are required"))
             return parsed
+        try:
+            location = parse_unlocode(location).value
+        except ValidationFailed as exc:
+            parsed.errors.append(ItemError("$.location", exc.message))
+            return parsed
         for key, reader in (("releases", self._release), ("reefer_readings", self._reading)):
             items = document.get(key, [])
             if not isinstance(items, list):
@@ -89,11 +99,15 @@ class TerminalJsonAdapter:
                 try:
                     if not isinstance(item, dict):
                         raise FieldError(path, "must be an object")
+                    unreadable = unreadable_part(item, path, depth=2)
+                    if unreadable is not None:
+                        raise FieldError(*unreadable)
                     draft = reader(item, path)
                 except FieldError as error:
                     parsed.errors.append(ItemError(error.path, error.message))
                     continue
                 draft.facility, draft.location, draft.origin = terminal.upper(), location.upper(), path
+                draft.key_from_content = True
                 draft.source_key = f"terminal:{terminal.upper()}:" + content_key(
                     draft.event_code, draft.event_time, sorted(draft.references), draft.details)
                 parsed.events.append(draft)
@@ -107,12 +121,12 @@ class TerminalJsonAdapter:
         if status not in RELEASE_CODES:
             raise FieldError(f"{path}.status", f"{status!r} is not one of {', '.join(RELEASE_CODES)}")
         holds = item.get("holds", [])
-        if not isinstance(holds, list) or not set(holds) <= HOLD_KINDS:
+        if not isinstance(holds, list) or not all(isinstance(kind, str) and kind in HOLD_KINDS for kind in holds):
             raise FieldError(f"{path}.holds", f"must be a list of {', '.join(sorted(HOLD_KINDS))}")
         references = [_container(item, path)]
         mbl = text_field(item, "mbl", path, required=False)
         if mbl:
-            references.append(Reference(ReferenceType.MBL.value, normalise_reference(ReferenceType.MBL, mbl)))
+            references.append(_reference(ReferenceType.MBL, mbl, f"{path}.mbl"))
         details: dict[str, Any] = {"release_status": status, "holds": holds}
         if item.get("free_time_ends") is not None:
             details["free_time_ends"] = _time(item, "free_time_ends", path).isoformat()

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from harbourlink.events import EventDraft, EventType, Reference
+from harbourlink.integrations.json_input import load_json, unreadable_part
 from harbourlink.integrations.parsing import ItemError, Parsed
 from harbourlink.kernel import ValidationFailed
-from harbourlink.references import ReferenceType, normalise_reference
+from harbourlink.references import ReferenceType, parse_imo_number, parse_unlocode, validate_reference
 
 MAX_EVENTS = 100_000
 
@@ -36,16 +37,17 @@ class MappingError(Exception):
 
 @dataclass(frozen=True)
 class Item:
-    """One event of a message and the JSON path it sits at."""
+    """One event of a message, the JSON path it sits at and how many containers hold it."""
 
     path: str
     value: Any
+    depth: int = 0
 
 
 def read_items(raw: bytes, parsed: Parsed) -> Iterator[Item]:
     """The events of a body: a JSON array of events (the callback body), one event, or ``{"events": [...]}``."""
     try:
-        document = json.loads(raw.decode("utf-8-sig"))
+        document = load_json(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         parsed.errors.append(ItemError(f"byte {exc.start}", "the message is not UTF-8 text"))
         return
@@ -53,9 +55,9 @@ def read_items(raw: bytes, parsed: Parsed) -> Iterator[Item]:
         parsed.errors.append(ItemError(f"line {exc.lineno}, column {exc.colno}", f"not JSON: {exc.msg}"))
         return
     if isinstance(document, list):
-        items, base = document, "$"
+        items, base, depth = document, "$", 1
     elif isinstance(document, dict) and isinstance(document.get("events"), list) and len(document) == 1:
-        items, base = document["events"], "$.events"
+        items, base, depth = document["events"], "$.events", 2
     elif isinstance(document, dict):
         yield Item("$", document)
         return
@@ -70,7 +72,7 @@ def read_items(raw: bytes, parsed: Parsed) -> Iterator[Item]:
         parsed.errors.append(ItemError(base, f"more than {MAX_EVENTS} events; split the message"))
         return
     for position, value in enumerate(items):
-        yield Item(f"{base}[{position}]", value)
+        yield Item(f"{base}[{position}]", value, depth)
 
 
 def parse_events(raw: bytes, check: Callable[[Any, str], list[tuple[str, str]]],
@@ -79,6 +81,10 @@ def parse_events(raw: bytes, check: Callable[[Any, str], list[tuple[str, str]]],
     an event that fails either is reported at its path, and the others are kept."""
     parsed = Parsed()
     for item in read_items(raw, parsed):
+        unreadable = unreadable_part(item.value, item.path, depth=item.depth)
+        if unreadable is not None:
+            parsed.errors.append(ItemError(*unreadable))
+            continue
         problems = check(item.value, item.path)
         if problems:
             parsed.errors.extend(ItemError(where, message) for where, message in problems)
@@ -95,9 +101,29 @@ def reference(kind: ReferenceType, raw: object, path: str) -> Reference:
     if not isinstance(raw, str):
         raise MappingError(path, "is not a string")
     try:
-        return Reference(kind.value, normalise_reference(kind, raw))
+        return Reference(kind.value, validate_reference(kind, raw, field=None))
     except ValidationFailed as exc:
-        raise MappingError(path, f"{raw!r}: {exc.message}") from None
+        raise MappingError(path, exc.message) from None
+
+
+def locode(raw: object, path: str) -> str | None:
+    """A UN/LOCODE checked as EDIFACT's are (shape and ISO 3166 country), or a ``MappingError`` at ``path``."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    try:
+        return parse_unlocode(raw).value
+    except ValidationFailed as exc:
+        raise MappingError(path, exc.message) from None
+
+
+def imo_number(raw: object, path: str) -> str | None:
+    """An IMO number with its check digit verified, or a ``MappingError`` at ``path``."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    try:
+        return parse_imo_number(raw).value
+    except ValidationFailed as exc:
+        raise MappingError(path, exc.message) from None
 
 
 def upper_or_none(value: object) -> str | None:

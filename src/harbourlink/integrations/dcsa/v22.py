@@ -35,12 +35,14 @@ from harbourlink.integrations.dcsa.common import (
     INBOUND_CODES,
     MappingError,
     dedupe,
+    imo_number,
+    locode,
     parse_events,
     reference,
     text_or_none,
     upper_or_none,
 )
-from harbourlink.integrations.dcsa.schema import located_errors, parse_date_time, v22_validator
+from harbourlink.integrations.dcsa.schema import parse_date_time, v22_schema
 from harbourlink.integrations.parsing import Parsed
 from harbourlink.references import ReferenceType
 
@@ -75,6 +77,16 @@ def _voyage(call: dict[str, Any], code: str) -> str | None:
     return (imported or export) if code in INBOUND_CODES else (export or imported)
 
 
+def _location(event: dict[str, Any], path: str) -> str | None:
+    call: dict[str, Any] = event.get("transportCall") or {}
+    if call.get("UNLocationCode"):
+        return locode(call["UNLocationCode"], f"{path}.transportCall.UNLocationCode")
+    if call.get("location"):
+        return locode(call["location"].get("UNLocationCode"), f"{path}.transportCall.location.UNLocationCode")
+    place: dict[str, Any] = event.get("eventLocation") or {}
+    return locode(place.get("UNLocationCode"), f"{path}.eventLocation.UNLocationCode")
+
+
 def draft_from_v22(event: dict[str, Any], path: str) -> EventDraft:
     """One schema-valid 2.2 event as an ``EventDraft``; ``MappingError`` when it cannot be one."""
     event_type = EventType(event["eventType"])
@@ -94,11 +106,11 @@ def draft_from_v22(event: dict[str, Any], path: str) -> EventDraft:
         source_key="dcsa:" + (event_id or content_key(event)),
         event_type=event_type, event_code=code, classifier=Classifier(event["eventClassifierCode"]),
         event_time=event_time, created_time=created, references=_references(event, path),
-        location=upper_or_none(call.get("UNLocationCode") or place.get("UNLocationCode")),
-        facility=upper_or_none(facility) if provider == "SMDG" else None,
-        vessel_imo=text_or_none(vessel.get("vesselIMONumber")), vessel_name=text_or_none(vessel.get("vesselName")),
+        location=_location(event, path), facility=upper_or_none(facility) if provider == "SMDG" else None,
+        vessel_imo=imo_number(vessel.get("vesselIMONumber"), f"{path}.transportCall.vessel.vesselIMONumber"),
+        vessel_name=text_or_none(vessel.get("vesselName")),
         voyage=_voyage(call, code), mode_of_transport=upper_or_none(call.get("modeOfTransport")),
-        details={"dcsa": event}, origin=path,
+        details={"dcsa": event}, origin=path, key_from_content=event_id is None,
     )
 
 
@@ -112,7 +124,7 @@ def check_v22_event(event: Any, path: str) -> list[tuple[str, str]]:
         if event_type is None:
             return [(where, "is required")]
         return [(where, f"{event_type!r} is not one of {sorted(V22_SCHEMAS)}")]
-    return located_errors(v22_validator(V22_SCHEMAS[event_type]), event, path)
+    return v22_schema(V22_SCHEMAS[event_type]).errors(event, path)
 
 
 class DcsaTnt22Adapter:

@@ -25,13 +25,15 @@ from harbourlink.integrations.dcsa.common import (
     DOCUMENT_KINDS,
     INBOUND_CODES,
     dedupe,
+    imo_number,
+    locode,
     parse_events,
     reference,
     text_or_none,
     upper_or_none,
 )
 from harbourlink.integrations.dcsa.render import RETRACTION_PREFIX
-from harbourlink.integrations.dcsa.schema import located_errors, parse_date_time, v3_validator
+from harbourlink.integrations.dcsa.schema import parse_date_time, v3_schema
 from harbourlink.integrations.parsing import Parsed
 from harbourlink.references import ReferenceType
 
@@ -43,14 +45,14 @@ def check_v3_event(event: Any, path: str) -> list[tuple[str, str]]:
     """Schema errors of one 3.0 event: the envelope, then the payload its ``eventType`` names."""
     if not isinstance(event, dict):
         return [(path, "an event is a JSON object with metadata and payload")]
-    problems = located_errors(v3_validator("event"), event, path)
+    problems = v3_schema("event").errors(event, path)
     if problems:
         return problems
     metadata = event["metadata"]
     if "retractedEventID" in metadata:
         return []
     schema = PAYLOAD_SCHEMAS[metadata["eventType"]]
-    return located_errors(v3_validator(schema), event["payload"], f"{path}.payload")
+    return v3_schema(schema).errors(event["payload"], f"{path}.payload")
 
 
 def _references(payload: dict[str, Any], event_type: str, path: str) -> list[Reference]:
@@ -95,17 +97,20 @@ def _reefer_details(payload: dict[str, Any]) -> dict[str, Any]:
     return details
 
 
-def _place(payload: dict[str, Any], code: str) -> dict[str, Any]:
+def _place(payload: dict[str, Any], code: str, path: str) -> dict[str, Any]:
     call: dict[str, Any] = payload.get("transportCall") or {}
     location: dict[str, Any] = call.get("location") or payload.get("eventLocation") or {}
-    craft: dict[str, Any] = call.get("vessel") or call.get("barge") or {}
+    where = f"{path}.transportCall.location" if call.get("location") else f"{path}.eventLocation"
+    craft_key = "vessel" if call.get("vessel") else "barge"
+    craft: dict[str, Any] = call.get(craft_key) or {}
     export = text_or_none(call.get("carrierExportVoyageNumber"))
     imported = text_or_none(call.get("carrierImportVoyageNumber"))
     return {
-        "location": upper_or_none(location.get("UNLocationCode")),
+        "location": locode(location.get("UNLocationCode"), f"{where}.UNLocationCode"),
         "facility": upper_or_none(location.get("facilityCode"))
         if location.get("facilityCodeListProvider") == "SMDG" else None,
-        "vessel_imo": text_or_none(craft.get("vesselIMONumber")), "vessel_name": text_or_none(craft.get("name")),
+        "vessel_imo": imo_number(craft.get("vesselIMONumber"), f"{path}.transportCall.{craft_key}.vesselIMONumber"),
+        "vessel_name": text_or_none(craft.get("name")),
         "voyage": (imported or export) if code in INBOUND_CODES else (export or imported),
         "mode_of_transport": upper_or_none(call.get("modeOfTransport")),
     }
@@ -132,7 +137,7 @@ def draft_from_v3(event: dict[str, Any], path: str) -> EventDraft:
         source_key="dcsa:" + metadata["eventID"], event_type=event_type, event_code=code,
         classifier=Classifier(payload["eventClassifierCode"]), event_time=parse_date_time(payload["eventDateTime"]),
         created_time=created, references=_references(payload, event_type.value, f"{path}.payload"),
-        details=details, origin=path, **_place(payload, code),
+        details=details, origin=path, **_place(payload, code, f"{path}.payload"),
     )
 
 
