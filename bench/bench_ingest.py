@@ -1,11 +1,17 @@
 """Ingestion throughput on PostgreSQL per format, against a raw COPY of the same rows.
 
 For each format: generate a realistic message of N events, send it through the real inbound
-path (raw archive, adapter, validation, idempotent bulk insert of events and references) and
-time it. Baseline, in the same run: COPY the same event rows and reference rows straight into
-copies of the two tables (no parsing, no checks). Prints events/s for both and the ratio.
+path (raw archive, adapter, validation, idempotent bulk insert of events and references, the
+work items of the consumers) and time it, as an API process of the port-scale topology does it
+(the consumers' work is queued for worker processes). Then the consumers of stored events (DCSA
+callbacks, alerts, ledger entries) are drained in this process and timed on their own.
+Baseline, in the same run: COPY the same event rows and reference rows straight into copies of
+the two tables (no parsing, no checks). Prints items/s for each and the ratio to COPY.
 
-    python bench/bench_ingest.py [EVENTS_PER_FORMAT]
+Last, the CSV message again, end to end (ingest and consumers), for a company with no alert
+subscription and for one with a subscription to all its visible cargo: their ratio.
+
+    python -m bench.bench_ingest [EVENTS_PER_FORMAT]
 """
 
 from __future__ import annotations
@@ -21,8 +27,8 @@ from sqlalchemy import select
 
 from bench.generators import GENERATORS
 from bench.pg import libpq, scratch_database
-from harbourlink import events, identity, inbound, vessels
-from harbourlink.kernel import Actor, create_database
+from harbourlink import alerts, events, identity, inbound, vessels
+from harbourlink.kernel import Actor, Database, create_database, work
 
 EVENT_COLUMNS = ("seq", "id", "owner_org_id", "message_id", "source_key", "event_type", "event_code", "classifier",
                  "event_time", "created_time", "received_at", "location", "facility", "vessel_imo", "vessel_name",
@@ -71,17 +77,30 @@ def _copy_baseline(url: str, message_id: str) -> tuple[int, float]:
         return count, time.perf_counter() - started
 
 
-def _bench_format(url: str, name: str, generate: Callable[[int, int], bytes], count: int) -> None:
-    database = create_database(url)
+def _queued_only(database: Database) -> Database:
+    """This process archives, reads and stores, and leaves the consumers' items queued (as an API process)."""
+    database.bell = lambda _db, _queues: None
+    return database
+
+
+def _company(database: Database, name: str) -> Actor:
     with database.transaction() as session:
-        org = identity.create_organisation(session, identity.SYSTEM_ACTOR, name=f"Bench {name}",
+        org = identity.create_organisation(session, identity.SYSTEM_ACTOR, name=name,
                                            types=["shipping_line"], status=identity.OrgStatus.ACTIVE)
-    actor = Actor(org_id=org.id)
+    return Actor(org_id=org.id)
+
+
+def _bench_format(url: str, name: str, generate: Callable[[int, int], bytes], count: int) -> None:
+    database = _queued_only(create_database(url))
+    actor = _company(database, f"Bench {name}")
     raw = generate(count, 1)
     started = time.perf_counter()
     outcome = inbound.receive(database, actor, format_name=name, raw=raw, channel="bench")
     elapsed = time.perf_counter() - started
     assert outcome.status == "accepted", (outcome.status, outcome.errors[:3])
+    started = time.perf_counter()
+    work.drain(database)
+    consumers_elapsed = time.perf_counter() - started
     table = vessels.VesselPosition if name == "ais-nmea" else events.Event
     with database.transaction() as session:
         stored = len(session.scalars(select(table.seq).where(table.message_id == outcome.id)).all())
@@ -89,8 +108,37 @@ def _bench_format(url: str, name: str, generate: Callable[[int, int], bytes], co
     assert copied == stored
     ours, theirs = stored / elapsed, copied / copy_elapsed
     print(f"{name:16} {stored:7d} items   {ours:9.0f} items/s ingested   COPY {theirs:9.0f} rows/s   "
-          f"ratio {ours / theirs:.2f}   ({len(raw) / elapsed / 1e6:.1f} MB/s of {len(raw) / 1e6:.1f} MB)")
+          f"ratio {ours / theirs:.2f}   ({len(raw) / elapsed / 1e6:.1f} MB/s of {len(raw) / 1e6:.1f} MB)   "
+          f"consumers {stored / consumers_elapsed:7.0f} items/s", flush=True)
     database.engine.dispose()
+
+
+def _end_to_end(url: str, count: int, *, subscribed: bool, seed: int) -> float:
+    """Seconds to ingest the CSV message and run its consumers, for a company with or without a subscription."""
+    database = create_database(url)
+    actor = _company(database, f"Bench {'subscribed' if subscribed else 'plain'} {seed}")
+    if subscribed:
+        with database.transaction() as session:
+            user, _ = identity.create_user(session, identity.SYSTEM_ACTOR, org_id=actor.org_id,
+                                           email=f"ops{seed}@bench.example.hk", display_name="Ops",
+                                           role=identity.Role.ADMINISTRATOR, password="Harbour-Link-2026")
+            alerts.do_subscribe(session, Actor(org_id=actor.org_id, user_id=user.id), reference_type=None,
+                                reference=None, alert_types=sorted(alerts.all_types()), channels=["inbox"],
+                                thresholds={}, for_company=True)
+    raw = GENERATORS["csv"](count, seed)
+    started = time.perf_counter()
+    outcome = inbound.receive(database, actor, format_name="csv", raw=raw, channel="bench")
+    elapsed = time.perf_counter() - started
+    assert outcome.status == "accepted", (outcome.status, outcome.errors[:3])
+    database.engine.dispose()
+    return elapsed
+
+
+def _subscription_cost(url: str, count: int) -> None:
+    plain = _end_to_end(url, count, subscribed=False, seed=101)
+    subscribed = _end_to_end(url, count, subscribed=True, seed=102)
+    print(f"csv end to end, {count} events: no subscription {count / plain:7.0f} ev/s, one company-wide "
+          f"subscription {count / subscribed:7.0f} ev/s: {subscribed / plain:.2f}× the time", flush=True)
 
 
 def main() -> None:
@@ -99,6 +147,7 @@ def main() -> None:
     with scratch_database("hl_bench_ingest") as url:
         for name, generate in GENERATORS.items():
             _bench_format(url, name, generate, count)
+        _subscription_cost(url, count)
 
 
 if __name__ == "__main__":
