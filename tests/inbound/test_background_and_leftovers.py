@@ -1,0 +1,120 @@
+"""Large messages in the background, and what a crash leaves: nothing archived is lost or stuck.
+
+* A message larger than the inline limit is answered 202 at once; a worker reads it in chunks,
+  with its progress on the message, and the outcome is the same as read inline.
+* A message archived and queued by a process that died before reading it is read by the next
+  worker (the queue item outlived the process); one whose reading keeps being cut short ends
+  ``failed`` after three tries, listed among the failures and replayable.
+* On SQLite, a long message read in chunks leaves room for other senders: none of them loses a
+  message to ``database is locked``.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from bench.generators import GENERATORS
+from fastapi.testclient import TestClient
+from sqlalchemy import event, select
+
+from harbourlink import events, inbound
+from harbourlink.app import create_app
+from harbourlink.inbound.service import MAX_ATTEMPTS, process_archived, process_key
+from harbourlink.kernel import Actor, Database, work
+from harbourlink.kernel.work import WorkItem
+from harbourlink.settings import Settings
+from tests.conftest import Company
+
+SAMPLES = Path(__file__).parent.parent / "samples"
+
+
+def _stored(db: Database, message_id: str) -> int:
+    with db.transaction() as session:
+        return len(session.scalars(select(events.Event.seq).where(events.Event.message_id == message_id)).all())
+
+
+def test_a_large_message_is_answered_at_once_and_read_in_chunks(settings: Settings, db: Database,
+                                                                company_a: Company) -> None:
+    quiet = settings.model_copy(update={"inline_message_bytes": 10_000})
+    app = create_app(quiet)
+    app.state.runtime.db.bell = lambda _db, _queues: None  # no worker runs in this process
+    raw = GENERATORS["csv"](2500, 3)
+    assert len(raw) > quiet.inline_message_bytes
+    with TestClient(app) as client:
+        answer = client.post("/api/v1/messages", params={"format": "csv"}, content=raw, headers=company_a.auth)
+        assert answer.status_code == 202, answer.text
+        queued = answer.json()
+        assert (queued["status"], queued["accepted"]) == ("queued", 0)
+        assert answer.headers["location"] == f"/api/v1/messages/{queued['id']}"
+        assert _stored(db, queued["id"]) == 0
+        shown = client.get(f"/api/v1/messages/{queued['id']}", headers=company_a.auth).json()
+        assert (shown["status"], shown["items_done"], shown["items_total"]) == ("queued", 0, None)
+
+        outcome = process_archived(db, queued["id"], chunk=1000)  # what the worker's consumer runs
+        assert (outcome.status, outcome.accepted) == ("accepted", 2500)
+        shown = client.get(f"/api/v1/messages/{queued['id']}", headers=company_a.auth).json()
+        assert (shown["status"], shown["items_done"], shown["items_total"]) == ("accepted", 2500, 2500)
+    assert _stored(db, queued["id"]) == 2500
+
+
+def test_a_message_whose_process_died_before_reading_it_is_read_by_the_next_worker(
+        db: Database, company_a: Company) -> None:
+    db.bell = lambda _db, _queues: None  # the sending process dies right after the archive commits
+    raw = (SAMPLES / "csv" / "hkg_import.csv").read_bytes()
+    queued = inbound.receive(db, Actor(org_id=company_a.org_id), format_name="csv", raw=raw, channel="api",
+                             background=True)
+    with db.transaction() as session:
+        assert session.get(inbound.InboundMessage, queued.id).status == "queued"  # type: ignore[union-attr]
+    worker = work.Worker(db, roles=["inbound", "consumers"])  # the next worker process, after a restart
+    while work.run_round(db, worker.queues(), worker="next"):
+        pass
+    with db.transaction() as session:
+        message = session.get(inbound.InboundMessage, queued.id)
+        assert message is not None and (message.status, message.accepted) == ("accepted", 5)
+        items = {item.queue: item.status for item in session.scalars(select(WorkItem))}
+    assert items["inbound.process"] == "done"
+    assert items["stored.ledger"] == "done", "the consumers of its events ran too"
+
+
+def test_a_message_that_keeps_killing_its_worker_ends_failed_and_replayable(db: Database, company_a: Company) -> None:
+    db.bell = lambda _db, _queues: None
+    raw = (SAMPLES / "csv" / "hkg_import.csv").read_bytes()
+    actor = Actor(org_id=company_a.org_id)
+    queued = inbound.receive(db, actor, format_name="csv", raw=raw, channel="api", background=True)
+    with db.transaction() as session:  # each try claimed the item, then the worker was killed
+        item = session.scalars(select(WorkItem).where(WorkItem.key == process_key(queued.id))).one()
+        item.attempts = MAX_ATTEMPTS
+        session.get(inbound.InboundMessage, queued.id).status = "processing"  # type: ignore[union-attr]
+    assert work.run_now(db, process_key(queued.id))
+    with db.transaction() as session:
+        failed = inbound.list_messages(session, actor, failed_only=True)
+        assert [m.id for m in failed] == [queued.id]
+        assert "interrupted 3 times" in failed[0].errors[0]["message"]
+    replayed = inbound.replay(db, actor, message_id=queued.id)
+    assert (replayed.status, replayed.accepted) == ("accepted", 5)
+
+
+def test_on_sqlite_a_long_message_leaves_room_for_other_senders(db: Database, company_a: Company,
+                                                                company_b: Company) -> None:
+    if not db.is_sqlite:
+        pytest.skip("SQLite's single writer is the case; PostgreSQL writers do not wait on each other here")
+    # Senders give up after 1 s here (10 s in production), so that a transaction holding the write lock
+    # for seconds, as reading the whole message in one would, makes them lose messages in this test.
+    db.engine.dispose()
+    event.listen(db.engine, "connect", lambda connection, _record: connection.execute("PRAGMA busy_timeout=1000"))
+    actor = Actor(org_id=company_a.org_id)
+    db.bell = lambda _db, _queues: None
+    queued = inbound.receive(db, actor, format_name="csv", raw=GENERATORS["csv"](20_000, 9), channel="upload",
+                             background=True)
+    reader = threading.Thread(target=process_archived, args=(db, queued.id), kwargs={"chunk": 1000})
+    outcomes: list[inbound.Outcome] = []
+    reader.start()
+    sender = Actor(org_id=company_b.org_id)
+    for seed in range(20):
+        outcomes.append(inbound.receive(db, sender, format_name="csv", raw=GENERATORS["csv"](5, 1000 + seed),
+                                        channel="api"))
+    reader.join(300)
+    assert [o.status for o in outcomes] == ["accepted"] * 20, [o.errors for o in outcomes if o.errors]
+    assert _stored(db, queued.id) == 20_000
