@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from datetime import datetime
+
+from sqlalchemy import case, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from harbourlink.identity.models import (
@@ -15,6 +17,7 @@ from harbourlink.identity.models import (
     ServiceOptIn,
     User,
 )
+from harbourlink.kernel.db import UtcDateTime
 
 
 def org_by_id(session: Session, org_id: str) -> Organisation | None:
@@ -80,6 +83,42 @@ def user_by_login(session: Session, login: str) -> User | None:
 
 def user_by_id(session: Session, user_id: str) -> User | None:
     return session.get(User, user_id)
+
+
+def count_attempt(session: Session, user_id: str, *, now: datetime, attempts: int, until: datetime) -> int | None:
+    """Counts one more failure before the guess is checked; None if the account is locked.
+
+    One statement, so parallel guesses each get their own number whatever the database: the
+    guess that reaches ``attempts`` sets the lock at once, and no later one is counted (or
+    checked) until it expires. An expired lock starts the count again.
+    """
+    counted = case((User.locked_until.is_(None), User.failed_attempts + 1), else_=1)
+    statement = (
+        update(User)
+        .where(User.id == user_id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_attempts=counted,
+                locked_until=case((counted >= attempts, literal(until, UtcDateTime())), else_=None))
+        .returning(User.failed_attempts)
+        .execution_options(synchronize_session="fetch")
+    )
+    return session.execute(statement).scalar_one_or_none()
+
+
+def clear_failures(session: Session, user_id: str) -> None:
+    """A right password or code: the count starts again and a lock it had set is lifted."""
+    session.execute(update(User).where(User.id == user_id).values(failed_attempts=0, locked_until=None)
+                    .execution_options(synchronize_session="fetch"))
+
+
+def claim_totp_step(session: Session, user_id: str, step: int) -> bool:
+    """Marks a TOTP time step used; False if it (or a later one) already was, so a code works once."""
+    result = session.execute(
+        update(User)
+        .where(User.id == user_id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
 
 
 def users_of(session: Session, org_id: str) -> list[User]:

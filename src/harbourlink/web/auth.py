@@ -65,14 +65,25 @@ def _provider(page: Page) -> str | None:
     return settings.oidc_display_name if settings.oidc_enabled else None
 
 
+def _check_password(page: Page, login: str, password: str) -> LoginOutcome:
+    """Counts the guess in a transaction committed at once, then checks it in the page's own.
+
+    Committed first, the count holds against guesses sent in parallel, and no lock is held
+    while the slow password hash is checked.
+    """
+    settings = page.settings
+    now = utcnow()
+    with runtime(page.request).db.transaction() as counting:
+        guess = identity.count_password_guess(counting, login=login, now=now, attempts=settings.lockout_attempts,
+                                              lock_minutes=settings.lockout_minutes)
+    return identity.check_password_guess(page.session, guess, password=password, now=now, ip=page.ip)
+
+
 @router.post("/login")
 def login(form: CheckedForm, page: AnyPage) -> Response:
     """Checks the password, then asks for the second factor (or, exempt, logs in)."""
     settings = page.settings
-    outcome = identity.authenticate_password(
-        page.session, login=text(form, "login"), password=text(form, "password", strip=False),
-        now=utcnow(), ip=page.ip, attempts=settings.lockout_attempts, lock_minutes=settings.lockout_minutes,
-    )
+    outcome = _check_password(page, text(form, "login"), text(form, "password", strip=False))
     if outcome.user is None:
         return page.render("login.html", status=401, error=_outcome_error(page, outcome), login=text(form, "login"),
                            provider=_provider(page))
