@@ -40,8 +40,7 @@ class DirectoryEntry(BaseModel):
 @router.post("/registrations", response_model=RegistrationRead, status_code=status.HTTP_201_CREATED,
              tags=["organisations"], summary="Apply to join (company or truck driver)")
 def register(body: RegistrationIn, request: Request, session: DbSession) -> RegistrationRead:
-    org, user = identity.register_organisation(session, application=body, ip=client_ip(request))
-    return RegistrationRead(organisation=identity.describe(session, org), user_id=user.id)
+    return identity.register_organisation(session, application=body, ip=client_ip(request))
 
 
 @router.get("/me", response_model=MeRead, tags=["organisations"], summary="Who the caller is")

@@ -137,8 +137,10 @@ def email_taken(session: Session, email: str) -> bool:
     return session.scalar(select(func.count()).select_from(User).where(func.lower(User.email) == email.lower())) != 0
 
 
-def mobile_taken(session: Session, mobile: str) -> bool:
-    return session.scalar(select(func.count()).select_from(User).where(User.mobile == mobile)) != 0
+def user_by_email_or_mobile(session: Session, *, email: str | None, mobile: str | None) -> User | None:
+    """The account that already has this e-mail address (any case) or mobile number, if any."""
+    clauses = ([func.lower(User.email) == email.lower()] if email else []) + ([User.mobile == mobile] if mobile else [])
+    return session.scalars(select(User).where(or_(*clauses)).limit(1)).first() if clauses else None
 
 
 def external_identity(session: Session, issuer: str, subject: str) -> ExternalIdentity | None:

@@ -105,6 +105,7 @@ LABELS: dict[str, dict[str, str]] = {
         AuditKind.PASSWORD_CHANGED: N_("Password changed"),
         AuditKind.OIDC_LINKED: N_("External login linked"),
         AuditKind.ORG_REGISTERED: N_("Application submitted"),
+        AuditKind.REGISTRATION_DUPLICATE: N_("Someone applied to join with this account's e-mail or mobile"),
         AuditKind.ORG_APPROVED: N_("Company approved"),
         AuditKind.ORG_REJECTED: N_("Company rejected"),
         AuditKind.USER_CREATED: N_("User created"),

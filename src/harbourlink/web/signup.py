@@ -138,8 +138,8 @@ def signup(form: CheckedForm, page: AnyPage) -> Response:
         return _form_page(page, values=values, chosen=chosen, errors=errors, status=422)
     try:
         with page.session.begin_nested():
-            org, _user = identity.register_organisation(page.session, application=application, ip=page.ip)
+            registered = identity.register_organisation(page.session, application=application, ip=page.ip)
     except HarbourLinkError as error:
         status = 409 if error.code.endswith("_taken") else 422
         return _form_page(page, values=values, chosen=chosen, errors=_domain_errors(page, error), status=status)
-    return page.render("signup_done.html", org_name=org.name, here="/signup")
+    return page.render("signup_done.html", org_name=registered.organisation.name, here="/signup")
