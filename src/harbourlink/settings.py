@@ -28,6 +28,16 @@ class Settings(BaseSettings):
     lockout_attempts: int = 5
     lockout_minutes: int = 30
     max_request_bytes: int = Field(default=10 * 1024 * 1024, description="largest accepted request body")
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="addresses or networks of reverse proxies whose X-Forwarded-For is believed")
+    rate_limit_window_seconds: int = Field(default=60, description="the window the rate limits below count in")
+    rate_limit_login: int = Field(default=20, description="password logins per client address and window; 0: none")
+    rate_limit_totp: int = Field(default=20, description="second-factor codes per client address and window; 0: none")
+    rate_limit_registration: int = Field(default=10, description="applications to join per client address and window")
+    rate_limit_bad_api_keys: int = Field(
+        default=20, description="failed API key authentications per client address and window; 0: none")
+    rate_limit_api_per_key: int = Field(
+        default=1200, description="API requests per key (or person) and window, counted in each process; 0: none")
     oidc_issuer: str = ""
     oidc_client_id: str = ""
     oidc_client_secret: str = ""

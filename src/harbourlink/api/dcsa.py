@@ -20,9 +20,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from harbourlink import access
 from harbourlink.api.context import CurrentActor, DbSession, runtime
-from harbourlink.api.errors import error_body, status_for
+from harbourlink.api.errors import RATE_LIMITED_RESPONSE, error_body, headers_for, status_for
 from harbourlink.integrations.dcsa.filters import LIMITS, LISTS, OPERATORS, TntFilters, filters_from_query
-from harbourlink.kernel import Actor, HarbourLinkError, Unauthenticated, ValidationFailed
+from harbourlink.kernel import Actor, HarbourLinkError, ValidationFailed
 from harbourlink.tracking import subscriptions as feeds
 from harbourlink.tracking.subscriptions import API_VERSION, CallbackPolicy, Sort
 
@@ -41,16 +41,15 @@ class DcsaRoute(APIRoute):
             try:
                 response = await handler(request)
             except HarbourLinkError as exc:
-                response = JSONResponse(error_body(exc.code, exc.message, exc.data), status_code=status_for(exc))
-                if isinstance(exc, Unauthenticated):
-                    response.headers["WWW-Authenticate"] = "Bearer"
+                response = JSONResponse(error_body(exc.code, exc.message, exc.data), status_code=status_for(exc),
+                                        headers=headers_for(exc))
             response.headers["API-Version"] = API_VERSION
             return response
 
         return route
 
 
-router = APIRouter(tags=["DCSA Track & Trace 2.2"], route_class=DcsaRoute)
+router = APIRouter(tags=["DCSA Track & Trace 2.2"], route_class=DcsaRoute, responses={429: RATE_LIMITED_RESPONSE})
 
 
 def _check_api_version(api_version: str | None) -> None:

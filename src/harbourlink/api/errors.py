@@ -17,6 +17,7 @@ from harbourlink.kernel import (
     Forbidden,
     HarbourLinkError,
     NotFound,
+    RateLimited,
     Unauthenticated,
     ValidationFailed,
 )
@@ -27,6 +28,7 @@ STATUS_BY_CLASS: tuple[tuple[type[HarbourLinkError], int], ...] = (
     (Conflict, 409),
     (Forbidden, 403),
     (Unauthenticated, 401),
+    (RateLimited, 429),
 )
 
 CODE_BY_STATUS = {
@@ -51,10 +53,19 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in loc)
 
 
+def headers_for(error: HarbourLinkError) -> dict[str, str] | None:
+    """What a client needs besides the body: how to authenticate, or when to try again."""
+    if isinstance(error, Unauthenticated):
+        return {"WWW-Authenticate": "Bearer"}
+    if isinstance(error, RateLimited):
+        return {"Retry-After": str(error.data.get("retry_after", 1))}
+    return None
+
+
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HarbourLinkError)  # noqa: S101 - registered for this class only
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
-    return JSONResponse(error_body(exc.code, exc.message, exc.data), status_code=status_for(exc), headers=headers)
+    return JSONResponse(error_body(exc.code, exc.message, exc.data), status_code=status_for(exc),
+                        headers=headers_for(exc))
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -76,8 +87,15 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
 
 
+ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+RATE_LIMITED_RESPONSE: dict[str, Any] = {
+    "description": "too many requests (error `rate_limited`); `data.retry_after` as in the header", "model": None,
+    "content": ERROR_CONTENT,
+    "headers": {"Retry-After": {"description": "seconds to wait before trying again",
+                                "schema": {"type": "integer", "minimum": 1}}},
+}
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"description": CODE_BY_STATUS[status].replace("_", " "), "model": None,
-             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    for status in (401, 403, 404, 409, 422)
+    **{status: {"description": CODE_BY_STATUS[status].replace("_", " "), "model": None, "content": ERROR_CONTENT}
+       for status in (401, 403, 404, 409, 422)},
+    429: RATE_LIMITED_RESPONSE,
 }

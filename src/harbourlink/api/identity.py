@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel
 
 from harbourlink import identity
-from harbourlink.api.context import CurrentActor, DbSession, client_ip
+from harbourlink.api.context import CurrentActor, DbSession, client_ip, rate_limit
 from harbourlink.api.errors import ERROR_RESPONSES
+from harbourlink.api.ratelimit import Limit
 from harbourlink.identity.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -38,7 +39,8 @@ class DirectoryEntry(BaseModel):
 
 
 @router.post("/registrations", response_model=RegistrationRead, status_code=status.HTTP_201_CREATED,
-             tags=["organisations"], summary="Apply to join (company or truck driver)")
+             tags=["organisations"], summary="Apply to join (company or truck driver)",
+             dependencies=[Depends(rate_limit(Limit.REGISTRATION))])
 def register(body: RegistrationIn, request: Request, session: DbSession) -> RegistrationRead:
     return identity.register_organisation(session, application=body, ip=client_ip(request))
 

@@ -28,6 +28,7 @@ from harbourlink.identity.service.apikeys import (
     list_api_keys,
     revoke_api_key,
 )
+from harbourlink.identity.service.limits import RateVerdict, count_request
 from harbourlink.identity.service.login import (
     LoginOutcome,
     PasswordGuess,
@@ -87,6 +88,7 @@ __all__ = [
     "OrgType",
     "Organisation",
     "PasswordGuess",
+    "RateVerdict",
     "RegistrationDocument",
     "Role",
     "Sealer",
@@ -102,6 +104,7 @@ __all__ = [
     "close_web_session",
     "complete_login",
     "count_password_guess",
+    "count_request",
     "create_api_key",
     "create_organisation",
     "create_user",

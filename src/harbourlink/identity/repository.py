@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, func, literal, or_, select, update
+from sqlalchemy import case, delete, func, literal, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from harbourlink.identity.models import (
@@ -13,6 +14,7 @@ from harbourlink.identity.models import (
     ExternalIdentity,
     Organisation,
     OrganisationType,
+    RateCounter,
     RegistrationDocument,
     ServiceOptIn,
     User,
@@ -162,3 +164,20 @@ def display_names(session: Session, org_ids: list[str]) -> dict[str, str]:
     rows = session.execute(select(Organisation.id, Organisation.name, Organisation.name_local)
                            .where(Organisation.id.in_(org_ids)))
     return {org_id: f"{name} ({local})" if local else name for org_id, name, local in rows}
+
+
+def count_hit(session: Session, *, bucket: str, window_start: int) -> int:
+    """Adds one hit to a caller's window in one upsert and returns the window's hits so far.
+
+    The first hit of a window also clears every earlier window, so the table holds only live ones.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(RateCounter)
+    statement = insert.values(bucket=bucket, window_start=window_start, hits=1).on_conflict_do_update(
+        index_elements=[RateCounter.bucket, RateCounter.window_start], set_={"hits": RateCounter.hits + 1},
+    ).returning(RateCounter.hits)
+    hits = int(session.execute(statement).scalar_one())
+    if hits == 1:
+        session.execute(delete(RateCounter).where(RateCounter.window_start < window_start)
+                        .execution_options(synchronize_session=False))
+    return hits

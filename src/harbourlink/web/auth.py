@@ -8,20 +8,31 @@ committed with the page that reports them: these handlers return normally on fai
 from __future__ import annotations
 
 import segno
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from markupsafe import Markup
 
 from harbourlink import identity
 from harbourlink.api.context import SESSION_COOKIE, clear_session_cookie, runtime, session_user, set_session_cookie
+from harbourlink.api.ratelimit import Limit
 from harbourlink.identity import LoginOutcome
 from harbourlink.kernel import HarbourLinkError, ValidationFailed, utcnow
 from harbourlink.web.forms import CSRF_CHECKED, CheckedForm, text
 from harbourlink.web.labels import ERRORS, N_
-from harbourlink.web.pages import AnyPage, MemberDep, Page, SecondFactorDep, SecondFactorPage, second_factor_path
+from harbourlink.web.pages import (
+    AnyPage,
+    MemberDep,
+    Page,
+    SecondFactorDep,
+    SecondFactorPage,
+    page_rate_limit,
+    second_factor_path,
+)
 
 router = APIRouter(include_in_schema=False)
 
+LOGIN_LIMIT = Depends(page_rate_limit(Limit.LOGIN))
+TOTP_LIMIT = Depends(page_rate_limit(Limit.TOTP))
 PROVIDER_ERRORS = frozenset({"oidc_failed", "no_account", "account_locked", "account_not_active"})
 
 
@@ -79,7 +90,7 @@ def _check_password(page: Page, login: str, password: str) -> LoginOutcome:
     return identity.check_password_guess(page.session, guess, password=password, now=now, ip=page.ip)
 
 
-@router.post("/login")
+@router.post("/login", dependencies=[LOGIN_LIMIT])
 def login(form: CheckedForm, page: AnyPage) -> Response:
     """Checks the password, then asks for the second factor (or, exempt, logs in)."""
     settings = page.settings
@@ -129,7 +140,7 @@ def totp_enrol_form(page: SecondFactorDep) -> Response:
     return _enrolment(page)
 
 
-@router.post("/login/totp/enrol")
+@router.post("/login/totp/enrol", dependencies=[TOTP_LIMIT])
 def totp_enrol(form: CheckedForm, page: SecondFactorDep) -> Response:
     """Confirms enrolment with a first code and completes the login."""
     if page.user.totp_enabled:
@@ -148,7 +159,7 @@ def totp_form(page: SecondFactorDep) -> Response:
     return page.render("totp.html")
 
 
-@router.post("/login/totp")
+@router.post("/login/totp", dependencies=[TOTP_LIMIT])
 def totp(form: CheckedForm, page: SecondFactorDep) -> Response:
     """Checks the code and completes the login."""
     if not page.user.totp_enabled:

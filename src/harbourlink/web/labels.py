@@ -131,6 +131,7 @@ ERRORS = {
     "no_account": N_("No account here has the e-mail address of this identity. Ask your company's administrator "
                      "to add you."),
     "invalid_totp": N_("The code is wrong or was already used. Wait for a new code and try again."),
+    "rate_limited": N_("Too many attempts. Please wait a while and try again."),
     "csrf_failed": N_("This form has expired or did not come from this site. Go back, reload the page and "
                       "try again."),
     # passwords
