@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=10 * 1024 * 1024, description="largest accepted request body")
     trusted_proxies: list[str] = Field(
         default_factory=list, description="addresses or networks of reverse proxies whose X-Forwarded-For is believed")
-    rate_limit_window_seconds: int = Field(default=60, description="the window the rate limits below count in")
+    rate_limit_window_seconds: int = Field(default=60, gt=0, description="the window the rate limits below count in")
     rate_limit_login: int = Field(default=20, description="password logins per client address and window; 0: none")
     rate_limit_totp: int = Field(default=20, description="second-factor codes per client address and window; 0: none")
     rate_limit_registration: int = Field(default=10, description="applications to join per client address and window")

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from harbourlink import identity
 from harbourlink.app import create_app
 from harbourlink.identity.service import login as login_service
-from harbourlink.kernel import Database
+from harbourlink.kernel import Database, utcnow
 from harbourlink.settings import Settings
 from tests.conftest import STRONG_PASSWORD, Company
 from tests.web.conftest import csrf_of
@@ -34,7 +34,10 @@ def test_thirty_parallel_wrong_passwords_lock_after_exactly_five(
     unlimited = settings.model_copy(update={"rate_limit_login": 0})
     with TestClient(create_app(unlimited), base_url="http://testserver") as client:
         token = csrf_of(client.get("/login").text)
-        barrier = threading.Barrier(GUESSES)
+        # A route's first call builds its schema, which is not thread-safe; an unknown login counts nowhere.
+        client.post("/login", data={"login": "nobody@nowhere.example.hk", "password": "x", "csrf_token": token})
+        checked.clear()
+        barrier = threading.Barrier(GUESSES, timeout=60)
 
         def guess(n: int) -> int:
             barrier.wait()
@@ -54,3 +57,27 @@ def test_thirty_parallel_wrong_passwords_lock_after_exactly_five(
         assert user is not None and user.locked_until is not None
         kinds = [e.kind for e in identity.list_audit_events(session, org_id=company_a.org_id)]
     assert kinds.count("locked_out") == 1 and kinds.count("login_failed") == GUESSES + 1
+
+
+def test_thirty_parallel_wrong_codes_lock_after_exactly_five(db: Database, company_a: Company) -> None:
+    sealer = identity.Sealer("test-secret")
+    with db.transaction() as session:
+        user = identity.user_by_id(session, company_a.admin_id)
+        assert user is not None
+        identity.begin_totp_enrolment(user, sealer)
+    barrier = threading.Barrier(GUESSES, timeout=60)
+
+    def guess(_: int) -> str | None:
+        barrier.wait()
+        with db.transaction() as session:
+            user = identity.user_by_id(session, company_a.admin_id)
+            assert user is not None
+            return identity.verify_totp(session, user, sealer, code="000000", now=utcnow(), ip=None, attempts=5,
+                                        lock_minutes=30).error
+
+    with ThreadPoolExecutor(GUESSES) as pool:
+        errors = list(pool.map(guess, range(GUESSES)))
+    assert errors.count("invalid_totp") == 4 and errors.count("account_locked") == GUESSES - 4
+    with db.transaction() as session:
+        kinds = [e.kind for e in identity.list_audit_events(session, org_id=company_a.org_id)]
+    assert kinds.count("totp_failed") == 5 and kinds.count("locked_out") == 1

@@ -135,13 +135,13 @@ def test_a_totp_code_works_once_even_sent_twice_at_once(db: Database, company_a:
         seed = identity.totp_seed(user, sealer)
     assert seed is not None
     code = pyotp.TOTP(seed).at(now)
-    barrier = threading.Barrier(8)
+    barrier = threading.Barrier(8, timeout=60)
 
     def attempt(_: int) -> str | None:
+        barrier.wait()
         with db.transaction() as session:
             user = session.get(User, company_a.admin_id)
             assert user is not None
-            barrier.wait()
             return identity.verify_totp(session, user, sealer, code=code, now=now, ip=None, attempts=50,
                                         lock_minutes=30).error
     with ThreadPoolExecutor(8) as pool:
