@@ -30,6 +30,7 @@ CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 KEY_FAILURES = frozenset({"invalid_api_key", "invalid_authorization"})
 
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -66,12 +67,15 @@ def unit_of_work(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(unit_of_work, scope="function")]
 
 
-def _within(address: str, networks: tuple[IpNetwork, ...]) -> bool:
+def _address(text: str) -> IpAddress | None:
     try:
-        parsed = ipaddress.ip_address(address)
+        return ipaddress.ip_address(text.strip())
     except ValueError:
-        return False
-    return any(parsed in network for network in networks)
+        return None
+
+
+def _is_proxy(address: IpAddress | None, proxies: tuple[IpNetwork, ...]) -> bool:
+    return address is not None and any(address in network for network in proxies)
 
 
 def client_ip(request: Request) -> str | None:
@@ -82,17 +86,17 @@ def client_ip(request: Request) -> str | None:
     """
     peer = request.client.host if request.client else None
     proxies = runtime(request).trusted_proxies
-    if peer is None or not _within(peer, proxies):
+    if peer is None or not _is_proxy(_address(peer), proxies):
         return peer
-    address = peer
+    client = peer
     hops = ",".join(request.headers.getlist("x-forwarded-for")).split(",")
-    for hop in (hop.strip() for hop in reversed(hops)):
-        if not _within(hop, (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0"))):
+    for hop in map(_address, reversed(hops)):
+        if hop is None:
             break
-        address = hop
-        if not _within(hop, proxies):
+        client = str(hop)
+        if not _is_proxy(hop, proxies):
             break
-    return address
+    return client
 
 
 def rate_limit(limit: Limit) -> Callable[[Request], None]:
