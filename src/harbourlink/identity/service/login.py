@@ -95,7 +95,8 @@ def check_password_guess(
     if not right:
         record(session, AuditKind.LOGIN_FAILED, org_id=user.org_id, user_id=user.id, ip=ip, attempt=guess.number)
         if guess.locks and user.locked_until is not None:
-            # The owner learns of it here and on the administrators' page of users, not on the login page.
+            # The company learns of the lock from this event and its administrators' list of users;
+            # the login page says nothing that would tell a guesser.
             record(session, AuditKind.LOCKED_OUT, org_id=user.org_id, user_id=user.id, ip=ip,
                    until=as_utc(user.locked_until).isoformat())
         return LoginOutcome(None, "invalid_credentials")
