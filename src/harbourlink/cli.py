@@ -65,10 +65,10 @@ def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127
           workers: Annotated[int, typer.Option(min=1, help="API processes sharing the port")] = 1) -> None:
     """Serve the web pages and the API (database from HARBOURLINK_DATABASE_URL)."""
     if workers == 1:
-        uvicorn.run(create_app(Settings()), host=host, port=port, proxy_headers=True, log_level="info")
+        uvicorn.run(create_app(Settings()), host=host, port=port, proxy_headers=False, log_level="info")
     else:  # each process builds its own app from the environment
         uvicorn.run("harbourlink.app:create_app", factory=True, host=host, port=port, workers=workers,
-                    proxy_headers=True, log_level="info")
+                    proxy_headers=False, log_level="info")
 
 
 @app.command()

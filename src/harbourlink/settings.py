@@ -30,13 +30,22 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=10 * 1024 * 1024, description="largest accepted request body")
     inline_message_bytes: int = Field(default=1024 * 1024, description="larger messages are answered 202 at once "
                                       "and read by a worker")
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="reverse proxies (addresses or networks) whose X-Forwarded-For and "
+                                          "X-Forwarded-Proto are believed")
+    rate_limit_window_seconds: int = Field(default=60, gt=0, description="the window the rate limits below count in")
+    rate_limit_login: int = Field(default=20, description="password logins per client address and window; 0: none")
+    rate_limit_totp: int = Field(default=20, description="second-factor codes per client address and window; 0: none")
+    rate_limit_registration: int = Field(default=10, description="applications to join per client address and window")
+    rate_limit_bad_api_keys: int = Field(
+        default=20, description="failed API key authentications per client address and window; 0: none")
+    rate_limit_api_per_key: int = Field(
+        default=1200, description="API requests per key (or person) and window, counted in each process; 0: none")
     oidc_issuer: str = ""
     oidc_client_id: str = ""
     oidc_client_secret: str = ""
     oidc_display_name: str = "Digital Corporate Identity"
     log_level: str = "INFO"
-    trusted_proxies: list[str] = Field(
-        default_factory=list, description="reverse proxies (addresses or networks) whose X-Forwarded-Proto is believed")
     metrics_token: str = Field(default="", description="bearer token for /metrics; empty: loopback peers only")
     dcsa_callback_allow_private_networks: bool = Field(
         default=False, description="let DCSA subscriptions call back to private or loopback addresses (tests, demo)")

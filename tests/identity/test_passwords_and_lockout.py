@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pyotp
@@ -52,8 +54,9 @@ def test_the_last_eight_passwords_cannot_be_reused(db: Database, company_a: Comp
 
 def test_five_wrong_passwords_lock_the_account(db: Database, company_a: Company) -> None:
     outcomes = [_login(db, company_a.admin_email, "Wrong-Password-1") for _ in range(5)]
-    assert [o.error for o in outcomes] == ["invalid_credentials"] * 4 + ["account_locked"]
-    assert _login(db, company_a.admin_email, STRONG_PASSWORD).error == "account_locked"
+    # A locked account answers like a wrong password: only its owner's company is told (audit log).
+    assert [o.error for o in outcomes] == ["invalid_credentials"] * 5
+    assert _login(db, company_a.admin_email, STRONG_PASSWORD).error == "invalid_credentials"
     assert _login(db, company_a.admin_email, STRONG_PASSWORD, minutes_later=31).user is not None
     with db.transaction() as session:
         kinds = [e.kind for e in identity.list_audit_events(session, org_id=company_a.org_id)]
@@ -109,5 +112,38 @@ def test_wrong_totp_codes_lock_the_account(db: Database, company_a: Company) -> 
         assert user is not None
         identity.begin_totp_enrolment(user, sealer)
         results = [identity.verify_totp(session, user, sealer, code="000000", now=now, ip=None, attempts=5,
-                                        lock_minutes=30).error for _ in range(5)]
-    assert results[-1] == "account_locked"
+                                        lock_minutes=30).error for _ in range(6)]
+    assert results == ["invalid_totp"] * 4 + ["account_locked"] * 2
+
+
+def test_a_fifth_guess_that_is_right_logs_in(db: Database, company_a: Company) -> None:
+    for _ in range(4):
+        _login(db, company_a.admin_email, "Wrong-Password-1")
+    assert _login(db, company_a.admin_email, STRONG_PASSWORD).user is not None
+    with db.transaction() as session:
+        user = session.get(User, company_a.admin_id)
+        assert user is not None and user.failed_attempts == 0 and user.locked_until is None
+
+
+def test_a_totp_code_works_once_even_sent_twice_at_once(db: Database, company_a: Company) -> None:
+    sealer = identity.Sealer("test-secret")
+    now = utcnow()
+    with db.transaction() as session:
+        user = session.get(User, company_a.admin_id)
+        assert user is not None
+        identity.begin_totp_enrolment(user, sealer)
+        seed = identity.totp_seed(user, sealer)
+    assert seed is not None
+    code = pyotp.TOTP(seed).at(now)
+    barrier = threading.Barrier(8, timeout=60)
+
+    def attempt(_: int) -> str | None:
+        barrier.wait()
+        with db.transaction() as session:
+            user = session.get(User, company_a.admin_id)
+            assert user is not None
+            return identity.verify_totp(session, user, sealer, code=code, now=now, ip=None, attempts=50,
+                                        lock_minutes=30).error
+    with ThreadPoolExecutor(8) as pool:
+        errors = list(pool.map(attempt, range(8)))
+    assert sorted(errors, key=str) == [None] + ["invalid_totp"] * 7

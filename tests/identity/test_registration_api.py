@@ -77,11 +77,36 @@ def test_application_errors_name_the_field(client: TestClient) -> None:
     assert shipper_binding.json()["error"] == "service_not_allowed"
 
 
-def test_duplicate_email_is_a_conflict_and_changes_nothing(client: TestClient, operator: Company) -> None:
-    assert client.post("/api/v1/registrations", json=company_application()).status_code == 201
-    again = client.post("/api/v1/registrations", json=company_application(name="Other Name Ltd"))
-    assert again.status_code == 409 and again.json()["error"] == "email_taken"
+def _without_ids(answer: dict[str, Any]) -> dict[str, Any]:
+    organisation = {k: v for k, v in answer["organisation"].items() if k not in ("id", "created_at")}
+    return {"organisation": organisation, "user_id": len(answer["user_id"])}
+
+
+def test_an_address_already_taken_answers_as_a_new_application(client: TestClient, operator: Company) -> None:
+    first = client.post("/api/v1/registrations", json=company_application())
+    again = client.post("/api/v1/registrations", json=company_application())
+    assert again.status_code == first.status_code == 201
+    assert again.headers.keys() == first.headers.keys()
+    assert _without_ids(again.json()) == _without_ids(first.json())
+    assert again.json()["organisation"]["id"] != first.json()["organisation"]["id"]
     assert len(client.get("/api/v1/orgs", headers=operator.auth, params={"status_filter": "pending"}).json()) == 1
+    audit = client.get("/api/v1/audit-events", headers=operator.auth).json()
+    duplicate = [e for e in audit if e["kind"] == "registration_duplicate"]
+    assert [e["org_id"] for e in duplicate] == [first.json()["organisation"]["id"]]
+
+
+def test_a_mobile_already_taken_answers_as_a_new_application(client: TestClient, operator: Company) -> None:
+    first = client.post("/api/v1/registrations", json=driver_application())
+    again = client.post("/api/v1/registrations", json=driver_application())
+    assert again.status_code == first.status_code == 201
+    assert _without_ids(again.json()) == _without_ids(first.json())
+    assert len(client.get("/api/v1/orgs", headers=operator.auth, params={"status_filter": "pending"}).json()) == 1
+
+
+def test_a_taken_address_still_gets_the_rules_errors(client: TestClient, company_a: Company) -> None:
+    weak = client.post("/api/v1/registrations", json=company_application(
+        applicant={"display_name": "X", "email": company_a.admin_email, "password": "short"}))
+    assert weak.status_code == 422 and weak.json()["error"] == "weak_password"
 
 
 def test_only_the_operator_approves(client: TestClient, company_a: Company, company_b: Company) -> None:

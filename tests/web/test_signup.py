@@ -66,11 +66,17 @@ def test_rules_of_identity_land_on_their_fields(client: TestClient, db: Database
     assert _pending(db) == []
 
 
-def test_an_address_already_in_use_is_a_conflict(client: TestClient, company_a: Company) -> None:
-    response = submit(client, "/signup?lang=zh-CN", "/signup",
-                      company_form(**{"applicant.email": company_a.admin_email}))
-    assert response.status_code == 409
-    assert _field_error(response.text, "applicant.email") == "此电子邮件地址已有账户。"
+def test_an_address_already_in_use_answers_as_a_new_application(
+    client: TestClient, db: Database, company_a: Company,
+) -> None:
+    fresh = submit(client, "/signup?lang=zh-CN", "/signup", company_form())
+    taken = submit(client, "/signup?lang=zh-CN", "/signup", company_form(**{"applicant.email": company_a.admin_email}))
+    assert taken.status_code == fresh.status_code == 200
+    assert text_of(taken.text) == text_of(fresh.text)  # an anonymous caller learns nothing about the address
+    assert len(_pending(db)) == 1
+    with db.transaction() as session:
+        kinds = [e.kind for e in identity.list_audit_events(session, org_id=company_a.org_id)]
+    assert "registration_duplicate" in kinds
 
 
 def test_operator_rights_cannot_be_applied_for(client: TestClient, db: Database) -> None:

@@ -8,15 +8,17 @@ token (form field or ``X-CSRF-Token`` header) that matches its CSRF cookie.
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import secrets
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 
 from harbourlink import identity
+from harbourlink.api.ratelimit import AddressLimits, Limit, RequestBudget
 from harbourlink.identity import Sealer
 from harbourlink.kernel import Actor, Database, Forbidden, Unauthenticated, utcnow
 from harbourlink.settings import Settings
@@ -26,6 +28,10 @@ CSRF_COOKIE = "hl_csrf"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+KEY_FAILURES = frozenset({"invalid_api_key", "invalid_authorization"})
+
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass
@@ -35,6 +41,15 @@ class Runtime:
     settings: Settings
     db: Database
     sealer: Sealer
+    limits: AddressLimits = field(init=False)
+    budget: RequestBudget = field(init=False)
+    trusted_proxies: tuple[IpNetwork, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        settings = self.settings
+        self.limits = AddressLimits(settings, self.db)
+        self.budget = RequestBudget(settings.rate_limit_api_per_key, settings.rate_limit_window_seconds)
+        self.trusted_proxies = tuple(ipaddress.ip_network(proxy, strict=False) for proxy in settings.trusted_proxies)
 
 
 def runtime(request: Request) -> Runtime:
@@ -52,8 +67,43 @@ def unit_of_work(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(unit_of_work, scope="function")]
 
 
+def _address(text: str) -> IpAddress | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _is_proxy(address: IpAddress | None, proxies: tuple[IpNetwork, ...]) -> bool:
+    return address is not None and any(address in network for network in proxies)
+
+
 def client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    """The caller's address: the socket's peer, or, behind a trusted proxy, what the proxies forwarded.
+
+    X-Forwarded-For is read from the right, past the trusted proxies only: anything further
+    left was written by the client and may be made up.
+    """
+    peer = request.client.host if request.client else None
+    proxies = runtime(request).trusted_proxies
+    if peer is None or not _is_proxy(_address(peer), proxies):
+        return peer
+    client = peer
+    hops = ",".join(request.headers.getlist("x-forwarded-for")).split(",")
+    for hop in map(_address, reversed(hops)):
+        if hop is None:
+            break
+        client = str(hop)
+        if not _is_proxy(hop, proxies):
+            break
+    return client
+
+
+def rate_limit(limit: Limit) -> Callable[[Request], None]:
+    """A dependency counting the request against its address's ``limit`` (429 past it)."""
+    def check(request: Request) -> None:
+        runtime(request).limits.check(limit, client_ip(request))
+    return check
 
 
 def person_actor(session: Session, user: identity.User, ip: str | None) -> Actor:
@@ -94,13 +144,21 @@ def authenticate(request: Request) -> Actor:
 
     Runs in a short transaction of its own (it may note a key's last use), so that endpoints
     which commit in several steps, like receiving a message, never wait on its write lock.
-    Once per request: the scope check (``api.scopes``) and the handler share the answer.
+    Once per request: the scope check (``api.scopes``) and the handler share the answer. Failed keys
+    count against the address's limit; a caller's requests spend its budget.
     """
     known = getattr(request.state, "actor", None)
     if isinstance(known, Actor):
         return known
-    with runtime(request).db.transaction() as session:
-        actor = _authenticate(request, session)
+    rt = runtime(request)
+    try:
+        with rt.db.transaction() as session:
+            actor = _authenticate(request, session)
+    except Unauthenticated as failed:
+        if failed.code in KEY_FAILURES:
+            rt.limits.check(Limit.BAD_API_KEY, client_ip(request))  # 429 instead, past the limit
+        raise
+    rt.budget.spend(actor.api_key_id or actor.user_id or actor.org_id)
     request.state.actor = actor
     return actor
 

@@ -25,7 +25,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from harbourlink import access
 from harbourlink.api.context import CurrentActor, DbSession, runtime
-from harbourlink.api.errors import ANSWERED, error_answer
+from harbourlink.api.errors import ANSWERED, RATE_LIMITED_RESPONSE, error_answer
 from harbourlink.api.scopes import require_scope
 from harbourlink.identity import KeyScope
 from harbourlink.integrations.dcsa.filters import LIMITS, LISTS, OPERATORS, TntFilters, filters_from_query
@@ -82,6 +82,7 @@ DCSA_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         "allOf": [{"$ref": "#/components/schemas/Error"}, _DCSA_ERROR_FIELDS]}}}}
     for status in (400, 401, 403, 404, 409, 422, 429)
 }
+DCSA_ERROR_RESPONSES[429] = {**DCSA_ERROR_RESPONSES[429], "headers": RATE_LIMITED_RESPONSE["headers"]}
 DCSA_ERROR_RESPONSES[413] = {"description": "the body exceeds the size limit (refused before it is read)",
                              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 

@@ -20,6 +20,7 @@ from harbourlink.kernel import (
     Forbidden,
     HarbourLinkError,
     NotFound,
+    RateLimited,
     Unauthenticated,
     ValidationFailed,
 )
@@ -30,6 +31,7 @@ STATUS_BY_CLASS: tuple[tuple[type[HarbourLinkError], int], ...] = (
     (Conflict, 409),
     (Forbidden, 403),
     (Unauthenticated, 401),
+    (RateLimited, 429),
 )
 
 CODE_BY_STATUS = {
@@ -58,11 +60,19 @@ ANSWERED = (HarbourLinkError, RequestValidationError, StarletteHTTPException)
 """The exceptions ``error_answer`` turns into an answer."""
 
 
+def headers_for(error: HarbourLinkError) -> dict[str, str] | None:
+    """What a client needs besides the body: how to authenticate, or when to try again."""
+    if isinstance(error, Unauthenticated):
+        return {"WWW-Authenticate": "Bearer"}
+    if isinstance(error, RateLimited):
+        return {"Retry-After": str(error.data.get("retry_after", 1))}
+    return None
+
+
 def error_answer(exc: Exception) -> tuple[int, dict[str, Any], Mapping[str, str] | None]:
     """Status, body and headers for one of ``ANSWERED``."""
     if isinstance(exc, HarbourLinkError):
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
-        return status_for(exc), error_body(exc.code, exc.message, exc.data), headers
+        return status_for(exc), error_body(exc.code, exc.message, exc.data), headers_for(exc)
     if isinstance(exc, RequestValidationError):
         errors = [{"location": _location(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
         detail = "; ".join(f"{e['location']}: {e['message']}" for e in errors[:5])
@@ -96,8 +106,15 @@ def install_error_handlers(app: FastAPI) -> None:
         app.add_exception_handler(kind, _answer)
 
 
+ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+RATE_LIMITED_RESPONSE: dict[str, Any] = {
+    "description": "too many requests (error `rate_limited`); `data.retry_after` as in the header", "model": None,
+    "content": ERROR_CONTENT,
+    "headers": {"Retry-After": {"description": "seconds to wait before trying again",
+                                "schema": {"type": "integer", "minimum": 1}}},
+}
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"description": CODE_BY_STATUS[status].replace("_", " "), "model": None,
-             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    for status in (400, 401, 403, 404, 409, 413, 422, 429)
+    **{status: {"description": CODE_BY_STATUS[status].replace("_", " "), "model": None, "content": ERROR_CONTENT}
+       for status in (400, 401, 403, 404, 409, 413, 422)},
+    429: RATE_LIMITED_RESPONSE,
 }

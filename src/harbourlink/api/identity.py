@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel
 
 from harbourlink import identity
-from harbourlink.api.context import CurrentActor, DbSession, client_ip
+from harbourlink.api.context import CurrentActor, DbSession, client_ip, rate_limit
 from harbourlink.api.errors import ERROR_RESPONSES
+from harbourlink.api.ratelimit import Limit
 from harbourlink.api.scopes import public, require_scope
 from harbourlink.identity.schemas import (
     ApiKeyCreate,
@@ -40,10 +41,10 @@ class DirectoryEntry(BaseModel):
 
 
 @router.post("/registrations", response_model=RegistrationRead, status_code=status.HTTP_201_CREATED,
-             tags=["organisations"], summary="Apply to join (company or truck driver)", dependencies=[public()])
+             tags=["organisations"], summary="Apply to join (company or truck driver)",
+             dependencies=[public(), Depends(rate_limit(Limit.REGISTRATION))])
 def register(body: RegistrationIn, request: Request, session: DbSession) -> RegistrationRead:
-    org, user = identity.register_organisation(session, application=body, ip=client_ip(request))
-    return RegistrationRead(organisation=identity.describe(session, org), user_id=user.id)
+    return identity.register_organisation(session, application=body, ip=client_ip(request))
 
 
 @router.get("/me", response_model=MeRead, tags=["organisations"], summary="Who the caller is",

@@ -23,6 +23,7 @@ class AuditKind(StrEnum):
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an event name, not a password
     OIDC_LINKED = "oidc_linked"
     ORG_REGISTERED = "org_registered"
+    REGISTRATION_DUPLICATE = "registration_duplicate"
     ORG_APPROVED = "org_approved"
     ORG_REJECTED = "org_rejected"
     USER_CREATED = "user_created"

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -30,6 +31,19 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def _decoy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def verify_decoy(password: str) -> None:
+    """Does the work of checking a password where there is none to check (unknown or locked account).
+
+    Answering at once would tell which logins exist, or are locked, by the time the answer takes.
+    """
+    verify_password(_decoy_hash(), password)
 
 
 def digest(token: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from harbourlink.kernel import Base
@@ -160,3 +160,17 @@ class AuditEvent(Base):
     kind: Mapped[str] = mapped_column(String(40), index=True)
     ip: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class RateCounter(Base):
+    """How often one caller (``bucket``: the limit and an address) was seen in one time window.
+
+    Kept in the database so that every API process counts against the same limit.
+    """
+
+    __tablename__ = "rate_counters"
+
+    bucket: Mapped[str] = mapped_column(String(120), primary_key=True)
+    window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    """Unix seconds at which the window began."""
+    hits: Mapped[int] = mapped_column(Integer)

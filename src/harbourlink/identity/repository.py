@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from datetime import datetime
+
+from sqlalchemy import case, delete, func, literal, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from harbourlink.identity.models import (
@@ -11,10 +14,12 @@ from harbourlink.identity.models import (
     ExternalIdentity,
     Organisation,
     OrganisationType,
+    RateCounter,
     RegistrationDocument,
     ServiceOptIn,
     User,
 )
+from harbourlink.kernel.db import UtcDateTime
 
 
 def org_by_id(session: Session, org_id: str) -> Organisation | None:
@@ -82,6 +87,42 @@ def user_by_id(session: Session, user_id: str) -> User | None:
     return session.get(User, user_id)
 
 
+def count_attempt(session: Session, user_id: str, *, now: datetime, attempts: int, until: datetime) -> int | None:
+    """Counts one more failure before the guess is checked; None if the account is locked.
+
+    One statement, so parallel guesses each get their own number whatever the database: the
+    guess that reaches ``attempts`` sets the lock at once, and no later one is counted (or
+    checked) until it expires. An expired lock starts the count again.
+    """
+    counted = case((User.locked_until.is_(None), User.failed_attempts + 1), else_=1)
+    statement = (
+        update(User)
+        .where(User.id == user_id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_attempts=counted,
+                locked_until=case((counted >= attempts, literal(until, UtcDateTime())), else_=None))
+        .returning(User.failed_attempts)
+        .execution_options(synchronize_session="fetch")
+    )
+    return session.execute(statement).scalar_one_or_none()
+
+
+def clear_failures(session: Session, user_id: str) -> None:
+    """A right password or code: the count starts again and a lock it had set is lifted."""
+    session.execute(update(User).where(User.id == user_id).values(failed_attempts=0, locked_until=None)
+                    .execution_options(synchronize_session="fetch"))
+
+
+def claim_totp_step(session: Session, user_id: str, step: int) -> bool:
+    """Marks a TOTP time step used; False if it (or a later one) already was, so a code works once."""
+    result = session.execute(
+        update(User)
+        .where(User.id == user_id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
 def users_of(session: Session, org_id: str) -> list[User]:
     return list(session.scalars(select(User).where(User.org_id == org_id).order_by(User.created_at, User.email)))
 
@@ -98,8 +139,10 @@ def email_taken(session: Session, email: str) -> bool:
     return session.scalar(select(func.count()).select_from(User).where(func.lower(User.email) == email.lower())) != 0
 
 
-def mobile_taken(session: Session, mobile: str) -> bool:
-    return session.scalar(select(func.count()).select_from(User).where(User.mobile == mobile)) != 0
+def user_by_email_or_mobile(session: Session, *, email: str | None, mobile: str | None) -> User | None:
+    """The account that already has this e-mail address (any case) or mobile number, if any."""
+    clauses = ([func.lower(User.email) == email.lower()] if email else []) + ([User.mobile == mobile] if mobile else [])
+    return session.scalars(select(User).where(or_(*clauses)).limit(1)).first() if clauses else None
 
 
 def external_identity(session: Session, issuer: str, subject: str) -> ExternalIdentity | None:
@@ -121,3 +164,20 @@ def display_names(session: Session, org_ids: list[str]) -> dict[str, str]:
     rows = session.execute(select(Organisation.id, Organisation.name, Organisation.name_local)
                            .where(Organisation.id.in_(org_ids)))
     return {org_id: f"{name} ({local})" if local else name for org_id, name, local in rows}
+
+
+def count_hit(session: Session, *, bucket: str, window_start: int) -> int:
+    """Adds one hit to a caller's window in one upsert and returns the window's hits so far.
+
+    The first hit of a window also clears every earlier window, so the table holds only live ones.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(RateCounter)
+    statement = insert.values(bucket=bucket, window_start=window_start, hits=1).on_conflict_do_update(
+        index_elements=[RateCounter.bucket, RateCounter.window_start], set_={"hits": RateCounter.hits + 1},
+    ).returning(RateCounter.hits)
+    hits = int(session.execute(statement).scalar_one())
+    if hits == 1:
+        session.execute(delete(RateCounter).where(RateCounter.window_start < window_start)
+                        .execution_options(synchronize_session=False))
+    return hits

@@ -11,6 +11,7 @@ from harbourlink.kernel.errors import (
     Forbidden,
     HarbourLinkError,
     NotFound,
+    RateLimited,
     Unauthenticated,
     ValidationFailed,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "Forbidden",
     "HarbourLinkError",
     "NotFound",
+    "RateLimited",
     "SystemClock",
     "Unauthenticated",
     "ValidationFailed",

@@ -8,7 +8,8 @@ structured data. The HTTP layer alone maps codes to statuses (see ``api.errors``
     ├── NotFound           absent, or not visible to the caller (never says which)
     ├── Conflict           would break a uniqueness or state rule
     ├── Forbidden          visible but not allowed for this role or scope
-    └── Unauthenticated    no valid credentials
+    ├── Unauthenticated    no valid credentials
+    └── RateLimited        too many requests from this caller; data says when to retry
 """
 
 from __future__ import annotations
@@ -45,3 +46,9 @@ class Forbidden(HarbourLinkError):
 
 class Unauthenticated(HarbourLinkError):
     code = "unauthenticated"
+
+
+class RateLimited(HarbourLinkError):
+    """``data["retry_after"]``: whole seconds until the caller may try again."""
+
+    code = "rate_limited"

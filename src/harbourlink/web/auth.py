@@ -8,20 +8,31 @@ committed with the page that reports them: these handlers return normally on fai
 from __future__ import annotations
 
 import segno
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from markupsafe import Markup
 
 from harbourlink import identity
 from harbourlink.api.context import SESSION_COOKIE, clear_session_cookie, runtime, session_user, set_session_cookie
+from harbourlink.api.ratelimit import Limit
 from harbourlink.identity import LoginOutcome
 from harbourlink.kernel import HarbourLinkError, ValidationFailed, utcnow
 from harbourlink.web.forms import CSRF_CHECKED, CheckedForm, text
 from harbourlink.web.labels import ERRORS, N_
-from harbourlink.web.pages import AnyPage, MemberDep, Page, SecondFactorDep, SecondFactorPage, second_factor_path
+from harbourlink.web.pages import (
+    AnyPage,
+    MemberDep,
+    Page,
+    SecondFactorDep,
+    SecondFactorPage,
+    page_rate_limit,
+    second_factor_path,
+)
 
 router = APIRouter(include_in_schema=False)
 
+LOGIN_LIMIT = Depends(page_rate_limit(Limit.LOGIN))
+TOTP_LIMIT = Depends(page_rate_limit(Limit.TOTP))
 PROVIDER_ERRORS = frozenset({"oidc_failed", "no_account", "account_locked", "account_not_active"})
 
 
@@ -65,14 +76,25 @@ def _provider(page: Page) -> str | None:
     return settings.oidc_display_name if settings.oidc_enabled else None
 
 
-@router.post("/login")
+def _check_password(page: Page, login: str, password: str) -> LoginOutcome:
+    """Counts the guess in a transaction committed at once, then checks it in the page's own.
+
+    Committed first, the count holds against guesses sent in parallel, and no lock is held
+    while the slow password hash is checked.
+    """
+    settings = page.settings
+    now = utcnow()
+    with runtime(page.request).db.transaction() as counting:
+        guess = identity.count_password_guess(counting, login=login, now=now, attempts=settings.lockout_attempts,
+                                              lock_minutes=settings.lockout_minutes)
+    return identity.check_password_guess(page.session, guess, password=password, now=now, ip=page.ip)
+
+
+@router.post("/login", dependencies=[LOGIN_LIMIT])
 def login(form: CheckedForm, page: AnyPage) -> Response:
     """Checks the password, then asks for the second factor (or, exempt, logs in)."""
     settings = page.settings
-    outcome = identity.authenticate_password(
-        page.session, login=text(form, "login"), password=text(form, "password", strip=False),
-        now=utcnow(), ip=page.ip, attempts=settings.lockout_attempts, lock_minutes=settings.lockout_minutes,
-    )
+    outcome = _check_password(page, text(form, "login"), text(form, "password", strip=False))
     if outcome.user is None:
         return page.render("login.html", status=401, error=_outcome_error(page, outcome), login=text(form, "login"),
                            provider=_provider(page))
@@ -118,7 +140,7 @@ def totp_enrol_form(page: SecondFactorDep) -> Response:
     return _enrolment(page)
 
 
-@router.post("/login/totp/enrol")
+@router.post("/login/totp/enrol", dependencies=[TOTP_LIMIT])
 def totp_enrol(form: CheckedForm, page: SecondFactorDep) -> Response:
     """Confirms enrolment with a first code and completes the login."""
     if page.user.totp_enabled:
@@ -137,7 +159,7 @@ def totp_form(page: SecondFactorDep) -> Response:
     return page.render("totp.html")
 
 
-@router.post("/login/totp")
+@router.post("/login/totp", dependencies=[TOTP_LIMIT])
 def totp(form: CheckedForm, page: SecondFactorDep) -> Response:
     """Checks the code and completes the login."""
     if not page.user.totp_enabled:

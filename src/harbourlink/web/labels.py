@@ -107,6 +107,7 @@ LABELS: dict[str, dict[str, str]] = {
         AuditKind.PASSWORD_CHANGED: N_("Password changed"),
         AuditKind.OIDC_LINKED: N_("External login linked"),
         AuditKind.ORG_REGISTERED: N_("Application submitted"),
+        AuditKind.REGISTRATION_DUPLICATE: N_("Someone applied to join with this account's e-mail or mobile"),
         AuditKind.ORG_APPROVED: N_("Company approved"),
         AuditKind.ORG_REJECTED: N_("Company rejected"),
         AuditKind.USER_CREATED: N_("User created"),
@@ -132,6 +133,7 @@ ERRORS = {
     "no_account": N_("No account here has the e-mail address of this identity. Ask your company's administrator "
                      "to add you."),
     "invalid_totp": N_("The code is wrong or was already used. Wait for a new code and try again."),
+    "rate_limited": N_("Too many attempts. Please wait a while and try again."),
     "csrf_failed": N_("This form has expired or did not come from this site. Go back, reload the page and "
                       "try again."),
     # passwords

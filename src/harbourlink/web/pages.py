@@ -15,6 +15,7 @@ page gets the CSRF cookie and token (``ensure_csrf_cookie``) and the security he
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
@@ -29,10 +30,12 @@ from harbourlink.api.context import (
     client_ip,
     ensure_csrf_cookie,
     person_actor,
+    rate_limit,
     session_user,
 )
 from harbourlink.api.errors import status_for
-from harbourlink.kernel import Actor, Forbidden, HarbourLinkError, NotFound
+from harbourlink.api.ratelimit import Limit
+from harbourlink.kernel import Actor, Forbidden, HarbourLinkError, NotFound, RateLimited
 from harbourlink.settings import Settings
 from harbourlink.web.i18n import LANG_COOKIE, LANG_PARAM, Catalogue, Catalogues
 from harbourlink.web.labels import ERRORS, GENERIC_ERROR, NOTICES
@@ -106,6 +109,20 @@ def error_response(request: Request, status: int, code: str) -> HTMLResponse:
     catalogue, _ = web_state(request).catalogues.choose(request)
     message = catalogue.gettext(ERRORS.get(code, GENERIC_ERROR))
     return render_page(request, catalogue, "error.html", {"status": status, "message": message}, status=status)
+
+
+def page_rate_limit(limit: Limit) -> Callable[[Request], None]:
+    """The API's ``rate_limit`` for a form: past the limit, a translated 429 page with ``Retry-After``."""
+    check = rate_limit(limit)
+
+    def check_page(request: Request) -> None:
+        try:
+            check(request)
+        except RateLimited as refused:
+            response = error_response(request, 429, refused.code)
+            response.headers["Retry-After"] = str(refused.data["retry_after"])
+            raise PageAbort(response) from refused
+    return check_page
 
 
 def redirect(request: Request, catalogue: Catalogue, url: str) -> Response:

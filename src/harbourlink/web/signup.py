@@ -10,18 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from harbourlink import identity
+from harbourlink.api.ratelimit import Limit
 from harbourlink.identity import AccountKind, DocumentKind, OperationMode, OrgType, Service
 from harbourlink.identity.schemas import RegistrationIn
 from harbourlink.kernel import HarbourLinkError
 from harbourlink.web.forms import CheckedForm, shape_errors, text, texts
 from harbourlink.web.labels import GENERIC_ERROR
-from harbourlink.web.pages import AnyPage, Page
+from harbourlink.web.pages import AnyPage, Page, page_rate_limit
 
 router = APIRouter(include_in_schema=False)
 
@@ -122,7 +123,7 @@ def _choice_errors(page: Page, form: FormData) -> dict[str, str]:
     return errors
 
 
-@router.post("/signup")
+@router.post("/signup", dependencies=[Depends(page_rate_limit(Limit.REGISTRATION))])
 def signup(form: CheckedForm, page: AnyPage) -> Response:
     """Records an application; errors are shown next to their fields."""
     values = {key: value for key, value in form.items() if isinstance(value, str) and key not in SECRET_FIELDS}
@@ -138,8 +139,8 @@ def signup(form: CheckedForm, page: AnyPage) -> Response:
         return _form_page(page, values=values, chosen=chosen, errors=errors, status=422)
     try:
         with page.session.begin_nested():
-            org, _user = identity.register_organisation(page.session, application=application, ip=page.ip)
+            registered = identity.register_organisation(page.session, application=application, ip=page.ip)
     except HarbourLinkError as error:
         status = 409 if error.code.endswith("_taken") else 422
         return _form_page(page, values=values, chosen=chosen, errors=_domain_errors(page, error), status=status)
-    return page.render("signup_done.html", org_name=org.name, here="/signup")
+    return page.render("signup_done.html", org_name=registered.organisation.name, here="/signup")

@@ -1,7 +1,9 @@
 """Logging in: password with lockout, TOTP second factor, OpenID Connect, server-side sessions.
 
 Failures must be remembered even though the login fails, so these functions return an
-outcome instead of raising: the edge commits the failure count, then shows the error.
+outcome instead of raising: the edge commits the failure count, then shows the error. Each
+guess is counted by one atomic statement before it is checked, so parallel guesses cannot
+slip past the lockout.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from harbourlink.identity import repository
 from harbourlink.identity.audit import AuditKind, record
-from harbourlink.identity.crypto import Sealer, digest, new_session_token, verify_password
+from harbourlink.identity.crypto import Sealer, digest, new_session_token, verify_decoy, verify_password
 from harbourlink.identity.domain import OrgStatus, normalise_hk_mobile
 from harbourlink.identity.models import ExternalIdentity, User, WebSession
 from harbourlink.kernel import Conflict, ValidationFailed, utcnow
@@ -33,21 +35,20 @@ class LoginOutcome:
     locked_until: datetime | None = None
 
 
+@dataclass(frozen=True)
+class PasswordGuess:
+    """A password guess, counted before it is checked (see ``count_password_guess``)."""
+
+    user_id: str | None
+    """None: no account has this login."""
+    number: int | None
+    """Which failure in a row it is if wrong; None: the account is locked and the guess is not checked."""
+    locks: bool
+    """Wrong, it locks the account (the lock is already set, and lifted if it is right)."""
+
+
 def _is_locked(user: User, now: datetime) -> bool:
     return user.locked_until is not None and as_utc(user.locked_until) > now
-
-
-def _register_failure(session: Session, user: User, *, now: datetime, ip: str | None, attempts: int,
-                      lock_minutes: int, kind: AuditKind) -> LoginOutcome:
-    user.failed_attempts += 1
-    record(session, kind, org_id=user.org_id, user_id=user.id, ip=ip, attempt=user.failed_attempts)
-    if user.failed_attempts >= attempts:
-        user.locked_until = now + timedelta(minutes=lock_minutes)
-        user.failed_attempts = 0
-        record(session, AuditKind.LOCKED_OUT, org_id=user.org_id, user_id=user.id, ip=ip,
-               until=user.locked_until.isoformat())
-        return LoginOutcome(None, "account_locked", user.locked_until)
-    return LoginOutcome(None, "invalid_credentials" if kind is AuditKind.LOGIN_FAILED else "invalid_totp")
 
 
 def _check_usable(session: Session, user: User, now: datetime) -> LoginOutcome | None:
@@ -59,25 +60,59 @@ def _check_usable(session: Session, user: User, now: datetime) -> LoginOutcome |
     return None
 
 
+def count_password_guess(
+    session: Session, *, login: str, now: datetime, attempts: int, lock_minutes: int
+) -> PasswordGuess:
+    """Counts a password guess before it is checked, in one statement.
+
+    The pages commit this at once, before the slow check: parallel guesses each get their own
+    number, the one that reaches ``attempts`` sets the lock, and none past it is ever checked.
+    """
+    user = repository.user_by_login(session, login_name(login))
+    if user is None:
+        return PasswordGuess(None, None, locks=False)
+    number = repository.count_attempt(session, user.id, now=now, attempts=attempts,
+                                      until=now + timedelta(minutes=lock_minutes))
+    return PasswordGuess(user.id, number, locks=number is not None and number >= attempts)
+
+
+def check_password_guess(
+    session: Session, guess: PasswordGuess, *, password: str, now: datetime, ip: str | None
+) -> LoginOutcome:
+    """Checks a counted guess. An unknown login, a locked account and a wrong password answer the
+    same, after the same work, so neither the words nor the time tell them apart."""
+    user = repository.user_by_id(session, guess.user_id) if guess.user_id else None
+    if user is None or guess.number is None:
+        verify_decoy(password)
+        record(session, AuditKind.LOGIN_FAILED, org_id=user.org_id if user else None,
+               user_id=user.id if user else None, ip=ip, reason="locked" if user else "unknown_login")
+        return LoginOutcome(None, "invalid_credentials")
+    if user.password_hash:
+        right = verify_password(user.password_hash, password)
+    else:
+        right = False
+        verify_decoy(password)
+    if not right:
+        record(session, AuditKind.LOGIN_FAILED, org_id=user.org_id, user_id=user.id, ip=ip, attempt=guess.number)
+        if guess.locks and user.locked_until is not None:
+            # The company learns of the lock from this event and its administrators' list of users;
+            # the login page says nothing that would tell a guesser.
+            record(session, AuditKind.LOCKED_OUT, org_id=user.org_id, user_id=user.id, ip=ip,
+                   until=as_utc(user.locked_until).isoformat())
+        return LoginOutcome(None, "invalid_credentials")
+    repository.clear_failures(session, user.id)
+    return _check_usable(session, user, now) or LoginOutcome(user)
+
+
 def authenticate_password(
     session: Session, *, login: str, password: str, now: datetime, ip: str | None, attempts: int, lock_minutes: int
 ) -> LoginOutcome:
-    """Checks a password; the fifth wrong one in a row locks the account for a while."""
-    user = repository.user_by_login(session, login_name(login))
-    if user is None:
-        record(session, AuditKind.LOGIN_FAILED, org_id=None, ip=ip, reason="unknown_login")
-        return LoginOutcome(None, "invalid_credentials")
-    if _is_locked(user, now):
-        record(session, AuditKind.LOGIN_FAILED, org_id=user.org_id, user_id=user.id, ip=ip, reason="locked")
-        return LoginOutcome(None, "account_locked", user.locked_until)
-    if not user.password_hash or not verify_password(user.password_hash, password):
-        return _register_failure(session, user, now=now, ip=ip, attempts=attempts, lock_minutes=lock_minutes,
-                                 kind=AuditKind.LOGIN_FAILED)
-    unusable = _check_usable(session, user, now)
-    if unusable is not None:
-        return unusable
-    user.failed_attempts = 0
-    return LoginOutcome(user)
+    """Counts and checks a password in one transaction; the fifth wrong one in a row locks the account.
+
+    The pages count in a transaction of their own instead, so no lock is held while the hash is checked.
+    """
+    guess = count_password_guess(session, login=login, now=now, attempts=attempts, lock_minutes=lock_minutes)
+    return check_password_guess(session, guess, password=password, now=now, ip=ip)
 
 
 def needs_second_factor(user: User, *, demo_mode: bool) -> bool:
@@ -137,17 +172,27 @@ def verify_totp(
     session: Session, user: User, sealer: Sealer, *, code: str, now: datetime, ip: str | None,
     attempts: int, lock_minutes: int,
 ) -> LoginOutcome:
-    """Checks a TOTP code, refusing a code already used; wrong codes count towards lockout."""
+    """Checks a TOTP code, refusing a code already used; wrong codes count towards lockout.
+
+    The caller already gave the right password, so a lock is named as such here.
+    """
     unusable = _check_usable(session, user, now)
     if unusable is not None:
         return unusable
+    number = repository.count_attempt(session, user.id, now=now, attempts=attempts,
+                                      until=now + timedelta(minutes=lock_minutes))
+    if number is None:
+        return LoginOutcome(None, "account_locked", user.locked_until)
     seed = totp_seed(user, sealer)
     step = _matching_step(seed, code, now) if seed else None
-    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
-        return _register_failure(session, user, now=now, ip=ip, attempts=attempts, lock_minutes=lock_minutes,
-                                 kind=AuditKind.TOTP_FAILED)
-    user.totp_last_step = step
-    user.failed_attempts = 0
+    if step is None or not repository.claim_totp_step(session, user.id, step):
+        record(session, AuditKind.TOTP_FAILED, org_id=user.org_id, user_id=user.id, ip=ip, attempt=number)
+        if number < attempts or user.locked_until is None:
+            return LoginOutcome(None, "invalid_totp")
+        record(session, AuditKind.LOCKED_OUT, org_id=user.org_id, user_id=user.id, ip=ip,
+               until=as_utc(user.locked_until).isoformat())
+        return LoginOutcome(None, "account_locked", user.locked_until)
+    repository.clear_failures(session, user.id)
     if not user.totp_enabled:
         user.totp_enabled = True
         record(session, AuditKind.TOTP_ENROLLED, org_id=user.org_id, user_id=user.id, ip=ip)

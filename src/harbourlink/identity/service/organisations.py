@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import Session
 
 from harbourlink.identity import repository
 from harbourlink.identity.audit import AuditKind, record
+from harbourlink.identity.crypto import hash_password
 from harbourlink.identity.domain import (
     AccountKind,
     DocumentKind,
@@ -15,13 +18,13 @@ from harbourlink.identity.domain import (
     Role,
     Service,
     check_org_types,
+    check_password_strength,
     check_service_allowed,
     normalise_business_registration,
     normalise_hk_mobile,
     normalise_vehicle_registration,
     service_needs_approval,
 )
-from harbourlink.identity.errors import EmailTaken
 from harbourlink.identity.models import (
     DriverProfile,
     Organisation,
@@ -31,9 +34,9 @@ from harbourlink.identity.models import (
     User,
 )
 from harbourlink.identity.permissions import check_admin_of, check_operator
-from harbourlink.identity.schemas import OrganisationRead, RegistrationIn
+from harbourlink.identity.schemas import OrganisationRead, RegistrationIn, RegistrationRead
 from harbourlink.identity.service.users import set_password
-from harbourlink.kernel import Actor, Conflict, NotFound, ValidationFailed, utcnow
+from harbourlink.kernel import Actor, Conflict, NotFound, ValidationFailed, new_id, utcnow
 
 _COMPANY_DOCUMENTS = (DocumentKind.BUSINESS_REGISTRATION, DocumentKind.AUTHORISATION_LETTER)
 _DRIVER_DOCUMENTS = (DocumentKind.VEHICLE_REGISTRATION, DocumentKind.DRIVING_LICENCE)
@@ -72,61 +75,98 @@ def _check_documents(application: RegistrationIn) -> None:
         )
 
 
-def register_organisation(
-    session: Session, *, application: RegistrationIn, ip: str | None
-) -> tuple[Organisation, User]:
-    """Records an application to join; the operator verifies the documents before activation."""
+@dataclass(frozen=True)
+class _Checked:
+    """An application that passed every rule, in the forms it is stored in."""
+
+    types: list[OrgType]
+    mobile: str | None
+    business_registration: str | None
+    vehicle_registration: str | None
+
+
+def _check_application(application: RegistrationIn) -> _Checked:
+    """Every rule an application must pass, before anything is looked up or stored."""
     _check_documents(application)
     types = check_org_types([t.value for t in application.types])
     if OrgType.OPERATOR in types:
         # Operator rights are given by the platform (CLI, seeding), never applied for.
         raise ValidationFailed("the platform operator type cannot be applied for", code="invalid_org_type",
                                data={"field": "types", "value": [OrgType.OPERATOR.value]})
-    applicant = application.applicant
-    mobile = None
+    mobile = vehicle = brn = None
     if application.account_kind is AccountKind.DRIVER:
         if application.driver is None:
             raise ValidationFailed("a driver account needs the vehicle and licence details",
                                    code="missing_driver_details", data={"field": "driver"})
         mobile = normalise_hk_mobile(application.driver.mobile)
-        if repository.mobile_taken(session, mobile):
-            raise Conflict("this mobile number already has an account", code="mobile_taken",
-                           data={"field": "driver.mobile"})
-    elif applicant.email is None:
+        vehicle = normalise_vehicle_registration(application.driver.vehicle_registration)
+    elif application.applicant.email is None:
         raise ValidationFailed("a company account needs the applicant's e-mail address",
                                code="missing_email", data={"field": "applicant.email"})
-    if applicant.email and repository.email_taken(session, applicant.email):
-        raise EmailTaken("this e-mail address already has an account", data={"field": "applicant.email"})
-    brn = None
     if application.account_kind is AccountKind.COMPANY:
         if not application.business_registration:
             raise ValidationFailed("a company needs its Business Registration number",
                                    code="missing_business_registration", data={"field": "business_registration"})
         brn = normalise_business_registration(application.business_registration)
+    check_password_strength(application.applicant.password)
+    mode = application.operation_mode
+    for service in application.services:
+        check_service_allowed(service, account_kind=application.account_kind, mode=mode)
+    return _Checked(types=types, mobile=mobile, business_registration=brn, vehicle_registration=vehicle)
+
+
+def register_organisation(
+    session: Session, *, application: RegistrationIn, ip: str | None
+) -> RegistrationRead:
+    """Records an application to join; the operator verifies the documents before activation.
+
+    An e-mail address or mobile number that already has an account gets the answer a new
+    application gets, after the same work, and nothing is stored but an audit event for that
+    account's company: an anonymous caller must not learn who has an account here.
+    """
+    checked = _check_application(application)
+    email = str(application.applicant.email).lower() if application.applicant.email else None
+    existing = repository.user_by_email_or_mobile(session, email=email, mobile=checked.mobile)
+    if existing is not None:
+        hash_password(application.applicant.password)  # what storing a new account's password costs
+        record(session, AuditKind.REGISTRATION_DUPLICATE, org_id=existing.org_id, user_id=existing.id, ip=ip,
+               name=application.name.strip())
+        return RegistrationRead(user_id=new_id(), organisation=OrganisationRead(
+            id=new_id(), name=application.name.strip(), name_local=(application.name_local or "").strip() or None,
+            account_kind=application.account_kind.value,
+            operation_mode=application.operation_mode.value if application.operation_mode else None,
+            status=OrgStatus.PENDING.value, types=sorted(t.value for t in checked.types), created_at=utcnow()))
+    org, user = _store_application(session, application, checked, email=email, ip=ip)
+    return RegistrationRead(organisation=describe(session, org), user_id=user.id)
+
+
+def _store_application(session: Session, application: RegistrationIn, checked: _Checked, *, email: str | None,
+                       ip: str | None) -> tuple[Organisation, User]:
+    applicant = application.applicant
     org = Organisation(
         name=application.name.strip(), name_local=(application.name_local or "").strip() or None,
         account_kind=application.account_kind.value,
         operation_mode=application.operation_mode.value if application.operation_mode else None,
-        business_registration=brn, contact_email=application.contact_email or applicant.email,
-        contact_phone=application.contact_phone or mobile, status=OrgStatus.PENDING.value,
+        business_registration=checked.business_registration,
+        contact_email=application.contact_email or applicant.email,
+        contact_phone=application.contact_phone or checked.mobile, status=OrgStatus.PENDING.value,
     )
     session.add(org)
     session.flush()
-    for org_type in types:
+    for org_type in checked.types:
         session.add(OrganisationType(org_id=org.id, org_type=org_type.value))
     for document in application.documents:
         session.add(RegistrationDocument(org_id=org.id, kind=document.kind.value, number=document.number.strip(),
                                          issuer=document.issuer, expires_on=document.expires_on))
-    if application.driver is not None and mobile is not None:
+    if application.driver is not None and checked.mobile is not None and checked.vehicle_registration is not None:
         session.add(DriverProfile(
-            org_id=org.id, mobile=mobile,
-            vehicle_registration=normalise_vehicle_registration(application.driver.vehicle_registration),
+            org_id=org.id, mobile=checked.mobile, vehicle_registration=checked.vehicle_registration,
             driving_licence=application.driver.driving_licence.strip().upper(),
             closed_road_permit=(application.driver.closed_road_permit or "").strip() or None,
         ))
     role = Role.PRINCIPAL if application.account_kind is AccountKind.DRIVER else Role.ADMINISTRATOR
-    user = User(org_id=org.id, email=str(applicant.email).lower() if applicant.email else None, mobile=mobile,
-                display_name=applicant.display_name.strip(), role=role.value)
+    user = User(org_id=org.id, email=email, mobile=checked.mobile, display_name=applicant.display_name.strip(),
+                role=role.value)
     session.add(user)
     session.flush()
     set_password(session, user, applicant.password)
