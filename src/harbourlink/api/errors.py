@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from harbourlink.kernel import (
@@ -32,7 +33,7 @@ STATUS_BY_CLASS: tuple[tuple[type[HarbourLinkError], int], ...] = (
 CODE_BY_STATUS = {
     400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
     409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type", 422: "validation_failed",
-    429: "too_many_requests",
+    429: "too_many_requests", 503: "database_busy",
 }
 
 
@@ -70,8 +71,16 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
 
 
+async def _database_busy(_request: Request, exc: Exception) -> JSONResponse:
+    """Every connection of this process's pool stayed busy for the pool timeout: 503, try again shortly."""
+    assert isinstance(exc, PoolTimeout)  # noqa: S101 - registered for this class only
+    return JSONResponse(error_body("database_busy", "the service is busy; try again in a moment"),
+                        status_code=503, headers={"Retry-After": "1"})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HarbourLinkError, _domain_error)
+    app.add_exception_handler(PoolTimeout, _database_busy)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
 

@@ -25,6 +25,7 @@ from harbourlink.events.store import (
     references_of,
     select_visible,
     visible,
+    visible_template,
 )
 
 __all__ = [
@@ -45,4 +46,5 @@ __all__ = [
     "references_of",
     "select_visible",
     "visible",
+    "visible_template",
 ]
