@@ -37,7 +37,7 @@ CODES = [("SHIPMENT", "CONF", "ACT"), ("TRANSPORT", "DEPA", "ACT"), ("TRANSPORT"
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def _fill(url: str, carrier: str, count: int) -> list[str]:
+def _fill(url: str, carrier: str, count: int, *, analyze: bool = True) -> list[str]:
     rng = random.Random(7)
     bls = [f"PONU{n:08d}" for n in range(count // PER_BL)]
     with psycopg.connect(libpq(url)) as connection, connection.cursor() as cursor:
@@ -63,8 +63,9 @@ def _fill(url: str, carrier: str, count: int) -> list[str]:
                 copy.write_row(row)
         cursor.execute("SELECT setval('events_seq_seq', %s)", (seq,))
         connection.commit()
-        connection.autocommit = True
-        cursor.execute("VACUUM ANALYZE")
+        if analyze:
+            connection.autocommit = True
+            cursor.execute("VACUUM ANALYZE")
     return bls
 
 

@@ -85,17 +85,20 @@ def _rule(
         shared_with_viewer = or_(shared_with_viewer, and_(Grant.anyone_with_reference.is_(True), presented))
     # correlate_except: the row's own tables (events, references …) come from the enclosing query;
     # left to auto-correlation, a nested subquery would range over every row of them instead.
+    # OFFSET 0 keeps each subquery a probe of its index per row: without it PostgreSQL may turn an
+    # EXISTS into a hash of every grant of the owner (or to the caller) when its statistics make
+    # the table look small, as they do after a bulk grant until autovacuum analyses it.
     by_reference = exists(select(Grant.id).where(
         Grant.owner_org_id == owner, Grant.reference_type == reference_type, Grant.reference == reference,
         _live(now), shared_with_viewer,
-    ).correlate_except(Grant))
+    ).correlate_except(Grant).offset(0))
     named = exists(select(Party.id).where(
         Party.owner_org_id == owner, Party.reference_type == reference_type, Party.reference == reference,
         Party.party_org_id == viewer,
-    ).correlate_except(Party))
+    ).correlate_except(Party).offset(0))
     by_rule = exists(select(Grant.id).where(
         Grant.owner_org_id == owner, Grant.rule == NAMED_PARTIES_RULE, _live(now), named,
-    ).correlate_except(Grant))
+    ).correlate_except(Grant).offset(0))
     return or_(owner == viewer, by_reference, by_rule)
 
 
