@@ -131,7 +131,14 @@ def api_key_standing(session: Session, key_id: str) -> KeyStanding | None:
 
 
 def note_api_key_use(session: Session, key_id: str, *, now: datetime) -> None:
-    session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=now))
+    """Notes a key's use, unless another request is noting it this moment.
+
+    Every request of a busy system presents the same key; left to wait for each other's row
+    lock, 200 of them queued behind one another at each note. One note suffices (SKIP LOCKED;
+    SQLite, which locks the whole database, has no such clause and needs none).
+    """
+    free = select(ApiKey.id).where(ApiKey.id == key_id).with_for_update(skip_locked=True).scalar_subquery()
+    session.execute(update(ApiKey).where(ApiKey.id == free).values(last_used_at=now))
 
 
 def api_keys_of(session: Session, org_id: str) -> list[ApiKey]:

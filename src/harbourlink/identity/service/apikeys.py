@@ -69,7 +69,7 @@ def authenticate_api_key(session: Session, presented: str, *, now: datetime, ip:
     if org is None or org.status != OrgStatus.ACTIVE.value:
         return None
     if _stale(key.last_used_at, now):
-        key.last_used_at = now
+        repository.note_api_key_use(session, key.id, now=now)
     return Actor(org_id=key.org_id, api_key_id=key.id, scopes=frozenset(key.scopes),
                  org_types=frozenset(repository.org_types(session, key.org_id)), ip=ip)
 
