@@ -12,7 +12,7 @@ from sqlalchemy import event as sqlalchemy_event
 
 from harbourlink import tracking, vessels
 from harbourlink.kernel import Actor, Database, NotFound, utcnow
-from tests.port import CONTAINER, HBL, MBL, Port, grant, open_port
+from tests.port import CONTAINER, HBL, MBL, VOYAGE, Port, grant, open_port
 
 SHIP_MMSI = "477123400"
 
@@ -91,3 +91,15 @@ def test_nothing_shared_still_answers_not_found(db: Database, port: Port) -> Non
     with db.transaction() as session, pytest.raises(NotFound) as raised:
         tracking.find(session, Actor(org_id=port.stranger.org_id), query=MBL + "X")
     assert raised.value.code == "reference_not_found"
+
+
+def test_a_box_shared_with_another_bill_shows_only_what_is_shared(client: TestClient, db: Database) -> None:
+    """Following a B/L's container finds that box's other events, but only those shared with the caller."""
+    other = ("C9,EQUIPMENT,DISC,ACT,2026-11-24T09:40:00+08:00,MSCU1234566,PONU0999999,HKHKG,HITHK,9706906,"
+             "PEARL HARMONY,027E,VESSEL\n")
+    port = open_port(client, db, carrier_csv=VOYAGE + other)
+    view, _ = _lookup(db, port.forwarder.org_id, MBL)
+    assert {e.voyage for e in view.events if e.source == "Pearl Ocean Lines"} == {"026E"}
+    grant(client, port.carrier, "MBL", "PONU0999999", port.forwarder)
+    view, _ = _lookup(db, port.forwarder.org_id, MBL)
+    assert {e.voyage for e in view.events if e.source == "Pearl Ocean Lines"} == {"026E", "027E"}
