@@ -89,7 +89,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Builds the API, the pages and the health endpoints around one database."""
     settings = settings or Settings()
-    db = create_database(settings.resolved_database_url())
+    db = create_database(settings.resolved_database_url(), pool=settings.database_pool())
     app = FastAPI(title="HarbourLink API", version=__version__, docs_url=None, redoc_url=None, lifespan=_lifespan,
                   dependencies=[Depends(reject_nul)])
     app.state.runtime = Runtime(settings=settings, db=db, sealer=Sealer(settings.resolved_secret_key()))

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from harbourlink.kernel.db import PoolLimits
+
 DEFAULT_DATA_DIR = Path("var")
 
 
@@ -20,11 +22,18 @@ class Settings(BaseSettings):
 
     data_dir: Path = DEFAULT_DATA_DIR
     database_url: str = ""
+    db_pool_size: int = Field(default=10, ge=1, description="database connections each process keeps open")
+    db_max_overflow: int = Field(default=20, ge=0, description="connections a process may open beyond the pool")
+    db_pool_timeout: float = Field(default=5.0, gt=0, description="seconds a request waits for a free connection "
+                                                                  "before answering 503")
     secret_key: str = ""
     base_url: str = "http://127.0.0.1:8000"
     default_language: str = "zh-HK"
     demo_mode: bool = False
     session_hours: int = 12
+    api_key_cache_seconds: float = Field(
+        default=30.0, ge=0, description="how long a process remembers who an API key is (its revocation still "
+                                        "counts on the next request); 0: check every key in full each time")
     lockout_attempts: int = 5
     lockout_minutes: int = 30
     max_request_bytes: int = Field(default=10 * 1024 * 1024, description="largest accepted request body")
@@ -84,6 +93,10 @@ class Settings(BaseSettings):
             return self.database_url
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{(self.data_dir / 'harbourlink.db').resolve()}"
+
+    def database_pool(self) -> PoolLimits:
+        """This process's share of database connections (a server's limit divided among its processes)."""
+        return PoolLimits(size=self.db_pool_size, max_overflow=self.db_max_overflow, timeout=self.db_pool_timeout)
 
     def resolved_secret_key(self) -> str:
         """The configured secret, or one generated once and kept in the data folder."""

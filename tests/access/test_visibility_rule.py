@@ -7,9 +7,16 @@ from datetime import timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, literal, select
+from sqlalchemy import CTE, String, delete, false, literal, select, union_all
 
-from harbourlink.access import AccessScope, is_visible, scope_for, visibility_clause
+from harbourlink.access import (
+    AccessScope,
+    is_visible,
+    scope_for,
+    scope_parameters,
+    visibility_clause,
+    visibility_template,
+)
 from harbourlink.access.domain import NAMED_PARTIES_RULE, GrantFacts, PartyFacts
 from harbourlink.access.models import Grant, Party
 from harbourlink.kernel import Actor, Database, utcnow
@@ -74,11 +81,23 @@ def test_sql_clause_matches_the_rule(
             clause = visibility_clause(scope, owner=literal(orgs[owner]), reference_type=literal(row_reference[0]),
                                        reference=literal(row_reference[1]), now=now)
             actual = bool(session.scalar(select(clause)))
+            # The same rule for a statement built once: the caller bound, the presented references as rows.
+            template = visibility_template(owner=literal(orgs[owner]), reference_type=literal(row_reference[0]),
+                                           reference=literal(row_reference[1]), held=_rows(held))
+            bound = bool(session.scalar(select(template), scope_parameters(scope, now=now)))
     finally:
         with db.transaction() as session:
             session.execute(delete(Grant))
             session.execute(delete(Party))
-    assert actual == expected
+    assert actual == bound == expected
+
+
+def _rows(held: set[tuple[str, str]]) -> CTE:
+    rows = [select(literal(kind, String).label("kind"), literal(value, String).label("value"))
+            for kind, value in sorted(held)]
+    if not rows:
+        return select(literal("", String).label("kind"), literal("", String).label("value")).where(false()).cte("held")
+    return union_all(*rows).cte("held") if len(rows) > 1 else rows[0].cte("held")
 
 
 def test_only_access_makes_a_scope() -> None:

@@ -3,12 +3,19 @@
 Every owned record carries its owner company. Others see it only through a grant from the
 owner — for one reference, to one company or to anyone who presents the reference — or
 through the standing rule "companies I named as parties". ``scope_for`` makes the
-``AccessScope`` every owned-data query takes, and ``visibility_clause`` turns it into SQL.
-Owners can see who viewed their data.
+``AccessScope`` every owned-data query takes, and ``visibility_clause`` turns it into SQL
+(``visibility_template`` is the same rule for a statement built once, its caller bound through
+``scope_parameters``). Owners can see who viewed their data.
 """
 
-from harbourlink.access.domain import NAMED_PARTIES_RULE, AccessScope, PartyRole, is_visible
-from harbourlink.access.repository import visibility_clause
+from harbourlink.access.domain import NAMED_PARTIES_RULE, VIEW_LOG_WINDOW, AccessScope, PartyRole, is_visible
+from harbourlink.access.repository import (
+    already_logged,
+    bound_viewer,
+    scope_parameters,
+    visibility_clause,
+    visibility_template,
+)
 from harbourlink.access.service import (
     do_grant,
     list_access_log,
@@ -23,8 +30,11 @@ from harbourlink.access.service import (
 
 __all__ = [
     "NAMED_PARTIES_RULE",
+    "VIEW_LOG_WINDOW",
     "AccessScope",
     "PartyRole",
+    "already_logged",
+    "bound_viewer",
     "do_grant",
     "is_visible",
     "list_access_log",
@@ -35,5 +45,7 @@ __all__ = [
     "remove_party",
     "revoke_grant",
     "scope_for",
+    "scope_parameters",
     "visibility_clause",
+    "visibility_template",
 ]

@@ -10,12 +10,16 @@ party on the reference. Revoked and expired grants count for nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 _SCOPE_KEY = object()
 
 NAMED_PARTIES_RULE = "named_parties"
+
+VIEW_LOG_WINDOW = timedelta(minutes=15)
+"""A page that refreshes itself, or a system that polls, is one viewing, not hundreds: the same
+viewer, reference and channel within this window is logged once."""
 
 
 class PartyRole(StrEnum):

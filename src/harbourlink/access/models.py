@@ -19,6 +19,7 @@ class Grant(Base):
     __table_args__ = (
         Index("ix_grants_lookup", "owner_org_id", "reference_type", "reference"),
         Index("ix_grants_grantee", "grantee_org_id"),
+        Index("ix_grants_rule", "owner_org_id", "rule"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -56,7 +57,8 @@ class AccessLogEntry(Base):
 
     __tablename__ = "access_log"
     __table_args__ = (Index("ix_access_log_owner_at", "owner_org_id", "at"),
-                      Index("ix_access_log_viewer_at", "viewer_org_id", "at"))
+                      Index("ix_access_log_viewer_at", "viewer_org_id", "at"),
+                      Index("ix_access_log_viewer_reference", "viewer_org_id", "reference", "at"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, and_, exists, false, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    SQLColumnExpression,
+    String,
+    and_,
+    bindparam,
+    exists,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import NamedFromClause
 
-from harbourlink.access.domain import NAMED_PARTIES_RULE, AccessScope
+from harbourlink.access.domain import NAMED_PARTIES_RULE, VIEW_LOG_WINDOW, AccessScope
 from harbourlink.access.models import AccessLogEntry, Grant, Party
+from harbourlink.kernel.db import UtcDateTime
 
 
-def _live(now: datetime) -> ColumnElement[bool]:
+def _live(now: ColumnElement[datetime] | datetime) -> ColumnElement[bool]:
     return and_(Grant.revoked_at.is_(None), or_(Grant.expires_at.is_(None), Grant.expires_at > now))
 
 
@@ -25,21 +38,83 @@ def visibility_clause(
     reference table); the decision runs in the database, never by filtering in Python.
     """
     held = [and_(Grant.reference_type == kind, Grant.reference == value) for kind, value in sorted(scope.held)]
-    presented = and_(Grant.anyone_with_reference.is_(True), or_(*held)) if held else false()
+    return _rule(viewer=literal(scope.org_id, String), now=literal(now, UtcDateTime()),
+                 presented=or_(*held) if held else None, owner=owner, reference_type=reference_type,
+                 reference=reference)
+
+
+VIEWER = "access_viewer_org_id"
+VIEWER_USER = "access_viewer_user_id"
+NOW = "access_now"
+LOGGED_SINCE = "access_logged_since"
+
+
+def visibility_template(
+    *, owner: SQLColumnExpression[str], reference_type: SQLColumnExpression[str],
+    reference: SQLColumnExpression[str], held: NamedFromClause,
+) -> ColumnElement[bool]:
+    """The same rule as ``visibility_clause``, for a statement built once and run with ``scope_parameters``.
+
+    The caller and the moment are bound parameters, and the references the caller presented are
+    the rows (``kind``, ``value``) of ``held``, a query of the same statement: a lookup that works
+    out in SQL which numbers its caller presented keeps one statement shape for every call, so
+    SQLAlchemy compiles it once and PostgreSQL can keep its plan.
+    """
+    presented = exists(select(held.c.kind).where(held.c.kind == Grant.reference_type,
+                                                 held.c.value == Grant.reference))
+    return _rule(viewer=bound_viewer(), now=bindparam(NOW, type_=UtcDateTime()),
+                 presented=presented, owner=owner, reference_type=reference_type, reference=reference)
+
+
+def bound_viewer() -> BindParameter[str]:
+    """The caller's company in a ``visibility_template`` statement (bound by ``scope_parameters``)."""
+    return bindparam(VIEWER, type_=String)
+
+
+def scope_parameters(scope: AccessScope, *, now: datetime) -> dict[str, object]:
+    """The values of a ``visibility_template`` (and ``already_logged``) statement's parameters for ``scope``."""
+    return {VIEWER: scope.org_id, VIEWER_USER: scope.user_id, NOW: now, LOGGED_SINCE: now - VIEW_LOG_WINDOW}
+
+
+def _rule(
+    *, viewer: ColumnElement[str], now: ColumnElement[datetime], presented: ColumnElement[bool] | None,
+    owner: SQLColumnExpression[str], reference_type: SQLColumnExpression[str], reference: SQLColumnExpression[str],
+) -> ColumnElement[bool]:
+    shared_with_viewer = Grant.grantee_org_id == viewer
+    if presented is not None:
+        shared_with_viewer = or_(shared_with_viewer, and_(Grant.anyone_with_reference.is_(True), presented))
     # correlate_except: the row's own tables (events, references …) come from the enclosing query;
     # left to auto-correlation, a nested subquery would range over every row of them instead.
+    # OFFSET 0 keeps each subquery a probe of its index per row: without it PostgreSQL may turn an
+    # EXISTS into a hash of every grant of the owner (or to the caller) when its statistics make
+    # the table look small, as they do after a bulk grant until autovacuum analyses it.
     by_reference = exists(select(Grant.id).where(
         Grant.owner_org_id == owner, Grant.reference_type == reference_type, Grant.reference == reference,
-        _live(now), or_(Grant.grantee_org_id == scope.org_id, presented),
-    ).correlate_except(Grant))
+        _live(now), shared_with_viewer,
+    ).correlate_except(Grant).offset(0))
     named = exists(select(Party.id).where(
         Party.owner_org_id == owner, Party.reference_type == reference_type, Party.reference == reference,
-        Party.party_org_id == scope.org_id,
-    ).correlate_except(Party))
+        Party.party_org_id == viewer,
+    ).correlate_except(Party).offset(0))
     by_rule = exists(select(Grant.id).where(
         Grant.owner_org_id == owner, Grant.rule == NAMED_PARTIES_RULE, _live(now), named,
-    ).correlate_except(Grant))
-    return or_(owner == scope.org_id, by_reference, by_rule)
+    ).correlate_except(Grant).offset(0))
+    return or_(owner == viewer, by_reference, by_rule)
+
+
+def already_logged(
+    *, owner: SQLColumnExpression[str], reference_type: SQLColumnExpression[str],
+    reference: SQLColumnExpression[str], channel: str,
+) -> ColumnElement[bool]:
+    """True when the ``scope_parameters`` caller's view of this row is in the access log within
+    ``VIEW_LOG_WINDOW`` of the bound moment (what ``record_views`` would not write again)."""
+    return exists(select(AccessLogEntry.id).where(
+        AccessLogEntry.viewer_org_id == bound_viewer(),
+        AccessLogEntry.reference == reference, AccessLogEntry.owner_org_id == owner,
+        AccessLogEntry.reference_type == reference_type, AccessLogEntry.channel == literal(channel, String),
+        AccessLogEntry.viewer_user_id.is_not_distinct_from(bindparam(VIEWER_USER, type_=String)),
+        AccessLogEntry.at >= bindparam(LOGGED_SINCE, type_=UtcDateTime()),
+    ).correlate_except(AccessLogEntry))
 
 
 def grants_given(session: Session, owner_org_id: str, *, include_ended: bool) -> list[Grant]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from harbourlink.access import repository
-from harbourlink.access.domain import NAMED_PARTIES_RULE, AccessScope, PartyRole, make_scope
+from harbourlink.access.domain import NAMED_PARTIES_RULE, VIEW_LOG_WINDOW, AccessScope, PartyRole, make_scope
 from harbourlink.access.errors import InvalidGrant
 from harbourlink.access.models import AccessLogEntry, Grant, Party
 from harbourlink.identity import SYSTEM_ACTOR, KeyScope, OrgStatus, get_organisation
@@ -121,23 +121,24 @@ def remove_party(session: Session, actor: Actor, *, party_id: str) -> None:
     session.delete(party)
 
 
-VIEW_LOG_WINDOW = timedelta(minutes=15)
-
-
 def record_views(
-    session: Session, scope: AccessScope, *, seen: Iterable[tuple[str, str, str]], channel: str
+    session: Session, scope: AccessScope, *, seen: Iterable[tuple[str, str, str]], channel: str,
+    now: datetime | None = None, recent: set[tuple[str, str, str]] | None = None,
 ) -> None:
     """Notes that ``scope`` viewed owners' data: one line per (owner, reference type, reference) not its own.
 
     A page that refreshes itself, or a system that polls, is one viewing, not hundreds: the same
-    viewer, reference and channel within a quarter of an hour is not written again.
+    viewer, reference and channel within a quarter of an hour is not written again. A caller
+    that already asked (``already_logged`` in its own query, at ``now``) passes what it found
+    as ``recent``, and no further query is made.
     """
-    now = utcnow()
+    now = now or utcnow()
     fresh = {(owner, kind, value) for owner, kind, value in seen if owner != scope.org_id}
     if not fresh:
         return
-    recent = repository.recent_views(session, viewer_org_id=scope.org_id, viewer_user_id=scope.user_id,
-                                     channel=channel, since=now - VIEW_LOG_WINDOW)
+    if recent is None:
+        recent = repository.recent_views(session, viewer_org_id=scope.org_id, viewer_user_id=scope.user_id,
+                                         channel=channel, since=now - VIEW_LOG_WINDOW)
     for owner, reference_type, reference in sorted(fresh - recent):
         if owner != scope.org_id:
             session.add(AccessLogEntry(at=now, owner_org_id=owner, viewer_org_id=scope.org_id,

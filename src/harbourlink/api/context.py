@@ -139,6 +139,16 @@ def session_user(request: Request, session: Session) -> tuple[identity.User, str
     return user, web_session.stage
 
 
+def key_cache(request: Request) -> identity.ApiKeyCache:
+    """This process's cache of recently authenticated API keys (see ``identity.keycache``), made on first use."""
+    cache = getattr(request.app.state, "api_key_cache", None)
+    if cache is None:
+        cache = identity.ApiKeyCache(ttl=runtime(request).settings.api_key_cache_seconds)
+        request.app.state.api_key_cache = cache
+    assert isinstance(cache, identity.ApiKeyCache)  # noqa: S101 - set just above
+    return cache
+
+
 def authenticate(request: Request) -> Actor:
     """The caller of an API request, or 401.
 
@@ -169,7 +179,7 @@ def _authenticate(request: Request, session: Session) -> Actor:
         scheme, _, presented = header.partition(" ")
         if scheme.lower() != "bearer" or not presented:
             raise Unauthenticated("use 'Authorization: Bearer <API key>'", code="invalid_authorization")
-        actor = identity.authenticate_api_key(session, presented.strip(), now=utcnow(), ip=client_ip(request))
+        actor = key_cache(request).authenticate(session, presented.strip(), now=utcnow(), ip=client_ip(request))
         if actor is None:
             raise Unauthenticated("the API key is unknown, revoked or expired", code="invalid_api_key")
         return actor

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import iter_route_contexts
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -37,7 +38,7 @@ STATUS_BY_CLASS: tuple[tuple[type[HarbourLinkError], int], ...] = (
 CODE_BY_STATUS = {
     400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
     409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type", 422: "validation_failed",
-    429: "too_many_requests",
+    429: "too_many_requests", 503: "database_busy",
 }
 
 
@@ -101,9 +102,17 @@ def allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
+async def _database_busy(_request: Request, exc: Exception) -> JSONResponse:
+    """Every connection of this process's pool stayed busy for the pool timeout: 503, try again shortly."""
+    assert isinstance(exc, PoolTimeout)  # noqa: S101 - registered for this class only
+    return JSONResponse(error_body("database_busy", "the service is busy; try again in a moment"),
+                        status_code=503, headers={"Retry-After": "1"})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     for kind in ANSWERED:
         app.add_exception_handler(kind, _answer)
+    app.add_exception_handler(PoolTimeout, _database_busy)
 
 
 ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}

@@ -129,10 +129,13 @@ def mark_logged(session: Session, current: ledger.Ledger, views: Iterable[tracki
             description="404 when nothing about the number is shared with the caller, exactly as when it "
                         "does not exist. Each event says whether it is in the tamper-evident ledger "
                         "(``ledger``), with links to its proof and bundle.")
-def track(reference: str, request: Request, actor: CurrentActor, session: DbSession) -> tracking.TrackingView:
+def track(reference: str, request: Request, actor: CurrentActor, session: DbSession) -> Response:
     view = tracking.build_view(session, tracking.find(session, actor, query=reference))
     mark_logged(session, configured(request), view.each_event(), reference=view.reference)
-    return view
+    # Serialised here, in the handler's thread: a returned model would be validated in another
+    # worker thread while this request's transaction still holds its connection, and under load
+    # every thread then waited for a connection held by a request waiting for a thread.
+    return Response(view.model_dump_json(), media_type="application/json")
 
 
 class ExportedEvent(BaseModel):

@@ -32,6 +32,7 @@ from harbourlink.events.store import (
     references_of,
     select_visible,
     visible,
+    visible_template,
 )
 
 __all__ = [
@@ -61,4 +62,5 @@ __all__ = [
     "select_visible",
     "stored_event_ids",
     "visible",
+    "visible_template",
 ]

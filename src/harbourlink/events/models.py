@@ -47,8 +47,10 @@ class EventReference(Base):
     """An identifier an event is about; lookups by any number a user holds go through here."""
 
     __tablename__ = "event_references"
-    # The search box knows a number but not its kind: look it up by value first.
-    __table_args__ = (Index("ix_event_references_event", "event_seq"), Index("ix_event_references_value", "value"))
+    # The search box knows a number but not its kind: look it up by value first. An event's own
+    # references are read by event, from the index alone.
+    __table_args__ = (Index("ix_event_references_event", "event_seq", "kind", "value"),
+                      Index("ix_event_references_value", "value"))
 
     kind: Mapped[str] = mapped_column(String(REFERENCE_KIND_LENGTH), primary_key=True)
     value: Mapped[str] = mapped_column(String(REFERENCE_VALUE_LENGTH), primary_key=True)

@@ -11,8 +11,9 @@ from psycopg.types.json import Json
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import NamedFromClause
 
-from harbourlink.access import AccessScope, visibility_clause
+from harbourlink.access import AccessScope, bound_viewer, visibility_clause, visibility_template
 from harbourlink.events.domain import COMPARED_FIELDS, EventDraft, conflict_message, content_of, differing_fields
 from harbourlink.events.models import Event, EventReference
 from harbourlink.kernel import new_id, utcnow
@@ -164,6 +165,17 @@ def visible(scope: AccessScope, *, now: datetime | None = None) -> ColumnElement
                           reference=EventReference.value, now=moment),
     ).correlate_except(EventReference))
     return or_(Event.owner_org_id == scope.org_id, shared)
+
+
+def visible_template(held: NamedFromClause) -> ColumnElement[bool]:
+    """``visible`` for a statement built once (``access.visibility_template``): the caller is bound
+    through ``access.scope_parameters`` and the references it presented are the rows of ``held``."""
+    shared = exists(select(EventReference.event_seq).where(
+        EventReference.event_seq == Event.seq,
+        visibility_template(owner=Event.owner_org_id, reference_type=EventReference.kind,
+                            reference=EventReference.value, held=held),
+    ).correlate_except(EventReference))
+    return or_(Event.owner_org_id == bound_viewer(), shared)
 
 
 def about(kind: str, values: Sequence[str]) -> ColumnElement[bool]:

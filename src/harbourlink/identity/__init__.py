@@ -19,9 +19,10 @@ from harbourlink.identity.domain import (
     Role,
     Service,
 )
+from harbourlink.identity.keycache import ApiKeyCache
 from harbourlink.identity.models import ApiKey, DriverProfile, Organisation, RegistrationDocument, User
 from harbourlink.identity.permissions import SYSTEM_ACTOR, check_admin_of, check_operator, is_admin
-from harbourlink.identity.repository import display_names, org_types, types_by_org, user_by_id
+from harbourlink.identity.repository import display_name_of, display_names, org_types, types_by_org, user_by_id
 from harbourlink.identity.service.apikeys import (
     authenticate_api_key,
     create_api_key,
@@ -78,6 +79,7 @@ __all__ = [
     "SYSTEM_ACTOR",
     "AccountKind",
     "ApiKey",
+    "ApiKeyCache",
     "AuditKind",
     "DocumentKind",
     "DriverProfile",
@@ -111,6 +113,7 @@ __all__ = [
     "decide_organisation",
     "decide_service",
     "describe",
+    "display_name_of",
     "display_names",
     "end_other_sessions",
     "get_driver_profile",

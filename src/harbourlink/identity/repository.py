@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, delete, func, literal, or_, select, update
+from sqlalchemy import ScalarSelect, SQLColumnExpression, and_, case, delete, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -155,8 +156,42 @@ def api_key_by_prefix(session: Session, prefix: str) -> ApiKey | None:
     return session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).first()
 
 
+@dataclass(frozen=True)
+class KeyStanding:
+    revoked_at: datetime | None
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    org_status: str
+
+
+def api_key_standing(session: Session, key_id: str) -> KeyStanding | None:
+    """What decides whether a key may still be used, with its company's status, in one read."""
+    row = session.execute(select(ApiKey.revoked_at, ApiKey.expires_at, ApiKey.last_used_at, Organisation.status)
+                          .join(Organisation, Organisation.id == ApiKey.org_id).where(ApiKey.id == key_id)).first()
+    return None if row is None else KeyStanding(*row)
+
+
+def note_api_key_use(session: Session, key_id: str, *, now: datetime) -> None:
+    """Notes a key's use, unless another request is noting it this moment.
+
+    Every request of a busy system presents the same key; left to wait for each other's row
+    lock, 200 of them queued behind one another at each note. One note suffices (SKIP LOCKED;
+    SQLite, which locks the whole database, has no such clause and needs none).
+    """
+    free = select(ApiKey.id).where(ApiKey.id == key_id).with_for_update(skip_locked=True).scalar_subquery()
+    session.execute(update(ApiKey).where(ApiKey.id == free).values(last_used_at=now))
+
+
 def api_keys_of(session: Session, org_id: str) -> list[ApiKey]:
     return list(session.scalars(select(ApiKey).where(ApiKey.org_id == org_id).order_by(ApiKey.created_at)))
+
+
+def display_name_of(org_id: SQLColumnExpression[str]) -> ScalarSelect[str]:
+    """The display name of ``display_names`` as SQL, for a company id column of an enclosing query."""
+    local = Organisation.name_local
+    name = case((and_(local.is_not(None), local != ""), Organisation.name + literal(" (") + local + literal(")")),
+                else_=Organisation.name)
+    return select(name).where(Organisation.id == org_id).correlate_except(Organisation).scalar_subquery()
 
 
 def display_names(session: Session, org_ids: list[str]) -> dict[str, str]:

@@ -5,7 +5,7 @@ Nothing here knows about cargo; domains build on it, never the other way round.
 
 from harbourlink.kernel.actor import Actor
 from harbourlink.kernel.clock import Clock, SystemClock, utcnow
-from harbourlink.kernel.db import Base, Database, create_database
+from harbourlink.kernel.db import Base, Database, PoolLimits, create_database
 from harbourlink.kernel.errors import (
     Conflict,
     Forbidden,
@@ -26,6 +26,7 @@ __all__ = [
     "Forbidden",
     "HarbourLinkError",
     "NotFound",
+    "PoolLimits",
     "RateLimited",
     "SystemClock",
     "Unauthenticated",

@@ -102,14 +102,31 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
 
-def create_database(url: str, *, echo: bool = False) -> Database:
+@dataclass(frozen=True)
+class PoolLimits:
+    """How many connections one process keeps and may open, and how long a caller waits for one.
+
+    A request that finds every connection busy waits ``timeout`` seconds, then fails with
+    ``sqlalchemy.exc.TimeoutError`` (the API answers 503): a process under more load than its
+    pool serves says so at once instead of letting requests queue until clients give up.
+    """
+
+    size: int = 10
+    max_overflow: int = 20
+    timeout: float = 30.0
+
+
+def create_database(url: str, *, echo: bool = False, pool: PoolLimits | None = None) -> Database:
     """Open (not create) the database at ``url``; run migrations separately."""
+    limits = pool or PoolLimits()
     # Parameters stay out of SQL logs: they carry personal data and credential digests.
     kwargs: dict[str, Any] = {"echo": echo, "future": True, "hide_parameters": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False}
     else:
-        kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
+        kwargs["pool_pre_ping"] = True
+    if ":memory:" not in url and url not in ("sqlite://", "sqlite+pysqlite://"):
+        kwargs.update(pool_size=limits.size, max_overflow=limits.max_overflow, pool_timeout=limits.timeout)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -15,16 +15,12 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from harbourlink import access, events, identity, references, vessels
+from harbourlink import access, events, references, vessels
 from harbourlink.access import AccessScope
 from harbourlink.events import Event
 from harbourlink.kernel import Actor, NotFound, utcnow
 from harbourlink.references import ReferenceType
-from harbourlink.tracking.links import houses_of, links_from_house
-
-SEARCHABLE = (ReferenceType.MBL, ReferenceType.HBL, ReferenceType.CONTAINER, ReferenceType.BOOKING,
-              ReferenceType.DECLARATION, ReferenceType.AWB)
-MAX_EVENTS = 5000
+from harbourlink.tracking import lookup
 
 
 @dataclass
@@ -37,6 +33,10 @@ class Found:
     events: list[Event] = field(default_factory=list)
     references: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)
+    linked_houses: list[str] = field(default_factory=list)
+    """House B/Ls (visible to the caller) linked to the Master B/Ls found."""
+    ship_mmsi: dict[str, str] = field(default_factory=dict)
+    """The MMSI of each IMO number the events name that AIS knows."""
 
 
 def canonical_number(raw: str) -> str:
@@ -48,57 +48,31 @@ def canonical_number(raw: str) -> str:
     return references.fold(raw)
 
 
-def _kinds_holding(session: Session, value: str) -> list[str]:
-    rows = session.scalars(select(events.EventReference.kind).where(events.EventReference.value == value).distinct())
-    return sorted(set(rows) & {kind.value for kind in SEARCHABLE})
-
-
-def _visible_about(session: Session, scope: AccessScope, pairs: set[tuple[str, str]]) -> list[Event]:
-    """Visible events naming any of the pairs, in one query."""
-    if not pairs:
-        return []
-    by_kind: dict[str, list[str]] = {}
-    for kind, value in pairs:
-        by_kind.setdefault(kind, []).append(value)
-    criteria = or_(*(events.about(kind, sorted(values)) for kind, values in sorted(by_kind.items())))
-    return list(session.scalars(events.select_visible(scope, criteria).limit(MAX_EVENTS)))
-
-
 def find(session: Session, actor: Actor, *, query: str) -> Found:
-    """Resolves a search to the references and events the caller may see, or raises NotFound."""
+    """Resolves a search to the references and events the caller may see, or raises NotFound.
+
+    One statement reads everything (``lookup``); a second writes the access log, when the caller
+    views another company's data it has not viewed within the log's window.
+    """
     value = canonical_number(query)
     scope = access.scope_for(actor)
-    kinds = set(_kinds_holding(session, value))
-    links = links_from_house(session, scope.holding(ReferenceType.HBL.value, value), value)
-    if links:
-        kinds.add(ReferenceType.HBL.value)
-    pairs = {(kind, value) for kind in kinds}
-    for kind in kinds:
-        scope = scope.holding(kind, value)
-    for link in links:
-        pairs.add((ReferenceType.MBL.value, link.master_bl))
-        scope = scope.holding(ReferenceType.MBL.value, link.master_bl)
-    found_events = _visible_about(session, scope, pairs)
-    references = events.references_of(session, [e.seq for e in found_events])
-    derived = {(kind, ref) for refs in references.values() for kind, ref in refs
-               if kind in (ReferenceType.CONTAINER.value, ReferenceType.BOOKING.value)} - pairs
-    if derived:
-        for kind, ref in derived:
-            scope = scope.holding(kind, ref)
-        known = {e.seq for e in found_events}
-        more = [e for e in _visible_about(session, scope, derived) if e.seq not in known]
-        references.update(events.references_of(session, [e.seq for e in more]))
-        found_events = sorted([*found_events, *more], key=lambda e: (e.event_time, e.seq))
-    if not found_events:
+    now = utcnow()
+    resolved = lookup.resolve(session, scope, value, now=now)
+    if not resolved.events:
         raise NotFound(f"nothing about {value} is shared with your company", code="reference_not_found",
                        data={"reference": value, "suggestions": suggest_references(session, actor, value)})
-    owners = identity.display_names(session, sorted({e.owner_org_id for e in found_events}))
-    access.record_views(session, scope, channel="track", seen=[
-        *((e.owner_org_id, kind, ref) for e in found_events for kind, ref in references[e.seq] if (kind, ref) in pairs),
-        *((link.owner_org_id, ReferenceType.HBL.value, link.house_bl) for link in links)])
-    return Found(query=value, matched=sorted(pairs), scope=scope, events=_without_retracted(found_events),
-                 references=references,
-                 owners=owners)
+    for kind, ref in [*resolved.matched, *resolved.derived]:
+        scope = scope.holding(kind, ref)
+    pairs = set(resolved.matched)
+    house = ReferenceType.HBL.value
+    access.record_views(session, scope, channel=lookup.CHANNEL, now=now, seen=[
+        *((e.owner_org_id, kind, ref) for e in resolved.events for kind, ref in resolved.references[e.seq]
+          if (kind, ref) in pairs),
+        *((link.owner_org_id, house, link.house_bl) for link in resolved.links)],
+        recent=resolved.logged | {(link.owner_org_id, house, link.house_bl) for link in resolved.links if link.logged})
+    return Found(query=value, matched=resolved.matched, scope=scope, events=_without_retracted(resolved.events),
+                 references=resolved.references, owners=resolved.owners, linked_houses=resolved.linked_houses,
+                 ship_mmsi=resolved.ship_mmsi)
 
 
 def _without_retracted(found: list[Event]) -> list[Event]:
@@ -128,20 +102,13 @@ def suggest_references(session: Session, actor: Actor, value: str, *, limit: int
     return [s.value for s in references.suggest(value, list(candidates), limit=limit) if s.value != value]
 
 
-def linked_houses(session: Session, found: Found) -> list[str]:
-    """House B/Ls (visible to the caller) linked to the Master B/Ls found."""
-    masters = [ref for kind, ref in found.matched if kind == ReferenceType.MBL.value]
-    if not masters:
-        return []
-    return sorted({house for master in masters for house in houses_of(session, found.scope, master)})
-
-
-def vessel_now(session: Session, imo: str | None) -> tuple[vessels.Vessel | None, vessels.VesselPosition | None]:
-    """A ship's AIS identity and last position, by IMO number."""
-    if not imo:
-        return None, None
-    vessel = vessels.get_vessel(session, imo=imo)
-    return vessel, vessels.latest_position(session, vessel.mmsi) if vessel else None
+def ship_and_track(session: Session, found: Found, imo: str | None, *,
+                   limit: int) -> tuple[vessels.Vessel | None, list[vessels.VesselPosition]]:
+    """A ship's AIS identity and newest positions (oldest first), by IMO number; no query when AIS does not know it."""
+    mmsi = found.ship_mmsi.get(imo) if imo else None
+    if mmsi is None:
+        return None, []
+    return vessels.vessel_with_track(session, mmsi, limit=limit)
 
 
 def age_seconds(moment: datetime | None) -> int | None:

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from harbourlink.events import Event
 from harbourlink.references import ReferenceType, find_terminal
-from harbourlink.tracking.timeline import Found, age_seconds, linked_houses, vessel_now
-from harbourlink.vessels import estimate_arrival, get_vessel, port_position, track
+from harbourlink.tracking.timeline import Found, age_seconds, ship_and_track
+from harbourlink.vessels import Vessel, VesselPosition, estimate_arrival, port_position
 
 CUSTOMS_STATUS = {"SUBM": "submitted", "ACPT": "accepted", "CUSS": "selected_for_scan",
                   "CUSI": "selected_for_inspection", "HOLD": "held", "CUSR": "released", "REJE": "rejected"}
@@ -256,48 +256,54 @@ def _customs(found: Found) -> list[CustomsView]:
             for number, history in sorted(declarations.items())]
 
 
-def _vessel(session: Session, found: Found) -> VesselView | None:
+TRACK_POINTS = 120
+"""Positions drawn on the map; the newest ``ESTIMATE_POINTS`` of them also estimate the arrival."""
+ESTIMATE_POINTS = 60
+
+
+def _vessel(session: Session, found: Found) -> tuple[VesselView | None, Vessel | None, list[VesselPosition]]:
     carrying = [e for e in found.events if e.vessel_imo and e.mode_of_transport in (None, "VESSEL", "BARGE")]
     if not carrying:
-        return None
+        return None, None, []
     current = max(carrying, key=lambda e: (e.classifier == "ACT", e.event_time))
-    vessel, position = vessel_now(session, current.vessel_imo)
-    return VesselView(
+    vessel, positions = ship_and_track(session, found, current.vessel_imo, limit=TRACK_POINTS)
+    position = positions[-1] if positions else None
+    view = VesselView(
         imo=current.vessel_imo or "", name=current.vessel_name or (vessel.name if vessel else None),
         mmsi=vessel.mmsi if vessel else None,
         position=None if position is None else Position(
             latitude=position.latitude, longitude=position.longitude, at=position.at,
             age_seconds=age_seconds(position.at), speed_knots=position.speed_knots, course=position.course,
             time_source=position.time_source),
-        track=[(p.latitude, p.longitude) for p in track(session, vessel.mmsi, limit=120)] if vessel else [],
+        track=[(p.latitude, p.longitude) for p in positions],
     )
+    return view, vessel, positions
 
 
-def _add_ais_estimates(session: Session, vessel: VesselView | None, schedule: list[ScheduleEntry]) -> None:
+def _add_ais_estimates(ship: Vessel | None, positions: list[VesselPosition], schedule: list[ScheduleEntry]) -> None:
     """Two AIS views of the next arrival with no actual time yet, beside the companies' own.
 
     The crew's ETA from the ship's static report (often left stale), and an estimate from the
     ship's recent positions: distance to the terminal over recent speed. AIS is broadcast in the
     clear, so neither needs a grant.
     """
-    if vessel is None or vessel.mmsi is None:
+    if ship is None:
         return
     upcoming = next((entry for entry in schedule if entry.event_code == "ARRI"
                      and all(e.classifier != "ACT" for e in entry.estimates)), None)
-    ship = get_vessel(session, mmsi=vessel.mmsi)
-    if upcoming is None or ship is None:
+    if upcoming is None:
         return
     if ship.eta is not None:
         upcoming.estimates.append(Estimate(classifier="EST", time=ship.eta, source="AIS", note=ship.destination,
                                            received_at=ship.updated_at, age_seconds=age_seconds(ship.updated_at),
                                            from_ais=True))
     target = _destination(upcoming)
-    positions = track(session, vessel.mmsi, limit=60)
-    derived = estimate_arrival(positions, target) if target and positions else None
+    recent = positions[-ESTIMATE_POINTS:]
+    derived = estimate_arrival(recent, target) if target and recent else None
     if derived is not None:
         upcoming.estimates.append(Estimate(
             classifier="EST", time=derived.arrival, source="AIS positions", note=f"{derived.distance_nm:.0f} nm",
-            received_at=positions[-1].at, age_seconds=age_seconds(positions[-1].at), from_positions=True))
+            received_at=recent[-1].at, age_seconds=age_seconds(recent[-1].at), from_positions=True))
 
 
 def _destination(entry: ScheduleEntry) -> tuple[float, float] | None:
@@ -309,11 +315,11 @@ def _destination(entry: ScheduleEntry) -> tuple[float, float] | None:
 
 
 def build_view(session: Session, found: Found) -> TrackingView:
-    """Projects the found events into the tracking picture."""
-    vessel, schedule = _vessel(session, found), _schedule(found)
-    _add_ais_estimates(session, vessel, schedule)
+    """Projects the found events into the tracking picture (one query more when AIS knows the ship)."""
+    (vessel, ship, positions), schedule = _vessel(session, found), _schedule(found)
+    _add_ais_estimates(ship, positions, schedule)
     return TrackingView(
         reference=found.query, matched=[ReferenceView(kind=k, value=v) for k, v in found.matched],
-        linked_house_bls=linked_houses(session, found), events=[_event_view(found, e) for e in found.events],
+        linked_house_bls=found.linked_houses, events=[_event_view(found, e) for e in found.events],
         vessel=vessel, schedule=schedule, legs=_legs(found), containers=_containers(found), customs=_customs(found),
     )

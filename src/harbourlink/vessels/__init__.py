@@ -6,9 +6,11 @@ from harbourlink.vessels.models import Vessel, VesselPosition
 from harbourlink.vessels.store import (
     get_vessel,
     latest_position,
+    mmsi_of,
     record_positions,
     record_statics,
     track,
+    vessel_with_track,
 )
 
 __all__ = [
@@ -22,8 +24,10 @@ __all__ = [
     "estimate_arrival",
     "get_vessel",
     "latest_position",
+    "mmsi_of",
     "port_position",
     "record_positions",
     "record_statics",
     "track",
+    "vessel_with_track",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from sqlalchemy import or_, select
+from sqlalchemy import ScalarSelect, SQLColumnExpression, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -66,6 +66,24 @@ def get_vessel(session: Session, *, imo: str | None = None, mmsi: str | None = N
     if not criteria:
         return None
     return session.scalars(select(Vessel).where(or_(*criteria)).order_by(Vessel.updated_at.desc())).first()
+
+
+def mmsi_of(imo: SQLColumnExpression[str | None]) -> ScalarSelect[str]:
+    """The MMSI ``get_vessel(imo=…)`` finds, as SQL for an IMO column of an enclosing query."""
+    return (select(Vessel.mmsi).where(Vessel.imo == imo).order_by(Vessel.updated_at.desc()).limit(1)
+            .correlate_except(Vessel).scalar_subquery())
+
+
+def vessel_with_track(session: Session, mmsi: str, *, limit: int) -> tuple[Vessel | None, list[VesselPosition]]:
+    """A ship by MMSI and its newest ``limit`` positions, oldest first, in one query."""
+    newest = (select(VesselPosition.seq).where(VesselPosition.mmsi == mmsi)
+              .order_by(VesselPosition.at.desc()).limit(limit))
+    rows = session.execute(select(Vessel, VesselPosition).outerjoin(
+        VesselPosition, (VesselPosition.mmsi == Vessel.mmsi) & VesselPosition.seq.in_(newest.scalar_subquery()))
+        .where(Vessel.mmsi == mmsi).order_by(VesselPosition.at)).all()
+    if not rows:
+        return None, []
+    return rows[0][0], [position for _, position in rows if position is not None]
 
 
 def latest_position(session: Session, mmsi: str) -> VesselPosition | None:

@@ -32,7 +32,7 @@ STOP_GRACE = 20.0
 
 def run_worker(settings: Settings, roles: Iterable[str], *, idle: float = 1.0) -> None:
     """One worker process: works its roles' queues and jobs until told to stop."""
-    db = create_database(settings.resolved_database_url())
+    db = create_database(settings.resolved_database_url(), pool=settings.database_pool())
     worker = work.Worker(db, roles=roles, idle=idle, lease=timedelta(seconds=settings.work_lease_seconds),
                          jobs=duties.jobs(settings, db, Sealer(settings.resolved_secret_key())))
     bus = topology.attach(db, settings, worker=worker)

@@ -68,7 +68,24 @@ def authenticate_api_key(session: Session, presented: str, *, now: datetime, ip:
     org = repository.org_by_id(session, key.org_id)
     if org is None or org.status != OrgStatus.ACTIVE.value:
         return None
-    if key.last_used_at is None or (now - as_utc(key.last_used_at)).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
-        key.last_used_at = now
+    if _stale(key.last_used_at, now):
+        repository.note_api_key_use(session, key.id, now=now)
     return Actor(org_id=key.org_id, api_key_id=key.id, scopes=frozenset(key.scopes),
                  org_types=frozenset(repository.org_types(session, key.org_id)), ip=ip)
+
+
+def _stale(last_used_at: datetime | None, now: datetime) -> bool:
+    return last_used_at is None or (now - as_utc(last_used_at)).total_seconds() > LAST_USED_RESOLUTION_SECONDS
+
+
+def still_usable(session: Session, key_id: str, *, now: datetime) -> bool:
+    """Whether a key that was genuine a moment ago may still be used: not revoked, not expired, its
+    company active. One read by primary key; notes the key's use as a full check does."""
+    standing = repository.api_key_standing(session, key_id)
+    if standing is None or standing.revoked_at is not None or standing.org_status != OrgStatus.ACTIVE.value:
+        return False
+    if standing.expires_at is not None and as_utc(standing.expires_at) <= now:
+        return False
+    if _stale(standing.last_used_at, now):
+        repository.note_api_key_use(session, key_id, now=now)
+    return True

@@ -1,0 +1,81 @@
+"""Connections per process: a request holds one at a time, a busy pool answers 503 at once, /healthz needs none."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy import event as sqlalchemy_event
+
+from harbourlink.app import create_app
+from harbourlink.kernel import Database
+from harbourlink.settings import Settings
+from tests.conftest import make_company
+from tests.port import HBL, MBL, grant, open_port
+from tests.web.conftest import log_in
+
+
+@contextmanager
+def most_held_at_once(engine: Engine) -> Iterator[list[int]]:
+    """The largest number of this engine's connections checked out at the same time, while the block runs."""
+    held, most = [0], [0]
+
+    def checkout(*_: object) -> None:
+        held[0] += 1
+        most[0] = max(most[0], held[0])
+
+    def checkin(*_: object) -> None:
+        held[0] -= 1
+
+    sqlalchemy_event.listen(engine, "checkout", checkout)
+    sqlalchemy_event.listen(engine, "checkin", checkin)
+    try:
+        yield most
+    finally:
+        sqlalchemy_event.remove(engine, "checkout", checkout)
+        sqlalchemy_event.remove(engine, "checkin", checkin)
+
+
+def test_a_request_holds_one_connection_at_a_time(client: TestClient, db: Database) -> None:
+    port = open_port(client, db)
+    client.post("/api/v1/bl-links", headers=port.forwarder.auth, json={"master_bl": MBL, "house_bl": HBL})
+    grant(client, port.forwarder, "HBL", HBL, port.sme)
+    grant(client, port.carrier, "MBL", MBL, None)
+    engine = client.app.state.runtime.db.engine  # type: ignore[attr-defined]
+    with most_held_at_once(engine) as most:
+        assert client.get(f"/api/v1/track/{HBL}", headers=port.sme.auth).status_code == 200
+    assert most == [1]
+    with most_held_at_once(engine) as most:
+        assert client.get(f"/api/v1/track/{MBL}", headers=port.forwarder.auth).status_code == 200
+        assert client.get("/api/v1/track/NOSUCHNUMBER", headers=port.forwarder.auth).status_code == 404
+    assert most == [1]
+    log_in(client, port.sme.admin_email)
+    with most_held_at_once(engine) as most:
+        assert client.get(f"/track/{HBL}").status_code == 200
+    assert most == [1]
+
+
+def test_healthz_touches_no_database(client: TestClient) -> None:
+    engine = client.app.state.runtime.db.engine  # type: ignore[attr-defined]
+    with most_held_at_once(engine) as most:
+        assert client.get("/healthz").json() == {"status": "ok"}
+    assert most == [0]
+
+
+def test_a_drained_pool_answers_503_quickly_and_healthz_still_answers(settings: Settings, db: Database) -> None:
+    company = make_company(db, "Pearl Ocean Lines", "shipping_line")
+    small = settings.model_copy(update={"db_pool_size": 1, "db_max_overflow": 0, "db_pool_timeout": 0.2})
+    with TestClient(create_app(small), base_url="http://testserver") as client:
+        engine: Engine = client.app.state.runtime.db.engine  # type: ignore[attr-defined]
+        with engine.connect():  # the process's only connection, busy elsewhere
+            started = time.monotonic()
+            busy = client.get(f"/api/v1/track/{MBL}", headers=company.auth)
+            waited = time.monotonic() - started
+            assert client.get("/healthz").status_code == 200
+        assert busy.status_code == 503 and busy.headers["retry-after"] == "1"
+        assert busy.json()["error"] == "database_busy"
+        assert waited < 3
+        assert client.get(f"/api/v1/track/{MBL}", headers=company.auth).status_code == 404  # free again

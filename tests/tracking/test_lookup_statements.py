@@ -1,0 +1,105 @@
+"""A tracking lookup is one statement to read (and one to write the access log), whatever it follows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event as sqlalchemy_event
+
+from harbourlink import tracking, vessels
+from harbourlink.kernel import Actor, Database, NotFound, utcnow
+from tests.port import CONTAINER, HBL, MBL, VOYAGE, Port, grant, open_port
+
+SHIP_MMSI = "477123400"
+
+
+@pytest.fixture
+def port(client: TestClient, db: Database) -> Port:
+    port = open_port(client, db)
+    assert client.post("/api/v1/bl-links", headers=port.forwarder.auth,
+                       json={"master_bl": MBL, "house_bl": HBL}).status_code == 201
+    grant(client, port.forwarder, "HBL", HBL, port.sme)
+    grant(client, port.carrier, "MBL", MBL, None)
+    return port
+
+
+@contextmanager
+def counted(db: Database) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    sqlalchemy_event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sqlalchemy_event.remove(db.engine, "before_cursor_execute", count)
+
+
+def _lookup(db: Database, org_id: str, reference: str) -> tuple[tracking.TrackingView, list[str]]:
+    with counted(db) as statements, db.transaction() as session:
+        view = tracking.build_view(session, tracking.find(session, Actor(org_id=org_id), query=reference))
+    return view, statements
+
+
+def _reads_and_writes(statements: list[str]) -> tuple[int, int]:
+    writes = sum(1 for s in statements if s.lstrip().upper().startswith("INSERT"))
+    return len(statements) - writes, writes
+
+
+@pytest.mark.parametrize("who", ["forwarder", "sme"])
+def test_one_read_and_one_write_per_lookup_then_one_read(db: Database, port: Port, who: str) -> None:
+    viewer = getattr(port, who)
+    reference = MBL if who == "forwarder" else HBL  # the SME's follows a link, then the container
+    view, statements = _lookup(db, viewer.org_id, reference)
+    assert view.containers and view.containers[0].number == CONTAINER
+    assert view.events and view.vessel is not None
+    assert _reads_and_writes(statements) == (1, 1), statements  # the access log: first view
+    _, statements = _lookup(db, viewer.org_id, reference)
+    assert _reads_and_writes(statements) == (1, 0), statements  # viewed within the window: nothing to log
+
+
+def test_a_ship_known_to_ais_adds_one_read(db: Database, port: Port) -> None:
+    now = utcnow()
+    with db.transaction() as session:
+        vessels.record_statics(session, [vessels.VesselStatic(mmsi=SHIP_MMSI, imo="9706906", name="PEARL HARMONY",
+                                                              destination="HKHKG", eta=now + timedelta(hours=3))])
+        vessels.record_positions(session, [vessels.PositionReport(
+            mmsi=SHIP_MMSI, at=now - timedelta(minutes=10 - n), latitude=22.2 + n / 100, longitude=113.9,
+            speed_knots=12.0, course=45.0) for n in range(5)], message_id=None)
+    view, statements = _lookup(db, port.forwarder.org_id, MBL)
+    assert view.vessel is not None and view.vessel.mmsi == SHIP_MMSI and len(view.vessel.track) == 5
+    assert view.vessel.position is not None and view.vessel.position.latitude == pytest.approx(22.24)
+    assert any(e.from_ais for entry in view.schedule for e in entry.estimates)
+    assert _reads_and_writes(statements) == (2, 1), statements
+
+
+def test_every_lookup_runs_the_same_statement_text(db: Database, port: Port) -> None:
+    """One shape for every caller and number: compiled once, and prepared once by PostgreSQL."""
+    _, by_mbl = _lookup(db, port.forwarder.org_id, MBL)
+    _, by_hbl = _lookup(db, port.sme.org_id, HBL)
+    _, by_box = _lookup(db, port.stranger.org_id, CONTAINER)
+    assert by_mbl[0] == by_hbl[0] == by_box[0]
+
+
+def test_nothing_shared_still_answers_not_found(db: Database, port: Port) -> None:
+    with db.transaction() as session, pytest.raises(NotFound) as raised:
+        tracking.find(session, Actor(org_id=port.stranger.org_id), query=MBL + "X")
+    assert raised.value.code == "reference_not_found"
+
+
+def test_a_box_shared_with_another_bill_shows_only_what_is_shared(client: TestClient, db: Database) -> None:
+    """Following a B/L's container finds that box's other events, but only those shared with the caller."""
+    other = ("C9,EQUIPMENT,DISC,ACT,2026-11-24T09:40:00+08:00,MSCU1234566,PONU0999999,HKHKG,HITHK,9706906,"
+             "PEARL HARMONY,027E,VESSEL\n")
+    port = open_port(client, db, carrier_csv=VOYAGE + other)
+    view, _ = _lookup(db, port.forwarder.org_id, MBL)
+    assert {e.voyage for e in view.events if e.source == "Pearl Ocean Lines"} == {"026E"}
+    grant(client, port.carrier, "MBL", "PONU0999999", port.forwarder)
+    view, _ = _lookup(db, port.forwarder.org_id, MBL)
+    assert {e.voyage for e in view.events if e.source == "Pearl Ocean Lines"} == {"026E", "027E"}
