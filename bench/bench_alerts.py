@@ -1,7 +1,9 @@
 """Alert latency under background ingest: event accepted → signed webhook received, p50 and p99.
 
-A scratch PostgreSQL database; a loopback HTTP receiver; the alert dispatcher running as the app
-runs it (``AlertDispatcher``, its default 0.2 s idle poll). A background thread ingests
+A scratch PostgreSQL database; a loopback HTTP receiver; a worker loop of the ``consumers`` and
+``dispatch`` roles, rung by the ingest's commits, as an embedded installation runs it (the alert
+delivery job's idle poll is 0.2 s; the consumers of stored events, alerts among them, run off the
+ingest transaction). A background thread ingests
 terminal-json and CSV batches through ``inbound.receive`` at a target rate (default 5,000
 events/s; the rate reached is printed). Meanwhile probe messages, each a reefer found without
 power an hour ago on a container a company follows, open one alert each; a probe is timestamped
@@ -27,7 +29,7 @@ from bench.generators import GENERATORS, check_digit
 from bench.pg import scratch_database
 from harbourlink import alerts, identity, inbound
 from harbourlink.integrations.webhooks import CallbackPolicy
-from harbourlink.kernel import Actor, Database, create_database
+from harbourlink.kernel import Actor, Database, create_database, work
 
 BATCH = 2_500
 PROBE_INTERVAL = 0.5
@@ -141,8 +143,9 @@ def run(url: str, probes: int, rate: float) -> None:
         actor = _set_up(db, hook, containers)
         channels = alerts.Channels(base_url="https://harbourlink.example.hk", sealer=identity.Sealer(SEALER_KEY),
                                    policy=POLICY)
-        dispatcher = alerts.AlertDispatcher(db, channels)
-        dispatcher.start()
+        worker = work.Worker(db, roles=["consumers", "dispatch"], jobs=[alerts.delivery_job(db, channels)])
+        db.bell = worker.ring
+        worker.start()
         background = Background(db, actor, rate, batches)
         background.start()
         time.sleep(2)  # the load is under way before the first probe
@@ -155,7 +158,7 @@ def run(url: str, probes: int, rate: float) -> None:
             time.sleep(0.05)
         background.stop.set()
         background.join(60)
-        dispatcher.stop()
+        worker.stop()
     db.engine.dispose()
     missing = sorted(set(sent) - set(arrivals))
     print(f"background ingest: target {rate:,.0f} events/s, reached {background.achieved:,.0f} events/s "

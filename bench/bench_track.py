@@ -26,7 +26,7 @@ from sqlalchemy import select
 from bench.generators import OWNER_CODES, check_digit
 from bench.pg import libpq, scratch_database
 from harbourlink import access, events, identity, tracking
-from harbourlink.kernel import Actor, create_database
+from harbourlink.kernel import Actor, Database, create_database
 from harbourlink.references import ReferenceType
 
 PER_BL = 10
@@ -80,23 +80,29 @@ def _percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
+def shared_bls(database: Database, url: str, count: int, *, analyze: bool = True) -> tuple[str, list[str]]:
+    """A carrier's ``count`` events about B/Ls, 2,000 of them shared with a forwarder: (forwarder, shared B/Ls)."""
+    with database.transaction() as session:
+        carrier = identity.create_organisation(session, identity.SYSTEM_ACTOR, name="Carrier",
+                                               types=["shipping_line"], status=identity.OrgStatus.ACTIVE).id
+        forwarder = identity.create_organisation(session, identity.SYSTEM_ACTOR, name="Forwarder",
+                                                 types=["forwarder"], status=identity.OrgStatus.ACTIVE).id
+    started = time.perf_counter()
+    bls = _fill(url, carrier, count, analyze=analyze)
+    print(f"stored {len(bls) * PER_BL} events about {len(bls)} B/Ls in {time.perf_counter() - started:.0f} s")
+    granted = random.Random(3).sample(bls, 2000)
+    with database.transaction() as session:
+        for bl in granted:
+            access.do_grant(session, Actor(org_id=carrier), reference_type=ReferenceType.MBL, reference=bl,
+                            grantee_org_id=forwarder, anyone_with_reference=False, rule=None, expires_at=None)
+    return forwarder, granted
+
+
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     with scratch_database("hl_bench_track") as url:
         database = create_database(url)
-        with database.transaction() as session:
-            carrier = identity.create_organisation(session, identity.SYSTEM_ACTOR, name="Carrier",
-                                                   types=["shipping_line"], status=identity.OrgStatus.ACTIVE).id
-            forwarder = identity.create_organisation(session, identity.SYSTEM_ACTOR, name="Forwarder",
-                                                     types=["forwarder"], status=identity.OrgStatus.ACTIVE).id
-        started = time.perf_counter()
-        bls = _fill(url, carrier, count)
-        print(f"stored {len(bls) * PER_BL} events about {len(bls)} B/Ls in {time.perf_counter() - started:.0f} s")
-        granted = random.Random(3).sample(bls, 2000)
-        with database.transaction() as session:
-            for bl in granted:
-                access.do_grant(session, Actor(org_id=carrier), reference_type=ReferenceType.MBL, reference=bl,
-                                grantee_org_id=forwarder, anyone_with_reference=False, rule=None, expires_at=None)
+        forwarder, granted = shared_bls(database, url, count)
         viewer = Actor(org_id=forwarder)
         ours, baseline = [], []
         for bl in granted[:500]:

@@ -24,11 +24,10 @@ from collections import Counter
 
 import httpx
 
-from bench.bench_track import _fill
+from bench.bench_track import shared_bls
 from bench.pg import scratch_database
-from harbourlink import access, identity
-from harbourlink.kernel import Actor, create_database
-from harbourlink.references import ReferenceType
+from harbourlink import identity
+from harbourlink.kernel import create_database
 
 REQUEST_TIMEOUT = 30.0
 
@@ -41,17 +40,8 @@ def _free_port() -> int:
 
 def _prepare(url: str, events: int) -> tuple[list[str], str]:
     database = create_database(url)
+    forwarder, granted = shared_bls(database, url, events)
     with database.transaction() as session:
-        carrier = identity.create_organisation(session, identity.SYSTEM_ACTOR, name="Carrier",
-                                               types=["shipping_line"], status=identity.OrgStatus.ACTIVE).id
-        forwarder = identity.create_organisation(session, identity.SYSTEM_ACTOR, name="Forwarder",
-                                                 types=["forwarder"], status=identity.OrgStatus.ACTIVE).id
-    bls = _fill(url, carrier, events)
-    granted = random.Random(3).sample(bls, 2000)
-    with database.transaction() as session:
-        for bl in granted:
-            access.do_grant(session, Actor(org_id=carrier), reference_type=ReferenceType.MBL, reference=bl,
-                            grantee_org_id=forwarder, anyone_with_reference=False, rule=None, expires_at=None)
         _, key = identity.create_api_key(session, identity.SYSTEM_ACTOR, org_id=forwarder, name="load",
                                          scopes=[identity.KeyScope.CARGO_READ])
     database.engine.dispose()

@@ -10,18 +10,16 @@ that needs the second to be good would be slow for minutes after every bulk load
 
 from __future__ import annotations
 
-import random
 import sys
 from typing import Any
 
 import psycopg
 from sqlalchemy.dialects import postgresql
 
-from bench.bench_track import _fill
+from bench.bench_track import shared_bls
 from bench.pg import libpq, scratch_database
-from harbourlink import access, identity
+from harbourlink import access
 from harbourlink.kernel import Actor, create_database, utcnow
-from harbourlink.references import ReferenceType
 from harbourlink.tracking import lookup
 
 
@@ -39,17 +37,7 @@ def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     with scratch_database("hl_explain_track") as url:
         database = create_database(url)
-        with database.transaction() as session:
-            carrier = identity.create_organisation(session, identity.SYSTEM_ACTOR, name="Carrier",
-                                                   types=["shipping_line"], status=identity.OrgStatus.ACTIVE).id
-            forwarder = identity.create_organisation(session, identity.SYSTEM_ACTOR, name="Forwarder",
-                                                     types=["forwarder"], status=identity.OrgStatus.ACTIVE).id
-        bls = _fill(url, carrier, count, analyze=False)
-        granted = random.Random(3).sample(bls, 2000)
-        with database.transaction() as session:
-            for bl in granted:
-                access.do_grant(session, Actor(org_id=carrier), reference_type=ReferenceType.MBL, reference=bl,
-                                grantee_org_id=forwarder, anyone_with_reference=False, rule=None, expires_at=None)
+        forwarder, granted = shared_bls(database, url, count, analyze=False)
         database.engine.dispose()
         print(f"--- {count} events just loaded, statistics as autovacuum left them ---")
         print(_explain(url, forwarder, granted[0]))

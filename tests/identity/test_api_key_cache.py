@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from fastapi.testclient import TestClient
-from sqlalchemy import event as sqlalchemy_event
 
 from harbourlink import identity
 from harbourlink.app import create_app
 from harbourlink.kernel import Database, utcnow
 from harbourlink.settings import Settings
 from tests.conftest import Company
-
-
-@contextmanager
-def counted(db: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    sqlalchemy_event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sqlalchemy_event.remove(db.engine, "before_cursor_execute", count)
+from tests.statements import counted
 
 
 def _key_id(client: TestClient, company: Company) -> str:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event as sqlalchemy_event
 
 from harbourlink import tracking, vessels
 from harbourlink.kernel import Actor, Database, NotFound, utcnow
 from tests.port import CONTAINER, HBL, MBL, VOYAGE, Port, grant, open_port
+from tests.statements import counted
 
 SHIP_MMSI = "477123400"
 
@@ -27,18 +25,6 @@ def port(client: TestClient, db: Database) -> Port:
     return port
 
 
-@contextmanager
-def counted(db: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    sqlalchemy_event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sqlalchemy_event.remove(db.engine, "before_cursor_execute", count)
 
 
 def _lookup(db: Database, org_id: str, reference: str) -> tuple[tracking.TrackingView, list[str]]:
