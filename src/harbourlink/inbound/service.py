@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -28,6 +29,7 @@ FAILED_STATUSES = ("rejected", "partial", "failed")
 PENDING_STATUSES = ("received", "queued", "processing")
 PROCESS_QUEUE = "inbound.process"
 CHUNK_ITEMS = 5000
+WAIT_FOR_WORKER_SECONDS = 60.0
 MAX_ATTEMPTS = 3
 """Processing attempts before a message that keeps killing its worker is marked failed (kept for replay)."""
 
@@ -198,11 +200,24 @@ def receive(db: Database, actor: Actor, *, format_name: str, raw: bytes, channel
                      ring=background)
     if background:
         return Outcome(message_id, "queued", 0, 0, [])
-    work.run_now(db, process_key(message_id))
+    if not work.run_now(db, process_key(message_id)):
+        _wait_for_worker(db, message_id)
     with db.transaction() as session:
         processed = session.get(InboundMessage, message_id)
         assert processed is not None  # noqa: S101 - committed above
         return _outcome(processed)
+
+
+def _wait_for_worker(db: Database, message_id: str, *, timeout: float = WAIT_FOR_WORKER_SECONDS) -> None:
+    """A worker took the message between its archiving and ``run_now`` (it polls the queue): the caller asked
+    for the outcome, so wait for it, a bounded time; after that the answer says ``processing``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with db.transaction() as session:
+            message = session.get(InboundMessage, message_id)
+            if message is None or message.status not in PENDING_STATUSES:
+                return
+        time.sleep(0.05)
 
 
 def get_message(session: Session, actor: Actor, *, message_id: str) -> InboundMessage:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -82,26 +83,43 @@ def _groups(stored: Sequence[events.Event]) -> list[list[events.Event]]:
     return single + list(batches.values())
 
 
+@dataclass
+class Prepared:
+    """Entries built for some events, with their salts: rows to write, in a short transaction of their own."""
+
+    links: list[tuple[str, bytes, bytes]] = field(default_factory=list)
+    pending: list[tuple[bytes, bytes, datetime]] = field(default_factory=list)
+
+
 def enqueue_events(session: Session, event_ids: Sequence[str]) -> int:
     """Queues entries committing to these new events for the sequencer; returns how many entries."""
+    return write_prepared(session, prepare_events(session, event_ids))
+
+
+def prepare_events(session: Session, event_ids: Sequence[str]) -> Prepared:
+    """Reads the events and builds their entries (salted field commitments); writes nothing."""
+    prepared = Prepared()
     if not event_ids:
-        return 0
+        return prepared
     stored: list[events.Event] = []
     for start in range(0, len(event_ids), CHUNK):  # bounded IN lists: a message may hold 100,000 events
         stored += session.scalars(select(events.Event).where(events.Event.id.in_(event_ids[start:start + CHUNK])))
     stored.sort(key=lambda e: e.seq)
     refs = events.references_of(session, [e.seq for e in stored])
     salts = {e.id: secrets.token_bytes(32) for e in stored}
-    pending: list[tuple[bytes, bytes, datetime]] = []
-    links: list[tuple[str, bytes, bytes]] = []
     now = utcnow()
     for group in _groups(stored):
         identity = identity_hash(e.id for e in group)
-        pending.append((identity, build_entry(group, refs, salts), now))
-        links += [(e.id, identity, salts[e.id]) for e in group]
-    insert_rows(session, LedgerEvent, LINK_COLUMNS, links)
-    insert_rows(session, LedgerPending, PENDING_COLUMNS, pending)
-    return len(pending)
+        prepared.pending.append((identity, build_entry(group, refs, salts), now))
+        prepared.links += [(e.id, identity, salts[e.id]) for e in group]
+    return prepared
+
+
+def write_prepared(session: Session, prepared: Prepared) -> int:
+    """Writes built entries for the sequencer (COPY on PostgreSQL); returns how many entries."""
+    insert_rows(session, LedgerEvent, LINK_COLUMNS, prepared.links)
+    insert_rows(session, LedgerPending, PENDING_COLUMNS, prepared.pending)
+    return len(prepared.pending)
 
 
 def position_item(seq: int) -> str:
