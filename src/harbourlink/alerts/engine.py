@@ -8,17 +8,17 @@ same transaction, so an alert exists exactly when its events do.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, false, or_, select, tuple_
+from sqlalchemy import ColumnElement, select, tuple_
 from sqlalchemy.orm import Session
 
 from harbourlink import events
 from harbourlink.access import AccessScope
 from harbourlink.alerts.domain import AlertType, Fact, sorted_history
-from harbourlink.alerts.lifecycle import reconcile
+from harbourlink.alerts.lifecycle import Known, known_for, reconcile
 from harbourlink.alerts.models import AlertSubscription, AlertWatch
 from harbourlink.alerts.registry import all_types
 from harbourlink.alerts.visibility import subscriber_scope
@@ -56,6 +56,29 @@ def history(session: Session, scope: AccessScope, kind: str, value: str) -> list
     return sorted_history([fact_of(row, references[row.seq]) for row in rows])
 
 
+def histories(session: Session, scope: AccessScope, subjects: Collection[Subject]) -> dict[Subject, list[Fact]]:
+    """``history`` of many subjects at once: one query per kind of subject and ``CHUNK`` of them, not one each."""
+    wanted = set(subjects)
+    found: dict[Subject, list[Fact]] = {subject: [] for subject in wanted}
+    by_kind: dict[str, list[str]] = {}
+    for kind, value in sorted(wanted):
+        by_kind.setdefault(kind, []).append(value)
+    for kind, values in by_kind.items():
+        for start in range(0, len(values), CHUNK):
+            chunk = values[start:start + CHUNK]
+            about = Event.vessel_imo.in_(chunk) if kind == "VESSEL" else events.about(kind, chunk)
+            rows = list(session.scalars(events.select_visible(scope, about)))
+            references = events.references_of(session, [row.seq for row in rows])
+            for row in rows:
+                named = references[row.seq]
+                fact = fact_of(row, named)
+                hits = [("VESSEL", row.vessel_imo)] if kind == "VESSEL" else [(k, v) for k, v in named if k == kind]
+                for subject in hits:
+                    if subject in wanted:
+                        found[subject].append(fact)
+    return {subject: sorted_history(facts) for subject, facts in found.items()}
+
+
 def is_visible(session: Session, scope: AccessScope, kind: str, value: str) -> bool:
     """Whether the scope may see any event about the subject (one existence query, no history)."""
     query = select(Event.seq).where(events.visible(scope), _about(kind, value)).limit(1)
@@ -77,11 +100,17 @@ def _load(session: Session, event_ids: Sequence[str]) -> _Batch:
 
 
 def _subscriptions(session: Session, batch: _Batch) -> list[AlertSubscription]:
+    """Subscriptions to all cargo, and those to a number the batch names (bounded IN lists: a batch may
+    name tens of thousands)."""
+    active = AlertSubscription.paused_at.is_(None)
+    found = {s.id: s for s in session.scalars(select(AlertSubscription).where(
+        active, AlertSubscription.reference.is_(None)))}
     named = sorted({subject for subjects in batch.subjects.values() for subject in subjects})
-    by_reference = tuple_(AlertSubscription.reference_type, AlertSubscription.reference).in_(named)
-    query = select(AlertSubscription).where(AlertSubscription.paused_at.is_(None), or_(
-        AlertSubscription.reference.is_(None), by_reference if named else false())).order_by(AlertSubscription.id)
-    return list(session.scalars(query))
+    for start in range(0, len(named), CHUNK):
+        by_reference = tuple_(AlertSubscription.reference_type, AlertSubscription.reference).in_(
+            named[start:start + CHUNK])
+        found.update((s.id, s) for s in session.scalars(select(AlertSubscription).where(active, by_reference)))
+    return [found[key] for key in sorted(found)]
 
 
 def _candidates(subscription: AlertSubscription, kind: AlertType, batch: _Batch) -> set[Subject]:
@@ -106,7 +135,11 @@ def _candidates(subscription: AlertSubscription, kind: AlertType, batch: _Batch)
 
 def _visible_seqs(session: Session, scope: AccessScope, batch: _Batch) -> set[int]:
     seqs = [row.seq for row in batch.rows]
-    return set(session.scalars(select(Event.seq).where(Event.seq.in_(seqs), events.visible(scope))))
+    visible: set[int] = set()
+    for start in range(0, len(seqs), CHUNK):
+        visible |= set(session.scalars(select(Event.seq).where(Event.seq.in_(seqs[start:start + CHUNK]),
+                                                               events.visible(scope))))
+    return visible
 
 
 def on_events(session: Session, event_ids: Sequence[str], *, now: datetime | None = None) -> int:
@@ -129,22 +162,23 @@ def on_events(session: Session, event_ids: Sequence[str], *, now: datetime | Non
             batch_view = _Batch([r for r in batch.rows if r.seq in visible], batch.subjects)
         else:
             batch_view = batch
-        histories: dict[Subject, list[Fact]] = {}
-        for name in subscription.alert_types:
-            kind = types.get(name)
-            if kind is None:
-                continue
-            for subject in sorted(_candidates(subscription, kind, batch_view)):
-                facts = histories.setdefault(subject, history(session, scope, *subject))
-                changed += _evaluate(session, subscription, kind, subject, facts=facts, now=moment)
+        kinds = [types[name] for name in subscription.alert_types if name in types]
+        candidates = {kind.name: sorted(_candidates(subscription, kind, batch_view)) for kind in kinds}
+        pairs = [(name, subject) for name, subjects in candidates.items() for subject in subjects]
+        facts = histories(session, scope, {subject for _, subject in pairs})
+        known = known_for(session, subscription, pairs)
+        for kind in kinds:
+            for subject in candidates[kind.name]:
+                changed += _evaluate(session, subscription, kind, subject, facts=facts[subject], now=moment,
+                                     known=known)
     return changed
 
 
 def _evaluate(session: Session, subscription: AlertSubscription, kind: AlertType, subject: Subject, *,
-              facts: list[Fact], now: datetime) -> int:
+              facts: list[Fact], now: datetime, known: Known | None = None) -> int:
     relevant = [f for f in facts if f.event_type in kind.event_types]
     verdict = kind.evaluate(subject[1], relevant, kind.settings(subscription.thresholds), now)
-    return reconcile(session, subscription, kind, subject, verdict, now=now)
+    return reconcile(session, subscription, kind, subject, verdict, now=now, known=known)
 
 
 def evaluate_due(session: Session, *, now: datetime | None = None, limit: int = 500) -> int:
