@@ -184,3 +184,51 @@ def test_a_syntax_error_after_deep_nesting_is_placed_in_the_original_text() -> N
     text = "[" + _nested_text(1500) + ",\n  }"
     (error,) = DcsaTnt22Adapter().parse(text.encode()).errors
     assert error.location == "line 2, column 3" and error.message.startswith("not JSON")
+
+
+def _counts(client: TestClient, company: Company) -> tuple[int, int]:
+    """(messages archived, events stored) of the company, as the API shows them."""
+    messages = client.get("/api/v1/messages", params={"limit": 1000}, headers=company.auth).json()
+    stored, cursor = 0, 0
+    while True:
+        page = client.get("/api/v1/events", params={"cursor": cursor}, headers=company.auth)
+        assert page.status_code == 200, page.text
+        body = page.json()
+        if not body["events"]:
+            return len(messages), stored
+        stored, cursor = stored + len(body["events"]), body["next_cursor"]
+
+
+def test_a_hostile_corpus_is_answered_place_by_place_and_loses_nothing_accepted(
+        client: TestClient, company_a: Company) -> None:
+    """Every hostile message gets located errors; archived messages and stored events, counted before and
+    after, show that nothing accepted before was lost and each message's good items were kept."""
+    assert _send(client, company_a, (SAMPLES / "csv" / "hkg_import.csv").read_bytes(), "csv")["status"] == "accepted"
+    good, second = _v22_events()[:2]
+    assert _send(client, company_a, json.dumps([good]), "dcsa-tnt-2.2")["accepted"] == 1
+    messages_before, events_before = _counts(client, company_a)
+    conflicting = copy.deepcopy(good)
+    conflicting["eventDateTime"] = "2026-01-01T00:00:00Z"
+    corpus: dict[str, tuple[str, str, int]] = {  # case: (format, body, good items in it)
+        "deep JSON": ("dcsa-tnt-2.2", "[" + json.dumps(second) + ',{"x": ' + _nested_text(1000) + "}]", 1),
+        "huge number": ("dcsa-tnt-2.2", "[" + json.dumps(second) + ',{"n": ' + "7" * 100_000 + "}]", 0),
+        "huge cell": ("csv", HEADER + GOOD_ROW.replace("G-1", "H-1") + "H-2,EQUIPMENT,GTIN,"
+                      "2026-11-23T11:00:00+08:00,MSCU1234566,HKHKG,HITHK,,"
+                      + "X" * (128 * 1024 + 1) + ",\n", 1),
+        "overlong field": ("csv", HEADER + GOOD_ROW.replace("G-1", "L-1").replace("PEARL HARMONY", "P" * 101), 0),
+        "bad check digit": ("csv", HEADER + GOOD_ROW.replace("G-1", "C-1").replace("MSCU1234566", "MSCU1234567"),
+                            0),
+        "conflicting re-delivery": ("dcsa-tnt-2.2", json.dumps([conflicting]), 0),
+    }
+    added = 0
+    for case, (fmt, body, good_items) in corpus.items():
+        outcome = _send(client, company_a, body, fmt)
+        assert outcome["status"] in ("partial", "rejected"), (case, outcome)
+        assert outcome["errors"], case
+        for where, message in _errors(outcome):
+            assert where and where != "message" and "internal error" not in message, (case, where, message)
+        added += outcome["accepted"]
+        assert outcome["accepted"] >= good_items, (case, outcome)
+    messages_after, events_after = _counts(client, company_a)
+    assert messages_after == messages_before + len(corpus), "every message is archived, the hostile ones too"
+    assert events_after == events_before + added, "nothing stored before was lost; the good items were kept"
