@@ -40,6 +40,12 @@ def upgrade() -> None:
     with op.batch_alter_table('inbound_messages') as batch_op:
         batch_op.add_column(sa.Column('items_total', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('items_done', sa.Integer(), nullable=False, server_default='0'))
+    # Messages a crash left unread before the queue existed are queued now: the next worker reads them.
+    payload = ("json_build_object('message_id', id)" if op.get_bind().dialect.name == "postgresql"
+               else "json_object('message_id', id)")
+    op.execute("INSERT INTO work_items (queue, key, payload, status, attempts, created_at, next_attempt_at) "  # noqa: S608 - constant SQL
+               f"SELECT 'inbound.process', 'inbound.process:' || id, {payload}, 'pending', 0, "
+               "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM inbound_messages WHERE status = 'received'")
 
 
 def downgrade() -> None:
