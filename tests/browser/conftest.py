@@ -14,16 +14,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyotp
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
 from harbourlink import identity
 from harbourlink.app import create_app
 from harbourlink.kernel import create_database
 from harbourlink.schema import upgrade
 from harbourlink.settings import Settings
-from tests.conftest import make_company
+from tests.conftest import STRONG_PASSWORD, make_company
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -113,3 +114,18 @@ def watched_page(context: BrowserContext, problems: list[str]) -> Page:
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     return page
+
+
+def first_login(page: Page, base_url: str, email: str, *, lang: str, log_in: str, confirm: str) -> None:
+    """A person's first login on this phone, in ``lang``: password, then enrolling the authenticator.
+
+    ``log_in`` and ``confirm`` are the two buttons' words in that language.
+    """
+    page.goto(f"{base_url}/login" + ("" if lang == "zh-HK" else f"?lang={lang}"))
+    page.fill("#f-login", email)
+    page.fill("#f-password", STRONG_PASSWORD)
+    page.get_by_role("button", name=log_in, exact=True).click()
+    secret = page.locator("#totp-secret").inner_text().strip()
+    page.fill("#f-code", pyotp.TOTP(secret).now())
+    page.get_by_role("button", name=confirm).click()
+    expect(page.locator("nav.main-nav")).to_be_visible()

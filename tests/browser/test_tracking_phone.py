@@ -8,14 +8,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
-import pyotp
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from harbourlink.kernel import create_database, utcnow
 from harbourlink.vessels import PositionReport, record_positions
-from tests.browser.conftest import ARTIFACTS, LiveSite, phone, watched_page
-from tests.conftest import STRONG_PASSWORD
+from tests.browser.conftest import ARTIFACTS, LiveSite, first_login, phone, watched_page
 from tests.port import CONTAINER, DECLARATION, HBL, Port
 from tests.web.test_tracking_pages import MMSI, VESSEL, seed_port
 
@@ -41,15 +39,7 @@ def _seed(site: LiveSite, tmp_path: Path) -> Port:
 
 def _log_in(page: Page, site: LiveSite, lang: str, email: str) -> None:
     """The SME's first login on this phone: password, then enrolling the authenticator."""
-    words = WORDS[lang]
-    page.goto(f"{site.base_url}/login" + ("" if lang == "zh-HK" else f"?lang={lang}"))
-    page.fill("#f-login", email)
-    page.fill("#f-password", STRONG_PASSWORD)
-    page.get_by_role("button", name=words["log_in"], exact=True).click()
-    secret = page.locator("#totp-secret").inner_text().strip()
-    page.fill("#f-code", pyotp.TOTP(secret).now())
-    page.get_by_role("button", name=words["confirm"]).click()
-    expect(page.locator("nav.main-nav")).to_be_visible()
+    first_login(page, site.base_url, email, lang=lang, log_in=WORDS[lang]["log_in"], confirm=WORDS[lang]["confirm"])
 
 
 def _move_ship(tmp_path: Path, latitude: float, longitude: float) -> None:

@@ -8,14 +8,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
-import pyotp
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from harbourlink.kernel import create_database, utcnow
 from tests.alerts.support import CONTAINER, readings_feed
-from tests.browser.conftest import LiveSite, phone, watched_page
-from tests.conftest import STRONG_PASSWORD, Company, make_company
+from tests.browser.conftest import LiveSite, first_login, phone, watched_page
+from tests.conftest import Company, make_company
 from tests.port import HBL, MBL, Port, grant, open_port
 
 pytestmark = pytest.mark.browser
@@ -34,15 +33,7 @@ WORDS = {
 
 def _log_in(page: Page, site: LiveSite, lang: str, email: str) -> None:
     """A first login on this phone: password, then enrolling the authenticator."""
-    words = WORDS[lang]
-    page.goto(f"{site.base_url}/login" + ("" if lang == "zh-HK" else f"?lang={lang}"))
-    page.fill("#f-login", email)
-    page.fill("#f-password", STRONG_PASSWORD)
-    page.get_by_role("button", name=words["log_in"], exact=True).click()
-    secret = page.locator("#totp-secret").inner_text().strip()
-    page.fill("#f-code", pyotp.TOTP(secret).now())
-    page.get_by_role("button", name=words["confirm"]).click()
-    expect(page.locator("nav.main-nav")).to_be_visible()
+    first_login(page, site.base_url, email, lang=lang, log_in=WORDS[lang]["log_in"], confirm=WORDS[lang]["confirm"])
 
 
 def _fits(page: Page) -> None:

@@ -15,6 +15,7 @@ import json
 import math
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,7 +130,7 @@ def unreadable_part(item: Any, path: str, *, depth: int = 0) -> tuple[str, str] 
     while stack:
         value, parts, level = stack.pop()
         if isinstance(value, Unreadable):
-            return _path(path, parts), value.reason
+            return json_path(path, parts), value.reason
         if isinstance(value, dict):
             children: Any = value.items()
         elif isinstance(value, list):
@@ -137,7 +138,7 @@ def unreadable_part(item: Any, path: str, *, depth: int = 0) -> tuple[str, str] 
         else:
             continue
         if level >= MAX_DEPTH:
-            return _path(path, parts), f"nested deeper than {MAX_DEPTH} levels"
+            return json_path(path, parts), f"nested deeper than {MAX_DEPTH} levels"
         for key, child in reversed(list(children)):
             if isinstance(child, dict | list | Unreadable):
                 stack.append((child, (*parts, key), level + 1))
@@ -160,7 +161,7 @@ def _clean(value: Any, level: int) -> bool:
     return True
 
 
-def _path(base: str, parts: tuple[str | int, ...]) -> str:
+def json_path(base: str, parts: Iterable[str | int]) -> str:
     """``$[3]`` + (``transportCall``, ``vessel``) → ``$[3].transportCall.vessel``, cut at ``MAX_PATH``."""
     path = base
     for part in parts:

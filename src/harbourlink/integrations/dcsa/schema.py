@@ -25,7 +25,7 @@ import binascii
 import copy
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -36,13 +36,14 @@ from urllib.parse import urlsplit
 import jsonschema_rs
 from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
 
+from harbourlink.integrations.json_input import json_path
+
 SCHEMAS = Path(__file__).parent / "schemas"
 V22_FILE = SCHEMAS / "tnt_v2.2.0.json"
 V3_FILE = SCHEMAS / "tnt_v3.0.0-Beta-1.json"
 DOCUMENT_REFERENCE_TYPES = ["BKG", "TRD"]
 
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 FORMATS = FormatChecker(formats=())
 
@@ -182,19 +183,6 @@ def v3_validator(name: str) -> Any:
         raise KeyError(name)
     root = {"$schema": document["$schema"], "$ref": f"#/$defs/{name}", "$defs": document["$defs"]}
     return Draft202012Validator(root, format_checker=FORMATS)
-
-
-def json_path(base: str, parts: Iterable[str | int]) -> str:
-    """``$[3]`` + (``transportCall``, ``vessel``) → ``$[3].transportCall.vessel``."""
-    path = base
-    for part in parts:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        elif _IDENTIFIER.match(part):
-            path += f".{part}"
-        else:
-            path += "[" + json.dumps(part) + "]"
-    return path
 
 
 def _message(error: Any) -> tuple[list[str | int], str]:
