@@ -19,7 +19,7 @@ from bench.generators import GENERATORS
 from bench.pg import scratch_database
 from harbourlink import alerts, events, identity, inbound
 from harbourlink.kernel import Actor, create_database
-from harbourlink.kernel.work import WorkItem
+from harbourlink.kernel.workqueue import WorkItem
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ from bench.generators import GENERATORS
 from bench.pg import scratch_database
 from harbourlink import identity, inbound
 from harbourlink.kernel import Actor, Database, create_database
-from harbourlink.kernel.work import WorkItem
+from harbourlink.kernel.workqueue import WorkItem
 
 
 def _backlog(db: Database, messages: int, events_each: int) -> None:

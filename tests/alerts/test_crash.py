@@ -25,7 +25,7 @@ from stdnum import iso6346
 
 from harbourlink import alerts
 from harbourlink.kernel import Database, utcnow
-from harbourlink.kernel.work.lease import DEFAULT_LEASE as CLAIM_LEASE
+from harbourlink.kernel.workqueue.lease import DEFAULT_LEASE as CLAIM_LEASE
 from harbourlink.settings import Settings
 from tests.alerts.support import Request, add_endpoint, channels, deliver, receiver, send_feed, subscribe
 from tests.conftest import Company

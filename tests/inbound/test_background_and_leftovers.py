@@ -23,7 +23,7 @@ from harbourlink import events, inbound
 from harbourlink.app import create_app
 from harbourlink.inbound.service import MAX_ATTEMPTS, process_archived, process_key
 from harbourlink.kernel import Actor, Database, work
-from harbourlink.kernel.work import WorkItem
+from harbourlink.kernel.workqueue import WorkItem
 from harbourlink.settings import Settings
 from tests.conftest import Company
 

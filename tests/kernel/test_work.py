@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from harbourlink.kernel import Database, utcnow, work
-from harbourlink.kernel.work import WorkItem
-from harbourlink.kernel.work.lease import retry_delay
+from harbourlink.kernel.workqueue import WorkItem
+from harbourlink.kernel.workqueue.lease import retry_delay
 from harbourlink.vessels import Vessel
 
 QUEUE = "test.tally"

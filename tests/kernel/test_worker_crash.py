@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from harbourlink import events, inbound
 from harbourlink.kernel import Actor, Database
-from harbourlink.kernel.work import WorkItem
+from harbourlink.kernel.workqueue import WorkItem
 from harbourlink.ledger.models import LedgerEvent
 from harbourlink.settings import Settings
 from tests.conftest import Company

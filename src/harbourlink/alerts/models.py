@@ -12,7 +12,7 @@ from harbourlink.kernel import Base
 from harbourlink.kernel.clock import utcnow
 from harbourlink.kernel.db import SequenceNumber
 from harbourlink.kernel.ids import new_id
-from harbourlink.kernel.work import Leased
+from harbourlink.kernel.workqueue import Leased
 
 
 class AlertSubscription(Base):

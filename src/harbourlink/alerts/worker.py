@@ -8,7 +8,7 @@ from harbourlink.alerts.dispatch import Channels, deliver_notifications
 from harbourlink.alerts.engine import evaluate_due
 from harbourlink.alerts.lifecycle import escalate_due
 from harbourlink.kernel import Database
-from harbourlink.kernel.work import Job
+from harbourlink.kernel.workqueue import Job
 
 
 def run_round(db: Database, client: httpx.Client, channels: Channels) -> int:

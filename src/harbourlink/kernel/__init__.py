@@ -3,6 +3,7 @@
 Nothing here knows about cargo; domains build on it, never the other way round.
 """
 
+from harbourlink.kernel import workqueue as work
 from harbourlink.kernel.actor import Actor
 from harbourlink.kernel.clock import Clock, SystemClock, utcnow
 from harbourlink.kernel.db import Base, Database, PoolLimits, create_database
@@ -34,4 +35,5 @@ __all__ = [
     "create_database",
     "new_id",
     "utcnow",
+    "work",
 ]

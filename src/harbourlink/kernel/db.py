@@ -65,13 +65,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 Bell = Callable[["Database", set[str]], None]
-"""Told, after a commit, which work queues the transaction enqueued to (see ``kernel.work``)."""
+"""Told, after a commit, which work queues the transaction enqueued to (see ``kernel.workqueue``)."""
 
 WORK_RUNG = "harbourlink.work.rung"
 
 
 def _run_inline(db: Database, queues: set[str]) -> None:
-    from harbourlink.kernel.work.queue import inline_bell  # noqa: PLC0415 - the work queue builds on this module
+    from harbourlink.kernel.workqueue.queue import inline_bell  # noqa: PLC0415 - the work queue builds on this module
 
     inline_bell(db, queues)
 

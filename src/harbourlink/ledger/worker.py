@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from harbourlink.kernel import Database
-from harbourlink.kernel.work import Job
+from harbourlink.kernel.workqueue import Job
 from harbourlink.ledger.service import Ledger, do_sequence
 from harbourlink.ledger.witnessing import submit_all
 

@@ -8,7 +8,7 @@ name, so an owner's "anyone with the reference" grant counts for a caller who na
 Callbacks never run inside the ingest transaction. ``enqueue_dcsa_callbacks`` runs in it, right
 after the events are appended, and writes one ``DcsaDelivery`` row per (subscription, matching
 visible event): the outbox commits or rolls back with the events. ``deliver_dcsa_callbacks``
-claims due rows (``kernel.work`` leases), POSTs each subscription one JSON array of events signed with
+claims due rows (``kernel.workqueue`` leases), POSTs each subscription one JSON array of events signed with
 ``Notification-Signature: sha256=<hex HMAC-SHA256 of the body under the decoded secret>``,
 and records the outcome; failures are retried with exponential backoff, then given up.
 The worker loop runs it as a ``dispatch`` job.
@@ -43,8 +43,8 @@ from harbourlink.integrations.dcsa.schema import located_errors, v22_validator
 from harbourlink.integrations.webhooks import CallbackPolicy as CallbackPolicy  # noqa: PLC0414 - explicit re-export: tracking's surface
 from harbourlink.integrations.webhooks import check_callback_url
 from harbourlink.kernel import Actor, Database, Forbidden, NotFound, ValidationFailed, utcnow, work
-from harbourlink.kernel.work import Job
-from harbourlink.kernel.work import retry_delay as retry_delay  # noqa: PLC0414 - explicit re-export for existing callers
+from harbourlink.kernel.workqueue import Job
+from harbourlink.kernel.workqueue import retry_delay as retry_delay  # noqa: PLC0414 - explicit re-export for existing callers
 from harbourlink.references import ReferenceType, normalise_reference
 from harbourlink.tracking.models import DcsaDelivery, DcsaSubscription
 

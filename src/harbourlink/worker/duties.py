@@ -10,7 +10,7 @@ from harbourlink import alerts, ledger, tracking
 from harbourlink.identity import Sealer
 from harbourlink.integrations.webhooks import CallbackPolicy
 from harbourlink.kernel import Database
-from harbourlink.kernel.work import Job
+from harbourlink.kernel.workqueue import Job
 from harbourlink.settings import Settings
 
 

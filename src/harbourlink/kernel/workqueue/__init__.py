@@ -5,9 +5,9 @@
 * ``Job``: the periodic duties (deliveries, the ledger sequencer) run by the same loop.
 """
 
-from harbourlink.kernel.work.lease import Claim, claim, due, failed, retry_delay, revive, succeeded
-from harbourlink.kernel.work.models import Leased, WorkItem
-from harbourlink.kernel.work.queue import (
+from harbourlink.kernel.workqueue.lease import Claim, claim, due, failed, retry_delay, revive, succeeded
+from harbourlink.kernel.workqueue.models import Leased, WorkItem
+from harbourlink.kernel.workqueue.queue import (
     Consumer,
     consumers,
     drain,
@@ -20,7 +20,7 @@ from harbourlink.kernel.work.queue import (
     run_round,
     unregister,
 )
-from harbourlink.kernel.work.worker import ROLES, Job, Worker
+from harbourlink.kernel.workqueue.worker import ROLES, Job, Worker
 
 __all__ = [
     "ROLES",

@@ -21,8 +21,8 @@ from datetime import timedelta
 import httpx
 
 from harbourlink.kernel.db import Database
-from harbourlink.kernel.work.lease import DEFAULT_LEASE
-from harbourlink.kernel.work.queue import consumers, run_round
+from harbourlink.kernel.workqueue.lease import DEFAULT_LEASE
+from harbourlink.kernel.workqueue.queue import consumers, run_round
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ class Leased:
     held by one worker until ``claimed_until``, retried with back-off, ``dead`` after its last attempt.
 
     The work queue, the alert outbox and the DCSA callback outbox all carry them, so claiming,
-    retrying and dead-lettering are written once (``harbourlink.kernel.work.lease``).
+    retrying and dead-lettering are written once (``harbourlink.kernel.workqueue.lease``).
     """
 
     status: Mapped[str] = mapped_column(String(10), default="pending")

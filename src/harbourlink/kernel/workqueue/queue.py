@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session
 from harbourlink.kernel.clock import utcnow
 from harbourlink.kernel.db import WORK_RUNG as RUNG
 from harbourlink.kernel.db import Database
-from harbourlink.kernel.work.lease import DEFAULT_LEASE, claim, failed, revive, succeeded
-from harbourlink.kernel.work.models import WorkItem
+from harbourlink.kernel.workqueue.lease import DEFAULT_LEASE, claim, failed, revive, succeeded
+from harbourlink.kernel.workqueue.models import WorkItem
 
 log = logging.getLogger(__name__)
 
