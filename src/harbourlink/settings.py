@@ -76,7 +76,9 @@ class Settings(BaseSettings):
     nats_url: str = Field(default="", description="NATS (with JetStream) between processes, e.g. nats://127.0.0.1:4222;"
                           " empty: one process")
     work_lease_seconds: float = Field(default=120.0, description="how long a work item is one worker's before "
-                                      "another may take it (a killed worker's items wait this long)")
+                                      "another may take it (a killed worker's items wait this long); also "
+                                      "the lease of alert and DCSA callback deliveries, so longer than their HTTP "
+                                      "timeouts")
     live_poll_seconds: float = Field(default=2.0, description="longest wait of a live page between reads when no "
                                      "announcement comes (announcements wake it at once)")
     nats_prefix: str = Field(default="harbourlink", description="names this installation's NATS stream and subjects")

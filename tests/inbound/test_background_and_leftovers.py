@@ -78,6 +78,33 @@ def test_a_message_whose_process_died_before_reading_it_is_read_by_the_next_work
     assert items["stored.ledger"] == "done", "the consumers of its events ran too"
 
 
+class _Killed(BaseException):
+    """Stands for SIGKILL: no ``except Exception`` of the code under test handles it."""
+
+
+def test_a_message_cut_short_after_a_committed_chunk_still_tells_its_consumers(
+        db: Database, company_a: Company, monkeypatch: pytest.MonkeyPatch) -> None:
+    db.bell = lambda _db, _queues: None
+    raw = (SAMPLES / "csv" / "hkg_import.csv").read_bytes()
+    queued = inbound.receive(db, Actor(org_id=company_a.org_id), format_name="csv", raw=raw, channel="api",
+                             background=True)
+    real_publish = events.publish_stored
+
+    def die_before_publishing(*args: object, **kwargs: object) -> int:
+        raise _Killed
+
+    monkeypatch.setattr(events, "publish_stored", die_before_publishing)
+    with pytest.raises(_Killed):
+        process_archived(db, queued.id, chunk=2)  # every chunk committed, then the worker died
+    monkeypatch.setattr(events, "publish_stored", real_publish)
+    assert _stored(db, queued.id) == 5
+    again = process_archived(db, queued.id, attempt=2)  # the next worker: all five are duplicates now
+    assert (again.status, again.duplicates) == ("accepted", 5)
+    with db.transaction() as session:
+        told = {item.queue for item in session.scalars(select(WorkItem).where(WorkItem.queue.like("stored.%")))}
+    assert told == {queue for queue in work.consumers() if queue.startswith("stored.")}
+
+
 def test_a_message_that_keeps_killing_its_worker_ends_failed_and_replayable(db: Database, company_a: Company) -> None:
     db.bell = lambda _db, _queues: None
     raw = (SAMPLES / "csv" / "hkg_import.csv").read_bytes()

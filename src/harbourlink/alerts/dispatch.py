@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import httpx
 from sqlalchemy import select
@@ -41,6 +41,8 @@ class Channels:
     smtp: email.SmtpConfig | None = None
     sms: sms.SmsConfig | None = None
     max_attempts: int = 8
+    lease: timedelta = work.DEFAULT_LEASE
+    """How long a claimed row is this sender's; longer than a delivery's timeouts, or a slow send goes twice."""
 
 
 @dataclass
@@ -51,10 +53,10 @@ class RoundReport:
     withheld: int = 0
 
 
-def _claim(db: Database, now: datetime, limit: int) -> list[int]:
+def _claim(db: Database, now: datetime, limit: int, lease: timedelta) -> list[int]:
     with db.transaction() as session:
         candidates = select(AlertNotification.id).order_by(AlertNotification.id).limit(limit)
-        return work.claim(session, AlertNotification, candidates, now=now).ids
+        return work.claim(session, AlertNotification, candidates, now=now, lease=lease).ids
 
 
 def _still_visible(session: Session, alert: Alert) -> bool:
@@ -141,7 +143,7 @@ def deliver_notifications(db: Database, client: httpx.Client, channels: Channels
                           limit: int = 200) -> RoundReport:
     """One round over the due outbox rows; ``now`` is for tests (retries become due later)."""
     report = RoundReport()
-    for notification_id in _claim(db, now or utcnow(), limit):
+    for notification_id in _claim(db, now or utcnow(), limit, channels.lease):
         try:
             _attempt(db, channels, client, notification_id, report)
         except Exception:

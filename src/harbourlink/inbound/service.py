@@ -166,7 +166,7 @@ def process_archived(db: Database, message_id: str, *, attempt: int = 1, chunk: 
                 message.status = "rejected"
             message.errors = [{"location": e.location, "message": e.message} for e in errors]
             message.processed_at = utcnow()
-            if tally.stored_any:
+            if tally.stored_any or _stored_before(session, message.id):
                 events.publish_stored(session, message_id=message.id, owner_org_id=message.sender_org_id,
                                       received_at=message.received_at)
             return _outcome(message)
@@ -174,6 +174,17 @@ def process_archived(db: Database, message_id: str, *, attempt: int = 1, chunk: 
         log.exception("processing inbound message %s failed", message_id)
         return _fail(db, message_id, ItemError("message", f"internal error while processing ({type(exc).__name__}); "
                                                           "the message is kept and can be replayed"))
+
+
+def _stored_before(session: Session, message_id: str) -> bool:
+    """Whether an earlier attempt, cut short after committing a chunk, stored rows of this message.
+
+    This attempt counts those rows as duplicates, yet nobody was told of them: the earlier attempt
+    died before publishing, so this one publishes them.
+    """
+    stored = select(events.Event.id).where(events.Event.message_id == message_id).limit(1)
+    placed = select(vessels.VesselPosition.seq).where(vessels.VesselPosition.message_id == message_id).limit(1)
+    return session.scalar(stored) is not None or session.scalar(placed) is not None
 
 
 def process_key(message_id: str) -> str:

@@ -123,11 +123,22 @@ class NatsBus:
         self._call(self._nc.flush(timeout), timeout + 1)
 
     def close(self) -> None:
-        for task in self._tasks:
-            self._loop.call_soon_threadsafe(task.cancel)
         with contextlib.suppress(Exception):
-            self._call(self._nc.drain(), 10)
+            self._call(self._shutdown(), 10)
         self._stop_loop()
+
+    async def _shutdown(self) -> None:
+        """Stops listening, sends what was published, and closes the connection.
+
+        Not ``drain``: it waits out a pull subscription's pending fetch, and nothing heard here
+        needs finishing (rings are acknowledged as they arrive, announcements are disposable).
+        """
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        with contextlib.suppress(Exception):
+            await self._nc.flush(2)
+        await self._nc.close()
 
     def _stop_loop(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)

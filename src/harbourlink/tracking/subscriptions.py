@@ -25,7 +25,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -409,12 +409,12 @@ class _Batch:
     body: bytes
 
 
-def _claim(db: Database, sealer: Sealer, *, now: datetime, batch_size: int, max_requests: int,
+def _claim(db: Database, sealer: Sealer, *, now: datetime, batch_size: int, max_requests: int, lease: timedelta,
            report: DeliveryReport) -> list[_Batch]:
     batches: list[_Batch] = []
     with db.transaction() as session:
         candidates = select(DcsaDelivery.id).order_by(DcsaDelivery.id).limit(batch_size * max_requests)
-        won = work.claim(session, DcsaDelivery, candidates, now=now)
+        won = work.claim(session, DcsaDelivery, candidates, now=now, lease=lease)
         by_subscription: dict[str, list[DcsaDelivery]] = {}
         for delivery in session.scalars(select(DcsaDelivery).where(DcsaDelivery.id.in_(won.ids))
                                         .order_by(DcsaDelivery.event_seq)):
@@ -495,7 +495,7 @@ def _record(db: Database, batch: _Batch, status: int | None, error: str | None, 
 
 def deliver_dcsa_callbacks(db: Database, client: httpx.Client, *, sealer: Sealer,
                            policy: CallbackPolicy | None = None, now: datetime | None = None, batch_size: int = 100,
-                           max_requests: int = 50) -> DeliveryReport:
+                           max_requests: int = 50, lease: timedelta = work.DEFAULT_LEASE) -> DeliveryReport:
     """One round: claims due deliveries, POSTs each subscription its events, records what happened.
 
     Runs no HTTP inside a transaction. ``now`` is for tests (a retry becomes due ``retry_delay`` later).
@@ -503,7 +503,8 @@ def deliver_dcsa_callbacks(db: Database, client: httpx.Client, *, sealer: Sealer
     policy = policy or CallbackPolicy()
     moment = now or utcnow()
     report = DeliveryReport()
-    for batch in _claim(db, sealer, now=moment, batch_size=batch_size, max_requests=max_requests, report=report):
+    for batch in _claim(db, sealer, now=moment, batch_size=batch_size, max_requests=max_requests, lease=lease,
+                        report=report):
         status, error = _post(client, batch, policy)
         report.requests += 1
         if error is not None:
@@ -513,11 +514,12 @@ def deliver_dcsa_callbacks(db: Database, client: httpx.Client, *, sealer: Sealer
     return report
 
 
-def callback_job(db: Database, sealer: Sealer, *, policy: CallbackPolicy | None = None, every: float = 5.0) -> Job:
+def callback_job(db: Database, sealer: Sealer, *, policy: CallbackPolicy | None = None, every: float = 5.0,
+                 lease: timedelta = work.DEFAULT_LEASE) -> Job:
     """DCSA callback delivery for the worker loop (again at once while rounds succeed and find work)."""
 
     def run(client: httpx.Client) -> bool:
-        report = deliver_dcsa_callbacks(db, client, sealer=sealer, policy=policy)
+        report = deliver_dcsa_callbacks(db, client, sealer=sealer, policy=policy, lease=lease)
         return report.requests > 0 and not report.errors
 
     return Job("dcsa-callbacks", "dispatch", run, every=every)

@@ -6,6 +6,8 @@ for ``harbourlink worker`` processes alike, so both run the same duties with the
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from harbourlink import alerts, ledger, tracking
 from harbourlink.identity import Sealer
 from harbourlink.integrations.webhooks import CallbackPolicy
@@ -22,7 +24,7 @@ def alert_channels(settings: Settings, sealer: Sealer) -> alerts.Channels:
     sms = alerts.SmsConfig(s.sms_provider_url, s.sms_account, s.sms_token, s.sms_sender) if s.sms_provider_url else None
     policy = CallbackPolicy(allow_private_networks=s.webhook_allow_private_networks)
     return alerts.Channels(base_url=s.base_url, sealer=sealer, policy=policy, smtp=smtp, sms=sms,
-                           max_attempts=s.alert_max_attempts)
+                           max_attempts=s.alert_max_attempts, lease=timedelta(seconds=s.work_lease_seconds))
 
 
 def configured_ledger(settings: Settings) -> ledger.Ledger:
@@ -37,7 +39,7 @@ def jobs(settings: Settings, db: Database, sealer: Sealer) -> list[Job]:
     dcsa_policy = CallbackPolicy(allow_private_networks=settings.dcsa_callback_allow_private_networks)
     return [
         alerts.delivery_job(db, alert_channels(settings, sealer)),
-        tracking.callback_job(db, sealer, policy=dcsa_policy),
+        tracking.callback_job(db, sealer, policy=dcsa_policy, lease=timedelta(seconds=settings.work_lease_seconds)),
         ledger.sequencer_job(db, configured_ledger(settings), every=settings.ledger_sequence_seconds,
                              heartbeat=settings.ledger_heartbeat_seconds, batch=settings.ledger_batch_size),
     ]

@@ -5,7 +5,7 @@
 * ``Job``: the periodic duties (deliveries, the ledger sequencer) run by the same loop.
 """
 
-from harbourlink.kernel.workqueue.lease import Claim, claim, due, failed, retry_delay, revive, succeeded
+from harbourlink.kernel.workqueue.lease import DEFAULT_LEASE, Claim, claim, due, failed, retry_delay, revive, succeeded
 from harbourlink.kernel.workqueue.models import Leased, WorkItem
 from harbourlink.kernel.workqueue.queue import (
     Consumer,
@@ -23,6 +23,7 @@ from harbourlink.kernel.workqueue.queue import (
 from harbourlink.kernel.workqueue.worker import ROLES, Job, Worker
 
 __all__ = [
+    "DEFAULT_LEASE",
     "ROLES",
     "Claim",
     "Consumer",
