@@ -79,6 +79,8 @@ class Settings(BaseSettings):
                                       "another may take it (a killed worker's items wait this long); also "
                                       "the lease of alert and DCSA callback deliveries, so longer than their HTTP "
                                       "timeouts")
+    work_keep_done_hours: float = Field(default=24.0, description="how long finished work items are kept (for the "
+                                        "operator's figures) before they are deleted")
     live_poll_seconds: float = Field(default=2.0, description="longest wait of a live page between reads when no "
                                      "announcement comes (announcements wake it at once)")
     nats_prefix: str = Field(default="harbourlink", description="names this installation's NATS stream and subjects")

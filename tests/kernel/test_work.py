@@ -160,3 +160,15 @@ def test_a_worker_loop_runs_what_its_bell_rings(db: Database, tally: Tally) -> N
 def test_unknown_roles_are_refused(db: Database) -> None:
     with pytest.raises(ValueError, match="unknown worker role"):
         work.Worker(db, roles=["consumers", "everything"])
+
+
+def test_finished_items_are_purged_after_they_are_kept_and_others_never(db: Database, tally: Tally) -> None:
+    tally.fail_first = 1
+    with db.transaction() as session:
+        for n in (1, 2, 3):
+            work.enqueue(session, QUEUE, {"n": 10 + n}, key=f"tally:purge:{n}")
+    assert sorted(_items(db)) == [("done", 1), ("done", 1), ("pending", 1)]  # one is waiting to be retried
+    keep = timedelta(hours=24)
+    assert work.purge_done(db, keep=keep) == 0, "finished just now: kept"
+    assert work.purge_done(db, keep=keep, now=utcnow() + keep + timedelta(minutes=1)) == 2
+    assert _items(db) == [("pending", 1)], "work not finished is never purged"

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import httpx
+
 from harbourlink import alerts, ledger, tracking
 from harbourlink.identity import Sealer
 from harbourlink.integrations.webhooks import CallbackPolicy
-from harbourlink.kernel import Database
+from harbourlink.kernel import Database, work
 from harbourlink.kernel.workqueue import Job
 from harbourlink.settings import Settings
 
@@ -34,12 +36,27 @@ def configured_ledger(settings: Settings) -> ledger.Ledger:
                                    witnesses=settings.ledger_witnesses)
 
 
+PURGE_EVERY = 600.0
+
+
+def purge_job(db: Database, keep: timedelta) -> Job:
+    """Deletes finished work items past ``keep`` (it finishes its backlog in one run, so it never asks to rerun)."""
+
+    def run(_client: httpx.Client) -> bool:
+        work.purge_done(db, keep=keep)
+        return False
+
+    return Job("work-purge", "sequencer", run, every=PURGE_EVERY)
+
+
 def jobs(settings: Settings, db: Database, sealer: Sealer) -> list[Job]:
-    """Alert delivery and DCSA callbacks (role ``dispatch``), the ledger sequencer (role ``sequencer``)."""
+    """Alert delivery and DCSA callbacks (role ``dispatch``); the ledger sequencer and the purge of finished
+    work items (role ``sequencer``, one per installation)."""
     dcsa_policy = CallbackPolicy(allow_private_networks=settings.dcsa_callback_allow_private_networks)
     return [
         alerts.delivery_job(db, alert_channels(settings, sealer)),
         tracking.callback_job(db, sealer, policy=dcsa_policy, lease=timedelta(seconds=settings.work_lease_seconds)),
         ledger.sequencer_job(db, configured_ledger(settings), every=settings.ledger_sequence_seconds,
                              heartbeat=settings.ledger_heartbeat_seconds, batch=settings.ledger_batch_size),
+        purge_job(db, timedelta(hours=settings.work_keep_done_hours)),
     ]

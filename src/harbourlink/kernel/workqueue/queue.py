@@ -20,7 +20,7 @@ from functools import cache
 from importlib.metadata import entry_points
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -208,6 +208,29 @@ def list_items(session: Session, *, status: str | None = None, queue: str | None
     if queue is not None:
         query = query.where(WorkItem.queue == queue)
     return list(session.scalars(query))
+
+
+PURGE_BATCH = 5_000
+
+
+def purge_done(db: Database, *, keep: timedelta, now: datetime | None = None) -> int:
+    """Deletes items done longer ago than ``keep``, a batch at a time; returns how many.
+
+    Without it the table grows by an item per message and consumer for ever. A done item's key
+    stops guarding against a second enqueue once it is gone, which is safe because every cause
+    enqueues once, at its own moment (a message's processing, its stored events), never days later.
+    """
+    cut = (now or utcnow()) - keep
+    removed = 0
+    while True:
+        with db.transaction() as session:
+            batch = (select(WorkItem.id).where(WorkItem.status == "done", WorkItem.finished_at < cut)
+                     .order_by(WorkItem.id).limit(PURGE_BATCH))
+            result = session.execute(delete(WorkItem).where(WorkItem.id.in_(batch.scalar_subquery())))
+            count = int(getattr(result, "rowcount", 0) or 0)
+        removed += count
+        if count < PURGE_BATCH:
+            return removed
 
 
 def replay(session: Session, item_id: int) -> WorkItem | None:
