@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from harbourlink.references.carriers import carrier_prefix_of
 from harbourlink.references.errors import (
@@ -23,7 +24,7 @@ from harbourlink.references.errors import (
     check_alnum,
     invalid,
 )
-from harbourlink.references.kinds import fold
+from harbourlink.references.kinds import PARSED_CACHE, fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ class AirWaybill:
         return self.value
 
 
+@lru_cache(maxsize=PARSED_CACHE)  # a feed names the same few thousand numbers again and again
 def parse_master_bl(raw: str, *, field: str | None = None) -> MasterBillOfLading:
     """The master B/L number in ``raw`` and its carrier if the prefix is known, or ValidationFailed."""
     value = check_alnum(fold(raw), raw, label="B/L number", code=INVALID_BL_NUMBER, field=field,

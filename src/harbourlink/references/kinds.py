@@ -25,6 +25,10 @@ _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015_.\u00b7]+")
 _ALLOWED = re.compile(r"^[A-Z0-9][A-Z0-9/]{2,39}$")
 
 
+PARSED_CACHE = 1 << 16
+"""Parsed identifiers remembered per process: parsing is pure, and a feed repeats its numbers."""
+
+
 def fold(raw: str) -> str:
     """The raw text in upper case, without spaces or separators, full-width forms made ASCII.
 

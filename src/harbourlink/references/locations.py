@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pycountry
 
 from harbourlink.references.errors import INVALID_UNLOCODE, invalid
-from harbourlink.references.kinds import fold
+from harbourlink.references.kinds import PARSED_CACHE, fold
 
 _SHAPE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
 _NOT_ISO_COUNTRIES = frozenset({"XZ"})
@@ -42,6 +43,7 @@ def is_country_code(code: str) -> bool:
     return code in _NOT_ISO_COUNTRIES or (len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None)
 
 
+@lru_cache(maxsize=PARSED_CACHE)  # a feed names the same few thousand numbers again and again
 def parse_unlocode(raw: str, *, field: str | None = None) -> UnLocode:
     """The UN/LOCODE in ``raw`` ("HK HKG", "hkhkg"), or ValidationFailed."""
     value = fold(raw)

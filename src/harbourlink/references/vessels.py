@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from harbourlink.references.errors import INVALID_IMO_NUMBER, INVALID_MMSI, invalid
-from harbourlink.references.kinds import fold
+from harbourlink.references.kinds import PARSED_CACHE, fold
 
 MID_HONG_KONG = 477
 _IMO_PREFIX = re.compile(r"^IMO(?:NO|NUMBER)?:?")
@@ -94,6 +95,7 @@ def imo_check_digit(first_six: str) -> str:
     return str(sum(int(d) * w for d, w in zip(first_six, range(7, 1, -1), strict=True)) % 10)
 
 
+@lru_cache(maxsize=PARSED_CACHE)  # a feed names the same few thousand numbers again and again
 def parse_imo_number(raw: str, *, field: str | None = None) -> ImoNumber:
     """The IMO number in ``raw`` ("IMO 9074729", "9074729", "imo-9074729"), or ValidationFailed."""
     value = _IMO_PREFIX.sub("", fold(raw))
