@@ -14,7 +14,7 @@ from harbourlink.kernel import work
 
 def _evaluate(session: Session, payload: Mapping[str, Any]) -> None:
     stored = events.Stored.from_payload(payload)
-    on_events(session, events.stored_event_ids(session, stored.message_id))
+    on_events(session, stored.message_id)
 
 
 CONSUMERS = [work.Consumer(events.seam.queue_name("alerts"), _evaluate)]

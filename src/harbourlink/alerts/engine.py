@@ -1,4 +1,4 @@
-"""Evaluating rules: on newly appended events (in the ingest transaction) and when time passes.
+"""Evaluating rules: on a message's newly stored events (in the alerts consumer's transaction) and when time passes.
 
 ``on_events`` finds the subscriptions a batch concerns, loads each subject's history *as the
 subscriber may see it* (``events.select_visible``), asks each subscribed type for a verdict and
@@ -8,11 +8,11 @@ same transaction, so an alert exists exactly when its events do.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, select, tuple_
+from sqlalchemy import ColumnElement, literal, or_, select, tuple_, union
 from sqlalchemy.orm import Session
 
 from harbourlink import events
@@ -22,7 +22,7 @@ from harbourlink.alerts.lifecycle import Known, known_for, reconcile
 from harbourlink.alerts.models import AlertSubscription, AlertWatch
 from harbourlink.alerts.registry import all_types
 from harbourlink.alerts.visibility import subscriber_scope
-from harbourlink.events import Event
+from harbourlink.events import Event, EventReference
 from harbourlink.kernel import utcnow
 
 CHUNK = 500
@@ -85,11 +85,8 @@ def is_visible(session: Session, scope: AccessScope, kind: str, value: str) -> b
     return session.scalar(query) is not None
 
 
-def _load(session: Session, event_ids: Sequence[str]) -> _Batch:
-    rows: list[Event] = []
-    for start in range(0, len(event_ids), CHUNK):
-        rows += session.scalars(select(Event).where(Event.id.in_(list(event_ids[start:start + CHUNK])))).all()
-    references = events.references_of(session, [row.seq for row in rows])
+def _load(session: Session, message_id: str) -> _Batch:
+    rows, references = events.stored_events(session, message_id)
     batch = _Batch(rows)
     for row in rows:
         subjects = list(references[row.seq])
@@ -99,18 +96,17 @@ def _load(session: Session, event_ids: Sequence[str]) -> _Batch:
     return batch
 
 
-def _subscriptions(session: Session, batch: _Batch) -> list[AlertSubscription]:
-    """Subscriptions to all cargo, and those to a number the batch names (bounded IN lists: a batch may
-    name tens of thousands)."""
-    active = AlertSubscription.paused_at.is_(None)
-    found = {s.id: s for s in session.scalars(select(AlertSubscription).where(
-        active, AlertSubscription.reference.is_(None)))}
-    named = sorted({subject for subjects in batch.subjects.values() for subject in subjects})
-    for start in range(0, len(named), CHUNK):
-        by_reference = tuple_(AlertSubscription.reference_type, AlertSubscription.reference).in_(
-            named[start:start + CHUNK])
-        found.update((s.id, s) for s in session.scalars(select(AlertSubscription).where(active, by_reference)))
-    return [found[key] for key in sorted(found)]
+def _subscriptions(session: Session, message_id: str) -> list[AlertSubscription]:
+    """Subscriptions to all cargo, and those to a number or vessel the message's events name: one query,
+    the message's references joined in the database (a message may name tens of thousands)."""
+    named = (select(EventReference.kind, EventReference.value).join(Event, Event.seq == EventReference.event_seq)
+             .where(Event.message_id == message_id))
+    vessels = select(literal("VESSEL"), Event.vessel_imo).where(Event.message_id == message_id,
+                                                                 Event.vessel_imo.is_not(None))
+    subject = tuple_(AlertSubscription.reference_type, AlertSubscription.reference)
+    query = select(AlertSubscription).where(AlertSubscription.paused_at.is_(None), or_(
+        AlertSubscription.reference.is_(None), subject.in_(union(named, vessels)))).order_by(AlertSubscription.id)
+    return list(session.scalars(query))
 
 
 def _candidates(subscription: AlertSubscription, kind: AlertType, batch: _Batch) -> set[Subject]:
@@ -134,26 +130,29 @@ def _candidates(subscription: AlertSubscription, kind: AlertType, batch: _Batch)
 
 
 def _visible_seqs(session: Session, scope: AccessScope, batch: _Batch) -> set[int]:
-    seqs = [row.seq for row in batch.rows]
-    visible: set[int] = set()
+    """The batch's events the scope may see: its own without asking, the others' by one query a chunk."""
+    visible = {row.seq for row in batch.rows if row.owner_org_id == scope.org_id}
+    seqs = [row.seq for row in batch.rows if row.seq not in visible]
     for start in range(0, len(seqs), CHUNK):
         visible |= set(session.scalars(select(Event.seq).where(Event.seq.in_(seqs[start:start + CHUNK]),
                                                                events.visible(scope))))
     return visible
 
 
-def on_events(session: Session, event_ids: Sequence[str], *, now: datetime | None = None) -> int:
-    """Evaluates the rules the new events may change; returns how many verdicts changed an alert.
+def on_events(session: Session, message_id: str, *, now: datetime | None = None) -> int:
+    """Evaluates the rules a message's new events may change; returns how many verdicts changed an alert.
 
-    Called by the inbound pipeline right after ``events.append_events``, in its transaction.
+    Run by the alerts consumer of stored events, in the transaction that marks its work item done.
     """
-    if not event_ids or session.scalar(select(AlertSubscription.id).limit(1)) is None:
+    if session.scalar(select(AlertSubscription.id).limit(1)) is None:
         return 0
     moment = now or utcnow()
-    batch = _load(session, event_ids)
+    batch = _load(session, message_id)
+    if not batch.rows:
+        return 0
     types = all_types()
     changed = 0
-    for subscription in _subscriptions(session, batch):
+    for subscription in _subscriptions(session, message_id):
         scope = subscriber_scope(subscription)
         if subscription.reference is None:
             visible = _visible_seqs(session, scope, batch)

@@ -21,7 +21,7 @@ from harbourlink.events.domain import (
     differing_fields,
 )
 from harbourlink.events.models import Event, EventReference
-from harbourlink.events.seam import Stored, publish_stored, stored_event_ids
+from harbourlink.events.seam import Stored, publish_stored, stored_event_ids, stored_events
 from harbourlink.events.store import (
     AppendResult,
     Conflict,
@@ -61,6 +61,7 @@ __all__ = [
     "references_of",
     "select_visible",
     "stored_event_ids",
+    "stored_events",
     "visible",
     "visible_template",
 ]

@@ -5,7 +5,7 @@ positions. It writes one work item per consumer of stored events (queues named `
 declared under the entry-point group ``harbourlink.consumers``), so the publisher imports none of
 them: tracking's DCSA callbacks, alerts, the ledger, and every later consumer plug in by
 declaring a queue. An item names the message, not its rows: a consumer reads the message's
-events (``stored_event_ids``) and positions set-based, and the payload stays small whatever the
+events (``stored_events``, ``stored_event_ids``) and positions set-based, and the payload stays small whatever the
 message's size.
 """
 
@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from harbourlink.events.models import Event
+from harbourlink.events.models import Event, EventReference
 from harbourlink.kernel import work
 
 PREFIX = "stored."
@@ -50,6 +50,17 @@ def publish_stored(session: Session, *, message_id: str, owner_org_id: str, rece
     for queue in sorted(queues):
         work.enqueue(session, queue, payload, key=f"{queue}:{message_id}")
     return len(queues)
+
+
+def stored_events(session: Session, message_id: str) -> tuple[list[Event], dict[int, list[tuple[str, str]]]]:
+    """The events a message stored, in store order, and the references of each: two queries, no id lists."""
+    rows = list(session.scalars(select(Event).where(Event.message_id == message_id).order_by(Event.seq)))
+    references: dict[int, list[tuple[str, str]]] = {row.seq: [] for row in rows}
+    named = (select(EventReference.event_seq, EventReference.kind, EventReference.value)
+             .join(Event, Event.seq == EventReference.event_seq).where(Event.message_id == message_id))
+    for seq, kind, value in session.execute(named):
+        references[seq].append((kind, value))
+    return rows, references
 
 
 def stored_event_ids(session: Session, message_id: str) -> list[str]:
