@@ -178,8 +178,8 @@ def visible_template(held: NamedFromClause) -> ColumnElement[bool]:
     return or_(Event.owner_org_id == bound_viewer(), shared)
 
 
-def about(kind: str, values: Sequence[str]) -> ColumnElement[bool]:
-    """WHERE clause: the event names one of these references of this kind."""
+def about(kind: str, values: Sequence[str] | Select[Any]) -> ColumnElement[bool]:
+    """WHERE clause: the event names one of these references of this kind (a list, or a query of values)."""
     return exists(select(EventReference.event_seq).where(
         EventReference.event_seq == Event.seq, EventReference.kind == kind, EventReference.value.in_(values),
     ).correlate_except(EventReference))
