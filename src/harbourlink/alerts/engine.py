@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, literal, or_, select, tuple_, union
+from sqlalchemy import ColumnElement, Row, literal, or_, select, tuple_, union
 from sqlalchemy.orm import Session
 
 from harbourlink import events
@@ -41,7 +42,8 @@ def _about(kind: str, value: str) -> ColumnElement[bool]:
     return Event.vessel_imo == value if kind == "VESSEL" else events.about(kind, [value])
 
 
-def fact_of(row: Event, references: list[tuple[str, str]]) -> Fact:
+def fact_of(row: Event | Row[Any], references: list[tuple[str, str]]) -> Fact:
+    """An event as the rules read it (from an ORM object or a plain row of ``events``)."""
     return Fact(event_id=row.id, event_type=row.event_type, event_code=row.event_code, classifier=row.classifier,
                 event_time=row.event_time, received_at=row.received_at,
                 issued_at=row.created_time or row.received_at, details=dict(row.details or {}),
@@ -72,8 +74,7 @@ def histories(session: Session, scope: AccessScope, subjects: Collection[Subject
             named = (select(EventReference.value).join(Event, Event.seq == EventReference.event_seq)
                      .where(Event.message_id == message_id, EventReference.kind == kind).correlate(None))
             about = events.about(kind, named)
-        rows = list(session.scalars(events.select_visible(scope, about)))
-        references = events.references_of(session, [row.seq for row in rows])
+        rows, references = events.visible_with_references(session, scope, about)
         for row in rows:
             named_here = references[row.seq]
             fact = fact_of(row, named_here)

@@ -33,6 +33,7 @@ from harbourlink.events.store import (
     select_visible,
     visible,
     visible_template,
+    visible_with_references,
 )
 
 __all__ = [
@@ -64,4 +65,5 @@ __all__ = [
     "stored_events",
     "visible",
     "visible_template",
+    "visible_with_references",
 ]
