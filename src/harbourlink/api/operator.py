@@ -19,8 +19,12 @@ from harbourlink.api.scopes import require_scope
 from harbourlink.identity import KeyScope
 from harbourlink.kernel import utcnow
 
-router = APIRouter(prefix="/api/v1/operator", tags=["operator"], responses=ERROR_RESPONSES,
-                   dependencies=[require_scope(KeyScope.ORG_MANAGE)])
+router = APIRouter(
+    prefix="/api/v1/operator",
+    tags=["operator"],
+    responses=ERROR_RESPONSES,
+    dependencies=[require_scope(KeyScope.ORG_MANAGE)],
+)
 
 
 def silent_after(request: Request) -> timedelta:
@@ -28,14 +32,23 @@ def silent_after(request: Request) -> timedelta:
     return timedelta(seconds=runtime(request).settings.work_lease_seconds)
 
 
-@router.get("/health", response_model=operations.PlatformHealthRead,
-            summary="Operator: inbound backlog, queues, dead letters, ledger lag, witnesses and workers")
+@router.get(
+    "/health",
+    response_model=operations.PlatformHealthRead,
+    summary="Operator: inbound backlog, queues, dead letters, ledger lag, witnesses and workers",
+)
 def health(request: Request, actor: CurrentActor, session: DbSession) -> operations.PlatformHealthRead:
-    return operations.PlatformHealthRead.of(operations.platform_health(
-        session, actor, configured(request), now=utcnow(), silent_after=silent_after(request)))
+    return operations.PlatformHealthRead.of(
+        operations.platform_health(
+            session, actor, configured(request), now=utcnow(), silent_after=silent_after(request)
+        )
+    )
 
 
-@router.post("/dead-letters/{letter_id}/replay", response_model=operations.DeadLetterRead,
-             summary="Operator: put a dead letter back in its queue, due at once")
+@router.post(
+    "/dead-letters/{letter_id}/replay",
+    response_model=operations.DeadLetterRead,
+    summary="Operator: put a dead letter back in its queue, due at once",
+)
 def replay(letter_id: str, actor: CurrentActor, session: DbSession) -> operations.DeadLetterRead:
     return operations.DeadLetterRead.of(operations.replay_dead_letter(session, actor, letter_id=letter_id))

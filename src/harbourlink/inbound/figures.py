@@ -69,8 +69,11 @@ class Traffic:
 
 def backlog(session: Session) -> Backlog:
     """The messages not read yet, counted by status."""
-    rows = session.execute(select(InboundMessage.status, func.count(), func.min(InboundMessage.received_at))
-                           .where(InboundMessage.status.in_(PENDING_STATUSES)).group_by(InboundMessage.status))
+    rows = session.execute(
+        select(InboundMessage.status, func.count(), func.min(InboundMessage.received_at))
+        .where(InboundMessage.status.in_(PENDING_STATUSES))
+        .group_by(InboundMessage.status)
+    )
     counts = dict.fromkeys(PENDING_STATUSES, 0)
     oldest: list[datetime] = []
     for status, count, first in rows:
@@ -82,20 +85,41 @@ def backlog(session: Session) -> Backlog:
 def in_progress(session: Session, *, limit: int = 10) -> list[MessageInProgress]:
     """The oldest messages not read yet (being read, or waiting for a worker), oldest first."""
     m = InboundMessage
-    rows = session.execute(select(m.id, m.sender_org_id, m.format, m.filename, m.size, m.status, m.received_at,
-                                  m.items_done, m.items_total)
-                           .where(m.status.in_(PENDING_STATUSES)).order_by(m.received_at, m.id).limit(limit))
-    return [MessageInProgress(row.id, row.sender_org_id, row.format, row.filename, row.size, row.status,
-                              as_utc(row.received_at), row.items_done, row.items_total) for row in rows]
+    rows = session.execute(
+        select(
+            m.id, m.sender_org_id, m.format, m.filename, m.size, m.status, m.received_at, m.items_done, m.items_total
+        )
+        .where(m.status.in_(PENDING_STATUSES))
+        .order_by(m.received_at, m.id)
+        .limit(limit)
+    )
+    return [
+        MessageInProgress(
+            row.id,
+            row.sender_org_id,
+            row.format,
+            row.filename,
+            row.size,
+            row.status,
+            as_utc(row.received_at),
+            row.items_done,
+            row.items_total,
+        )
+        for row in rows
+    ]
 
 
 def failures_by_company(session: Session, *, since: datetime, limit: int = 10) -> list[CompanyFailures]:
     """Senders with the most failed messages received since ``since`` still needing attention, most first."""
     m = InboundMessage
     failed = func.count().label("failed")
-    rows = session.execute(select(m.sender_org_id, failed, func.max(m.received_at))
-                           .where(m.status.in_(FAILED_STATUSES), m.received_at >= since, m.superseded_by.is_(None))
-                           .group_by(m.sender_org_id).order_by(failed.desc(), m.sender_org_id).limit(limit))
+    rows = session.execute(
+        select(m.sender_org_id, failed, func.max(m.received_at))
+        .where(m.status.in_(FAILED_STATUSES), m.received_at >= since, m.superseded_by.is_(None))
+        .group_by(m.sender_org_id)
+        .order_by(failed.desc(), m.sender_org_id)
+        .limit(limit)
+    )
     return [CompanyFailures(org_id, int(count), as_utc(newest)) for org_id, count, newest in rows]
 
 
@@ -105,7 +129,6 @@ def traffic(session: Session, *, now: datetime, hours: int = 24) -> Traffic:
     starts = hour_starts(now, hours)
     received = per_hour(m.received_at, starts)
     failed = per_hour(m.received_at, starts, where=m.status.in_(FAILED_STATUSES))
-    row = session.execute(select(*received, *failed)
-                          .where(m.status.in_(STATUSES), m.received_at >= starts[0])).one()
+    row = session.execute(select(*received, *failed).where(m.status.in_(STATUSES), m.received_at >= starts[0])).one()
     counts = [int(value or 0) for value in row]
     return Traffic(starts, counts[:hours], counts[hours:])

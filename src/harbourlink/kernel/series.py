@@ -22,9 +22,14 @@ def hour_starts(now: datetime, hours: int) -> list[datetime]:
     return [current - HOUR * (hours - 1 - index) for index in range(hours)]
 
 
-def per_hour(moment: SQLColumnExpression[datetime], starts: list[datetime], value: ColumnElement[Any] | int = 1, *,
-             aggregate: Callable[[ColumnElement[Any]], ColumnElement[Any]] = func.sum,
-             where: ColumnElement[bool] | None = None) -> list[ColumnElement[Any]]:
+def per_hour(
+    moment: SQLColumnExpression[datetime],
+    starts: list[datetime],
+    value: ColumnElement[Any] | int = 1,
+    *,
+    aggregate: Callable[[ColumnElement[Any]], ColumnElement[Any]] = func.sum,
+    where: ColumnElement[bool] | None = None,
+) -> list[ColumnElement[Any]]:
     """One column per hour of ``starts``: ``aggregate`` of ``value`` over the rows whose ``moment`` falls in
     it (and that meet ``where``); rows outside every hour count nowhere."""
     columns = []

@@ -11,8 +11,8 @@ Nothing here starts the log: an installation that never sequenced answers with a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import pairwise
 from datetime import datetime
+from itertools import pairwise
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
@@ -64,8 +64,12 @@ def _log_id(session: Session, ledger: Ledger) -> int | None:
 def _newest_checkpoint(session: Session, log_id: int | None) -> LedgerCheckpoint | None:
     if log_id is None:
         return None
-    return session.scalar(select(LedgerCheckpoint).where(LedgerCheckpoint.log_id == log_id)
-                          .order_by(LedgerCheckpoint.size.desc()).limit(1))
+    return session.scalar(
+        select(LedgerCheckpoint)
+        .where(LedgerCheckpoint.log_id == log_id)
+        .order_by(LedgerCheckpoint.size.desc())
+        .limit(1)
+    )
 
 
 def sequencer_lag(session: Session, ledger: Ledger) -> SequencerLag:
@@ -73,16 +77,22 @@ def sequencer_lag(session: Session, ledger: Ledger) -> SequencerLag:
     item = work.WorkItem
     waiting_items = (item.queue == LEDGER_QUEUE) & item.status.in_(("pending", "dead"))
     messages = select(item.payload["message_id"].as_string()).where(waiting_items)
-    unlogged = select(func.count()).select_from(events.Event).where(
-        events.Event.message_id.in_(messages), ~exists().where(LedgerEvent.event_id == events.Event.id))
+    unlogged = (
+        select(func.count())
+        .select_from(events.Event)
+        .where(events.Event.message_id.in_(messages), ~exists().where(LedgerEvent.event_id == events.Event.id))
+    )
     first_item = select(func.min(item.created_at)).where(waiting_items)
     queued, first_entry = session.execute(select(func.count(), func.min(LedgerPending.queued_at))).one()
     checkpoint = _newest_checkpoint(session, _log_id(session, ledger))
     oldest = [as_utc(moment) for moment in (session.scalar(first_item), first_entry) if moment is not None]
-    return SequencerLag(size=checkpoint.size if checkpoint else 0,
-                        checkpoint_at=as_utc(checkpoint.created_at) if checkpoint else None,
-                        events_waiting=int(session.scalar(unlogged) or 0), entries_queued=int(queued),
-                        oldest_waiting_at=min(oldest, default=None))
+    return SequencerLag(
+        size=checkpoint.size if checkpoint else 0,
+        checkpoint_at=as_utc(checkpoint.created_at) if checkpoint else None,
+        events_waiting=int(session.scalar(unlogged) or 0),
+        entries_queued=int(queued),
+        oldest_waiting_at=min(oldest, default=None),
+    )
 
 
 def witness_standing(session: Session, ledger: Ledger) -> list[WitnessStanding]:
@@ -90,12 +100,26 @@ def witness_standing(session: Session, ledger: Ledger) -> list[WitnessStanding]:
     log_id = _log_id(session, ledger)
     standing = []
     for witness in ledger.witnesses:
-        newest = None if log_id is None else session.scalar(
-            select(LedgerCosignature).where(LedgerCosignature.log_id == log_id,
-                                            LedgerCosignature.witness_key_id == witness.vkey.key_id.hex())
-            .order_by(LedgerCosignature.size.desc()).limit(1))
-        standing.append(WitnessStanding(witness.vkey.name, witness.url, newest.size if newest else None,
-                                        as_utc(newest.received_at) if newest else None))
+        newest = (
+            None
+            if log_id is None
+            else session.scalar(
+                select(LedgerCosignature)
+                .where(
+                    LedgerCosignature.log_id == log_id, LedgerCosignature.witness_key_id == witness.vkey.key_id.hex()
+                )
+                .order_by(LedgerCosignature.size.desc())
+                .limit(1)
+            )
+        )
+        standing.append(
+            WitnessStanding(
+                witness.vkey.name,
+                witness.url,
+                newest.size if newest else None,
+                as_utc(newest.received_at) if newest else None,
+            )
+        )
     return standing
 
 
@@ -111,8 +135,17 @@ def log_growth(session: Session, ledger: Ledger, *, now: datetime, hours: int = 
         return LogGrowth(starts, [0] * hours)
     c = LedgerCheckpoint
     bounds = [*starts, starts[-1] + HOUR]
-    sizes = session.execute(select(*(
-        select(c.size).where(c.log_id == log_id, c.created_at < bound).order_by(c.created_at.desc()).limit(1)
-        .scalar_subquery() for bound in bounds))).one()
+    sizes = session.execute(
+        select(
+            *(
+                select(c.size)
+                .where(c.log_id == log_id, c.created_at < bound)
+                .order_by(c.created_at.desc())
+                .limit(1)
+                .scalar_subquery()
+                for bound in bounds
+            )
+        )
+    ).one()
     known = [size or 0 for size in sizes]
     return LogGrowth(starts, [max(0, after - before) for before, after in pairwise(known)])

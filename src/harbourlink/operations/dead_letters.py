@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import Select, func, literal, null, select
 from sqlalchemy.orm import Session
@@ -25,7 +25,7 @@ from harbourlink.kernel import Actor, Conflict, NotFound, utcnow, work
 
 ALERT_QUEUE = "outbox.alerts"
 DCSA_QUEUE = "outbox.dcsa-callbacks"
-Rows = Select[Unpack[tuple[Any, ...]]]
+Rows = Select[*tuple[Any, ...]]
 ID_DIGITS = 18
 """Row ids are 64-bit: longer numbers name no row (and must not reach the database)."""
 
@@ -53,27 +53,59 @@ class DeadLetter:
 def _work() -> Rows:
     item, message = work.WorkItem, inbound.InboundMessage
     # Consumers of stored events name the owner; reading a message names the message, whose sender it is.
-    sender = (select(message.sender_org_id).where(message.id == item.payload["message_id"].as_string())
-              .scalar_subquery())
-    return select(literal("work"), item.id, item.queue, func.coalesce(item.payload["owner_org_id"].as_string(), sender),
-                  null(), item.status, item.attempts, item.last_error, item.created_at, item.next_attempt_at)
+    sender = select(message.sender_org_id).where(message.id == item.payload["message_id"].as_string()).scalar_subquery()
+    owner = func.coalesce(item.payload["owner_org_id"].as_string(), sender)
+    return select(
+        literal("work"),
+        item.id,
+        item.queue,
+        owner,
+        null(),
+        item.status,
+        item.attempts,
+        item.last_error,
+        item.created_at,
+        item.next_attempt_at,
+    )
 
 
 def _alerts() -> Rows:
     row = alerts.AlertNotification
-    return select(literal("alert"), row.id, literal(ALERT_QUEUE), row.org_id, row.channel, row.status, row.attempts,
-                  row.last_error, row.created_at, row.next_attempt_at)
+    return select(
+        literal("alert"),
+        row.id,
+        literal(ALERT_QUEUE),
+        row.org_id,
+        row.channel,
+        row.status,
+        row.attempts,
+        row.last_error,
+        row.created_at,
+        row.next_attempt_at,
+    )
 
 
 def _dcsa() -> Rows:
     row, subscription = tracking.DcsaDelivery, tracking.DcsaSubscription
-    return (select(literal("dcsa"), row.id, literal(DCSA_QUEUE), subscription.org_id, null(), row.status,
-                   row.attempts, row.last_error, row.created_at, row.next_attempt_at)
-            .join(subscription, subscription.id == row.subscription_id))
+    return select(
+        literal("dcsa"),
+        row.id,
+        literal(DCSA_QUEUE),
+        subscription.org_id,
+        null(),
+        row.status,
+        row.attempts,
+        row.last_error,
+        row.created_at,
+        row.next_attempt_at,
+    ).join(subscription, subscription.id == row.subscription_id)
 
 
 KINDS: dict[str, tuple[Any, Callable[[], Rows]]] = {
-    "work": (work.WorkItem, _work), "alert": (alerts.AlertNotification, _alerts), "dcsa": (tracking.DcsaDelivery, _dcsa)}
+    "work": (work.WorkItem, _work),
+    "alert": (alerts.AlertNotification, _alerts),
+    "dcsa": (tracking.DcsaDelivery, _dcsa),
+}
 
 
 def _letters(session: Session, query: Rows) -> list[DeadLetter]:
@@ -82,8 +114,13 @@ def _letters(session: Session, query: Rows) -> list[DeadLetter]:
 
 def list_dead_letters(session: Session, *, limit: int = 20) -> list[DeadLetter]:
     """The ``limit`` dead letters whose last attempt fell due most recently, of every kind."""
-    found = [letter for model, query in KINDS.values() for letter in _letters(session, query().where(
-        model.status == "dead").order_by(model.next_attempt_at.desc()).limit(limit))]
+    found = [
+        letter
+        for model, query in KINDS.values()
+        for letter in _letters(
+            session, query().where(model.status == "dead").order_by(model.next_attempt_at.desc()).limit(limit)
+        )
+    ]
     return sorted(found, key=lambda letter: letter.last_due_at, reverse=True)[:limit]
 
 
@@ -97,8 +134,11 @@ def replay_dead_letter(session: Session, actor: Actor, *, letter_id: str) -> Dea
     if row is None or model is None or query is None:
         raise NotFound("no such dead letter", data={"letter_id": letter_id})
     if row.status != "dead":
-        raise Conflict(f"only a dead letter is replayed; this one is {row.status}", code="not_dead_letter",
-                       data={"letter_id": letter_id, "status": row.status})
+        raise Conflict(
+            f"only a dead letter is replayed; this one is {row.status}",
+            code="not_dead_letter",
+            data={"letter_id": letter_id, "status": row.status},
+        )
     if kind == "work":
         work.replay(session, row.id)  # also rings the queue's workers
     else:

@@ -70,29 +70,47 @@ class PlatformHealth:
 
 def queue_figures(session: Session, *, now: datetime) -> list[work.QueueFigures]:
     """Every consumer's queue (idle ones too), any other queue holding items, then the two outboxes."""
-    found = {queue.queue: queue for queue in work.queue_figures(session, work.WorkItem, now=now,
-                                                                  by=work.WorkItem.queue)}
+    found = {
+        queue.queue: queue for queue in work.queue_figures(session, work.WorkItem, now=now, by=work.WorkItem.queue)
+    }
     listed = [found.pop(queue, work.QueueFigures(queue)) for queue in sorted(work.consumers())]
-    return [*listed, *sorted(found.values(), key=lambda queue: queue.queue),
-            *work.queue_figures(session, alerts.AlertNotification, now=now, name=ALERT_QUEUE),
-            *work.queue_figures(session, tracking.DcsaDelivery, now=now, name=DCSA_QUEUE)]
+    return [
+        *listed,
+        *sorted(found.values(), key=lambda queue: queue.queue),
+        *work.queue_figures(session, alerts.AlertNotification, now=now, name=ALERT_QUEUE),
+        *work.queue_figures(session, tracking.DcsaDelivery, now=now, name=DCSA_QUEUE),
+    ]
 
 
 def workers_seen(session: Session, *, now: datetime, silent_after: timedelta) -> list[WorkerSeen]:
-    return [WorkerSeen(row.name, row.roles.split(","), as_utc(row.started_at), as_utc(row.seen_at), row.attempted,
-                       alive=as_utc(row.seen_at) >= now - silent_after)
-            for row in work.recent_workers(session)]
+    return [
+        WorkerSeen(
+            row.name,
+            row.roles.split(","),
+            as_utc(row.started_at),
+            as_utc(row.seen_at),
+            row.attempted,
+            alive=as_utc(row.seen_at) >= now - silent_after,
+        )
+        for row in work.recent_workers(session)
+    ]
 
 
 def figures(session: Session, config: ledger.Ledger, *, now: datetime, silent_after: timedelta) -> Figures:
     """The counts. They name no company; who may read them is the caller's to decide (``/metrics``)."""
-    return Figures(at=now, queues=queue_figures(session, now=now), backlog=inbound.backlog(session),
-                   lag=ledger.sequencer_lag(session, config), witnesses=ledger.witness_standing(session, config),
-                   workers=workers_seen(session, now=now, silent_after=silent_after))
+    return Figures(
+        at=now,
+        queues=queue_figures(session, now=now),
+        backlog=inbound.backlog(session),
+        lag=ledger.sequencer_lag(session, config),
+        witnesses=ledger.witness_standing(session, config),
+        workers=workers_seen(session, now=now, silent_after=silent_after),
+    )
 
 
-def platform_health(session: Session, actor: Actor, config: ledger.Ledger, *, now: datetime,
-                    silent_after: timedelta) -> PlatformHealth:
+def platform_health(
+    session: Session, actor: Actor, config: ledger.Ledger, *, now: datetime, silent_after: timedelta
+) -> PlatformHealth:
     """Everything the operator's health view shows; the platform operator's administrators only.
 
     ``silent_after``: how long a worker may go without a heartbeat before it is shown as silent.
@@ -102,10 +120,18 @@ def platform_health(session: Session, actor: Actor, config: ledger.Ledger, *, no
     moving = inbound.in_progress(session)
     failures = inbound.failures_by_company(session, since=since)
     letters = list_dead_letters(session)
-    mentioned = {m.sender_org_id for m in moving} | {f.org_id for f in failures} | {
-        letter.org_id for letter in letters if letter.org_id}
+    mentioned = (
+        {m.sender_org_id for m in moving}
+        | {f.org_id for f in failures}
+        | {letter.org_id for letter in letters if letter.org_id}
+    )
     return PlatformHealth(
-        figures=figures(session, config, now=now, silent_after=silent_after), in_progress=moving,
-        failures=failures, failures_since=since, traffic=inbound.traffic(session, now=now),
-        growth=ledger.log_growth(session, config, now=now), dead_letters=letters,
-        names=identity.display_names(session, sorted(mentioned)))
+        figures=figures(session, config, now=now, silent_after=silent_after),
+        in_progress=moving,
+        failures=failures,
+        failures_since=since,
+        traffic=inbound.traffic(session, now=now),
+        growth=ledger.log_growth(session, config, now=now),
+        dead_letters=letters,
+        names=identity.display_names(session, sorted(mentioned)),
+    )

@@ -26,9 +26,15 @@ class QueueRead(BaseModel):
 
     @classmethod
     def of(cls, queue: work.QueueFigures, now: datetime) -> QueueRead:
-        return cls(queue=queue.queue, waiting=queue.waiting, leased=queue.leased, retrying=queue.retrying,
-                   dead=queue.dead, oldest_pending_at=queue.oldest_pending_at,
-                   oldest_pending_seconds=_seconds(queue.oldest_pending_at, now))
+        return cls(
+            queue=queue.queue,
+            waiting=queue.waiting,
+            leased=queue.leased,
+            retrying=queue.retrying,
+            dead=queue.dead,
+            oldest_pending_at=queue.oldest_pending_at,
+            oldest_pending_seconds=_seconds(queue.oldest_pending_at, now),
+        )
 
 
 class MessageInProgressRead(BaseModel):
@@ -133,20 +139,30 @@ class PlatformHealthRead(BaseModel):
         return cls(
             at=now,
             inbound=InboundRead(
-                received=backlog.by_status["received"], queued=backlog.by_status["queued"],
-                processing=backlog.by_status["processing"], oldest_received_at=backlog.oldest_received_at,
+                received=backlog.by_status["received"],
+                queued=backlog.by_status["queued"],
+                processing=backlog.by_status["processing"],
+                oldest_received_at=backlog.oldest_received_at,
                 oldest_waiting_seconds=_seconds(backlog.oldest_received_at, now),
                 in_progress=[MessageInProgressRead.model_validate(m) for m in health.in_progress],
                 failures_since=health.failures_since,
                 failures_by_company=[CompanyFailuresRead.model_validate(f) for f in health.failures],
-                hour_starts=health.traffic.starts, received_per_hour=health.traffic.received,
-                failed_per_hour=health.traffic.failed),
+                hour_starts=health.traffic.starts,
+                received_per_hour=health.traffic.received,
+                failed_per_hour=health.traffic.failed,
+            ),
             queues=[QueueRead.of(queue, now) for queue in figures.queues],
             workers=[WorkerRead.model_validate(worker) for worker in figures.workers],
             dead_letters=[DeadLetterRead.of(letter) for letter in health.dead_letters],
             ledger=LedgerRead(
-                size=lag.size, checkpoint_at=lag.checkpoint_at, events_waiting=lag.events_waiting,
-                entries_queued=lag.entries_queued, oldest_waiting_at=lag.oldest_waiting_at,
-                oldest_waiting_seconds=_seconds(lag.oldest_waiting_at, now), logged_per_hour=health.growth.logged,
-                witnesses=[WitnessRead.model_validate(witness) for witness in figures.witnesses]),
-            companies=health.names)
+                size=lag.size,
+                checkpoint_at=lag.checkpoint_at,
+                events_waiting=lag.events_waiting,
+                entries_queued=lag.entries_queued,
+                oldest_waiting_at=lag.oldest_waiting_at,
+                oldest_waiting_seconds=_seconds(lag.oldest_waiting_at, now),
+                logged_per_hour=health.growth.logged,
+                witnesses=[WitnessRead.model_validate(witness) for witness in figures.witnesses],
+            ),
+            companies=health.names,
+        )

@@ -45,8 +45,12 @@ class HourlyChart:
     baseline: int = HEIGHT - BOTTOM
 
 
-def hourly(starts: Sequence[datetime], series: Sequence[tuple[str, Sequence[int]]],
-           time_label: Callable[[datetime], str], title: Callable[[datetime, Sequence[int]], str]) -> HourlyChart:
+def hourly(
+    starts: Sequence[datetime],
+    series: Sequence[tuple[str, Sequence[int]]],
+    time_label: Callable[[datetime], str],
+    title: Callable[[datetime, Sequence[int]], str],
+) -> HourlyChart:
     """Bars per hour, each series drawn over the one before (so a part, like failures, sits inside its whole).
 
     ``title`` words one hour's figures (all series) for the bars' tooltips.
@@ -57,10 +61,18 @@ def hourly(starts: Sequence[datetime], series: Sequence[tuple[str, Sequence[int]
     bars = []
     for index, start in enumerate(starts):
         figures = [values[index] for _, values in series]
-        for (part, values) in series:
+        for part, values in series:
             height = round(room * values[index] / peak, 1) if peak else 0.0
-            bars.append(Bar(round(index * slot + 1, 1), round(HEIGHT - BOTTOM - height, 1), round(slot - 2, 1),
-                            height, part, title(start, figures)))
+            bars.append(
+                Bar(
+                    round(index * slot + 1, 1),
+                    round(HEIGHT - BOTTOM - height, 1),
+                    round(slot - 2, 1),
+                    height,
+                    part,
+                    title(start, figures),
+                )
+            )
     ticks = [Tick(0, time_label(starts[0]), "start"), Tick(WIDTH, time_label(starts[-1]), "end")] if starts else []
     return HourlyChart(bars, ticks, peak)
 

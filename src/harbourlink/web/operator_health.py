@@ -33,10 +33,17 @@ QUEUES = {
     "outbox.dcsa-callbacks": N_("DCSA callbacks to send"),
 }
 """Names of the platform's own queues; a plug-in's queue is shown by its code."""
-QUEUE_PARTS = (("waiting", N_("waiting")), ("leased", N_("being worked")), ("retrying", N_("to retry")),
-               ("dead", N_("dead")))
-BACKLOG_STATUSES = {"received": N_("Waiting to be read"), "queued": N_("Waiting for a worker"),
-                    "processing": N_("Being read")}
+QUEUE_PARTS = (
+    ("waiting", N_("waiting")),
+    ("leased", N_("being worked")),
+    ("retrying", N_("to retry")),
+    ("dead", N_("dead")),
+)
+BACKLOG_STATUSES = {
+    "received": N_("Waiting to be read"),
+    "queued": N_("Waiting for a worker"),
+    "processing": N_("Being read"),
+}
 HOUR_TRAFFIC = N_("%(hour)s: %(received)s received, %(failed)s failed")
 HOUR_LOGGED = N_("%(hour)s: %(logged)s entries logged")
 UNDER_A_MINUTE = N_("under a minute")
@@ -80,28 +87,46 @@ def _charts(health: operations.PlatformHealth, words: Words) -> dict[str, Any]:
     worst = max((failures.failed for failures in health.failures), default=0)
     return {
         "traffic": health_charts.hourly(
-            traffic.starts, [("received", traffic.received), ("failed", traffic.failed)], words.hour,
-            lambda hour, figures: t(HOUR_TRAFFIC, hour=words.hour(hour), received=figures[0], failed=figures[1])),
+            traffic.starts,
+            [("received", traffic.received), ("failed", traffic.failed)],
+            words.hour,
+            lambda hour, figures: t(HOUR_TRAFFIC, hour=words.hour(hour), received=figures[0], failed=figures[1]),
+        ),
         "growth": health_charts.hourly(
-            growth.starts, [("logged", growth.logged)], words.hour,
-            lambda hour, figures: t(HOUR_LOGGED, hour=words.hour(hour), logged=figures[0])),
-        "queues": {queue.queue: health_charts.split([(part, getattr(queue, part)) for part, _ in QUEUE_PARTS])
-                   for queue in health.figures.queues},
-        "progress": {message.id: health_charts.split([("done", message.items_done)], message.items_total or 0)
-                     for message in health.in_progress},
-        "failures": {failures.org_id: health_charts.split([("failed", failures.failed)], worst)
-                     for failures in health.failures},
+            growth.starts,
+            [("logged", growth.logged)],
+            words.hour,
+            lambda hour, figures: t(HOUR_LOGGED, hour=words.hour(hour), logged=figures[0]),
+        ),
+        "queues": {
+            queue.queue: health_charts.split([(part, getattr(queue, part)) for part, _ in QUEUE_PARTS])
+            for queue in health.figures.queues
+        },
+        "progress": {
+            message.id: health_charts.split([("done", message.items_done)], message.items_total or 0)
+            for message in health.in_progress
+        },
+        "failures": {
+            failures.org_id: health_charts.split([("failed", failures.failed)], worst) for failures in health.failures
+        },
     }
 
 
 def _view(page: MemberPage, *, error: HarbourLinkError | None = None) -> Response:
     now = utcnow()
-    health = operations.platform_health(page.session, page.viewer.actor, for_app(page.request.app), now=now,
-                                        silent_after=silent_after(page.request))
+    health = operations.platform_health(
+        page.session, page.viewer.actor, for_app(page.request.app), now=now, silent_after=silent_after(page.request)
+    )
     words = Words(page, now)
-    context: dict[str, Any] = {"health": health, "figures": health.figures, "charts": _charts(health, words),
-                               "words": words, "queue_parts": QUEUE_PARTS,
-                               "backlog_statuses": BACKLOG_STATUSES.items(), "here": "/operator/health"}
+    context: dict[str, Any] = {
+        "health": health,
+        "figures": health.figures,
+        "charts": _charts(health, words),
+        "words": words,
+        "queue_parts": QUEUE_PARTS,
+        "backlog_statuses": BACKLOG_STATUSES.items(),
+        "here": "/operator/health",
+    }
     if error is not None:
         return page.render_error("operator/health.html", error, **context)
     return page.render("operator/health.html", **context)
@@ -116,6 +141,5 @@ def health(page: OperatorDep) -> Response:
 @router.post("/operator/health/dead-letters/{letter_id}/replay", dependencies=[CSRF_CHECKED])
 def replay(letter_id: str, page: OperatorDep) -> Response:
     """Puts a dead letter back in its queue."""
-    error = attempt(page, lambda: operations.replay_dead_letter(page.session, page.viewer.actor,
-                                                                letter_id=letter_id))
+    error = attempt(page, lambda: operations.replay_dead_letter(page.session, page.viewer.actor, letter_id=letter_id))
     return _view(page, error=error) if error else page.redirect("/operator/health?done=dead_letter_replayed")

@@ -43,21 +43,30 @@ def _columns(model: Any, now: datetime) -> list[ColumnElement[Any]]:
     pending = model.status == "pending"
     held = and_(pending, model.claimed_until.is_not(None), model.claimed_until >= now)
     free = and_(pending, or_(model.claimed_until.is_(None), model.claimed_until < now))
-    return [func.sum(case((and_(free, model.attempts == 0), 1), else_=0)),
-            func.sum(case((held, 1), else_=0)),
-            func.sum(case((and_(free, model.attempts > 0), 1), else_=0)),
-            func.sum(case((model.status == "dead", 1), else_=0)),
-            func.min(case((pending, model.created_at)))]
+    return [
+        func.sum(case((and_(free, model.attempts == 0), 1), else_=0)),
+        func.sum(case((held, 1), else_=0)),
+        func.sum(case((and_(free, model.attempts > 0), 1), else_=0)),
+        func.sum(case((model.status == "dead", 1), else_=0)),
+        func.min(case((pending, model.created_at))),
+    ]
 
 
 def _figures(queue: str, row: Any) -> QueueFigures:
     waiting, leased, retrying, dead, oldest = row
-    return QueueFigures(queue, int(waiting or 0), int(leased or 0), int(retrying or 0), int(dead or 0),
-                        as_utc(oldest) if oldest is not None else None)
+    return QueueFigures(
+        queue,
+        int(waiting or 0),
+        int(leased or 0),
+        int(retrying or 0),
+        int(dead or 0),
+        as_utc(oldest) if oldest is not None else None,
+    )
 
 
-def queue_figures(session: Session, model: type[Leased], *, now: datetime, by: SQLColumnExpression[str] | None = None,
-                  name: str = "") -> list[QueueFigures]:
+def queue_figures(
+    session: Session, model: type[Leased], *, now: datetime, by: SQLColumnExpression[str] | None = None, name: str = ""
+) -> list[QueueFigures]:
     """The figures of ``model``'s rows grouped by ``by`` (each queue named by its value), or, without ``by``,
     of the whole table as one queue called ``name``. Grouped, a queue with nothing pending or dead is absent."""
     columns = _columns(model, now)

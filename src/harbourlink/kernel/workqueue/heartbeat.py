@@ -19,15 +19,24 @@ from harbourlink.kernel.workqueue.models import WorkerHeartbeat
 FORGOTTEN_AFTER = timedelta(days=1)
 
 
-def beat(session: Session, *, name: str, roles: Iterable[str], started_at: datetime, attempted: int,
-         now: datetime) -> None:
+def beat(
+    session: Session, *, name: str, roles: Iterable[str], started_at: datetime, attempted: int, now: datetime
+) -> None:
     """Says this worker was alive at ``now`` (and how many items it attempted since ``started_at``)."""
-    values = {"name": name, "roles": ",".join(sorted(roles)), "started_at": started_at, "seen_at": now,
-              "attempted": attempted}
+    values = {
+        "name": name,
+        "roles": ",".join(sorted(roles)),
+        "started_at": started_at,
+        "seen_at": now,
+        "attempted": attempted,
+    }
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert(WorkerHeartbeat) if dialect == "postgresql" else sqlite.insert(WorkerHeartbeat)
-    session.execute(insert.values(**values).on_conflict_do_update(
-        index_elements=["name"], set_={"seen_at": now, "attempted": attempted}))
+    session.execute(
+        insert.values(**values).on_conflict_do_update(
+            index_elements=["name"], set_={"seen_at": now, "attempted": attempted}
+        )
+    )
     session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.seen_at < now - FORGOTTEN_AFTER))
 
 
