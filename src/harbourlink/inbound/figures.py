@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from harbourlink.inbound.models import InboundMessage
 from harbourlink.inbound.service import FAILED_STATUSES, PENDING_STATUSES
 from harbourlink.kernel.clock import as_utc
-from harbourlink.kernel.series import hour_starts, per_hour
+from harbourlink.kernel.series import hour_of, hour_starts
 
 STATUSES = (*PENDING_STATUSES, "accepted", *FAILED_STATUSES)
 """Every status a message takes: named, so that a time range over all of them still walks the status index."""
@@ -127,8 +127,12 @@ def traffic(session: Session, *, now: datetime, hours: int = 24) -> Traffic:
     """Messages received per hour over the last ``hours`` hours (the current hour last), and the failed ones."""
     m = InboundMessage
     starts = hour_starts(now, hours)
-    received = per_hour(m.received_at, starts)
-    failed = per_hour(m.received_at, starts, where=m.status.in_(FAILED_STATUSES))
-    row = session.execute(select(*received, *failed).where(m.status.in_(STATUSES), m.received_at >= starts[0])).one()
-    counts = [int(value or 0) for value in row]
-    return Traffic(starts, counts[:hours], counts[hours:])
+    hour = hour_of(m.received_at, starts).label("hour")
+    failed = func.sum(case((m.status.in_(FAILED_STATUSES), 1), else_=0))
+    rows = session.execute(
+        select(hour, func.count(), failed).where(m.status.in_(STATUSES), m.received_at >= starts[0]).group_by(hour)
+    )
+    received, failures = [0] * hours, [0] * hours
+    for index, count, failed_count in rows:
+        received[index], failures[index] = int(count), int(failed_count or 0)
+    return Traffic(starts, received, failures)

@@ -2,9 +2,10 @@
 
 Events wait twice: for the ledger's consumer to write their entry (a work item per message on
 ``stored.ledger``; a dead one waits until replayed), then, as a queued entry, for the sequencer.
-Each figure is one bounded statement: the waiting messages' events are found through the work
-queue and the events' message index, never by scanning the event store; the log's newest
-checkpoint and each configured witness's newest cosignature are read backwards on their keys.
+Each figure is one bounded statement: the events waiting for their entry are counted by message
+(what each waiting message stored, from the messages' keys), so the cost follows the number of
+waiting messages, never the events'; the log's newest checkpoint and each configured witness's
+newest cosignature are read backwards on their keys.
 Nothing here starts the log: an installation that never sequenced answers with an empty one.
 """
 
@@ -14,14 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from harbourlink import events
+from harbourlink import events, inbound
 from harbourlink.kernel import work
 from harbourlink.kernel.clock import as_utc
 from harbourlink.kernel.series import HOUR, hour_starts
-from harbourlink.ledger.models import LedgerCheckpoint, LedgerCosignature, LedgerEvent, LedgerLog, LedgerPending
+from harbourlink.ledger.models import LedgerCheckpoint, LedgerCosignature, LedgerLog, LedgerPending
 from harbourlink.ledger.service import Ledger
 
 LEDGER_QUEUE = events.seam.queue_name("ledger")
@@ -29,7 +30,8 @@ LEDGER_QUEUE = events.seam.queue_name("ledger")
 
 @dataclass(frozen=True)
 class SequencerLag:
-    """``events_waiting``: stored, no entry written yet; ``entries_queued``: written, not yet in the log;
+    """``events_waiting``: the events (and AIS positions) stored by the messages whose entries are not written
+    yet (a message cut short counts whole); ``entries_queued``: written, not yet in the log;
     ``oldest_waiting_at``: when the longest-waiting of either arrived (None when nothing waits)."""
 
     size: int
@@ -77,11 +79,8 @@ def sequencer_lag(session: Session, ledger: Ledger) -> SequencerLag:
     item = work.WorkItem
     waiting_items = (item.queue == LEDGER_QUEUE) & item.status.in_(("pending", "dead"))
     messages = select(item.payload["message_id"].as_string()).where(waiting_items)
-    unlogged = (
-        select(func.count())
-        .select_from(events.Event)
-        .where(events.Event.message_id.in_(messages), ~exists().where(LedgerEvent.event_id == events.Event.id))
-    )
+    message = inbound.InboundMessage
+    unlogged = select(func.sum(message.accepted)).where(message.id.in_(messages))
     first_item = select(func.min(item.created_at)).where(waiting_items)
     queued, first_entry = session.execute(select(func.count(), func.min(LedgerPending.queued_at))).one()
     checkpoint = _newest_checkpoint(session, _log_id(session, ledger))

@@ -85,7 +85,9 @@ class WitnessRead(BaseModel):
 class LedgerRead(BaseModel):
     size: int = Field(description="entries in the log at its newest checkpoint")
     checkpoint_at: datetime | None
-    events_waiting: int = Field(description="events stored whose ledger entry is not written yet")
+    events_waiting: int = Field(
+        description="events (and AIS positions) of the messages whose ledger entries are not written yet"
+    )
     entries_queued: int = Field(description="entries written and waiting for the sequencer")
     oldest_waiting_at: datetime | None
     oldest_waiting_seconds: float | None

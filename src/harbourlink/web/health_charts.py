@@ -14,7 +14,7 @@ from datetime import datetime
 
 WIDTH, HEIGHT = 360, 72
 BOTTOM = 16
-"""Room under the bars for the first and last hour's time."""
+"""Room under the bars for the names of the chart's ends."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class HourlyChart:
     bars: list[Bar]
     ticks: list[Tick]
     peak: int
+    """The highest bar's figure: the scale, written at the top of the chart."""
     width: int = WIDTH
     height: int = HEIGHT
     baseline: int = HEIGHT - BOTTOM
@@ -48,12 +49,13 @@ class HourlyChart:
 def hourly(
     starts: Sequence[datetime],
     series: Sequence[tuple[str, Sequence[int]]],
-    time_label: Callable[[datetime], str],
+    ends: tuple[str, str],
     title: Callable[[datetime, Sequence[int]], str],
 ) -> HourlyChart:
     """Bars per hour, each series drawn over the one before (so a part, like failures, sits inside its whole).
 
-    ``title`` words one hour's figures (all series) for the bars' tooltips.
+    ``ends`` names the chart's left and right ends; ``title`` words one hour's figures (all series) for the
+    bars' tooltips.
     """
     peak = max((value for _, values in series for value in values), default=0)
     slot = WIDTH / max(len(starts), 1)
@@ -73,7 +75,7 @@ def hourly(
                     title(start, figures),
                 )
             )
-    ticks = [Tick(0, time_label(starts[0]), "start"), Tick(WIDTH, time_label(starts[-1]), "end")] if starts else []
+    ticks = [Tick(3, ends[0], "start"), Tick(WIDTH - 3, ends[1], "end")]
     return HourlyChart(bars, ticks, peak)
 
 

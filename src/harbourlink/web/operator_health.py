@@ -47,6 +47,7 @@ BACKLOG_STATUSES = {
 HOUR_TRAFFIC = N_("%(hour)s: %(received)s received, %(failed)s failed")
 HOUR_LOGGED = N_("%(hour)s: %(logged)s entries logged")
 UNDER_A_MINUTE = N_("under a minute")
+DAY_AGO, NOW = N_("24 hours ago"), N_("now")
 
 
 class Words:
@@ -85,17 +86,18 @@ def _charts(health: operations.PlatformHealth, words: Words) -> dict[str, Any]:
     t = words.page.t
     traffic, growth = health.traffic, health.growth
     worst = max((failures.failed for failures in health.failures), default=0)
+    ends = (t(DAY_AGO), t(NOW))
     return {
         "traffic": health_charts.hourly(
             traffic.starts,
             [("received", traffic.received), ("failed", traffic.failed)],
-            words.hour,
+            ends,
             lambda hour, figures: t(HOUR_TRAFFIC, hour=words.hour(hour), received=figures[0], failed=figures[1]),
         ),
         "growth": health_charts.hourly(
             growth.starts,
             [("logged", growth.logged)],
-            words.hour,
+            ends,
             lambda hour, figures: t(HOUR_LOGGED, hour=words.hour(hour), logged=figures[0]),
         ),
         "queues": {
