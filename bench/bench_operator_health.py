@@ -15,8 +15,8 @@ the same run: one primary-key lookup (a round trip to the database). Prints p50/
 from __future__ import annotations
 
 import statistics
-import tempfile
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import timedelta
