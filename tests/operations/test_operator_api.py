@@ -133,3 +133,19 @@ def test_only_the_operator_is_answered(client: TestClient, db: Database, operato
     for missing in ("work-999999", "nonsense", "alert-x", "work-" + "9" * 40):
         answer = client.post(f"/api/v1/operator/dead-letters/{missing}/replay", headers=operator.auth)
         assert answer.status_code == 404, (missing, answer.text)
+
+
+def test_metrics_carry_the_same_counts_and_name_no_company(
+    client: TestClient, db: Database, company_a: Company
+) -> None:
+    with refusing_queue(max_attempts=1):
+        enqueue(db, "order-3", owner_org_id=company_a.org_id)
+        work.drain(db, [QUEUE])
+        enqueue(db, "order-4", owner_org_id=company_a.org_id)
+        metrics = TestClient(client.app, client=("127.0.0.1", 50000)).get("/metrics").text
+    assert "harbourlink_platform_figures_ok 1.0" in metrics
+    assert f'harbourlink_queue_items{{queue="{QUEUE}",state="dead"}} 1.0' in metrics
+    assert f'harbourlink_queue_items{{queue="{QUEUE}",state="waiting"}} 1.0' in metrics
+    assert 'harbourlink_inbound_backlog_messages{status="queued"} 0.0' in metrics
+    assert "harbourlink_workers_alive 0.0" in metrics
+    assert company_a.org_id not in metrics

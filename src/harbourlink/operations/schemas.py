@@ -17,17 +17,19 @@ def _seconds(since: datetime | None, now: datetime) -> float | None:
 
 class QueueRead(BaseModel):
     queue: str = Field(description="a work queue (a consumer's name), or outbox.alerts / outbox.dcsa-callbacks")
+    pending: int = Field(description="not done nor dead: waiting + leased + retrying")
     waiting: int = Field(description="pending, never attempted")
     leased: int = Field(description="held by a worker now")
     retrying: int = Field(description="failed at least once, due again after its back-off")
     dead: int = Field(description="retries exhausted; replay with POST /api/v1/operator/dead-letters/{id}/replay")
-    oldest_pending_at: datetime | None
-    oldest_pending_seconds: float | None
+    oldest_pending_at: datetime | None = Field(description="when the oldest pending item was written")
+    oldest_pending_seconds: float | None = Field(description="its age")
 
     @classmethod
     def of(cls, queue: work.QueueFigures, now: datetime) -> QueueRead:
         return cls(
             queue=queue.queue,
+            pending=queue.pending,
             waiting=queue.waiting,
             leased=queue.leased,
             retrying=queue.retrying,
@@ -102,7 +104,7 @@ class WorkerRead(BaseModel):
     roles: list[str]
     started_at: datetime
     seen_at: datetime = Field(description="its last heartbeat")
-    attempted: int = Field(description="work items it attempted since it started")
+    attempted: int = Field(description="work items it attempted since it started, as of its last heartbeat")
     alive: bool = Field(description="its last heartbeat is more recent than a work lease")
 
 
