@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from harbourlink import identity
+from harbourlink.identity.models import ServiceOptIn
+from harbourlink.kernel import Database, ValidationFailed, utcnow
 from tests.conftest import STRONG_PASSWORD, Company
 
 
@@ -19,7 +23,6 @@ def company_application(**overrides: Any) -> dict[str, Any]:
             {"kind": "authorisation_letter", "number": "AUTH-2026-001"},
         ],
         "applicant": {"display_name": "Mary Chan", "email": "mary@kowloon-reefer.hk", "password": STRONG_PASSWORD},
-        "services": ["road_binding"],
     }
     application.update(overrides)
     return application
@@ -33,7 +36,6 @@ def driver_application() -> dict[str, Any]:
                       {"kind": "driving_licence", "number": "DL-1234567"}],
         "applicant": {"display_name": "Chan Tai Man", "password": STRONG_PASSWORD},
         "driver": {"vehicle_registration": "ab 1234", "driving_licence": "dl1234567", "mobile": "9123 4567"},
-        "services": ["road_binding"],
     }
 
 
@@ -47,16 +49,30 @@ def test_company_applies_and_the_operator_approves(client: TestClient, operator:
     approved = client.post(f"/api/v1/orgs/{org['id']}/approve", headers=operator.auth)
     assert approved.json()["status"] == "active"
     services = client.get(f"/api/v1/orgs/{org['id']}/services", headers=operator.auth).json()
-    assert {s["service"]: s["status"] for s in services} == {
-        "advance_cargo_info": "active", "road_binding": "active", "tracking": "active"}
+    assert {s["service"]: s["status"] for s in services} == {"tracking": "active"}
 
 
-def test_driver_binding_waits_for_approval(client: TestClient, operator: Company) -> None:
-    applied = client.post("/api/v1/registrations", json=driver_application())
-    assert applied.status_code == 201, applied.text
-    org_id = applied.json()["organisation"]["id"]
-    services = client.get(f"/api/v1/orgs/{org_id}/services", headers=operator.auth).json()
-    assert {s["service"]: s["status"] for s in services}["road_binding"] == "pending"
+def test_only_services_the_platform_has_built_are_offered(client: TestClient, db: Database, operator: Company,
+                                                          company_a: Company) -> None:
+    applied = client.post("/api/v1/registrations", json={**driver_application(), "services": ["road_binding"]})
+    assert applied.status_code == 422
+    assert applied.json()["data"]["errors"][0]["location"] == "body.services.0"
+    for service in ("road_binding", "advance_cargo_info", "declarations"):
+        refused = client.post(f"/api/v1/orgs/{company_a.org_id}/services/{service}", headers=company_a.auth)
+        assert refused.status_code == 422, service
+    path = client.get("/openapi.json").json()["paths"]["/api/v1/orgs/{org_id}/services/{service}"]["post"]
+    [choice] = [parameter for parameter in path["parameters"] if parameter["name"] == "service"]
+    assert client.get("/openapi.json").json()["components"]["schemas"][choice["schema"]["$ref"].rsplit("/", 1)[1]][
+        "enum"] == ["tracking"]
+    with db.transaction() as session:  # an opt-in stored before the list was cut to what exists
+        with pytest.raises(ValidationFailed) as refusal:
+            identity.request_service(session, identity.SYSTEM_ACTOR, org_id=company_a.org_id,
+                                     service=identity.Service.ROAD_BINDING)
+        assert refusal.value.code == "service_not_offered"
+        session.add(ServiceOptIn(org_id=company_a.org_id, service="road_binding", status="pending",
+                                 requested_at=utcnow()))
+    stored = client.get(f"/api/v1/orgs/{company_a.org_id}/services", headers=company_a.auth).json()
+    assert {s["service"]: s["status"] for s in stored} == {"road_binding": "pending"}
 
 
 def test_application_errors_name_the_field(client: TestClient) -> None:
@@ -73,8 +89,6 @@ def test_application_errors_name_the_field(client: TestClient) -> None:
     weak = client.post("/api/v1/registrations", json=company_application(
         applicant={"display_name": "X", "email": "x@y.hk", "password": "short"}))
     assert weak.json()["error"] == "weak_password"
-    shipper_binding = client.post("/api/v1/registrations", json=company_application(operation_mode="shipper"))
-    assert shipper_binding.json()["error"] == "service_not_allowed"
 
 
 def _without_ids(answer: dict[str, Any]) -> dict[str, Any]:

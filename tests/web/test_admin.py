@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from harbourlink import access, identity
-from harbourlink.kernel import Actor, Database
+from harbourlink.identity.models import ServiceOptIn
+from harbourlink.kernel import Actor, Database, utcnow
 from tests.conftest import Company, make_company
 from tests.web.conftest import log_in, submit, text_of
 
@@ -150,7 +151,19 @@ def test_logs_and_services_pages(client: TestClient, company_a: Company) -> None
     assert "Service requested." in text_of(opted.text)
     refused = submit(client, "/admin/services", "/admin/services/road_binding", {})
     assert refused.status_code == 422
-    assert "Road binding is for agent companies" in text_of(refused.text)
+    assert "This service is not available yet." in text_of(refused.text)
+    assert "/admin/services/road_binding" not in refused.text  # only services that exist are offered
+
+
+def test_an_opt_in_stored_for_a_service_not_built_stays_readable(client: TestClient, db: Database,
+                                                                   company_a: Company) -> None:
+    with db.transaction() as session:
+        session.add(ServiceOptIn(org_id=company_a.org_id, service="advance_cargo_info", status="active",
+                                 requested_at=utcnow()))
+    log_in(client, company_a.admin_email)
+    page = text_of(client.get("/admin/services?lang=en").text)
+    assert "Advance cargo information In use Not available yet" in page
+    assert "Cargo tracking" in page
 
 
 def test_a_plain_user_may_not_administer(client: TestClient, db: Database, company_a: Company) -> None:

@@ -7,7 +7,8 @@ import re
 from fastapi.testclient import TestClient
 
 from harbourlink import identity
-from harbourlink.kernel import Database
+from harbourlink.identity.models import ServiceOptIn
+from harbourlink.kernel import Database, utcnow
 from tests.conftest import Company
 from tests.web.conftest import company_form, driver_form, log_in, submit, text_of
 
@@ -50,8 +51,13 @@ def test_a_rejection_needs_a_reason(client: TestClient, db: Database, operator: 
         assert identity.get_organisation(session, identity.SYSTEM_ACTOR, org_id=org_id).status == "rejected"
 
 
-def test_a_driver_s_binding_request_is_approved(client: TestClient, db: Database, operator: Company) -> None:
-    submit(TestClient(client.app), "/signup", "/signup", driver_form(services=["road_binding"]))
+def test_a_binding_request_stored_before_is_still_decided(client: TestClient, db: Database,
+                                                          operator: Company) -> None:
+    """Binding is not offered any more until it is built; a request stored earlier still waits for a decision."""
+    submit(TestClient(client.app), "/signup", "/signup", driver_form())
+    with db.transaction() as session:
+        [driver] = identity.list_organisations(session, identity.SYSTEM_ACTOR, status=identity.OrgStatus.PENDING)
+        session.add(ServiceOptIn(org_id=driver.id, service="road_binding", status="pending", requested_at=utcnow()))
     log_in(client, operator.admin_email)
     console = client.get("/operator?lang=en")
     assert "AB 1234" in console.text

@@ -21,6 +21,7 @@ MEMBER_PAGES = {
     "/admin/security": ("保安事件", "Security events", "安全事件"),
     "/admin/services": ("網上服務", "Online services", "在线服务"),
     "/operator": ("營運者控制台", "Operator console", "运营方控制台"),
+    "/operator/health": ("平台狀況", "Platform health", "平台状况"),
 }
 LANGUAGES = ("zh-HK", "en", "zh-CN")
 

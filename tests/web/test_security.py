@@ -22,7 +22,7 @@ FORMS = [
     ("/signup", company_form()),
     ("/admin/keys", {"name": "ERP", "scopes": ["cargo:read"]}),
     ("/admin/users", {"email": "x@alpha.example.hk", "display_name": "X", "role": "administrator"}),
-    ("/admin/services/declarations", {}),
+    ("/admin/services/tracking", {}),
     ("/account/password", {"current_password": "Harbour-Link-2026", "new_password": "Brand-New-2026x",
                            "new_password_confirm": "Brand-New-2026x"}),
     ("/logout", {}),

@@ -129,7 +129,6 @@ class AlertNotification(Leased, Base):
     recipient: Mapped[str] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(10))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     delivered_at: Mapped[datetime | None]
 
 

@@ -108,10 +108,11 @@ def list_services(org_id: str, actor: CurrentActor, session: DbSession) -> list[
 
 
 @router.post("/orgs/{org_id}/services/{service}", response_model=ServiceOptInRead, tags=["organisations"],
-             summary="Opt in to an online service")
-def opt_in(org_id: str, service: identity.Service, actor: CurrentActor, session: DbSession) -> ServiceOptInRead:
+             summary="Opt in to an online service (those the platform has built)")
+def opt_in(org_id: str, service: identity.OfferedService, actor: CurrentActor, session: DbSession) -> ServiceOptInRead:
     _visible_org(session, actor, org_id)
-    return ServiceOptInRead.model_validate(identity.request_service(session, actor, org_id=org_id, service=service))
+    return ServiceOptInRead.model_validate(identity.request_service(session, actor, org_id=org_id,
+                                                                   service=identity.Service(service.value)))
 
 
 @router.get("/orgs/{org_id}/users", response_model=list[UserRead], tags=["users"])

@@ -69,12 +69,30 @@ DEFAULT_KEY_SCOPES = (KeyScope.CARGO_READ, KeyScope.CARGO_WRITE)
 
 
 class Service(StrEnum):
-    """Opt-in online services; some need the operator's approval (seed 003)."""
+    """Online services a company may have opted in to; some need the operator's approval (seed 003).
+
+    Only the ``OfferedService`` ones are built: the others keep their names so that opt-ins stored
+    before stay readable, and are offered once the platform has them.
+    """
 
     TRACKING = "tracking"
     ADVANCE_CARGO_INFO = "advance_cargo_info"
     ROAD_BINDING = "road_binding"
     DECLARATIONS = "declarations"
+
+
+class OfferedService(StrEnum):
+    """The services a company can opt in to now: those built on the platform."""
+
+    TRACKING = Service.TRACKING.value
+
+
+def check_service_offered(service: Service) -> None:
+    """An opt-in names a service the platform has built."""
+    offered = [choice.value for choice in OfferedService]
+    if service.value not in offered:
+        raise ValidationFailed(f"{service.value} is not offered yet; a company can opt in to {', '.join(offered)}",
+                               code="service_not_offered", data={"service": service.value, "offered": offered})
 
 
 class DocumentKind(StrEnum):

@@ -10,10 +10,10 @@ from harbourlink.identity.domain import (
     AccountKind,
     DocumentKind,
     KeyScope,
+    OfferedService,
     OperationMode,
     OrgType,
     Role,
-    Service,
 )
 
 
@@ -51,7 +51,8 @@ class RegistrationIn(BaseModel):
     documents: list[DocumentIn] = Field(default_factory=list, max_length=20)
     applicant: ApplicantIn
     driver: DriverIn | None = None
-    services: list[Service] = Field(default_factory=list)
+    services: list[OfferedService] = Field(default_factory=list, description="services to opt in to besides "
+                                           "tracking, which every company has")
 
 
 class OrganisationRead(BaseModel):

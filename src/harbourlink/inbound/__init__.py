@@ -3,8 +3,19 @@
 Messages arrive by API, web upload, CLI and the AIS listener. An adapter (see ``adapters``)
 turns bytes into events and positions, or into errors naming their place; failed messages are
 listed for their sender and can be corrected and replayed. A duplicate delivery changes nothing.
+The operator sees how inbound stands (``figures``: backlog, messages being read, failures, traffic).
 """
 
+from harbourlink.inbound.figures import (
+    Backlog,
+    CompanyFailures,
+    MessageInProgress,
+    Traffic,
+    backlog,
+    failures_by_company,
+    in_progress,
+    traffic,
+)
 from harbourlink.inbound.models import InboundMessage
 from harbourlink.inbound.reading import VIEWED_MESSAGE, read_message
 from harbourlink.inbound.registry import adapter_for, as_received, formats, register
@@ -14,17 +25,25 @@ from harbourlink.integrations.parsing import Adapter, ItemError, Parsed
 __all__ = [
     "VIEWED_MESSAGE",
     "Adapter",
+    "Backlog",
+    "CompanyFailures",
     "InboundMessage",
     "ItemError",
+    "MessageInProgress",
     "Outcome",
     "Parsed",
+    "Traffic",
     "adapter_for",
     "as_received",
+    "backlog",
+    "failures_by_company",
     "formats",
     "get_message",
+    "in_progress",
     "list_messages",
     "read_message",
     "receive",
     "register",
     "replay",
+    "traffic",
 ]

@@ -7,7 +7,8 @@ checkpoint (a C2SP signed note) in the same transaction (``do_sequence``; ``sequ
 the worker loop). Witnesses cosign checkpoints that
 extend the last one they saw (``witness``, ``submit_all``). Anyone holding the log's public key
 checks a proof bundle offline with ``harbourlink-verify``; ``verify_log`` rechecks the whole
-store and names the first inconsistency::
+store and names the first inconsistency. The operator sees how the log keeps up (``sequencer_lag``,
+``log_growth``, ``witness_standing``)::
 
     events ──enqueue──▶ ledger_pending ──sequencer──▶ ledger_entries + ledger_nodes
                                                   └──▶ ledger_checkpoints ──▶ witnesses ──▶ cosignatures
@@ -19,6 +20,14 @@ from harbourlink.ledger.bundles import DEFAULT_FIELDS
 from harbourlink.ledger.entries import FIELDS, enqueue_events, enqueue_positions, unlogged_events, unlogged_positions
 from harbourlink.ledger.erasure import do_erase
 from harbourlink.ledger.errors import LedgerCorrupt, NoCheckpoint, NotYetInLog
+from harbourlink.ledger.health import (
+    LogGrowth,
+    SequencerLag,
+    WitnessStanding,
+    log_growth,
+    sequencer_lag,
+    witness_standing,
+)
 from harbourlink.ledger.lookup import (
     CheckpointSummary,
     Cosigned,
@@ -57,12 +66,15 @@ __all__ = [
     "EventStatus",
     "Ledger",
     "LedgerCorrupt",
+    "LogGrowth",
     "NoCheckpoint",
     "NotYetInLog",
     "NoteSigner",
     "Problem",
     "Sequencer",
+    "SequencerLag",
     "Witness",
+    "WitnessStanding",
     "backfill",
     "bundle_of_event",
     "checkpoint_text",
@@ -78,12 +90,15 @@ __all__ = [
     "get_consistency",
     "get_owner_bundle",
     "get_shipment_bundle",
+    "log_growth",
     "open_log",
     "proof_of_event",
     "sequencer_job",
+    "sequencer_lag",
     "submit_all",
     "unlogged_events",
     "unlogged_positions",
     "verify_log",
     "visible_event",
+    "witness_standing",
 ]

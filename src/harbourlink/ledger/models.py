@@ -60,6 +60,7 @@ class LedgerCheckpoint(Base):
     """A signed tree head (C2SP signed note); sizes and times only ever increase."""
 
     __tablename__ = "ledger_checkpoints"
+    __table_args__ = (Index("ix_ledger_checkpoints_created", "log_id", "created_at"),)
 
     log_id: Mapped[int] = mapped_column(ForeignKey("ledger_logs.id"), primary_key=True)
     size: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)

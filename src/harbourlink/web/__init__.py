@@ -10,7 +10,9 @@
       auth.py          login, TOTP second factor, logout, password change
       signup.py        applications of companies and truck drivers
       admin_people.py  users and API keys        admin_sharing.py  grants, logs, services
-      operator.py      the operator's console
+      operator.py      the operator's console: applications, service requests, companies
+      operator_health.py  the platform's health: backlog, dead letters and replay, queues, workers, ledger
+                       (health_charts: inline SVG bars)
       links.py         linking House B/Ls to Master B/Ls: one pair, a CSV file of pairs, unlinking
       tracking.py      the one search box and the cargo's page (track_page, track_map, track_chart, track_words)
       proofs.py        each event's place in the ledger and its proof file; how anyone checks one (public)
@@ -49,6 +51,7 @@ from harbourlink.web import (
     links,
     messages,
     operator,
+    operator_health,
     proofs,
     shell,
     signup,
@@ -73,7 +76,7 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
         settings=settings, static_version=shell.static_version(),
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (shell, auth, signup, admin_people, admin_sharing, operator, tracking, links, messages,
-                   alert_settings, webhooks, alerts, proofs):
+    for module in (shell, auth, signup, admin_people, admin_sharing, operator, operator_health, tracking, links,
+                   messages, alert_settings, webhooks, alerts, proofs):
         app.include_router(module.router)
     app.add_exception_handler(PageAbort, _page_abort)

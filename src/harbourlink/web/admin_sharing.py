@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from harbourlink import access, identity
-from harbourlink.identity import Service
+from harbourlink.identity import OfferedService, Service
 from harbourlink.kernel import HarbourLinkError, ValidationFailed
 from harbourlink.references import ReferenceType
 from harbourlink.web.forms import CSRF_CHECKED, CheckedForm, attempt, choice, text
@@ -108,7 +108,10 @@ def security_events(page: AdminDep) -> Response:
 def _services_page(page: MemberPage, *, error: HarbourLinkError | None = None) -> Response:
     actor = page.viewer.actor
     opted = {opt_in.service: opt_in for opt_in in identity.list_services(page.session, actor, org_id=actor.org_id)}
-    context: dict[str, Any] = {"services": list(Service), "opted": opted, "here": "/admin/services"}
+    offered = [service.value for service in OfferedService]
+    # An opt-in to a service not built yet, stored earlier, stays listed with its status.
+    context: dict[str, Any] = {"services": offered + sorted(opted.keys() - set(offered)), "offered": offered,
+                               "opted": opted, "here": "/admin/services"}
     if error is not None:
         return page.render_error("admin/services.html", error, **context)
     return page.render("admin/services.html", **context)
@@ -122,7 +125,7 @@ def services(page: AdminDep) -> Response:
 
 @router.post("/admin/services/{service}", dependencies=[CSRF_CHECKED])
 def request_service(service: str, page: AdminDep) -> Response:
-    """Opts the company in to a service (some wait for the operator)."""
+    """Opts the company in to a service the platform offers."""
     actor = page.viewer.actor
     error = attempt(page, lambda: identity.request_service(page.session, actor, org_id=actor.org_id,
                                                            service=choice(Service, service)))

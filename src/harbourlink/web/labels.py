@@ -154,6 +154,7 @@ ERRORS = {
     "invalid_org_type": N_("Choose company types from the list."),
     # administration and sharing
     "service_not_allowed": N_("Road binding is for agent companies and individual truck drivers."),
+    "service_not_offered": N_("This service is not available yet."),
     "last_admin": N_("A company keeps at least one active principal or administrator."),
     "org_not_pending": N_("This application was already decided."),
     "invalid_grant": N_("This sharing rule is not complete or not possible."),
@@ -180,6 +181,8 @@ ERRORS = {
     "invalid_filter": N_("A saved filter keeps kinds of number and places from the lists."),
     "unknown_alert_type": N_("Choose alert types from the list."),
     "callback_url_not_allowed": N_("Enter the endpoint's address, starting with https://, on the public internet."),
+    # the operator's console
+    "not_dead_letter": N_("This item is no longer a dead letter: someone replayed it already."),
     # form fields, from the shape checks
     "missing": N_("This field is required."),
     "string_too_short": N_("This is too short."),
@@ -209,4 +212,5 @@ NOTICES = {
     "subscription_deleted": N_("The subscription and its alerts are deleted."),
     "endpoint_deleted": N_("Nothing more is sent to this endpoint."),
     "delivery_replayed": N_("The message is queued again and will be sent shortly."),
+    "dead_letter_replayed": N_("Put back in its queue: a worker takes it shortly."),
 }

@@ -17,7 +17,7 @@ from starlette.datastructures import FormData
 
 from harbourlink import identity
 from harbourlink.api.ratelimit import Limit
-from harbourlink.identity import AccountKind, DocumentKind, OperationMode, OrgType, Service
+from harbourlink.identity import AccountKind, DocumentKind, OfferedService, OperationMode, OrgType, Service
 from harbourlink.identity.schemas import RegistrationIn
 from harbourlink.kernel import HarbourLinkError
 from harbourlink.web.forms import CheckedForm, shape_errors, text, texts
@@ -38,7 +38,8 @@ DOCUMENT_GROUPS = (
 )
 # Operator rights come from the platform, never from an application form.
 OPEN_TYPES = tuple(org_type for org_type in OrgType if org_type is not OrgType.OPERATOR)
-OPTIONAL_SERVICES = (Service.ROAD_BINDING, Service.DECLARATIONS)
+# Tracking comes with every account; the form offers the other services the platform has built (none yet).
+OPTIONAL_SERVICES = tuple(service for service in OfferedService if service.value != Service.TRACKING.value)
 SECRET_FIELDS = frozenset({"applicant.password", "applicant.password_confirm", "csrf_token"})
 FIELD_OF_DOMAIN_FIELD = {
     "password": "applicant.password",

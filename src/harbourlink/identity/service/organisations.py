@@ -20,6 +20,7 @@ from harbourlink.identity.domain import (
     check_org_types,
     check_password_strength,
     check_service_allowed,
+    check_service_offered,
     normalise_business_registration,
     normalise_hk_mobile,
     normalise_vehicle_registration,
@@ -111,7 +112,7 @@ def _check_application(application: RegistrationIn) -> _Checked:
     check_password_strength(application.applicant.password)
     mode = application.operation_mode
     for service in application.services:
-        check_service_allowed(service, account_kind=application.account_kind, mode=mode)
+        check_service_allowed(Service(service.value), account_kind=application.account_kind, mode=mode)
     return _Checked(types=types, mobile=mobile, business_registration=brn, vehicle_registration=vehicle)
 
 
@@ -170,13 +171,14 @@ def _store_application(session: Session, application: RegistrationIn, checked: _
     session.add(user)
     session.flush()
     set_password(session, user, applicant.password)
-    for service in {Service.TRACKING, Service.ADVANCE_CARGO_INFO, *application.services}:
+    for service in {Service.TRACKING, *(Service(choice.value) for choice in application.services)}:
         _request_service(session, org, service)
     record(session, AuditKind.ORG_REGISTERED, org_id=org.id, user_id=user.id, ip=ip, name=org.name)
     return org, user
 
 
 def _request_service(session: Session, org: Organisation, service: Service) -> ServiceOptIn:
+    check_service_offered(service)
     kind = AccountKind(org.account_kind)
     check_service_allowed(service, account_kind=kind,
                           mode=OperationMode(org.operation_mode) if org.operation_mode else None)

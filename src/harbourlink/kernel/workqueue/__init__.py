@@ -2,11 +2,14 @@
 
 * ``enqueue`` (in the cause's transaction) → ``WorkItem`` → ``Worker`` or ``drain`` → a ``Consumer``'s handler;
 * ``lease``: claim / retry with back-off / dead-letter / revive, shared by every outbox;
-* ``Job``: the periodic duties (deliveries, the ledger sequencer) run by the same loop.
+* ``Job``: the periodic duties (deliveries, the ledger sequencer) run by the same loop;
+* ``queue_figures``: how each queue (or outbox) stands; ``recent_workers``: the loops' heartbeats.
 """
 
+from harbourlink.kernel.workqueue.figures import QueueFigures, queue_figures
+from harbourlink.kernel.workqueue.heartbeat import recent_workers
 from harbourlink.kernel.workqueue.lease import DEFAULT_LEASE, Claim, claim, due, failed, retry_delay, revive, succeeded
-from harbourlink.kernel.workqueue.models import Leased, WorkItem
+from harbourlink.kernel.workqueue.models import Leased, WorkerHeartbeat, WorkItem
 from harbourlink.kernel.workqueue.queue import (
     Consumer,
     consumers,
@@ -30,8 +33,10 @@ __all__ = [
     "Consumer",
     "Job",
     "Leased",
+    "QueueFigures",
     "WorkItem",
     "Worker",
+    "WorkerHeartbeat",
     "claim",
     "consumers",
     "drain",
@@ -41,6 +46,8 @@ __all__ = [
     "inline_bell",
     "list_items",
     "purge_done",
+    "queue_figures",
+    "recent_workers",
     "register",
     "replay",
     "retry_delay",

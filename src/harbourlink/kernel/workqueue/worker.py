@@ -4,7 +4,8 @@ Every background duty of the platform runs here, in the same loop, whether in th
 process (a thread) or in ``harbourlink worker`` processes at port scale: the consumers of stored
 events, the processing of large uploads, alert and DCSA callback delivery, the ledger sequencer.
 A round that found work is followed at once by another; an idle loop sleeps until its bell rings
-or ``idle`` seconds pass, so a lost ring delays work but never loses it.
+or ``idle`` seconds pass, so a lost ring delays work but never loses it. Every ``heartbeat``
+seconds between rounds the loop writes its heartbeat row (``heartbeat.beat``).
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import httpx
+from sqlalchemy.orm import Session
 
+from harbourlink.kernel.clock import utcnow
 from harbourlink.kernel.db import Database
+from harbourlink.kernel.workqueue.heartbeat import beat, forget
 from harbourlink.kernel.workqueue.lease import DEFAULT_LEASE
 from harbourlink.kernel.workqueue.queue import consumers, run_round
 
@@ -29,6 +33,7 @@ log = logging.getLogger(__name__)
 ROLES = ("consumers", "inbound", "dispatch", "sequencer")
 """``consumers``: reactions to stored events; ``inbound``: large uploads; ``dispatch``: alert and DCSA
 deliveries; ``sequencer``: the ledger (one is enough: the log row lock keeps it the only writer)."""
+HEARTBEAT_SECONDS = 15.0
 
 
 @dataclass
@@ -50,13 +55,16 @@ class Worker:
     """Runs rounds until stopped; ``wake`` is the bell of a thread in this process or of a bus."""
 
     def __init__(self, db: Database, *, roles: Iterable[str] = ROLES, jobs: Iterable[Job] = (), idle: float = 1.0,
-                 lease: timedelta = DEFAULT_LEASE):
-        self.db, self.roles, self.idle, self.lease = db, frozenset(roles), idle, lease
+                 lease: timedelta = DEFAULT_LEASE, heartbeat: float = HEARTBEAT_SECONDS):
+        self.db, self.roles, self.idle, self.lease, self.heartbeat = db, frozenset(roles), idle, lease, heartbeat
         unknown = self.roles - set(ROLES)
         if unknown:
             raise ValueError(f"unknown worker role(s): {', '.join(sorted(unknown))}; choose from {', '.join(ROLES)}")
         self.jobs = [job for job in jobs if job.role in self.roles]
         self.name = worker_name()
+        self.started_at = utcnow()
+        self.attempted = 0
+        self._next_beat = 0.0
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -73,7 +81,9 @@ class Worker:
 
     def step(self, client: httpx.Client) -> bool:
         """One round over the queues and the due jobs; True when anything was found."""
-        busy = run_round(self.db, self.queues(), worker=self.name, lease=self.lease) > 0
+        attempted = run_round(self.db, self.queues(), worker=self.name, lease=self.lease)
+        self.attempted += attempted
+        busy = attempted > 0
         now = time.monotonic()
         for job in self.jobs:
             if job.next_at > now:
@@ -96,10 +106,27 @@ class Worker:
                 except Exception:
                     log.exception("worker round failed")
                     busy = False
+                self._beat_when_due()
                 if not busy:
                     next_job = min((job.next_at for job in self.jobs), default=time.monotonic() + self.idle)
                     self.wake.wait(max(0.0, min(self.idle, next_job - time.monotonic())))
                     self.wake.clear()
+        self._write(lambda session: forget(session, self.name))
+
+    def _beat_when_due(self) -> None:
+        if time.monotonic() < self._next_beat:
+            return
+        self._next_beat = time.monotonic() + self.heartbeat
+        self._write(lambda session: beat(session, name=self.name, roles=self.roles, started_at=self.started_at,
+                                         attempted=self.attempted, now=utcnow()))
+
+    def _write(self, change: Callable[[Session], None]) -> None:
+        """A heartbeat's write: a failure is logged, and the loop goes on working."""
+        try:
+            with self.db.transaction() as session:
+                change(session)
+        except Exception:
+            log.exception("worker heartbeat failed")
 
     def start(self) -> None:
         """Runs in a daemon thread of this process (the embedded installation)."""
