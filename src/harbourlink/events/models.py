@@ -21,6 +21,8 @@ class Event(Base):
     __table_args__ = (
         UniqueConstraint("owner_org_id", "source_key"),
         Index("ix_events_vessel_time", "vessel_imo", "event_time"),
+        # A vessel call's schedule is found by ship and voyage (tracking.lookup).
+        Index("ix_events_vessel_call", "vessel_imo", "voyage"),
     )
 
     seq: Mapped[int] = mapped_column(SequenceNumber, primary_key=True, autoincrement=True)
