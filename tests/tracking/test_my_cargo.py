@@ -1,0 +1,101 @@
+"""My cargo: the numbers a company holds or was shared, newest news first, one statement a page."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from harbourlink import tracking
+from harbourlink.kernel import Actor, Database
+from tests.conftest import make_company
+from tests.port import CARRIER_HEADER, CONTAINER, DECLARATION, HBL, MBL, Port, grant, open_port, send
+from tests.statements import counted
+
+
+def _numbers(client: TestClient, company_auth: dict[str, str], **params: str) -> list[tuple[str, str]]:
+    page = client.get("/api/v1/cargo", headers=company_auth, params=params)
+    assert page.status_code == 200, page.text
+    return [(item["kind"], item["value"]) for item in page.json()["items"]]
+
+
+def _port(client: TestClient, db: Database) -> Port:
+    port = open_port(client, db)
+    assert client.post("/api/v1/bl-links", headers=port.forwarder.auth,
+                       json={"master_bl": MBL, "house_bl": HBL}).status_code == 201
+    grant(client, port.forwarder, "HBL", HBL, port.sme)
+    return port
+
+
+def test_each_company_lists_what_it_holds_or_was_shared(client: TestClient, db: Database) -> None:
+    port = _port(client, db)
+    sme = client.get("/api/v1/cargo", headers=port.sme.auth).json()
+    by_number = {item["value"]: item for item in sme["items"]}
+    assert set(by_number) == {HBL, DECLARATION}  # not the terminal's box, shared with anyone holding it
+    assert by_number[HBL]["linked"] is True and by_number[HBL]["shared_by"] == "Victoria Freight"
+    assert by_number[DECLARATION]["status"]["event_code"] == "CUSR"  # its newest news: released
+    assert sme["next_cursor"] is None
+    # The forwarder: the Master B/L the carrier shares by name (its newest actual move) and its own House B/L.
+    forwarder = {item["value"]: item for item in client.get("/api/v1/cargo", headers=port.forwarder.auth).json()["items"]}
+    assert set(forwarder) == {MBL, HBL}
+    assert forwarder[MBL]["status"]["event_code"] == "LOAD" and forwarder[MBL]["shared_by"] == "Pearl Ocean Lines"
+    assert forwarder[HBL]["shared_by"] is None and forwarder[HBL]["linked"] is True
+    # The carrier's own numbers, from its own events; a stranger holds nothing.
+    assert set(_numbers(client, port.carrier.auth)) == {("MBL", MBL), ("CONTAINER", CONTAINER)}
+    assert _numbers(client, port.stranger.auth) == []
+
+
+def test_news_and_new_shares_come_first_and_ended_shares_go(client: TestClient, db: Database) -> None:
+    port = _port(client, db)
+    assert _numbers(client, port.sme.auth)[0] == ("HBL", HBL)  # shared after the declaration's last news
+    send(client, port.customs, "csv", b"event_id,event_type,event_code,event_time,declaration\n"
+                                      b"D3,CUSTOMS,CUSI,2026-11-24T08:00:00+08:00,CN2026112300042\n")
+    assert _numbers(client, port.sme.auth)[0] == ("DECLARATION", DECLARATION)
+    received = client.get("/api/v1/grants", headers=port.sme.auth, params={"direction": "received"}).json()
+    given = next(g for g in received if g["reference"] == DECLARATION)
+    client.delete(f"/api/v1/grants/{given['id']}", headers=port.customs.auth)
+    assert _numbers(client, port.sme.auth) == [("HBL", HBL)]
+
+
+def test_a_party_named_under_the_standing_rule_holds_the_number(client: TestClient, db: Database) -> None:
+    port = _port(client, db)
+    client.post("/api/v1/parties", headers=port.carrier.auth, json={
+        "reference_type": "MBL", "reference": MBL, "party_org_id": port.stranger.org_id, "party_role": "consignee"})
+    assert _numbers(client, port.stranger.auth) == []  # named, but the carrier has no standing rule yet
+    client.post("/api/v1/grants", headers=port.carrier.auth, json={"rule": "named_parties"})
+    assert _numbers(client, port.stranger.auth) == [("MBL", MBL)]
+
+
+def test_pages_follow_a_cursor_in_one_statement_each(client: TestClient, db: Database) -> None:
+    carrier = make_company(db, "Many Boxes Line", "shipping_line")
+    rows = "".join(f"E{n},EQUIPMENT,GTIN,ACT,2026-11-20T10:{n % 60:02d}:00+08:00,,MBX{n:05d},HKHKG,HITHK,,,,\n"
+                   for n in range(45))
+    send(client, carrier, "csv", (CARRIER_HEADER + rows).encode())
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        with counted(db) as statements, db.transaction() as session:
+            page = tracking.list_cargo(session, Actor(org_id=carrier.org_id), cursor=cursor, limit=20)
+        assert len(statements) == 1, statements  # its own numbers: nothing for the access log
+        seen += [item.value for item in page.items]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert sorted(seen) == [f"MBX{n:05d}" for n in range(45)] and len(seen) == 45
+
+
+def test_searching_my_cargo_by_the_start_of_a_number_or_a_near_miss(client: TestClient, db: Database) -> None:
+    port = _port(client, db)
+    assert _numbers(client, port.sme.auth, q="vff-hkg") == [("HBL", HBL)]
+    missed = client.get("/api/v1/cargo", headers=port.sme.auth, params={"q": "VFFHKG00l"}).json()  # l for 1
+    assert missed["items"] == [] and missed["suggestions"] == [HBL]
+    # The tracking search's "did you mean" offers the House B/L too.
+    typo = client.get("/api/v1/track/VFFHKG0O1", headers=port.sme.auth).json()
+    assert typo["data"]["suggestions"] == [HBL]
+    assert client.get("/api/v1/cargo", headers=port.stranger.auth, params={"q": "VFFHKG00l"}).json()[
+        "suggestions"] == []
+
+
+def test_a_cursor_from_elsewhere_is_refused_by_name(client: TestClient, db: Database) -> None:
+    company = make_company(db, "Curious Trading", "cargo_owner")
+    answer = client.get("/api/v1/cargo", headers=company.auth, params={"cursor": "not-a-cursor"})
+    assert answer.status_code == 422
+    assert answer.json()["error"] == "invalid_cursor" and answer.json()["data"]["field"] == "cursor"
