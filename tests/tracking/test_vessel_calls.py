@@ -19,9 +19,11 @@ from tests.port import CARRIER_HEADER, CONTAINER, HBL, MBL, VOYAGE, Port, grant,
 SHIP_MMSI = "477123400"
 OTHER_MBL = "PONU0999999"
 # The same call also carries another customer's Master B/L, and the ship's next voyage is another call.
-OTHER_CARGO = ("C6,TRANSPORT,ARRI,EST,2026-11-23T07:00:00+08:00,,PONU0999999,HKHKG,HITHK,9706906,PEARL HARMONY,"
-               "026E,VESSEL\n"
-               "C7,TRANSPORT,ARRI,PLN,2026-12-02T05:00:00+08:00,,PONU0888888,CNSHK,,9706906,PEARL HARMONY,027W,VESSEL\n")
+OTHER_CARGO = (
+    "C6,TRANSPORT,ARRI,EST,2026-11-23T07:00:00+08:00,,PONU0999999,HKHKG,HITHK,9706906,PEARL HARMONY,"
+    "026E,VESSEL\n"
+    "C7,TRANSPORT,ARRI,PLN,2026-12-02T05:00:00+08:00,,PONU0888888,CNSHK,,9706906,PEARL HARMONY,027W,VESSEL\n"
+)
 
 
 @pytest.fixture
@@ -34,21 +36,28 @@ def port(client: TestClient, db: Database) -> Port:
 
 
 def _arrivals(view: dict[str, object]) -> list[tuple[str, str, str]]:
-    return [(entry["location"], estimate["classifier"], estimate["time"])  # type: ignore[index]
-            for entry in view["schedule"] if entry["event_code"] == "ARRI"  # type: ignore[attr-defined,index]
-            for estimate in entry["estimates"]]  # type: ignore[index]
+    return [
+        (entry["location"], estimate["classifier"], estimate["time"])  # type: ignore[index]
+        for entry in view["schedule"]
+        if entry["event_code"] == "ARRI"  # type: ignore[attr-defined,index]
+        for estimate in entry["estimates"]
+    ]  # type: ignore[index]
 
 
 def test_the_sme_sees_the_call_of_its_house_bl_and_none_of_the_carriers_cargo_events(
-        client: TestClient, port: Port) -> None:
+    client: TestClient, port: Port
+) -> None:
     answer = client.get(f"/api/v1/track/{HBL}", headers=port.sme.auth)
     assert answer.status_code == 200, answer.text
     view = answer.json()
     assert {(m["kind"], m["value"]) for m in view["matched"]} == {("HBL", HBL), ("MBL", MBL)}
     assert view["vessel"]["imo"] == "9706906" and view["vessel"]["name"] == "PEARL HARMONY"
     # Every source's word on the call's arrival, the other customer's estimate of the same call included …
-    assert sorted(_arrivals(view)) == [("HKHKG", "EST", "2026-11-22T22:30:00Z"), ("HKHKG", "EST", "2026-11-22T23:00:00Z"),
-                                       ("HKHKG", "PLN", "2026-11-22T21:00:00Z")]
+    assert sorted(_arrivals(view)) == [
+        ("HKHKG", "EST", "2026-11-22T22:30:00Z"),
+        ("HKHKG", "EST", "2026-11-22T23:00:00Z"),
+        ("HKHKG", "PLN", "2026-11-22T21:00:00Z"),
+    ]
     assert [(leg["origin"], leg["destination"]) for leg in view["legs"]] == [("CNYTN", "HKHKG")]
     # … but no event of the carrier's, no box, no other call, and no other customer's number.
     assert (view["events"], view["containers"]) == ([], [])
@@ -58,11 +67,32 @@ def test_the_sme_sees_the_call_of_its_house_bl_and_none_of_the_carriers_cargo_ev
 def test_the_ships_ais_position_comes_with_the_call(client: TestClient, db: Database, port: Port) -> None:
     now = utcnow()
     with db.transaction() as session:
-        vessels.record_statics(session, [vessels.VesselStatic(mmsi=SHIP_MMSI, imo="9706906", name="PEARL HARMONY",
-                                                              destination="HKHKG", eta=now + timedelta(hours=3))])
-        vessels.record_positions(session, [vessels.PositionReport(
-            mmsi=SHIP_MMSI, at=now - timedelta(minutes=5), latitude=22.21, longitude=113.95, speed_knots=12.0,
-            course=45.0)], message_id=None)
+        vessels.record_statics(
+            session,
+            [
+                vessels.VesselStatic(
+                    mmsi=SHIP_MMSI,
+                    imo="9706906",
+                    name="PEARL HARMONY",
+                    destination="HKHKG",
+                    eta=now + timedelta(hours=3),
+                )
+            ],
+        )
+        vessels.record_positions(
+            session,
+            [
+                vessels.PositionReport(
+                    mmsi=SHIP_MMSI,
+                    at=now - timedelta(minutes=5),
+                    latitude=22.21,
+                    longitude=113.95,
+                    speed_knots=12.0,
+                    course=45.0,
+                )
+            ],
+            message_id=None,
+        )
     view = client.get(f"/api/v1/track/{HBL}", headers=port.sme.auth).json()
     assert view["vessel"]["position"]["latitude"] == pytest.approx(22.21)
     assert view["vessel"]["mmsi"] == SHIP_MMSI
@@ -72,8 +102,15 @@ def test_a_company_with_no_cargo_on_the_call_sees_nothing_of_it(client: TestClie
     for number in (HBL, MBL):  # the stranger may type both numbers: neither is its cargo
         assert client.get(f"/api/v1/track/{number}", headers=port.stranger.auth).status_code == 404
     # Its own cargo on the ship's other voyage shows that call, and not the SME's.
-    send(client, port.stranger, "csv", (CARRIER_HEADER + "N1,EQUIPMENT,LOAD,ACT,2026-11-29T10:00:00+08:00,,NPMBL0001,"
-                                        "HKHKG,HITHK,9706906,PEARL HARMONY,027W,VESSEL\n").encode())
+    send(
+        client,
+        port.stranger,
+        "csv",
+        (
+            CARRIER_HEADER + "N1,EQUIPMENT,LOAD,ACT,2026-11-29T10:00:00+08:00,,NPMBL0001,"
+            "HKHKG,HITHK,9706906,PEARL HARMONY,027W,VESSEL\n"
+        ).encode(),
+    )
     view = client.get("/api/v1/track/NPMBL0001", headers=port.stranger.auth).json()
     assert _arrivals(view) == [("CNSHK", "PLN", "2026-12-01T21:00:00Z")]
     assert {leg["voyage"] for leg in view["legs"]} == {"027W"}
@@ -103,9 +140,11 @@ def test_a_box_the_terminal_shares_puts_its_holder_on_the_carriers_call(client: 
 
 
 def test_changing_the_policy_needs_the_access_manage_scope(client: TestClient, port: Port) -> None:
-    key = client.post("/api/v1/api-keys", headers=port.carrier.auth,
-                      json={"name": "feeds", "scopes": ["cargo:read", "cargo:write"]}).json()["key"]
-    refused = client.put("/api/v1/sharing-policy", headers={"Authorization": f"Bearer {key}"},
-                         json={"share_vessel_calls": False})
+    key = client.post(
+        "/api/v1/api-keys", headers=port.carrier.auth, json={"name": "feeds", "scopes": ["cargo:read", "cargo:write"]}
+    ).json()["key"]
+    refused = client.put(
+        "/api/v1/sharing-policy", headers={"Authorization": f"Bearer {key}"}, json={"share_vessel_calls": False}
+    )
     assert refused.status_code == 403
     assert client.put("/api/v1/sharing-policy", headers=port.carrier.auth, json={}).status_code == 422

@@ -18,8 +18,12 @@ TILE = re.compile(r'<ul class="tiles lead">\s*<li><a href="([^"]+)"')
 @pytest.fixture
 def port(client: TestClient, db: Database) -> Port:
     port = open_port(client, db)
-    assert client.post("/api/v1/bl-links", headers=port.forwarder.auth,
-                       json={"master_bl": MBL, "house_bl": HBL}).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/bl-links", headers=port.forwarder.auth, json={"master_bl": MBL, "house_bl": HBL}
+        ).status_code
+        == 201
+    )
     grant(client, port.forwarder, "HBL", HBL, port.sme)
     return port
 
@@ -33,11 +37,20 @@ def _home(client: TestClient, company: Company | None = None, query: str = "") -
     return page.text
 
 
-@pytest.mark.parametrize(("kind", "first_job"), [("forwarder", "/links"), ("shipping_line", "/messages"),
-                                                 ("terminal_operator", "/messages"), ("bank", "/ledger"),
-                                                 ("operator", "/operator"), ("cargo_owner", "/alerts")])
-def test_each_kind_of_company_is_led_to_its_own_jobs(client: TestClient, db: Database, kind: str,
-                                                     first_job: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "first_job"),
+    [
+        ("forwarder", "/links"),
+        ("shipping_line", "/messages"),
+        ("terminal_operator", "/messages"),
+        ("bank", "/ledger"),
+        ("operator", "/operator"),
+        ("cargo_owner", "/alerts"),
+    ],
+)
+def test_each_kind_of_company_is_led_to_its_own_jobs(
+    client: TestClient, db: Database, kind: str, first_job: str
+) -> None:
     page = _home(client, make_company(db, f"A {kind} company", kind))
     match = TILE.search(page)
     assert match and match.group(1) == first_job
@@ -48,11 +61,17 @@ def test_each_kind_of_company_is_led_to_its_own_jobs(client: TestClient, db: Dat
     assert (page.index('id="my-cargo"') < page.index("tiles lead")) is (kind == "cargo_owner")
 
 
-@pytest.mark.parametrize(("lang", "words"), [("zh-HK", ("我的貨物", "來自 Victoria Freight", "已連結主提單")),
-                                             ("en", ("My cargo", "From Victoria Freight", "Linked to its Master B/L")),
-                                             ("zh-CN", ("我的货物", "来自 Victoria Freight", "已关联主提单"))])
-def test_the_sme_sees_its_house_bl_in_my_cargo(client: TestClient, port: Port, lang: str,
-                                               words: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("zh-HK", ("我的貨物", "來自 Victoria Freight", "已連結主提單")),
+        ("en", ("My cargo", "From Victoria Freight", "Linked to its Master B/L")),
+        ("zh-CN", ("我的货物", "来自 Victoria Freight", "已关联主提单")),
+    ],
+)
+def test_the_sme_sees_its_house_bl_in_my_cargo(
+    client: TestClient, port: Port, lang: str, words: tuple[str, ...]
+) -> None:
     text = text_of(_home(client, port.sme, f"?lang={lang}"))
     for word in words:
         assert word in text, word
@@ -71,9 +90,18 @@ def test_searching_my_cargo_by_its_start_or_a_near_miss(client: TestClient, port
 
 def test_older_numbers_are_a_page_away(client: TestClient, db: Database) -> None:
     carrier = make_company(db, "Many Boxes Line", "shipping_line")
-    send(client, carrier, "csv", (CARRIER_HEADER + "".join(
-        f"E{n},EQUIPMENT,GTIN,ACT,2026-11-20T10:{n:02d}:00+08:00,,MBX{n:05d},HKHKG,HITHK,,,,\n"
-        for n in range(25))).encode())
+    send(
+        client,
+        carrier,
+        "csv",
+        (
+            CARRIER_HEADER
+            + "".join(
+                f"E{n},EQUIPMENT,GTIN,ACT,2026-11-20T10:{n:02d}:00+08:00,,MBX{n:05d},HKHKG,HITHK,,,,\n"
+                for n in range(25)
+            )
+        ).encode(),
+    )
     first = _home(client, carrier, "?lang=en")
     older = re.search(r'href="(/\?after=[^"]+)"', first)
     assert older and first.count("cargo-item") == 20

@@ -89,41 +89,69 @@ class CargoPage:
 
 
 def record_holdings(session: Session, message_id: str) -> None:
-    """Notes, in one statement, the numbers a stored message's events name for the company that sent it."""
-    news = case((and_(Event.classifier == "ACT", Event.event_type != "REEFER"), Event.seq))
-    rows = (
+    """Notes, in one statement, the numbers a stored message's events name for the company that sent it.
+
+    A number's status is its latest actual move (a temperature reading is no move), else its
+    latest plan or estimate: the event ranked first by (actual move, event time, store order),
+    across messages, whatever order they arrive in.
+    """
+    move = and_(Event.classifier == "ACT", Event.event_type != "REEFER")
+    number = (Event.owner_org_id, EventReference.kind, EventReference.value)
+    ranked = (
         select(
-            Event.owner_org_id,
-            EventReference.kind,
-            EventReference.value,
-            func.max(Event.received_at),
-            func.max(Event.seq),
-            func.max(news),
+            *number,
+            func.max(Event.received_at).over(partition_by=number).label("last_at"),
+            Event.seq,
+            case((move, True), else_=False).label("act"),
+            Event.event_time,
+            func.row_number()
+            .over(partition_by=number, order_by=(move.desc(), Event.event_time.desc(), Event.seq.desc()))
+            .label("rank"),
         )
         .join(EventReference, EventReference.event_seq == Event.seq)
         .where(Event.message_id == message_id, EventReference.kind.in_(KINDS))
-        .group_by(Event.owner_org_id, EventReference.kind, EventReference.value)
+        .subquery("ranked")
     )
+    rows = select(
+        ranked.c.owner_org_id,
+        ranked.c.kind,
+        ranked.c.value,
+        ranked.c.last_at,
+        ranked.c.seq,
+        ranked.c.act,
+        ranked.c.event_time,
+    ).where(ranked.c.rank == 1)
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     insert = dialect.insert(CargoHolding).from_select(
-        ["org_id", "kind", "value", "last_at", "last_seq", "news_seq"], rows
+        ["org_id", "kind", "value", "last_at", "status_seq", "status_act", "status_time"], rows
     )
-    held = CargoHolding.__table__.c
+    new, old = insert.excluded, CargoHolding.__table__.c
+    newer = or_(
+        and_(new.status_act, ~old.status_act),
+        and_(
+            new.status_act == old.status_act,
+            or_(
+                new.status_time > old.status_time,
+                and_(new.status_time == old.status_time, new.status_seq > old.status_seq),
+            ),
+        ),
+    )
     session.execute(
         insert.on_conflict_do_update(
             index_elements=["org_id", "kind", "value"],
             set_={
-                "last_at": _greater(insert.excluded.last_at, held.last_at),
-                "last_seq": _greater(insert.excluded.last_seq, held.last_seq),
-                "news_seq": _greater(insert.excluded.news_seq, held.news_seq),
+                "last_at": _greater(new.last_at, old.last_at),
+                "status_seq": case((newer, new.status_seq), else_=old.status_seq),
+                "status_act": case((newer, new.status_act), else_=old.status_act),
+                "status_time": case((newer, new.status_time), else_=old.status_time),
             },
         )
     )
 
 
 def _greater(new: ColumnElement[Any], old: ColumnElement[Any]) -> ColumnElement[Any]:
-    """The larger of two values, a missing one losing (GREATEST is not SQLite's, MAX(a, b) not PostgreSQL's)."""
-    return case((or_(old.is_(None), new > old), new), else_=old)
+    """The larger of two values (GREATEST is not SQLite's, MAX(a, b) not PostgreSQL's)."""
+    return case((new > old, new), else_=old)
 
 
 def encode_cursor(at: datetime, kind: str, value: str) -> str:
@@ -153,7 +181,7 @@ def _own(org_id: str) -> Select[str, str, datetime, int, str]:
         held.kind,
         held.value,
         held.last_at.label("at"),
-        func.coalesce(held.news_seq, held.last_seq).label("status_seq"),
+        held.status_seq,
         literal(None, String).label("shared_by"),
     ).where(held.org_id == org_id)
 
@@ -180,7 +208,7 @@ def _shared(org_id: str, *, now: datetime) -> Select[Any]:
             sources.c.kind,
             sources.c.value,
             at.label("at"),
-            func.coalesce(theirs.c.news_seq, theirs.c.last_seq).label("status_seq"),
+            theirs.c.status_seq,
             case((sources.c.owner == org_id, None), else_=sources.c.owner).label("shared_by"),
             func.row_number()
             .over(partition_by=(sources.c.kind, sources.c.value), order_by=(at.desc(), sources.c.owner))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from harbourlink.events import REFERENCE_KIND_LENGTH, REFERENCE_VALUE_LENGTH
@@ -61,12 +61,12 @@ class DcsaDelivery(Leased, Base):
 
 
 class CargoHolding(Base):
-    """A number a company's own events name: when its newest event arrived, and which events tell its status.
+    """A number a company's own events name: when its newest event arrived, and the event telling its status.
 
     Tracking's consumer of stored events keeps it (one statement per message), so listing a
     company's numbers newest first reads an index instead of every event the company ever sent.
-    ``last_seq`` is its newest event; ``news_seq`` its newest actual move (not a temperature
-    reading), which the status chip shows when there is one.
+    The status is the number's latest actual move (``status_act``; a temperature reading is no
+    move), else its latest plan or estimate, by event time.
     """
 
     __tablename__ = "cargo_holdings"
@@ -80,5 +80,6 @@ class CargoHolding(Base):
     kind: Mapped[str] = mapped_column(String(REFERENCE_KIND_LENGTH), primary_key=True)
     value: Mapped[str] = mapped_column(String(REFERENCE_VALUE_LENGTH), primary_key=True)
     last_at: Mapped[datetime]
-    last_seq: Mapped[int] = mapped_column(SequenceNumber)
-    news_seq: Mapped[int | None] = mapped_column(SequenceNumber)
+    status_seq: Mapped[int] = mapped_column(SequenceNumber)
+    status_act: Mapped[bool] = mapped_column(Boolean)
+    status_time: Mapped[datetime]

@@ -39,26 +39,61 @@ class Job:
 
 
 JOBS = {
-    "track": Job("/track", N_("Track cargo"), N_("Enter a bill of lading, container, booking or declaration number: "
-                                                 "vessel, arrival, release, temperature and customs in one place.")),
-    "alerts": Job("/alerts", N_("Alerts"), N_("Delays, reefer temperatures, boxes not picked up and customs holds of "
-                                              "your cargo, and how you want to be told.")),
-    "links": Job("/links", N_("Link House B/Ls"), N_("Link each House B/L to its Master B/L, one by one or from a CSV "
-                                                     "file, so its holders can track it.")),
-    "upload": Job("/messages", N_("Send cargo data"), N_("Upload files from your own systems, see what was read, and "
-                                                         "correct and resend what was not.")),
-    "ledger": Job("/ledger", N_("Check our records yourself"),
-                  N_("Verify a proof file a customer hands you, offline, with a checker that trusts no one.")),
-    "operator": Job("/operator", N_("Operator console"), N_("Approve applications and service requests."),
-                    who="operator"),
-    "share": Job("/admin/grants", N_("Share cargo data"), N_("Decide which companies see your data about each bill "
-                                                             "of lading, container or booking."), who="admin"),
-    "access_log": Job("/admin/access-log", N_("See who viewed your data"),
-                      N_("Every view of your data by another company is recorded."), who="admin"),
-    "users": Job("/admin/users", N_("Manage users"), N_("Add colleagues, set their roles, unlock accounts."),
-                 who="admin"),
-    "keys": Job("/admin/keys", N_("Connect your systems"),
-                N_("Issue API keys so your own systems can send and read data."), who="admin"),
+    "track": Job(
+        "/track",
+        N_("Track cargo"),
+        N_(
+            "Enter a bill of lading, container, booking or declaration number: "
+            "vessel, arrival, release, temperature and customs in one place."
+        ),
+    ),
+    "alerts": Job(
+        "/alerts",
+        N_("Alerts"),
+        N_(
+            "Delays, reefer temperatures, boxes not picked up and customs holds of "
+            "your cargo, and how you want to be told."
+        ),
+    ),
+    "links": Job(
+        "/links",
+        N_("Link House B/Ls"),
+        N_("Link each House B/L to its Master B/L, one by one or from a CSV file, so its holders can track it."),
+    ),
+    "upload": Job(
+        "/messages",
+        N_("Send cargo data"),
+        N_("Upload files from your own systems, see what was read, and correct and resend what was not."),
+    ),
+    "ledger": Job(
+        "/ledger",
+        N_("Check our records yourself"),
+        N_("Verify a proof file a customer hands you, offline, with a checker that trusts no one."),
+    ),
+    "operator": Job(
+        "/operator", N_("Operator console"), N_("Approve applications and service requests."), who="operator"
+    ),
+    "share": Job(
+        "/admin/grants",
+        N_("Share cargo data"),
+        N_("Decide which companies see your data about each bill of lading, container or booking."),
+        who="admin",
+    ),
+    "access_log": Job(
+        "/admin/access-log",
+        N_("See who viewed your data"),
+        N_("Every view of your data by another company is recorded."),
+        who="admin",
+    ),
+    "users": Job(
+        "/admin/users", N_("Manage users"), N_("Add colleagues, set their roles, unlock accounts."), who="admin"
+    ),
+    "keys": Job(
+        "/admin/keys",
+        N_("Connect your systems"),
+        N_("Issue API keys so your own systems can send and read data."),
+        who="admin",
+    ),
     "password": Job("/account/password", N_("Change password"), N_("Keep your account safe with a strong password.")),
 }
 
@@ -86,8 +121,10 @@ def jobs_for(types: list[str], viewer: Viewer) -> tuple[list[Job], list[Job]]:
     """The jobs the company's kinds lead to (each once, in the kinds' order), then every other job it may do."""
     lead = list(dict.fromkeys(key for kind in types for key in LEAD.get(kind, ("track",))))
     rest = [key for key in JOBS if key not in lead]
-    return ([JOBS[key] for key in lead if JOBS[key].open_to(viewer)],
-            [JOBS[key] for key in rest if JOBS[key].open_to(viewer)])
+    return (
+        [JOBS[key] for key in lead if JOBS[key].open_to(viewer)],
+        [JOBS[key] for key in rest if JOBS[key].open_to(viewer)],
+    )
 
 
 @router.get("/")
@@ -100,16 +137,26 @@ def home(page: MemberDep, q: str = "", after: str = "") -> Response:
     cargo, error = None, None
     if not set(types) <= WITHOUT_CARGO:
         try:
-            cargo = tracking.list_cargo(page.session, viewer.actor, query=query, cursor=after or None,
-                                        limit=CARGO_ROWS)
+            cargo = tracking.list_cargo(page.session, viewer.actor, query=query, cursor=after or None, limit=CARGO_ROWS)
         except ValidationFailed as bad_cursor:  # an old or edited link: start from the newest again
             error = page.error_text(bad_cursor)
             cargo = tracking.list_cargo(page.session, viewer.actor, query=query, limit=CARGO_ROWS)
     services = identity.list_services(page.session, viewer.actor, org_id=org.id) if viewer.is_admin else []
+
     def shown(jobs: list[Job]) -> list[Job]:
         return [Job(job.href, page.t(job.title), page.t(job.text), job.who) for job in jobs]
 
-    return page.render("home.html", org=org, types=types, services=services, lead=shown(lead), more=shown(more),
-                       cargo=cargo,
-                       cargo_first=bool(CARGO_FIRST & set(types)) or bool(query or after), query=query,
-                       paged=bool(after), words=Words(page.catalogue), error=error)
+    return page.render(
+        "home.html",
+        org=org,
+        types=types,
+        services=services,
+        lead=shown(lead),
+        more=shown(more),
+        cargo=cargo,
+        cargo_first=bool(CARGO_FIRST & set(types)) or bool(query or after),
+        query=query,
+        paged=bool(after),
+        words=Words(page.catalogue),
+        error=error,
+    )

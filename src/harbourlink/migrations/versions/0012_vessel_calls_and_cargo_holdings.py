@@ -3,8 +3,8 @@
 An owner's sharing policy (``sharing_policies``: whether the vessel calls it published are shown
 to the companies with cargo on them; no row is the default, shown). A vessel call's schedule is
 found by ship and voyage (``ix_events_vessel_call``). ``cargo_holdings`` lists the numbers each
-company's own events name, with its newest event and newest actual move, filled here from the
-events already stored and kept by tracking's consumer of stored events from then on.
+company's own events name, with when the newest arrived and the event telling its status, filled
+here from the events already stored and kept by tracking's consumer of stored events from then on.
 
 Revision ID: 0012
 Revises: 0011
@@ -22,12 +22,18 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 BACKFILL = """
-INSERT INTO cargo_holdings (org_id, kind, value, last_at, last_seq, news_seq)
-SELECT e.owner_org_id, r.kind, r.value, max(e.received_at), max(e.seq),
-       max(CASE WHEN e.classifier = 'ACT' AND e.event_type <> 'REEFER' THEN e.seq END)
-FROM events e JOIN event_references r ON r.event_seq = e.seq
-WHERE r.kind IN ('MBL', 'HBL', 'CONTAINER', 'BOOKING', 'AWB', 'DECLARATION')
-GROUP BY e.owner_org_id, r.kind, r.value
+INSERT INTO cargo_holdings (org_id, kind, value, last_at, status_seq, status_act, status_time)
+SELECT owner_org_id, kind, value, last_at, seq, act, event_time FROM (
+    SELECT e.owner_org_id, r.kind, r.value, e.seq, e.event_time,
+           max(e.received_at) OVER number AS last_at,
+           CASE WHEN e.classifier = 'ACT' AND e.event_type <> 'REEFER' THEN TRUE ELSE FALSE END AS act,
+           row_number() OVER (number ORDER BY CASE WHEN e.classifier = 'ACT' AND e.event_type <> 'REEFER'
+                              THEN 1 ELSE 0 END DESC, e.event_time DESC, e.seq DESC) AS rank
+    FROM events e JOIN event_references r ON r.event_seq = e.seq
+    WHERE r.kind IN ('MBL', 'HBL', 'CONTAINER', 'BOOKING', 'AWB', 'DECLARATION')
+    WINDOW number AS (PARTITION BY e.owner_org_id, r.kind, r.value)
+) ranked
+WHERE rank = 1
 """
 
 
@@ -52,8 +58,9 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("value", sa.String(length=40), nullable=False),
         sa.Column("last_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("last_seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("news_seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("status_seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("status_act", sa.Boolean(), nullable=False),
+        sa.Column("status_time", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"], ["organisations.id"], name=op.f("fk_cargo_holdings_org_id_organisations"), ondelete="CASCADE"
         ),
