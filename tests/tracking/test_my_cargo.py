@@ -109,6 +109,19 @@ def test_pages_follow_a_cursor_in_one_statement_each(client: TestClient, db: Dat
     assert sorted(seen) == [f"MBX{n:05d}" for n in range(45)] and len(seen) == 45
 
 
+def test_a_shared_numbers_status_is_logged_for_its_owner_once_a_window(client: TestClient, db: Database) -> None:
+    port = _port(client, db)
+    for writes in (1, 0):
+        with counted(db) as statements, db.transaction() as session:
+            tracking.list_cargo(session, Actor(org_id=port.forwarder.org_id))
+        inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT")]
+        assert (len(statements) - len(inserts), len(inserts)) == (1, writes), statements
+    log = client.get("/api/v1/access-log", headers=port.carrier.auth).json()
+    assert [(e["reference"], e["channel"]) for e in log if e["viewer_org_id"] == port.forwarder.org_id] == [
+        (MBL, "cargo")
+    ]
+
+
 def test_searching_my_cargo_by_the_start_of_a_number_or_a_near_miss(client: TestClient, db: Database) -> None:
     port = _port(client, db)
     assert _numbers(client, port.sme.auth, q="vff-hkg") == [("HBL", HBL)]

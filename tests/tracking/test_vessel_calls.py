@@ -7,6 +7,7 @@ carrier's events about the cargo, unless the carrier withholds its vessel calls.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -18,7 +19,8 @@ from tests.port import CARRIER_HEADER, CONTAINER, HBL, MBL, VOYAGE, Port, grant,
 
 SHIP_MMSI = "477123400"
 OTHER_MBL = "PONU0999999"
-# The same call also carries another customer's Master B/L, and the ship's next voyage is another call.
+# The same call also carries another customer's Master B/L, whose copy of the call's estimate is the newest,
+# and the ship's next voyage is another call.
 OTHER_CARGO = (
     "C6,TRANSPORT,ARRI,EST,2026-11-23T07:00:00+08:00,,PONU0999999,HKHKG,HITHK,9706906,PEARL HARMONY,"
     "026E,VESSEL\n"
@@ -52,9 +54,8 @@ def test_the_sme_sees_the_call_of_its_house_bl_and_none_of_the_carriers_cargo_ev
     view = answer.json()
     assert {(m["kind"], m["value"]) for m in view["matched"]} == {("HBL", HBL), ("MBL", MBL)}
     assert view["vessel"]["imo"] == "9706906" and view["vessel"]["name"] == "PEARL HARMONY"
-    # Every source's word on the call's arrival, the other customer's estimate of the same call included …
+    # The carrier's word on the call's arrival: its plan, and its newest estimate (sent with another B/L) …
     assert sorted(_arrivals(view)) == [
-        ("HKHKG", "EST", "2026-11-22T22:30:00Z"),
         ("HKHKG", "EST", "2026-11-22T23:00:00Z"),
         ("HKHKG", "PLN", "2026-11-22T21:00:00Z"),
     ]
@@ -133,7 +134,7 @@ def test_a_box_the_terminal_shares_puts_its_holder_on_the_carriers_call(client: 
     """The terminal shares the box with anyone who holds its number; the carrier's load list has it on the call."""
     view = client.get(f"/api/v1/track/{CONTAINER}", headers=port.stranger.auth).json()
     assert {event["source"] for event in view["events"]} == {"Kwai Tsing Terminal"}  # not the carrier's LOAD
-    assert ("HKHKG", "EST", "2026-11-22T22:30:00Z") in _arrivals(view)
+    assert ("HKHKG", "EST", "2026-11-22T23:00:00Z") in _arrivals(view)
     client.put("/api/v1/sharing-policy", headers=port.carrier.auth, json={"share_vessel_calls": False})
     withheld = client.get(f"/api/v1/track/{CONTAINER}", headers=port.stranger.auth).json()
     assert _arrivals(withheld) == [] and withheld["vessel"] is None
@@ -148,3 +149,11 @@ def test_changing_the_policy_needs_the_access_manage_scope(client: TestClient, p
     )
     assert refused.status_code == 403
     assert client.put("/api/v1/sharing-policy", headers=port.carrier.auth, json={}).status_code == 422
+
+
+def test_a_calls_time_repeated_for_each_bl_on_board_is_one_row(client: TestClient, db: Database) -> None:
+    repeated = "C8,TRANSPORT,ARRI,EST,2026-11-23T06:30:00+08:00,,PONU0777777,HKHKG,HITHK,9706906,PEARL HARMONY,026E,VESSEL\n"
+    port = open_port(client, db, carrier_csv=VOYAGE + repeated)
+    view = client.get(f"/api/v1/track/{MBL}", headers=port.forwarder.auth).json()
+    assert sorted(_arrivals(view)) == [("HKHKG", "EST", "2026-11-22T22:30:00Z"), ("HKHKG", "PLN", "2026-11-22T21:00:00Z")]
+    assert "PONU0777777" not in json.dumps(view)

@@ -20,6 +20,7 @@ from harbourlink.access.domain import (
 )
 from harbourlink.access.repository import (
     already_logged,
+    bound_now,
     bound_viewer,
     scope_parameters,
     shared_by_name,
@@ -50,6 +51,7 @@ __all__ = [
     "SharingPolicyRead",
     "SharingPolicyUpdate",
     "already_logged",
+    "bound_now",
     "bound_viewer",
     "do_grant",
     "get_sharing_policy",

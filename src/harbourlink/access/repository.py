@@ -66,13 +66,18 @@ def visibility_template(
     """
     presented = exists(select(held.c.kind).where(held.c.kind == Grant.reference_type,
                                                  held.c.value == Grant.reference))
-    return _rule(viewer=bound_viewer(), now=bindparam(NOW, type_=UtcDateTime()),
+    return _rule(viewer=bound_viewer(), now=bound_now(),
                  presented=presented, owner=owner, reference_type=reference_type, reference=reference)
 
 
 def bound_viewer() -> BindParameter[str]:
     """The caller's company in a ``visibility_template`` statement (bound by ``scope_parameters``)."""
     return bindparam(VIEWER, type_=String)
+
+
+def bound_now() -> BindParameter[datetime]:
+    """The moment of a ``visibility_template`` statement (bound by ``scope_parameters``)."""
+    return bindparam(NOW, type_=UtcDateTime())
 
 
 def scope_parameters(scope: AccessScope, *, now: datetime) -> dict[str, object]:
@@ -129,9 +134,10 @@ def vessel_calls_open(owner: SQLColumnExpression[str]) -> ColumnElement[bool]:
     ).correlate_except(SharingPolicy))
 
 
-def shared_by_name(org_id: str, *, now: datetime) -> Select[Any]:
+def shared_by_name(org_id: ColumnElement[str], *, now: ColumnElement[datetime]) -> Select[Any]:
     """The references other companies share with ``org_id`` by name, as rows (``owner``, ``kind``, ``value``,
-    ``since``): live grants to it, and references naming it as a party under a live standing rule.
+    ``since``): live grants to it, and references naming it as a party under a live standing rule (the
+    company and the moment as SQL: literals, or ``bound_viewer`` and ``bound_now``).
 
     Not the references shared with anyone who presents them: a company holds those only once it
     presents the number, so they are nobody's list.

@@ -20,15 +20,19 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     String,
     and_,
+    bindparam,
     case,
     exists,
+    false,
     func,
     literal,
     or_,
@@ -175,7 +179,11 @@ def _later(a: ColumnElement[datetime], b: ColumnElement[datetime]) -> ColumnElem
     return type_coerce(case((a > b, a), else_=b), UtcDateTime())
 
 
-def _own(org_id: str) -> Select[str, str, datetime, int, str]:
+PATTERN, AT, KIND, VALUE, LIMIT = "cargo_pattern", "cargo_at", "cargo_kind", "cargo_value", "cargo_limit"
+"""The page statement's own parameters; the caller and the moment are ``access.scope_parameters``."""
+
+
+def _own(viewer: ColumnElement[str]) -> Select[str, str, datetime, int, str]:
     held = CargoHolding
     return select(
         held.kind,
@@ -183,22 +191,22 @@ def _own(org_id: str) -> Select[str, str, datetime, int, str]:
         held.last_at.label("at"),
         held.status_seq,
         literal(None, String).label("shared_by"),
-    ).where(held.org_id == org_id)
+    ).where(held.org_id == viewer)
 
 
-def _shared(org_id: str, *, now: datetime) -> Select[Any]:
+def _shared(viewer: ColumnElement[str], now: ColumnElement[datetime]) -> Select[Any]:
     """Numbers shared with the company by name, and the House B/Ls it linked, that it does not hold itself.
 
     A number several owners share comes once, with the newest news among them.
     """
     sources = union_all(
-        access.shared_by_name(org_id, now=now),
+        access.shared_by_name(viewer, now=now),
         select(
             BillOfLadingLink.owner_org_id,
             literal(ReferenceType.HBL.value, String),
             BillOfLadingLink.house_bl,
             BillOfLadingLink.created_at,
-        ).where(BillOfLadingLink.owner_org_id == org_id),
+        ).where(BillOfLadingLink.owner_org_id == viewer),
     ).subquery("sources")
     theirs = CargoHolding.__table__.alias("theirs")
     mine = CargoHolding.__table__.alias("mine")
@@ -209,7 +217,7 @@ def _shared(org_id: str, *, now: datetime) -> Select[Any]:
             sources.c.value,
             at.label("at"),
             theirs.c.status_seq,
-            case((sources.c.owner == org_id, None), else_=sources.c.owner).label("shared_by"),
+            case((sources.c.owner == viewer, None), else_=sources.c.owner).label("shared_by"),
             func.row_number()
             .over(partition_by=(sources.c.kind, sources.c.value), order_by=(at.desc(), sources.c.owner))
             .label("rank"),
@@ -224,7 +232,7 @@ def _shared(org_id: str, *, now: datetime) -> Select[Any]:
         .where(
             ~exists(
                 select(mine.c.value).where(
-                    mine.c.org_id == org_id, mine.c.kind == sources.c.kind, mine.c.value == sources.c.value
+                    mine.c.org_id == viewer, mine.c.kind == sources.c.kind, mine.c.value == sources.c.value
                 )
             )
         )
@@ -235,19 +243,22 @@ def _shared(org_id: str, *, now: datetime) -> Select[Any]:
     )
 
 
-def _page(org_id: str, *, now: datetime, prefix: str, after: tuple[datetime, str, str] | None, limit: int) -> Subquery:
+def _page(*, searching: bool, after: bool) -> Subquery:
     """The page's rows: each branch filtered, ordered and cut first, so the own numbers come from the index."""
+    viewer, now = access.bound_viewer(), access.bound_now()
+    limit = bindparam(LIMIT, type_=Integer)
     branches = []
-    for branch in (_own(org_id).subquery("own"), _shared(org_id, now=now).subquery("shared")):
+    for branch in (_own(viewer).subquery("own"), _shared(viewer, now).subquery("shared")):
         query = select(branch)
-        if prefix:
-            query = query.where(branch.c.value.startswith(prefix, autoescape=True))
-        if after is not None:
-            at, kind, value = after
-            query = query.where(
-                tuple_(branch.c.at, branch.c.kind, branch.c.value)
-                < tuple_(literal(at, UtcDateTime()), literal(kind, String), literal(value, String))
+        if searching:
+            query = query.where(branch.c.value.like(bindparam(PATTERN, type_=String), escape="/"))
+        if after:
+            position = (
+                bindparam(AT, type_=UtcDateTime()),
+                bindparam(KIND, type_=String),
+                bindparam(VALUE, type_=String),
             )
+            query = query.where(tuple_(branch.c.at, branch.c.kind, branch.c.value) < tuple_(*position))
         branches.append(
             query.order_by(branch.c.at.desc(), branch.c.kind.desc(), branch.c.value.desc()).limit(limit).subquery()
         )
@@ -257,29 +268,26 @@ def _page(org_id: str, *, now: datetime, prefix: str, after: tuple[datetime, str
     )
 
 
-def list_cargo(
-    session: Session, actor: Actor, *, query: str = "", cursor: str | None = None, limit: int = 20
-) -> CargoPage:
-    """A page of the company's numbers, newest news first; ``query`` keeps those starting with it."""
-    after = decode_cursor(cursor) if cursor else None
-    prefix = references.fold(query)
-    limit = min(max(limit, 1), MAX_PAGE)
-    scope = access.scope_for(actor)
-    now = utcnow()
-    page = _page(actor.org_id, now=now, prefix=prefix, after=after, limit=limit + 1)
+@cache
+def statement(*, searching: bool, after: bool) -> Select[Any]:
+    """A page of My cargo, built once per process for each shape (with a search, after a cursor)."""
+    page = _page(searching=searching, after=after)
     status = Event.__table__.alias("status")
-    link_scope = access.visibility_clause(
-        scope,
+    nobody = select(literal("", String).label("kind"), literal("", String).label("value")).where(false()).cte("held")
+    link_seen = access.visibility_template(
         owner=BillOfLadingLink.owner_org_id,
         reference_type=literal(ReferenceType.HBL.value, String),
         reference=BillOfLadingLink.house_bl,
-        now=now,
+        held=nobody,
     )
     linked = and_(
         page.c.kind == ReferenceType.HBL.value,
-        exists(select(BillOfLadingLink.id).where(BillOfLadingLink.house_bl == page.c.value, link_scope)),
+        exists(select(BillOfLadingLink.id).where(BillOfLadingLink.house_bl == page.c.value, link_seen)),
     )
-    rows = session.execute(
+    logged = access.already_logged(
+        owner=status.c.owner_org_id, reference_type=page.c.kind, reference=page.c.value, channel=CHANNEL
+    )
+    return (
         select(
             page.c.kind,
             page.c.value,
@@ -293,20 +301,48 @@ def list_cargo(
             status.c.event_time,
             status.c.location,
             linked.label("linked"),
+            logged.label("logged"),
         )
         .select_from(page)
         .outerjoin(status, status.c.seq == page.c.status_seq)
         .order_by(page.c.at.desc(), page.c.kind.desc(), page.c.value.desc())
-    ).all()
+    )
+
+
+def _like_start(prefix: str) -> str:
+    return prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
+
+def list_cargo(
+    session: Session, actor: Actor, *, query: str = "", cursor: str | None = None, limit: int = 20
+) -> CargoPage:
+    """A page of the company's numbers, newest news first; ``query`` keeps those starting with it.
+
+    One statement; a second writes the access log when it shows another company's status of a
+    number shared with the caller, not shown to it within the log's window.
+    """
+    after = decode_cursor(cursor) if cursor else None
+    prefix = references.fold(query)
+    limit = min(max(limit, 1), MAX_PAGE)
+    scope = access.scope_for(actor)
+    now = utcnow()
+    parameters: dict[str, object] = {**access.scope_parameters(scope, now=now), LIMIT: limit + 1}
+    if prefix:
+        parameters[PATTERN] = _like_start(prefix)
+    if after is not None:
+        parameters.update({AT: after[0], KIND: after[1], VALUE: after[2]})
+    rows = session.execute(statement(searching=bool(prefix), after=after is not None), parameters).all()
     more = len(rows) > limit
     rows = rows[:limit]
     items = [_item(row) for row in rows]
+    shown = [row for row in rows if row.shared_by and row.owner_org_id]
     access.record_views(
         session,
         scope,
         channel=CHANNEL,
         now=now,
-        seen=[(row.owner_org_id, row.kind, row.value) for row in rows if row.shared_by and row.owner_org_id],
+        seen=[(row.owner_org_id, row.kind, row.value) for row in shown],
+        recent={(row.owner_org_id, row.kind, row.value) for row in shown if row.logged},
     )
     last = items[-1] if items and more else None
     suggestions = suggest_cargo(session, actor, prefix) if prefix and not items and after is None else []
@@ -345,7 +381,9 @@ def cargo_numbers_near(session: Session, actor: Actor, value: str) -> list[str]:
         CargoHolding.value.startswith(value[:4], autoescape=True),
         CargoHolding.value.endswith(value[-4:], autoescape=True),
     )
-    shared = access.shared_by_name(actor.org_id, now=utcnow()).subquery("shared")
+    shared = access.shared_by_name(literal(actor.org_id, String), now=literal(utcnow(), UtcDateTime())).subquery(
+        "shared"
+    )
     near_shared = or_(
         shared.c.value.startswith(value[:4], autoescape=True), shared.c.value.endswith(value[-4:], autoescape=True)
     )

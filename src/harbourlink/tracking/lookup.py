@@ -16,9 +16,12 @@ runs inside one statement, as common table expressions:
 ``on_call``   the vessel calls (ship and voyage) any event names a matched reference on;
 ``records``   the records about the matched references: each owner's events naming one, and
               the links from House B/Ls to a matched Master B/L;
-``call``      the schedule events of those calls that are not visible otherwise but follow the
-              trade (``access.vessel_call_template``: the caller may see a record putting its
-              cargo on the call, and the call's publisher does not withhold it).
+``recent``    those calls' newest schedule events (``CALL_EVENTS``);
+``newest``    of those not visible otherwise, the newest of each publisher, code, place and
+              kind (plan, estimate, actual);
+``call``      those that follow the trade to the caller (``access.vessel_call_template``: the
+              caller may see a record putting its cargo on the call, and the call's publisher
+              does not withhold it).
 
 Each result row is one (event, reference of that event), with the owner's display name, the
 MMSI of the event's ship if AIS knows it, and whether the caller's view of that reference is
@@ -68,6 +71,9 @@ FOLLOWED = (ReferenceType.CONTAINER, ReferenceType.BOOKING)
 MAX_EVENTS = 5000
 SCHEDULE = "TRANSPORT"
 """The event type of a vessel's departures and arrivals: planned, estimated, actual."""
+CALL_EVENTS = 1000
+"""A call's newest schedule events that are read for its schedule: a carrier repeating each time for
+every B/L on board sends hundreds; the newest of each kind is among the most recent."""
 CHANNEL = "track"
 VALUE = "tracked_value"
 FIELD, ITEM = "\x1f", "\x1e"
@@ -142,9 +148,16 @@ def _vessel_calls(matched: CTE, held: CTE, found: CTE) -> CTE:
     cargo = (select(records.c.owner, records.c.kind, records.c.value)
              .join(on_call, and_(on_call.c.kind == records.c.cargo_kind, on_call.c.value == records.c.cargo_value))
              .where(on_call.c.imo == Event.vessel_imo, on_call.c.voyage == Event.voyage))
-    return (select(Event.seq).join(calls, and_(calls.c.imo == Event.vessel_imo, calls.c.voyage == Event.voyage))
-            .where(Event.event_type == SCHEDULE, Event.seq.not_in(select(found.c.seq)),
-                   access.vessel_call_template(owner=Event.owner_org_id, cargo=[cargo], held=held))
+    # A carrier may send a call's times once per B/L on board: of the call's events of one publisher,
+    # code, place and kind, the newest is its word (the rule is the same for all of them), found among
+    # the call's newest schedule events, read from the index alone.
+    recent = (select(Event.seq).join(calls, and_(calls.c.imo == Event.vessel_imo, calls.c.voyage == Event.voyage))
+              .where(Event.event_type == SCHEDULE).order_by(Event.seq.desc()).limit(CALL_EVENTS).cte("recent"))
+    word = (Event.owner_org_id, Event.vessel_imo, Event.voyage, Event.event_code, Event.location, Event.classifier)
+    newest = (select(Event.seq, func.row_number().over(partition_by=word, order_by=Event.seq.desc()).label("rank"))
+              .join(recent, recent.c.seq == Event.seq).where(Event.seq.not_in(select(found.c.seq))).cte("newest"))
+    return (select(Event.seq).join(newest, newest.c.seq == Event.seq)
+            .where(newest.c.rank == 1, access.vessel_call_template(owner=Event.owner_org_id, cargo=[cargo], held=held))
             .order_by(Event.seq).limit(MAX_EVENTS).cte("call"))
 
 

@@ -200,9 +200,15 @@ def _schedule(found: Found) -> list[ScheduleEntry]:
         issued = event.created_time or event.received_at
         if event.facility and (key not in announced or issued >= announced[key]):
             entry.facility, announced[key] = event.facility, issued
-        entry.estimates.append(Estimate(classifier=event.classifier, time=event.event_time,
-                                        source=found.owners[event.owner_org_id], received_at=event.received_at,
-                                        age_seconds=age_seconds(event.received_at)))
+        estimate = Estimate(classifier=event.classifier, time=event.event_time, source=found.owners[event.owner_org_id],
+                            received_at=event.received_at, age_seconds=age_seconds(event.received_at))
+        # The same word again (a carrier repeats a call's times for each B/L on board) is one row, its latest.
+        word = (estimate.classifier, estimate.time, estimate.source)
+        same = next((i for i, e in enumerate(entry.estimates) if (e.classifier, e.time, e.source) == word), None)
+        if same is None:
+            entry.estimates.append(estimate)
+        elif estimate.received_at >= entry.estimates[same].received_at:
+            entry.estimates[same] = estimate
     return list(entries.values())
 
 

@@ -2,7 +2,7 @@
 
 An owner's sharing policy (``sharing_policies``: whether the vessel calls it published are shown
 to the companies with cargo on them; no row is the default, shown). A vessel call's schedule is
-found by ship and voyage (``ix_events_vessel_call``). ``cargo_holdings`` lists the numbers each
+found by ship and voyage, newest first (``ix_events_vessel_call``). ``cargo_holdings`` lists the numbers each
 company's own events name, with when the newest arrived and the event telling its status, filled
 here from the events already stored and kept by tracking's consumer of stored events from then on.
 
@@ -72,7 +72,7 @@ def upgrade() -> None:
             "ix_cargo_holdings_value", ["org_id", "value"], unique=False, postgresql_ops={"value": "text_pattern_ops"}
         )
     with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.create_index("ix_events_vessel_call", ["vessel_imo", "voyage"], unique=False)
+        batch_op.create_index("ix_events_vessel_call", ["vessel_imo", "voyage", "event_type", "seq"], unique=False)
     op.execute(BACKFILL)
 
 
