@@ -51,6 +51,7 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "SubscriptionCreate": {"reference_type": "CONTAINER", "reference": "MSCU1234566"},
     "EndpointCreate": {"url": "https://hooks.bravo.example.hk/x"},
     "SubscriptionUpdate": {"paused": True, "channels": ["inbox"]},
+    "SharingPolicyUpdate": {"share_vessel_calls": False},
     "POST /api/v1/messages": {},
     "POST /v2/event-subscriptions": {},
     "PUT /v2/event-subscriptions/{subscriptionID}": {
@@ -94,8 +95,9 @@ def _a_resources(client: TestClient, a: Company, b: Company) -> dict[str, str]:
     alerts = _a_alert(client, a)
     first_event = client.get("/api/v1/events", headers=a.auth).json()["events"][0]["event"]["id"]
     return {**alerts, "event_id": first_event, "subscriptionID": subscription.json()["subscriptionID"], "org_id": a.org_id, "user_id": user["id"], "key_id": key["id"], "grant_id": grant["id"],
-            "party_id": party["id"], "link_id": link.json()["id"], "service": "tracking", "message_id": message["id"], "reference": "PONU0123456",
-            "letter_id": "work-1"}
+            "party_id": party["id"], "link_id": link.json()["id"], "service": "tracking", "message_id": message["id"],
+            # A's container: its Master B/L is B's business too, as the call of the House B/L A shares with B.
+            "reference": "MSCU1234566", "letter_id": "work-1"}
 
 
 def _a_alert(client: TestClient, a: Company) -> dict[str, str]:
@@ -127,7 +129,7 @@ def _snapshot(client: TestClient, a: Company) -> str:
     reads = [f"/api/v1/orgs/{a.org_id}", f"/api/v1/orgs/{a.org_id}/users", f"/api/v1/orgs/{a.org_id}/services",
              "/api/v1/api-keys", "/api/v1/grants?include_ended=true", "/api/v1/parties", "/api/v1/messages",
              "/api/v1/bl-links", "/v2/event-subscriptions", "/api/v1/subscriptions", "/api/v1/alerts",
-             "/api/v1/webhook-endpoints", "/api/v1/alert-deliveries"]
+             "/api/v1/webhook-endpoints", "/api/v1/alert-deliveries", "/api/v1/sharing-policy", "/api/v1/cargo"]
     snapshot = {path: client.get(path, headers=a.auth).json() for path in reads}
     for user in snapshot[f"/api/v1/orgs/{a.org_id}/users"]:
         user.pop("last_login_at", None)
@@ -184,3 +186,18 @@ def test_company_b_lists_nothing_of_company_a(client: TestClient, company_a: Com
 @pytest.mark.parametrize("path", ["/api/v1/me", "/api/v1/grants", "/api/v1/api-keys"])
 def test_every_api_call_needs_credentials(client: TestClient, path: str) -> None:
     assert client.get(path).status_code == 401
+
+
+def test_company_b_lists_as_its_cargo_only_what_company_a_shares_with_it(
+        client: TestClient, company_a: Company, company_b: Company) -> None:
+    _a_resources(client, company_a, company_b)
+    a_numbers = {item["value"] for item in client.get("/api/v1/cargo", headers=company_a.auth).json()["items"]}
+    assert {"PONU0123456", "MSCU1234566", "ALPHA0001"} <= a_numbers
+    b_numbers = {item["value"] for item in client.get("/api/v1/cargo", headers=company_b.auth).json()["items"]}
+    assert b_numbers == {"ALPHA0001"}  # the House B/L A shares with B by name, nothing of A's own
+    for probe in ("PONU0123457", "MSCU1234567"):  # nor by a search, nor as a "did you mean"
+        found = client.get("/api/v1/cargo", headers=company_b.auth, params={"q": probe}).json()
+        assert found["items"] == [] and found["suggestions"] == []
+    # The House B/L's vessel call is B's business: its schedule and nothing else of A's.
+    call = client.get("/api/v1/track/ALPHA0001", headers=company_b.auth).json()
+    assert (call["events"], call["containers"], call["vessel"]["name"]) == ([], [], "PEARL HARMONY")

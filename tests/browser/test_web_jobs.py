@@ -1,9 +1,12 @@
 """The jobs people come for, on a 390 px phone in zh-HK and English: a forwarder links House B/Ls by
-form and by CSV file and the SME then tracks by House B/L alone; an SME subscribes, its alert
-arrives on the open history, and once resolved it is still there. Each new page is photographed."""
+form and by CSV file and the SME then tracks by House B/L alone, seeing the ship's arrival though
+the carrier shares its Master B/L with the forwarder only, and finds the House B/L in My cargo;
+an SME subscribes, its alert arrives on the open history, and once resolved it is still there.
+The new and changed pages are photographed in zh-HK, English and zh-CN (tests/browser/artifacts)."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from harbourlink.kernel import create_database, utcnow
 from tests.alerts.support import CONTAINER, readings_feed
-from tests.browser.conftest import LiveSite, first_login, phone, watched_page
+from tests.browser.conftest import ARTIFACTS, LiveSite, first_login, phone, watched_page
 from tests.conftest import Company, make_company
 from tests.port import HBL, MBL, Port, grant, open_port
 
@@ -23,11 +26,14 @@ WORDS = {
     "zh-HK": {"log_in": "登入", "confirm": "確認", "link": "連結", "link_pairs": "連結這些配對",
               "links_tile": "連結分提單", "linked": "已連結 1 對，1 行未連結。", "bad_row": "第 3 行：",
               "subscribe": "訂閱", "subscribed": "已訂閱", "reefer": "冷藏櫃溫度偏離", "resolved": "已解除",
-              "container": "貨櫃號碼"},
+              "container": "貨櫃號碼", "arrival": "抵達 HKHKG", "linked_chip": "已連結主提單",
+              "shared_by": "來自 Victoria Freight"},
     "en": {"log_in": "Log in", "confirm": "Confirm", "link": "Link", "link_pairs": "Link the pairs",
            "links_tile": "Link House B/Ls", "linked": "1 pairs linked, 1 rows not linked.", "bad_row": "Row 3:",
            "subscribe": "Subscribe", "subscribed": "Subscribed", "reefer": "Reefer temperature out of range",
-           "resolved": "Resolved", "container": "Container number"},
+           "resolved": "Resolved", "container": "Container number", "arrival": "Arrival at HKHKG",
+           "linked_chip": "Linked to its Master B/L", "shared_by": "From Victoria Freight"},
+    "zh-CN": {"log_in": "登录", "confirm": "确认"},
 }
 
 
@@ -42,13 +48,13 @@ def _fits(page: Page) -> None:
 
 
 def _port(site: LiveSite, tmp_path: Path) -> Port:
-    """The port's data through the API; the carrier opens its Master B/L to holders of the number and the
-    forwarder shares its House B/L with the SME (the link is what the forwarder will do on the phone)."""
+    """The port's data through the API. The carrier shares its Master B/L with its customer, the forwarder,
+    and nobody else; the forwarder shares its House B/L with the SME (the link is what the forwarder will do
+    on the phone)."""
     db = create_database(f"sqlite:///{tmp_path / 'harbourlink.db'}")
     try:
         with httpx.Client(base_url=site.base_url, timeout=30) as http:
             port = open_port(http, db)
-            grant(http, port.carrier, "MBL", MBL, None)
             grant(http, port.forwarder, "HBL", HBL, port.sme)
             return port
     finally:
@@ -92,8 +98,19 @@ def test_the_forwarder_links_by_form_and_by_file_and_the_sme_tracks_by_house_bl(
         page.goto(f"{live_site.base_url}/track")
         page.fill("input[name=q]", HBL)
         page.locator("input[name=q]").press("Enter")
-        expect(page.locator("main")).to_contain_text("PEARL HARMONY")
+        expect(page.locator("#glance-vessel")).to_contain_text("PEARL HARMONY")
+        # The carrier's estimate of the call's arrival (6:30 Hong Kong time), though it shares nothing with the SME.
+        expect(page.locator(".glance")).to_contain_text(words["arrival"])
+        expect(page.locator("#glance-arrival")).to_contain_text(re.compile(r"23/11/2026.*6:30"))
         expect(page.locator("main")).to_contain_text(MBL)
+        expect(page.locator("#schedule-only")).to_be_visible()
+        _fits(page)
+
+        page.goto(f"{live_site.base_url}/")
+        item = page.locator(".cargo-item", has_text=HBL)
+        expect(item).to_contain_text(words["linked_chip"])
+        expect(item).to_contain_text(words["shared_by"])
+        _fits(page)
     finally:
         sme.close()
     assert problems == []
@@ -154,3 +171,44 @@ def test_the_sme_subscribes_the_alert_arrives_and_stays_in_the_history_once_reso
         assert problems == []
     finally:
         screen.close()
+
+
+def _shoot(page: Page, name: str, lang: str) -> None:
+    """A whole-page photograph at phone width, once nothing is wider than the phone."""
+    _fits(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lang", ["zh-HK", "en", "zh-CN"])
+def test_the_new_and_changed_pages_on_a_phone(live_site: LiveSite, chromium: Browser, tmp_path: Path,
+                                              lang: str) -> None:
+    """Home for an SME (My cargo first, a search with "did you mean"), a forwarder and a carrier; the SME's
+    tracking page showing a call's schedule only; the carrier's choice about its vessel calls."""
+    port = _port(live_site, tmp_path)
+    with httpx.Client(base_url=live_site.base_url, timeout=30) as http:
+        assert http.post("/api/v1/bl-links", headers=port.forwarder.auth,
+                         json={"master_bl": MBL, "house_bl": HBL}).status_code == 201
+    problems: list[str] = []
+    for who, company in (("sme", port.sme), ("forwarder", port.forwarder), ("carrier", port.carrier)):
+        screen = phone(chromium)
+        try:
+            page = watched_page(screen, problems)
+            _log_in(page, live_site, lang, company.admin_email)
+            expect(page.locator("#my-cargo .cargo-item").first).to_be_visible()
+            _shoot(page, f"home-{who}", lang)
+            if who == "sme":
+                page.fill("#f-cargo", "VFFHKG0O1")
+                page.locator("#f-cargo").press("Enter")
+                expect(page.locator(".suggestions")).to_contain_text(HBL)
+                _shoot(page, "home-search", lang)
+                page.goto(f"{live_site.base_url}/track/{HBL}")
+                expect(page.locator("#schedule-only")).to_be_visible()
+                _shoot(page, "track-call-only", lang)
+            if who == "carrier":
+                page.goto(f"{live_site.base_url}/admin/grants")
+                expect(page.locator("#vessel-calls")).to_be_visible()
+                _shoot(page, "sharing", lang)
+        finally:
+            screen.close()
+    assert problems == []

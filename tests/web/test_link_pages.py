@@ -137,3 +137,16 @@ def test_the_api_links_a_csv_file_on_the_same_service(client: TestClient, port: 
     assert {link["owner_org_id"] for link in stranger["linked"]} == {port.stranger.org_id}
     forwarder_links = client.get("/api/v1/bl-links", headers=port.forwarder.auth).json()
     assert {link["owner_org_id"] for link in forwarder_links} == {port.forwarder.org_id}
+
+
+def test_a_file_with_old_mac_line_ends_or_a_cell_too_long_for_csv_is_answered_by_line(
+        client: TestClient, port: Port) -> None:
+    headers = {**port.forwarder.auth, "Content-Type": "text/csv"}
+    mac = client.post("/api/v1/bl-links/import", headers=headers, content=f"master_bl,house_bl\r{MBL},{HBL}\r".encode())
+    assert mac.status_code == 200 and [link["house_bl"] for link in mac.json()["linked"]] == [HBL]
+    overlong = client.post("/api/v1/bl-links/import", headers=headers,
+                           content=f"{MBL},VFFHKG002\n{MBL},{'X' * 200_000}\n".encode())
+    assert overlong.status_code == 200, overlong.text
+    body = overlong.json()
+    assert [link["house_bl"] for link in body["linked"]] == ["VFFHKG002"]
+    assert [(e["row"], e["error"]) for e in body["errors"]] == [(2, "invalid_csv")]

@@ -1,10 +1,14 @@
-"""The visibility rule, stated once in plain Python.
+"""The visibility rules, stated once in plain Python.
 
-The SQL clause in ``repository`` must decide exactly as ``is_visible`` does; a property test
-holds the two together. A record is visible to a company when the company owns it, or the
-owner granted it for the record's reference (to that company, or to anyone who presents the
-reference), or the owner has the standing rule "named parties" and named that company as a
-party on the reference. Revoked and expired grants count for nothing.
+The SQL clauses in ``repository`` must decide exactly as ``is_visible`` and ``sees_vessel_call``
+do; property tests hold each pair together. A record is visible to a company when the company
+owns it, or the owner granted it for the record's reference (to that company, or to anyone who
+presents the reference), or the owner has the standing rule "named parties" and named that
+company as a party on the reference. Revoked and expired grants count for nothing.
+
+A vessel call's schedule and position follow the trade instead: carriers publish schedules and
+ships broadcast AIS, so whoever may see cargo on the call sees when and where the ship is,
+unless the company that published the call's times withholds them.
 """
 
 from __future__ import annotations
@@ -106,3 +110,31 @@ def is_visible(
         if grant.anyone_with_reference and (reference_type, reference) in scope.held:
             return True
     return False
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """One owner's record about one reference, e.g. a carrier's event naming a Master B/L."""
+
+    owner: str
+    reference_type: str
+    reference: str
+
+
+def sees_vessel_call(
+    scope: AccessScope, *, owner: str, cargo: list[RecordFacts], withholding: frozenset[str],
+    grants: list[GrantFacts], parties: list[PartyFacts], now: datetime,
+) -> bool:
+    """Whether a vessel call's times and position, published by ``owner``, are visible to ``scope``.
+
+    ``cargo`` are the records that put cargo on the call (an event of the call naming a B/L or a
+    container, another record about that number, a link from a House B/L to a Master B/L on the
+    call): when ``scope`` may see any of them, its cargo is on the call and the call's times
+    follow it, unless ``owner`` (another company) is among those ``withholding`` their vessel
+    calls. Only the call's times and position: cargo-level records stay under their owners' grants.
+    """
+    if owner != scope.org_id and owner in withholding:
+        return False
+    return any(is_visible(scope, owner=record.owner, reference_type=record.reference_type,
+                          reference=record.reference, grants=grants, parties=parties, now=now)
+               for record in cargo)

@@ -68,3 +68,18 @@ class AccessLogEntry(Base):
     reference_type: Mapped[str] = mapped_column(String(20))
     reference: Mapped[str] = mapped_column(String(40))
     channel: Mapped[str] = mapped_column(String(20))
+
+
+class SharingPolicy(Base):
+    """An owner's standing choices about data that follows the trade rather than its grants.
+
+    No row means the defaults: a company's vessel calls (the times and position of a ship's call
+    it published) are seen by every company whose cargo is on the call.
+    """
+
+    __tablename__ = "sharing_policies"
+
+    owner_org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    vessel_calls_withheld: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(36))

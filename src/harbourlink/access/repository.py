@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    Select,
     SQLColumnExpression,
     String,
     and_,
     bindparam,
     exists,
+    false,
     literal,
     or_,
     select,
@@ -20,7 +24,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import NamedFromClause
 
 from harbourlink.access.domain import NAMED_PARTIES_RULE, VIEW_LOG_WINDOW, AccessScope
-from harbourlink.access.models import AccessLogEntry, Grant, Party
+from harbourlink.access.models import AccessLogEntry, Grant, Party, SharingPolicy
 from harbourlink.kernel.db import UtcDateTime
 
 
@@ -62,13 +66,18 @@ def visibility_template(
     """
     presented = exists(select(held.c.kind).where(held.c.kind == Grant.reference_type,
                                                  held.c.value == Grant.reference))
-    return _rule(viewer=bound_viewer(), now=bindparam(NOW, type_=UtcDateTime()),
+    return _rule(viewer=bound_viewer(), now=bound_now(),
                  presented=presented, owner=owner, reference_type=reference_type, reference=reference)
 
 
 def bound_viewer() -> BindParameter[str]:
     """The caller's company in a ``visibility_template`` statement (bound by ``scope_parameters``)."""
     return bindparam(VIEWER, type_=String)
+
+
+def bound_now() -> BindParameter[datetime]:
+    """The moment of a ``visibility_template`` statement (bound by ``scope_parameters``)."""
+    return bindparam(NOW, type_=UtcDateTime())
 
 
 def scope_parameters(scope: AccessScope, *, now: datetime) -> dict[str, object]:
@@ -100,6 +109,51 @@ def _rule(
         Grant.owner_org_id == owner, Grant.rule == NAMED_PARTIES_RULE, _live(now), named,
     ).correlate_except(Grant).offset(0))
     return or_(owner == viewer, by_reference, by_rule)
+
+
+def vessel_call_template(
+    *, owner: SQLColumnExpression[str], cargo: Sequence[Select[Any]], held: NamedFromClause,
+) -> ColumnElement[bool]:
+    """``domain.sees_vessel_call`` for a statement built once and run with ``scope_parameters``.
+
+    ``owner`` is the company that published the call's row. Each query of ``cargo`` gives records
+    that put cargo on that call, as columns labelled ``owner``, ``kind`` and ``value`` (the caller
+    correlates it to the call's row); ``held`` are the references the caller presented, as for
+    ``visibility_template``.
+    """
+    seen = [exists(query.where(visibility_template(
+        owner=query.selected_columns.owner, reference_type=query.selected_columns.kind,
+        reference=query.selected_columns.value, held=held))) for query in cargo]
+    return and_(or_(false(), *seen), or_(owner == bound_viewer(), vessel_calls_open(owner)))
+
+
+def vessel_calls_open(owner: SQLColumnExpression[str]) -> ColumnElement[bool]:
+    """True unless ``owner`` withholds its vessel calls (no policy row: the default, open)."""
+    return ~exists(select(SharingPolicy.owner_org_id).where(
+        SharingPolicy.owner_org_id == owner, SharingPolicy.vessel_calls_withheld.is_(True),
+    ).correlate_except(SharingPolicy))
+
+
+def shared_by_name(org_id: ColumnElement[str], *, now: ColumnElement[datetime]) -> Select[Any]:
+    """The references other companies share with ``org_id`` by name, as rows (``owner``, ``kind``, ``value``,
+    ``since``): live grants to it, and references naming it as a party under a live standing rule (the
+    company and the moment as SQL: literals, or ``bound_viewer`` and ``bound_now``).
+
+    Not the references shared with anyone who presents them: a company holds those only once it
+    presents the number, so they are nobody's list.
+    """
+    granted = select(Grant.owner_org_id.label("owner"), Grant.reference_type.label("kind"),
+                     Grant.reference.label("value"), Grant.created_at.label("since")).where(
+        Grant.grantee_org_id == org_id, Grant.reference.is_not(None), _live(now))
+    rule = exists(select(Grant.id).where(Grant.owner_org_id == Party.owner_org_id, Grant.rule == NAMED_PARTIES_RULE,
+                                         _live(now)).correlate_except(Grant))
+    named = select(Party.owner_org_id, Party.reference_type, Party.reference, Party.created_at).where(
+        Party.party_org_id == org_id, rule)
+    return select(granted.union_all(named).subquery("shared_by_name"))
+
+
+def policy_of(session: Session, owner_org_id: str) -> SharingPolicy | None:
+    return session.get(SharingPolicy, owner_org_id)
 
 
 def already_logged(

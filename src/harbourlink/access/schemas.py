@@ -66,3 +66,14 @@ class AccessLogRead(BaseModel):
     reference_type: str
     reference: str
     channel: str
+
+
+class SharingPolicyUpdate(BaseModel):
+    share_vessel_calls: bool = Field(
+        description="true (the default): the times (ETD/ETA) and AIS position of the vessel calls your company "
+                    "published are shown to every company whose cargo it may see is on the call; false: withheld, "
+                    "shown only through your grants. Cargo-level events always stay under your grants.")
+
+
+class SharingPolicyRead(SharingPolicyUpdate):
+    updated_at: datetime | None = Field(description="when the company last changed it; null: never (the defaults)")

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from harbourlink.access import repository
 from harbourlink.access.domain import NAMED_PARTIES_RULE, VIEW_LOG_WINDOW, AccessScope, PartyRole, make_scope
 from harbourlink.access.errors import InvalidGrant
-from harbourlink.access.models import AccessLogEntry, Grant, Party
+from harbourlink.access.models import AccessLogEntry, Grant, Party, SharingPolicy
+from harbourlink.access.schemas import SharingPolicyRead
 from harbourlink.identity import SYSTEM_ACTOR, KeyScope, OrgStatus, get_organisation
 from harbourlink.kernel import Actor, Forbidden, NotFound, utcnow
 from harbourlink.kernel.clock import as_utc
@@ -149,3 +150,24 @@ def record_views(
 def list_access_log(session: Session, actor: Actor, *, limit: int = 200) -> list[AccessLogEntry]:
     """Who viewed the actor's company's data, newest first."""
     return repository.access_log_of(session, actor.org_id, limit=limit)
+
+
+def get_sharing_policy(session: Session, actor: Actor) -> SharingPolicyRead:
+    """The actor's company's standing choices (the defaults when it never changed them)."""
+    policy = repository.policy_of(session, actor.org_id)
+    if policy is None:
+        return SharingPolicyRead(share_vessel_calls=True, updated_at=None)
+    return SharingPolicyRead(share_vessel_calls=not policy.vessel_calls_withheld, updated_at=policy.updated_at)
+
+
+def set_sharing_policy(session: Session, actor: Actor, *, share_vessel_calls: bool) -> SharingPolicyRead:
+    """Shows the company's vessel calls to companies with cargo on them, or withholds them."""
+    _check_may_share(actor)
+    policy = repository.policy_of(session, actor.org_id)
+    if policy is None:
+        policy = SharingPolicy(owner_org_id=actor.org_id)
+        session.add(policy)
+    policy.vessel_calls_withheld = not share_vessel_calls
+    policy.updated_at, policy.updated_by = utcnow(), actor.user_id
+    session.flush()
+    return get_sharing_policy(session, actor)

@@ -1,4 +1,4 @@
-"""Grants, named parties and the access log over HTTP."""
+"""Grants, named parties, the sharing policy and the access log over HTTP."""
 
 from __future__ import annotations
 
@@ -7,7 +7,15 @@ from typing import Literal
 from fastapi import APIRouter, status
 
 from harbourlink import access
-from harbourlink.access.schemas import AccessLogRead, GrantCreate, GrantRead, PartyCreate, PartyRead
+from harbourlink.access.schemas import (
+    AccessLogRead,
+    GrantCreate,
+    GrantRead,
+    PartyCreate,
+    PartyRead,
+    SharingPolicyRead,
+    SharingPolicyUpdate,
+)
 from harbourlink.api.context import CurrentActor, DbSession
 from harbourlink.api.errors import ERROR_RESPONSES
 from harbourlink.api.scopes import require_scope
@@ -54,6 +62,24 @@ def list_parties(actor: CurrentActor, session: DbSession) -> list[PartyRead]:
 @router.delete("/parties/{party_id}", status_code=status.HTTP_204_NO_CONTENT)
 def remove_party(party_id: str, actor: CurrentActor, session: DbSession) -> None:
     access.remove_party(session, actor, party_id=party_id)
+
+
+@router.get("/sharing-policy", response_model=SharingPolicyRead,
+            summary="The caller's company's standing sharing choices",
+            description="`share_vessel_calls`: whether the times and position of the vessel calls the company "
+                        "published follow the cargo on them (the default) or are withheld.")
+def sharing_policy(actor: CurrentActor, session: DbSession) -> SharingPolicyRead:
+    return access.get_sharing_policy(session, actor)
+
+
+@router.put("/sharing-policy", response_model=SharingPolicyRead,
+            summary="Show the company's vessel calls to companies with cargo on them, or withhold them",
+            description="A vessel call's ETD/ETA and AIS position are seen by every company whose cargo (a B/L, "
+                        "container or booking it may see, or a House B/L linked to a Master B/L on the call) is on "
+                        "the call, unless the company that published those times sets `share_vessel_calls` to "
+                        "false. Cargo-level events stay under the owner's grants either way.")
+def update_sharing_policy(body: SharingPolicyUpdate, actor: CurrentActor, session: DbSession) -> SharingPolicyRead:
+    return access.set_sharing_policy(session, actor, share_vessel_calls=body.share_vessel_calls)
 
 
 @router.get("/access-log", response_model=list[AccessLogRead], summary="Who viewed the caller's data")

@@ -138,6 +138,47 @@ def track(reference: str, request: Request, actor: CurrentActor, session: DbSess
     return Response(view.model_dump_json(), media_type="application/json")
 
 
+class CargoStatusRead(BaseModel):
+    event_type: str
+    event_code: str
+    classifier: str = Field(description="ACT (it happened), EST or PLN")
+    event_time: datetime
+    location: str | None = Field(description="UN/LOCODE")
+
+
+class CargoItemRead(BaseModel):
+    kind: str = Field(description="MBL, HBL, CONTAINER, BOOKING, AWB or DECLARATION")
+    value: str
+    last_activity_at: datetime = Field(description="when its newest event arrived, or when it was shared with "
+                                                   "(or linked by) the caller if that came later; the list's order")
+    shared_by: str | None = Field(description="the company sharing it with the caller by name; null for the "
+                                              "caller's own numbers and House B/Ls")
+    status: CargoStatusRead | None = Field(description="its newest actual move (a temperature reading aside), "
+                                                       "else its newest event; null when none is known")
+    linked: bool = Field(description="a House B/L the caller may follow to its Master B/L (GET /api/v1/track/{value})")
+
+
+class CargoPageRead(BaseModel):
+    items: list[CargoItemRead]
+    next_cursor: str | None = Field(description="pass as ?cursor= for the next page; null on the last page")
+    suggestions: list[str] = Field(description="when a search (q) matched nothing: the caller's numbers it may "
+                                               "have meant")
+
+
+@router.get("/cargo", response_model=CargoPageRead,
+            summary="My cargo: the numbers the caller's company holds or was shared, newest news first",
+            description="The numbers the company's own events name, the House B/Ls it linked, and the numbers "
+                        "other companies share with it by name (a grant to it, or a standing rule naming it as a "
+                        "party); not those shared with anyone who presents them. Each with its status. Paged by "
+                        "cursor; `q` keeps the numbers starting with it (spaces, dashes and case ignored).")
+def my_cargo(actor: CurrentActor, session: DbSession, *,
+             q: Annotated[str, Query(max_length=60, description="the start of a number")] = "",
+             cursor: Annotated[str | None, Query(max_length=200)] = None,
+             limit: Annotated[int, Query(ge=1, le=tracking.MAX_CARGO_PAGE)] = 50) -> CargoPageRead:
+    page = tracking.list_cargo(session, actor, query=q, cursor=cursor, limit=limit)
+    return CargoPageRead.model_validate(page, from_attributes=True)
+
+
 class ExportedEvent(BaseModel):
     cursor: int = Field(description="the store position of this event; resume after it")
     event: tracking.EventView

@@ -9,6 +9,7 @@ events naming a reference.
 from harbourlink.events.domain import (
     CODES_BY_TYPE,
     FIELD_LENGTHS,
+    REFERENCE_KIND_LENGTH,
     REFERENCE_VALUE_LENGTH,
     SOURCE_KEY_LENGTH,
     Classifier,
@@ -39,6 +40,7 @@ from harbourlink.events.store import (
 __all__ = [
     "CODES_BY_TYPE",
     "FIELD_LENGTHS",
+    "REFERENCE_KIND_LENGTH",
     "REFERENCE_VALUE_LENGTH",
     "SOURCE_KEY_LENGTH",
     "AppendResult",

@@ -21,6 +21,8 @@ class Event(Base):
     __table_args__ = (
         UniqueConstraint("owner_org_id", "source_key"),
         Index("ix_events_vessel_time", "vessel_imo", "event_time"),
+        # A vessel call's schedule, newest first, by ship and voyage (tracking.lookup), from the index alone.
+        Index("ix_events_vessel_call", "vessel_imo", "voyage", "event_type", "seq"),
     )
 
     seq: Mapped[int] = mapped_column(SequenceNumber, primary_key=True, autoincrement=True)

@@ -1,4 +1,4 @@
-"""Tracking's consumer of stored events: the DCSA callback outbox."""
+"""Tracking's consumers of stored events: the DCSA callback outbox, and each company's numbers (My cargo)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from harbourlink import events
 from harbourlink.kernel import work
+from harbourlink.tracking.cargo import record_holdings
 from harbourlink.tracking.subscriptions import enqueue_dcsa_callbacks
 
 
@@ -17,4 +18,9 @@ def _dcsa_callbacks(session: Session, payload: Mapping[str, Any]) -> None:
     enqueue_dcsa_callbacks(session, events.stored_event_ids(session, stored.message_id))
 
 
-CONSUMERS = [work.Consumer(events.seam.queue_name("dcsa-callbacks"), _dcsa_callbacks)]
+def _holdings(session: Session, payload: Mapping[str, Any]) -> None:
+    record_holdings(session, events.Stored.from_payload(payload).message_id)
+
+
+CONSUMERS = [work.Consumer(events.seam.queue_name("dcsa-callbacks"), _dcsa_callbacks),
+             work.Consumer(events.seam.queue_name("holdings"), _holdings)]

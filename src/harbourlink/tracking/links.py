@@ -9,6 +9,7 @@ and then sees the Master-level events their owners share with holders of that Ma
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from io import StringIO
@@ -162,6 +163,25 @@ def _header(cells: list[str]) -> tuple[int, int] | None:
     return master, house
 
 
+def _numbered_rows(text: str, outcome: LinkImport) -> Iterator[tuple[int, list[str]]]:
+    """Each row with its line in the file (blank lines counted, as an editor shows it), until one is
+    not CSV (an overlong cell, a stray quote): that line is reported and the rest left unread.
+
+    ``newline=""``: a file from an old Mac (CR alone) or with a CR inside a quoted cell is still CSV.
+    """
+    rows = csv.reader(StringIO(text, newline=""))
+    while True:
+        try:
+            cells = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            outcome.errors.append(RowError(rows.line_num, ValidationFailed(
+                f"line {rows.line_num} is not CSV: {error}", code="invalid_csv", data={"line": rows.line_num})))
+            return
+        yield rows.line_num, cells
+
+
 def import_links(session: Session, actor: Actor, *, text: str) -> LinkImport:
     """Links each row's (Master B/L, House B/L) pair; a bad row is reported by its line and the others are kept.
 
@@ -172,9 +192,7 @@ def import_links(session: Session, actor: Actor, *, text: str) -> LinkImport:
     _check_write(actor)
     outcome = LinkImport()
     master_col, house_col = 0, 1
-    rows = csv.reader(StringIO(text))
-    for cells in rows:
-        number = rows.line_num  # the line in the file, blank lines counted, as an editor shows it
+    for number, cells in _numbered_rows(text, outcome):
         if not any(cell.strip() for cell in cells):
             continue
         header = _header(cells) if number == 1 else None

@@ -12,12 +12,22 @@ runs inside one statement, as common table expressions:
 ``first``     visible events naming a matched reference (visibility with ``matched`` held);
 ``derived``   containers and bookings those events name that were not matched themselves;
 ``held``      ``matched`` and ``derived``;
-``second``    visible events naming a derived reference (visibility with ``held``).
+``second``    visible events naming a derived reference (visibility with ``held``);
+``on_call``   the vessel calls (ship and voyage) any event names a matched reference on;
+``records``   the records about the matched references: each owner's events naming one, and
+              the links from House B/Ls to a matched Master B/L;
+``recent``    those calls' newest schedule events (``CALL_EVENTS``);
+``newest``    of those not visible otherwise, the newest of each publisher, code, place and
+              kind (plan, estimate, actual);
+``call``      those that follow the trade to the caller (``access.vessel_call_template``: the
+              caller may see a record putting its cargo on the call, and the call's publisher
+              does not withhold it).
 
 Each result row is one (event, reference of that event), with the owner's display name, the
 MMSI of the event's ship if AIS knows it, and whether the caller's view of that reference is
-already in the access log. Columns that are the same on every row carry ``matched``,
-``derived``, the links followed and the House B/Ls linked to the matched Master B/Ls.
+already in the access log; an event seen only as a vessel call comes once, without its
+references (they may be other companies' cargo). Columns that are the same on every row carry
+``matched``, ``derived``, the links followed and the House B/Ls linked to the matched Master B/Ls.
 
 The caller, the number and the moment are bound parameters (``access.scope_parameters``), so
 SQLAlchemy compiles the statement once per process and psycopg prepares it on the server.
@@ -44,8 +54,9 @@ from sqlalchemy import (
     literal,
     select,
     union,
+    union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from harbourlink import access, events, identity, vessels
 from harbourlink.access import AccessScope
@@ -58,6 +69,11 @@ SEARCHABLE = (ReferenceType.MBL, ReferenceType.HBL, ReferenceType.CONTAINER, Ref
 FOLLOWED = (ReferenceType.CONTAINER, ReferenceType.BOOKING)
 """Numbers a timeline names that count as presented too: the boxes and bookings of a B/L."""
 MAX_EVENTS = 5000
+SCHEDULE = "TRANSPORT"
+"""The event type of a vessel's departures and arrivals: planned, estimated, actual."""
+CALL_EVENTS = 1000
+"""A call's newest schedule events that are read for its schedule: a carrier repeating each time for
+every B/L on board sends hundreds; the newest of each kind is among the most recent."""
 CHANNEL = "track"
 VALUE = "tracked_value"
 FIELD, ITEM = "\x1f", "\x1e"
@@ -76,9 +92,15 @@ class Link:
 
 @dataclass
 class Resolved:
-    """What the statement found: events with their references, and the search's own facts."""
+    """What the statement found: events with their references, and the search's own facts.
 
+    ``in_order`` holds every event in the statement's order; ``events`` those visible by their
+    references, ``call_events`` those seen only as the schedule of a vessel call.
+    """
+
+    in_order: list[Event]
     events: list[Event]
+    call_events: list[Event]
     references: dict[int, list[tuple[str, str]]]
     owners: dict[str, str]
     ship_mmsi: dict[str, str]
@@ -102,6 +124,41 @@ def _naming(pairs: CTE) -> Select[Any]:
 def _visible_naming(pairs: CTE, held: CTE, name: str) -> CTE:
     return (select(Event.seq).where(Event.seq.in_(_naming(pairs)), events.visible_template(held))
             .order_by(Event.seq).limit(MAX_EVENTS).cte(name))
+
+
+def _vessel_calls(matched: CTE, held: CTE, found: CTE) -> CTE:
+    """Schedule events of the calls the matched numbers are on that follow the trade to the caller."""
+    named, at = aliased(EventReference, name="named"), aliased(Event, name="at_call")
+    on_call = (select(at.vessel_imo.label("imo"), at.voyage.label("voyage"), named.kind, named.value)
+               .select_from(named).join(matched, and_(matched.c.kind == named.kind, matched.c.value == named.value))
+               .join(at, at.seq == named.event_seq).where(at.vessel_imo.is_not(None), at.voyage.is_not(None))
+               .distinct().cte("on_call"))
+    # Every owner's record of a matched number counts, not only the call's own events: a terminal
+    # shares a box with its consignee while the carrier's load list puts the box on the ship.
+    records = union(
+        select(named.kind.label("cargo_kind"), named.value.label("cargo_value"), at.owner_org_id.label("owner"),
+               named.kind.label("kind"), named.value.label("value"))
+        .select_from(named).join(matched, and_(matched.c.kind == named.kind, matched.c.value == named.value))
+        .join(at, at.seq == named.event_seq),
+        select(literal(ReferenceType.MBL.value, String), BillOfLadingLink.master_bl, BillOfLadingLink.owner_org_id,
+               literal(ReferenceType.HBL.value, String), BillOfLadingLink.house_bl)
+        .join(matched, and_(matched.c.kind == ReferenceType.MBL.value, matched.c.value == BillOfLadingLink.master_bl)),
+    ).cte("records")
+    calls = select(on_call.c.imo, on_call.c.voyage).distinct().cte("calls")
+    cargo = (select(records.c.owner, records.c.kind, records.c.value)
+             .join(on_call, and_(on_call.c.kind == records.c.cargo_kind, on_call.c.value == records.c.cargo_value))
+             .where(on_call.c.imo == Event.vessel_imo, on_call.c.voyage == Event.voyage))
+    # A carrier may send a call's times once per B/L on board: of the call's events of one publisher,
+    # code, place and kind, the newest is its word (the rule is the same for all of them), found among
+    # the call's newest schedule events, read from the index alone.
+    recent = (select(Event.seq).join(calls, and_(calls.c.imo == Event.vessel_imo, calls.c.voyage == Event.voyage))
+              .where(Event.event_type == SCHEDULE).order_by(Event.seq.desc()).limit(CALL_EVENTS).cte("recent"))
+    word = (Event.owner_org_id, Event.vessel_imo, Event.voyage, Event.event_code, Event.location, Event.classifier)
+    newest = (select(Event.seq, func.row_number().over(partition_by=word, order_by=Event.seq.desc()).label("rank"))
+              .join(recent, recent.c.seq == Event.seq).where(Event.seq.not_in(select(found.c.seq))).cte("newest"))
+    return (select(Event.seq).join(newest, newest.c.seq == Event.seq)
+            .where(newest.c.rank == 1, access.vessel_call_template(owner=Event.owner_org_id, cargo=[cargo], held=held))
+            .order_by(Event.seq).limit(MAX_EVENTS).cte("call"))
 
 
 def _aggregate(*columns: ColumnElement[Any]) -> ColumnElement[str]:
@@ -139,6 +196,9 @@ def statement() -> Select[Any]:
     held = union(_pairs(matched), _pairs(derived)).cte("held")
     second = _visible_naming(derived, held, "second")
     found = union(select(first.c.seq), select(second.c.seq)).cte("found")
+    call = _vessel_calls(matched, held, found)
+    shown = union_all(select(found.c.seq, literal(0).label("call_only")),
+                      select(call.c.seq, literal(1).label("call_only"))).cte("shown")
     houses = (select(BillOfLadingLink.house_bl).distinct()
               .join(matched, and_(matched.c.kind == ReferenceType.MBL.value,
                                   matched.c.value == BillOfLadingLink.master_bl))
@@ -150,7 +210,7 @@ def statement() -> Select[Any]:
                                         reference=links.c.house_bl, channel=CHANNEL)
     reference = EventReference.__table__.alias("reference")
     return (
-        select(Event, reference.c.kind, reference.c.value,
+        select(Event, shown.c.call_only, reference.c.kind, reference.c.value,
                identity.display_name_of(Event.owner_org_id).label("owner_name"),
                vessels.mmsi_of(Event.vessel_imo).label("ship_mmsi"),
                access.already_logged(owner=Event.owner_org_id, reference_type=reference.c.kind,
@@ -161,7 +221,8 @@ def statement() -> Select[Any]:
                                  case((link_logged, "1"), else_="0")))
                .scalar_subquery().label("links"),
                select(_aggregate(houses.c.house_bl)).scalar_subquery().label("houses"))
-        .select_from(found).join(Event, Event.seq == found.c.seq).join(reference, reference.c.event_seq == Event.seq)
+        .select_from(shown).join(Event, Event.seq == shown.c.seq)
+        .outerjoin(reference, and_(reference.c.event_seq == Event.seq, shown.c.call_only == 0))
         # A timeline that followed boxes and bookings is in time order; one that did not, in store order.
         .order_by(case((exists(select(derived.c.kind)), Event.event_time)), Event.seq)
     )
@@ -182,20 +243,23 @@ def resolve(session: Session, scope: AccessScope, value: str, *, now: datetime) 
     """Runs the lookup for ``value`` as ``scope``."""
     rows = session.execute(statement(), parameters(scope, value, now=now)).all()
     found: dict[int, Event] = {}
-    result = Resolved(events=[], references={}, owners={}, ship_mmsi={}, logged=set(), matched=[], derived=[],
-                      links=[], linked_houses=[])
+    result = Resolved(in_order=[], events=[], call_events=[], references={}, owners={}, ship_mmsi={}, logged=set(),
+                      matched=[], derived=[], links=[], linked_houses=[])
     for row in rows:
         event: Event = row[0]
         if event.seq not in found:
             found[event.seq] = event
-            result.references[event.seq] = []
-        result.references[event.seq].append((row.kind, row.value))
+            (result.call_events if row.call_only else result.events).append(event)
+            if not row.call_only:
+                result.references[event.seq] = []
+        if row.kind is not None:
+            result.references[event.seq].append((row.kind, row.value))
         result.owners[event.owner_org_id] = row.owner_name
         if event.vessel_imo and row.ship_mmsi:
             result.ship_mmsi[event.vessel_imo] = row.ship_mmsi
         if row.logged:
             result.logged.add((event.owner_org_id, row.kind, row.value))
-    result.events = list(found.values())
+    result.in_order = list(found.values())
     if rows:
         head = rows[0]
         result.matched = sorted((kind, value) for kind, value in _split(head.matched))

@@ -1,13 +1,14 @@
-"""Tables of DCSA Track & Trace subscriptions: who wants which events pushed where, and the delivery outbox."""
+"""Tables of tracking: DCSA Track & Trace subscriptions and their delivery outbox, and each company's numbers."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from harbourlink.events import REFERENCE_KIND_LENGTH, REFERENCE_VALUE_LENGTH
 from harbourlink.kernel import Base
 from harbourlink.kernel.clock import utcnow
 from harbourlink.kernel.db import SequenceNumber
@@ -56,3 +57,28 @@ class DcsaDelivery(Leased, Base):
     last_attempt_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
     last_status: Mapped[int | None] = mapped_column(Integer)
+
+
+class CargoHolding(Base):
+    """A number a company's own events name: when its newest event arrived, and the event telling its status.
+
+    Tracking's consumer of stored events keeps it (one statement per message), so listing a
+    company's numbers newest first reads an index instead of every event the company ever sent.
+    The status is the number's latest actual move (``status_act``; a temperature reading is no
+    move), else its latest plan or estimate, by event time.
+    """
+
+    __tablename__ = "cargo_holdings"
+    __table_args__ = (
+        Index("ix_cargo_holdings_recent", "org_id", "last_at", "kind", "value"),
+        # The search box matches the start of a number: LIKE 'PREFIX%' by index in any collation.
+        Index("ix_cargo_holdings_value", "org_id", "value", postgresql_ops={"value": "text_pattern_ops"}),
+    )
+
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(REFERENCE_KIND_LENGTH), primary_key=True)
+    value: Mapped[str] = mapped_column(String(REFERENCE_VALUE_LENGTH), primary_key=True)
+    last_at: Mapped[datetime]
+    status_seq: Mapped[int] = mapped_column(SequenceNumber)
+    status_act: Mapped[bool] = mapped_column(Boolean)
+    status_time: Mapped[datetime]

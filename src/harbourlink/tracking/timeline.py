@@ -3,8 +3,9 @@
 A user types a Master or House B/L, a container, a booking or a customs declaration number.
 The numbers the caller legitimately learns on the way count as presented: a House B/L leads
 (through a link the caller may see) to its Master B/L, and a B/L to the containers its events
-name. Each event still shows only if its owner shares it; if nothing at all is visible, the
-number is "not found", whether or not it exists.
+name. Each event still shows only if its owner shares it, except the schedule of a vessel call
+the caller's cargo is on, which follows the trade (``access.sees_vessel_call``); if nothing at
+all is visible, the number is "not found", whether or not it exists.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from harbourlink.events import Event
 from harbourlink.kernel import Actor, NotFound, utcnow
 from harbourlink.references import ReferenceType
 from harbourlink.tracking import lookup
+from harbourlink.tracking.cargo import suggest_cargo
 
 
 @dataclass
@@ -31,6 +33,9 @@ class Found:
     matched: list[tuple[str, str]]
     scope: AccessScope
     events: list[Event] = field(default_factory=list)
+    """The events visible by their references: the timeline."""
+    vessel_events: list[Event] = field(default_factory=list)
+    """The timeline's events and the schedule events of the vessel calls the cargo is on, in one order."""
     references: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)
     linked_houses: list[str] = field(default_factory=list)
@@ -58,7 +63,7 @@ def find(session: Session, actor: Actor, *, query: str) -> Found:
     scope = access.scope_for(actor)
     now = utcnow()
     resolved = lookup.resolve(session, scope, value, now=now)
-    if not resolved.events:
+    if not resolved.in_order:
         raise NotFound(f"nothing about {value} is shared with your company", code="reference_not_found",
                        data={"reference": value, "suggestions": suggest_references(session, actor, value)})
     for kind, ref in [*resolved.matched, *resolved.derived]:
@@ -70,9 +75,11 @@ def find(session: Session, actor: Actor, *, query: str) -> Found:
           if (kind, ref) in pairs),
         *((link.owner_org_id, house, link.house_bl) for link in resolved.links)],
         recent=resolved.logged | {(link.owner_org_id, house, link.house_bl) for link in resolved.links if link.logged})
+    # A call's schedule seen through the cargo on it is the carrier's published timetable, like AIS:
+    # it is not logged as a view of the carrier's cargo data, which the caller does not see.
     return Found(query=value, matched=resolved.matched, scope=scope, events=_without_retracted(resolved.events),
-                 references=resolved.references, owners=resolved.owners, linked_houses=resolved.linked_houses,
-                 ship_mmsi=resolved.ship_mmsi)
+                 vessel_events=_without_retracted(resolved.in_order), references=resolved.references,
+                 owners=resolved.owners, linked_houses=resolved.linked_houses, ship_mmsi=resolved.ship_mmsi)
 
 
 def _without_retracted(found: list[Event]) -> list[Event]:
@@ -88,18 +95,19 @@ def _without_retracted(found: list[Event]) -> list[Event]:
 def suggest_references(session: Session, actor: Actor, value: str, *, limit: int = 3) -> list[str]:
     """Numbers the caller may see that look like a mistyped ``value`` ("did you mean").
 
-    Candidates come only from data shared with the caller by name or owned by it: a number
-    shared with "anyone who presents it" is never offered to someone who did not present it.
+    Candidates come only from data shared with the caller by name or owned by it, and from its
+    cargo list (House B/Ls it linked or was shared included): a number shared with "anyone who
+    presents it" is never offered to someone who did not present it.
     """
     if len(value) < 5:
         return []
     scope = access.scope_for(actor)
     near = or_(events.EventReference.value.startswith(value[:4], autoescape=True),
                events.EventReference.value.endswith(value[-4:], autoescape=True))
-    candidates = session.scalars(
+    visible = session.scalars(
         select(events.EventReference.value).join(Event, Event.seq == events.EventReference.event_seq)
         .where(near, events.visible(scope)).distinct().limit(2000))
-    return [s.value for s in references.suggest(value, list(candidates), limit=limit) if s.value != value]
+    return suggest_cargo(session, actor, value, also=visible, limit=limit)
 
 
 def ship_and_track(session: Session, found: Found, imo: str | None, *,

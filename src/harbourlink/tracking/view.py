@@ -151,9 +151,14 @@ class TrackingView(BaseModel):
     reference: str
     matched: list[ReferenceView]
     linked_house_bls: list[str]
-    events: list[EventView]
-    vessel: VesselView | None
-    schedule: list[ScheduleEntry]
+    events: list[EventView] = Field(description="every event visible to the caller by its references (the owners' "
+                                                "grants), oldest first")
+    vessel: VesselView | None = Field(description="the ship carrying the cargo now, with its AIS position")
+    schedule: list[ScheduleEntry] = Field(
+        description="each departure and arrival with every source's time. Besides the events above, it holds the "
+                    "times of the vessel calls the caller's cargo is on as their publishers (carriers, terminals) "
+                    "announced them, even when those publishers share nothing else with the caller, unless they "
+                    "withhold their vessel calls (PUT /api/v1/sharing-policy)")
     legs: list[Leg]
     containers: list[ContainerView]
     customs: list[CustomsView]
@@ -185,7 +190,7 @@ def _schedule(found: Found) -> list[ScheduleEntry]:
     entries: dict[tuple[str, str | None, str | None], ScheduleEntry] = {}
     # The terminal is the one last announced: a berth moved to another terminal replaces the plan's.
     announced: dict[tuple[str, str | None, str | None], datetime] = {}
-    for event in found.events:
+    for event in found.vessel_events:
         if event.event_type != "TRANSPORT":
             continue
         key = (event.event_code, event.location, event.voyage)
@@ -195,15 +200,21 @@ def _schedule(found: Found) -> list[ScheduleEntry]:
         issued = event.created_time or event.received_at
         if event.facility and (key not in announced or issued >= announced[key]):
             entry.facility, announced[key] = event.facility, issued
-        entry.estimates.append(Estimate(classifier=event.classifier, time=event.event_time,
-                                        source=found.owners[event.owner_org_id], received_at=event.received_at,
-                                        age_seconds=age_seconds(event.received_at)))
+        estimate = Estimate(classifier=event.classifier, time=event.event_time, source=found.owners[event.owner_org_id],
+                            received_at=event.received_at, age_seconds=age_seconds(event.received_at))
+        # The same word again (a carrier repeats a call's times for each B/L on board) is one row, its latest.
+        word = (estimate.classifier, estimate.time, estimate.source)
+        same = next((i for i, e in enumerate(entry.estimates) if (e.classifier, e.time, e.source) == word), None)
+        if same is None:
+            entry.estimates.append(estimate)
+        elif estimate.received_at >= entry.estimates[same].received_at:
+            entry.estimates[same] = estimate
     return list(entries.values())
 
 
 def _legs(found: Found) -> list[Leg]:
     legs: dict[tuple[str | None, str | None, str | None], Leg] = {}
-    for event in found.events:
+    for event in found.vessel_events:
         if event.event_type != "TRANSPORT" and event.event_code not in ("LOAD", "DISC"):
             continue
         key = (event.mode_of_transport, event.vessel_imo or event.vessel_name, event.voyage)
@@ -262,7 +273,7 @@ ESTIMATE_POINTS = 60
 
 
 def _vessel(session: Session, found: Found) -> tuple[VesselView | None, Vessel | None, list[VesselPosition]]:
-    carrying = [e for e in found.events if e.vessel_imo and e.mode_of_transport in (None, "VESSEL", "BARGE")]
+    carrying = [e for e in found.vessel_events if e.vessel_imo and e.mode_of_transport in (None, "VESSEL", "BARGE")]
     if not carrying:
         return None, None, []
     current = max(carrying, key=lambda e: (e.classifier == "ACT", e.event_time))

@@ -6,7 +6,8 @@
       i18n.py          languages and Babel catalogues (read from .po at start)
       labels.py        translatable names of codes (company types, roles, errors …)
       pages.py         page dependencies, rendering, security headers
-      shell.py         home, manifest, service worker, offline page
+      shell.py         manifest, service worker, offline page
+      home.py          each kind of company's jobs first, and My cargo
       auth.py          login, TOTP second factor, logout, password change
       signup.py        applications of companies and truck drivers
       admin_people.py  users and API keys        admin_sharing.py  grants, logs, services
@@ -48,6 +49,7 @@ from harbourlink.web import (
     alert_settings,
     alerts,
     auth,
+    home,
     links,
     messages,
     operator,
@@ -76,7 +78,7 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
         settings=settings, static_version=shell.static_version(),
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (shell, auth, signup, admin_people, admin_sharing, operator, operator_health, tracking, links,
+    for module in (shell, home, auth, signup, admin_people, admin_sharing, operator, operator_health, tracking, links,
                    messages, alert_settings, webhooks, alerts, proofs):
         app.include_router(module.router)
     app.add_exception_handler(PageAbort, _page_abort)

@@ -35,6 +35,7 @@ def _grants_page(page: MemberPage, *, error: HarbourLinkError | None = None,
                  if org.id != actor.org_id]
     has_rule = any(grant.rule == access.NAMED_PARTIES_RULE and grant.revoked_at is None for grant in given)
     context: dict[str, Any] = {
+        "policy": access.get_sharing_policy(page.session, actor),
         "given": given, "received": access.list_grants(page.session, actor, direction="received"),
         "names": _org_names(page.session), "directory": directory, "reference_types": list(ReferenceType),
         "anyone": ANYONE_WITH_REFERENCE, "has_rule": has_rule, "values": values or {}, "here": "/admin/grants",
@@ -78,6 +79,14 @@ def create_rule(page: AdminDep) -> Response:
         anyone_with_reference=False, rule=access.NAMED_PARTIES_RULE, expires_at=None,
     ))
     return _grants_page(page, error=error) if error else page.redirect("/admin/grants?done=grant_created")
+
+
+@router.post("/admin/grants/vessel-calls")
+def vessel_calls(form: CheckedForm, page: AdminDep) -> Response:
+    """Shows the times and position of the company's vessel calls to companies with cargo on them, or withholds them."""
+    share = text(form, "share_vessel_calls") == "yes"
+    error = attempt(page, lambda: access.set_sharing_policy(page.session, page.viewer.actor, share_vessel_calls=share))
+    return _grants_page(page, error=error) if error else page.redirect("/admin/grants?done=policy_saved#vessel-calls")
 
 
 @router.post("/admin/grants/{grant_id}/revoke", dependencies=[CSRF_CHECKED])

@@ -198,6 +198,7 @@ NOTICES = {
     "key_revoked": N_("The API key no longer works."),
     "grant_created": N_("Shared."),
     "grant_revoked": N_("Sharing ended."),
+    "policy_saved": N_("Your choice is saved."),
     "service_requested": N_("Service requested."),
     "org_approved": N_("The company is approved and can log in."),
     "org_rejected": N_("The application is rejected."),

@@ -1,4 +1,4 @@
-"""The installable shell: home, web app manifest, service worker and the offline page."""
+"""The installable shell: web app manifest, service worker and the offline page."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from harbourlink import identity
 from harbourlink.web.i18n import BRAND
 from harbourlink.web.labels import N_
-from harbourlink.web.pages import MemberDep, finish, render_page, web_state
+from harbourlink.web.pages import finish, render_page, web_state
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,16 +29,6 @@ def static_version(directory: Path = STATIC) -> str:
         digest.update(path.relative_to(directory).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
-
-
-@router.get("/")
-def home(page: MemberDep) -> Response:
-    """What the person's company can do here; anyone not logged in is sent to the login page."""
-    org = page.viewer.org
-    services = []
-    if page.viewer.is_admin:
-        services = identity.list_services(page.session, page.viewer.actor, org_id=org.id)
-    return page.render("home.html", org=org, types=identity.org_types(page.session, org.id), services=services)
 
 
 @router.get("/offline")
