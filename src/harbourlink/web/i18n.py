@@ -22,6 +22,7 @@ from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.requests import Request
 
+from harbourlink.kernel.phrases import Wording
 from harbourlink.web.labels import LABELS
 
 BRAND = "HarbourLink"
@@ -80,6 +81,10 @@ class Catalogue:
         """The message in this language, with ``%(name)s`` placeholders filled."""
         text = self.translations.gettext(message)
         return text % params if params else text
+
+    def say(self, wording: Wording) -> str:
+        """A wording (a parse error, a place in a file …) in this language, its parameters said in it too."""
+        return wording.say(self.translations.gettext)
 
     def format_datetime(self, moment: datetime | None, style: str = "medium") -> str:
         """A time in Hong Kong, written the way this language writes it."""

@@ -19,13 +19,11 @@ from harbourlink.identity import (
     Service,
 )
 from harbourlink.inbound import VIEWED_MESSAGE
+from harbourlink.kernel import phrases
 from harbourlink.references import ReferenceType
 
-
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
-    """Marks ``message`` for extraction without translating it yet."""
-    return message
-
+N_ = phrases.N_
+"""The extraction marker, which the page modules take from here."""
 
 LABELS: dict[str, dict[str, str]] = {
     "org_type": {

@@ -11,6 +11,7 @@ company's answers 404, as if it did not exist.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -54,6 +55,27 @@ UPLOAD_ERRORS = {
 EXTENSIONS = {"csv": "csv", "edifact": "edi", "ais-nmea": "nmea", "terminal-json": "json", "dcsa-tnt-2.2": "json",
               "dcsa-tnt-3": "json"}
 UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class ShownError:
+    """One of a message's errors in the page's language: where it is, what is wrong."""
+
+    location: str
+    message: str
+    path: bool
+    """The place is a JSON path, the same in every language (shown as code)."""
+    lang: str | None
+    """``en`` for an error recorded before errors had codes: shown in English, as it was written."""
+
+
+def shown_error(page: MemberPage, stored: dict[str, Any]) -> ShownError:
+    """A stored error said in the page's language (as it was written, when it has no codes)."""
+    error = inbound.ItemError.from_data(stored)
+    if error is None:
+        return ShownError(str(stored.get("location", "")), str(stored.get("message", "")), path=False, lang="en")
+    return ShownError(page.catalogue.say(error.place), page.catalogue.say(error.problem),
+                      path=error.place.code == inbound.JSON_PATH.code, lang=None)
 
 
 def brief_member_page(request: Request) -> MemberPage:
@@ -149,7 +171,8 @@ def _detail_page(page: MemberPage, found: inbound.InboundMessage, *, status: int
     may_replay = found.status in ("partial", "rejected", "failed") and found.superseded_by is None
     limit = upload_limit(page)
     return page.render(
-        "messages/detail.html", status=status, error=error, message=found, errors=errors[:ERROR_LIMIT],
+        "messages/detail.html", status=status, error=error, message=found,
+        errors=[shown_error(page, stored) for stored in errors[:ERROR_LIMIT]],
         more_errors=max(len(errors) - ERROR_LIMIT, 0), may_replay=may_replay, max_bytes=limit,
         limit_text=megabytes(limit), too_large=page.t(UPLOAD_ERRORS["too_large"], size=megabytes(limit)),
         here=f"/messages/{found.id}", **_names(page),
