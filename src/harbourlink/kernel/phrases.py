@@ -76,16 +76,21 @@ class Wording:
         template = translate(self.phrase.english)
         if not self.params:
             return template
-        return template % {name: value.say(translate) if isinstance(value, Wording) else value
-                           for name, value in self.params.items()}
+        return template % {
+            name: value.say(translate) if isinstance(value, Wording) else value for name, value in self.params.items()
+        }
 
     def __str__(self) -> str:
         return self.say()
 
     def as_data(self) -> dict[str, Any]:
         """``{"code": …, "params": {…}}``, a wording parameter in the same shape: JSON for the API and storage."""
-        return {"code": self.code, "params": {name: value.as_data() if isinstance(value, Wording) else value
-                                              for name, value in self.params.items()}}
+        return {
+            "code": self.code,
+            "params": {
+                name: value.as_data() if isinstance(value, Wording) else value for name, value in self.params.items()
+            },
+        }
 
 
 PLAIN = Phrase("plain", "%(text)s")

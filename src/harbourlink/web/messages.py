@@ -34,18 +34,7 @@ ENVELOPE_BYTES = 16 * 1024
 ERROR_LIMIT = 200
 """Errors shown on a message's page; a file with thousands of bad rows needs the first few to be fixed."""
 
-FORMATS = {
-    "csv": N_("HarbourLink CSV template (one event per row)"),
-    "edifact": N_("UN/EDIFACT CODECO, COARRI and IFTSTA"),
-    "dcsa-tnt-2.2": N_("DCSA Track & Trace 2.2 events (JSON)"),
-    "dcsa-tnt-3": N_("DCSA Track & Trace 3.0 events, with reefer events (JSON)"),
-    "ais-nmea": N_("AIS position reports (NMEA sentences)"),
-    "terminal-json": N_("Terminal feed: release status and reefer readings (JSON)"),
-}
-STATUSES = {"received": N_("Waiting to be read"), "accepted": N_("Accepted"), "partial": N_("Partly accepted"),
-            "rejected": N_("Rejected"), "failed": N_("Failed")}
 STATUS_TONE = {"accepted": "ok", "partial": "warn", "rejected": "bad", "failed": "bad"}
-CHANNELS = {"api": N_("API"), "upload": N_("Web upload"), "replay": N_("Replay"), "cli": N_("Command line")}
 UPLOAD_ERRORS = {
     "no_file": N_("Choose a file to upload."),
     "empty_message": N_("The file is empty."),
@@ -102,11 +91,10 @@ def megabytes(size: int) -> str:
 
 def _names(page: MemberPage) -> dict[str, Any]:
     """Translated names for the codes the message templates show."""
-    def name(family: dict[str, str], code: str | None) -> str:
-        message = family.get(code or "")
-        return page.t(message) if message else code or ""
-    return {"format_name": lambda code: name(FORMATS, code), "status_name": lambda code: name(STATUSES, code),
-            "channel_name": lambda code: name(CHANNELS, code), "tones": STATUS_TONE}
+    label = page.catalogue.label
+    return {"format_name": lambda code: label(code, "message_format"),
+            "status_name": lambda code: label(code, "message_status"),
+            "channel_name": lambda code: label(code, "message_channel"), "tones": STATUS_TONE}
 
 
 def _list_page(page: MemberPage, session: Session, *, status: int = 200, error: str | None = None,
