@@ -82,8 +82,10 @@ class PageAbort(Exception):
 
 
 def finish(request: Request, response: Response, catalogue: Catalogue) -> Response:
-    """Adds the security headers, and keeps a language chosen by ``?lang=`` in a cookie."""
+    """Adds the security headers, and keeps a language chosen by ``?lang=`` in a cookie. The page's language
+    may come from the browser's ``Accept-Language``, so the answer varies with it."""
     response.headers.update(SECURITY_HEADERS)
+    response.headers["Vary"] = "Accept-Language, Cookie"
     if request.query_params.get(LANG_PARAM) == catalogue.language.code:
         response.set_cookie(LANG_COOKIE, catalogue.language.code, max_age=LANG_COOKIE_SECONDS, httponly=True,
                             samesite="lax", secure=request.url.scheme == "https", path="/")
