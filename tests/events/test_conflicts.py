@@ -28,7 +28,7 @@ def _store(db: Database, company: Company, adapter: Adapter, raw: bytes, message
 
 
 def _conflicts(result: events.AppendResult) -> list[tuple[str, str]]:
-    return [(conflict.location, conflict.message) for conflict in result.conflicts]
+    return [(str(conflict.place), str(conflict.problem)) for conflict in result.conflicts]
 
 
 def test_csv_same_id_other_content(db: Database, company_a: Company) -> None:

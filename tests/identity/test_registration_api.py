@@ -91,6 +91,29 @@ def test_application_errors_name_the_field(client: TestClient) -> None:
     assert weak.json()["error"] == "weak_password"
 
 
+def test_every_problem_of_an_application_is_answered_at_once(client: TestClient) -> None:
+    rules = client.post("/api/v1/registrations", json=company_application(
+        types=["forwarder", "bank"], business_registration="12", documents=[],
+        applicant={"display_name": "X", "email": "x@y.hk", "password": "abcdefghij"}))
+    assert rules.status_code == 422 and rules.json()["error"] == "invalid_org_type"
+    assert [(e["location"], e["code"]) for e in rules.json()["data"]["errors"]] == [
+        ("types", "invalid_org_type"), ("business_registration", "invalid_business_registration"),
+        ("documents", "missing_documents"), ("applicant.password", "weak_password")]
+    shape_and_rules = client.post("/api/v1/registrations", json=company_application(
+        name="", documents=[], applicant={"display_name": "X", "email": "not-an-email", "password": "short"}))
+    assert shape_and_rules.status_code == 422 and shape_and_rules.json()["error"] == "validation_failed"
+    assert {(e["location"], e.get("code")) for e in shape_and_rules.json()["data"]["errors"]} == {
+        ("body.name", None), ("body.applicant.email", None), ("body.documents", "missing_documents"),
+        ("body.applicant.password", "weak_password")}
+
+
+def test_customs_banks_and_the_operator_are_not_applied_for(client: TestClient) -> None:
+    for closed in ("customs_hk", "customs_mainland", "bank", "operator"):
+        refused = client.post("/api/v1/registrations", json=company_application(types=[closed]))
+        assert refused.status_code == 422 and refused.json()["error"] == "invalid_org_type", closed
+        assert refused.json()["data"]["value"] == [closed]
+
+
 def _without_ids(answer: dict[str, Any]) -> dict[str, Any]:
     organisation = {k: v for k, v in answer["organisation"].items() if k not in ("id", "created_at")}
     return {"organisation": organisation, "user_id": len(answer["user_id"])}

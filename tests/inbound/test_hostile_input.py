@@ -165,9 +165,9 @@ def test_the_event_check_knows_the_column_lengths() -> None:
     draft = events.EventDraft(source_key="x", event_type=events.EventType.EQUIPMENT, event_code="GTIN",
                               classifier=events.Classifier.ACT, event_time=dt.datetime(2026, 11, 23, tzinfo=dt.UTC),
                               references=[events.Reference("CONTAINER", "MSCU1234566")], vessel_name="N" * 101)
-    assert events.check_event(draft) == "vessel_name: longer than 100 characters"
+    assert str(events.check_event(draft)) == "vessel_name: longer than 100 characters"
     draft.vessel_name, draft.references = None, [events.Reference("BOOKING", "B" * 41)]
-    assert events.check_event(draft) == "reference BOOKING: longer than 40 characters"
+    assert str(events.check_event(draft)) == "reference BOOKING: longer than 40 characters"
 
 
 def test_customs_status_reports_keep_the_good_ones() -> None:

@@ -64,8 +64,11 @@ def test_errors_keep_what_was_accepted_and_replay_fixes(client: TestClient, comp
     broken = HEADER + "R1,EQUIPMENT,LOAD,ACT,2026-11-24T10:00:00Z,MSCU1234566,\nR2,EQUIPMENT,LOAD,ACT,24/11,MSCU1234566,\n"
     partial = _send(client, company_a, broken)
     assert (partial["status"], partial["accepted"]) == ("partial", 1)
-    assert partial["errors"] == [{"location": "row 3, column event_time",
-                                  "message": "'24/11' is not an ISO 8601 time such as 2026-11-21T10:02:00+08:00"}]
+    [error] = partial["errors"]
+    assert (error["location"], error["message"]) == (
+        "row 3, column event_time", "'24/11' is not an ISO 8601 time such as 2026-11-21T10:02:00+08:00")
+    assert (error["code"], error["params"]["value"], error["place"]["params"]) == (
+        "not_iso_time", "'24/11'", {"row": 3, "column": "event_time"})
     failed = client.get("/api/v1/messages", headers=company_a.auth, params={"failed": True}).json()
     assert [m["id"] for m in failed] == [partial["id"]]
     fixed = broken.replace("24/11", "2026-11-24T11:00:00+08:00")

@@ -33,7 +33,7 @@ LODGED = LodgedDeclaration(DECLARATION, datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
                            "OOLU2611004213", ("MSCU1234566",))
 
 MALFORMED: dict[str, tuple[object, str]] = {
-    "not json": ("{reports: [", "$"),
+    "not json": ("{reports: [", "line 1, column 2"),
     "array at top": ([REPORT], "$"),
     "no reports": ({"source": "CN-SW"}, "$.reports"),
     "reports not a list": ({"reports": {"a": 1}}, "$.reports"),
@@ -83,7 +83,10 @@ def test_bad_report_keeps_the_others(client: TestClient, db: Database, company_a
     partial = client.post("/api/v1/messages", content=json.dumps(document).encode(), **send).json()
     assert (partial["status"], partial["accepted"]) == ("partial", 1)
     assert partial["errors"] == [{"location": "$.reports[1].status",
-                                  "message": "'LOST' is not one of SUBM, ACPT, CUSS, CUSI, HOLD, CUSR, REJE"}]
+                                  "message": "'LOST' is not one of SUBM, ACPT, CUSS, CUSI, HOLD, CUSR, REJE",
+                                  "code": "not_one_of",
+                                  "params": {"value": "'LOST'", "choices": "SUBM, ACPT, CUSS, CUSI, HOLD, CUSR, REJE"},
+                                  "place": {"code": "json_path", "params": {"path": "$.reports[1].status"}}}]
     again = client.post("/api/v1/messages", content=json.dumps(DOCUMENT).encode(), **send).json()
     assert (again["status"], again["accepted"], again["duplicates"]) == ("accepted", 1, 1)
     with db.transaction() as session:

@@ -20,7 +20,7 @@ RELEASE = {"container": "MSCU1234566", "status": "RELEASED", "at": "2026-11-23T1
 READING = {"container": "MSCU1234566", "at": "2026-11-23T10:00:00+08:00", "supply_air": 4.8, "setpoint": 5.0}
 
 MALFORMED: dict[str, tuple[object, str]] = {
-    "not json": ("{releases: [", "$"),
+    "not json": ("{releases: [", "line 1, column 2"),
     "array at top": ([RELEASE], "$"),
     "no terminal": ({"releases": [RELEASE]}, "$.terminal"),
     "releases not a list": ({**BASE, "releases": {"a": 1}}, "$.releases"),

@@ -111,9 +111,11 @@ def test_a_retraction_of_another_companys_event_is_refused(client: TestClient, c
     send(client, company_a, events_3[:6], fmt="dcsa-tnt-3")
     refused = send(client, company_b, [events_3[6]], fmt="dcsa-tnt-3")
     assert refused["status"] == "rejected"
-    assert refused["errors"] == [{"location": "$[0].metadata.retractedEventID",
-                                  "message": "retracts event '7f3e9d10-5b8a-4c1e-8f21-3a9b6c0d4e06', which this "
-                                             "company has not sent"}]
+    [error] = refused["errors"]
+    assert (error["location"], error["message"], error["code"]) == (
+        "$[0].metadata.retractedEventID",
+        "retracts event '7f3e9d10-5b8a-4c1e-8f21-3a9b6c0d4e06', which this company has not sent",
+        "retracts_unknown_event")
 
 
 def _v22(change: Any) -> bytes:

@@ -18,7 +18,7 @@ from tests.web.conftest import csrf_of, log_in, text_of
 
 IMO = "9706906"
 LATE = CARRIER_HEADER + "C5,TRANSPORT,ARRI,EST,2026-11-23T08:20:00+08:00,,PONU0123456,HKHKG,HITHK,9706906,PEARL HARMONY,026E,VESSEL\n"
-"""The carrier's new estimate: 3 h 20 min after the planned 05:00 arrival."""
+"""The carrier's new estimate: 3 hours 20 minutes after the planned 05:00 arrival."""
 
 
 def _subscribe(db: Database, company: Company, kind: str, value: str, alert_type: str, **thresholds: int) -> None:
@@ -40,8 +40,8 @@ def _items(page: str) -> list[str]:
 
 @pytest.mark.parametrize(("lang", "temperature", "deviation", "duration"), [
     ("zh-HK", "溫度 9.8 °C", "偏差 +4.8 °C", r"持續 [45]\d 分鐘"),
-    ("en", "Temperature 9.8 °C", "Deviation +4.8 °C", r"For [45]\d min"),
-    ("zh-CN", "温度 9.8 °C", "偏差 +4.8 °C", r"持续 [45]\d 分钟"),
+    ("en", "Temperature 9.8 °C", "Deviation +4.8 °C", r"For [45]\d minutes"),
+    ("zh-CN", "温度 9.8 °C", "偏差 +4.8 °C", r"持续 [45]\d分钟"),
 ])
 def test_a_resolved_alert_stays_in_the_history_with_its_figures_in_words(
         client: TestClient, db: Database, company_a: Company, lang: str, temperature: str, deviation: str,
@@ -78,8 +78,8 @@ def port(client: TestClient, db: Database) -> Port:
 
 @pytest.mark.parametrize(("lang", "delay", "aboard"), [
     ("zh-HK", "延誤 3 小時 20 分鐘", "你在船上的貨物："),
-    ("en", "Delay 3 h 20 min", "Your cargo aboard:"),
-    ("zh-CN", "延误 3 小时 20 分钟", "你在船上的货物："),
+    ("en", "Delay 3 hours, 20 minutes", "Your cargo aboard:"),
+    ("zh-CN", "延误 3小时20分钟", "你在船上的货物："),
 ])
 def test_a_vessel_alert_names_the_ship_and_the_viewers_numbers_and_links_to_a_page_that_exists(
         client: TestClient, port: Port, lang: str, delay: str, aboard: str) -> None:

@@ -31,16 +31,24 @@ def _msgids(catalog: Catalog) -> set[str]:
 
 
 def test_the_template_catalogue_matches_the_sources() -> None:
-    """Run ``pybabel extract`` (see web/__init__.py) whenever this fails."""
+    """Every message ``babel.cfg`` finds (pages, labels, and the phrases of parse errors) is in the
+    template, and nothing else: add new entries at the end of the four files whenever this fails."""
     with (REPO / "babel.cfg").open() as config:
         # Babel ships this helper without annotations.
         method_map, options_map = parse_mapping_cfg(config)  # type: ignore[no-untyped-call]
-    prefix = "src/harbourlink/web/"
-    local_map = [(pattern.removeprefix(prefix), method) for pattern, method in method_map]
-    local_options = {pattern.removeprefix(prefix): options for pattern, options in options_map.items()}
+    local_map = [(pattern.removeprefix("src/"), method) for pattern, method in method_map]
+    local_options = {pattern.removeprefix("src/"): options for pattern, options in options_map.items()}
     found = {message for _file, _line, message, _comments, _context in
-             extract_from_dir(WEB, local_map, local_options)}
+             extract_from_dir(REPO / "src", local_map, local_options)}
     assert found == _msgids(_read(TRANSLATIONS / "messages.pot"))
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_Hant_HK", "zh_Hans_CN"])
+def test_each_catalogue_holds_exactly_the_templates_messages(locale: str) -> None:
+    """No message missing from a language, none left over that the sources no longer say."""
+    catalog = _read(TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po")
+    assert _msgids(catalog) == _msgids(_read(TRANSLATIONS / "messages.pot"))
+    assert [str(m.id) for m in catalog if m.id and m.fuzzy] == []
 
 
 @pytest.mark.parametrize("locale", ["zh_Hant_HK", "zh_Hans_CN"])
@@ -54,9 +62,13 @@ def test_every_message_is_translated_into_chinese(locale: str) -> None:
         assert CJK.search(translated[msgid]) or msgid == translated[msgid], f"not Chinese: {msgid}"
 
 
-def test_the_english_catalogue_knows_every_message() -> None:
-    assert _msgids(_read(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po")) == _msgids(
-        _read(TRANSLATIONS / "messages.pot"))
+def test_the_english_catalogue_says_every_message_in_english() -> None:
+    """The msgids are English: an English entry is left empty (gettext then says the msgid), or
+    says it otherwise in English, with the same placeholders."""
+    for message in _read(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"):
+        if message.id and message.string:
+            assert not CJK.search(str(message.string)), message.id
+            assert sorted(PLACEHOLDER.findall(str(message.id))) == sorted(PLACEHOLDER.findall(str(message.string)))
 
 
 def _templates() -> list[Path]:

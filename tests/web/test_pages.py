@@ -1,4 +1,4 @@
-"""Every page speaks zh-HK unless asked otherwise; ?lang= switches and is remembered."""
+"""Every page speaks zh-HK unless asked otherwise (by the browser or ?lang=); ?lang= switches and is remembered."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ LANGUAGES = ("zh-HK", "en", "zh-CN")
 
 @pytest.mark.parametrize(("path", "words"), PUBLIC_PAGES.items())
 def test_public_pages_default_to_hong_kong_chinese(client: TestClient, path: str, words: str) -> None:
-    response = client.get(path, headers={"Accept-Language": "en-GB,en;q=0.9"})
+    response = client.get(path, headers={"Accept-Language": "fr-FR,fr;q=0.9"})
     assert response.status_code == 200
     assert '<html lang="zh-HK">' in response.text
     assert words in text_of(response.text)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from harbourlink import identity
@@ -85,3 +88,58 @@ def test_operator_rights_cannot_be_applied_for(client: TestClient, db: Database)
     assert _field_error(response.text, "types")
     assert "operator" not in re.findall(r'name="types" value="([^"]+)"', response.text)
     assert _pending(db) == []
+
+
+def test_every_fields_error_is_shown_at_once(client: TestClient, db: Database) -> None:
+    """A weak password, a missing number, no company type and a bad address: one answer names them all."""
+    form = company_form(**{"applicant.password": "abcdefghij", "applicant.password_confirm": "abcdefghij",
+                           "types": [], "business_registration": "", "doc.authorisation_letter.number": "",
+                           "applicant.email": "not-an-email", "name": ""})
+    response = submit(client, "/signup?lang=en", "/signup", form)
+    assert response.status_code == 422
+    assert _field_error(response.text, "name") == "This is too short."
+    assert "Use at least 10 characters" in _field_error(response.text, "applicant.password")
+    assert _field_error(response.text, "types") == "Choose at least one company type."
+    assert _field_error(response.text, "business_registration") == "Enter the Business Registration number."
+    assert _field_error(response.text, "doc.authorisation_letter.number") == "Enter the number of this document."
+    assert _field_error(response.text, "applicant.email") == "Enter a valid e-mail address."
+    assert _pending(db) == []
+
+
+def test_only_the_types_a_company_applies_for_are_offered(client: TestClient, db: Database) -> None:
+    offered = re.findall(r'name="types" value="([^"]+)"', client.get("/signup").text)
+    assert sorted(offered) == sorted(t.value for t in identity.SELF_SERVICE_TYPES)
+    assert not {"customs_hk", "customs_mainland", "bank", "operator"} & set(offered)
+    for closed in ("bank", "customs_hk", "customs_mainland"):
+        response = submit(client, "/signup?lang=en", "/signup", company_form(types=["forwarder", closed]))
+        assert response.status_code == 422
+        assert _field_error(response.text, "types") == "Choose company types from the list."
+    assert _pending(db) == []
+
+
+def test_the_page_carries_the_servers_password_rule_and_its_words(client: TestClient) -> None:
+    page = client.get("/signup", headers={"Accept-Language": "en"}).text
+    carried = re.search(r'data-words="([^"]+)"', page)
+    assert carried
+    words = json.loads(html.unescape(carried.group(1)))
+    rule = identity.PASSWORD_RULE
+    assert words["rule"] == {"minLength": rule.min_length, "classes": list(rule.classes),
+                             "classesNeeded": rule.classes_needed}
+    assert words["weak"].startswith("Use at least 10 characters") and words["strong"] == "This password is strong enough."
+    assert '<script src="/static/signup.js' in page
+
+
+@pytest.mark.parametrize(("accept", "lang"), [
+    ("zh-HK,zh;q=0.9,en;q=0.8", "zh-HK"), ("zh-TW", "zh-HK"), ("zh-Hant", "zh-HK"), ("zh-CN,zh;q=0.9", "zh-CN"),
+    ("zh-Hans-HK", "zh-CN"), ("zh", "zh-CN"), ("en-GB,en;q=0.9", "en"), ("fr-FR,de;q=0.5", "zh-HK"), ("", "zh-HK"),
+    ("fr, en;q=0.4, zh-CN;q=0.6", "zh-CN"),
+])
+def test_the_page_speaks_the_browsers_language(client: TestClient, accept: str, lang: str) -> None:
+    response = client.get("/signup", headers={"Accept-Language": accept})
+    assert f'<html lang="{lang}">' in response.text
+    assert "Accept-Language" in response.headers["vary"]
+
+
+def test_a_chosen_language_wins_over_the_browsers(client: TestClient) -> None:
+    assert '<html lang="zh-CN">' in client.get("/signup?lang=zh-CN", headers={"Accept-Language": "en"}).text
+    assert '<html lang="zh-CN">' in client.get("/signup", headers={"Accept-Language": "en"}).text  # the cookie

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+from typing import Any
+
 from fastapi import APIRouter, Depends, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from harbourlink import identity
 from harbourlink.api.context import CurrentActor, DbSession, client_ip, rate_limit
-from harbourlink.api.errors import ERROR_RESPONSES
+from harbourlink.api.errors import ERROR_RESPONSES, error_answer
 from harbourlink.api.ratelimit import Limit
 from harbourlink.api.scopes import public, require_scope
 from harbourlink.identity.schemas import (
@@ -26,6 +32,7 @@ from harbourlink.identity.schemas import (
     UserRead,
     UserUpdate,
 )
+from harbourlink.kernel import ValidationFailed
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES,
                    dependencies=[require_scope(identity.KeyScope.ORG_MANAGE)])
@@ -40,11 +47,51 @@ class DirectoryEntry(BaseModel):
     types: list[str]
 
 
-@router.post("/registrations", response_model=RegistrationRead, status_code=status.HTTP_201_CREATED,
-             tags=["organisations"], summary="Apply to join (company or truck driver)",
-             dependencies=[public(), Depends(rate_limit(Limit.REGISTRATION))])
+class ApplicationRoute(APIRoute):
+    """An application refused for its shape is checked against the rules of applications too, so that one
+    answer names every field's problem (``data.errors``: ``location``, ``message`` and, for a rule, ``code``)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                raise await _with_rules(request, exc) from None
+
+        return route
+
+
+async def _with_rules(request: Request, exc: RequestValidationError) -> ValidationFailed:
+    _status, answer, _headers = error_answer(exc)
+    shape: list[dict[str, Any]] = answer["data"]["errors"]
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    rules = identity.application_problems(identity.draft_from_body(body)) if isinstance(body, dict) else []
+    taken = {error["location"] for error in shape}
+    every = shape + [{"location": f"body.{problem.data['field']}", "message": problem.message, "code": problem.code}
+                     for problem in rules if f"body.{problem.data['field']}" not in taken]
+    detail = "; ".join(f"{error['location']}: {error['message']}" for error in every[:5])
+    return ValidationFailed(detail, code="validation_failed", data={"errors": every})
+
+
 def register(body: RegistrationIn, request: Request, session: DbSession) -> RegistrationRead:
     return identity.register_organisation(session, application=body, ip=client_ip(request))
+
+
+router.add_api_route(
+    "/registrations", register, methods=["POST"], response_model=RegistrationRead,
+    status_code=status.HTTP_201_CREATED, tags=["organisations"], summary="Apply to join (company or truck driver)",
+    description="Every problem of an application is answered at once (422, `data.errors`: each with its "
+                "`location` and `message`, and the `code` of the rule it breaks): its shape, and the rules of "
+                "applications (documents for the account kind, a strong password, company types a company may "
+                "apply for — customs, banks and the operator are set up by the platform operator — …). "
+                "`error` is the first problem's code.",
+    dependencies=[public(), Depends(rate_limit(Limit.REGISTRATION))], route_class_override=ApplicationRoute,
+)
 
 
 @router.get("/me", response_model=MeRead, tags=["organisations"], summary="Who the caller is",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse, Response
@@ -23,9 +23,24 @@ router = APIRouter(prefix="/api/v1", tags=["inbound messages"], responses=ERROR_
 FORMAT_NAMES = "dcsa-tnt-2.2 | dcsa-tnt-3 | edifact | ais-nmea | csv | terminal-json"
 
 
+class WordingRead(BaseModel):
+    """A message as a stable code with parameters; a parameter may be a wording itself."""
+
+    code: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
 class ItemErrorRead(BaseModel):
+    """Where an item is in its message and what is wrong with it: in English (``location``, ``message``), and
+    as codes with parameters (``code`` and ``params`` for the problem, ``place`` for the location) so a
+    system can act on it or say it in its own language. Errors recorded before codes existed have none."""
+
     location: str
     message: str
+    code: str | None = Field(None, examples=["not_a_number"])
+    params: dict[str, Any] = Field(default_factory=dict, examples=[{"value": "'4,5'"}])
+    place: WordingRead | None = Field(None, examples=[{"code": "row_column",
+                                                        "params": {"row": 3, "column": "temperature"}}])
 
 
 class MessageOutcome(BaseModel):
@@ -63,7 +78,7 @@ class FormatRead(BaseModel):
 
 def _outcome(result: inbound.Outcome) -> MessageOutcome:
     return MessageOutcome(id=result.id, status=result.status, accepted=result.accepted, duplicates=result.duplicates,
-                          errors=[ItemErrorRead(location=e.location, message=e.message) for e in result.errors])
+                          errors=[ItemErrorRead.model_validate(e.as_data()) for e in result.errors])
 
 
 @router.get("/formats", response_model=list[FormatRead], summary="The message formats HarbourLink reads")

@@ -20,6 +20,7 @@ from harbourlink.events.domain import (
     content_key,
     content_of,
     differing_fields,
+    place_of,
 )
 from harbourlink.events.models import Event, EventReference
 from harbourlink.events.seam import Stored, publish_stored, stored_event_ids, stored_events
@@ -60,6 +61,7 @@ __all__ = [
     "count_events",
     "differing_fields",
     "list_events",
+    "place_of",
     "publish_stored",
     "references_of",
     "select_visible",

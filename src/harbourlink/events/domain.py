@@ -15,6 +15,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from harbourlink.kernel.phrases import N_, Phrase, Wording
+
 
 class EventType(StrEnum):
     SHIPMENT = "SHIPMENT"
@@ -90,7 +92,7 @@ class EventDraft:
     voyage: str | None = None
     mode_of_transport: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
-    origin: str = ""
+    origin: Wording | None = None
     """Where in its message the event came from (``segment 12``, ``row 4``), for error reports."""
     key_from_content: bool = False
     """The source gives no id, so ``source_key`` is a hash of what identifies the event (a terminal
@@ -101,34 +103,51 @@ class EventDraft:
         return next((r.value for r in self.references if r.kind == kind), None)
 
 
-def check_event(draft: EventDraft) -> str | None:
+ITEM = Phrase("item", N_("item %(number)s"))
+"""The place of an event whose adapter named none: its position in the message, from 1."""
+NOT_A_CODE = Phrase("event_code_not_of_type", N_("%(code)s is not a %(type)s event code"))
+NAIVE_TIME = Phrase("event_time_without_zone", N_("event time has no time zone"))
+UNKNOWN_MODE = Phrase("unknown_mode_of_transport", N_("unknown mode of transport %(mode)s"))
+NOTHING_NAMED = Phrase("event_names_nothing", N_("the event names no shipment, container, document or vessel"))
+FIELD_TOO_LONG = Phrase("field_too_long", N_("%(field)s: longer than %(length)s characters"))
+FIELD_WITH_NUL = Phrase("field_with_nul", N_("%(field)s: contains a NUL character"))
+KIND_TOO_LONG = Phrase("reference_kind_too_long", N_("reference kind %(kind)s…: longer than %(length)s characters"))
+REFERENCE_TOO_LONG = Phrase("reference_too_long", N_("reference %(kind)s: longer than %(length)s characters"))
+
+
+def place_of(draft: EventDraft, position: int) -> Wording:
+    """Where the draft came from in its message; ``position`` (from 0) when its adapter named no place."""
+    return draft.origin or ITEM(number=position + 1)
+
+
+def check_event(draft: EventDraft) -> Wording | None:
     """Why a draft breaks the model (an unknown code for its type, a naive time …), or None."""
     if draft.event_code not in CODES_BY_TYPE[draft.event_type]:
-        return f"{draft.event_code!r} is not a {draft.event_type.value} event code"
+        return NOT_A_CODE(code=repr(draft.event_code), type=draft.event_type.value)
     if draft.event_time.tzinfo is None:
-        return "event time has no time zone"
+        return NAIVE_TIME()
     if draft.mode_of_transport is not None and draft.mode_of_transport not in MODES_OF_TRANSPORT:
-        return f"unknown mode of transport {draft.mode_of_transport!r}"
+        return UNKNOWN_MODE(mode=repr(draft.mode_of_transport))
     if not draft.references and draft.vessel_imo is None:
-        return "the event names no shipment, container, document or vessel"
+        return NOTHING_NAMED()
     return _too_long(draft)
 
 
-def _too_long(draft: EventDraft) -> str | None:
+def _too_long(draft: EventDraft) -> Wording | None:
     """A value the store's column cannot hold: longer than the column, or with a NUL (PostgreSQL text cannot)."""
     texts = [(name, getattr(draft, name), length) for name, length in FIELD_LENGTHS.items()]
     texts.append(("source key", draft.source_key, SOURCE_KEY_LENGTH))
     for name, value, length in texts:
         if value is not None and len(value) > length:
-            return f"{name}: longer than {length} characters"
+            return FIELD_TOO_LONG(field=name, length=length)
         if value is not None and "\x00" in value:
-            return f"{name}: contains a NUL character"
+            return FIELD_WITH_NUL(field=name)
     for reference in draft.references:
         kind = reference.kind[:REFERENCE_KIND_LENGTH]
         if len(reference.kind) > REFERENCE_KIND_LENGTH:
-            return f"reference kind {kind}…: longer than {REFERENCE_KIND_LENGTH} characters"
+            return KIND_TOO_LONG(kind=kind, length=REFERENCE_KIND_LENGTH)
         if len(reference.value) > REFERENCE_VALUE_LENGTH:
-            return f"reference {kind}: longer than {REFERENCE_VALUE_LENGTH} characters"
+            return REFERENCE_TOO_LONG(kind=kind, length=REFERENCE_VALUE_LENGTH)
     return None
 
 
@@ -139,6 +158,8 @@ COMPARED_FIELDS = ("event_type", "event_code", "classifier", "event_time", "loca
 # one, the fields that differ are named in the source's own words (``eventDateTime``).
 ORIGINALS = ("dcsa", "dcsa_v3")
 MAX_NAMED = 6
+WHOLE_EVENT = "the event"
+"""What ``differing_fields`` names when the originals differ as a whole rather than field by field."""
 
 
 def content_of(draft: EventDraft) -> dict[str, Any]:
@@ -171,7 +192,7 @@ def _json_differences(new: Any, old: Any, prefix: str, depth: int = 0) -> list[s
     if new == old:
         return []
     if not isinstance(new, dict) or not isinstance(old, dict) or depth == 2:
-        return [prefix.rstrip(".") or "the event"]
+        return [prefix.rstrip(".") or WHOLE_EVENT]
     names: list[str] = []
     for key in [*new, *(k for k in old if k not in new)]:
         names += _json_differences(new.get(key), old.get(key), f"{prefix}{key}.", depth + 1)
@@ -182,10 +203,19 @@ def _named(names: list[str]) -> list[str]:
     return names if len(names) <= MAX_NAMED else [*names[:MAX_NAMED], "…"]
 
 
-def conflict_message(names: list[str], *, with_what: str) -> str:
+CONFLICT = Phrase("conflict", N_("conflicts with %(other)s: %(fields)s differs"))
+CONFLICTS = Phrase("conflicts", N_("conflicts with %(other)s: %(fields)s differ"))
+CONFLICTING_EVENT = Phrase("conflicting_event", N_("conflicts with %(other)s: the event differs"))
+EARLIER_ITEM = Phrase("earlier_item", N_("%(place)s of this message"))
+STORED_FROM_MESSAGE = Phrase("stored_from_message", N_("the event stored from message %(message)s"))
+STORED_FROM_ELSEWHERE = Phrase("stored_from_elsewhere", N_("the event stored from another source"))
+
+
+def conflict_message(names: list[str], *, with_what: Wording) -> Wording:
     """``conflicts with the event stored from message X: eventDateTime, location differ``."""
-    verb = "differs" if len(names) == 1 else "differ"
-    return f"conflicts with {with_what}: {', '.join(names)} {verb}"
+    if names == [WHOLE_EVENT]:
+        return CONFLICTING_EVENT(other=with_what)
+    return (CONFLICT if len(names) == 1 else CONFLICTS)(other=with_what, fields=", ".join(names))
 
 
 def content_key(*parts: Any) -> str:

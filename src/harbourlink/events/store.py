@@ -14,9 +14,20 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import NamedFromClause
 
 from harbourlink.access import AccessScope, bound_viewer, visibility_clause, visibility_template
-from harbourlink.events.domain import COMPARED_FIELDS, EventDraft, conflict_message, content_of, differing_fields
+from harbourlink.events.domain import (
+    COMPARED_FIELDS,
+    EARLIER_ITEM,
+    STORED_FROM_ELSEWHERE,
+    STORED_FROM_MESSAGE,
+    EventDraft,
+    conflict_message,
+    content_of,
+    differing_fields,
+    place_of,
+)
 from harbourlink.events.models import Event, EventReference
 from harbourlink.kernel import new_id, utcnow
+from harbourlink.kernel.phrases import Wording
 
 # Values per IN list: PostgreSQL takes at most 65,535 bind parameters a statement, SQLite 32,766.
 IN_CHUNK = 10_000
@@ -27,8 +38,8 @@ class Conflict:
     """A draft whose source key was already used for an event with other content: an item error."""
 
     position: int
-    location: str
-    message: str
+    place: Wording
+    problem: Wording
 
 
 @dataclass(frozen=True)
@@ -55,9 +66,9 @@ def append_events(
         if earlier != position and not draft.key_from_content:
             names = differing_fields(content_of(draft), content_of(drafts[earlier]))
             if names:
-                where = drafts[earlier].origin or f"item {earlier + 1}"
-                conflicts.append(Conflict(position, draft.origin or f"item {position + 1}",
-                                          conflict_message(names, with_what=f"{where} of this message")))
+                where = EARLIER_ITEM(place=place_of(drafts[earlier], earlier))
+                conflicts.append(Conflict(position, place_of(draft, position),
+                                          conflict_message(names, with_what=where)))
     rows = [_row(drafts[position], owner_org_id, message_id, received) for position in first.values()]
     if not rows:
         return AppendResult([], len(drafts), [])
@@ -95,10 +106,9 @@ def _conflicts_with_stored(session: Session, owner_org_id: str, drafts: Sequence
             old["details"] = event.details
             names = differing_fields(content_of(drafts[position]), old)
             if names:
-                origin = drafts[position].origin or f"item {position + 1}"
-                source = f"message {event.message_id}" if event.message_id else "another source"
-                found.append(Conflict(position, origin,
-                                      conflict_message(names, with_what=f"the event stored from {source}")))
+                source = STORED_FROM_MESSAGE(message=event.message_id) if event.message_id else STORED_FROM_ELSEWHERE()
+                found.append(Conflict(position, place_of(drafts[position], position),
+                                      conflict_message(names, with_what=source)))
     return found
 
 

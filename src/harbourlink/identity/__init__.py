@@ -10,7 +10,10 @@ from harbourlink.identity.audit import AuditKind, list_audit_events, record
 from harbourlink.identity.crypto import Sealer
 from harbourlink.identity.domain import (
     ADMIN_ROLES,
+    PASSWORD_RULE,
+    SELF_SERVICE_TYPES,
     AccountKind,
+    ApplicationDraft,
     DocumentKind,
     KeyScope,
     OfferedService,
@@ -19,6 +22,9 @@ from harbourlink.identity.domain import (
     OrgType,
     Role,
     Service,
+    application_problems,
+    draft_from_body,
+    refusal,
 )
 from harbourlink.identity.keycache import ApiKeyCache
 from harbourlink.identity.models import ApiKey, DriverProfile, Organisation, RegistrationDocument, User
@@ -77,10 +83,13 @@ from harbourlink.identity.service.users import (
 
 __all__ = [
     "ADMIN_ROLES",
+    "PASSWORD_RULE",
+    "SELF_SERVICE_TYPES",
     "SYSTEM_ACTOR",
     "AccountKind",
     "ApiKey",
     "ApiKeyCache",
+    "ApplicationDraft",
     "AuditKind",
     "DocumentKind",
     "DriverProfile",
@@ -98,6 +107,7 @@ __all__ = [
     "Sealer",
     "Service",
     "User",
+    "application_problems",
     "authenticate_api_key",
     "authenticate_password",
     "begin_totp_enrolment",
@@ -117,6 +127,7 @@ __all__ = [
     "describe",
     "display_name_of",
     "display_names",
+    "draft_from_body",
     "end_other_sessions",
     "get_driver_profile",
     "get_organisation",
@@ -137,6 +148,7 @@ __all__ = [
     "org_types",
     "pending_totp_uri",
     "record",
+    "refusal",
     "register_organisation",
     "request_service",
     "resume_web_session",

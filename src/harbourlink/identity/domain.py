@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from harbourlink.kernel.errors import ValidationFailed
 
@@ -21,6 +24,14 @@ class OrgType(StrEnum):
     CUSTOMS_MAINLAND = "customs_mainland"
     BANK = "bank"
     OPERATOR = "operator"
+
+
+SELF_SERVICE_TYPES = frozenset({
+    OrgType.CARGO_OWNER, OrgType.FORWARDER, OrgType.SHIPPING_LINE, OrgType.TERMINAL_OPERATOR, OrgType.BARGE_OPERATOR,
+    OrgType.TRUCKING, OrgType.WAREHOUSE, OrgType.AIRLINE,
+})
+"""The types a company may apply for. Customs authorities, banks and the platform operator are set up by
+the operator (command line, seeding), never admitted through an application form."""
 
 
 class AccountKind(StrEnum):
@@ -123,13 +134,29 @@ def check_service_allowed(service: Service, *, account_kind: AccountKind, mode: 
 
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_HISTORY_DEPTH = 8
-_PASSWORD_CLASSES = (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^a-zA-Z0-9]")
+
+
+@dataclass(frozen=True)
+class PasswordRule:
+    """How strong a password must be: ``min_length`` characters (code points) from ``classes_needed`` of the
+    ``classes`` (regular expressions a browser's script reads the same way). Pages ship it to the browser, so
+    the verdict before submitting is the server's."""
+
+    min_length: int
+    classes: tuple[str, ...]
+    classes_needed: int
+
+    def is_strong(self, password: str) -> bool:
+        classes = sum(1 for pattern in self.classes if re.search(pattern, password))
+        return len(password) >= self.min_length and classes >= self.classes_needed
+
+
+PASSWORD_RULE = PasswordRule(PASSWORD_MIN_LENGTH, ("[a-z]", "[A-Z]", "[0-9]", "[^a-zA-Z0-9]"), 3)
 
 
 def check_password_strength(password: str) -> None:
-    """At least 10 characters from at least three of: lower, upper, digit, other."""
-    classes = sum(1 for pattern in _PASSWORD_CLASSES if re.search(pattern, password))
-    if len(password) < PASSWORD_MIN_LENGTH or classes < 3:
+    """At least 10 characters from at least three of: lower, upper, digit, other (``PASSWORD_RULE``)."""
+    if not PASSWORD_RULE.is_strong(password):
         raise ValidationFailed(
             "password needs at least 10 characters mixing three of: lower case, upper case, digits, symbols",
             code="weak_password",
@@ -192,3 +219,143 @@ def check_org_types(types: list[str]) -> list[OrgType]:
         raise ValidationFailed(f"unknown company type {', '.join(unknown)}", code="invalid_org_type",
                                data={"field": "types", "value": unknown, "allowed": sorted(allowed)})
     return sorted({OrgType(value) for value in types})
+
+
+_REQUIRED_DOCUMENTS = {
+    AccountKind.COMPANY: (DocumentKind.BUSINESS_REGISTRATION, DocumentKind.AUTHORISATION_LETTER),
+    AccountKind.DRIVER: (DocumentKind.VEHICLE_REGISTRATION, DocumentKind.DRIVING_LICENCE),
+}
+
+
+@dataclass(frozen=True)
+class ApplicationDraft:
+    """The parts of an application to join that its rules look at, as given: a form's text as it was typed
+    or a validated application's values, so that every rule can be checked at once, shape errors or not."""
+
+    account_kind: str
+    types: list[str]
+    operation_mode: str | None
+    business_registration: str | None
+    email: str | None
+    password: str
+    documents: frozenset[str]
+    """The kinds of document whose number is given."""
+    driver: bool
+    """Whether the driver's details are given at all."""
+    mobile: str | None
+    vehicle_registration: str | None
+    services: list[str]
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _texts(value: object) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def draft_from_body(body: Mapping[str, Any]) -> ApplicationDraft:
+    """The draft of an application in the shape the API takes (``RegistrationIn``), whether or not that
+    shape is right: what cannot be read counts as not given."""
+    applicant: Mapping[str, Any] = body.get("applicant") or {}
+    applicant = applicant if isinstance(applicant, dict) else {}
+    driver = body.get("driver")
+    driver = driver if isinstance(driver, dict) else None
+    documents = body.get("documents")
+    documents = documents if isinstance(documents, list) else []
+    return ApplicationDraft(
+        account_kind=_text(body.get("account_kind")) or AccountKind.COMPANY.value, types=_texts(body.get("types")),
+        operation_mode=_text(body.get("operation_mode")),
+        business_registration=_text(body.get("business_registration")), email=_text(applicant.get("email")),
+        password=_text(applicant.get("password")) or "",
+        documents=frozenset(kind for document in documents if isinstance(document, dict)
+                            if (kind := _text(document.get("kind"))) and _text(document.get("number"))),
+        driver=driver is not None, mobile=_text(driver.get("mobile")) if driver else None,
+        vehicle_registration=_text(driver.get("vehicle_registration")) if driver else None,
+        services=_texts(body.get("services")),
+    )
+
+
+def _located(error: ValidationFailed, field: str) -> ValidationFailed:
+    return ValidationFailed(error.wording, code=error.code, data={**error.data, "field": field})
+
+
+def _kind_problems(draft: ApplicationDraft, kind: AccountKind) -> list[ValidationFailed]:
+    """The rules of one kind of account: a driver's vehicle and mobile, a company's e-mail and registration."""
+    checks: list[tuple[str, str | None, Callable[[str], str]]] = []
+    problems: list[ValidationFailed] = []
+    if kind is AccountKind.DRIVER:
+        if not draft.driver:
+            problems.append(ValidationFailed("a driver account needs the vehicle and licence details",
+                                             code="missing_driver_details", data={"field": "driver"}))
+        checks += [("driver.mobile", draft.mobile, normalise_hk_mobile),
+                   ("driver.vehicle_registration", draft.vehicle_registration, normalise_vehicle_registration)]
+    else:
+        if not draft.email:
+            problems.append(ValidationFailed("a company account needs the applicant's e-mail address",
+                                             code="missing_email", data={"field": "applicant.email"}))
+        if not draft.business_registration:
+            problems.append(ValidationFailed("a company needs its Business Registration number",
+                                             code="missing_business_registration",
+                                             data={"field": "business_registration"}))
+        checks.append(("business_registration", draft.business_registration, normalise_business_registration))
+    for field, value, check in checks:
+        if value:
+            try:
+                check(value)
+            except ValidationFailed as error:
+                problems.append(_located(error, field))
+    return problems
+
+
+def _type_problems(types: list[str]) -> list[ValidationFailed]:
+    try:
+        chosen = check_org_types(types)
+    except ValidationFailed as error:
+        return [error]
+    closed = sorted(kind.value for kind in chosen if kind not in SELF_SERVICE_TYPES)
+    if closed:
+        return [ValidationFailed(f"these company types are set up by the platform operator: {', '.join(closed)}",
+                                 code="invalid_org_type", data={"field": "types", "value": closed})]
+    return []
+
+
+def application_problems(draft: ApplicationDraft) -> list[ValidationFailed]:
+    """Every rule an application breaks, each naming its field in the application's shape
+    (``applicant.password``, ``driver.mobile``, ``types`` …), in the order of the form."""
+    try:
+        kind: AccountKind | None = AccountKind(draft.account_kind)
+    except ValueError:
+        kind = None
+    problems = _type_problems(draft.types)
+    if kind is not None:
+        problems += _kind_problems(draft, kind)
+        missing = [document.value for document in (DocumentKind.IDENTITY_PROOF, *_REQUIRED_DOCUMENTS[kind])
+                   if document.value not in draft.documents]
+        if missing:
+            problems.append(ValidationFailed("registration needs the details of these documents: "
+                                             + ", ".join(missing), code="missing_documents",
+                                             data={"field": "documents", "missing": missing}))
+        mode = OperationMode(draft.operation_mode) if draft.operation_mode in set(OperationMode) else None
+        for service in draft.services:
+            if service in set(Service):
+                try:
+                    check_service_allowed(Service(service), account_kind=kind, mode=mode)
+                except ValidationFailed as error:
+                    problems.append(_located(error, "services"))
+    if draft.password and not PASSWORD_RULE.is_strong(draft.password):
+        try:
+            check_password_strength(draft.password)
+        except ValidationFailed as error:
+            problems.append(_located(error, "applicant.password"))
+    return problems
+
+
+def refusal(problems: list[ValidationFailed]) -> ValidationFailed:
+    """One error for all of an application's problems: the first one's code and data (what a client that
+    reads one error expects), and ``data["errors"]``, each problem's ``location``, ``message`` and ``code``."""
+    first = problems[0]
+    every = [{"location": problem.data.get("field", ""), "message": problem.message, "code": problem.code}
+             for problem in problems]
+    return ValidationFailed(first.wording, code=first.code, data={**first.data, "errors": every})

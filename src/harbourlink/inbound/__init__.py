@@ -20,9 +20,10 @@ from harbourlink.inbound.models import InboundMessage
 from harbourlink.inbound.reading import VIEWED_MESSAGE, read_message
 from harbourlink.inbound.registry import adapter_for, as_received, formats, register
 from harbourlink.inbound.service import Outcome, get_message, list_messages, receive, replay
-from harbourlink.integrations.parsing import Adapter, ItemError, Parsed
+from harbourlink.integrations.parsing import JSON_PATH, Adapter, ItemError, Parsed
 
 __all__ = [
+    "JSON_PATH",
     "VIEWED_MESSAGE",
     "Adapter",
     "Backlog",

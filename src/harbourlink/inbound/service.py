@@ -20,8 +20,9 @@ from harbourlink import events, vessels
 from harbourlink.inbound.models import InboundMessage
 from harbourlink.inbound.registry import adapter_for, as_received
 from harbourlink.integrations.dcsa.retractions import complete_dcsa_retractions
-from harbourlink.integrations.parsing import ItemError, Parsed
+from harbourlink.integrations.parsing import ItemError, Parsed, json_place
 from harbourlink.kernel import Actor, Database, NotFound, utcnow, work
+from harbourlink.kernel.phrases import N_, Phrase
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,12 @@ CHUNK_ITEMS = 5000
 WAIT_FOR_WORKER_SECONDS = 60.0
 MAX_ATTEMPTS = 3
 """Processing attempts before a message that keeps killing its worker is marked failed (kept for replay)."""
+
+WHOLE_MESSAGE = Phrase("whole_message", N_("message"))
+INTERRUPTED = Phrase("processing_interrupted",
+                     N_("processing was interrupted %(times)s times; the message is kept and can be replayed"))
+INTERNAL_ERROR = Phrase("processing_failed",
+                        N_("internal error while processing (%(error)s); the message is kept and can be replayed"))
 
 
 @dataclass(frozen=True)
@@ -68,17 +75,17 @@ class _Tally:
 def _store(session: Session, message: InboundMessage, parsed: Parsed, tally: _Tally, *, offset: int) -> None:
     """Stores one chunk of a message's items (the first at ``offset`` in the message), in the caller's transaction."""
     tally.errors += parsed.errors
-    tally.errors += [ItemError(where, problem) for where, problem in
+    tally.errors += [ItemError(json_place(where), problem) for where, problem in
                      complete_dcsa_retractions(session, owner_org_id=message.sender_org_id, drafts=parsed.events)]
     good: list[events.EventDraft] = []
     for position, draft in enumerate(parsed.events, start=offset):
         problem = events.check_event(draft)
         if problem:
-            tally.errors.append(ItemError(draft.origin or f"item {position + 1}", problem))
+            tally.errors.append(ItemError(events.place_of(draft, position), problem))
         else:
             good.append(draft)
     appended = events.append_events(session, owner_org_id=message.sender_org_id, message_id=message.id, drafts=good)
-    tally.errors += [ItemError(conflict.location, conflict.message) for conflict in appended.conflicts]
+    tally.errors += [ItemError(conflict.place, conflict.problem) for conflict in appended.conflicts]
     new_positions, old_positions = vessels.record_positions(session, parsed.positions, message_id=message.id)
     new_statics, old_statics = vessels.record_statics(session, parsed.vessels)
     tally.accepted += len(appended.accepted) + len(new_positions) + new_statics
@@ -97,7 +104,7 @@ def _chunks(parsed: Parsed, size: int) -> list[Parsed]:
 
 def _outcome(message: InboundMessage) -> Outcome:
     return Outcome(message.id, message.status, message.accepted, message.duplicates,
-                   [ItemError(e["location"], e["message"]) for e in message.errors or []])
+                   [ItemError.as_stored(e) for e in message.errors or []])
 
 
 def _fail(db: Database, message_id: str, problem: ItemError) -> Outcome:
@@ -105,7 +112,7 @@ def _fail(db: Database, message_id: str, problem: ItemError) -> Outcome:
         message = session.get(InboundMessage, message_id)
         assert message is not None  # noqa: S101 - archived before it was processed
         message.status = "failed"
-        message.errors = [{"location": problem.location, "message": problem.message}]
+        message.errors = [problem.as_data()]
         message.processed_at = utcnow()
         return _outcome(message)
 
@@ -140,8 +147,7 @@ def process_archived(db: Database, message_id: str, *, attempt: int = 1, chunk: 
             message.status, message.items_done = "processing", 0
         format_name, raw, arrived = message.format, message.raw, _first_arrival(session, message)
     if interrupted:
-        return _fail(db, message_id, ItemError("message", f"processing was interrupted {MAX_ATTEMPTS} times; "
-                                                          "the message is kept and can be replayed"))
+        return _fail(db, message_id, ItemError(WHOLE_MESSAGE(), INTERRUPTED(times=MAX_ATTEMPTS)))
     try:
         parsed = adapter_for(format_name).parse(as_received(format_name, raw, received_at=arrived))
         tally = _Tally()
@@ -164,7 +170,7 @@ def process_archived(db: Database, message_id: str, *, attempt: int = 1, chunk: 
                 message.status = "partial"
             else:
                 message.status = "rejected"
-            message.errors = [{"location": e.location, "message": e.message} for e in errors]
+            message.errors = [e.as_data() for e in errors]
             message.processed_at = utcnow()
             if tally.stored_any or _stored_before(session, message.id):
                 events.publish_stored(session, message_id=message.id, owner_org_id=message.sender_org_id,
@@ -172,8 +178,7 @@ def process_archived(db: Database, message_id: str, *, attempt: int = 1, chunk: 
             return _outcome(message)
     except Exception as exc:
         log.exception("processing inbound message %s failed", message_id)
-        return _fail(db, message_id, ItemError("message", f"internal error while processing ({type(exc).__name__}); "
-                                                          "the message is kept and can be replayed"))
+        return _fail(db, message_id, ItemError(WHOLE_MESSAGE(), INTERNAL_ERROR(error=type(exc).__name__)))
 
 
 def _stored_before(session: Session, message_id: str) -> bool:

@@ -63,8 +63,9 @@ from pyais.bit_vector import bit_vector
 from pyais.exceptions import AISBaseException
 from pyais.messages import MSG_CLASS
 
-from harbourlink.integrations.parsing import ItemError, Parsed
+from harbourlink.integrations.parsing import LINE, ItemError, Parsed
 from harbourlink.kernel import ValidationFailed
+from harbourlink.kernel.phrases import N_, Phrase, Wording
 from harbourlink.references import imo_check_digit, parse_mmsi
 from harbourlink.vessels import ARRIVAL_TIME, RECEIVER_TIME, PositionReport, VesselStatic
 
@@ -85,10 +86,65 @@ STALE_ETA = timedelta(days=30)
 SIX_BIT = {c: (ord(c) - 48) if ord(c) < 88 else (ord(c) - 56) for c in PAYLOAD_CHARACTERS}
 
 
+BAD_TIME = Phrase("tag_time_not_unix", N_("tag block time c:%(value)s is not a UNIX time"))
+TIME_OUT_OF_RANGE = Phrase("tag_time_out_of_range", N_("tag block time c:%(value)s is out of range"))
+TIME_NOT_THIS_CENTURY = Phrase("tag_time_century", N_("tag block time c:%(value)s (%(date)s) is not between 2000 "
+                                                      "and 2100"))
+TAG_NO_CHECKSUM = Phrase("tag_without_checksum", N_("tag block has no checksum (*hh) before its closing backslash"))
+TAG_CHECKSUM_NOT_HEX = Phrase("tag_checksum_not_hex", N_("tag block checksum %(checksum)s is not hexadecimal"))
+TAG_CHECKSUM = Phrase("tag_checksum_mismatch", N_("tag block checksum mismatch: it says %(says)s, its content gives "
+                                                  "%(gives)s"))
+TAG_FIELD = Phrase("tag_field", N_("tag block field %(field)s is not of the form code:value"))
+TAG_NOT_CLOSED = Phrase("tag_not_closed", N_("tag block is not closed (no second backslash)"))
+NO_CHECKSUM = Phrase("sentence_without_checksum", N_("truncated sentence: no checksum (*hh) at its end"))
+SHORT_CHECKSUM = Phrase("sentence_short_checksum", N_("truncated sentence: checksum %(checksum)s is not two "
+                                                      "hexadecimal digits"))
+CHECKSUM_NOT_HEX = Phrase("checksum_not_hex", N_("checksum %(checksum)s is not hexadecimal"))
+CHECKSUM = Phrase("checksum_mismatch", N_("checksum mismatch: the sentence says %(says)s, its content gives "
+                                          "%(gives)s"))
+NOT_A_SMALL_NUMBER = Phrase("ais_field_not_number", N_("%(field)s %(value)s is not a number"))
+NOT_BETWEEN = Phrase("ais_field_range", N_("%(field)s %(value)s is not between %(low)s and %(high)s"))
+FIELDS = {"fragment count": Phrase("fragment_count", N_("fragment count")),
+          "fragment number": Phrase("fragment_number", N_("fragment number")),
+          "fill bits": Phrase("fill_bits", N_("fill bits"))}
+NOT_NMEA = Phrase("not_nmea", N_("not an NMEA sentence (it should start with '!' or '$'): %(start)s"))
+BAD_ADDRESS = Phrase("nmea_address", N_("sentence address %(address)s is not a talker and a sentence type such as "
+                                        "AIVDM"))
+FIELD_COUNT = Phrase("nmea_field_count", N_("truncated sentence: %(count)s fields where !%(address)s has 7"))
+SEQUENCE = Phrase("nmea_sequence", N_("sequential message id %(value)s is not a digit 0-9"))
+CHANNEL = Phrase("nmea_channel", N_("radio channel %(value)s is not A, B, 1 or 2"))
+EMPTY_PAYLOAD = Phrase("empty_payload", N_("empty payload"))
+ARMOURING = Phrase("payload_armouring", N_("payload holds characters outside the AIS six-bit armouring: "
+                                           "%(characters)s"))
+NO_POSITION = Phrase("payload_without_position", N_("payload ends before the position"))
+LATITUDE = Phrase("latitude_range", N_("latitude %(value)s is out of range -90..90 (91 means not available)"))
+LONGITUDE = Phrase("longitude_range", N_("longitude %(value)s is out of range -180..180 (181 means not available)"))
+SHORT_PAYLOAD = Phrase("payload_too_short", N_("message type %(type)s needs %(needed)s bits, the payload has "
+                                               "%(bits)s"))
+NO_RECEIVE_TIME = Phrase("no_receive_time", N_("no receive time: put a tag block with c:<UNIX time> before the "
+                                               "sentence, e.g. \\c:1763712000*hh\\"))
+PART_NUMBER = Phrase("type24_part", N_("message type 24 part number %(part)s is neither A (0) nor B (1)"))
+UNDECODABLE = Phrase("undecodable", N_("message type %(type)s could not be decoded"))
+MMSI_DIGITS = Phrase("mmsi_digits", N_("MMSI %(mmsi)s has %(digits)s digits; a ship's MMSI has 9"))
+NOT_ASCII = Phrase("line_not_ascii", N_("byte 0x%(byte)s at column %(column)s is not ASCII; NMEA 0183 is ASCII "
+                                        "text"))
+ON_LINES = Phrase("message_on_lines", N_("%(problem)s (message on lines %(lines)s)"))
+NEW_MESSAGE = Phrase("new_message_started", N_("a new message started on line %(line)s"))
+ENDS_FIRST = Phrase("message_ends_first", N_("the message ends first"))
+ORPHAN = Phrase("fragment_without_first", N_("fragment %(number)s of %(count)s without fragment 1"))
+OTHER_COUNT = Phrase("fragment_count_differs", N_("fragment %(number)s of %(count)s, but its fragment 1 on line "
+                                                  "%(line)s announced %(announced)s fragments"))
+GAP = Phrase("fragment_missing", N_("fragment %(number)s of %(count)s follows fragment %(previous)s (line %(line)s); "
+                                    "fragment %(expected)s is missing"))
+UNFINISHED = Phrase("fragments_unfinished", N_("fragment %(have)s of %(count)s without fragment %(next)s (%(why)s)"))
+TOO_MANY_LINES = Phrase("too_many_lines", N_("more than %(limit)s lines; split the message"))
+NO_SENTENCE = Phrase("tag_without_sentence", N_("tag block without a sentence after it"))
+
+
 class LineError(Exception):
-    def __init__(self, message: str, line: int | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, problem: Wording, line: int | None = None):
+        super().__init__(str(problem))
+        self.problem = problem
         self.line = line
 
 
@@ -148,15 +204,15 @@ def _unix_time(raw: str) -> datetime:
         try:
             number = int(float(raw))
         except ValueError:
-            raise LineError(f"tag block time c:{raw} is not a UNIX time") from None
+            raise LineError(BAD_TIME(value=raw)) from None
     if number > 10**11:
         number //= 1000
     try:
         moment = datetime.fromtimestamp(number, UTC)
     except (OverflowError, OSError, ValueError):
-        raise LineError(f"tag block time c:{raw} is out of range") from None
+        raise LineError(TIME_OUT_OF_RANGE(value=raw)) from None
     if not EARLIEST <= moment < LATEST:
-        raise LineError(f"tag block time c:{raw} ({moment:%Y-%m-%d}) is not between 2000 and 2100")
+        raise LineError(TIME_NOT_THIS_CENTURY(value=raw, date=f"{moment:%Y-%m-%d}"))
     return moment
 
 
@@ -165,20 +221,20 @@ def parse_tag_block(body: str) -> TagBlock:
     """The fields of one tag block (the text between the backslashes), checksum verified."""
     content, star, check = body.rpartition("*")
     if not star or len(check) != 2:
-        raise LineError("tag block has no checksum (*hh) before its closing backslash")
+        raise LineError(TAG_NO_CHECKSUM())
     try:
         expected = int(check, 16)
     except ValueError:
-        raise LineError(f"tag block checksum {check!r} is not hexadecimal") from None
+        raise LineError(TAG_CHECKSUM_NOT_HEX(checksum=repr(check))) from None
     actual = nmea_checksum(content)
     if actual != expected:
-        raise LineError(f"tag block checksum mismatch: it says {expected:02X}, its content gives {actual:02X}")
+        raise LineError(TAG_CHECKSUM(says=f"{expected:02X}", gives=f"{actual:02X}"))
     time = source = None
     arrival = False
     for item in content.split(","):
         key, colon, value = item.partition(":")
         if not colon:
-            raise LineError(f"tag block field {item!r} is not of the form code:value")
+            raise LineError(TAG_FIELD(field=repr(item)))
         if key == "c":
             time = _unix_time(value)
         elif key == "s":
@@ -194,7 +250,7 @@ def split_tag_blocks(text: str) -> tuple[TagBlock, str]:
     while text.startswith("\\"):
         end = text.find("\\", 1)
         if end < 0:
-            raise LineError("tag block is not closed (no second backslash)")
+            raise LineError(TAG_NOT_CLOSED())
         block = parse_tag_block(text[1:end])
         timed = block if block.time is not None else merged
         merged = TagBlock(timed.time, block.source or merged.source, timed.arrival)
@@ -237,25 +293,25 @@ def _checked_body(text: str) -> str:
     """The sentence between its delimiter and ``*``, after verifying the checksum."""
     body, star, check = text[1:].rpartition("*")
     if not star:
-        raise LineError("truncated sentence: no checksum (*hh) at its end")
+        raise LineError(NO_CHECKSUM())
     if len(check) != 2:
-        raise LineError(f"truncated sentence: checksum {check!r} is not two hexadecimal digits")
+        raise LineError(SHORT_CHECKSUM(checksum=repr(check)))
     try:
         expected = int(check, 16)
     except ValueError:
-        raise LineError(f"checksum {check!r} is not hexadecimal") from None
+        raise LineError(CHECKSUM_NOT_HEX(checksum=repr(check))) from None
     actual = nmea_checksum(body)
     if actual != expected:
-        raise LineError(f"checksum mismatch: the sentence says {expected:02X}, its content gives {actual:02X}")
+        raise LineError(CHECKSUM(says=f"{expected:02X}", gives=f"{actual:02X}"))
     return body
 
 
 def _small_number(raw: str, what: str, low: int, high: int) -> int:
     if not raw.isdigit():
-        raise LineError(f"{what} {raw!r} is not a number")
+        raise LineError(NOT_A_SMALL_NUMBER(field=FIELDS[what](), value=repr(raw)))
     value = int(raw)
     if not low <= value <= high:
-        raise LineError(f"{what} {value} is not between {low} and {high}")
+        raise LineError(NOT_BETWEEN(field=FIELDS[what](), value=value, low=low, high=high))
     return value
 
 
@@ -263,29 +319,29 @@ def parse_sentence(text: str, line: int, tag: TagBlock) -> Sentence | str:
     """An AIS sentence, or the name of another NMEA sentence (to skip), or ``LineError``."""
     if text[:1] not in ("!", "$"):
         shown = text[:20] + ("…" if len(text) > 20 else "")
-        raise LineError(f"not an NMEA sentence (it should start with '!' or '$'): {shown!r}")
+        raise LineError(NOT_NMEA(start=repr(shown)))
     body = _checked_body(text)
     fields = body.split(",")
     address = fields[0]
     if not (address.isalnum() and address.isupper() and 2 <= len(address) <= 10):
-        raise LineError(f"sentence address {address!r} is not a talker and a sentence type such as AIVDM")
+        raise LineError(BAD_ADDRESS(address=repr(address)))
     if text[0] == "$" or len(address) != 5 or address[2:] not in ("VDM", "VDO"):
         kind = address if address.startswith("P") or len(address) != 5 else address[2:]  # proprietary: $PGHP…
         return f"other NMEA sentence ({text[0]}{kind})"
     if len(fields) != 7:
-        raise LineError(f"truncated sentence: {len(fields)} fields where !{address} has 7")
+        raise LineError(FIELD_COUNT(count=len(fields), address=address))
     _, count_raw, number_raw, sequence, channel, payload, fill_raw = fields
     count = _small_number(count_raw, "fragment count", 1, 9)
     number = _small_number(number_raw, "fragment number", 1, count)
     if sequence and not (sequence.isdigit() and len(sequence) == 1):
-        raise LineError(f"sequential message id {sequence!r} is not a digit 0-9")
+        raise LineError(SEQUENCE(value=repr(sequence)))
     if channel not in CHANNELS:
-        raise LineError(f"radio channel {channel!r} is not A, B, 1 or 2")
+        raise LineError(CHANNEL(value=repr(channel)))
     if not payload:
-        raise LineError("empty payload")
+        raise LineError(EMPTY_PAYLOAD())
     if not PAYLOAD_CHARACTERS.issuperset(payload):
         bad = sorted({c for c in payload if c not in PAYLOAD_CHARACTERS})
-        raise LineError("payload holds characters outside the AIS six-bit armouring: " + " ".join(repr(c) for c in bad))
+        raise LineError(ARMOURING(characters=" ".join(repr(c) for c in bad)))
     fill_bits = _small_number(fill_raw, "fill bits", 0, 5)
     return Sentence(line, address, count, number, sequence, channel, payload, fill_bits, tag)
 
@@ -341,14 +397,14 @@ def _position(decoded: Any, mmsi: str, received: datetime, time_source: str,
               parsed: AisParsed) -> PositionReport | None:
     lat, lon = decoded.lat, decoded.lon
     if lat is None or lon is None:
-        raise LineError("payload ends before the position")
+        raise LineError(NO_POSITION())
     if abs(lat - 91.0) < 1e-6 or abs(lon - 181.0) < 1e-6:
         parsed.skipped["position not available (91/181)"] += 1
         return None
     if not -90.0 <= lat <= 90.0:
-        raise LineError(f"latitude {lat:.6f} is out of range -90..90 (91 means not available)")
+        raise LineError(LATITUDE(value=f"{lat:.6f}"))
     if not -180.0 <= lon <= 180.0:
-        raise LineError(f"longitude {lon:.6f} is out of range -180..180 (181 means not available)")
+        raise LineError(LONGITUDE(value=f"{lon:.6f}"))
     speed = decoded.speed
     course = decoded.course
     heading = decoded.heading
@@ -407,23 +463,22 @@ def decode_message(parts: list[Sentence], parsed: AisParsed) -> None:
         return
     bits = len(payload) * 6 - parts[-1].fill_bits
     if bits < MIN_BITS[msg_type]:
-        raise LineError(f"message type {msg_type} needs {MIN_BITS[msg_type]} bits, the payload has {bits}")
+        raise LineError(SHORT_PAYLOAD(type=msg_type, needed=MIN_BITS[msg_type], bits=bits))
     # A receiver's time before an arrival stamp: sorted() keeps the fragments' order within each.
     timed = sorted([(p.tag.arrival, time) for p in parts if (time := p.tag.time) is not None], key=lambda t: t[0])
     if not timed:
-        raise LineError("no receive time: put a tag block with c:<UNIX time> before the sentence, "
-                        "e.g. \\c:1763712000*hh\\")
+        raise LineError(NO_RECEIVE_TIME())
     arrival, received = timed[0]
     time_source = ARRIVAL_TIME if arrival else RECEIVER_TIME
     if msg_type == 24 and (part := (SIX_BIT[payload[6]] >> 2) & 3) > 1:
-        raise LineError(f"message type 24 part number {part} is neither A (0) nor B (1)")
+        raise LineError(PART_NUMBER(part=part))
     try:
         decoded = MSG_CLASS[msg_type].from_vector(bit_vector(payload.encode("ascii"), parts[-1].fill_bits))
-    except (AISBaseException, ValueError, KeyError) as exc:
-        raise LineError(f"message type {msg_type} could not be decoded ({exc})") from None
+    except (AISBaseException, ValueError, KeyError):
+        raise LineError(UNDECODABLE(type=msg_type)) from None
     mmsi_number = int(decoded.mmsi)
     if not 100_000_000 <= mmsi_number <= 999_999_999:
-        raise LineError(f"MMSI {mmsi_number} has {len(str(mmsi_number))} digits; a ship's MMSI has 9")
+        raise LineError(MMSI_DIGITS(mmsi=str(mmsi_number), digits=len(str(mmsi_number))))
     mmsi = str(mmsi_number)
     try:
         parse_mmsi(mmsi)
@@ -444,18 +499,13 @@ def decode_message(parts: list[Sentence], parsed: AisParsed) -> None:
 def _line_text(number: int, line: bytes) -> str:
     if not line.isascii():
         column = next(i for i, b in enumerate(line) if b > 0x7F)
-        raise LineError(f"byte 0x{line[column]:02X} at column {column + 1} is not ASCII; NMEA 0183 is ASCII text",
-                        number)
+        raise LineError(NOT_ASCII(byte=f"{line[column]:02X}", column=column + 1), number)
     return line.decode("ascii").strip()
 
 
-def _where(parts: list[Sentence]) -> str:
-    return f"line {parts[0].line}"
-
-
 def _line_of(error: ItemError) -> int:
-    number = error.location.removeprefix("line ")
-    return int(number) if number.isdigit() else 0
+    number = error.place.params.get("line")
+    return number if isinstance(number, int) else 0
 
 
 class Assembler:
@@ -465,15 +515,16 @@ class Assembler:
         self.parsed = parsed
         self.pending: dict[tuple[str, str, str], Pending] = {}
 
-    def error(self, line: int, message: str) -> None:
-        self.parsed.errors.append(ItemError(f"line {line}", message))
+    def error(self, line: int, problem: Wording) -> None:
+        self.parsed.errors.append(ItemError(LINE(line=line), problem))
 
     def complete(self, parts: list[Sentence]) -> None:
         try:
             decode_message(parts, self.parsed)
         except LineError as exc:
-            extra = "" if len(parts) == 1 else f" (message on lines {', '.join(str(p.line) for p in parts)})"
-            self.parsed.errors.append(ItemError(_where(parts), exc.message + extra))
+            problem = exc.problem if len(parts) == 1 else ON_LINES(
+                problem=exc.problem, lines=", ".join(str(p.line) for p in parts))
+            self.error(parts[0].line, problem)
 
     def add(self, sentence: Sentence) -> None:
         if sentence.fragments == 1:
@@ -485,36 +536,35 @@ class Assembler:
         count, number = sentence.fragments, sentence.number
         if number == 1:
             if group is not None:
-                self._unfinished(self.pending.pop(key), f"a new message started on line {sentence.line}")
+                self._unfinished(self.pending.pop(key), NEW_MESSAGE(line=sentence.line))
             self.pending[key] = Pending(sentence, [sentence])
             return
         if group is None:
-            self.error(sentence.line, f"fragment {number} of {count} without fragment 1")
+            self.error(sentence.line, ORPHAN(number=number, count=count))
             return
         if group.first.fragments != count:
             del self.pending[key]
-            self.error(sentence.line, f"fragment {number} of {count}, but its fragment 1 on line {group.first.line} "
-                                      f"announced {group.first.fragments} fragments")
+            self.error(sentence.line, OTHER_COUNT(number=number, count=count, line=group.first.line,
+                                                  announced=group.first.fragments))
             return
         expected = len(group.parts) + 1
         if number != expected:
             del self.pending[key]
-            self.error(sentence.line, f"fragment {number} of {count} follows fragment {expected - 1} "
-                                      f"(line {group.parts[-1].line}); fragment {expected} is missing")
+            self.error(sentence.line, GAP(number=number, count=count, previous=expected - 1, line=group.parts[-1].line,
+                                          expected=expected))
             return
         group.parts.append(sentence)
         if number == count:
             del self.pending[key]
             self.complete(group.parts)
 
-    def _unfinished(self, group: Pending, why: str) -> None:
+    def _unfinished(self, group: Pending, why: Wording) -> None:
         have = len(group.parts)
-        self.error(group.first.line, f"fragment {have} of {group.first.fragments} without fragment {have + 1} "
-                                     f"({why})")
+        self.error(group.first.line, UNFINISHED(have=have, count=group.first.fragments, next=have + 1, why=why))
 
     def finish(self) -> None:
         for group in sorted(self.pending.values(), key=lambda g: g.first.line):
-            self._unfinished(group, "the message ends first")
+            self._unfinished(group, ENDS_FIRST())
         self.pending.clear()
 
 
@@ -529,7 +579,7 @@ class AisNmeaAdapter:
         lines = raw.split(b"\n")
         for number, line in enumerate(lines, start=1):
             if number > MAX_LINES:
-                parsed.errors.append(ItemError(f"line {number}", f"more than {MAX_LINES} lines; split the message"))
+                parsed.errors.append(ItemError(LINE(line=number), TOO_MANY_LINES(limit=MAX_LINES)))
                 break
             try:
                 text = _line_text(number, line)
@@ -537,10 +587,10 @@ class AisNmeaAdapter:
                     continue
                 tag, sentence_text = split_tag_blocks(text)
                 if not sentence_text:
-                    raise LineError("tag block without a sentence after it")
+                    raise LineError(NO_SENTENCE())
                 sentence = parse_sentence(sentence_text, number, tag)
             except LineError as exc:
-                parsed.errors.append(ItemError(f"line {number}", exc.message))
+                parsed.errors.append(ItemError(LINE(line=number), exc.problem))
                 continue
             parsed.sentences += 1
             if isinstance(sentence, str):

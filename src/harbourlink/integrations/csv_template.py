@@ -36,8 +36,20 @@ from harbourlink.events import (
     Reference,
     content_key,
 )
-from harbourlink.integrations.parsing import ItemError, Parsed
+from harbourlink.integrations.parsing import (
+    BYTE,
+    HEADER_ROW,
+    LONGER_THAN,
+    NOT_A_NUMBER,
+    NOT_ISO_TIME,
+    NOT_ONE_OF,
+    ROW,
+    ROW_COLUMN,
+    ItemError,
+    Parsed,
+)
 from harbourlink.kernel import ValidationFailed
+from harbourlink.kernel.phrases import N_, Phrase, Wording
 from harbourlink.references import ReferenceType, parse_imo_number, parse_unlocode, validate_reference
 
 HONG_KONG = timezone(timedelta(hours=8), "HKT")
@@ -53,23 +65,39 @@ SOURCE_PREFIX = "csv:"
 COLUMN_LENGTHS = {"event_id": SOURCE_KEY_LENGTH - len(SOURCE_PREFIX), "event_code": FIELD_LENGTHS["event_code"],
                   "facility": FIELD_LENGTHS["facility"], "vessel_name": FIELD_LENGTHS["vessel_name"],
                   "voyage": FIELD_LENGTHS["voyage"], "mode": FIELD_LENGTHS["mode_of_transport"]}
-MAX_MESSAGE = 300
 _CELL = re.compile(r'"[^"]*(?:""[^"]*)*"|[^,\r\n]*')
+
+NOT_UTF8 = Phrase("file_not_utf8", N_("the file is not UTF-8 text"))
+EMPTY = Phrase("empty_cell", N_("is empty"))
+MISSING_COLUMNS = Phrase("missing_columns", N_("missing columns: %(columns)s"))
+TOO_MANY_ROWS = Phrase("too_many_rows", N_("more than %(limit)s rows; split the file"))
+EXTRA_CELLS = Phrase("extra_cells", N_("more cells than headers"))
+LONG_CELL = Phrase("long_cell", N_("a cell is longer than %(length)s characters"))
+UNREADABLE = Phrase("csv_unreadable", N_("not readable as CSV: %(reason)s"))
+# What Python's CSV reader says of a record it cannot read; each has a phrase so a page can say it.
+CSV_REASONS = (
+    (re.compile(r"^unexpected end of data$"), Phrase("csv_end_of_data", N_("unexpected end of data"))),
+    (re.compile(r"^'(.)' expected after '(.)'$", re.DOTALL),
+     Phrase("csv_expected_after", N_("'%(expected)s' expected after '%(after)s'"))),
+    (re.compile(r"^new-line character seen in unquoted field"),
+     Phrase("csv_newline_unquoted", N_("a line break inside a field that is not in quotes"))),
+)
+BROKEN = Phrase("csv_broken", N_("not readable as CSV"))
+TIME_EXAMPLE = "2026-11-21T10:02:00+08:00"
 
 
 class RowError(Exception):
-    def __init__(self, column: str, message: str):
-        super().__init__(message)
+    def __init__(self, column: str, problem: Wording):
+        super().__init__(str(problem))
         self.column = column
-        # Messages quote the value; a cell may hold 128 KiB of it.
-        self.message = message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "…"
+        self.problem = problem
 
 
 def parse_time(raw: str, column: str) -> datetime:
     try:
         moment = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise RowError(column, f"{raw!r} is not an ISO 8601 time such as 2026-11-21T10:02:00+08:00") from None
+        raise RowError(column, NOT_ISO_TIME(value=repr(raw), example=TIME_EXAMPLE)) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=HONG_KONG)
 
 
@@ -80,7 +108,7 @@ def _number(row: dict[str, str], column: str) -> float | None:
     try:
         return float(value)
     except ValueError:
-        raise RowError(column, f"{value!r} is not a number") from None
+        raise RowError(column, NOT_A_NUMBER(value=repr(value))) from None
 
 
 _ALLOWED = {EventType: frozenset(EventType), Classifier: frozenset(Classifier)}
@@ -89,7 +117,7 @@ _ALLOWED = {EventType: frozenset(EventType), Classifier: frozenset(Classifier)}
 def _choice(row: dict[str, str], column: str, enum: type[EventType] | type[Classifier], default: str = "") -> str:
     value = (row.get(column) or default).strip().upper()
     if value not in _ALLOWED[enum]:
-        raise RowError(column, f"{value!r} is not one of {', '.join(sorted(_ALLOWED[enum]))}")
+        raise RowError(column, NOT_ONE_OF(value=repr(value), choices=", ".join(sorted(_ALLOWED[enum]))))
     return value
 
 
@@ -101,7 +129,7 @@ def _references(row: dict[str, str]) -> list[Reference]:
             try:
                 found.append(Reference(kind.value, validate_reference(kind, raw, field=None)))
             except ValidationFailed as exc:
-                raise RowError(column, exc.message) from None
+                raise RowError(column, exc.wording) from None
     return found
 
 
@@ -113,16 +141,16 @@ def _identifier(row: dict[str, str], column: str, parse: Callable[[str], str]) -
     try:
         return parse(raw)
     except ValidationFailed as exc:
-        raise RowError(column, exc.message) from None
+        raise RowError(column, exc.wording) from None
 
 
 def _row_event(row: dict[str, str]) -> EventDraft:
     for column in REQUIRED:
         if not (row.get(column) or "").strip():
-            raise RowError(column, "is empty")
+            raise RowError(column, EMPTY())
     for column, length in COLUMN_LENGTHS.items():
         if len((row.get(column) or "").strip()) > length:
-            raise RowError(column, f"longer than {length} characters")
+            raise RowError(column, LONGER_THAN(length=length))
     event_type = EventType(_choice(row, "event_type", EventType))
     details: dict[str, object] = {}
     for column in ("temperature", "setpoint"):
@@ -176,10 +204,19 @@ class _Lines:
         return "".join(self.lines[self.record_start:self.next])
 
 
-def _broken_record(record: str, headers: list[str], error: csv.Error) -> tuple[str, str]:
+def unreadable(error: csv.Error) -> Wording:
+    """Why Python's CSV reader could not read a record, as a wording."""
+    for pattern, phrase in CSV_REASONS:
+        found = pattern.match(str(error))
+        if found:
+            return phrase(**dict(zip(("expected", "after"), found.groups(), strict=False)))
+    return BROKEN()
+
+
+def _broken_record(number: int, record: str, headers: list[str], error: csv.Error) -> ItemError:
     """Which column of a record ``csv`` refused holds the over-long cell, and what to say."""
     if "field limit" not in str(error):
-        return "", f"not readable as CSV: {error}"
+        return ItemError(ROW(row=number), UNREADABLE(reason=unreadable(error)))
     position, index = 0, 0
     while position <= len(record):
         cell = _CELL.match(record, position)
@@ -187,11 +224,11 @@ def _broken_record(record: str, headers: list[str], error: csv.Error) -> tuple[s
             break
         if cell.end() - cell.start() > MAX_CELL:
             name = headers[index] if index < len(headers) else f"{index + 1}"
-            return f", column {name}", f"longer than {MAX_CELL} characters"
+            return ItemError(ROW_COLUMN(row=number, column=name), LONGER_THAN(length=MAX_CELL))
         position, index = cell.end() + 1, index + 1
         if record[cell.end():cell.end() + 1] != ",":
             break
-    return "", f"a cell is longer than {MAX_CELL} characters"
+    return ItemError(ROW(row=number), LONG_CELL(length=MAX_CELL))
 
 
 def _records(lines: _Lines, parsed: Parsed, headers: list[str]) -> Iterator[tuple[int, list[str]]]:
@@ -207,8 +244,7 @@ def _records(lines: _Lines, parsed: Parsed, headers: list[str]) -> Iterator[tupl
             return
         except csv.Error as error:
             number += 1
-            place, message = _broken_record(lines.skip_record(), headers, error)
-            parsed.errors.append(ItemError(f"row {number}{place}", message))
+            parsed.errors.append(_broken_record(number, lines.skip_record(), headers, error))
             continue
         if cells:
             number += 1
@@ -225,30 +261,30 @@ class CsvTemplateAdapter:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            parsed.errors.append(ItemError(f"byte {exc.start}", "the file is not UTF-8 text"))
+            parsed.errors.append(ItemError(BYTE(byte=exc.start), NOT_UTF8()))
             return parsed
         lines = _Lines(text)
         try:
             headers = [h.strip().lower() for h in next(csv.reader(lines), [])]
         except csv.Error as error:
-            parsed.errors.append(ItemError("row 1 (headers)", f"not readable as CSV: {error}"))
+            parsed.errors.append(ItemError(HEADER_ROW(), UNREADABLE(reason=unreadable(error))))
             return parsed
         missing = [c for c in REQUIRED if c not in headers]
         if missing:
-            parsed.errors.append(ItemError("row 1 (headers)", "missing columns: " + ", ".join(missing)))
+            parsed.errors.append(ItemError(HEADER_ROW(), MISSING_COLUMNS(columns=", ".join(missing))))
             return parsed
         for number, cells in _records(lines, parsed, headers):
             if number - 1 > MAX_ROWS:
-                parsed.errors.append(ItemError(f"row {number}", f"more than {MAX_ROWS} rows; split the file"))
+                parsed.errors.append(ItemError(ROW(row=number), TOO_MANY_ROWS(limit=MAX_ROWS)))
                 break
             if len(cells) > len(headers):
-                parsed.errors.append(ItemError(f"row {number}", "more cells than headers"))
+                parsed.errors.append(ItemError(ROW(row=number), EXTRA_CELLS()))
                 continue
             try:
                 draft = _row_event(dict(zip(headers, cells, strict=False)))
             except RowError as error:
-                parsed.errors.append(ItemError(f"row {number}, column {error.column}", error.message))
+                parsed.errors.append(ItemError(ROW_COLUMN(row=number, column=error.column), error.problem))
                 continue
-            draft.origin = f"row {number}"
+            draft.origin = ROW(row=number)
             parsed.events.append(draft)
         return parsed

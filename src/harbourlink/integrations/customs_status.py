@@ -35,15 +35,36 @@ from enum import StrEnum
 from typing import Any, ClassVar, Protocol
 
 from harbourlink.events import Classifier, EventDraft, EventType, Reference, content_key
-from harbourlink.integrations.json_fields import FieldError, text_field
-from harbourlink.integrations.json_input import load_json, unreadable_part
-from harbourlink.integrations.parsing import ItemError, Parsed
+from harbourlink.integrations.json_fields import NO_DOCUMENT, FieldError, load_document, text_field
+from harbourlink.integrations.json_input import unreadable_part
+from harbourlink.integrations.parsing import (
+    MUST_BE_OBJECT,
+    MUST_BE_STRING,
+    NOT_ISO_TIME,
+    NOT_ONE_OF,
+    ItemError,
+    Parsed,
+    json_place,
+)
 from harbourlink.kernel import ValidationFailed
+from harbourlink.kernel.phrases import N_, Phrase
 from harbourlink.references import ReferenceType, parse_unlocode, validate_reference
 
 FORMAT_NAME = "customs-status-json"
 MAX_REPORTS = 100_000
 DIRECTIONS = frozenset({"IMPORT", "EXPORT"})
+
+NOT_UTF8 = Phrase("document_not_utf8", N_("the document is not UTF-8 text"))
+NOT_A_DOCUMENT = Phrase("customs_not_a_document", N_('must be an object: {"source": ..., "reports": [...]}'))
+NOT_A_SOURCE = Phrase("customs_source", N_("must be a string naming the status source"))
+NO_REPORTS_ARRAY = Phrase("customs_reports_required", N_("is required: an array of status reports"))
+NO_REPORTS = Phrase("customs_no_reports", N_("holds no status reports"))
+TOO_MANY = Phrase("customs_too_many_reports", N_("more than %(limit)s reports; split the document"))
+NO_OFFSET = Phrase("customs_time_without_offset",
+                   N_("%(value)s has no offset; customs times are given with one (+08:00)"))
+CONTAINERS = Phrase("customs_containers", N_("must be an array of container numbers"))
+NOT_A_DIRECTION = Phrase("customs_direction", N_("%(value)s is not IMPORT or EXPORT"))
+TIME_EXAMPLE = "2026-11-23T10:02:00+08:00"
 
 
 class CustomsStatus(StrEnum):
@@ -170,16 +191,16 @@ def _reference(kind: ReferenceType, raw: str, path: str) -> Reference:
     try:
         return Reference(kind.value, validate_reference(kind, raw, field=None))
     except ValidationFailed as exc:
-        raise FieldError(path, exc.message) from None
+        raise FieldError(path, exc.wording) from None
 
 
 def _time(raw: str, path: str) -> datetime:
     try:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
-        raise FieldError(path, f"{raw!r} is not an ISO 8601 time such as 2026-11-23T10:02:00+08:00") from None
+        raise FieldError(path, NOT_ISO_TIME(value=repr(raw), example=TIME_EXAMPLE)) from None
     if moment.tzinfo is None:
-        raise FieldError(path, f"{raw!r} has no offset; customs times are given with one (+08:00)")
+        raise FieldError(path, NO_OFFSET(value=repr(raw)))
     return moment
 
 
@@ -191,11 +212,11 @@ def _references(item: dict[str, Any], path: str) -> list[Reference]:
         references.append(_reference(ReferenceType.MBL, bill, f"{path}.bill_of_lading"))
     containers = item.get("containers", [])
     if not isinstance(containers, list):
-        raise FieldError(f"{path}.containers", "must be an array of container numbers")
+        raise FieldError(f"{path}.containers", CONTAINERS())
     for index, number in enumerate(containers):
         where = f"{path}.containers[{index}]"
         if not isinstance(number, str):
-            raise FieldError(where, "must be a string")
+            raise FieldError(where, MUST_BE_STRING())
         references.append(_reference(ReferenceType.CONTAINER, number, where))
     return list(dict.fromkeys(references))
 
@@ -204,24 +225,25 @@ def _draft(item: dict[str, Any], path: str, source: str) -> EventDraft:
     references = _references(item, path)
     status = (text_field(item, "status", path, required=True) or "").upper()
     if status not in CustomsStatus.__members__:
-        raise FieldError(f"{path}.status", f"{status!r} is not one of {', '.join(CustomsStatus)}")
+        raise FieldError(f"{path}.status", NOT_ONE_OF(value=repr(status), choices=", ".join(CustomsStatus)))
     at = _time(text_field(item, "at", path, required=True) or "", f"{path}.at")
     port = text_field(item, "port", path, required=False)
     if port is not None:
         try:
             port = parse_unlocode(port).value
         except ValidationFailed as exc:
-            raise FieldError(f"{path}.port", exc.message) from None
+            raise FieldError(f"{path}.port", exc.wording) from None
     direction = text_field(item, "direction", path, required=False)
     if direction is not None and direction.upper() not in DIRECTIONS:
-        raise FieldError(f"{path}.direction", f"{direction!r} is not IMPORT or EXPORT")
+        raise FieldError(f"{path}.direction", NOT_A_DIRECTION(value=repr(direction)))
     remark = text_field(item, "remark", path, required=False)
     details = {key: value for key, value in (("direction", direction and direction.upper()), ("remark", remark),
                                              ("source", source)) if value}
     declaration = references[0].value
     return EventDraft(source_key=f"customs:{declaration}:" + content_key(status, at),
                       event_type=EventType.CUSTOMS, event_code=status, classifier=Classifier.ACT, event_time=at,
-                      references=references, location=port, details=details, origin=path, key_from_content=True)
+                      references=references, location=port, details=details, origin=json_place(path),
+                      key_from_content=True)
 
 
 class CustomsStatusJsonAdapter:
@@ -231,36 +253,34 @@ class CustomsStatusJsonAdapter:
 
     def parse(self, raw: bytes) -> Parsed:
         parsed = Parsed()
-        try:
-            document = load_json(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            parsed.errors.append(ItemError("$", f"not JSON: {exc}"))
+        document = load_document(raw, parsed, decode=lambda body: body.decode("utf-8-sig"), not_text=NOT_UTF8)
+        if document is NO_DOCUMENT:
             return parsed
         if not isinstance(document, dict):
-            parsed.errors.append(ItemError("$", 'must be an object: {"source": ..., "reports": [...]}'))
+            parsed.errors.append(ItemError(json_place("$"), NOT_A_DOCUMENT()))
             return parsed
         source = document.get("source")
         if source is not None and not isinstance(source, str):
-            parsed.errors.append(ItemError("$.source", "must be a string naming the status source"))
+            parsed.errors.append(ItemError(json_place("$.source"), NOT_A_SOURCE()))
             return parsed
         reports = document.get("reports")
         if not isinstance(reports, list):
-            parsed.errors.append(ItemError("$.reports", "is required: an array of status reports"))
+            parsed.errors.append(ItemError(json_place("$.reports"), NO_REPORTS_ARRAY()))
             return parsed
         if not reports:
-            parsed.errors.append(ItemError("$.reports", "holds no status reports"))
+            parsed.errors.append(ItemError(json_place("$.reports"), NO_REPORTS()))
         if len(reports) > MAX_REPORTS:
-            parsed.errors.append(ItemError("$.reports", f"more than {MAX_REPORTS} reports; split the document"))
+            parsed.errors.append(ItemError(json_place("$.reports"), TOO_MANY(limit=MAX_REPORTS)))
             return parsed
         for index, item in enumerate(reports):
             path = f"$.reports[{index}]"
             try:
                 if not isinstance(item, dict):
-                    raise FieldError(path, "must be an object")
+                    raise FieldError(path, MUST_BE_OBJECT())
                 unreadable = unreadable_part(item, path, depth=2)
                 if unreadable is not None:
                     raise FieldError(*unreadable)
                 parsed.events.append(_draft(item, path, source or ""))
             except FieldError as error:
-                parsed.errors.append(ItemError(error.path, error.message))
+                parsed.errors.append(ItemError(json_place(error.path), error.problem))
         return parsed

@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from harbourlink.kernel.phrases import N_, Phrase, Wording
+
 MAX_DEPTH = 64
 """Containers nested deeper than this (counted from the document's top) are refused; real feeds need under 10."""
 
@@ -31,32 +33,60 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _BRACKETS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 
 
+SURROGATE = Phrase("json_lone_surrogate",
+                   N_("holds a lone UTF-16 surrogate (\\ud800-\\udfff), which is not a character"))
+LONG_INTEGER = Phrase("json_long_integer", N_("a number of %(digits)s digits is too long"))
+LONG_NUMBER = Phrase("json_long_number", N_("a number of %(length)s characters is too long"))
+OUT_OF_RANGE = Phrase("json_out_of_range", N_("%(value)s is out of range"))
+NOT_A_JSON_NUMBER = Phrase("json_not_a_number", N_("%(name)s is not a JSON number"))
+TOO_DEEP = Phrase("json_too_deep", N_("nested deeper than %(depth)s levels"))
+# Python's JSON decoder says what broke in these words; each has a phrase so a page can say it.
+SYNTAX = {
+    "Expecting value": Phrase("json_expecting_value", N_("Expecting value")),
+    "Expecting property name enclosed in double quotes": Phrase(
+        "json_expecting_name", N_("Expecting property name enclosed in double quotes")),
+    "Expecting ':' delimiter": Phrase("json_expecting_colon", N_("Expecting ':' delimiter")),
+    "Expecting ',' delimiter": Phrase("json_expecting_comma", N_("Expecting ',' delimiter")),
+    "Unterminated string starting at": Phrase("json_unterminated_string", N_("Unterminated string starting at")),
+    "Invalid control character at": Phrase("json_control_character", N_("Invalid control character at")),
+    "Invalid \\escape": Phrase("json_invalid_escape", N_("Invalid \\escape")),
+    "Invalid \\uXXXX escape": Phrase("json_invalid_unicode_escape", N_("Invalid \\uXXXX escape")),
+    "Extra data": Phrase("json_extra_data", N_("Extra data")),
+}
+BROKEN_SYNTAX = Phrase("json_broken", N_("the JSON syntax is broken here"))
+
+
+def syntax_problem(error: json.JSONDecodeError) -> Wording:
+    """What Python's decoder found wrong, as a wording (its place is the error's line and column)."""
+    return SYNTAX.get(error.msg, BROKEN_SYNTAX)()
+
+
 @dataclass(frozen=True, slots=True)
 class Unreadable:
     """What stands in a document where a value could not be read; ``reason`` says why."""
 
-    reason: str
+    reason: Wording
 
 
-LONE_SURROGATE = Unreadable("holds a lone UTF-16 surrogate (\\ud800-\\udfff), which is not a character")
+LONE_SURROGATE = Unreadable(SURROGATE())
 
 
 def _number(text: str) -> int | Unreadable:
     digits = len(text) - text.startswith("-")
     if digits > MAX_DIGITS:
-        return Unreadable(f"a number of {digits} digits is too long")
+        return Unreadable(LONG_INTEGER(digits=digits))
     return int(text)
 
 
 def _float(text: str) -> float | Unreadable:
     if len(text) > MAX_DIGITS:
-        return Unreadable(f"a number of {len(text)} characters is too long")
+        return Unreadable(LONG_NUMBER(length=len(text)))
     value = float(text)
-    return value if math.isfinite(value) else Unreadable(f"{text} is out of range")
+    return value if math.isfinite(value) else Unreadable(OUT_OF_RANGE(value=text))
 
 
 def _constant(name: str) -> Unreadable:
-    return Unreadable(f"{name} is not a JSON number")
+    return Unreadable(NOT_A_JSON_NUMBER(name=name))
 
 
 def load_json(text: str) -> Any:
@@ -106,7 +136,7 @@ def _load_flattened(text: str) -> Any:
                 shifts.append((token.end() - removed, removed))
             depth = max(depth - 1, 0)
     flattened = "".join([*pieces, text[kept:]])
-    too_deep = Unreadable(f"nested deeper than {MAX_DEPTH} levels")
+    too_deep = Unreadable(TOO_DEEP(depth=MAX_DEPTH))
 
     def hook(pairs: list[tuple[str, Any]]) -> Any:
         return too_deep if len(pairs) == 1 and pairs[0][0] == marker else dict(pairs)
@@ -119,7 +149,7 @@ def _load_flattened(text: str) -> Any:
         raise json.JSONDecodeError(exc.msg, text, exc.pos + (before[-1] if before else 0)) from None
 
 
-def unreadable_part(item: Any, path: str, *, depth: int = 0) -> tuple[str, str] | None:
+def unreadable_part(item: Any, path: str, *, depth: int = 0) -> tuple[str, Wording] | None:
     """The JSON path of the first part of ``item`` that cannot be stored, and why; ``depth``: how deep
     ``item`` sits in its document. None when the whole item is fine."""
     if type(item) is Unreadable:
@@ -138,7 +168,7 @@ def unreadable_part(item: Any, path: str, *, depth: int = 0) -> tuple[str, str] 
         else:
             continue
         if level >= MAX_DEPTH:
-            return json_path(path, parts), f"nested deeper than {MAX_DEPTH} levels"
+            return json_path(path, parts), TOO_DEEP(depth=MAX_DEPTH)
         for key, child in reversed(list(children)):
             if isinstance(child, dict | list | Unreadable):
                 stack.append((child, (*parts, key), level + 1))

@@ -1,7 +1,9 @@
 """Domain errors with stable codes.
 
 ``HarbourLinkError`` carries a code that never changes once published, a human message and
-structured data. The HTTP layer alone maps codes to statuses (see ``api.errors``)::
+structured data. The message may be a ``Wording`` (``kernel.phrases``), which a page can say in
+its reader's language; ``wording`` is then that, and ``message`` its English. The HTTP layer
+alone maps codes to statuses (see ``api.errors``)::
 
     HarbourLinkError
     ├── ValidationFailed   bad input; data names the field or place
@@ -16,13 +18,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from harbourlink.kernel.phrases import Wording, plain
+
 
 class HarbourLinkError(Exception):
     code = "error"
 
-    def __init__(self, message: str, *, code: str | None = None, data: dict[str, Any] | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Wording, *, code: str | None = None, data: dict[str, Any] | None = None):
+        self.wording = message if isinstance(message, Wording) else plain(message)
+        self.message = str(self.wording)
+        super().__init__(self.message)
         if code is not None:
             self.code = code
         self.data: dict[str, Any] = data or {}

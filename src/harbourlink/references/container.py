@@ -16,7 +16,14 @@ from functools import lru_cache
 
 from stdnum import iso6346
 
-from harbourlink.references.errors import INVALID_CONTAINER_NUMBER, invalid
+from harbourlink.kernel.phrases import N_, Phrase, Wording
+from harbourlink.references.errors import (
+    CHECK_DIGIT,
+    CONTAINER_NUMBER,
+    INVALID_CONTAINER_NUMBER,
+    identifier_problem,
+    invalid,
+)
 from harbourlink.references.kinds import PARSED_CACHE, fold
 
 CATEGORIES = {"U": "freight container", "J": "detachable freight container-related equipment",
@@ -27,6 +34,13 @@ _SHAPE = re.compile(r"^[A-Z]{4}[0-9]{6,7}$")
 # a container number has letters only in its first four places and digits only after them.
 _AS_LETTER = str.maketrans("012568", "OIZSGB")
 _AS_DIGIT = str.maketrans("OQDILSBZG", "000115826")
+
+LENGTH = Phrase("container_length",
+                N_("%(length)s characters where 11 are expected (4 letters, 6 digits and a check digit)"))
+OWNER_CODE = Phrase("container_owner_code", N_("the owner code and category should be 4 letters"))
+SERIAL = Phrase("container_serial", N_("the serial and check digit should be 7 digits"))
+CATEGORY = Phrase("container_category", N_("category letter should be U, J or Z, not %(letter)s"))
+CHECK_DIGIT_MISSING = Phrase("check_digit_missing", N_("check digit missing, it should be %(expected)s"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,30 +105,30 @@ def parse_container_number(raw: str, *, field: str | None = None) -> ContainerNu
     value = fold(raw)
     shown = value or repr(raw)
     if not _SHAPE.match(value):
-        raise invalid(f"container number {shown}: {_shape_problem(value)}", code=INVALID_CONTAINER_NUMBER,
+        raise invalid(identifier_problem(CONTAINER_NUMBER, shown, _shape_problem(value)), code=INVALID_CONTAINER_NUMBER,
                       value=raw, reason="format", field=field, suggestion=_repaired(value))
     if value[3] not in CATEGORIES:
-        raise invalid(f"container number {shown}: category letter should be U, J or Z, not {value[3]}",
+        raise invalid(identifier_problem(CONTAINER_NUMBER, shown, CATEGORY(letter=value[3])),
                       code=INVALID_CONTAINER_NUMBER, value=raw, reason="category", field=field)
     expected = container_check_digit(value[:10])
     if len(value) == 10:
-        raise invalid(f"container number {shown}: check digit missing, it should be {expected}",
+        raise invalid(identifier_problem(CONTAINER_NUMBER, shown, CHECK_DIGIT_MISSING(expected=expected)),
                       code=INVALID_CONTAINER_NUMBER, value=raw, reason="format", field=field,
                       expected_check_digit=expected, suggestion=value + expected)
     if value[10] != expected:
         # No suggestion: a wrong check digit means some character is wrong, not which one.
-        raise invalid(f"container number {shown}: check digit should be {expected}, not {value[10]}",
+        raise invalid(identifier_problem(CONTAINER_NUMBER, shown, CHECK_DIGIT(expected=expected, found=value[10])),
                       code=INVALID_CONTAINER_NUMBER, value=raw, reason="check_digit", field=field,
                       expected_check_digit=expected)
     return ContainerNumber(value)
 
 
-def _shape_problem(value: str) -> str:
+def _shape_problem(value: str) -> Wording:
     if len(value) != 11:
-        return f"{len(value)} characters where 11 are expected (4 letters, 6 digits and a check digit)"
+        return LENGTH(length=len(value))
     if not value[:4].isalpha() or not value[:4].isascii():
-        return "the owner code and category should be 4 letters"
-    return "the serial and check digit should be 7 digits"
+        return OWNER_CODE()
+    return SERIAL()
 
 
 def _repaired(value: str) -> str | None:

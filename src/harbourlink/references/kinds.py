@@ -7,6 +7,10 @@ import unicodedata
 from enum import StrEnum
 
 from harbourlink.kernel.errors import ValidationFailed
+from harbourlink.kernel.phrases import N_, Phrase
+
+LOOSE_REFERENCE = Phrase("reference_shape",
+                         N_("a %(kind)s reference has 3 to 40 letters, digits or '/' (spaces and dashes are ignored)"))
 
 
 class ReferenceType(StrEnum):
@@ -48,7 +52,7 @@ def normalise_reference(reference_type: ReferenceType, raw: str) -> str:
     value = fold(raw)
     if not _ALLOWED.match(value):
         raise ValidationFailed(
-            f"a {reference_type.value} reference has 3 to 40 letters, digits or '/' (spaces and dashes are ignored)",
+            LOOSE_REFERENCE(kind=reference_type.value),
             code="invalid_reference",
             data={"field": "reference", "reference_type": reference_type.value, "value": raw, "reason": "format"},
         )

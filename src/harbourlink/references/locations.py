@@ -13,8 +13,12 @@ from functools import lru_cache
 
 import pycountry
 
-from harbourlink.references.errors import INVALID_UNLOCODE, invalid
+from harbourlink.kernel.phrases import N_, Phrase
+from harbourlink.references.errors import INVALID_UNLOCODE, UNLOCODE, identifier_problem, invalid
 from harbourlink.references.kinds import PARSED_CACHE, fold
+
+UNLOCODE_SHAPE = Phrase("unlocode_shape", N_("should be a 2-letter country and 3 characters of A–Z or 2–9"))
+NOT_A_COUNTRY = Phrase("not_a_country", N_("%(country)s is not an ISO 3166 country code"))
 
 _SHAPE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
 _NOT_ISO_COUNTRIES = frozenset({"XZ"})
@@ -49,9 +53,9 @@ def parse_unlocode(raw: str, *, field: str | None = None) -> UnLocode:
     value = fold(raw)
     shown = value or repr(raw)
     if not _SHAPE.match(value):
-        raise invalid(f"UN/LOCODE {shown}: should be a 2-letter country and 3 characters of A–Z or 2–9",
+        raise invalid(identifier_problem(UNLOCODE, shown, UNLOCODE_SHAPE()),
                       code=INVALID_UNLOCODE, value=raw, reason="format", field=field)
     if not is_country_code(value[:2]):
-        raise invalid(f"UN/LOCODE {shown}: {value[:2]} is not an ISO 3166 country code",
+        raise invalid(identifier_problem(UNLOCODE, shown, NOT_A_COUNTRY(country=value[:2])),
                       code=INVALID_UNLOCODE, value=raw, reason="country", field=field)
     return UnLocode(value)

@@ -19,8 +19,22 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from harbourlink.references.errors import INVALID_IMO_NUMBER, INVALID_MMSI, invalid
+from harbourlink.kernel.phrases import N_, Phrase
+from harbourlink.references.errors import (
+    CHECK_DIGIT,
+    IMO_NUMBER,
+    INVALID_IMO_NUMBER,
+    INVALID_MMSI,
+    MMSI,
+    identifier_problem,
+    invalid,
+)
 from harbourlink.references.kinds import PARSED_CACHE, fold
+
+SEVEN_DIGITS = Phrase("imo_shape", N_("should be 7 digits"))
+NINE_DIGITS = Phrase("mmsi_shape", N_("should be 9 digits"))
+NO_STATION = Phrase("mmsi_no_station", N_("9%(digit)s starts no kind of station ITU-R M.585 defines"))
+NOT_A_MID = Phrase("mmsi_not_a_mid", N_("%(mid)s is not a Maritime Identification Digits block (201–775)"))
 
 MID_HONG_KONG = 477
 _IMO_PREFIX = re.compile(r"^IMO(?:NO|NUMBER)?:?")
@@ -101,11 +115,11 @@ def parse_imo_number(raw: str, *, field: str | None = None) -> ImoNumber:
     value = _IMO_PREFIX.sub("", fold(raw))
     shown = value or repr(raw)
     if not re.fullmatch(r"[0-9]{7}", value):
-        raise invalid(f"IMO number {shown}: should be 7 digits", code=INVALID_IMO_NUMBER, value=raw,
+        raise invalid(identifier_problem(IMO_NUMBER, shown, SEVEN_DIGITS()), code=INVALID_IMO_NUMBER, value=raw,
                       reason="format", field=field)
     expected = imo_check_digit(value[:6])
     if value[6] != expected:
-        raise invalid(f"IMO number {shown}: check digit should be {expected}, not {value[6]}",
+        raise invalid(identifier_problem(IMO_NUMBER, shown, CHECK_DIGIT(expected=expected, found=value[6])),
                       code=INVALID_IMO_NUMBER, value=raw, reason="check_digit", field=field,
                       expected_check_digit=expected)
     return ImoNumber(value)
@@ -116,16 +130,16 @@ def parse_mmsi(raw: str, *, field: str | None = None) -> Mmsi:
     value = _MMSI_PREFIX.sub("", fold(raw))
     shown = value or repr(raw)
     if not re.fullmatch(r"[0-9]{9}", value):
-        raise invalid(f"MMSI {shown}: should be 9 digits", code=INVALID_MMSI, value=raw, reason="format",
+        raise invalid(identifier_problem(MMSI, shown, NINE_DIGITS()), code=INVALID_MMSI, value=raw, reason="format",
                       field=field)
     if value[:3] in _WITHOUT_MID:
         return Mmsi(value, _WITHOUT_MID[value[:3]], None)
     marker, kind = next(((m, k) for m, k in _WITH_MID if value.startswith(m)), ("", MmsiKind.SHIP))
     if value.startswith("9") and not marker:
-        raise invalid(f"MMSI {shown}: 9{value[1]} starts no kind of station ITU-R M.585 defines",
+        raise invalid(identifier_problem(MMSI, shown, NO_STATION(digit=value[1])),
                       code=INVALID_MMSI, value=raw, reason="format", field=field)
     mid = int(value[len(marker):len(marker) + 3])
     if not 201 <= mid <= 775:
-        raise invalid(f"MMSI {shown}: {mid:03d} is not a Maritime Identification Digits block (201–775)",
+        raise invalid(identifier_problem(MMSI, shown, NOT_A_MID(mid=f"{mid:03d}")),
                       code=INVALID_MMSI, value=raw, reason="mid", field=field, kind=kind.value)
     return Mmsi(value, kind, mid)

@@ -230,7 +230,8 @@ def _schema_check(schema: str, body: object) -> None:
     if problems:
         raise ValidationFailed("; ".join(f"{where}: {message}" for where, message in problems[:5]),
                                code="invalid_subscription",
-                               data={"errors": [{"location": w, "message": m} for w, m in problems]})
+                               data={"errors": [{"location": w, "message": str(m), **m.as_data()}
+                                                for w, m in problems]})
 
 
 def _secret(raw: str) -> bytes:

@@ -1,5 +1,8 @@
 """An alert's figures in words and units: '3 小時 20 分鐘', '9.8 °C', 'HK$1,600.00', moments in port time.
 
+Durations, amounts and numbers are written by Babel in the page's locale (its units, its
+currency format); only the figures' names and the "ended … ago" frame are in the catalogues.
+
 Rules put raw figures in an alert (minutes, degrees, ISO moments, amounts with a ``currency``
 figure beside them); the API and webhooks carry them as they are. People read them here, in
 the page's language, in the order below; a figure with no entry is not shown on the page.
@@ -11,15 +14,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal
+from babel.units import format_unit
 
 from harbourlink.web.i18n import Catalogue
 from harbourlink.web.labels import N_
 from harbourlink.web.track_words import EVENTS, FAMILIES
 
-DAYS_HOURS = N_("%(days)s d %(hours)s h")
-HOURS_MINUTES = N_("%(hours)s h %(minutes)s min")
-ONLY_MINUTES = N_("%(minutes)s min")
 ENDED_AGO = N_("ended %(duration)s ago")
 DEFAULT_CURRENCY = "HKD"
 
@@ -47,15 +49,21 @@ FIGURES: dict[str, tuple[str, str]] = {
 
 
 def duration(catalogue: Catalogue, minutes: float) -> str:
-    """'3 h 20 min', '2 d 5 h', '45 min' in the catalogue's language (whole minutes)."""
+    """'3 hours, 20 minutes', '2 日 5 小時', '24 分鐘' in the catalogue's language: whole minutes, the two
+    largest units (a zero second one left out)."""
     total = max(0, round(minutes))
     days, rest = divmod(total, 1440)
     hours, mins = divmod(rest, 60)
     if days:
-        return catalogue.gettext(DAYS_HOURS, days=days, hours=hours)
-    if hours:
-        return catalogue.gettext(HOURS_MINUTES, hours=hours, minutes=mins)
-    return catalogue.gettext(ONLY_MINUTES, minutes=mins)
+        parts = [(days, "duration-day"), (hours, "duration-hour")]
+    elif hours:
+        parts = [(hours, "duration-hour"), (mins, "duration-minute")]
+    else:
+        parts = [(mins, "duration-minute")]
+    locale = catalogue.language.locale
+    words = [format_unit(value, unit, length="long", locale=locale) for value, unit in parts[:1] + [
+        part for part in parts[1:] if part[0]]]
+    return format_list(words, style="unit", locale=locale)
 
 
 def _number(catalogue: Catalogue, value: float, pattern: str) -> str:

@@ -1,4 +1,9 @@
-"""The pages' languages: zh-HK (the default whatever the browser asks for), en and zh-CN.
+"""The pages' languages: zh-HK (the default), en and zh-CN.
+
+A page speaks the language the person chose (``?lang=``, then kept in a cookie); until they
+choose, the one their browser asks for first (``Accept-Language``: zh-HK, zh-TW, zh-MO and
+zh-Hant read Traditional Chinese, zh-CN, zh-SG, zh-Hans and a bare zh Simplified, any en English);
+zh-HK when it asks for none of these.
 
 Templates carry English msgids; Babel catalogues under ``translations/`` are read as ``.po``
 and compiled in memory at start, so a deployment needs no ``.mo`` build step. Each language
@@ -22,6 +27,7 @@ from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.requests import Request
 
+from harbourlink.kernel.phrases import Wording
 from harbourlink.web.labels import LABELS
 
 BRAND = "HarbourLink"
@@ -81,6 +87,10 @@ class Catalogue:
         text = self.translations.gettext(message)
         return text % params if params else text
 
+    def say(self, wording: Wording) -> str:
+        """A wording (a parse error, a place in a file …) in this language, its parameters said in it too."""
+        return wording.say(self.translations.gettext)
+
     def format_datetime(self, moment: datetime | None, style: str = "medium") -> str:
         """A time in Hong Kong, written the way this language writes it."""
         if moment is None:
@@ -110,11 +120,44 @@ class Catalogues:
         self.default = self.by_code.get(default_code, self.by_code[LANGUAGES[0].code])
 
     def choose(self, request: Request) -> tuple[Catalogue, bool]:
-        """``?lang=``, else the cookie, else the default; and whether ``?lang=`` chose it.
-
-        Accept-Language is deliberately ignored: the port community's default is zh-HK.
-        """
+        """``?lang=``, else the cookie, else the browser's ``Accept-Language``, else the default; and whether
+        ``?lang=`` chose it. A person's own choice always wins over what their browser asks for."""
         asked = self.by_code.get(request.query_params.get(LANG_PARAM, ""))
         if asked is not None:
             return asked, True
-        return self.by_code.get(request.cookies.get(LANG_COOKIE, ""), self.default), False
+        kept = self.by_code.get(request.cookies.get(LANG_COOKIE, ""))
+        if kept is not None:
+            return kept, False
+        wanted = browser_language(request.headers.get("accept-language", ""))
+        return self.by_code.get(wanted or "", self.default), False
+
+
+def _language_of(tag: str) -> str | None:
+    """The page language a language tag reads best in (``zh-Hant-TW`` → zh-HK), or None."""
+    parts = tag.lower().replace("_", "-").split("-")
+    if parts[0] == "en":
+        return "en"
+    if parts[0] != "zh":
+        return None
+    if "hans" not in parts and {"hant", "hk", "tw", "mo"} & set(parts[1:]):
+        return "zh-HK"
+    return "zh-CN"
+
+
+def browser_language(header: str) -> str | None:
+    """The first page language an ``Accept-Language`` header asks for, by its weights; None for none."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, item in enumerate(header.split(",")):
+        tag, _, params = item.strip().partition(";")
+        weight = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        language = _language_of(tag.strip()) if tag.strip() and tag.strip() != "*" else None
+        if language is not None and weight > 0:
+            ranked.append((-weight, position, language))
+    return min(ranked)[2] if ranked else None

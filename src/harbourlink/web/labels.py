@@ -19,13 +19,11 @@ from harbourlink.identity import (
     Service,
 )
 from harbourlink.inbound import VIEWED_MESSAGE
+from harbourlink.kernel import phrases
 from harbourlink.references import ReferenceType
 
-
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
-    """Marks ``message`` for extraction without translating it yet."""
-    return message
-
+N_ = phrases.N_
+"""The extraction marker, which the page modules take from here."""
 
 LABELS: dict[str, dict[str, str]] = {
     "org_type": {
@@ -96,6 +94,33 @@ LABELS: dict[str, dict[str, str]] = {
         VIEWED_MESSAGE: N_("Message sent to HarbourLink"),
     },
     "rule": {NAMED_PARTIES_RULE: N_("Companies we name as parties")},
+    "message_format": {
+        "csv": N_("HarbourLink CSV template (one event per row)"),
+        "edifact": N_("UN/EDIFACT CODECO, COARRI and IFTSTA"),
+        "dcsa-tnt-2.2": N_("DCSA Track & Trace 2.2 events (JSON)"),
+        "dcsa-tnt-3": N_("DCSA Track & Trace 3.0 events, with reefer events (JSON)"),
+        "ais-nmea": N_("AIS position reports (NMEA sentences)"),
+        "terminal-json": N_("Terminal feed: release status and reefer readings (JSON)"),
+        "customs-status-json": N_("Customs clearance status reports (JSON)"),
+    },
+    "message_status": {
+        "received": N_("Waiting to be read"), "queued": N_("Waiting to be read"), "processing": N_("Being read"),
+        "accepted": N_("Accepted"), "partial": N_("Partly accepted"), "rejected": N_("Rejected"),
+        "failed": N_("Failed"),
+    },
+    # How a message arrived: the API, a page, a replay, the command line, the demo's port
+    # simulator, or the AIS listener (``harbourlink ais listen``) from a radio feed.
+    "message_channel": {
+        "api": N_("API"), "upload": N_("Web upload"), "replay": N_("Replay"), "cli": N_("Command line"),
+        "simulator": N_("Port simulator (demo)"), "ais-udp": N_("AIS receiver (UDP)"),
+        "ais-tcp": N_("AIS feed (TCP)"),
+    },
+    # Where another company viewed an owner's data (the access log's channels).
+    "access_channel": {
+        "track": N_("Tracking page or search"), "web": N_("Message page"), "web-raw": N_("Message file download"),
+        "api": N_("API"), "api-raw": N_("Message file through the API"), "export": N_("Event download"),
+        "dcsa-api": N_("DCSA events API"), "dcsa-callback": N_("DCSA event subscription"),
+    },
     "audit": {
         AuditKind.LOGIN: N_("Logged in"),
         AuditKind.LOGIN_FAILED: N_("Failed login"),

@@ -11,6 +11,7 @@ company's answers 404, as if it did not exist.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -33,18 +34,7 @@ ENVELOPE_BYTES = 16 * 1024
 ERROR_LIMIT = 200
 """Errors shown on a message's page; a file with thousands of bad rows needs the first few to be fixed."""
 
-FORMATS = {
-    "csv": N_("HarbourLink CSV template (one event per row)"),
-    "edifact": N_("UN/EDIFACT CODECO, COARRI and IFTSTA"),
-    "dcsa-tnt-2.2": N_("DCSA Track & Trace 2.2 events (JSON)"),
-    "dcsa-tnt-3": N_("DCSA Track & Trace 3.0 events, with reefer events (JSON)"),
-    "ais-nmea": N_("AIS position reports (NMEA sentences)"),
-    "terminal-json": N_("Terminal feed: release status and reefer readings (JSON)"),
-}
-STATUSES = {"received": N_("Waiting to be read"), "accepted": N_("Accepted"), "partial": N_("Partly accepted"),
-            "rejected": N_("Rejected"), "failed": N_("Failed")}
 STATUS_TONE = {"accepted": "ok", "partial": "warn", "rejected": "bad", "failed": "bad"}
-CHANNELS = {"api": N_("API"), "upload": N_("Web upload"), "replay": N_("Replay"), "cli": N_("Command line")}
 UPLOAD_ERRORS = {
     "no_file": N_("Choose a file to upload."),
     "empty_message": N_("The file is empty."),
@@ -54,6 +44,27 @@ UPLOAD_ERRORS = {
 EXTENSIONS = {"csv": "csv", "edifact": "edi", "ais-nmea": "nmea", "terminal-json": "json", "dcsa-tnt-2.2": "json",
               "dcsa-tnt-3": "json"}
 UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class ShownError:
+    """One of a message's errors in the page's language: where it is, what is wrong."""
+
+    location: str
+    message: str
+    path: bool
+    """The place is a JSON path, the same in every language (shown as code)."""
+    lang: str | None
+    """``en`` for an error recorded before errors had codes: shown in English, as it was written."""
+
+
+def shown_error(page: MemberPage, stored: dict[str, Any]) -> ShownError:
+    """A stored error said in the page's language (as it was written, when it has no codes)."""
+    error = inbound.ItemError.from_data(stored)
+    if error is None:
+        return ShownError(str(stored.get("location", "")), str(stored.get("message", "")), path=False, lang="en")
+    return ShownError(page.catalogue.say(error.place), page.catalogue.say(error.problem),
+                      path=error.place.code == inbound.JSON_PATH.code, lang=None)
 
 
 def brief_member_page(request: Request) -> MemberPage:
@@ -80,11 +91,10 @@ def megabytes(size: int) -> str:
 
 def _names(page: MemberPage) -> dict[str, Any]:
     """Translated names for the codes the message templates show."""
-    def name(family: dict[str, str], code: str | None) -> str:
-        message = family.get(code or "")
-        return page.t(message) if message else code or ""
-    return {"format_name": lambda code: name(FORMATS, code), "status_name": lambda code: name(STATUSES, code),
-            "channel_name": lambda code: name(CHANNELS, code), "tones": STATUS_TONE}
+    label = page.catalogue.label
+    return {"format_name": lambda code: label(code, "message_format"),
+            "status_name": lambda code: label(code, "message_status"),
+            "channel_name": lambda code: label(code, "message_channel"), "tones": STATUS_TONE}
 
 
 def _list_page(page: MemberPage, session: Session, *, status: int = 200, error: str | None = None,
@@ -149,7 +159,8 @@ def _detail_page(page: MemberPage, found: inbound.InboundMessage, *, status: int
     may_replay = found.status in ("partial", "rejected", "failed") and found.superseded_by is None
     limit = upload_limit(page)
     return page.render(
-        "messages/detail.html", status=status, error=error, message=found, errors=errors[:ERROR_LIMIT],
+        "messages/detail.html", status=status, error=error, message=found,
+        errors=[shown_error(page, stored) for stored in errors[:ERROR_LIMIT]],
         more_errors=max(len(errors) - ERROR_LIMIT, 0), may_replay=may_replay, max_bytes=limit,
         limit_text=megabytes(limit), too_large=page.t(UPLOAD_ERRORS["too_large"], size=megabytes(limit)),
         here=f"/messages/{found.id}", **_names(page),

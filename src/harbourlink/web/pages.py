@@ -36,6 +36,7 @@ from harbourlink.api.context import (
 from harbourlink.api.errors import status_for
 from harbourlink.api.ratelimit import Limit
 from harbourlink.kernel import Actor, Forbidden, HarbourLinkError, NotFound, RateLimited
+from harbourlink.kernel.phrases import PLAIN
 from harbourlink.settings import Settings
 from harbourlink.web.i18n import LANG_COOKIE, LANG_PARAM, Catalogue, Catalogues
 from harbourlink.web.labels import ERRORS, GENERIC_ERROR, NOTICES
@@ -81,8 +82,10 @@ class PageAbort(Exception):
 
 
 def finish(request: Request, response: Response, catalogue: Catalogue) -> Response:
-    """Adds the security headers, and keeps a language chosen by ``?lang=`` in a cookie."""
+    """Adds the security headers, and keeps a language chosen by ``?lang=`` in a cookie. The page's language
+    may come from the browser's ``Accept-Language``, so the answer varies with it."""
     response.headers.update(SECURITY_HEADERS)
+    response.headers["Vary"] = "Accept-Language, Cookie"
     if request.query_params.get(LANG_PARAM) == catalogue.language.code:
         response.set_cookie(LANG_COOKIE, catalogue.language.code, max_age=LANG_COOKIE_SECONDS, httponly=True,
                             samesite="lax", secure=request.url.scheme == "https", path="/")
@@ -169,11 +172,14 @@ class Page:
         return self.catalogue.gettext(message, **params)
 
     def error_text(self, error: HarbourLinkError | str) -> str:
-        """A domain error (or code) in the page's language; unknown codes get a generic message."""
+        """A domain error (or code) in the page's language: the page's words for its code, else its own
+        wording when it has one (an identifier's check), else a generic message."""
         code = error if isinstance(error, str) else error.code
         message = ERRORS.get(code)
         if message is None and isinstance(error, NotFound | Forbidden):
             message = ERRORS["not_found" if isinstance(error, NotFound) else "forbidden"]
+        if message is None and isinstance(error, HarbourLinkError) and error.wording.phrase is not PLAIN:
+            return self.catalogue.say(error.wording)
         return self.t(message or GENERIC_ERROR)
 
     def context(self) -> dict[str, Any]:

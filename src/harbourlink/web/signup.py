@@ -2,11 +2,15 @@
 
 The form's field names follow the application's shape (``applicant.email``,
 ``doc.<kind>.number`` …) so that errors from the shape check and from identity's rules land
-next to the field they are about.
+next to the field they are about. Every field's error is shown at once: the shape check and all
+of identity's rules run on every submission (``identity.application_problems``), and the page's
+script checks what it cheaply can before sending, the password by the server's own rule
+(``identity.PASSWORD_RULE``, shipped in the page).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +25,7 @@ from harbourlink.identity import AccountKind, DocumentKind, OfferedService, Oper
 from harbourlink.identity.schemas import RegistrationIn
 from harbourlink.kernel import HarbourLinkError
 from harbourlink.web.forms import CheckedForm, shape_errors, text, texts
-from harbourlink.web.labels import GENERIC_ERROR
+from harbourlink.web.labels import ERRORS, GENERIC_ERROR, N_
 from harbourlink.web.pages import AnyPage, Page, page_rate_limit
 
 router = APIRouter(include_in_schema=False)
@@ -36,18 +40,26 @@ DOCUMENT_GROUPS = (
     ("company-only", [kind for kind in COMPANY_DOCUMENTS if kind not in DRIVER_DOCUMENTS]),
     ("driver-only", [kind for kind in DRIVER_DOCUMENTS if kind not in COMPANY_DOCUMENTS]),
 )
-# Operator rights come from the platform, never from an application form.
-OPEN_TYPES = tuple(org_type for org_type in OrgType if org_type is not OrgType.OPERATOR)
+# Customs, banks and the platform operator are set up by the operator, never applied for.
+OPEN_TYPES = tuple(org_type for org_type in OrgType if org_type in identity.SELF_SERVICE_TYPES)
+OPTIONAL_DOCUMENTS = frozenset({DocumentKind.CLOSED_ROAD_PERMIT})
 # Tracking comes with every account; the form offers the other services the platform has built (none yet).
 OPTIONAL_SERVICES = tuple(service for service in OfferedService if service.value != Service.TRACKING.value)
 SECRET_FIELDS = frozenset({"applicant.password", "applicant.password_confirm", "csrf_token"})
-FIELD_OF_DOMAIN_FIELD = {
-    "password": "applicant.password",
-    "mobile": "driver.mobile",
-    "vehicle_registration": "driver.vehicle_registration",
-    "driver": "driver.vehicle_registration",
-}
-FIELD_OF_CODE = {"service_not_allowed": "services", "invalid_org_type": "types"}
+FIELD_OF_DOMAIN_FIELD = {"driver": "driver.vehicle_registration"}
+STRONG_ENOUGH = N_("This password is strong enough.")
+
+
+def _script_words(page: Page) -> str:
+    """What the page's script says, in the page's language, and the server's password rule: JSON."""
+    rule = identity.PASSWORD_RULE
+    return json.dumps({
+        "rule": {"minLength": rule.min_length, "classes": list(rule.classes), "classesNeeded": rule.classes_needed},
+        "required": page.t(ERRORS["missing"]), "weak": page.error_text("weak_password"),
+        "strong": page.t(STRONG_ENOUGH), "mismatch": page.error_text("password_mismatch"),
+        "email": page.t(ERRORS["value_error"]), "types": page.error_text("missing_org_type"),
+        "companyEmail": page.error_text("missing_email"), "summary": page.t(GENERIC_ERROR),
+    }, ensure_ascii=False)
 
 
 def _form_page(page: Page, *, values: dict[str, str], chosen: dict[str, list[str]], errors: dict[str, str],
@@ -56,7 +68,8 @@ def _form_page(page: Page, *, values: dict[str, str], chosen: dict[str, list[str
         "signup.html", status=status, values=values, chosen=chosen, errors=errors,
         error=page.t(GENERIC_ERROR) if errors else None, here="/signup",
         account_kinds=list(AccountKind), org_types=OPEN_TYPES, operation_modes=list(OperationMode),
-        document_groups=DOCUMENT_GROUPS, services=OPTIONAL_SERVICES,
+        document_groups=DOCUMENT_GROUPS, optional_documents=OPTIONAL_DOCUMENTS, services=OPTIONAL_SERVICES,
+        script_words=_script_words(page),
     )
 
 
@@ -106,31 +119,34 @@ def _field_of(documents: list[dict[str, str | None]]) -> Callable[[tuple[int | s
     return field_of
 
 
-def _domain_errors(page: Page, error: HarbourLinkError) -> dict[str, str]:
-    if error.code == "missing_documents":
-        return {f"doc.{kind}.number": page.error_text(error) for kind in error.data.get("missing", [])}
-    raw = str(error.data.get("field", ""))
-    field = FIELD_OF_CODE.get(error.code) or FIELD_OF_DOMAIN_FIELD.get(raw, raw) or "name"
-    return {field: page.error_text(error)}
-
-
-def _choice_errors(page: Page, form: FormData) -> dict[str, str]:
-    """What the form itself adds to the application's rules: a second password, open types only."""
+def _rule_errors(page: Page, problems: list[HarbourLinkError]) -> dict[str, str]:
+    """identity's problems with an application, each next to its field (a missing document next to its number)."""
     errors: dict[str, str] = {}
-    if any(value not in OPEN_TYPES for value in texts(form, "types")):
-        errors["types"] = page.error_text("invalid_org_type")
-    if text(form, "applicant.password", strip=False) != text(form, "applicant.password_confirm", strip=False):
-        errors["applicant.password_confirm"] = page.error_text("password_mismatch")
+    for problem in problems:
+        if problem.code == "missing_documents":
+            for kind in problem.data.get("missing", []):
+                errors.setdefault(f"doc.{kind}.number", page.error_text(problem))
+            continue
+        field = str(problem.data.get("field", "")) or "name"
+        errors.setdefault(FIELD_OF_DOMAIN_FIELD.get(field, field), page.error_text(problem))
     return errors
+
+
+def _password_again(page: Page, form: FormData) -> dict[str, str]:
+    """What only the form asks: the password typed twice."""
+    if text(form, "applicant.password", strip=False) != text(form, "applicant.password_confirm", strip=False):
+        return {"applicant.password_confirm": page.error_text("password_mismatch")}
+    return {}
 
 
 @router.post("/signup", dependencies=[Depends(page_rate_limit(Limit.REGISTRATION))])
 def signup(form: CheckedForm, page: AnyPage) -> Response:
-    """Records an application; errors are shown next to their fields."""
+    """Records an application; every field's error is shown next to it, all at once."""
     values = {key: value for key, value in form.items() if isinstance(value, str) and key not in SECRET_FIELDS}
     chosen = {"types": texts(form, "types"), "services": texts(form, "services")}
     raw = _application(form)
-    errors = _choice_errors(page, form)
+    problems: list[HarbourLinkError] = list(identity.application_problems(identity.draft_from_body(raw)))
+    errors = {**_rule_errors(page, problems), **_password_again(page, form)}
     application: RegistrationIn | None = None
     try:
         application = RegistrationIn.model_validate(raw)
@@ -143,5 +159,5 @@ def signup(form: CheckedForm, page: AnyPage) -> Response:
             registered = identity.register_organisation(page.session, application=application, ip=page.ip)
     except HarbourLinkError as error:
         status = 409 if error.code.endswith("_taken") else 422
-        return _form_page(page, values=values, chosen=chosen, errors=_domain_errors(page, error), status=status)
+        return _form_page(page, values=values, chosen=chosen, errors=_rule_errors(page, [error]), status=status)
     return page.render("signup_done.html", org_name=registered.organisation.name, here="/signup")

@@ -169,7 +169,8 @@ def test_replay_of_a_corrected_message(client: TestClient, db: Database, company
     broken = lines(GOOD, fixed_line[:-2] + "00")  # its checksum was garbled on the way
     partial = _send(client, company_a, broken)
     assert partial["status"] == "partial"
-    assert partial["errors"] == [{"location": "line 2", "message": partial["errors"][0]["message"]}]  # type: ignore[index]
+    assert [(e["location"], e["code"], e["place"]) for e in partial["errors"]] == [  # type: ignore[union-attr]
+        ("line 2", "checksum_mismatch", {"code": "line", "params": {"line": 2}})]
     failed = client.get("/api/v1/messages", headers=company_a.auth, params={"failed": True}).json()
     assert [m["id"] for m in failed] == [partial["id"]]
     replayed = client.post(f"/api/v1/messages/{partial['id']}/replay", headers=company_a.auth,

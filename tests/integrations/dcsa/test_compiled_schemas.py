@@ -99,5 +99,5 @@ def test_the_relaxed_document_reference_enum_is_compiled_too() -> None:
     assert schema.compiled.is_valid(event)
     event["documentReferences"][0]["documentReferenceType"] = "BKG (Booking)"
     assert not schema.compiled.is_valid(event)
-    assert schema.errors(event, "$") == [("$.documentReferences[0].documentReferenceType",
-                                          "'BKG (Booking)' is not one of ['BKG', 'TRD']")]
+    assert [(where, str(problem)) for where, problem in schema.errors(event, "$")] == [
+        ("$.documentReferences[0].documentReferenceType", "'BKG (Booking)' is not one of ['BKG', 'TRD']")]

@@ -177,8 +177,11 @@ def test_corrected_message_replays(client: TestClient, db: Database, company_a: 
     broken = CODECO.replace(b"CSNU7145201", b"CSNU7145202")
     partial = _send(client, company_a, broken)
     assert (partial["status"], partial["accepted"]) == ("partial", 4)
-    assert partial["errors"] == [{"location": "segment 18 (EQD), message GI0001",
-                                  "message": "container number CSNU7145202: check digit should be 1, not 2"}]
+    [error] = partial["errors"]
+    assert (error["location"], error["message"]) == ("segment 18 (EQD), message GI0001",
+                                                     "container number CSNU7145202: check digit should be 1, not 2")
+    assert (error["code"], error["params"]["problem"]) == (
+        "identifier_problem", {"code": "check_digit_wrong", "params": {"expected": "1", "found": "2"}})
     replayed = client.post(f"/api/v1/messages/{partial['id']}/replay", headers=company_a.auth, content=CODECO)
     assert replayed.status_code == 201, replayed.text
     assert (replayed.json()["status"], replayed.json()["accepted"], replayed.json()["duplicates"]) == \

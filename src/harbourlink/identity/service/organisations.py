@@ -11,19 +11,20 @@ from harbourlink.identity.audit import AuditKind, record
 from harbourlink.identity.crypto import hash_password
 from harbourlink.identity.domain import (
     AccountKind,
-    DocumentKind,
     OperationMode,
     OrgStatus,
     OrgType,
     Role,
     Service,
+    application_problems,
     check_org_types,
-    check_password_strength,
     check_service_allowed,
     check_service_offered,
+    draft_from_body,
     normalise_business_registration,
     normalise_hk_mobile,
     normalise_vehicle_registration,
+    refusal,
     service_needs_approval,
 )
 from harbourlink.identity.models import (
@@ -37,10 +38,7 @@ from harbourlink.identity.models import (
 from harbourlink.identity.permissions import check_admin_of, check_operator
 from harbourlink.identity.schemas import OrganisationRead, RegistrationIn, RegistrationRead
 from harbourlink.identity.service.users import set_password
-from harbourlink.kernel import Actor, Conflict, NotFound, ValidationFailed, new_id, utcnow
-
-_COMPANY_DOCUMENTS = (DocumentKind.BUSINESS_REGISTRATION, DocumentKind.AUTHORISATION_LETTER)
-_DRIVER_DOCUMENTS = (DocumentKind.VEHICLE_REGISTRATION, DocumentKind.DRIVING_LICENCE)
+from harbourlink.kernel import Actor, Conflict, NotFound, new_id, utcnow
 
 
 def describe(session: Session, org: Organisation) -> OrganisationRead:
@@ -65,17 +63,6 @@ def create_organisation(
     return org
 
 
-def _check_documents(application: RegistrationIn) -> None:
-    required = _DRIVER_DOCUMENTS if application.account_kind is AccountKind.DRIVER else _COMPANY_DOCUMENTS
-    present = {document.kind for document in application.documents}
-    missing = [kind.value for kind in (*required, DocumentKind.IDENTITY_PROOF) if kind not in present]
-    if missing:
-        raise ValidationFailed(
-            "registration needs the details of these documents: " + ", ".join(missing),
-            code="missing_documents", data={"field": "documents", "missing": missing},
-        )
-
-
 @dataclass(frozen=True)
 class _Checked:
     """An application that passed every rule, in the forms it is stored in."""
@@ -87,33 +74,19 @@ class _Checked:
 
 
 def _check_application(application: RegistrationIn) -> _Checked:
-    """Every rule an application must pass, before anything is looked up or stored."""
-    _check_documents(application)
-    types = check_org_types([t.value for t in application.types])
-    if OrgType.OPERATOR in types:
-        # Operator rights are given by the platform (CLI, seeding), never applied for.
-        raise ValidationFailed("the platform operator type cannot be applied for", code="invalid_org_type",
-                               data={"field": "types", "value": [OrgType.OPERATOR.value]})
-    mobile = vehicle = brn = None
-    if application.account_kind is AccountKind.DRIVER:
-        if application.driver is None:
-            raise ValidationFailed("a driver account needs the vehicle and licence details",
-                                   code="missing_driver_details", data={"field": "driver"})
-        mobile = normalise_hk_mobile(application.driver.mobile)
-        vehicle = normalise_vehicle_registration(application.driver.vehicle_registration)
-    elif application.applicant.email is None:
-        raise ValidationFailed("a company account needs the applicant's e-mail address",
-                               code="missing_email", data={"field": "applicant.email"})
-    if application.account_kind is AccountKind.COMPANY:
-        if not application.business_registration:
-            raise ValidationFailed("a company needs its Business Registration number",
-                                   code="missing_business_registration", data={"field": "business_registration"})
-        brn = normalise_business_registration(application.business_registration)
-    check_password_strength(application.applicant.password)
-    mode = application.operation_mode
-    for service in application.services:
-        check_service_allowed(Service(service.value), account_kind=application.account_kind, mode=mode)
-    return _Checked(types=types, mobile=mobile, business_registration=brn, vehicle_registration=vehicle)
+    """Every rule an application must pass, all at once, before anything is looked up or stored."""
+    problems = application_problems(draft_from_body(application.model_dump(mode="json")))
+    if problems:
+        raise refusal(problems)
+    driver, kind = application.driver, application.account_kind
+    return _Checked(
+        types=check_org_types([t.value for t in application.types]),
+        mobile=normalise_hk_mobile(driver.mobile) if driver and kind is AccountKind.DRIVER else None,
+        business_registration=normalise_business_registration(application.business_registration or "")
+        if kind is AccountKind.COMPANY else None,
+        vehicle_registration=normalise_vehicle_registration(driver.vehicle_registration)
+        if driver and kind is AccountKind.DRIVER else None,
+    )
 
 
 def register_organisation(

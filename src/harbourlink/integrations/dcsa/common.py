@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from harbourlink.events import EventDraft, EventType, Reference
-from harbourlink.integrations.json_input import load_json, unreadable_part
-from harbourlink.integrations.parsing import ItemError, Parsed
+from harbourlink.integrations.json_fields import NO_DOCUMENT, load_document
+from harbourlink.integrations.json_input import unreadable_part
+from harbourlink.integrations.parsing import (
+    NOT_A_STRING,
+    ItemError,
+    Parsed,
+    json_place,
+)
 from harbourlink.kernel import ValidationFailed
+from harbourlink.kernel.phrases import N_, Phrase, Wording
 from harbourlink.references import ReferenceType, parse_imo_number, parse_unlocode, validate_reference
 
 MAX_EVENTS = 100_000
@@ -25,14 +31,19 @@ CODE_FIELDS = {EventType.SHIPMENT: "shipmentEventTypeCode", EventType.TRANSPORT:
 # Inbound moves: the import voyage names them; everything else goes by the export voyage.
 INBOUND_CODES = frozenset({"ARRI", "DISC"})
 
+NOT_UTF8 = Phrase("message_not_utf8", N_("the message is not UTF-8 text"))
+NOT_EVENTS = Phrase("dcsa_not_events", N_('expected a JSON array of events, one event object, or {"events": [...]}'))
+NO_EVENTS = Phrase("dcsa_no_events", N_("the message holds no events"))
+TOO_MANY = Phrase("dcsa_too_many_events", N_("more than %(limit)s events; split the message"))
+
 
 class MappingError(Exception):
     """An event that passed the schema but cannot become a HarbourLink event, at a JSON path."""
 
-    def __init__(self, path: str, message: str):
-        super().__init__(message)
+    def __init__(self, path: str, problem: Wording):
+        super().__init__(str(problem))
         self.path = path
-        self.message = message
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -46,13 +57,8 @@ class Item:
 
 def read_items(raw: bytes, parsed: Parsed) -> Iterator[Item]:
     """The events of a body: a JSON array of events (the callback body), one event, or ``{"events": [...]}``."""
-    try:
-        document = load_json(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        parsed.errors.append(ItemError(f"byte {exc.start}", "the message is not UTF-8 text"))
-        return
-    except json.JSONDecodeError as exc:
-        parsed.errors.append(ItemError(f"line {exc.lineno}, column {exc.colno}", f"not JSON: {exc.msg}"))
+    document = load_document(raw, parsed, decode=lambda body: body.decode("utf-8-sig"), not_text=NOT_UTF8)
+    if document is NO_DOCUMENT:
         return
     if isinstance(document, list):
         items, base, depth = document, "$", 1
@@ -62,20 +68,19 @@ def read_items(raw: bytes, parsed: Parsed) -> Iterator[Item]:
         yield Item("$", document)
         return
     else:
-        parsed.errors.append(ItemError("$", "expected a JSON array of events, one event object, "
-                                            'or {"events": [...]}'))
+        parsed.errors.append(ItemError(json_place("$"), NOT_EVENTS()))
         return
     if not items:
-        parsed.errors.append(ItemError(base, "the message holds no events"))
+        parsed.errors.append(ItemError(json_place(base), NO_EVENTS()))
         return
     if len(items) > MAX_EVENTS:
-        parsed.errors.append(ItemError(base, f"more than {MAX_EVENTS} events; split the message"))
+        parsed.errors.append(ItemError(json_place(base), TOO_MANY(limit=MAX_EVENTS)))
         return
     for position, value in enumerate(items):
         yield Item(f"{base}[{position}]", value, depth)
 
 
-def parse_events(raw: bytes, check: Callable[[Any, str], list[tuple[str, str]]],
+def parse_events(raw: bytes, check: Callable[[Any, str], list[tuple[str, Wording]]],
                  draft: Callable[[Any, str], EventDraft]) -> Parsed:
     """A DCSA message's events: each checked against its schema (``check``), then mapped (``draft``);
     an event that fails either is reported at its path, and the others are kept."""
@@ -83,27 +88,27 @@ def parse_events(raw: bytes, check: Callable[[Any, str], list[tuple[str, str]]],
     for item in read_items(raw, parsed):
         unreadable = unreadable_part(item.value, item.path, depth=item.depth)
         if unreadable is not None:
-            parsed.errors.append(ItemError(*unreadable))
+            parsed.errors.append(ItemError(json_place(unreadable[0]), unreadable[1]))
             continue
         problems = check(item.value, item.path)
         if problems:
-            parsed.errors.extend(ItemError(where, message) for where, message in problems)
+            parsed.errors.extend(ItemError(json_place(where), problem) for where, problem in problems)
             continue
         try:
             parsed.events.append(draft(item.value, item.path))
         except MappingError as error:
-            parsed.errors.append(ItemError(error.path, error.message))
+            parsed.errors.append(ItemError(json_place(error.path), error.problem))
     return parsed
 
 
 def reference(kind: ReferenceType, raw: object, path: str) -> Reference:
     """A reference in HarbourLink's canonical spelling, or a ``MappingError`` at ``path``."""
     if not isinstance(raw, str):
-        raise MappingError(path, "is not a string")
+        raise MappingError(path, NOT_A_STRING())
     try:
         return Reference(kind.value, validate_reference(kind, raw, field=None))
     except ValidationFailed as exc:
-        raise MappingError(path, exc.message) from None
+        raise MappingError(path, exc.wording) from None
 
 
 def locode(raw: object, path: str) -> str | None:
@@ -113,7 +118,7 @@ def locode(raw: object, path: str) -> str | None:
     try:
         return parse_unlocode(raw).value
     except ValidationFailed as exc:
-        raise MappingError(path, exc.message) from None
+        raise MappingError(path, exc.wording) from None
 
 
 def imo_number(raw: object, path: str) -> str | None:
@@ -123,7 +128,7 @@ def imo_number(raw: object, path: str) -> str | None:
     try:
         return parse_imo_number(raw).value
     except ValidationFailed as exc:
-        raise MappingError(path, exc.message) from None
+        raise MappingError(path, exc.wording) from None
 
 
 def upper_or_none(value: object) -> str | None:

@@ -15,10 +15,14 @@ from sqlalchemy.orm import Session
 from harbourlink import events
 from harbourlink.events import Event, EventDraft
 from harbourlink.integrations.dcsa.render import RETRACTION_PREFIX
+from harbourlink.kernel.phrases import N_, Phrase, Wording
+
+UNKNOWN_EVENT = Phrase("retracts_unknown_event", N_("retracts event %(event)s, which this company has not sent"))
+OTHER_TYPE = Phrase("retracts_other_type", N_("the retracted event is a %(type)s event, not %(given)s"))
 
 
 def complete_dcsa_retractions(session: Session, *, owner_org_id: str,
-                              drafts: list[EventDraft]) -> list[tuple[str, str]]:
+                              drafts: list[EventDraft]) -> list[tuple[str, Wording]]:
     """Gives each 3.0 retraction in ``drafts`` the code, time and references of the event it retracts.
 
     The retracted event is looked for earlier in the same message, then among the owner's stored
@@ -26,7 +30,7 @@ def complete_dcsa_retractions(session: Session, *, owner_org_id: str,
     shown it): it is taken out of ``drafts`` and reported as (location, message), for the sender
     to replay once the event has arrived.
     """
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, Wording]] = []
     earlier: dict[str, EventDraft] = {}
     kept: list[EventDraft] = []
     for draft in drafts:
@@ -47,11 +51,11 @@ def complete_dcsa_retractions(session: Session, *, owner_org_id: str,
                               for kind, value in events.references_of(session, [original.seq])[original.seq]]
         if original is None:
             problems.append((f"{draft.origin}.metadata.retractedEventID",
-                             f"retracts event {retracts.get('eventID')!r}, which this company has not sent"))
+                             UNKNOWN_EVENT(event=repr(retracts.get("eventID")))))
             continue
         if str(original.event_type) != draft.event_type.value:
             problems.append((f"{draft.origin}.metadata.eventType",
-                             f"the retracted event is a {original.event_type} event, not {draft.event_type.value}"))
+                             OTHER_TYPE(type=str(original.event_type), given=draft.event_type.value)))
             continue
         draft.event_code = original.event_code
         draft.classifier = events.Classifier(original.classifier)

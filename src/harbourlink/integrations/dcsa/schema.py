@@ -37,6 +37,8 @@ import jsonschema_rs
 from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
 
 from harbourlink.integrations.json_input import json_path
+from harbourlink.integrations.parsing import IS_REQUIRED, NOT_ONE_OF
+from harbourlink.kernel.phrases import N_, Phrase, Wording
 
 SCHEMAS = Path(__file__).parent / "schemas"
 V22_FILE = SCHEMAS / "tnt_v2.2.0.json"
@@ -123,8 +125,8 @@ class EventSchema:
     compiled: jsonschema_rs.Validator
     full: Any
 
-    def errors(self, instance: Any, base: str) -> list[tuple[str, str]]:
-        """Every way ``instance`` breaks the schema, as (JSON path, message); none for a valid one."""
+    def errors(self, instance: Any, base: str) -> list[tuple[str, Wording]]:
+        """Every way ``instance`` breaks the schema, as (JSON path, what is wrong); none for a valid one."""
         if self.compiled.is_valid(instance):
             return []
         return located_errors(self.full, instance, base)
@@ -185,32 +187,92 @@ def v3_validator(name: str) -> Any:
     return Draft202012Validator(root, format_checker=FORMATS)
 
 
-def _message(error: Any) -> tuple[list[str | int], str]:
+# What a schema rule says when an event breaks it, in jsonschema's own words.
+ABSENT_WITH_RETRACTION = Phrase("absent_with_retraction",
+                                N_("must be absent when metadata.retractedEventID is given"))
+DEPENDENCY = Phrase("schema_dependency", N_("%(field)s is a dependency of %(property)s"))
+NOT_FORMAT = Phrase("schema_format", N_("%(value)s is not a valid %(format)s"))
+NOT_OF_TYPE = Phrase("schema_type", N_("%(value)s is not of type %(types)s"))
+NO_MATCH = Phrase("schema_pattern", N_("%(value)s does not match %(pattern)s"))
+EMPTY = Phrase("schema_empty", N_("%(value)s should be non-empty"))
+SHORT = Phrase("schema_too_short", N_("%(value)s is too short"))
+NOT_EMPTY = Phrase("schema_not_empty", N_("%(value)s is expected to be empty"))
+LONG = Phrase("schema_too_long", N_("%(value)s is too long"))
+BELOW = Phrase("schema_minimum", N_("%(value)s is less than the minimum of %(limit)s"))
+ABOVE = Phrase("schema_maximum", N_("%(value)s is greater than the maximum of %(limit)s"))
+NOT_CONST = Phrase("schema_const", N_("%(value)s was expected"))
+EXTRA_ONE = Phrase("schema_extra_property", N_("Additional properties are not allowed (%(names)s was unexpected)"))
+EXTRA_MANY = Phrase("schema_extra_properties",
+                    N_("Additional properties are not allowed (%(names)s were unexpected)"))
+NO_ALTERNATIVE = Phrase("schema_no_alternative", N_("%(value)s is not valid under any of the given schemas"))
+NOT_UNIQUE = Phrase("schema_not_unique", N_("%(value)s has non-unique elements"))
+OTHER_RULE = Phrase("schema_rule", N_("breaks the schema's rule %(rule)s"))
+_DEPENDENCY = re.compile(r"^(.*) is a dependency of (.*)$", re.DOTALL)
+_EXTRAS = re.compile(r"\((.*) (was|were) unexpected\)$", re.DOTALL)
+
+
+def _limits(error: Any) -> Wording | None:
+    """The words of a length, size or bound rule, as jsonschema words them."""
+    value, rule, limit = repr(error.instance), error.validator, error.validator_value
+    if rule in ("minLength", "minItems"):
+        return EMPTY(value=value) if limit == 1 else SHORT(value=value)
+    if rule in ("maxLength", "maxItems"):
+        return NOT_EMPTY(value=value) if limit == 0 else LONG(value=value)
+    if rule == "minimum":
+        return BELOW(value=value, limit=repr(limit))
+    if rule == "maximum":
+        return ABOVE(value=value, limit=repr(limit))
+    return None
+
+
+_RULES: dict[str, Callable[[Any, str], Wording]] = {
+    "enum": lambda error, value: NOT_ONE_OF(value=value, choices=repr(error.validator_value)),
+    "type": lambda error, value: NOT_OF_TYPE(value=value, types=", ".join(
+        repr(kind) for kind in (error.validator_value if isinstance(error.validator_value, list)
+                                else [error.validator_value]))),
+    "pattern": lambda error, value: NO_MATCH(value=value, pattern=repr(error.validator_value)),
+    "format": lambda error, value: NOT_FORMAT(value=value, format=error.validator_value),
+    "const": lambda error, _value: NOT_CONST(value=repr(error.validator_value)),
+    "oneOf": lambda _error, value: NO_ALTERNATIVE(value=value),
+    "anyOf": lambda _error, value: NO_ALTERNATIVE(value=value),
+    "uniqueItems": lambda _error, value: NOT_UNIQUE(value=value),
+}
+
+
+def _words(error: Any) -> Wording:
+    """What a jsonschema error says, as a wording in jsonschema's own English."""
+    rule = error.validator
+    if rule in _RULES:
+        return _RULES[rule](error, repr(error.instance))
+    if rule == "dependentRequired" and (found := _DEPENDENCY.match(error.message)):
+        return DEPENDENCY(field=found[1], property=found[2])
+    if rule == "additionalProperties" and (extras := _EXTRAS.search(error.message)):
+        return (EXTRA_ONE if extras[2] == "was" else EXTRA_MANY)(names=extras[1])
+    return _limits(error) or OTHER_RULE(rule=str(rule))
+
+
+def _message(error: Any) -> tuple[list[str | int], Wording]:
     parts: list[str | int] = list(error.absolute_path)
     if error.validator == "required":
         missing = error.message.split("'")[1] if error.message.count("'") >= 2 else ""
         if missing:
-            return [*parts, missing], "is required"
+            return [*parts, missing], IS_REQUIRED()
     if error.validator == "not" and error.validator_value == {"required": ["payload"]}:
-        return [*parts, "payload"], "must be absent when metadata.retractedEventID is given"
-    if error.validator == "dependentRequired":
-        return parts, error.message
-    if error.validator == "format":
-        return parts, f"{error.instance!r} is not a valid {error.validator_value}"
-    return parts, error.message
+        return [*parts, "payload"], ABSENT_WITH_RETRACTION()
+    return parts, _words(error)
 
 
-def located_errors(validator: Any, instance: Any, base: str) -> list[tuple[str, str]]:
-    """Every way ``instance`` breaks the schema, as (JSON path, message), in document order."""
-    found: list[tuple[str, str]] = []
+def located_errors(validator: Any, instance: Any, base: str) -> list[tuple[str, Wording]]:
+    """Every way ``instance`` breaks the schema, as (JSON path, what is wrong), in document order."""
+    found: list[tuple[str, Wording]] = []
     seen: set[tuple[str, str]] = set()
     errors = sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path])
     for error in errors:
         if error.validator in ("if", "then", "else", "allOf") and error.context:
             continue
-        parts, message = _message(error)
-        item = (json_path(base, parts), message)
-        if item not in seen:
-            seen.add(item)
-            found.append(item)
+        parts, problem = _message(error)
+        where = json_path(base, parts)
+        if (where, str(problem)) not in seen:
+            seen.add((where, str(problem)))
+            found.append((where, problem))
     return found

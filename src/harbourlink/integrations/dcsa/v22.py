@@ -43,10 +43,13 @@ from harbourlink.integrations.dcsa.common import (
     upper_or_none,
 )
 from harbourlink.integrations.dcsa.schema import parse_date_time, v22_schema
-from harbourlink.integrations.parsing import Parsed
+from harbourlink.integrations.parsing import IS_REQUIRED, NOT_ONE_OF, Parsed, json_place
+from harbourlink.kernel.phrases import N_, Phrase, Wording
 from harbourlink.references import ReferenceType
 
 V22_SCHEMAS = {"SHIPMENT": "shipmentEvent", "TRANSPORT": "transportEvent", "EQUIPMENT": "equipmentEvent"}
+NOT_AN_EVENT = Phrase("dcsa_event_not_object", N_("an event is a JSON object"))
+NOT_A_DATE_TIME = Phrase("not_a_date_time", N_("%(value)s is not a date-time with its UTC offset"))
 
 
 def _references(event: dict[str, Any], path: str) -> list[Reference]:
@@ -55,7 +58,7 @@ def _references(event: dict[str, Any], path: str) -> list[Reference]:
         kind = DOCUMENT_KINDS.get(item.get("documentReferenceType", ""))
         here = f"{path}.documentReferences[{position}]"
         if "documentReferenceValue" not in item:
-            raise MappingError(f"{here}.documentReferenceValue", "is required")
+            raise MappingError(f"{here}.documentReferenceValue", IS_REQUIRED())
         if kind is not None:
             found.append(reference(kind, item["documentReferenceValue"], f"{here}.documentReferenceValue"))
     if event["eventType"] == "SHIPMENT":
@@ -100,8 +103,8 @@ def draft_from_v22(event: dict[str, Any], path: str) -> EventDraft:
     try:
         event_time = parse_date_time(event["eventDateTime"])
         created = parse_date_time(event["eventCreatedDateTime"])
-    except ValueError as exc:
-        raise MappingError(f"{path}.eventDateTime", str(exc)) from None
+    except ValueError:
+        raise MappingError(f"{path}.eventDateTime", NOT_A_DATE_TIME(value=repr(event["eventDateTime"]))) from None
     return EventDraft(
         source_key="dcsa:" + (event_id or content_key(event)),
         event_type=event_type, event_code=code, classifier=Classifier(event["eventClassifierCode"]),
@@ -110,20 +113,20 @@ def draft_from_v22(event: dict[str, Any], path: str) -> EventDraft:
         vessel_imo=imo_number(vessel.get("vesselIMONumber"), f"{path}.transportCall.vessel.vesselIMONumber"),
         vessel_name=text_or_none(vessel.get("vesselName")),
         voyage=_voyage(call, code), mode_of_transport=upper_or_none(call.get("modeOfTransport")),
-        details={"dcsa": event}, origin=path, key_from_content=event_id is None,
+        details={"dcsa": event}, origin=json_place(path), key_from_content=event_id is None,
     )
 
 
-def check_v22_event(event: Any, path: str) -> list[tuple[str, str]]:
+def check_v22_event(event: Any, path: str) -> list[tuple[str, Wording]]:
     """Schema errors of one 2.2 event, chosen by its ``eventType``."""
     if not isinstance(event, dict):
-        return [(path, "an event is a JSON object")]
+        return [(path, NOT_AN_EVENT())]
     event_type = event.get("eventType")
     if event_type not in V22_SCHEMAS:
         where = f"{path}.eventType"
         if event_type is None:
-            return [(where, "is required")]
-        return [(where, f"{event_type!r} is not one of {sorted(V22_SCHEMAS)}")]
+            return [(where, IS_REQUIRED())]
+        return [(where, NOT_ONE_OF(value=repr(event_type), choices=repr(sorted(V22_SCHEMAS))))]
     return v22_schema(V22_SCHEMAS[event_type]).errors(event, path)
 
 

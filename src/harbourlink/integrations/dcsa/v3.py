@@ -34,17 +34,19 @@ from harbourlink.integrations.dcsa.common import (
 )
 from harbourlink.integrations.dcsa.render import RETRACTION_PREFIX
 from harbourlink.integrations.dcsa.schema import parse_date_time, v3_schema
-from harbourlink.integrations.parsing import Parsed
+from harbourlink.integrations.parsing import Parsed, json_place
+from harbourlink.kernel.phrases import N_, Phrase, Wording
 from harbourlink.references import ReferenceType
 
 PAYLOAD_SCHEMAS = {"SHIPMENT": "shipmentPayload", "TRANSPORT": "transportPayload", "EQUIPMENT": "equipmentPayload",
                    "REEFER": "reeferPayload"}
+NOT_AN_EVENT = Phrase("dcsa3_event_not_object", N_("an event is a JSON object with metadata and payload"))
 
 
-def check_v3_event(event: Any, path: str) -> list[tuple[str, str]]:
+def check_v3_event(event: Any, path: str) -> list[tuple[str, Wording]]:
     """Schema errors of one 3.0 event: the envelope, then the payload its ``eventType`` names."""
     if not isinstance(event, dict):
-        return [(path, "an event is a JSON object with metadata and payload")]
+        return [(path, NOT_AN_EVENT())]
     problems = v3_schema("event").errors(event, path)
     if problems:
         return problems
@@ -126,7 +128,7 @@ def draft_from_v3(event: dict[str, Any], path: str) -> EventDraft:
         return EventDraft(
             source_key=RETRACTION_PREFIX + retracted, event_type=event_type, event_code="",
             classifier=Classifier.ACT, event_time=created, created_time=created,
-            details={"dcsa_v3": event, "retracts": {"eventID": retracted}}, origin=path,
+            details={"dcsa_v3": event, "retracts": {"eventID": retracted}}, origin=json_place(path),
         )
     payload: dict[str, Any] = event["payload"]
     code = payload[CODE_FIELDS[event_type]]
@@ -137,7 +139,7 @@ def draft_from_v3(event: dict[str, Any], path: str) -> EventDraft:
         source_key="dcsa:" + metadata["eventID"], event_type=event_type, event_code=code,
         classifier=Classifier(payload["eventClassifierCode"]), event_time=parse_date_time(payload["eventDateTime"]),
         created_time=created, references=_references(payload, event_type.value, f"{path}.payload"),
-        details=details, origin=path, **_place(payload, code, f"{path}.payload"),
+        details=details, origin=json_place(path), **_place(payload, code, f"{path}.payload"),
     )
 
 

@@ -9,16 +9,19 @@ from typing import ClassVar
 from harbourlink.integrations.edifact.common import Context, MessageResult, describe_place
 from harbourlink.integrations.edifact.container_reports import read_coarri, read_codeco
 from harbourlink.integrations.edifact.envelope import Interchange, open_interchange
-from harbourlink.integrations.edifact.fields import HONG_KONG
+from harbourlink.integrations.edifact.fields import HONG_KONG, NONE_GIVEN
 from harbourlink.integrations.edifact.iftsta import read_iftsta
 from harbourlink.integrations.edifact.syntax import Problem, SegmentError, frame_file, read_segments
 from harbourlink.integrations.parsing import ItemError, Parsed
+from harbourlink.kernel.phrases import N_, Phrase
 
 READERS: dict[str, Callable[[Context], MessageResult]] = {
     "CODECO": read_codeco,
     "COARRI": read_coarri,
     "IFTSTA": read_iftsta,
 }
+NOT_READ = Phrase("edifact_type_not_read", N_("message type %(type)s is not read here; HarbourLink reads %(types)s"))
+REFUSED = Phrase("message_refused", N_("%(problem)s; the message is refused"))
 
 
 class EdifactAdapter:
@@ -46,7 +49,7 @@ class EdifactAdapter:
                 problems.extend(self._read_messages(interchange, parsed, show_interchange=many))
         problems.sort(key=lambda p: (p.interchange, p.number or 0))
         parsed.errors = [ItemError(describe_place(p.number, p.tag, interchange=p.interchange,
-                                                  message_ref=p.message_ref, show_interchange=many), p.message)
+                                                  message_ref=p.message_ref, show_interchange=many), p.problem)
                          for p in problems]
         return parsed
 
@@ -58,14 +61,14 @@ class EdifactAdapter:
             reader = READERS.get(message.type)
             if reader is None:
                 problems.append(Problem(message.header.number, message.header.tag,
-                                        f"message type {message.type or '(none)'} is not read here; HarbourLink "
-                                        f"reads {', '.join(READERS)}", interchange.number, message.reference))
+                                        NOT_READ(type=message.type or NONE_GIVEN(), types=", ".join(READERS)),
+                                        interchange.number, message.reference))
                 continue
             try:
                 result = reader(context)
             except SegmentError as error:
                 problem = context.problem(error)
-                problems.append(Problem(problem.number, problem.tag, f"{problem.message}; the message is refused",
+                problems.append(Problem(problem.number, problem.tag, REFUSED(problem=problem.problem),
                                         problem.interchange, problem.message_ref))
                 continue
             parsed.events.extend(result.events)

@@ -8,18 +8,25 @@ from datetime import tzinfo
 from harbourlink.events import EventDraft
 from harbourlink.integrations.edifact.envelope import Message
 from harbourlink.integrations.edifact.syntax import Problem, Segment, SegmentError
+from harbourlink.kernel.phrases import N_, Phrase, Wording
+
+SEGMENT = Phrase("segment", N_("segment %(number)s (%(tag)s)"))
+UNTAGGED_SEGMENT = Phrase("untagged_segment", N_("segment %(number)s"))
+FILE = Phrase("file", N_("file"))
+IN_INTERCHANGE = Phrase("in_interchange", N_("%(place)s, interchange %(interchange)s"))
+IN_MESSAGE = Phrase("in_message", N_("%(place)s, message %(reference)s"))
+NO_BGM = Phrase("no_bgm", N_("a message begins with a BGM segment after its UNH, naming what it reports"))
 
 
 def describe_place(number: int | None, tag: str, *, interchange: int = 1, message_ref: str | None = None,
-                   show_interchange: bool = False) -> str:
+                   show_interchange: bool = False) -> Wording:
     """``segment 14 (DTM), message 000123``: what a person looks for in the file."""
-    where = f"segment {number} ({tag})" if tag else f"segment {number}"
-    parts = ["file" if number is None else where]
+    place = FILE() if number is None else SEGMENT(number=number, tag=tag) if tag else UNTAGGED_SEGMENT(number=number)
     if show_interchange:
-        parts.append(f"interchange {interchange}")
+        place = IN_INTERCHANGE(place=place, interchange=interchange)
     if message_ref:
-        parts.append(f"message {message_ref}")
-    return ", ".join(parts)
+        place = IN_MESSAGE(place=place, reference=message_ref)
+    return place
 
 
 @dataclass(frozen=True)
@@ -37,12 +44,12 @@ class Context:
         """Sender, interchange and message reference, item index: a re-sent interchange repeats it."""
         return f"edifact:{self.sender}:{self.control_ref}:{self.message.reference}:{index}"
 
-    def origin(self, segment: Segment) -> str:
+    def origin(self, segment: Segment) -> Wording:
         return describe_place(segment.number, segment.tag, interchange=self.interchange,
                               message_ref=self.message.reference, show_interchange=self.show_interchange)
 
     def problem(self, error: SegmentError) -> Problem:
-        return Problem(error.segment.number, error.segment.tag, error.message, self.interchange,
+        return Problem(error.segment.number, error.segment.tag, error.problem, self.interchange,
                        self.message.reference)
 
 

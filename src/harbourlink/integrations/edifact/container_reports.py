@@ -25,8 +25,10 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from harbourlink.events import Classifier, EventDraft, EventType, Reference
-from harbourlink.integrations.edifact.common import Context, MessageResult, check_all, split_groups
+from harbourlink.integrations.edifact.common import NO_BGM, Context, MessageResult, check_all, split_groups
+from harbourlink.integrations.edifact.envelope import NO
 from harbourlink.integrations.edifact.fields import (
+    NONE_GIVEN,
     Equipment,
     Place,
     Transport,
@@ -39,11 +41,13 @@ from harbourlink.integrations.edifact.fields import (
     read_transport,
 )
 from harbourlink.integrations.edifact.syntax import Problem, Segment, SegmentError
+from harbourlink.kernel.phrases import N_, Phrase
 from harbourlink.references import ReferenceType, find_terminal
 
 CODECO_EVENTS = {"34": "GTIN", "36": "GTOT"}
 COARRI_EVENTS = {"98": "DISC", "44": "DISC", "270": "LOAD", "46": "LOAD", "122": "LOAD"}
-_TIME_NAMES = {"7": "actual date/time", "203": "execution date/time"}
+_TIME_NAMES = {"7": Phrase("actual_time", N_("actual date/time")),
+               "203": Phrase("execution_time", N_("execution date/time"))}
 _WEIGHTS = {"VGM": "verified_gross_mass", "AAE": "verified_gross_mass", "G": "gross_mass", "AAB": "gross_mass"}
 
 
@@ -51,13 +55,23 @@ _WEIGHTS = {"VGM": "verified_gross_mass", "AAE": "verified_gross_mass", "G": "gr
 class _Report:
     kind: str
     codes: dict[str, str]
-    code_names: str
+    code_names: Phrase
     time_qualifiers: tuple[str, ...]
 
 
-CODECO = _Report("CODECO", CODECO_EVENTS, "34 (gate-in report) or 36 (gate-out report)", ("7", "203"))
-COARRI = _Report("COARRI", COARRI_EVENTS, "98 or 44 (discharge report), 270, 46 or 122 (loading report)",
-                 ("203", "7"))
+CODECO = _Report("CODECO", CODECO_EVENTS, Phrase("codeco_names", N_("34 (gate-in report) or 36 (gate-out report)")),
+                 ("7", "203"))
+COARRI = _Report("COARRI", COARRI_EVENTS, Phrase("coarri_names", N_(
+    "98 or 44 (discharge report), 270, 46 or 122 (loading report)")), ("203", "7"))
+NO_CONTAINER = Phrase("report_without_container", N_("the %(kind)s reports no container: it has no EQD+CN group"))
+DOCUMENT_NAME = Phrase("document_name", N_("document name code %(code)s is not a %(kind)s HarbourLink reads; "
+                                          "expected %(expected)s"))
+CANCELLATION = Phrase("cancellation", N_("message function 1 (cancellation) cannot be applied: stored events are "
+                                         "kept, not deleted; send the corrected moves instead"))
+NO_TIME = Phrase("container_without_time", N_("container %(container)s has no DTM+%(qualifier)s (%(name)s) in its "
+                                              "group"))
+CNT_COUNT = Phrase("cnt_count", N_("CNT+16 counts %(declared)s containers but the message has %(groups)s EQD groups"))
+
 
 
 @dataclass(frozen=True)
@@ -82,7 +96,7 @@ def _read(ctx: Context, report: _Report) -> MessageResult:
     head, groups, tail = split_groups(ctx.message.body, "EQD", frozenset({"CNT"}))
     header = _header(ctx, head, report)
     if not groups:
-        raise SegmentError(ctx.message.trailer, f"the {report.kind} reports no container: it has no EQD+CN group")
+        raise SegmentError(ctx.message.trailer, NO_CONTAINER(kind=report.kind))
     result = MessageResult()
     for index, group in enumerate(groups, start=1):
         try:
@@ -96,17 +110,15 @@ def _read(ctx: Context, report: _Report) -> MessageResult:
 def _header(ctx: Context, head: list[Segment], report: _Report) -> _Header:
     check_all(head)
     if not head or head[0].tag != "BGM":
-        raise SegmentError(head[0] if head else ctx.message.header,
-                           "a message begins with a BGM segment after its UNH, naming what it reports")
+        raise SegmentError(head[0] if head else ctx.message.header, NO_BGM())
     bgm = head[0]
     name = bgm.value(0, 0)
     if name not in report.codes:
-        raise SegmentError(bgm, f"document name code {name or '(none)'} is not a {report.kind} HarbourLink "
-                                f"reads; expected {report.code_names}")
+        raise SegmentError(bgm, DOCUMENT_NAME(code=name or NONE_GIVEN(), kind=report.kind,
+                                              expected=report.code_names()))
     function = bgm.value(2)
     if function == "1":
-        raise SegmentError(bgm, "message function 1 (cancellation) cannot be applied: stored events are kept, "
-                                "not deleted; send the corrected moves instead")
+        raise SegmentError(bgm, CANCELLATION())
     vessel = next((read_transport(s) for s in head if s.tag == "TDT" and s.value(0) in ("20", "")), None)
     places: dict[str, Place] = {}
     for segment in head:
@@ -163,8 +175,8 @@ def _container_event(ctx: Context, report: _Report, header: _Header, segments: l
     moment = next((group.times[q] for q in report.time_qualifiers if q in group.times), None)
     if moment is None:
         wanted = report.time_qualifiers[0]
-        raise SegmentError(segments[0], f"container {group.equipment.number} has no DTM+{wanted} "
-                                        f"({_TIME_NAMES[wanted]}) in its group")
+        raise SegmentError(segments[0], NO_TIME(container=group.equipment.number, qualifier=wanted,
+                                                name=_TIME_NAMES[wanted]()))
     details = _details(report, header, group)
     activity = _activity_place(report, header, group.places)
     location = activity.locode if activity else None
@@ -223,6 +235,5 @@ def _check_count(ctx: Context, tail: list[Segment], groups: int) -> list[Problem
         if segment.tag == "CNT" and segment.problem is None and segment.value(0, 0) == "16":
             declared = segment.value(0, 1)
             if not declared.isdigit() or int(declared) != groups:
-                return [ctx.problem(SegmentError(segment, f"CNT+16 counts {declared or 'no'} containers but the "
-                                                          f"message has {groups} EQD groups"))]
+                return [ctx.problem(SegmentError(segment, CNT_COUNT(declared=declared or NO(), groups=groups)))]
     return []

@@ -13,7 +13,9 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from harbourlink.events import Reference
 from harbourlink.integrations.edifact.syntax import Segment, SegmentError
+from harbourlink.integrations.parsing import NOT_A_NUMBER
 from harbourlink.kernel import ValidationFailed
+from harbourlink.kernel.phrases import N_, Phrase
 from harbourlink.references import (
     ReferenceType,
     find_terminal,
@@ -36,6 +38,19 @@ TIME_FORMATS = {
 _ZONE_NAMES = {"UTC": UTC, "GMT": UTC, "Z": UTC, "UT": UTC}
 _ZONE_OFFSET = re.compile(r"^([+-])(\d{2})(\d{2})?$")
 
+NONE_GIVEN = Phrase("none_given", N_("(none)"))
+DTM_PLUS = Phrase("dtm_plus", N_("DTM has one data element; a '+' in a time zone needs the release character before "
+                                 "it ('?+0800')"))
+DTM_EMPTY = Phrase("dtm_empty", N_("DTM+%(qualifier)s has no date/time value"))
+DTM_FORMAT = Phrase("dtm_format", N_("date/time format %(format)s is not read here; use one of %(formats)s"))
+DTM_VALUE = Phrase("dtm_value", N_("%(value)s is not a date/time in format %(format)s (%(layout)s)"))
+TDT_MODE = Phrase("tdt_mode", N_("transport mode %(mode)s is not one of %(modes)s (UN/ECE Recommendation 19)"))
+EQD_QUALIFIER = Phrase("eqd_qualifier", N_("equipment qualifier %(qualifier)s is not a container (CN)"))
+EQD_EMPTY = Phrase("eqd_empty", N_("EQD+CN has no container number"))
+FULL_EMPTY_CODE = Phrase("full_empty", N_("full/empty indicator %(value)s is neither 4 (empty) nor 5 (full)"))
+RFF_EMPTY = Phrase("rff_empty", N_("RFF+%(qualifier)s has no reference number"))
+SEL_EMPTY = Phrase("sel_empty", N_("SEL has no seal number"))
+
 # DE 1153, reference code qualifier: the references HarbourLink shares cargo by.
 REFERENCE_QUALIFIERS = {
     "BM": ReferenceType.MBL,  # bill of lading number
@@ -57,19 +72,17 @@ def read_time(segment: Segment, zone: tzinfo) -> tuple[str, datetime]:
     segment.check()
     qualifier, value, format_code = segment.value(0, 0), segment.value(0, 1), segment.value(0, 2)
     if len(segment.elements) > 1:
-        raise SegmentError(segment, "DTM has one data element; a '+' in a time zone needs the release character "
-                                    "before it ('?+0800')")
+        raise SegmentError(segment, DTM_PLUS())
     if not value:
-        raise SegmentError(segment, f"DTM+{qualifier} has no date/time value")
+        raise SegmentError(segment, DTM_EMPTY(qualifier=qualifier))
     format_code = format_code or {8: "102", 12: "203", 14: "204"}.get(len(value), "")
     if format_code not in TIME_FORMATS:
-        raise SegmentError(segment, f"date/time format {format_code or '(none)'} is not read here; "
-                                    f"use one of {', '.join(TIME_FORMATS)}")
+        raise SegmentError(segment, DTM_FORMAT(format=format_code or NONE_GIVEN(), formats=", ".join(TIME_FORMATS)))
     try:
         return qualifier, parse_time(value, format_code, zone)
     except ValueError:
         layout = TIME_FORMATS[format_code][0]
-        raise SegmentError(segment, f"{value!r} is not a date/time in format {format_code} ({layout})") from None
+        raise SegmentError(segment, DTM_VALUE(value=repr(value), format=format_code, layout=layout)) from None
 
 
 def parse_time(value: str, format_code: str, zone: tzinfo) -> datetime:
@@ -124,7 +137,7 @@ def read_place(segment: Segment) -> Place:
         try:
             locode = parse_unlocode(code, field="LOC").value
         except ValidationFailed as exc:
-            raise SegmentError(segment, exc.message) from None
+            raise SegmentError(segment, exc.wording) from None
     terminal = related[0].strip() if related and related[0].strip() else None
     return Place(segment.value(0), code, locode, terminal.upper() if terminal else None)
 
@@ -148,8 +161,7 @@ def read_transport(segment: Segment) -> Transport:
     segment.check()
     mode_code = segment.value(2)
     if mode_code and mode_code not in MODES:
-        raise SegmentError(segment, f"transport mode {mode_code!r} is not one of "
-                                    + ", ".join(f"{k} ({v.lower()})" for k, v in MODES.items()))
+        raise SegmentError(segment, TDT_MODE(mode=repr(mode_code), modes=", ".join(MODES)))
     ident, code_list, agency, name = (segment.value(7, i) for i in range(4))
     imo = call_sign = identifier = None
     seagoing = mode_code in ("", "1", "8")  # code 146 names a truck's plate too when the mode is road
@@ -157,7 +169,7 @@ def read_transport(segment: Segment) -> Transport:
         try:
             imo = parse_imo_number(ident, field="TDT").value
         except ValidationFailed as exc:
-            raise SegmentError(segment, exc.message) from None
+            raise SegmentError(segment, exc.wording) from None
     elif ident and code_list == "103":
         call_sign = ident
     elif ident:
@@ -180,17 +192,17 @@ def read_equipment(segment: Segment) -> Equipment:
     segment.check()
     qualifier = segment.value(0)
     if qualifier != "CN":
-        raise SegmentError(segment, f"equipment qualifier {qualifier or '(none)'} is not a container (CN)")
+        raise SegmentError(segment, EQD_QUALIFIER(qualifier=qualifier or NONE_GIVEN()))
     number = segment.value(1)
     if not number:
-        raise SegmentError(segment, "EQD+CN has no container number")
+        raise SegmentError(segment, EQD_EMPTY())
     try:
         container = validate_reference(ReferenceType.CONTAINER, number, field="EQD")
     except ValidationFailed as exc:
-        raise SegmentError(segment, exc.message) from None
+        raise SegmentError(segment, exc.wording) from None
     full_empty = segment.value(5)
     if full_empty and full_empty not in FULL_EMPTY:
-        raise SegmentError(segment, f"full/empty indicator {full_empty!r} is neither 4 (empty) nor 5 (full)")
+        raise SegmentError(segment, FULL_EMPTY_CODE(value=repr(full_empty)))
     return Equipment(container, segment.value(2) or None, FULL_EMPTY.get(full_empty))
 
 
@@ -199,14 +211,14 @@ def read_reference(segment: Segment) -> tuple[str, str, Reference | None]:
     segment.check()
     qualifier, value = segment.value(0, 0), segment.value(0, 1)
     if not value:
-        raise SegmentError(segment, f"RFF+{qualifier} has no reference number")
+        raise SegmentError(segment, RFF_EMPTY(qualifier=qualifier))
     kind = REFERENCE_QUALIFIERS.get(qualifier)
     if kind is None:
         return qualifier, value, None
     try:
         return qualifier, value, Reference(kind.value, validate_reference(kind, value, field="RFF"))
     except ValidationFailed as exc:
-        raise SegmentError(segment, exc.message) from None
+        raise SegmentError(segment, exc.wording) from None
 
 
 def read_seal(segment: Segment) -> dict[str, str]:
@@ -214,7 +226,7 @@ def read_seal(segment: Segment) -> dict[str, str]:
     segment.check()
     number = segment.value(0)
     if not number:
-        raise SegmentError(segment, "SEL has no seal number")
+        raise SegmentError(segment, SEL_EMPTY())
     issuer = segment.value(1)
     seal = {"number": number}
     if issuer:
@@ -229,5 +241,5 @@ def read_measure(segment: Segment) -> tuple[str, dict[str, object]]:
     try:
         value = float(raw.replace(",", ".")) if raw else None
     except ValueError:
-        raise SegmentError(segment, f"{raw!r} is not a number") from None
+        raise SegmentError(segment, NOT_A_NUMBER(value=repr(raw))) from None
     return attribute, {"value": value, "unit": unit or None}

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from harbourlink.events import Classifier, EventDraft, Reference
-from harbourlink.integrations.edifact.common import Context, MessageResult, check_all, split_groups
+from harbourlink.integrations.edifact.common import NO_BGM, Context, MessageResult, check_all, split_groups
 from harbourlink.integrations.edifact.fields import (
     Equipment,
     Place,
@@ -36,11 +36,17 @@ from harbourlink.integrations.edifact.fields import (
 )
 from harbourlink.integrations.edifact.statuses import STATUS_CODES
 from harbourlink.integrations.edifact.syntax import Segment, SegmentError
+from harbourlink.kernel.phrases import N_, Phrase
 from harbourlink.references import ReferenceType
 
 ACTUAL_TIMES = ("334", "7", "178", "186", "203")
 ESTIMATED_TIMES = ("132", "133")
 ACTIVITY_PLACES = ("175", "165")
+NO_STATUS = Phrase("iftsta_without_status", N_("the IFTSTA reports no status: it has no STS segment"))
+NO_STATUS_CODE = Phrase("sts_without_code", N_("STS has no status code (C555, data element 4405)"))
+UNMAPPED = Phrase("sts_unmapped", N_("status code %(code)s is not mapped to a DCSA event; HarbourLink reads %(codes)s"))
+STATUS_WITHOUT_TIME = Phrase("sts_without_time", N_("status %(code)s has no DTM+334 (status date/time) directly "
+                                                    "under its STS"))
 
 
 def read_iftsta(ctx: Context) -> MessageResult:
@@ -51,15 +57,14 @@ def read_iftsta(ctx: Context) -> MessageResult:
     head, loose_statuses = head[:loose], head[loose:]  # statuses sent without a CNI
     check_all(head)
     if not head or head[0].tag != "BGM":
-        raise SegmentError(head[0] if head else ctx.message.header,
-                           "a message begins with a BGM segment after its UNH, naming what it reports")
+        raise SegmentError(head[0] if head else ctx.message.header, NO_BGM())
     shared = [ref for s in head if s.tag == "RFF" for ref in [read_reference(s)[2]] if ref is not None]
     statuses: list[tuple[str, list[Segment]]] = []
     for document, segments in [("", loose_statuses)] + [(c[0].check().value(1, 0), c[1:]) for c in consignments]:
         _, groups, _ = split_groups(segments, "STS")
         statuses.extend((document, group) for group in groups)
     if not statuses:
-        raise SegmentError(ctx.message.trailer, "the IFTSTA reports no status: it has no STS segment")
+        raise SegmentError(ctx.message.trailer, NO_STATUS())
     result = MessageResult()
     for index, (document, group) in enumerate(statuses, start=1):
         try:
@@ -74,11 +79,10 @@ def _status_event(ctx: Context, shared: list[Reference], document: str, group: l
     sts = group[0].check()
     code = sts.value(1, 0)
     if not code:
-        raise SegmentError(sts, "STS has no status code (C555, data element 4405)")
+        raise SegmentError(sts, NO_STATUS_CODE())
     meaning = STATUS_CODES.get(code)
     if meaning is None:
-        raise SegmentError(sts, f"status code {code!r} is not mapped to a DCSA event; HarbourLink reads "
-                                + ", ".join(STATUS_CODES))
+        raise SegmentError(sts, UNMAPPED(code=repr(code), codes=", ".join(STATUS_CODES)))
     references = list(shared)
     timed: tuple[str, Any] | None = None
     place: Place | None = None
@@ -104,7 +108,7 @@ def _status_event(ctx: Context, shared: list[Reference], document: str, group: l
         elif segment.tag == "LOC" and level == "status" and segment.value(0) in ACTIVITY_PLACES:
             place = place or read_place(segment)
     if timed is None:
-        raise SegmentError(sts, f"status {code} has no DTM+334 (status date/time) directly under its STS")
+        raise SegmentError(sts, STATUS_WITHOUT_TIME(code=code))
     references.extend(Reference(ReferenceType.CONTAINER.value, item.number) for item in equipment)
     empty = meaning.empty_indicator or next((e.empty_indicator for e in equipment if e.empty_indicator), None)
     details = {"status_code": code, "empty_indicator": empty, "consignment": document or None,

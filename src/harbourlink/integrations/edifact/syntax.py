@@ -21,6 +21,8 @@ from pydifact.exceptions import EDISyntaxError
 from pydifact.parser import Parser
 from pydifact.tokenizer import Tokenizer
 
+from harbourlink.kernel.phrases import N_, Phrase, Wording
+
 Element = str | list[str]
 
 # The character repertoires (UNB S001/0001) and how their bytes are decoded. UNOA and UNOB are
@@ -37,6 +39,38 @@ _BETWEEN_SEGMENTS = " \t\r\n"
 _BOM = "\xef\xbb\xbf"  # a UTF-8 byte order mark, as read byte for byte
 DEFAULT_CHARACTERS = ":+.? '"  # ISO 9735's defaults when no UNA is sent
 
+EMPTY_FILE = Phrase("edifact_empty", N_("the file holds no EDIFACT interchange (it is empty)"))
+CUT_SHORT = Phrase("edifact_cut_short", N_("the file ends inside this segment, before its terminator "
+                                           "%(terminator)s: the file looks cut short"))
+ADVICE_SHORT = Phrase("una_short", N_("the service string advice %(advice)s is cut short: UNA is followed by "
+                                      "exactly six characters"))
+ADVICE_ROLE = Phrase("una_role", N_("the service string advice %(advice)s makes %(character)s the %(role)s; "
+                                    "letters, digits and line breaks cannot be separators"))
+ADVICE_TWICE = Phrase("una_twice", N_("the service string advice %(advice)s uses one character for two roles; the "
+                                      "component and data element separators, release character and segment "
+                                      "terminator must all differ"))
+ADVICE_DECIMAL = Phrase("una_decimal", N_("the service string advice %(advice)s makes %(character)s the decimal "
+                                          "mark; it is '.' or ','"))
+ROLES = {"component separator": Phrase("component_separator", N_("component separator")),
+         "data element separator": Phrase("data_element_separator", N_("data element separator")),
+         "release character": Phrase("release_character", N_("release character")),
+         "segment terminator": Phrase("segment_terminator", N_("segment terminator"))}
+NOT_A_TEXT_FILE = Phrase("edifact_binary", N_("byte 0x%(byte)s at offset %(offset)s is not text: this is not an "
+                                              "EDIFACT file"))
+NOT_EDIFACT = Phrase("not_edifact", N_("an EDIFACT interchange begins with UNA or UNB, not %(start)s"))
+NOT_TEXT = Phrase("segment_not_text", N_("byte 0x%(byte)s at offset %(offset)s is not text"))
+NOT_CHARSET = Phrase("segment_not_charset", N_("byte 0x%(byte)s at offset %(offset)s is not %(charset)s text, as "
+                                               "the UNB declares"))
+UNSPLITTABLE = Phrase("segment_unsplittable", N_("cannot be split into data elements (%(reason)s)"))
+# What pydifact's tokenizer says of a segment it cannot split, each with a phrase of its own.
+SPLIT_REASONS = {
+    "Newlines after escape characters are not allowed.": Phrase(
+        "release_before_line_break", N_("a line break follows a release character")),
+    "Unexpected end of EDI messages.": Phrase("release_at_end", N_("the segment ends with a release character")),
+}
+UNSPLITTABLE_SEGMENT = Phrase("segment_unsplittable_plain", N_("cannot be split into data elements"))
+NOT_A_TAG = Phrase("not_a_segment_tag", N_("%(tag)s is not a segment tag (three capital letters or digits)"))
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -44,7 +78,7 @@ class Problem:
 
     number: int | None
     tag: str
-    message: str
+    problem: Wording
     interchange: int = 1
     message_ref: str | None = None
 
@@ -52,10 +86,10 @@ class Problem:
 class SegmentError(Exception):
     """A segment that cannot be read or breaks a rule; the reader of its message decides what it rejects."""
 
-    def __init__(self, segment: Segment, message: str):
-        super().__init__(message)
+    def __init__(self, segment: Segment, problem: Wording):
+        super().__init__(str(problem))
         self.segment = segment
-        self.message = message
+        self.problem = problem
 
 
 @dataclass(slots=True)
@@ -66,7 +100,7 @@ class Segment:
     tag: str
     elements: list[Element]
     offset: int
-    problem: str | None = None
+    problem: Wording | None = None
 
     def components(self, index: int) -> list[str]:
         """The components of data element ``index`` (0 is the first after the tag); [] when absent."""
@@ -115,7 +149,7 @@ def frame_file(raw: bytes) -> tuple[list[Frame], list[Problem]]:
         if stop:
             break
     if not frames and not problems:
-        problems.append(Problem(None, "", "the file holds no EDIFACT interchange (it is empty)"))
+        problems.append(Problem(None, "", EMPTY_FILE()))
     return frames, problems
 
 
@@ -153,8 +187,7 @@ def _frame_interchange(text: str, position: int, frame: Frame, problems: list[Pr
         if found is None:
             frame.truncated = True
             tag = _tag_of(text[position:], frame.characters)
-            problems.append(Problem(number, tag, "the file ends inside this segment, before its terminator "
-                                    f"{frame.characters.segment_terminator!r}: the file looks cut short",
+            problems.append(Problem(number, tag, CUT_SHORT(terminator=repr(frame.characters.segment_terminator)),
                                     frame.number))
             return len(text), True
         segment_text = text[position:found.end() - 1]
@@ -170,33 +203,30 @@ def _segment_end(characters: Characters) -> re.Pattern[str]:
     return re.compile(f"(?s)(?:{release}.|[^{release}{terminator}])*{terminator}")
 
 
-def _check_service_advice(advice: str) -> str | None:
+def _check_service_advice(advice: str) -> Wording | None:
     """Why a UNA's six characters cannot be used, or None."""
-    shown = "UNA" + advice
+    shown = repr("UNA" + advice)
     if len(advice) < 6:
-        return f"the service string advice {shown!r} is cut short: UNA is followed by exactly six characters"
+        return ADVICE_SHORT(advice=shown)
     component, data, decimal, release, terminator = advice[0], advice[1], advice[2], advice[3], advice[5]
     for name, char in (("component separator", component), ("data element separator", data),
                        ("release character", release), ("segment terminator", terminator)):
         if char.isalnum() or char in "\r\n":
-            return f"the service string advice {shown!r} makes {char!r} the {name}; letters, digits and " \
-                   "line breaks cannot be separators"
+            return ADVICE_ROLE(advice=shown, character=repr(char), role=ROLES[name]())
     if len({component, data, release, terminator}) < 4:
-        return f"the service string advice {shown!r} uses one character for two roles; the component and " \
-               "data element separators, release character and segment terminator must all differ"
+        return ADVICE_TWICE(advice=shown)
     if decimal not in ".,":
-        return f"the service string advice {shown!r} makes {decimal!r} the decimal mark; it is '.' or ','"
+        return ADVICE_DECIMAL(advice=shown, character=repr(decimal))
     return None
 
 
-def _not_an_interchange(text: str, position: int) -> str:
+def _not_an_interchange(text: str, position: int) -> Wording:
     opening = text[position:position + 12]
     odd = _CONTROL.search(opening)
     if odd is not None or any(ord(c) > 0x7E for c in opening):
         index = odd.start() if odd else next(i for i, c in enumerate(opening) if ord(c) > 0x7E)
-        return f"byte 0x{ord(opening[index]):02X} at offset {position + index} is not text: this is not an " \
-               "EDIFACT file"
-    return f"an EDIFACT interchange begins with UNA or UNB, not {opening[:3]!r}"
+        return NOT_A_TEXT_FILE(byte=f"{ord(opening[index]):02X}", offset=position + index)
+    return NOT_EDIFACT(start=repr(opening[:3]))
 
 
 def _tag_of(segment_text: str, characters: Characters) -> str:
@@ -231,21 +261,21 @@ def _read_segment(parser: Parser, characters: Characters, codec: str, raw: tuple
     tag = _tag_of(text, characters)
     odd = _CONTROL.search(text)
     if odd is not None:
-        return Segment(number, tag, [], offset, f"byte 0x{ord(odd.group()):02X} at offset {offset + odd.start()} "
-                                                "is not text")
+        return Segment(number, tag, [], offset, NOT_TEXT(byte=f"{ord(odd.group()):02X}", offset=offset + odd.start()))
     try:
         decoded = _decode(text.encode("latin-1"), codec)
     except UnicodeDecodeError as exc:
-        return Segment(number, tag, [], offset, f"byte 0x{exc.object[exc.start]:02X} at offset "
-                                                f"{offset + exc.start} is not {codec.upper()} text, as the UNB "
-                                                "declares")
+        return Segment(number, tag, [], offset, NOT_CHARSET(byte=f"{exc.object[exc.start]:02X}",
+                                                            offset=offset + exc.start, charset=codec.upper()))
     try:
         elements = _split(parser, characters, decoded)
     except EDISyntaxError as exc:
-        return Segment(number, tag, [], offset, f"cannot be split into data elements ({exc})")
+        reason = SPLIT_REASONS.get(str(exc.args[0]) if exc.args else "")
+        return Segment(number, tag, [], offset,
+                       UNSPLITTABLE(reason=reason()) if reason else UNSPLITTABLE_SEGMENT())
     name = elements.pop(0) if elements else ""
     if not isinstance(name, str) or not _TAG.match(name):
-        return Segment(number, tag, [], offset, f"{tag!r} is not a segment tag (three capital letters or digits)")
+        return Segment(number, tag, [], offset, NOT_A_TAG(tag=repr(tag)))
     return Segment(number, name, list(elements), offset)
 
 
