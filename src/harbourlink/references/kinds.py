@@ -15,6 +15,7 @@ class ReferenceType(StrEnum):
     CONTAINER = "CONTAINER"
     BOOKING = "BOOKING"
     AWB = "AWB"
+    HAWB = "HAWB"
     DECLARATION = "DECLARATION"
 
 
