@@ -6,9 +6,10 @@ runs inside one statement, as common table expressions:
 
 ``searched``  the searchable kinds the typed number is stored under (by anyone: a number that
               exists counts as presented whether or not it is shared);
-``links``     House→Master links from the typed number that the caller may see;
-``matched``   the typed number under each kind found, as a House B/L when a link was followed,
-              and each linked Master B/L: the references the caller presented;
+``links``     House→Master links from the typed number that the caller may see (B/L and air
+              waybill links alike; a link's ``kind`` says which reference kinds its numbers are);
+``matched``   the typed number under each kind found, as a House B/L (or house air waybill) when
+              a link was followed, and each linked master number: the references the caller presented;
 ``first``     visible events naming a matched reference (visibility with ``matched`` held);
 ``derived``   containers and bookings those events name that were not matched themselves;
 ``held``      ``matched`` and ``derived``;
@@ -51,10 +52,10 @@ from harbourlink import access, events, identity, vessels
 from harbourlink.access import AccessScope
 from harbourlink.events import Event, EventReference
 from harbourlink.references import ReferenceType
-from harbourlink.tracking.links import BillOfLadingLink
+from harbourlink.tracking.links import BillOfLadingLink, house_type, master_type
 
 SEARCHABLE = (ReferenceType.MBL, ReferenceType.HBL, ReferenceType.CONTAINER, ReferenceType.BOOKING,
-              ReferenceType.DECLARATION, ReferenceType.AWB)
+              ReferenceType.DECLARATION, ReferenceType.AWB, ReferenceType.HAWB)
 FOLLOWED = (ReferenceType.CONTAINER, ReferenceType.BOOKING)
 """Numbers a timeline names that count as presented too: the boxes and bookings of a B/L."""
 MAX_EVENTS = 5000
@@ -71,6 +72,7 @@ class Link:
     owner_org_id: str
     house_bl: str
     master_bl: str
+    kind: str
     logged: bool
 
 
@@ -118,17 +120,19 @@ def statement() -> Select[Any]:
     searched = (select(EventReference.kind, EventReference.value)
                 .where(EventReference.value == value, EventReference.kind.in_([k.value for k in SEARCHABLE]))
                 .distinct().cte("searched"))
-    typed = select(literal(ReferenceType.HBL.value, String).label("kind"), value.label("value")).cte("typed")
-    links = (select(BillOfLadingLink.owner_org_id, BillOfLadingLink.house_bl, BillOfLadingLink.master_bl)
+    typed = union(select(literal(ReferenceType.HBL.value, String).label("kind"), value.label("value")),
+                  select(literal(ReferenceType.HAWB.value, String), value)).cte("typed")
+    links = (select(BillOfLadingLink.owner_org_id, BillOfLadingLink.house_bl, BillOfLadingLink.master_bl,
+                    BillOfLadingLink.kind)
              .where(BillOfLadingLink.house_bl == value,
                     access.visibility_template(owner=BillOfLadingLink.owner_org_id,
-                                               reference_type=literal(ReferenceType.HBL.value, String),
+                                               reference_type=house_type(BillOfLadingLink.kind),
                                                reference=BillOfLadingLink.house_bl, held=typed))
              .cte("links"))
     matched = union(
         _pairs(searched),
-        select(literal(ReferenceType.HBL.value, String), value).where(exists(select(links.c.house_bl))),
-        select(literal(ReferenceType.MBL.value, String), links.c.master_bl),
+        select(house_type(links.c.kind), links.c.house_bl),
+        select(master_type(links.c.kind), links.c.master_bl),
     ).cte("matched")
     first = _visible_naming(matched, matched, "first")
     derived = (select(EventReference.kind, EventReference.value).join(first, first.c.seq == EventReference.event_seq)
@@ -140,13 +144,13 @@ def statement() -> Select[Any]:
     second = _visible_naming(derived, held, "second")
     found = union(select(first.c.seq), select(second.c.seq)).cte("found")
     houses = (select(BillOfLadingLink.house_bl).distinct()
-              .join(matched, and_(matched.c.kind == ReferenceType.MBL.value,
+              .join(matched, and_(matched.c.kind == master_type(BillOfLadingLink.kind),
                                   matched.c.value == BillOfLadingLink.master_bl))
               .where(access.visibility_template(owner=BillOfLadingLink.owner_org_id,
-                                                reference_type=literal(ReferenceType.HBL.value, String),
+                                                reference_type=house_type(BillOfLadingLink.kind),
                                                 reference=BillOfLadingLink.house_bl, held=held))
               .subquery())
-    link_logged = access.already_logged(owner=links.c.owner_org_id, reference_type=literal(ReferenceType.HBL.value),
+    link_logged = access.already_logged(owner=links.c.owner_org_id, reference_type=house_type(links.c.kind),
                                         reference=links.c.house_bl, channel=CHANNEL)
     reference = EventReference.__table__.alias("reference")
     return (
@@ -157,7 +161,7 @@ def statement() -> Select[Any]:
                                      reference=reference.c.value, channel=CHANNEL).label("logged"),
                select(_aggregate(matched.c.kind, matched.c.value)).scalar_subquery().label("matched"),
                select(_aggregate(derived.c.kind, derived.c.value)).scalar_subquery().label("derived"),
-               select(_aggregate(links.c.owner_org_id, links.c.house_bl, links.c.master_bl,
+               select(_aggregate(links.c.owner_org_id, links.c.house_bl, links.c.master_bl, links.c.kind,
                                  case((link_logged, "1"), else_="0")))
                .scalar_subquery().label("links"),
                select(_aggregate(houses.c.house_bl)).scalar_subquery().label("houses"))
@@ -200,7 +204,7 @@ def resolve(session: Session, scope: AccessScope, value: str, *, now: datetime) 
         head = rows[0]
         result.matched = sorted((kind, value) for kind, value in _split(head.matched))
         result.derived = sorted((kind, value) for kind, value in _split(head.derived))
-        result.links = sorted(Link(owner, house, master, logged == "1") for owner, house, master, logged
+        result.links = sorted(Link(owner, house, master, kind, logged == "1") for owner, house, master, kind, logged
                               in _split(head.links))
         result.linked_houses = sorted(house for [house] in _split(head.houses))
     return result

@@ -172,11 +172,11 @@ class CargoImpAdapter:
         self._quantity(status, line.get(rest, "the quantity"), line.where(rest))
         times = [(index, field.strip().upper()) for index, field in enumerate(line.fields) if index > rest]
         for order, (index, text) in enumerate(times):
-            self._time(line, status, index, text, day, order)
+            self._time(line, status, index, text, day=day, order=order)
         if status.code == "DIS" and status.at is None:
             raise FieldError(line.where(), "DIS: the time it was found (A1530) is required")
 
-    def _time(self, line: _Line, status: AirStatus, index: int, text: str, day: date, order: int) -> None:
+    def _time(self, line: _Line, status: AirStatus, index: int, text: str, *, day: date, order: int) -> None:
         match = _TIME.match(text)
         if match is None:
             raise FieldError(line.where(index), f"{text!r} is not a time (S, E or A and HHMM)")

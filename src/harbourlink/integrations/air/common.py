@@ -122,7 +122,7 @@ def check_pieces(value: int, where: str) -> int:
 
 
 def check_weight(value: float, where: str) -> float:
-    if not 0 <= value <= MAX_WEIGHT or value != value:
+    if not 0 <= value <= MAX_WEIGHT:  # NaN fails the comparison too
         raise FieldError(where, f"{value} is not a weight (0 to {MAX_WEIGHT:.0f})")
     return value
 
