@@ -11,7 +11,7 @@ status per line::
     DEP/CX880/24NOV/HKGLAX/T12K385.5/S1430/A1526    a departure's times: S planned, E estimated, A actual
     ARR/CX880/24NOV/LAX/T12K385.5/S1055/A1140       an arrival's times, at the arrival airport
     DIS/CX880/24NOV/HKG/OFLD/P3K96.0/A1530          discrepancy code, the pieces concerned, when found
-    NFD/LAX/25NOV0900/T12K385.5                     (RCT, TFD, TRM name the other carrier first: TFD/KA/…)
+    NFD/25NOV0900/LAX/T12K385.5                     (RCT, TFD, TRM name the other carrier first: TFD/KA/…)
 
 A quantity is ``T`` (the whole consignment) or ``P`` (part, optionally ``T`` and the total after
 it: ``P5K160.0T12``), pieces, and ``K`` (kilograms) or ``L`` (pounds) with the weight. Times
