@@ -92,6 +92,7 @@ LABELS: dict[str, dict[str, str]] = {
         ReferenceType.CONTAINER: N_("Container number"),
         ReferenceType.BOOKING: N_("Booking number"),
         ReferenceType.AWB: N_("Air waybill"),
+        ReferenceType.HAWB: N_("House air waybill"),
         ReferenceType.DECLARATION: N_("Declaration number"),
         VIEWED_MESSAGE: N_("Message sent to HarbourLink"),
     },
