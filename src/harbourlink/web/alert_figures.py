@@ -13,9 +13,9 @@ from typing import Any
 
 from babel.numbers import format_currency, format_decimal
 
+from harbourlink.references import find_airport
 from harbourlink.web.i18n import Catalogue
 from harbourlink.web.labels import N_
-from harbourlink.references import find_airport
 from harbourlink.web.track_words import EVENTS, FAMILIES
 
 DAYS_HOURS = N_("%(days)s d %(hours)s h")
