@@ -1,0 +1,66 @@
+"""The tracking page's air section: a house air waybill's flights, planned against actual in each
+airport's local time, airport names and statuses in every language; nothing for another company."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from harbourlink.kernel import Database
+from tests.conftest import make_company
+from tests.port import SAMPLES, Http, grant
+from tests.web.conftest import log_in, text_of
+
+AWB, HAWB = "16012345675", "HLKHKG2611001"
+FORMATS = {"cargo-imp": "fsu-cx880-hkg-lax.txt", "cargo-xml": "xfsu-cx880-arrival-lax.xml",
+           "one-record": "one-record-delivery-lax.jsonld"}
+WORDS = {
+    "zh-HK": ("香港國際機場", "洛杉磯國際機場", "延誤 1 小時 45 分鐘", "已交付收貨人", "被拉貨", "時間為各機場當地時間"),
+    "en": ("Hong Kong International Airport", "Los Angeles International Airport", "1 h 45 min late",
+           "Delivered to the consignee", "Offloaded", "Times are local at each airport"),
+    "zh-CN": ("香港国际机场", "洛杉矶国际机场", "延误 1 小时 45 分钟", "已交付收货人", "被拉下", "时间为各机场当地时间"),
+}
+
+
+def seed_air(http: Http, db: Database) -> tuple[str, str]:
+    """An airline's statuses in the three forms, the forwarder's house air waybill linked and shared
+    with the shipper; the logins of the shipper and of a stranger."""
+    airline, forwarder, shipper, stranger = (make_company(db, name, kind) for name, kind in [
+        ("Cathay Cargo", "airline"), ("Victoria Freight", "forwarder"), ("Lantau Trading", "cargo_owner"),
+        ("Nosy Parker", "cargo_owner")])
+    for fmt, name in FORMATS.items():
+        sent = http.post(f"/api/v1/messages?format={fmt}", headers=airline.auth, content=(SAMPLES / "air" / name)
+                         .read_bytes())
+        assert sent.status_code == 201 and sent.json()["status"] == "accepted", sent.text
+    grant(http, airline, "AWB", AWB, None)
+    link = http.post("/api/v1/bl-links", headers=forwarder.auth,
+                     json={"master_bl": AWB, "house_bl": HAWB, "kind": "AWB"})
+    assert link.status_code == 201, link.text
+    grant(http, forwarder, "HAWB", HAWB, shipper)
+    return shipper.admin_email, stranger.admin_email
+
+
+@pytest.fixture
+def logins(client: TestClient, db: Database) -> tuple[str, str]:
+    return seed_air(client, db)
+
+
+@pytest.mark.parametrize("lang", ["zh-HK", "en", "zh-CN"])
+def test_the_shipper_sees_its_air_cargo_by_house_air_waybill(client: TestClient, logins: tuple[str, str],
+                                                           lang: str) -> None:
+    log_in(client, logins[0])
+    response = client.get(f"/track?q={HAWB.lower()}" + ("" if lang == "zh-HK" else f"&lang={lang}"))
+    assert response.status_code == 200, response.text
+    page, text = response.text, text_of(response.text)
+    hkg, lax, late, delivered, offloaded, local = WORDS[lang]
+    assert 'id="air-title"' in page and f'id="awb-{AWB}"' in page
+    assert hkg in text and lax in text and "CX880" in text and "160-12345675" in text
+    assert late in text and delivered in text and offloaded in text and local in text
+    # Planned against actual, each in its airport's local time (Hong Kong 14:30 → 16:15, Los Angeles 10:55 → 12:40).
+    assert 'datetime="2026-11-24T14:30:00+08:00"' in page and 'datetime="2026-11-24T16:15:00+08:00"' in page
+    assert 'datetime="2026-11-24T10:55:00-08:00"' in page and 'datetime="2026-11-24T12:40:00-08:00"' in page
+
+
+def test_another_company_finds_nothing(client: TestClient, logins: tuple[str, str]) -> None:
+    log_in(client, logins[1])
+    assert client.get(f"/track/{HAWB}?lang=en").status_code == 404
