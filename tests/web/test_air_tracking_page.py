@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from harbourlink.kernel import Database
 from tests.conftest import make_company
 from tests.port import SAMPLES, Http, grant
-from tests.web.conftest import log_in, text_of
+from tests.web.conftest import log_in, submit, text_of
 
 AWB, HAWB = "16012345675", "HLKHKG2611001"
 FORMATS = {"cargo-imp": "fsu-cx880-hkg-lax.txt", "cargo-xml": "xfsu-cx880-arrival-lax.xml",
@@ -64,3 +64,22 @@ def test_the_shipper_sees_its_air_cargo_by_house_air_waybill(client: TestClient,
 def test_another_company_finds_nothing(client: TestClient, logins: tuple[str, str]) -> None:
     log_in(client, logins[1])
     assert client.get(f"/track/{HAWB}?lang=en").status_code == 404
+
+
+def test_the_forwarder_links_house_air_waybills_on_the_links_page(client: TestClient, db: Database) -> None:
+    airline, forwarder = (make_company(db, name, kind) for name, kind in [("Cathay Cargo", "airline"),
+                                                                         ("Victoria Freight", "forwarder")])
+    sent = client.post("/api/v1/messages?format=cargo-imp", headers=airline.auth,
+                       content=(SAMPLES / "air" / FORMATS["cargo-imp"]).read_bytes())
+    assert sent.status_code == 201, sent.text
+    grant(client, airline, "AWB", AWB, forwarder)
+    log_in(client, forwarder.admin_email)
+    one = submit(client, "/links?lang=en", "/links", {"kind": "AWB", "master_bl": "160-1234 5675", "house_bl": HAWB})
+    assert one.status_code == 200 and f'href="/track/{HAWB}"' in one.text
+    wrong = submit(client, "/links?lang=en", "/links", {"kind": "AWB", "master_bl": "160-12345674", "house_bl": "H2"})
+    assert wrong.status_code == 422 and "for example 160-12345675" in text_of(wrong.text)
+    many = submit(client, "/links?lang=en", "/links/import",
+                  {"kind": "AWB", "pairs": f"master_awb,house_awb\n{AWB},HLKHKG2611002\n{AWB},X\n"})
+    assert "1 pairs linked, 1 rows not linked" in text_of(many.text) and "Row 3" in text_of(many.text)
+    links = {link["house_bl"]: link["kind"] for link in client.get("/api/v1/bl-links", headers=forwarder.auth).json()}
+    assert links == {HAWB: "AWB", "HLKHKG2611002": "AWB"}
