@@ -40,10 +40,13 @@ def test_fsu_sample() -> None:
     assert booked.classifier == "PLN" and booked.details["planned_arrival"] == "2026-11-24T10:55:00-08:00"
 
 
-def test_fsu_year_is_the_nearest_one() -> None:
+def test_fsu_year_is_the_latest_that_is_not_far_ahead() -> None:
     january = CargoImpAdapter(FixedClock(datetime(2027, 1, 3, tzinfo=UTC)))
-    parsed = january.parse(b"FSU/14\n160-12345675HKGLAX/T1K10\nRCS/30DEC1015/HKG/T1K10\n")
-    assert parsed.events[0].event_time.year == 2026
+    body = b"FSU/14\n160-12345675HKGLAX/T1K10\nRCS/30DEC1015/HKG/T1K10\nBKD/CX880/%s/HKGLAX/T1K10/S1430\n"
+    received, booked = january.parse(body % b"20FEB").events
+    assert received.event_time.year == 2026 and booked.event_time.year == 2027  # a booking weeks ahead
+    months_later = CargoImpAdapter(FixedClock(datetime(2027, 8, 3, tzinfo=UTC)))
+    assert months_later.parse(body % b"20FEB").events[0].event_time.year == 2026
 
 
 def test_fsu_errors_name_line_and_field() -> None:

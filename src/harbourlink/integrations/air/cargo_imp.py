@@ -16,7 +16,8 @@ status per line::
 A quantity is ``T`` (the whole consignment) or ``P`` (part, optionally ``T`` and the total after
 it: ``P5K160.0T12``), pieces, and ``K`` (kilograms) or ``L`` (pounds) with the weight. Times
 are local at the airport (``HHMM``, or ``DDMMMHHMM`` on another day). Cargo-IMP writes days
-without a year: the year is the one that puts the day nearest to the moment the message is read.
+without a year: the year is the latest that puts the day no more than 60 days after the moment
+the message is read.
 ``OSI`` lines and continuation lines (``/…``) are remarks and are skipped. Errors name the line
 and the field: ``line 5 (DEP), field 6: 'X1526' is not a time (S, E or A and HHMM)``.
 """
@@ -57,6 +58,9 @@ _DAY = re.compile(r"^([0-9]{2})([A-Z]{3})$")
 _MOMENT = re.compile(r"^([0-9]{2})([A-Z]{3})([0-9]{4})$")
 _TIME = re.compile(r"^([SEA])(?:([0-9]{2})([A-Z]{3}))?([0-9]{4})$")
 CARRIER_FIRST = frozenset({"RCT", "TFD", "TRM"})
+AHEAD = timedelta(days=60)
+"""A status tells what happened, or a flight booked days ahead: a day without a year is the latest one
+no further than this ahead of the moment the message is read."""
 
 
 class _Line:
@@ -224,16 +228,17 @@ class CargoImpAdapter:
         match = _DAY.match(text)
         if match is None or match.group(2) not in MONTHS:
             raise FieldError(where, f"{text!r} is not a day (24NOV)")
-        today = self.clock.now().date()
+        latest = self.clock.now().date() + AHEAD
         candidates = []
-        for year in (today.year - 1, today.year, today.year + 1):
+        for year in (latest.year - 1, latest.year):
             try:
                 candidates.append(date(year, MONTHS[match.group(2)], int(match.group(1))))
             except ValueError:
                 continue
         if not candidates:
             raise FieldError(where, f"{text!r} is not a day of the calendar")
-        return min(candidates, key=lambda day: abs((day - today).days))
+        fitting = [day for day in candidates if day <= latest]
+        return max(fitting) if fitting else min(candidates)
 
     @staticmethod
     def _moment(day: date, clock: str, where: str) -> datetime:
