@@ -82,7 +82,8 @@ def test_house_air_waybill_is_tracked_after_the_link(client: TestClient, air: Ai
     assert {(m["kind"], m["value"]) for m in view["matched"]} == {("HAWB", HAWB), ("AWB", AWB)}
     assert [s["code"] for s in view["air"][0]["statuses"]][-1] == "DLV"
     assert client.get(f"/api/v1/track/{HAWB}", headers=air.stranger.auth).status_code == 404
-    assert HAWB in client.get(f"/api/v1/track/{AWB}", headers=air.forwarder.auth).json()["linked_house_bls"]
+    by_master = client.get(f"/api/v1/track/{AWB}", headers=air.forwarder.auth).json()
+    assert (by_master["linked_house_awbs"], by_master["linked_house_bls"]) == ([HAWB], [])
     log = client.get("/api/v1/access-log", headers=air.forwarder.auth).json()
     assert any(e["viewer_org_id"] == air.shipper.org_id and e["reference"] == HAWB for e in log)
 

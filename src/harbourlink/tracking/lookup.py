@@ -89,6 +89,7 @@ class Resolved:
     derived: list[tuple[str, str]]
     links: list[Link]
     linked_houses: list[str]
+    linked_house_awbs: list[str]
 
 
 def _pairs(cte: CTE) -> Select[Any]:
@@ -143,7 +144,7 @@ def statement() -> Select[Any]:
     held = union(_pairs(matched), _pairs(derived)).cte("held")
     second = _visible_naming(derived, held, "second")
     found = union(select(first.c.seq), select(second.c.seq)).cte("found")
-    houses = (select(BillOfLadingLink.house_bl).distinct()
+    houses = (select(BillOfLadingLink.house_bl, BillOfLadingLink.kind).distinct()
               .join(matched, and_(matched.c.kind == master_type(BillOfLadingLink.kind),
                                   matched.c.value == BillOfLadingLink.master_bl))
               .where(access.visibility_template(owner=BillOfLadingLink.owner_org_id,
@@ -164,7 +165,7 @@ def statement() -> Select[Any]:
                select(_aggregate(links.c.owner_org_id, links.c.house_bl, links.c.master_bl, links.c.kind,
                                  case((link_logged, "1"), else_="0")))
                .scalar_subquery().label("links"),
-               select(_aggregate(houses.c.house_bl)).scalar_subquery().label("houses"))
+               select(_aggregate(houses.c.house_bl, houses.c.kind)).scalar_subquery().label("houses"))
         .select_from(found).join(Event, Event.seq == found.c.seq).join(reference, reference.c.event_seq == Event.seq)
         # A timeline that followed boxes and bookings is in time order; one that did not, in store order.
         .order_by(case((exists(select(derived.c.kind)), Event.event_time)), Event.seq)
@@ -187,7 +188,7 @@ def resolve(session: Session, scope: AccessScope, value: str, *, now: datetime) 
     rows = session.execute(statement(), parameters(scope, value, now=now)).all()
     found: dict[int, Event] = {}
     result = Resolved(events=[], references={}, owners={}, ship_mmsi={}, logged=set(), matched=[], derived=[],
-                      links=[], linked_houses=[])
+                      links=[], linked_houses=[], linked_house_awbs=[])
     for row in rows:
         event: Event = row[0]
         if event.seq not in found:
@@ -206,5 +207,7 @@ def resolve(session: Session, scope: AccessScope, value: str, *, now: datetime) 
         result.derived = sorted((kind, value) for kind, value in _split(head.derived))
         result.links = sorted(Link(owner, house, master, kind, logged == "1") for owner, house, master, kind, logged
                               in _split(head.links))
-        result.linked_houses = sorted(house for [house] in _split(head.houses))
+        houses = list(_split(head.houses))
+        result.linked_houses = sorted(house for house, kind in houses if kind != "AWB")
+        result.linked_house_awbs = sorted(house for house, kind in houses if kind == "AWB")
     return result

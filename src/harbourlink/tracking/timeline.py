@@ -36,6 +36,8 @@ class Found:
     owners: dict[str, str] = field(default_factory=dict)
     linked_houses: list[str] = field(default_factory=list)
     """House B/Ls (visible to the caller) linked to the Master B/Ls found."""
+    linked_house_awbs: list[str] = field(default_factory=list)
+    """House air waybills (visible to the caller) linked to the air waybills found."""
     ship_mmsi: dict[str, str] = field(default_factory=dict)
     """The MMSI of each IMO number the events name that AIS knows."""
 
@@ -73,7 +75,7 @@ def find(session: Session, actor: Actor, *, query: str) -> Found:
         recent=resolved.logged | {(owner, kind, house) for owner, kind, house, logged in followed if logged})
     return Found(query=value, matched=resolved.matched, scope=scope, events=_without_retracted(resolved.events),
                  references=resolved.references, owners=resolved.owners, linked_houses=resolved.linked_houses,
-                 ship_mmsi=resolved.ship_mmsi)
+                 linked_house_awbs=resolved.linked_house_awbs, ship_mmsi=resolved.ship_mmsi)
 
 
 def _without_retracted(found: list[Event]) -> list[Event]:

@@ -152,6 +152,8 @@ class TrackingView(BaseModel):
     reference: str
     matched: list[ReferenceView]
     linked_house_bls: list[str]
+    linked_house_awbs: list[str] = Field(default_factory=list, description="house air waybills linked to the air "
+                                         "waybills found, that the caller may see")
     events: list[EventView]
     vessel: VesselView | None
     schedule: list[ScheduleEntry]
@@ -323,7 +325,8 @@ def build_view(session: Session, found: Found) -> TrackingView:
     _add_ais_estimates(ship, positions, schedule)
     return TrackingView(
         reference=found.query, matched=[ReferenceView(kind=k, value=v) for k, v in found.matched],
-        linked_house_bls=found.linked_houses, events=[_event_view(found, e) for e in found.events],
+        linked_house_bls=found.linked_houses, linked_house_awbs=found.linked_house_awbs,
+        events=[_event_view(found, e) for e in found.events],
         vessel=vessel, schedule=schedule, legs=_legs(found), containers=_containers(found), customs=_customs(found),
         air=air_waybills(found.events, found.references, found.owners),
     )

@@ -65,12 +65,15 @@ class FlightCard:
 class StatusLine:
     what: str
     code: str
+    classifier: str
     tone: str
     moment: Moment
     place: Place | None
     facts: list[str]
     source: str
     discrepancy: str | None = None
+    kind: str | None = None
+    """'Planned' or 'Estimated' for a status whose time is not yet what happened (a booking's departure)."""
 
 
 @dataclass
@@ -105,13 +108,13 @@ def moment(words: Words, at: datetime | None, airport: str | None) -> Moment | N
 
 
 def load(words: Words, pieces: int | None, weight: float | None, unit: str | None) -> str | None:
-    """'12 pieces, 385.5 kg'."""
+    """'12 pieces · 385.5 kg'."""
     parts = []
     if pieces is not None:
         parts.append(words.t(N_("%(count)s pieces"), count=pieces))
     if weight is not None:
         parts.append(f"{weight:g} {'lb' if unit == 'L' else 'kg'}")
-    return ", ".join(parts) or None
+    return " · ".join(parts) or None
 
 
 def _side(words: Words, flight: Any, side: str, code: str | None) -> FlightSide:
@@ -133,19 +136,23 @@ def _status(words: Words, status: Any) -> StatusLine:
                                status.house and words.t(N_("House air waybill %(number)s"), number=status.house))
              if fact]
     discrepancy = words.code("discrepancy", status.discrepancy) if status.discrepancy else None
-    return StatusLine(what=words.event("AIR", status.code), code=status.code, tone=STATUS_TONE.get(status.code, ""),
+    return StatusLine(what=words.event("AIR", status.code), code=status.code, classifier=status.classifier,
+                      tone=STATUS_TONE.get(status.code, ""),
                       moment=moment(words, status.at, status.airport) or Moment(status.at, ""),
-                      place=place(words, status.airport), facts=facts, source=status.source, discrepancy=discrepancy)
+                      place=place(words, status.airport), facts=facts, source=status.source, discrepancy=discrepancy,
+                      kind=None if status.classifier == "ACT" else words.code("classifier", status.classifier))
 
 
-def build(words: Words, waybills: list[Any]) -> list[AirCard]:
-    """The page's air cards, one per air waybill of the view."""
+def build(words: Words, waybills: list[Any], linked_houses: list[str]) -> list[AirCard]:
+    """The page's air cards, one per air waybill of the view; ``linked_houses``: the house air waybills
+    linked to them that the viewer may see."""
     cards = []
     for waybill in waybills:
         cards.append(AirCard(
             awb=waybill.awb, display=waybill.display, origin=place(words, waybill.origin),
             destination=place(words, waybill.destination),
-            load=load(words, waybill.pieces, waybill.weight, waybill.weight_unit), houses=waybill.houses,
+            load=load(words, waybill.pieces, waybill.weight, waybill.weight_unit),
+            houses=sorted(set(waybill.houses) | set(linked_houses)),
             latest=_status(words, waybill.latest) if waybill.latest else None,
             flights=[FlightCard(flight=f.flight, departure=_side(words, f, "departure", f.departs),
                                 arrival=_side(words, f, "arrival", f.arrives), booked_pieces=f.booked_pieces,

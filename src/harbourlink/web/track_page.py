@@ -202,6 +202,7 @@ def build(words: Words, view: TrackingView, *, api_url: str) -> TrackPage:
         containers=_containers(words, view, time_label), vessel_map=vessel_map, position=position,
         position_age=age, marker_label=label, live=live, timeline=timeline,
         readings_elsewhere=any((e.event_type, e.event_code) == ("REEFER", "MEAS") for e in view.events),
-        air=track_air.build(words, view.air), logged=any(e.ledger is not None for e in timeline),
+        air=track_air.build(words, view.air, view.linked_house_awbs),
+        logged=any(e.ledger is not None for e in timeline),
     )
 
