@@ -83,3 +83,30 @@ def test_the_forwarder_links_house_air_waybills_on_the_links_page(client: TestCl
     assert "1 pairs linked, 1 rows not linked" in text_of(many.text) and "Row 3" in text_of(many.text)
     links = {link["house_bl"]: link["kind"] for link in client.get("/api/v1/bl-links", headers=forwarder.auth).json()}
     assert links == {HAWB: "AWB", "HLKHKG2611002": "AWB"}
+
+
+ALERT_WORDS = {
+    "zh-HK": ("航班延遲起飛", "空運貨物被拉貨", "1 小時 45 分鐘", "香港國際機場 (HKG)", "件數"),
+    "en": ("Flight departed late", "Air cargo offloaded", "1 h 45 min", "Hong Kong International Airport (HKG)",
+           "Pieces"),
+    "zh-CN": ("航班延误起飞", "空运货物被拉下", "1 小时 45 分钟", "香港国际机场 (HKG)", "件数"),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh-HK", "en", "zh-CN"])
+def test_air_alerts_in_the_history_in_words(client: TestClient, db: Database, lang: str) -> None:
+    airline, forwarder = (make_company(db, name, kind) for name, kind in [("Cathay Cargo", "airline"),
+                                                                         ("Victoria Freight", "forwarder")])
+    grant(client, airline, "AWB", AWB, forwarder)
+    subscribed = client.post("/api/v1/subscriptions", headers=forwarder.auth, json={
+        "reference_type": "AWB", "reference": "160-12345675", "channels": ["inbox"],
+        "alert_types": ["air_late_departure", "air_offload"]})
+    assert subscribed.status_code == 201, subscribed.text
+    sent = client.post("/api/v1/messages?format=cargo-imp", headers=airline.auth,
+                       content=(SAMPLES / "air" / FORMATS["cargo-imp"]).read_bytes())
+    assert sent.json()["status"] == "accepted"
+    log_in(client, forwarder.admin_email)
+    text = text_of(client.get(f"/alerts?lang={lang}").text)
+    late, offloaded, delay, airport, pieces = ALERT_WORDS[lang]
+    assert late in text and offloaded in text and delay in text and airport in text and pieces in text
+    assert "CX880" in text and f"/track/{AWB}" in client.get(f"/alerts?lang={lang}").text
