@@ -20,16 +20,25 @@ SAMPLES = Path(__file__).parent.parent / "samples" / "air"
 
 
 def air(code: str, at: datetime, **details: Any) -> Any:
-    return fact("AIR", code, at, **{"airport": "HKG", "flight": "CX880", "departs": "HKG", "arrives": "LAX",
-                                    **details})
+    return fact("AIR", code, at, **{"airport": "HKG", "flight": "CX880", "departs": "HKG", "arrives": "LAX", **details})
 
 
-BOOKED = air("BKD", DEPART, classifier="PLN", issued=DEPART - timedelta(days=1), pieces=12, total_pieces=12,
-             planned_departure=DEPART.isoformat(), planned_arrival=LAND.isoformat())
+BOOKED = air(
+    "BKD",
+    DEPART,
+    classifier="PLN",
+    issued=DEPART - timedelta(days=1),
+    pieces=12,
+    total_pieces=12,
+    planned_departure=DEPART.isoformat(),
+    planned_arrival=LAND.isoformat(),
+)
 
 
 def test_late_departure_against_the_plan() -> None:
-    on_time = air("DEP", DEPART + timedelta(minutes=20), pieces=12, actual_departure=(DEPART + timedelta(minutes=20)).isoformat())
+    on_time = air(
+        "DEP", DEPART + timedelta(minutes=20), pieces=12, actual_departure=(DEPART + timedelta(minutes=20)).isoformat()
+    )
     assert verdict("air_late_departure", [BOOKED, on_time], DEPART + timedelta(hours=2)).finding is None
     late = air("DEP", DEPART + timedelta(minutes=105), pieces=12)
     found = verdict("air_late_departure", [BOOKED, late], DEPART + timedelta(hours=2)).finding
@@ -90,8 +99,14 @@ def _open(client: TestClient, company: Company) -> dict[str, dict[str, Any]]:
 def test_from_messages_to_alerts(client: TestClient, company_a: Company, company_b: Company) -> None:
     """The airline (B) sends FSU, XFSU and ONE Record; the forwarder (A) subscribed to the air waybill."""
     grant(client, company_b, "AWB", "16012345675", company_a)
-    subscribe(client, company_a, reference_type="AWB", reference="160-12345675", channels=["inbox"],
-              alert_types=["air_late_departure", "air_late_arrival", "air_offload", "air_discrepancy"])
+    subscribe(
+        client,
+        company_a,
+        reference_type="AWB",
+        reference="160-12345675",
+        channels=["inbox"],
+        alert_types=["air_late_departure", "air_late_arrival", "air_offload", "air_discrepancy"],
+    )
     send_feed(client, company_b, (SAMPLES / "fsu-cx880-hkg-lax.txt").read_bytes(), "cargo-imp")
     opened = _open(client, company_a)
     # The sample's flight was due in Los Angeles weeks ago and nothing says it landed: overdue too.

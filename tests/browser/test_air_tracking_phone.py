@@ -17,18 +17,36 @@ from tests.web.test_air_tracking_page import AWB, HAWB, seed_air
 pytestmark = pytest.mark.browser
 
 WORDS = {
-    "zh-HK": {"log_in": "登入", "confirm": "確認", "hkg": "香港國際機場", "late": "延誤 1 小時 45 分鐘",
-              "delivered": "已交付收貨人"},
-    "en": {"log_in": "Log in", "confirm": "Confirm", "hkg": "Hong Kong International Airport",
-           "late": "1 h 45 min late", "delivered": "Delivered to the consignee"},
-    "zh-CN": {"log_in": "登录", "confirm": "确认", "hkg": "香港国际机场", "late": "延误 1 小时 45 分钟",
-              "delivered": "已交付收货人"},
+    "zh-HK": {
+        "log_in": "登入",
+        "confirm": "確認",
+        "hkg": "香港國際機場",
+        "late": "延誤 1 小時 45 分鐘",
+        "delivered": "已交付收貨人",
+    },
+    "en": {
+        "log_in": "Log in",
+        "confirm": "Confirm",
+        "hkg": "Hong Kong International Airport",
+        "late": "1 h 45 min late",
+        "delivered": "Delivered to the consignee",
+    },
+    "zh-CN": {
+        "log_in": "登录",
+        "confirm": "确认",
+        "hkg": "香港国际机场",
+        "late": "延误 1 小时 45 分钟",
+        "delivered": "已交付收货人",
+    },
 }
 
 
 @pytest.mark.parametrize("lang", ["zh-HK", "en", "zh-CN"])
 def test_a_shipper_tracks_air_cargo_by_house_air_waybill_on_a_phone(
-    live_site: LiveSite, chromium: Browser, tmp_path: Path, lang: str,
+    live_site: LiveSite,
+    chromium: Browser,
+    tmp_path: Path,
+    lang: str,
 ) -> None:
     db = create_database(f"sqlite:///{tmp_path / 'harbourlink.db'}")
     try:
@@ -52,8 +70,9 @@ def test_a_shipper_tracks_air_cargo_by_house_air_waybill_on_a_phone(
         expect(card.locator(".air-status")).to_have_count(10)
         expect(card.locator(".air-status .tone-bad")).to_have_count(1)  # the offload
         # Nothing sticks out of the phone's width.
-        widest = page.evaluate("Math.max(...[...document.querySelectorAll('#track *')].map(e => "
-                               "e.getBoundingClientRect().right))")
+        widest = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('#track *')].map(e => e.getBoundingClientRect().right))"
+        )
         assert widest <= 390.5, widest
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         ARTIFACTS.mkdir(exist_ok=True)

@@ -50,23 +50,31 @@ def test_fsu_year_is_the_latest_that_is_not_far_ahead() -> None:
 
 
 def test_fsu_errors_name_line_and_field() -> None:
-    raw = (b"FSU/14\n160-12345675HKGLAX/T12K385.5\n"
-           b"DEP/CX880/24NOV/HKGLAX/T12K385.5/S1430/X1526\n"   # line 3: a time kind that is not S, E or A
-           b"ARR/CX880/31NOV/LAX/T12K385.5/A1140\n"            # line 4: no such day
-           b"DIS/CX880/24NOV/HKG/LOST/P3K96.0/A1530\n"         # line 5: no such discrepancy code
-           b"XYZ/24NOV1015/HKG/T12K385.5\n"                    # line 6: no such status
-           b"NFD/25NOV0900/LAX/T12K385.5\n")                   # line 7: fine
+    raw = (
+        b"FSU/14\n160-12345675HKGLAX/T12K385.5\n"
+        b"DEP/CX880/24NOV/HKGLAX/T12K385.5/S1430/X1526\n"  # line 3: a time kind that is not S, E or A
+        b"ARR/CX880/31NOV/LAX/T12K385.5/A1140\n"  # line 4: no such day
+        b"DIS/CX880/24NOV/HKG/LOST/P3K96.0/A1530\n"  # line 5: no such discrepancy code
+        b"XYZ/24NOV1015/HKG/T12K385.5\n"  # line 6: no such status
+        b"NFD/25NOV0900/LAX/T12K385.5\n"
+    )  # line 7: fine
     parsed = FSU.parse(raw)
     assert [e.event_code for e in parsed.events] == ["NFD"]
     locations = [location for location, _ in _errors(parsed)]
-    assert locations == ["line 3 (DEP), field 7", "line 4 (ARR), field 3", "line 5 (DIS), field 5",
-                         "line 6 (XYZ), field 1"]
+    assert locations == [
+        "line 3 (DEP), field 7",
+        "line 4 (ARR), field 3",
+        "line 5 (DIS), field 5",
+        "line 6 (XYZ), field 1",
+    ]
     assert "not a time (S, E or A and HHMM)" in _errors(parsed)[0][1]
 
 
 def test_fsu_bad_check_digit_skips_that_message_only() -> None:
-    raw = (b"FSU/14\n160-12345674HKGLAX/T12K385.5\nRCS/23NOV1015/HKG/T12K385.5\n"
-           b"FSU/14\n160-12345675HKGLAX/T12K385.5\nRCS/23NOV1015/HKG/T12K385.5\n")
+    raw = (
+        b"FSU/14\n160-12345674HKGLAX/T12K385.5\nRCS/23NOV1015/HKG/T12K385.5\n"
+        b"FSU/14\n160-12345675HKGLAX/T12K385.5\nRCS/23NOV1015/HKG/T12K385.5\n"
+    )
     parsed = FSU.parse(raw)
     assert len(parsed.events) == 1 and parsed.events[0].references[0].value == "16012345675"
     [(location, message)] = _errors(parsed)
@@ -74,8 +82,9 @@ def test_fsu_bad_check_digit_skips_that_message_only() -> None:
 
 
 def test_fsu_refuses_what_is_not_one() -> None:
-    assert _errors(FSU.parse(b"hello\n")) == [("line 1", "expected FSU/<version> (a Cargo-IMP status update) "
-                                                          "before this line")]
+    assert _errors(FSU.parse(b"hello\n")) == [
+        ("line 1", "expected FSU/<version> (a Cargo-IMP status update) before this line")
+    ]
     assert _errors(FSU.parse("FSU/14\n160-12345675HKGLAX\nRCS/23NOV1015/香港".encode()))[0][0] == "byte 40"
 
 
@@ -109,10 +118,15 @@ XFSU = """<rsm:StatusMessage xmlns:rsm="iata:statusmessage:1" xmlns:ram="iata:da
 def test_xfsu_errors_name_the_element() -> None:
     parsed = CargoXmlAdapter().parse(XFSU.format(awb="160-12345675", pieces="nine").encode())
     assert _errors(parsed) == [
-        ("/StatusMessage/MasterConsignment/ReportedStatus/AssociatedStatusConsignment[1]/PieceQuantity",
-         "'nine' is not a number"),
-        ("/StatusMessage/MasterConsignment/ReportedStatus/AssociatedStatusConsignment[2]",
-         "DEP: the status gives no time (of its own, or of its flight)")]
+        (
+            "/StatusMessage/MasterConsignment/ReportedStatus/AssociatedStatusConsignment[1]/PieceQuantity",
+            "'nine' is not a number",
+        ),
+        (
+            "/StatusMessage/MasterConsignment/ReportedStatus/AssociatedStatusConsignment[2]",
+            "DEP: the status gives no time (of its own, or of its flight)",
+        ),
+    ]
     wrong = CargoXmlAdapter().parse(XFSU.format(awb="160-12345674", pieces="9").encode())
     assert _errors(wrong)[0][0] == "/StatusMessage/MasterConsignment/TransportContractDocument/ID"
     broken = CargoXmlAdapter().parse(b"<StatusMessage><MasterConsignment></StatusMessage>")
@@ -121,8 +135,7 @@ def test_xfsu_errors_name_the_element() -> None:
 
 def test_xfsu_refuses_entities() -> None:
     bomb = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><StatusMessage>&lol;</StatusMessage>'
-    assert _errors(CargoXmlAdapter().parse(bomb)) == [
-        ("/", "a document type declaration is not accepted in Cargo-XML")]
+    assert _errors(CargoXmlAdapter().parse(bomb)) == [("/", "a document type declaration is not accepted in Cargo-XML")]
 
 
 def test_one_record_sample() -> None:
@@ -154,19 +167,31 @@ def test_one_record_house_waybill_and_flight() -> None:
     assert event.event_time == datetime(2026, 11, 24, 8, 15, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("body", "location", "words"), [
-    (b'{"@type": "cargo:LogisticsEvent", "cargo:eventCode": "DEP"}', '$["cargo:eventFor"]', "Shipment"),
-    (b'{"@type": "api:Notification", "api:hasEventType": {"@id": "api:LOGISTICS_OBJECT_UPDATED"}}',
-     '$["api:hasEventType"]', "only a LOGISTICS_EVENT_RECEIVED"),
-    (b'{"@type": "cargo:Shipment", "cargo:waybill": {"cargo:waybillPrefix": "160", "cargo:waybillNumber": "12345675"},'
-     b' "cargo:events": [{"@type": "cargo:LogisticsEvent", "cargo:eventCode": "DEP", "cargo:eventDate": "soon",'
-     b' "cargo:eventLocation": {"cargo:locationCodes": [{"cargo:code": "HKG"}]}}]}',
-     '$["cargo:events"][0]["cargo:eventDate"]', "not a date and time"),
-    (b'{"@type": "cargo:Shipment", "cargo:waybill": {"cargo:waybillPrefix": "160", "cargo:waybillNumber": "12345674"},'
-     b' "cargo:events": [{"@type": "cargo:LogisticsEvent", "cargo:eventCode": "XXX"}]}',
-     '$["cargo:events"][0]["cargo:eventCode"]', "not an IATA status code"),
-    (b'[1, {"@type": "cargo:Piece"}]', "$[0]", "must be a JSON-LD node"),
-])
+@pytest.mark.parametrize(
+    ("body", "location", "words"),
+    [
+        (b'{"@type": "cargo:LogisticsEvent", "cargo:eventCode": "DEP"}', '$["cargo:eventFor"]', "Shipment"),
+        (
+            b'{"@type": "api:Notification", "api:hasEventType": {"@id": "api:LOGISTICS_OBJECT_UPDATED"}}',
+            '$["api:hasEventType"]',
+            "only a LOGISTICS_EVENT_RECEIVED",
+        ),
+        (
+            b'{"@type": "cargo:Shipment", "cargo:waybill": {"cargo:waybillPrefix": "160", "cargo:waybillNumber": "12345675"},'
+            b' "cargo:events": [{"@type": "cargo:LogisticsEvent", "cargo:eventCode": "DEP", "cargo:eventDate": "soon",'
+            b' "cargo:eventLocation": {"cargo:locationCodes": [{"cargo:code": "HKG"}]}}]}',
+            '$["cargo:events"][0]["cargo:eventDate"]',
+            "not a date and time",
+        ),
+        (
+            b'{"@type": "cargo:Shipment", "cargo:waybill": {"cargo:waybillPrefix": "160", "cargo:waybillNumber": "12345674"},'
+            b' "cargo:events": [{"@type": "cargo:LogisticsEvent", "cargo:eventCode": "XXX"}]}',
+            '$["cargo:events"][0]["cargo:eventCode"]',
+            "not an IATA status code",
+        ),
+        (b'[1, {"@type": "cargo:Piece"}]', "$[0]", "must be a JSON-LD node"),
+    ],
+)
 def test_one_record_errors_carry_the_json_path(body: bytes, location: str, words: str) -> None:
     parsed = OneRecordAdapter().parse(body)
     assert parsed.events == []

@@ -46,7 +46,10 @@ def test_airports_have_a_place_a_time_zone_and_three_names() -> None:
     hkg = find_airport(parse_airport_code(" hkg "))
     assert hkg is not None and hkg.unlocode == "HKHKG" and str(hkg.time_zone) == "Asia/Hong_Kong"
     assert (hkg.name("zh-HK"), hkg.name("zh-CN"), hkg.name("en")) == (
-        "香港國際機場", "香港国际机场", "Hong Kong International Airport")
+        "香港國際機場",
+        "香港国际机场",
+        "Hong Kong International Airport",
+    )
     assert find_airport("XYZ") is None
     with pytest.raises(ValidationFailed, match="3-letter IATA airport code"):
         parse_airport_code("HK")

@@ -12,29 +12,60 @@ from tests.port import SAMPLES, Http, grant
 from tests.web.conftest import log_in, submit, text_of
 
 AWB, HAWB = "16012345675", "HLKHKG2611001"
-FORMATS = {"cargo-imp": "fsu-cx880-hkg-lax.txt", "cargo-xml": "xfsu-cx880-arrival-lax.xml",
-           "one-record": "one-record-delivery-lax.jsonld"}
+FORMATS = {
+    "cargo-imp": "fsu-cx880-hkg-lax.txt",
+    "cargo-xml": "xfsu-cx880-arrival-lax.xml",
+    "one-record": "one-record-delivery-lax.jsonld",
+}
 WORDS = {
-    "zh-HK": ("香港國際機場", "洛杉磯國際機場", "延誤 1 小時 45 分鐘", "已交付收貨人", "被拉貨", "時間為各機場當地時間"),
-    "en": ("Hong Kong International Airport", "Los Angeles International Airport", "1 h 45 min late",
-           "Delivered to the consignee", "Offloaded", "Times are local at each airport"),
-    "zh-CN": ("香港国际机场", "洛杉矶国际机场", "延误 1 小时 45 分钟", "已交付收货人", "被拉下", "时间为各机场当地时间"),
+    "zh-HK": (
+        "香港國際機場",
+        "洛杉磯國際機場",
+        "延誤 1 小時 45 分鐘",
+        "已交付收貨人",
+        "被拉貨",
+        "時間為各機場當地時間",
+    ),
+    "en": (
+        "Hong Kong International Airport",
+        "Los Angeles International Airport",
+        "1 h 45 min late",
+        "Delivered to the consignee",
+        "Offloaded",
+        "Times are local at each airport",
+    ),
+    "zh-CN": (
+        "香港国际机场",
+        "洛杉矶国际机场",
+        "延误 1 小时 45 分钟",
+        "已交付收货人",
+        "被拉下",
+        "时间为各机场当地时间",
+    ),
 }
 
 
 def seed_air(http: Http, db: Database) -> tuple[str, str]:
     """An airline's statuses in the three forms, the forwarder's house air waybill linked and shared
     with the shipper; the logins of the shipper and of a stranger."""
-    airline, forwarder, shipper, stranger = (make_company(db, name, kind) for name, kind in [
-        ("Cathay Cargo", "airline"), ("Victoria Freight", "forwarder"), ("Lantau Trading", "cargo_owner"),
-        ("Nosy Parker", "cargo_owner")])
+    airline, forwarder, shipper, stranger = (
+        make_company(db, name, kind)
+        for name, kind in [
+            ("Cathay Cargo", "airline"),
+            ("Victoria Freight", "forwarder"),
+            ("Lantau Trading", "cargo_owner"),
+            ("Nosy Parker", "cargo_owner"),
+        ]
+    )
     for fmt, name in FORMATS.items():
-        sent = http.post(f"/api/v1/messages?format={fmt}", headers=airline.auth, content=(SAMPLES / "air" / name)
-                         .read_bytes())
+        sent = http.post(
+            f"/api/v1/messages?format={fmt}", headers=airline.auth, content=(SAMPLES / "air" / name).read_bytes()
+        )
         assert sent.status_code == 201 and sent.json()["status"] == "accepted", sent.text
     grant(http, airline, "AWB", AWB, None)
-    link = http.post("/api/v1/bl-links", headers=forwarder.auth,
-                     json={"master_bl": AWB, "house_bl": HAWB, "kind": "AWB"})
+    link = http.post(
+        "/api/v1/bl-links", headers=forwarder.auth, json={"master_bl": AWB, "house_bl": HAWB, "kind": "AWB"}
+    )
     assert link.status_code == 201, link.text
     grant(http, forwarder, "HAWB", HAWB, shipper)
     return shipper.admin_email, stranger.admin_email
@@ -46,8 +77,9 @@ def logins(client: TestClient, db: Database) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("lang", ["zh-HK", "en", "zh-CN"])
-def test_the_shipper_sees_its_air_cargo_by_house_air_waybill(client: TestClient, logins: tuple[str, str],
-                                                           lang: str) -> None:
+def test_the_shipper_sees_its_air_cargo_by_house_air_waybill(
+    client: TestClient, logins: tuple[str, str], lang: str
+) -> None:
     log_in(client, logins[0])
     response = client.get(f"/track?q={HAWB.lower()}" + ("" if lang == "zh-HK" else f"&lang={lang}"))
     assert response.status_code == 200, response.text
@@ -67,10 +99,14 @@ def test_another_company_finds_nothing(client: TestClient, logins: tuple[str, st
 
 
 def test_the_forwarder_links_house_air_waybills_on_the_links_page(client: TestClient, db: Database) -> None:
-    airline, forwarder = (make_company(db, name, kind) for name, kind in [("Cathay Cargo", "airline"),
-                                                                         ("Victoria Freight", "forwarder")])
-    sent = client.post("/api/v1/messages?format=cargo-imp", headers=airline.auth,
-                       content=(SAMPLES / "air" / FORMATS["cargo-imp"]).read_bytes())
+    airline, forwarder = (
+        make_company(db, name, kind) for name, kind in [("Cathay Cargo", "airline"), ("Victoria Freight", "forwarder")]
+    )
+    sent = client.post(
+        "/api/v1/messages?format=cargo-imp",
+        headers=airline.auth,
+        content=(SAMPLES / "air" / FORMATS["cargo-imp"]).read_bytes(),
+    )
     assert sent.status_code == 201, sent.text
     grant(client, airline, "AWB", AWB, forwarder)
     log_in(client, forwarder.admin_email)
@@ -78,8 +114,12 @@ def test_the_forwarder_links_house_air_waybills_on_the_links_page(client: TestCl
     assert one.status_code == 200 and f'href="/track/{HAWB}"' in one.text
     wrong = submit(client, "/links?lang=en", "/links", {"kind": "AWB", "master_bl": "160-12345674", "house_bl": "H2"})
     assert wrong.status_code == 422 and "for example 160-12345675" in text_of(wrong.text)
-    many = submit(client, "/links?lang=en", "/links/import",
-                  {"kind": "AWB", "pairs": f"master_awb,house_awb\n{AWB},HLKHKG2611002\n{AWB},X\n"})
+    many = submit(
+        client,
+        "/links?lang=en",
+        "/links/import",
+        {"kind": "AWB", "pairs": f"master_awb,house_awb\n{AWB},HLKHKG2611002\n{AWB},X\n"},
+    )
     assert "1 pairs linked, 1 rows not linked" in text_of(many.text) and "Row 3" in text_of(many.text)
     links = {link["house_bl"]: link["kind"] for link in client.get("/api/v1/bl-links", headers=forwarder.auth).json()}
     assert links == {HAWB: "AWB", "HLKHKG2611002": "AWB"}
@@ -87,23 +127,39 @@ def test_the_forwarder_links_house_air_waybills_on_the_links_page(client: TestCl
 
 ALERT_WORDS = {
     "zh-HK": ("航班延遲起飛", "空運貨物被拉貨", "1 小時 45 分鐘", "香港國際機場 (HKG)", "件數"),
-    "en": ("Flight departed late", "Air cargo offloaded", "1 h 45 min", "Hong Kong International Airport (HKG)",
-           "Pieces"),
+    "en": (
+        "Flight departed late",
+        "Air cargo offloaded",
+        "1 h 45 min",
+        "Hong Kong International Airport (HKG)",
+        "Pieces",
+    ),
     "zh-CN": ("航班延误起飞", "空运货物被拉下", "1 小时 45 分钟", "香港国际机场 (HKG)", "件数"),
 }
 
 
 @pytest.mark.parametrize("lang", ["zh-HK", "en", "zh-CN"])
 def test_air_alerts_in_the_history_in_words(client: TestClient, db: Database, lang: str) -> None:
-    airline, forwarder = (make_company(db, name, kind) for name, kind in [("Cathay Cargo", "airline"),
-                                                                         ("Victoria Freight", "forwarder")])
+    airline, forwarder = (
+        make_company(db, name, kind) for name, kind in [("Cathay Cargo", "airline"), ("Victoria Freight", "forwarder")]
+    )
     grant(client, airline, "AWB", AWB, forwarder)
-    subscribed = client.post("/api/v1/subscriptions", headers=forwarder.auth, json={
-        "reference_type": "AWB", "reference": "160-12345675", "channels": ["inbox"],
-        "alert_types": ["air_late_departure", "air_offload"]})
+    subscribed = client.post(
+        "/api/v1/subscriptions",
+        headers=forwarder.auth,
+        json={
+            "reference_type": "AWB",
+            "reference": "160-12345675",
+            "channels": ["inbox"],
+            "alert_types": ["air_late_departure", "air_offload"],
+        },
+    )
     assert subscribed.status_code == 201, subscribed.text
-    sent = client.post("/api/v1/messages?format=cargo-imp", headers=airline.auth,
-                       content=(SAMPLES / "air" / FORMATS["cargo-imp"]).read_bytes())
+    sent = client.post(
+        "/api/v1/messages?format=cargo-imp",
+        headers=airline.auth,
+        content=(SAMPLES / "air" / FORMATS["cargo-imp"]).read_bytes(),
+    )
     assert sent.json()["status"] == "accepted"
     log_in(client, forwarder.admin_email)
     text = text_of(client.get(f"/alerts?lang={lang}").text)

@@ -40,17 +40,28 @@ class Airport:
 @functools.cache
 def _airports() -> dict[str, Airport]:
     text = resources.files("harbourlink.references").joinpath("data/airports.csv").read_text("utf-8")
-    return {row["iata"]: Airport(row["iata"], row["unlocode"], ZoneInfo(row["time_zone"]),
-                                 {"en": row["name_en"], "zh-HK": row["name_zh_hant"], "zh-CN": row["name_zh_hans"]})
-            for row in csv.DictReader(io.StringIO(text))}
+    return {
+        row["iata"]: Airport(
+            row["iata"],
+            row["unlocode"],
+            ZoneInfo(row["time_zone"]),
+            {"en": row["name_en"], "zh-HK": row["name_zh_hant"], "zh-CN": row["name_zh_hans"]},
+        )
+        for row in csv.DictReader(io.StringIO(text))
+    }
 
 
 def parse_airport_code(raw: str, *, field: str | None = None) -> str:
     """The IATA airport code in ``raw`` ("hkg", "HKG"), or ValidationFailed."""
     value = fold(raw)
     if not _SHAPE.match(value):
-        raise invalid(f"airport {value or repr(raw)}: should be a 3-letter IATA airport code", code=INVALID_AIRPORT,
-                      value=raw, reason="format", field=field)
+        raise invalid(
+            f"airport {value or repr(raw)}: should be a 3-letter IATA airport code",
+            code=INVALID_AIRPORT,
+            value=raw,
+            reason="format",
+            field=field,
+        )
     return value
 
 

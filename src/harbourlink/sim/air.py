@@ -78,26 +78,50 @@ def shipments(rng: random.Random, start: datetime, *, house: str) -> tuple[AirSh
     at = start + timedelta(minutes=rng.randrange(0, 30, 5))
     dep, arr = at + 3 * HOUR, at + 15 * HOUR + 25 * MINUTE
     export = AirShipment(
-        awb=air_waybill(rng), house=house, origin="HKG", destination="LAX", pieces=12, weight=385.5, flight="CX880",
-        planned_departure=dep, departure=dep + 105 * MINUTE, planned_arrival=arr, arrival=arr + 90 * MINUTE,
-        statuses=(AirStatus("RCS", at + 30 * MINUTE, "HKG", "cargo-imp", 12),
-                  AirStatus("BKD", at + 40 * MINUTE, "HKG", "cargo-imp", 12, departed=False),
-                  AirStatus("MAN", at + 2 * HOUR + 15 * MINUTE, "HKG", "cargo-imp", 12, departed=False),
-                  AirStatus("DIS", at + 3 * HOUR + 10 * MINUTE, "HKG", "cargo-imp", 3, discrepancy="OFLD"),
-                  AirStatus("DEP", dep + 105 * MINUTE, "HKG", "cargo-imp", 9),
-                  AirStatus("ARR", arr + 90 * MINUTE, "LAX", "cargo-xml", 9),
-                  AirStatus("RCF", arr + 160 * MINUTE, "LAX", "cargo-xml", 9),
-                  AirStatus("NFD", arr + 215 * MINUTE, "LAX", "one-record", 9)))
+        awb=air_waybill(rng),
+        house=house,
+        origin="HKG",
+        destination="LAX",
+        pieces=12,
+        weight=385.5,
+        flight="CX880",
+        planned_departure=dep,
+        departure=dep + 105 * MINUTE,
+        planned_arrival=arr,
+        arrival=arr + 90 * MINUTE,
+        statuses=(
+            AirStatus("RCS", at + 30 * MINUTE, "HKG", "cargo-imp", 12),
+            AirStatus("BKD", at + 40 * MINUTE, "HKG", "cargo-imp", 12, departed=False),
+            AirStatus("MAN", at + 2 * HOUR + 15 * MINUTE, "HKG", "cargo-imp", 12, departed=False),
+            AirStatus("DIS", at + 3 * HOUR + 10 * MINUTE, "HKG", "cargo-imp", 3, discrepancy="OFLD"),
+            AirStatus("DEP", dep + 105 * MINUTE, "HKG", "cargo-imp", 9),
+            AirStatus("ARR", arr + 90 * MINUTE, "LAX", "cargo-xml", 9),
+            AirStatus("RCF", arr + 160 * MINUTE, "LAX", "cargo-xml", 9),
+            AirStatus("NFD", arr + 215 * MINUTE, "LAX", "one-record", 9),
+        ),
+    )
     dep, arr = at + 5 * HOUR, at + 7 * HOUR + 35 * MINUTE
     inbound = AirShipment(
-        awb=air_waybill(rng), house=None, origin="PVG", destination="HKG", pieces=6, weight=148.0, flight="CX367",
-        planned_departure=dep, departure=dep + 10 * MINUTE, planned_arrival=arr, arrival=arr + 5 * MINUTE,
-        statuses=(AirStatus("BKD", at + 4 * HOUR, "PVG", "one-record", 6, departed=False),
-                  AirStatus("DEP", dep + 10 * MINUTE, "PVG", "one-record", 6),
-                  AirStatus("ARR", arr + 5 * MINUTE, "HKG", "cargo-xml", 6),
-                  AirStatus("DIS", arr + 55 * MINUTE, "HKG", "cargo-xml", 1, discrepancy="MSCA"),
-                  AirStatus("RCF", arr + 65 * MINUTE, "HKG", "cargo-xml", 5),
-                  AirStatus("NFD", arr + 85 * MINUTE, "HKG", "one-record", 5)))
+        awb=air_waybill(rng),
+        house=None,
+        origin="PVG",
+        destination="HKG",
+        pieces=6,
+        weight=148.0,
+        flight="CX367",
+        planned_departure=dep,
+        departure=dep + 10 * MINUTE,
+        planned_arrival=arr,
+        arrival=arr + 5 * MINUTE,
+        statuses=(
+            AirStatus("BKD", at + 4 * HOUR, "PVG", "one-record", 6, departed=False),
+            AirStatus("DEP", dep + 10 * MINUTE, "PVG", "one-record", 6),
+            AirStatus("ARR", arr + 5 * MINUTE, "HKG", "cargo-xml", 6),
+            AirStatus("DIS", arr + 55 * MINUTE, "HKG", "cargo-xml", 1, discrepancy="MSCA"),
+            AirStatus("RCF", arr + 65 * MINUTE, "HKG", "cargo-xml", 5),
+            AirStatus("NFD", arr + 85 * MINUTE, "HKG", "one-record", 5),
+        ),
+    )
     return export, inbound
 
 
@@ -148,37 +172,49 @@ def xfsu(shipment: AirShipment, statuses: list[AirStatus], *, message_id: str) -
         split = "T" if status.pieces == shipment.pieces else "P"
         movement = [f"<ram:ID>{shipment.flight}</ram:ID>"]
         if status.code == "ARR":
-            movement.append("<ram:ScheduledArrivalEvent><ram:ScheduledOccurrenceDateTime>"
-                            f"{_xml_time(shipment.planned_arrival, shipment.destination)}"
-                            "</ram:ScheduledOccurrenceDateTime></ram:ScheduledArrivalEvent>")
-            movement.append(f"<ram:ArrivalEvent><ram:ArrivalOccurrenceDateTime>{_xml_time(status.at, status.airport)}"
-                            "</ram:ArrivalOccurrenceDateTime><ram:ArrivalDateTimeTypeCode>A"
-                            "</ram:ArrivalDateTimeTypeCode></ram:ArrivalEvent>")
+            movement.append(
+                "<ram:ScheduledArrivalEvent><ram:ScheduledOccurrenceDateTime>"
+                f"{_xml_time(shipment.planned_arrival, shipment.destination)}"
+                "</ram:ScheduledOccurrenceDateTime></ram:ScheduledArrivalEvent>"
+            )
+            movement.append(
+                f"<ram:ArrivalEvent><ram:ArrivalOccurrenceDateTime>{_xml_time(status.at, status.airport)}"
+                "</ram:ArrivalOccurrenceDateTime><ram:ArrivalDateTimeTypeCode>A"
+                "</ram:ArrivalDateTimeTypeCode></ram:ArrivalEvent>"
+            )
             movement.append(f"<ram:SpecifiedLocation><ram:ID>{shipment.origin}</ram:ID></ram:SpecifiedLocation>")
         movement.append(f"<ram:SpecifiedLocation><ram:ID>{status.airport}</ram:ID></ram:SpecifiedLocation>")
         if status.code != "ARR":
-            movement.append(f"<ram:SpecifiedEvent><ram:OccurrenceDateTime>{_xml_time(status.at, status.airport)}"
-                            "</ram:OccurrenceDateTime><ram:DateTimeTypeCode>A</ram:DateTimeTypeCode>"
-                            "</ram:SpecifiedEvent>")
-        discrepancy = (f"<ram:DiscrepancyDescriptionCode>{status.discrepancy}</ram:DiscrepancyDescriptionCode>"
-                       if status.discrepancy else "")
+            movement.append(
+                f"<ram:SpecifiedEvent><ram:OccurrenceDateTime>{_xml_time(status.at, status.airport)}"
+                "</ram:OccurrenceDateTime><ram:DateTimeTypeCode>A</ram:DateTimeTypeCode>"
+                "</ram:SpecifiedEvent>"
+            )
+        discrepancy = (
+            f"<ram:DiscrepancyDescriptionCode>{status.discrepancy}</ram:DiscrepancyDescriptionCode>"
+            if status.discrepancy
+            else ""
+        )
         reported.append(
             f"<ram:ReportedStatus><ram:ReasonCode>{status.code}</ram:ReasonCode><ram:AssociatedStatusConsignment>"
             f'<ram:GrossWeightMeasure unitCode="KGM">{weight}</ram:GrossWeightMeasure>'
             f"<ram:PieceQuantity>{status.pieces}</ram:PieceQuantity>"
             f"<ram:TransportSplitDescription>{split}</ram:TransportSplitDescription>{discrepancy}"
             f"<ram:SpecifiedLogisticsTransportMovement>{''.join(movement)}</ram:SpecifiedLogisticsTransportMovement>"
-            "</ram:AssociatedStatusConsignment></ram:ReportedStatus>")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<rsm:StatusMessage xmlns:rsm="iata:statusmessage:1" xmlns:ram="iata:datamodel:3">'
-            f"<rsm:MessageHeaderDocument><ram:ID>{escape(message_id)}</ram:ID><ram:TypeCode>FSU</ram:TypeCode>"
-            "</rsm:MessageHeaderDocument>"
-            f'<rsm:MasterConsignment><ram:GrossWeightMeasure unitCode="KGM">{shipment.weight}</ram:GrossWeightMeasure>'
-            f"<ram:TotalPieceQuantity>{shipment.pieces}</ram:TotalPieceQuantity>"
-            f"<ram:TransportContractDocument><ram:ID>{shipment.display}</ram:ID></ram:TransportContractDocument>"
-            f"<ram:OriginLocation><ram:ID>{shipment.origin}</ram:ID></ram:OriginLocation>"
-            f"<ram:FinalDestinationLocation><ram:ID>{shipment.destination}</ram:ID></ram:FinalDestinationLocation>"
-            f"{''.join(reported)}</rsm:MasterConsignment></rsm:StatusMessage>\n")
+            "</ram:AssociatedStatusConsignment></ram:ReportedStatus>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<rsm:StatusMessage xmlns:rsm="iata:statusmessage:1" xmlns:ram="iata:datamodel:3">'
+        f"<rsm:MessageHeaderDocument><ram:ID>{escape(message_id)}</ram:ID><ram:TypeCode>FSU</ram:TypeCode>"
+        "</rsm:MessageHeaderDocument>"
+        f'<rsm:MasterConsignment><ram:GrossWeightMeasure unitCode="KGM">{shipment.weight}</ram:GrossWeightMeasure>'
+        f"<ram:TotalPieceQuantity>{shipment.pieces}</ram:TotalPieceQuantity>"
+        f"<ram:TransportContractDocument><ram:ID>{shipment.display}</ram:ID></ram:TransportContractDocument>"
+        f"<ram:OriginLocation><ram:ID>{shipment.origin}</ram:ID></ram:OriginLocation>"
+        f"<ram:FinalDestinationLocation><ram:ID>{shipment.destination}</ram:ID></ram:FinalDestinationLocation>"
+        f"{''.join(reported)}</rsm:MasterConsignment></rsm:StatusMessage>\n"
+    )
 
 
 def _location(code: str) -> dict[str, object]:
@@ -188,36 +224,63 @@ def _location(code: str) -> dict[str, object]:
 def one_record(shipment: AirShipment, statuses: list[AirStatus]) -> str:
     """The airline's Shipment with these LogisticsEvents, and the flight as a TransportMovement."""
     base = f"https://1r.clkaircargo.example/logistics-objects/{shipment.awb}"
-    events = [{"@id": f"{base}/logistics-events/{status.code.lower()}-{status.at:%Y%m%d%H%M}",
-               "@type": "cargo:LogisticsEvent", "cargo:eventCode": status.code,
-               "cargo:eventDate": status.at.isoformat(), "cargo:eventTimeType": {"@id": "cargo:ACTUAL"},
-               "cargo:eventLocation": _location(status.airport), "cargo:eventFor": {"@id": base}}
-              for status in statuses]
+    events = [
+        {
+            "@id": f"{base}/logistics-events/{status.code.lower()}-{status.at:%Y%m%d%H%M}",
+            "@type": "cargo:LogisticsEvent",
+            "cargo:eventCode": status.code,
+            "cargo:eventDate": status.at.isoformat(),
+            "cargo:eventTimeType": {"@id": "cargo:ACTUAL"},
+            "cargo:eventLocation": _location(status.airport),
+            "cargo:eventFor": {"@id": base},
+        }
+        for status in statuses
+    ]
     times = [("SD", shipment.planned_departure), ("SA", shipment.planned_arrival)]
     if any(s.departed for s in statuses if s.airport == shipment.origin):
         times.append(("AD", shipment.departure))
     document = {
         "@context": {"cargo": "https://onerecord.iata.org/ns/cargo#"},
         "@graph": [
-            {"@id": base, "@type": "cargo:Shipment",
-             "cargo:waybill": {"@type": "cargo:Waybill", "cargo:waybillType": {"@id": "cargo:MASTER"},
-                               "cargo:waybillPrefix": shipment.awb[:3], "cargo:waybillNumber": shipment.awb[3:],
-                               "cargo:departureLocation": _location(shipment.origin),
-                               "cargo:arrivalLocation": _location(shipment.destination)},
-             "cargo:totalGrossWeight": {"@type": "cargo:Value", "cargo:numericalValue": shipment.weight,
-                                        "cargo:unit": {"@id": "https://vocabulary.uncefact.org/UnitMeasureCode#KGM"}},
-             "cargo:events": events},
-            {"@id": f"{base}/movements/{shipment.flight}", "@type": "cargo:TransportMovement",
-             "cargo:transportIdentifier": shipment.flight, "cargo:departureLocation": _location(shipment.origin),
-             "cargo:arrivalLocation": _location(shipment.destination),
-             "cargo:movementTimes": [{"@type": "cargo:MovementTime", "cargo:movementTimestamp": moment.isoformat(),
-                                      "cargo:movementMilestone": milestone} for milestone, moment in times]},
-        ]}
+            {
+                "@id": base,
+                "@type": "cargo:Shipment",
+                "cargo:waybill": {
+                    "@type": "cargo:Waybill",
+                    "cargo:waybillType": {"@id": "cargo:MASTER"},
+                    "cargo:waybillPrefix": shipment.awb[:3],
+                    "cargo:waybillNumber": shipment.awb[3:],
+                    "cargo:departureLocation": _location(shipment.origin),
+                    "cargo:arrivalLocation": _location(shipment.destination),
+                },
+                "cargo:totalGrossWeight": {
+                    "@type": "cargo:Value",
+                    "cargo:numericalValue": shipment.weight,
+                    "cargo:unit": {"@id": "https://vocabulary.uncefact.org/UnitMeasureCode#KGM"},
+                },
+                "cargo:events": events,
+            },
+            {
+                "@id": f"{base}/movements/{shipment.flight}",
+                "@type": "cargo:TransportMovement",
+                "cargo:transportIdentifier": shipment.flight,
+                "cargo:departureLocation": _location(shipment.origin),
+                "cargo:arrivalLocation": _location(shipment.destination),
+                "cargo:movementTimes": [
+                    {
+                        "@type": "cargo:MovementTime",
+                        "cargo:movementTimestamp": moment.isoformat(),
+                        "cargo:movementMilestone": milestone,
+                    }
+                    for milestone, moment in times
+                ],
+            },
+        ],
+    }
     return json.dumps(document, ensure_ascii=False, indent=1)
 
 
-def messages(day: tuple[AirShipment, ...], *, start: datetime,
-             end: datetime) -> list[tuple[datetime, str, bytes, str]]:
+def messages(day: tuple[AirShipment, ...], *, start: datetime, end: datetime) -> list[tuple[datetime, str, bytes, str]]:
     """(due, format, body, label) of every air message of the day, in 15-minute windows per air waybill and form."""
     grouped: dict[tuple[datetime, str, str], list[AirStatus]] = {}
     for shipment in day:

@@ -17,8 +17,14 @@ from pydantic import BaseModel, Field
 from harbourlink.events import Event
 from harbourlink.references import ReferenceType
 
-TIMES = ("planned_departure", "estimated_departure", "actual_departure", "planned_arrival", "estimated_arrival",
-         "actual_arrival")
+TIMES = (
+    "planned_departure",
+    "estimated_departure",
+    "actual_departure",
+    "planned_arrival",
+    "estimated_arrival",
+    "actual_arrival",
+)
 
 
 class AirStatusView(BaseModel):
@@ -67,11 +73,19 @@ class AirWaybillView(BaseModel):
 def _status(event: Event, owners: dict[str, str], references: list[tuple[str, str]]) -> AirStatusView:
     details: dict[str, Any] = event.details or {}
     return AirStatusView(
-        code=event.event_code, classifier=event.classifier, at=event.event_time, airport=details.get("airport"),
-        flight=details.get("flight"), pieces=details.get("pieces"), weight=details.get("weight"),
-        weight_unit=details.get("weight_unit"), discrepancy=details.get("discrepancy"),
-        house=next((v for k, v in references if k == ReferenceType.HAWB.value), None), format=details.get("format"),
-        source=owners.get(event.owner_org_id, ""))
+        code=event.event_code,
+        classifier=event.classifier,
+        at=event.event_time,
+        airport=details.get("airport"),
+        flight=details.get("flight"),
+        pieces=details.get("pieces"),
+        weight=details.get("weight"),
+        weight_unit=details.get("weight_unit"),
+        discrepancy=details.get("discrepancy"),
+        house=next((v for k, v in references if k == ReferenceType.HAWB.value), None),
+        format=details.get("format"),
+        source=owners.get(event.owner_org_id, ""),
+    )
 
 
 def _flights(events: list[Event]) -> list[FlightView]:
@@ -82,8 +96,9 @@ def _flights(events: list[Event]) -> list[FlightView]:
         number = details.get("flight")
         if not number:
             continue
-        flight = flights.setdefault(number, FlightView(flight=number, departs=None, arrives=None, booked_pieces=None,
-                                                       departed_pieces=None))
+        flight = flights.setdefault(
+            number, FlightView(flight=number, departs=None, arrives=None, booked_pieces=None, departed_pieces=None)
+        )
         flight.departs = details.get("departs") or flight.departs
         flight.arrives = details.get("arrives") or flight.arrives
         for name in TIMES:
@@ -98,12 +113,20 @@ def _flights(events: list[Event]) -> list[FlightView]:
         if event.event_code in ("ARR", "RCF"):
             flight.actual_arrival = flight.actual_arrival or event.event_time
             flight.arrives = flight.arrives or details.get("airport")
-    return sorted(flights.values(), key=lambda f: (f.planned_departure or f.actual_departure or datetime.max.replace(
-        tzinfo=f.actual_arrival.tzinfo if f.actual_arrival else None), f.flight))
+    return sorted(
+        flights.values(),
+        key=lambda f: (
+            f.planned_departure
+            or f.actual_departure
+            or datetime.max.replace(tzinfo=f.actual_arrival.tzinfo if f.actual_arrival else None),
+            f.flight,
+        ),
+    )
 
 
-def air_waybills(events: list[Event], references: dict[int, list[tuple[str, str]]],
-                 owners: dict[str, str]) -> list[AirWaybillView]:
+def air_waybills(
+    events: list[Event], references: dict[int, list[tuple[str, str]]], owners: dict[str, str]
+) -> list[AirWaybillView]:
     """One view per air waybill that the found ``AIR`` events are about."""
     by_awb: dict[str, list[Event]] = {}
     for event in events:
@@ -117,16 +140,26 @@ def air_waybills(events: list[Event], references: dict[int, list[tuple[str, str]
         ordered = sorted(mine, key=lambda e: (e.event_time, e.seq))
         statuses = [_status(e, owners, references.get(e.seq, [])) for e in ordered]
         totals = [e.details for e in ordered if (e.details or {}).get("total_pieces") is not None]
-        weights = [e.details for e in ordered if (e.details or {}).get("weight") is not None
-                   and (e.details or {}).get("shipment", "T") == "T"]
+        weights = [
+            e.details
+            for e in ordered
+            if (e.details or {}).get("weight") is not None and (e.details or {}).get("shipment", "T") == "T"
+        ]
         first = next((e.details for e in ordered if (e.details or {}).get("origin")), {})
         actual = [s for s in statuses if s.classifier == "ACT"]
-        views.append(AirWaybillView(
-            awb=awb, display=f"{awb[:3]}-{awb[3:]}", origin=first.get("origin"), destination=first.get("destination"),
-            pieces=totals[-1]["total_pieces"] if totals else None,
-            weight=weights[-1]["weight"] if weights else None,
-            weight_unit=weights[-1].get("weight_unit") if weights else None,
-            houses=sorted({s.house for s in statuses if s.house}),
-            latest=actual[-1] if actual else (statuses[-1] if statuses else None),
-            flights=_flights(mine), statuses=statuses))
+        views.append(
+            AirWaybillView(
+                awb=awb,
+                display=f"{awb[:3]}-{awb[3:]}",
+                origin=first.get("origin"),
+                destination=first.get("destination"),
+                pieces=totals[-1]["total_pieces"] if totals else None,
+                weight=weights[-1]["weight"] if weights else None,
+                weight_unit=weights[-1].get("weight_unit") if weights else None,
+                houses=sorted({s.house for s in statuses if s.house}),
+                latest=actual[-1] if actual else (statuses[-1] if statuses else None),
+                flights=_flights(mine),
+                statuses=statuses,
+            )
+        )
     return views

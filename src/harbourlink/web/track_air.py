@@ -118,9 +118,12 @@ def load(words: Words, pieces: int | None, weight: float | None, unit: str | Non
 
 
 def _side(words: Words, flight: Any, side: str, code: str | None) -> FlightSide:
-    view = FlightSide(place=place(words, code), planned=moment(words, getattr(flight, f"planned_{side}"), code),
-                      estimated=moment(words, getattr(flight, f"estimated_{side}"), code),
-                      actual=moment(words, getattr(flight, f"actual_{side}"), code))
+    view = FlightSide(
+        place=place(words, code),
+        planned=moment(words, getattr(flight, f"planned_{side}"), code),
+        estimated=moment(words, getattr(flight, f"estimated_{side}"), code),
+        actual=moment(words, getattr(flight, f"actual_{side}"), code),
+    )
     compared = view.actual or view.estimated
     if view.planned is not None and compared is not None:
         minutes = (compared.at - view.planned.at).total_seconds() / 60
@@ -132,15 +135,28 @@ def _side(words: Words, flight: Any, side: str, code: str | None) -> FlightSide:
 
 
 def _status(words: Words, status: Any) -> StatusLine:
-    facts = [fact for fact in (status.flight, load(words, status.pieces, status.weight, status.weight_unit),
-                               status.house and words.t(N_("House air waybill %(number)s"), number=status.house))
-             if fact]
+    facts = [
+        fact
+        for fact in (
+            status.flight,
+            load(words, status.pieces, status.weight, status.weight_unit),
+            status.house and words.t(N_("House air waybill %(number)s"), number=status.house),
+        )
+        if fact
+    ]
     discrepancy = words.code("discrepancy", status.discrepancy) if status.discrepancy else None
-    return StatusLine(what=words.event("AIR", status.code), code=status.code, classifier=status.classifier,
-                      tone=STATUS_TONE.get(status.code, ""),
-                      moment=moment(words, status.at, status.airport) or Moment(status.at, ""),
-                      place=place(words, status.airport), facts=facts, source=status.source, discrepancy=discrepancy,
-                      kind=None if status.classifier == "ACT" else words.code("classifier", status.classifier))
+    return StatusLine(
+        what=words.event("AIR", status.code),
+        code=status.code,
+        classifier=status.classifier,
+        tone=STATUS_TONE.get(status.code, ""),
+        moment=moment(words, status.at, status.airport) or Moment(status.at, ""),
+        place=place(words, status.airport),
+        facts=facts,
+        source=status.source,
+        discrepancy=discrepancy,
+        kind=None if status.classifier == "ACT" else words.code("classifier", status.classifier),
+    )
 
 
 def build(words: Words, waybills: list[Any], linked_houses: list[str]) -> list[AirCard]:
@@ -148,14 +164,26 @@ def build(words: Words, waybills: list[Any], linked_houses: list[str]) -> list[A
     linked to them that the viewer may see."""
     cards = []
     for waybill in waybills:
-        cards.append(AirCard(
-            awb=waybill.awb, display=waybill.display, origin=place(words, waybill.origin),
-            destination=place(words, waybill.destination),
-            load=load(words, waybill.pieces, waybill.weight, waybill.weight_unit),
-            houses=sorted(set(waybill.houses) | set(linked_houses)),
-            latest=_status(words, waybill.latest) if waybill.latest else None,
-            flights=[FlightCard(flight=f.flight, departure=_side(words, f, "departure", f.departs),
-                                arrival=_side(words, f, "arrival", f.arrives), booked_pieces=f.booked_pieces,
-                                departed_pieces=f.departed_pieces) for f in waybill.flights],
-            statuses=[_status(words, s) for s in reversed(waybill.statuses)]))
+        cards.append(
+            AirCard(
+                awb=waybill.awb,
+                display=waybill.display,
+                origin=place(words, waybill.origin),
+                destination=place(words, waybill.destination),
+                load=load(words, waybill.pieces, waybill.weight, waybill.weight_unit),
+                houses=sorted(set(waybill.houses) | set(linked_houses)),
+                latest=_status(words, waybill.latest) if waybill.latest else None,
+                flights=[
+                    FlightCard(
+                        flight=f.flight,
+                        departure=_side(words, f, "departure", f.departs),
+                        arrival=_side(words, f, "arrival", f.arrives),
+                        booked_pieces=f.booked_pieces,
+                        departed_pieces=f.departed_pieces,
+                    )
+                    for f in waybill.flights
+                ],
+                statuses=[_status(words, s) for s in reversed(waybill.statuses)],
+            )
+        )
     return cards

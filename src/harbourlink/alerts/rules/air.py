@@ -46,8 +46,14 @@ def _flights(history: list[Fact]) -> dict[str, _Flight]:
         flight = flights.setdefault(str(number), _Flight(str(number)))
         flight.departs = fact.details.get("departs") or flight.departs
         flight.arrives = fact.details.get("arrives") or flight.arrives
-        for name in ("planned_departure", "estimated_departure", "planned_arrival", "estimated_arrival",
-                     "actual_departure", "actual_arrival"):
+        for name in (
+            "planned_departure",
+            "estimated_departure",
+            "planned_arrival",
+            "estimated_arrival",
+            "actual_departure",
+            "actual_arrival",
+        ):
             moment = _moment(fact.details.get(name))
             if moment is not None:
                 flight.times[name] = moment
@@ -69,8 +75,9 @@ def _worst(findings: list[Finding]) -> Finding | None:
     return max(findings, key=lambda f: f.figures.get("delay_minutes", 0), default=None)
 
 
-def _late(flight: _Flight, side: str, actual: datetime | None, threshold: float,
-          now: datetime) -> tuple[Finding | None, datetime | None]:
+def _late(
+    flight: _Flight, side: str, actual: datetime | None, threshold: float, now: datetime
+) -> tuple[Finding | None, datetime | None]:
     """Whether one side of a flight is late against its plan: done late, expected late, or not done in time."""
     planned = flight.times.get(f"planned_{side}")
     if planned is None:
@@ -88,8 +95,12 @@ def _late(flight: _Flight, side: str, actual: datetime | None, threshold: float,
     if delay < threshold:
         return None, None
     figures: dict[str, Any] = {
-        "flight": flight.number, "airport": flight.departs if side == "departure" else flight.arrives,
-        f"planned_{side}": planned.isoformat(), "delay_minutes": delay, "kind": kind}
+        "flight": flight.number,
+        "airport": flight.departs if side == "departure" else flight.arrives,
+        f"planned_{side}": planned.isoformat(),
+        "delay_minutes": delay,
+        "kind": kind,
+    }
     if kind != "overdue":
         figures[f"{kind}_{side}"] = moment.isoformat()
     return Finding(f"{side}:{flight.number}", figures), None
@@ -162,20 +173,39 @@ class AirOffload(AlertType):
                 key = (str(flight.departs), flight.number)
                 missing = flight.booked - flight.departed
                 since = flight.departed_at or offloads.get(key, {}).get("since")
-                offloads[key] = {"pieces": max(missing, offloads.get(key, {}).get("pieces") or 0), "since": since,
-                                 "booked_pieces": flight.booked, "departed_pieces": flight.departed}
+                offloads[key] = {
+                    "pieces": max(missing, offloads.get(key, {}).get("pieces") or 0),
+                    "since": since,
+                    "booked_pieces": flight.booked,
+                    "departed_pieces": flight.departed,
+                }
         findings = []
         for (airport, number), found in sorted(offloads.items()):
             since = found["since"]
-            later = sum(int(f.details.get("pieces") or 0) for f in history
-                        if f.event_code == "DEP" and f.details.get("airport") == airport
-                        and f.details.get("flight") != number and since is not None and f.event_time > since)
+            later = sum(
+                int(f.details.get("pieces") or 0)
+                for f in history
+                if f.event_code == "DEP"
+                and f.details.get("airport") == airport
+                and f.details.get("flight") != number
+                and since is not None
+                and f.event_time > since
+            )
             if found["pieces"] is not None and later >= int(found["pieces"]):
                 continue
-            findings.append(Finding(f"offload:{airport}:{number}", {
-                "flight": number or None, "airport": airport, "pieces": found["pieces"],
-                "booked_pieces": found.get("booked_pieces"), "departed_pieces": found.get("departed_pieces"),
-                "since": since.isoformat() if since else None}))
+            findings.append(
+                Finding(
+                    f"offload:{airport}:{number}",
+                    {
+                        "flight": number or None,
+                        "airport": airport,
+                        "pieces": found["pieces"],
+                        "booked_pieces": found.get("booked_pieces"),
+                        "departed_pieces": found.get("departed_pieces"),
+                        "since": since.isoformat() if since else None,
+                    },
+                )
+            )
         return Verdict(findings[0] if findings else None)
 
 
@@ -206,9 +236,18 @@ class AirDiscrepancy(AlertType):
         if not open_:
             return Verdict()
         code, fact = max(open_.items(), key=lambda item: item[1].event_time)
-        return Verdict(Finding(f"discrepancy:{code}", {
-            "discrepancy": code, "airport": fact.details.get("airport"), "flight": fact.details.get("flight"),
-            "pieces": fact.details.get("pieces"), "since": fact.event_time.isoformat()}))
+        return Verdict(
+            Finding(
+                f"discrepancy:{code}",
+                {
+                    "discrepancy": code,
+                    "airport": fact.details.get("airport"),
+                    "flight": fact.details.get("flight"),
+                    "pieces": fact.details.get("pieces"),
+                    "since": fact.event_time.isoformat(),
+                },
+            )
+        )
 
 
 def _complete(fact: Fact) -> bool:

@@ -12,5 +12,12 @@ from harbourlink.integrations.air.cargo_xml import CargoXmlAdapter
 from harbourlink.integrations.air.common import DISCREPANCY_CODES, STATUS_CODES, AirStatus, air_event
 from harbourlink.integrations.air.one_record import OneRecordAdapter
 
-__all__ = ["DISCREPANCY_CODES", "STATUS_CODES", "AirStatus", "CargoImpAdapter", "CargoXmlAdapter",
-           "OneRecordAdapter", "air_event"]
+__all__ = [
+    "DISCREPANCY_CODES",
+    "STATUS_CODES",
+    "AirStatus",
+    "CargoImpAdapter",
+    "CargoXmlAdapter",
+    "OneRecordAdapter",
+    "air_event",
+]

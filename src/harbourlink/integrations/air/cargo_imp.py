@@ -48,8 +48,12 @@ from harbourlink.integrations.parsing import ItemError, Parsed
 from harbourlink.kernel.clock import Clock, SystemClock
 
 MAX_LINES = 100_000
-MONTHS = {name: number for number, name in enumerate(
-    ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), start=1)}
+MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), start=1
+    )
+}
 _HEADER = re.compile(r"^FSU/[0-9]{1,3}$")
 _ENVELOPE = re.compile(r"^(Q[A-Z] |\.)")
 _CONSIGNMENT = re.compile(r"^([0-9]{3}-?[0-9]{8})([A-Z]{3})([A-Z]{3})(?:/(.*))?$")
@@ -109,8 +113,11 @@ class CargoImpAdapter:
                 continue
             if state == "envelope":
                 if not _ENVELOPE.match(line):
-                    parsed.errors.append(ItemError(f"line {number}", "expected FSU/<version> (a Cargo-IMP status "
-                                                                     "update) before this line"))
+                    parsed.errors.append(
+                        ItemError(
+                            f"line {number}", "expected FSU/<version> (a Cargo-IMP status update) before this line"
+                        )
+                    )
                     return parsed
                 continue
             try:
@@ -129,11 +136,21 @@ class CargoImpAdapter:
         where = f"line {number} (consignment)"
         match = _CONSIGNMENT.match(line.upper())
         if match is None:
-            raise FieldError(where, "expected the air waybill, origin and destination (160-12345675HKGLAX/T12K385.5);"
-                                    " this message's statuses are not read")
+            raise FieldError(
+                where,
+                "expected the air waybill, origin and destination (160-12345675HKGLAX/T12K385.5);"
+                " this message's statuses are not read",
+            )
         awb, origin, destination, quantity = match.groups()
-        status = AirStatus(code="", awb=check_awb(awb, f"{where}, field 1"), airport=origin, place=where,
-                           origin=origin, destination=destination, format=self.name)
+        status = AirStatus(
+            code="",
+            awb=check_awb(awb, f"{where}, field 1"),
+            airport=origin,
+            place=where,
+            origin=origin,
+            destination=destination,
+            format=self.name,
+        )
         if quantity:
             self._quantity(status, quantity, f"{where}, field 2")
             status.total_pieces = status.total_pieces or status.pieces
@@ -141,9 +158,16 @@ class CargoImpAdapter:
 
     def _status(self, line: _Line, consignment: AirStatus) -> AirStatus:
         code = check_code(line.code, line.where(0))
-        status = AirStatus(code=code, awb=consignment.awb, airport="", place=line.where(), origin=consignment.origin,
-                           destination=consignment.destination, total_pieces=consignment.total_pieces,
-                           format=self.name)
+        status = AirStatus(
+            code=code,
+            awb=consignment.awb,
+            airport="",
+            place=line.where(),
+            origin=consignment.origin,
+            destination=consignment.destination,
+            total_pieces=consignment.total_pieces,
+            format=self.name,
+        )
         if code in FLIGHT_BOUND or code in ARRIVAL_BOUND or code == "DIS":
             self._flight_line(line, status)
         else:

@@ -69,8 +69,10 @@ class _Node:
 
     def all(self, name: str) -> list[_Node]:
         found = [child for child in self.element if _name(child) == name]
-        return [_Node(child, f"{self.path}/{name}[{index}]" if len(found) > 1 else f"{self.path}/{name}")
-                for index, child in enumerate(found, start=1)]
+        return [
+            _Node(child, f"{self.path}/{name}[{index}]" if len(found) > 1 else f"{self.path}/{name}")
+            for index, child in enumerate(found, start=1)
+        ]
 
     def one(self, name: str) -> _Node | None:
         found = self.all(name)
@@ -148,8 +150,12 @@ class CargoXmlAdapter:
             root = ET.fromstring(raw)  # noqa: S314 - no DTD reaches the parser (refused above)
         except ET.ParseError as exc:
             line, column = exc.position
-            parsed.errors.append(ItemError(f"line {line}, column {column + 1}", f"not well-formed XML: {exc.msg}"
-                                           if hasattr(exc, "msg") else "not well-formed XML"))
+            parsed.errors.append(
+                ItemError(
+                    f"line {line}, column {column + 1}",
+                    f"not well-formed XML: {exc.msg}" if hasattr(exc, "msg") else "not well-formed XML",
+                )
+            )
             return parsed
         message = _Node(root, f"/{_name(root)}")
         if _name(root) != "StatusMessage":
@@ -180,14 +186,23 @@ class CargoXmlAdapter:
         master = message.one("MasterConsignment")
         if master is None:
             raise FieldError(f"{message.path}/MasterConsignment", "is required")
-        awb = check_awb(master.text("TransportContractDocument", "ID", required=True) or "",
-                        master.at("TransportContractDocument", "ID"))
+        awb = check_awb(
+            master.text("TransportContractDocument", "ID", required=True) or "",
+            master.at("TransportContractDocument", "ID"),
+        )
         origin = master.text("OriginLocation", "ID")
         destination = master.text("FinalDestinationLocation", "ID")
-        consignment = AirStatus(code="", awb=awb, airport="", place=master.path, format=self.name,
-                                origin=check_airport(origin, master.at("OriginLocation", "ID")) if origin else None,
-                                destination=check_airport(destination, master.at("FinalDestinationLocation", "ID"))
-                                if destination else None)
+        consignment = AirStatus(
+            code="",
+            awb=awb,
+            airport="",
+            place=master.path,
+            format=self.name,
+            origin=check_airport(origin, master.at("OriginLocation", "ID")) if origin else None,
+            destination=check_airport(destination, master.at("FinalDestinationLocation", "ID"))
+            if destination
+            else None,
+        )
         total = _number(master, "TotalPieceQuantity", whole=True)
         if total is not None:
             consignment.total_pieces = check_pieces(int(total), master.at("TotalPieceQuantity"))
@@ -195,9 +210,16 @@ class CargoXmlAdapter:
 
     def _status(self, reported: _Node, item: _Node, consignment: AirStatus) -> AirStatus:
         code = check_code(reported.text("ReasonCode", required=True) or "", reported.at("ReasonCode"))
-        status = AirStatus(code=code, awb=consignment.awb, airport="", place=item.path, origin=consignment.origin,
-                           destination=consignment.destination, total_pieces=consignment.total_pieces,
-                           format=self.name)
+        status = AirStatus(
+            code=code,
+            awb=consignment.awb,
+            airport="",
+            place=item.path,
+            origin=consignment.origin,
+            destination=consignment.destination,
+            total_pieces=consignment.total_pieces,
+            format=self.name,
+        )
         pieces = _number(item, "PieceQuantity", whole=True)
         if pieces is not None:
             status.pieces = check_pieces(int(pieces), item.at("PieceQuantity"))
@@ -214,8 +236,10 @@ class CargoXmlAdapter:
             status.house = check_house(house, item.at("IncludedHouseConsignment", "TransportContractDocument", "ID"))
         movement = item.one("SpecifiedLogisticsTransportMovement")
         if movement is None:
-            raise FieldError(item.at("SpecifiedLogisticsTransportMovement"),
-                             "is required: it names the airport and the time of the status")
+            raise FieldError(
+                item.at("SpecifiedLogisticsTransportMovement"),
+                "is required: it names the airport and the time of the status",
+            )
         self._movement(movement, status)
         return status
 
@@ -223,8 +247,10 @@ class CargoXmlAdapter:
         flight = movement.text("ID")
         if flight:
             status.flight = check_flight(flight, movement.at("ID"))
-        places = [check_airport(node.text("ID", required=True) or "", node.at("ID"))
-                  for node in movement.all("SpecifiedLocation")]
+        places = [
+            check_airport(node.text("ID", required=True) or "", node.at("ID"))
+            for node in movement.all("SpecifiedLocation")
+        ]
         if not places:
             raise FieldError(movement.at("SpecifiedLocation", "ID"), "the airport of the status is required")
         status.airport = places[0]

@@ -29,8 +29,9 @@ from harbourlink.references import (
 )
 
 STATUS_CODES = AIR_CODES
-DISCREPANCY_CODES = frozenset({"DFLD", "FDAV", "FDAW", "FDCA", "FDMB", "MSAV", "MSAW", "MSCA", "MSMB", "OFLD",
-                               "OVCD", "SSPD"})
+DISCREPANCY_CODES = frozenset(
+    {"DFLD", "FDAV", "FDAW", "FDCA", "FDMB", "MSAV", "MSAW", "MSCA", "MSMB", "OFLD", "OVCD", "SSPD"}
+)
 """cXML code list 1.18's DIS codes: definitely loaded, found or missing mail document, air waybill,
 cargo, mailbag, offloaded, overcarried, shortshipped."""
 FLIGHT_BOUND = frozenset({"BKD", "MAN", "PRE", "DEP"})
@@ -159,18 +160,44 @@ def air_event(status: AirStatus) -> EventDraft:
     if status.house:
         references.append(Reference(ReferenceType.HAWB.value, status.house))
     details: dict[str, Any] = {
-        "airport": status.airport, "origin": status.origin, "destination": status.destination,
-        "flight": status.flight, "flight_date": status.flight_date, "departs": status.departs,
-        "arrives": status.arrives, "pieces": status.pieces, "weight": status.weight,
-        "weight_unit": status.weight_unit, "shipment": status.shipment, "total_pieces": status.total_pieces,
-        "discrepancy": status.discrepancy, "format": status.format,
+        "airport": status.airport,
+        "origin": status.origin,
+        "destination": status.destination,
+        "flight": status.flight,
+        "flight_date": status.flight_date,
+        "departs": status.departs,
+        "arrives": status.arrives,
+        "pieces": status.pieces,
+        "weight": status.weight,
+        "weight_unit": status.weight_unit,
+        "shipment": status.shipment,
+        "total_pieces": status.total_pieces,
+        "discrepancy": status.discrepancy,
+        "format": status.format,
         **{name: moment_.isoformat() for name, moment_ in sorted(status.times.items())},
     }
     details = {key: value for key, value in details.items() if value is not None}
     known = find_airport(status.airport)
-    key = content_key(status.awb, status.house, status.code, status.airport, status.flight, moment.astimezone(UTC),
-                      status.pieces, status.discrepancy)
-    return EventDraft(source_key=f"air:{key}", event_type=EventType.AIR, event_code=status.code,
-                      classifier=classifier, event_time=moment, references=references,
-                      location=known.unlocode if known else None, mode_of_transport="AIR", details=details,
-                      origin=status.place, key_from_content=True)
+    key = content_key(
+        status.awb,
+        status.house,
+        status.code,
+        status.airport,
+        status.flight,
+        moment.astimezone(UTC),
+        status.pieces,
+        status.discrepancy,
+    )
+    return EventDraft(
+        source_key=f"air:{key}",
+        event_type=EventType.AIR,
+        event_code=status.code,
+        classifier=classifier,
+        event_time=moment,
+        references=references,
+        location=known.unlocode if known else None,
+        mode_of_transport="AIR",
+        details=details,
+        origin=status.place,
+        key_from_content=True,
+    )

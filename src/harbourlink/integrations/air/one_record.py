@@ -49,10 +49,21 @@ from harbourlink.integrations.json_input import json_path, load_json, unreadable
 from harbourlink.integrations.parsing import ItemError, Parsed
 
 MAX_NODES = 100_000
-MILESTONES = {"SD": "planned_departure", "ED": "estimated_departure", "AD": "actual_departure",
-              "SA": "planned_arrival", "EA": "estimated_arrival", "AA": "actual_arrival"}
-TIME_TYPES = {"ACTUAL": "actual", "PLANNED": "planned", "SCHEDULED": "planned", "ESTIMATED": "estimated",
-              "EXPECTED": "estimated"}
+MILESTONES = {
+    "SD": "planned_departure",
+    "ED": "estimated_departure",
+    "AD": "actual_departure",
+    "SA": "planned_arrival",
+    "EA": "estimated_arrival",
+    "AA": "actual_arrival",
+}
+TIME_TYPES = {
+    "ACTUAL": "actual",
+    "PLANNED": "planned",
+    "SCHEDULED": "planned",
+    "ESTIMATED": "estimated",
+    "EXPECTED": "estimated",
+}
 Node = dict[str, Any]
 
 
@@ -121,7 +132,7 @@ class _Document:
         if isinstance(value, list) and value:
             value, path = value[0], f"{path}[0]"
         if not isinstance(value, dict):
-            raise FieldError(path, "must be an object (a node or {\"@id\": …})")
+            raise FieldError(path, 'must be an object (a node or {"@id": …})')
         if len(value) == 1 and isinstance(value.get("@id"), str):
             found = self.by_id.get(value["@id"])
             if found is None:
@@ -169,12 +180,14 @@ class OneRecordAdapter:
                 except FieldError as error:
                     parsed.errors.append(ItemError(error.path, error.message))
         if not parsed.events and not parsed.errors:
-            parsed.errors.append(ItemError("$", "no LogisticsEvent, Shipment with events or Notification in the "
-                                                "document"))
+            parsed.errors.append(
+                ItemError("$", "no LogisticsEvent, Shipment with events or Notification in the document")
+            )
         return parsed
 
-    def _events(self, node: Any, path: str, known: _Document,
-                parsed: Parsed) -> list[tuple[Node, str, tuple[Node, str] | None]]:
+    def _events(
+        self, node: Any, path: str, known: _Document, parsed: Parsed
+    ) -> list[tuple[Node, str, tuple[Node, str] | None]]:
         """The events a top-level node holds, each with the Shipment it is for (when found)."""
         if not isinstance(node, dict):
             parsed.errors.append(ItemError(path, "must be a JSON-LD node (an object)"))
@@ -195,8 +208,13 @@ class OneRecordAdapter:
             parsed.errors.append(ItemError(error.path, error.message))
             return []
         if not kinds & {"TransportMovement", "Waybill", "Piece", "Location", "Company", "Organization"}:
-            parsed.errors.append(ItemError(path, f"{', '.join(sorted(kinds)) or 'a node without @type'} is not a "
-                                                 "Shipment, LogisticsEvent or Notification"))
+            parsed.errors.append(
+                ItemError(
+                    path,
+                    f"{', '.join(sorted(kinds)) or 'a node without @type'} is not a "
+                    "Shipment, LogisticsEvent or Notification",
+                )
+            )
         return []
 
     @staticmethod
@@ -211,8 +229,10 @@ class OneRecordAdapter:
         if kind is None:
             kind, key = _get(node, "eventType")
         if _text(kind) != "LOGISTICS_EVENT_RECEIVED":
-            raise FieldError(json_path(path, [key or "api:hasEventType"]),
-                             f"{_text(kind)!r}: only a LOGISTICS_EVENT_RECEIVED notification carries a status")
+            raise FieldError(
+                json_path(path, [key or "api:hasEventType"]),
+                f"{_text(kind)!r}: only a LOGISTICS_EVENT_RECEIVED notification carries a status",
+            )
         event, event_key = _get(node, "hasLogisticsEvent")
         if event is None or event_key is None:
             raise FieldError(json_path(path, ["api:hasLogisticsEvent"]), "the notified LogisticsEvent is required")
@@ -245,8 +265,10 @@ class OneRecordAdapter:
         time_type, type_key = _get(event, "eventTimeType")
         kind = TIME_TYPES.get((_text(time_type) or "ACTUAL").upper())
         if kind is None:
-            raise FieldError(json_path(path, [type_key or "cargo:eventTimeType"]),
-                             f"{_text(time_type)!r} is not ACTUAL, PLANNED or ESTIMATED")
+            raise FieldError(
+                json_path(path, [type_key or "cargo:eventTimeType"]),
+                f"{_text(time_type)!r} is not ACTUAL, PLANNED or ESTIMATED",
+            )
         if kind == "actual":
             status.at = moment
         else:
@@ -264,8 +286,9 @@ class OneRecordAdapter:
             status.house = check_house(number, json_path(waybill_path, ["cargo:waybillNumber"]))
             master, master_key = _get(waybill, "masterWaybill")
             if master is None or master_key is None:
-                raise FieldError(json_path(waybill_path, ["cargo:masterWaybill"]),
-                                 "a HOUSE waybill needs its master waybill")
+                raise FieldError(
+                    json_path(waybill_path, ["cargo:masterWaybill"]), "a HOUSE waybill needs its master waybill"
+                )
             number = self._number(*known.node(master, json_path(waybill_path, [master_key])))
         status.awb = check_awb(number, json_path(waybill_path, ["cargo:waybillNumber"]))
         weight, weight_key = _get(shipment, "totalGrossWeight")

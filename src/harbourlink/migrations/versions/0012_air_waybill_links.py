@@ -10,17 +10,17 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0012'
-down_revision: str | None = '0011'
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('bl_links', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('kind', sa.String(length=8), server_default='BL', nullable=False))
+    with op.batch_alter_table("bl_links", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("kind", sa.String(length=8), server_default="BL", nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('bl_links', schema=None) as batch_op:
-        batch_op.drop_column('kind')
+    with op.batch_alter_table("bl_links", schema=None) as batch_op:
+        batch_op.drop_column("kind")
