@@ -106,6 +106,19 @@ def _late(
     return Finding(f"{side}:{flight.number}", figures), None
 
 
+def _late_flights(history: list[Fact], side: str, thresholds: dict[str, Any], now: datetime) -> Verdict:
+    """The latest flight on one side (the worst delay), and when to look again at one not yet done."""
+    findings, rechecks = [], []
+    for flight in _flights(history).values():
+        if side == "departure" and flight.arrived_at is not None:
+            continue  # a flight that has landed: its departure is history
+        done = flight.departed_at if side == "departure" else flight.arrived_at
+        finding, recheck = _late(flight, side, done, float(thresholds["late_minutes"]), now)
+        findings += [finding] if finding else []
+        rechecks += [recheck] if recheck and done is None else []
+    return Verdict(_worst(findings), min(rechecks, default=None))
+
+
 @register
 class AirLateDeparture(AlertType):
     """A flight of the air waybill leaves ``late_minutes`` or more after its planned departure (or is
@@ -118,14 +131,7 @@ class AirLateDeparture(AlertType):
 
     def evaluate(self, subject: str, history: list[Fact], thresholds: dict[str, Any], now: datetime) -> Verdict:
         del subject
-        findings, rechecks = [], []
-        for flight in _flights(history).values():
-            if flight.arrived_at is not None:
-                continue
-            finding, recheck = _late(flight, "departure", flight.departed_at, float(thresholds["late_minutes"]), now)
-            findings += [finding] if finding else []
-            rechecks += [recheck] if recheck and flight.departed_at is None else []
-        return Verdict(_worst(findings), min(rechecks, default=None))
+        return _late_flights(history, "departure", thresholds, now)
 
 
 @register
@@ -140,14 +146,7 @@ class AirLateArrival(AlertType):
 
     def evaluate(self, subject: str, history: list[Fact], thresholds: dict[str, Any], now: datetime) -> Verdict:
         del subject
-        if _delivered(history):
-            return Verdict()
-        findings, rechecks = [], []
-        for flight in _flights(history).values():
-            finding, recheck = _late(flight, "arrival", flight.arrived_at, float(thresholds["late_minutes"]), now)
-            findings += [finding] if finding else []
-            rechecks += [recheck] if recheck and flight.arrived_at is None else []
-        return Verdict(_worst(findings), min(rechecks, default=None))
+        return Verdict() if _delivered(history) else _late_flights(history, "arrival", thresholds, now)
 
 
 @register
