@@ -92,6 +92,15 @@ def _a_resources(client: TestClient, a: Company, b: Company) -> dict[str, str]:
     assert subscription.status_code == 201, subscription.text
     link = client.post("/api/v1/bl-links", headers=a.auth, json={"master_bl": "PONU0123456", "house_bl": "ALPHA0001"})
     assert link.status_code == 201, link.text
+    # A's air cargo too: an airline's FSU and a house air waybill linked to it (B must not see either).
+    air = client.post("/api/v1/messages", params={"format": "cargo-imp"}, headers=a.auth,
+                      content=(SAMPLES / "air" / "fsu-cx880-hkg-lax.txt").read_bytes())
+    assert air.status_code == 201 and air.json()["status"] == "accepted", air.text
+    air_link = client.post("/api/v1/bl-links", headers=a.auth,
+                           json={"master_bl": "160-12345675", "house_bl": "ALPHA0002", "kind": "AWB"})
+    assert air_link.status_code == 201, air_link.text
+    assert client.get("/api/v1/track/16012345675", headers=b.auth).status_code == 404
+    assert client.get("/api/v1/track/ALPHA0002", headers=b.auth).status_code == 404
     alerts = _a_alert(client, a)
     first_event = client.get("/api/v1/events", headers=a.auth).json()["events"][0]["event"]["id"]
     return {**alerts, "event_id": first_event, "subscriptionID": subscription.json()["subscriptionID"], "org_id": a.org_id, "user_id": user["id"], "key_id": key["id"], "grant_id": grant["id"],

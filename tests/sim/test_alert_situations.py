@@ -150,8 +150,17 @@ def test_the_simulated_day_raises_every_alert_type_to_the_demo_companies(db: Dat
     assert removed.status == "open" and removed.figures["bill_of_lading"] == shut.mbl
     assert removed.figures["status"] == "VOID"
 
+    export, imported = scenario.air
+    late_out = _one(inbox, "forwarder", "air_late_departure", export.awb)
+    assert (late_out.figures["delay_minutes"], late_out.status) == (105, "resolved")  # closed when it landed
+    assert _one(inbox, "forwarder", "air_late_arrival", export.awb).figures["delay_minutes"] == 90
+    assert _one(inbox, "forwarder", "air_offload", export.awb).figures["pieces"] == 3
+    assert _one(inbox, "forwarder", "air_discrepancy", imported.awb).figures["discrepancy"] == "MSCA"
+
+    # A company's own numbers lead to what its alerts are about: House B/Ls, and for the forwarder
+    # the house air waybill it linked (to the export's master) and the import's air waybill.
     houses = {"sme": list(scenario.hero.hbls),
-              "forwarder": [h for c in scenario.cargo for h in c.hbls]}
+              "forwarder": [h for c in scenario.cargo for h in c.hbls] + [export.house or "", imported.awb]}
     for key in RECIPIENTS:
         seen = _seen(db, seeded, key, houses[key])
         unseen = [(a.alert_type, a.subject) for k, a in inbox if k == key and (a.subject_kind, a.subject) not in seen]

@@ -17,7 +17,7 @@ from harbourlink.references import (
     parse_mmsi,
     validate_reference,
 )
-from harbourlink.sim import Send, build_plan, build_scenario, references_to_try
+from harbourlink.sim import Link, Send, build_plan, build_scenario, references_to_try
 from harbourlink.sim.geo import BERTHS, distance_nm
 from harbourlink.sim.nmea import fixes
 
@@ -42,7 +42,7 @@ def test_every_message_of_the_day_reads_without_error() -> None:
         assert parsed.errors == [], (send.label, parsed.errors[:3])
         assert parsed.item_count, send.label
         counts[send.format_name] += 1
-    assert set(counts) == {"dcsa-tnt-2.2", "edifact", "ais-nmea", "terminal-json"}
+    assert set(counts) == {"dcsa-tnt-2.2", "edifact", "ais-nmea", "terminal-json", "cargo-imp", "cargo-xml", "one-record"}
 
 
 @pytest.mark.parametrize("seed", [1, 2611, 99])
@@ -85,3 +85,20 @@ def test_the_demo_sees_its_first_ship_arrive_within_two_hours() -> None:
     scenario = build_scenario(seed=2611, start=START)
     arrivals = sorted(c.arrival for c in scenario.calls)
     assert timedelta(hours=1) < arrivals[0] - START < timedelta(hours=2)
+
+
+def test_air_cargo_through_hong_kong_in_the_airlines_three_forms() -> None:
+    scenario = build_scenario(seed=2611, start=START)
+    steps = build_plan(scenario)
+    air = [s for s in steps if isinstance(s, Send) and s.sender == "airline"]
+    assert {s.format_name for s in air} == {"cargo-imp", "cargo-xml", "one-record"}
+    export, imported = scenario.air
+    assert "HKG" in (export.origin, export.destination) and "HKG" in (imported.origin, imported.destination)
+    for step in air:
+        parsed = inbound.adapter_for(step.format_name).parse(step.raw)
+        assert parsed.errors == [] and parsed.events, step.label
+    [link] = [s for s in steps if isinstance(s, Link) and s.kind == "AWB"]
+    assert (link.master_bl, link.house_bl) == (export.awb, export.house)
+    first = min(s.due for s in air if export.display in s.label)
+    assert link.due == first and steps.index(link) > steps.index(next(s for s in air if s.due == first))
+    assert [h.number for h in references_to_try(scenario)][-2:] == [export.house, export.display]

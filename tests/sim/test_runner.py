@@ -64,7 +64,8 @@ def test_a_morning_at_kwai_tsing(client: TestClient, db: Database, seeded: DemoS
     approaching = _latest(db, ship.vessel.mmsi)
     later = simulator.run_until(START + timedelta(hours=5))
     assert early.problems == later.problems == []
-    assert early.links == len([h for c in scenario.cargo for h in c.hbls])
+    # Every House B/L, and the house air waybill once the airline's first status is in (within the hour).
+    assert early.links == len([h for c in scenario.cargo for h in c.hbls]) + 1
     assert later.messages > 50
     _assert_archive_clean(db, simulator)
     berthed = _latest(db, ship.vessel.mmsi)

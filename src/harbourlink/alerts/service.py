@@ -17,7 +17,7 @@ from harbourlink.kernel import Actor, NotFound, ValidationFailed, utcnow, work
 from harbourlink.references import ReferenceType, normalise_reference
 
 CHANNELS = frozenset({"inbox", "email", "webhook", "sms"})
-REFERENCE_TYPES = frozenset({"MBL", "HBL", "CONTAINER", "VESSEL"})
+REFERENCE_TYPES = frozenset({"MBL", "HBL", "CONTAINER", "AWB", "VESSEL"})
 ROTATION_OVERLAP = timedelta(hours=24)
 OPTIONS = frozenset({"quiet_start", "quiet_end", "language", "email", "phone", "escalate_after_minutes",
                      "escalate_to"})
@@ -30,7 +30,7 @@ def _reference(reference_type: str | None, reference: str | None) -> tuple[str |
     if reference_type is None and reference is None:
         return None, None
     if reference_type not in REFERENCE_TYPES or not reference:
-        raise ValidationFailed("reference_type must be MBL, HBL, CONTAINER or VESSEL, with a reference",
+        raise ValidationFailed("reference_type must be MBL, HBL, CONTAINER, AWB or VESSEL, with a reference",
                                code="invalid_reference", data={"field": "reference_type"})
     if reference_type == "VESSEL":
         if not (reference.isdigit() and len(reference) == 7):

@@ -34,7 +34,8 @@ class SubscriptionFilter(BaseModel):
 
 
 class SubscriptionCreate(BaseModel):
-    reference_type: str | None = Field(default=None, description="MBL, HBL, CONTAINER or VESSEL; none: all cargo")
+    reference_type: str | None = Field(default=None,
+                                       description="MBL, HBL, CONTAINER, AWB (air waybill) or VESSEL; none: all cargo")
     reference: str | None = Field(default=None, max_length=40)
     alert_types: list[str] = Field(default_factory=list, description="empty: every type")
     channels: list[str] = Field(default_factory=lambda: ["inbox"])

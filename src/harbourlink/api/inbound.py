@@ -20,7 +20,27 @@ from harbourlink.kernel import ValidationFailed
 router = APIRouter(prefix="/api/v1", tags=["inbound messages"], responses=ERROR_RESPONSES,
                    dependencies=[require_scope(identity.KeyScope.CARGO_WRITE)])
 
-FORMAT_NAMES = "dcsa-tnt-2.2 | dcsa-tnt-3 | edifact | ais-nmea | csv | terminal-json"
+BUILT_IN_FORMATS = [adapter.name for adapter in inbound.formats()]
+FORMAT_NAMES = " | ".join(BUILT_IN_FORMATS)
+FSU_EXAMPLE = ("FSU/14\r\n160-12345675HKGLAX/T12K385.5\r\n"
+               "DEP/CX880/24NOV/HKGLAX/T12K385.5/S1430/A1615\r\n")
+XFSU_EXAMPLE = ('<rsm:StatusMessage xmlns:rsm="iata:statusmessage:1" xmlns:ram="iata:datamodel:3">'
+                "<rsm:MasterConsignment><ram:TransportContractDocument><ram:ID>160-12345675</ram:ID>"
+                "</ram:TransportContractDocument><ram:ReportedStatus><ram:ReasonCode>ARR</ram:ReasonCode>"
+                "<ram:AssociatedStatusConsignment><ram:PieceQuantity>12</ram:PieceQuantity>"
+                "<ram:SpecifiedLogisticsTransportMovement><ram:ID>CX880</ram:ID><ram:ArrivalEvent>"
+                "<ram:ArrivalOccurrenceDateTime>2026-11-24T12:40:00</ram:ArrivalOccurrenceDateTime>"
+                "<ram:ArrivalDateTimeTypeCode>A</ram:ArrivalDateTimeTypeCode></ram:ArrivalEvent>"
+                "<ram:SpecifiedLocation><ram:ID>HKG</ram:ID></ram:SpecifiedLocation>"
+                "<ram:SpecifiedLocation><ram:ID>LAX</ram:ID></ram:SpecifiedLocation>"
+                "</ram:SpecifiedLogisticsTransportMovement></ram:AssociatedStatusConsignment></ram:ReportedStatus>"
+                "</rsm:MasterConsignment></rsm:StatusMessage>")
+ONE_RECORD_EXAMPLE = {
+    "@context": {"cargo": "https://onerecord.iata.org/ns/cargo#"}, "@type": "cargo:Shipment",
+    "cargo:waybill": {"cargo:waybillPrefix": "160", "cargo:waybillNumber": "12345675"},
+    "cargo:events": [{"@type": "cargo:LogisticsEvent", "cargo:eventCode": "DLV",
+                      "cargo:eventDate": "2026-11-25T09:20:00-08:00", "cargo:eventTimeType": {"@id": "cargo:ACTUAL"},
+                      "cargo:eventLocation": {"cargo:locationCodes": [{"cargo:code": "LAX"}]}}]}
 
 
 class WordingRead(BaseModel):
@@ -99,15 +119,25 @@ def list_formats(_caller: CurrentActor) -> list[FormatRead]:
                 "then its outcome.\n\n"
                 "AIS (`ais-nmea`): a sentence without a receive time (no tag block `c:`, as most receivers send "
                 "them) takes the time the message arrived (for a replay, the time the original arrived); its "
-                "positions' `time_source` is `arrival`.",
+                "positions' `time_source` is `arrival`.\n\n"
+                "Air cargo status, by air waybill: IATA Cargo-IMP FSU text (`cargo-imp`), Cargo-XML XFSU "
+                "(`cargo-xml`) and ONE Record LogisticsEvents on a Shipment or API Notifications (`one-record`) "
+                "become one air timeline (`GET /api/v1/track/{awb}`). Errors name the FSU line and field, the "
+                "XFSU element or the JSON path.",
     responses={202: {"model": MessageOutcome, "description": "queued for a worker; follow it by its id"}},
     openapi_extra={"requestBody": {"required": True, "content": {
         "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
         "application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}},
-        "text/plain": {"schema": {"type": "string"}}}}},
+        "text/plain": {"schema": {"type": "string"}, "examples": {"cargo-imp": {
+            "summary": "format=cargo-imp: an FSU departure", "value": FSU_EXAMPLE}}},
+        "application/xml": {"schema": {"type": "string"}, "examples": {"cargo-xml": {
+            "summary": "format=cargo-xml: an XFSU arrival", "value": XFSU_EXAMPLE}}},
+        "application/ld+json": {"schema": {"type": "object"}, "examples": {"one-record": {
+            "summary": "format=one-record: a Shipment with a LogisticsEvent", "value": ONE_RECORD_EXAMPLE}}}}}},
 )
 async def send_message(request: Request, actor: CurrentActor,
-                       format_name: Annotated[str, Query(alias="format", description=FORMAT_NAMES)]) -> Response:
+                       format_name: Annotated[str, Query(alias="format", description=FORMAT_NAMES,
+                                                         json_schema_extra={"enum": BUILT_IN_FORMATS})]) -> Response:
     inbound.adapter_for(format_name)
     raw = await request.body()
     if not raw:

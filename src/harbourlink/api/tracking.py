@@ -1,4 +1,4 @@
-"""Tracking by any number, and linking House B/Ls to Master B/Ls.
+"""Tracking by any number, and linking House B/Ls to Master B/Ls (and house to master air waybills).
 
 Each event carries its ``ledger`` mark (logged with its leaf index, or queued) and the links to
 its proof and bundle, found for the whole answer in one query (``ledger.event_marks``).
@@ -29,9 +29,17 @@ router = APIRouter(prefix="/api/v1", tags=["tracking"], responses=ERROR_RESPONSE
                    dependencies=[require_scope(KeyScope.CARGO_READ)])
 
 
+LinkKind = Literal["BL", "AWB"]
+KIND_DESCRIPTION = ("BL: a House B/L to its Master B/L; AWB: a house air waybill to its master air waybill "
+                    "(160-12345675, mod-7 check digit)")
+
+
 class LinkCreate(BaseModel):
-    master_bl: str = Field(min_length=3, max_length=60)
-    house_bl: str = Field(min_length=3, max_length=60)
+    master_bl: str = Field(min_length=3, max_length=60, description="the Master B/L, or the master air waybill",
+                           examples=["MAEU203176301", "160-12345675"])
+    house_bl: str = Field(min_length=3, max_length=60, description="the House B/L, or the house air waybill",
+                          examples=["HLKHKG2611001"])
+    kind: LinkKind = Field(default="BL", description=KIND_DESCRIPTION)
 
 
 class LinkRead(BaseModel):
@@ -41,19 +49,23 @@ class LinkRead(BaseModel):
     owner_org_id: str
     master_bl: str
     house_bl: str
+    kind: LinkKind
     created_at: datetime
 
 
 @router.post("/bl-links", response_model=LinkRead, status_code=status.HTTP_201_CREATED,
              dependencies=[require_scope(KeyScope.CARGO_WRITE)],
-             summary="Link a House B/L to its Master B/L (by a company entitled to both)",
-             description="The caller links its own House B/L to a Master B/L whose data it sees holding the "
-                         "number: as the Master B/L's owner, as a company the owner shared it with, or because "
-                         "the owner shares it with anyone holding the number (a carrier's public tracking). "
-                         "Otherwise the answer is 404 `master_bl_not_visible`.")
+             summary="Link a House B/L to its Master B/L, or a house to its master air waybill (by a company "
+                     "entitled to both)",
+             description="The caller links its own house number to a master number whose data it sees holding the "
+                         "number: as its owner, as a company the owner shared it with, or because the owner shares "
+                         "it with anyone holding the number (a carrier's or airline's public tracking). Otherwise "
+                         "the answer is 404 `master_bl_not_visible`. `kind` AWB links air waybills: the master is "
+                         "checked by its mod-7 check digit, and holders of the house air waybill (HAWB) it was "
+                         "shared with then track the air cargo by it.")
 def create_link(body: LinkCreate, actor: CurrentActor, session: DbSession) -> LinkRead:
     return LinkRead.model_validate(tracking.link_bills(session, actor, master_bl=body.master_bl,
-                                                       house_bl=body.house_bl))
+                                                       house_bl=body.house_bl, kind=body.kind))
 
 
 @router.get("/bl-links", response_model=list[LinkRead], summary="The links the caller's company made")
@@ -81,15 +93,18 @@ async def _csv_text(request: Request) -> str:
 
 
 @router.post("/bl-links/import", response_model=LinkImportRead, dependencies=[require_scope(KeyScope.CARGO_WRITE)],
-             summary="Link many House B/Ls from CSV rows (master_bl,house_bl); bad rows reported by line",
-             description="An optional header names the columns. Each row is linked on its own: the good rows "
-                         "are kept and each bad one is reported with its line and the reason, as on the web "
-                         f"page. At most {tracking.MAX_IMPORT_ROWS} rows.",
+             summary="Link many House B/Ls (or house air waybills) from CSV rows (master_bl,house_bl); bad rows "
+                     "reported by line",
+             description="An optional header names the columns (master_bl,house_bl or master_awb,house_awb; a "
+                         "kind column gives each row's kind, else ?kind= applies). Each row is linked on its own: "
+                         "the good rows are kept and each bad one is reported with its line and the reason, as on "
+                         f"the web page. At most {tracking.MAX_IMPORT_ROWS} rows.",
              openapi_extra={"requestBody": {"required": True, "content": {
                  "text/csv": {"schema": {"type": "string"}}}}})
-def import_links(text: Annotated[str, Depends(_csv_text)], actor: CurrentActor,
-                 session: DbSession) -> LinkImportRead:
-    outcome = tracking.import_links(session, actor, text=text)
+def import_links(text: Annotated[str, Depends(_csv_text)], actor: CurrentActor, session: DbSession,
+                 kind: Annotated[LinkKind, Query(description="the kind of rows without a kind column")] = "BL",
+                 ) -> LinkImportRead:
+    outcome = tracking.import_links(session, actor, text=text, kind=kind)
     return LinkImportRead(linked=[LinkRead.model_validate(link) for link in outcome.links],
                           errors=[LinkRowError(row=e.row, error=e.error.code, detail=e.error.message)
                                   for e in outcome.errors])
@@ -125,10 +140,13 @@ def mark_logged(session: Session, current: ledger.Ledger, views: Iterable[tracki
 
 
 @router.get("/track/{reference}", response_model=tracking.TrackingView,
-            summary="The timeline of a Master/House B/L, container, booking or declaration number",
+            summary="The timeline of a Master/House B/L, container, booking, declaration number or air waybill",
             description="404 when nothing about the number is shared with the caller, exactly as when it "
                         "does not exist. Each event says whether it is in the tamper-evident ledger "
-                        "(``ledger``), with links to its proof and bundle.")
+                        "(``ledger``), with links to its proof and bundle. An air waybill (160-12345675) or a "
+                        "house air waybill linked to one answers with ``air``: each air waybill's route, "
+                        "pieces and weight, flights with planned, estimated and actual times, and its statuses "
+                        "(from Cargo-IMP FSU, Cargo-XML XFSU and ONE Record alike).")
 def track(reference: str, request: Request, actor: CurrentActor, session: DbSession) -> Response:
     view = tracking.build_view(session, tracking.find(session, actor, query=reference))
     mark_logged(session, configured(request), view.each_event(), reference=view.reference)

@@ -4,6 +4,8 @@ An adapter turns a message into ``EventDraft`` values; the store gives each an i
 in the global order. DCSA's three families (shipment, transport, equipment) keep their codes;
 HarbourLink adds reefer readings, terminal release status and customs status as event types of
 their own, because carriers' DCSA feeds do not carry them and terminals and customs send them.
+Air cargo statuses keep IATA's own codes (Cargo-IMP FSU, Cargo-XML XFSU and ONE Record share
+them) as the ``AIR`` event type, about an air waybill.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class EventType(StrEnum):
     REEFER = "REEFER"
     RELEASE = "RELEASE"
     CUSTOMS = "CUSTOMS"
+    AIR = "AIR"
 
 
 class Classifier(StrEnum):
@@ -43,10 +46,14 @@ EQUIPMENT_CODES = frozenset({"LOAD", "DISC", "GTIN", "GTOT", "STUF", "STRP", "PI
 REEFER_CODES = frozenset({"MEAS", "ADJU", "POWR"})
 RELEASE_CODES = frozenset({"RELS", "HOLD", "AVPU"})
 CUSTOMS_CODES = frozenset({"SUBM", "ACPT", "CUSS", "CUSI", "HOLD", "CUSR", "REJE"})
+# IATA status codes (cXML code list 1.18): before departure, flight, arrival, and DIS (discrepancy).
+AIR_CODES = frozenset({"BKD", "FOH", "RCS", "MAN", "PRE", "DEP", "ARR", "RCT", "TFD", "TRM", "RCF", "AWR", "NFD",
+                       "AWD", "CCD", "CRC", "TGC", "DLV", "DDL", "DIS"})
 
 CODES_BY_TYPE: dict[EventType, frozenset[str]] = {
     EventType.SHIPMENT: SHIPMENT_CODES, EventType.TRANSPORT: TRANSPORT_CODES, EventType.EQUIPMENT: EQUIPMENT_CODES,
     EventType.REEFER: REEFER_CODES, EventType.RELEASE: RELEASE_CODES, EventType.CUSTOMS: CUSTOMS_CODES,
+    EventType.AIR: AIR_CODES,
 }
 
 MODES_OF_TRANSPORT = frozenset({"VESSEL", "BARGE", "RAIL", "TRUCK", "AIR"})

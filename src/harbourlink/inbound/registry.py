@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from harbourlink.integrations.air import CargoImpAdapter, CargoXmlAdapter, OneRecordAdapter
 from harbourlink.integrations.ais import AisNmeaAdapter, stamp_arrival
 from harbourlink.integrations.csv_template import CsvTemplateAdapter
 from harbourlink.integrations.customs_status import CustomsStatusJsonAdapter
@@ -23,6 +24,7 @@ for _adapter in (
     DcsaTnt22Adapter(), DcsaTnt3Adapter(),
     AisNmeaAdapter(),
     TerminalJsonAdapter(), CustomsStatusJsonAdapter(),
+    CargoImpAdapter(), CargoXmlAdapter(), OneRecordAdapter(),
 ):
     _ADAPTERS[_adapter.name] = _adapter
 

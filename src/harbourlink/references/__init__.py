@@ -9,7 +9,8 @@ and whose message says what is wrong and where::
     ├── CONTAINER  ISO 6346 CSQU3054383        ├── IMO number   9074729  (vessels)
     ├── MBL        MAEU203176301 (+carrier)    ├── MMSI         477123456 (+kind, MID)
     ├── HBL        forwarder's own             ├── UN/LOCODE    HKHKG
-    ├── AWB        160-12345675                └── SMDG terminal (HKHKG, MTLHK)
+    ├── AWB        160-12345675                ├── SMDG terminal (HKHKG, MTLHK)
+    ├── HAWB       forwarder's house AWB       └── IATA airport (HKG)
     ├── BOOKING    carrier's booking
     └── DECLARATION customs declaration
 
@@ -21,6 +22,7 @@ spelling grants are stored under; it agrees with ``validate_reference`` wherever
 The SMDG Terminal Code List is © SMDG, CC-BY 4.0 (see ``terminals``).
 """
 
+from harbourlink.references.airports import Airport, find_airport, parse_airport_code
 from harbourlink.references.carriers import CARRIER_PREFIXES, CarrierPrefix, carrier_prefix_of
 from harbourlink.references.container import (
     ContainerNumber,
@@ -36,6 +38,7 @@ from harbourlink.references.documents import (
     parse_air_waybill,
     parse_booking_reference,
     parse_declaration_number,
+    parse_house_awb,
     parse_house_bl,
     parse_master_bl,
 )
@@ -77,6 +80,7 @@ __all__ = [
     "MID_HONG_KONG",
     "SMDG_ATTRIBUTION",
     "AirWaybill",
+    "Airport",
     "CarrierPrefix",
     "ContainerNumber",
     "ImoNumber",
@@ -92,6 +96,7 @@ __all__ = [
     "carrier_prefix_of",
     "container_check_digit",
     "detect_reference_type",
+    "find_airport",
     "find_terminal",
     "fold",
     "imo_check_digit",
@@ -101,9 +106,11 @@ __all__ = [
     "is_valid_reference",
     "normalise_reference",
     "parse_air_waybill",
+    "parse_airport_code",
     "parse_booking_reference",
     "parse_container_number",
     "parse_declaration_number",
+    "parse_house_awb",
     "parse_house_bl",
     "parse_imo_number",
     "parse_master_bl",

@@ -5,6 +5,8 @@
 - **House B/L** (a forwarder's own numbering): 4 to 35 letters and digits.
 - **Air waybill**: a 3-digit airline prefix and an 8-digit serial whose last digit is the
   first seven taken mod 7 (``160-12345675``: 1234567 mod 7 = 5).
+- **House air waybill** (a forwarder's own numbering under a master air waybill): 4 to 35
+  letters and digits, like a House B/L.
 - **Booking reference** and **customs declaration number**: 6 to 35 letters and digits; the
   formats differ by carrier and by customs office, so only the shape is checked.
 """
@@ -84,6 +86,12 @@ def parse_master_bl(raw: str, *, field: str | None = None) -> MasterBillOfLading
 def parse_house_bl(raw: str, *, field: str | None = None) -> str:
     """The house B/L number in ``raw`` (4 to 35 letters and digits), or ValidationFailed."""
     return check_alnum(fold(raw), raw, label=HOUSE_BL_NUMBER, code=INVALID_BL_NUMBER, field=field,
+                       shortest=4, longest=35)
+
+
+def parse_house_awb(raw: str, *, field: str | None = None) -> str:
+    """The house air waybill number in ``raw`` (4 to 35 letters and digits), or ValidationFailed."""
+    return check_alnum(fold(raw), raw, label="house air waybill", code=INVALID_AWB, field=field,
                        shortest=4, longest=35)
 
 

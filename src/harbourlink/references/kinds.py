@@ -19,6 +19,7 @@ class ReferenceType(StrEnum):
     CONTAINER = "CONTAINER"
     BOOKING = "BOOKING"
     AWB = "AWB"
+    HAWB = "HAWB"
     DECLARATION = "DECLARATION"
 
 

@@ -9,9 +9,10 @@ two steps:
    distance with a score cutoff, over buckets of similar length), plus those that differ only
    by a known carrier prefix (a dictionary look-up);
 2. **score** each by a weighted edit cost (``edits.weighted_edits``) and by what the domain
-   knows: for container numbers, a typed number whose check digit fails is surely corrupted
-   and a candidate whose check digit holds is the likelier intent, while a typed number whose
-   check digit holds is most likely another, real box, so its neighbours are not suggested.
+   knows: for container numbers and air waybills (ISO 6346's and the mod-7 check digit), a
+   typed number whose check digit fails is surely corrupted and a candidate whose check digit
+   holds is the likelier intent, while a typed number whose check digit holds is most likely
+   another, real box or shipment, so its neighbours are not suggested.
 
 Candidates dearer than ``MAX_COST`` (score below ``MIN_SCORE``, 0.4) are not suggested:
 "not found" beats a wrong guess. Scores: a look-alike 0.8, a swap 0.67, a dropped
@@ -35,6 +36,7 @@ from rapidfuzz.distance import OSA
 
 from harbourlink.references.carriers import carrier_prefix_of
 from harbourlink.references.container import is_container_number
+from harbourlink.references.documents import is_air_waybill
 from harbourlink.references.edits import weighted_edits
 from harbourlink.references.kinds import ReferenceType, fold
 
@@ -51,6 +53,10 @@ INVALID_CANDIDATE_PENALTY = 0.5
 _RETRIEVED = 50
 _SHORTEST_BODY = 6
 _CONTAINER_SHAPE = re.compile(r"^[A-Z]{4}[0-9]{7}$")
+_AWB_SHAPE = re.compile(r"^[0-9]{11}$")
+# The kinds whose numbers carry a check digit: the shape that says a held number is one, and the check.
+_CHECKED = ((ReferenceType.CONTAINER, _CONTAINER_SHAPE, is_container_number),
+            (ReferenceType.AWB, _AWB_SHAPE, is_air_waybill))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +109,9 @@ class ReferenceIndex:
             return [Suggestion(original, 1.0, "exact" if same else "formatting",
                                "" if same else "same reference, spaces, dashes or case aside")]
         scored: dict[str, tuple[float, str, str]] = {}
-        typed_is_valid_container = is_container_number(key) and not key.endswith("0")
+        typed_is_valid = (is_container_number(key) and not key.endswith("0")) or is_air_waybill(key)
         for candidate, edit_cost, reason, detail in self._candidates(key):
-            cost = edit_cost + _container_adjustment(typed_is_valid_container, candidate, reference_type)
+            cost = edit_cost + _check_digit_adjustment(typed_is_valid, candidate, reference_type)
             if 1 / (1 + cost) >= min_score and cost < scored.get(candidate, (float("inf"),))[0]:
                 scored[candidate] = (cost, reason, detail)
         ranked = sorted(scored.items(), key=lambda item: (item[1][0], item[0]))[:limit]
@@ -140,14 +146,14 @@ def suggest(raw: str, candidates: Iterable[str] | ReferenceIndex, *, reference_t
     return index.suggest(raw, reference_type=reference_type, limit=limit, min_score=min_score)
 
 
-def _container_adjustment(typed_is_valid: bool, candidate: str, reference_type: ReferenceType | None) -> float:
-    """Extra cost (or a discount) that ISO 6346's check digit tells about a container candidate."""
-    if reference_type is None and not _CONTAINER_SHAPE.match(candidate):
-        return 0.0
-    if reference_type not in (None, ReferenceType.CONTAINER):
-        return 0.0
-    if typed_is_valid:
-        return VALID_CONTAINER_PENALTY
-    # The typed number failed its check digit (or is not one at all), so something in it is
-    # wrong; a candidate that passes is the likelier intent.
-    return -VALID_CANDIDATE_BONUS if is_container_number(candidate) else INVALID_CANDIDATE_PENALTY
+def _check_digit_adjustment(typed_is_valid: bool, candidate: str, reference_type: ReferenceType | None) -> float:
+    """Extra cost (or a discount) that a check digit tells about a container or air waybill candidate."""
+    for kind, shape, passes in _CHECKED:
+        if reference_type not in (None, kind) or (reference_type is None and not shape.match(candidate)):
+            continue
+        if typed_is_valid:
+            return VALID_CONTAINER_PENALTY
+        # The typed number failed its check digit (or is not one at all), so something in it is
+        # wrong; a candidate that passes is the likelier intent.
+        return -VALID_CANDIDATE_BONUS if passes(candidate) else INVALID_CANDIDATE_PENALTY
+    return 0.0

@@ -12,6 +12,7 @@ from harbourlink.references.documents import (
     parse_air_waybill,
     parse_booking_reference,
     parse_declaration_number,
+    parse_house_awb,
     parse_house_bl,
     parse_master_bl,
 )
@@ -22,12 +23,14 @@ _CHECKS: dict[ReferenceType, Callable[[str, str | None], str]] = {
     ReferenceType.MBL: lambda raw, field: parse_master_bl(raw, field=field).value,
     ReferenceType.HBL: lambda raw, field: parse_house_bl(raw, field=field),
     ReferenceType.AWB: lambda raw, field: parse_air_waybill(raw, field=field).value,
+    ReferenceType.HAWB: lambda raw, field: parse_house_awb(raw, field=field),
     ReferenceType.BOOKING: lambda raw, field: parse_booking_reference(raw, field=field),
     ReferenceType.DECLARATION: lambda raw, field: parse_declaration_number(raw, field=field),
 }
 
 # When nothing in the text points one way: the carrier's document, the forwarder's, then the rest.
-_FALLBACK_ORDER = (ReferenceType.MBL, ReferenceType.HBL, ReferenceType.BOOKING, ReferenceType.DECLARATION)
+_FALLBACK_ORDER = (ReferenceType.MBL, ReferenceType.HBL, ReferenceType.HAWB, ReferenceType.BOOKING,
+                   ReferenceType.DECLARATION)
 
 
 def validate_reference(reference_type: ReferenceType, raw: str, *, field: str | None = "reference") -> str:

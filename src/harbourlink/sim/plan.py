@@ -7,7 +7,8 @@ sent before the simulation starts goes out in the first batch. Before any messag
 grants the sharing a real port would have, and the consignee and the forwarder subscribe to
 alerts on the containers they follow (the terminal shares a box's status and readings only with
 those who hold its number, which an all-cargo subscription does not); once the first messages
-are in, the forwarder links its House B/Ls. The mainland customs is polled every 15 minutes (the
+are in, the forwarder links its House B/Ls (and its house air waybill, once the airline's first
+status of the master air waybill is in). The mainland customs is polled every 15 minutes (the
 runner asks the source, since its answer depends on the source, not on the plan).
 
 Steps are ordered by due time, then grants, watches, messages, links, polls; the same scenario
@@ -21,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from harbourlink.references import ReferenceType
-from harbourlink.sim import edifact, nmea, stories
+from harbourlink.sim import air, edifact, nmea, stories
 from harbourlink.sim import messages as m
 from harbourlink.sim.scenario import MINUTE, Consignment, Scenario
 
@@ -64,11 +65,13 @@ class Watch:
 
 @dataclass(frozen=True)
 class Link:
-    """The forwarder links one of its House B/Ls to the carrier's Master B/L."""
+    """The forwarder links one of its House B/Ls to the carrier's Master B/L (``kind`` AWB: a house air
+    waybill to the airline's master air waybill)."""
 
     due: datetime
     master_bl: str
     house_bl: str
+    kind: str = "BL"
 
 
 @dataclass(frozen=True)
@@ -89,9 +92,20 @@ def build_plan(scenario: Scenario) -> list[Step]:
     """Every step of the day, in the order the runner takes them."""
     steps: list[Step] = [*_shares(scenario), *_watches(scenario), *_messages(scenario)]
     steps += [Link(scenario.start, c.mbl, house) for c in scenario.cargo for house in c.hbls]
+    # A house air waybill is linked once the airline's first status of its master is in.
+    steps += [Link(_first_message(scenario, shipment), shipment.awb, shipment.house, "AWB")
+              for shipment in scenario.air if shipment.house]
     polls = int((scenario.end - scenario.start) / POLL_EVERY)
     steps += [Poll(scenario.start + POLL_EVERY * n) for n in range(polls + 1)]
     return sorted(steps, key=lambda s: (s.due, _PHASE[type(s)]))
+
+
+def _first_message(scenario: Scenario, shipment: air.AirShipment) -> datetime:
+    return min(due for due, _, _, label in _air_messages(scenario) if shipment.display in label)
+
+
+def _air_messages(scenario: Scenario) -> list[tuple[datetime, str, bytes, str]]:
+    return air.messages(scenario.air, start=scenario.start, end=scenario.end)
 
 
 def _shares(scenario: Scenario) -> list[Share]:
@@ -115,6 +129,13 @@ def _shares(scenario: Scenario) -> list[Share]:
         shares += [Share(at, "carrier", ReferenceType.MBL, waiting.mbl, "forwarder"),
                    Share(at, "carrier", ReferenceType.MBL, waiting.mbl, None)]
         shares += [Share(at, "terminal", ReferenceType.CONTAINER, box.number, None) for box in waiting.boxes]
+    for shipment in scenario.air:
+        # The airline shares its air waybill with the forwarder and opens it to holders of the number
+        # (airlines' public tracking); the forwarder shares its house air waybill with the SME.
+        shares += [Share(at, "airline", ReferenceType.AWB, shipment.awb, "forwarder"),
+                   Share(at, "airline", ReferenceType.AWB, shipment.awb, None)]
+        if shipment.house:
+            shares.append(Share(at, "forwarder", ReferenceType.HAWB, shipment.house, "sme"))
     return shares
 
 
@@ -165,6 +186,7 @@ def _messages(scenario: Scenario) -> list[Send]:
                    f"{len(batch)} AIS reports")
               for due, batch in _batches(scenario, stories.ais(scenario), AIS_WINDOW)]
     sends += _terminal_messages(scenario)
+    sends += [Send(due, "airline", form, raw, label) for due, form, raw, label in _air_messages(scenario)]
     return sends
 
 

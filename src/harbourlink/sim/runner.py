@@ -46,6 +46,7 @@ class Parties:
     customs: str
     forwarder: str
     sme: str
+    airline: str
 
     def org_id(self, role: str) -> str:
         return str(getattr(self, role))
@@ -204,7 +205,8 @@ class Simulator:
         forwarder = self.parties.actor("forwarder")
         with self.db.transaction() as session:
             for link in links:
-                tracking.link_bills(session, forwarder, master_bl=link.master_bl, house_bl=link.house_bl)
+                tracking.link_bills(session, forwarder, master_bl=link.master_bl, house_bl=link.house_bl,
+                                    kind=link.kind)
                 report.links += 1
 
     def start(self, *, tick_seconds: float = 2.0) -> None:

@@ -4,6 +4,9 @@
 The day is drawn from a fixed shape with seeded details (ships, numbers, terminals, counts,
 minutes), so every run tells the same story a demo can rely on, each alert situation included::
 
+    by air through Hong Kong International Airport (``air``): an export to Los Angeles, the SME's
+      house air waybill in the forwarder's consolidation, offloaded in part and late both ways;
+      an import from Shanghai with a piece missing on arrival
     in the yard at the start: imports discharged three-odd days before (no call of the day),
       └── released and available under a forwarder House B/L; no truck comes for them, and
           their free time ends within the day (not picked up)
@@ -35,6 +38,7 @@ from functools import cached_property
 
 from harbourlink.integrations.customs_status import clearance_path
 from harbourlink.sim import ids
+from harbourlink.sim.air import AirShipment, shipments
 from harbourlink.sim.geo import Route, inbound_route, outbound_route, river_route
 
 HOUR = timedelta(hours=1)
@@ -201,6 +205,7 @@ class Scenario:
     calls: tuple[Call, ...]
     consignments: tuple[Consignment, ...]
     yard: tuple[YardImport, ...] = ()
+    air: tuple[AirShipment, ...] = ()
 
     @property
     def end(self) -> datetime:
@@ -271,7 +276,9 @@ def build_scenario(*, seed: int, start: datetime) -> Scenario:
     calls[MOVED_CALL] = replace(moved, first_announced=draw.rng.choice([t for t in TERMINALS if t != moved.terminal]))
     consignments.append(_shut_out(draw, calls[0]))
     yard = (_yard(draw, terminal=calls[0].terminal),)
-    return Scenario(seed, start, tuple(calls + barges), tuple(consignments), yard)
+    # The air cargo has a random stream of its own: the sea day of a seed stays what it was.
+    flights = shipments(random.Random(seed + 1), start, house=f"{FORWARDER_PREFIX}{start:%y%m}A01")  # noqa: S311
+    return Scenario(seed, start, tuple(calls + barges), tuple(consignments), yard, flights)
 
 
 def _vessel(draw: _Draw, name: str, flag: str, *, barge: bool) -> Vessel:
@@ -458,7 +465,8 @@ class Highlight:
 
 
 def references_to_try(scenario: Scenario) -> list[Highlight]:
-    """The demo's story in four numbers: the SME's House B/L, its reefer, its Master B/L, its declaration."""
+    """The demo's story in six numbers: the SME's House B/L, its reefer, its Master B/L, its declaration, its
+    house air waybill and the air waybill it is consolidated under."""
     hero = scenario.hero
     box = hero.boxes[0]
     found = [Highlight("House B/L (the SME's; linked to its Master B/L)", hero.hbls[0], "sme"),
@@ -467,4 +475,8 @@ def references_to_try(scenario: Scenario) -> list[Highlight]:
     if hero.declaration is not None:
         found.append(Highlight(f"Mainland customs declaration ({hero.declaration.port})", hero.declaration.number,
                                "sme"))
+    export = scenario.air[0]
+    if export.house:
+        found.append(Highlight("House air waybill (the SME's; linked to the master air waybill)", export.house, "sme"))
+    found.append(Highlight(f"Air waybill {export.origin} → {export.destination}", export.display, "anyone"))
     return found

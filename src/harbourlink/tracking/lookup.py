@@ -6,9 +6,10 @@ runs inside one statement, as common table expressions:
 
 ``searched``  the searchable kinds the typed number is stored under (by anyone: a number that
               exists counts as presented whether or not it is shared);
-``links``     House→Master links from the typed number that the caller may see;
-``matched``   the typed number under each kind found, as a House B/L when a link was followed,
-              and each linked Master B/L: the references the caller presented;
+``links``     House→Master links from the typed number that the caller may see (B/L and air
+              waybill links alike; a link's ``kind`` says which reference kinds its numbers are);
+``matched``   the typed number under each kind found, as a House B/L (or house air waybill) when
+              a link was followed, and each linked master number: the references the caller presented;
 ``first``     visible events naming a matched reference (visibility with ``matched`` held);
 ``derived``   containers and bookings those events name that were not matched themselves;
 ``held``      ``matched`` and ``derived``;
@@ -62,10 +63,10 @@ from harbourlink import access, events, identity, vessels
 from harbourlink.access import AccessScope
 from harbourlink.events import Event, EventReference
 from harbourlink.references import ReferenceType
-from harbourlink.tracking.links import BillOfLadingLink
+from harbourlink.tracking.links import BillOfLadingLink, house_type, master_type
 
 SEARCHABLE = (ReferenceType.MBL, ReferenceType.HBL, ReferenceType.CONTAINER, ReferenceType.BOOKING,
-              ReferenceType.DECLARATION, ReferenceType.AWB)
+              ReferenceType.DECLARATION, ReferenceType.AWB, ReferenceType.HAWB)
 FOLLOWED = (ReferenceType.CONTAINER, ReferenceType.BOOKING)
 """Numbers a timeline names that count as presented too: the boxes and bookings of a B/L."""
 MAX_EVENTS = 5000
@@ -87,6 +88,7 @@ class Link:
     owner_org_id: str
     house_bl: str
     master_bl: str
+    kind: str
     logged: bool
 
 
@@ -109,6 +111,7 @@ class Resolved:
     derived: list[tuple[str, str]]
     links: list[Link]
     linked_houses: list[str]
+    linked_house_awbs: list[str]
 
 
 def _pairs(cte: CTE) -> Select[Any]:
@@ -175,17 +178,19 @@ def statement() -> Select[Any]:
     searched = (select(EventReference.kind, EventReference.value)
                 .where(EventReference.value == value, EventReference.kind.in_([k.value for k in SEARCHABLE]))
                 .distinct().cte("searched"))
-    typed = select(literal(ReferenceType.HBL.value, String).label("kind"), value.label("value")).cte("typed")
-    links = (select(BillOfLadingLink.owner_org_id, BillOfLadingLink.house_bl, BillOfLadingLink.master_bl)
+    typed = union(select(literal(ReferenceType.HBL.value, String).label("kind"), value.label("value")),
+                  select(literal(ReferenceType.HAWB.value, String), value)).cte("typed")
+    links = (select(BillOfLadingLink.owner_org_id, BillOfLadingLink.house_bl, BillOfLadingLink.master_bl,
+                    BillOfLadingLink.kind)
              .where(BillOfLadingLink.house_bl == value,
                     access.visibility_template(owner=BillOfLadingLink.owner_org_id,
-                                               reference_type=literal(ReferenceType.HBL.value, String),
+                                               reference_type=house_type(BillOfLadingLink.kind),
                                                reference=BillOfLadingLink.house_bl, held=typed))
              .cte("links"))
     matched = union(
         _pairs(searched),
-        select(literal(ReferenceType.HBL.value, String), value).where(exists(select(links.c.house_bl))),
-        select(literal(ReferenceType.MBL.value, String), links.c.master_bl),
+        select(house_type(links.c.kind), links.c.house_bl),
+        select(master_type(links.c.kind), links.c.master_bl),
     ).cte("matched")
     first = _visible_naming(matched, matched, "first")
     derived = (select(EventReference.kind, EventReference.value).join(first, first.c.seq == EventReference.event_seq)
@@ -199,14 +204,14 @@ def statement() -> Select[Any]:
     call = _vessel_calls(matched, held, found)
     shown = union_all(select(found.c.seq, literal(0).label("call_only")),
                       select(call.c.seq, literal(1).label("call_only"))).cte("shown")
-    houses = (select(BillOfLadingLink.house_bl).distinct()
-              .join(matched, and_(matched.c.kind == ReferenceType.MBL.value,
+    houses = (select(BillOfLadingLink.house_bl, BillOfLadingLink.kind).distinct()
+              .join(matched, and_(matched.c.kind == master_type(BillOfLadingLink.kind),
                                   matched.c.value == BillOfLadingLink.master_bl))
               .where(access.visibility_template(owner=BillOfLadingLink.owner_org_id,
-                                                reference_type=literal(ReferenceType.HBL.value, String),
+                                                reference_type=house_type(BillOfLadingLink.kind),
                                                 reference=BillOfLadingLink.house_bl, held=held))
               .subquery())
-    link_logged = access.already_logged(owner=links.c.owner_org_id, reference_type=literal(ReferenceType.HBL.value),
+    link_logged = access.already_logged(owner=links.c.owner_org_id, reference_type=house_type(links.c.kind),
                                         reference=links.c.house_bl, channel=CHANNEL)
     reference = EventReference.__table__.alias("reference")
     return (
@@ -217,10 +222,10 @@ def statement() -> Select[Any]:
                                      reference=reference.c.value, channel=CHANNEL).label("logged"),
                select(_aggregate(matched.c.kind, matched.c.value)).scalar_subquery().label("matched"),
                select(_aggregate(derived.c.kind, derived.c.value)).scalar_subquery().label("derived"),
-               select(_aggregate(links.c.owner_org_id, links.c.house_bl, links.c.master_bl,
+               select(_aggregate(links.c.owner_org_id, links.c.house_bl, links.c.master_bl, links.c.kind,
                                  case((link_logged, "1"), else_="0")))
                .scalar_subquery().label("links"),
-               select(_aggregate(houses.c.house_bl)).scalar_subquery().label("houses"))
+               select(_aggregate(houses.c.house_bl, houses.c.kind)).scalar_subquery().label("houses"))
         .select_from(shown).join(Event, Event.seq == shown.c.seq)
         .outerjoin(reference, and_(reference.c.event_seq == Event.seq, shown.c.call_only == 0))
         # A timeline that followed boxes and bookings is in time order; one that did not, in store order.
@@ -244,7 +249,7 @@ def resolve(session: Session, scope: AccessScope, value: str, *, now: datetime) 
     rows = session.execute(statement(), parameters(scope, value, now=now)).all()
     found: dict[int, Event] = {}
     result = Resolved(in_order=[], events=[], call_events=[], references={}, owners={}, ship_mmsi={}, logged=set(),
-                      matched=[], derived=[], links=[], linked_houses=[])
+                      matched=[], derived=[], links=[], linked_houses=[], linked_house_awbs=[])
     for row in rows:
         event: Event = row[0]
         if event.seq not in found:
@@ -264,7 +269,9 @@ def resolve(session: Session, scope: AccessScope, value: str, *, now: datetime) 
         head = rows[0]
         result.matched = sorted((kind, value) for kind, value in _split(head.matched))
         result.derived = sorted((kind, value) for kind, value in _split(head.derived))
-        result.links = sorted(Link(owner, house, master, logged == "1") for owner, house, master, logged
+        result.links = sorted(Link(owner, house, master, kind, logged == "1") for owner, house, master, kind, logged
                               in _split(head.links))
-        result.linked_houses = sorted(house for [house] in _split(head.houses))
+        houses = list(_split(head.houses))
+        result.linked_houses = sorted(house for house, kind in houses if kind != "AWB")
+        result.linked_house_awbs = sorted(house for house, kind in houses if kind == "AWB")
     return result

@@ -1,11 +1,12 @@
 """One search box: any number a user holds gives one timeline of what they may see.
 
-A user types a Master or House B/L, a container, a booking or a customs declaration number.
-The numbers the caller legitimately learns on the way count as presented: a House B/L leads
-(through a link the caller may see) to its Master B/L, and a B/L to the containers its events
-name. Each event still shows only if its owner shares it, except the schedule of a vessel call
-the caller's cargo is on, which follows the trade (``access.sees_vessel_call``); if nothing at
-all is visible, the number is "not found", whether or not it exists.
+A user types a Master or House B/L, a container, a booking, a customs declaration number, or
+a master or house air waybill. The numbers the caller legitimately learns on the way count as
+presented: a House B/L leads (through a link the caller may see) to its Master B/L, a house air
+waybill to its master air waybill, and a B/L to the containers its events name. Each event
+still shows only if its owner shares it, except the schedule of a vessel call the caller's cargo
+is on, which follows the trade (``access.sees_vessel_call``); if nothing at all is visible, the
+number is "not found", whether or not it exists.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from harbourlink import access, events, references, vessels
 from harbourlink.access import AccessScope
 from harbourlink.events import Event
 from harbourlink.kernel import Actor, NotFound, utcnow
-from harbourlink.references import ReferenceType
 from harbourlink.tracking import lookup
 from harbourlink.tracking.cargo import suggest_cargo
+from harbourlink.tracking.links import HOUSE_TYPE
 
 
 @dataclass
@@ -40,6 +41,8 @@ class Found:
     owners: dict[str, str] = field(default_factory=dict)
     linked_houses: list[str] = field(default_factory=list)
     """House B/Ls (visible to the caller) linked to the Master B/Ls found."""
+    linked_house_awbs: list[str] = field(default_factory=list)
+    """House air waybills (visible to the caller) linked to the air waybills found."""
     ship_mmsi: dict[str, str] = field(default_factory=dict)
     """The MMSI of each IMO number the events name that AIS knows."""
 
@@ -69,17 +72,18 @@ def find(session: Session, actor: Actor, *, query: str) -> Found:
     for kind, ref in [*resolved.matched, *resolved.derived]:
         scope = scope.holding(kind, ref)
     pairs = set(resolved.matched)
-    house = ReferenceType.HBL.value
+    followed = [(link.owner_org_id, HOUSE_TYPE[link.kind].value, link.house_bl, link.logged) for link in resolved.links]
     access.record_views(session, scope, channel=lookup.CHANNEL, now=now, seen=[
         *((e.owner_org_id, kind, ref) for e in resolved.events for kind, ref in resolved.references[e.seq]
           if (kind, ref) in pairs),
-        *((link.owner_org_id, house, link.house_bl) for link in resolved.links)],
-        recent=resolved.logged | {(link.owner_org_id, house, link.house_bl) for link in resolved.links if link.logged})
+        *((owner, kind, house) for owner, kind, house, _ in followed)],
+        recent=resolved.logged | {(owner, kind, house) for owner, kind, house, logged in followed if logged})
     # A call's schedule seen through the cargo on it is the carrier's published timetable, like AIS:
     # it is not logged as a view of the carrier's cargo data, which the caller does not see.
     return Found(query=value, matched=resolved.matched, scope=scope, events=_without_retracted(resolved.events),
                  vessel_events=_without_retracted(resolved.in_order), references=resolved.references,
-                 owners=resolved.owners, linked_houses=resolved.linked_houses, ship_mmsi=resolved.ship_mmsi)
+                 owners=resolved.owners, linked_houses=resolved.linked_houses,
+                 linked_house_awbs=resolved.linked_house_awbs, ship_mmsi=resolved.ship_mmsi)
 
 
 def _without_retracted(found: list[Event]) -> list[Event]:

@@ -1,4 +1,4 @@
-"""The tracking timeline as the API and the page show it: events, vessel, schedule, containers, customs."""
+"""The tracking timeline as the API and the page show it: events, vessel, schedule, containers, customs, air."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from harbourlink.events import Event
 from harbourlink.references import ReferenceType, find_terminal
+from harbourlink.tracking.air import AirWaybillView, air_waybills
 from harbourlink.tracking.timeline import Found, age_seconds, ship_and_track
 from harbourlink.vessels import Vessel, VesselPosition, estimate_arrival, port_position
 
@@ -151,6 +152,8 @@ class TrackingView(BaseModel):
     reference: str
     matched: list[ReferenceView]
     linked_house_bls: list[str]
+    linked_house_awbs: list[str] = Field(default_factory=list, description="house air waybills linked to the air "
+                                         "waybills found, that the caller may see")
     events: list[EventView] = Field(description="every event visible to the caller by its references (the owners' "
                                                 "grants), oldest first")
     vessel: VesselView | None = Field(description="the ship carrying the cargo now, with its AIS position")
@@ -162,6 +165,8 @@ class TrackingView(BaseModel):
     legs: list[Leg]
     containers: list[ContainerView]
     customs: list[CustomsView]
+    air: list[AirWaybillView] = Field(default_factory=list, description="each air waybill found: route, pieces and "
+                                      "weight, flights with planned, estimated and actual times, statuses")
 
     def each_event(self) -> Iterator[EventView]:
         """Every event shown anywhere in the view: the timeline, containers' last moves, customs histories."""
@@ -331,6 +336,8 @@ def build_view(session: Session, found: Found) -> TrackingView:
     _add_ais_estimates(ship, positions, schedule)
     return TrackingView(
         reference=found.query, matched=[ReferenceView(kind=k, value=v) for k, v in found.matched],
-        linked_house_bls=found.linked_houses, events=[_event_view(found, e) for e in found.events],
+        linked_house_bls=found.linked_houses, linked_house_awbs=found.linked_house_awbs,
+        events=[_event_view(found, e) for e in found.events],
         vessel=vessel, schedule=schedule, legs=_legs(found), containers=_containers(found), customs=_customs(found),
+        air=air_waybills(found.events, found.references, found.owners),
     )

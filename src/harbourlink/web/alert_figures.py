@@ -18,6 +18,7 @@ from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal
 from babel.units import format_unit
 
+from harbourlink.references import find_airport
 from harbourlink.web.i18n import Catalogue
 from harbourlink.web.labels import N_
 from harbourlink.web.track_words import EVENTS, FAMILIES
@@ -45,6 +46,16 @@ FIGURES: dict[str, tuple[str, str]] = {
     "removed_at": (N_("Removed from the manifest"), "moment"),
     "since": (N_("Since"), "moment"),
     "location": (N_("Place"), "text"),
+    "flight": (N_("Flight"), "text"),
+    "airport": (N_("Airport"), "airport"),
+    "planned_departure": (N_("Planned departure"), "moment"),
+    "estimated_departure": (N_("Estimated departure"), "moment"),
+    "actual_departure": (N_("Departed"), "moment"),
+    "actual_arrival": (N_("Arrived"), "moment"),
+    "discrepancy": (N_("Discrepancy"), "discrepancy"),
+    "pieces": (N_("Pieces"), "text"),
+    "booked_pieces": (N_("Pieces booked"), "text"),
+    "departed_pieces": (N_("Pieces departed"), "text"),
 }
 
 
@@ -78,6 +89,12 @@ def _status(catalogue: Catalogue, alert_type: str, value: str) -> str:
     return catalogue.gettext(message) if message else value
 
 
+def _airport(catalogue: Catalogue, code: str) -> str:
+    """'香港國際機場 (HKG)': the airport's name in the page's language, with its code."""
+    airport = find_airport(code)
+    return f"{airport.name(catalogue.language.code)} ({code})" if airport else code
+
+
 def _word(catalogue: Catalogue, kind: str, value: Any, figures: dict[str, Any], alert_type: str) -> str:
     writers: dict[str, Callable[[], str]] = {
         "duration": lambda: duration(catalogue, float(value)),
@@ -89,6 +106,9 @@ def _word(catalogue: Catalogue, kind: str, value: Any, figures: dict[str, Any], 
                                          locale=catalogue.language.locale),
         "moment": lambda: catalogue.format_datetime(datetime.fromisoformat(str(value)), "short"),
         "status": lambda: _status(catalogue, alert_type, str(value)),
+        "airport": lambda: _airport(catalogue, str(value)),
+        "discrepancy": lambda: catalogue.gettext(FAMILIES["discrepancy"][str(value)])
+        if str(value) in FAMILIES["discrepancy"] else str(value),
     }
     try:
         return writers[kind]() if kind in writers else str(value)

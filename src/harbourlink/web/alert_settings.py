@@ -26,7 +26,7 @@ from harbourlink.web.pages import MemberDep, MemberPage
 router = APIRouter(include_in_schema=False)
 
 REFERENCE_TYPES = {"HBL": N_("House B/L"), "MBL": N_("Master B/L"), "CONTAINER": N_("Container number"),
-                   "VESSEL": N_("Ship (IMO number)")}
+                   "VESSEL": N_("Ship (IMO number)"), "AWB": N_("Air waybill")}
 CHANNELS = {"inbox": N_("On this site"), "email": N_("E-mail"), "sms": N_("SMS"), "webhook": N_("Webhook")}
 THRESHOLDS = {
     "delay_minutes": N_("Vessel delayed: from a delay of (minutes)"),
@@ -36,6 +36,7 @@ THRESHOLDS = {
     "gap_minutes": N_("Reefer power off: after (minutes)"),
     "hours_before": N_("Container not picked up: hours before free time ends"),
     "storage_per_day": N_("Container not picked up: storage charge per day (HKD)"),
+    "late_minutes": N_("Flight late: from a delay of (minutes)"),
 }
 
 

@@ -35,6 +35,10 @@ TYPES = {
     "not_picked_up": N_("Container not picked up"),
     "customs_hold": N_("Customs hold or inspection"),
     "bl_removed": N_("B/L removed from the manifest"),
+    "air_late_departure": N_("Flight departed late"),
+    "air_late_arrival": N_("Flight arrived late"),
+    "air_offload": N_("Air cargo offloaded"),
+    "air_discrepancy": N_("Air cargo discrepancy"),
 }
 STATUSES = {"open": N_("Open"), "acknowledged": N_("Acknowledged"), "resolved": N_("Resolved")}
 STATUS_TONE = {"open": "bad", "acknowledged": "warn", "resolved": "ok"}

@@ -90,6 +90,7 @@ LABELS: dict[str, dict[str, str]] = {
         ReferenceType.CONTAINER: N_("Container number"),
         ReferenceType.BOOKING: N_("Booking number"),
         ReferenceType.AWB: N_("Air waybill"),
+        ReferenceType.HAWB: N_("House air waybill"),
         ReferenceType.DECLARATION: N_("Declaration number"),
         VIEWED_MESSAGE: N_("Message sent to HarbourLink"),
     },
@@ -198,6 +199,8 @@ ERRORS = {
                                 "share it with you first."),
     "link_row_incomplete": N_("A row needs a Master B/L and a House B/L, separated by a comma."),
     "too_many_rows": N_("Too many rows: split the file; the rows before this one are linked."),
+    "invalid_awb": N_("An air waybill is a 3-digit airline prefix and 8 digits whose last checks the others, "
+                      "for example 160-12345675; a house air waybill has 4 to 35 letters and digits."),
     # alerts
     "invalid_channel": N_("Choose at least one way to be told."),
     "invalid_time": N_("Enter a time of day, for example 22:00."),

@@ -1,4 +1,5 @@
-"""Linking House B/Ls to Master B/Ls by hand: one pair, or a CSV file of many, and unlinking.
+"""Linking House B/Ls to Master B/Ls (or house to master air waybills) by hand: one pair, or a CSV file of
+many, and unlinking.
 
 The same service functions as ``POST``/``DELETE /api/v1/bl-links`` (``tracking.link_bills``,
 ``import_links``, ``unlink_bills``). A file's bad rows are listed by line, and its good rows are
@@ -51,9 +52,9 @@ def links(page: MemberDep) -> Response:
 @router.post("/links")
 def link_one(form: CheckedForm, page: MemberDep) -> Response:
     """Links one House B/L to its Master B/L."""
-    values = {name: text(form, name) for name in ("master_bl", "house_bl")}
+    values = {name: text(form, name) for name in ("master_bl", "house_bl", "kind")}
     error = attempt(page, lambda: tracking.link_bills(page.session, page.viewer.actor, master_bl=values["master_bl"],
-                                                      house_bl=values["house_bl"]))
+                                                      house_bl=values["house_bl"], kind=values["kind"] or "BL"))
     if error is not None:
         return _page(page, error=error, values=values)
     return page.redirect("/links?done=link_created")
@@ -84,7 +85,7 @@ def link_many(form: CheckedForm, page: MemberDep) -> Response:
         return _page(page, status=413 if code == "too_large" else 400, problem=page.t(FILE_ERRORS[code]))
     if not pairs:
         return _page(page, status=400, problem=page.t(FILE_ERRORS["no_pairs"]))
-    outcome = tracking.import_links(page.session, page.viewer.actor, text=pairs)
+    outcome = tracking.import_links(page.session, page.viewer.actor, text=pairs, kind=text(form, "kind") or "BL")
     report = {"linked": len(outcome.links),
               "errors": [page.t(N_("Row %(row)s: %(problem)s"), row=row.row, problem=page.error_text(row.error))
                          for row in outcome.errors]}

@@ -16,7 +16,7 @@ from babel.dates import format_timedelta
 
 from harbourlink.kernel import utcnow
 from harbourlink.tracking import TrackingView
-from harbourlink.web import track_chart, track_map
+from harbourlink.web import track_air, track_chart, track_map
 from harbourlink.web.labels import N_
 from harbourlink.web.track_words import CUSTOMS_TONE, RELEASE_TONE, Words
 
@@ -103,6 +103,7 @@ class TrackPage:
     marker_label: str | None
     timeline: list[EventView]
     readings_elsewhere: bool
+    air: list[track_air.AirCard] = field(default_factory=list)
     logged: bool = False
     """Whether any event of the timeline is in the ledger (or queued for it), so the page explains the mark."""
     customs_tone: dict[str, str] = field(default_factory=lambda: dict(CUSTOMS_TONE))
@@ -201,6 +202,7 @@ def build(words: Words, view: TrackingView, *, api_url: str) -> TrackPage:
         containers=_containers(words, view, time_label), vessel_map=vessel_map, position=position,
         position_age=age, marker_label=label, live=live, timeline=timeline,
         readings_elsewhere=any((e.event_type, e.event_code) == ("REEFER", "MEAS") for e in view.events),
+        air=track_air.build(words, view.air, view.linked_house_awbs),
         logged=any(e.ledger is not None for e in timeline),
     )
 

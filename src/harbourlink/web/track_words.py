@@ -38,6 +38,16 @@ EVENTS = {
     "CUSTOMS:CUSS": N_("Selected for customs scan"), "CUSTOMS:CUSI": N_("Selected for customs inspection"),
     "CUSTOMS:HOLD": N_("Held by customs"), "CUSTOMS:CUSR": N_("Released by customs"),
     "CUSTOMS:REJE": N_("Declaration rejected"),
+    "AIR:BKD": N_("Booked on the flight"), "AIR:FOH": N_("Freight on hand"),
+    "AIR:RCS": N_("Received from the shipper"), "AIR:MAN": N_("Manifested on the flight"),
+    "AIR:PRE": N_("Prepared for loading"), "AIR:DEP": N_("Flight departed"), "AIR:ARR": N_("Flight arrived"),
+    "AIR:RCT": N_("Received from another airline"), "AIR:TFD": N_("Transferred to another airline"),
+    "AIR:TRM": N_("To be transferred to another airline"), "AIR:RCF": N_("Received from the flight"),
+    "AIR:AWR": N_("Arrival documents received"), "AIR:NFD": N_("Consignee notified"),
+    "AIR:AWD": N_("Documents delivered to the consignee"), "AIR:CCD": N_("Cleared by customs"),
+    "AIR:CRC": N_("Reported to customs"), "AIR:TGC": N_("Transferred to customs control"),
+    "AIR:DLV": N_("Delivered to the consignee"), "AIR:DDL": N_("Delivered to the door"),
+    "AIR:DIS": N_("Discrepancy"),
 }
 
 FAMILIES: dict[str, dict[str, str]] = {
@@ -53,6 +63,11 @@ FAMILIES: dict[str, dict[str, str]] = {
                 "selected_for_inspection": N_("Selected for inspection"), "held": N_("Held"),
                 "released": N_("Released"), "rejected": N_("Rejected")},
     "reference_type": LABELS["reference_type"],
+    "discrepancy": {"OFLD": N_("Offloaded"), "MSCA": N_("Missing cargo"), "FDCA": N_("Found cargo"),
+                    "MSAW": N_("Missing air waybill"), "FDAW": N_("Found air waybill"),
+                    "MSAV": N_("Missing mail document"), "FDAV": N_("Found mail document"),
+                    "MSMB": N_("Missing mailbag"), "FDMB": N_("Found mailbag"), "OVCD": N_("Overcarried"),
+                    "SSPD": N_("Shortshipped"), "DFLD": N_("Definitely loaded")},
 }
 
 # The tone of a status tag: released and available are good news, holds and rejections are not.

@@ -20,6 +20,10 @@ TYPE_NAMES: dict[str, dict[str, str]] = {
     "not_picked_up": {"en": "Container not picked up", "zh-HK": "貨櫃未提取", "zh-CN": "集装箱未提取"},
     "customs_hold": {"en": "Customs hold or inspection", "zh-HK": "海關扣查或查驗", "zh-CN": "海关扣留或查验"},
     "bl_removed": {"en": "B/L removed from the manifest", "zh-HK": "提單已從艙單刪除", "zh-CN": "提单已从舱单删除"},
+    "air_late_departure": {"en": "Flight departed late", "zh-HK": "航班延遲起飛", "zh-CN": "航班延误起飞"},
+    "air_late_arrival": {"en": "Flight arrived late", "zh-HK": "航班延遲抵達", "zh-CN": "航班延误到达"},
+    "air_offload": {"en": "Air cargo offloaded", "zh-HK": "空運貨物被拉貨", "zh-CN": "空运货物被拉下"},
+    "air_discrepancy": {"en": "Air cargo discrepancy", "zh-HK": "空運貨物異常", "zh-CN": "空运货物异常"},
 }
 
 CHANGES: dict[str, dict[str, str]] = {
