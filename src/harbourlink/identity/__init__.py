@@ -18,6 +18,7 @@ from harbourlink.identity.domain import (
     OrgType,
     Role,
     Service,
+    normalise_vehicle_registration,
 )
 from harbourlink.identity.keycache import ApiKeyCache
 from harbourlink.identity.models import ApiKey, DriverProfile, Organisation, RegistrationDocument, User
@@ -131,6 +132,7 @@ __all__ = [
     "login_with_oidc",
     "logout",
     "needs_second_factor",
+    "normalise_vehicle_registration",
     "open_web_session",
     "org_types",
     "pending_totp_uri",
