@@ -15,9 +15,9 @@ from tests.conftest import STRONG_PASSWORD, Company, make_company
 SAMPLES = Path(__file__).parent.parent / "samples"
 CONTAINER = "MSCU1234566"
 """A container of the forwarder's CSV sample (``samples/csv/hkg_import.csv``)."""
-WAREHOUSE = {"name": "Tsuen Wan warehouse", "latitude": 22.3700, "longitude": 114.1130}
-PICKUP = (22.3300, 114.1200)
-"""Kwai Tsing container terminals, where the truck picks the box up."""
+WAREHOUSE = {"name": "Tsuen Wan warehouse", "latitude": 22.3720, "longitude": 114.1150}
+PICKUP = (22.3450, 114.1280)
+"""Kwai Chung, by the container terminals, where the truck picks the box up."""
 
 
 @dataclass

@@ -16,7 +16,7 @@ from tests.web.conftest import log_in
 def test_a_trip_runs_from_pickup_to_the_warehouse(client: TestClient, db: Database) -> None:
     world = haulage(client, db)
     trip = plan_trip(client, world)
-    assert trip["status"] == "planned" and trip["vehicle"] == "XY 1234" and trip["reference_type"] == "CONTAINER"
+    assert trip["status"] == "planned" and trip["vehicle"] == "XY1234" and trip["reference_type"] == "CONTAINER"
     assert trip["position"] is None and trip["eta"] is None
 
     started = client.post(f"/api/v1/trips/{trip['id']}/start", headers=world.trucker.auth)

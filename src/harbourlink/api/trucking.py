@@ -273,17 +273,28 @@ def get_report(report_id: str, actor: CurrentActor, session: DbSession) -> truck
     status_code=status.HTTP_201_CREATED,
     dependencies=WRITE,
     summary="Read a report again; a non-empty body replaces it with a corrected version",
+    description="A correction replaces the whole report. For the trip API: the JSON array of positions. For a "
+    "tracker's report: its parameters form-encoded (`application/x-www-form-urlencoded`, the query form), or the "
+    "JSON form with `Content-Type: application/json`. Positions already stored stay stored once.",
     openapi_extra={
         "requestBody": {
             "required": False,
-            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            "content": {
+                "application/json": {"schema": {}},
+                "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
+            },
         }
     },
 )
 async def replay_report(report_id: str, request: Request, actor: CurrentActor) -> trucking.ReportOutcome:
     corrected = await request.body()
     return await run_in_threadpool(
-        trucking.replay_report, runtime(request).db, actor, report_id=report_id, corrected=corrected or None
+        trucking.replay_report,
+        runtime(request).db,
+        actor,
+        report_id=report_id,
+        corrected=corrected or None,
+        content_type=request.headers.get("content-type"),
     )
 
 

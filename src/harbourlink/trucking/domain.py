@@ -143,10 +143,13 @@ def _path_km(fixes: Sequence[Fix]) -> float:
 
 
 def _speed(fixes: Sequence[Fix]) -> float | None:
-    """km/h along the fixes over the time they span; the mean reported speed when they span under a minute."""
+    """km/h along the fixes over the time they span (a minute or more, and no faster than a truck goes);
+    else the mean of the speeds they report."""
     span = (fixes[-1].at - fixes[0].at).total_seconds() if fixes else 0
     if span >= 60:
-        return _path_km(fixes) / (span / 3600)
+        travelled = _path_km(fixes) / (span / 3600)
+        if travelled <= MAX_SPEED_KMH:
+            return travelled
     reported = [f.speed_kmh for f in fixes if f.speed_kmh is not None]
     return sum(reported) / len(reported) if reported else None
 

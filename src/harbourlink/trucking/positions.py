@@ -353,8 +353,14 @@ def list_reports(
     return repository.reports_of(session, actor.org_id, failed_only=failed_only, limit=limit)
 
 
-def replay_report(db: Database, actor: Actor, *, report_id: str, corrected: bytes | None = None) -> ReportOutcome:
-    """Reads a report again, as it was or corrected; the original stays archived. What was stored stays once."""
+def replay_report(
+    db: Database, actor: Actor, *, report_id: str, corrected: bytes | None = None, content_type: str | None = None
+) -> ReportOutcome:
+    """Reads a report again, as it was or corrected; the original stays archived. What was stored stays once.
+
+    A correction replaces the whole report: for a tracker's, its body is read as the tracker would
+    have sent it with ``content_type`` (the query form's parameters form-encoded, or the JSON form).
+    """
     with db.transaction() as session:
         check_write(actor)
         original = _readable_report(session, actor, report_id)
@@ -362,9 +368,9 @@ def replay_report(db: Database, actor: Actor, *, report_id: str, corrected: byte
             session,
             org_id=original.org_id,
             channel=original.channel,
-            query=original.query,
+            query=original.query if corrected is None else "",
             body=original.body if corrected is None else corrected,
-            content_type=original.content_type,
+            content_type=original.content_type if corrected is None else content_type,
             trip_id=original.trip_id,
             device_id=original.device_id,
             sender_user_id=actor.user_id,

@@ -124,9 +124,10 @@ def create_trip(
 
 
 def normalise_vehicle(raw: str) -> str:
-    """A registration mark as stored (the identity rule), an error naming the field `vehicle`."""
+    """A registration mark as stored: the identity rule, without spaces, so ``XY 1234`` on a trip is the
+    ``XY1234`` a tracker was issued to; an error names the field ``vehicle``."""
     try:
-        return identity.normalise_vehicle_registration(raw)
+        return identity.normalise_vehicle_registration(raw).replace(" ", "")
     except ValidationFailed as refused:
         raise ValidationFailed(refused.message, code=refused.code, data={"field": "vehicle", "value": raw}) from None
 
@@ -198,7 +199,21 @@ def readable_trip(session: Session, actor: Actor, *, trip_id: str, reference: st
     found = repository.visible_trip(session, scope, trip_id)
     if found is None:
         raise NotFound("no such trip", data={"trip_id": trip_id})
+    _log_views(session, scope, [found])
     return found
+
+
+VIEW_CHANNEL = "trip"
+
+
+def _log_views(session: Session, scope: AccessScope, trips: list[Trip]) -> None:
+    """A trip is its trucking company's data: another company's view of it goes to that company's access log."""
+    access.record_views(
+        session,
+        scope,
+        channel=VIEW_CHANNEL,
+        seen=[(trip.org_id, trip.reference_type, trip.reference) for trip in trips],
+    )
 
 
 def list_trips(
@@ -224,7 +239,9 @@ def trips_about(
     session: Session, scope: AccessScope, references: set[tuple[str, str]], *, limit: int = 5
 ) -> list[Trip]:
     """The trips carrying any of these references that ``scope`` may see (a tracking page's trucks)."""
-    return repository.trips_about(session, scope, references, limit=limit)
+    trips = repository.trips_about(session, scope, references, limit=limit)
+    _log_views(session, scope, trips)
+    return trips
 
 
 def _position(row: TruckPosition) -> PositionRead:

@@ -12,7 +12,9 @@
       admin_people.py  users and API keys        admin_sharing.py  grants, logs, services
       operator.py      the operator's console
       links.py         linking House B/Ls to Master B/Ls: one pair, a CSV file of pairs, unlinking
-      tracking.py      the one search box and the cargo's page (track_page, track_map, track_chart, track_words)
+      tracking.py      the one search box and the cargo's page (track_page, track_map, track_chart, track_words,
+                       track_trucks: the trucks carrying it)
+      driver.py        the driver's app: today's jobs, a trip started at pickup, positions shared, ended at receipt
       proofs.py        each event's place in the ledger and its proof file; how anyone checks one (public)
       messages.py      uploading files, their outcome and errors, download, correct and replay
       alerts.py        the alert history (alert_figures: figures in words and units)
@@ -46,6 +48,7 @@ from harbourlink.web import (
     alert_settings,
     alerts,
     auth,
+    driver,
     links,
     messages,
     operator,
@@ -74,6 +77,6 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (shell, auth, signup, admin_people, admin_sharing, operator, tracking, links, messages,
-                   alert_settings, webhooks, alerts, proofs):
+                   alert_settings, webhooks, alerts, proofs, driver):
         app.include_router(module.router)
     app.add_exception_handler(PageAbort, _page_abort)
