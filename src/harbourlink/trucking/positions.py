@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from harbourlink.kernel import Actor, Database, HarbourLinkError, NotFound, ValidationFailed, live, utcnow
+from harbourlink.kernel import Actor, Database, HarbourLinkError, NotFound, ValidationFailed, live, new_id, utcnow
 from harbourlink.trucking import osmand, repository
 from harbourlink.trucking.domain import (
     MPS_TO_KMH,
@@ -158,18 +158,24 @@ def _trip_report(session: Session, trip: Trip, report: PositionReport) -> None:
         live.announce(session, live_subject(trip.id))
 
 
-def _device_report(session: Session, device: Device, report: PositionReport) -> None:
-    """Stores a tracker's position, on the trip of its vehicle under way at the position's time."""
+Parsed = osmand.OsmandReport | osmand.OsmandError
+"""A tracker's report as read: its position, or what made it unreadable."""
+
+
+def _parse(report: PositionReport) -> Parsed:
     try:
-        parsed = osmand.parse(
+        return osmand.parse(
             query=report.query, body=report.body, content_type=report.content_type, received_at=report.received_at
         )
     except osmand.OsmandError as unreadable:
+        return unreadable
+
+
+def _device_report(session: Session, device: Device, report: PositionReport, parsed: Parsed, trip: Trip | None) -> None:
+    """Stores a tracker's position, on ``trip``: the one its vehicle is on at the position's time, if any."""
+    if isinstance(parsed, osmand.OsmandError):
         _conclude(
-            report,
-            accepted=0,
-            duplicates=0,
-            errors=[ItemError(location=unreadable.location, message=unreadable.message)],
+            report, accepted=0, duplicates=0, errors=[ItemError(location=parsed.location, message=parsed.message)]
         )
         return
     if device_digest(parsed.device_id) != device.digest:
@@ -186,20 +192,15 @@ def _device_report(session: Session, device: Device, report: PositionReport) -> 
         _errors(errors, where="", problems=problems)
         _conclude(report, accepted=0, duplicates=0, errors=errors)
         return
-    trip = repository.running_trip(session, org_id=device.org_id, vehicle=device.vehicle, at=parsed.fix.at)
-    stored = repository.insert_positions(
-        session,
-        [
-            _row(
-                report,
-                parsed.fix,
-                track=device.id,
-                device_id=device.id,
-                trip_id=trip.id if trip else None,
-                source=Source.DEVICE,
-            )
-        ],
+    row = _row(
+        report,
+        parsed.fix,
+        track=device.id,
+        device_id=device.id,
+        trip_id=trip.id if trip else None,
+        source=Source.DEVICE,
     )
+    stored = repository.insert_positions(session, [row])
     _conclude(report, accepted=len(stored), duplicates=1 - len(stored), errors=[])
     if stored and trip is not None:
         live.announce(session, live_subject(trip.id))
@@ -217,8 +218,12 @@ def _archive(
     device_id: str | None = None,
     sender_user_id: str | None = None,
     replay_of: str | None = None,
+    add: bool = True,
 ) -> PositionReport:
+    """The report as it arrived. Its id is made here, so its positions can name it before it is written; a
+    caller that fills in its outcome first passes ``add=False`` and adds it after (one INSERT, no UPDATE)."""
     report = PositionReport(
+        id=new_id(),
         org_id=org_id,
         channel=channel,
         body=body,
@@ -230,9 +235,12 @@ def _archive(
         replay_of=replay_of,
         status="received",
         received_at=utcnow(),
+        accepted=0,
+        duplicates=0,
+        errors=[],
     )
-    session.add(report)
-    session.flush()
+    if add:
+        session.add(report)
     return report
 
 
@@ -250,7 +258,7 @@ def receive_trip_positions(
 ) -> ReportOutcome:
     """Stores a report of the trip's positions (the driver's phone, or the company's system)."""
 
-    def keep(session: Session) -> PositionReport:
+    def keep(session: Session, *, add: bool = True) -> PositionReport:
         return _archive(
             session,
             org_id=actor.org_id,
@@ -259,14 +267,16 @@ def receive_trip_positions(
             content_type=content_type,
             trip_id=trip_id,
             sender_user_id=actor.user_id,
+            add=add,
         )
 
     try:
         with db.transaction() as session:
             check_write(actor)
             trip = own_trip(session, actor, trip_id)
-            report = keep(session)
+            report = keep(session, add=False)
             _trip_report(session, trip, report)
+            session.add(report)
             return outcome(report)
     except HarbourLinkError:
         raise
@@ -289,7 +299,11 @@ SEEN_RESOLUTION = timedelta(minutes=1)
 
 
 def receive_osmand(db: Database, *, query: str, body: bytes, content_type: str | None) -> DeviceOutcome:
-    """One OsmAnd report: who sent it first; a known, live device's report is archived and its position stored."""
+    """One OsmAnd report: who sent it first; a known, live device's report is archived and its position stored.
+
+    Read before anything is looked up (reading is pure), so the device and the trip its vehicle is on
+    at the position's time come in one query: a report costs that query and two inserts.
+    """
     try:
         device_id = osmand.device_id_of(query=query, body=body, content_type=content_type)
     except osmand.OsmandError as unreadable:
@@ -298,7 +312,7 @@ def receive_osmand(db: Database, *, query: str, body: bytes, content_type: str |
         ) from None
     sender: dict[str, str] = {}
 
-    def keep(session: Session) -> PositionReport:
+    def keep(session: Session, *, add: bool = True) -> PositionReport:
         return _archive(
             session,
             org_id=sender["org_id"],
@@ -307,22 +321,31 @@ def receive_osmand(db: Database, *, query: str, body: bytes, content_type: str |
             query=query,
             content_type=content_type,
             device_id=sender["device"],
+            add=add,
         )
 
+    received = utcnow()
+    parsed: Parsed
+    try:
+        parsed = osmand.parse(query=query, body=body, content_type=content_type, received_at=received)
+    except osmand.OsmandError as unreadable:
+        parsed = unreadable
     try:
         with db.transaction() as session:
-            device = repository.device_by_digest(session, device_digest(device_id))
+            at = None if isinstance(parsed, osmand.OsmandError) else parsed.fix.at
+            device, trip = repository.device_and_trip(session, device_digest(device_id), at=at)
             if device is None:
                 return DeviceOutcome(refused="unknown", report=None, device_prefix=device_id[:4])
             if device.revoked_at is not None:
                 device.refused += 1
                 return DeviceOutcome(refused="revoked", report=None, device_prefix=device.prefix)
             sender.update(org_id=device.org_id, device=device.id)
-            now = utcnow()
-            if device.last_seen_at is None or now - device.last_seen_at >= SEEN_RESOLUTION:
-                device.last_seen_at = now
-            report = keep(session)
-            _device_report(session, device, report)
+            if device.last_seen_at is None or received - device.last_seen_at >= SEEN_RESOLUTION:
+                device.last_seen_at = received
+            report = keep(session, add=False)
+            report.received_at = received
+            _device_report(session, device, report, parsed, trip)
+            session.add(report)
             return DeviceOutcome(refused=None, report=outcome(report), device_prefix=device.prefix)
     except HarbourLinkError:
         raise
@@ -375,11 +398,19 @@ def replay_report(
             device_id=original.device_id,
             sender_user_id=actor.user_id,
             replay_of=original.id,
+            add=False,
         )
         if original.channel == TRIP and original.trip_id is not None:
             _trip_report(session, own_trip(session, actor, original.trip_id), report)
         elif original.device_id is not None:
             device = session.get(Device, original.device_id)
             assert device is not None  # noqa: S101 - devices are never deleted
-            _device_report(session, device, report)
+            parsed = _parse(report)
+            trip = (
+                None
+                if isinstance(parsed, osmand.OsmandError)
+                else repository.running_trip(session, org_id=device.org_id, vehicle=device.vehicle, at=parsed.fix.at)
+            )
+            _device_report(session, device, report, parsed, trip)
+        session.add(report)
         return outcome(report)

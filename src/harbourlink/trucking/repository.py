@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, exists, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from harbourlink import events
@@ -143,8 +143,25 @@ def insert_positions(session: Session, rows: Sequence[Sequence[Any]]) -> list[tu
     return insert_new_rows(session, TruckPosition, POSITION_COLUMNS, rows, returning=("trip_id", "at"))
 
 
-def device_by_digest(session: Session, digest: str) -> Device | None:
-    return session.scalars(select(Device).where(Device.digest == digest)).first()
+def device_and_trip(session: Session, digest: str, *, at: datetime | None) -> tuple[Device | None, Trip | None]:
+    """The device with this id digest, and the trip its vehicle is on at ``at`` (``running_trip``), in one query."""
+    if at is None:
+        return session.scalars(select(Device).where(Device.digest == digest)).first(), None
+    running = and_(
+        Trip.org_id == Device.org_id,
+        Trip.vehicle == Device.vehicle,
+        Trip.started_at.is_not(None),
+        Trip.started_at <= at + TIME_SLACK,
+        or_(Trip.finished_at.is_(None), Trip.finished_at >= at - TIME_SLACK),
+    )
+    row = session.execute(
+        select(Device, Trip)
+        .outerjoin(Trip, running)
+        .where(Device.digest == digest)
+        .order_by(Trip.started_at.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def devices_of(session: Session, org_id: str) -> list[Device]:
