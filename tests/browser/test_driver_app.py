@@ -9,6 +9,8 @@ and shows it delivered when the driver ends the trip at the warehouse.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +81,20 @@ def _move(context: BrowserContext, step: int) -> None:
     context.set_geolocation({"latitude": latitude, "longitude": longitude, "accuracy": 8})
 
 
+@contextmanager
+def _phones(chromium: Browser, site: LiveSite, *, at: int) -> Iterator[tuple[BrowserContext, BrowserContext]]:
+    """The driver's phone in the cab (its position at ``ROUTE[at]``, the site allowed to read it) and the
+    forwarder's phone in the office."""
+    cab, office = phone(chromium), phone(chromium)
+    cab.grant_permissions(["geolocation"], origin=site.base_url)
+    _move(cab, at)
+    try:
+        yield cab, office
+    finally:
+        cab.close()
+        office.close()
+
+
 def _queued(page: Page, count: int) -> None:
     expect(page.locator("#sharing")).to_have_attribute("data-queued", str(count), timeout=30_000)
 
@@ -102,11 +118,7 @@ def test_positions_queue_offline_arrive_once_and_move_the_truck_on_the_forwarder
 ) -> None:
     forwarder, trucker, trip_id = _haulage(live_site, tmp_path)
     problems: list[str] = []
-    cab = phone(chromium)
-    cab.grant_permissions(["geolocation"], origin=live_site.base_url)
-    _move(cab, 0)
-    office = phone(chromium)
-    try:
+    with _phones(chromium, live_site, at=0) as (cab, office):
         driver = watched_page(cab, problems)
         first_login(driver, live_site.base_url, DRIVER_EMAIL, lang="zh-HK", log_in="登入", confirm="確認")
         driver.locator("nav.main-nav").get_by_role("link", name="行程", exact=True).click()
@@ -183,9 +195,6 @@ def test_positions_queue_offline_arrive_once_and_move_the_truck_on_the_forwarder
         expect(card.locator('[data-slot="arrival"]')).to_contain_text("送達")
         assert watcher.evaluate("window.stillTheSamePage") is True  # moved and ended live, never reloaded
         assert [p for p in problems if not any(cut in p for cut in OFFLINE)] == []  # a CSP violation among them
-    finally:
-        cab.close()
-        office.close()
 
 
 @pytest.mark.browser
@@ -201,11 +210,7 @@ def test_the_driver_app_and_the_truck_in_english_and_simplified_chinese(
 ) -> None:
     forwarder, _trucker, trip_id = _haulage(live_site, tmp_path)
     problems: list[str] = []
-    cab = phone(chromium)
-    cab.grant_permissions(["geolocation"], origin=live_site.base_url)
-    _move(cab, 2)
-    office = phone(chromium)
-    try:
+    with _phones(chromium, live_site, at=2) as (cab, office):
         driver = watched_page(cab, problems)
         first_login(driver, live_site.base_url, DRIVER_EMAIL, lang=lang, log_in=log_in, confirm=confirm)
         driver.locator("nav.main-nav").get_by_role("link", name=jobs, exact=True).click()
@@ -220,6 +225,3 @@ def test_the_driver_app_and_the_truck_in_english_and_simplified_chinese(
         expect(watcher.locator(".truck-marker")).to_be_visible()
         _shoot(watcher, f"tracking-truck-{lang}")
         assert problems == []
-    finally:
-        cab.close()
-        office.close()

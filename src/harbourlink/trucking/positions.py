@@ -162,11 +162,9 @@ Parsed = osmand.OsmandReport | osmand.OsmandError
 """A tracker's report as read: its position, or what made it unreadable."""
 
 
-def _parse(report: PositionReport) -> Parsed:
+def _parse(*, query: str, body: bytes, content_type: str | None, received_at: datetime) -> Parsed:
     try:
-        return osmand.parse(
-            query=report.query, body=report.body, content_type=report.content_type, received_at=report.received_at
-        )
+        return osmand.parse(query=query, body=body, content_type=content_type, received_at=received_at)
     except osmand.OsmandError as unreadable:
         return unreadable
 
@@ -325,11 +323,7 @@ def receive_osmand(db: Database, *, query: str, body: bytes, content_type: str |
         )
 
     received = utcnow()
-    parsed: Parsed
-    try:
-        parsed = osmand.parse(query=query, body=body, content_type=content_type, received_at=received)
-    except osmand.OsmandError as unreadable:
-        parsed = unreadable
+    parsed = _parse(query=query, body=body, content_type=content_type, received_at=received)
     try:
         with db.transaction() as session:
             at = None if isinstance(parsed, osmand.OsmandError) else parsed.fix.at
@@ -405,7 +399,9 @@ def replay_report(
         elif original.device_id is not None:
             device = session.get(Device, original.device_id)
             assert device is not None  # noqa: S101 - devices are never deleted
-            parsed = _parse(report)
+            parsed = _parse(
+                query=report.query, body=report.body, content_type=report.content_type, received_at=report.received_at
+            )
             trip = (
                 None
                 if isinstance(parsed, osmand.OsmandError)
