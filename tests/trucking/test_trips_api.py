@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from harbourlink import trucking
 from harbourlink.kernel import Database, utcnow
+from tests.statements import counted
 from tests.trucking.support import CONTAINER, WAREHOUSE, drive, haulage, plan_trip, position
 from tests.web.conftest import log_in
 
@@ -227,3 +228,23 @@ def test_a_driver_sees_and_drives_only_their_own_trips(client: TestClient, db: D
         json={"reference": CONTAINER, "vehicle": "XY1234", "driver_user_id": world.driver_id},
     )
     assert planned.status_code == 403
+
+
+def test_listing_trips_costs_the_same_statements_for_one_or_many(client: TestClient, db: Database) -> None:
+    world = haulage(client, db)
+    app_db = client.app.state.runtime.db  # type: ignore[attr-defined]
+
+    def statements_to_list() -> int:
+        with counted(app_db) as statements:
+            assert client.get("/api/v1/trips", headers=world.trucker.auth).status_code == 200
+        return len(statements)
+
+    first = plan_trip(client, world)
+    client.post(f"/api/v1/trips/{first['id']}/positions", headers=world.trucker.auth, json=drive(count=3))
+    one = statements_to_list()
+    for _ in range(5):
+        trip = plan_trip(client, world)
+        client.post(f"/api/v1/trips/{trip['id']}/positions", headers=world.trucker.auth, json=drive(count=2))
+    listed = client.get("/api/v1/trips", headers=world.trucker.auth).json()
+    assert len(listed) == 6 and all(len(t["positions"]) == 1 and t["eta"] is None for t in listed)
+    assert statements_to_list() == one

@@ -78,7 +78,8 @@ def create_trip(body: trucking.TripCreate, actor: CurrentActor, session: DbSessi
     "/trips",
     response_model=list[trucking.TripRead],
     summary="The company's trips (a driver's: their own jobs), running first, then newest",
-    description="Each trip's `positions` holds only its latest position here; read one trip for its trail.",
+    description="Each trip's `positions` holds only its latest position here, and `eta` is null: read one trip "
+    "for its trail and ETA.",
 )
 def list_trips(
     actor: CurrentActor,
@@ -89,7 +90,7 @@ def list_trips(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[trucking.TripRead]:
     trips = trucking.list_trips(session, actor, statuses=status_filter, limit=limit)
-    return [trucking.describe(session, actor, trip, limit=1) for trip in trips]
+    return trucking.describe_all(session, actor, trips)
 
 
 @router.get(

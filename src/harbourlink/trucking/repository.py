@@ -130,6 +130,24 @@ def trail(session: Session, trip_id: str, *, limit: int) -> list[TruckPosition]:
     return list(reversed(newest))
 
 
+def latest_positions(session: Session, trip_ids: Sequence[str]) -> dict[str, TruckPosition]:
+    """Each trip's newest position, in one query."""
+    if not trip_ids:
+        return {}
+    newest = (
+        select(TruckPosition.trip_id, func.max(TruckPosition.at).label("at"))
+        .where(TruckPosition.trip_id.in_(list(trip_ids)))
+        .group_by(TruckPosition.trip_id)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(TruckPosition).join(
+            newest, and_(TruckPosition.trip_id == newest.c.trip_id, TruckPosition.at == newest.c.at)
+        )
+    )
+    return {row.trip_id: row for row in rows if row.trip_id is not None}
+
+
 def trail_marks(session: Session, trip_id: str) -> tuple[int, datetime | None]:
     """How many positions the trip has and the newest one's time: what tells a watcher something changed."""
     count, newest = session.execute(

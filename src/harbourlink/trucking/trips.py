@@ -277,13 +277,35 @@ def marks(session: Session, trip: Trip) -> Marks:
 def describe(session: Session, actor: Actor, trip: Trip, *, limit: int = TRAIL) -> TripRead:
     """A trip as the API shows it: its trail (the newest ``limit`` positions), latest position and ETA."""
     rows = repository.trail(session, trip.id, limit=limit) if limit else []
+    return _read(
+        actor, trip, rows, company=identity.display_names(session, [trip.org_id]).get(trip.org_id, ""), with_eta=True
+    )
+
+
+def describe_all(session: Session, actor: Actor, trips: list[Trip]) -> list[TripRead]:
+    """Trips as a list shows them: each with its latest position only (no trail, no ETA), in two queries."""
+    names = identity.display_names(session, sorted({trip.org_id for trip in trips}))
+    latest = repository.latest_positions(session, [trip.id for trip in trips])
+    return [
+        _read(
+            actor,
+            trip,
+            [latest[trip.id]] if trip.id in latest else [],
+            company=names.get(trip.org_id, ""),
+            with_eta=False,
+        )
+        for trip in trips
+    ]
+
+
+def _read(actor: Actor, trip: Trip, rows: list[TruckPosition], *, company: str, with_eta: bool) -> TripRead:
     destination = None
     if trip.destination_latitude is not None and trip.destination_longitude is not None:
         destination = Destination(
             name=trip.destination_name, latitude=trip.destination_latitude, longitude=trip.destination_longitude
         )
     eta = None
-    if destination is not None and trip.status == TripStatus.STARTED.value and rows:
+    if with_eta and destination is not None and trip.status == TripStatus.STARTED.value and rows:
         arrival = estimate_arrival([_fix(row) for row in rows], (destination.latitude, destination.longitude))
         if arrival is not None:
             eta = EtaRead(
@@ -295,7 +317,7 @@ def describe(session: Session, actor: Actor, trip: Trip, *, limit: int = TRAIL) 
     return TripRead(
         id=trip.id,
         org_id=trip.org_id,
-        company=identity.display_names(session, [trip.org_id]).get(trip.org_id, ""),
+        company=company,
         reference_type=trip.reference_type,
         reference=trip.reference,
         vehicle=trip.vehicle,

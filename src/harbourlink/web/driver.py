@@ -49,7 +49,7 @@ def jobs(page: MemberDep) -> Response:
     """Today's jobs: trips not yet ended, and those ended today."""
     actor = page.viewer.actor
     trips = trucking.list_trips(page.session, actor, since=_start_of_day(utcnow()))
-    rows = [trucking.describe(page.session, actor, trip, limit=0) for trip in trips]
+    rows = trucking.describe_all(page.session, actor, trips)
     return page.render(
         "driver/jobs.html", trips=rows, statuses=_statuses(page), tones=STATUS_TONE, driver=trucking.is_driver(actor)
     )
