@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import Company
+from harbourlink.kernel import Database
+from tests.conftest import Company, make_company
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -53,6 +54,10 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "SubscriptionUpdate": {"paused": True, "channels": ["inbox"]},
     "SharingPolicyUpdate": {"share_vessel_calls": False},
     "POST /api/v1/messages": {},
+    "TripCreate": {"reference": "MSCU1234566", "vehicle": "BR1234", "driver_user_id": "someone"},
+    "POST /api/v1/trips/{trip_id}/positions": {},
+    "DeviceCreate": {"vehicle": "BR1234"},
+    "POST /api/v1/position-reports/{report_id}/replay": {},
     "POST /v2/event-subscriptions": {},
     "PUT /v2/event-subscriptions/{subscriptionID}": {
         "callbackUrl": "https://hooks.bravo.example.hk/dcsa", "secret": base64.b64encode(b"b" * 32).decode(),
@@ -102,8 +107,9 @@ def _a_resources(client: TestClient, a: Company, b: Company) -> dict[str, str]:
     assert client.get("/api/v1/track/16012345675", headers=b.auth).status_code == 404
     assert client.get("/api/v1/track/ALPHA0002", headers=b.auth).status_code == 404
     alerts = _a_alert(client, a)
+    trucks = _a_trip(client, a)
     first_event = client.get("/api/v1/events", headers=a.auth).json()["events"][0]["event"]["id"]
-    return {**alerts, "event_id": first_event, "subscriptionID": subscription.json()["subscriptionID"], "org_id": a.org_id, "user_id": user["id"], "key_id": key["id"], "grant_id": grant["id"],
+    return {**alerts, **trucks, "event_id": first_event, "subscriptionID": subscription.json()["subscriptionID"], "org_id": a.org_id, "user_id": user["id"], "key_id": key["id"], "grant_id": grant["id"],
             "party_id": party["id"], "link_id": link.json()["id"], "service": "tracking", "message_id": message["id"],
             # A's container: its Master B/L is B's business too, as the call of the House B/L A shares with B.
             "reference": "MSCU1234566", "letter_id": "work-1"}
@@ -133,17 +139,42 @@ def _a_alert(client: TestClient, a: Company) -> dict[str, str]:
             "alert_id": alert["id"], "delivery_id": delivery["id"]}
 
 
+def _a_trip(client: TestClient, a: Company) -> dict[str, str]:
+    """A's trip (A also trucks) for the container of its CSV sample, with positions, and a tracker's device id."""
+    driver = client.post(f"/api/v1/orgs/{a.org_id}/users", headers=a.auth,
+                         json={"email": "driver@alpha.example.hk", "display_name": "Driver", "role": "driver"})
+    assert driver.status_code == 201, driver.text
+    trip = client.post("/api/v1/trips", headers=a.auth, json={
+        "reference": "MSCU1234566", "vehicle": "AL1234", "driver_user_id": driver.json()["id"]})
+    assert trip.status_code == 201, trip.text
+    report = client.post(f"/api/v1/trips/{trip.json()['id']}/positions", headers=a.auth, json=[
+        {"time": datetime.now(UTC).isoformat(), "lat": 22.33, "lon": 114.12}])
+    assert report.status_code == 201, report.text
+    device = client.post("/api/v1/devices", headers=a.auth, json={"vehicle": "AL1234"})
+    assert device.status_code == 201, device.text
+    return {"trip_id": trip.json()["id"], "report_id": report.json()["id"], "device_entry_id": device.json()["id"]}
+
+
+@pytest.fixture
+def company_a(db: Database) -> Company:
+    """A forwarder that also runs trucks, so that it owns trips and trackers too."""
+    return make_company(db, "Alpha Forwarding", "forwarder", "trucking")
+
+
 def _snapshot(client: TestClient, a: Company) -> str:
     """Everything A can read about itself, to compare before and after B's attempts."""
     reads = [f"/api/v1/orgs/{a.org_id}", f"/api/v1/orgs/{a.org_id}/users", f"/api/v1/orgs/{a.org_id}/services",
              "/api/v1/api-keys", "/api/v1/grants?include_ended=true", "/api/v1/parties", "/api/v1/messages",
              "/api/v1/bl-links", "/v2/event-subscriptions", "/api/v1/subscriptions", "/api/v1/alerts",
-             "/api/v1/webhook-endpoints", "/api/v1/alert-deliveries", "/api/v1/sharing-policy", "/api/v1/cargo"]
+             "/api/v1/webhook-endpoints", "/api/v1/alert-deliveries", "/api/v1/sharing-policy", "/api/v1/cargo",
+             "/api/v1/trips", "/api/v1/devices", "/api/v1/position-reports"]
     snapshot = {path: client.get(path, headers=a.auth).json() for path in reads}
     for user in snapshot[f"/api/v1/orgs/{a.org_id}/users"]:
         user.pop("last_login_at", None)
     for key in snapshot["/api/v1/api-keys"]:
         key.pop("last_used_at", None)
+    for trip in snapshot["/api/v1/trips"]:
+        trip.pop("eta", None)
     return json.dumps(snapshot, sort_keys=True)
 
 
@@ -176,7 +207,8 @@ def test_company_b_cannot_read_or_change_company_a(client: TestClient, company_a
 def test_company_b_lists_nothing_of_company_a(client: TestClient, company_a: Company, company_b: Company) -> None:
     ids = _a_resources(client, company_a, company_b)
     secret_ids = {ids["user_id"], ids["key_id"], ids["party_id"], ids["link_id"], ids["message_id"], ids["subscriptionID"],
-                  ids["subscription_id"], ids["endpoint_id"], ids["alert_id"], ids["delivery_id"], company_a.admin_id}
+                  ids["subscription_id"], ids["endpoint_id"], ids["alert_id"], ids["delivery_id"], company_a.admin_id,
+                  ids["trip_id"], ids["report_id"], ids["device_entry_id"]}
     for method, path, operation in _operations(client):
         if "{" in path or (method, path) in LIST_EXEMPT:
             continue

@@ -42,6 +42,8 @@ class Metrics:
                                 ["method", "route", "status"], registry=self.registry)
         self.latency = Histogram("harbourlink_http_request_seconds", "Time to answer an HTTP request",
                                  ["method", "route"], registry=self.registry)
+        self.device_refusals = Counter("harbourlink_device_reports_refused", "Tracker reports refused, by reason: "
+                                       "an unknown or a revoked device id", ["reason"], registry=self.registry)
 
     async def middleware(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         started = time.perf_counter()

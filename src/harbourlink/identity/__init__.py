@@ -24,6 +24,7 @@ from harbourlink.identity.domain import (
     Service,
     application_problems,
     draft_from_body,
+    normalise_vehicle_registration,
     refusal,
 )
 from harbourlink.identity.keycache import ApiKeyCache
@@ -144,6 +145,7 @@ __all__ = [
     "login_with_oidc",
     "logout",
     "needs_second_factor",
+    "normalise_vehicle_registration",
     "open_web_session",
     "org_types",
     "pending_totp_uri",

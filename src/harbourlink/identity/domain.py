@@ -62,6 +62,8 @@ class Role(StrEnum):
     ADMINISTRATOR = "administrator"
     MESSAGE_SIGNER = "message_signer"
     USER = "user"
+    DRIVER = "driver"
+    """A truck driver of a trucking company (TSW): created by its administrators, sees its own trips."""
 
 
 ADMIN_ROLES = frozenset({Role.PRINCIPAL, Role.ADMINISTRATOR})
@@ -130,6 +132,13 @@ def check_service_allowed(service: Service, *, account_kind: AccountKind, mode: 
             code="service_not_allowed",
             data={"service": service.value, "operation_mode": mode.value if mode else None},
         )
+
+
+def check_role_allowed(role: Role, *, org_types: list[str]) -> None:
+    """Drivers belong to trucking companies: another company's administrator cannot make one."""
+    if role is Role.DRIVER and OrgType.TRUCKING.value not in org_types:
+        raise ValidationFailed("only a trucking company has drivers", code="driver_not_trucking",
+                               data={"field": "role", "value": role.value})
 
 
 PASSWORD_MIN_LENGTH = 10

@@ -15,7 +15,9 @@
       operator_health.py  the platform's health: backlog, dead letters and replay, queues, workers, ledger
                        (health_charts: inline SVG bars)
       links.py         linking House B/Ls to Master B/Ls: one pair, a CSV file of pairs, unlinking
-      tracking.py      the one search box and the cargo's page (track_page, track_map, track_chart, track_words)
+      tracking.py      the one search box and the cargo's page (track_page, track_map, track_chart, track_words,
+                       track_trucks: the trucks carrying it)
+      driver.py        the driver's app: today's jobs, a trip started at pickup, positions shared, ended at receipt
       proofs.py        each event's place in the ledger and its proof file; how anyone checks one (public)
       messages.py      uploading files, their outcome and errors, download, correct and replay
       alerts.py        the alert history (alert_figures: figures in words and units)
@@ -49,6 +51,7 @@ from harbourlink.web import (
     alert_settings,
     alerts,
     auth,
+    driver,
     home,
     links,
     messages,
@@ -79,6 +82,6 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (shell, home, auth, signup, admin_people, admin_sharing, operator, operator_health, tracking, links,
-                   messages, alert_settings, webhooks, alerts, proofs):
+                   messages, alert_settings, webhooks, alerts, proofs, driver):
         app.include_router(module.router)
     app.add_exception_handler(PageAbort, _page_abort)

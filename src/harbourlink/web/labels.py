@@ -61,6 +61,7 @@ LABELS: dict[str, dict[str, str]] = {
         Role.ADMINISTRATOR: N_("Administrator"),
         Role.MESSAGE_SIGNER: N_("Message signer"),
         Role.USER: N_("User"),
+        Role.DRIVER: N_("Truck driver"),
     },
     "user_status": {"active": N_("Active"), "disabled": N_("Disabled")},
     "service": {
@@ -211,6 +212,10 @@ ERRORS = {
     "callback_url_not_allowed": N_("Enter the endpoint's address, starting with https://, on the public internet."),
     # the operator's console
     "not_dead_letter": N_("This item is no longer a dead letter: someone replayed it already."),
+    # trucks
+    "driver_not_trucking": N_("Only a trucking company has truck drivers."),
+    "trip_finished": N_("This trip has already ended."),
+    "trip_not_started": N_("This trip has not started yet."),
     # form fields, from the shape checks
     "missing": N_("This field is required."),
     "string_too_short": N_("This is too short."),

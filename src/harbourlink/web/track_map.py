@@ -25,6 +25,8 @@ HONG_KONG_WATERS = (113.3, 21.6, 114.9, 22.9)
 HONG_KONG_FRAME = (114.05, 22.3, 0.7)
 """Centre longitude and latitude, and the latitude span: Lantau to Tolo Harbour, Shekou to Lamma."""
 MIN_SPAN, MAX_SPAN = 0.6, 140.0
+MIN_ROUTE_SPAN = 0.04
+"""A truck's map shows at least about 4.5 km north to south, so a move along a street shows."""
 MARGIN = 0.25
 """Share of the track's extent added around it, so the marker never sits on the edge."""
 
@@ -109,7 +111,11 @@ def frame_for(position: Point, track: Sequence[Point]) -> Frame:
     if west <= position[0] <= east and south <= position[1] <= north:
         lon, lat, span = HONG_KONG_FRAME
         return _centred(lon, lat, span)
-    points = [*track, position]
+    return fitted_frame([*track, position], min_span=MIN_SPAN)
+
+
+def fitted_frame(points: Sequence[Point], *, min_span: float) -> Frame:
+    """A frame holding every point with a margin, at least ``min_span`` degrees of latitude high."""
     lons = [p[0] for p in points]
     shift = max(lons) - min(lons) > 180  # a Pacific crossing: count west of 180 as east of it
     lons = [lon + 360 if shift and lon < 0 else lon for lon in lons]
@@ -117,7 +123,7 @@ def frame_for(position: Point, track: Sequence[Point]) -> Frame:
     mid_lat = max(-80.0, min(80.0, (max(lats) + min(lats)) / 2))
     aspect = WIDTH / HEIGHT * max(math.cos(math.radians(mid_lat)), 0.05)
     span = max(max(lats) - min(lats), (max(lons) - min(lons)) / aspect) * (1 + 2 * MARGIN)
-    return _centred((max(lons) + min(lons)) / 2, mid_lat, max(MIN_SPAN, min(MAX_SPAN, span)), shift=shift)
+    return _centred((max(lons) + min(lons)) / 2, mid_lat, max(min_span, min(MAX_SPAN, span)), shift=shift)
 
 
 def _clip(points: Sequence[Point], box: Box) -> list[Point]:
@@ -191,7 +197,7 @@ def land_path(frame: Frame) -> str:
 
 @dataclass(frozen=True)
 class VesselMap:
-    """What the map template draws."""
+    """What the map template draws: a ship, or a truck with where it is going (``target``)."""
 
     frame: Frame
     land: str
@@ -201,11 +207,28 @@ class VesselMap:
     course: float | None
     width: int = WIDTH
     height: int = HEIGHT
+    target: Point | None = None
+    """The destination, projected (x, y)."""
+
+
+def _line(frame: Frame, track: Sequence[Point]) -> str:
+    return " ".join(f"{px:.1f},{py:.1f}" for px, py in (frame.project(*point) for point in track))
 
 
 def draw(position: Point, track: Sequence[Point], course: float | None) -> VesselMap:
     """The map of a ship at ``position`` (longitude, latitude) with its recent track, oldest first."""
     frame = frame_for(position, track)
     x, y = frame.project(*position)
-    line = " ".join(f"{px:.1f},{py:.1f}" for px, py in (frame.project(*point) for point in track))
-    return VesselMap(frame=frame, land=land_path(frame), track=line, x=round(x, 1), y=round(y, 1), course=course)
+    return VesselMap(frame=frame, land=land_path(frame), track=_line(frame, track), x=round(x, 1), y=round(y, 1),
+                     course=course)
+
+
+def draw_route(position: Point, trail: Sequence[Point], heading: float | None,
+               destination: Point | None) -> VesselMap:
+    """The map of a truck at ``position`` with its trail (oldest first) and its destination, all in the frame:
+    fitted to them, at street scale, so the truck is seen moving towards where it is going."""
+    frame = fitted_frame([*trail, position, *([destination] if destination else [])], min_span=MIN_ROUTE_SPAN)
+    x, y = frame.project(*position)
+    target = frame.project(*destination) if destination else None
+    return VesselMap(frame=frame, land=land_path(frame), track=_line(frame, trail), x=round(x, 1), y=round(y, 1),
+                     course=heading, target=(round(target[0], 1), round(target[1], 1)) if target else None)

@@ -20,6 +20,7 @@ from harbourlink.kernel import NotFound, utcnow
 from harbourlink.web import alerts as alert_pages
 from harbourlink.web.pages import MemberDep, MemberPage
 from harbourlink.web.track_page import build
+from harbourlink.web.track_trucks import cards
 from harbourlink.web.track_words import Words
 
 router = APIRouter(include_in_schema=False)
@@ -74,7 +75,8 @@ def track(reference: str, page: MemberDep) -> Response:
     content = build(words, view, api_url=f"/api/v1/track/{quote(query, safe='')}")
     subjects = _subjects(view)
     open_alerts = alerts.list_alerts(page.session, page.viewer.actor, subjects=subjects)
-    return page.render("tracking/result.html", query=query, track=content, words=words,
+    trucks = cards(page.session, page.viewer.actor, found, words, now=read_at)
+    return page.render("tracking/result.html", query=query, track=content, words=words, trucks=trucks,
                        alert_items=alert_pages.items(page, open_alerts), alert_stream=alert_pages.stream_url(read_at),
                        alert_subjects=sorted(subjects))
 

@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 from harbourlink.identity import repository
 from harbourlink.identity.audit import AuditKind, record
 from harbourlink.identity.crypto import digest, hash_password, verify_password
-from harbourlink.identity.domain import ADMIN_ROLES, PASSWORD_HISTORY_DEPTH, Role, check_password_strength
+from harbourlink.identity.domain import (
+    ADMIN_ROLES,
+    PASSWORD_HISTORY_DEPTH,
+    Role,
+    check_password_strength,
+    check_role_allowed,
+)
 from harbourlink.identity.errors import EmailTaken, InvalidCredentials, PasswordReused
 from harbourlink.identity.models import PasswordHistory, User, WebSession
 from harbourlink.identity.permissions import check_admin_of
@@ -49,6 +55,7 @@ def create_user(
     check_admin_of(actor, org_id)
     if repository.org_by_id(session, org_id) is None:
         raise NotFound("no such company", data={"org_id": org_id})
+    check_role_allowed(role, org_types=repository.org_types(session, org_id))
     if repository.email_taken(session, email):
         raise EmailTaken("this e-mail address already has an account", data={"field": "email"})
     user = User(org_id=org_id, email=email.lower(), display_name=display_name.strip(), role=role.value,
@@ -86,6 +93,7 @@ def update_user(
     if (demoting or disabling) and repository.count_admins(session, user.org_id, ADMIN_ROLES) <= 1:
         raise Conflict("a company keeps at least one active principal or administrator", code="last_admin")
     if role is not None and role.value != user.role:
+        check_role_allowed(role, org_types=repository.org_types(session, user.org_id))
         record(session, AuditKind.ROLE_CHANGED, org_id=user.org_id, user_id=user.id, actor=actor,
                old=user.role, new=role.value)
         user.role = role.value

@@ -1,7 +1,9 @@
 // The tracking page, live: every 30 s it asks the API for the same number (with the session
-// cookie), moves the ship on the map and keeps every "5 min ago" current. News it cannot draw
-// in place (new events, a ship leaving the map's frame) shows a link that reloads the page, so
-// nothing jumps under a reader's thumb. Messages come translated in the page's data attributes.
+// cookie), moves the ship on the map and keeps every "5 min ago" current. Each truck carrying the
+// cargo is followed through its trip's stream (server-sent events): the truck, its trail and its
+// arrival estimate move as its positions arrive. News it cannot draw in place (new events, a ship
+// or truck leaving the map's frame) shows a link that reloads the page, so nothing jumps under a
+// reader's thumb. Messages come translated in the page's data attributes.
 (() => {
   "use strict";
   const root = document.getElementById("track");
@@ -126,6 +128,70 @@
       moveShip(view.vessel);
     }
     refreshAges();
+  }
+
+  // Times of day as the server writes them: Hong Kong time, in the page's language.
+  const clock = new Intl.DateTimeFormat(document.documentElement.lang || "zh-HK", {
+    timeZone: "Asia/Hong_Kong", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  });
+
+  function slot(card, name) {
+    return card.querySelector(`[data-slot="${name}"]`);
+  }
+
+  function showTrip(card, trip) {
+    const words = card.dataset;
+    slot(card, "status").textContent = words[`status${trip.status[0].toUpperCase()}${trip.status.slice(1)}`];
+    const arrival = slot(card, "arrival");
+    if (trip.status === "finished") {
+      arrival.textContent = fill(words.delivered, { time: clock.format(new Date(trip.finished_at)) });
+    } else if (trip.eta && slot(card, "arrives")) {
+      slot(card, "arrives").textContent = fill(words.arrives, { time: clock.format(new Date(trip.eta.arrival)) });
+      const toGo = slot(card, "to-go");
+      if (toGo) {
+        toGo.textContent = fill(words.toGo, { distance: trip.eta.distance_km.toFixed(1), speed: trip.eta.speed_kmh.toFixed(0) });
+      }
+    }
+    const here = trip.position;
+    const map = card.querySelector("svg");
+    const marker = card.querySelector(".truck-marker");
+    if (!here) {
+      return;
+    }
+    if (!map || !marker) {
+      showNews(); // a first position arrived: the card has no map yet
+      return;
+    }
+    const [x, y] = project(map, here.lat, here.lon);
+    if (x < 0 || y < 0 || x > Number(map.dataset.width) || y > Number(map.dataset.height)) {
+      showNews();
+      return;
+    }
+    marker.setAttribute("transform", `translate(${x.toFixed(1)} ${y.toFixed(1)})`);
+    if (here.heading !== null) {
+      marker.querySelector("path.heading").setAttribute("transform", `rotate(${here.heading})`);
+    }
+    const points = trip.positions.map((p) => project(map, p.lat, p.lon).map((v) => v.toFixed(1)).join(","));
+    card.querySelector("polyline.trail").setAttribute("points", points.join(" "));
+    const written = position(here.lat, here.lon);
+    slot(card, "position").textContent = written;
+    slot(card, "age").setAttribute("datetime", here.time);
+    slot(card, "speed").textContent = here.speed_kmh === null ? "" : ` · ${fill(words.speed, { speed: here.speed_kmh.toFixed(0) })}`;
+    const label = fill(words.marker, { position: written, age: age(here.time) });
+    marker.setAttribute("aria-label", label);
+    marker.querySelector("title").textContent = label;
+    marker.dataset.latitude = String(here.lat);
+    marker.dataset.longitude = String(here.lon);
+    refreshAges();
+  }
+
+  for (const card of document.querySelectorAll(".truck[data-stream]")) {
+    if (!window.EventSource) {
+      break;
+    }
+    const stream = new EventSource(card.dataset.stream);
+    stream.addEventListener("trip", (event) => showTrip(card, JSON.parse(event.data)));
+    window.addEventListener("pagehide", () => stream.close());
   }
 
   setInterval(() => {

@@ -4,6 +4,7 @@ const SHELL = [
   "/offline",
   "/static/app.css?v=__VERSION__",
   "/static/app.js?v=__VERSION__",
+  "/static/driver.js?v=__VERSION__",
   "/static/icons/icon.svg?v=__VERSION__",
   "/static/icons/icon-192.png?v=__VERSION__",
 ];

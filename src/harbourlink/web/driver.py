@@ -1,0 +1,114 @@
+"""The driver's app: today's jobs, and one trip to start at pickup, follow and end at the warehouse.
+
+``/trips`` lists a driver's own trips (everyone else of a trucking company sees the company's);
+``/trips/{id}`` is the trip. While it runs, the page's script (``static/driver.js``) takes the
+phone's position every few seconds, keeps each one in the phone's storage with the time it was
+taken, and sends the queue to ``POST /api/v1/trips/{id}/positions`` with the session and its CSRF
+token; without network the queue waits, and a position sent twice is stored once, so nothing is
+lost or doubled. Starting and ending are forms, like every other change on the site.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from harbourlink import trucking
+from harbourlink.kernel import HarbourLinkError, NotFound, utcnow
+from harbourlink.web.forms import CSRF_CHECKED, attempt
+from harbourlink.web.i18n import PORT_TIME
+from harbourlink.web.labels import N_
+from harbourlink.web.pages import MemberDep, MemberPage
+from harbourlink.web.track_trucks import STATUS, STATUS_TONE
+from harbourlink.web.track_words import Words
+
+router = APIRouter(include_in_schema=False)
+
+QUEUE_WORDS = {
+    "gps-waiting": N_("Waiting for the phone's position…"),
+    "gps-ok": N_("Position found (within %(metres)s m)."),
+    "gps-denied": N_(
+        "This phone does not let the page read its position. Allow location for this site in the browser's settings."
+    ),
+    "sent": N_("All positions sent. Last sent %(time)s."),
+    "waiting": N_("%(count)s positions waiting on this phone: they are sent when the network is back."),
+    "refused": N_("Sending stopped: log in again, then open this trip."),
+}
+
+
+def _start_of_day(now: datetime) -> datetime:
+    """Midnight in Hong Kong: a driver's day, whatever the server's clock zone."""
+    return datetime.combine(now.astimezone(PORT_TIME).date(), time(), tzinfo=PORT_TIME)
+
+
+@router.get("/trips")
+def jobs(page: MemberDep) -> Response:
+    """Today's jobs: trips not yet ended, and those ended today."""
+    actor = page.viewer.actor
+    trips = trucking.list_trips(page.session, actor, since=_start_of_day(utcnow()))
+    rows = trucking.describe_all(page.session, actor, trips)
+    return page.render(
+        "driver/jobs.html", trips=rows, statuses=_statuses(page), tones=STATUS_TONE, driver=trucking.is_driver(actor)
+    )
+
+
+def _statuses(page: MemberPage) -> dict[str, str]:
+    return {code: page.t(message) for code, message in STATUS.items()}
+
+
+def _trip_page(page: MemberPage, trip_id: str, *, error: HarbourLinkError | None = None) -> Response:
+    actor = page.viewer.actor
+    try:
+        trip = trucking.readable_trip(page.session, actor, trip_id=trip_id)
+    except NotFound:
+        raise page.abort(404, "not_found") from None
+    if trip.org_id != actor.org_id:
+        raise page.abort(404, "not_found")  # another company's truck is followed on the tracking page
+    view = trucking.describe(page.session, actor, trip, limit=1)
+    words = Words(page.catalogue)
+    context: dict[str, Any] = {
+        "trip": view,
+        "status_name": page.t(STATUS[view.status]),
+        "tone": STATUS_TONE[view.status],
+        "driving": view.driver_user_id == actor.user_id,
+        "started": words.catalogue.format_datetime(view.started_at, "HH:mm") if view.started_at else None,
+        "finished": words.catalogue.format_datetime(view.finished_at, "HH:mm") if view.finished_at else None,
+        "queue_words": {
+            key: page.t(message, metres="{metres}", time="{time}", count="{count}")
+            for key, message in QUEUE_WORDS.items()
+        },
+        "here": f"/trips/{view.id}",
+    }
+    if error is not None:
+        return page.render_error("driver/trip.html", error, **context)
+    return page.render("driver/trip.html", **context)
+
+
+@router.get("/trips/{trip_id}")
+def trip(trip_id: str, page: MemberDep) -> Response:
+    """One trip of the company: for its driver, the buttons and the position sharing."""
+    return _trip_page(page, trip_id)
+
+
+def _act(page: MemberPage, trip_id: str, action: Any) -> Response:
+    error = attempt(page, lambda: action(page.session, page.viewer.actor, trip_id=trip_id))
+    if isinstance(error, NotFound):
+        raise page.abort(404, "not_found")
+    if error is not None:
+        return _trip_page(page, trip_id, error=error)
+    return page.redirect(f"/trips/{trip_id}")
+
+
+@router.post("/trips/{trip_id}/start", dependencies=[CSRF_CHECKED])
+def start(trip_id: str, page: MemberDep) -> Response:
+    """At pickup: the trip runs, and the phone starts sending its position."""
+    return _act(page, trip_id, trucking.start_trip)
+
+
+@router.post("/trips/{trip_id}/finish", dependencies=[CSRF_CHECKED])
+def finish(trip_id: str, page: MemberDep) -> Response:
+    """At the warehouse's receipt: the trip ends."""
+    return _act(page, trip_id, trucking.finish_trip)
