@@ -104,6 +104,9 @@ LABELS: dict[str, dict[str, str]] = {
         "ais-nmea": N_("AIS position reports (NMEA sentences)"),
         "terminal-json": N_("Terminal feed: release status and reefer readings (JSON)"),
         "customs-status-json": N_("Customs clearance status reports (JSON)"),
+        "cargo-imp": N_("IATA Cargo-IMP status messages (FSU)"),
+        "cargo-xml": N_("IATA Cargo-XML status messages (XFSU)"),
+        "one-record": N_("IATA ONE Record logistics events (JSON-LD)"),
     },
     "message_status": {
         "received": N_("Waiting to be read"), "queued": N_("Waiting to be read"), "processing": N_("Being read"),
@@ -122,6 +125,7 @@ LABELS: dict[str, dict[str, str]] = {
         "track": N_("Tracking page or search"), "web": N_("Message page"), "web-raw": N_("Message file download"),
         "api": N_("API"), "api-raw": N_("Message file through the API"), "export": N_("Event download"),
         "dcsa-api": N_("DCSA events API"), "dcsa-callback": N_("DCSA event subscription"),
+        "cargo": N_("My cargo list"),
     },
     "audit": {
         AuditKind.LOGIN: N_("Logged in"),
