@@ -103,9 +103,11 @@ PHONE = {"width": 390, "height": 844}
 """A 390 × 844 touch screen, the size of a common phone."""
 
 
-def phone(browser: Browser, **options: bool) -> BrowserContext:
-    """A phone-sized touch screen context (``accept_downloads=True`` and the like pass through)."""
-    return browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, **options)
+def phone(browser: Browser, *, locale: str = "zh-HK", **options: bool) -> BrowserContext:
+    """A phone-sized touch screen set to ``locale``, a Hong Kong phone unless told otherwise: its browser asks
+    pages for that language (``accept_downloads=True`` and the like pass through)."""
+    return browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, locale=locale,
+                               **options)
 
 
 def watched_page(context: BrowserContext, problems: list[str]) -> Page:

@@ -80,9 +80,9 @@ EVERY_KIND = {
 }
 
 
-def _port_day(db: Database) -> tuple[Scenario, list[str]]:
-    """The simulated day, its alerts (a pick-up one while its free time still runs), and failed uploads
-    (their pages' paths)."""
+def port_day_of(db: Database, *, password: str = DEMO_PASSWORD) -> tuple[Scenario, list[str]]:
+    """The simulated day, its alerts (a pick-up one while its free time still runs), failed uploads (their
+    pages' paths), and a user of the forwarder's (``PLAIN_USER``, with ``password``)."""
     with db.transaction() as session:
         seeded = seed_demo(session)
         user, _ = identity.create_user(
@@ -92,7 +92,7 @@ def _port_day(db: Database) -> tuple[Scenario, list[str]]:
             email=PLAIN_USER,
             display_name="Forwarding clerk",
             role=identity.Role.USER,
-            password=DEMO_PASSWORD,
+            password=password,
         )
         user.totp_exempt = True
     simulator = Simulator(db, parties=seeded.parties(), seed=2611, start=START)
@@ -121,11 +121,11 @@ def _logged_in(app_client: TestClient, email: str, password: str = DEMO_PASSWORD
 
 @pytest.fixture
 def port_day(settings: Settings, db: Database) -> tuple[Settings, list[str]]:
-    scenario, messages = _port_day(db)
-    return settings.model_copy(update={"demo_mode": True}), _start_pages(scenario, messages)
+    scenario, messages = port_day_of(db)
+    return settings.model_copy(update={"demo_mode": True}), start_pages(scenario, messages)
 
 
-def _start_pages(scenario: Scenario, messages: list[str]) -> list[str]:
+def start_pages(scenario: Scenario, messages: list[str]) -> list[str]:
     """Where each person starts: home, the day's numbers (the SME's, a box waiting in the yard), the failed uploads."""
     hero = scenario.hero
     numbers = [*hero.hbls[:1], hero.mbl, hero.boxes[0].number, scenario.yard[0].boxes[0].number, scenario.yard[0].mbl]

@@ -97,7 +97,7 @@ def test_every_fields_error_is_shown_at_once(client: TestClient, db: Database) -
                            "applicant.email": "not-an-email", "name": ""})
     response = submit(client, "/signup?lang=en", "/signup", form)
     assert response.status_code == 422
-    assert _field_error(response.text, "name") == "This is too short."
+    assert _field_error(response.text, "name") == "This field is required."
     assert "Use at least 10 characters" in _field_error(response.text, "applicant.password")
     assert _field_error(response.text, "types") == "Choose at least one company type."
     assert _field_error(response.text, "business_registration") == "Enter the Business Registration number."

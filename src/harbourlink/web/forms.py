@@ -74,12 +74,13 @@ def choice(kind: type[E], value: str) -> E:
 
 def shape_errors(page: Page, exc: ValidationError, field_of: Callable[[tuple[int | str, ...]], str] | None = None,
                  ) -> dict[str, str]:
-    """Pydantic's complaints about a posted form, translated and keyed by form field."""
+    """Pydantic's complaints about a posted form, translated and keyed by form field (an empty field that has
+    to be given is 'required', not 'too short')."""
     errors: dict[str, str] = {}
     for problem in exc.errors():
         loc = tuple(problem["loc"])
         field = field_of(loc) if field_of else ".".join(str(part) for part in loc[:2])
-        kind = problem["type"]
+        kind = "missing" if problem["type"] == "string_too_short" and problem.get("input") == "" else problem["type"]
         message = ERRORS.get(kind) or (ERRORS["invalid_choice"] if kind in ("enum", "literal_error") else None)
         errors.setdefault(field, page.t(message or GENERIC_ERROR))
     return errors

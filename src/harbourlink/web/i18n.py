@@ -27,12 +27,14 @@ from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.requests import Request
 
-from harbourlink.kernel.phrases import Wording
+from harbourlink.kernel.phrases import N_, Wording
 from harbourlink.web.labels import LABELS
 
 BRAND = "HarbourLink"
 LANG_COOKIE = "hl_lang"
 LANG_PARAM = "lang"
+LABEL_COLON = N_("%(label)s: ")
+"""A label before its value: Chinese writes a full-width colon and no space."""
 PORT_TIME = ZoneInfo("Asia/Hong_Kong")
 """Times are shown in Hong Kong time: the port's clock, whoever is looking."""
 
@@ -79,13 +81,17 @@ class Catalogue:
         )
         # The i18n extension adds this method at run time, so the type checker cannot see it.
         cast(Any, self.env).install_gettext_translations(translations, newstyle=True)
-        self.env.filters.update(datetime=self.format_datetime, label=self.label)
+        self.env.filters.update(datetime=self.format_datetime, label=self.label, colon=self.colon)
         self.env.globals.update(language=language, languages=LANGUAGES, brand=BRAND)
 
     def gettext(self, message: str, **params: object) -> str:
         """The message in this language, with ``%(name)s`` placeholders filled."""
         text = self.translations.gettext(message)
         return text % params if params else text
+
+    def colon(self, label: str) -> str:
+        """A label and the colon before its value, as this language writes them ('Last move: ', '最近動態：')."""
+        return self.gettext(LABEL_COLON, label=label)
 
     def say(self, wording: Wording) -> str:
         """A wording (a parse error, a place in a file …) in this language, its parameters said in it too."""

@@ -44,6 +44,7 @@
       input.setAttribute("aria-invalid", "true");
       input.setAttribute("aria-describedby", error.id);
     }
+    if (input === password) verdict.hidden = true;  // the error says it; typing again brings the verdict back
   };
 
   const judge = () => {
