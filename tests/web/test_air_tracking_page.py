@@ -29,7 +29,7 @@ WORDS = {
     "en": (
         "Hong Kong International Airport",
         "Los Angeles International Airport",
-        "1 h 45 min late",
+        "1 hour, 45 minutes late",
         "Delivered to the consignee",
         "Offloaded",
         "Times are local at each airport",
@@ -37,7 +37,7 @@ WORDS = {
     "zh-CN": (
         "香港国际机场",
         "洛杉矶国际机场",
-        "延误 1 小时 45 分钟",
+        "延误 1小时45分钟",
         "已交付收货人",
         "被拉下",
         "时间为各机场当地时间",
@@ -130,11 +130,11 @@ ALERT_WORDS = {
     "en": (
         "Flight departed late",
         "Air cargo offloaded",
-        "1 h 45 min",
+        "1 hour, 45 minutes",
         "Hong Kong International Airport (HKG)",
         "Pieces",
     ),
-    "zh-CN": ("航班延误起飞", "空运货物被拉下", "1 小时 45 分钟", "香港国际机场 (HKG)", "件数"),
+    "zh-CN": ("航班延误起飞", "空运货物被拉下", "1小时45分钟", "香港国际机场 (HKG)", "件数"),
 }
 
 

@@ -24,6 +24,14 @@ EDIFACT = (
     .read_bytes()
     .replace(b"CSNU7145201", b"CSNU7145202")
 )
+FSU = (
+    b"FSU/14\n160-12345674HKGLAX/T12K385.5\nRCS/23NOV1015/HKG/T12K385.5\n"  # a wrong check digit: skipped
+    b"FSU/14\n160-12345675HKGLAX/T12K385.5\nDEP/CX880/24NOV/HKGLAX/T12K385.5/S1430/X1526\n"  # X is no kind of time
+)
+XFSU = (
+    b"<StatusMessage><MasterConsignment><TransportContractDocument><ID>160-12345675</ID></TransportContractDocument>"
+    b"<ReportedStatus><ReasonCode>XYZ</ReasonCode></ReportedStatus></MasterConsignment></StatusMessage>"
+)
 # (format, file, language, what the page says of each error)
 CASES = [
     (
@@ -47,6 +55,41 @@ CASES = [
     ("edifact", EDIFACT, "zh-HK", ["第 18 段（EQD），報文 GI0001", "貨櫃號碼 CSNU7145202：檢查碼應為 1，而不是 2"]),
     ("edifact", EDIFACT, "zh-CN", ["第 18 段（EQD），报文 GI0001", "集装箱号 CSNU7145202：校验码应为 1，而不是 2"]),
     ("dcsa-tnt-2.2", b'[{"eventType": "SHIPMENT"', "zh-HK", ["第 1 行第 26 個字元", "不是 JSON：此處應有「,」分隔符"]),
+    (
+        "cargo-imp",
+        FSU,
+        "zh-HK",
+        [
+            "第 2 行（貨物資料），第 1 欄",
+            "空運提單 160-12345674：檢查碼應為 5，而不是 4",
+            "第 6 行（DEP），第 7 欄",
+            "'X1526' 不是時間（S、E 或 A 加 HHMM）",
+        ],
+    ),
+    (
+        "cargo-imp",
+        FSU,
+        "zh-CN",
+        ["第 2 行（货物资料），第 1 栏", "航空运单 160-12345674：校验码应为 5，而不是 4", "第 6 行（DEP），第 7 栏"],
+    ),
+    (
+        "cargo-imp",
+        FSU,
+        "en",
+        ["line 2 (consignment), field 1", "line 6 (DEP), field 7", "'X1526' is not a time (S, E or A and HHMM)"],
+    ),
+    (
+        "cargo-xml",
+        XFSU,
+        "zh-HK",
+        ["/StatusMessage/MasterConsignment/ReportedStatus/ReasonCode", "'XYZ' 不是 IATA 狀態代碼（"],
+    ),
+    (
+        "one-record",
+        b'{"@type": "cargo:LogisticsEvent", "cargo:eventCode": "DEP"}',
+        "zh-HK",
+        ['$["cargo:eventFor"]', "必須提供事件所屬的 Shipment"],
+    ),
 ]
 
 

@@ -44,6 +44,12 @@ BROKEN = {
     "terminal-json": b'{"terminal": "HITHK", "location": "HKHKG", "releases": [{"container": "MSCU1234566", '
     b'"status": "GONE", "at": "2026-11-23T10:02:00+08:00"}], "reefer_readings": ['
     b'{"container": "MSCU1234566", "at": "yesterday", "power": "ON", "supply_air": 99}]}',
+    "cargo-imp": b"FSU/14\n160-12345674HKGLAX/T12K385.5\nRCS/23NOV1015/HKG/T12K385.5\n"
+    b"FSU/14\n160-12345675HKGLAX/T12K385.5\nDEP/CX880/24NOV/HKGLAX/T12K385.5/S1430/X1526\nXYZ/24NOV1015/HKG\n",
+    "cargo-xml": b"<StatusMessage><MasterConsignment><TransportContractDocument><ID>160-12345675</ID>"
+    b"</TransportContractDocument><ReportedStatus><ReasonCode>DEP</ReasonCode></ReportedStatus>"
+    b"</MasterConsignment></StatusMessage>",
+    "one-record": b'[1, {"@type": "cargo:LogisticsEvent", "cargo:eventCode": "DEP"}]',
 }
 COMPANIES = ("sme", "forwarder", "operator", "carrier", "terminal", "customs_cn", "bank")
 PUBLIC = ("/login", "/signup", "/ledger", "/offline", "/track")

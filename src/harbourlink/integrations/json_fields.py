@@ -11,6 +11,7 @@ from harbourlink.integrations.parsing import BYTE, IS_REQUIRED, LINE_COLUMN, NOT
 from harbourlink.kernel.phrases import N_, Phrase, Wording
 
 NOT_OF_TYPE = Phrase("must_be_string_not", N_("must be a string, not %(type)s"))
+NOT_UNICODE = Phrase("document_not_unicode", N_("the document is not UTF-8, UTF-16 or UTF-32 text"))
 
 
 class FieldError(Exception):

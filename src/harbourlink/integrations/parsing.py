@@ -2,7 +2,7 @@
 
 An adapter never touches the database. It returns every item it could read and, for every item
 it could not, an ``ItemError``: where a person finds it in the file (an EDIFACT segment number
-and tag, an NMEA line, a CSV row and column, a JSON path) and what is wrong, both as wordings
+and tag, an NMEA line, a CSV row and column, a JSON path, an XML element's path) and what is wrong, both as wordings
 (``kernel.phrases``), so the API gives their codes and parameters and a page says them in its
 reader's language.
 """
@@ -16,8 +16,9 @@ from harbourlink.events.domain import EventDraft
 from harbourlink.kernel.phrases import N_, PLAIN, Phrase, Wording, plain, wording_of
 from harbourlink.vessels.domain import PositionReport, VesselStatic
 
-# Places in a message. A JSON path reads the same in every language, so it is not marked.
+# Places in a message. A JSON path or an XML element's path reads the same in every language, so it is not marked.
 JSON_PATH = Phrase("json_path", "%(path)s")
+XML_PATH = Phrase("xml_path", "%(path)s")
 ROW = Phrase("row", N_("row %(row)s"))
 ROW_COLUMN = Phrase("row_column", N_("row %(row)s, column %(column)s"))
 HEADER_ROW = Phrase("header_row", N_("row 1 (headers)"))
@@ -41,6 +42,11 @@ NOT_JSON = Phrase("not_json", N_("not JSON: %(reason)s"))
 def json_place(path: str) -> Wording:
     """A JSON path as a place (``$.releases[2].status``)."""
     return JSON_PATH(path=path)
+
+
+def xml_place(path: str) -> Wording:
+    """An XML element's path as a place (``/StatusMessage/MasterConsignment/ReportedStatus[2]``)."""
+    return XML_PATH(path=path)
 
 
 @dataclass(frozen=True, slots=True)

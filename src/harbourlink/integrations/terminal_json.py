@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 from harbourlink.events import Classifier, EventDraft, EventType, Reference, content_key
 from harbourlink.integrations.csv_template import RowError, parse_time
-from harbourlink.integrations.json_fields import NO_DOCUMENT, FieldError, load_document, text_field
+from harbourlink.integrations.json_fields import NO_DOCUMENT, NOT_UNICODE, FieldError, load_document, text_field
 from harbourlink.integrations.json_input import unreadable_part
 from harbourlink.integrations.parsing import (
     MUST_BE_ARRAY,
@@ -40,7 +40,6 @@ RELEASE_CODES = {"RELEASED": "RELS", "HOLD": "HOLD", "AVAILABLE": "AVPU"}
 HOLD_KINDS = frozenset({"CUSTOMS", "LINE", "TERMINAL", "PORT_HEALTH", "OTHER"})
 MAX_ITEMS = 100_000
 
-NOT_UTF = Phrase("document_not_unicode", N_("the document is not UTF-8, UTF-16 or UTF-32 text"))
 NOT_A_FEED = Phrase("terminal_not_a_feed", N_("must be an object with 'releases' and/or 'reefer_readings'"))
 NO_TERMINAL = Phrase("terminal_and_location_required",
                      N_("terminal (SMDG code) and location (UN/LOCODE) are required"))
@@ -91,7 +90,7 @@ class TerminalJsonAdapter:
     def parse(self, raw: bytes) -> Parsed:
         parsed = Parsed()
         document = load_document(raw, parsed, decode=lambda body: body.decode(json.detect_encoding(body),
-                                                                              "surrogatepass"), not_text=NOT_UTF)
+                                                                              "surrogatepass"), not_text=NOT_UNICODE)
         if document is NO_DOCUMENT:
             return parsed
         if not isinstance(document, dict):

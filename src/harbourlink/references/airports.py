@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from importlib import resources
 from zoneinfo import ZoneInfo
 
-from harbourlink.references.errors import invalid
+from harbourlink.kernel.phrases import N_, Phrase
+from harbourlink.references.errors import AIRPORT, identifier_problem, invalid
 from harbourlink.references.kinds import fold
 
 INVALID_AIRPORT = "invalid_airport"
 _SHAPE = re.compile(r"^[A-Z]{3}$")
+AIRPORT_SHAPE = Phrase("airport_shape", N_("should be a 3-letter IATA airport code"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +58,7 @@ def parse_airport_code(raw: str, *, field: str | None = None) -> str:
     value = fold(raw)
     if not _SHAPE.match(value):
         raise invalid(
-            f"airport {value or repr(raw)}: should be a 3-letter IATA airport code",
+            identifier_problem(AIRPORT, value or repr(raw), AIRPORT_SHAPE()),
             code=INVALID_AIRPORT,
             value=raw,
             reason="format",

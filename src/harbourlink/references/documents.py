@@ -25,6 +25,7 @@ from harbourlink.references.errors import (
     BOOKING_REFERENCE,
     CHECK_DIGIT,
     DECLARATION_NUMBER,
+    HOUSE_AIR_WAYBILL,
     HOUSE_BL_NUMBER,
     INVALID_AWB,
     INVALID_BL_NUMBER,
@@ -91,7 +92,7 @@ def parse_house_bl(raw: str, *, field: str | None = None) -> str:
 
 def parse_house_awb(raw: str, *, field: str | None = None) -> str:
     """The house air waybill number in ``raw`` (4 to 35 letters and digits), or ValidationFailed."""
-    return check_alnum(fold(raw), raw, label="house air waybill", code=INVALID_AWB, field=field,
+    return check_alnum(fold(raw), raw, label=HOUSE_AIR_WAYBILL, code=INVALID_AWB, field=field,
                        shortest=4, longest=35)
 
 

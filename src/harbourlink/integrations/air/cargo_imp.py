@@ -33,6 +33,7 @@ from harbourlink.integrations.air.common import (
     FLIGHT_BOUND,
     TIME_KINDS,
     AirStatus,
+    StatusError,
     air_event,
     check_airport,
     check_awb,
@@ -43,9 +44,9 @@ from harbourlink.integrations.air.common import (
     check_weight,
     local,
 )
-from harbourlink.integrations.json_fields import FieldError
-from harbourlink.integrations.parsing import ItemError, Parsed
+from harbourlink.integrations.parsing import BYTE, LINE, ItemError, Parsed
 from harbourlink.kernel.clock import Clock, SystemClock
+from harbourlink.kernel.phrases import N_, Phrase, Wording
 
 MAX_LINES = 100_000
 MONTHS = {
@@ -66,6 +67,42 @@ AHEAD = timedelta(days=60)
 """A status tells what happened, or a flight booked days ahead: a day without a year is the latest one
 no further than this ahead of the moment the message is read."""
 
+# Places: a line by its number and what it holds, and a field of it counted from 1.
+STATUS_LINE = Phrase("fsu_line", N_("line %(line)s (%(code)s)"))
+CONSIGNMENT_LINE = Phrase("fsu_consignment_line", N_("line %(line)s (consignment)"))
+IN_FIELD = Phrase("in_field", N_("%(place)s, field %(field)s"))
+# What a line is missing.
+MISSING = Phrase("fsu_field_missing", N_("%(what)s is missing"))
+THE_FLIGHT = Phrase("fsu_the_flight", N_("the flight"))
+FLIGHT_DAY = Phrase("fsu_the_flight_day", N_("the flight's day"))
+THE_AIRPORTS = Phrase("fsu_the_airports", N_("the airports"))
+THE_AIRPORT = Phrase("fsu_the_airport", N_("the airport"))
+DISCREPANCY_CODE = Phrase("fsu_the_discrepancy_code", N_("the discrepancy code"))
+THE_QUANTITY = Phrase("fsu_the_quantity", N_("the quantity"))
+DAY_AND_TIME = Phrase("fsu_the_day_and_time", N_("the day and time (23NOV1015)"))
+
+NOT_ASCII = Phrase("cargo_imp_not_ascii", N_("Cargo-IMP is ASCII text; this byte is not"))
+NOT_FSU = Phrase("fsu_expected", N_("expected FSU/<version> (a Cargo-IMP status update) before this line"))
+NO_STATUS_LINES = Phrase("fsu_no_status_lines", N_("no FSU status lines in the message"))
+NOT_A_CONSIGNMENT = Phrase(
+    "fsu_consignment",
+    N_(
+        "expected the air waybill, origin and destination "
+        "(160-12345675HKGLAX/T12K385.5); this message's statuses are not read"
+    ),
+)
+NOT_TWO_AIRPORTS = Phrase("fsu_not_two_airports", N_("%(value)s is not the departure and arrival airports (HKGLAX)"))
+NOT_ONE_AIRPORT = Phrase("fsu_not_one_airport", N_("%(value)s is not the airport"))
+DIS_WITHOUT_TIME = Phrase("fsu_discrepancy_time", N_("DIS: the time it was found (A1530) is required"))
+NOT_A_TIME = Phrase("fsu_time", N_("%(value)s is not a time (S, E or A and HHMM)"))
+NOT_A_DAY_AND_TIME = Phrase("fsu_day_and_time", N_("%(value)s is not a day and time (23NOV1015)"))
+NOT_A_QUANTITY = Phrase(
+    "fsu_quantity", N_("%(value)s is not a quantity (T12K385.5: T or P, pieces, K or L and the weight)")
+)
+NOT_A_DAY = Phrase("fsu_day", N_("%(value)s is not a day (24NOV)"))
+NOT_IN_CALENDAR = Phrase("fsu_calendar_day", N_("%(value)s is not a day of the calendar"))
+NOT_A_TIME_OF_DAY = Phrase("fsu_time_of_day", N_("%(value)s is not a time of day (HHMM)"))
+
 
 class _Line:
     """One status line split at its slants, with errors named by line and field."""
@@ -74,13 +111,13 @@ class _Line:
         self.number, self.fields = number, text.split("/")
         self.code = self.fields[0].strip().upper()
 
-    def where(self, index: int | None = None) -> str:
-        head = f"line {self.number} ({self.code})"
-        return head if index is None else f"{head}, field {index + 1}"
+    def where(self, index: int | None = None) -> Wording:
+        head = STATUS_LINE(line=self.number, code=self.code)
+        return head if index is None else IN_FIELD(place=head, field=index + 1)
 
-    def get(self, index: int, what: str) -> str:
+    def get(self, index: int, what: Phrase) -> str:
         if index >= len(self.fields) or not self.fields[index].strip():
-            raise FieldError(self.where(index), f"{what} is missing")
+            raise StatusError(self.where(index), MISSING(what=what()))
         return self.fields[index].strip().upper()
 
 
@@ -97,7 +134,7 @@ class CargoImpAdapter:
         try:
             text = raw.decode("ascii")
         except UnicodeDecodeError as exc:
-            parsed.errors.append(ItemError(f"byte {exc.start}", "Cargo-IMP is ASCII text; this byte is not"))
+            parsed.errors.append(ItemError(BYTE(byte=exc.start), NOT_ASCII()))
             return parsed
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[:MAX_LINES]
         consignment: AirStatus | None = None
@@ -113,11 +150,7 @@ class CargoImpAdapter:
                 continue
             if state == "envelope":
                 if not _ENVELOPE.match(line):
-                    parsed.errors.append(
-                        ItemError(
-                            f"line {number}", "expected FSU/<version> (a Cargo-IMP status update) before this line"
-                        )
-                    )
+                    parsed.errors.append(ItemError(LINE(line=number), NOT_FSU()))
                     return parsed
                 continue
             try:
@@ -126,25 +159,21 @@ class CargoImpAdapter:
                     consignment, state = self._consignment(number, line), "statuses"
                     continue
                 parsed.events.append(air_event(self._status(_Line(number, line), consignment)))
-            except FieldError as error:
-                parsed.errors.append(ItemError(error.path, error.message))
+            except StatusError as error:
+                parsed.errors.append(ItemError(error.place, error.problem))
         if not parsed.events and not parsed.errors:
-            parsed.errors.append(ItemError("line 1", "no FSU status lines in the message"))
+            parsed.errors.append(ItemError(LINE(line=1), NO_STATUS_LINES()))
         return parsed
 
     def _consignment(self, number: int, line: str) -> AirStatus:
-        where = f"line {number} (consignment)"
+        where = CONSIGNMENT_LINE(line=number)
         match = _CONSIGNMENT.match(line.upper())
         if match is None:
-            raise FieldError(
-                where,
-                "expected the air waybill, origin and destination (160-12345675HKGLAX/T12K385.5);"
-                " this message's statuses are not read",
-            )
+            raise StatusError(where, NOT_A_CONSIGNMENT())
         awb, origin, destination, quantity = match.groups()
         status = AirStatus(
             code="",
-            awb=check_awb(awb, f"{where}, field 1"),
+            awb=check_awb(awb, IN_FIELD(place=where, field=1)),
             airport=origin,
             place=where,
             origin=origin,
@@ -152,7 +181,7 @@ class CargoImpAdapter:
             format=self.name,
         )
         if quantity:
-            self._quantity(status, quantity, f"{where}, field 2")
+            self._quantity(status, quantity, IN_FIELD(place=where, field=2))
             status.total_pieces = status.total_pieces or status.pieces
         return status
 
@@ -175,10 +204,10 @@ class CargoImpAdapter:
         return status
 
     def _flight_line(self, line: _Line, status: AirStatus) -> None:
-        status.flight = check_flight(line.get(1, "the flight"), line.where(1))
-        day = self._day(line.get(2, "the flight's day"), line.where(2))
+        status.flight = check_flight(line.get(1, THE_FLIGHT), line.where(1))
+        day = self._day(line.get(2, FLIGHT_DAY), line.where(2))
         status.flight_date = day.isoformat()
-        places = line.get(3, "the airports")
+        places = line.get(3, THE_AIRPORTS)
         if len(places) == 6:
             status.departs = check_airport(places[:3], line.where(3))
             status.arrives = check_airport(places[3:], line.where(3))
@@ -187,27 +216,27 @@ class CargoImpAdapter:
         elif len(places) == 3 and status.code == "DIS":
             status.airport = check_airport(places, line.where(3))
         else:
-            wanted = "the departure and arrival airports (HKGLAX)" if status.code in FLIGHT_BOUND else "the airport"
-            raise FieldError(line.where(3), f"{places!r} is not {wanted}")
+            wanted = NOT_TWO_AIRPORTS if status.code in FLIGHT_BOUND else NOT_ONE_AIRPORT
+            raise StatusError(line.where(3), wanted(value=repr(places)))
         if status.code != "DIS":
             status.airport = (status.departs if status.code in FLIGHT_BOUND else status.arrives) or ""
         elif len(places) == 6:
             status.airport = status.departs or ""
         rest = 4
         if status.code == "DIS":
-            status.discrepancy = check_discrepancy(line.get(4, "the discrepancy code"), line.where(4))
+            status.discrepancy = check_discrepancy(line.get(4, DISCREPANCY_CODE), line.where(4))
             rest = 5
-        self._quantity(status, line.get(rest, "the quantity"), line.where(rest))
+        self._quantity(status, line.get(rest, THE_QUANTITY), line.where(rest))
         times = [(index, field.strip().upper()) for index, field in enumerate(line.fields) if index > rest]
         for order, (index, text) in enumerate(times):
             self._time(line, status, index, text, day=day, order=order)
         if status.code == "DIS" and status.at is None:
-            raise FieldError(line.where(), "DIS: the time it was found (A1530) is required")
+            raise StatusError(line.where(), DIS_WITHOUT_TIME())
 
     def _time(self, line: _Line, status: AirStatus, index: int, text: str, *, day: date, order: int) -> None:
         match = _TIME.match(text)
         if match is None:
-            raise FieldError(line.where(index), f"{text!r} is not a time (S, E or A and HHMM)")
+            raise StatusError(line.where(index), NOT_A_TIME(value=repr(text)))
         kind, day_text, month, clock = match.groups()
         on = self._day(f"{day_text}{month}", line.where(index)) if day_text else day
         if status.code == "DIS":
@@ -224,21 +253,21 @@ class CargoImpAdapter:
 
     def _station_line(self, line: _Line, status: AirStatus) -> None:
         first = 2 if line.code in CARRIER_FIRST else 1
-        moment_text = line.get(first, "the day and time (23NOV1015)")
+        moment_text = line.get(first, DAY_AND_TIME)
         match = _MOMENT.match(moment_text)
         if match is None:
-            raise FieldError(line.where(first), f"{moment_text!r} is not a day and time (23NOV1015)")
+            raise StatusError(line.where(first), NOT_A_DAY_AND_TIME(value=repr(moment_text)))
         day = self._day(match.group(1) + match.group(2), line.where(first))
-        status.airport = check_airport(line.get(first + 1, "the airport"), line.where(first + 1))
+        status.airport = check_airport(line.get(first + 1, THE_AIRPORT), line.where(first + 1))
         status.at = local(self._moment(day, match.group(3), line.where(first)), status.airport)
         if len(line.fields) > first + 2 and line.fields[first + 2].strip():
             self._quantity(status, line.fields[first + 2].strip().upper(), line.where(first + 2))
 
     @staticmethod
-    def _quantity(status: AirStatus, text: str, where: str) -> None:
+    def _quantity(status: AirStatus, text: str, where: Wording) -> None:
         match = _QUANTITY.match(text)
         if match is None:
-            raise FieldError(where, f"{text!r} is not a quantity (T12K385.5: T or P, pieces, K or L and the weight)")
+            raise StatusError(where, NOT_A_QUANTITY(value=repr(text)))
         shipment, pieces, unit, weight, total = match.groups()
         status.shipment, status.pieces = shipment, check_pieces(int(pieces), where)
         if weight is not None:
@@ -248,10 +277,10 @@ class CargoImpAdapter:
         elif shipment == "T":
             status.total_pieces = status.pieces
 
-    def _day(self, text: str, where: str) -> date:
+    def _day(self, text: str, where: Wording) -> date:
         match = _DAY.match(text)
         if match is None or match.group(2) not in MONTHS:
-            raise FieldError(where, f"{text!r} is not a day (24NOV)")
+            raise StatusError(where, NOT_A_DAY(value=repr(text)))
         latest = self.clock.now().date() + AHEAD
         candidates = []
         for year in (latest.year - 1, latest.year):
@@ -260,13 +289,13 @@ class CargoImpAdapter:
             except ValueError:
                 continue
         if not candidates:
-            raise FieldError(where, f"{text!r} is not a day of the calendar")
+            raise StatusError(where, NOT_IN_CALENDAR(value=repr(text)))
         fitting = [day for day in candidates if day <= latest]
         return max(fitting) if fitting else min(candidates)
 
     @staticmethod
-    def _moment(day: date, clock: str, where: str) -> datetime:
+    def _moment(day: date, clock: str, where: Wording) -> datetime:
         hours, minutes = int(clock[:2]), int(clock[2:])
         if hours > 23 or minutes > 59:
-            raise FieldError(where, f"{clock} is not a time of day (HHMM)")
+            raise StatusError(where, NOT_A_TIME_OF_DAY(value=clock))
         return datetime.combine(day, time(hours, minutes))

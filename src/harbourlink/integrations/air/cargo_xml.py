@@ -36,9 +36,13 @@ from typing import ClassVar
 from harbourlink.integrations.air.common import (
     ARRIVAL_BOUND,
     FLIGHT_BOUND,
+    NOT_A_DATE_TIME,
+    NOT_A_WEIGHT_UNIT,
     TIME_KINDS,
+    TOO_MANY,
     WEIGHT_UNITS,
     AirStatus,
+    StatusError,
     air_event,
     check_airport,
     check_awb,
@@ -50,11 +54,30 @@ from harbourlink.integrations.air.common import (
     check_weight,
     local,
 )
-from harbourlink.integrations.json_fields import FieldError
-from harbourlink.integrations.parsing import ItemError, Parsed
+from harbourlink.integrations.parsing import (
+    IS_REQUIRED,
+    LINE_COLUMN,
+    NOT_A_NUMBER,
+    ItemError,
+    Parsed,
+    xml_place,
+)
+from harbourlink.kernel.phrases import N_, Phrase, Wording
 
 MAX_STATUSES = 100_000
 _DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+TIME_EXAMPLE = "2026-11-24T15:26:00"
+
+NOT_WHOLE_PIECES = Phrase("not_whole_pieces", N_("%(value)s is not a whole number of pieces"))
+NOT_A_TIME_KIND = Phrase("xfsu_time_kind", N_("%(value)s is not S (scheduled), E (estimated) or A (actual)"))
+DECLARATION = Phrase("xml_declaration_refused", N_("a document type declaration is not accepted in Cargo-XML"))
+NOT_WELL_FORMED = Phrase("xml_not_well_formed", N_("not well-formed XML"))
+NOT_WELL_FORMED_BECAUSE = Phrase("xml_not_well_formed_because", N_("not well-formed XML: %(reason)s"))
+NOT_XFSU = Phrase("xfsu_expected", N_("expected a StatusMessage (XFSU)"))
+NO_STATUS = Phrase("xfsu_no_status", N_("no status in the message"))
+NOT_A_SPLIT = Phrase("xfsu_split", N_("%(value)s is not T (total) or P (part)"))
+NO_MOVEMENT = Phrase("xfsu_movement_required", N_("is required: it names the airport and the time of the status"))
+NO_AIRPORT = Phrase("xfsu_airport_required", N_("the airport of the status is required"))
 
 
 def _name(element: ET.Element) -> str:
@@ -85,12 +108,13 @@ class _Node:
         value = (node.element.text or "").strip() if node is not None else ""
         if not value:
             if required:
-                raise FieldError(f"{self.path}/{'/'.join(names)}", "is required")
+                raise StatusError(self.at(*names), IS_REQUIRED())
             return None
         return value
 
-    def at(self, *names: str) -> str:
-        return f"{self.path}/{'/'.join(names)}"
+    def at(self, *names: str) -> Wording:
+        """The place of a descendant element (of this one, without names)."""
+        return xml_place("/".join((self.path, *names)))
 
 
 def _number(node: _Node, name: str, *, whole: bool) -> float | None:
@@ -100,9 +124,9 @@ def _number(node: _Node, name: str, *, whole: bool) -> float | None:
     try:
         value = float(text)
     except ValueError:
-        raise FieldError(node.at(name), f"{text!r} is not a number") from None
+        raise StatusError(node.at(name), NOT_A_NUMBER(value=repr(text))) from None
     if whole and value != int(value):
-        raise FieldError(node.at(name), f"{text!r} is not a whole number of pieces")
+        raise StatusError(node.at(name), NOT_WHOLE_PIECES(value=repr(text)))
     return value
 
 
@@ -114,8 +138,8 @@ def _weight(node: _Node, status: AirStatus, *names: str) -> None:
             continue
         unit = (measure.element.get("unitCode") or "KGM").upper()
         if unit not in WEIGHT_UNITS:
-            raise FieldError(f"{measure.path}/@unitCode", f"{unit!r} is not KGM or LBR")
-        status.weight, status.weight_unit = check_weight(value, measure.path), WEIGHT_UNITS[unit]
+            raise StatusError(measure.at("@unitCode"), NOT_A_WEIGHT_UNIT(value=repr(unit)))
+        status.weight, status.weight_unit = check_weight(value, measure.at()), WEIGHT_UNITS[unit]
         return
 
 
@@ -126,13 +150,13 @@ def _moment(node: _Node, name: str, airport: str | None) -> datetime | None:
     try:
         return local(datetime.fromisoformat(text.replace("Z", "+00:00")), airport)
     except ValueError:
-        raise FieldError(node.at(name), f"{text!r} is not a date and time (2026-11-24T15:26:00)") from None
+        raise StatusError(node.at(name), NOT_A_DATE_TIME(value=repr(text), example=TIME_EXAMPLE)) from None
 
 
 def _kind(node: _Node, name: str) -> str:
     code = (node.text(name) or "A").upper()
     if code not in TIME_KINDS:
-        raise FieldError(node.at(name), f"{code!r} is not S (scheduled), E (estimated) or A (actual)")
+        raise StatusError(node.at(name), NOT_A_TIME_KIND(value=repr(code)))
     return TIME_KINDS[code]
 
 
@@ -144,48 +168,49 @@ class CargoXmlAdapter:
     def parse(self, raw: bytes) -> Parsed:
         parsed = Parsed()
         if _DECLARATION.search(raw):
-            parsed.errors.append(ItemError("/", "a document type declaration is not accepted in Cargo-XML"))
+            parsed.errors.append(ItemError(xml_place("/"), DECLARATION()))
             return parsed
         try:
             root = ET.fromstring(raw)  # noqa: S314 - no DTD reaches the parser (refused above)
         except ET.ParseError as exc:
             line, column = exc.position
+            reason = getattr(exc, "msg", None)
             parsed.errors.append(
                 ItemError(
-                    f"line {line}, column {column + 1}",
-                    f"not well-formed XML: {exc.msg}" if hasattr(exc, "msg") else "not well-formed XML",
+                    LINE_COLUMN(line=line, column=column + 1),
+                    NOT_WELL_FORMED_BECAUSE(reason=reason) if reason else NOT_WELL_FORMED(),
                 )
             )
             return parsed
         message = _Node(root, f"/{_name(root)}")
         if _name(root) != "StatusMessage":
-            parsed.errors.append(ItemError(message.path, "expected a StatusMessage (XFSU)"))
+            parsed.errors.append(ItemError(message.at(), NOT_XFSU()))
             return parsed
         try:
             consignment, master = self._master(message)
-        except FieldError as error:
-            parsed.errors.append(ItemError(error.path, error.message))
+        except StatusError as error:
+            parsed.errors.append(ItemError(error.place, error.problem))
             return parsed
         count = 0
         for reported in master.all("ReportedStatus"):
             for item in reported.all("AssociatedStatusConsignment") or [reported]:
                 count += 1
                 if count > MAX_STATUSES:
-                    parsed.errors.append(ItemError(item.path, f"more than {MAX_STATUSES} statuses in one message"))
+                    parsed.errors.append(ItemError(item.at(), TOO_MANY(limit=MAX_STATUSES)))
                     return parsed
                 try:
                     status = self._status(reported, item, consignment)
                     parsed.events.append(air_event(status))
-                except FieldError as error:
-                    parsed.errors.append(ItemError(error.path, error.message))
+                except StatusError as error:
+                    parsed.errors.append(ItemError(error.place, error.problem))
         if count == 0:
-            parsed.errors.append(ItemError(f"{master.path}/ReportedStatus", "no status in the message"))
+            parsed.errors.append(ItemError(master.at("ReportedStatus"), NO_STATUS()))
         return parsed
 
     def _master(self, message: _Node) -> tuple[AirStatus, _Node]:
         master = message.one("MasterConsignment")
         if master is None:
-            raise FieldError(f"{message.path}/MasterConsignment", "is required")
+            raise StatusError(message.at("MasterConsignment"), IS_REQUIRED())
         awb = check_awb(
             master.text("TransportContractDocument", "ID", required=True) or "",
             master.at("TransportContractDocument", "ID"),
@@ -196,7 +221,7 @@ class CargoXmlAdapter:
             code="",
             awb=awb,
             airport="",
-            place=master.path,
+            place=master.at(),
             format=self.name,
             origin=check_airport(origin, master.at("OriginLocation", "ID")) if origin else None,
             destination=check_airport(destination, master.at("FinalDestinationLocation", "ID"))
@@ -214,7 +239,7 @@ class CargoXmlAdapter:
             code=code,
             awb=consignment.awb,
             airport="",
-            place=item.path,
+            place=item.at(),
             origin=consignment.origin,
             destination=consignment.destination,
             total_pieces=consignment.total_pieces,
@@ -226,7 +251,7 @@ class CargoXmlAdapter:
         _weight(item, status, "GrossWeightMeasure")
         split = (item.text("TransportSplitDescription") or "").upper() or None
         if split not in (None, "T", "P"):
-            raise FieldError(item.at("TransportSplitDescription"), f"{split!r} is not T (total) or P (part)")
+            raise StatusError(item.at("TransportSplitDescription"), NOT_A_SPLIT(value=repr(split)))
         status.shipment = split
         discrepancy = item.text("DiscrepancyDescriptionCode")
         if discrepancy:
@@ -236,10 +261,7 @@ class CargoXmlAdapter:
             status.house = check_house(house, item.at("IncludedHouseConsignment", "TransportContractDocument", "ID"))
         movement = item.one("SpecifiedLogisticsTransportMovement")
         if movement is None:
-            raise FieldError(
-                item.at("SpecifiedLogisticsTransportMovement"),
-                "is required: it names the airport and the time of the status",
-            )
+            raise StatusError(item.at("SpecifiedLogisticsTransportMovement"), NO_MOVEMENT())
         self._movement(movement, status)
         return status
 
@@ -252,7 +274,7 @@ class CargoXmlAdapter:
             for node in movement.all("SpecifiedLocation")
         ]
         if not places:
-            raise FieldError(movement.at("SpecifiedLocation", "ID"), "the airport of the status is required")
+            raise StatusError(movement.at("SpecifiedLocation", "ID"), NO_AIRPORT())
         status.airport = places[0]
         if status.code in FLIGHT_BOUND | ARRIVAL_BOUND and len(places) > 1:
             status.departs, status.arrives = places[0], places[1]

@@ -18,8 +18,8 @@ from typing import Any
 
 from harbourlink.events import Classifier, EventDraft, EventType, Reference, content_key
 from harbourlink.events.domain import AIR_CODES
-from harbourlink.integrations.json_fields import FieldError
 from harbourlink.kernel import ValidationFailed
+from harbourlink.kernel.phrases import N_, Phrase, Wording
 from harbourlink.references import (
     ReferenceType,
     find_airport,
@@ -44,6 +44,26 @@ MAX_WEIGHT = 9_999_999.0
 _FLIGHT = re.compile(r"^[A-Z0-9]{2}[A-Z]?[0-9]{1,4}[A-Z]?$")
 TIME_KINDS = {"S": "planned", "E": "estimated", "A": "actual"}
 
+NOT_A_STATUS_CODE = Phrase("air_status_code", N_("%(value)s is not an IATA status code (%(codes)s)"))
+NOT_A_DISCREPANCY = Phrase("air_discrepancy_code", N_("%(value)s is not a discrepancy code (%(codes)s)"))
+NOT_A_FLIGHT = Phrase("flight_shape", N_("flight %(value)s: should be an airline designator and a number (CX880)"))
+NOT_PIECES = Phrase("air_pieces", N_("%(value)s pieces is not a count of pieces (0 to %(limit)s)"))
+NOT_A_WEIGHT = Phrase("air_weight", N_("%(value)s is not a weight (0 to %(limit)s)"))
+NOT_A_WEIGHT_UNIT = Phrase("weight_unit", N_("%(value)s is not KGM or LBR"))
+NOT_A_DATE_TIME = Phrase("air_date_time", N_("%(value)s is not a date and time (%(example)s)"))
+NO_TIME = Phrase("air_status_no_time", N_("%(code)s: the status gives no time (of its own, or of its flight)"))
+NO_DISCREPANCY = Phrase("air_discrepancy_missing", N_("DIS: the discrepancy code (such as OFLD or MSCA) is missing"))
+TOO_MANY = Phrase("air_too_many_statuses", N_("more than %(limit)s statuses in one message"))
+
+
+class StatusError(Exception):
+    """A status cannot be read: where it is in its message (``place``) and what is wrong (``problem``)."""
+
+    def __init__(self, place: Wording, problem: Wording):
+        super().__init__(str(problem))
+        self.place = place
+        self.problem = problem
+
 
 @dataclass
 class AirStatus:
@@ -52,7 +72,7 @@ class AirStatus:
     code: str
     awb: str
     airport: str
-    place: str
+    place: Wording
     at: datetime | None = None
     """The moment of the status itself, when the message gives one."""
     origin: str | None = None
@@ -74,57 +94,57 @@ class AirStatus:
     format: str = ""
 
 
-def check_code(code: str, where: str) -> str:
+def check_code(code: str, where: Wording) -> str:
     value = code.strip().upper()
     if value not in STATUS_CODES:
-        raise FieldError(where, f"{value!r} is not an IATA status code ({', '.join(sorted(STATUS_CODES))})")
+        raise StatusError(where, NOT_A_STATUS_CODE(value=repr(value), codes=", ".join(sorted(STATUS_CODES))))
     return value
 
 
-def check_discrepancy(code: str, where: str) -> str:
+def check_discrepancy(code: str, where: Wording) -> str:
     value = code.strip().upper()
     if value not in DISCREPANCY_CODES:
-        raise FieldError(where, f"{value!r} is not a discrepancy code ({', '.join(sorted(DISCREPANCY_CODES))})")
+        raise StatusError(where, NOT_A_DISCREPANCY(value=repr(value), codes=", ".join(sorted(DISCREPANCY_CODES))))
     return value
 
 
-def check_awb(raw: str, where: str) -> str:
+def check_awb(raw: str, where: Wording) -> str:
     try:
         return parse_air_waybill(raw, field=None).value
     except ValidationFailed as exc:
-        raise FieldError(where, exc.message) from None
+        raise StatusError(where, exc.wording) from None
 
 
-def check_house(raw: str, where: str) -> str:
+def check_house(raw: str, where: Wording) -> str:
     try:
         return parse_house_awb(raw, field=None)
     except ValidationFailed as exc:
-        raise FieldError(where, exc.message) from None
+        raise StatusError(where, exc.wording) from None
 
 
-def check_airport(raw: str, where: str) -> str:
+def check_airport(raw: str, where: Wording) -> str:
     try:
         return parse_airport_code(raw, field=None)
     except ValidationFailed as exc:
-        raise FieldError(where, exc.message) from None
+        raise StatusError(where, exc.wording) from None
 
 
-def check_flight(raw: str, where: str) -> str:
+def check_flight(raw: str, where: Wording) -> str:
     value = raw.strip().upper().replace(" ", "")
     if not _FLIGHT.match(value):
-        raise FieldError(where, f"flight {value or repr(raw)}: should be an airline designator and a number (CX880)")
+        raise StatusError(where, NOT_A_FLIGHT(value=value or repr(raw)))
     return value
 
 
-def check_pieces(value: int, where: str) -> int:
+def check_pieces(value: int, where: Wording) -> int:
     if not 0 <= value <= MAX_PIECES:
-        raise FieldError(where, f"{value} pieces is not a count of pieces (0 to {MAX_PIECES})")
+        raise StatusError(where, NOT_PIECES(value=value, limit=MAX_PIECES))
     return value
 
 
-def check_weight(value: float, where: str) -> float:
+def check_weight(value: float, where: Wording) -> float:
     if not 0 <= value <= MAX_WEIGHT:  # NaN fails the comparison too
-        raise FieldError(where, f"{value} is not a weight (0 to {MAX_WEIGHT:.0f})")
+        raise StatusError(where, NOT_A_WEIGHT(value=str(value), limit=f"{MAX_WEIGHT:.0f}"))
     return value
 
 
@@ -149,13 +169,13 @@ def _when(status: AirStatus) -> tuple[datetime, Classifier] | None:
 
 
 def air_event(status: AirStatus) -> EventDraft:
-    """The ``AIR`` event of a status, or FieldError when it gives no time at all."""
+    """The ``AIR`` event of a status, or StatusError when it gives no time at all."""
     when = _when(status)
     if when is None:
-        raise FieldError(status.place, f"{status.code}: the status gives no time (of its own, or of its flight)")
+        raise StatusError(status.place, NO_TIME(code=status.code))
     moment, classifier = when
     if status.code == "DIS" and status.discrepancy is None:
-        raise FieldError(status.place, "DIS: the discrepancy code (such as OFLD or MSCA) is missing")
+        raise StatusError(status.place, NO_DISCREPANCY())
     references = [Reference(ReferenceType.AWB.value, status.awb)]
     if status.house:
         references.append(Reference(ReferenceType.HAWB.value, status.house))

@@ -32,8 +32,11 @@ from typing import Any, ClassVar
 from harbourlink.integrations.air.common import (
     ARRIVAL_BOUND,
     FLIGHT_BOUND,
+    NOT_A_DATE_TIME,
+    NOT_A_WEIGHT_UNIT,
     WEIGHT_UNITS,
     AirStatus,
+    StatusError,
     air_event,
     check_airport,
     check_awb,
@@ -44,9 +47,10 @@ from harbourlink.integrations.air.common import (
     check_weight,
     local,
 )
-from harbourlink.integrations.json_fields import FieldError
-from harbourlink.integrations.json_input import json_path, load_json, unreadable_part
-from harbourlink.integrations.parsing import ItemError, Parsed
+from harbourlink.integrations.json_fields import NO_DOCUMENT, NOT_UNICODE, load_document
+from harbourlink.integrations.json_input import json_path, unreadable_part
+from harbourlink.integrations.parsing import IS_REQUIRED, ItemError, Parsed, json_place
+from harbourlink.kernel.phrases import N_, Phrase, Wording
 
 MAX_NODES = 100_000
 MILESTONES = {
@@ -65,6 +69,34 @@ TIME_TYPES = {
     "EXPECTED": "estimated",
 }
 Node = dict[str, Any]
+TIME_EXAMPLE = "2026-11-24T15:26:00+08:00"
+
+NOT_A_REFERENCE = Phrase("jsonld_node_or_id", N_('must be an object (a node or {"@id": …})'))
+NOT_IN_DOCUMENT = Phrase("jsonld_id_not_found", N_("%(id)s is not in this document, so its data cannot be read"))
+NOTHING = Phrase("one_record_nothing", N_("no LogisticsEvent, Shipment with events or Notification in the document"))
+NOT_A_NODE = Phrase("jsonld_not_a_node", N_("must be a JSON-LD node (an object)"))
+OTHER_TYPES = Phrase("one_record_other_types", N_("%(types)s is not a Shipment, LogisticsEvent or Notification"))
+UNTYPED = Phrase("one_record_untyped", N_("a node without @type is not a Shipment, LogisticsEvent or Notification"))
+NOT_RECEIVED = Phrase(
+    "one_record_notification_type", N_("%(value)s: only a LOGISTICS_EVENT_RECEIVED notification carries a status")
+)
+NO_NOTIFIED_EVENT = Phrase("one_record_notified_event_required", N_("the notified LogisticsEvent is required"))
+NO_SHIPMENT = Phrase("one_record_shipment_required", N_("the Shipment the event is for is required"))
+NO_CODE = Phrase("one_record_event_code_required", N_("the status code (DEP, RCS …) is required"))
+NO_LOCATION = Phrase("one_record_event_location_required", N_("the airport of the event is required"))
+NOT_A_TIME_TYPE = Phrase("one_record_time_type", N_("%(value)s is not ACTUAL, PLANNED or ESTIMATED"))
+NO_WAYBILL = Phrase("one_record_waybill_required", N_("the Shipment's waybill is required"))
+NO_MASTER = Phrase("one_record_master_waybill_required", N_("a HOUSE waybill needs its master waybill"))
+NOT_AN_AMOUNT = Phrase("one_record_weight_value", N_("numericalValue must be a number"))
+NO_AIRPORT_CODE = Phrase(
+    "one_record_location_code_required", N_("the location's IATA airport code (locationCodes) is required")
+)
+NO_DATE_TIME = Phrase("date_time_required", N_("a date and time is required"))
+
+
+def _wrong(path: str, problem: Wording) -> StatusError:
+    """The error of the part at a JSON path."""
+    return StatusError(json_place(path), problem)
 
 
 def local_name(name: str) -> str:
@@ -132,11 +164,11 @@ class _Document:
         if isinstance(value, list) and value:
             value, path = value[0], f"{path}[0]"
         if not isinstance(value, dict):
-            raise FieldError(path, 'must be an object (a node or {"@id": …})')
+            raise _wrong(path, NOT_A_REFERENCE())
         if len(value) == 1 and isinstance(value.get("@id"), str):
             found = self.by_id.get(value["@id"])
             if found is None:
-                raise FieldError(path, f"{value['@id']} is not in this document, so its data cannot be read")
+                raise _wrong(path, NOT_IN_DOCUMENT(id=value["@id"]))
             return found
         return value, path
 
@@ -148,10 +180,13 @@ class OneRecordAdapter:
 
     def parse(self, raw: bytes) -> Parsed:
         parsed = Parsed()
-        try:
-            document = load_json(raw.decode(json.detect_encoding(raw), "surrogatepass"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            parsed.errors.append(ItemError("$", f"not JSON: {exc}"))
+        document = load_document(
+            raw,
+            parsed,
+            decode=lambda body: body.decode(json.detect_encoding(body), "surrogatepass"),
+            not_text=NOT_UNICODE,
+        )
+        if document is NO_DOCUMENT:
             return parsed
         roots: list[tuple[Any, str]]
         if isinstance(document, list):
@@ -175,14 +210,12 @@ class OneRecordAdapter:
                 try:
                     unreadable = unreadable_part(event, event_path, depth=2)
                     if unreadable is not None:
-                        raise FieldError(*unreadable)
+                        raise _wrong(*unreadable)
                     parsed.events.append(air_event(self._status(event, event_path, shipment, known)))
-                except FieldError as error:
-                    parsed.errors.append(ItemError(error.path, error.message))
+                except StatusError as error:
+                    parsed.errors.append(ItemError(error.place, error.problem))
         if not parsed.events and not parsed.errors:
-            parsed.errors.append(
-                ItemError("$", "no LogisticsEvent, Shipment with events or Notification in the document")
-            )
+            parsed.errors.append(ItemError(json_place("$"), NOTHING()))
         return parsed
 
     def _events(
@@ -190,7 +223,7 @@ class OneRecordAdapter:
     ) -> list[tuple[Node, str, tuple[Node, str] | None]]:
         """The events a top-level node holds, each with the Shipment it is for (when found)."""
         if not isinstance(node, dict):
-            parsed.errors.append(ItemError(path, "must be a JSON-LD node (an object)"))
+            parsed.errors.append(ItemError(json_place(path), NOT_A_NODE()))
             return []
         kinds = _types(node)
         try:
@@ -204,16 +237,12 @@ class OneRecordAdapter:
                 return [(node, path, self._shipment_of(node, path, known))]
             if "Notification" in kinds:
                 return [self._notified(node, path, known)]
-        except FieldError as error:
-            parsed.errors.append(ItemError(error.path, error.message))
+        except StatusError as error:
+            parsed.errors.append(ItemError(error.place, error.problem))
             return []
         if not kinds & {"TransportMovement", "Waybill", "Piece", "Location", "Company", "Organization"}:
             parsed.errors.append(
-                ItemError(
-                    path,
-                    f"{', '.join(sorted(kinds)) or 'a node without @type'} is not a "
-                    "Shipment, LogisticsEvent or Notification",
-                )
+                ItemError(json_place(path), OTHER_TYPES(types=", ".join(sorted(kinds))) if kinds else UNTYPED())
             )
         return []
 
@@ -229,13 +258,10 @@ class OneRecordAdapter:
         if kind is None:
             kind, key = _get(node, "eventType")
         if _text(kind) != "LOGISTICS_EVENT_RECEIVED":
-            raise FieldError(
-                json_path(path, [key or "api:hasEventType"]),
-                f"{_text(kind)!r}: only a LOGISTICS_EVENT_RECEIVED notification carries a status",
-            )
+            raise _wrong(json_path(path, [key or "api:hasEventType"]), NOT_RECEIVED(value=repr(_text(kind))))
         event, event_key = _get(node, "hasLogisticsEvent")
         if event is None or event_key is None:
-            raise FieldError(json_path(path, ["api:hasLogisticsEvent"]), "the notified LogisticsEvent is required")
+            raise _wrong(json_path(path, ["api:hasLogisticsEvent"]), NO_NOTIFIED_EVENT())
         found_event = known.node(event, json_path(path, [event_key]))
         target, target_key = _get(node, "hasLogisticsObject")
         shipment = known.node(target, json_path(path, [target_key])) if target is not None and target_key else None
@@ -243,20 +269,22 @@ class OneRecordAdapter:
 
     def _status(self, event: Node, path: str, shipment: tuple[Node, str] | None, known: _Document) -> AirStatus:
         if shipment is None:
-            raise FieldError(json_path(path, ["cargo:eventFor"]), "the Shipment the event is for is required")
+            raise _wrong(json_path(path, ["cargo:eventFor"]), NO_SHIPMENT())
         code_value, code_key = _get(event, "eventCode")
         code_text = _text(code_value)
-        code_path = json_path(path, [code_key or "cargo:eventCode"])
+        code_path = json_place(json_path(path, [code_key or "cargo:eventCode"]))
         if not code_text:
-            raise FieldError(code_path, "the status code (DEP, RCS …) is required")
+            raise StatusError(code_path, NO_CODE())
         code, _, discrepancy = code_text.upper().partition("_")
-        status = AirStatus(code=check_code(code, code_path), awb="", airport="", place=path, format=self.name)
+        status = AirStatus(
+            code=check_code(code, code_path), awb="", airport="", place=json_place(path), format=self.name
+        )
         if discrepancy:
             status.discrepancy = check_discrepancy(discrepancy, code_path)
         self._waybill(status, *shipment, known)
         location, location_key = _get(event, "eventLocation")
         if location is None or location_key is None:
-            raise FieldError(json_path(path, ["cargo:eventLocation"]), "the airport of the event is required")
+            raise _wrong(json_path(path, ["cargo:eventLocation"]), NO_LOCATION())
         status.airport = self._airport(location, json_path(path, [location_key]), known)
         self._flight(status, known)
         when, when_key = _get(event, "eventDate")
@@ -265,9 +293,8 @@ class OneRecordAdapter:
         time_type, type_key = _get(event, "eventTimeType")
         kind = TIME_TYPES.get((_text(time_type) or "ACTUAL").upper())
         if kind is None:
-            raise FieldError(
-                json_path(path, [type_key or "cargo:eventTimeType"]),
-                f"{_text(time_type)!r} is not ACTUAL, PLANNED or ESTIMATED",
+            raise _wrong(
+                json_path(path, [type_key or "cargo:eventTimeType"]), NOT_A_TIME_TYPE(value=repr(_text(time_type)))
             )
         if kind == "actual":
             status.at = moment
@@ -279,27 +306,25 @@ class OneRecordAdapter:
     def _waybill(self, status: AirStatus, shipment: Node, path: str, known: _Document) -> None:
         value, key = _get(shipment, "waybill")
         if value is None or key is None:
-            raise FieldError(json_path(path, ["cargo:waybill"]), "the Shipment's waybill is required")
+            raise _wrong(json_path(path, ["cargo:waybill"]), NO_WAYBILL())
         waybill, waybill_path = known.node(value, json_path(path, [key]))
         number = self._number(waybill, waybill_path)
         if (_text(_get(waybill, "waybillType")[0]) or "MASTER").upper() == "HOUSE":
-            status.house = check_house(number, json_path(waybill_path, ["cargo:waybillNumber"]))
+            status.house = check_house(number, json_place(json_path(waybill_path, ["cargo:waybillNumber"])))
             master, master_key = _get(waybill, "masterWaybill")
             if master is None or master_key is None:
-                raise FieldError(
-                    json_path(waybill_path, ["cargo:masterWaybill"]), "a HOUSE waybill needs its master waybill"
-                )
+                raise _wrong(json_path(waybill_path, ["cargo:masterWaybill"]), NO_MASTER())
             number = self._number(*known.node(master, json_path(waybill_path, [master_key])))
-        status.awb = check_awb(number, json_path(waybill_path, ["cargo:waybillNumber"]))
+        status.awb = check_awb(number, json_place(json_path(waybill_path, ["cargo:waybillNumber"])))
         weight, weight_key = _get(shipment, "totalGrossWeight")
         if isinstance(weight, dict) and weight_key:
             amount = _get(weight, "numericalValue")[0]
             unit = (_text(_get(weight, "unit")[0]) or "KGM").upper()
-            where = json_path(path, [weight_key])
+            where = json_place(json_path(path, [weight_key]))
             if isinstance(amount, bool) or not isinstance(amount, int | float):
-                raise FieldError(where, "numericalValue must be a number")
+                raise StatusError(where, NOT_AN_AMOUNT())
             if unit not in WEIGHT_UNITS:
-                raise FieldError(where, f"{unit!r} is not KGM or LBR")
+                raise StatusError(where, NOT_A_WEIGHT_UNIT(value=repr(unit)))
             status.weight, status.weight_unit = check_weight(float(amount), where), WEIGHT_UNITS[unit]
         pieces = _get(shipment, "pieces")[0]
         if isinstance(pieces, list):
@@ -315,7 +340,7 @@ class OneRecordAdapter:
         prefix = _text(_get(waybill, "waybillPrefix")[0]) or ""
         number = _text(_get(waybill, "waybillNumber")[0])
         if not number:
-            raise FieldError(json_path(path, ["cargo:waybillNumber"]), "is required")
+            raise _wrong(json_path(path, ["cargo:waybillNumber"]), IS_REQUIRED())
         return f"{prefix}{number}"
 
     @staticmethod
@@ -324,8 +349,8 @@ class OneRecordAdapter:
         codes, key = _get(location, "locationCodes")
         text = _text(codes) if codes is not None else _text(location) if location else _text(value)
         if not text:
-            raise FieldError(where, "the location's IATA airport code (locationCodes) is required")
-        return check_airport(text, json_path(where, [key]) if key else where)
+            raise _wrong(where, NO_AIRPORT_CODE())
+        return check_airport(text, json_place(json_path(where, [key]) if key else where))
 
     def _flight(self, status: AirStatus, known: _Document) -> None:
         """The flight of a flight-bound status: the movement leaving (or reaching) the status's airport."""
@@ -342,7 +367,7 @@ class OneRecordAdapter:
                 continue
             ident, ident_key = _get(movement, "transportIdentifier")
             if _text(ident):
-                status.flight = check_flight(_text(ident) or "", json_path(path, [ident_key or ""]))
+                status.flight = check_flight(_text(ident) or "", json_place(json_path(path, [ident_key or ""])))
             status.departs, status.arrives = places.get("departureLocation"), places.get("arrivalLocation")
             times, times_key = _get(movement, "movementTimes")
             for index, entry in enumerate(times if isinstance(times, list) else []):
@@ -362,8 +387,8 @@ class OneRecordAdapter:
     @staticmethod
     def _moment(text: str | None, path: str, airport: str | None) -> datetime:
         if not text:
-            raise FieldError(path, "a date and time is required")
+            raise _wrong(path, NO_DATE_TIME())
         try:
             return local(datetime.fromisoformat(text.replace("Z", "+00:00")), airport)
         except ValueError:
-            raise FieldError(path, f"{text!r} is not a date and time (2026-11-24T15:26:00+08:00)") from None
+            raise _wrong(path, NOT_A_DATE_TIME(value=repr(text), example=TIME_EXAMPLE)) from None
