@@ -22,8 +22,18 @@ JINJA = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.DOTALL)
 
 
 def _read(path: Path) -> Catalog:
+    """The catalogue, refusing what Babel would only warn about (an entry without its ``msgstr``)."""
     with path.open("rb") as po_file:
-        return read_po(po_file)
+        return read_po(po_file, abort_invalid=True)
+
+
+@pytest.mark.parametrize("name", ["messages.pot", "en/LC_MESSAGES/messages.po", "zh_Hant_HK/LC_MESSAGES/messages.po",
+                                  "zh_Hans_CN/LC_MESSAGES/messages.po"])
+def test_each_message_appears_once(name: str) -> None:
+    """Two entries for one message (as a merge can leave) would let the last one silently win."""
+    text = (TRANSLATIONS / name).read_text(encoding="utf-8")
+    ids = re.findall(r'^msgid "(.*)"$', text, flags=re.MULTILINE)
+    assert sorted({i for i in ids if i and ids.count(i) > 1}) == []
 
 
 def _msgids(catalog: Catalog) -> set[str]:
