@@ -28,14 +28,14 @@ WORDS = {
         "log_in": "Log in",
         "confirm": "Confirm",
         "hkg": "Hong Kong International Airport",
-        "late": "1 h 45 min late",
+        "late": "1 hour, 45 minutes late",
         "delivered": "Delivered to the consignee",
     },
     "zh-CN": {
         "log_in": "登录",
         "confirm": "确认",
         "hkg": "香港国际机场",
-        "late": "延误 1 小时 45 分钟",
+        "late": "延误 1小时45分钟",
         "delivered": "已交付收货人",
     },
 }
