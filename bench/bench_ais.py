@@ -56,6 +56,7 @@ def make_feed(start: int, rng: random.Random) -> list[bytes]:
         mmsi = 477_000_000 + rng.randrange(SHIPS)
         lat, lon = 22.20 + rng.random() * 0.15, 114.05 + rng.random() * 0.12
         kind = rng.random()
+        data: dict[str, str | int | float | bytes | bool]
         if kind < 0.80:
             data = {"type": 1, "mmsi": mmsi, "lat": lat, "lon": lon, "speed": rng.random() * 20,
                     "course": rng.random() * 359, "heading": rng.randrange(360), "second": now % 60, "status": 0}

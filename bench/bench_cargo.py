@@ -80,7 +80,7 @@ def main() -> None:
         for who, org in (("carrier", carrier), ("forwarder", forwarder)):
             actor = Actor(org_id=org)
             deep = _deep_cursor(database, actor, 50)
-            cases = {
+            cases: dict[str, Callable[..., object]] = {
                 "first page": lambda session, a=actor: tracking.list_cargo(session, a),
                 "page 51 by cursor": lambda session, a=actor, c=deep: tracking.list_cargo(session, a, cursor=c),
                 "search by start": lambda session, a=actor: tracking.list_cargo(session, a, query=granted[7][:9]),

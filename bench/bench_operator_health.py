@@ -125,7 +125,7 @@ def _seed(url: str, db: Database, config: ledger.Ledger, work: int, messages: in
     }
     with psycopg.connect(libpq(url)) as connection, connection.cursor() as cursor:
         for statement in SEEDING:
-            cursor.execute(statement, values)  # type: ignore[arg-type]
+            cursor.execute(statement, values)
         connection.commit()
         connection.autocommit = True
         cursor.execute("VACUUM ANALYZE")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from fastapi.testclient import TestClient
@@ -36,7 +38,7 @@ def test_oversized_bodies_are_refused(client: TestClient, company_a: Company) ->
     assert response.json() == {"error": "payload_too_large", "detail": f"the request body exceeds {limit} bytes",
                                "data": {"max_bytes": limit}}
 
-    def chunks() -> object:
+    def chunks() -> Iterator[bytes]:
         for _ in range(limit // 65536 + 2):
             yield b"y" * 65536
 

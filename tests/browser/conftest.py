@@ -13,11 +13,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyotp
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize, expect, sync_playwright
 
 from harbourlink import identity
 from harbourlink.app import create_app
@@ -99,11 +100,11 @@ def chromium() -> Iterator[Browser]:
         browser.close()
 
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 """A 390 × 844 touch screen, the size of a common phone."""
 
 
-def phone(browser: Browser, *, locale: str = "zh-HK", **options: bool) -> BrowserContext:
+def phone(browser: Browser, *, locale: str = "zh-HK", **options: Any) -> BrowserContext:
     """A phone-sized touch screen set to ``locale``, a Hong Kong phone unless told otherwise: its browser asks
     pages for that language (``accept_downloads=True`` and the like pass through)."""
     return browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, locale=locale,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from harbourlink.kernel import create_database, utcnow
 from tests.alerts.support import CONTAINER, readings_feed
@@ -79,8 +79,8 @@ def test_the_forwarder_links_by_form_and_by_file_and_the_sme_tracks_by_house_bl(
         _fits(page)
 
         page.locator("summary", has_text="CSV").click()
-        page.set_input_files("#f-file", files=[{"name": "pairs.csv", "mimeType": "text/csv",
-                                                "buffer": f"master_bl,house_bl\n{MBL},VFFHKG002\n{MBL}\n".encode()}])
+        page.set_input_files("#f-file", files=[FilePayload(name="pairs.csv", mimeType="text/csv",
+                                                       buffer=f"master_bl,house_bl\n{MBL},VFFHKG002\n{MBL}\n".encode())])
         page.get_by_role("button", name=words["link_pairs"]).click()
         report = page.locator("#link-report")
         expect(report).to_contain_text(words["linked"])

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -35,14 +36,14 @@ def orgs(db: Database) -> list[str]:
     return [make_company(db, f"Owner {n}", "shipping_line").org_id for n in range(3)]
 
 
-def _facts(orgs: list[str], grant: dict[str, object], now: object) -> GrantFacts:
-    kind, value = grant["ref"]  # type: ignore[misc]
+def _facts(orgs: list[str], grant: dict[str, Any], now: datetime) -> GrantFacts:
+    kind, value = grant["ref"]
     rule = bool(grant["rule"])
-    return GrantFacts(owner=orgs[grant["owner"]], reference_type=None if rule else kind,  # type: ignore[index]
+    return GrantFacts(owner=orgs[grant["owner"]], reference_type=None if rule else kind,
                       reference=None if rule else value, rule=NAMED_PARTIES_RULE if rule else None,
-                      grantee=None if rule or grant["grantee"] is None else orgs[grant["grantee"]],  # type: ignore[index]
+                      grantee=None if rule or grant["grantee"] is None else orgs[grant["grantee"]],
                       anyone_with_reference=bool(grant["anyone"]) and not rule,
-                      expires_at=now - timedelta(hours=1) if grant["expired"] else None,  # type: ignore[operator]
+                      expires_at=now - timedelta(hours=1) if grant["expired"] else None,
                       revoked_at=None)
 
 
@@ -50,12 +51,13 @@ def _facts(orgs: list[str], grant: dict[str, object], now: object) -> GrantFacts
 @given(stored=st.lists(event_strategy, min_size=1, max_size=5), grants=st.lists(grant_strategy, max_size=5),
        parties=st.lists(party_strategy, max_size=3, unique_by=lambda p: (p["owner"], p["ref"], p["party"])),
        viewer=st.integers(0, 2), held=st.sets(st.sampled_from(REFS), max_size=2))
-def test_select_visible_matches_the_rule(db: Database, orgs: list[str], stored: list[dict[str, object]],
-                                         grants: list[dict[str, object]], parties: list[dict[str, object]],
+def test_select_visible_matches_the_rule(db: Database, orgs: list[str], stored: list[dict[str, Any]],
+                                         grants: list[dict[str, Any]], parties: list[dict[str, Any]],
                                          viewer: int, held: set[tuple[str, str]]) -> None:
     now = utcnow()
     grant_facts = [_facts(orgs, g, now) for g in grants]
-    party_facts = [PartyFacts(orgs[p["owner"]], *p["ref"], orgs[p["party"]]) for p in parties]  # type: ignore[index,misc]
+    party_facts = [PartyFacts(owner=orgs[p["owner"]], reference_type=p["ref"][0], reference=p["ref"][1],
+                              party=orgs[p["party"]]) for p in parties]
     scope = scope_for(Actor(org_id=orgs[viewer]))
     for kind, value in sorted(held):
         scope = scope.holding(kind, value)
@@ -70,8 +72,8 @@ def test_select_visible_matches_the_rule(db: Database, orgs: list[str], stored: 
                                   party_org_id=p.party, party_role="consignee"))
             expected = set()
             for index, item in enumerate(stored):
-                owner = orgs[item["owner"]]  # type: ignore[index]
-                refs = sorted(item["refs"])  # type: ignore[call-overload]
+                owner = orgs[item["owner"]]
+                refs = sorted(item["refs"])
                 draft = EventDraft(source_key=f"e{index}", event_type=EventType.EQUIPMENT, event_code="DISC",
                                    classifier=Classifier.ACT, event_time=now,
                                    references=[Reference(k, v) for k, v in refs])

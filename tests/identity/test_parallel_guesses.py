@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from harbourlink import identity
 from harbourlink.app import create_app
+from harbourlink.identity import crypto
 from harbourlink.identity.service import login as login_service
 from harbourlink.kernel import Database, utcnow
 from harbourlink.settings import Settings
@@ -23,7 +24,7 @@ def test_thirty_parallel_wrong_passwords_lock_after_exactly_five(
     settings: Settings, db: Database, company_a: Company, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     checked: list[str] = []
-    real_verify = login_service.verify_password
+    real_verify = crypto.verify_password
 
     def counting_verify(password_hash: str, password: str) -> bool:
         checked.append(password)

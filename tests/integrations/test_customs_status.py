@@ -79,15 +79,15 @@ def test_reports_become_customs_events() -> None:
 
 def test_bad_report_keeps_the_others(client: TestClient, db: Database, company_a: Company) -> None:
     document = {"reports": [REPORT, {**REPORT, "status": "LOST"}]}
-    send = {"params": {"format": "customs-status-json"}, "headers": company_a.auth}
-    partial = client.post("/api/v1/messages", content=json.dumps(document).encode(), **send).json()
+    params, headers = {"format": "customs-status-json"}, company_a.auth
+    partial = client.post("/api/v1/messages", content=json.dumps(document).encode(), params=params, headers=headers).json()
     assert (partial["status"], partial["accepted"]) == ("partial", 1)
     assert partial["errors"] == [{"location": "$.reports[1].status",
                                   "message": "'LOST' is not one of SUBM, ACPT, CUSS, CUSI, HOLD, CUSR, REJE",
                                   "code": "not_one_of",
                                   "params": {"value": "'LOST'", "choices": "SUBM, ACPT, CUSS, CUSI, HOLD, CUSR, REJE"},
                                   "place": {"code": "json_path", "params": {"path": "$.reports[1].status"}}}]
-    again = client.post("/api/v1/messages", content=json.dumps(DOCUMENT).encode(), **send).json()
+    again = client.post("/api/v1/messages", content=json.dumps(DOCUMENT).encode(), params=params, headers=headers).json()
     assert (again["status"], again["accepted"], again["duplicates"]) == ("accepted", 1, 1)
     with db.transaction() as session:
         assert [e.event_code for e in session.scalars(select(Event).order_by(Event.event_time))] == ["ACPT", "CUSR"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -50,7 +50,7 @@ def test_a_worker_loop_beats_while_it_runs_and_leaves_no_row_when_it_stops(db: D
     worker.start()
     try:
         deadline = utcnow() + timedelta(seconds=20)
-        seen = []
+        seen: list[datetime] = []
         while len(seen) < 2 and utcnow() < deadline:  # two beats: the row is written, then updated
             with db.transaction() as session:
                 row = session.get(WorkerHeartbeat, worker.name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from tests.conftest import Company
@@ -12,7 +14,7 @@ MOVED = HEADER + "E1,TRANSPORT,ARRI,EST,2026-11-23T06:30:00+08:00,PONU0123456,HK
 ACTUAL = HEADER + "A1,TRANSPORT,ARRI,ACT,2026-11-23T06:40:00+08:00,PONU0123456,HKHKG,,9706906,PEARL HARMONY,026E,VESSEL\n"
 
 
-def _arrival(client: TestClient, company: Company) -> dict[str, object]:
+def _arrival(client: TestClient, company: Company) -> dict[str, Any]:
     view = client.get("/api/v1/track/PONU0123456", headers=company.auth).json()
     return next(s for s in view["schedule"] if s["event_code"] == "ARRI")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -37,13 +38,13 @@ def port(client: TestClient, db: Database) -> Port:
     return port
 
 
-def _arrivals(view: dict[str, object]) -> list[tuple[str, str, str]]:
+def _arrivals(view: dict[str, Any]) -> list[tuple[str, str, str]]:
     return [
-        (entry["location"], estimate["classifier"], estimate["time"])  # type: ignore[index]
+        (entry["location"], estimate["classifier"], estimate["time"])
         for entry in view["schedule"]
-        if entry["event_code"] == "ARRI"  # type: ignore[attr-defined,index]
+        if entry["event_code"] == "ARRI"
         for estimate in entry["estimates"]
-    ]  # type: ignore[index]
+    ]
 
 
 def test_the_sme_sees_the_call_of_its_house_bl_and_none_of_the_carriers_cargo_events(

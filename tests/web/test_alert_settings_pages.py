@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,7 +19,7 @@ from tests.alerts.support import CONTAINER, Receiver, channels, deliver, reading
 from tests.conftest import Company
 from tests.web.conftest import csrf_of, log_in, submit, text_of
 
-NEW = {"scope": "reference", "reference_type": "CONTAINER", "reference": "mscu 123456-6",
+NEW: dict[str, str | list[str]] = {"scope": "reference", "reference_type": "CONTAINER", "reference": "mscu 123456-6",
        "types": ["reefer_deviation", "reefer_power_off"], "channels": ["inbox", "webhook"],
        "threshold.gap_minutes": "20", "quiet_start": "22:00", "quiet_end": "07:00", "language": "en"}
 
@@ -36,7 +37,7 @@ def _too_warm() -> bytes:
     return readings_feed((now - timedelta(minutes=50), 9.5, "ON"), (now - timedelta(minutes=10), 9.8, "ON"))
 
 
-def _subscriptions(client: TestClient, company: Company) -> list[dict[str, object]]:
+def _subscriptions(client: TestClient, company: Company) -> list[dict[str, Any]]:
     return client.get("/api/v1/subscriptions", headers=company.auth).json()  # type: ignore[no-any-return]
 
 
@@ -200,7 +201,7 @@ def test_another_company_sees_no_endpoint_or_delivery(client: TestClient, compan
 
 def test_a_saved_filter_keeps_only_its_kinds_and_places(client: TestClient, company_a: Company) -> None:
     log_in(client, company_a.admin_email)
-    base = {"scope": "filter", "types": ["reefer_deviation"], "channels": ["inbox"], "filter_kinds": ["CONTAINER"]}
+    base: dict[str, str | list[str]] = {"scope": "filter", "types": ["reefer_deviation"], "channels": ["inbox"], "filter_kinds": ["CONTAINER"]}
     submit(client, "/alerts/subscriptions", "/alerts/subscriptions", {**base, "filter_locations": "hkhkg"})
     submit(client, "/alerts/subscriptions", "/alerts/subscriptions", {**base, "filter_locations": "CNYTN, CNSHK"})
     filters = sorted(str(s["filters"]) for s in _subscriptions(client, company_a))

@@ -92,9 +92,10 @@ def test_operator_rights_cannot_be_applied_for(client: TestClient, db: Database)
 
 def test_every_fields_error_is_shown_at_once(client: TestClient, db: Database) -> None:
     """A weak password, a missing number, no company type and a bad address: one answer names them all."""
-    form = company_form(**{"applicant.password": "abcdefghij", "applicant.password_confirm": "abcdefghij",
+    weak: dict[str, str | list[str]] = {"applicant.password": "abcdefghij", "applicant.password_confirm": "abcdefghij",
                            "types": [], "business_registration": "", "doc.authorisation_letter.number": "",
-                           "applicant.email": "not-an-email", "name": ""})
+                           "applicant.email": "not-an-email", "name": ""}
+    form = company_form(**weak)
     response = submit(client, "/signup?lang=en", "/signup", form)
     assert response.status_code == 422
     assert _field_error(response.text, "name") == "This field is required."

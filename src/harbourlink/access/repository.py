@@ -112,7 +112,7 @@ def _rule(
 
 
 def vessel_call_template(
-    *, owner: SQLColumnExpression[str], cargo: Sequence[Select[Any]], held: NamedFromClause,
+    *, owner: SQLColumnExpression[str], cargo: Sequence[Select[str, str, str]], held: NamedFromClause,
 ) -> ColumnElement[bool]:
     """``domain.sees_vessel_call`` for a statement built once and run with ``scope_parameters``.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,7 +20,7 @@ SAMPLE = Path(__file__).parents[2] / "samples" / "ais" / "hk_waters.nmea"
 GOOD = position(mmsi=477222300, second=5)
 
 
-def _send(client: TestClient, company: Company, body: bytes) -> dict[str, object]:
+def _send(client: TestClient, company: Company, body: bytes) -> dict[str, Any]:
     response = client.post("/api/v1/messages", params={"format": "ais-nmea"}, headers=company.auth, content=body)
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
@@ -149,13 +150,13 @@ def test_malformed_lines_are_named(client: TestClient, db: Database, company_a: 
 def test_every_bad_line_is_reported_in_one_message(client: TestClient, company_a: Company) -> None:
     bodies = [MALFORMED[c][0].split(b"\r\n", 1)[1] for c in ("bad checksum", "not NMEA", "MMSI of 7 digits")]
     outcome = _send(client, company_a, lines(GOOD) + b"".join(bodies))
-    assert [e["location"] for e in outcome["errors"]] == ["line 2", "line 3", "line 4"]  # type: ignore[index]
+    assert [e["location"] for e in outcome["errors"]] == ["line 2", "line 3", "line 4"]
 
 
 def test_nothing_readable_is_rejected(client: TestClient, company_a: Company) -> None:
     outcome = _send(client, company_a, b"garbage\r\nmore garbage\r\n")
     assert outcome["status"] == "rejected"
-    assert [e["location"] for e in outcome["errors"]] == ["line 1", "line 2"]  # type: ignore[index]
+    assert [e["location"] for e in outcome["errors"]] == ["line 1", "line 2"]
 
 
 def test_only_skipped_traffic_is_not_a_failure(client: TestClient, company_a: Company) -> None:
@@ -169,7 +170,7 @@ def test_replay_of_a_corrected_message(client: TestClient, db: Database, company
     broken = lines(GOOD, fixed_line[:-2] + "00")  # its checksum was garbled on the way
     partial = _send(client, company_a, broken)
     assert partial["status"] == "partial"
-    assert [(e["location"], e["code"], e["place"]) for e in partial["errors"]] == [  # type: ignore[union-attr]
+    assert [(e["location"], e["code"], e["place"]) for e in partial["errors"]] == [
         ("line 2", "checksum_mismatch", {"code": "line", "params": {"line": 2}})]
     failed = client.get("/api/v1/messages", headers=company_a.auth, params={"failed": True}).json()
     assert [m["id"] for m in failed] == [partial["id"]]

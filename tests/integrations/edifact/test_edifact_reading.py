@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -233,10 +234,10 @@ def test_samples_read_cleanly() -> None:
                       "iftsta_oocl_statuses.edi": 7}
 
 
-def _normalised(elements: list[object]) -> list[list[str]]:
+def _normalised(elements: Sequence[str | Sequence[str]]) -> list[list[str]]:
     result = []
     for element in elements:
-        parts = [element] if isinstance(element, str) else list(element)  # type: ignore[call-overload]
+        parts = [element] if isinstance(element, str) else list(element)
         while parts and parts[-1] == "":
             parts.pop()
         result.append(parts)
