@@ -57,6 +57,8 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "TripCreate": {"reference": "MSCU1234566", "vehicle": "BR1234", "driver_user_id": "someone"},
     "POST /api/v1/trips/{trip_id}/positions": {},
     "DeviceCreate": {"vehicle": "BR1234"},
+    "LegCreate": {"reference": "MSCU1234566", "reference_type": "CONTAINER", "mode": "TRUCK", "party_org_id": ""},
+    "TripAssignment": {"vehicle": "BR1234", "driver_user_id": "someone"},
     "POST /api/v1/position-reports/{report_id}/replay": {},
     "POST /v2/event-subscriptions": {},
     "PUT /v2/event-subscriptions/{subscriptionID}": {
@@ -81,7 +83,7 @@ def _body_schema(method: str, path: str, operation: dict[str, Any]) -> str | Non
     return reference.rsplit("/", 1)[-1] if reference else f"{method} {path}"
 
 
-def _a_resources(client: TestClient, a: Company, b: Company) -> dict[str, str]:
+def _a_resources(client: TestClient, db: Database, a: Company, b: Company) -> dict[str, str]:
     """Creates one of each kind of A's resources and returns them by path parameter name."""
     user = client.post(f"/api/v1/orgs/{a.org_id}/users", headers=a.auth,
                        json={"email": "clerk@alpha.example.hk", "display_name": "Clerk"}).json()
@@ -107,7 +109,7 @@ def _a_resources(client: TestClient, a: Company, b: Company) -> dict[str, str]:
     assert client.get("/api/v1/track/16012345675", headers=b.auth).status_code == 404
     assert client.get("/api/v1/track/ALPHA0002", headers=b.auth).status_code == 404
     alerts = _a_alert(client, a)
-    trucks = _a_trip(client, a)
+    trucks = _a_trip(client, db, a)
     first_event = client.get("/api/v1/events", headers=a.auth).json()["events"][0]["event"]["id"]
     return {**alerts, **trucks, "event_id": first_event, "subscriptionID": subscription.json()["subscriptionID"], "org_id": a.org_id, "user_id": user["id"], "key_id": key["id"], "grant_id": grant["id"],
             "party_id": party["id"], "link_id": link.json()["id"], "service": "tracking", "message_id": message["id"],
@@ -139,8 +141,9 @@ def _a_alert(client: TestClient, a: Company) -> dict[str, str]:
             "alert_id": alert["id"], "delivery_id": delivery["id"]}
 
 
-def _a_trip(client: TestClient, a: Company) -> dict[str, str]:
-    """A's trip (A also trucks) for the container of its CSV sample, with positions, and a tracker's device id."""
+def _a_trip(client: TestClient, db: Database, a: Company) -> dict[str, str]:
+    """A's trip (A also trucks) for the container of its CSV sample, with positions, a tracker's device id, and
+    the truck leg A nominated another trucking company for."""
     driver = client.post(f"/api/v1/orgs/{a.org_id}/users", headers=a.auth,
                          json={"email": "driver@alpha.example.hk", "display_name": "Driver", "role": "driver"})
     assert driver.status_code == 201, driver.text
@@ -152,7 +155,12 @@ def _a_trip(client: TestClient, a: Company) -> dict[str, str]:
     assert report.status_code == 201, report.text
     device = client.post("/api/v1/devices", headers=a.auth, json={"vehicle": "AL1234"})
     assert device.status_code == 201, device.text
-    return {"trip_id": trip.json()["id"], "report_id": report.json()["id"], "device_entry_id": device.json()["id"]}
+    haulier = make_company(db, "Charlie Haulage", "trucking")
+    leg = client.post("/api/v1/legs", headers=a.auth, json={
+        "reference": "MSCU1234566", "reference_type": "CONTAINER", "mode": "TRUCK", "party_org_id": haulier.org_id})
+    assert leg.status_code == 201, leg.text
+    return {"trip_id": trip.json()["id"], "report_id": report.json()["id"], "device_entry_id": device.json()["id"],
+            "leg_id": leg.json()["id"]}
 
 
 @pytest.fixture
@@ -167,7 +175,7 @@ def _snapshot(client: TestClient, a: Company) -> str:
              "/api/v1/api-keys", "/api/v1/grants?include_ended=true", "/api/v1/parties", "/api/v1/messages",
              "/api/v1/bl-links", "/v2/event-subscriptions", "/api/v1/subscriptions", "/api/v1/alerts",
              "/api/v1/webhook-endpoints", "/api/v1/alert-deliveries", "/api/v1/sharing-policy", "/api/v1/cargo",
-             "/api/v1/trips", "/api/v1/devices", "/api/v1/position-reports"]
+             "/api/v1/trips", "/api/v1/devices", "/api/v1/position-reports", "/api/v1/legs"]
     snapshot = {path: client.get(path, headers=a.auth).json() for path in reads}
     for user in snapshot[f"/api/v1/orgs/{a.org_id}/users"]:
         user.pop("last_login_at", None)
@@ -178,9 +186,9 @@ def _snapshot(client: TestClient, a: Company) -> str:
     return json.dumps(snapshot, sort_keys=True)
 
 
-def test_company_b_cannot_read_or_change_company_a(client: TestClient, company_a: Company,
+def test_company_b_cannot_read_or_change_company_a(client: TestClient, db: Database, company_a: Company,
                                                      company_b: Company) -> None:
-    ids = _a_resources(client, company_a, company_b)
+    ids = _a_resources(client, db, company_a, company_b)
     before = _snapshot(client, company_a)
     checked = 0
     for method, path, operation in _operations(client):
@@ -204,11 +212,12 @@ def test_company_b_cannot_read_or_change_company_a(client: TestClient, company_a
     assert _snapshot(client, company_a) == before
 
 
-def test_company_b_lists_nothing_of_company_a(client: TestClient, company_a: Company, company_b: Company) -> None:
-    ids = _a_resources(client, company_a, company_b)
+def test_company_b_lists_nothing_of_company_a(client: TestClient, db: Database, company_a: Company,
+                                              company_b: Company) -> None:
+    ids = _a_resources(client, db, company_a, company_b)
     secret_ids = {ids["user_id"], ids["key_id"], ids["party_id"], ids["link_id"], ids["message_id"], ids["subscriptionID"],
                   ids["subscription_id"], ids["endpoint_id"], ids["alert_id"], ids["delivery_id"], company_a.admin_id,
-                  ids["trip_id"], ids["report_id"], ids["device_entry_id"]}
+                  ids["trip_id"], ids["report_id"], ids["device_entry_id"], ids["leg_id"]}
     for method, path, operation in _operations(client):
         if "{" in path or (method, path) in LIST_EXEMPT:
             continue
@@ -230,8 +239,8 @@ def test_every_api_call_needs_credentials(client: TestClient, path: str) -> None
 
 
 def test_company_b_lists_as_its_cargo_only_what_company_a_shares_with_it(
-        client: TestClient, company_a: Company, company_b: Company) -> None:
-    _a_resources(client, company_a, company_b)
+        client: TestClient, db: Database, company_a: Company, company_b: Company) -> None:
+    _a_resources(client, db, company_a, company_b)
     a_numbers = {item["value"] for item in client.get("/api/v1/cargo", headers=company_a.auth).json()["items"]}
     assert {"PONU0123456", "MSCU1234566", "ALPHA0001"} <= a_numbers
     b_numbers = {item["value"] for item in client.get("/api/v1/cargo", headers=company_b.auth).json()["items"]}

@@ -17,6 +17,7 @@ from harbourlink.api import health
 from harbourlink.api import identity as identity_api
 from harbourlink.api import inbound as inbound_api
 from harbourlink.api import ledger as ledger_api
+from harbourlink.api import legs as legs_api
 from harbourlink.api import operator as operator_api
 from harbourlink.api import tracking as tracking_api
 from harbourlink.api import trucking as trucking_api
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(operator_api.router)
     app.include_router(trucking_api.router)
     app.include_router(trucking_api.osmand_router)
+    app.include_router(legs_api.router)
     app.include_router(oidc.router)
     mount_web(app, settings)
     app.middleware("http")(app.state.metrics.middleware)

@@ -109,6 +109,27 @@ def name_party(
     return party
 
 
+def name_nominee(
+    session: Session, actor: Actor, *, reference_type: ReferenceType, reference: str, party_org_id: str,
+    party_role: PartyRole,
+) -> str | None:
+    """Names the nominee of a leg (``legs``) a party, as ``name_party`` does: the new party's id, or None when
+    the company had named it already, so that ending the nomination leaves the older naming in place."""
+    value = normalise_reference(reference_type, reference)
+    if repository.find_party(session, owner=actor.org_id, reference_type=reference_type.value, reference=value,
+                             party=party_org_id) is not None:
+        return None
+    return name_party(session, actor, reference_type=reference_type, reference=value, party_org_id=party_org_id,
+                      party_role=party_role).id
+
+
+def forget_nominee(session: Session, *, owner_org_id: str, party_id: str) -> None:
+    """Removes the party a nomination named, whichever company ended the nomination (declined or withdrawn)."""
+    party = repository.party_by_id(session, party_id)
+    if party is not None and party.owner_org_id == owner_org_id:
+        session.delete(party)
+
+
 def list_parties(session: Session, actor: Actor) -> list[Party]:
     """The parties the actor's company has named on its references."""
     return repository.parties_named(session, actor.org_id)

@@ -30,6 +30,7 @@ from harbourlink.trucking.positions import (
     replay_report,
 )
 from harbourlink.trucking.schemas import (
+    Destination,
     DeviceCreate,
     DeviceCreated,
     DeviceRead,
@@ -60,6 +61,7 @@ from harbourlink.trucking.trips import (
 __all__ = [
     "MAX_POSITIONS",
     "Arrival",
+    "Destination",
     "Device",
     "DeviceCreate",
     "DeviceCreated",

@@ -99,12 +99,20 @@ def create_trip(
     driver_user_id: str,
     reference_type: ReferenceType | None = None,
     destination: Destination | None = None,
+    vouched: bool = False,
 ) -> Trip:
-    """Plans a trip of one of the company's trucks and drivers, carrying cargo the company sees."""
+    """Plans a trip of one of the company's trucks and drivers, carrying cargo the company sees.
+
+    ``vouched``: the cargo's holder nominated the company for this leg (``legs``), which ties the
+    truck to the cargo even before anything about it is shared with the company.
+    """
     check_write(actor)
     if OrgType.TRUCKING.value not in actor.org_types or is_driver(actor):
         raise NotATruckingCompany("only a trucking company's dispatchers plan trips")
-    kind, value = _reference(session, access.scope_for(actor), reference, reference_type)
+    if vouched and reference_type is not None:
+        kind, value = reference_type.value, normalise_reference(reference_type, reference)
+    else:
+        kind, value = _reference(session, access.scope_for(actor), reference, reference_type)
     _check_driver(session, actor, driver_user_id)
     trip = Trip(
         org_id=actor.org_id,
