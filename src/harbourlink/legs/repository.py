@@ -90,4 +90,4 @@ def trip_statuses(session: Session, trip_ids: list[str]) -> dict[str, str]:
     if not trip_ids:
         return {}
     rows = session.execute(select(trucking.Trip.id, trucking.Trip.status).where(trucking.Trip.id.in_(trip_ids)))
-    return {trip_id: trip_status for trip_id, trip_status in rows}
+    return {row.id: row.status for row in rows}

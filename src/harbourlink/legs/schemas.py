@@ -59,7 +59,9 @@ class PickupJob(BaseModel):
 
     leg: LegRead
     terminal: str | None = Field(description="the facility (SMDG code) or place where the box waits")
-    release_status: str | None = Field(description="the terminal's release (the event code: RELS released, HOLD held …) as the company sees it")
+    release_status: str | None = Field(
+        description="the terminal's release as the company sees it: the event code (RELS released, HOLD held …)"
+    )
     holds: list[str]
     free_time_ends: datetime | None
     vessel_arrival: datetime | None = Field(description="the latest estimate (or the actual) of the vessel's arrival")
