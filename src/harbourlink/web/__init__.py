@@ -18,6 +18,7 @@
       tracking.py      the one search box and the cargo's page (track_page, track_map, track_chart, track_words,
                        track_trucks: the trucks carrying it)
       driver.py        the driver's app: today's jobs, a trip started at pickup, positions shared, ended at receipt
+      legs.py          legs and pickups: nominating the next party, answering nominations, pickup jobs
       proofs.py        each event's place in the ledger and its proof file; how anyone checks one (public)
       messages.py      uploading files, their outcome and errors, download, correct and replay
       alerts.py        the alert history (alert_figures: figures in words and units)
@@ -53,6 +54,7 @@ from harbourlink.web import (
     auth,
     driver,
     home,
+    legs,
     links,
     messages,
     operator,
@@ -82,6 +84,6 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (shell, home, auth, signup, admin_people, admin_sharing, operator, operator_health, tracking, links,
-                   messages, alert_settings, webhooks, alerts, proofs, driver):
+                   messages, alert_settings, webhooks, alerts, proofs, driver, legs):
         app.include_router(module.router)
     app.add_exception_handler(PageAbort, _page_abort)

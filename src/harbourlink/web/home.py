@@ -60,6 +60,12 @@ JOBS = {
         N_("Link House B/Ls"),
         N_("Link each House B/L to its Master B/L, one by one or from a CSV file, so its holders can track it."),
     ),
+    "legs": Job(
+        "/legs",
+        N_("Legs and pickups"),
+        N_("Nominate your forwarder, trucking company or warehouse for cargo you hold; answer nominations; "
+           "assign trucks and drivers to pickup jobs."),
+    ),
     "upload": Job(
         "/messages",
         N_("Send cargo data"),
@@ -99,12 +105,12 @@ JOBS = {
 
 LEAD: dict[str, tuple[str, ...]] = {
     OrgType.CARGO_OWNER: ("alerts", "track"),
-    OrgType.FORWARDER: ("links", "upload", "track"),
+    OrgType.FORWARDER: ("links", "legs", "upload", "track"),
     OrgType.SHIPPING_LINE: ("upload", "share"),
     OrgType.TERMINAL_OPERATOR: ("upload", "share"),
     OrgType.BARGE_OPERATOR: ("upload", "track"),
-    OrgType.TRUCKING: ("track", "alerts"),
-    OrgType.WAREHOUSE: ("track", "alerts"),
+    OrgType.TRUCKING: ("legs", "track", "alerts"),
+    OrgType.WAREHOUSE: ("legs", "track", "alerts"),
     OrgType.AIRLINE: ("upload", "share"),
     OrgType.CUSTOMS_HK: ("track", "upload"),
     OrgType.CUSTOMS_MAINLAND: ("track", "upload"),

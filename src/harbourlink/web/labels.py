@@ -20,6 +20,7 @@ from harbourlink.identity import (
 )
 from harbourlink.inbound import VIEWED_MESSAGE
 from harbourlink.kernel import phrases
+from harbourlink.legs import LegMode, LegStatus
 from harbourlink.references import ReferenceType
 
 N_ = phrases.N_
@@ -96,6 +97,20 @@ LABELS: dict[str, dict[str, str]] = {
         VIEWED_MESSAGE: N_("Message sent to HarbourLink"),
     },
     "rule": {NAMED_PARTIES_RULE: N_("Companies we name as parties")},
+    "leg_mode": {
+        LegMode.FORWARDING: N_("Forwarding and customs"),
+        LegMode.SEA: N_("Sea"),
+        LegMode.BARGE: N_("Barge"),
+        LegMode.TRUCK: N_("Truck"),
+        LegMode.AIR: N_("Air"),
+        LegMode.WAREHOUSE: N_("Warehouse receipt"),
+    },
+    "leg_status": {
+        LegStatus.NOMINATED: N_("Waiting for an answer"),
+        LegStatus.ACCEPTED: N_("Accepted"),
+        LegStatus.DECLINED: N_("Declined"),
+        LegStatus.WITHDRAWN: N_("Withdrawn"),
+    },
     "message_format": {
         "csv": N_("HarbourLink CSV template (one event per row)"),
         "edifact": N_("UN/EDIFACT CODECO, COARRI and IFTSTA"),
@@ -220,6 +235,13 @@ ERRORS = {
     "driver_not_trucking": N_("Only a trucking company has truck drivers."),
     "trip_finished": N_("This trip has already ended."),
     "trip_not_started": N_("This trip has not started yet."),
+    "not_a_driver": N_("Choose an active driver of your company."),
+    # legs
+    "cargo_not_held": N_("Your company does not hold this cargo: nothing about it is shared with you, and no one "
+                         "nominated you for it."),
+    "wrong_nominee": N_("Choose an active company of the kind this leg needs, for example a trucking company for "
+                        "a truck leg."),
+    "leg_closed": N_("This leg can no longer be changed: look at its status."),
     # form fields, from the shape checks
     "missing": N_("This field is required."),
     "string_too_short": N_("This is too short."),
@@ -251,4 +273,9 @@ NOTICES = {
     "endpoint_deleted": N_("Nothing more is sent to this endpoint."),
     "delivery_replayed": N_("The message is queued again and will be sent shortly."),
     "dead_letter_replayed": N_("Put back in its queue: a worker takes it shortly."),
+    "leg_nominated": N_("Nominated. The company sees the leg and can accept or decline it."),
+    "leg_accepted": N_("Accepted. You can pass the cargo on to the next party."),
+    "leg_declined": N_("Declined. The nominating company sees your answer."),
+    "leg_withdrawn": N_("Withdrawn, with every leg passed on below it."),
+    "leg_assigned": N_("The truck and driver are assigned: the trip is in the driver's jobs."),
 }

@@ -82,6 +82,12 @@ def list_users(session: Session, actor: Actor, *, org_id: str) -> list[User]:
     return repository.users_of(session, org_id)
 
 
+def list_drivers(session: Session, actor: Actor) -> list[User]:
+    """The active drivers of the caller's company, for whoever dispatches its trucks."""
+    return [user for user in repository.users_of(session, actor.org_id)
+            if user.role == Role.DRIVER.value and user.status == "active"]
+
+
 def update_user(
     session: Session, actor: Actor, *, user_id: str, role: Role | None = None, status: str | None = None
 ) -> User:
