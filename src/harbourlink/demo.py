@@ -57,12 +57,14 @@ class DemoSeed:
 
     logins: list[DemoLogin]
     org_ids: dict[str, str]
+    driver_id: str
 
     def parties(self) -> Parties:
         """The demo companies the simulator sends and shares as."""
         ids = self.org_ids
         return Parties(carrier=ids["carrier"], terminal=ids["terminal"], barge=ids["barge"], ais=ids["operator"],
-                       customs=ids["customs_cn"], forwarder=ids["forwarder"], sme=ids["sme"], airline=ids["airline"])
+                       customs=ids["customs_cn"], forwarder=ids["forwarder"], sme=ids["sme"], airline=ids["airline"],
+                       trucker=ids["trucker"], warehouse=ids["warehouse"], driver=self.driver_id)
 
 
 def demo_email(key: str) -> str:
@@ -90,6 +92,14 @@ def seed_demo(session: Session, *, people: bool = True) -> DemoSeed:
                                        role=identity.Role.ADMINISTRATOR, password=DEMO_PASSWORD)
         user.totp_exempt = True
         logins.append(DemoLogin(company.name, email, identity.Role.ADMINISTRATOR.value))
+    # The trucking company's driver, whose phone the simulator drives (without a password where the
+    # administrators are left out: nobody logs in then).
+    driver, _ = identity.create_user(session, identity.SYSTEM_ACTOR, org_id=org_ids["trucker"],
+                                     email=demo_email("driver"), display_name="Chan Tai Man",
+                                     role=identity.Role.DRIVER, password=DEMO_PASSWORD if people else None)
+    if people:
+        driver.totp_exempt = True
+        logins.append(DemoLogin("Sha Tin Logistics Trucking", demo_email("driver"), identity.Role.DRIVER.value))
     # The forwarder shares with the parties it names on its references; the simulator shares
     # each House B/L with its consignee.
     forwarder = Actor(org_id=org_ids["forwarder"], roles=frozenset({"administrator"}))
@@ -102,7 +112,7 @@ def seed_demo(session: Session, *, people: bool = True) -> DemoSeed:
     for key in ("sme", "forwarder"):
         alerts.do_subscribe(session, Actor(org_id=org_ids[key]), reference_type=None, reference=None,
                             alert_types=[], channels=["inbox"], thresholds={}, for_company=True)
-    return DemoSeed(logins, org_ids)
+    return DemoSeed(logins, org_ids, driver.id)
 
 
 def demo_guide(scenario: Scenario) -> list[tuple[str, str, str]]:

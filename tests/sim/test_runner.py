@@ -7,6 +7,7 @@ customs status of its declaration.
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from fastapi.testclient import TestClient
 from harbourlink import access, alerts, events, identity, inbound, vessels
 from harbourlink.demo import DemoSeed, seed_demo
 from harbourlink.kernel import Database, utcnow
-from harbourlink.sim import SimClock, Simulator
+from harbourlink.sim import SimClock, Simulator, trucks
 from harbourlink.sim.geo import BERTHS
 
 START = datetime(2026, 11, 20, 22, 0, tzinfo=UTC)
@@ -135,3 +136,29 @@ def test_simulated_time_never_runs_ahead_of_the_wall_clock() -> None:
     clock = SimClock(utcnow() - timedelta(minutes=1), speed=1e9)
     time.sleep(0.01)
     assert clock.now() <= utcnow()
+
+
+def test_trucks_carry_the_forwarded_imports_to_the_warehouses(client: TestClient, db: Database, seeded: DemoSeed,
+                                                              simulator: Simulator) -> None:
+    """Each box the forwarder trucks is nominated, driven and delivered; the phone's positions in the Tai Lam
+    Tunnel wait on the phone and arrive together afterwards, each stored once."""
+    hauls = trucks.hauls(simulator.scenario)
+    assert [h.warehouse.name for h in hauls] == [w.name for w in trucks.WAREHOUSES]
+    report = simulator.run_until(max(h.arrives for h in hauls))
+    assert report.problems == [] and report.trips == len(hauls)
+    sent = {h.container: sum(len(json.loads(body)) for _, body in h.reports()) for h in hauls}
+    assert report.positions == sum(sent.values())
+    tunnel = next(h for h in hauls if h.warehouse.tunnel)
+    assert max(len(json.loads(body)) for _, body in tunnel.reports()) > trucks.SEND_EVERY / trucks.FIX_EVERY
+    with db.transaction() as session:
+        _, key = identity.create_api_key(session, identity.SYSTEM_ACTOR, org_id=seeded.org_ids["forwarder"],
+                                         name="test", scopes=list(identity.KeyScope))
+    forwarder = {"Authorization": f"Bearer {key}"}
+    given = client.get("/api/v1/legs", headers=forwarder).json()
+    assert {(leg["reference"], leg["mode"], leg["trip_status"]) for leg in given} == {
+        (h.container, "TRUCK", "finished") for h in hauls}
+    trip = client.get(f"/api/v1/trips/{given[0]['trip_id']}", params={"reference": given[0]["reference"]},
+                      headers=forwarder).json()
+    assert len(trip["positions"]) == sent[given[0]["reference"]] and trip["status"] == "finished"
+    again = Simulator(db, parties=seeded.parties(), seed=2611, start=START).run_until(max(h.arrives for h in hauls))
+    assert again.trips == 0 and again.problems == [] and len(client.get("/api/v1/legs", headers=forwarder).json()) == 3

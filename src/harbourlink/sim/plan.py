@@ -8,7 +8,9 @@ grants the sharing a real port would have, and the consignee and the forwarder s
 alerts on the containers they follow (the terminal shares a box's status and readings only with
 those who hold its number, which an all-cargo subscription does not); once the first messages
 are in, the forwarder links its House B/Ls (and its house air waybill, once the airline's first
-status of the master air waybill is in). The mainland customs is polled every 15 minutes (the
+status of the master air waybill is in). Boxes the forwarder has trucked (``trucks``) are
+nominated to the trucking company, driven with the driver's phone sending its positions, and
+delivered. The mainland customs is polled every 15 minutes (the
 runner asks the source, since its answer depends on the source, not on the plan).
 
 Steps are ordered by due time, then grants, watches, messages, links, polls; the same scenario
@@ -22,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from harbourlink.references import ReferenceType
-from harbourlink.sim import air, edifact, nmea, stories
+from harbourlink.sim import air, edifact, nmea, stories, trucks
 from harbourlink.sim import messages as m
 from harbourlink.sim.scenario import MINUTE, Consignment, Scenario
 
@@ -81,8 +83,33 @@ class Poll:
     due: datetime
 
 
-Step = Send | Share | Watch | Link | Poll
-_PHASE = {Share: 0, Watch: 1, Send: 2, Link: 3, Poll: 4}
+@dataclass(frozen=True)
+class Nominate:
+    """The forwarder nominates the trucking company for a box; it accepts and assigns its driver and truck."""
+
+    due: datetime
+    haul: trucks.Haul
+
+
+@dataclass(frozen=True)
+class Drive:
+    """The driver's phone sends the positions it holds (JSON, as the trip API takes them)."""
+
+    due: datetime
+    container: str
+    positions: bytes
+
+
+@dataclass(frozen=True)
+class Deliver:
+    """The truck is at the warehouse: the trip ends."""
+
+    due: datetime
+    haul: trucks.Haul
+
+
+Step = Send | Share | Watch | Link | Nominate | Drive | Deliver | Poll
+_PHASE = {Share: 0, Watch: 1, Send: 2, Link: 3, Nominate: 4, Drive: 5, Deliver: 6, Poll: 7}
 CONTAINER_ALERTS = ("not_picked_up", "reefer_deviation", "reefer_power_off")
 """What a container watch is for: the all-cargo subscriptions the demo companies already have
 tell the rest (delays, customs, B/Ls) once, and a second subscription would tell it twice."""
@@ -95,6 +122,10 @@ def build_plan(scenario: Scenario) -> list[Step]:
     # A house air waybill is linked once the airline's first status of its master is in.
     steps += [Link(_first_message(scenario, shipment), shipment.awb, shipment.house, "AWB")
               for shipment in scenario.air if shipment.house]
+    for haul in trucks.hauls(scenario):
+        steps.append(Nominate(haul.nominated, haul))
+        steps += [Drive(at, haul.container, body) for at, body in haul.reports()]
+        steps.append(Deliver(haul.arrives, haul))
     polls = int((scenario.end - scenario.start) / POLL_EVERY)
     steps += [Poll(scenario.start + POLL_EVERY * n) for n in range(polls + 1)]
     return sorted(steps, key=lambda s: (s.due, _PHASE[type(s)]))

@@ -3,7 +3,9 @@
 ``Simulator.run_until(moment)`` takes every step of the plan due by ``moment`` (simulated
 time): grants are made with ``access.do_grant`` as their owner, container watches with
 ``alerts.do_subscribe`` as the watching company, messages go through ``inbound.receive`` as
-their sender, links through ``tracking.link_bills`` as the forwarder, and at each customs poll
+their sender, links through ``tracking.link_bills`` as the forwarder, truck legs through ``legs``
+(the forwarder nominates, the trucking company accepts and assigns its driver) and the driver's
+positions through ``trucking.receive_trip_positions``, and at each customs poll
 the mainland customs source is asked what changed and its answer is sent as the customs
 company. Tests call it directly: deterministic and as fast as the database.
 
@@ -22,17 +24,25 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from harbourlink import access, alerts, inbound, tracking
+from harbourlink import access, alerts, inbound, legs, tracking, trucking
 from harbourlink.integrations.customs_status import LodgedDeclaration, SimulatedMainlandCustoms
-from harbourlink.kernel import Actor, Database, utcnow
+from harbourlink.kernel import Actor, Database, HarbourLinkError, utcnow
 from harbourlink.references import ReferenceType
-from harbourlink.sim.plan import Link, Poll, Send, Share, Step, Watch, build_plan
+from harbourlink.sim import trucks
+from harbourlink.sim.plan import Deliver, Drive, Link, Nominate, Poll, Send, Share, Step, Watch, build_plan
 from harbourlink.sim.poller import CustomsPoller
 from harbourlink.sim.scenario import HOUR, Scenario, build_scenario
 
 log = logging.getLogger(__name__)
 CHANNEL = "simulator"
 DEFAULT_SEED = 2611
+PARTY_TYPES = {
+    "carrier": frozenset({"shipping_line"}), "terminal": frozenset({"terminal_operator"}),
+    "barge": frozenset({"barge_operator"}), "ais": frozenset({"operator"}), "customs": frozenset({"customs_mainland"}),
+    "forwarder": frozenset({"forwarder"}), "sme": frozenset({"cargo_owner"}), "airline": frozenset({"airline"}),
+    "trucker": frozenset({"trucking"}), "warehouse": frozenset({"warehouse"}),
+}
+"""The company types each party's demo company has (``demo.DEMO_COMPANIES``)."""
 
 
 @dataclass(frozen=True)
@@ -47,13 +57,21 @@ class Parties:
     forwarder: str
     sme: str
     airline: str
+    trucker: str
+    warehouse: str
+    driver: str
+    """The trucking company's driver (a user id): the phone that shares the trucks' positions."""
 
     def org_id(self, role: str) -> str:
         return str(getattr(self, role))
 
     def actor(self, role: str) -> Actor:
         """The party's system, acting for its company (its administrators' rights, no API key limits)."""
-        return Actor(org_id=self.org_id(role), roles=frozenset({"administrator"}))
+        return Actor(org_id=self.org_id(role), roles=frozenset({"administrator"}), org_types=PARTY_TYPES[role])
+
+    def driver_actor(self) -> Actor:
+        return Actor(org_id=self.trucker, user_id=self.driver, roles=frozenset({"driver"}),
+                     org_types=PARTY_TYPES["trucker"])
 
 
 @dataclass
@@ -65,6 +83,8 @@ class RunReport:
     shares: int = 0
     watches: int = 0
     links: int = 0
+    trips: int = 0
+    positions: int = 0
     problems: list[str] = field(default_factory=list)
 
 
@@ -103,6 +123,8 @@ class Simulator:
                   for c in self.scenario.consignments if (d := c.declaration) is not None]
         self.customs = SimulatedMainlandCustoms(lodged, now=lambda: self._asked_at)
         self.poller = CustomsPoller(self.customs, [d.number for d in lodged])
+        self._trips: dict[str, str] = {}
+        """The trip carrying each trucked box, once nominated."""
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -141,6 +163,12 @@ class Simulator:
     def _take(self, step: Step, report: RunReport) -> None:
         if isinstance(step, Send):
             self._send(step.sender, step.format_name, step.raw, step.label, report)
+        elif isinstance(step, Nominate):
+            self._nominate(step.haul, report)
+        elif isinstance(step, Drive):
+            self._drive(step, report)
+        elif isinstance(step, Deliver):
+            self._deliver(step.haul, report)
         elif isinstance(step, Poll):
             self._asked_at = step.due
             answer = self.poller.poll(step.due)
@@ -157,6 +185,49 @@ class Simulator:
             first = outcome.errors[0] if outcome.errors else None
             report.problems.append(f"{sender} {label}: {outcome.status} "
                                    + (f"({first.location}: {first.message})" if first else ""))
+
+    def _nominate(self, haul: trucks.Haul, report: RunReport) -> None:
+        """The forwarder nominates the trucking company for the box, which accepts and assigns its driver."""
+        body = legs.LegCreate(
+            reference=haul.container, reference_type=ReferenceType.CONTAINER, mode=legs.LegMode.TRUCK,
+            party_org_id=self.parties.trucker, packages=haul.packages,
+            destination=trucking.Destination(name=haul.warehouse.name, latitude=haul.warehouse.roads[-1][0],
+                                             longitude=haul.warehouse.roads[-1][1]),
+        )
+        trucker, forwarder = self.parties.actor("trucker"), self.parties.actor("forwarder")
+        try:
+            with self.db.transaction() as session:
+                given = [leg for leg in legs.list_legs(session, forwarder, reference=haul.container)
+                         if leg.party_org_id == self.parties.trucker and leg.trip_id and leg.status == "accepted"]
+                if given:  # an earlier run of the same day nominated it: its trip goes on
+                    self._trips[haul.container] = str(given[0].trip_id)
+                    return
+                leg = legs.nominate(session, forwarder, body=body)
+                legs.accept(session, trucker, leg_id=leg.id)
+                assigned = legs.assign_trip(session, trucker, leg_id=leg.id, assignment=legs.TripAssignment(
+                    vehicle=haul.plate, driver_user_id=self.parties.driver))
+                self._trips[haul.container] = str(assigned.trip_id)
+        except HarbourLinkError as refused:
+            report.problems.append(f"forwarder truck leg {haul.container}: {refused.code} ({refused.message})")
+            return
+        report.trips += 1
+
+    def _drive(self, step: Drive, report: RunReport) -> None:
+        trip_id = self._trips.get(step.container)
+        if trip_id is None:
+            return  # its nomination failed, and says so
+        outcome = trucking.receive_trip_positions(self.db, self.parties.driver_actor(), trip_id=trip_id,
+                                                  body=step.positions, content_type="application/json")
+        report.positions += outcome.accepted
+        if outcome.status not in ("accepted", "duplicate"):  # a second run of the day sends them again
+            report.problems.append(f"driver positions {step.container}: {outcome.status}")
+
+    def _deliver(self, haul: trucks.Haul, report: RunReport) -> None:
+        trip_id = self._trips.get(haul.container)
+        if trip_id is None:
+            return
+        with self.db.transaction() as session:
+            trucking.finish_trip(session, self.parties.driver_actor(), trip_id=trip_id)
 
     def _share_all(self, shares: list[Share], report: RunReport) -> None:
         """Grants each share once: one the owner already gave (an earlier run, the demo seed) is kept as it is."""
