@@ -85,6 +85,7 @@ class RunReport:
     links: int = 0
     trips: int = 0
     positions: int = 0
+    delivered: int = 0
     problems: list[str] = field(default_factory=list)
 
 
@@ -228,6 +229,7 @@ class Simulator:
             return
         with self.db.transaction() as session:
             trucking.finish_trip(session, self.parties.driver_actor(), trip_id=trip_id)
+        report.delivered += 1
 
     def _share_all(self, shares: list[Share], report: RunReport) -> None:
         """Grants each share once: one the owner already gave (an earlier run, the demo seed) is kept as it is."""
