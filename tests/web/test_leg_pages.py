@@ -39,8 +39,10 @@ def test_a_truck_leg_from_nomination_to_an_assigned_driver(client: TestClient, d
     assert jobs in text_of(page.text) and released in text_of(page.text) and "HITHK" in page.text
     accepted = client.post(f"/legs/{leg['id']}/accept", data={"csrf_token": csrf_of(page.text)})
     assert accepted.status_code == 200
-    done = client.post(f"/legs/{leg['id']}/trip", data={"csrf_token": csrf_of(accepted.text), "vehicle": "xy 1234",
-                                                        "driver_user_id": world.driver_id})
+    fields = {f"{leg['id']}.vehicle": "xy 1234", f"{leg['id']}.driver_user_id": world.driver_id}
+    missing = client.post(f"/legs/{leg['id']}/trip", data={"csrf_token": csrf_of(accepted.text)})
+    assert missing.status_code == 422 and f'id="f-{leg["id"]}-vehicle-error"' in missing.text
+    done = client.post(f"/legs/{leg['id']}/trip", data={"csrf_token": csrf_of(accepted.text), **fields})
     assert done.status_code == 200 and assigned in text_of(done.text) and not_started in text_of(done.text)
     assert client.get("/api/v1/legs", headers=world.forwarder.auth).json()[0]["trip_status"] == "planned"
 
@@ -53,8 +55,9 @@ def test_another_company_cannot_answer_or_withdraw_a_leg(client: TestClient, db:
     token = csrf_of(client.get("/legs").text)
     for action in ("accept", "decline", "withdraw"):
         assert client.post(f"/legs/{leg.json()['id']}/{action}", data={"csrf_token": token}).status_code == 404
-    assigned = client.post(f"/legs/{leg.json()['id']}/trip", data={"csrf_token": token, "vehicle": "ab 1",
-                                                                  "driver_user_id": world.driver_id})
+    leg_id = leg.json()["id"]
+    assigned = client.post(f"/legs/{leg_id}/trip", data={"csrf_token": token, f"{leg_id}.vehicle": "ab 1",
+                                                        f"{leg_id}.driver_user_id": world.driver_id})
     assert assigned.status_code == 404
     assert CONTAINER not in client.get("/legs").text
     assert client.get(f"/api/v1/legs/{leg.json()['id']}", headers=world.forwarder.auth).json()["status"] == "nominated"

@@ -104,7 +104,8 @@ def nominate(form: CheckedForm, page: MemberDep) -> Response:
 @router.post("/legs/{leg_id}/trip")
 def assign(leg_id: str, form: CheckedForm, page: MemberDep) -> Response:
     """Assigns a truck and driver of the company to a truck leg it accepted."""
-    values = {"vehicle": text(form, "vehicle"), "driver_user_id": text(form, "driver_user_id")}
+    # Each job's form names its fields after the leg, so that a page of several jobs keeps their ids apart.
+    values = {name: text(form, f"{leg_id}.{name}") for name in ("vehicle", "driver_user_id")}
     try:
         assignment = legs.TripAssignment.model_validate(values)
     except ValidationError as exc:
