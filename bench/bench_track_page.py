@@ -25,6 +25,8 @@ from pathlib import Path
 import psycopg
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from tests.conftest import STRONG_PASSWORD
+from tests.web.conftest import log_in
 
 from bench.generators import OWNER_CODES, check_digit
 from bench.pg import libpq, scratch_database
@@ -33,8 +35,6 @@ from harbourlink.app import create_app
 from harbourlink.kernel import Actor, Database, create_database
 from harbourlink.references import ReferenceType
 from harbourlink.settings import Settings
-from tests.conftest import STRONG_PASSWORD
-from tests.web.conftest import log_in
 
 BL = "PONU00061000"
 BOXES = 20

@@ -157,7 +157,7 @@ async def send_message(request: Request, actor: CurrentActor,
 
 
 @router.get("/messages", response_model=list[MessageRead], summary="The caller's messages, newest first")
-def list_messages(actor: CurrentActor, session: DbSession, failed: bool = False, status_filter: str | None = None,
+def list_messages(actor: CurrentActor, session: DbSession, *, failed: bool = False, status_filter: str | None = None,
                   limit: Annotated[int, Query(ge=1, le=1000)] = 100,
                   offset: Annotated[int, Query(ge=0, description="messages to skip: the next page starts at "
                                                                  "offset + limit")] = 0) -> list[MessageRead]:

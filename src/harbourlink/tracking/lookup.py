@@ -45,6 +45,7 @@ from typing import Any
 from sqlalchemy import (
     CTE,
     ColumnElement,
+    Integer,
     Select,
     String,
     and_,
@@ -70,6 +71,7 @@ SEARCHABLE = (ReferenceType.MBL, ReferenceType.HBL, ReferenceType.CONTAINER, Ref
 FOLLOWED = (ReferenceType.CONTAINER, ReferenceType.BOOKING)
 """Numbers a timeline names that count as presented too: the boxes and bookings of a B/L."""
 MAX_EVENTS = 5000
+"""The newest events (by time, then store order) read by their references, unless the caller asks for fewer."""
 SCHEDULE = "TRANSPORT"
 """The event type of a vessel's departures and arrivals: planned, estimated, actual."""
 CALL_EVENTS = 1000
@@ -77,6 +79,7 @@ CALL_EVENTS = 1000
 every B/L on board sends hundreds; the newest of each kind is among the most recent."""
 CHANNEL = "track"
 VALUE = "tracked_value"
+WINDOW = "event_window"
 FIELD, ITEM = "\x1f", "\x1e"
 """Separators of the aggregated columns: ASCII unit and record separators, never in a reference."""
 
@@ -125,8 +128,11 @@ def _naming(pairs: CTE) -> Select[Any]:
 
 
 def _visible_naming(pairs: CTE, held: CTE, name: str) -> CTE:
+    """The newest visible events naming one of ``pairs``: a timeline of tens of thousands of events is read
+    a window at a time (``tracking.earlier`` reads the rest), and its first screen shows the latest."""
     return (select(Event.seq).where(Event.seq.in_(_naming(pairs)), events.visible_template(held))
-            .order_by(Event.seq).limit(MAX_EVENTS).cte(name))
+            .order_by(Event.event_time.desc(), Event.seq.desc()).limit(bindparam(WINDOW, type_=Integer))
+            .cte(name))
 
 
 def _vessel_calls(matched: CTE, held: CTE, found: CTE) -> CTE:
@@ -233,8 +239,8 @@ def statement() -> Select[Any]:
     )
 
 
-def parameters(scope: AccessScope, value: str, *, now: datetime) -> dict[str, object]:
-    return {VALUE: value, **access.scope_parameters(scope, now=now)}
+def parameters(scope: AccessScope, value: str, *, now: datetime, window: int = MAX_EVENTS) -> dict[str, object]:
+    return {VALUE: value, WINDOW: window, **access.scope_parameters(scope, now=now)}
 
 
 def _split(text: str | None) -> Iterator[list[str]]:
@@ -244,9 +250,10 @@ def _split(text: str | None) -> Iterator[list[str]]:
         yield item.split(FIELD)
 
 
-def resolve(session: Session, scope: AccessScope, value: str, *, now: datetime) -> Resolved:
-    """Runs the lookup for ``value`` as ``scope``."""
-    rows = session.execute(statement(), parameters(scope, value, now=now)).all()
+def resolve(session: Session, scope: AccessScope, value: str, *, now: datetime,
+            window: int = MAX_EVENTS) -> Resolved:
+    """Runs the lookup for ``value`` as ``scope``, reading the newest ``window`` events by their references."""
+    rows = session.execute(statement(), parameters(scope, value, now=now, window=window)).all()
     found: dict[int, Event] = {}
     result = Resolved(in_order=[], events=[], call_events=[], references={}, owners={}, ship_mmsi={}, logged=set(),
                       matched=[], derived=[], links=[], linked_houses=[], linked_house_awbs=[])

@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, literal, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from harbourlink import access, events, references, vessels
+from harbourlink import access, events, identity, references, vessels
 from harbourlink.access import AccessScope
 from harbourlink.events import Event
 from harbourlink.kernel import Actor, NotFound, utcnow
@@ -33,6 +33,8 @@ class Found:
     query: str
     matched: list[tuple[str, str]]
     scope: AccessScope
+    derived: list[tuple[str, str]] = field(default_factory=list)
+    """The containers and bookings the matched numbers' events name: presented too."""
     events: list[Event] = field(default_factory=list)
     """The events visible by their references: the timeline."""
     vessel_events: list[Event] = field(default_factory=list)
@@ -56,16 +58,17 @@ def canonical_number(raw: str) -> str:
     return references.fold(raw)
 
 
-def find(session: Session, actor: Actor, *, query: str) -> Found:
+def find(session: Session, actor: Actor, *, query: str, window: int = lookup.MAX_EVENTS) -> Found:
     """Resolves a search to the references and events the caller may see, or raises NotFound.
 
-    One statement reads everything (``lookup``); a second writes the access log, when the caller
-    views another company's data it has not viewed within the log's window.
+    One statement reads everything (``lookup``), the newest ``window`` events by their references
+    among it; a second writes the access log, when the caller views another company's data it has
+    not viewed within the log's window.
     """
     value = canonical_number(query)
     scope = access.scope_for(actor)
     now = utcnow()
-    resolved = lookup.resolve(session, scope, value, now=now)
+    resolved = lookup.resolve(session, scope, value, now=now, window=window)
     if not resolved.in_order:
         raise NotFound(f"nothing about {value} is shared with your company", code="reference_not_found",
                        data={"reference": value, "suggestions": suggest_references(session, actor, value)})
@@ -80,10 +83,64 @@ def find(session: Session, actor: Actor, *, query: str) -> Found:
         recent=resolved.logged | {(owner, kind, house) for owner, kind, house, logged in followed if logged})
     # A call's schedule seen through the cargo on it is the carrier's published timetable, like AIS:
     # it is not logged as a view of the carrier's cargo data, which the caller does not see.
-    return Found(query=value, matched=resolved.matched, scope=scope, events=_without_retracted(resolved.events),
+    return Found(query=value, matched=resolved.matched, scope=scope, derived=resolved.derived,
+                 events=_without_retracted(resolved.events),
                  vessel_events=_without_retracted(resolved.in_order), references=resolved.references,
                  owners=resolved.owners, linked_houses=resolved.linked_houses,
                  linked_house_awbs=resolved.linked_house_awbs, ship_mmsi=resolved.ship_mmsi)
+
+
+@dataclass(frozen=True, order=True)
+class Mark:
+    """Where a timeline is cut: an event's time and its place in the store (keyset order, newest first)."""
+
+    time: datetime
+    seq: int
+
+    @classmethod
+    def of(cls, event: Event) -> Mark:
+        return cls(event.event_time, event.seq)
+
+
+@dataclass
+class Earlier:
+    """A page of a timeline's older events, newest first, and where the next older page starts."""
+
+    events: list[Event]
+    references: dict[int, list[tuple[str, str]]]
+    owners: dict[str, str]
+    next_mark: Mark | None
+
+
+def earlier(session: Session, found: Found, *, before: Mark, limit: int,
+            leave_out: tuple[tuple[str, str], ...] = ()) -> Earlier:
+    """The ``limit`` visible events older than ``before`` that name the numbers ``found`` presented.
+
+    Keyset paging on (time, seq): a page costs ``limit`` rows of an index-ordered read however long the
+    timeline is, and events at the same moment are neither repeated nor skipped between pages.
+    ``leave_out`` names (type, code) pairs a page does not list (a reefer's readings).
+    """
+    held = [*found.matched, *found.derived]
+    naming = select(events.EventReference.event_seq).where(or_(*(
+        and_(events.EventReference.kind == kind, events.EventReference.value == value) for kind, value in held)))
+    query = (select(Event, identity.display_name_of(Event.owner_org_id).label("owner_name"))
+             .where(Event.seq.in_(naming), events.visible(found.scope),
+                    tuple_(Event.event_time, Event.seq) < tuple_(literal(before.time, Event.event_time.type),
+                                                                 literal(before.seq, Event.seq.type)))
+             .order_by(Event.event_time.desc(), Event.seq.desc()).limit(limit + 1))
+    for kind, code in leave_out:
+        query = query.where(or_(Event.event_type != kind, Event.event_code != code))
+    rows = session.execute(query).all()
+    page = [row[0] for row in rows[:limit]]
+    named: dict[int, list[tuple[str, str]]] = {event.seq: [] for event in page}
+    if page:
+        for seq, kind, value in session.execute(
+                select(events.EventReference.event_seq, events.EventReference.kind, events.EventReference.value)
+                .where(events.EventReference.event_seq.in_(named))):
+            named[seq].append((kind, value))
+    return Earlier(events=_without_retracted(page), references=named,
+                   owners={row[0].owner_org_id: row.owner_name for row in rows},
+                   next_mark=Mark.of(page[-1]) if len(rows) > limit else None)
 
 
 def _without_retracted(found: list[Event]) -> list[Event]:
