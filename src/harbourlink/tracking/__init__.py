@@ -40,7 +40,7 @@ from harbourlink.tracking.subscriptions import (
     enqueue_dcsa_callbacks,
     page_v22_events,
 )
-from harbourlink.tracking.timeline import Earlier, Found, Mark, canonical_number, earlier, find
+from harbourlink.tracking.timeline import Earlier, Found, canonical_number, earlier, find
 from harbourlink.tracking.view import EventView, LedgerMark, TrackingView, build_view, event_view
 
 __all__ = [
@@ -63,7 +63,6 @@ __all__ = [
     "Found",
     "LedgerMark",
     "LinkImport",
-    "Mark",
     "RowError",
     "TrackingView",
     "as_iftsta",

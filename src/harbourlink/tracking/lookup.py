@@ -14,9 +14,9 @@ runs inside one statement, as common table expressions:
 ``derived``   containers and bookings those events name that were not matched themselves;
 ``held``      ``matched`` and ``derived``;
 ``second``    visible events naming a derived reference (visibility with ``held``);
-``on_call``   the vessel calls (ship and voyage) any event names a matched reference on;
-``records``   the records about the matched references: each owner's events naming one, and
-              the links from House B/Ls to a matched Master B/L;
+``on_call``   the vessel calls (ship and voyage) the events found name a matched reference on;
+``records``   the records about the matched references: each owner's events naming one (the
+              newest of the window), and the links from House B/Ls to a matched Master B/L;
 ``recent``    those calls' newest schedule events (``CALL_EVENTS``);
 ``newest``    of those not visible otherwise, the newest of each publisher, code, place and
               kind (plan, estimate, actual);
@@ -71,7 +71,7 @@ SEARCHABLE = (ReferenceType.MBL, ReferenceType.HBL, ReferenceType.CONTAINER, Ref
 FOLLOWED = (ReferenceType.CONTAINER, ReferenceType.BOOKING)
 """Numbers a timeline names that count as presented too: the boxes and bookings of a B/L."""
 MAX_EVENTS = 5000
-"""The newest events (by time, then store order) read by their references, unless the caller asks for fewer."""
+"""The newest events (in store order) read by their references, unless the caller asks for fewer."""
 SCHEDULE = "TRANSPORT"
 """The event type of a vessel's departures and arrivals: planned, estimated, actual."""
 CALL_EVENTS = 1000
@@ -121,18 +121,18 @@ def _pairs(cte: CTE) -> Select[Any]:
     return select(cte.c.kind, cte.c.value)
 
 
-def _naming(pairs: CTE) -> Select[Any]:
-    """Seqs of events naming one of ``pairs``."""
-    return select(EventReference.event_seq).join(
-        pairs, and_(pairs.c.kind == EventReference.kind, pairs.c.value == EventReference.value))
-
-
 def _visible_naming(pairs: CTE, held: CTE, name: str) -> CTE:
-    """The newest visible events naming one of ``pairs``: a timeline of tens of thousands of events is read
-    a window at a time (``tracking.earlier`` reads the rest), and its first screen shows the latest."""
-    return (select(Event.seq).where(Event.seq.in_(_naming(pairs)), events.visible_template(held))
-            .order_by(Event.event_time.desc(), Event.seq.desc()).limit(bindparam(WINDOW, type_=Integer))
-            .cte(name))
+    """The newest visible events naming one of ``pairs``, by store order: a timeline of tens of thousands
+    of events is read a window at a time (``tracking.earlier`` reads the rest)."""
+    # Ordered first, judged after: the references alone are ordered (no event is read for it), and the
+    # visibility test then runs on the newest events only until the window is full, not on every event
+    # of a long history. OFFSET 0 keeps the planner from pulling the test below the ordering.
+    ordered = (select(EventReference.event_seq.label("seq")).join(
+        pairs, and_(pairs.c.kind == EventReference.kind, pairs.c.value == EventReference.value))
+        .distinct().order_by(EventReference.event_seq.desc()).offset(0).subquery(f"{name}_ordered"))
+    return (select(Event.seq).select_from(ordered).join(Event, Event.seq == ordered.c.seq)
+            .where(events.visible_template(held)).order_by(ordered.c.seq.desc())
+            .limit(bindparam(WINDOW, type_=Integer)).cte(name))
 
 
 def _vessel_calls(matched: CTE, held: CTE, found: CTE) -> CTE:
@@ -140,15 +140,19 @@ def _vessel_calls(matched: CTE, held: CTE, found: CTE) -> CTE:
     named, at = aliased(EventReference, name="named"), aliased(Event, name="at_call")
     on_call = (select(at.vessel_imo.label("imo"), at.voyage.label("voyage"), named.kind, named.value)
                .select_from(named).join(matched, and_(matched.c.kind == named.kind, matched.c.value == named.value))
-               .join(at, at.seq == named.event_seq).where(at.vessel_imo.is_not(None), at.voyage.is_not(None))
-               .distinct().cte("on_call"))
+               .join(at, at.seq == named.event_seq).join(found, found.c.seq == at.seq)
+               .where(at.vessel_imo.is_not(None), at.voyage.is_not(None)).distinct().cte("on_call"))
     # Every owner's record of a matched number counts, not only the call's own events: a terminal
-    # shares a box with its consignee while the carrier's load list puts the box on the ship.
+    # shares a box with its consignee while the carrier's load list puts the box on the ship. The
+    # newest records of a window are read, as for the timeline: a long history's old records are not.
+    newest_named = (select(named.event_seq).join(matched, and_(matched.c.kind == named.kind,
+                                                                matched.c.value == named.value))
+                    .order_by(named.event_seq.desc()).limit(bindparam(WINDOW, type_=Integer)).cte("newest_named"))
     records = union(
         select(named.kind.label("cargo_kind"), named.value.label("cargo_value"), at.owner_org_id.label("owner"),
                named.kind.label("kind"), named.value.label("value"))
         .select_from(named).join(matched, and_(matched.c.kind == named.kind, matched.c.value == named.value))
-        .join(at, at.seq == named.event_seq),
+        .join(newest_named, newest_named.c.event_seq == named.event_seq).join(at, at.seq == named.event_seq),
         select(literal(ReferenceType.MBL.value, String), BillOfLadingLink.master_bl, BillOfLadingLink.owner_org_id,
                literal(ReferenceType.HBL.value, String), BillOfLadingLink.house_bl)
         .join(matched, and_(matched.c.kind == ReferenceType.MBL.value, matched.c.value == BillOfLadingLink.master_bl)),

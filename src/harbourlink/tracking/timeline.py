@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, literal, or_, select, tuple_
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from harbourlink import access, events, identity, references, vessels
@@ -90,18 +90,6 @@ def find(session: Session, actor: Actor, *, query: str, window: int = lookup.MAX
                  linked_house_awbs=resolved.linked_house_awbs, ship_mmsi=resolved.ship_mmsi)
 
 
-@dataclass(frozen=True, order=True)
-class Mark:
-    """Where a timeline is cut: an event's time and its place in the store (keyset order, newest first)."""
-
-    time: datetime
-    seq: int
-
-    @classmethod
-    def of(cls, event: Event) -> Mark:
-        return cls(event.event_time, event.seq)
-
-
 @dataclass
 class Earlier:
     """A page of a timeline's older events, newest first, and where the next older page starts."""
@@ -109,25 +97,28 @@ class Earlier:
     events: list[Event]
     references: dict[int, list[tuple[str, str]]]
     owners: dict[str, str]
-    next_mark: Mark | None
+    next_before: int | None
+    """The store place (``seq``) the next older page starts below; None on the oldest page."""
 
 
-def earlier(session: Session, found: Found, *, before: Mark, limit: int,
+def earlier(session: Session, found: Found, *, before: int, limit: int,
             leave_out: tuple[tuple[str, str], ...] = ()) -> Earlier:
-    """The ``limit`` visible events older than ``before`` that name the numbers ``found`` presented.
+    """The ``limit`` visible events stored before ``before`` (an event's ``seq``) that name the numbers
+    ``found`` presented, newest first by time within the page.
 
-    Keyset paging on (time, seq): a page costs ``limit`` rows of an index-ordered read however long the
-    timeline is, and events at the same moment are neither repeated nor skipped between pages.
-    ``leave_out`` names (type, code) pairs a page does not list (a reefer's readings).
+    Keyset paging in store order, as the lookup's window is read: the references are ordered from
+    their index alone and the visibility test runs on a page's events only, so a page costs the same
+    however long the timeline is, and no event is repeated or skipped between pages (events at the
+    same moment included). ``leave_out`` names (type, code) pairs a page does not list (a reefer's readings).
     """
     held = [*found.matched, *found.derived]
-    naming = select(events.EventReference.event_seq).where(or_(*(
-        and_(events.EventReference.kind == kind, events.EventReference.value == value) for kind, value in held)))
+    ordered = (select(events.EventReference.event_seq.label("seq"))
+               .where(or_(*(and_(events.EventReference.kind == kind, events.EventReference.value == value)
+                            for kind, value in held)), events.EventReference.event_seq < before)
+               .distinct().order_by(events.EventReference.event_seq.desc()).offset(0).subquery("ordered"))
     query = (select(Event, identity.display_name_of(Event.owner_org_id).label("owner_name"))
-             .where(Event.seq.in_(naming), events.visible(found.scope),
-                    tuple_(Event.event_time, Event.seq) < tuple_(literal(before.time, Event.event_time.type),
-                                                                 literal(before.seq, Event.seq.type)))
-             .order_by(Event.event_time.desc(), Event.seq.desc()).limit(limit + 1))
+             .select_from(ordered).join(Event, Event.seq == ordered.c.seq).where(events.visible(found.scope))
+             .order_by(ordered.c.seq.desc()).limit(limit + 1))
     for kind, code in leave_out:
         query = query.where(or_(Event.event_type != kind, Event.event_code != code))
     rows = session.execute(query).all()
@@ -138,9 +129,9 @@ def earlier(session: Session, found: Found, *, before: Mark, limit: int,
                 select(events.EventReference.event_seq, events.EventReference.kind, events.EventReference.value)
                 .where(events.EventReference.event_seq.in_(named))):
             named[seq].append((kind, value))
-    return Earlier(events=_without_retracted(page), references=named,
-                   owners={row[0].owner_org_id: row.owner_name for row in rows},
-                   next_mark=Mark.of(page[-1]) if len(rows) > limit else None)
+    return Earlier(events=_without_retracted(sorted(page, key=lambda e: (e.event_time, e.seq), reverse=True)),
+                   references=named, owners={row[0].owner_org_id: row.owner_name for row in rows},
+                   next_before=page[-1].seq if len(rows) > limit else None)
 
 
 def _without_retracted(found: list[Event]) -> list[Event]:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from babel.dates import format_timedelta
 
 from harbourlink.kernel import utcnow
-from harbourlink.tracking import Mark, TrackingView
+from harbourlink.tracking import TrackingView
 from harbourlink.web import track_air, track_chart, track_map
 from harbourlink.web.labels import N_
 from harbourlink.web.track_words import CUSTOMS_TONE, RELEASE_TONE, Words
@@ -33,10 +33,6 @@ CLASSIFIER_RANK = {"ACT": 3, "EST": 2, "AIS": 1, "PLN": 0}
 """An actual beats an estimate, which beats the plan; among equals the newest news wins. The
 ETA in a ship's AIS report is typed in by the crew and often stale, so a carrier's or a
 terminal's estimate is believed first."""
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MAX_MARK = 40
-"""No place ``mark_text`` writes is longer; a longer one is not read."""
 
 EventView = Any
 """One of ``TrackingView.events``; the tracking package exports the whole view, not its parts."""
@@ -114,8 +110,8 @@ class TrackPage:
     air: list[track_air.AirCard] = field(default_factory=list)
     logged: bool = False
     """Whether any event of the timeline is in the ledger (or queued for it), so the page explains the mark."""
-    earlier: str | None = None
-    """Where the page of earlier events starts (``mark_text``), when the timeline goes on beyond this screen."""
+    earlier: int | None = None
+    """The store place the page of earlier events starts below, when the timeline goes on beyond this screen."""
     customs_tone: dict[str, str] = field(default_factory=lambda: dict(CUSTOMS_TONE))
     live: dict[str, str] = field(default_factory=dict)
     """What the page's script needs: the API address, the projection and its messages."""
@@ -180,28 +176,17 @@ def _matched(view: TrackingView) -> list[tuple[str, str, bool]]:
     return [(m.kind, m.value, m.value != view.reference) for m in view.matched]
 
 
-def mark_text(mark: Mark) -> str:
-    """A place in a timeline as an address carries it: microseconds since 1970, then the store's order."""
-    return f"{(mark.time - EPOCH) // timedelta(microseconds=1)}.{mark.seq}"
-
-
-def parse_mark(text: str) -> Mark | None:
-    """The place ``mark_text`` wrote, or None for anything else."""
-    micros, _, seq = text.partition(".")
-    if not (micros.lstrip("-").isdigit() and seq.isdigit()) or len(text) > MAX_MARK:
-        return None
-    return Mark(EPOCH + timedelta(microseconds=int(micros)), int(seq))
-
-
-def _screen(view: TrackingView, places: dict[str, int], *, window_full: bool) -> tuple[list[EventView], str | None]:
-    """The newest events of the timeline for the first screen, and where the earlier ones start if any."""
+def _screen(view: TrackingView, places: dict[str, int], *, window_full: bool) -> tuple[list[EventView], int | None]:
+    """The newest events of the timeline for the first screen (newest stored, shown by time), and the store
+    place the earlier ones start below, if there are any."""
     listed = sorted((e for e in view.events if (e.event_type, e.event_code) not in READINGS),
-                    key=lambda e: (e.event_time, places[e.id]), reverse=True)
+                    key=lambda e: places[e.id], reverse=True)
     shown = listed[:SCREEN_EVENTS]
     if len(listed) <= SCREEN_EVENTS and not window_full:
-        return shown, None
-    last = shown[-1] if shown else min(view.events, key=lambda e: (e.event_time, places[e.id]))
-    return shown, mark_text(Mark(last.event_time, places[last.id]))
+        before = None
+    else:
+        before = min(places[e.id] for e in (shown or view.events))
+    return sorted(shown, key=lambda e: (e.event_time, places[e.id]), reverse=True), before
 
 
 def build(words: Words, view: TrackingView, *, api_url: str, places: dict[str, int] | None = None,

@@ -8,18 +8,20 @@ cannot be used to probe for other companies' bills of lading.
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from harbourlink import alerts, tracking
+from harbourlink.api.guards import BIGINT_MAX
 from harbourlink.api.ledger import for_app
 from harbourlink.api.tracking import mark_logged
 from harbourlink.kernel import NotFound, utcnow
 from harbourlink.web import alerts as alert_pages
 from harbourlink.web.pages import MemberDep, MemberPage
-from harbourlink.web.track_page import READINGS, SCREEN_EVENTS, build, mark_text, parse_mark
+from harbourlink.web.track_page import READINGS, SCREEN_EVENTS, build
 from harbourlink.web.track_trucks import cards
 from harbourlink.web.track_words import Words
 
@@ -28,7 +30,7 @@ router = APIRouter(include_in_schema=False)
 IMO_DIGITS = 7
 MAX_QUERY = 60
 """No identifier of the trade is longer; a longer query cannot match and is not looked up."""
-SCREEN_WINDOW = 500
+SCREEN_WINDOW = 300
 """The newest events a tracking page reads (its summary: status, containers, customs); the list shows
 ``SCREEN_EVENTS`` of them, and earlier ones a page at a time. The schedule of the ship's call comes
 whole whatever the window (``tracking.lookup``)."""
@@ -60,7 +62,8 @@ def vessel(imo: str, page: MemberDep) -> Response:
 
 
 @router.get("/track/{reference:path}")
-def track(reference: str, page: MemberDep, before: str = "") -> Response:
+def track(reference: str, page: MemberDep,
+          before: Annotated[int | None, Query(ge=1, le=BIGINT_MAX)] = None) -> Response:
     """Vessel and map, schedule by source, legs, containers, customs and the newest events of one number;
     with ``before``, a page of its earlier events."""
     query = tracking.canonical_number(reference)
@@ -73,15 +76,19 @@ def track(reference: str, page: MemberDep, before: str = "") -> Response:
             return page.redirect(f"/vessel/{query}")
         return page.render("tracking/search.html", status=404, query=query, not_found=True,
                            suggestions=missing.data.get("suggestions", []))
-    if before:
+    if before is not None:
         return _earlier(page, found, before)
     read_at = utcnow()
     view = tracking.build_view(page.session, found)
-    mark_logged(page.session, for_app(page.request.app), view.each_event(), reference=view.reference)
     words = Words(page.catalogue)
     content = build(words, view, api_url=f"/api/v1/track/{quote(query, safe='')}?events={SCREEN_WINDOW}",
                     places={event.id: event.seq for event in found.events},
                     window_full=len(found.events) >= SCREEN_WINDOW)
+    # Only the events the page lists carry a ledger mark; the script marks later ones from the API's answer.
+    shown = [*content.timeline, *(box.last_event for box in view.containers if box.last_event is not None),
+             *(event for declaration in view.customs for event in declaration.history)]
+    mark_logged(page.session, for_app(page.request.app), shown, reference=view.reference)
+    content.logged = any(event.ledger is not None for event in content.timeline)
     subjects = _subjects(view)
     open_alerts = alerts.list_alerts(page.session, page.viewer.actor, subjects=subjects)
     trucks = cards(page.session, page.viewer.actor, found, words, now=read_at)
@@ -90,16 +97,13 @@ def track(reference: str, page: MemberDep, before: str = "") -> Response:
                        alert_subjects=sorted(subjects))
 
 
-def _earlier(page: MemberPage, found: tracking.Found, before: str) -> Response:
-    """A page of a timeline's events older than ``before``, newest first, linking to the next older page."""
-    mark = parse_mark(before)
-    if mark is None:
-        raise page.abort(404, "not_found")
-    older = tracking.earlier(page.session, found, before=mark, limit=SCREEN_EVENTS, leave_out=READINGS)
+def _earlier(page: MemberPage, found: tracking.Found, before: int) -> Response:
+    """A page of a timeline's events stored before ``before``, newest first, linking to the next older page."""
+    older = tracking.earlier(page.session, found, before=before, limit=SCREEN_EVENTS, leave_out=READINGS)
     shown = [tracking.event_view(event, older.references[event.seq], older.owners) for event in older.events]
     mark_logged(page.session, for_app(page.request.app), shown, reference=found.query)
     return page.render("tracking/earlier.html", query=found.query, events=shown, words=Words(page.catalogue),
-                       earlier=None if older.next_mark is None else mark_text(older.next_mark),
+                       earlier=older.next_before,
                        logged=any(event.ledger is not None for event in shown))
 
 
