@@ -38,8 +38,14 @@ from harbourlink.settings import Settings
 
 BL = "PONU00061000"
 BOXES = 20
-CODES = [("TRANSPORT", "DEPA", "ACT"), ("TRANSPORT", "ARRI", "EST"), ("EQUIPMENT", "LOAD", "ACT"),
-         ("EQUIPMENT", "DISC", "ACT"), ("EQUIPMENT", "GTOT", "ACT"), ("EQUIPMENT", "GTIN", "ACT")]
+CODES = [
+    ("TRANSPORT", "DEPA", "ACT"),
+    ("TRANSPORT", "ARRI", "EST"),
+    ("EQUIPMENT", "LOAD", "ACT"),
+    ("EQUIPMENT", "DISC", "ACT"),
+    ("EQUIPMENT", "GTOT", "ACT"),
+    ("EQUIPMENT", "GTIN", "ACT"),
+]
 START = datetime(2026, 1, 1, tzinfo=UTC)
 ROUNDS = 20
 
@@ -55,16 +61,35 @@ def _fill(url: str, carrier: str, count: int) -> None:
         cursor.execute("SELECT nextval('events_seq_seq')")
         seq = cursor.fetchone()[0]  # type: ignore[index]
         references = []
-        with cursor.copy("COPY events (seq, id, owner_org_id, source_key, event_type, event_code, classifier, "
-                         "event_time, received_at, location, facility, vessel_imo, vessel_name, voyage, "
-                         "mode_of_transport, details) FROM STDIN") as copy:
+        with cursor.copy(
+            "COPY events (seq, id, owner_org_id, source_key, event_type, event_code, classifier, "
+            "event_time, received_at, location, facility, vessel_imo, vessel_name, voyage, "
+            "mode_of_transport, details) FROM STDIN"
+        ) as copy:
             for index in range(count):
                 seq += 1
                 kind, code, classifier = CODES[index % len(CODES)]
                 moment = START + timedelta(minutes=10 * (index // 2))  # two events at each moment
-                copy.write_row((seq, str(uuid.uuid4()), carrier, f"{BL}-{index}", kind, code, classifier, moment,
-                                moment, "HKHKG", "HITHK", "9706906", "PEARL HARMONY", f"{index % 50:03d}E",
-                                "VESSEL", json.dumps({})))
+                copy.write_row(
+                    (
+                        seq,
+                        str(uuid.uuid4()),
+                        carrier,
+                        f"{BL}-{index}",
+                        kind,
+                        code,
+                        classifier,
+                        moment,
+                        moment,
+                        "HKHKG",
+                        "HITHK",
+                        "9706906",
+                        "PEARL HARMONY",
+                        f"{index % 50:03d}E",
+                        "VESSEL",
+                        json.dumps({}),
+                    )
+                )
                 references.append(("MBL", BL, seq))
                 if kind == "EQUIPMENT":
                     references.append(("CONTAINER", boxes[index % BOXES], seq))
@@ -80,16 +105,32 @@ def _fill(url: str, carrier: str, count: int) -> None:
 def _seed(db: Database, url: str, count: int) -> str:
     """The carrier's events, shared with the forwarder by name: the forwarder administrator's login."""
     with db.transaction() as session:
-        carrier = identity.create_organisation(session, identity.SYSTEM_ACTOR, name="Carrier",
-                                               types=["shipping_line"], status=identity.OrgStatus.ACTIVE).id
-        forwarder = identity.create_organisation(session, identity.SYSTEM_ACTOR, name="Forwarder",
-                                                 types=["forwarder"], status=identity.OrgStatus.ACTIVE).id
+        carrier = identity.create_organisation(
+            session, identity.SYSTEM_ACTOR, name="Carrier", types=["shipping_line"], status=identity.OrgStatus.ACTIVE
+        ).id
+        forwarder = identity.create_organisation(
+            session, identity.SYSTEM_ACTOR, name="Forwarder", types=["forwarder"], status=identity.OrgStatus.ACTIVE
+        ).id
         login = "admin@forwarder.example.hk"
-        identity.create_user(session, identity.SYSTEM_ACTOR, org_id=forwarder, email=login,
-                             display_name="Forwarder admin", role=identity.Role.ADMINISTRATOR,
-                             password=STRONG_PASSWORD)
-        access.do_grant(session, Actor(org_id=carrier), reference_type=ReferenceType.MBL, reference=BL,
-                        grantee_org_id=forwarder, anyone_with_reference=False, rule=None, expires_at=None)
+        identity.create_user(
+            session,
+            identity.SYSTEM_ACTOR,
+            org_id=forwarder,
+            email=login,
+            display_name="Forwarder admin",
+            role=identity.Role.ADMINISTRATOR,
+            password=STRONG_PASSWORD,
+        )
+        access.do_grant(
+            session,
+            Actor(org_id=carrier),
+            reference_type=ReferenceType.MBL,
+            reference=BL,
+            grantee_org_id=forwarder,
+            anyone_with_reference=False,
+            rule=None,
+            expires_at=None,
+        )
     started = time.perf_counter()
     _fill(url, carrier, count)
     print(f"stored {count:,} events about {BL} in {time.perf_counter() - started:.0f} s")
@@ -122,8 +163,9 @@ def main() -> None:
                 session.execute(text("SELECT id FROM organisations WHERE id = :id"), {"id": "x"}).first()
 
         print(_line("baseline: one primary-key lookup", _timed(baseline)))
-        settings = Settings(data_dir=Path(tempfile.mkdtemp()), database_url=url, secret_key="bench-secret-key",
-                            run_dispatchers=False)
+        settings = Settings(
+            data_dir=Path(tempfile.mkdtemp()), database_url=url, secret_key="bench-secret-key", run_dispatchers=False
+        )
         with TestClient(create_app(settings), base_url="http://testserver") as client:
             log_in(client, login)
             page = client.get(f"/track/{BL}")

@@ -27,17 +27,33 @@ COUNT = 250
 def _store(db: Database, owner: Company, count: int = COUNT) -> None:
     """``count`` gate moves of the B/L, three at each moment (equal times test the tie-break)."""
     with db.transaction() as session:
-        drafts = [EventDraft(source_key=f"move-{n}", event_type=EventType.EQUIPMENT, event_code="GTIN",
-                             classifier=Classifier.ACT, event_time=START + timedelta(minutes=n // 3),
-                             references=[Reference(ReferenceType.MBL.value, MBL)], location="HKHKG")
-                  for n in range(count)]
+        drafts = [
+            EventDraft(
+                source_key=f"move-{n}",
+                event_type=EventType.EQUIPMENT,
+                event_code="GTIN",
+                classifier=Classifier.ACT,
+                event_time=START + timedelta(minutes=n // 3),
+                references=[Reference(ReferenceType.MBL.value, MBL)],
+                location="HKHKG",
+            )
+            for n in range(count)
+        ]
         events.append_events(session, owner_org_id=owner.org_id, message_id=None, drafts=drafts)
 
 
 def _share(db: Database, owner: Company, grantee: Company) -> None:
     with db.transaction() as session:
-        access.do_grant(session, Actor(org_id=owner.org_id), reference_type=ReferenceType.MBL, reference=MBL,
-                        grantee_org_id=grantee.org_id, anyone_with_reference=False, rule=None, expires_at=None)
+        access.do_grant(
+            session,
+            Actor(org_id=owner.org_id),
+            reference_type=ReferenceType.MBL,
+            reference=MBL,
+            grantee_org_id=grantee.org_id,
+            anyone_with_reference=False,
+            rule=None,
+            expires_at=None,
+        )
 
 
 def _every_page(db: Database, viewer: Company, *, window: int, limit: int) -> list[list[str]]:
@@ -56,7 +72,8 @@ def _every_page(db: Database, viewer: Company, *, window: int, limit: int) -> li
 
 
 def test_the_window_holds_the_newest_events_and_earlier_pages_the_rest_once_each(
-        db: Database, company_a: Company, company_b: Company) -> None:
+    db: Database, company_a: Company, company_b: Company
+) -> None:
     _store(db, company_a)
     _share(db, company_a, company_b)
     pages = _every_page(db, company_b, window=40, limit=30)
@@ -69,7 +86,8 @@ def test_the_window_holds_the_newest_events_and_earlier_pages_the_rest_once_each
 
 
 def test_the_api_answers_the_newest_events_when_asked_for_fewer(
-        client: TestClient, db: Database, company_a: Company) -> None:
+    client: TestClient, db: Database, company_a: Company
+) -> None:
     _store(db, company_a)
     whole = client.get(f"/api/v1/track/{MBL}", headers=company_a.auth).json()
     window = client.get(f"/api/v1/track/{MBL}", params={"events": 10}, headers=company_a.auth).json()
@@ -80,12 +98,21 @@ def test_the_api_answers_the_newest_events_when_asked_for_fewer(
 
 
 def test_pages_hold_only_what_is_shared_and_nothing_for_a_stranger(
-        db: Database, company_a: Company, company_b: Company) -> None:
+    db: Database, company_a: Company, company_b: Company
+) -> None:
     _store(db, company_a, count=30)
     with db.transaction() as session:
-        other = [EventDraft(source_key=f"bravo-{n}", event_type=EventType.EQUIPMENT, event_code="GTOT",
-                            classifier=Classifier.ACT, event_time=START + timedelta(seconds=n),
-                            references=[Reference(ReferenceType.MBL.value, MBL)]) for n in range(30)]
+        other = [
+            EventDraft(
+                source_key=f"bravo-{n}",
+                event_type=EventType.EQUIPMENT,
+                event_code="GTOT",
+                classifier=Classifier.ACT,
+                event_time=START + timedelta(seconds=n),
+                references=[Reference(ReferenceType.MBL.value, MBL)],
+            )
+            for n in range(30)
+        ]
         events.append_events(session, owner_org_id=company_b.org_id, message_id=None, drafts=other)
     pages = _every_page(db, company_b, window=5, limit=7)
     assert {key for page in pages for key in page} == {f"bravo-{n}" for n in range(30)}  # its own only
@@ -98,7 +125,8 @@ def _listed(page: str) -> int:
 
 
 def test_the_page_lists_the_newest_and_links_to_earlier_pages(
-        client: TestClient, db: Database, company_a: Company) -> None:
+    client: TestClient, db: Database, company_a: Company
+) -> None:
     _store(db, company_a)
     log_in(client, company_a.admin_email)
     first = client.get(f"/track/{MBL}?lang=en")
