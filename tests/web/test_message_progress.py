@@ -74,10 +74,10 @@ def test_a_message_being_read_shows_its_progress_bar(client: TestClient, db: Dat
     page = client.get(f"/messages/{message_id}?lang=en").text
     assert f'data-stream="/api/v1/messages/{message_id}/stream"' in page
     assert f'data-poll="/api/v1/messages/{message_id}/progress"' in page
-    assert '<progress id="message-progress" max="50000" value="15000">' in page
+    assert '<progress class="reading-bar" id="message-progress" max="50000" value="15000">' in page
     assert "15000 of 50000 items read" in text_of(page) and "You can go on to other pages" in text_of(page)
     listed = client.get("/messages?lang=en").text
-    assert '<progress max="50000" value="15000">' in listed
+    assert '<progress class="reading-bar" max="50000" value="15000">' in listed
 
 
 def _many(db: Database, company: Company, count: int, *, errors: int = 0) -> list[str]:

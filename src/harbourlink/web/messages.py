@@ -121,7 +121,7 @@ def _list_page(page: MemberPage, session: Session, *, status: int = 200, error: 
         "messages/list.html", status=status, error=error, messages=messages[:MESSAGE_PAGE], formats=formats,
         failed=failed, chosen=chosen or "csv", max_bytes=limit, limit_text=megabytes(limit),
         too_large=page.t(UPLOAD_ERRORS["too_large"], size=megabytes(limit)), here="/messages",
-        inline_text=megabytes(page.settings.inline_message_bytes), newer=f"{base}{number - 1}" if number > 1 else None,
+        inline_text=megabytes(page.settings.inline_message_bytes), pending=inbound.PENDING_STATUSES, newer=f"{base}{number - 1}" if number > 1 else None,
         older=f"{base}{number + 1}" if len(messages) > MESSAGE_PAGE else None, **_names(page),
     )
 

@@ -45,8 +45,8 @@
     for (const key of ["accepted", "duplicates", "errors"]) {
       document.getElementById("message-" + key).textContent = String(progress[key]);
     }
-    document.getElementById("message-outcome").textContent =
-      (statuses[progress.status] || progress.status) + ": " + fill(card.dataset.outcome, progress);
+    document.getElementById("message-outcome").textContent = fill(card.dataset.outcome, progress);
+    document.getElementById("reading-title").textContent = card.dataset.doneTitle;
     const link = document.getElementById("message-errors-link");
     if (link) { link.hidden = progress.errors === 0; }
     document.getElementById("message-done").hidden = false;
