@@ -14,7 +14,8 @@ runs inside one statement, as common table expressions:
 ``derived``   containers and bookings those events name that were not matched themselves;
 ``held``      ``matched`` and ``derived``;
 ``second``    visible events naming a derived reference (visibility with ``held``);
-``on_call``   the vessel calls (ship and voyage) the events found name a matched reference on;
+``on_call``   the vessel calls (ship and voyage) any event names a matched reference on (the
+              newest of the window, whoever's they are);
 ``records``   the records about the matched references: each owner's events naming one (the
               newest of the window), and the links from House B/Ls to a matched Master B/L;
 ``recent``    those calls' newest schedule events (``CALL_EVENTS``);
@@ -138,16 +139,17 @@ def _visible_naming(pairs: CTE, held: CTE, name: str) -> CTE:
 def _vessel_calls(matched: CTE, held: CTE, found: CTE) -> CTE:
     """Schedule events of the calls the matched numbers are on that follow the trade to the caller."""
     named, at = aliased(EventReference, name="named"), aliased(Event, name="at_call")
-    on_call = (select(at.vessel_imo.label("imo"), at.voyage.label("voyage"), named.kind, named.value)
-               .select_from(named).join(matched, and_(matched.c.kind == named.kind, matched.c.value == named.value))
-               .join(at, at.seq == named.event_seq).join(found, found.c.seq == at.seq)
-               .where(at.vessel_imo.is_not(None), at.voyage.is_not(None)).distinct().cte("on_call"))
-    # Every owner's record of a matched number counts, not only the call's own events: a terminal
-    # shares a box with its consignee while the carrier's load list puts the box on the ship. The
-    # newest records of a window are read, as for the timeline: a long history's old records are not.
+    # Whoever's they are, the newest records naming a matched number (a window, as for the timeline:
+    # a long history's old records are not read) say which calls the cargo is on, and who recorded it.
     newest_named = (select(named.event_seq).join(matched, and_(matched.c.kind == named.kind,
                                                                 matched.c.value == named.value))
                     .order_by(named.event_seq.desc()).limit(bindparam(WINDOW, type_=Integer)).cte("newest_named"))
+    on_call = (select(at.vessel_imo.label("imo"), at.voyage.label("voyage"), named.kind, named.value)
+               .select_from(named).join(matched, and_(matched.c.kind == named.kind, matched.c.value == named.value))
+               .join(newest_named, newest_named.c.event_seq == named.event_seq).join(at, at.seq == named.event_seq)
+               .where(at.vessel_imo.is_not(None), at.voyage.is_not(None)).distinct().cte("on_call"))
+    # Every owner's record of a matched number counts, not only the call's own events: a terminal
+    # shares a box with its consignee while the carrier's load list puts the box on the ship.
     records = union(
         select(named.kind.label("cargo_kind"), named.value.label("cargo_value"), at.owner_org_id.label("owner"),
                named.kind.label("kind"), named.value.label("value"))
