@@ -147,12 +147,12 @@ def mark_logged(session: Session, current: ledger.Ledger, views: Iterable[tracki
                         "house air waybill linked to one answers with ``air``: each air waybill's route, "
                         "pieces and weight, flights with planned, estimated and actual times, and its statuses "
                         "(from Cargo-IMP FSU, Cargo-XML XFSU and ONE Record alike).\n\n"
-                        "A number with a very long history answers with its newest 5,000 events by time (fewer "
-                        "with ``events``); the summary (vessel, schedule, containers, customs) is drawn from them, "
-                        "and the schedule of the ship's call is whole whatever the window.")
+                        "A number with a very long history answers with its newest 5,000 events in the order they "
+                        "were stored (fewer with ``events``); the summary (vessel, schedule, containers, customs) "
+                        "is drawn from them and from the newest records of the calls its cargo is on.")
 def track(reference: str, request: Request, actor: CurrentActor, session: DbSession,
           events: Annotated[int, Query(ge=1, le=tracking.MAX_EVENTS, description="read only the newest this many "
-                                       "events by time (a first screen); the answer's shape is the same")]
+                                       "events (a first screen); the answer's shape is the same")]
           = tracking.MAX_EVENTS) -> Response:
     view = tracking.build_view(session, tracking.find(session, actor, query=reference, window=events))
     mark_logged(session, configured(request), view.each_event(), reference=view.reference)

@@ -35,6 +35,8 @@ ERROR_PAGE = 200
 """Errors shown on one page of a message's errors; a file with thousands of bad rows has its errors paged."""
 MESSAGE_PAGE = 50
 """Messages on one page of the list."""
+MAX_PAGE_DIGITS = 6
+"""A page number the database can skip to; a longer one is read as the first page."""
 
 STATUS_TONE = {"accepted": "ok", "partial": "warn", "rejected": "bad", "failed": "bad"}
 STATUS_NAMES = ("queued", "processing", *STATUS_TONE)
@@ -104,7 +106,7 @@ def _names(page: MemberPage) -> dict[str, Any]:
 def page_number(page: MemberPage, name: str = "page") -> int:
     """The page of a paged list the address asks for, from 1; anything else is the first."""
     asked = page.request.query_params.get(name, "")
-    return max(int(asked), 1) if asked.isdigit() else 1
+    return max(int(asked), 1) if asked.isdigit() and len(asked) <= MAX_PAGE_DIGITS else 1
 
 
 def _list_page(page: MemberPage, session: Session, *, status: int = 200, error: str | None = None,
@@ -121,7 +123,8 @@ def _list_page(page: MemberPage, session: Session, *, status: int = 200, error: 
         "messages/list.html", status=status, error=error, messages=messages[:MESSAGE_PAGE], formats=formats,
         failed=failed, chosen=chosen or "csv", max_bytes=limit, limit_text=megabytes(limit),
         too_large=page.t(UPLOAD_ERRORS["too_large"], size=megabytes(limit)), here="/messages",
-        inline_text=megabytes(page.settings.inline_message_bytes), pending=inbound.PENDING_STATUSES, newer=f"{base}{number - 1}" if number > 1 else None,
+        inline_text=megabytes(page.settings.inline_message_bytes), pending=inbound.PENDING_STATUSES,
+        newer=f"{base}{number - 1}" if number > 1 else None,
         older=f"{base}{number + 1}" if len(messages) > MESSAGE_PAGE else None, **_names(page),
     )
 

@@ -31,9 +31,9 @@ IMO_DIGITS = 7
 MAX_QUERY = 60
 """No identifier of the trade is longer; a longer query cannot match and is not looked up."""
 SCREEN_WINDOW = 300
-"""The newest events a tracking page reads (its summary: status, containers, customs); the list shows
-``SCREEN_EVENTS`` of them, and earlier ones a page at a time. The schedule of the ship's call comes
-whole whatever the window (``tracking.lookup``)."""
+"""The newest events (and records of the calls the cargo is on) a tracking page reads for its summary:
+status, vessel, schedule, containers, customs; the list shows ``SCREEN_EVENTS`` of them, and earlier
+ones a page at a time, so the first screen costs the same for 100 events or 60,000."""
 
 
 @router.get("/track")
