@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -14,7 +18,7 @@ from harbourlink import identity, inbound
 from harbourlink.api.context import CurrentActor, DbSession, runtime
 from harbourlink.api.errors import ERROR_RESPONSES
 from harbourlink.api.scopes import require_scope
-from harbourlink.kernel import ValidationFailed
+from harbourlink.kernel import Actor, Database, NotFound, ValidationFailed, live
 
 # The sending side: a sending system sees what became of its messages and replays them.
 router = APIRouter(prefix="/api/v1", tags=["inbound messages"], responses=ERROR_RESPONSES,
@@ -153,10 +157,82 @@ async def send_message(request: Request, actor: CurrentActor,
 
 
 @router.get("/messages", response_model=list[MessageRead], summary="The caller's messages, newest first")
-def list_messages(actor: CurrentActor, session: DbSession, failed: bool = False, status_filter: str | None = None,
-                  limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[MessageRead]:
-    return [MessageRead.model_validate(m)
-            for m in inbound.list_messages(session, actor, status=status_filter, failed_only=failed, limit=limit)]
+def list_messages(actor: CurrentActor, session: DbSession, *, failed: bool = False, status_filter: str | None = None,
+                  limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                  offset: Annotated[int, Query(ge=0, description="messages to skip: the next page starts at "
+                                                                 "offset + limit")] = 0) -> list[MessageRead]:
+    return [MessageRead.model_validate(m) for m in inbound.list_messages(
+        session, actor, status=status_filter, failed_only=failed, limit=limit, offset=offset)]
+
+
+class MessageProgress(BaseModel):
+    """How far the reading of a message has come, as the progress stream sends it."""
+
+    id: str
+    status: str
+    items_done: int
+    items_total: int | None
+    accepted: int
+    duplicates: int
+    errors: int = Field(description="the number of errors found (their places: GET /api/v1/messages/{id})")
+
+
+KEEP_ALIVE_SECONDS = 15.0
+
+
+def _progress_of(found: inbound.InboundMessage) -> MessageProgress:
+    return MessageProgress(id=found.id, status=found.status, items_done=found.items_done,
+                           items_total=found.items_total, accepted=found.accepted, duplicates=found.duplicates,
+                           errors=len(found.errors or []))
+
+
+def _progress(db: Database, actor: Actor, message_id: str) -> MessageProgress | None:
+    """The message's progress now; None once the caller may no longer read it."""
+    with db.transaction() as session:
+        try:
+            found = inbound.get_message(session, actor, message_id=message_id)
+        except NotFound:
+            return None
+        return _progress_of(found)
+
+
+async def _progress_events(request: Request, actor: Actor, message_id: str) -> AsyncIterator[str]:
+    db, poll = runtime(request).db, runtime(request).settings.live_poll_seconds
+    seen: MessageProgress | None = None
+    quiet_since = time.monotonic()
+    yield "retry: 2000\n\n"
+    while not await request.is_disconnected():
+        now = await asyncio.to_thread(_progress, db, actor, message_id)  # the database call blocks
+        if now is None:
+            return
+        if now != seen:
+            seen, quiet_since = now, time.monotonic()
+            yield f"event: progress\ndata: {json.dumps(now.model_dump(), ensure_ascii=False)}\n\n"
+            if now.status not in inbound.PENDING_STATUSES:
+                return  # read to the end: nothing will change any more
+        elif time.monotonic() - quiet_since >= KEEP_ALIVE_SECONDS:  # proxies close idle connections
+            quiet_since = time.monotonic()
+            yield ": keep-alive\n\n"
+        await live.hub.wait(inbound.live_subject(message_id), poll)
+
+
+@router.get("/messages/{message_id}/progress", response_model=MessageProgress,
+            summary="How far the reading of one of the caller's messages has come")
+def get_progress(message_id: str, actor: CurrentActor, session: DbSession) -> MessageProgress:
+    return _progress_of(inbound.get_message(session, actor, message_id=message_id))
+
+
+@router.get("/messages/{message_id}/stream", response_class=StreamingResponse,
+            summary="Live progress of one of the caller's messages (text/event-stream)",
+            description="A `progress` event (as `GET /api/v1/messages/{id}/progress` answers) at once and after "
+                        "each chunk of 5,000 items is stored; the stream ends after the event that says the "
+                        "message was read to the end (status accepted, partial, rejected or failed). Another "
+                        "company's message answers 404.",
+            responses={200: {"content": {"text/event-stream": {}}}})
+def stream_progress(message_id: str, request: Request, actor: CurrentActor, session: DbSession) -> StreamingResponse:
+    inbound.get_message(session, actor, message_id=message_id)
+    return StreamingResponse(_progress_events(request, actor, message_id), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
 
 @router.get("/messages/{message_id}", response_model=MessageRead,

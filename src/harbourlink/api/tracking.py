@@ -146,9 +146,15 @@ def mark_logged(session: Session, current: ledger.Ledger, views: Iterable[tracki
                         "(``ledger``), with links to its proof and bundle. An air waybill (160-12345675) or a "
                         "house air waybill linked to one answers with ``air``: each air waybill's route, "
                         "pieces and weight, flights with planned, estimated and actual times, and its statuses "
-                        "(from Cargo-IMP FSU, Cargo-XML XFSU and ONE Record alike).")
-def track(reference: str, request: Request, actor: CurrentActor, session: DbSession) -> Response:
-    view = tracking.build_view(session, tracking.find(session, actor, query=reference))
+                        "(from Cargo-IMP FSU, Cargo-XML XFSU and ONE Record alike).\n\n"
+                        "A number with a very long history answers with its newest 5,000 events in the order they "
+                        "were stored (fewer with ``events``); the summary (vessel, schedule, containers, customs) "
+                        "is drawn from them and from the newest records of the calls its cargo is on.")
+def track(reference: str, request: Request, actor: CurrentActor, session: DbSession,
+          events: Annotated[int, Query(ge=1, le=tracking.MAX_EVENTS, description="read only the newest this many "
+                                       "events (a first screen); the answer's shape is the same")]
+          = tracking.MAX_EVENTS) -> Response:
+    view = tracking.build_view(session, tracking.find(session, actor, query=reference, window=events))
     mark_logged(session, configured(request), view.each_event(), reference=view.reference)
     # Serialised here, in the handler's thread: a returned model would be validated in another
     # worker thread while this request's transaction still holds its connection, and under load

@@ -19,11 +19,20 @@ from harbourlink.inbound.figures import (
 from harbourlink.inbound.models import InboundMessage
 from harbourlink.inbound.reading import VIEWED_MESSAGE, read_message
 from harbourlink.inbound.registry import adapter_for, as_received, formats, register
-from harbourlink.inbound.service import Outcome, get_message, list_messages, receive, replay
+from harbourlink.inbound.service import (
+    PENDING_STATUSES,
+    Outcome,
+    get_message,
+    list_messages,
+    live_subject,
+    receive,
+    replay,
+)
 from harbourlink.integrations.parsing import JSON_PATH, Adapter, ItemError, Parsed
 
 __all__ = [
     "JSON_PATH",
+    "PENDING_STATUSES",
     "VIEWED_MESSAGE",
     "Adapter",
     "Backlog",
@@ -42,6 +51,7 @@ __all__ = [
     "get_message",
     "in_progress",
     "list_messages",
+    "live_subject",
     "read_message",
     "receive",
     "register",

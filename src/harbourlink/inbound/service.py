@@ -21,7 +21,7 @@ from harbourlink.inbound.models import InboundMessage
 from harbourlink.inbound.registry import adapter_for, as_received
 from harbourlink.integrations.dcsa.retractions import complete_dcsa_retractions
 from harbourlink.integrations.parsing import ItemError, Parsed, json_place
-from harbourlink.kernel import Actor, Database, NotFound, utcnow, work
+from harbourlink.kernel import Actor, Database, NotFound, live, utcnow, work
 from harbourlink.kernel.phrases import N_, Phrase
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,12 @@ class Outcome:
     accepted: int
     duplicates: int
     errors: list[ItemError]
+
+
+def live_subject(message_id: str) -> str:
+    """What the pages following one message's progress wait on (``kernel.live``): announced once per
+    chunk stored and once when it is done, never per item."""
+    return f"messages.{message_id}"
 
 
 def archive(session: Session, actor: Actor, *, format_name: str, raw: bytes, channel: str,
@@ -114,6 +120,7 @@ def _fail(db: Database, message_id: str, problem: ItemError) -> Outcome:
         message.status = "failed"
         message.errors = [problem.as_data()]
         message.processed_at = utcnow()
+        live.announce(session, live_subject(message_id))
         return _outcome(message)
 
 
@@ -160,6 +167,7 @@ def process_archived(db: Database, message_id: str, *, attempt: int = 1, chunk: 
                 message.items_total = total
                 message.items_done += len(piece.events) + len(piece.positions) + len(piece.vessels)
                 message.accepted, message.duplicates = tally.accepted, tally.duplicates
+                live.announce(session, live_subject(message_id))
         with db.transaction() as session:
             message = session.get(InboundMessage, message_id)
             assert message is not None  # noqa: S101 - archived before it was processed
@@ -172,6 +180,7 @@ def process_archived(db: Database, message_id: str, *, attempt: int = 1, chunk: 
                 message.status = "rejected"
             message.errors = [e.as_data() for e in errors]
             message.processed_at = utcnow()
+            live.announce(session, live_subject(message_id))
             if tally.stored_any or _stored_before(session, message.id):
                 events.publish_stored(session, message_id=message.id, owner_org_id=message.sender_org_id,
                                       received_at=message.received_at)
@@ -245,10 +254,11 @@ def get_message(session: Session, actor: Actor, *, message_id: str) -> InboundMe
 
 
 def list_messages(session: Session, actor: Actor, *, status: str | None = None, failed_only: bool = False,
-                  limit: int = 100) -> list[InboundMessage]:
-    """The caller's company's messages, newest first; ``failed_only``: those still needing attention."""
+                  limit: int = 100, offset: int = 0) -> list[InboundMessage]:
+    """The caller's company's messages, newest first, ``limit`` of them from ``offset``; ``failed_only``: those
+    still needing attention."""
     query = (select(InboundMessage).where(InboundMessage.sender_org_id == actor.org_id)
-             .order_by(InboundMessage.received_at.desc()).limit(limit))
+             .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc()).offset(offset).limit(limit))
     if status is not None:
         query = query.where(InboundMessage.status == status)
     if failed_only:

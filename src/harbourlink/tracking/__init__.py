@@ -30,6 +30,7 @@ from harbourlink.tracking.links import (
     masters_of,
     unlink_bills,
 )
+from harbourlink.tracking.lookup import MAX_EVENTS
 from harbourlink.tracking.models import DcsaDelivery, DcsaSubscription
 from harbourlink.tracking.subscriptions import (
     CallbackPolicy,
@@ -39,11 +40,12 @@ from harbourlink.tracking.subscriptions import (
     enqueue_dcsa_callbacks,
     page_v22_events,
 )
-from harbourlink.tracking.timeline import Found, canonical_number, find
+from harbourlink.tracking.timeline import Earlier, Found, canonical_number, earlier, find
 from harbourlink.tracking.view import EventView, LedgerMark, TrackingView, build_view, event_view
 
 __all__ = [
     "MAX_CARGO_PAGE",
+    "MAX_EVENTS",
     "MAX_IMPORT_ROWS",
     "MAX_PAGE",
     "BillOfLadingLink",
@@ -55,6 +57,7 @@ __all__ = [
     "DcsaDelivery",
     "DcsaSubscription",
     "DeliveryReport",
+    "Earlier",
     "EventView",
     "ExportPage",
     "Found",
@@ -68,6 +71,7 @@ __all__ = [
     "canonical_number",
     "cargo_aboard",
     "deliver_dcsa_callbacks",
+    "earlier",
     "enqueue_dcsa_callbacks",
     "event_view",
     "export_page",

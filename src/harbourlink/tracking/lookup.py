@@ -14,9 +14,10 @@ runs inside one statement, as common table expressions:
 ``derived``   containers and bookings those events name that were not matched themselves;
 ``held``      ``matched`` and ``derived``;
 ``second``    visible events naming a derived reference (visibility with ``held``);
-``on_call``   the vessel calls (ship and voyage) any event names a matched reference on;
-``records``   the records about the matched references: each owner's events naming one, and
-              the links from House B/Ls to a matched Master B/L;
+``on_call``   the vessel calls (ship and voyage) any event names a matched reference on (the
+              newest of the window, whoever's they are);
+``records``   the records about the matched references: each owner's events naming one (the
+              newest of the window), and the links from House B/Ls to a matched Master B/L;
 ``recent``    those calls' newest schedule events (``CALL_EVENTS``);
 ``newest``    of those not visible otherwise, the newest of each publisher, code, place and
               kind (plan, estimate, actual);
@@ -45,6 +46,7 @@ from typing import Any
 from sqlalchemy import (
     CTE,
     ColumnElement,
+    Integer,
     Select,
     String,
     and_,
@@ -70,6 +72,7 @@ SEARCHABLE = (ReferenceType.MBL, ReferenceType.HBL, ReferenceType.CONTAINER, Ref
 FOLLOWED = (ReferenceType.CONTAINER, ReferenceType.BOOKING)
 """Numbers a timeline names that count as presented too: the boxes and bookings of a B/L."""
 MAX_EVENTS = 5000
+"""The newest events (in store order) read by their references, unless the caller asks for fewer."""
 SCHEDULE = "TRANSPORT"
 """The event type of a vessel's departures and arrivals: planned, estimated, actual."""
 CALL_EVENTS = 1000
@@ -77,6 +80,7 @@ CALL_EVENTS = 1000
 every B/L on board sends hundreds; the newest of each kind is among the most recent."""
 CHANNEL = "track"
 VALUE = "tracked_value"
+WINDOW = "event_window"
 FIELD, ITEM = "\x1f", "\x1e"
 """Separators of the aggregated columns: ASCII unit and record separators, never in a reference."""
 
@@ -118,31 +122,39 @@ def _pairs(cte: CTE) -> Select[Any]:
     return select(cte.c.kind, cte.c.value)
 
 
-def _naming(pairs: CTE) -> Select[Any]:
-    """Seqs of events naming one of ``pairs``."""
-    return select(EventReference.event_seq).join(
-        pairs, and_(pairs.c.kind == EventReference.kind, pairs.c.value == EventReference.value))
-
-
 def _visible_naming(pairs: CTE, held: CTE, name: str) -> CTE:
-    return (select(Event.seq).where(Event.seq.in_(_naming(pairs)), events.visible_template(held))
-            .order_by(Event.seq).limit(MAX_EVENTS).cte(name))
+    """The newest visible events naming one of ``pairs``, by store order: a timeline of tens of thousands
+    of events is read a window at a time (``tracking.earlier`` reads the rest)."""
+    # Ordered first, judged after: the references alone are ordered (no event is read for it), and the
+    # visibility test then runs on the newest events only until the window is full, not on every event
+    # of a long history. OFFSET 0 keeps the planner from pulling the test below the ordering.
+    ordered = (select(EventReference.event_seq.label("seq")).join(
+        pairs, and_(pairs.c.kind == EventReference.kind, pairs.c.value == EventReference.value))
+        .distinct().order_by(EventReference.event_seq.desc()).offset(0).subquery(f"{name}_ordered"))
+    return (select(Event.seq).select_from(ordered).join(Event, Event.seq == ordered.c.seq)
+            .where(events.visible_template(held)).order_by(ordered.c.seq.desc())
+            .limit(bindparam(WINDOW, type_=Integer)).cte(name))
 
 
 def _vessel_calls(matched: CTE, held: CTE, found: CTE) -> CTE:
     """Schedule events of the calls the matched numbers are on that follow the trade to the caller."""
     named, at = aliased(EventReference, name="named"), aliased(Event, name="at_call")
+    # Whoever's they are, the newest records naming a matched number (a window, as for the timeline:
+    # a long history's old records are not read) say which calls the cargo is on, and who recorded it.
+    newest_named = (select(named.event_seq).join(matched, and_(matched.c.kind == named.kind,
+                                                                matched.c.value == named.value))
+                    .order_by(named.event_seq.desc()).limit(bindparam(WINDOW, type_=Integer)).cte("newest_named"))
     on_call = (select(at.vessel_imo.label("imo"), at.voyage.label("voyage"), named.kind, named.value)
                .select_from(named).join(matched, and_(matched.c.kind == named.kind, matched.c.value == named.value))
-               .join(at, at.seq == named.event_seq).where(at.vessel_imo.is_not(None), at.voyage.is_not(None))
-               .distinct().cte("on_call"))
+               .join(newest_named, newest_named.c.event_seq == named.event_seq).join(at, at.seq == named.event_seq)
+               .where(at.vessel_imo.is_not(None), at.voyage.is_not(None)).distinct().cte("on_call"))
     # Every owner's record of a matched number counts, not only the call's own events: a terminal
     # shares a box with its consignee while the carrier's load list puts the box on the ship.
     records = union(
         select(named.kind.label("cargo_kind"), named.value.label("cargo_value"), at.owner_org_id.label("owner"),
                named.kind.label("kind"), named.value.label("value"))
         .select_from(named).join(matched, and_(matched.c.kind == named.kind, matched.c.value == named.value))
-        .join(at, at.seq == named.event_seq),
+        .join(newest_named, newest_named.c.event_seq == named.event_seq).join(at, at.seq == named.event_seq),
         select(literal(ReferenceType.MBL.value, String), BillOfLadingLink.master_bl, BillOfLadingLink.owner_org_id,
                literal(ReferenceType.HBL.value, String), BillOfLadingLink.house_bl)
         .join(matched, and_(matched.c.kind == ReferenceType.MBL.value, matched.c.value == BillOfLadingLink.master_bl)),
@@ -233,8 +245,8 @@ def statement() -> Select[Any]:
     )
 
 
-def parameters(scope: AccessScope, value: str, *, now: datetime) -> dict[str, object]:
-    return {VALUE: value, **access.scope_parameters(scope, now=now)}
+def parameters(scope: AccessScope, value: str, *, now: datetime, window: int = MAX_EVENTS) -> dict[str, object]:
+    return {VALUE: value, WINDOW: window, **access.scope_parameters(scope, now=now)}
 
 
 def _split(text: str | None) -> Iterator[list[str]]:
@@ -244,9 +256,10 @@ def _split(text: str | None) -> Iterator[list[str]]:
         yield item.split(FIELD)
 
 
-def resolve(session: Session, scope: AccessScope, value: str, *, now: datetime) -> Resolved:
-    """Runs the lookup for ``value`` as ``scope``."""
-    rows = session.execute(statement(), parameters(scope, value, now=now)).all()
+def resolve(session: Session, scope: AccessScope, value: str, *, now: datetime,
+            window: int = MAX_EVENTS) -> Resolved:
+    """Runs the lookup for ``value`` as ``scope``, reading the newest ``window`` events by their references."""
+    rows = session.execute(statement(), parameters(scope, value, now=now, window=window)).all()
     found: dict[int, Event] = {}
     result = Resolved(in_order=[], events=[], call_events=[], references={}, owners={}, ship_mmsi={}, logged=set(),
                       matched=[], derived=[], links=[], linked_houses=[], linked_house_awbs=[])

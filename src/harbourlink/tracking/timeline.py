@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from harbourlink import access, events, references, vessels
+from harbourlink import access, events, identity, references, vessels
 from harbourlink.access import AccessScope
 from harbourlink.events import Event
 from harbourlink.kernel import Actor, NotFound, utcnow
@@ -33,6 +33,8 @@ class Found:
     query: str
     matched: list[tuple[str, str]]
     scope: AccessScope
+    derived: list[tuple[str, str]] = field(default_factory=list)
+    """The containers and bookings the matched numbers' events name: presented too."""
     events: list[Event] = field(default_factory=list)
     """The events visible by their references: the timeline."""
     vessel_events: list[Event] = field(default_factory=list)
@@ -56,16 +58,17 @@ def canonical_number(raw: str) -> str:
     return references.fold(raw)
 
 
-def find(session: Session, actor: Actor, *, query: str) -> Found:
+def find(session: Session, actor: Actor, *, query: str, window: int = lookup.MAX_EVENTS) -> Found:
     """Resolves a search to the references and events the caller may see, or raises NotFound.
 
-    One statement reads everything (``lookup``); a second writes the access log, when the caller
-    views another company's data it has not viewed within the log's window.
+    One statement reads everything (``lookup``), the newest ``window`` events by their references
+    among it; a second writes the access log, when the caller views another company's data it has
+    not viewed within the log's window.
     """
     value = canonical_number(query)
     scope = access.scope_for(actor)
     now = utcnow()
-    resolved = lookup.resolve(session, scope, value, now=now)
+    resolved = lookup.resolve(session, scope, value, now=now, window=window)
     if not resolved.in_order:
         raise NotFound(f"nothing about {value} is shared with your company", code="reference_not_found",
                        data={"reference": value, "suggestions": suggest_references(session, actor, value)})
@@ -80,10 +83,55 @@ def find(session: Session, actor: Actor, *, query: str) -> Found:
         recent=resolved.logged | {(owner, kind, house) for owner, kind, house, logged in followed if logged})
     # A call's schedule seen through the cargo on it is the carrier's published timetable, like AIS:
     # it is not logged as a view of the carrier's cargo data, which the caller does not see.
-    return Found(query=value, matched=resolved.matched, scope=scope, events=_without_retracted(resolved.events),
+    return Found(query=value, matched=resolved.matched, scope=scope, derived=resolved.derived,
+                 events=_without_retracted(resolved.events),
                  vessel_events=_without_retracted(resolved.in_order), references=resolved.references,
                  owners=resolved.owners, linked_houses=resolved.linked_houses,
                  linked_house_awbs=resolved.linked_house_awbs, ship_mmsi=resolved.ship_mmsi)
+
+
+@dataclass
+class Earlier:
+    """A page of a timeline's older events, newest first, and where the next older page starts."""
+
+    events: list[Event]
+    references: dict[int, list[tuple[str, str]]]
+    owners: dict[str, str]
+    next_before: int | None
+    """The store place (``seq``) the next older page starts below; None on the oldest page."""
+
+
+def earlier(session: Session, found: Found, *, before: int, limit: int,
+            leave_out: tuple[tuple[str, str], ...] = ()) -> Earlier:
+    """The ``limit`` visible events stored before ``before`` (an event's ``seq``) that name the numbers
+    ``found`` presented, newest first by time within the page.
+
+    Keyset paging in store order, as the lookup's window is read: the references are ordered from
+    their index alone and the visibility test runs on a page's events only, so a page costs the same
+    however long the timeline is, and no event is repeated or skipped between pages (events at the
+    same moment included). ``leave_out`` names (type, code) pairs a page does not list (a reefer's readings).
+    """
+    held = [*found.matched, *found.derived]
+    ordered = (select(events.EventReference.event_seq.label("seq"))
+               .where(or_(*(and_(events.EventReference.kind == kind, events.EventReference.value == value)
+                            for kind, value in held)), events.EventReference.event_seq < before)
+               .distinct().order_by(events.EventReference.event_seq.desc()).offset(0).subquery("ordered"))
+    query = (select(Event, identity.display_name_of(Event.owner_org_id).label("owner_name"))
+             .select_from(ordered).join(Event, Event.seq == ordered.c.seq).where(events.visible(found.scope))
+             .order_by(ordered.c.seq.desc()).limit(limit + 1))
+    for kind, code in leave_out:
+        query = query.where(or_(Event.event_type != kind, Event.event_code != code))
+    rows = session.execute(query).all()
+    page = [row[0] for row in rows[:limit]]
+    named: dict[int, list[tuple[str, str]]] = {event.seq: [] for event in page}
+    if page:
+        for seq, kind, value in session.execute(
+                select(events.EventReference.event_seq, events.EventReference.kind, events.EventReference.value)
+                .where(events.EventReference.event_seq.in_(named))):
+            named[seq].append((kind, value))
+    return Earlier(events=_without_retracted(sorted(page, key=lambda e: (e.event_time, e.seq), reverse=True)),
+                   references=named, owners={row[0].owner_org_id: row.owner_name for row in rows},
+                   next_before=page[-1].seq if len(rows) > limit else None)
 
 
 def _without_retracted(found: list[Event]) -> list[Event]:

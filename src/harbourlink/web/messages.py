@@ -31,10 +31,16 @@ router = APIRouter(include_in_schema=False)
 
 ENVELOPE_BYTES = 16 * 1024
 """What a multipart request adds around the file (boundaries, headers, the CSRF token, the format)."""
-ERROR_LIMIT = 200
-"""Errors shown on a message's page; a file with thousands of bad rows needs the first few to be fixed."""
+ERROR_PAGE = 200
+"""Errors shown on one page of a message's errors; a file with thousands of bad rows has its errors paged."""
+MESSAGE_PAGE = 50
+"""Messages on one page of the list."""
+MAX_PAGE_DIGITS = 6
+"""A page number the database can skip to; a longer one is read as the first page."""
 
 STATUS_TONE = {"accepted": "ok", "partial": "warn", "rejected": "bad", "failed": "bad"}
+STATUS_NAMES = ("queued", "processing", *STATUS_TONE)
+"""The statuses a message being read can reach, named in the page for its script."""
 UPLOAD_ERRORS = {
     "no_file": N_("Choose a file to upload."),
     "empty_message": N_("The file is empty."),
@@ -97,16 +103,29 @@ def _names(page: MemberPage) -> dict[str, Any]:
             "channel_name": lambda code: label(code, "message_channel"), "tones": STATUS_TONE}
 
 
+def page_number(page: MemberPage, name: str = "page") -> int:
+    """The page of a paged list the address asks for, from 1; anything else is the first."""
+    asked = page.request.query_params.get(name, "")
+    return max(int(asked), 1) if asked.isdigit() and len(asked) <= MAX_PAGE_DIGITS else 1
+
+
 def _list_page(page: MemberPage, session: Session, *, status: int = 200, error: str | None = None,
                chosen: str = "") -> Response:
     failed = page.request.query_params.get("failed") == "1"
-    messages = inbound.list_messages(session, page.viewer.actor, failed_only=failed, limit=100)
+    number = page_number(page)
+    # One more than a page says whether there is a next one, without counting them all.
+    messages = inbound.list_messages(session, page.viewer.actor, failed_only=failed, limit=MESSAGE_PAGE + 1,
+                                     offset=(number - 1) * MESSAGE_PAGE)
     formats = [adapter.name for adapter in inbound.formats()]
     limit = upload_limit(page)
+    base = "/messages?failed=1&page=" if failed else "/messages?page="
     return page.render(
-        "messages/list.html", status=status, error=error, messages=messages, formats=formats, failed=failed,
-        chosen=chosen or "csv", max_bytes=limit, too_large=page.t(UPLOAD_ERRORS["too_large"], size=megabytes(limit)),
-        limit_text=megabytes(limit), here="/messages", **_names(page),
+        "messages/list.html", status=status, error=error, messages=messages[:MESSAGE_PAGE], formats=formats,
+        failed=failed, chosen=chosen or "csv", max_bytes=limit, limit_text=megabytes(limit),
+        too_large=page.t(UPLOAD_ERRORS["too_large"], size=megabytes(limit)), here="/messages",
+        inline_text=megabytes(page.settings.inline_message_bytes), pending=inbound.PENDING_STATUSES,
+        newer=f"{base}{number - 1}" if number > 1 else None,
+        older=f"{base}{number + 1}" if len(messages) > MESSAGE_PAGE else None, **_names(page),
     )
 
 
@@ -148,8 +167,10 @@ def upload(form: CheckedForm, page: BriefMemberDep) -> Response:
         return _refuse(page, "too_large", chosen=chosen)
     if not raw:
         return _refuse(page, "empty_message", chosen=chosen)
+    # A large file is read by a worker while the person goes on; its page follows the progress live.
+    background = text(form, "background") == "1" or len(raw) > page.settings.inline_message_bytes
     outcome = inbound.receive(runtime(page.request).db, page.viewer.actor, format_name=chosen, raw=raw,
-                              channel="upload", filename=upload.filename)
+                              channel="upload", filename=upload.filename, background=background)
     return page.redirect(f"/messages/{outcome.id}")
 
 
@@ -158,12 +179,19 @@ def _detail_page(page: MemberPage, found: inbound.InboundMessage, *, status: int
     errors = list(found.errors or [])
     may_replay = found.status in ("partial", "rejected", "failed") and found.superseded_by is None
     limit = upload_limit(page)
+    number = min(page_number(page, "errors"), max((len(errors) + ERROR_PAGE - 1) // ERROR_PAGE, 1))
+    first = (number - 1) * ERROR_PAGE
+    shown = errors[first:first + ERROR_PAGE]
+    here = f"/messages/{found.id}"
     return page.render(
         "messages/detail.html", status=status, error=error, message=found,
-        errors=[shown_error(page, stored) for stored in errors[:ERROR_LIMIT]],
-        more_errors=max(len(errors) - ERROR_LIMIT, 0), may_replay=may_replay, max_bytes=limit,
+        errors=[shown_error(page, stored) for stored in shown], errors_from=first + 1, errors_to=first + len(shown),
+        earlier_errors=f"{here}?errors={number - 1}#errors" if number > 1 else None,
+        later_errors=f"{here}?errors={number + 1}#errors" if first + ERROR_PAGE < len(errors) else None,
+        pending=found.status in inbound.PENDING_STATUSES, may_replay=may_replay, max_bytes=limit,
+        status_names={code: page.catalogue.label(code, "message_status") for code in STATUS_NAMES},
         limit_text=megabytes(limit), too_large=page.t(UPLOAD_ERRORS["too_large"], size=megabytes(limit)),
-        here=f"/messages/{found.id}", **_names(page),
+        here=here, **_names(page),
     )
 
 

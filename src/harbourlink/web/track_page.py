@@ -25,6 +25,10 @@ AIS_POSITIONS_SOURCE = N_("Estimated from the ship's AIS positions")
 SPREAD = N_("The sources differ by up to %(duration)s.")
 MARKER_LABEL = N_("%(vessel)s at %(position)s, %(age)s")
 LOGGED = N_("In the ledger")
+SCREEN_EVENTS = 100
+"""Events listed on a tracking page's first screen (and on each page of earlier ones), newest first."""
+READINGS = (("REEFER", "MEAS"),)
+"""Readings every few minutes would bury the moves: each container's chart shows them, the list the rest."""
 CLASSIFIER_RANK = {"ACT": 3, "EST": 2, "AIS": 1, "PLN": 0}
 """An actual beats an estimate, which beats the plan; among equals the newest news wins. The
 ETA in a ship's AIS report is typed in by the crew and often stale, so a carrier's or a
@@ -106,6 +110,8 @@ class TrackPage:
     air: list[track_air.AirCard] = field(default_factory=list)
     logged: bool = False
     """Whether any event of the timeline is in the ledger (or queued for it), so the page explains the mark."""
+    earlier: int | None = None
+    """The store place the page of earlier events starts below, when the timeline goes on beyond this screen."""
     customs_tone: dict[str, str] = field(default_factory=lambda: dict(CUSTOMS_TONE))
     live: dict[str, str] = field(default_factory=dict)
     """What the page's script needs: the API address, the projection and its messages."""
@@ -170,8 +176,24 @@ def _matched(view: TrackingView) -> list[tuple[str, str, bool]]:
     return [(m.kind, m.value, m.value != view.reference) for m in view.matched]
 
 
-def build(words: Words, view: TrackingView, *, api_url: str) -> TrackPage:
-    """The page's content for one tracked reference."""
+def _screen(view: TrackingView, places: dict[str, int], *, window_full: bool) -> tuple[list[EventView], int | None]:
+    """The newest events of the timeline for the first screen (newest stored, shown by time), and the store
+    place the earlier ones start below, if there are any."""
+    listed = sorted((e for e in view.events if (e.event_type, e.event_code) not in READINGS),
+                    key=lambda e: places[e.id], reverse=True)
+    shown = listed[:SCREEN_EVENTS]
+    if len(listed) <= SCREEN_EVENTS and not window_full:
+        before = None
+    else:
+        before = min(places[e.id] for e in (shown or view.events))
+    return sorted(shown, key=lambda e: (e.event_time, places[e.id]), reverse=True), before
+
+
+def build(words: Words, view: TrackingView, *, api_url: str, places: dict[str, int] | None = None,
+          window_full: bool = False) -> TrackPage:
+    """The page's content for one tracked reference; with ``places`` (each event's place in the store), its
+    first screen only: the newest events, and where the earlier ones start when ``window_full`` or more
+    than a screen's worth were read."""
     stops = _stops(words, view)
     for stop in stops:
         _judge(words, stop)
@@ -195,14 +217,16 @@ def build(words: Words, view: TrackingView, *, api_url: str) -> TrackPage:
     def time_label(moment: datetime) -> str:
         return words.catalogue.format_datetime(moment, "d/M HH:mm")
 
-    # Readings every few minutes would bury the moves; the chart shows them, the timeline the rest.
-    timeline = [e for e in reversed(view.events) if (e.event_type, e.event_code) != ("REEFER", "MEAS")]
+    if places is None:
+        timeline, earlier = [e for e in reversed(view.events) if (e.event_type, e.event_code) not in READINGS], None
+    else:
+        timeline, earlier = _screen(view, places, window_full=window_full)
     return TrackPage(
         view=view, matched=_matched(view), stops=stops, next_arrival=next_arrival,
         containers=_containers(words, view, time_label), vessel_map=vessel_map, position=position,
         position_age=age, marker_label=label, live=live, timeline=timeline,
-        readings_elsewhere=any((e.event_type, e.event_code) == ("REEFER", "MEAS") for e in view.events),
+        readings_elsewhere=any((e.event_type, e.event_code) in READINGS for e in view.events),
         air=track_air.build(words, view.air, view.linked_house_awbs),
-        logged=any(e.ledger is not None for e in timeline),
+        logged=any(e.ledger is not None for e in timeline), earlier=earlier,
     )
 

@@ -8,18 +8,20 @@ cannot be used to probe for other companies' bills of lading.
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from harbourlink import alerts, tracking
+from harbourlink.api.guards import BIGINT_MAX
 from harbourlink.api.ledger import for_app
 from harbourlink.api.tracking import mark_logged
 from harbourlink.kernel import NotFound, utcnow
 from harbourlink.web import alerts as alert_pages
 from harbourlink.web.pages import MemberDep, MemberPage
-from harbourlink.web.track_page import build
+from harbourlink.web.track_page import READINGS, SCREEN_EVENTS, build
 from harbourlink.web.track_trucks import cards
 from harbourlink.web.track_words import Words
 
@@ -28,6 +30,10 @@ router = APIRouter(include_in_schema=False)
 IMO_DIGITS = 7
 MAX_QUERY = 60
 """No identifier of the trade is longer; a longer query cannot match and is not looked up."""
+SCREEN_WINDOW = 300
+"""The newest events (and records of the calls the cargo is on) a tracking page reads for its summary:
+status, vessel, schedule, containers, customs; the list shows ``SCREEN_EVENTS`` of them, and earlier
+ones a page at a time, so the first screen costs the same for 100 events or 60,000."""
 
 
 @router.get("/track")
@@ -56,29 +62,49 @@ def vessel(imo: str, page: MemberDep) -> Response:
 
 
 @router.get("/track/{reference:path}")
-def track(reference: str, page: MemberDep) -> Response:
-    """Vessel and map, schedule by source, legs, containers, customs and every event of one number."""
+def track(reference: str, page: MemberDep,
+          before: Annotated[int | None, Query(ge=1, le=BIGINT_MAX)] = None) -> Response:
+    """Vessel and map, schedule by source, legs, containers, customs and the newest events of one number;
+    with ``before``, a page of its earlier events."""
     query = tracking.canonical_number(reference)
     try:
         if not query or len(query) > MAX_QUERY:
             raise NotFound("not a number anyone could hold", code="reference_not_found")
-        found = tracking.find(page.session, page.viewer.actor, query=query)
+        found = tracking.find(page.session, page.viewer.actor, query=query, window=SCREEN_WINDOW)
     except NotFound as missing:
         if _cargo_aboard(page, query):  # a ship's IMO number, as an alert e-mail links it
             return page.redirect(f"/vessel/{query}")
         return page.render("tracking/search.html", status=404, query=query, not_found=True,
                            suggestions=missing.data.get("suggestions", []))
+    if before is not None:
+        return _earlier(page, found, before)
     read_at = utcnow()
     view = tracking.build_view(page.session, found)
-    mark_logged(page.session, for_app(page.request.app), view.each_event(), reference=view.reference)
     words = Words(page.catalogue)
-    content = build(words, view, api_url=f"/api/v1/track/{quote(query, safe='')}")
+    content = build(words, view, api_url=f"/api/v1/track/{quote(query, safe='')}?events={SCREEN_WINDOW}",
+                    places={event.id: event.seq for event in found.events},
+                    window_full=len(found.events) >= SCREEN_WINDOW)
+    # Only the events the page lists carry a ledger mark; the script marks later ones from the API's answer.
+    shown = [*content.timeline, *(box.last_event for box in view.containers if box.last_event is not None),
+             *(event for declaration in view.customs for event in declaration.history)]
+    mark_logged(page.session, for_app(page.request.app), shown, reference=view.reference)
+    content.logged = any(event.ledger is not None for event in content.timeline)
     subjects = _subjects(view)
     open_alerts = alerts.list_alerts(page.session, page.viewer.actor, subjects=subjects)
     trucks = cards(page.session, page.viewer.actor, found, words, now=read_at)
     return page.render("tracking/result.html", query=query, track=content, words=words, trucks=trucks,
                        alert_items=alert_pages.items(page, open_alerts), alert_stream=alert_pages.stream_url(read_at),
                        alert_subjects=sorted(subjects))
+
+
+def _earlier(page: MemberPage, found: tracking.Found, before: int) -> Response:
+    """A page of a timeline's events stored before ``before``, newest first, linking to the next older page."""
+    older = tracking.earlier(page.session, found, before=before, limit=SCREEN_EVENTS, leave_out=READINGS)
+    shown = [tracking.event_view(event, older.references[event.seq], older.owners) for event in older.events]
+    mark_logged(page.session, for_app(page.request.app), shown, reference=found.query)
+    return page.render("tracking/earlier.html", query=found.query, events=shown, words=Words(page.catalogue),
+                       earlier=older.next_before,
+                       logged=any(event.ledger is not None for event in shown))
 
 
 def _cargo_aboard(page: MemberPage, query: str) -> str | None:
