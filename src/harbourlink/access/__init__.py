@@ -30,6 +30,7 @@ from harbourlink.access.repository import (
 )
 from harbourlink.access.schemas import SharingPolicyRead, SharingPolicyUpdate
 from harbourlink.access.service import (
+    companies_given,
     do_grant,
     get_sharing_policy,
     list_access_log,
@@ -41,6 +42,7 @@ from harbourlink.access.service import (
     revoke_grant,
     scope_for,
     set_sharing_policy,
+    share_with,
 )
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "already_logged",
     "bound_now",
     "bound_viewer",
+    "companies_given",
     "do_grant",
     "get_sharing_policy",
     "is_visible",
@@ -67,6 +70,7 @@ __all__ = [
     "scope_parameters",
     "sees_vessel_call",
     "set_sharing_policy",
+    "share_with",
     "shared_by_name",
     "vessel_call_template",
     "visibility_clause",

@@ -221,3 +221,20 @@ def recent_views(session: Session, *, viewer_org_id: str, viewer_user_id: str | 
                                   else AccessLogEntry.viewer_user_id == viewer_user_id,
                                   AccessLogEntry.at >= since))
     return {(owner, kind, value) for owner, kind, value in rows}
+
+
+def companies_given(session: Session, *, reference_type: str, reference: str, now: datetime) -> set[str]:
+    """The companies some owner shares one reference with by name: live grants to them, and named parties."""
+    granted = select(Grant.grantee_org_id).where(
+        Grant.reference_type == reference_type, Grant.reference == reference, Grant.grantee_org_id.is_not(None),
+        _live(now))
+    named = select(Party.party_org_id).where(Party.reference_type == reference_type, Party.reference == reference)
+    return {org for org in session.scalars(granted.union(named)) if org}
+
+
+def live_grantees(session: Session, *, owner_org_id: str, reference_type: str, reference: str,
+                  now: datetime) -> set[str]:
+    """The companies an owner already shares one reference with by a live grant of its own."""
+    return {org for org in session.scalars(select(Grant.grantee_org_id).where(
+        Grant.owner_org_id == owner_org_id, Grant.reference_type == reference_type, Grant.reference == reference,
+        Grant.grantee_org_id.is_not(None), _live(now))) if org}
