@@ -29,7 +29,14 @@ from harbourlink.receiving.domain import (
     token_id_of,
     token_state,
 )
-from harbourlink.receiving.errors import InvalidPhoto, NotAWarehouse, TokenNotValid
+from harbourlink.receiving.errors import (
+    NOT_AN_IMAGE,
+    PHOTO_TOO_LARGE,
+    TOO_MANY_PHOTOS,
+    InvalidPhoto,
+    NotAWarehouse,
+    TokenNotValid,
+)
 from harbourlink.receiving.models import ConsignmentToken, Receipt, ReceiptPhoto
 from harbourlink.receiving.schemas import ReceiptRead
 from harbourlink.references import ReferenceType
@@ -135,25 +142,32 @@ def is_warehouse(actor: Actor) -> bool:
     return OrgType.WAREHOUSE.value in actor.org_types
 
 
+def _mib(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}"
+
+
 def check_photos(photos: list[Photo]) -> list[tuple[str, bytes]]:
     """Each photo's content type by its bytes; an error names the photo and what is wrong with it."""
     if len(photos) > MAX_PHOTOS:
         raise InvalidPhoto(
-            f"at most {MAX_PHOTOS} photos per receipt, not {len(photos)}",
-            data={"field": "photos", "count": len(photos)},
+            TOO_MANY_PHOTOS(limit=MAX_PHOTOS, count=len(photos)),
+            code="too_many_photos",
+            data={"field": "photos", "count": len(photos), "limit": MAX_PHOTOS},
         )
     checked = []
     for number, photo in enumerate(photos, start=1):
         where = {"field": "photos", "photo": number, "name": photo.name}
         if len(photo.data) > MAX_PHOTO_BYTES:
             raise InvalidPhoto(
-                f"photo {number} ({photo.name}) is {len(photo.data)} bytes; at most {MAX_PHOTO_BYTES}",
+                PHOTO_TOO_LARGE(
+                    number=number, name=photo.name, size=_mib(len(photo.data)), limit=_mib(MAX_PHOTO_BYTES)
+                ),
                 code="photo_too_large",
-                data={**where, "limit": MAX_PHOTO_BYTES},
+                data={**where, "bytes": len(photo.data), "limit": MAX_PHOTO_BYTES},
             )
         content_type = image_type(photo.data)
         if content_type is None:
-            raise InvalidPhoto(f"photo {number} ({photo.name}) is not a JPEG, PNG or WebP image", data=where)
+            raise InvalidPhoto(NOT_AN_IMAGE(number=number, name=photo.name), code="photo_not_an_image", data=where)
         checked.append((content_type, photo.data))
     return checked
 

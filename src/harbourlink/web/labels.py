@@ -220,6 +220,11 @@ ERRORS = {
     "driver_not_trucking": N_("Only a trucking company has truck drivers."),
     "trip_finished": N_("This trip has already ended."),
     "trip_not_started": N_("This trip has not started yet."),
+    "cargo_not_visible": N_("Nothing about this number is shared with your company."),
+    # receiving
+    "not_warehouse": N_("Only a warehouse confirms receipts."),
+    "token_not_valid": N_("This QR code is not valid: it may have expired or been revoked. Ask its sender for a "
+                          "new label."),
     # form fields, from the shape checks
     "missing": N_("This field is required."),
     "string_too_short": N_("This is too short."),
