@@ -62,7 +62,8 @@ class DemoSeed:
         """The demo companies the simulator sends and shares as."""
         ids = self.org_ids
         return Parties(carrier=ids["carrier"], terminal=ids["terminal"], barge=ids["barge"], ais=ids["operator"],
-                       customs=ids["customs_cn"], forwarder=ids["forwarder"], sme=ids["sme"], airline=ids["airline"])
+                       customs=ids["customs_cn"], forwarder=ids["forwarder"], sme=ids["sme"], airline=ids["airline"],
+                       warehouse=ids["warehouse"])
 
 
 def demo_email(key: str) -> str:

@@ -173,9 +173,9 @@ def set_sharing_policy(session: Session, actor: Actor, *, share_vessel_calls: bo
     return get_sharing_policy(session, actor)
 
 
-def companies_given(session: Session, *, reference_type: str, reference: str) -> set[str]:
-    """The companies whom owners share one reference with by name (grants to them, named parties): its parties."""
-    return repository.companies_given(session, reference_type=reference_type, reference=reference, now=utcnow())
+def companies_given(session: Session, references: Iterable[tuple[str, str]]) -> set[str]:
+    """The companies whom owners share these references with by name (grants to them, named parties)."""
+    return repository.companies_given(session, sorted(set(references)), now=utcnow())
 
 
 def share_with(session: Session, *, owner_org_id: str, reference_type: str, reference: str,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from harbourlink.events import Event, EventReference
@@ -42,12 +42,23 @@ def live_tokens(session: Session, *, org_id: str, reference_type: str, reference
     )
 
 
+def _naming(reference_type: str, reference: str) -> Select[int]:
+    return select(EventReference.event_seq).where(
+        EventReference.kind == reference_type, EventReference.value == reference
+    )
+
+
 def event_owners(session: Session, *, reference_type: str, reference: str) -> set[str]:
-    """The companies that published events about a reference: the consignment's own parties."""
+    """The companies that published events about a reference."""
+    query = select(Event.owner_org_id).where(Event.seq.in_(_naming(reference_type, reference))).distinct()
+    return set(session.scalars(query))
+
+
+def travels_under(session: Session, *, reference_type: str, reference: str) -> set[tuple[str, str]]:
+    """The reference and those events name beside it: the B/Ls and booking a container travels under."""
     query = (
-        select(Event.owner_org_id)
-        .join(EventReference, EventReference.event_seq == Event.seq)
-        .where(EventReference.kind == reference_type, EventReference.value == reference)
+        select(EventReference.kind, EventReference.value)
+        .where(EventReference.event_seq.in_(_naming(reference_type, reference)))
         .distinct()
     )
-    return set(session.scalars(query))
+    return {(kind, value) for kind, value in session.execute(query)} | {(reference_type, reference)}

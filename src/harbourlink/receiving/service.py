@@ -245,19 +245,26 @@ def do_receipt(
         ReceiptPhoto(receipt_id=receipt.id, position=number, content_type=content_type, data=data)
         for number, (content_type, data) in enumerate(checked, start=1)
     )
-    parties = repository.event_owners(session, reference_type=kind, reference=value)
-    parties |= access.companies_given(session, reference_type=kind, reference=value)
-    parties |= {trip.org_id for trip in trips} | ({consignment.token.org_id} if consignment.token else set())
     access.share_with(
         session,
         owner_org_id=actor.org_id,
         reference_type=kind,
         reference=value,
-        grantee_org_ids=parties,
+        grantee_org_ids=_parties(session, consignment, trips),
         created_by=actor.user_id,
     )
     _publish(session, receipt, photos=len(checked), at=now)
     return Received(receipt, len(checked), [trip.id for trip in trips])
+
+
+def _parties(session: Session, consignment: Consignment, trips: list[trucking.Trip]) -> set[str]:
+    """Whom a receipt is for: the companies that published the consignment's events, those its owners share it
+    (or the documents it travels under) with by name, its truckers and the issuer of its QR code."""
+    kind, value = consignment.reference_type, consignment.reference
+    parties = repository.event_owners(session, reference_type=kind, reference=value)
+    parties |= access.companies_given(session, repository.travels_under(session, reference_type=kind, reference=value))
+    parties |= {trip.org_id for trip in trips}
+    return parties | ({consignment.token.org_id} if consignment.token else set())
 
 
 def _publish(session: Session, receipt: Receipt, *, photos: int, at: datetime) -> None:

@@ -75,14 +75,26 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Receive:
+    """The warehouse receives a box the truck brought from the terminal, and finds it damaged."""
+
+    due: datetime
+    container: str
+    packages: int
+    note: str
+
+
+@dataclass(frozen=True)
 class Poll:
     """Time to ask the customs source what changed."""
 
     due: datetime
 
 
-Step = Send | Share | Watch | Link | Poll
-_PHASE = {Share: 0, Watch: 1, Send: 2, Link: 3, Poll: 4}
+Step = Send | Share | Watch | Link | Poll | Receive
+_PHASE = {Share: 0, Watch: 1, Send: 2, Link: 3, Poll: 4, Receive: 5}
+DELIVERY = 75 * MINUTE
+"""From the terminal's gate to the warehouse in Tsing Yi, the box unloaded and counted."""
 CONTAINER_ALERTS = ("not_picked_up", "reefer_deviation", "reefer_power_off")
 """What a container watch is for: the all-cargo subscriptions the demo companies already have
 tell the rest (delays, customs, B/Ls) once, and a second subscription would tell it twice."""
@@ -95,6 +107,7 @@ def build_plan(scenario: Scenario) -> list[Step]:
     # A house air waybill is linked once the airline's first status of its master is in.
     steps += [Link(_first_message(scenario, shipment), shipment.awb, shipment.house, "AWB")
               for shipment in scenario.air if shipment.house]
+    steps += _receipts(scenario)
     polls = int((scenario.end - scenario.start) / POLL_EVERY)
     steps += [Poll(scenario.start + POLL_EVERY * n) for n in range(polls + 1)]
     return sorted(steps, key=lambda s: (s.due, _PHASE[type(s)]))
@@ -106,6 +119,17 @@ def _first_message(scenario: Scenario, shipment: air.AirShipment) -> datetime:
 
 def _air_messages(scenario: Scenario) -> list[tuple[datetime, str, bytes, str]]:
     return air.messages(scenario.air, start=scenario.start, end=scenario.end)
+
+
+def _receipts(scenario: Scenario) -> list[Receive]:
+    """The first forwarded import box trucked out in the day reaches the warehouse damaged."""
+    for consignment in scenario.consignments:
+        if consignment.direction != "IMPORT" or not consignment.hbls:
+            continue
+        for box in consignment.boxes:
+            if box.truck_out and box.leaves + DELIVERY < scenario.end:
+                return [Receive(box.leaves + DELIVERY, box.number, 24, "door dented, 3 cartons crushed")]
+    return []
 
 
 def _shares(scenario: Scenario) -> list[Share]:
