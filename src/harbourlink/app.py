@@ -18,8 +18,8 @@ from harbourlink.api import identity as identity_api
 from harbourlink.api import inbound as inbound_api
 from harbourlink.api import ledger as ledger_api
 from harbourlink.api import operator as operator_api
-from harbourlink.api import tracking as tracking_api
 from harbourlink.api import receiving as receiving_api
+from harbourlink.api import tracking as tracking_api
 from harbourlink.api import trucking as trucking_api
 from harbourlink.api.context import Runtime
 from harbourlink.api.docs import install_docs

@@ -87,18 +87,53 @@ def _delivery(site: LiveSite, tmp_path: Path) -> tuple[Company, Company, Company
         warehouse = make_company(db, "Tsuen Wan Logistics", "warehouse")
     finally:
         db.engine.dispose()
-    _api(site, forwarder, "POST", "/api/v1/messages", params={"format": "csv"},
-         content=(SAMPLES / "csv" / "hkg_import.csv").read_bytes())
-    _api(site, forwarder, "POST", "/api/v1/grants",
-         json={"reference_type": "CONTAINER", "reference": CONTAINER, "grantee_org_id": trucker.org_id})
-    _api(site, forwarder, "POST", "/api/v1/subscriptions", json={
-        "reference_type": "CONTAINER", "reference": CONTAINER, "alert_types": ["receipt_discrepancy"],
-        "channels": ["inbox"]})
-    driver = _api(site, trucker, "POST", f"/api/v1/orgs/{trucker.org_id}/users", json={
-        "email": DRIVER_EMAIL, "display_name": "Chan Siu Ming", "role": "driver", "password": STRONG_PASSWORD})
-    trip = _api(site, trucker, "POST", "/api/v1/trips", json={
-        "reference": CONTAINER, "vehicle": "XY 1234", "driver_user_id": driver["id"], "destination": WAREHOUSE,
-        "packages": 10})
+    _api(
+        site,
+        forwarder,
+        "POST",
+        "/api/v1/messages",
+        params={"format": "csv"},
+        content=(SAMPLES / "csv" / "hkg_import.csv").read_bytes(),
+    )
+    _api(
+        site,
+        forwarder,
+        "POST",
+        "/api/v1/grants",
+        json={"reference_type": "CONTAINER", "reference": CONTAINER, "grantee_org_id": trucker.org_id},
+    )
+    _api(
+        site,
+        forwarder,
+        "POST",
+        "/api/v1/subscriptions",
+        json={
+            "reference_type": "CONTAINER",
+            "reference": CONTAINER,
+            "alert_types": ["receipt_discrepancy"],
+            "channels": ["inbox"],
+        },
+    )
+    driver = _api(
+        site,
+        trucker,
+        "POST",
+        f"/api/v1/orgs/{trucker.org_id}/users",
+        json={"email": DRIVER_EMAIL, "display_name": "Chan Siu Ming", "role": "driver", "password": STRONG_PASSWORD},
+    )
+    trip = _api(
+        site,
+        trucker,
+        "POST",
+        "/api/v1/trips",
+        json={
+            "reference": CONTAINER,
+            "vehicle": "XY 1234",
+            "driver_user_id": driver["id"],
+            "destination": WAREHOUSE,
+            "packages": 10,
+        },
+    )
     _api(site, trucker, "POST", f"/api/v1/trips/{trip['id']}/start")
     return forwarder, trucker, warehouse, trip["id"]
 
@@ -135,13 +170,25 @@ def test_the_warehouse_scans_the_label_with_its_camera_and_a_short_receipt_raise
     image.save(ARTIFACTS / "receive-camera-frame.png")
     video = _y4m(image, tmp_path / "label.y4m")
 
-    camera = chromium.browser_type.launch(executable_path=str(CHROMIUM), args=[
-        *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-        f"--use-file-for-fake-video-capture={video}"])
+    camera = chromium.browser_type.launch(
+        executable_path=str(CHROMIUM),
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
     problems: list[str] = []
     try:
-        context = camera.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2,
-                                     locale="zh-HK", permissions=["camera"])
+        context = camera.new_context(
+            viewport=PHONE,
+            is_mobile=True,
+            has_touch=True,
+            device_scale_factor=2,
+            locale="zh-HK",
+            permissions=["camera"],
+        )
         page = watched_page(context, problems)
         first_login(page, live_site.base_url, warehouse.admin_email, lang="zh-HK", log_in="登入", confirm="確認")
         page.goto(f"{live_site.base_url}/receive")

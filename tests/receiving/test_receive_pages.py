@@ -47,6 +47,12 @@ def test_the_driver_shows_the_code_at_the_warehouse(client: TestClient, db: Data
     log_in(client, shipment.world.driver_email)
     trip = client.get(f"/trips/{shipment.trip['id']}")
     assert 'id="consignment-qr"' in trip.text and "<svg" in trip.text
+    log_in(client, shipment.world.trucker.admin_email)  # the dispatcher prints the label instead
+    dispatch = client.get(f"/trips/{shipment.trip['id']}")
+    label = f"/api/v1/consignments/{CONTAINER}/label.pdf"
+    assert 'id="consignment-qr"' not in dispatch.text and label in dispatch.text
+    printed = client.get(label)
+    assert printed.status_code == 200 and printed.content.startswith(b"%PDF-")
 
 
 def test_a_receipt_with_photos_is_confirmed_and_a_hostile_one_is_named(client: TestClient, db: Database) -> None:
@@ -68,6 +74,9 @@ def test_a_receipt_with_photos_is_confirmed_and_a_hostile_one_is_named(client: T
     assert done.status_code == 200 and 'id="receipt-alert"' in done.text, text_of(done.text)
     trip = client.get(f"/api/v1/trips/{shipment.trip['id']}", headers=shipment.world.trucker.auth).json()
     assert trip["status"] == "finished"
+    log_in(client, shipment.world.forwarder.admin_email)
+    timeline = text_of(client.get(f"/track/{CONTAINER}", params={"lang": "en"}).text)
+    assert "Received at the warehouse: 9 of 10 packages · In good condition · wet" in timeline
 
 
 def test_only_a_warehouse_has_the_receive_page(client: TestClient, db: Database) -> None:

@@ -69,8 +69,10 @@ def revoke_qr(reference: str, actor: CurrentActor, session: DbSession) -> receiv
 
 @router.get(
     "/consignments/{reference}/label.pdf",
+    dependencies=WRITE,
     summary="The consignment's printable label (A6 PDF) with its QR code",
-    description="Shows the company's newest QR token with at least half its life left, or a new one.",
+    description="Shows the company's newest QR token with at least half its life left, or issues a new one "
+    "(hence the `cargo:write` scope).",
     responses={200: {"content": {"application/pdf": {}}, "description": "the label"}},
     response_class=Response,
 )

@@ -95,7 +95,10 @@ def _qr(page: MemberPage, trip: trucking.Trip) -> Markup | None:
     """The consignment's QR code, which the driver shows at the warehouse (none if the cargo is no longer shared)."""
     try:
         issued = receiving.label_token(
-            page.session, page.viewer.actor, key=page.settings.resolved_secret_key(), reference=trip.reference,
+            page.session,
+            page.viewer.actor,
+            key=page.settings.resolved_secret_key(),
+            reference=trip.reference,
             reference_type=ReferenceType(trip.reference_type),
         )
     except NotFound:
