@@ -217,6 +217,19 @@ def test_the_warehouse_scans_the_label_with_its_camera_and_a_short_receipt_raise
     [alert] = _alerts(live_site, forwarder)
     assert alert["alert_type"] == "receipt_discrepancy" and alert["figures"]["packages_short"] == 2
 
+    office = phone(chromium, locale="en")
+    try:
+        page = watched_page(office, problems)
+        first_login(page, live_site.base_url, forwarder.admin_email, lang="en", log_in="Log in", confirm="Confirm")
+        page.goto(f"{live_site.base_url}/track/{CONTAINER}")
+        receipt = page.locator(".timeline .receipt")
+        expect(receipt).to_contain_text("Received at the warehouse: 8 of 10 packages")
+        receipt.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "receipt-on-timeline-390.png"))
+    finally:
+        office.close()
+    assert problems == []
+
 
 @pytest.mark.browser
 def test_the_driver_shows_the_code_and_the_scanner_says_what_to_do_without_a_camera(
