@@ -63,12 +63,14 @@ def test_a_receipt_with_photos_is_confirmed_and_a_hostile_one_is_named(client: T
     fields = {"csrf_token": csrf_of(page.text), "token": token, "packages": "9", "condition": "good", "note": "wet"}
 
     fake = client.post("/receive", data=fields, files=[("photos", ("dock.jpg", b"<svg onload=x>", "image/jpeg"))])
-    assert fake.status_code == 400 and "dock.jpg" in text_of(fake.text), text_of(fake.text)
+    assert fake.status_code == 422 and "dock.jpg" in text_of(fake.text), text_of(fake.text)
     huge = _png() + b"\0" * (3 * 1024 * 1024)
     large = client.post("/receive", data=fields, files=[("photos", ("big.png", huge, "image/png"))])
-    assert large.status_code == 400 and "big.png" in text_of(large.text)
+    assert large.status_code == 422 and "big.png" in text_of(large.text)
     many = client.post("/receive", data=fields, files=[("photos", (f"{n}.png", _png(), "image/png")) for n in range(4)])
-    assert many.status_code == 400
+    assert many.status_code == 422
+    assert client.post("/receive", data={**fields, "packages": "-1"}).status_code == 422
+    assert client.post("/receive", data={**fields, "note": "x" * 1001}).status_code == 422
 
     done = client.post("/receive", data=fields, files=[("photos", ("dock.png", _png(), "image/png"))])
     assert done.status_code == 200 and 'id="receipt-alert"' in done.text, text_of(done.text)

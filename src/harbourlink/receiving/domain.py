@@ -65,7 +65,8 @@ def token_id_of(key: str, token: str) -> str | None:
     token_id, dot, signature = token.strip().partition(".")
     if not dot or not token_id or len(token_id) > 64:
         return None
-    return token_id if hmac.compare_digest(signature, _signature(key, token_id)) else None
+    # Bytes: a scanned or typed token may hold any character, and compare_digest takes only ASCII text.
+    return token_id if hmac.compare_digest(signature.encode(), _signature(key, token_id).encode()) else None
 
 
 def token_state(*, expires_at: datetime, revoked_at: datetime | None, now: datetime) -> str | None:

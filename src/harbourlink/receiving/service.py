@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 
 from harbourlink import access, events, trucking
 from harbourlink.identity import KeyScope, OrgType
-from harbourlink.kernel import Actor, Forbidden, new_id, utcnow
+from harbourlink.kernel import Actor, Forbidden, ValidationFailed, new_id, utcnow
 from harbourlink.receiving import repository
 from harbourlink.receiving.domain import (
+    MAX_NOTE,
+    MAX_PACKAGES,
     MAX_PHOTO_BYTES,
     MAX_PHOTOS,
     TOKEN_LIFETIME,
@@ -219,6 +221,14 @@ def do_receipt(
     _check_write(actor)
     if not is_warehouse(actor):
         raise NotAWarehouse("only a warehouse confirms receipts")
+    if not 0 <= packages <= MAX_PACKAGES:
+        raise ValidationFailed(
+            f"packages: {packages} is outside 0 to {MAX_PACKAGES}", code="invalid_number", data={"field": "packages"}
+        )
+    if len(note) > MAX_NOTE:
+        raise ValidationFailed(
+            f"note: longer than {MAX_NOTE} characters", code="string_too_long", data={"field": "note"}
+        )
     checked = check_photos(photos or [])
     consignment = _consignment(session, actor, key=key, token=token, reference=reference, kind=reference_type)
     kind, value = consignment.reference_type, consignment.reference

@@ -11,6 +11,7 @@ note and photos to ``POST /receive``.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import segno
 from fastapi import APIRouter
@@ -20,6 +21,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from harbourlink import access, receiving, trucking
 from harbourlink.api.context import runtime, session_user
+from harbourlink.api.errors import status_for
 from harbourlink.kernel import HarbourLinkError, NotFound, ValidationFailed
 from harbourlink.references import ReferenceType
 from harbourlink.web.forms import CheckedForm, attempt, text
@@ -102,7 +104,7 @@ def consignment(token: str, page: AnyPage) -> Response:
         trucking.find_cargo(member.session, access.scope_for(actor), row.reference, ReferenceType(row.reference_type))
     except NotFound:
         return member.render("receive/invalid.html", status=404, hidden=True)
-    return member.redirect(f"/track/{row.reference}")
+    return member.redirect(f"/track/{quote(row.reference, safe='')}")
 
 
 def _key(page: Page) -> str:
@@ -183,7 +185,7 @@ def confirm(form: CheckedForm, page: MemberDep) -> Response:
             reference=None if token else reference,
             packages=_number(text(form, "packages")),
             condition=_condition(text(form, "condition")),
-            note=text(form, "note")[: receiving.MAX_NOTE],
+            note=text(form, "note"),
             photos=_photos(form),
         )
 
@@ -207,7 +209,7 @@ def _refused(page: MemberPage, form: FormData, error: HarbourLinkError) -> Respo
     values = {name: text(form, name) for name in ("packages", "condition", "note")}
     return _form(
         page,
-        status=400 if isinstance(error, ValidationFailed) else 403,
+        status=status_for(error),
         error=page.error_text(error),
         values=values,
         token=text(form, "token"),
