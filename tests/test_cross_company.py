@@ -59,6 +59,9 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "DeviceCreate": {"vehicle": "BR1234"},
     "LegCreate": {"reference": "MSCU1234566", "reference_type": "CONTAINER", "mode": "TRUCK", "party_org_id": ""},
     "TripAssignment": {"vehicle": "BR1234", "driver_user_id": "someone"},
+
+    "POST /api/v1/consignments/{reference}/qr": {"packages": 3},
+    "ReceiptCreate": {"reference": "MSCU1234566", "packages": 3, "condition": "good", "note": "B's try"},
     "POST /api/v1/position-reports/{report_id}/replay": {},
     "POST /v2/event-subscriptions": {},
     "PUT /v2/event-subscriptions/{subscriptionID}": {

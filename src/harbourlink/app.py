@@ -19,6 +19,7 @@ from harbourlink.api import inbound as inbound_api
 from harbourlink.api import ledger as ledger_api
 from harbourlink.api import legs as legs_api
 from harbourlink.api import operator as operator_api
+from harbourlink.api import receiving as receiving_api
 from harbourlink.api import tracking as tracking_api
 from harbourlink.api import trucking as trucking_api
 from harbourlink.api.context import Runtime
@@ -114,6 +115,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(trucking_api.router)
     app.include_router(trucking_api.osmand_router)
     app.include_router(legs_api.router)
+
+    app.include_router(receiving_api.router)
     app.include_router(oidc.router)
     mount_web(app, settings)
     app.middleware("http")(app.state.metrics.middleware)

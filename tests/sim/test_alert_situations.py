@@ -16,7 +16,7 @@ from harbourlink.alerts import Alert
 from harbourlink.demo import DemoSeed, seed_demo
 from harbourlink.kernel import Actor, Database
 from harbourlink.references import ReferenceType, parse_container_number, parse_master_bl, validate_reference
-from harbourlink.sim import Scenario, Simulator, Watch, build_plan, build_scenario, stories
+from harbourlink.sim import Deliver, Scenario, Simulator, Watch, build_plan, build_scenario, runner, stories
 from harbourlink.sim.scenario import FREE_TIME, Call, Consignment
 
 START = datetime(2026, 11, 20, 22, 0, tzinfo=UTC)
@@ -124,6 +124,9 @@ def test_the_simulated_day_raises_every_alert_type_to_the_demo_companies(db: Dat
     inbox = _inbox(db, seeded)
 
     assert {a.alert_type for _, a in inbox} == set(alerts.all_types())
+    [received] = [step.haul for step in simulator.steps if isinstance(step, Deliver) and step.haul.warehouse.company]
+    short = _one(inbox, "forwarder", "receipt_discrepancy", received.container)
+    assert (short.figures["condition"], short.figures["packages_short"]) == ("good", runner.SHORT)
 
     hero = scenario.hero.boxes[0].number
     _, unplugged = _power_off(scenario)

@@ -30,6 +30,7 @@ from harbourlink.access.repository import (
 )
 from harbourlink.access.schemas import SharingPolicyRead, SharingPolicyUpdate
 from harbourlink.access.service import (
+    companies_given,
     do_grant,
     forget_nominee,
     get_sharing_policy,
@@ -43,6 +44,7 @@ from harbourlink.access.service import (
     revoke_grant,
     scope_for,
     set_sharing_policy,
+    share_with,
 )
 
 __all__ = [
@@ -55,6 +57,7 @@ __all__ = [
     "already_logged",
     "bound_now",
     "bound_viewer",
+    "companies_given",
     "do_grant",
     "forget_nominee",
     "get_sharing_policy",
@@ -71,6 +74,7 @@ __all__ = [
     "scope_parameters",
     "sees_vessel_call",
     "set_sharing_policy",
+    "share_with",
     "shared_by_name",
     "vessel_call_template",
     "visibility_clause",

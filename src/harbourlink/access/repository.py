@@ -19,6 +19,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    tuple_,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import NamedFromClause
@@ -221,3 +222,22 @@ def recent_views(session: Session, *, viewer_org_id: str, viewer_user_id: str | 
                                   else AccessLogEntry.viewer_user_id == viewer_user_id,
                                   AccessLogEntry.at >= since))
     return {(owner, kind, value) for owner, kind, value in rows}
+
+
+def companies_given(session: Session, references: Sequence[tuple[str, str]], *, now: datetime) -> set[str]:
+    """The companies some owner shares these references with by name: live grants to them, and named parties."""
+    if not references:
+        return set()
+    pairs = [(kind, value) for kind, value in references]
+    granted = select(Grant.grantee_org_id).where(
+        tuple_(Grant.reference_type, Grant.reference).in_(pairs), Grant.grantee_org_id.is_not(None), _live(now))
+    named = select(Party.party_org_id).where(tuple_(Party.reference_type, Party.reference).in_(pairs))
+    return {org for org in session.scalars(granted.union(named)) if org}
+
+
+def live_grantees(session: Session, *, owner_org_id: str, reference_type: str, reference: str,
+                  now: datetime) -> set[str]:
+    """The companies an owner already shares one reference with by a live grant of its own."""
+    return {org for org in session.scalars(select(Grant.grantee_org_id).where(
+        Grant.owner_org_id == owner_org_id, Grant.reference_type == reference_type, Grant.reference == reference,
+        Grant.grantee_org_id.is_not(None), _live(now))) if org}

@@ -192,3 +192,25 @@ def set_sharing_policy(session: Session, actor: Actor, *, share_vessel_calls: bo
     policy.updated_at, policy.updated_by = utcnow(), actor.user_id
     session.flush()
     return get_sharing_policy(session, actor)
+
+
+def companies_given(session: Session, references: Iterable[tuple[str, str]]) -> set[str]:
+    """The companies whom owners share these references with by name (grants to them, named parties)."""
+    return repository.companies_given(session, sorted(set(references)), now=utcnow())
+
+
+def share_with(session: Session, *, owner_org_id: str, reference_type: str, reference: str,
+               grantee_org_ids: Iterable[str], created_by: str | None) -> list[Grant]:
+    """The owner's data about one reference shared with these companies by name, those not yet shared with.
+
+    For an act that is addressed to the parties by its nature (a warehouse's receipt of their
+    consignment), so it needs no ``access:manage`` scope; the grants are the owner's to revoke.
+    """
+    now = utcnow()
+    already = repository.live_grantees(session, owner_org_id=owner_org_id, reference_type=reference_type,
+                                       reference=reference, now=now) | {owner_org_id}
+    grants = [Grant(owner_org_id=owner_org_id, reference_type=reference_type, reference=reference,
+                    grantee_org_id=org, created_by=created_by) for org in sorted(set(grantee_org_ids) - already)]
+    session.add_all(grants)
+    session.flush()
+    return grants

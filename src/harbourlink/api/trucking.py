@@ -70,6 +70,7 @@ def create_trip(body: trucking.TripCreate, actor: CurrentActor, session: DbSessi
         driver_user_id=body.driver_user_id,
         reference_type=body.reference_type,
         destination=body.destination,
+        packages=body.packages,
     )
     return trucking.describe(session, actor, trip)
 

@@ -7,7 +7,9 @@ It feeds ``harbourlink demo`` and the benchmarks, and tests use it to drive the 
     stories   what each party says and when: carrier and barge operator (DCSA 2.2), terminal
        │        (EDIFACT COARRI/CODECO, release status and reefer readings in JSON), AIS feed (NMEA)
     plan      the day as steps: grants, container watches, messages batched by send time, B/L links,
-       │        customs polls (messages, edifact, nmea: the bytes each format's real adapter reads)
+       │        customs polls, trucks (trucks: forwarded imports driven to warehouses, one received
+       │        short)
+       │        (messages, edifact, nmea: the bytes each format's real adapter reads)
     runner    ``Simulator``: takes the steps due by a simulated time, as the demo companies,
                 through ``inbound.receive``; ``run_until`` for tests, a thread for the demo
               mainland customs status comes from a ``CustomsStatusSource`` (poller), R-TRK-5
@@ -15,13 +17,16 @@ It feeds ``harbourlink demo`` and the benchmarks, and tests use it to drive the 
 The same seed and start always give the same messages, byte for byte.
 """
 
-from harbourlink.sim.plan import Link, Poll, Send, Share, Step, Watch, build_plan
+from harbourlink.sim.plan import Deliver, Drive, Link, Nominate, Poll, Send, Share, Step, Watch, build_plan
 from harbourlink.sim.runner import DEFAULT_SEED, Parties, RunReport, SimClock, Simulator, demo_start
 from harbourlink.sim.scenario import Scenario, build_scenario, references_to_try
 
 __all__ = [
     "DEFAULT_SEED",
+    "Deliver",
+    "Drive",
     "Link",
+    "Nominate",
     "Parties",
     "Poll",
     "RunReport",

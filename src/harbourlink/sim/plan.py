@@ -102,7 +102,8 @@ class Drive:
 
 @dataclass(frozen=True)
 class Deliver:
-    """The truck is at the warehouse: the trip ends."""
+    """The truck is at the warehouse: at the demo warehouse company's store its clerk confirms the receipt (which
+    ends the trip), elsewhere the driver ends the trip."""
 
     due: datetime
     haul: trucks.Haul

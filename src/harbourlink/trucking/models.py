@@ -35,6 +35,8 @@ class Trip(Base):
     destination_name: Mapped[str | None] = mapped_column(String(120))
     destination_latitude: Mapped[float | None] = mapped_column(Float)
     destination_longitude: Mapped[float | None] = mapped_column(Float)
+    packages: Mapped[int | None] = mapped_column(Integer)
+    """How many packages the truck carries, when the dispatcher said: the warehouse's count is checked against it."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(36))
     started_at: Mapped[datetime | None]

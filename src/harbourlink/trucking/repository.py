@@ -197,3 +197,34 @@ def reports_of(session: Session, org_id: str, *, failed_only: bool, limit: int) 
     if failed_only:
         query = query.where(PositionReport.status.in_(("rejected", "partial", "failed")))
     return list(session.scalars(query.order_by(PositionReport.received_at.desc(), PositionReport.id).limit(limit)))
+
+
+def running_trips(session: Session, *, reference_type: str, reference: str) -> list[Trip]:
+    """Every company's started trips carrying one reference (they end at its receipt)."""
+    return list(
+        session.scalars(
+            select(Trip)
+            .where(
+                Trip.reference_type == reference_type,
+                Trip.reference == reference,
+                Trip.status == TripStatus.STARTED.value,
+            )
+            .order_by(Trip.started_at, Trip.id)
+        )
+    )
+
+
+def trip_carrying(
+    session: Session, org_id: str, *, driver_user_id: str | None, reference_type: str, reference: str
+) -> Trip | None:
+    """The company's (or one driver's) trip carrying the reference: a running one first, then the newest."""
+    query = select(Trip).where(
+        Trip.org_id == org_id,
+        Trip.reference_type == reference_type,
+        Trip.reference == reference,
+        Trip.status != TripStatus.FINISHED.value,
+    )
+    if driver_user_id is not None:
+        query = query.where(Trip.driver_user_id == driver_user_id)
+    running_first = (Trip.status == TripStatus.STARTED.value).desc()
+    return session.scalars(query.order_by(running_first, Trip.created_at.desc()).limit(1)).first()

@@ -31,6 +31,10 @@ class TripCreate(BaseModel):
         description="the kind of `reference`; by default the first kind the company sees it under (container first)",
     )
     destination: Destination | None = None
+    packages: int | None = Field(
+        default=None, ge=1, le=100_000, description="how many packages the truck carries; the warehouse's count at "
+        "receipt is checked against it"
+    )
 
 
 class PositionIn(BaseModel):
@@ -81,6 +85,7 @@ class TripRead(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     destination: Destination | None
+    packages: int | None = Field(default=None, description="how many packages the truck carries, when said")
     position: PositionRead | None = Field(description="the latest position")
     positions: list[PositionRead] = Field(description="the trail, oldest first (the newest `limit`)")
     eta: EtaRead | None = Field(description="while the trip runs and its destination is known")

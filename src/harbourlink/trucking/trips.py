@@ -64,7 +64,7 @@ def own_trip(session: Session, actor: Actor, trip_id: str) -> Trip:
     return trip
 
 
-def _reference(session: Session, scope: AccessScope, raw: str, kind: ReferenceType | None) -> tuple[str, str]:
+def find_cargo(session: Session, scope: AccessScope, raw: str, kind: ReferenceType | None) -> tuple[str, str]:
     """The cargo's (kind, number), which the company must see: a truck is never tied to cargo it was not shown."""
     for candidate in (kind,) if kind is not None else KIND_ORDER:
         value = normalise_reference(candidate, raw)
@@ -100,6 +100,7 @@ def create_trip(
     reference_type: ReferenceType | None = None,
     destination: Destination | None = None,
     vouched: bool = False,
+    packages: int | None = None,
 ) -> Trip:
     """Plans a trip of one of the company's trucks and drivers, carrying cargo the company sees.
 
@@ -112,7 +113,7 @@ def create_trip(
     if vouched and reference_type is not None:
         kind, value = reference_type.value, normalise_reference(reference_type, reference)
     else:
-        kind, value = _reference(session, access.scope_for(actor), reference, reference_type)
+        kind, value = find_cargo(session, access.scope_for(actor), reference, reference_type)
     _check_driver(session, actor, driver_user_id)
     trip = Trip(
         org_id=actor.org_id,
@@ -125,6 +126,7 @@ def create_trip(
         destination_name=destination.name if destination else None,
         destination_latitude=destination.latitude if destination else None,
         destination_longitude=destination.longitude if destination else None,
+        packages=packages,
     )
     session.add(trip)
     session.flush()
@@ -186,10 +188,33 @@ def finish_trip(session: Session, actor: Actor, *, trip_id: str) -> Trip:
     if trip.status == TripStatus.PLANNED.value:
         raise Conflict("this trip has not started", code="trip_not_started", data={"trip_id": trip_id})
     if trip.status == TripStatus.STARTED.value:
-        trip.status, trip.finished_at = TripStatus.FINISHED.value, utcnow()
-        _publish(session, trip, code="DROP", at=trip.finished_at, step="finish")
-        live.announce(session, live_subject(trip.id))
+        _end(session, trip, at=utcnow())
     return trip
+
+
+def _end(session: Session, trip: Trip, *, at: datetime) -> None:
+    trip.status, trip.finished_at = TripStatus.FINISHED.value, at
+    _publish(session, trip, code="DROP", at=at, step="finish")
+    live.announce(session, live_subject(trip.id))
+
+
+def end_trips_at_receipt(session: Session, *, reference_type: str, reference: str, at: datetime) -> list[Trip]:
+    """A warehouse received the consignment: every running trip carrying it ends there, whoever's truck it is."""
+    trips = repository.running_trips(session, reference_type=reference_type, reference=reference)
+    for trip in trips:
+        _end(session, trip, at=at)
+    return trips
+
+
+def running_trip_of(session: Session, actor: Actor, *, reference_type: str, reference: str) -> Trip | None:
+    """The caller's running (else planned) trip carrying the reference: a driver's own, a dispatcher's company's."""
+    return repository.trip_carrying(
+        session,
+        actor.org_id,
+        driver_user_id=actor.user_id if is_driver(actor) else None,
+        reference_type=reference_type,
+        reference=reference,
+    )
 
 
 def readable_trip(session: Session, actor: Actor, *, trip_id: str, reference: str | None = None) -> Trip:
@@ -335,6 +360,7 @@ def _read(actor: Actor, trip: Trip, rows: list[TruckPosition], *, company: str, 
         started_at=trip.started_at,
         finished_at=trip.finished_at,
         destination=destination,
+        packages=trip.packages,
         position=positions[-1] if positions else None,
         positions=positions,
         eta=eta,

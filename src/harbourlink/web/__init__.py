@@ -60,6 +60,7 @@ from harbourlink.web import (
     operator,
     operator_health,
     proofs,
+    receive,
     shell,
     signup,
     tracking,
@@ -84,6 +85,6 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (shell, home, auth, signup, admin_people, admin_sharing, operator, operator_health, tracking, links,
-                   messages, alert_settings, webhooks, alerts, proofs, driver, legs):
+                   messages, alert_settings, webhooks, alerts, proofs, driver, legs, receive):
         app.include_router(module.router)
     app.add_exception_handler(PageAbort, _page_abort)

@@ -56,6 +56,12 @@ FIGURES: dict[str, tuple[str, str]] = {
     "pieces": (N_("Pieces"), "text"),
     "booked_pieces": (N_("Pieces booked"), "text"),
     "departed_pieces": (N_("Pieces departed"), "text"),
+    "packages": (N_("Packages counted"), "text"),
+    "packages_expected": (N_("Packages expected"), "text"),
+    "packages_short": (N_("Packages missing"), "text"),
+    "condition": (N_("Condition"), "condition"),
+    "note": (N_("Note"), "text"),
+    "received_at": (N_("Received"), "moment"),
 }
 
 
@@ -95,6 +101,12 @@ def _airport(catalogue: Catalogue, code: str) -> str:
     return f"{airport.name(catalogue.language.code)} ({code})" if airport else code
 
 
+def _family(catalogue: Catalogue, family: str, code: str) -> str:
+    """A code of one family ('OFLD', 'damaged') named in the page's language; an unknown one as it came."""
+    message = FAMILIES[family].get(code)
+    return catalogue.gettext(message) if message else code
+
+
 def _word(catalogue: Catalogue, kind: str, value: Any, figures: dict[str, Any], alert_type: str) -> str:
     writers: dict[str, Callable[[], str]] = {
         "duration": lambda: duration(catalogue, float(value)),
@@ -107,8 +119,8 @@ def _word(catalogue: Catalogue, kind: str, value: Any, figures: dict[str, Any], 
         "moment": lambda: catalogue.format_datetime(datetime.fromisoformat(str(value)), "short"),
         "status": lambda: _status(catalogue, alert_type, str(value)),
         "airport": lambda: _airport(catalogue, str(value)),
-        "discrepancy": lambda: catalogue.gettext(FAMILIES["discrepancy"][str(value)])
-        if str(value) in FAMILIES["discrepancy"] else str(value),
+        "discrepancy": lambda: _family(catalogue, "discrepancy", str(value)),
+        "condition": lambda: _family(catalogue, "condition", str(value)),
     }
     try:
         return writers[kind]() if kind in writers else str(value)

@@ -39,6 +39,7 @@ TYPES = {
     "air_late_arrival": N_("Flight arrived late"),
     "air_offload": N_("Air cargo offloaded"),
     "air_discrepancy": N_("Air cargo discrepancy"),
+    "receipt_discrepancy": N_("Received short or damaged"),
 }
 STATUSES = {"open": N_("Open"), "acknowledged": N_("Acknowledged"), "resolved": N_("Resolved")}
 STATUS_TONE = {"open": "bad", "acknowledged": "warn", "resolved": "ok"}

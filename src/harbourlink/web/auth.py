@@ -28,6 +28,7 @@ from harbourlink.web.pages import (
     page_rate_limit,
     second_factor_path,
 )
+from harbourlink.web.receive import BACK_COOKIE, back_target
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,8 +37,14 @@ TOTP_LIMIT = Depends(page_rate_limit(Limit.TOTP))
 PROVIDER_ERRORS = frozenset({"oidc_failed", "no_account", "account_locked", "account_not_active"})
 
 
-def _landing(user: identity.User) -> str:
-    return "/account/password" if user.must_change_password else "/"
+def _landing(page: Page, user: identity.User) -> str:
+    """Home, or the consignment page whose QR code the person scanned before logging in."""
+    if user.must_change_password:
+        return "/account/password"
+    back = back_target(page)
+    if back is not None:
+        page.expire_cookie(BACK_COOKIE, path="/")
+    return back or "/"
 
 
 def _with_session(page: Page, user: identity.User, *, stage: str, target: str) -> Response:
@@ -102,7 +109,7 @@ def login(form: CheckedForm, page: AnyPage) -> Response:
     if identity.needs_second_factor(user, demo_mode=settings.demo_mode):
         return _with_session(page, user, stage="second_factor", target=second_factor_path(user))
     identity.complete_login(page.session, user, now=utcnow(), ip=page.ip, method="password")
-    return _with_session(page, user, stage="full", target=_landing(user))
+    return _with_session(page, user, stage="full", target=_landing(page, user))
 
 
 def _verify(page: SecondFactorPage, code: str) -> LoginOutcome:
@@ -115,7 +122,7 @@ def _verify(page: SecondFactorPage, code: str) -> LoginOutcome:
 
 def _promote(page: SecondFactorPage) -> Response:
     identity.complete_login(page.session, page.user, now=utcnow(), ip=page.ip, method="password+totp")
-    return _with_session(page, page.user, stage="full", target=_landing(page.user))
+    return _with_session(page, page.user, stage="full", target=_landing(page, page.user))
 
 
 def _enrolment(page: SecondFactorPage, *, status: int = 200, error: str | None = None) -> Response:

@@ -15,13 +15,16 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from markupsafe import Markup
 
-from harbourlink import trucking
+from harbourlink import receiving, trucking
 from harbourlink.kernel import HarbourLinkError, NotFound, utcnow
+from harbourlink.references import ReferenceType
 from harbourlink.web.forms import CSRF_CHECKED, attempt
 from harbourlink.web.i18n import PORT_TIME
 from harbourlink.web.labels import N_
 from harbourlink.web.pages import MemberDep, MemberPage
+from harbourlink.web.receive import qr_svg
 from harbourlink.web.track_trucks import STATUS, STATUS_TONE
 from harbourlink.web.track_words import Words
 
@@ -81,10 +84,26 @@ def _trip_page(page: MemberPage, trip_id: str, *, error: HarbourLinkError | None
             for key, message in QUEUE_WORDS.items()
         },
         "here": f"/trips/{view.id}",
+        "qr": _qr(page, trip) if view.driver_user_id == actor.user_id and view.status != "finished" else None,
     }
     if error is not None:
         return page.render_error("driver/trip.html", error, **context)
     return page.render("driver/trip.html", **context)
+
+
+def _qr(page: MemberPage, trip: trucking.Trip) -> Markup | None:
+    """The consignment's QR code, which the driver shows at the warehouse (none if the cargo is no longer shared)."""
+    try:
+        issued = receiving.label_token(
+            page.session,
+            page.viewer.actor,
+            key=page.settings.resolved_secret_key(),
+            reference=trip.reference,
+            reference_type=ReferenceType(trip.reference_type),
+        )
+    except NotFound:
+        return None
+    return qr_svg(page, receiving.consignment_url(page.settings.base_url, issued.token))
 
 
 @router.get("/trips/{trip_id}")

@@ -242,6 +242,12 @@ ERRORS = {
     "wrong_nominee": N_("Choose an active company of the kind this leg needs, for example a trucking company for "
                         "a truck leg."),
     "leg_closed": N_("This leg can no longer be changed: look at its status."),
+
+    "cargo_not_visible": N_("Nothing about this number is shared with your company."),
+    # receiving
+    "not_warehouse": N_("Only a warehouse confirms receipts."),
+    "token_not_valid": N_("This QR code is not valid: it may have expired or been revoked. Ask its sender for a "
+                          "new label."),
     # form fields, from the shape checks
     "missing": N_("This field is required."),
     "string_too_short": N_("This is too short."),

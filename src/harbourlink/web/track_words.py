@@ -68,6 +68,7 @@ FAMILIES: dict[str, dict[str, str]] = {
                     "MSAV": N_("Missing mail document"), "FDAV": N_("Found mail document"),
                     "MSMB": N_("Missing mailbag"), "FDMB": N_("Found mailbag"), "OVCD": N_("Overcarried"),
                     "SSPD": N_("Shortshipped"), "DFLD": N_("Definitely loaded")},
+    "condition": {"good": N_("In good condition"), "damaged": N_("Damaged")},
 }
 
 # The tone of a status tag: released and available are good news, holds and rejections are not.

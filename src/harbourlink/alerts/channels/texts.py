@@ -24,6 +24,7 @@ TYPE_NAMES: dict[str, dict[str, str]] = {
     "air_late_arrival": {"en": "Flight arrived late", "zh-HK": "航班延遲抵達", "zh-CN": "航班延误到达"},
     "air_offload": {"en": "Air cargo offloaded", "zh-HK": "空運貨物被拉貨", "zh-CN": "空运货物被拉下"},
     "air_discrepancy": {"en": "Air cargo discrepancy", "zh-HK": "空運貨物異常", "zh-CN": "空运货物异常"},
+    "receipt_discrepancy": {"en": "Received short or damaged", "zh-HK": "收貨短少或損壞", "zh-CN": "收货短少或损坏"},
 }
 
 CHANGES: dict[str, dict[str, str]] = {
