@@ -88,7 +88,7 @@ def test_the_map_marks_the_ship_where_ais_saw_it(client: TestClient, port: Port)
     assert re.search(r'<polyline id="vessel-track" class="track" points="([\d.]+,[\d.]+ ){5}[\d.]+,[\d.]+"', page)
     land = re.search(r'<path class="land" d="([^"]+)"', page)
     assert land and land.group(1).count("M") >= 5  # Lantau, Hong Kong Island, Lamma … drawn from Natural Earth
-    assert 'data-track-api="/api/v1/track/VFFHKG001?events=500"' in page
+    assert 'data-track-api="/api/v1/track/VFFHKG001?events=300"' in page
 
 
 def test_every_source_of_the_arrival_time_side_by_side(client: TestClient, port: Port) -> None:
