@@ -68,7 +68,7 @@ def test_a_nomination_names_the_nominee_a_party_until_it_ends(client: TestClient
 
 def test_the_trucking_company_gets_a_pickup_job_and_assigns_a_truck(client: TestClient, db: Database) -> None:
     world = haulage(client, db)  # the forwarder shares the container with the trucking company
-    leg = _nominate(client, world.forwarder, world.trucker, "TRUCK", destination=WAREHOUSE)
+    leg = _nominate(client, world.forwarder, world.trucker, "TRUCK", destination=WAREHOUSE, packages=40)
     [job] = client.get("/api/v1/pickup-jobs", headers=world.trucker.auth).json()
     assert job["leg"]["id"] == leg["id"]
     assert (job["terminal"], job["release_status"]) == ("HITHK", "RELS")
@@ -85,7 +85,8 @@ def test_the_trucking_company_gets_a_pickup_job_and_assigns_a_truck(client: Test
     assigned = client.post(f"/api/v1/legs/{leg['id']}/trip", headers=world.trucker.auth, json=assignment).json()
     assert assigned["trip_status"] == "planned"
     trip = client.get(f"/api/v1/trips/{assigned['trip_id']}", headers=world.trucker.auth).json()
-    assert (trip["reference"], trip["vehicle"], trip["destination"]["name"]) == (CONTAINER, "XY1234", WAREHOUSE["name"])
+    assert (trip["reference"], trip["vehicle"], trip["destination"]["name"], trip["packages"]) == (
+        CONTAINER, "XY1234", WAREHOUSE["name"], 40)
     again = client.post(f"/api/v1/legs/{leg['id']}/trip", headers=world.trucker.auth,
                         json=assignment | {"vehicle": "ab 99"}).json()
     assert again["trip_id"] != assigned["trip_id"]

@@ -198,6 +198,7 @@ def assign_trip(session: Session, actor: Actor, *, leg_id: str, assignment: Trip
         vehicle=assignment.vehicle,
         driver_user_id=assignment.driver_user_id,
         vouched=True,
+        packages=leg.packages,
         destination=_place(leg),
     )
     leg.trip_id = trip.id
