@@ -1,7 +1,8 @@
 """The jobs people come for, on a 390 px phone in zh-HK and English: a forwarder links House B/Ls by
 form and by CSV file and the SME then tracks by House B/L alone, seeing the ship's arrival though
 the carrier shares its Master B/L with the forwarder only, and finds the House B/L in My cargo;
-an SME subscribes, its alert arrives on the open history, and once resolved it is still there.
+an SME subscribes, its alert arrives on the open history, and once resolved it is still there; a ship's
+delay alert leads to the ship's page.
 The new and changed pages are photographed in zh-HK, English and zh-CN (tests/browser/artifacts)."""
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, FilePayload, Page, expect
 
-from harbourlink.kernel import create_database, utcnow
+from harbourlink import alerts
+from harbourlink.kernel import Actor, create_database, utcnow
 from tests.alerts.support import CONTAINER, readings_feed
 from tests.browser.conftest import ARTIFACTS, LiveSite, first_login, phone, watched_page
 from tests.conftest import Company, make_company
-from tests.port import HBL, MBL, Port, grant, open_port
+from tests.port import HBL, MBL, Port, grant, open_port, send
+from tests.web.test_alert_history import IMO, LATE
 
 pytestmark = pytest.mark.browser
 
@@ -212,3 +215,45 @@ def test_the_new_and_changed_pages_on_a_phone(live_site: LiveSite, chromium: Bro
         finally:
             screen.close()
     assert problems == []
+
+
+VESSEL_WORDS = {"zh-HK": "你在船上的貨物：", "en": "Your cargo aboard:"}
+
+
+@pytest.mark.parametrize("lang", ["zh-HK", "en"])
+def test_a_vessel_alert_leads_to_the_ships_page(live_site: LiveSite, chromium: Browser, tmp_path: Path,
+                                                lang: str) -> None:
+    """The forwarder follows the ship; the carrier's new estimate is 3 h 20 min late: the alert names the ship and
+    the forwarder's numbers aboard, and tapping the ship opens its page with that cargo."""
+    port = _port(live_site, tmp_path)
+    db = create_database(f"sqlite:///{tmp_path / 'harbourlink.db'}")
+    try:
+        with db.transaction() as session:
+            alerts.do_subscribe(session, Actor(org_id=port.forwarder.org_id, user_id=port.forwarder.admin_id),
+                                reference_type="VESSEL", reference=IMO, alert_types=["vessel_delay"],
+                                channels=["inbox"], thresholds={"delay_minutes": 60})
+    finally:
+        db.engine.dispose()
+    with httpx.Client(base_url=live_site.base_url, timeout=30) as http:
+        assert http.post("/api/v1/bl-links", headers=port.forwarder.auth,
+                         json={"master_bl": MBL, "house_bl": HBL}).status_code == 201
+        send(http, port.carrier, "csv", LATE.encode())
+    problems: list[str] = []
+    screen = phone(chromium)
+    try:
+        page = watched_page(screen, problems)
+        _log_in(page, live_site, lang, port.forwarder.admin_email)
+        page.goto(f"{live_site.base_url}/alerts")
+        item = page.locator(".alert-item")
+        expect(item).to_have_count(1)
+        expect(item).to_contain_text(f"PEARL HARMONY (IMO {IMO})")
+        expect(item).to_contain_text(VESSEL_WORDS[lang])
+        _shoot(page, "vessel-alert", lang)
+        item.locator('[data-slot="subject"]').click()
+        expect(page).to_have_url(re.compile(f"/vessel/{IMO}$"))
+        expect(page.locator("main")).to_contain_text("PEARL HARMONY")
+        expect(page.locator(f'main a[href="/track/{HBL}"]')).to_be_visible()
+        _shoot(page, "vessel-from-alert", lang)
+        assert problems == []
+    finally:
+        screen.close()
