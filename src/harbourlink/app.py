@@ -114,7 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(trucking_api.osmand_router)
     app.include_router(oidc.router)
     mount_web(app, settings)
-    app.middleware("http")(app.state.metrics.middleware)
+    app.add_middleware(health.MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeaders, trusted_proxies=settings.trusted_proxies)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
