@@ -30,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
@@ -53,6 +53,7 @@ class Tally:
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     health: list[float] = field(default_factory=list)
     loop_lag: float = 0.0
+    failures: Counter[str] = field(default_factory=Counter)
 
 
 def _seed(url: str) -> list[tuple[str, list[str]]]:
@@ -112,12 +113,13 @@ async def _client(caller: Caller, until: float, tally: Tally, rng: random.Random
                 else:
                     kind = "alerts"
                     answer = await client.get("/api/v1/alerts")
-                ok = answer.status_code < 400
-            except httpx.HTTPError:
-                ok = False
+                failure = str(answer.status_code) if answer.status_code >= 400 else None
+            except httpx.HTTPError as exc:
+                failure = type(exc).__name__
             tally.latencies[kind].append(time.perf_counter() - started)
-            if not ok:
+            if failure is not None:
                 tally.errors[kind] += 1
+                tally.failures[f"{kind} {failure}"] += 1
 
 
 def _probe(base: str, seconds: float, answer: Connection) -> None:
@@ -176,6 +178,8 @@ def _report(tally: Tally, seconds: float) -> None:
     print(f"/healthz: {len(tally.health)} probes, slowest {max(tally.health, default=0) * 1000:.0f} ms, "
           f"errors {tally.errors['healthz']}")
     print(f"the generator's event loop ran up to {tally.loop_lag * 1000:.0f} ms late")
+    if tally.failures:
+        print("errors by cause:", ", ".join(f"{cause} ×{count}" for cause, count in tally.failures.most_common()))
 
 
 def _think(text: str) -> tuple[float, float]:

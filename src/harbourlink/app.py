@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
@@ -73,6 +74,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The embedded installation works its queues and jobs in a thread of this process while it serves;
     at port scale (``run_dispatchers`` off) ``harbourlink worker`` processes do."""
     rt: Runtime = app.state.runtime
+    # No more handler threads than connections: AnyIO's 40 threads against 30 connections left ten
+    # waiting for one, and under load past the pool timeout, which answers 503.
+    pool = rt.settings.database_pool()
+    anyio.to_thread.current_default_thread_limiter().total_tokens = pool.size + pool.max_overflow
     worker = None
     if rt.settings.run_dispatchers:
         worker = work.Worker(rt.db, jobs=duties.jobs(rt.settings, rt.db, rt.sealer))
