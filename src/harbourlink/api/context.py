@@ -10,14 +10,12 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Annotated
 
-import anyio
 from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from harbourlink import identity
 from harbourlink.api.ratelimit import AddressLimits, Limit, RequestBudget
@@ -60,24 +58,10 @@ def runtime(request: Request) -> Runtime:
     return rt
 
 
-async def unit_of_work(request: Request) -> AsyncIterator[Session]:
-    """One transaction per request, committed after the handler returns and before the response.
-
-    Begun on the event loop, where it costs no I/O (the connection is taken at the handler's first
-    query, in the handler's thread), and ended in a worker thread of its own: one thread hop per
-    request instead of two, and a finished request's commit never queues behind new requests for
-    a thread while it holds a connection.
-    """
-    transaction = runtime(request).db.transaction()
-    session = transaction.__enter__()
-    try:
+def unit_of_work(request: Request) -> Iterator[Session]:
+    """One transaction per request, committed after the handler returns and before the response."""
+    with runtime(request).db.transaction() as session:
         yield session
-    except Exception as exc:
-        if not await anyio.to_thread.run_sync(transaction.__exit__, type(exc), exc, exc.__traceback__,
-                                              limiter=anyio.CapacityLimiter(1)):
-            raise
-    else:
-        await anyio.to_thread.run_sync(transaction.__exit__, None, None, None, limiter=anyio.CapacityLimiter(1))
 
 
 DbSession = Annotated[Session, Depends(unit_of_work, scope="function")]
@@ -207,16 +191,7 @@ def _authenticate(request: Request, session: Session) -> Actor:
     return person_actor(session, found[0], client_ip(request))
 
 
-async def current_actor(request: Request) -> Actor:
-    """``authenticate`` as a dependency: on the event loop when the scope check already knows the caller,
-    so a request hops to a worker thread once to authenticate, not twice."""
-    known = getattr(request.state, "actor", None)
-    if isinstance(known, Actor):
-        return known
-    return await run_in_threadpool(authenticate, request)
-
-
-CurrentActor = Annotated[Actor, Depends(current_actor)]
+CurrentActor = Annotated[Actor, Depends(authenticate)]
 
 
 def set_session_cookie(request: Request, response: Response, token: str, *, hours: int) -> None:

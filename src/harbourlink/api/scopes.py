@@ -21,7 +21,6 @@ from typing import Any
 from fastapi import Depends, Request
 from fastapi.params import Depends as DependsParam
 from fastapi.routing import APIRoute, iter_route_contexts
-from starlette.concurrency import run_in_threadpool
 from starlette.routing import BaseRoute
 
 from harbourlink.api.context import authenticate
@@ -44,13 +43,12 @@ class ScopeRule:
     def label(self) -> str:
         return PUBLIC if self.public else self.scope.value if self.scope else ANY_CALLER
 
-    async def __call__(self, request: Request) -> None:
-        # On the event loop: only authenticating (a database read) goes to a worker thread.
+    def __call__(self, request: Request) -> None:
         if rule_of(request.scope.get("route")) is not self:
             return  # the operation declared a rule of its own
         if self.public:
             return
-        actor = await run_in_threadpool(authenticate, request)
+        actor = authenticate(request)
         if self.scope is not None and not actor.has_scope(self.scope):
             raise Forbidden(f"this API key lacks the {self.scope.value} scope", code="missing_scope",
                             data={"scope": self.scope.value})
