@@ -3,25 +3,36 @@
 ``harbourlink run`` serves a scratch database seeded with CSV traffic (events about many
 containers and B/Ls of several companies, some shared with anyone holding the number); then C
 concurrent clients, for D seconds, each loop: 80 % tracking lookups of numbers they hold, 15 %
-small uploads (answered when stored), 5 % reads of their alerts. A probe asks ``/healthz`` every
-second. Prints, per kind, the count, errors and p50/p99 latency, and the slowest ``/healthz``.
+small uploads (answered when stored), 5 % reads of their alerts. A probe in a process of its own
+asks ``/healthz`` every second. Prints, per kind, the count, errors and p50/p99 latency, the
+slowest ``/healthz``, and how late the generator's own event loop ran (its lag counts in every
+latency it measures).
 The run is bounded in time and traffic goes to 127.0.0.1 only.
 
-    python -m bench.load_port [CLIENTS] [SECONDS] [API_PROCESSES] [WORKERS]
+Two modes. Closed loop (the default): each client sends its next request as soon as the last is
+answered, so the run measures saturation: latency is then the number of clients divided by what
+the machine answers per second. ``--think 1,5``: each client pauses a random 1–5 s between its
+requests (as locust's ``between(1, 5)``), which is closer to 500 people and systems using the port.
+
+    python -m bench.load_port [CLIENTS] [SECONDS] [API_PROCESSES] [WORKERS] [--think MIN,MAX]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import multiprocessing
 import os
 import random
+import ssl
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 
 import httpx
 
@@ -41,6 +52,8 @@ class Tally:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     health: list[float] = field(default_factory=list)
+    loop_lag: float = 0.0
+    failures: Counter[str] = field(default_factory=Counter)
 
 
 def _seed(url: str) -> list[tuple[str, list[str]]]:
@@ -74,13 +87,19 @@ class Caller:
     base: str
     key: str
     numbers: list[str]
+    think: tuple[float, float] | None
+    tls: ssl.SSLContext
+    """Made once for all clients: each ``AsyncClient`` would otherwise load the CA store again, which
+    held the generator's event loop for a good part of a minute before 500 clients had started."""
 
 
 async def _client(caller: Caller, until: float, tally: Tally, rng: random.Random) -> None:
     base, key, numbers = caller.base, caller.key, caller.numbers
     headers = {"Authorization": f"Bearer {key}"}
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30, verify=caller.tls) as client:
         while time.monotonic() < until:
+            if caller.think is not None:
+                await asyncio.sleep(rng.uniform(*caller.think))
             roll = rng.random()
             started = time.perf_counter()
             try:
@@ -94,33 +113,57 @@ async def _client(caller: Caller, until: float, tally: Tally, rng: random.Random
                 else:
                     kind = "alerts"
                     answer = await client.get("/api/v1/alerts")
-                ok = answer.status_code < 400
-            except httpx.HTTPError:
-                ok = False
+                failure = str(answer.status_code) if answer.status_code >= 400 else None
+            except httpx.HTTPError as exc:
+                failure = type(exc).__name__
             tally.latencies[kind].append(time.perf_counter() - started)
-            if not ok:
+            if failure is not None:
                 tally.errors[kind] += 1
+                tally.failures[f"{kind} {failure}"] += 1
 
 
-async def _probe(base: str, until: float, tally: Tally) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+def _probe(base: str, seconds: float, answer: Connection) -> None:
+    """Asks ``/healthz`` every second, from a process of its own: in the generator's process the
+    answer would wait for the generator's busy event loop too, and the probe would time that."""
+    times: list[float] = []
+    failures = 0
+    until = time.monotonic() + seconds
+    with httpx.Client(base_url=base, timeout=30) as client:
         while time.monotonic() < until:
             started = time.perf_counter()
             try:
-                await client.get("/healthz")
+                client.get("/healthz").raise_for_status()
             except httpx.HTTPError:
-                tally.errors["healthz"] += 1
-            tally.health.append(time.perf_counter() - started)
-            await asyncio.sleep(1)
+                failures += 1
+            times.append(time.perf_counter() - started)
+            time.sleep(max(0.0, 1 - times[-1]))
+    answer.send((times, failures))
 
 
-async def _load(base: str, held: list[tuple[str, list[str]]], clients: int, seconds: float) -> Tally:
+async def _lag(until: float, tally: Tally) -> None:
+    """The longest a 0.1 s sleep of the generator overslept: time its own event loop could not run."""
+    while time.monotonic() < until:
+        started = time.perf_counter()
+        await asyncio.sleep(0.1)
+        tally.loop_lag = max(tally.loop_lag, time.perf_counter() - started - 0.1)
+
+
+async def _load(base: str, held: list[tuple[str, list[str]]], clients: int, seconds: float,
+                think: tuple[float, float] | None = None) -> Tally:
     tally = Tally()
     until = time.monotonic() + seconds
     rng = random.Random(7)
-    tasks = [_client(Caller(base, *held[n % len(held)]), until, tally, random.Random(rng.random()))
+    tls = httpx.create_ssl_context()
+    tasks = [_client(Caller(base, *held[n % len(held)], think, tls), until, tally, random.Random(rng.random()))
              for n in range(clients)]
-    await asyncio.gather(_probe(base, until, tally), *tasks)
+    spawn = multiprocessing.get_context("spawn")
+    answer, sender = spawn.Pipe(duplex=False)
+    probe = spawn.Process(target=_probe, args=(base, seconds, sender))
+    probe.start()
+    sender.close()  # the probe's end: a probe that dies then reads as end of file here, not as a hang
+    await asyncio.gather(_lag(until, tally), *tasks)
+    tally.health, tally.errors["healthz"] = answer.recv()
+    probe.join()
     return tally
 
 
@@ -134,13 +177,27 @@ def _report(tally: Tally, seconds: float) -> None:
               f"p50 {p50 * 1000:7.1f} ms  p99 {p99 * 1000:7.1f} ms")
     print(f"/healthz: {len(tally.health)} probes, slowest {max(tally.health, default=0) * 1000:.0f} ms, "
           f"errors {tally.errors['healthz']}")
+    print(f"the generator's event loop ran up to {tally.loop_lag * 1000:.0f} ms late")
+    if tally.failures:
+        print("errors by cause:", ", ".join(f"{cause} ×{count}" for cause, count in tally.failures.most_common()))
+
+
+def _think(text: str) -> tuple[float, float]:
+    low, _, high = text.partition(",")
+    return float(low), float(high or low)
 
 
 def main() -> None:
-    clients = int(sys.argv[1]) if len(sys.argv) > 1 else 500
-    seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 120.0
-    api_processes = int(sys.argv[3]) if len(sys.argv) > 3 else 2
-    workers = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("clients", nargs="?", type=int, default=500)
+    parser.add_argument("seconds", nargs="?", type=float, default=120.0)
+    parser.add_argument("api_processes", nargs="?", type=int, default=2)
+    parser.add_argument("workers", nargs="?", type=int, default=1)
+    parser.add_argument("--think", type=_think, default=None, metavar="MIN,MAX",
+                        help="seconds each client pauses between its requests, drawn uniformly (default: none)")
+    options = parser.parse_args()
+    clients, seconds, think = options.clients, options.seconds, options.think
+    api_processes, workers = options.api_processes, options.workers
     with scratch_database("hl_load_port") as url, tempfile.TemporaryDirectory() as data_dir:
         held = _seed(url)
         env = {**os.environ, "HARBOURLINK_DATABASE_URL": url, "HARBOURLINK_DATA_DIR": data_dir,
@@ -159,10 +216,12 @@ def main() -> None:
                 except httpx.HTTPError:
                     pass
                 time.sleep(0.5)
-            print(f"load: {clients} clients for {seconds:.0f} s against {api_processes} API process(es) and "
-                  f"{workers} worker(s) on PostgreSQL, {COMPANIES * EVENTS_PER_COMPANY} events stored, "
+            pause = "no pause between requests (closed loop)" if think is None else \
+                f"a random {think[0]:g}-{think[1]:g} s pause between a client's requests"
+            print(f"load: {clients} clients for {seconds:.0f} s, {pause}, against {api_processes} API process(es) "
+                  f"and {workers} worker(s) on PostgreSQL, {COMPANIES * EVENTS_PER_COMPANY} events stored, "
                   f"load average before {os.getloadavg()[0]:.1f}")
-            tally = asyncio.run(_load(base, held, clients, seconds))
+            tally = asyncio.run(_load(base, held, clients, seconds, think))
             _report(tally, seconds)
             print(f"load average after {os.getloadavg()[0]:.1f}")
         finally:

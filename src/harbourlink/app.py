@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
@@ -75,6 +76,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The embedded installation works its queues and jobs in a thread of this process while it serves;
     at port scale (``run_dispatchers`` off) ``harbourlink worker`` processes do."""
     rt: Runtime = app.state.runtime
+    # No more handler threads than connections: AnyIO's 40 threads against 30 connections left ten
+    # waiting for one, and under load past the pool timeout, which answers 503.
+    pool = rt.settings.database_pool()
+    anyio.to_thread.current_default_thread_limiter().total_tokens = pool.size + pool.max_overflow
     worker = None
     if rt.settings.run_dispatchers:
         worker = work.Worker(rt.db, jobs=duties.jobs(rt.settings, rt.db, rt.sealer))
@@ -119,7 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(receiving_api.router)
     app.include_router(oidc.router)
     mount_web(app, settings)
-    app.middleware("http")(app.state.metrics.middleware)
+    app.add_middleware(health.MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeaders, trusted_proxies=settings.trusted_proxies)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

@@ -59,16 +59,22 @@ def _fail(error: HarbourLinkError) -> typer.Exit:
     return typer.Exit(code=2)
 
 
+KEEP_ALIVE_SECONDS = 30
+"""How long an idle connection stays open. Uvicorn's 5 s closed connections that clients pausing a
+few seconds between calls were about to reuse, and their next request failed as a disconnect."""
+
+
 @app.command()
 def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
           workers: Annotated[int, typer.Option(min=1, help="API processes sharing the port")] = 1) -> None:
     """Serve the web pages and the API (database from HARBOURLINK_DATABASE_URL)."""
     if workers == 1:
-        uvicorn.run(create_app(Settings()), host=host, port=port, proxy_headers=False, log_level="info")
+        uvicorn.run(create_app(Settings()), host=host, port=port, proxy_headers=False, log_level="info",
+                    timeout_keep_alive=KEEP_ALIVE_SECONDS)
     else:  # each process builds its own app from the environment
         uvicorn.run("harbourlink.app:create_app", factory=True, host=host, port=port, workers=workers,
-                    proxy_headers=False, log_level="info")
+                    proxy_headers=False, log_level="info", timeout_keep_alive=KEEP_ALIVE_SECONDS)
 
 
 @app.command()

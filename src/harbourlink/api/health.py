@@ -13,7 +13,7 @@ import hmac
 import ipaddress
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 
 from fastapi import APIRouter, Request, Response
@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from sqlalchemy import text
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from harbourlink import operations, schema
 from harbourlink.api.context import runtime
@@ -45,18 +46,38 @@ class Metrics:
         self.device_refusals = Counter("harbourlink_device_reports_refused", "Tracker reports refused, by reason: "
                                        "an unknown or a revoked device id", ["reason"], registry=self.registry)
 
-    async def middleware(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+
+
+class MetricsMiddleware:
+    """ASGI middleware counting each HTTP answer and timing it to its first byte, into ``metrics``.
+
+    Plain ASGI rather than Starlette's ``BaseHTTPMiddleware``, which runs every request in a task
+    of its own with streams between the two: a cost each request paid on the event loop.
+    """
+
+    def __init__(self, app: ASGIApp, *, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
-        response = await call_next(request)
-        route = _route_template(request)
-        self.requests.labels(request.method, route, str(response.status_code)).inc()
-        self.latency.labels(request.method, route).observe(time.perf_counter() - started)
-        return response
+
+        async def timed_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                route = _route_template(scope)
+                self.metrics.requests.labels(scope["method"], route, str(message["status"])).inc()
+                self.metrics.latency.labels(scope["method"], route).observe(time.perf_counter() - started)
+            await send(message)
+
+        await self.app(scope, receive, timed_send)
 
 
-def _route_template(request: Request) -> str:
+def _route_template(scope: Scope) -> str:
     """The path pattern (``/api/v1/grants/{grant_id}``), so ids do not explode the label set."""
-    route = request.scope.get("route")  # set by the router once it matched
+    route = scope.get("route")  # set by the router once it matched
     return str(getattr(route, "path_format", None) or getattr(route, "path", None) or "unmatched")
 
 
