@@ -28,6 +28,7 @@ test: $(STAMP) $(OIDC_PROVIDER)/node_modules
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

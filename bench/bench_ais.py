@@ -58,19 +58,60 @@ def make_feed(start: int, rng: random.Random) -> list[bytes]:
         kind = rng.random()
         data: dict[str, str | int | float | bytes | bool]
         if kind < 0.80:
-            data = {"type": 1, "mmsi": mmsi, "lat": lat, "lon": lon, "speed": rng.random() * 20,
-                    "course": rng.random() * 359, "heading": rng.randrange(360), "second": now % 60, "status": 0}
+            data = {
+                "type": 1,
+                "mmsi": mmsi,
+                "lat": lat,
+                "lon": lon,
+                "speed": rng.random() * 20,
+                "course": rng.random() * 359,
+                "heading": rng.randrange(360),
+                "second": now % 60,
+                "status": 0,
+            }
         elif kind < 0.90:
-            data = {"type": 18, "mmsi": mmsi, "lat": lat, "lon": lon, "speed": rng.random() * 12,
-                    "course": rng.random() * 359, "heading": 511, "second": now % 60}
+            data = {
+                "type": 18,
+                "mmsi": mmsi,
+                "lat": lat,
+                "lon": lon,
+                "speed": rng.random() * 12,
+                "course": rng.random() * 359,
+                "heading": 511,
+                "second": now % 60,
+            }
         elif kind < 0.95:
-            data = {"type": 5, "mmsi": mmsi, "imo": 9321483, "callsign": "VRAB2", "shipname": f"HARBOUR {mmsi % 1000}",
-                    "ship_type": 70, "to_bow": 200, "to_stern": 50, "to_port": 20, "to_starboard": 20, "month": 12,
-                    "day": 3, "hour": 14, "minute": 30, "draught": 11.5, "destination": "HKHKG"}
+            data = {
+                "type": 5,
+                "mmsi": mmsi,
+                "imo": 9321483,
+                "callsign": "VRAB2",
+                "shipname": f"HARBOUR {mmsi % 1000}",
+                "ship_type": 70,
+                "to_bow": 200,
+                "to_stern": 50,
+                "to_port": 20,
+                "to_starboard": 20,
+                "month": 12,
+                "day": 3,
+                "hour": 14,
+                "minute": 30,
+                "draught": 11.5,
+                "destination": "HKHKG",
+            }
         else:
-            data = {"type": 24, "mmsi": mmsi, "partno": rng.randrange(2), "shipname": f"LAUNCH {mmsi % 1000}",
-                    "ship_type": 60, "callsign": "VRS5678", "to_bow": 20, "to_stern": 5, "to_port": 3,
-                    "to_starboard": 3}
+            data = {
+                "type": 24,
+                "mmsi": mmsi,
+                "partno": rng.randrange(2),
+                "shipname": f"LAUNCH {mmsi % 1000}",
+                "ship_type": 60,
+                "callsign": "VRS5678",
+                "to_bow": 20,
+                "to_stern": 5,
+                "to_port": 3,
+                "to_starboard": 3,
+            }
         sentences = encode_dict(data, talker_id="AI", sentence_type="VDM", seq_id=index % 10)
         lines.append((_tag(now) + sentences[0]).encode())
         lines.extend(s.encode() for s in sentences[1:])
@@ -107,8 +148,13 @@ def main() -> None:
         upgrade(url)
         db = create_database(url)
         with db.transaction() as session:
-            org = identity.create_organisation(session, identity.SYSTEM_ACTOR, name="Bench Terminal",
-                                               types=["terminal_operator"], status=identity.OrgStatus.ACTIVE)
+            org = identity.create_organisation(
+                session,
+                identity.SYSTEM_ACTOR,
+                name="Bench Terminal",
+                types=["terminal_operator"],
+                status=identity.OrgStatus.ACTIVE,
+            )
             actor = Actor(org_id=org.id, org_types=frozenset({"terminal_operator"}))
         adapter = inbound.adapter_for("ais-nmea")
         rng = random.Random(2026)
@@ -135,14 +181,18 @@ def main() -> None:
                 return stored
 
             def listener_path(lines: list[bytes] = receive_lines) -> int:
-                outcomes = [inbound.receive(db, actor, format_name="ais-nmea", raw=b, channel="ais-udp")
-                            for b in batches(lines)]
+                outcomes = [
+                    inbound.receive(db, actor, format_name="ais-nmea", raw=b, channel="ais-udp") for b in batches(lines)
+                ]
                 assert all(o.status == "accepted" for o in outcomes), next(o for o in outcomes if o.errors)
                 return sum(o.accepted for o in outcomes)
 
-            for name, work, total in (("pyais", pyais_alone, sentences), ("adapter", adapter_alone, sentences),
-                                      ("store", adapter_and_store, sentences),
-                                      ("receive", listener_path, len(receive_lines))):
+            for name, work, total in (
+                ("pyais", pyais_alone, sentences),
+                ("adapter", adapter_alone, sentences),
+                ("store", adapter_and_store, sentences),
+                ("receive", listener_path, len(receive_lines)),
+            ):
                 rate, items = timed(work, total)
                 rates[name].append(rate)
                 counts[name] = items
@@ -152,14 +202,19 @@ def main() -> None:
             connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
 
     pyais_rate = statistics.median(rates["pyais"])
-    print(f"AIS: {SENTENCES:,} sentences a round in batches of {BATCH}, {ROUNDS} rounds, medians; "
-          f"PostgreSQL {DATABASE}; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
-    labels = {"pyais": "pyais decoding alone", "adapter": "ais-nmea adapter (parse only)",
-              "store": "adapter + record_positions/statics", "receive": "inbound.receive (archive + store)"}
+    print(
+        f"AIS: {SENTENCES:,} sentences a round in batches of {BATCH}, {ROUNDS} rounds, medians; "
+        f"PostgreSQL {DATABASE}; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+    )
+    labels = {
+        "pyais": "pyais decoding alone",
+        "adapter": "ais-nmea adapter (parse only)",
+        "store": "adapter + record_positions/statics",
+        "receive": "inbound.receive (archive + store)",
+    }
     for name, label in labels.items():
         rate = statistics.median(rates[name])
-        print(f"  {label:<38} {rate:>10,.0f} sentences/s   {rate / pyais_rate:5.2f} × pyais   "
-              f"({counts[name]:,} items)")
+        print(f"  {label:<38} {rate:>10,.0f} sentences/s   {rate / pyais_rate:5.2f} × pyais   ({counts[name]:,} items)")
     print(f"  ratio pyais / (adapter + store): {pyais_rate / statistics.median(rates['store']):.1f}")
 
 

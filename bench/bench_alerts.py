@@ -70,14 +70,27 @@ def _probe_containers(count: int) -> list[str]:
 def _set_up(db: Database, url: str, containers: list[str]) -> Actor:
     """A terminal that sends everything, and follows the probe containers with a webhook."""
     with db.transaction() as session:
-        org = identity.create_organisation(session, identity.SYSTEM_ACTOR, name="Bench Terminal",
-                                           types=["terminal_operator"], status=identity.OrgStatus.ACTIVE)
+        org = identity.create_organisation(
+            session,
+            identity.SYSTEM_ACTOR,
+            name="Bench Terminal",
+            types=["terminal_operator"],
+            status=identity.OrgStatus.ACTIVE,
+        )
         actor = Actor(org_id=org.id)
-        alerts.create_endpoint(session, actor, url=url, event_types=[], sealer=identity.Sealer(SEALER_KEY),
-                               policy=POLICY)
+        alerts.create_endpoint(
+            session, actor, url=url, event_types=[], sealer=identity.Sealer(SEALER_KEY), policy=POLICY
+        )
         for container in containers:
-            alerts.do_subscribe(session, actor, reference_type="CONTAINER", reference=container,
-                                alert_types=["reefer_power_off"], channels=["webhook"], thresholds={})
+            alerts.do_subscribe(
+                session,
+                actor,
+                reference_type="CONTAINER",
+                reference=container,
+                alert_types=["reefer_power_off"],
+                channels=["webhook"],
+                thresholds={},
+            )
     return actor
 
 
@@ -111,8 +124,13 @@ class Background(threading.Thread):
 def _probe(db: Database, actor: Actor, container: str) -> tuple[float, float]:
     """One power-off reading an hour old; (submitted, accepted) on the perf counter."""
     at = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
-    raw = json.dumps({"terminal": "HITHK", "location": "HKHKG", "reefer_readings": [
-        {"container": container, "at": at, "setpoint": 5.0, "power": "OFF"}]}).encode()
+    raw = json.dumps(
+        {
+            "terminal": "HITHK",
+            "location": "HKHKG",
+            "reefer_readings": [{"container": container, "at": at, "setpoint": 5.0, "power": "OFF"}],
+        }
+    ).encode()
     submitted = time.perf_counter()
     outcome = inbound.receive(db, actor, format_name="terminal-json", raw=raw, channel="bench")
     assert outcome.status == "accepted", outcome.errors[:3]
@@ -126,8 +144,10 @@ def _percentile(values: list[float], share: float) -> float:
 
 def _report(name: str, latencies: list[float]) -> None:
     p50, p99 = _percentile(latencies, 0.5) * 1000, _percentile(latencies, 0.99) * 1000
-    print(f"  {name:22} p50 {p50:7.0f} ms   p99 {p99:7.0f} ms   max {max(latencies) * 1000:7.0f} ms   "
-          f"mean {statistics.fmean(latencies) * 1000:7.0f} ms")
+    print(
+        f"  {name:22} p50 {p50:7.0f} ms   p99 {p99:7.0f} ms   max {max(latencies) * 1000:7.0f} ms   "
+        f"mean {statistics.fmean(latencies) * 1000:7.0f} ms"
+    )
 
 
 def run(url: str, probes: int, rate: float) -> None:
@@ -137,12 +157,15 @@ def run(url: str, probes: int, rate: float) -> None:
     arrivals: dict[str, float] = {}
     seconds = probes * PROBE_INTERVAL + 5
     count = int(rate * seconds / BATCH) + 2
-    batches = [("terminal-json" if n % 2 else "csv", GENERATORS["terminal-json" if n % 2 else "csv"](BATCH, 1000 + n))
-               for n in range(count)]
+    batches = [
+        ("terminal-json" if n % 2 else "csv", GENERATORS["terminal-json" if n % 2 else "csv"](BATCH, 1000 + n))
+        for n in range(count)
+    ]
     with _receiver(arrivals) as hook:
         actor = _set_up(db, hook, containers)
-        channels = alerts.Channels(base_url="https://harbourlink.example.hk", sealer=identity.Sealer(SEALER_KEY),
-                                   policy=POLICY)
+        channels = alerts.Channels(
+            base_url="https://harbourlink.example.hk", sealer=identity.Sealer(SEALER_KEY), policy=POLICY
+        )
         worker = work.Worker(db, roles=["consumers", "dispatch"], jobs=[alerts.delivery_job(db, channels)])
         db.bell = worker.ring
         worker.start()
@@ -161,8 +184,10 @@ def run(url: str, probes: int, rate: float) -> None:
         worker.stop()
     db.engine.dispose()
     missing = sorted(set(sent) - set(arrivals))
-    print(f"background ingest: target {rate:,.0f} events/s, reached {background.achieved:,.0f} events/s "
-          f"({background.events:,} events in batches of {BATCH:,}, terminal-json and CSV)")
+    print(
+        f"background ingest: target {rate:,.0f} events/s, reached {background.achieved:,.0f} events/s "
+        f"({background.events:,} events in batches of {BATCH:,}, terminal-json and CSV)"
+    )
     print(f"probes: {len(sent)} sent, {len(sent) - len(missing)} webhooks received, {len(missing)} missing")
     if len(missing) < len(sent):
         _report("accepted → received", [arrivals[c] - sent[c][1] for c in sent if c in arrivals])

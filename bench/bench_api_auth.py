@@ -40,10 +40,12 @@ def main() -> None:
     upgrade(settings.resolved_database_url())
     database = create_database(settings.resolved_database_url())
     with database.transaction() as session:
-        org = identity.create_organisation(session, identity.SYSTEM_ACTOR, name="Bench Co", types=["forwarder"],
-                                           status=identity.OrgStatus.ACTIVE)
-        _, key = identity.create_api_key(session, identity.SYSTEM_ACTOR, org_id=org.id, name="bench",
-                                         scopes=[identity.KeyScope.CARGO_READ])
+        org = identity.create_organisation(
+            session, identity.SYSTEM_ACTOR, name="Bench Co", types=["forwarder"], status=identity.OrgStatus.ACTIVE
+        )
+        _, key = identity.create_api_key(
+            session, identity.SYSTEM_ACTOR, org_id=org.id, name="bench", scopes=[identity.KeyScope.CARGO_READ]
+        )
     auth = {"Authorization": f"Bearer {key}"}
     baseline, measured = [], []
     with TestClient(create_app(settings)) as client:

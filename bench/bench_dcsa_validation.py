@@ -53,7 +53,8 @@ def _v22_compiled(event: Any, base: str) -> object:
 def _v3_baseline(event: Any, base: str) -> object:
     payload = PAYLOAD_SCHEMAS[event["metadata"]["eventType"]]
     return located_errors(v3_validator("event"), event, base) or located_errors(
-        v3_validator(payload), event["payload"], base)
+        v3_validator(payload), event["payload"], base
+    )
 
 
 def _v3_compiled(event: Any, base: str) -> object:
@@ -66,10 +67,11 @@ def main() -> None:
     v3 = [event for event in json.loads((SAMPLES / "hkg_tnt3_reefer.json").read_text()) if "payload" in event]
     broken = [{key: value for key, value in event.items() if key != "eventDateTime"} for event in v22]
     assert all(_v22_baseline(e, "$") == _v22_compiled(e, "$") for e in v22 + broken)
-    rows = [("2.2, valid events", len(v22), _per_event(_v22_baseline, v22), _per_event(_v22_compiled, v22)),
-            ("3.0, valid events", len(v3), _per_event(_v3_baseline, v3), _per_event(_v3_compiled, v3)),
-            ("2.2, refused events", len(broken), _per_event(_v22_baseline, broken),
-             _per_event(_v22_compiled, broken))]
+    rows = [
+        ("2.2, valid events", len(v22), _per_event(_v22_baseline, v22), _per_event(_v22_compiled, v22)),
+        ("3.0, valid events", len(v3), _per_event(_v3_baseline, v3), _per_event(_v3_compiled, v3)),
+        ("2.2, refused events", len(broken), _per_event(_v22_baseline, broken), _per_event(_v22_compiled, broken)),
+    ]
     print(f"{'events':<22}{'n':>4}{'jsonschema µs':>16}{'compiled µs':>14}{'ratio':>9}")
     for name, count, baseline, compiled in rows:
         print(f"{name:<22}{count:>4}{baseline:>16.1f}{compiled:>14.1f}{baseline / compiled:>8.1f}x")

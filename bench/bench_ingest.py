@@ -31,9 +31,26 @@ from bench.pg import libpq, scratch_database
 from harbourlink import alerts, events, identity, inbound, vessels
 from harbourlink.kernel import Actor, Database, create_database, work
 
-EVENT_COLUMNS = ("seq", "id", "owner_org_id", "message_id", "source_key", "event_type", "event_code", "classifier",
-                 "event_time", "created_time", "received_at", "location", "facility", "vessel_imo", "vessel_name",
-                 "voyage", "mode_of_transport", "details")
+EVENT_COLUMNS = (
+    "seq",
+    "id",
+    "owner_org_id",
+    "message_id",
+    "source_key",
+    "event_type",
+    "event_code",
+    "classifier",
+    "event_time",
+    "created_time",
+    "received_at",
+    "location",
+    "facility",
+    "vessel_imo",
+    "vessel_name",
+    "voyage",
+    "mode_of_transport",
+    "details",
+)
 
 
 def _copy_positions(url: str, message_id: str) -> tuple[int, float]:
@@ -42,8 +59,9 @@ def _copy_positions(url: str, message_id: str) -> tuple[int, float]:
         connection.execute("CREATE TEMP TABLE positions_copy (LIKE vessel_positions INCLUDING DEFAULTS)")
         rows = io.StringIO()
         columns = "mmsi, at, latitude, longitude, speed_knots, course, heading, nav_status, message_id"
-        with connection.cursor().copy(f"COPY (SELECT {columns} FROM vessel_positions WHERE message_id = "
-                                      f"'{message_id}') TO STDOUT") as copy:
+        with connection.cursor().copy(
+            f"COPY (SELECT {columns} FROM vessel_positions WHERE message_id = '{message_id}') TO STDOUT"
+        ) as copy:
             for chunk in copy:
                 rows.write(bytes(chunk).decode())
         started = time.perf_counter()
@@ -67,13 +85,16 @@ def _copy_baseline(url: str, message_id: str, *, like_ours: bool) -> tuple[int, 
         connection.execute(f"CREATE {kind} TABLE events_copy (LIKE events {including})")
         connection.execute(f"CREATE {kind} TABLE refs_copy (LIKE event_references {including})")
         event_rows = io.StringIO()
-        with connection.cursor().copy(f"COPY (SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE message_id = "
-                                      f"'{message_id}') TO STDOUT") as copy:
+        with connection.cursor().copy(
+            f"COPY (SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE message_id = '{message_id}') TO STDOUT"
+        ) as copy:
             for chunk in copy:
                 event_rows.write(bytes(chunk).decode())
         ref_rows = io.StringIO()
-        with connection.cursor().copy("COPY (SELECT r.kind, r.value, r.event_seq FROM event_references r JOIN events e "
-                                      f"ON e.seq = r.event_seq WHERE e.message_id = '{message_id}') TO STDOUT") as copy:
+        with connection.cursor().copy(
+            "COPY (SELECT r.kind, r.value, r.event_seq FROM event_references r JOIN events e "
+            f"ON e.seq = r.event_seq WHERE e.message_id = '{message_id}') TO STDOUT"
+        ) as copy:
             for chunk in copy:
                 ref_rows.write(bytes(chunk).decode())
         count = event_rows.getvalue().count("\n")
@@ -97,8 +118,9 @@ def _queued_only(database: Database) -> Database:
 
 def _company(database: Database, name: str) -> Actor:
     with database.transaction() as session:
-        org = identity.create_organisation(session, identity.SYSTEM_ACTOR, name=name,
-                                           types=["shipping_line"], status=identity.OrgStatus.ACTIVE)
+        org = identity.create_organisation(
+            session, identity.SYSTEM_ACTOR, name=name, types=["shipping_line"], status=identity.OrgStatus.ACTIVE
+        )
     return Actor(org_id=org.id)
 
 
@@ -127,9 +149,12 @@ def _bench_format(url: str, name: str, generate: Callable[[int, int], bytes], co
         indexed = f"   COPY into indexed tables {same_rate:8.0f} rows/s: ratio {ours / same_rate:.2f}"
     assert copied == stored
     theirs = copied / copy_elapsed
-    print(f"{name:16} {stored:7d} items   {ours:9.0f} items/s ingested   bare COPY {theirs:9.0f} rows/s: "
-          f"ratio {ours / theirs:.2f}{indexed}   ({len(raw) / elapsed / 1e6:.1f} MB/s of {len(raw) / 1e6:.1f} MB)   "
-          f"consumers {stored / consumers_elapsed:7.0f} items/s", flush=True)
+    print(
+        f"{name:16} {stored:7d} items   {ours:9.0f} items/s ingested   bare COPY {theirs:9.0f} rows/s: "
+        f"ratio {ours / theirs:.2f}{indexed}   ({len(raw) / elapsed / 1e6:.1f} MB/s of {len(raw) / 1e6:.1f} MB)   "
+        f"consumers {stored / consumers_elapsed:7.0f} items/s",
+        flush=True,
+    )
     database.engine.dispose()
 
 
@@ -139,12 +164,25 @@ def _end_to_end(url: str, count: int, *, subscribed: bool, seed: int) -> float:
     actor = _company(database, f"Bench {'subscribed' if subscribed else 'plain'} {seed}")
     if subscribed:
         with database.transaction() as session:
-            user, _ = identity.create_user(session, identity.SYSTEM_ACTOR, org_id=actor.org_id,
-                                           email=f"ops{seed}@bench.example.hk", display_name="Ops",
-                                           role=identity.Role.ADMINISTRATOR, password="Harbour-Link-2026")
-            alerts.do_subscribe(session, Actor(org_id=actor.org_id, user_id=user.id), reference_type=None,
-                                reference=None, alert_types=sorted(alerts.all_types()), channels=["inbox"],
-                                thresholds={}, for_company=True)
+            user, _ = identity.create_user(
+                session,
+                identity.SYSTEM_ACTOR,
+                org_id=actor.org_id,
+                email=f"ops{seed}@bench.example.hk",
+                display_name="Ops",
+                role=identity.Role.ADMINISTRATOR,
+                password="Harbour-Link-2026",
+            )
+            alerts.do_subscribe(
+                session,
+                Actor(org_id=actor.org_id, user_id=user.id),
+                reference_type=None,
+                reference=None,
+                alert_types=sorted(alerts.all_types()),
+                channels=["inbox"],
+                thresholds={},
+                for_company=True,
+            )
     raw = GENERATORS["csv"](count, seed)
     started = time.perf_counter()
     outcome = inbound.receive(database, actor, format_name="csv", raw=raw, channel="bench")
@@ -157,8 +195,11 @@ def _end_to_end(url: str, count: int, *, subscribed: bool, seed: int) -> float:
 def _subscription_cost(url: str, count: int) -> None:
     plain = _end_to_end(url, count, subscribed=False, seed=101)
     subscribed = _end_to_end(url, count, subscribed=True, seed=102)
-    print(f"csv end to end, {count} events: no subscription {count / plain:7.0f} ev/s, one company-wide "
-          f"subscription {count / subscribed:7.0f} ev/s: {subscribed / plain:.2f}× the time", flush=True)
+    print(
+        f"csv end to end, {count} events: no subscription {count / plain:7.0f} ev/s, one company-wide "
+        f"subscription {count / subscribed:7.0f} ev/s: {subscribed / plain:.2f}× the time",
+        flush=True,
+    )
 
 
 def main() -> None:

@@ -31,15 +31,33 @@ from harbourlink.ledger.store import append_entries, ensure_log, inclusion_proof
 from harbourlink_verify import BUNDLE_FORMAT, canonical_bundle, verify_bundle
 
 SIGNER = NoteSigner.from_seed("bench.harbourlink.example/ledger/v1", hashlib.sha256(b"bench").digest())
-FIELDS = ("event_type", "event_code", "classifier", "event_time", "created_time", "location", "facility",
-          "vessel_imo", "vessel_name", "voyage", "mode_of_transport", "details", "references", "source_key")
+FIELDS = (
+    "event_type",
+    "event_code",
+    "classifier",
+    "event_time",
+    "created_time",
+    "location",
+    "facility",
+    "vessel_imo",
+    "vessel_name",
+    "voyage",
+    "mode_of_transport",
+    "details",
+    "references",
+    "source_key",
+)
 
 
 def _entry(i: int) -> bytes:
     salt = hashlib.sha256(i.to_bytes(8, "big")).digest()
     digests = {name: field_digest(field_salt(salt, name), name, f'"{name} {i}"') for name in FIELDS}
-    return entry_bytes(kind="event", owner_org="00000000-0000-0000-0000-000000000001",
-                       received_at="2026-11-23T02:02:00Z", items=[(f"event-{i:012d}", digests)])
+    return entry_bytes(
+        kind="event",
+        owner_org="00000000-0000-0000-0000-000000000001",
+        received_at="2026-11-23T02:02:00Z",
+        items=[(f"event-{i:012d}", digests)],
+    )
 
 
 def bench_append(url: str, total: int = 200_000, batch: int = 10_000) -> None:
@@ -55,11 +73,14 @@ def bench_append(url: str, total: int = 200_000, batch: int = 10_000) -> None:
     started = time.perf_counter()
     for start in range(0, total, batch):
         with db.transaction() as session:
-            append_entries(session, log, SIGNER, entries[start:start + batch])
+            append_entries(session, log, SIGNER, entries[start : start + batch])
     stored = total / (time.perf_counter() - started)
     db.engine.dispose()
-    print(f"append ({len(entries[0][1])}-byte entries, batches of {batch}): {stored:,.0f} leaves/s stored on "
-          f"PostgreSQL; in-memory Merkle work alone {memory:,.0f} leaves/s (ratio {memory / stored:.1f}x)", flush=True)
+    print(
+        f"append ({len(entries[0][1])}-byte entries, batches of {batch}): {stored:,.0f} leaves/s stored on "
+        f"PostgreSQL; in-memory Merkle work alone {memory:,.0f} leaves/s (ratio {memory / stored:.1f}x)",
+        flush=True,
+    )
 
 
 def _load(url: str, leaves: int) -> tuple[int, CompactRange]:
@@ -73,10 +94,14 @@ def _load(url: str, leaves: int) -> tuple[int, CompactRange]:
     # One COPY per connection is all PostgreSQL allows, so entries and nodes stream over two at once.
     with psycopg.connect(dsn) as conn, psycopg.connect(dsn) as node_conn:
         now = utcnow()
-        with conn.cursor() as cur, cur.copy("COPY ledger_entries (log_id, idx, leaf_hash, entry, identity_hash, "
-                                            "integrated_at) FROM STDIN") as entries_copy, \
-                node_conn.cursor() as node_cur, node_cur.copy("COPY ledger_nodes (log_id, level, idx, hash) "
-                                                              "FROM STDIN") as nodes:
+        with (
+            conn.cursor() as cur,
+            cur.copy(
+                "COPY ledger_entries (log_id, idx, leaf_hash, entry, identity_hash, integrated_at) FROM STDIN"
+            ) as entries_copy,
+            node_conn.cursor() as node_cur,
+            node_cur.copy("COPY ledger_nodes (log_id, level, idx, hash) FROM STDIN") as nodes,
+        ):
             for i in range(leaves):
                 entry = i.to_bytes(8, "big")
                 leaf = leaf_hash(entry)
@@ -84,15 +109,24 @@ def _load(url: str, leaves: int) -> tuple[int, CompactRange]:
                 for level, index, digest in compact.append(leaf):
                     nodes.write_row((log_id, level, index, digest))
         node_conn.commit()
-        conn.execute("INSERT INTO ledger_checkpoints (log_id, size, root_hash, signed_note, created_at) "
-                     "VALUES (%s, %s, %s, %s, %s)", (log_id, leaves, compact.root(),
-                                                     SIGNER.sign_note(checkpoint_text(SIGNER.name, leaves,
-                                                                                      compact.root())), utcnow()))
+        conn.execute(
+            "INSERT INTO ledger_checkpoints (log_id, size, root_hash, signed_note, created_at) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            (
+                log_id,
+                leaves,
+                compact.root(),
+                SIGNER.sign_note(checkpoint_text(SIGNER.name, leaves, compact.root())),
+                utcnow(),
+            ),
+        )
         conn.commit()
         conn.execute("ANALYZE ledger_entries")
         conn.execute("ANALYZE ledger_nodes")
-    print(f"setup: {leaves:,} leaves and {leaves - bin(leaves).count('1'):,} nodes COPYed in "
-          f"{time.perf_counter() - started:.0f} s")
+    print(
+        f"setup: {leaves:,} leaves and {leaves - bin(leaves).count('1'):,} nodes COPYed in "
+        f"{time.perf_counter() - started:.0f} s"
+    )
     db.engine.dispose()
     return log_id, compact
 
@@ -111,8 +145,10 @@ def bench_proofs(url: str, log_id: int, leaves: int, runs: int = 2000) -> list[b
             proof = inclusion_proof(session, log_id, index, leaves)
             timings.append(time.perf_counter() - started)
     timings.sort()
-    print(f"inclusion proof at {leaves:,} leaves ({len(proof)} hashes, one query): "
-          f"p50 {statistics.median(timings) * 1000:.3f} ms, p99 {timings[int(runs * 0.99)] * 1000:.3f} ms")
+    print(
+        f"inclusion proof at {leaves:,} leaves ({len(proof)} hashes, one query): "
+        f"p50 {statistics.median(timings) * 1000:.3f} ms, p99 {timings[int(runs * 0.99)] * 1000:.3f} ms"
+    )
     db.engine.dispose()
     return proof
 
@@ -130,14 +166,29 @@ def bench_bundle(leaves: int, runs: int = 2000) -> None:
     for other in others:  # grow a perfect tree by doubling: leaf 0 stays on its left edge
         root, size = hashlib.sha256(b"\x01" + root + other).digest(), size * 2
         proof.append(other)
-    bundle = canonical_bundle({
-        "format": BUNDLE_FORMAT, "witnesses": [],
-        "checkpoint": SIGNER.sign_note(checkpoint_text(SIGNER.name, size, root)),
-        "entries": [{"leaf_index": 0, "entry": base64.b64encode(entry).decode(),
-                     "inclusion_proof": [base64.b64encode(h).decode() for h in proof],
-                     "disclosed": [{"event_id": "e-1", "field": n, "value": v,
-                                    "salt": base64.b64encode(field_salt(salt, n)).decode()}
-                                   for n, v in values.items()]}]})
+    bundle = canonical_bundle(
+        {
+            "format": BUNDLE_FORMAT,
+            "witnesses": [],
+            "checkpoint": SIGNER.sign_note(checkpoint_text(SIGNER.name, size, root)),
+            "entries": [
+                {
+                    "leaf_index": 0,
+                    "entry": base64.b64encode(entry).decode(),
+                    "inclusion_proof": [base64.b64encode(h).decode() for h in proof],
+                    "disclosed": [
+                        {
+                            "event_id": "e-1",
+                            "field": n,
+                            "value": v,
+                            "salt": base64.b64encode(field_salt(salt, n)).decode(),
+                        }
+                        for n, v in values.items()
+                    ],
+                }
+            ],
+        }
+    )
     key = str(SIGNER.vkey)
     timings = []
     for _ in range(runs):
@@ -145,8 +196,10 @@ def bench_bundle(leaves: int, runs: int = 2000) -> None:
         verify_bundle(bundle, key)
         timings.append(time.perf_counter() - started)
     timings.sort()
-    print(f"bundle verification ({len(bundle):,} bytes, tree of {size:,}, {len(proof)} proof hashes): "
-          f"p50 {statistics.median(timings) * 1000:.3f} ms, p99 {timings[int(runs * 0.99)] * 1000:.3f} ms")
+    print(
+        f"bundle verification ({len(bundle):,} bytes, tree of {size:,}, {len(proof)} proof hashes): "
+        f"p50 {statistics.median(timings) * 1000:.3f} ms, p99 {timings[int(runs * 0.99)] * 1000:.3f} ms"
+    )
 
 
 def main() -> None:

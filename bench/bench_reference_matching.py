@@ -35,19 +35,99 @@ NOT_HELD = 500
 SCALE_HELD = 100_000
 SCALE_QUERIES = 300
 
-OWNER_CODES = ("MSCU", "MSDU", "MSMU", "MEDU", "MSKU", "MRKU", "MRSU", "CMAU", "CGMU", "APZU", "TGHU", "TCLU",
-               "TRHU", "TEMU", "GESU", "FCIU", "CAIU", "SEGU", "BMOU", "OOLU", "OOCU", "EGHU", "EMCU", "EITU",
-               "HLXU", "HLBU", "CSNU", "CBHU", "CCLU", "TCNU", "BEAU", "YMLU", "YMMU", "ONEU", "NYKU", "KKFU",
-               "HDMU", "HMMU", "ZIMU", "ZCSU", "TLLU", "DFSU", "FSCU", "CXDU", "UETU", "WHSU", "PCIU", "TTNU")
+OWNER_CODES = (
+    "MSCU",
+    "MSDU",
+    "MSMU",
+    "MEDU",
+    "MSKU",
+    "MRKU",
+    "MRSU",
+    "CMAU",
+    "CGMU",
+    "APZU",
+    "TGHU",
+    "TCLU",
+    "TRHU",
+    "TEMU",
+    "GESU",
+    "FCIU",
+    "CAIU",
+    "SEGU",
+    "BMOU",
+    "OOLU",
+    "OOCU",
+    "EGHU",
+    "EMCU",
+    "EITU",
+    "HLXU",
+    "HLBU",
+    "CSNU",
+    "CBHU",
+    "CCLU",
+    "TCNU",
+    "BEAU",
+    "YMLU",
+    "YMMU",
+    "ONEU",
+    "NYKU",
+    "KKFU",
+    "HDMU",
+    "HMMU",
+    "ZIMU",
+    "ZCSU",
+    "TLLU",
+    "DFSU",
+    "FSCU",
+    "CXDU",
+    "UETU",
+    "WHSU",
+    "PCIU",
+    "TTNU",
+)
 # Carrier prefix, letters after it, digits after those (shapes after public B/L format guides).
-MBL_SHAPES = (("MAEU", 0, 9), ("MEDU", 2, 6), ("CMDU", 3, 7), ("EGLV", 0, 12), ("HDMU", 4, 7), ("ZIMU", 3, 8),
-              ("OOLU", 0, 10), ("YMLU", 1, 9), ("COSU", 0, 10), ("HLCU", 3, 9), ("ONEY", 4, 8))
+MBL_SHAPES = (
+    ("MAEU", 0, 9),
+    ("MEDU", 2, 6),
+    ("CMDU", 3, 7),
+    ("EGLV", 0, 12),
+    ("HDMU", 4, 7),
+    ("ZIMU", 3, 8),
+    ("OOLU", 0, 10),
+    ("YMLU", 1, 9),
+    ("COSU", 0, 10),
+    ("HLCU", 3, 9),
+    ("ONEY", 4, 8),
+)
 BARE_CARRIERS = frozenset({"MAEU", "COSU", "EGLV", "OOLU"})  # these often print the number without prefix
 CITIES = ("HKG", "SZX", "CAN", "SHA", "NGB", "XMN")
-CONFUSABLE = {"O": "0", "0": "O", "Q": "0", "D": "0", "I": "1", "1": "I", "L": "1", "S": "5", "5": "S",
-              "B": "8", "8": "B", "Z": "2", "2": "Z", "G": "6", "6": "G"}
-ERROR_WEIGHTS = {"confusable": 20, "substitution": 20, "transposition": 15, "dropped": 15, "doubled": 10,
-                 "missing_prefix": 7.5, "extra_prefix": 2.5, "formatting": 10}
+CONFUSABLE = {
+    "O": "0",
+    "0": "O",
+    "Q": "0",
+    "D": "0",
+    "I": "1",
+    "1": "I",
+    "L": "1",
+    "S": "5",
+    "5": "S",
+    "B": "8",
+    "8": "B",
+    "Z": "2",
+    "2": "Z",
+    "G": "6",
+    "6": "G",
+}
+ERROR_WEIGHTS = {
+    "confusable": 20,
+    "substitution": 20,
+    "transposition": 15,
+    "dropped": 15,
+    "doubled": 10,
+    "missing_prefix": 7.5,
+    "extra_prefix": 2.5,
+    "formatting": 10,
+}
 
 
 class Generator:
@@ -55,16 +135,25 @@ class Generator:
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.mbl_series = [(prefix, letters, digits, self._letters(letters), rng.randrange(10 ** (digits - 1),
-                            10 ** digits - 10_000)) for prefix, letters, digits in MBL_SHAPES for _ in range(3)]
-        self.hbl_series = [(self._letters(3) + rng.choice(CITIES), f"{rng.randint(24, 26)}{rng.randint(1, 12):02d}",
-                            rng.choice((3, 4, 5))) for _ in range(40)]
+        self.mbl_series = [
+            (prefix, letters, digits, self._letters(letters), rng.randrange(10 ** (digits - 1), 10**digits - 10_000))
+            for prefix, letters, digits in MBL_SHAPES
+            for _ in range(3)
+        ]
+        self.hbl_series = [
+            (
+                self._letters(3) + rng.choice(CITIES),
+                f"{rng.randint(24, 26)}{rng.randint(1, 12):02d}",
+                rng.choice((3, 4, 5)),
+            )
+            for _ in range(40)
+        ]
 
     def _letters(self, n: int) -> str:
         return "".join(self.rng.choices(string.ascii_uppercase, k=n))
 
     def container(self) -> str:
-        first_ten = self.rng.choice(OWNER_CODES) + f"{self.rng.randrange(10 ** 6):06d}"
+        first_ten = self.rng.choice(OWNER_CODES) + f"{self.rng.randrange(10**6):06d}"
         return first_ten + container_check_digit(first_ten)
 
     def mbl(self) -> str:
@@ -76,7 +165,7 @@ class Generator:
 
     def hbl(self) -> str:
         branch, month, width = self.rng.choice(self.hbl_series)
-        return f"{branch}{month}{self.rng.randrange(1, 10 ** width):0{width}d}"
+        return f"{branch}{month}{self.rng.randrange(1, 10**width):0{width}d}"
 
     def reference(self) -> str:
         pick = self.rng.random()
@@ -100,12 +189,12 @@ def corrupt(rng: random.Random, value: str, kind: str) -> str:
     look_alike = rng.choice([k for k, c in enumerate(value) if c in CONFUSABLE] or [0])
     swap = rng.choice([k for k in range(len(value) - 1) if value[k] != value[k + 1]] or [0])
     pool = string.digits if value[i].isdigit() else string.ascii_uppercase
-    spaced = " ".join(value[k:k + 4] for k in range(0, len(value), 4))
+    spaced = " ".join(value[k : k + 4] for k in range(0, len(value), 4))
     made: dict[str, Callable[[], str]] = {
-        "confusable": lambda: value[:look_alike] + CONFUSABLE.get(value[look_alike], "") + value[look_alike + 1:],
-        "substitution": lambda: value[:i] + rng.choice(pool.replace(value[i], "")) + value[i + 1:],
-        "transposition": lambda: value[:swap] + value[swap + 1] + value[swap] + value[swap + 2:],
-        "dropped": lambda: value[:i] + value[i + 1:],
+        "confusable": lambda: value[:look_alike] + CONFUSABLE.get(value[look_alike], "") + value[look_alike + 1 :],
+        "substitution": lambda: value[:i] + rng.choice(pool.replace(value[i], "")) + value[i + 1 :],
+        "transposition": lambda: value[:swap] + value[swap + 1] + value[swap] + value[swap + 2 :],
+        "dropped": lambda: value[:i] + value[i + 1 :],
         "doubled": lambda: value[:i] + value[i] + value[i:],
         "missing_prefix": lambda: value[4:],
         "extra_prefix": lambda: rng.choice(sorted(BARE_CARRIERS)) + value,
@@ -155,8 +244,9 @@ class Result:
     by_kind: Counter[str]
 
 
-def evaluate(name: str, ask: Callable[[str], list[str]], asked: list[tuple[str, str, str]],
-             absent: list[str]) -> Result:
+def evaluate(
+    name: str, ask: Callable[[str], list[str]], asked: list[tuple[str, str, str]], absent: list[str]
+) -> Result:
     top1, top3, by_kind, times = 0, 0, Counter[str](), []
     for typed, meant, kind in asked:
         answer, ms = timed(ask, typed)
@@ -169,8 +259,15 @@ def evaluate(name: str, ask: Callable[[str], list[str]], asked: list[tuple[str, 
         answer, ms = timed(ask, typed)
         times.append(ms)
         false_hits += bool(answer)
-    return Result(name, top1 / len(asked), top3 / len(asked), false_hits / len(absent), statistics.median(times),
-                  percentile(times, 0.99), by_kind)
+    return Result(
+        name,
+        top1 / len(asked),
+        top3 / len(asked),
+        false_hits / len(absent),
+        statistics.median(times),
+        percentile(times, 0.99),
+        by_kind,
+    )
 
 
 def main() -> None:
@@ -185,10 +282,18 @@ def main() -> None:
         if candidate not in held_lookup and candidate not in absent:
             absent.append(candidate)
     mix = Counter(kind for _, _, kind in asked)
-    shapes = Counter("container" if h[:4] in OWNER_CODES and len(h) == 11 and h[4:].isdigit() else
-                     "HBL" if h[3:6] in CITIES else "MBL" for h in held)
-    print(f"held: {len(held):,} references ({', '.join(f'{k} {v:,}' for k, v in sorted(shapes.items()))}); "
-          f"{len(asked):,} corrupted queries; {len(absent)} not held")
+    shapes = Counter(
+        "container"
+        if h[:4] in OWNER_CODES and len(h) == 11 and h[4:].isdigit()
+        else "HBL"
+        if h[3:6] in CITIES
+        else "MBL"
+        for h in held
+    )
+    print(
+        f"held: {len(held):,} references ({', '.join(f'{k} {v:,}' for k, v in sorted(shapes.items()))}); "
+        f"{len(asked):,} corrupted queries; {len(absent)} not held"
+    )
     print("error mix: " + ", ".join(f"{kind} {mix[kind]}" for kind in ERROR_WEIGHTS))
 
     started = time.perf_counter()
@@ -212,8 +317,10 @@ def main() -> None:
     for r in results:
         print(f"{r.name:34} {r.top1:7.1%} {r.top3:7.1%} {r.false:7.1%} {r.p50:8.2f} {r.p99:8.2f}")
     ours, base = results[0], results[1]
-    print(f"\ntop-1 recovery, ours / baseline: {ours.top1 / base.top1:.2f}x "
-          f"({ours.top1:.1%} vs {base.top1:.1%}); index built in {build_ms:.0f} ms")
+    print(
+        f"\ntop-1 recovery, ours / baseline: {ours.top1 / base.top1:.2f}x "
+        f"({ours.top1:.1%} vs {base.top1:.1%}); index built in {build_ms:.0f} ms"
+    )
     print("top-1 by error kind (ours / baseline):")
     for kind in ERROR_WEIGHTS:
         n = mix[kind]
@@ -230,8 +337,10 @@ def sweep(index: ReferenceIndex, asked: list[tuple[str, str, str]], absent: list
     for threshold in (0.4, 0.5, 0.6, 0.75):
         top1 = sum(bool(a) and a[0].score >= threshold and a[0].value == meant for a, meant in answers)
         false = sum(any(s.score >= threshold for s in a) for a in absent_answers)
-        print(f"  min_score {threshold:.2f}: top-1 {top1 / len(answers):6.1%}, false suggestions "
-              f"{false / len(absent_answers):6.1%}")
+        print(
+            f"  min_score {threshold:.2f}: top-1 {top1 / len(answers):6.1%}, false suggestions "
+            f"{false / len(absent_answers):6.1%}"
+        )
 
 
 def scale(rng: random.Random, generator: Generator) -> None:
@@ -247,9 +356,11 @@ def scale(rng: random.Random, generator: Generator) -> None:
         answer = index.suggest(typed)
         times.append((time.perf_counter() - started) * 1000)
         top1 += bool(answer) and answer[0].value == meant
-    print(f"\nat {len(held):,} held: index built in {build_ms:.0f} ms; {len(asked)} queries: "
-          f"p50 {statistics.median(times):.2f} ms, p99 {percentile(times, 0.99):.2f} ms, "
-          f"max {max(times):.2f} ms; top-1 {top1 / len(asked):.1%}")
+    print(
+        f"\nat {len(held):,} held: index built in {build_ms:.0f} ms; {len(asked)} queries: "
+        f"p50 {statistics.median(times):.2f} ms, p99 {percentile(times, 0.99):.2f} ms, "
+        f"max {max(times):.2f} ms; top-1 {top1 / len(asked):.1%}"
+    )
 
 
 if __name__ == "__main__":

@@ -30,10 +30,18 @@ from harbourlink.kernel import Actor, Database, create_database
 from harbourlink.references import ReferenceType
 
 PER_BL = 10
-CODES = [("SHIPMENT", "CONF", "ACT"), ("TRANSPORT", "DEPA", "ACT"), ("TRANSPORT", "ARRI", "PLN"),
-         ("TRANSPORT", "ARRI", "EST"), ("EQUIPMENT", "LOAD", "ACT"), ("TRANSPORT", "ARRI", "ACT"),
-         ("EQUIPMENT", "DISC", "ACT"), ("EQUIPMENT", "GTOT", "ACT"), ("EQUIPMENT", "GTIN", "ACT"),
-         ("EQUIPMENT", "DISC", "ACT")]
+CODES = [
+    ("SHIPMENT", "CONF", "ACT"),
+    ("TRANSPORT", "DEPA", "ACT"),
+    ("TRANSPORT", "ARRI", "PLN"),
+    ("TRANSPORT", "ARRI", "EST"),
+    ("EQUIPMENT", "LOAD", "ACT"),
+    ("TRANSPORT", "ARRI", "ACT"),
+    ("EQUIPMENT", "DISC", "ACT"),
+    ("EQUIPMENT", "GTOT", "ACT"),
+    ("EQUIPMENT", "GTIN", "ACT"),
+    ("EQUIPMENT", "DISC", "ACT"),
+]
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
 
@@ -50,17 +58,36 @@ def _fill(url: str, carrier: str, count: int, *, analyze: bool = True) -> list[s
         cursor.execute("SELECT nextval('events_seq_seq')")
         seq = cursor.fetchone()[0]  # type: ignore[index]
         references = []
-        with cursor.copy("COPY events (seq, id, owner_org_id, source_key, event_type, event_code, classifier, "
-                         "event_time, received_at, location, facility, vessel_imo, vessel_name, voyage, "
-                         "mode_of_transport, details) FROM STDIN") as copy:
+        with cursor.copy(
+            "COPY events (seq, id, owner_org_id, source_key, event_type, event_code, classifier, "
+            "event_time, received_at, location, facility, vessel_imo, vessel_name, voyage, "
+            "mode_of_transport, details) FROM STDIN"
+        ) as copy:
             for index, bl in enumerate(bls):
                 box = _box(index)
                 for step, (kind, code, classifier) in enumerate(CODES):
                     seq += 1
                     moment = START + timedelta(minutes=index * 3 + step * 600)
-                    copy.write_row((seq, str(uuid.uuid4()), carrier, f"{bl}-{step}", kind, code, classifier, moment,
-                                    moment, "HKHKG", "HITHK", "9706906", "PEARL HARMONY", f"{index % 500:03d}E",
-                                    "VESSEL", json.dumps({})))
+                    copy.write_row(
+                        (
+                            seq,
+                            str(uuid.uuid4()),
+                            carrier,
+                            f"{bl}-{step}",
+                            kind,
+                            code,
+                            classifier,
+                            moment,
+                            moment,
+                            "HKHKG",
+                            "HITHK",
+                            "9706906",
+                            "PEARL HARMONY",
+                            f"{index % 500:03d}E",
+                            "VESSEL",
+                            json.dumps({}),
+                        )
+                    )
                     references.append(("MBL", bl, seq))
                     if kind == "EQUIPMENT":
                         references.append(("CONTAINER", box, seq))
@@ -83,18 +110,28 @@ def _percentile(samples: list[float], fraction: float) -> float:
 def shared_bls(database: Database, url: str, count: int, *, analyze: bool = True) -> tuple[str, list[str]]:
     """A carrier's ``count`` events about B/Ls, 2,000 of them shared with a forwarder: (forwarder, shared B/Ls)."""
     with database.transaction() as session:
-        carrier = identity.create_organisation(session, identity.SYSTEM_ACTOR, name="Carrier",
-                                               types=["shipping_line"], status=identity.OrgStatus.ACTIVE).id
-        forwarder = identity.create_organisation(session, identity.SYSTEM_ACTOR, name="Forwarder",
-                                                 types=["forwarder"], status=identity.OrgStatus.ACTIVE).id
+        carrier = identity.create_organisation(
+            session, identity.SYSTEM_ACTOR, name="Carrier", types=["shipping_line"], status=identity.OrgStatus.ACTIVE
+        ).id
+        forwarder = identity.create_organisation(
+            session, identity.SYSTEM_ACTOR, name="Forwarder", types=["forwarder"], status=identity.OrgStatus.ACTIVE
+        ).id
     started = time.perf_counter()
     bls = _fill(url, carrier, count, analyze=analyze)
     print(f"stored {len(bls) * PER_BL} events about {len(bls)} B/Ls in {time.perf_counter() - started:.0f} s")
     granted = random.Random(3).sample(bls, 2000)
     with database.transaction() as session:
         for bl in granted:
-            access.do_grant(session, Actor(org_id=carrier), reference_type=ReferenceType.MBL, reference=bl,
-                            grantee_org_id=forwarder, anyone_with_reference=False, rule=None, expires_at=None)
+            access.do_grant(
+                session,
+                Actor(org_id=carrier),
+                reference_type=ReferenceType.MBL,
+                reference=bl,
+                grantee_org_id=forwarder,
+                anyone_with_reference=False,
+                rule=None,
+                expires_at=None,
+            )
     return forwarder, granted
 
 
@@ -112,9 +149,11 @@ def main() -> None:
                 ours.append((time.perf_counter() - t0) * 1000)
                 assert len(view.events) == PER_BL, len(view.events)
                 t0 = time.perf_counter()
-                rows = session.scalars(select(events.Event).join(
-                    events.EventReference, events.EventReference.event_seq == events.Event.seq).where(
-                    events.EventReference.kind == "MBL", events.EventReference.value == bl)).all()
+                rows = session.scalars(
+                    select(events.Event)
+                    .join(events.EventReference, events.EventReference.event_seq == events.Event.seq)
+                    .where(events.EventReference.kind == "MBL", events.EventReference.value == bl)
+                ).all()
                 baseline.append((time.perf_counter() - t0) * 1000)
                 assert len(rows) == PER_BL
         p50, p99 = statistics.median(ours), _percentile(ours, 0.99)

@@ -42,17 +42,20 @@ def _prepare(url: str, events: int) -> tuple[list[str], str]:
     database = create_database(url)
     forwarder, granted = shared_bls(database, url, events)
     with database.transaction() as session:
-        _, key = identity.create_api_key(session, identity.SYSTEM_ACTOR, org_id=forwarder, name="load",
-                                         scopes=[identity.KeyScope.CARGO_READ])
+        _, key = identity.create_api_key(
+            session, identity.SYSTEM_ACTOR, org_id=forwarder, name="load", scopes=[identity.KeyScope.CARGO_READ]
+        )
     database.engine.dispose()
     return granted, key
 
 
-async def _lookups(base: str, key: str, bls: list[str], *, until: float, statuses: Counter[str],
-                   latencies: list[float], seed: int) -> None:
+async def _lookups(
+    base: str, key: str, bls: list[str], *, until: float, statuses: Counter[str], latencies: list[float], seed: int
+) -> None:
     rng = random.Random(seed)
-    async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT,
-                                 headers={"Authorization": f"Bearer {key}"}) as client:
+    async with httpx.AsyncClient(
+        base_url=base, timeout=REQUEST_TIMEOUT, headers={"Authorization": f"Bearer {key}"}
+    ) as client:
         while time.monotonic() < until:
             started = time.monotonic()
             try:
@@ -83,18 +86,26 @@ async def _load(base: str, key: str, bls: list[str], clients: int, seconds: floa
     health: list[float] = []
     health_failures: list[str] = []
     until = time.monotonic() + seconds
-    await asyncio.gather(_health(base, until, health, health_failures),
-                         *(_lookups(base, key, bls, until=until, statuses=statuses, latencies=latencies, seed=n)
-                           for n in range(clients)))
+    await asyncio.gather(
+        _health(base, until, health, health_failures),
+        *(
+            _lookups(base, key, bls, until=until, statuses=statuses, latencies=latencies, seed=n)
+            for n in range(clients)
+        ),
+    )
     ok = statuses.get("200", 0)
     print(f"{clients} clients for {seconds:.0f} s: {sum(statuses.values())} answered or failed, {dict(statuses)}")
     if latencies:
         ordered = sorted(latencies)
-        print(f"lookups: {ok / seconds:.1f}/s; p50 {statistics.median(ordered) * 1000:.0f} ms, "
-              f"p99 {ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000:.0f} ms")
+        print(
+            f"lookups: {ok / seconds:.1f}/s; p50 {statistics.median(ordered) * 1000:.0f} ms, "
+            f"p99 {ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000:.0f} ms"
+        )
     if health:
-        print(f"/healthz: {len(health)} answered, p50 {statistics.median(health) * 1000:.0f} ms, "
-              f"max {max(health) * 1000:.0f} ms; failed: {len(health_failures)}")
+        print(
+            f"/healthz: {len(health)} answered, p50 {statistics.median(health) * 1000:.0f} ms, "
+            f"max {max(health) * 1000:.0f} ms; failed: {len(health_failures)}"
+        )
     else:
         print(f"/healthz: none answered; failed: {len(health_failures)}")
 
@@ -106,12 +117,29 @@ def main() -> None:
     with scratch_database("hl_bench_track_load") as url, tempfile.TemporaryDirectory() as data_dir:
         bls, key = _prepare(url, events)
         port = _free_port()
-        environment = {**os.environ, "HARBOURLINK_DATABASE_URL": url, "HARBOURLINK_DATA_DIR": data_dir,
-                       "HARBOURLINK_SECRET_KEY": "bench-secret-not-for-production",
-                       "HARBOURLINK_RUN_DISPATCHERS": "false"}
+        environment = {
+            **os.environ,
+            "HARBOURLINK_DATABASE_URL": url,
+            "HARBOURLINK_DATA_DIR": data_dir,
+            "HARBOURLINK_SECRET_KEY": "bench-secret-not-for-production",
+            "HARBOURLINK_RUN_DISPATCHERS": "false",
+        }
         server = subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
-            [sys.executable, "-m", "uvicorn", "--factory", "harbourlink.app:create_app", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning"], env=environment)
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "harbourlink.app:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            env=environment,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 60

@@ -28,20 +28,44 @@ from harbourlink.kernel.workqueue import WorkItem
 def _backlog(db: Database, messages: int, events_each: int) -> None:
     db.bell = lambda _db, _queues: None
     with db.transaction() as session:
-        org = identity.create_organisation(session, identity.SYSTEM_ACTOR, name="Bench workers",
-                                           types=["shipping_line"], status=identity.OrgStatus.ACTIVE)
+        org = identity.create_organisation(
+            session,
+            identity.SYSTEM_ACTOR,
+            name="Bench workers",
+            types=["shipping_line"],
+            status=identity.OrgStatus.ACTIVE,
+        )
     for seed in range(messages):
-        inbound.receive(db, Actor(org_id=org.id), format_name="csv", raw=GENERATORS["csv"](events_each, seed),
-                        channel="bench", background=True)
+        inbound.receive(
+            db,
+            Actor(org_id=org.id),
+            format_name="csv",
+            raw=GENERATORS["csv"](events_each, seed),
+            channel="bench",
+            background=True,
+        )
 
 
 def _drain(url: str, processes: int, db: Database, data_dir: str) -> float:
-    env = {**os.environ, "HARBOURLINK_DATABASE_URL": url, "HARBOURLINK_RUN_DISPATCHERS": "false",
-           "HARBOURLINK_NATS_URL": "", "HARBOURLINK_DATA_DIR": data_dir, "HARBOURLINK_SECRET_KEY": "bench-secret"}
+    env = {
+        **os.environ,
+        "HARBOURLINK_DATABASE_URL": url,
+        "HARBOURLINK_RUN_DISPATCHERS": "false",
+        "HARBOURLINK_NATS_URL": "",
+        "HARBOURLINK_DATA_DIR": data_dir,
+        "HARBOURLINK_SECRET_KEY": "bench-secret",
+    }
     pending = select(func.count()).select_from(WorkItem).where(WorkItem.status != "done")
     started = time.perf_counter()
-    workers = [subprocess.Popen([sys.executable, "-m", "harbourlink", "worker", "--idle", "0.1"], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(processes)]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "harbourlink", "worker", "--idle", "0.1"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(processes)
+    ]
     try:
         while True:
             with db.transaction() as session:
@@ -70,8 +94,11 @@ def main() -> None:
                 elapsed = _drain(url, processes, db, data_dir)
             db.engine.dispose()
         rates[processes] = total / elapsed
-        print(f"{processes} worker process(es): {elapsed:6.1f} s, {rates[processes]:7.0f} events/s end to end "
-              f"(read, stored, DCSA outbox, alerts, ledger entries)", flush=True)
+        print(
+            f"{processes} worker process(es): {elapsed:6.1f} s, {rates[processes]:7.0f} events/s end to end "
+            f"(read, stored, DCSA outbox, alerts, ledger entries)",
+            flush=True,
+        )
     print(f"2 processes against 1: {rates[2] / rates[1]:.2f}×   (load {os.getloadavg()[0]:.1f})")
 
 

@@ -46,16 +46,24 @@ def _csv(count: int, seed: int) -> bytes:
     for n in range(count):
         code = rng.choice(("LOAD", "DISC", "GTIN", "GTOT"))
         moment = START + timedelta(minutes=n)
-        lines.append(f"B{seed}-{n},EQUIPMENT,{code},ACT,{moment.isoformat()},{container(rng)},"
-                     f"PONU{rng.randrange(10**7):07d},HKHKG,{rng.choice(TERMINALS)},9706906,0{n % 90 + 10}E")
+        lines.append(
+            f"B{seed}-{n},EQUIPMENT,{code},ACT,{moment.isoformat()},{container(rng)},"
+            f"PONU{rng.randrange(10**7):07d},HKHKG,{rng.choice(TERMINALS)},9706906,0{n % 90 + 10}E"
+        )
     return ("\n".join(lines) + "\n").encode()
 
 
 def _terminal_json(count: int, seed: int) -> bytes:
     rng = random.Random(seed)
-    readings = [{"container": container(rng), "at": (START + timedelta(minutes=n)).isoformat(),
-                 "supply_air": round(rng.uniform(-20, 8), 1), "setpoint": rng.choice((-18.0, 2.0, 5.0))}
-                for n in range(count)]
+    readings = [
+        {
+            "container": container(rng),
+            "at": (START + timedelta(minutes=n)).isoformat(),
+            "supply_air": round(rng.uniform(-20, 8), 1),
+            "setpoint": rng.choice((-18.0, 2.0, 5.0)),
+        }
+        for n in range(count)
+    ]
     return json.dumps({"terminal": "HITHK", "location": "HKHKG", "reefer_readings": readings}).encode()
 
 
@@ -69,9 +77,16 @@ def _boxes(rng: random.Random, count: int) -> Iterator[Box]:
     for n in range(count):
         moment = START + timedelta(minutes=n)
         reefer = n % 4 == 0
-        yield Box(number=pool[n % len(pool)], iso_code="45R1" if reefer else "45G1",
-                  setpoint=-18.0 if reefer else None, seal=f"SIM{n:07d}", gross_kg=rng.randint(9000, 29500),
-                  stowage=f"{n % 45 * 2 + 1:03d}{n % 17:02d}{82 + n % 3 * 2:02d}", arrives=moment, leaves=moment)
+        yield Box(
+            number=pool[n % len(pool)],
+            iso_code="45R1" if reefer else "45G1",
+            setpoint=-18.0 if reefer else None,
+            seal=f"SIM{n:07d}",
+            gross_kg=rng.randint(9000, 29500),
+            stowage=f"{n % 45 * 2 + 1:03d}{n % 17:02d}{82 + n % 3 * 2:02d}",
+            arrives=moment,
+            leaves=moment,
+        )
 
 
 def _dcsa(count: int, seed: int) -> bytes:
@@ -86,15 +101,38 @@ def _dcsa(count: int, seed: int) -> bytes:
         kind = n % 10
         if kind < 7:
             code = ("LOAD", "DISC", "GTIN", "GTOT")[n % 4]
-            events.append(m.equipment_event(box, docs, code=code, at=box.arrives, sent=sent, port=HONG_KONG,
-                                            facility=call.terminal, call=call if code in ("LOAD", "DISC") else None))
+            events.append(
+                m.equipment_event(
+                    box,
+                    docs,
+                    code=code,
+                    at=box.arrives,
+                    sent=sent,
+                    port=HONG_KONG,
+                    facility=call.terminal,
+                    call=call if code in ("LOAD", "DISC") else None,
+                )
+            )
         elif kind < 9:
-            events.append(m.transport_event(call, docs, code=("ARRI", "DEPA")[n % 2],
-                                            classifier=("PLN", "EST", "ACT")[n % 3], at=box.arrives, sent=sent,
-                                            port=HONG_KONG, facility=call.terminal, inbound=None))
+            events.append(
+                m.transport_event(
+                    call,
+                    docs,
+                    code=("ARRI", "DEPA")[n % 2],
+                    classifier=("PLN", "EST", "ACT")[n % 3],
+                    at=box.arrives,
+                    sent=sent,
+                    port=HONG_KONG,
+                    facility=call.terminal,
+                    inbound=None,
+                )
+            )
         else:
-            events.append(m.shipment_event(docs, code="RELS", at=box.arrives, sent=sent, reason="released",
-                                           containers=[box.number]))
+            events.append(
+                m.shipment_event(
+                    docs, code="RELS", at=box.arrives, sent=sent, reason="released", containers=[box.number]
+                )
+            )
     return m.dcsa_events(events)
 
 
@@ -105,15 +143,28 @@ def _edifact(count: int, seed: int) -> bytes:
     interchanges = []
     boxes = list(_boxes(rng, count))
     for number, first in enumerate(range(0, count, 500), start=1):
-        chunk, call = boxes[first:first + 500], calls[number % len(calls)]
+        chunk, call = boxes[first : first + 500], calls[number % len(calls)]
         reference = f"BE{seed % 100:02d}{number:010d}"
         if number % 3:
-            moves = [edi.VesselMove(b, ("DISC", "LOAD")[i % 2], b.arrives, f"{call.carrier}{rng.randrange(10**10)}",
-                                    call.previous_port, HONG_KONG) for i, b in enumerate(chunk)]
+            moves = [
+                edi.VesselMove(
+                    b,
+                    ("DISC", "LOAD")[i % 2],
+                    b.arrives,
+                    f"{call.carrier}{rng.randrange(10**10)}",
+                    call.previous_port,
+                    HONG_KONG,
+                )
+                for i, b in enumerate(chunk)
+            ]
             interchanges.append(edi.coarri(call, moves, control_ref=reference, prepared=chunk[-1].arrives))
         else:
-            gate = [edi.GateMove(b, ("GTIN", "GTOT")[i % 2], b.arrives, f"{call.carrier}{rng.randrange(10**10)}",
-                                 f"TK{i % 9000 + 1}") for i, b in enumerate(chunk)]
+            gate = [
+                edi.GateMove(
+                    b, ("GTIN", "GTOT")[i % 2], b.arrives, f"{call.carrier}{rng.randrange(10**10)}", f"TK{i % 9000 + 1}"
+                )
+                for i, b in enumerate(chunk)
+            ]
             interchanges.append(edi.codeco(call.terminal, gate, control_ref=reference, prepared=chunk[-1].arrives))
     return b"\n".join(interchanges)
 
@@ -132,6 +183,9 @@ def _ais(count: int, seed: int) -> bytes:
 
 
 GENERATORS: dict[str, Callable[[int, int], bytes]] = {
-    "csv": _csv, "terminal-json": _terminal_json, "dcsa-tnt-2.2": _dcsa, "edifact": _edifact, "ais-nmea": _ais,
+    "csv": _csv,
+    "terminal-json": _terminal_json,
+    "dcsa-tnt-2.2": _dcsa,
+    "edifact": _edifact,
+    "ais-nmea": _ais,
 }
-

@@ -63,19 +63,35 @@ def _seed(url: str) -> list[tuple[str, list[str]]]:
     held: list[tuple[str, list[str]]] = []
     for n in range(COMPANIES):
         with db.transaction() as session:
-            org = identity.create_organisation(session, identity.SYSTEM_ACTOR, name=f"Load {n}",
-                                               types=["shipping_line"], status=identity.OrgStatus.ACTIVE)
-            _, key = identity.create_api_key(session, identity.SYSTEM_ACTOR, org_id=org.id, name="load",
-                                             scopes=list(identity.KeyScope))
+            org = identity.create_organisation(
+                session,
+                identity.SYSTEM_ACTOR,
+                name=f"Load {n}",
+                types=["shipping_line"],
+                status=identity.OrgStatus.ACTIVE,
+            )
+            _, key = identity.create_api_key(
+                session, identity.SYSTEM_ACTOR, org_id=org.id, name="load", scopes=list(identity.KeyScope)
+            )
         raw = GENERATORS["csv"](EVENTS_PER_COMPANY, 500 + n)
         inbound.receive(db, Actor(org_id=org.id), format_name="csv", raw=raw, channel="bench")
-        numbers = sorted({line.split(",")[5] for line in raw.decode().splitlines()[1:]}
-                         | {line.split(",")[6] for line in raw.decode().splitlines()[1:2000]})
+        numbers = sorted(
+            {line.split(",")[5] for line in raw.decode().splitlines()[1:]}
+            | {line.split(",")[6] for line in raw.decode().splitlines()[1:2000]}
+        )
         with db.transaction() as session:
             for number in numbers[:50]:
                 kind = "CONTAINER" if len(number) == 11 else "MBL"
-                access.do_grant(session, Actor(org_id=org.id), reference_type=ReferenceType(kind), reference=number,
-                                grantee_org_id=None, anyone_with_reference=True, rule=None, expires_at=None)
+                access.do_grant(
+                    session,
+                    Actor(org_id=org.id),
+                    reference_type=ReferenceType(kind),
+                    reference=number,
+                    grantee_org_id=None,
+                    anyone_with_reference=True,
+                    rule=None,
+                    expires_at=None,
+                )
         held.append((key, numbers))
     work.drain(db)  # the seed's consumers (ledger entries, alerts) done before the measured run
     db.engine.dispose()
@@ -148,14 +164,17 @@ async def _lag(until: float, tally: Tally) -> None:
         tally.loop_lag = max(tally.loop_lag, time.perf_counter() - started - 0.1)
 
 
-async def _load(base: str, held: list[tuple[str, list[str]]], clients: int, seconds: float,
-                think: tuple[float, float] | None = None) -> Tally:
+async def _load(
+    base: str, held: list[tuple[str, list[str]]], clients: int, seconds: float, think: tuple[float, float] | None = None
+) -> Tally:
     tally = Tally()
     until = time.monotonic() + seconds
     rng = random.Random(7)
     tls = httpx.create_ssl_context()
-    tasks = [_client(Caller(base, *held[n % len(held)], think, tls), until, tally, random.Random(rng.random()))
-             for n in range(clients)]
+    tasks = [
+        _client(Caller(base, *held[n % len(held)], think, tls), until, tally, random.Random(rng.random()))
+        for n in range(clients)
+    ]
     spawn = multiprocessing.get_context("spawn")
     answer, sender = spawn.Pipe(duplex=False)
     probe = spawn.Process(target=_probe, args=(base, seconds, sender))
@@ -173,10 +192,14 @@ def _report(tally: Tally, seconds: float) -> None:
         if not values:
             continue
         p50, p99 = statistics.quantiles(values, n=100)[49], statistics.quantiles(values, n=100)[98]
-        print(f"{kind:7} {len(values):7d} requests ({len(values) / seconds:6.1f}/s)  errors {tally.errors[kind]:5d}  "
-              f"p50 {p50 * 1000:7.1f} ms  p99 {p99 * 1000:7.1f} ms")
-    print(f"/healthz: {len(tally.health)} probes, slowest {max(tally.health, default=0) * 1000:.0f} ms, "
-          f"errors {tally.errors['healthz']}")
+        print(
+            f"{kind:7} {len(values):7d} requests ({len(values) / seconds:6.1f}/s)  errors {tally.errors[kind]:5d}  "
+            f"p50 {p50 * 1000:7.1f} ms  p99 {p99 * 1000:7.1f} ms"
+        )
+    print(
+        f"/healthz: {len(tally.health)} probes, slowest {max(tally.health, default=0) * 1000:.0f} ms, "
+        f"errors {tally.errors['healthz']}"
+    )
     print(f"the generator's event loop ran up to {tally.loop_lag * 1000:.0f} ms late")
     if tally.failures:
         print("errors by cause:", ", ".join(f"{cause} ×{count}" for cause, count in tally.failures.most_common()))
@@ -193,19 +216,43 @@ def main() -> None:
     parser.add_argument("seconds", nargs="?", type=float, default=120.0)
     parser.add_argument("api_processes", nargs="?", type=int, default=2)
     parser.add_argument("workers", nargs="?", type=int, default=1)
-    parser.add_argument("--think", type=_think, default=None, metavar="MIN,MAX",
-                        help="seconds each client pauses between its requests, drawn uniformly (default: none)")
+    parser.add_argument(
+        "--think",
+        type=_think,
+        default=None,
+        metavar="MIN,MAX",
+        help="seconds each client pauses between its requests, drawn uniformly (default: none)",
+    )
     options = parser.parse_args()
     clients, seconds, think = options.clients, options.seconds, options.think
     api_processes, workers = options.api_processes, options.workers
     with scratch_database("hl_load_port") as url, tempfile.TemporaryDirectory() as data_dir:
         held = _seed(url)
-        env = {**os.environ, "HARBOURLINK_DATABASE_URL": url, "HARBOURLINK_DATA_DIR": data_dir,
-               "HARBOURLINK_SECRET_KEY": "load-secret", "HARBOURLINK_NATS_URL": os.environ.get(
-                   "HARBOURLINK_NATS_URL", "nats://127.0.0.1:4222"), "HARBOURLINK_NATS_PREFIX": "load"}
-        topology = subprocess.Popen([sys.executable, "-m", "harbourlink", "run", "--port", str(PORT),  # noqa: S603
-                                     "--api-processes", str(api_processes), "--workers", str(workers)], env=env,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = {
+            **os.environ,
+            "HARBOURLINK_DATABASE_URL": url,
+            "HARBOURLINK_DATA_DIR": data_dir,
+            "HARBOURLINK_SECRET_KEY": "load-secret",
+            "HARBOURLINK_NATS_URL": os.environ.get("HARBOURLINK_NATS_URL", "nats://127.0.0.1:4222"),
+            "HARBOURLINK_NATS_PREFIX": "load",
+        }
+        topology = subprocess.Popen(  # noqa: S603 - our own command line
+            [
+                sys.executable,
+                "-m",
+                "harbourlink",
+                "run",
+                "--port",
+                str(PORT),
+                "--api-processes",
+                str(api_processes),
+                "--workers",
+                str(workers),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         base = f"http://127.0.0.1:{PORT}"
         try:
             deadline = time.monotonic() + 60
@@ -216,11 +263,16 @@ def main() -> None:
                 except httpx.HTTPError:
                     pass
                 time.sleep(0.5)
-            pause = "no pause between requests (closed loop)" if think is None else \
-                f"a random {think[0]:g}-{think[1]:g} s pause between a client's requests"
-            print(f"load: {clients} clients for {seconds:.0f} s, {pause}, against {api_processes} API process(es) "
-                  f"and {workers} worker(s) on PostgreSQL, {COMPANIES * EVENTS_PER_COMPANY} events stored, "
-                  f"load average before {os.getloadavg()[0]:.1f}")
+            pause = (
+                "no pause between requests (closed loop)"
+                if think is None
+                else f"a random {think[0]:g}-{think[1]:g} s pause between a client's requests"
+            )
+            print(
+                f"load: {clients} clients for {seconds:.0f} s, {pause}, against {api_processes} API process(es) "
+                f"and {workers} worker(s) on PostgreSQL, {COMPANIES * EVENTS_PER_COMPANY} events stored, "
+                f"load average before {os.getloadavg()[0]:.1f}"
+            )
             tally = asyncio.run(_load(base, held, clients, seconds, think))
             _report(tally, seconds)
             print(f"load average after {os.getloadavg()[0]:.1f}")

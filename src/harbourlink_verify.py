@@ -286,8 +286,9 @@ class Verified:
     claims: list[tuple[str, int, str, str]]  # (event id, leaf index, field, value JSON)
 
 
-def _check_cosignatures(text: str, signatures: list[tuple[str, bytes]], log: Vkey,
-                        witnesses: list[Vkey]) -> list[tuple[str, int]]:
+def _check_cosignatures(
+    text: str, signatures: list[tuple[str, bytes]], log: Vkey, witnesses: list[Vkey]
+) -> list[tuple[str, int]]:
     cosigned = []
     for name, blob in signatures:
         if note_signature_valid(log, text, name, blob):

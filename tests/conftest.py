@@ -72,8 +72,12 @@ def _wipe(url: str) -> None:
         if engine.dialect.name == "postgresql":
             # A connection a test left inside a transaction would hold its locks and the TRUNCATE would wait
             # until the test timeout: end such leftovers first (the test that left them is over).
-            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
-                                    "current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"))
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                    "current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"
+                )
+            )
             connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))
         else:
             for table in tables:
@@ -88,8 +92,12 @@ def settings(database_url: str, tmp_path: Path) -> Iterator[Settings]:
     No background dispatchers: a test delivers what it wants delivered, so nothing races the
     assertions or the table wipe.
     """
-    yield Settings(data_dir=tmp_path, database_url=database_url, secret_key="test-secret-key-not-for-production",
-                   run_dispatchers=False)
+    yield Settings(
+        data_dir=tmp_path,
+        database_url=database_url,
+        secret_key="test-secret-key-not-for-production",
+        run_dispatchers=False,
+    )
     _wipe(database_url)
 
 
@@ -123,15 +131,25 @@ class Company:
 def make_company(db: Database, name: str, *types: str, approved: bool = True) -> Company:
     with db.transaction() as session:
         org = identity.create_organisation(
-            session, identity.SYSTEM_ACTOR, name=name, types=list(types) or ["forwarder"],
+            session,
+            identity.SYSTEM_ACTOR,
+            name=name,
+            types=list(types) or ["forwarder"],
             status=identity.OrgStatus.ACTIVE if approved else identity.OrgStatus.PENDING,
         )
         email = f"admin@{name.lower().replace(' ', '-')}.example.hk"
-        user, _ = identity.create_user(session, identity.SYSTEM_ACTOR, org_id=org.id, email=email,
-                                       display_name=f"{name} admin", role=identity.Role.ADMINISTRATOR,
-                                       password=STRONG_PASSWORD)
-        _, key = identity.create_api_key(session, identity.SYSTEM_ACTOR, org_id=org.id, name="test",
-                                         scopes=list(identity.KeyScope))
+        user, _ = identity.create_user(
+            session,
+            identity.SYSTEM_ACTOR,
+            org_id=org.id,
+            email=email,
+            display_name=f"{name} admin",
+            role=identity.Role.ADMINISTRATOR,
+            password=STRONG_PASSWORD,
+        )
+        _, key = identity.create_api_key(
+            session, identity.SYSTEM_ACTOR, org_id=org.id, name="test", scopes=list(identity.KeyScope)
+        )
         return Company(org_id=org.id, admin_id=user.id, admin_email=email, api_key=key)
 
 

@@ -108,10 +108,7 @@ def ensure_installed() -> None:
                 msg = f"`npm ci` in {PROVIDER_DIR} timed out after {exc.timeout} s"
                 raise RuntimeError(msg) from exc
             if result.returncode != 0 or not _installed():
-                msg = (
-                    f"`npm ci` in {PROVIDER_DIR} failed (exit {result.returncode}):\n"
-                    f"{result.stdout}\n{result.stderr}"
-                )
+                msg = f"`npm ci` in {PROVIDER_DIR} failed (exit {result.returncode}):\n{result.stdout}\n{result.stderr}"
                 raise RuntimeError(msg)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
@@ -354,8 +351,7 @@ def complete_login(client: httpx.Client, authorize_url: str, login: str) -> str:
 
         if response.status_code != httpx.codes.OK:
             msg = (
-                f"OIDC provider answered {response.status_code} to {trail[-1]}: "
-                f"{response.text[:2000]}\nsteps: {trail}"
+                f"OIDC provider answered {response.status_code} to {trail[-1]}: {response.text[:2000]}\nsteps: {trail}"
             )
             raise RuntimeError(msg)
 
@@ -371,9 +367,7 @@ def complete_login(client: httpx.Client, authorize_url: str, login: str) -> str:
             data = dict(form.fields)
         else:
             callback_forms = [
-                f
-                for f in forms
-                if _is_callback(urljoin(str(response.url), f.action), redirect_uri, provider_origin)
+                f for f in forms if _is_callback(urljoin(str(response.url), f.action), redirect_uri, provider_origin)
             ]
             if callback_forms:
                 msg = (
@@ -381,10 +375,7 @@ def complete_login(client: httpx.Client, authorize_url: str, login: str) -> str:
                     "only supports response_mode=query (the default for response_type=code)"
                 )
                 raise RuntimeError(msg)
-            msg = (
-                f"unexpected page from the OIDC provider at {response.url}: "
-                f"{response.text[:2000]}\nsteps: {trail}"
-            )
+            msg = f"unexpected page from the OIDC provider at {response.url}: {response.text[:2000]}\nsteps: {trail}"
             raise RuntimeError(msg)
         method = "POST"
         url = urljoin(str(response.url), form.action)

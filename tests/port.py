@@ -19,14 +19,18 @@ from tests.conftest import Company, make_company
 
 SAMPLES = Path(__file__).parent / "samples"
 MBL, HBL, CONTAINER, DECLARATION = "PONU0123456", "VFFHKG001", "MSCU1234566", "CN2026112300042"
-CARRIER_HEADER = ("event_id,event_type,event_code,classifier,event_time,container,mbl,location,facility,vessel_imo,"
-                  "vessel_name,voyage,mode\n")
-VOYAGE = (CARRIER_HEADER
-          + "C1,TRANSPORT,DEPA,ACT,2026-11-20T22:00:00+08:00,,PONU0123456,CNYTN,,9706906,PEARL HARMONY,026E,VESSEL\n"
-          + "C2,TRANSPORT,ARRI,PLN,2026-11-23T05:00:00+08:00,,PONU0123456,HKHKG,HITHK,9706906,PEARL HARMONY,026E,VESSEL\n"
-          + "C3,TRANSPORT,ARRI,EST,2026-11-23T06:30:00+08:00,,PONU0123456,HKHKG,HITHK,9706906,PEARL HARMONY,026E,VESSEL\n"
-          + "C4,EQUIPMENT,LOAD,ACT,2026-11-20T18:00:00+08:00,MSCU1234566,PONU0123456,CNYTN,,9706906,PEARL HARMONY,026E,"
-            "VESSEL\n")
+CARRIER_HEADER = (
+    "event_id,event_type,event_code,classifier,event_time,container,mbl,location,facility,vessel_imo,"
+    "vessel_name,voyage,mode\n"
+)
+VOYAGE = (
+    CARRIER_HEADER
+    + "C1,TRANSPORT,DEPA,ACT,2026-11-20T22:00:00+08:00,,PONU0123456,CNYTN,,9706906,PEARL HARMONY,026E,VESSEL\n"
+    + "C2,TRANSPORT,ARRI,PLN,2026-11-23T05:00:00+08:00,,PONU0123456,HKHKG,HITHK,9706906,PEARL HARMONY,026E,VESSEL\n"
+    + "C3,TRANSPORT,ARRI,EST,2026-11-23T06:30:00+08:00,,PONU0123456,HKHKG,HITHK,9706906,PEARL HARMONY,026E,VESSEL\n"
+    + "C4,EQUIPMENT,LOAD,ACT,2026-11-20T18:00:00+08:00,MSCU1234566,PONU0123456,CNYTN,,9706906,PEARL HARMONY,026E,"
+    "VESSEL\n"
+)
 CUSTOMS_CSV = b"""event_id,event_type,event_code,event_time,declaration,container
 D1,CUSTOMS,SUBM,2026-11-22T10:00:00+08:00,CN2026112300042,MSCU1234566
 D2,CUSTOMS,CUSR,2026-11-23T08:00:00+08:00,CN2026112300042,MSCU1234566
@@ -61,14 +65,23 @@ def grant(http: Http, owner: Company, kind: str, value: str, grantee: Company | 
 
 
 def open_port(http: Http, db: Database, *, carrier_csv: str = VOYAGE) -> Port:
-    port = Port(*(make_company(db, name, kind) for name, kind in [
-        ("Pearl Ocean Lines", "shipping_line"), ("Kwai Tsing Terminal", "terminal_operator"),
-        ("Shenzhen Customs", "customs_mainland"), ("Victoria Freight", "forwarder"), ("Lantau Trading", "cargo_owner"),
-        ("Nosy Parker Ltd", "cargo_owner")]))
+    port = Port(
+        *(
+            make_company(db, name, kind)
+            for name, kind in [
+                ("Pearl Ocean Lines", "shipping_line"),
+                ("Kwai Tsing Terminal", "terminal_operator"),
+                ("Shenzhen Customs", "customs_mainland"),
+                ("Victoria Freight", "forwarder"),
+                ("Lantau Trading", "cargo_owner"),
+                ("Nosy Parker Ltd", "cargo_owner"),
+            ]
+        )
+    )
     send(http, port.carrier, "csv", carrier_csv.encode())
     send(http, port.terminal, "terminal-json", (SAMPLES / "terminal" / "hit_feed.json").read_bytes())
     send(http, port.customs, "csv", CUSTOMS_CSV)
-    grant(http, port.carrier, "MBL", MBL, port.forwarder)          # the carrier's customer
-    grant(http, port.terminal, "CONTAINER", CONTAINER, None)       # public container enquiry
+    grant(http, port.carrier, "MBL", MBL, port.forwarder)  # the carrier's customer
+    grant(http, port.terminal, "CONTAINER", CONTAINER, None)  # public container enquiry
     grant(http, port.customs, "DECLARATION", DECLARATION, port.sme)  # the declarant
     return port

@@ -89,8 +89,13 @@ def _fuzz(operation: Any, mode: GenerationMode, auth: dict[str, str], failures: 
     """Sends ``EXAMPLES`` generated requests; each failed check is noted, none stops the run."""
 
     @seed(SEED)
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy(generation_mode=mode))
     def fuzz(case: schemathesis.Case[Any]) -> None:
         _check(case, auth, failures, f"{mode.value} {case.method} {case.path}")
@@ -101,8 +106,9 @@ def _fuzz(operation: Any, mode: GenerationMode, auth: dict[str, str], failures: 
 def _seed_cargo(client: TestClient, company: Company) -> None:
     """Some of the company's events, so that lists and DCSA pages answer with data to check, not only []."""
     for format_name, sample in (("csv", SAMPLES / "csv" / "hkg_import.csv"), ("dcsa-tnt-2.2", V22_SAMPLE)):
-        sent = client.post("/api/v1/messages", params={"format": format_name}, headers=company.auth,
-                           content=sample.read_bytes())
+        sent = client.post(
+            "/api/v1/messages", params={"format": format_name}, headers=company.auth, content=sample.read_bytes()
+        )
         assert sent.status_code == 201 and sent.json()["accepted"], sent.text
 
 
@@ -121,8 +127,10 @@ def test_no_input_gives_a_server_error_or_an_undocumented_answer(client: TestCli
         fuzzed += 1
     assert fuzzed >= 55
     server_errors = sum("server error" in failure.lower() for failure in failures)
-    assert not failures, (f"{len(failures)} failures, {server_errors} with a server error; the first ones:\n\n"
-                          + "\n\n".join(failures[:5]))
+    assert not failures, (
+        f"{len(failures)} failures, {server_errors} with a server error; the first ones:\n\n"
+        + "\n\n".join(failures[:5])
+    )
 
 
 def test_nul_characters_and_huge_integers_in_every_parameter(client: TestClient, company_a: Company) -> None:
@@ -137,5 +145,7 @@ def test_nul_characters_and_huge_integers_in_every_parameter(client: TestClient,
             sent += 1
     assert sent >= 80
     server_errors = sum("server error" in failure.lower() for failure in failures)
-    assert not failures, (f"{len(failures)} failures, {server_errors} with a server error; the first ones:\n\n"
-                          + "\n\n".join(failures[:5]))
+    assert not failures, (
+        f"{len(failures)} failures, {server_errors} with a server error; the first ones:\n\n"
+        + "\n\n".join(failures[:5])
+    )

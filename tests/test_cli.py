@@ -18,26 +18,38 @@ from harbourlink.settings import Settings
 
 
 def _run(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "harbourlink", *args], env=env, capture_output=True, text=True,
-                          check=check, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "harbourlink", *args], env=env, capture_output=True, text=True, check=check, timeout=120
+    )
 
 
 @pytest.fixture
 def env(database_url: str, settings: Settings, tmp_path: Path) -> dict[str, str]:
-    return {**os.environ, "HARBOURLINK_DATABASE_URL": database_url, "HARBOURLINK_DATA_DIR": str(tmp_path),
-            "HARBOURLINK_SECRET_KEY": settings.secret_key, "COLUMNS": "200"}
+    return {
+        **os.environ,
+        "HARBOURLINK_DATABASE_URL": database_url,
+        "HARBOURLINK_DATA_DIR": str(tmp_path),
+        "HARBOURLINK_SECRET_KEY": settings.secret_key,
+        "COLUMNS": "200",
+    }
 
 
 def test_org_user_and_key_lifecycle(env: dict[str, str], settings: Settings) -> None:
     _run(env, "db", "upgrade")
-    org_id = _run(env, "org", "create", "--name", "Script Co", "--type", "forwarder", "--type", "warehouse"
-                  ).stdout.strip().splitlines()[-1]
+    org_id = (
+        _run(env, "org", "create", "--name", "Script Co", "--type", "forwarder", "--type", "warehouse")
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     assert len(org_id) == 36
     assert "pending" in _run(env, "org", "list").stdout
     _run(env, "org", "approve", org_id)
     assert "active" in _run(env, "org", "list").stdout
-    password = _run(env, "user", "create", "--org", org_id, "--email", "ops@script.hk", "--role", "administrator"
-                    ).stdout.strip().splitlines()[-1]
+    password = (
+        _run(env, "user", "create", "--org", org_id, "--email", "ops@script.hk", "--role", "administrator")
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     assert len(password) >= 10
     key = _run(env, "apikey", "create", "--org", org_id).stdout.strip().splitlines()[-1]
     with TestClient(create_app(settings)) as client:
@@ -68,8 +80,12 @@ def test_serve_answers_health(env: dict[str, str]) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "harbourlink", "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "harbourlink", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -85,8 +101,9 @@ def test_serve_answers_health(env: dict[str, str]) -> None:
 
 
 def test_ingest_a_folder_reports_and_keeps_failures(env: dict[str, str], settings: Settings, tmp_path: Path) -> None:
-    org_id = _run(env, "org", "create", "--name", "Ingest Co", "--type", "terminal_operator"
-                  ).stdout.strip().splitlines()[-1]
+    org_id = (
+        _run(env, "org", "create", "--name", "Ingest Co", "--type", "terminal_operator").stdout.strip().splitlines()[-1]
+    )
     _run(env, "org", "approve", org_id)
     folder = tmp_path / "drop"
     folder.mkdir()

@@ -26,16 +26,16 @@ SAMPLES = Path(__file__).parent / "samples"
 # Existence is public for these (status 403 is acceptable instead of 404), each with its reason.
 PUBLIC_EXISTENCE: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/operator/dead-letters/{letter_id}/replay"): "the platform operator's alone: any other caller "
-        "is refused (403 not_operator) before the id is read, so the answer says nothing about it",
+    "is refused (403 not_operator) before the id is read, so the answer says nothing about it",
 }
 
 # Operations not checked as "B must not see A's ids", each with its reason.
 LIST_EXEMPT: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/directory"): "the directory lists active companies by name so owners can pick whom to share "
-                                  "with; it shows ids and names only, no cargo data",
+    "with; it shows ids and names only, no cargo data",
     ("POST", "/api/v1/registrations"): "public sign-up creates a new company; it touches nothing of A's",
     ("GET", "/api/v1/alerts/stream"): "a server-sent event stream never ends; tests/alerts checks it carries only "
-                                      "the caller's alerts",
+    "the caller's alerts",
 }
 
 # A valid body for each request schema, so that B's call reaches the access check, not validation.
@@ -59,22 +59,27 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "DeviceCreate": {"vehicle": "BR1234"},
     "LegCreate": {"reference": "MSCU1234566", "reference_type": "CONTAINER", "mode": "TRUCK", "party_org_id": ""},
     "TripAssignment": {"vehicle": "BR1234", "driver_user_id": "someone"},
-
     "POST /api/v1/consignments/{reference}/qr": {"packages": 3},
     "ReceiptCreate": {"reference": "MSCU1234566", "packages": 3, "condition": "good", "note": "B's try"},
     "POST /api/v1/position-reports/{report_id}/replay": {},
     "POST /v2/event-subscriptions": {},
     "PUT /v2/event-subscriptions/{subscriptionID}": {
-        "callbackUrl": "https://hooks.bravo.example.hk/dcsa", "secret": base64.b64encode(b"b" * 32).decode(),
-        "eventType": ["EQUIPMENT"]},
+        "callbackUrl": "https://hooks.bravo.example.hk/dcsa",
+        "secret": base64.b64encode(b"b" * 32).decode(),
+        "eventType": ["EQUIPMENT"],
+    },
     "PUT /v2/event-subscriptions/{subscriptionID}/secret": {"secret": base64.b64encode(b"c" * 32).decode()},
 }
 
 
 def _operations(client: TestClient) -> list[tuple[str, str, dict[str, Any]]]:
     document = client.get("/openapi.json").json()
-    return [(method.upper(), path, operation) for path, item in document["paths"].items()
-            for method, operation in item.items() if path.startswith(("/api/", "/v2/"))]
+    return [
+        (method.upper(), path, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if path.startswith(("/api/", "/v2/"))
+    ]
 
 
 def _body_schema(method: str, path: str, operation: dict[str, Any]) -> str | None:
@@ -88,36 +93,70 @@ def _body_schema(method: str, path: str, operation: dict[str, Any]) -> str | Non
 
 def _a_resources(client: TestClient, db: Database, a: Company, b: Company) -> dict[str, str]:
     """Creates one of each kind of A's resources and returns them by path parameter name."""
-    user = client.post(f"/api/v1/orgs/{a.org_id}/users", headers=a.auth,
-                       json={"email": "clerk@alpha.example.hk", "display_name": "Clerk"}).json()
+    user = client.post(
+        f"/api/v1/orgs/{a.org_id}/users",
+        headers=a.auth,
+        json={"email": "clerk@alpha.example.hk", "display_name": "Clerk"},
+    ).json()
     key = client.post("/api/v1/api-keys", headers=a.auth, json={"name": "a's system"}).json()
-    grant = client.post("/api/v1/grants", headers=a.auth, json={
-        "reference_type": "HBL", "reference": "ALPHA0001", "grantee_org_id": b.org_id}).json()
-    party = client.post("/api/v1/parties", headers=a.auth, json={
-        "reference_type": "HBL", "reference": "ALPHA0001", "party_org_id": b.org_id, "party_role": "consignee"}).json()
-    message = client.post("/api/v1/messages", params={"format": "csv"}, headers=a.auth,
-                          content=(SAMPLES / "csv" / "hkg_import.csv").read_bytes()).json()
-    subscription = client.post("/v2/event-subscriptions", headers=a.auth, json={
-        "callbackUrl": "https://hooks.alpha.example.hk/dcsa", "secret": base64.b64encode(b"a" * 32).decode()})
+    grant = client.post(
+        "/api/v1/grants",
+        headers=a.auth,
+        json={"reference_type": "HBL", "reference": "ALPHA0001", "grantee_org_id": b.org_id},
+    ).json()
+    party = client.post(
+        "/api/v1/parties",
+        headers=a.auth,
+        json={"reference_type": "HBL", "reference": "ALPHA0001", "party_org_id": b.org_id, "party_role": "consignee"},
+    ).json()
+    message = client.post(
+        "/api/v1/messages",
+        params={"format": "csv"},
+        headers=a.auth,
+        content=(SAMPLES / "csv" / "hkg_import.csv").read_bytes(),
+    ).json()
+    subscription = client.post(
+        "/v2/event-subscriptions",
+        headers=a.auth,
+        json={"callbackUrl": "https://hooks.alpha.example.hk/dcsa", "secret": base64.b64encode(b"a" * 32).decode()},
+    )
     assert subscription.status_code == 201, subscription.text
     link = client.post("/api/v1/bl-links", headers=a.auth, json={"master_bl": "PONU0123456", "house_bl": "ALPHA0001"})
     assert link.status_code == 201, link.text
     # A's air cargo too: an airline's FSU and a house air waybill linked to it (B must not see either).
-    air = client.post("/api/v1/messages", params={"format": "cargo-imp"}, headers=a.auth,
-                      content=(SAMPLES / "air" / "fsu-cx880-hkg-lax.txt").read_bytes())
+    air = client.post(
+        "/api/v1/messages",
+        params={"format": "cargo-imp"},
+        headers=a.auth,
+        content=(SAMPLES / "air" / "fsu-cx880-hkg-lax.txt").read_bytes(),
+    )
     assert air.status_code == 201 and air.json()["status"] == "accepted", air.text
-    air_link = client.post("/api/v1/bl-links", headers=a.auth,
-                           json={"master_bl": "160-12345675", "house_bl": "ALPHA0002", "kind": "AWB"})
+    air_link = client.post(
+        "/api/v1/bl-links", headers=a.auth, json={"master_bl": "160-12345675", "house_bl": "ALPHA0002", "kind": "AWB"}
+    )
     assert air_link.status_code == 201, air_link.text
     assert client.get("/api/v1/track/16012345675", headers=b.auth).status_code == 404
     assert client.get("/api/v1/track/ALPHA0002", headers=b.auth).status_code == 404
     alerts = _a_alert(client, a)
     trucks = _a_trip(client, db, a)
     first_event = client.get("/api/v1/events", headers=a.auth).json()["events"][0]["event"]["id"]
-    return {**alerts, **trucks, "event_id": first_event, "subscriptionID": subscription.json()["subscriptionID"], "org_id": a.org_id, "user_id": user["id"], "key_id": key["id"], "grant_id": grant["id"],
-            "party_id": party["id"], "link_id": link.json()["id"], "service": "tracking", "message_id": message["id"],
-            # A's container: its Master B/L is B's business too, as the call of the House B/L A shares with B.
-            "reference": "MSCU1234566", "letter_id": "work-1"}
+    return {
+        **alerts,
+        **trucks,
+        "event_id": first_event,
+        "subscriptionID": subscription.json()["subscriptionID"],
+        "org_id": a.org_id,
+        "user_id": user["id"],
+        "key_id": key["id"],
+        "grant_id": grant["id"],
+        "party_id": party["id"],
+        "link_id": link.json()["id"],
+        "service": "tracking",
+        "message_id": message["id"],
+        # A's container: its Master B/L is B's business too, as the call of the House B/L A shares with B.
+        "reference": "MSCU1234566",
+        "letter_id": "work-1",
+    }
 
 
 def _a_alert(client: TestClient, a: Company) -> dict[str, str]:
@@ -125,45 +164,90 @@ def _a_alert(client: TestClient, a: Company) -> dict[str, str]:
 
     Another container than the CSV sample's, whose later readings would show the power back on.
     """
-    subscription = client.post("/api/v1/subscriptions", headers=a.auth, json={
-        "reference_type": "CONTAINER", "reference": "CSQU3054383", "alert_types": ["reefer_power_off"],
-        "channels": ["inbox", "webhook"], "thresholds": {"gap_minutes": 15}})
+    subscription = client.post(
+        "/api/v1/subscriptions",
+        headers=a.auth,
+        json={
+            "reference_type": "CONTAINER",
+            "reference": "CSQU3054383",
+            "alert_types": ["reefer_power_off"],
+            "channels": ["inbox", "webhook"],
+            "thresholds": {"gap_minutes": 15},
+        },
+    )
     assert subscription.status_code == 201, subscription.text
-    endpoint = client.post("/api/v1/webhook-endpoints", headers=a.auth,
-                           json={"url": "https://hooks.alpha.example.hk/alerts", "event_types": []})
+    endpoint = client.post(
+        "/api/v1/webhook-endpoints",
+        headers=a.auth,
+        json={"url": "https://hooks.alpha.example.hk/alerts", "event_types": []},
+    )
     assert endpoint.status_code == 201, endpoint.text
     now = datetime.now(UTC)
-    feed = {"terminal": "HITHK", "location": "HKHKG", "reefer_readings": [
-        {"container": "CSQU3054383", "at": (now - timedelta(minutes=60)).isoformat(), "supply_air": 5.0,
-         "setpoint": 5.0},
-        {"container": "CSQU3054383", "at": (now - timedelta(minutes=40)).isoformat(), "power": "OFF"}]}
+    feed = {
+        "terminal": "HITHK",
+        "location": "HKHKG",
+        "reefer_readings": [
+            {
+                "container": "CSQU3054383",
+                "at": (now - timedelta(minutes=60)).isoformat(),
+                "supply_air": 5.0,
+                "setpoint": 5.0,
+            },
+            {"container": "CSQU3054383", "at": (now - timedelta(minutes=40)).isoformat(), "power": "OFF"},
+        ],
+    }
     client.post("/api/v1/messages", params={"format": "terminal-json"}, headers=a.auth, json=feed)
     [alert] = client.get("/api/v1/alerts", headers=a.auth).json()
     delivery = client.get("/api/v1/alert-deliveries", headers=a.auth).json()[0]
-    return {"subscription_id": subscription.json()["id"], "endpoint_id": endpoint.json()["id"],
-            "alert_id": alert["id"], "delivery_id": delivery["id"]}
+    return {
+        "subscription_id": subscription.json()["id"],
+        "endpoint_id": endpoint.json()["id"],
+        "alert_id": alert["id"],
+        "delivery_id": delivery["id"],
+    }
 
 
 def _a_trip(client: TestClient, db: Database, a: Company) -> dict[str, str]:
     """A's trip (A also trucks) for the container of its CSV sample, with positions, a tracker's device id, and
     the truck leg A nominated another trucking company for."""
-    driver = client.post(f"/api/v1/orgs/{a.org_id}/users", headers=a.auth,
-                         json={"email": "driver@alpha.example.hk", "display_name": "Driver", "role": "driver"})
+    driver = client.post(
+        f"/api/v1/orgs/{a.org_id}/users",
+        headers=a.auth,
+        json={"email": "driver@alpha.example.hk", "display_name": "Driver", "role": "driver"},
+    )
     assert driver.status_code == 201, driver.text
-    trip = client.post("/api/v1/trips", headers=a.auth, json={
-        "reference": "MSCU1234566", "vehicle": "AL1234", "driver_user_id": driver.json()["id"]})
+    trip = client.post(
+        "/api/v1/trips",
+        headers=a.auth,
+        json={"reference": "MSCU1234566", "vehicle": "AL1234", "driver_user_id": driver.json()["id"]},
+    )
     assert trip.status_code == 201, trip.text
-    report = client.post(f"/api/v1/trips/{trip.json()['id']}/positions", headers=a.auth, json=[
-        {"time": datetime.now(UTC).isoformat(), "lat": 22.33, "lon": 114.12}])
+    report = client.post(
+        f"/api/v1/trips/{trip.json()['id']}/positions",
+        headers=a.auth,
+        json=[{"time": datetime.now(UTC).isoformat(), "lat": 22.33, "lon": 114.12}],
+    )
     assert report.status_code == 201, report.text
     device = client.post("/api/v1/devices", headers=a.auth, json={"vehicle": "AL1234"})
     assert device.status_code == 201, device.text
     haulier = make_company(db, "Charlie Haulage", "trucking")
-    leg = client.post("/api/v1/legs", headers=a.auth, json={
-        "reference": "MSCU1234566", "reference_type": "CONTAINER", "mode": "TRUCK", "party_org_id": haulier.org_id})
+    leg = client.post(
+        "/api/v1/legs",
+        headers=a.auth,
+        json={
+            "reference": "MSCU1234566",
+            "reference_type": "CONTAINER",
+            "mode": "TRUCK",
+            "party_org_id": haulier.org_id,
+        },
+    )
     assert leg.status_code == 201, leg.text
-    return {"trip_id": trip.json()["id"], "report_id": report.json()["id"], "device_entry_id": device.json()["id"],
-            "leg_id": leg.json()["id"]}
+    return {
+        "trip_id": trip.json()["id"],
+        "report_id": report.json()["id"],
+        "device_entry_id": device.json()["id"],
+        "leg_id": leg.json()["id"],
+    }
 
 
 @pytest.fixture
@@ -174,11 +258,27 @@ def company_a(db: Database) -> Company:
 
 def _snapshot(client: TestClient, a: Company) -> str:
     """Everything A can read about itself, to compare before and after B's attempts."""
-    reads = [f"/api/v1/orgs/{a.org_id}", f"/api/v1/orgs/{a.org_id}/users", f"/api/v1/orgs/{a.org_id}/services",
-             "/api/v1/api-keys", "/api/v1/grants?include_ended=true", "/api/v1/parties", "/api/v1/messages",
-             "/api/v1/bl-links", "/v2/event-subscriptions", "/api/v1/subscriptions", "/api/v1/alerts",
-             "/api/v1/webhook-endpoints", "/api/v1/alert-deliveries", "/api/v1/sharing-policy", "/api/v1/cargo",
-             "/api/v1/trips", "/api/v1/devices", "/api/v1/position-reports", "/api/v1/legs"]
+    reads = [
+        f"/api/v1/orgs/{a.org_id}",
+        f"/api/v1/orgs/{a.org_id}/users",
+        f"/api/v1/orgs/{a.org_id}/services",
+        "/api/v1/api-keys",
+        "/api/v1/grants?include_ended=true",
+        "/api/v1/parties",
+        "/api/v1/messages",
+        "/api/v1/bl-links",
+        "/v2/event-subscriptions",
+        "/api/v1/subscriptions",
+        "/api/v1/alerts",
+        "/api/v1/webhook-endpoints",
+        "/api/v1/alert-deliveries",
+        "/api/v1/sharing-policy",
+        "/api/v1/cargo",
+        "/api/v1/trips",
+        "/api/v1/devices",
+        "/api/v1/position-reports",
+        "/api/v1/legs",
+    ]
     snapshot = {path: client.get(path, headers=a.auth).json() for path in reads}
     for user in snapshot[f"/api/v1/orgs/{a.org_id}/users"]:
         user.pop("last_login_at", None)
@@ -189,8 +289,9 @@ def _snapshot(client: TestClient, a: Company) -> str:
     return json.dumps(snapshot, sort_keys=True)
 
 
-def test_company_b_cannot_read_or_change_company_a(client: TestClient, db: Database, company_a: Company,
-                                                     company_b: Company) -> None:
+def test_company_b_cannot_read_or_change_company_a(
+    client: TestClient, db: Database, company_a: Company, company_b: Company
+) -> None:
     ids = _a_resources(client, db, company_a, company_b)
     before = _snapshot(client, company_a)
     checked = 0
@@ -215,12 +316,27 @@ def test_company_b_cannot_read_or_change_company_a(client: TestClient, db: Datab
     assert _snapshot(client, company_a) == before
 
 
-def test_company_b_lists_nothing_of_company_a(client: TestClient, db: Database, company_a: Company,
-                                              company_b: Company) -> None:
+def test_company_b_lists_nothing_of_company_a(
+    client: TestClient, db: Database, company_a: Company, company_b: Company
+) -> None:
     ids = _a_resources(client, db, company_a, company_b)
-    secret_ids = {ids["user_id"], ids["key_id"], ids["party_id"], ids["link_id"], ids["message_id"], ids["subscriptionID"],
-                  ids["subscription_id"], ids["endpoint_id"], ids["alert_id"], ids["delivery_id"], company_a.admin_id,
-                  ids["trip_id"], ids["report_id"], ids["device_entry_id"], ids["leg_id"]}
+    secret_ids = {
+        ids["user_id"],
+        ids["key_id"],
+        ids["party_id"],
+        ids["link_id"],
+        ids["message_id"],
+        ids["subscriptionID"],
+        ids["subscription_id"],
+        ids["endpoint_id"],
+        ids["alert_id"],
+        ids["delivery_id"],
+        company_a.admin_id,
+        ids["trip_id"],
+        ids["report_id"],
+        ids["device_entry_id"],
+        ids["leg_id"],
+    }
     for method, path, operation in _operations(client):
         if "{" in path or (method, path) in LIST_EXEMPT:
             continue
@@ -242,7 +358,8 @@ def test_every_api_call_needs_credentials(client: TestClient, path: str) -> None
 
 
 def test_company_b_lists_as_its_cargo_only_what_company_a_shares_with_it(
-        client: TestClient, db: Database, company_a: Company, company_b: Company) -> None:
+    client: TestClient, db: Database, company_a: Company, company_b: Company
+) -> None:
     _a_resources(client, db, company_a, company_b)
     a_numbers = {item["value"] for item in client.get("/api/v1/cargo", headers=company_a.auth).json()["items"]}
     assert {"PONU0123456", "MSCU1234566", "ALPHA0001"} <= a_numbers

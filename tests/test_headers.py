@@ -44,11 +44,19 @@ def test_hsts_behind_a_trusted_proxy_only(proxied: TestClient, settings: Setting
 
 
 def test_api_answers_are_not_cached_nor_sniffed(client: TestClient, company_a: Company) -> None:
-    sent = client.post("/api/v1/messages", params={"format": "csv"}, headers=company_a.auth,
-                       content=b"mbl,container,event,location,time\n")
-    for response in (sent, client.get("/api/v1/track/PONU0123456", headers=company_a.auth),
-                     client.get("/api/v1/messages", headers=company_a.auth),
-                     client.get("/v2/events", headers=company_a.auth), client.get("/api/v1/me")):
+    sent = client.post(
+        "/api/v1/messages",
+        params={"format": "csv"},
+        headers=company_a.auth,
+        content=b"mbl,container,event,location,time\n",
+    )
+    for response in (
+        sent,
+        client.get("/api/v1/track/PONU0123456", headers=company_a.auth),
+        client.get("/api/v1/messages", headers=company_a.auth),
+        client.get("/v2/events", headers=company_a.auth),
+        client.get("/api/v1/me"),
+    ):
         assert response.headers["cache-control"] == "no-store", response.request.url
         assert response.headers["x-content-type-options"] == "nosniff", response.request.url
     assert client.get("/healthz").headers["x-content-type-options"] == "nosniff"

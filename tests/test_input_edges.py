@@ -11,36 +11,47 @@ from tests.conftest import Company
 from tests.integrations.dcsa.support import schema_validator
 
 
-@pytest.mark.parametrize(("path", "location"), [
-    ("/api/v1/track/AB%00CD", "path.reference"),
-    ("/api/v1/messages/a%00", "path.message_id"),
-    ("/api/v1/alerts/a%00", "path.alert_id"),
-    ("/api/v1/messages?status_filter=a%00", "query.status_filter"),
-    ("/api/v1/grants?direction=given%00", "query.direction"),
-])
-def test_a_nul_character_answers_422_naming_the_parameter(client: TestClient, company_a: Company, path: str,
-                                                          location: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/api/v1/track/AB%00CD", "path.reference"),
+        ("/api/v1/messages/a%00", "path.message_id"),
+        ("/api/v1/alerts/a%00", "path.alert_id"),
+        ("/api/v1/messages?status_filter=a%00", "query.status_filter"),
+        ("/api/v1/grants?direction=given%00", "query.direction"),
+    ],
+)
+def test_a_nul_character_answers_422_naming_the_parameter(
+    client: TestClient, company_a: Company, path: str, location: str
+) -> None:
     response = client.get(path, headers=company_a.auth)
     assert response.status_code == 422, response.text
     body = response.json()
     assert body["error"] == "nul_character" and body["data"]["errors"][0]["location"] == location
 
 
-def test_a_nul_character_in_a_json_body_answers_422_naming_the_field(client: TestClient,
-                                                                      company_a: Company) -> None:
-    response = client.post("/api/v1/grants", headers=company_a.auth, json={
-        "reference_type": "MBL", "reference": "PONU\x001234567", "anyone_with_reference": True})
+def test_a_nul_character_in_a_json_body_answers_422_naming_the_field(client: TestClient, company_a: Company) -> None:
+    response = client.post(
+        "/api/v1/grants",
+        headers=company_a.auth,
+        json={"reference_type": "MBL", "reference": "PONU\x001234567", "anyone_with_reference": True},
+    )
     assert response.status_code == 422, response.text
-    assert response.json()["data"]["errors"] == [{"location": "body.reference",
-                                                  "message": "must not contain a NUL character"}]
+    assert response.json()["data"]["errors"] == [
+        {"location": "body.reference", "message": "must not contain a NUL character"}
+    ]
 
 
-def test_integers_beyond_64_bits_answer_422_and_are_bounded_in_the_schema(client: TestClient,
-                                                                          company_a: Company) -> None:
+def test_integers_beyond_64_bits_answer_422_and_are_bounded_in_the_schema(
+    client: TestClient, company_a: Company
+) -> None:
     huge = str(2**64)
     assert client.get(f"/api/v1/events?cursor={huge}", headers=company_a.auth).status_code == 422
-    subscription = client.post("/api/v1/subscriptions", headers=company_a.auth,
-                               json={"escalate_after_minutes": 2**64, "escalate_to": "duty@alpha.example.hk"})
+    subscription = client.post(
+        "/api/v1/subscriptions",
+        headers=company_a.auth,
+        json={"escalate_after_minutes": 2**64, "escalate_to": "duty@alpha.example.hk"},
+    )
     assert subscription.status_code == 422, subscription.text
     document = client.get("/openapi.json").json()
     [cursor] = [p for p in document["paths"]["/api/v1/events"]["get"]["parameters"] if p["name"] == "cursor"]
@@ -55,8 +66,11 @@ def test_dcsa_errors_match_dcsa_error_schema(client: TestClient, company_a: Comp
         client.get("/v2/events", params={"limit": "0"}, headers=company_a.auth),
         client.get("/v2/events", headers={**company_a.auth, "API-Version": "3"}),
         client.post("/v2/event-subscriptions", headers=company_a.auth, json={}),
-        client.post("/v2/event-subscriptions", headers={**company_a.auth, "Content-Type": "application/json"},
-                    content=b"{not json"),
+        client.post(
+            "/v2/event-subscriptions",
+            headers={**company_a.auth, "Content-Type": "application/json"},
+            content=b"{not json",
+        ),
         client.get("/v2/event-subscriptions/nothing-here", headers=company_a.auth),
         client.get("/v2/event-subscriptions/a%00", headers=company_a.auth),
         client.get("/v2/events"),

@@ -42,8 +42,14 @@ def issuer() -> Iterator[str]:
 
 @pytest.fixture
 def app_client(settings: Settings, issuer: str) -> Iterator[TestClient]:
-    configured = settings.model_copy(update={"oidc_issuer": issuer, "oidc_client_id": CLIENT_ID,
-                                             "oidc_client_secret": CLIENT_SECRET, "base_url": "http://testserver"})
+    configured = settings.model_copy(
+        update={
+            "oidc_issuer": issuer,
+            "oidc_client_id": CLIENT_ID,
+            "oidc_client_secret": CLIENT_SECRET,
+            "base_url": "http://testserver",
+        }
+    )
     with TestClient(create_app(configured), base_url="http://testserver", follow_redirects=False) as client:
         yield client
 
@@ -166,9 +172,7 @@ def test_unknown_email_has_no_account(app_client: TestClient, browser: httpx.Cli
 
 
 @pytest.mark.oidc
-def test_user_of_a_pending_company_is_not_active(
-    app_client: TestClient, browser: httpx.Client, db: Database
-) -> None:
+def test_user_of_a_pending_company_is_not_active(app_client: TestClient, browser: httpx.Client, db: Database) -> None:
     company = make_company(db, "Pending Shipping", "forwarder", approved=False)
 
     finished = _log_in(app_client, browser, company.admin_email)
@@ -231,8 +235,14 @@ def test_rotated_signing_keys_are_fetched_again(
 
 @pytest.mark.oidc
 def test_discovery_naming_another_issuer_is_refused(settings: Settings, issuer: str) -> None:
-    configured = settings.model_copy(update={"oidc_issuer": issuer + "/", "oidc_client_id": CLIENT_ID,
-                                             "oidc_client_secret": CLIENT_SECRET, "base_url": "http://testserver"})
+    configured = settings.model_copy(
+        update={
+            "oidc_issuer": issuer + "/",
+            "oidc_client_id": CLIENT_ID,
+            "oidc_client_secret": CLIENT_SECRET,
+            "base_url": "http://testserver",
+        }
+    )
     with TestClient(create_app(configured), base_url="http://testserver", follow_redirects=False) as client:
         started = client.get("/login/oidc")
 
@@ -254,15 +264,24 @@ PUBLISHED = KeySet.import_key_set({"keys": [SIGNING_KEY.as_dict(private=False)]}
 
 def _claims(**changes: Any) -> dict[str, Any]:
     now = int(time.time())
-    claims: dict[str, Any] = {"iss": ISSUER, "sub": "BR-12345678", "aud": CLIENT_ID, "exp": now + 300,
-                              "iat": now, "nonce": "n-1", "email": "a@b.example.hk", "email_verified": True}
+    claims: dict[str, Any] = {
+        "iss": ISSUER,
+        "sub": "BR-12345678",
+        "aud": CLIENT_ID,
+        "exp": now + 300,
+        "iat": now,
+        "nonce": "n-1",
+        "email": "a@b.example.hk",
+        "email_verified": True,
+    }
     claims.update(changes)
     return {key: value for key, value in claims.items() if value is not None}
 
 
 def _verify(token: str) -> dict[str, Any]:
-    return verify_id_token(token, keys=PUBLISHED, algorithms=("RS256",), issuer=ISSUER, client_id=CLIENT_ID,
-                           nonce="n-1")
+    return verify_id_token(
+        token, keys=PUBLISHED, algorithms=("RS256",), issuer=ISSUER, client_id=CLIENT_ID, nonce="n-1"
+    )
 
 
 def _signed(**changes: Any) -> str:

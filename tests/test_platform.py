@@ -35,8 +35,11 @@ def test_oversized_bodies_are_refused(client: TestClient, company_a: Company) ->
     limit = client.app.state.runtime.settings.max_request_bytes  # type: ignore[attr-defined]
     response = client.post("/api/v1/grants", headers=company_a.auth, content=b"x" * (limit + 1))
     assert response.status_code == 413
-    assert response.json() == {"error": "payload_too_large", "detail": f"the request body exceeds {limit} bytes",
-                               "data": {"max_bytes": limit}}
+    assert response.json() == {
+        "error": "payload_too_large",
+        "detail": f"the request body exceeds {limit} bytes",
+        "data": {"max_bytes": limit},
+    }
 
     def chunks() -> Iterator[bytes]:
         for _ in range(limit // 65536 + 2):
@@ -50,8 +53,14 @@ def test_openapi_documents_the_contract(client: TestClient) -> None:
     document = client.get("/openapi.json").json()
     assert document["openapi"].startswith("3.1")
     paths = document["paths"]
-    for path, method in [("/api/v1/grants", "post"), ("/api/v1/grants", "get"), ("/api/v1/grants/{grant_id}", "delete"),
-                         ("/api/v1/api-keys", "post"), ("/api/v1/registrations", "post"), ("/healthz", "get")]:
+    for path, method in [
+        ("/api/v1/grants", "post"),
+        ("/api/v1/grants", "get"),
+        ("/api/v1/grants/{grant_id}", "delete"),
+        ("/api/v1/api-keys", "post"),
+        ("/api/v1/registrations", "post"),
+        ("/healthz", "get"),
+    ]:
         assert method in paths[path], f"{method.upper()} {path} missing from OpenAPI"
     grant = document["components"]["schemas"]["GrantCreate"]["properties"]
     assert {"reference_type", "reference", "grantee_org_id", "anyone_with_reference"} <= set(grant)

@@ -36,13 +36,17 @@ PARAMS: dict[tuple[str, str], dict[str, str]] = {
 
 def _key(db: Database, company: Company, scopes: set[str]) -> dict[str, str]:
     with db.transaction() as session:
-        _, key = identity.create_api_key(session, identity.SYSTEM_ACTOR, org_id=company.org_id, name="scoped",
-                                         scopes=[identity.KeyScope(s) for s in sorted(scopes)])
+        _, key = identity.create_api_key(
+            session,
+            identity.SYSTEM_ACTOR,
+            org_id=company.org_id,
+            name="scoped",
+            scopes=[identity.KeyScope(s) for s in sorted(scopes)],
+        )
     return {"Authorization": f"Bearer {key}"}
 
 
-def _call(client: TestClient, method: str, path: str, operation: dict[str, Any],
-          headers: dict[str, str]) -> Any:
+def _call(client: TestClient, method: str, path: str, operation: dict[str, Any], headers: dict[str, str]) -> Any:
     url = "/".join("nothing-here" if part.startswith("{") else part for part in path.split("/"))
     schema = _body_schema(method, path, operation)
     body = EXAMPLE_BODIES.get(schema or "") if schema else None
@@ -63,8 +67,9 @@ def test_every_operation_declares_its_scope(client: TestClient) -> None:
     assert document["paths"]["/api/v1/bl-links"]["post"]["x-required-scope"] == "cargo:write"
 
 
-def test_a_key_without_the_scope_is_refused_and_one_with_it_passes(client: TestClient, db: Database,
-                                                                  company_a: Company) -> None:
+def test_a_key_without_the_scope_is_refused_and_one_with_it_passes(
+    client: TestClient, db: Database, company_a: Company
+) -> None:
     keys = {scope: (_key(db, company_a, SCOPES - {scope}), _key(db, company_a, {scope})) for scope in SCOPES}
     no_scope = _key(db, company_a, set())
     checked = 0
@@ -96,8 +101,9 @@ def test_an_org_manage_key_reads_no_cargo(client: TestClient, db: Database, comp
     for path in ("/api/v1/track/PONU0123456", "/api/v1/alerts", "/api/v1/events", "/v2/events"):
         response = client.get(path, headers=manager)
         assert (response.status_code, response.json()["error"]) == (403, "missing_scope"), path
-    subscribe = client.post("/api/v1/subscriptions", headers=manager, json={"reference_type": "CONTAINER",
-                                                                            "reference": "MSCU1234566"})
+    subscribe = client.post(
+        "/api/v1/subscriptions", headers=manager, json={"reference_type": "CONTAINER", "reference": "MSCU1234566"}
+    )
     assert subscribe.status_code == 403
     assert client.get("/api/v1/api-keys", headers=manager).status_code == 200
 

@@ -52,13 +52,22 @@ company does not share with you answers 404, exactly as if it did not exist.
 def _openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
-    document = get_openapi(title="HarbourLink API", version=__version__, openapi_version="3.1.0",
-                           description=API_DESCRIPTION, routes=app.routes)
+    document = get_openapi(
+        title="HarbourLink API",
+        version=__version__,
+        openapi_version="3.1.0",
+        description=API_DESCRIPTION,
+        routes=app.routes,
+    )
     components = document.setdefault("components", {})
     components.setdefault("schemas", {})["Error"] = {
-        "type": "object", "required": ["error", "detail", "data"],
-        "properties": {"error": {"type": "string", "description": "stable error code"},
-                       "detail": {"type": "string"}, "data": {"type": "object"}},
+        "type": "object",
+        "required": ["error", "detail", "data"],
+        "properties": {
+            "error": {"type": "string", "description": "stable error code"},
+            "detail": {"type": "string"},
+            "data": {"type": "object"},
+        },
     }
     components["securitySchemes"] = {
         "apiKey": {"type": "http", "scheme": "bearer", "description": "hlk_… API key of a company"},
@@ -99,11 +108,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Builds the API, the pages and the health endpoints around one database."""
     settings = settings or Settings()
     db = create_database(settings.resolved_database_url(), pool=settings.database_pool())
-    app = FastAPI(title="HarbourLink API", version=__version__, docs_url=None, redoc_url=None, lifespan=_lifespan,
-                  dependencies=[Depends(reject_nul)])
+    app = FastAPI(
+        title="HarbourLink API",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=_lifespan,
+        dependencies=[Depends(reject_nul)],
+    )
     app.state.runtime = Runtime(settings=settings, db=db, sealer=Sealer(settings.resolved_secret_key()))
     app.state.dcsa_callback_policy = tracking.CallbackPolicy(
-        allow_private_networks=settings.dcsa_callback_allow_private_networks)
+        allow_private_networks=settings.dcsa_callback_allow_private_networks
+    )
     app.state.webhook_policy = tracking.CallbackPolicy(allow_private_networks=settings.webhook_allow_private_networks)
     app.state.metrics = health.Metrics()
     install_error_handlers(app)

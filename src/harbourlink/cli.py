@@ -53,7 +53,6 @@ console = Console()
 errors = Console(stderr=True)
 
 
-
 def _fail(error: HarbourLinkError) -> typer.Exit:
     errors.print(f"[red]error[/red] {error.code}: {error.message} {error.data or ''}")
     return typer.Exit(code=2)
@@ -65,22 +64,41 @@ few seconds between calls were about to reuse, and their next request failed as 
 
 
 @app.command()
-def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
-          workers: Annotated[int, typer.Option(min=1, help="API processes sharing the port")] = 1) -> None:
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="API processes sharing the port")] = 1,
+) -> None:
     """Serve the web pages and the API (database from HARBOURLINK_DATABASE_URL)."""
     if workers == 1:
-        uvicorn.run(create_app(Settings()), host=host, port=port, proxy_headers=False, log_level="info",
-                    timeout_keep_alive=KEEP_ALIVE_SECONDS)
+        uvicorn.run(
+            create_app(Settings()),
+            host=host,
+            port=port,
+            proxy_headers=False,
+            log_level="info",
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        )
     else:  # each process builds its own app from the environment
-        uvicorn.run("harbourlink.app:create_app", factory=True, host=host, port=port, workers=workers,
-                    proxy_headers=False, log_level="info", timeout_keep_alive=KEEP_ALIVE_SECONDS)
+        uvicorn.run(
+            "harbourlink.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            proxy_headers=False,
+            log_level="info",
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        )
 
 
 @app.command()
-def worker(role: Annotated[list[str] | None, typer.Option(
-               help=f"what to work on; repeatable; default all: {', '.join(work.ROLES)}")] = None,
-           idle: Annotated[float, typer.Option(help="longest sleep between rounds when nothing rings")] = 1.0) -> None:
+def worker(
+    role: Annotated[
+        list[str] | None, typer.Option(help=f"what to work on; repeatable; default all: {', '.join(work.ROLES)}")
+    ] = None,
+    idle: Annotated[float, typer.Option(help="longest sleep between rounds when nothing rings")] = 1.0,
+) -> None:
     """Run a worker process: consumers of stored events, large uploads, deliveries, the ledger sequencer."""
     logging.basicConfig(level=Settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -91,19 +109,24 @@ def worker(role: Annotated[list[str] | None, typer.Option(
 
 
 @app.command()
-def run(host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
-        port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
-        api_processes: Annotated[int, typer.Option(min=1, help="API processes")] = 2,
-        workers: Annotated[int, typer.Option(min=1, help="worker processes (every role)")] = 2) -> None:
+def run(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    api_processes: Annotated[int, typer.Option(min=1, help="API processes")] = 2,
+    workers: Annotated[int, typer.Option(min=1, help="worker processes (every role)")] = 2,
+) -> None:
     """Run the port-scale topology on this machine: API processes and worker processes, supervised."""
     logging.basicConfig(level=Settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
     if not settings.nats_url:
-        errors.print("[yellow]note[/yellow] HARBOURLINK_NATS_URL is not set: workers poll the database "
-                     "(every second) instead of being rung, and live updates from other processes arrive by polling")
+        errors.print(
+            "[yellow]note[/yellow] HARBOURLINK_NATS_URL is not set: workers poll the database "
+            "(every second) instead of being rung, and live updates from other processes arrive by polling"
+        )
     console.print(f"HarbourLink: {api_processes} API process(es) at http://{host}:{port}/, {workers} worker(s)")
-    processes.run_topology(processes.topology_children(host=host, port=port, api_processes=api_processes,
-                                                       workers=workers))
+    processes.run_topology(
+        processes.topology_children(host=host, port=port, api_processes=api_processes, workers=workers)
+    )
 
 
 @db_app.command("upgrade")
@@ -115,8 +138,10 @@ def db_upgrade() -> None:
 
 
 @org_app.command("create")
-def org_create(name: Annotated[str, typer.Option(help="registered name")],
-               org_type: Annotated[list[str], typer.Option("--type", help="company type; repeatable")]) -> None:
+def org_create(
+    name: Annotated[str, typer.Option(help="registered name")],
+    org_type: Annotated[list[str], typer.Option("--type", help="company type; repeatable")],
+) -> None:
     """Create a company (pending approval); its id is the last line."""
     database = create_database(Settings().resolved_database_url())
     try:
@@ -155,16 +180,24 @@ def org_list() -> None:
 
 
 @user_app.command("create")
-def user_create(org: Annotated[str, typer.Option(help="company id")],
-                email: Annotated[str, typer.Option(help="login e-mail")],
-                role: Annotated[identity.Role, typer.Option(help="role in the company")] = identity.Role.USER,
-                name: Annotated[str | None, typer.Option(help="display name")] = None) -> None:
+def user_create(
+    org: Annotated[str, typer.Option(help="company id")],
+    email: Annotated[str, typer.Option(help="login e-mail")],
+    role: Annotated[identity.Role, typer.Option(help="role in the company")] = identity.Role.USER,
+    name: Annotated[str | None, typer.Option(help="display name")] = None,
+) -> None:
     """Create a user with a temporary password (changed at first login), printed last."""
     database = create_database(Settings().resolved_database_url())
     try:
         with database.transaction() as session:
-            user, temporary = identity.create_user(session, identity.SYSTEM_ACTOR, org_id=org, email=email,
-                                                   display_name=name or email.split("@")[0], role=role)
+            user, temporary = identity.create_user(
+                session,
+                identity.SYSTEM_ACTOR,
+                org_id=org,
+                email=email,
+                display_name=name or email.split("@")[0],
+                role=role,
+            )
     except HarbourLinkError as exc:
         raise _fail(exc) from exc
     console.print(f"created {user.email} ({user.role}) id {user.id}; temporary password:")
@@ -172,9 +205,11 @@ def user_create(org: Annotated[str, typer.Option(help="company id")],
 
 
 @key_app.command("create")
-def apikey_create(org: Annotated[str, typer.Option(help="company id")],
-                  name: Annotated[str, typer.Option(help="what the key is for")] = "cli",
-                  scope: Annotated[list[identity.KeyScope] | None, typer.Option(help="repeatable")] = None) -> None:
+def apikey_create(
+    org: Annotated[str, typer.Option(help="company id")],
+    name: Annotated[str, typer.Option(help="what the key is for")] = "cli",
+    scope: Annotated[list[identity.KeyScope] | None, typer.Option(help="repeatable")] = None,
+) -> None:
     """Issue an API key for a company; the key alone is the last line (shown only now)."""
     database = create_database(Settings().resolved_database_url())
     scopes = scope or [identity.KeyScope.CARGO_READ, identity.KeyScope.CARGO_WRITE]
@@ -200,9 +235,11 @@ def apikey_revoke(key_id: Annotated[str, typer.Argument(help="API key id")]) -> 
 
 
 @app.command()
-def ingest(path: Annotated[Path, typer.Argument(help="a file, or a folder whose files are all sent", exists=True)],
-           format_name: Annotated[str, typer.Option("--format", help="message format, e.g. edifact, csv")],
-           org: Annotated[str, typer.Option(help="id of the company the messages come from")]) -> None:
+def ingest(
+    path: Annotated[Path, typer.Argument(help="a file, or a folder whose files are all sent", exists=True)],
+    format_name: Annotated[str, typer.Option("--format", help="message format, e.g. edifact, csv")],
+    org: Annotated[str, typer.Option(help="id of the company the messages come from")],
+) -> None:
     """Send files through the inbound path as the given company; failures are kept for replay."""
     settings = Settings()
     database = create_database(settings.resolved_database_url())
@@ -221,8 +258,9 @@ def ingest(path: Annotated[Path, typer.Argument(help="a file, or a folder whose 
     with Progress(console=console) as progress:
         task = progress.add_task(f"sending {len(files)} file(s)", total=len(files))
         for file in files:
-            outcome = inbound.receive(database, actor, format_name=format_name, raw=file.read_bytes(), channel="cli",
-                                      filename=file.name)
+            outcome = inbound.receive(
+                database, actor, format_name=format_name, raw=file.read_bytes(), channel="cli", filename=file.name
+            )
             totals["accepted"] += outcome.accepted
             totals["duplicates"] += outcome.duplicates
             totals["errors"] += len(outcome.errors)
@@ -233,19 +271,24 @@ def ingest(path: Annotated[Path, typer.Argument(help="a file, or a folder whose 
         errors.print(f"[yellow]{outcome.status}[/yellow] {file} (message {outcome.id})")
         for error in outcome.errors[:20]:
             errors.print(f"  {error.location}: {error.message}")
-    console.print(f"{len(files)} file(s): {totals['accepted']} accepted, {totals['duplicates']} duplicates, "
-                  f"{totals['errors']} errors")
+    console.print(
+        f"{len(files)} file(s): {totals['accepted']} accepted, {totals['duplicates']} duplicates, "
+        f"{totals['errors']} errors"
+    )
     if failed:
         raise typer.Exit(code=1)
 
 
 @app.command()
-def demo(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int, typer.Option()] = 8000,  # noqa: PLR0917 - one parameter per option
-         data_dir: Annotated[Path, typer.Option(help="folder for the demo database")] = Path("var/demo"),
-         speed: Annotated[float, typer.Option(help="simulated seconds per real second")] = 60.0,
-         lead_hours: Annotated[float, typer.Option(help="hours before now the simulated day starts")] = 10.0,
-         seed: Annotated[int, typer.Option(help="seed of the simulated day")] = DEFAULT_SEED,
-         traffic: Annotated[bool, typer.Option(help="run the port simulator")] = True) -> None:
+def demo(  # noqa: PLR0917 - one parameter per option
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    data_dir: Annotated[Path, typer.Option(help="folder for the demo database")] = Path("var/demo"),
+    speed: Annotated[float, typer.Option(help="simulated seconds per real second")] = 60.0,
+    lead_hours: Annotated[float, typer.Option(help="hours before now the simulated day starts")] = 10.0,
+    seed: Annotated[int, typer.Option(help="seed of the simulated day")] = DEFAULT_SEED,
+    traffic: Annotated[bool, typer.Option(help="run the port simulator")] = True,
+) -> None:
     """Fresh embedded database with demo companies and simulated port traffic; prints the logins and serves."""
     shutil.rmtree(data_dir, ignore_errors=True)
     settings = Settings(data_dir=data_dir, database_url="", demo_mode=True)
@@ -255,22 +298,32 @@ def demo(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int
         with database.transaction() as session:
             seeded = seed_demo(session)
     # Folded, not cut: a login is no use with its end replaced by an ellipsis in a narrow terminal.
-    table = Table("company", Column("login", overflow="fold"), "password",
-                  title="Demo logins (no second factor in the demo)")
+    table = Table(
+        "company", Column("login", overflow="fold"), "password", title="Demo logins (no second factor in the demo)"
+    )
     for login in seeded.logins:
         table.add_row(login.company, login.email, DEMO_PASSWORD)
     console.print(table)
-    simulator = Simulator(database, parties=seeded.parties(), seed=seed, clock_speed=speed,
-                          lead=timedelta(hours=lead_hours)) if traffic else None
+    simulator = (
+        Simulator(database, parties=seeded.parties(), seed=seed, clock_speed=speed, lead=timedelta(hours=lead_hours))
+        if traffic
+        else None
+    )
     if simulator is not None:
-        numbers = Table("try", Column("number", no_wrap=True), Column("log in as", overflow="fold"),
-                        title="Numbers to track (search box, or GET /api/v1/track/…)")
+        numbers = Table(
+            "try",
+            Column("number", no_wrap=True),
+            Column("log in as", overflow="fold"),
+            title="Numbers to track (search box, or GET /api/v1/track/…)",
+        )
         for what, number, who in demo_guide(simulator.scenario):
             numbers.add_row(what, number, who)
         console.print(numbers)
-        console.print(f"Port traffic: the simulated day began at {simulator.start_time:%H:%M} UTC and runs {speed:g}× "
-                      "real time until it reaches now; ships approach, berth, discharge, release and gate out "
-                      "in the first minutes.")
+        console.print(
+            f"Port traffic: the simulated day began at {simulator.start_time:%H:%M} UTC and runs {speed:g}× "
+            "real time until it reaches now; ships approach, berth, discharge, release and gate out "
+            "in the first minutes."
+        )
         simulator.start()
     console.print(f"HarbourLink is at [bold]http://{host}:{port}/[/bold]  (API docs: /api/docs)")
     try:
@@ -306,8 +359,15 @@ def listen(  # noqa: PLR0917 - one parameter per command-line option
         say("error: give at least one of --udp, --tcp-listen, --tcp-connect", err=True)
         raise typer.Exit(code=2)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    config = ListenerConfig(org_id=org, udp_port=udp, tcp_listen_port=tcp_listen, tcp_connect=endpoints, bind=bind,
-                            batch_seconds=batch_seconds, batch_lines=batch_lines)
+    config = ListenerConfig(
+        org_id=org,
+        udp_port=udp,
+        tcp_listen_port=tcp_listen,
+        tcp_connect=endpoints,
+        bind=bind,
+        batch_seconds=batch_seconds,
+        batch_lines=batch_lines,
+    )
     db = create_database(Settings().resolved_database_url())
     try:
         stats = run_listener(db, config)
@@ -319,14 +379,18 @@ def listen(  # noqa: PLR0917 - one parameter per command-line option
         raise typer.Exit(code=2) from exc
     finally:
         db.engine.dispose()
-    typer.echo(f"stopped: {stats.lines} lines, {stats.batches} messages, {stats.accepted} accepted, "
-               f"{stats.duplicates} duplicates, {stats.errors} errors")
+    typer.echo(
+        f"stopped: {stats.lines} lines, {stats.batches} messages, {stats.accepted} accepted, "
+        f"{stats.duplicates} duplicates, {stats.errors} errors"
+    )
 
 
 def _ledger(settings: Settings) -> ledger.Ledger:
-    return ledger.Ledger.configure(origin=settings.resolved_ledger_origin(),
-                                   seed=ledger.decode_seed(settings.resolved_ledger_seed()),
-                                   witnesses=settings.ledger_witnesses)
+    return ledger.Ledger.configure(
+        origin=settings.resolved_ledger_origin(),
+        seed=ledger.decode_seed(settings.resolved_ledger_seed()),
+        witnesses=settings.ledger_witnesses,
+    )
 
 
 @ledger_app.command("key")
@@ -378,13 +442,17 @@ def ledger_backfill(batch: Annotated[int, typer.Option(help="events and position
         events_queued, positions_queued = events_queued + found_events, positions_queued + found_positions
         if found_events < batch and found_positions < batch:
             break
-    console.print(f"queued {events_queued} events and {positions_queued} positions; "
-                  "`harbourlink ledger sequence` (or the running app) logs them")
+    console.print(
+        f"queued {events_queued} events and {positions_queued} positions; "
+        "`harbourlink ledger sequence` (or the running app) logs them"
+    )
 
 
 @ledger_app.command("erase")
-def ledger_erase(event_id: Annotated[str, typer.Argument(help="event id")],
-                 reason: Annotated[str, typer.Option(help="why (kept in the audit log)")]) -> None:
+def ledger_erase(
+    event_id: Annotated[str, typer.Argument(help="event id")],
+    reason: Annotated[str, typer.Option(help="why (kept in the audit log)")],
+) -> None:
     """Erase an event's data on a lawful request; its ledger entry stays and every checkpoint still verifies."""
     database = create_database(Settings().resolved_database_url())
     try:
@@ -396,9 +464,11 @@ def ledger_erase(event_id: Annotated[str, typer.Argument(help="event id")],
 
 
 @ledger_app.command("prove")
-def ledger_prove(event_id: Annotated[str, typer.Argument(help="event id")],
-                 field: Annotated[list[str] | None, typer.Option(help="field to disclose; repeatable")] = None,
-                 out: Annotated[Path | None, typer.Option(help="file to write (default: stdout)")] = None) -> None:
+def ledger_prove(
+    event_id: Annotated[str, typer.Argument(help="event id")],
+    field: Annotated[list[str] | None, typer.Option(help="field to disclose; repeatable")] = None,
+    out: Annotated[Path | None, typer.Option(help="file to write (default: stdout)")] = None,
+) -> None:
     """Write a proof bundle of an event (operator use), for harbourlink-verify."""
     settings = Settings()
     database, current = create_database(settings.resolved_database_url()), _ledger(settings)
@@ -414,8 +484,10 @@ def ledger_prove(event_id: Annotated[str, typer.Argument(help="event id")],
 
 
 @witness_app.command("keygen")
-def witness_keygen(name: Annotated[str, typer.Option(help="witness name, e.g. witness.bank.example")],
-                   key_file: Annotated[Path, typer.Option(help="where to keep the private seed")]) -> None:
+def witness_keygen(
+    name: Annotated[str, typer.Option(help="witness name, e.g. witness.bank.example")],
+    key_file: Annotated[Path, typer.Option(help="where to keep the private seed")],
+) -> None:
     """Create a witness key; its verifier key (to give to logs and verifiers) is the last line."""
     seed = secrets.token_bytes(32)
     key_file.write_text(base64.b64encode(seed).decode())
@@ -425,12 +497,13 @@ def witness_keygen(name: Annotated[str, typer.Option(help="witness name, e.g. wi
 
 @witness_app.command("serve")
 def witness_serve(  # noqa: PLR0917 - one parameter per command-line option
-                  name: Annotated[str, typer.Option(help="witness name (as in its verifier key)")],
-                  key_file: Annotated[Path, typer.Option(help="private seed from 'witness keygen'", exists=True)],
-                  log: Annotated[list[str], typer.Option(help="verifier key of a log to witness; repeatable")],
-                  state: Annotated[Path, typer.Option(help="SQLite file holding the witness's state")],
-                  host: Annotated[str, typer.Option()] = "127.0.0.1",
-                  port: Annotated[int, typer.Option()] = 8100) -> None:
+    name: Annotated[str, typer.Option(help="witness name (as in its verifier key)")],
+    key_file: Annotated[Path, typer.Option(help="private seed from 'witness keygen'", exists=True)],
+    log: Annotated[list[str], typer.Option(help="verifier key of a log to witness; repeatable")],
+    state: Annotated[Path, typer.Option(help="SQLite file holding the witness's state")],
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8100,
+) -> None:
     """Serve the C2SP tlog-witness add-checkpoint endpoint."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     signer = ledger.NoteSigner.from_seed(name, ledger.decode_seed(key_file.read_text()), sig_type=SIG_COSIGNATURE)

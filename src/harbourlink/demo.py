@@ -62,9 +62,19 @@ class DemoSeed:
     def parties(self) -> Parties:
         """The demo companies the simulator sends and shares as."""
         ids = self.org_ids
-        return Parties(carrier=ids["carrier"], terminal=ids["terminal"], barge=ids["barge"], ais=ids["operator"],
-                       customs=ids["customs_cn"], forwarder=ids["forwarder"], sme=ids["sme"], airline=ids["airline"],
-                       trucker=ids["trucker"], warehouse=ids["warehouse"], driver=self.driver_id)
+        return Parties(
+            carrier=ids["carrier"],
+            terminal=ids["terminal"],
+            barge=ids["barge"],
+            ais=ids["operator"],
+            customs=ids["customs_cn"],
+            forwarder=ids["forwarder"],
+            sme=ids["sme"],
+            airline=ids["airline"],
+            trucker=ids["trucker"],
+            warehouse=ids["warehouse"],
+            driver=self.driver_id,
+        )
 
 
 def demo_email(key: str) -> str:
@@ -80,42 +90,76 @@ def seed_demo(session: Session, *, people: bool = True) -> DemoSeed:
     logins: list[DemoLogin] = []
     org_ids: dict[str, str] = {}
     for company in DEMO_COMPANIES:
-        org = identity.create_organisation(session, identity.SYSTEM_ACTOR, name=company.name,
-                                           types=list(company.types), status=identity.OrgStatus.ACTIVE)
+        org = identity.create_organisation(
+            session,
+            identity.SYSTEM_ACTOR,
+            name=company.name,
+            types=list(company.types),
+            status=identity.OrgStatus.ACTIVE,
+        )
         org.name_local = company.name_local
         org_ids[company.key] = org.id
         if not people:
             continue
         email = demo_email(company.key)
-        user, _ = identity.create_user(session, identity.SYSTEM_ACTOR, org_id=org.id, email=email,
-                                       display_name=f"{company.name} administrator",
-                                       role=identity.Role.ADMINISTRATOR, password=DEMO_PASSWORD)
+        user, _ = identity.create_user(
+            session,
+            identity.SYSTEM_ACTOR,
+            org_id=org.id,
+            email=email,
+            display_name=f"{company.name} administrator",
+            role=identity.Role.ADMINISTRATOR,
+            password=DEMO_PASSWORD,
+        )
         user.totp_exempt = True
         logins.append(DemoLogin(company.name, email, identity.Role.ADMINISTRATOR.value))
     # The trucking company's driver, whose phone the simulator drives (without a password where the
     # administrators are left out: nobody logs in then).
-    driver, _ = identity.create_user(session, identity.SYSTEM_ACTOR, org_id=org_ids["trucker"],
-                                     email=demo_email("driver"), display_name="Chan Tai Man",
-                                     role=identity.Role.DRIVER, password=DEMO_PASSWORD if people else None)
+    driver, _ = identity.create_user(
+        session,
+        identity.SYSTEM_ACTOR,
+        org_id=org_ids["trucker"],
+        email=demo_email("driver"),
+        display_name="Chan Tai Man",
+        role=identity.Role.DRIVER,
+        password=DEMO_PASSWORD if people else None,
+    )
     if people:
         driver.totp_exempt = True
         logins.append(DemoLogin("Sha Tin Logistics Trucking", demo_email("driver"), identity.Role.DRIVER.value))
     # The forwarder shares with the parties it names on its references; the simulator shares
     # each House B/L with its consignee.
     forwarder = Actor(org_id=org_ids["forwarder"], roles=frozenset({"administrator"}))
-    access.do_grant(session, forwarder, reference_type=None, reference=None, grantee_org_id=None,
-                    anyone_with_reference=False, rule=access.NAMED_PARTIES_RULE, expires_at=None)
+    access.do_grant(
+        session,
+        forwarder,
+        reference_type=None,
+        reference=None,
+        grantee_org_id=None,
+        anyone_with_reference=False,
+        rule=access.NAMED_PARTIES_RULE,
+        expires_at=None,
+    )
     # The cargo owner and the forwarder watch all cargo they may see, so the day's late ship,
     # customs holds, changed terminal and withdrawn B/L reach their inboxes. A terminal shares a
     # box's readings and release status only with holders of its number: the simulator adds a
     # watch on each container they follow for the reefer and pick-up alerts.
     for key in ("sme", "forwarder"):
-        alerts.do_subscribe(session, Actor(org_id=org_ids[key]), reference_type=None, reference=None,
-                            alert_types=[], channels=["inbox"], thresholds={}, for_company=True)
+        alerts.do_subscribe(
+            session,
+            Actor(org_id=org_ids[key]),
+            reference_type=None,
+            reference=None,
+            alert_types=[],
+            channels=["inbox"],
+            thresholds={},
+            for_company=True,
+        )
     return DemoSeed(logins, org_ids, driver.id)
 
 
 def demo_guide(scenario: Scenario) -> list[tuple[str, str, str]]:
     """Numbers worth tracking in the demo: (what, number, a login that sees it)."""
-    return [(h.what, h.number, "any login" if h.who == "anyone" else demo_email(h.who))
-            for h in references_to_try(scenario)]
+    return [
+        (h.what, h.number, "any login" if h.who == "anyone" else demo_email(h.who)) for h in references_to_try(scenario)
+    ]

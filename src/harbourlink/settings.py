@@ -24,32 +24,40 @@ class Settings(BaseSettings):
     database_url: str = ""
     db_pool_size: int = Field(default=10, ge=1, description="database connections each process keeps open")
     db_max_overflow: int = Field(default=20, ge=0, description="connections a process may open beyond the pool")
-    db_pool_timeout: float = Field(default=5.0, gt=0, description="seconds a request waits for a free connection "
-                                                                  "before answering 503")
+    db_pool_timeout: float = Field(
+        default=5.0, gt=0, description="seconds a request waits for a free connection before answering 503"
+    )
     secret_key: str = ""
     base_url: str = "http://127.0.0.1:8000"
     default_language: str = "zh-HK"
     demo_mode: bool = False
     session_hours: int = 12
     api_key_cache_seconds: float = Field(
-        default=30.0, ge=0, description="how long a process remembers who an API key is (its revocation still "
-                                        "counts on the next request); 0: check every key in full each time")
+        default=30.0,
+        ge=0,
+        description="how long a process remembers who an API key is (its revocation still "
+        "counts on the next request); 0: check every key in full each time",
+    )
     lockout_attempts: int = 5
     lockout_minutes: int = 30
     max_request_bytes: int = Field(default=10 * 1024 * 1024, description="largest accepted request body")
-    inline_message_bytes: int = Field(default=1024 * 1024, description="larger messages are answered 202 at once "
-                                      "and read by a worker")
+    inline_message_bytes: int = Field(
+        default=1024 * 1024, description="larger messages are answered 202 at once and read by a worker"
+    )
     trusted_proxies: list[str] = Field(
-        default_factory=list, description="reverse proxies (addresses or networks) whose X-Forwarded-For and "
-                                          "X-Forwarded-Proto are believed")
+        default_factory=list,
+        description="reverse proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are believed",
+    )
     rate_limit_window_seconds: int = Field(default=60, gt=0, description="the window the rate limits below count in")
     rate_limit_login: int = Field(default=20, description="password logins per client address and window; 0: none")
     rate_limit_totp: int = Field(default=20, description="second-factor codes per client address and window; 0: none")
     rate_limit_registration: int = Field(default=10, description="applications to join per client address and window")
     rate_limit_bad_api_keys: int = Field(
-        default=20, description="failed API key authentications per client address and window; 0: none")
+        default=20, description="failed API key authentications per client address and window; 0: none"
+    )
     rate_limit_api_per_key: int = Field(
-        default=1200, description="API requests per key (or person) and window, counted in each process; 0: none")
+        default=1200, description="API requests per key (or person) and window, counted in each process; 0: none"
+    )
     oidc_issuer: str = ""
     oidc_client_id: str = ""
     oidc_client_secret: str = ""
@@ -57,7 +65,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     metrics_token: str = Field(default="", description="bearer token for /metrics; empty: loopback peers only")
     dcsa_callback_allow_private_networks: bool = Field(
-        default=False, description="let DCSA subscriptions call back to private or loopback addresses (tests, demo)")
+        default=False, description="let DCSA subscriptions call back to private or loopback addresses (tests, demo)"
+    )
     smtp_host: str = Field(default="", description="SMTP server for alert e-mail; empty: e-mail is not sent")
     smtp_port: int = 25
     smtp_from: str = "HarbourLink <alerts@harbourlink.invalid>"
@@ -69,20 +78,34 @@ class Settings(BaseSettings):
     sms_token: str = ""
     sms_sender: str = "HarbourLink"
     webhook_allow_private_networks: bool = Field(
-        default=False, description="let alert webhooks go to private or loopback addresses (tests, demo)")
+        default=False, description="let alert webhooks go to private or loopback addresses (tests, demo)"
+    )
     alert_max_attempts: int = Field(default=8, description="webhook/e-mail/SMS attempts before dead-lettering")
-    run_dispatchers: bool = Field(default=True, description="work queues and jobs in a thread of this process "
-                                  "(the embedded installation); off where `harbourlink worker` processes do")
-    nats_url: str = Field(default="", description="NATS (with JetStream) between processes, e.g. nats://127.0.0.1:4222;"
-                          " empty: one process")
-    work_lease_seconds: float = Field(default=120.0, description="how long a work item is one worker's before "
-                                      "another may take it (a killed worker's items wait this long); also "
-                                      "the lease of alert and DCSA callback deliveries, so longer than their HTTP "
-                                      "timeouts")
-    work_keep_done_hours: float = Field(default=24.0, description="how long finished work items are kept (for the "
-                                        "operator's figures) before they are deleted")
-    live_poll_seconds: float = Field(default=2.0, description="longest wait of a live page between reads when no "
-                                     "announcement comes (announcements wake it at once)")
+    run_dispatchers: bool = Field(
+        default=True,
+        description="work queues and jobs in a thread of this process "
+        "(the embedded installation); off where `harbourlink worker` processes do",
+    )
+    nats_url: str = Field(
+        default="",
+        description="NATS (with JetStream) between processes, e.g. nats://127.0.0.1:4222; empty: one process",
+    )
+    work_lease_seconds: float = Field(
+        default=120.0,
+        description="how long a work item is one worker's before "
+        "another may take it (a killed worker's items wait this long); also "
+        "the lease of alert and DCSA callback deliveries, so longer than their HTTP "
+        "timeouts",
+    )
+    work_keep_done_hours: float = Field(
+        default=24.0,
+        description="how long finished work items are kept (for the operator's figures) before they are deleted",
+    )
+    live_poll_seconds: float = Field(
+        default=2.0,
+        description="longest wait of a live page between reads when no "
+        "announcement comes (announcements wake it at once)",
+    )
     nats_prefix: str = Field(default="harbourlink", description="names this installation's NATS stream and subjects")
     ledger_origin: str = Field(default="", description="the ledger's origin line; default: <base_url host>/ledger/v1")
     ledger_signing_key: str = Field(default="", description="base64 Ed25519 seed; default: generated in data_dir")

@@ -22,11 +22,23 @@ from tests.access.facts import REFERENCES, grants_strategy, parties_strategy, ro
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(grants=grants_strategy, parties=parties_strategy, viewer=st.integers(0, 2), owner=st.integers(0, 2),
-       row_reference=st.sampled_from(REFERENCES), held=st.sets(st.sampled_from(REFERENCES), max_size=2))
+@given(
+    grants=grants_strategy,
+    parties=parties_strategy,
+    viewer=st.integers(0, 2),
+    owner=st.integers(0, 2),
+    row_reference=st.sampled_from(REFERENCES),
+    held=st.sets(st.sampled_from(REFERENCES), max_size=2),
+)
 def test_sql_clause_matches_the_rule(
-    db: Database, orgs: list[str], grants: list[dict[str, Any]], parties: list[dict[str, Any]], viewer: int,
-    owner: int, row_reference: tuple[str, str], held: set[tuple[str, str]],
+    db: Database,
+    orgs: list[str],
+    grants: list[dict[str, Any]],
+    parties: list[dict[str, Any]],
+    viewer: int,
+    owner: int,
+    row_reference: tuple[str, str],
+    held: set[tuple[str, str]],
 ) -> None:
     now = utcnow()
     with db.transaction() as session:
@@ -34,16 +46,32 @@ def test_sql_clause_matches_the_rule(
     scope: AccessScope = scope_for(Actor(org_id=orgs[viewer]))
     for kind, value in sorted(held):
         scope = scope.holding(kind, value)
-    expected = is_visible(scope, owner=orgs[owner], reference_type=row_reference[0], reference=row_reference[1],
-                          grants=grant_facts, parties=party_facts, now=now)
+    expected = is_visible(
+        scope,
+        owner=orgs[owner],
+        reference_type=row_reference[0],
+        reference=row_reference[1],
+        grants=grant_facts,
+        parties=party_facts,
+        now=now,
+    )
     try:
         with db.transaction() as session:
-            clause = visibility_clause(scope, owner=literal(orgs[owner]), reference_type=literal(row_reference[0]),
-                                       reference=literal(row_reference[1]), now=now)
+            clause = visibility_clause(
+                scope,
+                owner=literal(orgs[owner]),
+                reference_type=literal(row_reference[0]),
+                reference=literal(row_reference[1]),
+                now=now,
+            )
             actual = bool(session.scalar(select(clause)))
             # The same rule for a statement built once: the caller bound, the presented references as rows.
-            template = visibility_template(owner=literal(orgs[owner]), reference_type=literal(row_reference[0]),
-                                           reference=literal(row_reference[1]), held=rows(held))
+            template = visibility_template(
+                owner=literal(orgs[owner]),
+                reference_type=literal(row_reference[0]),
+                reference=literal(row_reference[1]),
+                held=rows(held),
+            )
             bound = bool(session.scalar(select(template), scope_parameters(scope, now=now)))
     finally:
         with db.transaction() as session:

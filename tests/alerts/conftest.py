@@ -23,7 +23,6 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
-
 class SmtpInbox(Message):
     """Keeps every message a real SMTP server on loopback received."""
 

@@ -30,8 +30,16 @@ LOOPBACK = CallbackPolicy(allow_private_networks=True, timeout_seconds=5)
 
 def readings_feed(*readings: tuple[datetime, float | None, str], container: str = CONTAINER) -> bytes:
     """A terminal JSON feed of reefer readings (at, temperature, power)."""
-    items = [{"container": container, "at": at.isoformat(), "setpoint": 5.0, "power": power,
-              **({"supply_air": temperature} if temperature is not None else {})} for at, temperature, power in readings]
+    items = [
+        {
+            "container": container,
+            "at": at.isoformat(),
+            "setpoint": 5.0,
+            "power": power,
+            **({"supply_air": temperature} if temperature is not None else {}),
+        }
+        for at, temperature, power in readings
+    ]
     return json.dumps({"terminal": "HITHK", "location": "HKHKG", "reefer_readings": items}).encode()
 
 
@@ -49,8 +57,9 @@ def subscribe(client: TestClient, company: Company, **body: Any) -> dict[str, An
 
 
 def add_endpoint(client: TestClient, company: Company, url: str, *types: str) -> dict[str, Any]:
-    response = client.post("/api/v1/webhook-endpoints", headers=company.auth,
-                           json={"url": url, "event_types": list(types)})
+    response = client.post(
+        "/api/v1/webhook-endpoints", headers=company.auth, json={"url": url, "event_types": list(types)}
+    )
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
 
@@ -126,8 +135,9 @@ def _handler(state: Receiver) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def receiver(statuses: list[int] | None = None,
-             before_answer: Callable[[Request], None] | None = None) -> Iterator[Receiver]:
+def receiver(
+    statuses: list[int] | None = None, before_answer: Callable[[Request], None] | None = None
+) -> Iterator[Receiver]:
     """A loopback receiver for webhooks or an SMS provider, stopped on leaving the block."""
     state = Receiver(statuses=list(statuses or []), before_answer=before_answer)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))

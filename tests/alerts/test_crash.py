@@ -65,10 +65,15 @@ with httpx.Client() as http:
 @pytest.fixture
 def env(database_url: str, settings: Settings, tmp_path: Path) -> dict[str, str]:
     """A child process on the test database, without background dispatchers."""
-    return {**os.environ, "HARBOURLINK_DATABASE_URL": database_url, "HARBOURLINK_DATA_DIR": str(tmp_path),
-            "HARBOURLINK_SECRET_KEY": settings.secret_key, "HARBOURLINK_RUN_DISPATCHERS": "false",
-            "HARBOURLINK_WEBHOOK_ALLOW_PRIVATE_NETWORKS": "true",
-            "HARBOURLINK_BASE_URL": "https://harbourlink.example.hk"}  # as support.channels, so bodies compare
+    return {
+        **os.environ,
+        "HARBOURLINK_DATABASE_URL": database_url,
+        "HARBOURLINK_DATA_DIR": str(tmp_path),
+        "HARBOURLINK_SECRET_KEY": settings.secret_key,
+        "HARBOURLINK_RUN_DISPATCHERS": "false",
+        "HARBOURLINK_WEBHOOK_ALLOW_PRIVATE_NETWORKS": "true",
+        "HARBOURLINK_BASE_URL": "https://harbourlink.example.hk",
+    }  # as support.channels, so bodies compare
 
 
 def _power_off_feed() -> bytes:
@@ -79,8 +84,9 @@ def _power_off_feed() -> bytes:
 
 
 def _child(script: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-c", script], env=env, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-c", script], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
 
 
 def _outbox(db: Database) -> dict[str, str]:
@@ -96,7 +102,8 @@ def _subscribe_with_two_endpoints(client: TestClient, company: Company, url: str
 
 
 def test_killed_right_after_the_ingest_commit_loses_nothing_and_doubles_nothing(
-        client: TestClient, db: Database, company_a: Company, env: dict[str, str]) -> None:
+    client: TestClient, db: Database, company_a: Company, env: dict[str, str]
+) -> None:
     with receiver() as server:
         _subscribe_with_two_endpoints(client, company_a, server.url)
         ingest = _child(INGEST, {**env, "ALERT_TEST_KEY": company_a.api_key})
@@ -117,7 +124,8 @@ def test_killed_right_after_the_ingest_commit_loses_nothing_and_doubles_nothing(
 
 
 def test_killed_during_delivery_resends_with_the_same_webhook_id(
-        client: TestClient, db: Database, company_a: Company, env: dict[str, str]) -> None:
+    client: TestClient, db: Database, company_a: Company, env: dict[str, str]
+) -> None:
     dispatcher: list[subprocess.Popen[bytes]] = []
 
     def kill_the_sender(request: Request) -> None:
@@ -142,7 +150,8 @@ def test_killed_during_delivery_resends_with_the_same_webhook_id(
         arrived = Counter(request.headers["webhook-id"] for request in server.received)
     assert set(arrived) == set(owed)  # nothing lost
     assert arrived[first.headers["webhook-id"]] == 2  # the one in flight went again, under the same id …
-    assert [request.body for request in server.received[1:] if request.headers["webhook-id"] ==
-            first.headers["webhook-id"]] == [first.body]  # … with the same body
+    assert [
+        request.body for request in server.received[1:] if request.headers["webhook-id"] == first.headers["webhook-id"]
+    ] == [first.body]  # … with the same body
     assert sum(arrived.values()) == len(owed) + 1  # and only that one
     assert set(_outbox(db).values()) == {"delivered"}

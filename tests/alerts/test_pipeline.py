@@ -22,11 +22,21 @@ def _open_alerts(client: TestClient, company: Company) -> list[dict[str, object]
 
 
 def test_power_off_opens_one_alert_and_power_on_resolves_it(client: TestClient, company_a: Company) -> None:
-    subscribe(client, company_a, reference_type="CONTAINER", reference=CONTAINER, alert_types=["reefer_power_off"],
-              channels=["inbox"], thresholds={"gap_minutes": 15})
+    subscribe(
+        client,
+        company_a,
+        reference_type="CONTAINER",
+        reference=CONTAINER,
+        alert_types=["reefer_power_off"],
+        channels=["inbox"],
+        thresholds={"gap_minutes": 15},
+    )
     now = utcnow()
-    send_feed(client, company_a, readings_feed((now - timedelta(minutes=60), 5.0, "ON"),
-                                               (now - timedelta(minutes=40), None, "OFF")))
+    send_feed(
+        client,
+        company_a,
+        readings_feed((now - timedelta(minutes=60), 5.0, "ON"), (now - timedelta(minutes=40), None, "OFF")),
+    )
     send_feed(client, company_a, readings_feed((now - timedelta(minutes=30), None, "OFF")))  # still off: no second
     [alert] = _open_alerts(client, company_a)
     assert alert["alert_type"] == "reefer_power_off" and alert["subject"] == CONTAINER
@@ -37,8 +47,9 @@ def test_power_off_opens_one_alert_and_power_on_resolves_it(client: TestClient, 
     assert [a["resolved_by"] for a in everything] == ["system"]
 
 
-def test_acknowledge_then_resolve_records_who_and_when(client: TestClient, company_a: Company,
-                                                       company_b: Company) -> None:
+def test_acknowledge_then_resolve_records_who_and_when(
+    client: TestClient, company_a: Company, company_b: Company
+) -> None:
     subscribe(client, company_a, reference_type="CONTAINER", reference=CONTAINER, channels=["inbox"])
     now = utcnow()
     send_feed(client, company_a, readings_feed((now - timedelta(hours=2), None, "OFF")))
@@ -54,24 +65,33 @@ def test_acknowledge_then_resolve_records_who_and_when(client: TestClient, compa
     assert _open_alerts(client, company_a) == []
 
 
-def test_an_alert_only_about_data_its_recipient_may_see(client: TestClient, company_a: Company,
-                                                        company_b: Company) -> None:
+def test_an_alert_only_about_data_its_recipient_may_see(
+    client: TestClient, company_a: Company, company_b: Company
+) -> None:
     subscribe(client, company_b, reference_type="CONTAINER", reference=CONTAINER, channels=["inbox"])
     subscribe(client, company_b, channels=["inbox"])  # all cargo B may see
     now = utcnow()
     send_feed(client, company_a, readings_feed((now - timedelta(hours=2), None, "OFF")))
     assert _open_alerts(client, company_b) == []
-    grant = client.post("/api/v1/grants", headers=company_a.auth, json={
-        "reference_type": "CONTAINER", "reference": CONTAINER, "grantee_org_id": company_b.org_id})
+    grant = client.post(
+        "/api/v1/grants",
+        headers=company_a.auth,
+        json={"reference_type": "CONTAINER", "reference": CONTAINER, "grantee_org_id": company_b.org_id},
+    )
     assert grant.status_code == 201, grant.text
     send_feed(client, company_a, readings_feed((now - timedelta(hours=1), None, "OFF")))
     assert {a["subject"] for a in _open_alerts(client, company_b)} == {CONTAINER}
 
 
-def test_time_passing_opens_the_alert_without_new_events(client: TestClient, db: Database,
-                                                         company_a: Company) -> None:
-    subscribe(client, company_a, reference_type="CONTAINER", reference=CONTAINER, alert_types=["reefer_power_off"],
-              channels=["inbox"])
+def test_time_passing_opens_the_alert_without_new_events(client: TestClient, db: Database, company_a: Company) -> None:
+    subscribe(
+        client,
+        company_a,
+        reference_type="CONTAINER",
+        reference=CONTAINER,
+        alert_types=["reefer_power_off"],
+        channels=["inbox"],
+    )
     send_feed(client, company_a, readings_feed((utcnow() - timedelta(minutes=5), None, "OFF")))
     assert _open_alerts(client, company_a) == []
     with db.transaction() as session:
@@ -80,8 +100,14 @@ def test_time_passing_opens_the_alert_without_new_events(client: TestClient, db:
 
 
 def test_replaying_a_message_owes_nothing_twice(client: TestClient, db: Database, company_a: Company) -> None:
-    subscribe(client, company_a, reference_type="CONTAINER", reference=CONTAINER, channels=["inbox", "email"],
-              email="ops@alpha.example.hk")
+    subscribe(
+        client,
+        company_a,
+        reference_type="CONTAINER",
+        reference=CONTAINER,
+        channels=["inbox", "email"],
+        email="ops@alpha.example.hk",
+    )
     outcome = send_feed(client, company_a, readings_feed((utcnow() - timedelta(hours=1), None, "OFF")))
     assert client.post(f"/api/v1/messages/{outcome['id']}/replay", headers=company_a.auth).status_code < 300
     with db.transaction() as session:
@@ -89,21 +115,33 @@ def test_replaying_a_message_owes_nothing_twice(client: TestClient, db: Database
         assert session.scalar(select(func.count()).select_from(alerts.Alert)) == 1
 
 
-def test_subscription_api_validates_and_hides_other_companies(client: TestClient, company_a: Company,
-                                                              company_b: Company) -> None:
-    bad = client.post("/api/v1/subscriptions", headers=company_a.auth,
-                      json={"reference_type": "MBL", "reference": "PONU0123456", "alert_types": ["nonsense"]})
+def test_subscription_api_validates_and_hides_other_companies(
+    client: TestClient, company_a: Company, company_b: Company
+) -> None:
+    bad = client.post(
+        "/api/v1/subscriptions",
+        headers=company_a.auth,
+        json={"reference_type": "MBL", "reference": "PONU0123456", "alert_types": ["nonsense"]},
+    )
     assert bad.status_code == 422 and bad.json()["error"] == "unknown_alert_type"
-    mine = subscribe(client, company_a, reference_type="MBL", reference="ponu 0123456",
-                     alert_types=["vessel_delay"], channels=["inbox", "webhook"], thresholds={"delay_minutes": 60})
+    mine = subscribe(
+        client,
+        company_a,
+        reference_type="MBL",
+        reference="ponu 0123456",
+        alert_types=["vessel_delay"],
+        channels=["inbox", "webhook"],
+        thresholds={"delay_minutes": 60},
+    )
     assert mine["reference"] == "PONU0123456"
     assert client.get("/api/v1/subscriptions", headers=company_b.auth).json() == []
     assert client.delete(f"/api/v1/subscriptions/{mine['id']}", headers=company_b.auth).status_code == 404
     assert client.delete(f"/api/v1/subscriptions/{mine['id']}", headers=company_a.auth).status_code == 204
 
 
-def test_a_revoked_grant_hides_the_alerts_it_had_opened(client: TestClient, db: Database, company_a: Company,
-                                                        company_b: Company) -> None:
+def test_a_revoked_grant_hides_the_alerts_it_had_opened(
+    client: TestClient, db: Database, company_a: Company, company_b: Company
+) -> None:
     by_number = subscribe(client, company_b, reference_type="CONTAINER", reference=CONTAINER, channels=["inbox"])
     subscribe(client, company_b, channels=["inbox"])  # all cargo B may see, presenting no number
     named = grant(client, company_a, "CONTAINER", CONTAINER, company_b)

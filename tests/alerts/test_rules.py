@@ -16,13 +16,32 @@ T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 _ids = itertools.count()
 
 
-def fact(event_type: str, code: str, at: datetime, *, classifier: str = "ACT", issued: datetime | None = None,
-         facility: str | None = None, **details: Any) -> Fact:
+def fact(
+    event_type: str,
+    code: str,
+    at: datetime,
+    *,
+    classifier: str = "ACT",
+    issued: datetime | None = None,
+    facility: str | None = None,
+    **details: Any,
+) -> Fact:
     """An event; ``issued`` is when its source said it (arrival order is what differs in tests)."""
     n = next(_ids)
-    return Fact(event_id=f"e{n}", event_type=event_type, event_code=code, classifier=classifier, event_time=at,
-                received_at=T0 + timedelta(seconds=n), issued_at=issued or at, details=details, location="HKHKG",
-                facility=facility, voyage="123E", vessel_imo="9321483")
+    return Fact(
+        event_id=f"e{n}",
+        event_type=event_type,
+        event_code=code,
+        classifier=classifier,
+        event_time=at,
+        received_at=T0 + timedelta(seconds=n),
+        issued_at=issued or at,
+        details=details,
+        location="HKHKG",
+        facility=facility,
+        voyage="123E",
+        vessel_imo="9321483",
+    )
 
 
 def verdict(name: str, facts: list[Fact], now: datetime, **thresholds: Any) -> Verdict:
@@ -31,8 +50,15 @@ def verdict(name: str, facts: list[Fact], now: datetime, **thresholds: Any) -> V
 
 
 def test_every_type_is_registered_with_words_in_every_language() -> None:
-    assert set(all_types()) >= {"vessel_delay", "terminal_change", "reefer_deviation", "reefer_power_off",
-                                "not_picked_up", "customs_hold", "bl_removed"}
+    assert set(all_types()) >= {
+        "vessel_delay",
+        "terminal_change",
+        "reefer_deviation",
+        "reefer_power_off",
+        "not_picked_up",
+        "customs_hold",
+        "bl_removed",
+    }
     for name in all_types():
         assert set(TYPE_NAMES[name]) == set(LANGUAGES), name
     assert all(set(words) == set(LANGUAGES) for words in CHANGES.values())
@@ -44,8 +70,13 @@ PLANNED = fact("TRANSPORT", "ARRI", T0 + timedelta(days=2), classifier="PLN", is
 
 
 def _estimate(hours_late: float, issued_hours: float) -> Fact:
-    return fact("TRANSPORT", "ARRI", PLANNED.event_time + timedelta(hours=hours_late), classifier="EST",
-                issued=T0 + timedelta(hours=issued_hours))
+    return fact(
+        "TRANSPORT",
+        "ARRI",
+        PLANNED.event_time + timedelta(hours=hours_late),
+        classifier="EST",
+        issued=T0 + timedelta(hours=issued_hours),
+    )
 
 
 def test_vessel_delay_opens_at_the_threshold_with_its_figures() -> None:
@@ -79,8 +110,14 @@ def test_actual_arrival_closes_the_delay() -> None:
 
 
 def reading(minutes: int, temperature: float | None, setpoint: float = 5.0, power: str = "ON") -> Fact:
-    return fact("REEFER", "MEAS" if power == "ON" else "POWR", T0 + timedelta(minutes=minutes),
-                temperature=temperature, setpoint=setpoint, power=power)
+    return fact(
+        "REEFER",
+        "MEAS" if power == "ON" else "POWR",
+        T0 + timedelta(minutes=minutes),
+        temperature=temperature,
+        setpoint=setpoint,
+        power=power,
+    )
 
 
 def test_reefer_deviation_needs_the_duration_and_recovery_closes() -> None:
@@ -88,7 +125,11 @@ def test_reefer_deviation_needs_the_duration_and_recovery_closes() -> None:
     early = verdict("reefer_deviation", readings, T0 + timedelta(minutes=30))
     assert early.finding is None and early.recheck_at == T0 + timedelta(minutes=45)
     late = verdict("reefer_deviation", readings, T0 + timedelta(minutes=50)).finding
-    assert late is not None and late.figures["deviation"] == 4.0 and late.figures["since"] == readings[1].event_time.isoformat()
+    assert (
+        late is not None
+        and late.figures["deviation"] == 4.0
+        and late.figures["since"] == readings[1].event_time.isoformat()
+    )
     recovered = [*readings, reading(55, 5.5)]
     assert verdict("reefer_deviation", recovered, T0 + timedelta(minutes=60)).finding is None
 
@@ -152,11 +193,21 @@ def test_bl_removed_from_manifest() -> None:
 
 def test_terminal_change_compares_the_latest_announcement_with_the_first() -> None:
     first = fact("TRANSPORT", "ARRI", T0 + timedelta(days=2), classifier="PLN", facility="HKHITT4", issued=T0)
-    moved = fact("TRANSPORT", "ARRI", T0 + timedelta(days=2), classifier="EST", facility="HKMTLT8",
-                 issued=T0 + timedelta(hours=3))
+    moved = fact(
+        "TRANSPORT",
+        "ARRI",
+        T0 + timedelta(days=2),
+        classifier="EST",
+        facility="HKMTLT8",
+        issued=T0 + timedelta(hours=3),
+    )
     found = verdict("terminal_change", [moved, first], T0).finding
-    assert found is not None and found.figures == {"previous_terminal": "HKHITT4", "terminal": "HKMTLT8",
-                                                  "location": "HKHKG", "announced_at": moved.issued_at.isoformat()}
+    assert found is not None and found.figures == {
+        "previous_terminal": "HKHITT4",
+        "terminal": "HKMTLT8",
+        "location": "HKHKG",
+        "announced_at": moved.issued_at.isoformat(),
+    }
 
 
 @pytest.mark.parametrize(("at", "quiet"), [("22:30", True), ("06:59", True), ("07:00", False), ("12:00", False)])

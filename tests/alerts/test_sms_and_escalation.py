@@ -35,13 +35,22 @@ def _power_off(client: TestClient, company: Company) -> None:
 
 
 def test_sms_goes_to_the_provider_in_the_recipients_language_and_is_retried_on_5xx(
-        client: TestClient, db: Database, company_a: Company) -> None:
+    client: TestClient, db: Database, company_a: Company
+) -> None:
     with receiver(statuses=[503, 500]) as provider:
-        subscribe(client, company_a, reference_type="CONTAINER", reference=CONTAINER, channels=["sms"],
-                  phone=PHONE, language="zh-CN")
+        subscribe(
+            client,
+            company_a,
+            reference_type="CONTAINER",
+            reference=CONTAINER,
+            channels=["sms"],
+            phone=PHONE,
+            language="zh-CN",
+        )
         _power_off(client, company_a)
-        ch = channels(client, sms=alerts.SmsConfig(url=provider.url, account="AC-alpha", token="sms-token",
-                                                   sender="HarbourLink"))
+        ch = channels(
+            client, sms=alerts.SmsConfig(url=provider.url, account="AC-alpha", token="sms-token", sender="HarbourLink")
+        )
         assert deliver(db, ch).retrying == 1
         assert deliver(db, ch).retrying == 0  # not due again before the back-off
         assert deliver(db, ch, later=timedelta(seconds=31)).retrying == 1
@@ -64,8 +73,17 @@ def test_sms_goes_to_the_provider_in_the_recipients_language_and_is_retried_on_5
 
 def _escalating(client: TestClient, company: Company, url: str) -> None:
     add_endpoint(client, company, url)
-    subscribe(client, company, reference_type="CONTAINER", reference=CONTAINER, channels=["inbox", "webhook"],
-              alert_types=["reefer_power_off"], escalate_after_minutes=30, escalate_to=DUTY_MANAGER, language="en")
+    subscribe(
+        client,
+        company,
+        reference_type="CONTAINER",
+        reference=CONTAINER,
+        channels=["inbox", "webhook"],
+        alert_types=["reefer_power_off"],
+        escalate_after_minutes=30,
+        escalate_to=DUTY_MANAGER,
+        language="en",
+    )
 
 
 def _escalate(db: Database, after: timedelta) -> int:
@@ -74,7 +92,8 @@ def _escalate(db: Database, after: timedelta) -> int:
 
 
 def test_an_alert_nobody_acknowledged_is_escalated_once_by_email_and_webhook(
-        client: TestClient, db: Database, company_a: Company, smtp_server: tuple[Controller, SmtpInbox]) -> None:
+    client: TestClient, db: Database, company_a: Company, smtp_server: tuple[Controller, SmtpInbox]
+) -> None:
     controller, inbox = smtp_server
     smtp = alerts.SmtpConfig("127.0.0.1", controller.port, "HarbourLink <alerts@harbourlink.example.hk>")
     with receiver() as hooks:

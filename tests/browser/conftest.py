@@ -28,8 +28,14 @@ from harbourlink.settings import Settings
 from tests.conftest import STRONG_PASSWORD, make_company
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 SECRET_KEY = "browser-test-secret-key-not-for-production"
 
@@ -73,8 +79,7 @@ def live_site(tmp_path: Path) -> Iterator[LiveSite]:
     email, seed = _seed_operator(database_url)
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    app = create_app(Settings(data_dir=tmp_path, database_url=database_url, secret_key=SECRET_KEY,
-                              base_url=base_url))
+    app = create_app(Settings(data_dir=tmp_path, database_url=database_url, secret_key=SECRET_KEY, base_url=base_url))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -107,8 +112,9 @@ PHONE: ViewportSize = {"width": 390, "height": 844}
 def phone(browser: Browser, *, locale: str = "zh-HK", **options: Any) -> BrowserContext:
     """A phone-sized touch screen set to ``locale``, a Hong Kong phone unless told otherwise: its browser asks
     pages for that language (``accept_downloads=True`` and the like pass through)."""
-    return browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, locale=locale,
-                               **options)
+    return browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, locale=locale, **options
+    )
 
 
 def watched_page(context: BrowserContext, problems: list[str]) -> Page:

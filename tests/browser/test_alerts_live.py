@@ -36,9 +36,15 @@ def _company_following_the_reefer(tmp_path: Path, *, database_url: str | None = 
     try:
         company = make_company(db, "Reefer Forwarding", "forwarder")
         with db.transaction() as session:
-            alerts.do_subscribe(session, Actor(org_id=company.org_id, user_id=company.admin_id),
-                                reference_type="CONTAINER", reference=CONTAINER, alert_types=["reefer_deviation"],
-                                channels=["inbox"], thresholds={})
+            alerts.do_subscribe(
+                session,
+                Actor(org_id=company.org_id, user_id=company.admin_id),
+                reference_type="CONTAINER",
+                reference=CONTAINER,
+                alert_types=["reefer_deviation"],
+                channels=["inbox"],
+                thresholds={},
+            )
         return company
     finally:
         db.engine.dispose()
@@ -51,8 +57,13 @@ def _too_warm() -> bytes:
 
 
 def _send(site: LiveSite, company: Company, raw: bytes) -> None:
-    answer = httpx.post(f"{site.base_url}/api/v1/messages", params={"format": "terminal-json"}, content=raw,
-                        headers=company.auth, timeout=30)
+    answer = httpx.post(
+        f"{site.base_url}/api/v1/messages",
+        params={"format": "terminal-json"},
+        content=raw,
+        headers=company.auth,
+        timeout=30,
+    )
     assert answer.status_code == 201 and answer.json()["status"] == "accepted", answer.text
 
 
@@ -70,7 +81,8 @@ def _log_in(page: Page, site: LiveSite, email: str) -> None:
 
 @pytest.mark.browser
 def test_a_reefer_alert_appears_on_the_open_inbox_without_a_reload(
-        live_site: LiveSite, chromium: Browser, tmp_path: Path) -> None:
+    live_site: LiveSite, chromium: Browser, tmp_path: Path
+) -> None:
     company = _company_following_the_reefer(tmp_path)
     screen = phone(chromium)
     problems: list[str] = []
@@ -105,7 +117,8 @@ def test_a_reefer_alert_appears_on_the_open_inbox_without_a_reload(
 
 @pytest.mark.browser
 def test_the_alert_appears_on_the_open_tracking_page_of_its_container(
-        live_site: LiveSite, chromium: Browser, tmp_path: Path) -> None:
+    live_site: LiveSite, chromium: Browser, tmp_path: Path
+) -> None:
     company = _company_following_the_reefer(tmp_path)
     _send(live_site, company, readings_feed((utcnow() - timedelta(minutes=70), 5.2, "ON")))
     screen = phone(chromium)

@@ -16,8 +16,9 @@ def test_the_api_docs_render_under_their_csp(live_site: LiveSite, chromium: Brow
     problems: list[str] = []
     foreign: list[str] = []
     page = watched_page(context, problems)
-    page.on("request", lambda request: None if request.url.startswith(live_site.base_url)
-            else foreign.append(request.url))
+    page.on(
+        "request", lambda request: None if request.url.startswith(live_site.base_url) else foreign.append(request.url)
+    )
     page.goto(f"{live_site.base_url}/api/docs")
     expect(page.locator(".opblock-summary-path", has_text="/api/v1/track/{reference}")).to_be_visible()
     page.locator(".opblock-summary", has_text="/api/v1/track/{reference}").click()

@@ -18,19 +18,48 @@ pytestmark = pytest.mark.browser
 
 WORDS = {
     "zh-HK": {
-        "apply": "申請帳戶", "submit": "提交申請", "received": "已收到申請", "log_in": "登入", "log_out": "登出",
-        "enrol": "設定雙重認證", "confirm": "確認", "totp": "雙重認證", "continue": "繼續",
-        "console": "營運者控制台", "approve": "批准", "approved": "公司已獲批准，現可登入。",
-        "admin": "公司管理", "users": "用戶", "add_user_form": "新增用戶", "add_user": "新增用戶",
-        "keys": "API 密鑰", "issue": "發出密鑰", "home": "你可以做的事", "offline": "你目前處於離線狀態",
+        "apply": "申請帳戶",
+        "submit": "提交申請",
+        "received": "已收到申請",
+        "log_in": "登入",
+        "log_out": "登出",
+        "enrol": "設定雙重認證",
+        "confirm": "確認",
+        "totp": "雙重認證",
+        "continue": "繼續",
+        "console": "營運者控制台",
+        "approve": "批准",
+        "approved": "公司已獲批准，現可登入。",
+        "admin": "公司管理",
+        "users": "用戶",
+        "add_user_form": "新增用戶",
+        "add_user": "新增用戶",
+        "keys": "API 密鑰",
+        "issue": "發出密鑰",
+        "home": "你可以做的事",
+        "offline": "你目前處於離線狀態",
     },
     "en": {
-        "apply": "Apply for an account", "submit": "Submit application", "received": "Application received",
-        "log_in": "Log in", "log_out": "Log out", "enrol": "Set up two-factor authentication", "confirm": "Confirm",
-        "totp": "Two-factor authentication", "continue": "Continue", "console": "Operator console",
-        "approve": "Approve", "approved": "The company is approved and can log in.",
-        "admin": "Company administration", "users": "Users", "add_user_form": "Add a user", "add_user": "Add user",
-        "keys": "API keys", "issue": "Issue key", "home": "What you can do", "offline": "You are offline",
+        "apply": "Apply for an account",
+        "submit": "Submit application",
+        "received": "Application received",
+        "log_in": "Log in",
+        "log_out": "Log out",
+        "enrol": "Set up two-factor authentication",
+        "confirm": "Confirm",
+        "totp": "Two-factor authentication",
+        "continue": "Continue",
+        "console": "Operator console",
+        "approve": "Approve",
+        "approved": "The company is approved and can log in.",
+        "admin": "Company administration",
+        "users": "Users",
+        "add_user_form": "Add a user",
+        "add_user": "Add user",
+        "keys": "API keys",
+        "issue": "Issue key",
+        "home": "What you can do",
+        "offline": "You are offline",
     },
 }
 
@@ -54,8 +83,11 @@ def _apply(page: Page, site: LiveSite, lang: str, words: dict[str, str], email: 
     page.select_option("#f-operation_mode", "agent")
     page.fill("#f-business_registration", "87654321")
     page.fill("#f-contact_email", "office@tsingyi.example.hk")
-    for kind, number in (("identity_proof", "C112233(4)"), ("business_registration", "87654321-000"),
-                         ("authorisation_letter", "TY-AUTH-1")):
+    for kind, number in (
+        ("identity_proof", "C112233(4)"),
+        ("business_registration", "87654321-000"),
+        ("authorisation_letter", "TY-AUTH-1"),
+    ):
         page.fill(f"#f-doc-{kind}-number", number)
         page.fill(f"#f-doc-{kind}-issuer", "HKSAR")
     page.fill("#f-applicant-display_name", "Wong Ka Yan")
@@ -102,7 +134,9 @@ def _wait_for_next_step(used: int) -> None:
 
 @pytest.mark.parametrize("lang", ["zh-HK", "en"])
 def test_a_company_joins_and_connects_its_system(
-    live_site: LiveSite, phones: tuple[BrowserContext, BrowserContext], lang: str,
+    live_site: LiveSite,
+    phones: tuple[BrowserContext, BrowserContext],
+    lang: str,
 ) -> None:
     words = WORDS[lang]
     problems: list[str] = []

@@ -19,8 +19,12 @@ pytestmark = pytest.mark.browser
 
 WORDS = {
     "zh-HK": {"logged": "已存證", "download": "下載證明檔案", "how": "如何核對證明檔案", "guide": "自行核對我們的記錄"},
-    "en": {"logged": "In the ledger", "download": "Download the proof file", "how": "How to check a proof file",
-           "guide": "Check our records yourself"},
+    "en": {
+        "logged": "In the ledger",
+        "download": "Download the proof file",
+        "how": "How to check a proof file",
+        "guide": "Check our records yourself",
+    },
 }
 PHONE_WIDTH = PHONE["width"]
 
@@ -32,7 +36,10 @@ def _fits(page: Page) -> None:
 
 @pytest.mark.parametrize("lang", ["zh-HK", "en"])
 def test_an_sme_downloads_the_proof_of_an_event_on_a_phone(
-    live_site: LiveSite, chromium: Browser, tmp_path: Path, lang: str,
+    live_site: LiveSite,
+    chromium: Browser,
+    tmp_path: Path,
+    lang: str,
 ) -> None:
     port = _seed(live_site, tmp_path)
     words = WORDS[lang]

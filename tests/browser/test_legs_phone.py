@@ -16,11 +16,24 @@ from tests.conftest import STRONG_PASSWORD, Company, make_company
 from tests.trucking.support import CONTAINER, SAMPLES
 
 WORDS = {
-    "zh-HK": {"log_in": "登入", "confirm": "確認", "nominate": "指定", "accept": "接受",
-              "assign": "安排車輛及司機", "assigned": "已安排車輛及司機", "released": "已放行"},
-    "en": {"log_in": "Log in", "confirm": "Confirm", "nominate": "Nominate", "accept": "Accept",
-           "assign": "Assign truck and driver", "assigned": "The truck and driver are assigned",
-           "released": "Released"},
+    "zh-HK": {
+        "log_in": "登入",
+        "confirm": "確認",
+        "nominate": "指定",
+        "accept": "接受",
+        "assign": "安排車輛及司機",
+        "assigned": "已安排車輛及司機",
+        "released": "已放行",
+    },
+    "en": {
+        "log_in": "Log in",
+        "confirm": "Confirm",
+        "nominate": "Nominate",
+        "accept": "Accept",
+        "assign": "Assign truck and driver",
+        "assigned": "The truck and driver are assigned",
+        "released": "Released",
+    },
 }
 
 
@@ -41,19 +54,40 @@ def test_a_truck_leg_is_nominated_accepted_and_assigned_on_phones(
         trucker = make_company(db, "Tai Kok Trucking", "trucking")
     finally:
         db.engine.dispose()
-    _api(live_site, forwarder, "POST", "/api/v1/messages", params={"format": "csv"},
-         content=(SAMPLES / "csv" / "hkg_import.csv").read_bytes())
-    _api(live_site, forwarder, "POST", "/api/v1/grants",
-         json={"reference_type": "CONTAINER", "reference": CONTAINER, "grantee_org_id": trucker.org_id})
-    driver = _api(live_site, trucker, "POST", f"/api/v1/orgs/{trucker.org_id}/users",
-                  json={"email": "driver@tai-kok.example.hk", "display_name": "Chan Siu Ming", "role": "driver",
-                        "password": STRONG_PASSWORD})
+    _api(
+        live_site,
+        forwarder,
+        "POST",
+        "/api/v1/messages",
+        params={"format": "csv"},
+        content=(SAMPLES / "csv" / "hkg_import.csv").read_bytes(),
+    )
+    _api(
+        live_site,
+        forwarder,
+        "POST",
+        "/api/v1/grants",
+        json={"reference_type": "CONTAINER", "reference": CONTAINER, "grantee_org_id": trucker.org_id},
+    )
+    driver = _api(
+        live_site,
+        trucker,
+        "POST",
+        f"/api/v1/orgs/{trucker.org_id}/users",
+        json={
+            "email": "driver@tai-kok.example.hk",
+            "display_name": "Chan Siu Ming",
+            "role": "driver",
+            "password": STRONG_PASSWORD,
+        },
+    )
     problems: list[str] = []
 
     screen = phone(chromium, locale=lang)
     page = watched_page(screen, problems)
-    first_login(page, live_site.base_url, forwarder.admin_email, lang=lang, log_in=words["log_in"],
-                confirm=words["confirm"])
+    first_login(
+        page, live_site.base_url, forwarder.admin_email, lang=lang, log_in=words["log_in"], confirm=words["confirm"]
+    )
     page.goto(f"{live_site.base_url}/legs")
     page.locator("#nominate summary").click()
     page.select_option("#f-reference_type", "CONTAINER")
@@ -69,8 +103,9 @@ def test_a_truck_leg_is_nominated_accepted_and_assigned_on_phones(
 
     screen = phone(chromium, locale=lang)
     page = watched_page(screen, problems)
-    first_login(page, live_site.base_url, trucker.admin_email, lang=lang, log_in=words["log_in"],
-                confirm=words["confirm"])
+    first_login(
+        page, live_site.base_url, trucker.admin_email, lang=lang, log_in=words["log_in"], confirm=words["confirm"]
+    )
     page.goto(f"{live_site.base_url}/legs")
     job = page.locator(".pickup-job")
     expect(job).to_contain_text(words["released"])

@@ -39,8 +39,9 @@ class Topology:
 
 
 def _start(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "harbourlink", *argv], env=env,
-                            stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "harbourlink", *argv], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
+    )
 
 
 @pytest.fixture
@@ -51,10 +52,17 @@ def topology(tmp_path: Path) -> Iterator[Topology]:
     company = _company_following_the_reefer(tmp_path, database_url=url)
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "HARBOURLINK_DATABASE_URL": url, "HARBOURLINK_SECRET_KEY": SECRET_KEY,
-           "HARBOURLINK_DATA_DIR": str(tmp_path), "HARBOURLINK_BASE_URL": base_url,
-           "HARBOURLINK_RUN_DISPATCHERS": "false", "HARBOURLINK_NATS_URL": NATS_URL,
-           "HARBOURLINK_NATS_PREFIX": f"test-{uuid.uuid4().hex[:12]}", "HARBOURLINK_LIVE_POLL_SECONDS": "60"}
+    env = {
+        **os.environ,
+        "HARBOURLINK_DATABASE_URL": url,
+        "HARBOURLINK_SECRET_KEY": SECRET_KEY,
+        "HARBOURLINK_DATA_DIR": str(tmp_path),
+        "HARBOURLINK_BASE_URL": base_url,
+        "HARBOURLINK_RUN_DISPATCHERS": "false",
+        "HARBOURLINK_NATS_URL": NATS_URL,
+        "HARBOURLINK_NATS_PREFIX": f"test-{uuid.uuid4().hex[:12]}",
+        "HARBOURLINK_LIVE_POLL_SECONDS": "60",
+    }
     api = _start(["serve", "--port", str(port)], env, tmp_path / "api.log")
     worker = _start(["worker", "--idle", "30"], env, tmp_path / "worker.log")
     try:
@@ -88,9 +96,13 @@ def test_an_alert_raised_by_a_worker_reaches_a_page_of_an_api_process(topology: 
         expect(page.locator("#alerts-live")).not_to_be_empty()  # the stream is open
         page.evaluate("window.stillTheSamePage = true")
 
-        answer = httpx.post(f"{topology.base_url}/api/v1/messages", params={"format": "terminal-json"},
-                            content=_too_warm(), headers={**topology.company.auth, "Prefer": "respond-async"},
-                            timeout=30)
+        answer = httpx.post(
+            f"{topology.base_url}/api/v1/messages",
+            params={"format": "terminal-json"},
+            content=_too_warm(),
+            headers={**topology.company.auth, "Prefer": "respond-async"},
+            timeout=30,
+        )
         assert answer.status_code == 202 and answer.json()["status"] == "queued", answer.text
 
         item = page.locator(".alert-item")

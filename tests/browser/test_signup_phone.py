@@ -13,13 +13,30 @@ from tests.browser.conftest import ARTIFACTS, LiveSite, phone, watched_page
 pytestmark = pytest.mark.browser
 
 WORDS = {
-    "zh-HK": {"submit": "提交申請", "strong": "這個密碼夠強。", "weak": "請使用最少 10 個字元",
-              "required": "必須填寫此欄。", "types": "請最少選擇一種公司類別。", "mismatch": "兩次輸入的密碼不相同。"},
-    "zh-CN": {"submit": "提交申请", "strong": "这个密码足够强。", "weak": "请使用至少 10 个字符",
-              "required": "此项为必填项。", "types": "请至少选择一种公司类别。", "mismatch": "两次输入的密码不一致。"},
-    "en": {"submit": "Submit application", "strong": "This password is strong enough.",
-           "weak": "Use at least 10 characters", "required": "This field is required.",
-           "types": "Choose at least one company type.", "mismatch": "The two passwords are not the same."},
+    "zh-HK": {
+        "submit": "提交申請",
+        "strong": "這個密碼夠強。",
+        "weak": "請使用最少 10 個字元",
+        "required": "必須填寫此欄。",
+        "types": "請最少選擇一種公司類別。",
+        "mismatch": "兩次輸入的密碼不相同。",
+    },
+    "zh-CN": {
+        "submit": "提交申请",
+        "strong": "这个密码足够强。",
+        "weak": "请使用至少 10 个字符",
+        "required": "此项为必填项。",
+        "types": "请至少选择一种公司类别。",
+        "mismatch": "两次输入的密码不一致。",
+    },
+    "en": {
+        "submit": "Submit application",
+        "strong": "This password is strong enough.",
+        "weak": "Use at least 10 characters",
+        "required": "This field is required.",
+        "types": "Choose at least one company type.",
+        "mismatch": "The two passwords are not the same.",
+    },
 }
 # Passwords the page and the server must judge alike: long enough or not, three kinds of character or two.
 SAMPLES = ("abcdefghij", "abcdefghi1", "Abcdefghi1", "Abcdefgh1", "ABCDEFGH!1", "пароль-Пароль-1", "🚢🚢🚢🚢🚢aA1!x")
@@ -34,8 +51,7 @@ def _fits(page: Page) -> None:
 
 
 @pytest.mark.parametrize("lang", ["zh-HK", "en", "zh-CN"])
-def test_a_half_filled_application_shows_every_error_at_once(live_site: LiveSite, chromium: Browser,
-                                                             lang: str) -> None:
+def test_a_half_filled_application_shows_every_error_at_once(live_site: LiveSite, chromium: Browser, lang: str) -> None:
     words = WORDS[lang]
     screen = phone(chromium, locale={"en": "en-GB"}.get(lang, lang))  # its browser asks for the language
     problems: list[str] = []
@@ -60,8 +76,13 @@ def test_a_half_filled_application_shows_every_error_at_once(live_site: LiveSite
         assert page.url.endswith("/signup")  # nothing was sent
         assert _error(page, "applicant.password_confirm") == words["mismatch"]
         assert _error(page, "types") == words["types"]
-        for field in ("business_registration", "applicant.display_name", "doc.identity_proof.number",
-                      "doc.business_registration.number", "doc.authorisation_letter.number"):
+        for field in (
+            "business_registration",
+            "applicant.display_name",
+            "doc.identity_proof.number",
+            "doc.business_registration.number",
+            "doc.authorisation_letter.number",
+        ):
             assert _error(page, field) == words["required"], field
         assert page.locator("main .alert").is_visible()
         _fits(page)

@@ -20,10 +20,24 @@ from tests.web.test_tracking_pages import MMSI, VESSEL, seed_port
 pytestmark = pytest.mark.browser
 
 WORDS = {
-    "zh-HK": {"log_in": "登入", "confirm": "確認", "track": "追蹤", "estimated": "預計", "released": "已放行",
-              "north": "北緯 22.2150°", "carrier_eta": "23/11/2026 上午6:30"},
-    "en": {"log_in": "Log in", "confirm": "Confirm", "track": "Track", "estimated": "Estimated",
-           "released": "Released", "north": "22.2150° N", "carrier_eta": "23/11/2026, 6:30 am"},
+    "zh-HK": {
+        "log_in": "登入",
+        "confirm": "確認",
+        "track": "追蹤",
+        "estimated": "預計",
+        "released": "已放行",
+        "north": "北緯 22.2150°",
+        "carrier_eta": "23/11/2026 上午6:30",
+    },
+    "en": {
+        "log_in": "Log in",
+        "confirm": "Confirm",
+        "track": "Track",
+        "estimated": "Estimated",
+        "released": "Released",
+        "north": "22.2150° N",
+        "carrier_eta": "23/11/2026, 6:30 am",
+    },
 }
 
 
@@ -45,15 +59,29 @@ def _log_in(page: Page, site: LiveSite, lang: str, email: str) -> None:
 def _move_ship(tmp_path: Path, latitude: float, longitude: float) -> None:
     db = create_database(f"sqlite:///{tmp_path / 'harbourlink.db'}")
     with db.transaction() as session:
-        record_positions(session, [PositionReport(mmsi=MMSI, at=utcnow() - timedelta(seconds=5), latitude=latitude,
-                                                  longitude=longitude, speed_knots=9.0, course=330.0)],
-                         message_id=None)
+        record_positions(
+            session,
+            [
+                PositionReport(
+                    mmsi=MMSI,
+                    at=utcnow() - timedelta(seconds=5),
+                    latitude=latitude,
+                    longitude=longitude,
+                    speed_knots=9.0,
+                    course=330.0,
+                )
+            ],
+            message_id=None,
+        )
     db.engine.dispose()
 
 
 @pytest.mark.parametrize("lang", ["zh-HK", "en"])
 def test_an_sme_tracks_its_reefer_by_house_bl_on_a_phone(
-    live_site: LiveSite, chromium: Browser, tmp_path: Path, lang: str,
+    live_site: LiveSite,
+    chromium: Browser,
+    tmp_path: Path,
+    lang: str,
 ) -> None:
     port = _seed(live_site, tmp_path)
     words = WORDS[lang]

@@ -26,16 +26,40 @@ from tests.web.test_alert_history import IMO, LATE
 pytestmark = pytest.mark.browser
 
 WORDS = {
-    "zh-HK": {"log_in": "登入", "confirm": "確認", "link": "連結", "link_pairs": "連結這些配對",
-              "links_tile": "連結分提單", "linked": "已連結 1 對，1 行未連結。", "bad_row": "第 3 行：",
-              "subscribe": "訂閱", "subscribed": "已訂閱", "reefer": "冷藏櫃溫度偏離", "resolved": "已解除",
-              "container": "貨櫃號碼", "arrival": "抵達 HKHKG", "linked_chip": "已連結主提單",
-              "shared_by": "來自 Victoria Freight"},
-    "en": {"log_in": "Log in", "confirm": "Confirm", "link": "Link", "link_pairs": "Link the pairs",
-           "links_tile": "Link House B/Ls", "linked": "1 pairs linked, 1 rows not linked.", "bad_row": "Row 3:",
-           "subscribe": "Subscribe", "subscribed": "Subscribed", "reefer": "Reefer temperature out of range",
-           "resolved": "Resolved", "container": "Container number", "arrival": "Arrival at HKHKG",
-           "linked_chip": "Linked to its Master B/L", "shared_by": "From Victoria Freight"},
+    "zh-HK": {
+        "log_in": "登入",
+        "confirm": "確認",
+        "link": "連結",
+        "link_pairs": "連結這些配對",
+        "links_tile": "連結分提單",
+        "linked": "已連結 1 對，1 行未連結。",
+        "bad_row": "第 3 行：",
+        "subscribe": "訂閱",
+        "subscribed": "已訂閱",
+        "reefer": "冷藏櫃溫度偏離",
+        "resolved": "已解除",
+        "container": "貨櫃號碼",
+        "arrival": "抵達 HKHKG",
+        "linked_chip": "已連結主提單",
+        "shared_by": "來自 Victoria Freight",
+    },
+    "en": {
+        "log_in": "Log in",
+        "confirm": "Confirm",
+        "link": "Link",
+        "link_pairs": "Link the pairs",
+        "links_tile": "Link House B/Ls",
+        "linked": "1 pairs linked, 1 rows not linked.",
+        "bad_row": "Row 3:",
+        "subscribe": "Subscribe",
+        "subscribed": "Subscribed",
+        "reefer": "Reefer temperature out of range",
+        "resolved": "Resolved",
+        "container": "Container number",
+        "arrival": "Arrival at HKHKG",
+        "linked_chip": "Linked to its Master B/L",
+        "shared_by": "From Victoria Freight",
+    },
     "zh-CN": {"log_in": "登录", "confirm": "确认"},
 }
 
@@ -66,7 +90,8 @@ def _port(site: LiveSite, tmp_path: Path) -> Port:
 
 @pytest.mark.parametrize("lang", ["zh-HK", "en"])
 def test_the_forwarder_links_by_form_and_by_file_and_the_sme_tracks_by_house_bl(
-        live_site: LiveSite, chromium: Browser, tmp_path: Path, lang: str) -> None:
+    live_site: LiveSite, chromium: Browser, tmp_path: Path, lang: str
+) -> None:
     port = _port(live_site, tmp_path)
     words = WORDS[lang]
     problems: list[str] = []
@@ -82,8 +107,16 @@ def test_the_forwarder_links_by_form_and_by_file_and_the_sme_tracks_by_house_bl(
         _fits(page)
 
         page.locator("summary", has_text="CSV").click()
-        page.set_input_files("#f-file", files=[FilePayload(name="pairs.csv", mimeType="text/csv",
-                                                       buffer=f"master_bl,house_bl\n{MBL},VFFHKG002\n{MBL}\n".encode())])
+        page.set_input_files(
+            "#f-file",
+            files=[
+                FilePayload(
+                    name="pairs.csv",
+                    mimeType="text/csv",
+                    buffer=f"master_bl,house_bl\n{MBL},VFFHKG002\n{MBL}\n".encode(),
+                )
+            ],
+        )
         page.get_by_role("button", name=words["link_pairs"]).click()
         report = page.locator("#link-report")
         expect(report).to_contain_text(words["linked"])
@@ -128,14 +161,20 @@ def _sme(tmp_path: Path) -> Company:
 
 
 def _send(site: LiveSite, company: Company, raw: bytes) -> None:
-    answer = httpx.post(f"{site.base_url}/api/v1/messages", params={"format": "terminal-json"}, content=raw,
-                        headers=company.auth, timeout=30)
+    answer = httpx.post(
+        f"{site.base_url}/api/v1/messages",
+        params={"format": "terminal-json"},
+        content=raw,
+        headers=company.auth,
+        timeout=30,
+    )
     assert answer.status_code == 201 and answer.json()["status"] == "accepted", answer.text
 
 
 @pytest.mark.parametrize("lang", ["zh-HK", "en"])
 def test_the_sme_subscribes_the_alert_arrives_and_stays_in_the_history_once_resolved(
-        live_site: LiveSite, chromium: Browser, tmp_path: Path, lang: str) -> None:
+    live_site: LiveSite, chromium: Browser, tmp_path: Path, lang: str
+) -> None:
     company = _sme(tmp_path)
     words = WORDS[lang]
     problems: list[str] = []
@@ -156,8 +195,11 @@ def test_the_sme_subscribes_the_alert_arrives_and_stays_in_the_history_once_reso
         expect(page.locator("#alerts-live")).not_to_be_empty()  # the stream is open
         page.evaluate("window.stillTheSamePage = true")
         now = utcnow()
-        _send(live_site, company, readings_feed((now - timedelta(minutes=50), 9.5, "ON"),
-                                                (now - timedelta(minutes=10), 9.8, "ON")))
+        _send(
+            live_site,
+            company,
+            readings_feed((now - timedelta(minutes=50), 9.5, "ON"), (now - timedelta(minutes=10), 9.8, "ON")),
+        )
         item = page.locator(".alert-item")
         expect(item).to_have_count(1, timeout=15_000)
         expect(item).to_contain_text(words["reefer"])
@@ -184,14 +226,19 @@ def _shoot(page: Page, name: str, lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["zh-HK", "en", "zh-CN"])
-def test_the_new_and_changed_pages_on_a_phone(live_site: LiveSite, chromium: Browser, tmp_path: Path,
-                                              lang: str) -> None:
+def test_the_new_and_changed_pages_on_a_phone(
+    live_site: LiveSite, chromium: Browser, tmp_path: Path, lang: str
+) -> None:
     """Home for an SME (My cargo first, a search with "did you mean"), a forwarder and a carrier; the SME's
     tracking page showing a call's schedule only; the carrier's choice about its vessel calls."""
     port = _port(live_site, tmp_path)
     with httpx.Client(base_url=live_site.base_url, timeout=30) as http:
-        assert http.post("/api/v1/bl-links", headers=port.forwarder.auth,
-                         json={"master_bl": MBL, "house_bl": HBL}).status_code == 201
+        assert (
+            http.post(
+                "/api/v1/bl-links", headers=port.forwarder.auth, json={"master_bl": MBL, "house_bl": HBL}
+            ).status_code
+            == 201
+        )
     problems: list[str] = []
     for who, company in (("sme", port.sme), ("forwarder", port.forwarder), ("carrier", port.carrier)):
         screen = phone(chromium)
@@ -221,22 +268,33 @@ VESSEL_WORDS = {"zh-HK": "你在船上的貨物：", "en": "Your cargo aboard:"}
 
 
 @pytest.mark.parametrize("lang", ["zh-HK", "en"])
-def test_a_vessel_alert_leads_to_the_ships_page(live_site: LiveSite, chromium: Browser, tmp_path: Path,
-                                                lang: str) -> None:
+def test_a_vessel_alert_leads_to_the_ships_page(
+    live_site: LiveSite, chromium: Browser, tmp_path: Path, lang: str
+) -> None:
     """The forwarder follows the ship; the carrier's new estimate is 3 h 20 min late: the alert names the ship and
     the forwarder's numbers aboard, and tapping the ship opens its page with that cargo."""
     port = _port(live_site, tmp_path)
     db = create_database(f"sqlite:///{tmp_path / 'harbourlink.db'}")
     try:
         with db.transaction() as session:
-            alerts.do_subscribe(session, Actor(org_id=port.forwarder.org_id, user_id=port.forwarder.admin_id),
-                                reference_type="VESSEL", reference=IMO, alert_types=["vessel_delay"],
-                                channels=["inbox"], thresholds={"delay_minutes": 60})
+            alerts.do_subscribe(
+                session,
+                Actor(org_id=port.forwarder.org_id, user_id=port.forwarder.admin_id),
+                reference_type="VESSEL",
+                reference=IMO,
+                alert_types=["vessel_delay"],
+                channels=["inbox"],
+                thresholds={"delay_minutes": 60},
+            )
     finally:
         db.engine.dispose()
     with httpx.Client(base_url=live_site.base_url, timeout=30) as http:
-        assert http.post("/api/v1/bl-links", headers=port.forwarder.auth,
-                         json={"master_bl": MBL, "house_bl": HBL}).status_code == 201
+        assert (
+            http.post(
+                "/api/v1/bl-links", headers=port.forwarder.auth, json={"master_bl": MBL, "house_bl": HBL}
+            ).status_code
+            == 201
+        )
         send(http, port.carrier, "csv", LATE.encode())
     problems: list[str] = []
     screen = phone(chromium)

@@ -17,18 +17,28 @@ from tests.web.test_pages_in_chinese import PLAIN_USER, port_day_of
 pytestmark = pytest.mark.browser
 
 WORDS = {
-    "zh-HK": {"place": "第 2 行，event_time 欄",
-              "problem": "'not-a-time' 不是 ISO 8601 時間", "storage": "每日堆存費", "free_time": "免費堆存期尚餘"},
-    "en": {"place": "row 2, column event_time",
-           "problem": "'not-a-time' is not an ISO 8601 time", "storage": "Storage per day",
-           "free_time": "Free time left"},
-    "zh-CN": {"place": "第 2 行，event_time 列",
-              "problem": "'not-a-time' 不是 ISO 8601 时间", "storage": "每日堆存费", "free_time": "免费堆存期尚余"},
+    "zh-HK": {
+        "place": "第 2 行，event_time 欄",
+        "problem": "'not-a-time' 不是 ISO 8601 時間",
+        "storage": "每日堆存費",
+        "free_time": "免費堆存期尚餘",
+    },
+    "en": {
+        "place": "row 2, column event_time",
+        "problem": "'not-a-time' is not an ISO 8601 time",
+        "storage": "Storage per day",
+        "free_time": "Free time left",
+    },
+    "zh-CN": {
+        "place": "第 2 行，event_time 列",
+        "problem": "'not-a-time' 不是 ISO 8601 时间",
+        "storage": "每日堆存费",
+        "free_time": "免费堆存期尚余",
+    },
 }
 
 
-def test_errors_and_charges_read_in_the_phones_language(live_site: LiveSite, chromium: Browser,
-                                                        tmp_path: Path) -> None:
+def test_errors_and_charges_read_in_the_phones_language(live_site: LiveSite, chromium: Browser, tmp_path: Path) -> None:
     db = create_database(f"sqlite:///{tmp_path / 'harbourlink.db'}")
     try:
         scenario, messages = port_day_of(db, password=STRONG_PASSWORD)

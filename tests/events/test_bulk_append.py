@@ -21,8 +21,9 @@ def test_seventy_thousand_events_from_one_csv(db: Database) -> None:
     assert (len(parsed.events), parsed.errors) == (COUNT, [])
     assert all(events.check_event(draft) is None for draft in parsed.events)
     with db.transaction() as session:
-        org = identity.create_organisation(session, identity.SYSTEM_ACTOR, name="Bulk Line", types=["shipping_line"],
-                                           status=identity.OrgStatus.ACTIVE)
+        org = identity.create_organisation(
+            session, identity.SYSTEM_ACTOR, name="Bulk Line", types=["shipping_line"], status=identity.OrgStatus.ACTIVE
+        )
         stored = events.append_events(session, owner_org_id=org.id, message_id=None, drafts=parsed.events)
         assert (len(stored.accepted), len(stored.event_ids), stored.duplicates) == (COUNT, COUNT, 0)
         again = events.append_events(session, owner_org_id=org.id, message_id=None, drafts=parsed.events)

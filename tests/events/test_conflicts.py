@@ -23,8 +23,7 @@ def _store(db: Database, company: Company, adapter: Adapter, raw: bytes, message
     assert parsed.errors == [], parsed.errors
     assert all(events.check_event(draft) is None for draft in parsed.events)
     with db.transaction() as session:
-        return events.append_events(session, owner_org_id=company.org_id, message_id=message_id,
-                                    drafts=parsed.events)
+        return events.append_events(session, owner_org_id=company.org_id, message_id=message_id, drafts=parsed.events)
 
 
 def _conflicts(result: events.AppendResult) -> list[tuple[str, str]]:
@@ -36,14 +35,19 @@ def test_csv_same_id_other_content(db: Database, company_a: Company) -> None:
     assert len(_store(db, company_a, CsvTemplateAdapter(), raw.encode(), FIRST).accepted) == 5
     same = _store(db, company_a, CsvTemplateAdapter(), raw.encode(), SECOND)
     assert (same.accepted, same.duplicates, same.conflicts) == ([], 5, [])
-    changed = raw.replace("2026-11-23T09:40:00+08:00", "2026-11-23T09:45:00+08:00").replace(
-        "probe 1", "probe 2").replace(",HKHKG,HITHK,9706906,PEARL HARMONY,026E,VESSEL,,,\n",
-                                      ",HKHKG,HITHK,9706906,PEARL HARMONY,027E,VESSEL,,,\n")
+    changed = (
+        raw.replace("2026-11-23T09:40:00+08:00", "2026-11-23T09:45:00+08:00")
+        .replace("probe 1", "probe 2")
+        .replace(
+            ",HKHKG,HITHK,9706906,PEARL HARMONY,026E,VESSEL,,,\n", ",HKHKG,HITHK,9706906,PEARL HARMONY,027E,VESSEL,,,\n"
+        )
+    )
     again = _store(db, company_a, CsvTemplateAdapter(), changed.encode(), SECOND)
     assert (again.accepted, again.duplicates) == ([], 3)
     assert _conflicts(again) == [
         ("row 3", f"conflicts with the event stored from message {FIRST}: event_time, voyage differ"),
-        ("row 4", f"conflicts with the event stored from message {FIRST}: remarks differs")]
+        ("row 4", f"conflicts with the event stored from message {FIRST}: remarks differs"),
+    ]
 
 
 def test_csv_same_id_twice_in_one_message(db: Database, company_a: Company) -> None:
@@ -62,8 +66,12 @@ def test_dcsa_2_2_same_event_id_other_content(db: Database, company_a: Company) 
     sample[1]["transportCall"]["UNLocationCode"] = "HKTWN"
     again = _store(db, company_a, DcsaTnt22Adapter(), json.dumps(sample).encode(), SECOND)
     assert (again.accepted, again.duplicates) == ([], len(sample) - 1)
-    assert _conflicts(again) == [("$[1]", f"conflicts with the event stored from message {FIRST}: "
-                                          "eventDateTime, transportCall.UNLocationCode differ")]
+    assert _conflicts(again) == [
+        (
+            "$[1]",
+            f"conflicts with the event stored from message {FIRST}: eventDateTime, transportCall.UNLocationCode differ",
+        )
+    ]
 
 
 def test_dcsa_3_same_event_id_other_content(db: Database, company_a: Company) -> None:
@@ -72,8 +80,9 @@ def test_dcsa_3_same_event_id_other_content(db: Database, company_a: Company) ->
     _store(db, company_a, DcsaTnt3Adapter(), json.dumps(kept).encode(), FIRST)
     kept[0]["payload"]["eventDateTime"] = "2026-11-22T05:25:00+08:00"
     again = _store(db, company_a, DcsaTnt3Adapter(), json.dumps(kept).encode(), SECOND)
-    assert _conflicts(again) == [("$[0]", f"conflicts with the event stored from message {FIRST}: "
-                                          "payload.eventDateTime differs")]
+    assert _conflicts(again) == [
+        ("$[0]", f"conflicts with the event stored from message {FIRST}: payload.eventDateTime differs")
+    ]
 
 
 def test_edifact_interchange_resent_with_other_content(db: Database, company_a: Company) -> None:

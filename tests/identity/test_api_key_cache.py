@@ -18,7 +18,8 @@ def _key_id(client: TestClient, company: Company) -> str:
 
 
 def test_a_key_revoked_through_one_process_is_refused_by_another_at_once(
-    settings: Settings, company_a: Company,
+    settings: Settings,
+    company_a: Company,
 ) -> None:
     with TestClient(create_app(settings)) as first, TestClient(create_app(settings)) as second:
         for client in (first, second, first, second):  # both processes now hold the key in their caches
@@ -47,8 +48,12 @@ def test_a_cached_key_costs_one_read(db: Database, company_a: Company) -> None:
     with counted(db) as cached, db.transaction() as session:
         again = cache.authenticate(session, company_a.api_key, now=utcnow(), ip="192.0.2.2")
     assert first is not None and again is not None
-    assert (again.org_id, again.api_key_id, again.scopes, again.ip) == (first.org_id, first.api_key_id, first.scopes,
-                                                                       "192.0.2.2")
+    assert (again.org_id, again.api_key_id, again.scopes, again.ip) == (
+        first.org_id,
+        first.api_key_id,
+        first.scopes,
+        "192.0.2.2",
+    )
     assert len(full) >= 3 and len(cached) == 1, (full, cached)
     clock[0] = 31.0  # past the time to live: checked in full again
     with counted(db) as expired, db.transaction() as session:

@@ -20,7 +20,9 @@ def _all_rows_as_text(db: Database) -> str:
     with db.engine.connect() as connection:
         names = set(inspect(connection).get_table_names())
         return "\n".join(
-            repr(row) for table in metadata.sorted_tables if table.name in names
+            repr(row)
+            for table in metadata.sorted_tables
+            if table.name in names
             for row in connection.execute(text(f'SELECT * FROM "{table.name}"'))  # noqa: S608 - our own table names
         )
 
@@ -47,34 +49,53 @@ def test_revoked_and_expired_keys_stop_working(client: TestClient, db: Database,
     assert client.delete(f"/api/v1/api-keys/{created['id']}", headers=company_a.auth).json()["revoked_at"]
     assert client.get("/api/v1/me", headers=bearer).json()["error"] == "invalid_api_key"
     with db.transaction() as session:
-        _, full = identity.create_api_key(session, identity.SYSTEM_ACTOR, org_id=company_a.org_id, name="old",
-                                          scopes=[identity.KeyScope.CARGO_READ],
-                                          expires_at=utcnow() - timedelta(seconds=1))
+        _, full = identity.create_api_key(
+            session,
+            identity.SYSTEM_ACTOR,
+            org_id=company_a.org_id,
+            name="old",
+            scopes=[identity.KeyScope.CARGO_READ],
+            expires_at=utcnow() - timedelta(seconds=1),
+        )
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {full}"}).status_code == 401
 
 
 def test_key_without_scope_cannot_manage(client: TestClient, company_a: Company) -> None:
     key = client.post("/api/v1/api-keys", headers=company_a.auth, json={"name": "ro", "scopes": ["cargo:read"]})
     bearer = {"Authorization": f"Bearer {key.json()['key']}"}
-    grant = client.post("/api/v1/grants", headers=bearer,
-                        json={"reference_type": "MBL", "reference": "PONU1234567", "anyone_with_reference": True})
+    grant = client.post(
+        "/api/v1/grants",
+        headers=bearer,
+        json={"reference_type": "MBL", "reference": "PONU1234567", "anyone_with_reference": True},
+    )
     assert grant.status_code == 403 and grant.json()["error"] == "missing_scope"
     assert client.post("/api/v1/api-keys", headers=bearer, json={"name": "x"}).json()["error"] == "missing_scope"
 
 
-def test_secrets_never_reach_the_logs(client: TestClient, db: Database, company_a: Company,
-                                      caplog: pytest.LogCaptureFixture) -> None:
+def test_secrets_never_reach_the_logs(
+    client: TestClient, db: Database, company_a: Company, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)  # statements and their parameters
     try:
         created = client.post("/api/v1/api-keys", headers=company_a.auth, json={"name": "log"}).json()
         client.get("/api/v1/me", headers={"Authorization": f"Bearer {created['key']}"})
-        user = client.post(f"/api/v1/orgs/{company_a.org_id}/users", headers=company_a.auth,
-                           json={"email": "new@alpha.example.hk", "display_name": "New", "password": "Another-Pass-77"})
+        user = client.post(
+            f"/api/v1/orgs/{company_a.org_id}/users",
+            headers=company_a.auth,
+            json={"email": "new@alpha.example.hk", "display_name": "New", "password": "Another-Pass-77"},
+        )
         assert user.status_code == 201
         with db.transaction() as session:
-            identity.authenticate_password(session, login=company_a.admin_email, password=STRONG_PASSWORD,
-                                           now=utcnow(), ip=None, attempts=5, lock_minutes=30)
+            identity.authenticate_password(
+                session,
+                login=company_a.admin_email,
+                password=STRONG_PASSWORD,
+                now=utcnow(),
+                ip=None,
+                attempts=5,
+                lock_minutes=30,
+            )
     finally:
         logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
     logged = "\n".join(r.getMessage() + repr(getattr(r, "args", "")) for r in caplog.records)

@@ -21,7 +21,10 @@ GUESSES = 30
 
 
 def test_thirty_parallel_wrong_passwords_lock_after_exactly_five(
-    settings: Settings, db: Database, company_a: Company, monkeypatch: pytest.MonkeyPatch,
+    settings: Settings,
+    db: Database,
+    company_a: Company,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     checked: list[str] = []
     real_verify = crypto.verify_password
@@ -42,15 +45,17 @@ def test_thirty_parallel_wrong_passwords_lock_after_exactly_five(
 
         def guess(n: int) -> int:
             barrier.wait()
-            return client.post("/login", data={"login": company_a.admin_email, "password": f"Wrong-{n}",
-                                               "csrf_token": token}).status_code
+            return client.post(
+                "/login", data={"login": company_a.admin_email, "password": f"Wrong-{n}", "csrf_token": token}
+            ).status_code
 
         with ThreadPoolExecutor(GUESSES) as pool:
             statuses = list(pool.map(guess, range(GUESSES)))
         assert statuses == [401] * GUESSES
         assert len(checked) == settings.lockout_attempts  # the other 25 were never checked
-        right = client.post("/login", data={"login": company_a.admin_email, "password": STRONG_PASSWORD,
-                                            "csrf_token": token})
+        right = client.post(
+            "/login", data={"login": company_a.admin_email, "password": STRONG_PASSWORD, "csrf_token": token}
+        )
     assert right.status_code == 401
     assert len(checked) == settings.lockout_attempts
     with db.transaction() as session:
@@ -73,8 +78,9 @@ def test_thirty_parallel_wrong_codes_lock_after_exactly_five(db: Database, compa
         with db.transaction() as session:
             user = identity.user_by_id(session, company_a.admin_id)
             assert user is not None
-            return identity.verify_totp(session, user, sealer, code="000000", now=utcnow(), ip=None, attempts=5,
-                                        lock_minutes=30).error
+            return identity.verify_totp(
+                session, user, sealer, code="000000", now=utcnow(), ip=None, attempts=5, lock_minutes=30
+            ).error
 
     with ThreadPoolExecutor(GUESSES) as pool:
         errors = list(pool.map(guess, range(GUESSES)))

@@ -20,9 +20,15 @@ from tests.conftest import STRONG_PASSWORD, Company, make_company
 
 def _login(db: Database, email: str, password: str, *, minutes_later: int = 0) -> identity.LoginOutcome:
     with db.transaction() as session:
-        return identity.authenticate_password(session, login=email, password=password,
-                                              now=utcnow() + timedelta(minutes=minutes_later), ip="127.0.0.1",
-                                              attempts=5, lock_minutes=30)
+        return identity.authenticate_password(
+            session,
+            login=email,
+            password=password,
+            now=utcnow() + timedelta(minutes=minutes_later),
+            ip="127.0.0.1",
+            attempts=5,
+            lock_minutes=30,
+        )
 
 
 @pytest.mark.parametrize("weak", ["Short-1a", "alllowercaseletters", "ALLUPPER12345", "abcdefghij1"])
@@ -95,13 +101,16 @@ def test_totp_enrolment_verification_and_replay(db: Database, company_a: Company
         code = pyotp.TOTP(seed).at(now)
         ok = identity.verify_totp(session, user, sealer, code=code, now=now, ip=None, attempts=5, lock_minutes=30)
         assert ok.user is not None and user.totp_enabled
-        replay = identity.verify_totp(session, user, sealer, code=code, now=now, ip=None, attempts=5,
-                                      lock_minutes=30)
+        replay = identity.verify_totp(session, user, sealer, code=code, now=now, ip=None, attempts=5, lock_minutes=30)
         assert replay.error == "invalid_totp"
         later = now + timedelta(seconds=30)
         fresh = pyotp.TOTP(seed).at(later)
-        assert identity.verify_totp(session, user, sealer, code=fresh, now=later, ip=None, attempts=5,
-                                    lock_minutes=30).user is not None
+        assert (
+            identity.verify_totp(
+                session, user, sealer, code=fresh, now=later, ip=None, attempts=5, lock_minutes=30
+            ).user
+            is not None
+        )
 
 
 def test_wrong_totp_codes_lock_the_account(db: Database, company_a: Company) -> None:
@@ -111,8 +120,12 @@ def test_wrong_totp_codes_lock_the_account(db: Database, company_a: Company) -> 
         user = session.get(User, company_a.admin_id)
         assert user is not None
         identity.begin_totp_enrolment(user, sealer)
-        results = [identity.verify_totp(session, user, sealer, code="000000", now=now, ip=None, attempts=5,
-                                        lock_minutes=30).error for _ in range(6)]
+        results = [
+            identity.verify_totp(
+                session, user, sealer, code="000000", now=now, ip=None, attempts=5, lock_minutes=30
+            ).error
+            for _ in range(6)
+        ]
     assert results == ["invalid_totp"] * 4 + ["account_locked"] * 2
 
 
@@ -142,8 +155,10 @@ def test_a_totp_code_works_once_even_sent_twice_at_once(db: Database, company_a:
         with db.transaction() as session:
             user = session.get(User, company_a.admin_id)
             assert user is not None
-            return identity.verify_totp(session, user, sealer, code=code, now=now, ip=None, attempts=50,
-                                        lock_minutes=30).error
+            return identity.verify_totp(
+                session, user, sealer, code=code, now=now, ip=None, attempts=50, lock_minutes=30
+            ).error
+
     with ThreadPoolExecutor(8) as pool:
         errors = list(pool.map(attempt, range(8)))
     assert sorted(errors, key=str) == [None] + ["invalid_totp"] * 7

@@ -38,7 +38,8 @@ def _assert_rate_limited(response: httpx2.Response) -> None:
 
 
 def test_bad_api_keys_from_one_address_are_limited_but_good_keys_go_on(
-    settings: Settings, company_a: Company,
+    settings: Settings,
+    company_a: Company,
 ) -> None:
     with serving(settings, rate_limit_bad_api_keys=3) as client:
         statuses = [client.get("/api/v1/me", headers=BAD_KEY).status_code for _ in range(3)]
@@ -50,7 +51,8 @@ def test_bad_api_keys_from_one_address_are_limited_but_good_keys_go_on(
 
 
 def test_the_bad_key_limit_holds_across_processes_and_parallel_requests(
-    settings: Settings, company_a: Company,
+    settings: Settings,
+    company_a: Company,
 ) -> None:
     with serving(settings, rate_limit_bad_api_keys=5) as first, serving(settings, rate_limit_bad_api_keys=5) as second:
         for process in (first, second):  # the route's first call builds its schema, which is not thread-safe
@@ -78,8 +80,9 @@ def test_each_api_key_has_a_request_budget(settings: Settings, company_a: Compan
 def test_registrations_are_limited_per_address(settings: Settings) -> None:
     with serving(settings, rate_limit_registration=2) as client:
         for n in range(2):
-            application = company_application(applicant={"display_name": "A", "email": f"a{n}@example.hk",
-                                                         "password": "Harbour-Link-2026"})
+            application = company_application(
+                applicant={"display_name": "A", "email": f"a{n}@example.hk", "password": "Harbour-Link-2026"}
+            )
             assert client.post("/api/v1/registrations", json=application).status_code == 201
         _assert_rate_limited(client.post("/api/v1/registrations", json=company_application()))
         page = client.get("/signup?lang=en")
@@ -101,10 +104,12 @@ def test_logins_are_limited_per_address_in_the_page_language(settings: Settings,
 def test_second_factor_codes_are_limited_per_address(settings: Settings, company_a: Company) -> None:
     with serving(settings, rate_limit_totp=2) as client:
         token = csrf_of(client.get("/login").text)
-        client.post("/login", data={"login": company_a.admin_email, "password": "Harbour-Link-2026",
-                                    "csrf_token": token})
-        statuses = [client.post("/login/totp/enrol", data={"code": "000000", "csrf_token": token}).status_code
-                    for _ in range(3)]
+        client.post(
+            "/login", data={"login": company_a.admin_email, "password": "Harbour-Link-2026", "csrf_token": token}
+        )
+        statuses = [
+            client.post("/login/totp/enrol", data={"code": "000000", "csrf_token": token}).status_code for _ in range(3)
+        ]
     assert statuses == [401, 401, 429]
 
 
@@ -123,8 +128,11 @@ def test_a_trusted_proxy_names_the_client_and_no_one_else_can(settings: Settings
 
 def test_openapi_documents_429_with_retry_after(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
-    for path, method in [("/api/v1/registrations", "post"), ("/api/v1/track/{reference}", "get"),
-                         ("/v2/events", "get")]:
+    for path, method in [
+        ("/api/v1/registrations", "post"),
+        ("/api/v1/track/{reference}", "get"),
+        ("/v2/events", "get"),
+    ]:
         answer = paths[path][method]["responses"]["429"]
         assert "Retry-After" in answer["headers"], path
         schema = answer["content"]["application/json"]["schema"]

@@ -15,8 +15,12 @@ from tests.conftest import STRONG_PASSWORD, Company
 
 def company_application(**overrides: Any) -> dict[str, Any]:
     application: dict[str, Any] = {
-        "name": "Kowloon Reefer Logistics Ltd", "name_local": "九龍冷藏物流有限公司", "account_kind": "company",
-        "types": ["forwarder", "warehouse"], "operation_mode": "agent", "business_registration": "12345678-000",
+        "name": "Kowloon Reefer Logistics Ltd",
+        "name_local": "九龍冷藏物流有限公司",
+        "account_kind": "company",
+        "types": ["forwarder", "warehouse"],
+        "operation_mode": "agent",
+        "business_registration": "12345678-000",
         "documents": [
             {"kind": "identity_proof", "number": "A123456(7)"},
             {"kind": "business_registration", "number": "12345678-000-11-25-1", "issuer": "IRD"},
@@ -30,10 +34,14 @@ def company_application(**overrides: Any) -> dict[str, Any]:
 
 def driver_application() -> dict[str, Any]:
     return {
-        "name": "Chan Tai Man", "account_kind": "driver", "types": ["trucking"],
-        "documents": [{"kind": "identity_proof", "number": "A1234567"},
-                      {"kind": "vehicle_registration", "number": "VR-88123"},
-                      {"kind": "driving_licence", "number": "DL-1234567"}],
+        "name": "Chan Tai Man",
+        "account_kind": "driver",
+        "types": ["trucking"],
+        "documents": [
+            {"kind": "identity_proof", "number": "A1234567"},
+            {"kind": "vehicle_registration", "number": "VR-88123"},
+            {"kind": "driving_licence", "number": "DL-1234567"},
+        ],
         "applicant": {"display_name": "Chan Tai Man", "password": STRONG_PASSWORD},
         "driver": {"vehicle_registration": "ab 1234", "driving_licence": "dl1234567", "mobile": "9123 4567"},
     }
@@ -52,8 +60,9 @@ def test_company_applies_and_the_operator_approves(client: TestClient, operator:
     assert {s["service"]: s["status"] for s in services} == {"tracking": "active"}
 
 
-def test_only_services_the_platform_has_built_are_offered(client: TestClient, db: Database, operator: Company,
-                                                          company_a: Company) -> None:
+def test_only_services_the_platform_has_built_are_offered(
+    client: TestClient, db: Database, operator: Company, company_a: Company
+) -> None:
     applied = client.post("/api/v1/registrations", json={**driver_application(), "services": ["road_binding"]})
     assert applied.status_code == 422
     assert applied.json()["data"]["errors"][0]["location"] == "body.services.0"
@@ -63,14 +72,17 @@ def test_only_services_the_platform_has_built_are_offered(client: TestClient, db
     path = client.get("/openapi.json").json()["paths"]["/api/v1/orgs/{org_id}/services/{service}"]["post"]
     [choice] = [parameter for parameter in path["parameters"] if parameter["name"] == "service"]
     assert client.get("/openapi.json").json()["components"]["schemas"][choice["schema"]["$ref"].rsplit("/", 1)[1]][
-        "enum"] == ["tracking"]
+        "enum"
+    ] == ["tracking"]
     with db.transaction() as session:  # an opt-in stored before the list was cut to what exists
         with pytest.raises(ValidationFailed) as refusal:
-            identity.request_service(session, identity.SYSTEM_ACTOR, org_id=company_a.org_id,
-                                     service=identity.Service.ROAD_BINDING)
+            identity.request_service(
+                session, identity.SYSTEM_ACTOR, org_id=company_a.org_id, service=identity.Service.ROAD_BINDING
+            )
         assert refusal.value.code == "service_not_offered"
-        session.add(ServiceOptIn(org_id=company_a.org_id, service="road_binding", status="pending",
-                                 requested_at=utcnow()))
+        session.add(
+            ServiceOptIn(org_id=company_a.org_id, service="road_binding", status="pending", requested_at=utcnow())
+        )
     stored = client.get(f"/api/v1/orgs/{company_a.org_id}/services", headers=company_a.auth).json()
     assert {s["service"]: s["status"] for s in stored} == {"road_binding": "pending"}
 
@@ -82,29 +94,49 @@ def test_application_errors_name_the_field(client: TestClient) -> None:
     assert "business_registration" in missing_docs.json()["data"]["missing"]
     bad_brn = client.post("/api/v1/registrations", json=company_application(business_registration="12AB"))
     assert bad_brn.json()["data"]["field"] == "business_registration"
-    bad_email = client.post("/api/v1/registrations", json=company_application(
-        applicant={"display_name": "X", "email": "not-an-email", "password": STRONG_PASSWORD}))
+    bad_email = client.post(
+        "/api/v1/registrations",
+        json=company_application(applicant={"display_name": "X", "email": "not-an-email", "password": STRONG_PASSWORD}),
+    )
     assert bad_email.status_code == 422
     assert bad_email.json()["data"]["errors"][0]["location"] == "body.applicant.email"
-    weak = client.post("/api/v1/registrations", json=company_application(
-        applicant={"display_name": "X", "email": "x@y.hk", "password": "short"}))
+    weak = client.post(
+        "/api/v1/registrations",
+        json=company_application(applicant={"display_name": "X", "email": "x@y.hk", "password": "short"}),
+    )
     assert weak.json()["error"] == "weak_password"
 
 
 def test_every_problem_of_an_application_is_answered_at_once(client: TestClient) -> None:
-    rules = client.post("/api/v1/registrations", json=company_application(
-        types=["forwarder", "bank"], business_registration="12", documents=[],
-        applicant={"display_name": "X", "email": "x@y.hk", "password": "abcdefghij"}))
+    rules = client.post(
+        "/api/v1/registrations",
+        json=company_application(
+            types=["forwarder", "bank"],
+            business_registration="12",
+            documents=[],
+            applicant={"display_name": "X", "email": "x@y.hk", "password": "abcdefghij"},
+        ),
+    )
     assert rules.status_code == 422 and rules.json()["error"] == "invalid_org_type"
     assert [(e["location"], e["code"]) for e in rules.json()["data"]["errors"]] == [
-        ("types", "invalid_org_type"), ("business_registration", "invalid_business_registration"),
-        ("documents", "missing_documents"), ("applicant.password", "weak_password")]
-    shape_and_rules = client.post("/api/v1/registrations", json=company_application(
-        name="", documents=[], applicant={"display_name": "X", "email": "not-an-email", "password": "short"}))
+        ("types", "invalid_org_type"),
+        ("business_registration", "invalid_business_registration"),
+        ("documents", "missing_documents"),
+        ("applicant.password", "weak_password"),
+    ]
+    shape_and_rules = client.post(
+        "/api/v1/registrations",
+        json=company_application(
+            name="", documents=[], applicant={"display_name": "X", "email": "not-an-email", "password": "short"}
+        ),
+    )
     assert shape_and_rules.status_code == 422 and shape_and_rules.json()["error"] == "validation_failed"
     assert {(e["location"], e.get("code")) for e in shape_and_rules.json()["data"]["errors"]} == {
-        ("body.name", None), ("body.applicant.email", None), ("body.documents", "missing_documents"),
-        ("body.applicant.password", "weak_password")}
+        ("body.name", None),
+        ("body.applicant.email", None),
+        ("body.documents", "missing_documents"),
+        ("body.applicant.password", "weak_password"),
+    }
 
 
 def test_customs_banks_and_the_operator_are_not_applied_for(client: TestClient) -> None:
@@ -141,8 +173,10 @@ def test_a_mobile_already_taken_answers_as_a_new_application(client: TestClient,
 
 
 def test_a_taken_address_still_gets_the_rules_errors(client: TestClient, company_a: Company) -> None:
-    weak = client.post("/api/v1/registrations", json=company_application(
-        applicant={"display_name": "X", "email": company_a.admin_email, "password": "short"}))
+    weak = client.post(
+        "/api/v1/registrations",
+        json=company_application(applicant={"display_name": "X", "email": company_a.admin_email, "password": "short"}),
+    )
     assert weak.status_code == 422 and weak.json()["error"] == "weak_password"
 
 
@@ -155,8 +189,11 @@ def test_only_the_operator_approves(client: TestClient, company_a: Company, comp
 
 
 def test_administrators_manage_their_users(client: TestClient, company_a: Company) -> None:
-    created = client.post(f"/api/v1/orgs/{company_a.org_id}/users", headers=company_a.auth,
-                          json={"email": "clerk@alpha.example.hk", "display_name": "Clerk", "role": "user"})
+    created = client.post(
+        f"/api/v1/orgs/{company_a.org_id}/users",
+        headers=company_a.auth,
+        json={"email": "clerk@alpha.example.hk", "display_name": "Clerk", "role": "user"},
+    )
     assert created.status_code == 201
     assert len(created.json()["temporary_password"]) >= 10
     user_id = created.json()["id"]

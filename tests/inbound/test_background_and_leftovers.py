@@ -35,8 +35,9 @@ def _stored(db: Database, message_id: str) -> int:
         return len(session.scalars(select(events.Event.seq).where(events.Event.message_id == message_id)).all())
 
 
-def test_a_large_message_is_answered_at_once_and_read_in_chunks(settings: Settings, db: Database,
-                                                                company_a: Company) -> None:
+def test_a_large_message_is_answered_at_once_and_read_in_chunks(
+    settings: Settings, db: Database, company_a: Company
+) -> None:
     quiet = settings.model_copy(update={"inline_message_bytes": 10_000})
     app = create_app(quiet)
     app.state.runtime.db.bell = lambda _db, _queues: None  # no worker runs in this process
@@ -60,11 +61,13 @@ def test_a_large_message_is_answered_at_once_and_read_in_chunks(settings: Settin
 
 
 def test_a_message_whose_process_died_before_reading_it_is_read_by_the_next_worker(
-        db: Database, company_a: Company) -> None:
+    db: Database, company_a: Company
+) -> None:
     db.bell = lambda _db, _queues: None  # the sending process dies right after the archive commits
     raw = (SAMPLES / "csv" / "hkg_import.csv").read_bytes()
-    queued = inbound.receive(db, Actor(org_id=company_a.org_id), format_name="csv", raw=raw, channel="api",
-                             background=True)
+    queued = inbound.receive(
+        db, Actor(org_id=company_a.org_id), format_name="csv", raw=raw, channel="api", background=True
+    )
     with db.transaction() as session:
         assert session.get(inbound.InboundMessage, queued.id).status == "queued"  # type: ignore[union-attr]
     worker = work.Worker(db, roles=["inbound", "consumers"])  # the next worker process, after a restart
@@ -83,11 +86,13 @@ class _Killed(BaseException):
 
 
 def test_a_message_cut_short_after_a_committed_chunk_still_tells_its_consumers(
-        db: Database, company_a: Company, monkeypatch: pytest.MonkeyPatch) -> None:
+    db: Database, company_a: Company, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db.bell = lambda _db, _queues: None
     raw = (SAMPLES / "csv" / "hkg_import.csv").read_bytes()
-    queued = inbound.receive(db, Actor(org_id=company_a.org_id), format_name="csv", raw=raw, channel="api",
-                             background=True)
+    queued = inbound.receive(
+        db, Actor(org_id=company_a.org_id), format_name="csv", raw=raw, channel="api", background=True
+    )
     real_publish = events.publish_stored
 
     def die_before_publishing(*args: object, **kwargs: object) -> int:
@@ -123,8 +128,9 @@ def test_a_message_that_keeps_killing_its_worker_ends_failed_and_replayable(db: 
     assert (replayed.status, replayed.accepted) == ("accepted", 5)
 
 
-def test_on_sqlite_a_long_message_leaves_room_for_other_senders(db: Database, company_a: Company,
-                                                                company_b: Company) -> None:
+def test_on_sqlite_a_long_message_leaves_room_for_other_senders(
+    db: Database, company_a: Company, company_b: Company
+) -> None:
     if not db.is_sqlite:
         pytest.skip("SQLite's single writer is the case; PostgreSQL writers do not wait on each other here")
     # Senders give up after 1 s here (10 s in production), so that a transaction holding the write lock
@@ -133,8 +139,10 @@ def test_on_sqlite_a_long_message_leaves_room_for_other_senders(db: Database, co
     event.listen(db.engine, "connect", lambda connection, _record: connection.execute("PRAGMA busy_timeout=1000"))
     actor = Actor(org_id=company_a.org_id)
     db.bell = lambda _db, _queues: None
-    queued = inbound.receive(db, actor, format_name="csv", raw=GENERATORS["csv"](20_000, 9), channel="upload",
-                             background=True)
+    queued = inbound.receive(
+        db, actor, format_name="csv", raw=GENERATORS["csv"](20_000, 9), channel="upload", background=True
+    )
+
     def read_and_react() -> None:  # a worker: reads the message, then runs the consumers of its events
         process_archived(db, queued.id, chunk=1000)
         work.drain(db)
@@ -144,8 +152,11 @@ def test_on_sqlite_a_long_message_leaves_room_for_other_senders(db: Database, co
     reader.start()
     sender = Actor(org_id=company_b.org_id)
     while reader.is_alive() and len(outcomes) < 500:  # another sender, busy the whole time the worker is
-        outcomes.append(inbound.receive(db, sender, format_name="csv", raw=GENERATORS["csv"](5, 1000 + len(outcomes)),
-                                        channel="api"))
+        outcomes.append(
+            inbound.receive(
+                db, sender, format_name="csv", raw=GENERATORS["csv"](5, 1000 + len(outcomes)), channel="api"
+            )
+        )
     reader.join(300)
     assert len(outcomes) > 5, "the other sender was sending while the long message was read and logged"
     assert {o.status for o in outcomes} == {"accepted"}, [o.errors for o in outcomes if o.errors][:3]

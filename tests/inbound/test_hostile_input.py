@@ -24,8 +24,12 @@ GOOD_ROW = "G-1,EQUIPMENT,GTIN,2026-11-23T10:00:00+08:00,MSCU1234566,HKHKG,HITHK
 
 def _send(client: TestClient, company: Company, body: bytes | str, fmt: str) -> dict[str, Any]:
     """The outcome of a message: answered at once, or (over the inline limit) queued and then read."""
-    response = client.post("/api/v1/messages", params={"format": fmt}, headers=company.auth,
-                           content=body if isinstance(body, bytes) else body.encode())
+    response = client.post(
+        "/api/v1/messages",
+        params={"format": fmt},
+        headers=company.auth,
+        content=body if isinstance(body, bytes) else body.encode(),
+    )
     assert response.status_code in (201, 202), response.text
     if response.status_code == 202:  # the tests' database runs queued work at once, in this process
         response = client.get(response.headers["location"], headers=company.auth)
@@ -56,7 +60,7 @@ def test_json_nested_deep_in_one_event_rejects_that_event_only(client: TestClien
     text = "[" + json.dumps(good) + "," + json.dumps(bad)[:-1] + ', "extra": ' + _nested_text(1000) + "}]"
     outcome = _send(client, company_a, text, "dcsa-tnt-2.2")
     assert (outcome["status"], outcome["accepted"]) == ("partial", 1), outcome
-    (where, message), = _errors(outcome)
+    ((where, message),) = _errors(outcome)
     assert where.startswith("$[1].extra") and "nested deeper than" in message
 
 
@@ -66,7 +70,7 @@ def test_json_nested_within_the_parser_limit_but_too_deep_to_store(client: TestC
     text = "[" + json.dumps(good) + "," + json.dumps(bad) + "]"
     outcome = _send(client, company_a, text, "dcsa-tnt-2.2")
     assert (outcome["status"], outcome["accepted"]) == ("partial", 1), outcome
-    (where, message), = _errors(outcome)
+    ((where, message),) = _errors(outcome)
     assert where.startswith("$[1].extra") and "nested deeper than" in message
 
 
@@ -99,12 +103,14 @@ def test_a_lone_surrogate_rejects_its_event_only(client: TestClient, company_a: 
 
 def test_terminal_json_hostile_items(client: TestClient, company_a: Company) -> None:
     good = {"container": "MSCU1234566", "status": "RELEASED", "at": "2026-11-23T10:02:00+08:00"}
-    feed = ('{"terminal": "HITHK", "location": "HKHKG", "releases": [' + json.dumps(good) + ","
-            '{"container": "MSCU1234566", "status": "HOLD", "at": "2026-11-23T10:05:00+08:00", "holds": [[1]]},'
-            '{"container": "MSCU1234566", "status": "HOLD", "at": "2026-11-23T10:06:00+08:00", "x": '
-            + _nested_text(1200) + "},"
-            '{"container": "MSCU1234566", "status": "HOLD", "at": "2026-11-23T10:07:00+08:00", "n": '
-            + "9" * 10_000 + "}]}")
+    feed = (
+        '{"terminal": "HITHK", "location": "HKHKG", "releases": [' + json.dumps(good) + ","
+        '{"container": "MSCU1234566", "status": "HOLD", "at": "2026-11-23T10:05:00+08:00", "holds": [[1]]},'
+        '{"container": "MSCU1234566", "status": "HOLD", "at": "2026-11-23T10:06:00+08:00", "x": '
+        + _nested_text(1200)
+        + "},"
+        '{"container": "MSCU1234566", "status": "HOLD", "at": "2026-11-23T10:07:00+08:00", "n": ' + "9" * 10_000 + "}]}"
+    )
     outcome = _send(client, company_a, feed, "terminal-json")
     assert (outcome["status"], outcome["accepted"]) == ("partial", 1), outcome
     places = [where for where, _ in _errors(outcome)]
@@ -114,13 +120,19 @@ def test_terminal_json_hostile_items(client: TestClient, company_a: Company) -> 
 
 def test_a_csv_cell_over_the_limit_rejects_its_row_only(client: TestClient, company_a: Company) -> None:
     big = "X" * (128 * 1024 + 1)
-    body = (HEADER + GOOD_ROW + f"B-1,EQUIPMENT,GTIN,2026-11-23T11:00:00+08:00,MSCU1234566,HKHKG,HITHK,,{big},\n"
-            + f'B-2,EQUIPMENT,GTIN,2026-11-23T11:00:00+08:00,MSCU1234566,HKHKG,HITHK,,"{big}\n{big}",\n'
-            + GOOD_ROW.replace("G-1", "G-2").replace("10:00", "12:00"))
+    body = (
+        HEADER
+        + GOOD_ROW
+        + f"B-1,EQUIPMENT,GTIN,2026-11-23T11:00:00+08:00,MSCU1234566,HKHKG,HITHK,,{big},\n"
+        + f'B-2,EQUIPMENT,GTIN,2026-11-23T11:00:00+08:00,MSCU1234566,HKHKG,HITHK,,"{big}\n{big}",\n'
+        + GOOD_ROW.replace("G-1", "G-2").replace("10:00", "12:00")
+    )
     outcome = _send(client, company_a, body, "csv")
     assert (outcome["status"], outcome["accepted"]) == ("partial", 2), outcome
-    assert _errors(outcome) == [("row 3, column vessel_name", "longer than 131072 characters"),
-                                ("row 4, column vessel_name", "longer than 131072 characters")]
+    assert _errors(outcome) == [
+        ("row 3, column vessel_name", "longer than 131072 characters"),
+        ("row 4, column vessel_name", "longer than 131072 characters"),
+    ]
 
 
 LONG_FIELDS = {
@@ -131,13 +143,14 @@ LONG_FIELDS = {
 
 
 @pytest.mark.parametrize("column", sorted(LONG_FIELDS))
-def test_a_field_longer_than_its_column_rejects_its_row_only(client: TestClient, company_a: Company,
-                                                             column: str) -> None:
+def test_a_field_longer_than_its_column_rejects_its_row_only(
+    client: TestClient, company_a: Company, column: str
+) -> None:
     short, long = LONG_FIELDS[column]
     bad = GOOD_ROW.replace("G-1", "B-1").replace("10:00", "11:00").replace(short, long)
     outcome = _send(client, company_a, HEADER + GOOD_ROW + bad, "csv")
     assert (outcome["status"], outcome["accepted"]) == ("partial", 1), outcome
-    (where, message), = _errors(outcome)
+    ((where, message),) = _errors(outcome)
     assert where == f"row 3, column {column}" and message.startswith("longer than"), outcome
 
 
@@ -162,18 +175,26 @@ def test_a_long_event_id_rejects_its_row_only(client: TestClient, company_a: Com
 
 
 def test_the_event_check_knows_the_column_lengths() -> None:
-    draft = events.EventDraft(source_key="x", event_type=events.EventType.EQUIPMENT, event_code="GTIN",
-                              classifier=events.Classifier.ACT, event_time=dt.datetime(2026, 11, 23, tzinfo=dt.UTC),
-                              references=[events.Reference("CONTAINER", "MSCU1234566")], vessel_name="N" * 101)
+    draft = events.EventDraft(
+        source_key="x",
+        event_type=events.EventType.EQUIPMENT,
+        event_code="GTIN",
+        classifier=events.Classifier.ACT,
+        event_time=dt.datetime(2026, 11, 23, tzinfo=dt.UTC),
+        references=[events.Reference("CONTAINER", "MSCU1234566")],
+        vessel_name="N" * 101,
+    )
     assert str(events.check_event(draft)) == "vessel_name: longer than 100 characters"
     draft.vessel_name, draft.references = None, [events.Reference("BOOKING", "B" * 41)]
     assert str(events.check_event(draft)) == "reference BOOKING: longer than 40 characters"
 
 
 def test_customs_status_reports_keep_the_good_ones() -> None:
-    good = ('{"declaration": "571020261000012345", "status": "ACPT", "at": "2026-11-23T10:02:00+08:00"}')
-    document = ('{"source": "CN-SW", "reports": [' + good + ', {"declaration": "571020261000012346", '
-                '"status": "ACPT", "at": "2026-11-23T10:02:00+08:00", "remark": NaN}, ' + _nested_text(2000) + "]}")
+    good = '{"declaration": "571020261000012345", "status": "ACPT", "at": "2026-11-23T10:02:00+08:00"}'
+    document = (
+        '{"source": "CN-SW", "reports": [' + good + ', {"declaration": "571020261000012346", '
+        '"status": "ACPT", "at": "2026-11-23T10:02:00+08:00", "remark": NaN}, ' + _nested_text(2000) + "]}"
+    )
     parsed = CustomsStatusJsonAdapter().parse(document.encode())
     assert len(parsed.events) == 1
     assert (parsed.errors[0].location, parsed.errors[0].message) == ("$.reports[1].remark", "NaN is not a JSON number")
@@ -200,7 +221,8 @@ def _counts(client: TestClient, company: Company) -> tuple[int, int]:
 
 
 def test_a_hostile_corpus_is_answered_place_by_place_and_loses_nothing_accepted(
-        client: TestClient, company_a: Company) -> None:
+    client: TestClient, company_a: Company
+) -> None:
     """Every hostile message gets located errors; archived messages and stored events, counted before and
     after, show that nothing accepted before was lost and each message's good items were kept."""
     assert _send(client, company_a, (SAMPLES / "csv" / "hkg_import.csv").read_bytes(), "csv")["status"] == "accepted"
@@ -212,12 +234,14 @@ def test_a_hostile_corpus_is_answered_place_by_place_and_loses_nothing_accepted(
     corpus: dict[str, tuple[str, str, int]] = {  # case: (format, body, good items in it)
         "deep JSON": ("dcsa-tnt-2.2", "[" + json.dumps(second) + ',{"x": ' + _nested_text(1000) + "}]", 1),
         "huge number": ("dcsa-tnt-2.2", "[" + json.dumps(second) + ',{"n": ' + "7" * 100_000 + "}]", 0),
-        "huge cell": ("csv", HEADER + GOOD_ROW.replace("G-1", "H-1") + "H-2,EQUIPMENT,GTIN,"
-                      "2026-11-23T11:00:00+08:00,MSCU1234566,HKHKG,HITHK,,"
-                      + "X" * (128 * 1024 + 1) + ",\n", 1),
+        "huge cell": (
+            "csv",
+            HEADER + GOOD_ROW.replace("G-1", "H-1") + "H-2,EQUIPMENT,GTIN,"
+            "2026-11-23T11:00:00+08:00,MSCU1234566,HKHKG,HITHK,," + "X" * (128 * 1024 + 1) + ",\n",
+            1,
+        ),
         "overlong field": ("csv", HEADER + GOOD_ROW.replace("G-1", "L-1").replace("PEARL HARMONY", "P" * 101), 0),
-        "bad check digit": ("csv", HEADER + GOOD_ROW.replace("G-1", "C-1").replace("MSCU1234566", "MSCU1234567"),
-                            0),
+        "bad check digit": ("csv", HEADER + GOOD_ROW.replace("G-1", "C-1").replace("MSCU1234566", "MSCU1234567"), 0),
         "conflicting re-delivery": ("dcsa-tnt-2.2", json.dumps([conflicting]), 0),
     }
     added = 0

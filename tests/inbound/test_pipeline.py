@@ -26,14 +26,20 @@ MALFORMED_CSV = {
     "bad reference": (HEADER + "1,EQUIPMENT,LOAD,ACT,2026-11-23T10:00:00Z,M!,\n", "row 2, column container"),
     "too many cells": (HEADER + "1,EQUIPMENT,LOAD,ACT,2026-11-23T10:00:00Z,MSCU1234566,PONU1,extra\n", "row 2"),
     "not utf-8": ("event_type\n\xff\xfe", "byte"),
-    "bad temperature": ("event_type,event_code,event_time,container,temperature\n"
-                        "REEFER,MEAS,2026-11-23T10:00:00Z,MSCU1234566,warm\n", "row 2, column temperature"),
+    "bad temperature": (
+        "event_type,event_code,event_time,container,temperature\nREEFER,MEAS,2026-11-23T10:00:00Z,MSCU1234566,warm\n",
+        "row 2, column temperature",
+    ),
 }
 
 
 def _send(client: TestClient, company: Company, body: bytes | str, fmt: str = "csv") -> dict[str, Any]:
-    response = client.post("/api/v1/messages", params={"format": fmt}, headers=company.auth,
-                           content=body if isinstance(body, bytes) else body.encode())
+    response = client.post(
+        "/api/v1/messages",
+        params={"format": fmt},
+        headers=company.auth,
+        content=body if isinstance(body, bytes) else body.encode(),
+    )
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
 
@@ -62,14 +68,21 @@ def test_malformed_csv_names_the_place(client: TestClient, company_a: Company, c
 
 def test_errors_keep_what_was_accepted_and_replay_fixes(client: TestClient, company_a: Company) -> None:
     good = _send(client, company_a, (SAMPLES / "csv" / "hkg_import.csv").read_bytes())
-    broken = HEADER + "R1,EQUIPMENT,LOAD,ACT,2026-11-24T10:00:00Z,MSCU1234566,\nR2,EQUIPMENT,LOAD,ACT,24/11,MSCU1234566,\n"
+    broken = (
+        HEADER + "R1,EQUIPMENT,LOAD,ACT,2026-11-24T10:00:00Z,MSCU1234566,\nR2,EQUIPMENT,LOAD,ACT,24/11,MSCU1234566,\n"
+    )
     partial = _send(client, company_a, broken)
     assert (partial["status"], partial["accepted"]) == ("partial", 1)
     [error] = partial["errors"]
     assert (error["location"], error["message"]) == (
-        "row 3, column event_time", "'24/11' is not an ISO 8601 time such as 2026-11-21T10:02:00+08:00")
+        "row 3, column event_time",
+        "'24/11' is not an ISO 8601 time such as 2026-11-21T10:02:00+08:00",
+    )
     assert (error["code"], error["params"]["value"], error["place"]["params"]) == (
-        "not_iso_time", "'24/11'", {"row": 3, "column": "event_time"})
+        "not_iso_time",
+        "'24/11'",
+        {"row": 3, "column": "event_time"},
+    )
     failed = client.get("/api/v1/messages", headers=company_a.auth, params={"failed": True}).json()
     assert [m["id"] for m in failed] == [partial["id"]]
     fixed = broken.replace("24/11", "2026-11-24T11:00:00+08:00")
@@ -101,13 +114,18 @@ def test_another_company_cannot_see_or_replay(client: TestClient, company_a: Com
 
 def test_read_only_key_cannot_send(client: TestClient, company_a: Company) -> None:
     key = client.post("/api/v1/api-keys", headers=company_a.auth, json={"name": "ro", "scopes": ["cargo:read"]})
-    response = client.post("/api/v1/messages", params={"format": "csv"}, content=b"x",
-                           headers={"Authorization": f"Bearer {key.json()['key']}"})
+    response = client.post(
+        "/api/v1/messages",
+        params={"format": "csv"},
+        content=b"x",
+        headers={"Authorization": f"Bearer {key.json()['key']}"},
+    )
     assert response.status_code == 403
 
 
 def test_the_operators_reads_of_a_message_are_in_its_senders_access_log(
-        client: TestClient, company_a: Company, operator: Company) -> None:
+    client: TestClient, company_a: Company, operator: Company
+) -> None:
     sent = _send(client, company_a, (SAMPLES / "csv" / "hkg_import.csv").read_bytes())
     assert client.get(f"/api/v1/messages/{sent['id']}", headers=company_a.auth).status_code == 200
     assert client.get("/api/v1/access-log", headers=company_a.auth).json() == []  # its own reads are not logged
@@ -115,7 +133,9 @@ def test_the_operators_reads_of_a_message_are_in_its_senders_access_log(
     assert client.get(f"/api/v1/messages/{sent['id']}/raw", headers=operator.auth).status_code == 200
     log = client.get("/api/v1/access-log", headers=company_a.auth).json()
     assert sorted((e["viewer_org_id"], e["reference_type"], e["reference"], e["channel"]) for e in log) == [
-        (operator.org_id, "MESSAGE", sent["id"], "api"), (operator.org_id, "MESSAGE", sent["id"], "api-raw")]
+        (operator.org_id, "MESSAGE", sent["id"], "api"),
+        (operator.org_id, "MESSAGE", sent["id"], "api-raw"),
+    ]
     log_in(client, operator.admin_email)  # and on the message's page
     assert client.get(f"/messages/{sent['id']}").status_code == 200
     log = client.get("/api/v1/access-log", headers=company_a.auth).json()

@@ -11,9 +11,11 @@ from harbourlink.schema import upgrade
 from tests.conftest import _drop_postgres_database, _postgres_database
 
 ORG = "INSERT INTO organisations (id, name, account_kind, status, created_at) VALUES ('o-1', 'Old Co', 'company', 'active', CURRENT_TIMESTAMP)"
-MESSAGE = ("INSERT INTO inbound_messages (id, sender_org_id, format, channel, received_at, size, sha256, raw, status, "
-           "accepted, duplicates, errors) VALUES (:id, 'o-1', 'csv', 'api', CURRENT_TIMESTAMP, 1, 'x', :raw, :status, "
-           "0, 0, '[]')")
+MESSAGE = (
+    "INSERT INTO inbound_messages (id, sender_org_id, format, channel, received_at, size, sha256, raw, status, "
+    "accepted, duplicates, errors) VALUES (:id, 'o-1', 'csv', 'api', CURRENT_TIMESTAMP, 1, 'x', :raw, :status, "
+    "0, 0, '[]')"
+)
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -24,13 +24,23 @@ from harbourlink.kernel import Database
 from tests.conftest import Company
 
 DECLARATION = "572020261000012345"
-REPORT = {"declaration": DECLARATION, "status": "ACPT", "at": "2026-11-23T10:02:00+08:00", "port": "CNZSN",
-          "direction": "IMPORT", "bill_of_lading": "OOLU2611004213", "containers": ["MSCU1234566"],
-          "remark": "declaration accepted"}
-DOCUMENT = {"source": "CN-SW", "reports": [REPORT, {**REPORT, "status": "CUSR", "at": "2026-11-23T14:30:00+08:00",
-                                                    "remark": "released"}]}
-LODGED = LodgedDeclaration(DECLARATION, datetime(2026, 11, 23, 1, 0, tzinfo=UTC), "CNZSN", "IMPORT",
-                           "OOLU2611004213", ("MSCU1234566",))
+REPORT = {
+    "declaration": DECLARATION,
+    "status": "ACPT",
+    "at": "2026-11-23T10:02:00+08:00",
+    "port": "CNZSN",
+    "direction": "IMPORT",
+    "bill_of_lading": "OOLU2611004213",
+    "containers": ["MSCU1234566"],
+    "remark": "declaration accepted",
+}
+DOCUMENT = {
+    "source": "CN-SW",
+    "reports": [REPORT, {**REPORT, "status": "CUSR", "at": "2026-11-23T14:30:00+08:00", "remark": "released"}],
+}
+LODGED = LodgedDeclaration(
+    DECLARATION, datetime(2026, 11, 23, 1, 0, tzinfo=UTC), "CNZSN", "IMPORT", "OOLU2611004213", ("MSCU1234566",)
+)
 
 MALFORMED: dict[str, tuple[object, str]] = {
     "not json": ("{reports: [", "line 1, column 2"),
@@ -40,8 +50,10 @@ MALFORMED: dict[str, tuple[object, str]] = {
     "no reports in the list": ({"reports": []}, "$.reports"),
     "source not text": ({"source": 7, "reports": [REPORT]}, "$.source"),
     "report not object": ({"reports": [DECLARATION]}, "$.reports[0]"),
-    "no declaration": ({"reports": [{k: v for k, v in REPORT.items() if k != "declaration"}]},
-                       "$.reports[0].declaration"),
+    "no declaration": (
+        {"reports": [{k: v for k, v in REPORT.items() if k != "declaration"}]},
+        "$.reports[0].declaration",
+    ),
     "declaration too short": ({"reports": [{**REPORT, "declaration": "572"}]}, "$.reports[0].declaration"),
     "unknown status": ({"reports": [{**REPORT, "status": "LOST"}]}, "$.reports[0].status"),
     "status not text": ({"reports": [{**REPORT, "status": 3}]}, "$.reports[0].status"),
@@ -71,7 +83,10 @@ def test_reports_become_customs_events() -> None:
     accepted, released = parsed.events
     assert (accepted.event_type, accepted.event_code, released.event_code) == ("CUSTOMS", "ACPT", "CUSR")
     assert sorted((r.kind, r.value) for r in accepted.references) == [
-        ("CONTAINER", "MSCU1234566"), ("DECLARATION", DECLARATION), ("MBL", "OOLU2611004213")]
+        ("CONTAINER", "MSCU1234566"),
+        ("DECLARATION", DECLARATION),
+        ("MBL", "OOLU2611004213"),
+    ]
     assert accepted.location == "CNZSN" and accepted.event_time == datetime(2026, 11, 23, 2, 2, tzinfo=UTC)
     assert accepted.details == {"direction": "IMPORT", "remark": "declaration accepted", "source": "CN-SW"}
     assert accepted.source_key != released.source_key
@@ -80,14 +95,22 @@ def test_reports_become_customs_events() -> None:
 def test_bad_report_keeps_the_others(client: TestClient, db: Database, company_a: Company) -> None:
     document = {"reports": [REPORT, {**REPORT, "status": "LOST"}]}
     params, headers = {"format": "customs-status-json"}, company_a.auth
-    partial = client.post("/api/v1/messages", content=json.dumps(document).encode(), params=params, headers=headers).json()
+    partial = client.post(
+        "/api/v1/messages", content=json.dumps(document).encode(), params=params, headers=headers
+    ).json()
     assert (partial["status"], partial["accepted"]) == ("partial", 1)
-    assert partial["errors"] == [{"location": "$.reports[1].status",
-                                  "message": "'LOST' is not one of SUBM, ACPT, CUSS, CUSI, HOLD, CUSR, REJE",
-                                  "code": "not_one_of",
-                                  "params": {"value": "'LOST'", "choices": "SUBM, ACPT, CUSS, CUSI, HOLD, CUSR, REJE"},
-                                  "place": {"code": "json_path", "params": {"path": "$.reports[1].status"}}}]
-    again = client.post("/api/v1/messages", content=json.dumps(DOCUMENT).encode(), params=params, headers=headers).json()
+    assert partial["errors"] == [
+        {
+            "location": "$.reports[1].status",
+            "message": "'LOST' is not one of SUBM, ACPT, CUSS, CUSI, HOLD, CUSR, REJE",
+            "code": "not_one_of",
+            "params": {"value": "'LOST'", "choices": "SUBM, ACPT, CUSS, CUSI, HOLD, CUSR, REJE"},
+            "place": {"code": "json_path", "params": {"path": "$.reports[1].status"}},
+        }
+    ]
+    again = client.post(
+        "/api/v1/messages", content=json.dumps(DOCUMENT).encode(), params=params, headers=headers
+    ).json()
     assert (again["status"], again["accepted"], again["duplicates"]) == ("accepted", 1, 1)
     with db.transaction() as session:
         assert [e.event_code for e in session.scalars(select(Event).order_by(Event.event_time))] == ["ACPT", "CUSR"]
@@ -126,5 +149,7 @@ def test_rendered_reports_read_back_as_the_same_statuses() -> None:
     assert parsed.errors == []
     assert [(e.event_code, e.event_time) for e in parsed.events] == [(r.status.value, r.at) for r in reports]
     report = CustomsStatusReport(DECLARATION, CustomsStatus.HOLD, datetime(2026, 11, 23, 3, 0, tzinfo=UTC))
-    assert json.loads(render_reports([report], source="X")) == {"source": "X", "reports": [
-        {"declaration": DECLARATION, "status": "HOLD", "at": "2026-11-23T03:00:00+00:00"}]}
+    assert json.loads(render_reports([report], source="X")) == {
+        "source": "X",
+        "reports": [{"declaration": DECLARATION, "status": "HOLD", "at": "2026-11-23T03:00:00+00:00"}],
+    }

@@ -29,12 +29,15 @@ def test_csv_good_identifiers_in_canonical_form() -> None:
     assert {(r.kind, r.value) for r in draft.references} == {("CONTAINER", "MSCU1234566"), ("AWB", "16012345675")}
 
 
-@pytest.mark.parametrize(("good", "bad", "column", "says"), [
-    ("MSCU1234566", "MSCU1234565", "container", "check digit should be 6"),
-    ("160-12345675", "160-12345670", "awb", "check digit should be 5"),
-    ("HKHKG", "XXHKG", "location", "XX is not an ISO 3166 country code"),
-    ("9706906", "9706905", "vessel_imo", "check digit should be 6"),
-])
+@pytest.mark.parametrize(
+    ("good", "bad", "column", "says"),
+    [
+        ("MSCU1234566", "MSCU1234565", "container", "check digit should be 6"),
+        ("160-12345675", "160-12345670", "awb", "check digit should be 5"),
+        ("HKHKG", "XXHKG", "location", "XX is not an ISO 3166 country code"),
+        ("9706906", "9706905", "vessel_imo", "check digit should be 6"),
+    ],
+)
 def test_csv_identifier_errors_name_the_column(good: str, bad: str, column: str, says: str) -> None:
     parsed = CsvTemplateAdapter().parse((HEADER + ROW + ROW.replace("R1", "R2").replace(good, bad)).encode())
     assert len(parsed.events) == 1
@@ -42,16 +45,23 @@ def test_csv_identifier_errors_name_the_column(good: str, bad: str, column: str,
     assert where == f"row 3, column {column}" and says in message, message
 
 
-FEED = {"terminal": "HITHK", "location": "HKHKG",
-        "releases": [{"container": "MSCU1234566", "status": "RELEASED", "at": "2026-11-23T10:02:00+08:00",
-                      "mbl": "PONU0123456"}]}
+FEED = {
+    "terminal": "HITHK",
+    "location": "HKHKG",
+    "releases": [
+        {"container": "MSCU1234566", "status": "RELEASED", "at": "2026-11-23T10:02:00+08:00", "mbl": "PONU0123456"}
+    ],
+}
 
 
-@pytest.mark.parametrize(("where", "value", "place", "says"), [
-    (("releases", 0, "container"), "MSCU1234565", "$.releases[0].container", "check digit should be 6"),
-    (("releases", 0, "mbl"), "PO1", "$.releases[0].mbl", "too short"),
-    (("location",), "XXHKG", "$.location", "XX is not an ISO 3166 country code"),
-])
+@pytest.mark.parametrize(
+    ("where", "value", "place", "says"),
+    [
+        (("releases", 0, "container"), "MSCU1234565", "$.releases[0].container", "check digit should be 6"),
+        (("releases", 0, "mbl"), "PO1", "$.releases[0].mbl", "too short"),
+        (("location",), "XXHKG", "$.location", "XX is not an ISO 3166 country code"),
+    ],
+)
 def test_terminal_json_identifiers(where: tuple[Any, ...], value: str, place: str, says: str) -> None:
     feed: Any = copy.deepcopy(FEED)
     holder = feed
@@ -71,12 +81,15 @@ def _v3() -> list[dict[str, Any]]:
     return json.loads((SAMPLES / "dcsa" / "hkg_tnt3_reefer.json").read_text())  # type: ignore[no-any-return]
 
 
-@pytest.mark.parametrize(("index", "where", "value", "says"), [
-    (1, ("equipmentReference",), "PSLU3054387", "check digit should be 8"),
-    (0, ("transportCall", "UNLocationCode"), "XXHKG", "XX is not an ISO 3166 country code"),
-    (0, ("transportCall", "vessel", "vesselIMONumber"), "9701232", "check digit should be 1"),
-    (0, ("documentReferences", 1, "documentReferenceValue"), "PSL!", "is not a letter or digit"),
-])
+@pytest.mark.parametrize(
+    ("index", "where", "value", "says"),
+    [
+        (1, ("equipmentReference",), "PSLU3054387", "check digit should be 8"),
+        (0, ("transportCall", "UNLocationCode"), "XXHKG", "XX is not an ISO 3166 country code"),
+        (0, ("transportCall", "vessel", "vesselIMONumber"), "9701232", "check digit should be 1"),
+        (0, ("documentReferences", 1, "documentReferenceValue"), "PSL!", "is not a letter or digit"),
+    ],
+)
 def test_dcsa_2_2_identifiers(index: int, where: tuple[Any, ...], value: str, says: str) -> None:
     events = _v22()
     holder: Any = events[index]
@@ -90,11 +103,14 @@ def test_dcsa_2_2_identifiers(index: int, where: tuple[Any, ...], value: str, sa
     assert location == f"$[{index}]{path}" and says in message, (location, message)
 
 
-@pytest.mark.parametrize(("where", "value", "says"), [
-    (("payload", "transportCall", "location", "UNLocationCode"), "XXHKG", "XX is not an ISO 3166 country code"),
-    (("payload", "transportCall", "vessel", "vesselIMONumber"), "9413873", "check digit should be 2"),
-    (("payload", "relatedDocumentReferences", 1, "value"), "PSL", "too short"),
-])
+@pytest.mark.parametrize(
+    ("where", "value", "says"),
+    [
+        (("payload", "transportCall", "location", "UNLocationCode"), "XXHKG", "XX is not an ISO 3166 country code"),
+        (("payload", "transportCall", "vessel", "vesselIMONumber"), "9413873", "check digit should be 2"),
+        (("payload", "relatedDocumentReferences", 1, "value"), "PSL", "too short"),
+    ],
+)
 def test_dcsa_3_identifiers(where: tuple[Any, ...], value: str, says: str) -> None:
     events = _v3()
     holder: Any = events[0]

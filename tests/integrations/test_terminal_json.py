@@ -29,12 +29,18 @@ MALFORMED: dict[str, tuple[object, str]] = {
     "missing time": ({**BASE, "releases": [{k: v for k, v in RELEASE.items() if k != "at"}]}, "$.releases[0].at"),
     "bad time": ({**BASE, "releases": [{**RELEASE, "at": "yesterday"}]}, "$.releases[0].at"),
     "unknown hold": ({**BASE, "releases": [{**RELEASE, "holds": ["PIRATES"]}]}, "$.releases[0].holds"),
-    "text temperature": ({**BASE, "reefer_readings": [{**READING, "supply_air": "cold"}]},
-                         "$.reefer_readings[0].supply_air"),
-    "impossible temperature": ({**BASE, "reefer_readings": [{**READING, "supply_air": 400}]},
-                               "$.reefer_readings[0].supply_air"),
-    "no temperature": ({**BASE, "reefer_readings": [{"container": "MSCU1234566", "at": READING["at"]}]},
-                       "$.reefer_readings[0].supply_air"),
+    "text temperature": (
+        {**BASE, "reefer_readings": [{**READING, "supply_air": "cold"}]},
+        "$.reefer_readings[0].supply_air",
+    ),
+    "impossible temperature": (
+        {**BASE, "reefer_readings": [{**READING, "supply_air": 400}]},
+        "$.reefer_readings[0].supply_air",
+    ),
+    "no temperature": (
+        {**BASE, "reefer_readings": [{"container": "MSCU1234566", "at": READING["at"]}]},
+        "$.reefer_readings[0].supply_air",
+    ),
     "bad power": ({**BASE, "reefer_readings": [{**READING, "power": "MAYBE"}]}, "$.reefer_readings[0].power"),
     "item not object": ({**BASE, "releases": ["MSCU1234566"]}, "$.releases[0]"),
     "empty feed": (BASE, "$"),
@@ -53,14 +59,26 @@ def test_feed_becomes_release_and_reefer_events(client: TestClient, db: Database
     with db.transaction() as session:
         stored = session.scalars(select(Event).order_by(Event.event_time)).all()
         codes = [(e.event_type, e.event_code) for e in stored]
-        assert codes == [("RELEASE", "HOLD"), ("REEFER", "MEAS"), ("RELEASE", "RELS"), ("REEFER", "MEAS"),
-                         ("REEFER", "POWR"), ("RELEASE", "AVPU")]
+        assert codes == [
+            ("RELEASE", "HOLD"),
+            ("REEFER", "MEAS"),
+            ("RELEASE", "RELS"),
+            ("REEFER", "MEAS"),
+            ("REEFER", "POWR"),
+            ("RELEASE", "AVPU"),
+        ]
         released = stored[2]
         assert released.facility == "HITHK" and released.location == "HKHKG"
         assert released.details["free_time_ends"] == "2026-11-28T23:59:00+08:00"
         assert released.event_time.isoformat() == "2026-11-23T02:02:00+00:00"
-        assert stored[1].details == {"power": "ON", "supply_air": 4.8, "return_air": 5.6, "setpoint": 5.0,
-                                     "humidity": 85.0, "temperature": 4.8}
+        assert stored[1].details == {
+            "power": "ON",
+            "supply_air": 4.8,
+            "return_air": 5.6,
+            "setpoint": 5.0,
+            "humidity": 85.0,
+            "temperature": 4.8,
+        }
     assert _send(client, company_a, SAMPLE.read_bytes())["duplicates"] == 6
 
 
@@ -79,6 +97,7 @@ def test_bad_item_keeps_the_rest_and_replay_fixes(client: TestClient, company_a:
     assert (partial["status"], partial["accepted"]) == ("partial", 1)
     assert partial["errors"][0]["location"] == "$.releases[1].at"  # type: ignore[index]
     feed["releases"][1]["at"] = "2026-11-23T12:00:00+08:00"  # type: ignore[index]
-    replayed = client.post(f"/api/v1/messages/{partial['id']}/replay", headers=company_a.auth,
-                           content=json.dumps(feed).encode()).json()
+    replayed = client.post(
+        f"/api/v1/messages/{partial['id']}/replay", headers=company_a.auth, content=json.dumps(feed).encode()
+    ).json()
     assert (replayed["status"], replayed["accepted"], replayed["duplicates"]) == ("accepted", 1, 1)

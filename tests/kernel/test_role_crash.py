@@ -94,11 +94,11 @@ class Topology:
 
     def start(self, role: str) -> None:
         self.starts[role] += 1
-        argv = (["serve", "--port", str(self.port)] if role == "api"
-                else ["worker", "--role", role, "--idle", "0.2"])
+        argv = ["serve", "--port", str(self.port)] if role == "api" else ["worker", "--role", role, "--idle", "0.2"]
         log = (self.logs / f"{role}-{self.starts[role]}.log").open("wb")
-        self.processes[role] = subprocess.Popen([sys.executable, "-m", "harbourlink", *argv], env=self.env,
-                                                stdout=log, stderr=subprocess.STDOUT)
+        self.processes[role] = subprocess.Popen(
+            [sys.executable, "-m", "harbourlink", *argv], env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
         if role == "api":
             _wait_for(self.answers, "the API process to answer", self.logs)
 
@@ -116,11 +116,18 @@ class Topology:
 
 @contextmanager
 def topology(settings: Settings, tmp_path: Path) -> Iterator[Topology]:
-    env = {**os.environ, "HARBOURLINK_DATABASE_URL": settings.resolved_database_url(),
-           "HARBOURLINK_DATA_DIR": str(tmp_path), "HARBOURLINK_SECRET_KEY": settings.secret_key,
-           "HARBOURLINK_RUN_DISPATCHERS": "false", "HARBOURLINK_NATS_URL": NATS_URL,
-           "HARBOURLINK_NATS_PREFIX": f"test-{uuid.uuid4().hex[:12]}", "HARBOURLINK_WORK_LEASE_SECONDS": "4",
-           "HARBOURLINK_LEDGER_SEQUENCE_SECONDS": "0.5", "HARBOURLINK_WEBHOOK_ALLOW_PRIVATE_NETWORKS": "true"}
+    env = {
+        **os.environ,
+        "HARBOURLINK_DATABASE_URL": settings.resolved_database_url(),
+        "HARBOURLINK_DATA_DIR": str(tmp_path),
+        "HARBOURLINK_SECRET_KEY": settings.secret_key,
+        "HARBOURLINK_RUN_DISPATCHERS": "false",
+        "HARBOURLINK_NATS_URL": NATS_URL,
+        "HARBOURLINK_NATS_PREFIX": f"test-{uuid.uuid4().hex[:12]}",
+        "HARBOURLINK_WORK_LEASE_SECONDS": "4",
+        "HARBOURLINK_LEDGER_SEQUENCE_SECONDS": "0.5",
+        "HARBOURLINK_WEBHOOK_ALLOW_PRIVATE_NETWORKS": "true",
+    }
     running = Topology(env, tmp_path, _free_port())
     try:
         for role in ("api", "inbound", "consumers", "sequencer", "dispatch"):
@@ -159,8 +166,13 @@ class Partner:
         if not self.top.answers():
             _wait_for(self.top.answers, "the API process to come back", self.top.logs)
         try:
-            answer = httpx.post(f"{self.top.base_url}/api/v1/messages", params={"format": fmt}, content=raw,
-                                headers={**self.company.auth, "Prefer": "respond-async"}, timeout=60)
+            answer = httpx.post(
+                f"{self.top.base_url}/api/v1/messages",
+                params={"format": fmt},
+                content=raw,
+                headers={**self.company.auth, "Prefer": "respond-async"},
+                timeout=60,
+            )
         except httpx.TransportError:
             self.cut_off += 1  # the API process died with the request in hand: never acknowledged
             return
@@ -179,14 +191,18 @@ def _settled(db: Database, partner: Partner) -> bool:
     with db.transaction() as session:
         unfinished = session.scalar(select(func.count()).select_from(WorkItem).where(WorkItem.status != "done"))
         unsequenced = session.scalar(select(func.count()).select_from(LedgerPending))
-        undelivered = session.scalar(select(func.count()).select_from(alerts.AlertNotification)
-                                     .where(alerts.AlertNotification.status != "delivered"))
+        undelivered = session.scalar(
+            select(func.count())
+            .select_from(alerts.AlertNotification)
+            .where(alerts.AlertNotification.status != "delivered")
+        )
     return unfinished == 0 and unsequenced == 0 and undelivered == 0
 
 
 @pytest.mark.postgres
-def test_each_role_killed_mid_work_loses_and_doubles_nothing(db: Database, settings: Settings, company_a: Company,
-                                                              tmp_path: Path) -> None:
+def test_each_role_killed_mid_work_loses_and_doubles_nothing(
+    db: Database, settings: Settings, company_a: Company, tmp_path: Path
+) -> None:
     if db.is_sqlite:
         pytest.skip("the port-scale topology runs on PostgreSQL")
     dispatch_killed = threading.Event()
@@ -200,8 +216,10 @@ def test_each_role_killed_mid_work_loses_and_doubles_nothing(db: Database, setti
             holder[0].kill("dispatch")
 
     with receiver(before_answer=kill_the_sender) as hooks, topology(settings, tmp_path) as top:
-        for path, body in (("webhook-endpoints", {"url": hooks.url}),
-                           ("subscriptions", {"alert_types": ["reefer_power_off"], "channels": ["webhook"]})):
+        for path, body in (
+            ("webhook-endpoints", {"url": hooks.url}),
+            ("subscriptions", {"alert_types": ["reefer_power_off"], "channels": ["webhook"]}),
+        ):
             made = httpx.post(f"{top.base_url}/api/v1/{path}", json=body, headers=company_a.auth, timeout=30)
             assert made.status_code == 201, made.text
         holder.append(top)
@@ -214,14 +232,22 @@ def test_each_role_killed_mid_work_loses_and_doubles_nothing(db: Database, setti
             top.kill("api")
             top.start("api")
 
-            reading = select(func.count()).select_from(inbound.InboundMessage).where(
-                inbound.InboundMessage.status == "processing", inbound.InboundMessage.items_done > 0)
+            reading = (
+                select(func.count())
+                .select_from(inbound.InboundMessage)
+                .where(inbound.InboundMessage.status == "processing", inbound.InboundMessage.items_done > 0)
+            )
             _wait_for(lambda: _count(db, reading) > 0, "the inbound worker to be reading a message", tmp_path)
             top.kill("inbound")
             top.start("inbound")
 
-            leased = select(func.count()).select_from(WorkItem).where(
-                WorkItem.queue.like("stored.%"), WorkItem.status == "pending", WorkItem.claimed_until > func.now())
+            leased = (
+                select(func.count())
+                .select_from(WorkItem)
+                .where(
+                    WorkItem.queue.like("stored.%"), WorkItem.status == "pending", WorkItem.claimed_until > func.now()
+                )
+            )
             _wait_for(lambda: _count(db, leased) > 0, "the consumers to hold work", tmp_path)
             top.kill("consumers")
             top.start("consumers")
@@ -248,8 +274,13 @@ def test_each_role_killed_mid_work_loses_and_doubles_nothing(db: Database, setti
         stored = session.scalar(select(func.count()).select_from(events.Event))
         distinct = session.scalar(select(func.count(func.distinct(events.Event.source_key))))
         committed = session.scalar(select(func.count()).select_from(LedgerEvent))
-        assert items == stored == distinct == committed, ("archived items = stored events = ledger commitments",
-                                                          items, stored, distinct, committed)
+        assert items == stored == distinct == committed, (
+            "archived items = stored events = ledger commitments",
+            items,
+            stored,
+            distinct,
+            committed,
+        )
         entries = session.scalar(select(func.count()).select_from(LedgerEntry))
         identities = session.scalar(select(func.count(func.distinct(LedgerEntry.identity_hash))))
         built = session.scalar(select(func.count(func.distinct(LedgerEvent.identity_hash))))

@@ -49,24 +49,33 @@ def _wait_for(condition: Callable[[], bool], what: str) -> None:
 
 def _worker(env: dict[str, str], tmp_path: Path, name: str) -> subprocess.Popen[bytes]:
     log = (tmp_path / f"{name}.log").open("wb")
-    return subprocess.Popen([sys.executable, "-m", "harbourlink", "worker", "--idle", "0.2"],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "harbourlink", "worker", "--idle", "0.2"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
 
 
 @pytest.mark.postgres
-def test_a_worker_killed_mid_work_loses_and_doubles_nothing(db: Database, settings: Settings, company_a: Company,
-                                                            tmp_path: Path) -> None:
+def test_a_worker_killed_mid_work_loses_and_doubles_nothing(
+    db: Database, settings: Settings, company_a: Company, tmp_path: Path
+) -> None:
     if db.is_sqlite:
         pytest.skip("several worker processes are the port-scale topology, on PostgreSQL")
     db.bell = lambda _db, _queues: None  # this process only archives and queues, as an API process at scale
     actor = Actor(org_id=company_a.org_id)
     for seed in range(MESSAGES):
-        outcome = inbound.receive(db, actor, format_name="csv", raw=GENERATORS["csv"](EVENTS_EACH, seed),
-                                  channel="api", background=True)
+        outcome = inbound.receive(
+            db, actor, format_name="csv", raw=GENERATORS["csv"](EVENTS_EACH, seed), channel="api", background=True
+        )
         assert outcome.status == "queued"
-    env = {**os.environ, "HARBOURLINK_DATABASE_URL": settings.resolved_database_url(),
-           "HARBOURLINK_DATA_DIR": str(tmp_path), "HARBOURLINK_SECRET_KEY": settings.secret_key,
-           "HARBOURLINK_NATS_URL": "", "HARBOURLINK_RUN_DISPATCHERS": "false", "HARBOURLINK_WORK_LEASE_SECONDS": "5"}
+    env = {
+        **os.environ,
+        "HARBOURLINK_DATABASE_URL": settings.resolved_database_url(),
+        "HARBOURLINK_DATA_DIR": str(tmp_path),
+        "HARBOURLINK_SECRET_KEY": settings.secret_key,
+        "HARBOURLINK_NATS_URL": "",
+        "HARBOURLINK_RUN_DISPATCHERS": "false",
+        "HARBOURLINK_WORK_LEASE_SECONDS": "5",
+    }
     stored = select(func.count()).select_from(events.Event)
     first = _worker(env, tmp_path, "first")
     try:
@@ -74,8 +83,9 @@ def test_a_worker_killed_mid_work_loses_and_doubles_nothing(db: Database, settin
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait(30)
-    done_before = _count(db, select(func.count()).select_from(inbound.InboundMessage)
-                         .where(inbound.InboundMessage.status == "accepted"))
+    done_before = _count(
+        db, select(func.count()).select_from(inbound.InboundMessage).where(inbound.InboundMessage.status == "accepted")
+    )
     assert done_before < MESSAGES, "killed mid-work, not after it"
     second = _worker(env, tmp_path, "second")
     try:

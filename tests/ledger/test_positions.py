@@ -22,7 +22,7 @@ def _receive_feed(db: Database, org_id: str) -> inbound.Outcome:
 
 
 def _items(entry: bytes) -> list[dict[str, object]]:
-    body = json.loads(entry[len(ENTRY_HEADER):])
+    body = json.loads(entry[len(ENTRY_HEADER) :])
     assert body["kind"] == "batch"
     return list(body["items"])
 
@@ -57,8 +57,10 @@ def test_a_moved_position_is_named_by_the_audit(db: Database, company_a: Company
         last = session.scalars(select(LedgerEntry).order_by(LedgerEntry.idx.desc())).first()
         assert last is not None
         moved = str(_items(last.entry)[1]["event_id"])
-        session.execute(text("UPDATE vessel_positions SET latitude = latitude + 0.01 WHERE seq = :s"),
-                        {"s": int(moved.removeprefix("position:"))})
+        session.execute(
+            text("UPDATE vessel_positions SET latitude = latitude + 0.01 WHERE seq = :s"),
+            {"s": int(moved.removeprefix("position:"))},
+        )
     with db.transaction() as session:
         problem, _ = ledger.verify_log(session, ledger.open_log(session, test_ledger))
     assert problem is not None

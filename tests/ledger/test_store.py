@@ -46,8 +46,9 @@ def test_stored_roots_and_proofs_match_the_naive_tree(db: Database, batches: lis
         assert consistency_proof(session, log.id, old, size) == (naive_subproof(old, leaves) if old < size else [])
 
 
-def test_ingested_events_are_queued_then_sequenced_with_checkpoints(db: Database, company_a: Company,
-                                                                     test_ledger: ledger.Ledger) -> None:
+def test_ingested_events_are_queued_then_sequenced_with_checkpoints(
+    db: Database, company_a: Company, test_ledger: ledger.Ledger
+) -> None:
     outcome = ingest_csv(db, company_a.org_id)
     assert outcome.status == "accepted"
     with db.transaction() as session:
@@ -64,7 +65,7 @@ def test_ingested_events_are_queued_then_sequenced_with_checkpoints(db: Database
     assert [c.size for c in checkpoints] == [0, 5]
     assert checkpoints[0].created_at < checkpoints[1].created_at
     assert verify_note(checkpoint.signed_note, test_ledger.signer.vkey).startswith(f"{test_ledger.signer.name}\n5\n")
-    kinds = [entry.entry[len(ENTRY_HEADER):].decode() for entry in entries]
+    kinds = [entry.entry[len(ENTRY_HEADER) :].decode() for entry in entries]
     assert sum('"kind":"batch"' in k for k in kinds) == 1  # the reefer reading is telemetry: a batch leaf
     assert all("PONU0123456" not in k and "RELS" not in k for k in kinds)  # only salted hashes in leaves
     for entry, proof in zip(entries, proofs, strict=True):
@@ -75,6 +76,7 @@ def test_checkpoint_times_increase_even_when_the_clock_steps_back(db: Database, 
     with db.transaction() as session:
         log = ledger.open_log(session, test_ledger)
         first = append_entries(session, log, test_ledger.signer, [(bytes(32), b"one")])
-        second = append_entries(session, log, test_ledger.signer, [(b"\x01" * 32, b"two")],
-                                now=first.created_at.replace(year=2000))
+        second = append_entries(
+            session, log, test_ledger.signer, [(b"\x01" * 32, b"two")], now=first.created_at.replace(year=2000)
+        )
     assert second.created_at > first.created_at and second.size == first.size + 1

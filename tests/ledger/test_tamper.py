@@ -16,13 +16,15 @@ from harbourlink_verify import ENTRY_HEADER
 from tests.conftest import Company
 from tests.ledger.conftest import ingest_csv, sequence_all
 
-MORE = ("event_id,event_type,event_code,classifier,event_time,container,mbl\n" + "".join(
-    f"X-{i},EQUIPMENT,GTOT,ACT,2026-11-24T0{i}:00:00Z,MSCU1234566,PONU0123456\n" for i in range(7))).encode()
+MORE = (
+    "event_id,event_type,event_code,classifier,event_time,container,mbl\n"
+    + "".join(f"X-{i},EQUIPMENT,GTOT,ACT,2026-11-24T0{i}:00:00Z,MSCU1234566,PONU0123456\n" for i in range(7))
+).encode()
 
 
 def _event(session: Session, idx: int) -> str:
     entry = session.get(LedgerEntry, (1, idx)) or session.query(LedgerEntry).filter_by(idx=idx).one()
-    return str(json.loads(entry.entry[len(ENTRY_HEADER):])["items"][0]["event_id"])
+    return str(json.loads(entry.entry[len(ENTRY_HEADER) :])["items"][0]["event_id"])
 
 
 def _swap(session: Session, table: str, key: str, a: str, b: str, where: str = "") -> None:
@@ -37,9 +39,12 @@ Tamper = Callable[[Session], str]  # does the damage; returns the name verify mu
 
 def _change_event(s: Session) -> str:
     event = _event(s, 3)
-    s.execute(text("UPDATE events SET event_time = event_time + interval '1 minute' WHERE id = :e")
-              if s.get_bind().dialect.name == "postgresql" else
-              text("UPDATE events SET event_code = 'HOLD' WHERE id = :e"), {"e": event})
+    s.execute(
+        text("UPDATE events SET event_time = event_time + interval '1 minute' WHERE id = :e")
+        if s.get_bind().dialect.name == "postgresql"
+        else text("UPDATE events SET event_code = 'HOLD' WHERE id = :e"),
+        {"e": event},
+    )
     return f"event {event} (entry 3)"
 
 
@@ -96,8 +101,9 @@ def _change_checkpoint(s: Session) -> str:
 
 
 def _change_note(s: Session) -> str:
-    s.execute(text("UPDATE ledger_checkpoints SET signed_note = replace(signed_note, '\n12\n', '\n13\n') "
-                   "WHERE size = 12"))
+    s.execute(
+        text("UPDATE ledger_checkpoints SET signed_note = replace(signed_note, '\n12\n', '\n13\n') WHERE size = 12")
+    )
     return "checkpoint 12"
 
 
@@ -107,9 +113,24 @@ def _change_salt(s: Session) -> str:
     return f"event {event} (entry 0)"
 
 
-TAMPERING: dict[str, Tamper] = {f.__name__[1:]: f for f in (
-    _change_event, _delete_event, _reorder_events, _change_entry, _change_leaf, _delete_entry, _delete_last_entry,
-    _reorder_entries, _change_node, _delete_node, _change_checkpoint, _change_note, _change_salt)}
+TAMPERING: dict[str, Tamper] = {
+    f.__name__[1:]: f
+    for f in (
+        _change_event,
+        _delete_event,
+        _reorder_events,
+        _change_entry,
+        _change_leaf,
+        _delete_entry,
+        _delete_last_entry,
+        _reorder_entries,
+        _change_node,
+        _delete_node,
+        _change_checkpoint,
+        _change_note,
+        _change_salt,
+    )
+}
 
 
 @pytest.fixture

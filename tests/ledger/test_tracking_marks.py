@@ -41,14 +41,19 @@ def _by_code(view: dict[str, Any], code: str) -> dict[str, Any]:
 
 
 def test_a_queued_event_says_so_and_a_sequenced_one_links_to_its_proof(
-    client: TestClient, db: Database, company_a: Company,
+    client: TestClient,
+    db: Database,
+    company_a: Company,
 ) -> None:
     _send(client, company_a, "csv", (SAMPLES / "csv" / "hkg_import.csv").read_bytes())
     queued = _by_code(_track(client, company_a), "RELS")
     event_id = queued["id"]
-    assert queued["ledger"] == {"status": "queued", "leaf_index": None,
-                                "proof_url": f"/api/v1/ledger/events/{event_id}/proof?reference={MBL}",
-                                "bundle_url": f"/api/v1/ledger/events/{event_id}/bundle?reference={MBL}"}
+    assert queued["ledger"] == {
+        "status": "queued",
+        "leaf_index": None,
+        "proof_url": f"/api/v1/ledger/events/{event_id}/proof?reference={MBL}",
+        "bundle_url": f"/api/v1/ledger/events/{event_id}/bundle?reference={MBL}",
+    }
     assert client.get(queued["ledger"]["proof_url"], headers=company_a.auth).status_code == 409
 
     _sequence(client, db)
@@ -69,11 +74,13 @@ def test_a_queued_event_says_so_and_a_sequenced_one_links_to_its_proof(
     assert container["ledger"] == next(e for e in view["events"] if e["id"] == container["id"])["ledger"]
     exported = client.get("/api/v1/events", headers=company_a.auth).json()["events"]
     assert {e["event"]["id"]: e["event"]["ledger"]["leaf_index"] for e in exported} == {
-        e["id"]: e["ledger"]["leaf_index"] for e in view["events"]}
+        e["id"]: e["ledger"]["leaf_index"] for e in view["events"]
+    }
 
 
-def test_another_company_cannot_follow_the_links(client: TestClient, db: Database, company_a: Company,
-                                                 company_b: Company) -> None:
+def test_another_company_cannot_follow_the_links(
+    client: TestClient, db: Database, company_a: Company, company_b: Company
+) -> None:
     _send(client, company_a, "csv", (SAMPLES / "csv" / "hkg_import.csv").read_bytes())
     _sequence(client, db)
     mark = _by_code(_track(client, company_a), "RELS")["ledger"]
@@ -83,8 +90,7 @@ def test_another_company_cannot_follow_the_links(client: TestClient, db: Databas
         assert client.get(url).status_code == 401
 
 
-def test_reefer_readings_of_one_message_share_one_entry(client: TestClient, db: Database,
-                                                        company_a: Company) -> None:
+def test_reefer_readings_of_one_message_share_one_entry(client: TestClient, db: Database, company_a: Company) -> None:
     _send(client, company_a, "terminal-json", (SAMPLES / "terminal" / "hit_feed.json").read_bytes())
     _sequence(client, db)
     view = _track(client, company_a, "MSCU1234566")

@@ -26,7 +26,7 @@ REASON = "Consignee's request under the PDPO, ticket 4711"
 def _logged_event(db: Database, idx: int) -> str:
     with db.transaction() as session:
         entry = session.scalars(select(LedgerEntry).where(LedgerEntry.idx == idx)).one()
-        return str(json.loads(entry.entry[len(ENTRY_HEADER):])["items"][0]["event_id"])
+        return str(json.loads(entry.entry[len(ENTRY_HEADER) :])["items"][0]["event_id"])
 
 
 def _verify(db: Database, current: ledger.Ledger) -> tuple[ledger.Problem | None, int]:
@@ -43,7 +43,8 @@ def logged(db: Database, company_a: Company, test_ledger: ledger.Ledger) -> ledg
 
 
 def test_the_owner_erases_an_event_and_the_log_still_verifies(
-        client: TestClient, db: Database, company_a: Company, logged: ledger.Ledger) -> None:
+    client: TestClient, db: Database, company_a: Company, logged: ledger.Ledger
+) -> None:
     erased = _logged_event(db, 2)
     answer = client.post(f"/api/v1/ledger/events/{erased}/erasure", json={"reason": REASON}, headers=company_a.auth)
     assert answer.status_code == 204, answer.text
@@ -60,11 +61,13 @@ def test_the_owner_erases_an_event_and_the_log_still_verifies(
 
 
 def test_only_the_owners_administrators_may_erase(
-        client: TestClient, db: Database, company_a: Company, company_b: Company, logged: ledger.Ledger) -> None:
+    client: TestClient, db: Database, company_a: Company, company_b: Company, logged: ledger.Ledger
+) -> None:
     target = _logged_event(db, 1)
     other = client.post(f"/api/v1/ledger/events/{target}/erasure", json={"reason": REASON}, headers=company_b.auth)
-    unknown = client.post("/api/v1/ledger/events/no-such-event/erasure", json={"reason": REASON},
-                          headers=company_b.auth)
+    unknown = client.post(
+        "/api/v1/ledger/events/no-such-event/erasure", json={"reason": REASON}, headers=company_b.auth
+    )
     assert other.status_code == unknown.status_code == 404
     assert other.json() == {**unknown.json(), "data": {"event_id": target}}  # the owner is not named
     assert company_a.org_id not in other.text
@@ -84,12 +87,15 @@ def _forget_the_ledger(db: Database) -> None:
         session.execute(delete(LedgerPending))
 
 
-def test_backfill_logs_what_was_stored_before_the_ledger(db: Database, company_a: Company,
-                                                         test_ledger: ledger.Ledger) -> None:
+def test_backfill_logs_what_was_stored_before_the_ledger(
+    db: Database, company_a: Company, test_ledger: ledger.Ledger
+) -> None:
     ingest_csv(db, company_a.org_id)
     feed = (SAMPLES / "ais" / "hk_waters.nmea").read_bytes()
-    assert inbound.receive(db, Actor(org_id=company_a.org_id), format_name="ais-nmea", raw=feed,
-                           channel="test").status == "accepted"
+    assert (
+        inbound.receive(db, Actor(org_id=company_a.org_id), format_name="ais-nmea", raw=feed, channel="test").status
+        == "accepted"
+    )
     _forget_the_ledger(db)
     with db.transaction() as session:
         events_queued, positions_queued = ledger.backfill(session, limit=3)
@@ -107,14 +113,21 @@ def test_backfill_logs_what_was_stored_before_the_ledger(db: Database, company_a
 
 
 def _run(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "harbourlink", *args], env=env, capture_output=True, text=True,
-                          check=check, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "harbourlink", *args], env=env, capture_output=True, text=True, check=check, timeout=120
+    )
 
 
-def test_the_operator_commands(database_url: str, settings: Settings, db: Database, company_a: Company,
-                               tmp_path: Path) -> None:
-    env = {**os.environ, "HARBOURLINK_DATABASE_URL": database_url, "HARBOURLINK_DATA_DIR": str(tmp_path),
-           "HARBOURLINK_SECRET_KEY": settings.secret_key, "COLUMNS": "200"}
+def test_the_operator_commands(
+    database_url: str, settings: Settings, db: Database, company_a: Company, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "HARBOURLINK_DATABASE_URL": database_url,
+        "HARBOURLINK_DATA_DIR": str(tmp_path),
+        "HARBOURLINK_SECRET_KEY": settings.secret_key,
+        "COLUMNS": "200",
+    }
     ingest_csv(db, company_a.org_id)
     _forget_the_ledger(db)
     assert "queued 5 events and 0 positions" in _run(env, "ledger", "backfill").stdout
@@ -122,7 +135,7 @@ def test_the_operator_commands(database_url: str, settings: Settings, db: Databa
     assert "consistent: 5 entries, 5 events" in _run(env, "ledger", "verify").stdout
     with db.transaction() as session:
         entry = session.scalars(select(LedgerEntry).where(LedgerEntry.idx == 3)).one()
-        event_id = json.loads(entry.entry[len(ENTRY_HEADER):])["items"][0]["event_id"]
+        event_id = json.loads(entry.entry[len(ENTRY_HEADER) :])["items"][0]["event_id"]
         session.execute(text("UPDATE events SET event_code = 'HOLD' WHERE id = :e"), {"e": event_id})
     tampered = _run(env, "ledger", "verify", check=False)
     assert tampered.returncode == 1 and f"event {event_id} (entry 3)" in tampered.stdout + tampered.stderr

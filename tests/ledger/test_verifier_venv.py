@@ -56,8 +56,11 @@ def bare_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("bare-venv")
     venv.create(home, with_pip=True, clear=True)
     python = home / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "cryptography"],
-                   check=True, timeout=600)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "cryptography"],
+        check=True,
+        timeout=600,
+    )
     return python
 
 
@@ -67,40 +70,70 @@ def _bundle(db: Database, company: Company, current: ledger.Ledger, tmp_path: Pa
     with db.transaction() as session:
         log = ledger.open_log(session, current)
         body = split_note(latest_checkpoint(session, log.id).signed_note)[0]
-        session.add(LedgerCosignature(log_id=log.id, size=size, witness_key_id=WITNESS.key_id.hex(),
-                                      witness_name=WITNESS.name, witness_vkey=str(WITNESS.vkey),
-                                      signature_line=WITNESS.cosign(body, 1_790_000_000), received_at=utcnow()))
+        session.add(
+            LedgerCosignature(
+                log_id=log.id,
+                size=size,
+                witness_key_id=WITNESS.key_id.hex(),
+                witness_name=WITNESS.name,
+                witness_vkey=str(WITNESS.vkey),
+                signature_line=WITNESS.cosign(body, 1_790_000_000),
+                received_at=utcnow(),
+            )
+        )
         release = session.execute(text("SELECT id FROM events WHERE event_code = 'RELS'")).scalar()
     assert outcome.accepted == 5
     with db.transaction() as session:
-        data = ledger.get_owner_bundle(session, current, event_id=str(release),
-                                       fields=["event_code", "event_time", "location"])
+        data = ledger.get_owner_bundle(
+            session, current, event_id=str(release), fields=["event_code", "event_time", "location"]
+        )
     path = tmp_path / "bundle.json"
     path.write_bytes(data)
     return path, current.vkey
 
 
 def test_bare_verifier_accepts_a_genuine_bundle_and_rejects_any_changed_byte(
-        db: Database, company_a: Company, test_ledger: ledger.Ledger, tmp_path: Path, bare_python: Path) -> None:
+    db: Database, company_a: Company, test_ledger: ledger.Ledger, tmp_path: Path, bare_python: Path
+) -> None:
     if db.engine.dialect.name != "sqlite":
         pytest.skip("the bundle format does not depend on the database; checked once, on SQLite")
     bundle, key = _bundle(db, company_a, test_ledger, tmp_path)
-    ok = subprocess.run([str(bare_python), str(VERIFIER), str(bundle), "--key", key, "--witness", str(WITNESS.vkey)],
-                        capture_output=True, text=True, timeout=60, check=False)
+    ok = subprocess.run(
+        [str(bare_python), str(VERIFIER), str(bundle), "--key", key, "--witness", str(WITNESS.vkey)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert ok.returncode == 0, ok.stderr
     assert 'event_code = "RELS"' in ok.stdout and 'event_time = "2026-11-23T02:02:00Z"' in ok.stdout
     assert "cosigned by witness.bank.example" in ok.stdout and "PONU0123456" not in ok.stdout
     other = NoteSigner.from_seed("witness.other.example", bytes(32), sig_type=SIG_COSIGNATURE)
-    unwitnessed = subprocess.run([str(bare_python), str(VERIFIER), str(bundle), "--key", key, "--witness",
-                                  str(other.vkey)], capture_output=True, text=True, timeout=60, check=False)
+    unwitnessed = subprocess.run(
+        [str(bare_python), str(VERIFIER), str(bundle), "--key", key, "--witness", str(other.vkey)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert unwitnessed.returncode == 1 and "witness.other.example" in unwitnessed.stderr
     changed = bundle.read_bytes().replace(b"RELS", b"HOLD")
     (tmp_path / "changed.json").write_bytes(changed)
-    rejected = subprocess.run([str(bare_python), str(VERIFIER), str(tmp_path / "changed.json"), "--key", key],
-                              capture_output=True, text=True, timeout=60, check=False)
+    rejected = subprocess.run(
+        [str(bare_python), str(VERIFIER), str(tmp_path / "changed.json"), "--key", key],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert rejected.returncode == 1 and rejected.stderr.startswith("REJECTED")
-    flips = subprocess.run([str(bare_python), "-c", MUTATE, str(VERIFIER), str(bundle), key],
-                           capture_output=True, text=True, timeout=600, check=False)
+    flips = subprocess.run(
+        [str(bare_python), "-c", MUTATE, str(VERIFIER), str(bundle), key],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert flips.returncode == 0, flips.stderr
     assert "harbourlink is importable" not in flips.stdout
     size, accepted = flips.stdout.split(" ", 1)

@@ -29,9 +29,26 @@ def witness_url(tmp_path: Path) -> Iterator[str]:
     key_file.write_text(base64.b64encode(WITNESS_SEED).decode())
     log_vkey = str(NoteSigner.from_seed(ORIGIN, SEED).vkey)
     process = subprocess.Popen(
-        [sys.executable, "-c", "from harbourlink.cli import main; main()", "witness", "serve", "--name",
-         "witness.test.example", "--key-file", str(key_file), "--log", log_vkey, "--state",
-         str(tmp_path / "witness.db"), "--port", "0"], stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "from harbourlink.cli import main; main()",
+            "witness",
+            "serve",
+            "--name",
+            "witness.test.example",
+            "--key-file",
+            str(key_file),
+            "--log",
+            log_vkey,
+            "--state",
+            str(tmp_path / "witness.db"),
+            "--port",
+            "0",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert process.stderr is not None
     line = process.stderr.readline()
     match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
@@ -46,15 +63,20 @@ def _witnessed(url: str) -> ledger.Ledger:
     return ledger.Ledger.configure(origin=ORIGIN, seed=SEED, witnesses=[f"{vkey} {url}"])
 
 
-def test_witness_cosigns_consistent_checkpoints_and_refuses_a_fork(db: Database, company_a: Company,
-                                                                    witness_url: str) -> None:
+def test_witness_cosigns_consistent_checkpoints_and_refuses_a_fork(
+    db: Database, company_a: Company, witness_url: str
+) -> None:
     current = _witnessed(witness_url)
     ingest_csv(db, company_a.org_id)
     assert sequence_all(db, current) == 5
     with httpx.Client(timeout=10) as client:
         assert ledger.submit_all(db, current, client) == 1
-        ingest_csv(db, company_a.org_id, b"event_id,event_type,event_code,classifier,event_time,container\n"
-                                        b"W-1,EQUIPMENT,GTOT,ACT,2026-11-24T01:00:00Z,MSCU1234566\n")
+        ingest_csv(
+            db,
+            company_a.org_id,
+            b"event_id,event_type,event_code,classifier,event_time,container\n"
+            b"W-1,EQUIPMENT,GTOT,ACT,2026-11-24T01:00:00Z,MSCU1234566\n",
+        )
         assert sequence_all(db, current) == 6
         assert ledger.submit_all(db, current, client) == 1  # extends 5 → 6 with a consistency proof
         with db.transaction() as session:
@@ -89,4 +111,3 @@ def _refusals(client: httpx.Client, url: str, signer: NoteSigner) -> None:
     assert _post(client, url, 0, [], other.sign_note(checkpoint_text(other.name, 1, mth(fork[:1])))).status_code == 404
     assert _post(client, url, 10, [], forged).status_code == 400
     assert client.post(f"{url}/add-checkpoint", content=b"nonsense").status_code == 400
-

@@ -33,8 +33,16 @@ def test_the_chain_passes_the_cargo_on_and_each_company_on_it_sees_every_leg(cli
     assert (handling["status"], handling["reference"], handling["party"]) == ("nominated", CONTAINER, "Kowloon Agency")
 
     # The agent sees nothing of the cargo; it holds it only once it accepted the nomination.
-    early = client.post("/api/v1/legs", headers=agent.auth, json={
-        "reference": CONTAINER, "reference_type": "CONTAINER", "mode": "TRUCK", "party_org_id": world.trucker.org_id})
+    early = client.post(
+        "/api/v1/legs",
+        headers=agent.auth,
+        json={
+            "reference": CONTAINER,
+            "reference_type": "CONTAINER",
+            "mode": "TRUCK",
+            "party_org_id": world.trucker.org_id,
+        },
+    )
     assert (early.status_code, early.json()["error"]) == (404, "cargo_not_held")
     assert _act(client, agent, handling, "accept").json()["status"] == "accepted"
     truck = _nominate(client, agent, world.trucker, "TRUCK", destination=WAREHOUSE, packages=40)
@@ -86,9 +94,14 @@ def test_the_trucking_company_gets_a_pickup_job_and_assigns_a_truck(client: Test
     assert assigned["trip_status"] == "planned"
     trip = client.get(f"/api/v1/trips/{assigned['trip_id']}", headers=world.trucker.auth).json()
     assert (trip["reference"], trip["vehicle"], trip["destination"]["name"], trip["packages"]) == (
-        CONTAINER, "XY1234", WAREHOUSE["name"], 40)
-    again = client.post(f"/api/v1/legs/{leg['id']}/trip", headers=world.trucker.auth,
-                        json=assignment | {"vehicle": "ab 99"}).json()
+        CONTAINER,
+        "XY1234",
+        WAREHOUSE["name"],
+        40,
+    )
+    again = client.post(
+        f"/api/v1/legs/{leg['id']}/trip", headers=world.trucker.auth, json=assignment | {"vehicle": "ab 99"}
+    ).json()
     assert again["trip_id"] != assigned["trip_id"]
     assert client.get(f"/api/v1/trips/{assigned['trip_id']}", headers=world.trucker.auth).status_code == 404
 
@@ -104,14 +117,23 @@ def test_the_trucking_company_gets_a_pickup_job_and_assigns_a_truck(client: Test
 def test_a_truck_leg_without_a_shared_box_still_becomes_a_trip(client: TestClient, db: Database) -> None:
     """The nomination vouches for the tie: the trucking company need not see the box to plan its truck."""
     world = haulage(client, db, share=False)
-    leg = _nominate(client, world.forwarder, world.trucker, "TRUCK",
-                    window_opens="2026-11-24T08:00:00+08:00", window_closes="2026-11-24T12:00:00+08:00")
+    leg = _nominate(
+        client,
+        world.forwarder,
+        world.trucker,
+        "TRUCK",
+        window_opens="2026-11-24T08:00:00+08:00",
+        window_closes="2026-11-24T12:00:00+08:00",
+    )
     [job] = client.get("/api/v1/pickup-jobs", headers=world.trucker.auth).json()
     assert (job["terminal"], job["release_status"], job["window_planned"]) == (None, None, False)
     assert job["window_opens"].startswith("2026-11-24T00:00:00")
     _act(client, world.trucker, leg, "accept")
-    assigned = client.post(f"/api/v1/legs/{leg['id']}/trip", headers=world.trucker.auth,
-                           json={"vehicle": "xy 1234", "driver_user_id": world.driver_id})
+    assigned = client.post(
+        f"/api/v1/legs/{leg['id']}/trip",
+        headers=world.trucker.auth,
+        json={"vehicle": "xy 1234", "driver_user_id": world.driver_id},
+    )
     assert assigned.status_code == 200, assigned.text
     trips = client.get("/api/v1/trips", headers=world.trucker.auth).json()
     assert [trip["id"] for trip in trips] == [assigned.json()["trip_id"]]
@@ -122,8 +144,12 @@ def test_wrong_nominees_and_cargo_not_held_are_named(client: TestClient, db: Dat
     warehouse = make_company(db, "Tsuen Wan Warehouse", "warehouse")
 
     def refused(by: Company, **body: str) -> tuple[int, str, Any]:
-        sent = {"reference": CONTAINER, "reference_type": "CONTAINER", "mode": "TRUCK",
-                "party_org_id": world.trucker.org_id} | body
+        sent = {
+            "reference": CONTAINER,
+            "reference_type": "CONTAINER",
+            "mode": "TRUCK",
+            "party_org_id": world.trucker.org_id,
+        } | body
         answer = client.post("/api/v1/legs", headers=by.auth, json=sent)
         return answer.status_code, answer.json()["error"], answer.json()["data"]
 

@@ -14,13 +14,28 @@ from harbourlink.references import container_check_digit, is_container_number, p
 from tests.references.strategies import container_numbers, iso6346_check_digit, iso6346_remainder, spelled_loosely
 
 
-@pytest.mark.parametrize("number", ["CSQU3054383", "MSCU1234566", "TGHU1234567", "HLXU1234561", "TCLU7654320",
-                                    "MSKU9070323", "TEMU1234565", "EGHU6689630"])
+@pytest.mark.parametrize(
+    "number",
+    [
+        "CSQU3054383",
+        "MSCU1234566",
+        "TGHU1234567",
+        "HLXU1234561",
+        "TCLU7654320",
+        "MSKU9070323",
+        "TEMU1234565",
+        "EGHU6689630",
+    ],
+)
 def test_valid_numbers_parse(number: str) -> None:
     parsed = parse_container_number(number)
     assert parsed.value == number and str(parsed) == number
     assert (parsed.owner_code, parsed.category, parsed.serial, parsed.check_digit) == (
-        number[:3], number[3], number[4:10], number[10])
+        number[:3],
+        number[3],
+        number[4:10],
+        number[10],
+    )
 
 
 def test_spacing_case_and_full_width_forms_are_forgiven() -> None:
@@ -72,8 +87,10 @@ def test_any_number_with_its_check_digit_validates(number: str) -> None:
     assert container_check_digit(number[:10]) == iso6346_check_digit(number[:10])
 
 
-@given(st.text(alphabet=string.ascii_uppercase, min_size=4, max_size=4), st.text(alphabet=string.digits, min_size=6,
-                                                                               max_size=6))
+@given(
+    st.text(alphabet=string.ascii_uppercase, min_size=4, max_size=4),
+    st.text(alphabet=string.digits, min_size=6, max_size=6),
+)
 def test_the_check_digit_is_stdnums(letters: str, digits: str) -> None:
     """Written by hand for speed (the docstring of ``container_check_digit`` says why); held equal to stdnum's."""
     assert container_check_digit(letters + digits) == iso6346.calc_check_digit(letters + digits)
@@ -88,7 +105,7 @@ def test_changing_one_serial_digit_fails_the_check(number: str, position: int, s
     issue serials whose remainder is 10, which is why matching treats a 0 with suspicion.
     """
     digit = str((int(number[position]) + shift) % 10)
-    changed = number[:position] + digit + number[position + 1:]
+    changed = number[:position] + digit + number[position + 1 :]
     if is_container_number(changed):
         assert changed[10] == number[10] == "0"
         assert {iso6346_remainder(number[:10]), iso6346_remainder(changed[:10])} == {0, 10}

@@ -18,18 +18,21 @@ from harbourlink.references import (
 )
 
 
-@pytest.mark.parametrize(("raw", "value", "prefix", "carrier"), [
-    ("MAEU203176301", "MAEU203176301", "MAEU", "Maersk"),
-    ("medu hg271461", "MEDUHG271461", "MEDU", "MSC"),
-    ("CMDU-NBST546418", "CMDUNBST546418", "CMDU", "CMA CGM"),
-    ("EGLV143076485803", "EGLV143076485803", "EGLV", "Evergreen"),
-    ("HDMUXIWB2455241", "HDMUXIWB2455241", "HDMU", "HMM"),
-    ("OOLU2640431700", "OOLU2640431700", "OOLU", "OOCL"),
-    ("ZIMUSHH30252813", "ZIMUSHH30252813", "ZIMU", "ZIM"),
-    ("YMLUE216035344", "YMLUE216035344", "YMLU", "Yang Ming"),
-    ("6259159840", "6259159840", None, None),
-    ("ABCD12345678", "ABCD12345678", None, None),
-])
+@pytest.mark.parametrize(
+    ("raw", "value", "prefix", "carrier"),
+    [
+        ("MAEU203176301", "MAEU203176301", "MAEU", "Maersk"),
+        ("medu hg271461", "MEDUHG271461", "MEDU", "MSC"),
+        ("CMDU-NBST546418", "CMDUNBST546418", "CMDU", "CMA CGM"),
+        ("EGLV143076485803", "EGLV143076485803", "EGLV", "Evergreen"),
+        ("HDMUXIWB2455241", "HDMUXIWB2455241", "HDMU", "HMM"),
+        ("OOLU2640431700", "OOLU2640431700", "OOLU", "OOCL"),
+        ("ZIMUSHH30252813", "ZIMUSHH30252813", "ZIMU", "ZIM"),
+        ("YMLUE216035344", "YMLUE216035344", "YMLU", "Yang Ming"),
+        ("6259159840", "6259159840", None, None),
+        ("ABCD12345678", "ABCD12345678", None, None),
+    ],
+)
 def test_master_bills_and_their_carriers(raw: str, value: str, prefix: str | None, carrier: str | None) -> None:
     bill = parse_master_bl(raw)
     assert (bill.value, bill.carrier_prefix, bill.carrier_name) == (value, prefix, carrier)
@@ -42,12 +45,15 @@ def test_every_carrier_prefix_is_four_letters_and_says_how_sure_it_is() -> None:
     assert "EMCU" not in CARRIER_PREFIXES
 
 
-@pytest.mark.parametrize(("raw", "reason", "words"), [
-    ("MAEU1", "too_short", "too short, 5 characters"),
-    ("MAEU" + "1" * 17, "too_long", "too long, 21 characters"),
-    ("MAEU#2031763", "characters", "'#' is not a letter or digit"),
-    ("MAEU/2031763", "characters", "'/' is not a letter or digit"),
-])
+@pytest.mark.parametrize(
+    ("raw", "reason", "words"),
+    [
+        ("MAEU1", "too_short", "too short, 5 characters"),
+        ("MAEU" + "1" * 17, "too_long", "too long, 21 characters"),
+        ("MAEU#2031763", "characters", "'#' is not a letter or digit"),
+        ("MAEU/2031763", "characters", "'/' is not a letter or digit"),
+    ],
+)
 def test_master_bill_errors(raw: str, reason: str, words: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
         parse_master_bl(raw, field="mbl")
@@ -68,7 +74,11 @@ def test_house_bills() -> None:
 def test_air_waybills(raw: str) -> None:
     bill = parse_air_waybill(raw)
     assert (bill.value, bill.airline_prefix, bill.serial, bill.display) == (
-        "16012345675", "160", "12345675", "160-12345675")
+        "16012345675",
+        "160",
+        "12345675",
+        "160-12345675",
+    )
 
 
 def test_air_waybill_wrong_check_digit_names_the_expected_one() -> None:

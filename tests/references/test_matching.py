@@ -9,8 +9,18 @@ import pytest
 
 from harbourlink.references import ReferenceIndex, ReferenceType, container_check_digit, suggest
 
-HELD = ["CSQU3054383", "MSCU1234566", "TGHU1234567", "MAEU203176301", "MEDUHG271461", "OOLU2640431700",
-        "OOLU2640431870", "VFFHKG2611001", "6259159840", "EGLV143076485803"]
+HELD = [
+    "CSQU3054383",
+    "MSCU1234566",
+    "TGHU1234567",
+    "MAEU203176301",
+    "MEDUHG271461",
+    "OOLU2640431700",
+    "OOLU2640431870",
+    "VFFHKG2611001",
+    "6259159840",
+    "EGLV143076485803",
+]
 
 
 @pytest.fixture(scope="module")
@@ -18,23 +28,26 @@ def index() -> ReferenceIndex:
     return ReferenceIndex(HELD)
 
 
-@pytest.mark.parametrize(("typed", "meant", "reason"), [
-    ("CSQU3O54383", "CSQU3054383", "confusable"),      # O for 0
-    ("MEDUHG27I461", "MEDUHG271461", "confusable"),    # I for 1
-    ("VFFHKG26110O1", "VFFHKG2611001", "confusable"),
-    ("EGLV1430764858O3", "EGLV143076485803", "confusable"),
-    ("MAEU2O3176301", "MAEU203176301", "confusable"),
-    ("0OLU2640431700", "OOLU2640431700", "confusable"),  # 0 for O
-    ("MSCU1234866", "MSCU1234566", "substitution"),
-    ("CSQU3053483", "CSQU3054383", "transposition"),
-    ("MAEU203167301", "MAEU203176301", "transposition"),
-    ("CSQU305438", "CSQU3054383", "dropped"),
-    ("MEDUHG27146", "MEDUHG271461", "dropped"),
-    ("VFFHKG26110001", "VFFHKG2611001", "doubled"),
-    ("203176301", "MAEU203176301", "missing_prefix"),
-    ("COSU6259159840", "6259159840", "extra_prefix"),
-    ("csqu 305438-3", "CSQU3054383", "formatting"),
-])
+@pytest.mark.parametrize(
+    ("typed", "meant", "reason"),
+    [
+        ("CSQU3O54383", "CSQU3054383", "confusable"),  # O for 0
+        ("MEDUHG27I461", "MEDUHG271461", "confusable"),  # I for 1
+        ("VFFHKG26110O1", "VFFHKG2611001", "confusable"),
+        ("EGLV1430764858O3", "EGLV143076485803", "confusable"),
+        ("MAEU2O3176301", "MAEU203176301", "confusable"),
+        ("0OLU2640431700", "OOLU2640431700", "confusable"),  # 0 for O
+        ("MSCU1234866", "MSCU1234566", "substitution"),
+        ("CSQU3053483", "CSQU3054383", "transposition"),
+        ("MAEU203167301", "MAEU203176301", "transposition"),
+        ("CSQU305438", "CSQU3054383", "dropped"),
+        ("MEDUHG27146", "MEDUHG271461", "dropped"),
+        ("VFFHKG26110001", "VFFHKG2611001", "doubled"),
+        ("203176301", "MAEU203176301", "missing_prefix"),
+        ("COSU6259159840", "6259159840", "extra_prefix"),
+        ("csqu 305438-3", "CSQU3054383", "formatting"),
+    ],
+)
 def test_each_kind_of_error_is_recovered(index: ReferenceIndex, typed: str, meant: str, reason: str) -> None:
     found = index.suggest(typed)
     assert found, typed
@@ -102,7 +115,7 @@ def test_recovery_on_a_larger_held_set() -> None:
     index = ReferenceIndex(held)
     for meant in rng.sample(held, 200):
         k = rng.randrange(4, 10)
-        swapped = meant[:k] + meant[k + 1] + meant[k] + meant[k + 2:]
+        swapped = meant[:k] + meant[k + 1] + meant[k] + meant[k + 2 :]
         if swapped != meant:
             assert index.suggest(swapped)[0].value == meant
         looks = meant.replace("0", "O", 1) if "0" in meant[4:] else meant.replace("1", "I", 1)
@@ -113,4 +126,5 @@ def test_recovery_on_a_larger_held_set() -> None:
 def test_a_check_digit_zero_is_not_trusted() -> None:
     """EGHU8689630 passes only through remainder 10 written as 0, so its held neighbour is offered."""
     assert [s.value for s in suggest("EGHU8689630", ["EGHU6689630"], reference_type=ReferenceType.CONTAINER)] == [
-        "EGHU6689630"]
+        "EGHU6689630"
+    ]

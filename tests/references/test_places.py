@@ -11,15 +11,19 @@ from harbourlink.kernel.errors import ValidationFailed
 from harbourlink.references import SMDG_ATTRIBUTION, find_terminal, is_country_code, parse_unlocode, terminals_at
 
 
-@pytest.mark.parametrize(("raw", "value"), [("HKHKG", "HKHKG"), ("hk hkg", "HKHKG"), ("CNSZX", "CNSZX"),
-                                            ("NLRTM", "NLRTM"), ("XZAAA", "XZAAA")])
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("HKHKG", "HKHKG"), ("hk hkg", "HKHKG"), ("CNSZX", "CNSZX"), ("NLRTM", "NLRTM"), ("XZAAA", "XZAAA")],
+)
 def test_unlocodes(raw: str, value: str) -> None:
     parsed = parse_unlocode(raw)
     assert parsed.value == value and (parsed.country, parsed.location) == (value[:2], value[2:])
 
 
-@pytest.mark.parametrize(("raw", "reason"), [("QQHKG", "country"), ("HKHK0", "format"), ("HKHK1", "format"),
-                                             ("HKHKGX", "format"), ("H1HKG", "format")])
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [("QQHKG", "country"), ("HKHK0", "format"), ("HKHK1", "format"), ("HKHKGX", "format"), ("H1HKG", "format")],
+)
 def test_bad_unlocodes(raw: str, reason: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
         parse_unlocode(raw)

@@ -13,14 +13,17 @@ from tests.references.strategies import container_numbers, spelled_loosely
 R = ReferenceType
 
 
-@pytest.mark.parametrize(("kind", "raw", "value"), [
-    (R.CONTAINER, "csqu 305438-3", "CSQU3054383"),
-    (R.MBL, "maeu 203176301", "MAEU203176301"),
-    (R.HBL, "vff-hkg-2611001", "VFFHKG2611001"),
-    (R.AWB, "160-12345675", "16012345675"),
-    (R.BOOKING, "SHA 1234567", "SHA1234567"),
-    (R.DECLARATION, "DEC0001234", "DEC0001234"),
-])
+@pytest.mark.parametrize(
+    ("kind", "raw", "value"),
+    [
+        (R.CONTAINER, "csqu 305438-3", "CSQU3054383"),
+        (R.MBL, "maeu 203176301", "MAEU203176301"),
+        (R.HBL, "vff-hkg-2611001", "VFFHKG2611001"),
+        (R.AWB, "160-12345675", "16012345675"),
+        (R.BOOKING, "SHA 1234567", "SHA1234567"),
+        (R.DECLARATION, "DEC0001234", "DEC0001234"),
+    ],
+)
 def test_validate_each_kind(kind: ReferenceType, raw: str, value: str) -> None:
     assert validate_reference(kind, raw) == value == normalise_reference(kind, raw)
 
@@ -57,13 +60,16 @@ def test_a_valid_container_is_detected_as_a_container(loose: str) -> None:
     assert detect_reference_type(loose) == [R.CONTAINER]
 
 
-@pytest.mark.parametrize(("raw", "first"), [
-    ("160-12345675", R.AWB),
-    ("MAEU203176301", R.MBL),
-    ("CSQU3054384", R.MBL),  # a failed check digit is no container; the document kinds remain
-    ("VFFHKG2611001", R.MBL),
-    ("ABC123", R.HBL),
-])
+@pytest.mark.parametrize(
+    ("raw", "first"),
+    [
+        ("160-12345675", R.AWB),
+        ("MAEU203176301", R.MBL),
+        ("CSQU3054384", R.MBL),  # a failed check digit is no container; the document kinds remain
+        ("VFFHKG2611001", R.MBL),
+        ("ABC123", R.HBL),
+    ],
+)
 def test_detect_orders_what_a_text_could_be(raw: str, first: ReferenceType) -> None:
     kinds = detect_reference_type(raw)
     assert kinds[0] == first

@@ -39,8 +39,9 @@ def _shut_out(scenario: Scenario) -> Consignment:
 
 
 def _power_off(scenario: Scenario) -> tuple[Consignment, str]:
-    [(consignment, number)] = [(c, b.number) for c in scenario.consignments for b in c.boxes
-                               if b.anomaly == "power_off"]
+    [(consignment, number)] = [
+        (c, b.number) for c in scenario.consignments for b in c.boxes if b.anomaly == "power_off"
+    ]
     return consignment, number
 
 
@@ -53,9 +54,13 @@ def test_the_day_holds_each_situation_for_someone_who_follows_it(seed: int) -> N
     assert moved.first_announced != moved.terminal and moved.mode == "VESSEL"
     assert any(c.hbls for c in scenario.consignments if c.call == moved.key)  # the forwarder hears of the move
     moved_bills = {c.mbl for c in scenario.consignments if c.call == moved.key}
-    named = {(e["eventClassifierCode"], e["transportCall"].get("facilityCode")) for _, e in stories.carrier(scenario)
-             if e.get("transportEventTypeCode") == "ARRI" and any(_about(e, mbl) for mbl in moved_bills)
-             and e["transportCall"]["UNLocationCode"] == "HKHKG"}
+    named = {
+        (e["eventClassifierCode"], e["transportCall"].get("facilityCode"))
+        for _, e in stories.carrier(scenario)
+        if e.get("transportEventTypeCode") == "ARRI"
+        and any(_about(e, mbl) for mbl in moved_bills)
+        and e["transportCall"]["UNLocationCode"] == "HKHKG"
+    }
     assert {("PLN", moved.first_announced), ("EST", moved.terminal), ("ACT", moved.terminal)} <= named
     assert ("EST", moved.first_announced) not in named
 
@@ -63,8 +68,11 @@ def test_the_day_holds_each_situation_for_someone_who_follows_it(seed: int) -> N
     assert shut.direction == "EXPORT" and shut.hbls
     assert shut.shut_out is not None and shut.shut_out < scenario.call(shut.call).departure
     number = shut.boxes[0].number
-    codes = [(e.get("equipmentReference"), e.get("equipmentEventTypeCode") or e.get("shipmentEventTypeCode"))
-             for _, e in stories.carrier(scenario) if _about(e, shut.mbl)]
+    codes = [
+        (e.get("equipmentReference"), e.get("equipmentEventTypeCode") or e.get("shipmentEventTypeCode"))
+        for _, e in stories.carrier(scenario)
+        if _about(e, shut.mbl)
+    ]
     assert (number, "GTIN") in codes and (None, "VOID") in codes
     assert not {"LOAD", "ISSU"} & {code for _, code in codes}
     assert not [m for _, (_, m) in stories.vessel_moves(scenario) if m.box.number == number]
@@ -86,9 +94,13 @@ def test_the_day_holds_each_situation_for_someone_who_follows_it(seed: int) -> N
 
 def _inbox(db: Database, seeded: DemoSeed) -> list[tuple[str, Alert]]:
     with db.transaction() as session:
-        found = [(key, alert) for key in RECIPIENTS
-                 for alert in alerts.list_alerts(session, Actor(org_id=seeded.org_ids[key]), include_resolved=True,
-                                                 limit=1000)]
+        found = [
+            (key, alert)
+            for key in RECIPIENTS
+            for alert in alerts.list_alerts(
+                session, Actor(org_id=seeded.org_ids[key]), include_resolved=True, limit=1000
+            )
+        ]
         session.expunge_all()
     return found
 
@@ -162,8 +174,10 @@ def test_the_simulated_day_raises_every_alert_type_to_the_demo_companies(db: Dat
 
     # A company's own numbers lead to what its alerts are about: House B/Ls, and for the forwarder
     # the house air waybill it linked (to the export's master) and the import's air waybill.
-    houses = {"sme": list(scenario.hero.hbls),
-              "forwarder": [h for c in scenario.cargo for h in c.hbls] + [export.house or "", imported.awb]}
+    houses = {
+        "sme": list(scenario.hero.hbls),
+        "forwarder": [h for c in scenario.cargo for h in c.hbls] + [export.house or "", imported.awb],
+    }
     for key in RECIPIENTS:
         seen = _seen(db, seeded, key, houses[key])
         unseen = [(a.alert_type, a.subject) for k, a in inbox if k == key and (a.subject_kind, a.subject) not in seen]

@@ -31,7 +31,8 @@ def _sends(seed: int, start: datetime = START) -> list[Send]:
 def test_same_seed_same_messages_byte_for_byte() -> None:
     first, second = _sends(2611), _sends(2611)
     assert [(s.due, s.sender, s.format_name, s.raw) for s in first] == [
-        (s.due, s.sender, s.format_name, s.raw) for s in second]
+        (s.due, s.sender, s.format_name, s.raw) for s in second
+    ]
     assert [s.raw for s in _sends(2612)] != [s.raw for s in first]
 
 
@@ -42,7 +43,15 @@ def test_every_message_of_the_day_reads_without_error() -> None:
         assert parsed.errors == [], (send.label, parsed.errors[:3])
         assert parsed.item_count, send.label
         counts[send.format_name] += 1
-    assert set(counts) == {"dcsa-tnt-2.2", "edifact", "ais-nmea", "terminal-json", "cargo-imp", "cargo-xml", "one-record"}
+    assert set(counts) == {
+        "dcsa-tnt-2.2",
+        "edifact",
+        "ais-nmea",
+        "terminal-json",
+        "cargo-imp",
+        "cargo-xml",
+        "one-record",
+    }
 
 
 @pytest.mark.parametrize("seed", [1, 2611, 99])

@@ -38,8 +38,9 @@ def simulator(db: Database, seeded: DemoSeed) -> Simulator:
 
 def _sme_key(db: Database, seeded: DemoSeed) -> dict[str, str]:
     with db.transaction() as session:
-        _, key = identity.create_api_key(session, identity.SYSTEM_ACTOR, org_id=seeded.org_ids["sme"], name="test",
-                                         scopes=list(identity.KeyScope))
+        _, key = identity.create_api_key(
+            session, identity.SYSTEM_ACTOR, org_id=seeded.org_ids["sme"], name="test", scopes=list(identity.KeyScope)
+        )
     return {"Authorization": f"Bearer {key}"}
 
 
@@ -77,7 +78,8 @@ def test_a_morning_at_kwai_tsing(client: TestClient, db: Database, seeded: DemoS
     raised = client.get("/api/v1/alerts", params={"include_resolved": True}, headers=_sme_key(db, seeded)).json()
     assert raised, "the demo's alert situations reach the SME's inbox through its seeded subscription"
     assert {a["subject"] for a in raised} <= {r["value"] for r in view["matched"]} | {
-        c["number"] for c in view["containers"]} | {c["declaration"] for c in view["customs"]}
+        c["number"] for c in view["containers"]
+    } | {c["declaration"] for c in view["customs"]}
 
 
 def _assert_sme_view(view: dict[str, Any], simulator: Simulator) -> None:
@@ -104,7 +106,9 @@ def test_running_again_changes_nothing(db: Database, simulator: Simulator, seede
     with db.transaction() as session:
         stored = events.count_events(session)
         grants = len(access.list_grants(session, simulator.parties.actor("carrier"), direction="given"))
-        watches = [len(alerts.list_subscriptions(session, simulator.parties.actor(key))) for key in ("sme", "forwarder")]
+        watches = [
+            len(alerts.list_subscriptions(session, simulator.parties.actor(key))) for key in ("sme", "forwarder")
+        ]
     again = Simulator(db, parties=seeded.parties(), seed=2611, start=START)
     report = again.run_until(START + timedelta(minutes=30))
     assert report.problems == [] and report.messages == report.accepted > 0
@@ -112,8 +116,9 @@ def test_running_again_changes_nothing(db: Database, simulator: Simulator, seede
     with db.transaction() as session:
         assert events.count_events(session) == stored  # every event a duplicate of the first run's
         assert len(access.list_grants(session, again.parties.actor("carrier"), direction="given")) == grants
-        assert [len(alerts.list_subscriptions(session, again.parties.actor(key)))
-                for key in ("sme", "forwarder")] == watches
+        assert [
+            len(alerts.list_subscriptions(session, again.parties.actor(key))) for key in ("sme", "forwarder")
+        ] == watches
 
 
 def test_the_demo_thread_plays_the_day_and_stops(db: Database, seeded: DemoSeed) -> None:
@@ -138,8 +143,9 @@ def test_simulated_time_never_runs_ahead_of_the_wall_clock() -> None:
     assert clock.now() <= utcnow()
 
 
-def test_trucks_carry_the_forwarded_imports_to_the_warehouses(client: TestClient, db: Database, seeded: DemoSeed,
-                                                              simulator: Simulator) -> None:
+def test_trucks_carry_the_forwarded_imports_to_the_warehouses(
+    client: TestClient, db: Database, seeded: DemoSeed, simulator: Simulator
+) -> None:
     """Each box the forwarder trucks is nominated, driven and delivered; the phone's positions in the Tai Lam
     Tunnel wait on the phone and arrive together afterwards, each stored once."""
     hauls = trucks.hauls(simulator.scenario)
@@ -151,14 +157,21 @@ def test_trucks_carry_the_forwarded_imports_to_the_warehouses(client: TestClient
     tunnel = next(h for h in hauls if h.warehouse.tunnel)
     assert max(len(json.loads(body)) for _, body in tunnel.reports()) > trucks.SEND_EVERY / trucks.FIX_EVERY
     with db.transaction() as session:
-        _, key = identity.create_api_key(session, identity.SYSTEM_ACTOR, org_id=seeded.org_ids["forwarder"],
-                                         name="test", scopes=list(identity.KeyScope))
+        _, key = identity.create_api_key(
+            session,
+            identity.SYSTEM_ACTOR,
+            org_id=seeded.org_ids["forwarder"],
+            name="test",
+            scopes=list(identity.KeyScope),
+        )
     forwarder = {"Authorization": f"Bearer {key}"}
     given = client.get("/api/v1/legs", headers=forwarder).json()
     assert {(leg["reference"], leg["mode"], leg["trip_status"]) for leg in given} == {
-        (h.container, "TRUCK", "finished") for h in hauls}
-    trip = client.get(f"/api/v1/trips/{given[0]['trip_id']}", params={"reference": given[0]["reference"]},
-                      headers=forwarder).json()
+        (h.container, "TRUCK", "finished") for h in hauls
+    }
+    trip = client.get(
+        f"/api/v1/trips/{given[0]['trip_id']}", params={"reference": given[0]["reference"]}, headers=forwarder
+    ).json()
     assert len(trip["positions"]) == sent[given[0]["reference"]] and trip["status"] == "finished"
     again = Simulator(db, parties=seeded.parties(), seed=2611, start=START).run_until(max(h.arrives for h in hauls))
     assert again.trips == 0 and again.problems == [] and len(client.get("/api/v1/legs", headers=forwarder).json()) == 3

@@ -50,8 +50,14 @@ def test_3_0_and_csv_events_are_rendered_as_valid_2_2(client: TestClient, loaded
     # ARRI, DISC, RELS of 3.0 are there; the readings (REEFER), AVPU (3.0 only), the retraction and the
     # retracted estimate are not.
     assert [i for i in v3_ids if i in by_id] == [*v3_ids[:2], v3_ids[4]]
-    codes = sorted((e["eventType"], e.get("transportEventTypeCode") or e.get("equipmentEventTypeCode") or
-                    e.get("shipmentEventTypeCode")) for e in body if e["eventID"] not in V22_IDS + v3_ids)
+    codes = sorted(
+        (
+            e["eventType"],
+            e.get("transportEventTypeCode") or e.get("equipmentEventTypeCode") or e.get("shipmentEventTypeCode"),
+        )
+        for e in body
+        if e["eventID"] not in V22_IDS + v3_ids
+    )
     assert codes == [("EQUIPMENT", "DISC"), ("EQUIPMENT", "GTOT"), ("TRANSPORT", "ARRI")]  # CSV: no REEFER, RELEASE
     assert len(body) == 7 + 3 + 3
 
@@ -95,8 +101,10 @@ def test_filters(client: TestClient, loaded: Company, params: dict[str, str], ex
 
 
 def test_created_time_range_and_an_unencoded_plus(client: TestClient, loaded: Company) -> None:
-    both = [("eventCreatedDateTime:gte", "2026-11-20T00:00:00+08:00"),
-            ("eventCreatedDateTime:lt", "2026-11-21T00:00:00+08:00")]
+    both = [
+        ("eventCreatedDateTime:gte", "2026-11-20T00:00:00+08:00"),
+        ("eventCreatedDateTime:lt", "2026-11-21T00:00:00+08:00"),
+    ]
     assert _ids(_get(client, loaded, both)) == [ARRI, DISC, RELS, LOAD, DEPA]
     raw = client.get("/v2/events?eventCreatedDateTime:gt=2026-11-20T14:20:00+08:00", headers=loaded.auth)
     assert _ids(raw) == [GTOT, LOAD, DEPA]
@@ -141,27 +149,33 @@ def test_a_page_filled_past_events_2_2_cannot_show(client: TestClient, loaded: C
 def test_cursors_are_signed_and_personal(client: TestClient, loaded: Company, company_b: Company) -> None:
     next_page = _get(client, loaded, {"limit": 3}).headers["Next-Page"]
     token = next_page.split("cursor=", 1)[1]
-    tampered = client.get("/v2/events", params={"cursor": token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]},
-                          headers=loaded.auth)
+    tampered = client.get(
+        "/v2/events",
+        params={"cursor": token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]},
+        headers=loaded.auth,
+    )
     assert tampered.status_code == 422 and tampered.json()["error"] == "invalid_cursor"
     assert client.get(next_page, headers=company_b.auth).status_code == 422
     mixed = client.get("/v2/events", params={"cursor": token, "eventType": "SHIPMENT"}, headers=loaded.auth)
     assert mixed.status_code == 422
 
 
-@pytest.mark.parametrize(("params", "code"), [
-    ({"vesselName": "PACIFIC STAR"}, "invalid_filter"),
-    ({"eventType": "REEFER"}, "invalid_filter"),
-    ({"equipmentEventTypeCode": "AVPU"}, "invalid_filter"),
-    ({"eventCreatedDateTime:after": "2026-11-20T00:00:00Z"}, "invalid_filter"),
-    ({"eventCreatedDateTime": "20/11/2026"}, "invalid_filter"),
-    ({"eventCreatedDateTime": "2026-11-20T00:00:00"}, "invalid_filter"),
-    ({"transportDocumentID": "3cecb101-7a1a-43a4-9d62-e88a131651e2"}, "invalid_filter"),
-    ({"UNLocationCode": "HKHKGX"}, "invalid_filter"),
-    ({"equipmentReference": "!!"}, "invalid_filter"),
-    ({"limit": "0"}, "invalid_limit"),
-    ({"limit": "many"}, "invalid_limit"),
-])
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({"vesselName": "PACIFIC STAR"}, "invalid_filter"),
+        ({"eventType": "REEFER"}, "invalid_filter"),
+        ({"equipmentEventTypeCode": "AVPU"}, "invalid_filter"),
+        ({"eventCreatedDateTime:after": "2026-11-20T00:00:00Z"}, "invalid_filter"),
+        ({"eventCreatedDateTime": "20/11/2026"}, "invalid_filter"),
+        ({"eventCreatedDateTime": "2026-11-20T00:00:00"}, "invalid_filter"),
+        ({"transportDocumentID": "3cecb101-7a1a-43a4-9d62-e88a131651e2"}, "invalid_filter"),
+        ({"UNLocationCode": "HKHKGX"}, "invalid_filter"),
+        ({"equipmentReference": "!!"}, "invalid_filter"),
+        ({"limit": "0"}, "invalid_limit"),
+        ({"limit": "many"}, "invalid_limit"),
+    ],
+)
 def test_bad_queries(client: TestClient, loaded: Company, params: dict[str, str], code: str) -> None:
     response = client.get("/v2/events", params=params, headers=loaded.auth)
     assert response.status_code == 422, response.text
@@ -179,31 +193,41 @@ def test_api_version_and_credentials(client: TestClient, loaded: Company) -> Non
     assert write_only.status_code == 403
 
 
-def test_another_company_sees_only_what_was_shared(client: TestClient, loaded: Company,
-                                                   company_b: Company) -> None:
+def test_another_company_sees_only_what_was_shared(client: TestClient, loaded: Company, company_b: Company) -> None:
     assert _get(client, company_b).json() == []
     assert _get(client, company_b, {"transportDocumentReference": "PSLSHA24110042"}).json() == []
-    grant = client.post("/api/v1/grants", headers=loaded.auth, json={
-        "reference_type": "MBL", "reference": "PSLSHA24110042", "grantee_org_id": company_b.org_id})
+    grant = client.post(
+        "/api/v1/grants",
+        headers=loaded.auth,
+        json={"reference_type": "MBL", "reference": "PSLSHA24110042", "grantee_org_id": company_b.org_id},
+    )
     assert grant.status_code == 201, grant.text
     assert _ids(_get(client, company_b)) == [ARRI, DISC, RELS, GTOT]
     assert _ids(_get(client, company_b, {"eventType": "EQUIPMENT"})) == [DISC, GTOT]
     log = client.get("/api/v1/access-log", headers=loaded.auth).json()
     assert {(entry["reference_type"], entry["reference"], entry["channel"]) for entry in log} >= {
-        ("MBL", "PSLSHA24110042", "dcsa-api")}
+        ("MBL", "PSLSHA24110042", "dcsa-api")
+    }
     client.delete(f"/api/v1/grants/{grant.json()['id']}", headers=loaded.auth)
     assert _get(client, company_b).json() == []
 
 
-def test_anyone_with_the_reference_applies_when_the_filter_names_it(client: TestClient, loaded: Company,
-                                                                    company_b: Company) -> None:
-    grant = client.post("/api/v1/grants", headers=loaded.auth, json={
-        "reference_type": "CONTAINER", "reference": "PSLU7120467", "anyone_with_reference": True})
+def test_anyone_with_the_reference_applies_when_the_filter_names_it(
+    client: TestClient, loaded: Company, company_b: Company
+) -> None:
+    grant = client.post(
+        "/api/v1/grants",
+        headers=loaded.auth,
+        json={"reference_type": "CONTAINER", "reference": "PSLU7120467", "anyone_with_reference": True},
+    )
     assert grant.status_code == 201, grant.text
     assert _get(client, company_b).json() == []  # holding nothing, B sees nothing
     assert _ids(_get(client, company_b, {"equipmentReference": "PSLU 712046-7"})) == [GTIN, LOAD]
     assert _get(client, company_b, {"equipmentReference": "PSLU3054388"}).json() == []
-    booking = client.post("/api/v1/grants", headers=loaded.auth, json={
-        "reference_type": "BOOKING", "reference": "PSL2411HK0107", "anyone_with_reference": True})
+    booking = client.post(
+        "/api/v1/grants",
+        headers=loaded.auth,
+        json={"reference_type": "BOOKING", "reference": "PSL2411HK0107", "anyone_with_reference": True},
+    )
     assert booking.status_code == 201
     assert _ids(_get(client, company_b, {"carrierBookingReference": "PSL2411HK0107"})) == [GTIN, LOAD, DEPA]

@@ -26,13 +26,20 @@ def _stored(db: Database, owner: str) -> dict[str, tuple[Any, list[tuple[str, st
 
 def test_hong_kong_2_2_sample_becomes_events(client: TestClient, db: Database, company_a: Company) -> None:
     outcome = send(client, company_a, V22_SAMPLE.read_bytes())
-    assert (outcome["status"], outcome["accepted"], outcome["duplicates"], outcome["errors"]) == (
-        "accepted", 7, 0, [])
+    assert (outcome["status"], outcome["accepted"], outcome["duplicates"], outcome["errors"]) == ("accepted", 7, 0, [])
     stored = _stored(db, company_a.org_id)
     arrival, arrival_refs = stored["dcsa:0b4c2f4e-1d5a-4e0b-9a51-6f1c2a7d3e01"]
-    assert (arrival.event_type, arrival.event_code, arrival.classifier, arrival.location, arrival.facility,
-            arrival.vessel_imo, arrival.vessel_name, arrival.voyage, arrival.mode_of_transport) == (
-        "TRANSPORT", "ARRI", "ACT", "HKHKG", "HITHK", "9701231", "PACIFIC STAR", "045W", "VESSEL")
+    assert (
+        arrival.event_type,
+        arrival.event_code,
+        arrival.classifier,
+        arrival.location,
+        arrival.facility,
+        arrival.vessel_imo,
+        arrival.vessel_name,
+        arrival.voyage,
+        arrival.mode_of_transport,
+    ) == ("TRANSPORT", "ARRI", "ACT", "HKHKG", "HITHK", "9701231", "PACIFIC STAR", "045W", "VESSEL")
     assert arrival.event_time.isoformat() == "2026-11-19T22:05:00+00:00"
     assert arrival_refs == [("BOOKING", "PSL2411SZ0042"), ("MBL", "PSLSHA24110042")]
     discharge, discharge_refs = stored["dcsa:0b4c2f4e-1d5a-4e0b-9a51-6f1c2a7d3e02"]
@@ -41,8 +48,15 @@ def test_hong_kong_2_2_sample_becomes_events(client: TestClient, db: Database, c
     release, release_refs = stored["dcsa:0b4c2f4e-1d5a-4e0b-9a51-6f1c2a7d3e03"]
     assert (release.event_type, release.event_code) == ("SHIPMENT", "RELS")
     assert release_refs == [("CONTAINER", "PSLU3054388"), ("MBL", "PSLSHA24110042")]
-    assert sorted(row.event_code for row, _ in stored.values()) == ["ARRI", "DEPA", "DISC", "GTIN", "GTOT", "LOAD",
-                                                                    "RELS"]
+    assert sorted(row.event_code for row, _ in stored.values()) == [
+        "ARRI",
+        "DEPA",
+        "DISC",
+        "GTIN",
+        "GTOT",
+        "LOAD",
+        "RELS",
+    ]
 
 
 def test_duplicates_change_nothing(client: TestClient, db: Database, company_a: Company) -> None:
@@ -62,10 +76,15 @@ def test_replay_of_a_corrected_message(client: TestClient, db: Database, company
     assert (partial["status"], partial["accepted"]) == ("partial", 5)
     assert [(e["location"], e["message"]) for e in partial["errors"]] == [
         ("$[3].eventDateTime", "is required"),
-        ("$[5].equipmentEventTypeCode", "'LODE' is not one of ['LOAD', 'DISC', 'GTIN', 'GTOT', 'STUF', 'STRP', "
-                                        "'PICK', 'DROP', 'INSP', 'RSEA', 'RMVD']")]
-    replayed = client.post(f"/api/v1/messages/{partial['id']}/replay", headers=company_a.auth,
-                           content=V22_SAMPLE.read_bytes()).json()
+        (
+            "$[5].equipmentEventTypeCode",
+            "'LODE' is not one of ['LOAD', 'DISC', 'GTIN', 'GTOT', 'STUF', 'STRP', "
+            "'PICK', 'DROP', 'INSP', 'RSEA', 'RMVD']",
+        ),
+    ]
+    replayed = client.post(
+        f"/api/v1/messages/{partial['id']}/replay", headers=company_a.auth, content=V22_SAMPLE.read_bytes()
+    ).json()
     assert (replayed["status"], replayed["accepted"], replayed["duplicates"]) == ("accepted", 2, 5)
     original = client.get(f"/api/v1/messages/{partial['id']}", headers=company_a.auth).json()
     assert original["superseded_by"] == replayed["id"]
@@ -73,14 +92,17 @@ def test_replay_of_a_corrected_message(client: TestClient, db: Database, company
     assert len(_stored(db, company_a.org_id)) == 7
 
 
-def test_3_0_sample_with_reefer_readings_and_a_retraction(client: TestClient, db: Database,
-                                                          company_a: Company) -> None:
+def test_3_0_sample_with_reefer_readings_and_a_retraction(client: TestClient, db: Database, company_a: Company) -> None:
     outcome = send(client, company_a, V3_SAMPLE.read_bytes(), fmt="dcsa-tnt-3")
     assert (outcome["status"], outcome["accepted"], outcome["errors"]) == ("accepted", 8, [])
     stored = _stored(db, company_a.org_id)
     reading, reading_refs = stored["dcsa:7f3e9d10-5b8a-4c1e-8f21-3a9b6c0d4e03"]
     assert (reading.event_type, reading.event_code, reading.details["temperature"], reading.details["setpoint"]) == (
-        "REEFER", "MEAS", -17.9, -18.0)
+        "REEFER",
+        "MEAS",
+        -17.9,
+        -18.0,
+    )
     assert reading_refs == [("BOOKING", "PSL2411NZ0311"), ("CONTAINER", "PSLU6002198")]
     estimate, estimate_refs = stored["dcsa:7f3e9d10-5b8a-4c1e-8f21-3a9b6c0d4e06"]
     retraction, retraction_refs = stored["dcsa:retract:7f3e9d10-5b8a-4c1e-8f21-3a9b6c0d4e06"]
@@ -105,8 +127,9 @@ def test_a_retraction_in_a_later_message_and_twice(client: TestClient, db: Datab
     assert (twice["accepted"], twice["duplicates"]) == (0, 1)
 
 
-def test_a_retraction_of_another_companys_event_is_refused(client: TestClient, company_a: Company,
-                                                           company_b: Company) -> None:
+def test_a_retraction_of_another_companys_event_is_refused(
+    client: TestClient, company_a: Company, company_b: Company
+) -> None:
     events_3 = sample(V3_SAMPLE)
     send(client, company_a, events_3[:6], fmt="dcsa-tnt-3")
     refused = send(client, company_b, [events_3[6]], fmt="dcsa-tnt-3")
@@ -115,7 +138,8 @@ def test_a_retraction_of_another_companys_event_is_refused(client: TestClient, c
     assert (error["location"], error["message"], error["code"]) == (
         "$[0].metadata.retractedEventID",
         "retracts event '7f3e9d10-5b8a-4c1e-8f21-3a9b6c0d4e06', which this company has not sent",
-        "retracts_unknown_event")
+        "retracts_unknown_event",
+    )
 
 
 def _v22(change: Any) -> bytes:
@@ -133,13 +157,14 @@ def _set(path: list[Any], value: Any) -> Any:
             del target[path[-1]]
         else:
             target[path[-1]] = value
+
     return change
 
 
 DELETE = object()
 
 MALFORMED_22: dict[str, tuple[bytes, str]] = {
-    "not json": (b"[{\"eventID\": ", "line 1, column 14"),
+    "not json": (b'[{"eventID": ', "line 1, column 14"),
     "not utf-8": (b"[\xff\xfe]", "byte 1"),
     "a number": (b"42", "$"),
     "no events": (b"[]", "$"),
@@ -148,21 +173,31 @@ MALFORMED_22: dict[str, tuple[bytes, str]] = {
     "no eventDateTime": (_v22(_set([3, "eventDateTime"], DELETE)), "$[3].eventDateTime"),
     "time without offset": (_v22(_set([0, "eventDateTime"], "2026-11-20T06:05:00")), "$[0].eventDateTime"),
     "no transport call": (_v22(_set([0, "transportCall"], DELETE)), "$[0].transportCall"),
-    "no mode of transport": (_v22(_set([0, "transportCall", "modeOfTransport"], DELETE)),
-                             "$[0].transportCall.modeOfTransport"),
-    "IMO too long": (_v22(_set([0, "transportCall", "vessel", "vesselIMONumber"], "IMO9701231")),
-                     "$[0].transportCall.vessel.vesselIMONumber"),
+    "no mode of transport": (
+        _v22(_set([0, "transportCall", "modeOfTransport"], DELETE)),
+        "$[0].transportCall.modeOfTransport",
+    ),
+    "IMO too long": (
+        _v22(_set([0, "transportCall", "vessel", "vesselIMONumber"], "IMO9701231")),
+        "$[0].transportCall.vessel.vesselIMONumber",
+    ),
     "unknown equipment code": (_v22(_set([1, "equipmentEventTypeCode"], "LOST")), "$[1].equipmentEventTypeCode"),
     "no empty indicator": (_v22(_set([1, "emptyIndicatorCode"], DELETE)), "$[1].emptyIndicatorCode"),
-    "unknown document type": (_v22(_set([0, "documentReferences", 0, "documentReferenceType"], "BOL")),
-                              "$[0].documentReferences[0].documentReferenceType"),
+    "unknown document type": (
+        _v22(_set([0, "documentReferences", 0, "documentReferenceType"], "BOL")),
+        "$[0].documentReferences[0].documentReferenceType",
+    ),
     "eventID not a UUID": (_v22(_set([0, "eventID"], "PSL-1")), "$[0].eventID"),
-    "unknown reference type": (_v22(_set([1, "references", 0, "referenceType"], "HBL")),
-                               "$[1].references[0].referenceType"),
+    "unknown reference type": (
+        _v22(_set([1, "references", 0, "referenceType"], "HBL")),
+        "$[1].references[0].referenceType",
+    ),
     "shipment without documentID": (_v22(_set([2, "documentID"], DELETE)), "$[2].documentID"),
     "classifier REQ": (_v22(_set([2, "eventClassifierCode"], "REQ")), "$[2].eventClassifierCode"),
-    "container number HarbourLink cannot file": (_v22(_set([1, "equipmentReference"], "P!")),
-                                                 "$[1].equipmentReference"),
+    "container number HarbourLink cannot file": (
+        _v22(_set([1, "equipmentReference"], "P!")),
+        "$[1].equipmentReference",
+    ),
     "an event that is not an object": (_v22(_set([2], "RELS")), "$[2]"),
 }
 
@@ -174,29 +209,40 @@ def _v3(change: Any) -> bytes:
 
 
 MALFORMED_3: dict[str, tuple[bytes, str]] = {
-    "not json": (b"{\"metadata\"", "line 1, column 12"),
+    "not json": (b'{"metadata"', "line 1, column 12"),
     "no metadata": (_v3(_set([0, "metadata"], DELETE)), "$[0].metadata"),
     "no publisher": (_v3(_set([0, "metadata", "publisher"], DELETE)), "$[0].metadata.publisher"),
     "unknown eventType": (_v3(_set([0, "metadata", "eventType"], "IOT")), "$[0].metadata.eventType"),
     "unknown publisher role": (_v3(_set([0, "metadata", "publisherRole"], "XX")), "$[0].metadata.publisherRole"),
     "no payload": (_v3(_set([1, "payload"], DELETE)), "$[1].payload"),
     "a retraction with a payload": (_v3(_set([1, "metadata", "retractedEventID"], "x")), "$[1].payload"),
-    "bad eventDateTime": (_v3(_set([1, "payload", "eventDateTime"], "22/11/2026 07:58")),
-                          "$[1].payload.eventDateTime"),
+    "bad eventDateTime": (_v3(_set([1, "payload", "eventDateTime"], "22/11/2026 07:58")), "$[1].payload.eventDateTime"),
     "no transport call": (_v3(_set([0, "payload", "transportCall"], DELETE)), "$[0].payload.transportCall"),
-    "facility location without a code": (_v3(_set([0, "payload", "transportCall", "location", "facilityCode"],
-                                                  DELETE)), "$[0].payload.transportCall.location.facilityCode"),
-    "IMO of five digits": (_v3(_set([0, "payload", "transportCall", "vessel", "vesselIMONumber"], "94138")),
-                           "$[0].payload.transportCall.vessel.vesselIMONumber"),
+    "facility location without a code": (
+        _v3(_set([0, "payload", "transportCall", "location", "facilityCode"], DELETE)),
+        "$[0].payload.transportCall.location.facilityCode",
+    ),
+    "IMO of five digits": (
+        _v3(_set([0, "payload", "transportCall", "vessel", "vesselIMONumber"], "94138")),
+        "$[0].payload.transportCall.vessel.vesselIMONumber",
+    ),
     "reading without measurements": (_v3(_set([2, "payload", "measurements"], DELETE)), "$[2].payload.measurements"),
-    "humidity over 100": (_v3(_set([2, "payload", "measurements", "humidity"], 120)),
-                          "$[2].payload.measurements.humidity"),
-    "temperature without unit": (_v3(_set([3, "payload", "measurements", "temperatureUnit"], DELETE)),
-                                 "$[3].payload.measurements"),
-    "unknown related document type": (_v3(_set([1, "payload", "relatedDocumentReferences", 0, "type"], "BOL")),
-                                      "$[1].payload.relatedDocumentReferences[0].type"),
-    "bad UN/LOCODE": (_v3(_set([0, "payload", "transportCall", "location", "UNLocationCode"], "HK HKG")),
-                      "$[0].payload.transportCall.location.UNLocationCode"),
+    "humidity over 100": (
+        _v3(_set([2, "payload", "measurements", "humidity"], 120)),
+        "$[2].payload.measurements.humidity",
+    ),
+    "temperature without unit": (
+        _v3(_set([3, "payload", "measurements", "temperatureUnit"], DELETE)),
+        "$[3].payload.measurements",
+    ),
+    "unknown related document type": (
+        _v3(_set([1, "payload", "relatedDocumentReferences", 0, "type"], "BOL")),
+        "$[1].payload.relatedDocumentReferences[0].type",
+    ),
+    "bad UN/LOCODE": (
+        _v3(_set([0, "payload", "transportCall", "location", "UNLocationCode"], "HK HKG")),
+        "$[0].payload.transportCall.location.UNLocationCode",
+    ),
 }
 
 

@@ -44,8 +44,9 @@ def api(client: TestClient) -> TestClient:
 
 
 def _subscribe(client: TestClient, company: Company, url: str, **filters: Any) -> dict[str, Any]:
-    response = client.post("/v2/event-subscriptions", headers=company.auth,
-                           json={"callbackUrl": url, "secret": SECRET, **filters})
+    response = client.post(
+        "/v2/event-subscriptions", headers=company.auth, json={"callbackUrl": url, "secret": SECRET, **filters}
+    )
     assert response.status_code == 201, response.text
     assert response.headers["API-Version"] == "2.2.0"
     body: dict[str, Any] = response.json()
@@ -76,19 +77,34 @@ def _deliveries(db: Database) -> list[DcsaDelivery]:
 
 
 def test_subscription_lifecycle(api: TestClient, company_a: Company) -> None:
-    created = _subscribe(api, company_a, "https://hooks.alpha.example.hk/dcsa?ref=1", eventType=["EQUIPMENT"],
-                         equipmentReference="PSLU3054388")
+    created = _subscribe(
+        api,
+        company_a,
+        "https://hooks.alpha.example.hk/dcsa?ref=1",
+        eventType=["EQUIPMENT"],
+        equipmentReference="PSLU3054388",
+    )
     assert set(created) == {"subscriptionID", "callbackUrl", "eventType", "equipmentReference"}
     assert "secret" not in created
     path = f"/v2/event-subscriptions/{created['subscriptionID']}"
     assert api.get(path, headers=company_a.auth).json() == created
-    changed = api.put(path, headers=company_a.auth, json={
-        "subscriptionID": created["subscriptionID"], "callbackUrl": "https://hooks.alpha.example.hk/dcsa?ref=2",
-        "transportEventTypeCode": ["ARRI"], "vesselIMONumber": "9701231"})
+    changed = api.put(
+        path,
+        headers=company_a.auth,
+        json={
+            "subscriptionID": created["subscriptionID"],
+            "callbackUrl": "https://hooks.alpha.example.hk/dcsa?ref=2",
+            "transportEventTypeCode": ["ARRI"],
+            "vesselIMONumber": "9701231",
+        },
+    )
     assert changed.status_code == 200, changed.text
-    assert changed.json() == {"subscriptionID": created["subscriptionID"],
-                              "callbackUrl": "https://hooks.alpha.example.hk/dcsa?ref=2",
-                              "transportEventTypeCode": ["ARRI"], "vesselIMONumber": "9701231"}
+    assert changed.json() == {
+        "subscriptionID": created["subscriptionID"],
+        "callbackUrl": "https://hooks.alpha.example.hk/dcsa?ref=2",
+        "transportEventTypeCode": ["ARRI"],
+        "vesselIMONumber": "9701231",
+    }
     with_secret = api.put(path, headers=company_a.auth, json={"callbackUrl": "https://a.example.hk/", "secret": SECRET})
     assert with_secret.status_code == 422
     assert api.put(f"{path}/secret", headers=company_a.auth, json={"secret": NEW_SECRET}).status_code == 204
@@ -120,37 +136,59 @@ def test_another_company_gets_404(api: TestClient, company_a: Company, company_b
     assert api.get(path, headers=company_a.auth).status_code == 200
 
 
-@pytest.mark.parametrize(("body", "code"), [
-    ({"secret": SECRET}, "invalid_subscription"),  # no callbackUrl
-    ({"callbackUrl": "https://hooks.example.hk/"}, "invalid_subscription"),  # no secret
-    ({"callbackUrl": "not a url", "secret": SECRET}, "invalid_subscription"),
-    ({"callbackUrl": "https://hooks.example.hk/", "secret": "***"}, "invalid_subscription"),
-    ({"callbackUrl": "https://hooks.example.hk/", "secret": base64.b64encode(b"short").decode()}, "invalid_secret"),
-    ({"callbackUrl": "https://hooks.example.hk/", "secret": SECRET, "eventType": ["REEFER"]}, "invalid_subscription"),
-    ({"callbackUrl": "https://hooks.example.hk/", "secret": SECRET, "vesselName": "X"}, "invalid_filter"),
-    ({"callbackUrl": "https://hooks.example.hk/", "secret": SECRET,
-      "scheduleID": "9679a405-3316-42a5-8533-aba000f5689c"}, "invalid_filter"),
-    ({"callbackUrl": "ftp://hooks.example.hk/", "secret": SECRET}, "callback_url_not_allowed"),
-    ({"callbackUrl": "https://user:pw@hooks.example.hk/", "secret": SECRET}, "callback_url_not_allowed"),
-])
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"secret": SECRET}, "invalid_subscription"),  # no callbackUrl
+        ({"callbackUrl": "https://hooks.example.hk/"}, "invalid_subscription"),  # no secret
+        ({"callbackUrl": "not a url", "secret": SECRET}, "invalid_subscription"),
+        ({"callbackUrl": "https://hooks.example.hk/", "secret": "***"}, "invalid_subscription"),
+        ({"callbackUrl": "https://hooks.example.hk/", "secret": base64.b64encode(b"short").decode()}, "invalid_secret"),
+        (
+            {"callbackUrl": "https://hooks.example.hk/", "secret": SECRET, "eventType": ["REEFER"]},
+            "invalid_subscription",
+        ),
+        ({"callbackUrl": "https://hooks.example.hk/", "secret": SECRET, "vesselName": "X"}, "invalid_filter"),
+        (
+            {
+                "callbackUrl": "https://hooks.example.hk/",
+                "secret": SECRET,
+                "scheduleID": "9679a405-3316-42a5-8533-aba000f5689c",
+            },
+            "invalid_filter",
+        ),
+        ({"callbackUrl": "ftp://hooks.example.hk/", "secret": SECRET}, "callback_url_not_allowed"),
+        ({"callbackUrl": "https://user:pw@hooks.example.hk/", "secret": SECRET}, "callback_url_not_allowed"),
+    ],
+)
 def test_bad_subscriptions(api: TestClient, company_a: Company, body: dict[str, Any], code: str) -> None:
     response = api.post("/v2/event-subscriptions", headers=company_a.auth, json=body)
     assert response.status_code == 422, response.text
     assert response.json()["error"] == code
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/cb", "http://localhost/cb", "http://10.1.2.3/cb",
-                                 "http://169.254.169.254/latest/meta-data", "http://[::1]/cb"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080/cb",
+        "http://localhost/cb",
+        "http://10.1.2.3/cb",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/cb",
+    ],
+)
 def test_inside_addresses_are_refused_by_default(client: TestClient, company_a: Company, url: str) -> None:
-    response = client.post("/v2/event-subscriptions", headers=company_a.auth, json={"callbackUrl": url,
-                                                                                    "secret": SECRET})
+    response = client.post(
+        "/v2/event-subscriptions", headers=company_a.auth, json={"callbackUrl": url, "secret": SECRET}
+    )
     assert response.status_code == 422 and response.json()["error"] == "callback_url_not_allowed"
 
 
 def test_a_signed_callback_reaches_a_real_server(api: TestClient, db: Database, company_a: Company) -> None:
     with callback_server() as server:
-        subscription = _subscribe(api, company_a, server.url, eventType=["EQUIPMENT", "SHIPMENT"],
-                                  equipmentReference="PSLU3054388")
+        subscription = _subscribe(
+            api, company_a, server.url, eventType=["EQUIPMENT", "SHIPMENT"], equipmentReference="PSLU3054388"
+        )
         assert send(api, company_a, V22_SAMPLE.read_bytes())["accepted"] == 7
         assert [d.status for d in _deliveries(db)] == ["pending"] * 3  # written with the events, nothing sent yet
         assert server.received == []
@@ -172,8 +210,11 @@ def test_rotating_the_secret_changes_the_signature(api: TestClient, db: Database
         subscription = _subscribe(api, company_a, server.url, eventType=["TRANSPORT"])
         send(api, company_a, [events[0]])
         _deliver(api, db)
-        rotated = api.put(f"/v2/event-subscriptions/{subscription['subscriptionID']}/secret",
-                          headers=company_a.auth, json={"secret": NEW_SECRET})
+        rotated = api.put(
+            f"/v2/event-subscriptions/{subscription['subscriptionID']}/secret",
+            headers=company_a.auth,
+            json={"secret": NEW_SECRET},
+        )
         assert rotated.status_code == 204
         send(api, company_a, [events[6]])
         _deliver(api, db)
@@ -221,40 +262,53 @@ def test_an_endpoint_that_never_answers_is_given_up(api: TestClient, db: Databas
     assert _deliver(api, db, now=moment + timedelta(days=1)).requests == 0
 
 
-def test_callbacks_respect_visibility(api: TestClient, db: Database, company_a: Company,
-                                      company_b: Company) -> None:
+def test_callbacks_respect_visibility(api: TestClient, db: Database, company_a: Company, company_b: Company) -> None:
     with callback_server() as server:
         _subscribe(api, company_b, server.url)  # everything B may see
         _subscribe(api, company_b, server.url, equipmentReference="PSLU7120467")  # B holds this container
         send(api, company_a, sample(V22_SAMPLE)[:2])
         assert _deliveries(db) == [] and _deliver(api, db).requests == 0
-        client_grant = api.post("/api/v1/grants", headers=company_a.auth, json={
-            "reference_type": "CONTAINER", "reference": "PSLU7120467", "anyone_with_reference": True})
+        client_grant = api.post(
+            "/api/v1/grants",
+            headers=company_a.auth,
+            json={"reference_type": "CONTAINER", "reference": "PSLU7120467", "anyone_with_reference": True},
+        )
         assert client_grant.status_code == 201
-        api.post("/api/v1/grants", headers=company_a.auth, json={
-            "reference_type": "MBL", "reference": "PSLHKG24110107", "grantee_org_id": company_b.org_id})
+        api.post(
+            "/api/v1/grants",
+            headers=company_a.auth,
+            json={"reference_type": "MBL", "reference": "PSLHKG24110107", "grantee_org_id": company_b.org_id},
+        )
         send(api, company_a, sample(V22_SAMPLE)[2:])
         report = _deliver(api, db)
     by_subscription: dict[str, list[str]] = {}
     for received in server.received:
         by_subscription.setdefault(received.headers["subscription-id"], []).extend(
-            e["eventID"] for e in _verified(received, SECRET))
+            e["eventID"] for e in _verified(received, SECRET)
+        )
     assert sorted(by_subscription.values()) == [[GTIN, LOAD], [LOAD, DEPA]]
     assert report.delivered == 4
 
 
-def test_an_ended_grant_or_changed_filter_withholds_what_was_queued(api: TestClient, db: Database,
-                                                                    company_a: Company, company_b: Company) -> None:
-    grant = api.post("/api/v1/grants", headers=company_a.auth, json={
-        "reference_type": "MBL", "reference": "PSLSHA24110042", "grantee_org_id": company_b.org_id}).json()
+def test_an_ended_grant_or_changed_filter_withholds_what_was_queued(
+    api: TestClient, db: Database, company_a: Company, company_b: Company
+) -> None:
+    grant = api.post(
+        "/api/v1/grants",
+        headers=company_a.auth,
+        json={"reference_type": "MBL", "reference": "PSLSHA24110042", "grantee_org_id": company_b.org_id},
+    ).json()
     with callback_server() as server:
         _subscribe(api, company_b, server.url)
         mine = _subscribe(api, company_a, server.url, eventType=["SHIPMENT", "TRANSPORT"])
         send(api, company_a, V22_SAMPLE.read_bytes())
         assert len(_deliveries(db)) == 4 + 3
         api.delete(f"/api/v1/grants/{grant['id']}", headers=company_a.auth)
-        api.put(f"/v2/event-subscriptions/{mine['subscriptionID']}", headers=company_a.auth,
-                json={"callbackUrl": server.url, "eventType": ["TRANSPORT"]})
+        api.put(
+            f"/v2/event-subscriptions/{mine['subscriptionID']}",
+            headers=company_a.auth,
+            json={"callbackUrl": server.url, "eventType": ["TRANSPORT"]},
+        )
         report = _deliver(api, db)
     assert (report.delivered, report.withheld) == (2, 5)
     (call,) = server.received
@@ -262,7 +316,8 @@ def test_an_ended_grant_or_changed_filter_withholds_what_was_queued(api: TestCli
 
 
 def test_3_0_events_reach_2_2_subscribers_but_readings_and_retractions_do_not(
-        api: TestClient, db: Database, company_a: Company) -> None:
+    api: TestClient, db: Database, company_a: Company
+) -> None:
     with callback_server() as server:
         _subscribe(api, company_a, server.url, equipmentReference="PSLU6002198")
         send(api, company_a, V3_SAMPLE.read_bytes(), fmt="dcsa-tnt-3")
@@ -277,8 +332,9 @@ def test_the_worker_loop_delivers(api: TestClient, db: Database, company_a: Comp
     sealer = api.app.state.runtime.sealer  # type: ignore[attr-defined]
     with callback_server() as server:
         _subscribe(api, company_a, server.url, eventType=["TRANSPORT"])
-        worker = work.Worker(db, roles=["dispatch"], jobs=[tracking.callback_job(db, sealer, policy=LOOPBACK, every=0.05)],
-                             idle=0.05)
+        worker = work.Worker(
+            db, roles=["dispatch"], jobs=[tracking.callback_job(db, sealer, policy=LOOPBACK, every=0.05)], idle=0.05
+        )
         worker.start()
         try:
             send(api, company_a, V22_SAMPLE.read_bytes())

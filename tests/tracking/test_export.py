@@ -13,23 +13,30 @@ SAMPLES = Path(__file__).parent.parent / "samples"
 
 
 def _send(client: TestClient, company: Company, fmt: str, raw: bytes) -> None:
-    assert client.post("/api/v1/messages", params={"format": fmt}, headers=company.auth,
-                       content=raw).json()["status"] == "accepted"
+    assert (
+        client.post("/api/v1/messages", params={"format": fmt}, headers=company.auth, content=raw).json()["status"]
+        == "accepted"
+    )
 
 
 def test_pull_by_cursor_sees_own_and_granted_only(client: TestClient, company_a: Company, company_b: Company) -> None:
     _send(client, company_a, "csv", (SAMPLES / "csv" / "hkg_import.csv").read_bytes())
     assert client.get("/api/v1/events", headers=company_b.auth).json() == {"events": [], "next_cursor": 0}
-    client.post("/api/v1/grants", headers=company_a.auth, json={
-        "reference_type": "CONTAINER", "reference": "MSCU1234566", "grantee_org_id": company_b.org_id})
+    client.post(
+        "/api/v1/grants",
+        headers=company_a.auth,
+        json={"reference_type": "CONTAINER", "reference": "MSCU1234566", "grantee_org_id": company_b.org_id},
+    )
     first = client.get("/api/v1/events", headers=company_b.auth, params={"limit": 2})
     page = first.json()
     assert [e["event"]["event_code"] for e in page["events"]] == ["DISC", "MEAS"]
     assert first.headers["Next-Cursor"] == str(page["next_cursor"])
     rest = client.get("/api/v1/events", headers=company_b.auth, params={"cursor": page["next_cursor"]}).json()
     assert [e["event"]["event_code"] for e in rest["events"]] == ["RELS", "GTOT"]  # the ARRI names no container
-    assert client.get("/api/v1/events", headers=company_b.auth,
-                      params={"cursor": rest["next_cursor"]}).json()["events"] == []
+    assert (
+        client.get("/api/v1/events", headers=company_b.auth, params={"cursor": rest["next_cursor"]}).json()["events"]
+        == []
+    )
     log = client.get("/api/v1/access-log", headers=company_a.auth).json()
     assert {e["viewer_org_id"] for e in log} == {company_b.org_id} and {e["channel"] for e in log} == {"export"}
 

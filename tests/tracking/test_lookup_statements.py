@@ -18,13 +18,15 @@ SHIP_MMSI = "477123400"
 @pytest.fixture
 def port(client: TestClient, db: Database) -> Port:
     port = open_port(client, db)
-    assert client.post("/api/v1/bl-links", headers=port.forwarder.auth,
-                       json={"master_bl": MBL, "house_bl": HBL}).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/bl-links", headers=port.forwarder.auth, json={"master_bl": MBL, "house_bl": HBL}
+        ).status_code
+        == 201
+    )
     grant(client, port.forwarder, "HBL", HBL, port.sme)
     grant(client, port.carrier, "MBL", MBL, None)
     return port
-
-
 
 
 def _lookup(db: Database, org_id: str, reference: str) -> tuple[tracking.TrackingView, list[str]]:
@@ -53,11 +55,33 @@ def test_one_read_and_one_write_per_lookup_then_one_read(db: Database, port: Por
 def test_a_ship_known_to_ais_adds_one_read(db: Database, port: Port) -> None:
     now = utcnow()
     with db.transaction() as session:
-        vessels.record_statics(session, [vessels.VesselStatic(mmsi=SHIP_MMSI, imo="9706906", name="PEARL HARMONY",
-                                                              destination="HKHKG", eta=now + timedelta(hours=3))])
-        vessels.record_positions(session, [vessels.PositionReport(
-            mmsi=SHIP_MMSI, at=now - timedelta(minutes=10 - n), latitude=22.2 + n / 100, longitude=113.9,
-            speed_knots=12.0, course=45.0) for n in range(5)], message_id=None)
+        vessels.record_statics(
+            session,
+            [
+                vessels.VesselStatic(
+                    mmsi=SHIP_MMSI,
+                    imo="9706906",
+                    name="PEARL HARMONY",
+                    destination="HKHKG",
+                    eta=now + timedelta(hours=3),
+                )
+            ],
+        )
+        vessels.record_positions(
+            session,
+            [
+                vessels.PositionReport(
+                    mmsi=SHIP_MMSI,
+                    at=now - timedelta(minutes=10 - n),
+                    latitude=22.2 + n / 100,
+                    longitude=113.9,
+                    speed_knots=12.0,
+                    course=45.0,
+                )
+                for n in range(5)
+            ],
+            message_id=None,
+        )
     view, statements = _lookup(db, port.forwarder.org_id, MBL)
     assert view.vessel is not None and view.vessel.mmsi == SHIP_MMSI and len(view.vessel.track) == 5
     assert view.vessel.position is not None and view.vessel.position.latitude == pytest.approx(22.24)
@@ -81,8 +105,10 @@ def test_nothing_shared_still_answers_not_found(db: Database, port: Port) -> Non
 
 def test_a_box_shared_with_another_bill_shows_only_what_is_shared(client: TestClient, db: Database) -> None:
     """Following a B/L's container finds that box's other events, but only those shared with the caller."""
-    other = ("C9,EQUIPMENT,DISC,ACT,2026-11-24T09:40:00+08:00,MSCU1234566,PONU0999999,HKHKG,HITHK,9706906,"
-             "PEARL HARMONY,027E,VESSEL\n")
+    other = (
+        "C9,EQUIPMENT,DISC,ACT,2026-11-24T09:40:00+08:00,MSCU1234566,PONU0999999,HKHKG,HITHK,9706906,"
+        "PEARL HARMONY,027E,VESSEL\n"
+    )
     port = open_port(client, db, carrier_csv=VOYAGE + other)
     view, _ = _lookup(db, port.forwarder.org_id, MBL)
     assert {e.voyage for e in view.events if e.source == "Pearl Ocean Lines"} == {"026E"}

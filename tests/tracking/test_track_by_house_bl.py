@@ -12,8 +12,10 @@ from tests.conftest import make_company
 from tests.port import CONTAINER, DECLARATION, HBL, MBL, VOYAGE, Port, grant, open_port
 from tests.web.conftest import log_in
 
-DISCHARGE = ("C5,EQUIPMENT,DISC,ACT,2026-11-23T09:40:00+08:00,MSCU1234566,PONU0123456,HKHKG,HITHK,9706906,"
-             "PEARL HARMONY,026E,VESSEL\n")
+DISCHARGE = (
+    "C5,EQUIPMENT,DISC,ACT,2026-11-23T09:40:00+08:00,MSCU1234566,PONU0123456,HKHKG,HITHK,9706906,"
+    "PEARL HARMONY,026E,VESSEL\n"
+)
 
 
 @pytest.fixture
@@ -35,7 +37,9 @@ def test_sme_tracks_by_house_bl_after_the_link(client: TestClient, port: Port) -
     assert view["vessel"]["imo"] == "9706906" and view["vessel"]["name"] == "PEARL HARMONY"
     arrival = next(s for s in view["schedule"] if s["event_code"] == "ARRI")
     assert [(e["classifier"], e["source"]) for e in arrival["estimates"]] == [
-        ("PLN", "Pearl Ocean Lines"), ("EST", "Pearl Ocean Lines")]
+        ("PLN", "Pearl Ocean Lines"),
+        ("EST", "Pearl Ocean Lines"),
+    ]
     [box] = view["containers"]
     assert box["number"] == CONTAINER and box["release"]["status"] == "RELEASED"
     assert box["release"]["source"] == "Kwai Tsing Terminal" and box["setpoint"] == 5.0
@@ -89,7 +93,8 @@ def test_a_mistyped_number_gets_suggestions_the_caller_may_see(client: TestClien
     assert typo.status_code == 404
     assert typo.json()["data"]["suggestions"][0] == MBL
     assert client.get("/api/v1/track/MSCU1234565", headers=port.forwarder.auth).json()["data"]["suggestions"] == [
-        CONTAINER]
+        CONTAINER
+    ]
     stranger = client.get("/api/v1/track/PONU0I23456", headers=port.stranger.auth).json()
     assert stranger["data"]["suggestions"] == []  # not shared with it: never suggested
 
@@ -104,8 +109,7 @@ def test_a_number_typed_with_dashes_or_full_width_characters_is_found(client: Te
     assert page.headers["location"].endswith(f"/track/{CONTAINER}")
 
 
-def test_holding_a_public_master_bl_is_enough_to_link_a_house_bl(client: TestClient, db: Database,
-                                                                  port: Port) -> None:
+def test_holding_a_public_master_bl_is_enough_to_link_a_house_bl(client: TestClient, db: Database, port: Port) -> None:
     """A co-loader the carrier never named links its House B/L; its customer then tracks by it alone."""
     co_loader = make_company(db, "Kowloon Consolidators", "forwarder")
     link = {"master_bl": MBL, "house_bl": "KCHKG0042"}

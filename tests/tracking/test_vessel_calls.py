@@ -153,8 +153,13 @@ def test_changing_the_policy_needs_the_access_manage_scope(client: TestClient, p
 
 
 def test_a_calls_time_repeated_for_each_bl_on_board_is_one_row(client: TestClient, db: Database) -> None:
-    repeated = "C8,TRANSPORT,ARRI,EST,2026-11-23T06:30:00+08:00,,PONU0777777,HKHKG,HITHK,9706906,PEARL HARMONY,026E,VESSEL\n"
+    repeated = (
+        "C8,TRANSPORT,ARRI,EST,2026-11-23T06:30:00+08:00,,PONU0777777,HKHKG,HITHK,9706906,PEARL HARMONY,026E,VESSEL\n"
+    )
     port = open_port(client, db, carrier_csv=VOYAGE + repeated)
     view = client.get(f"/api/v1/track/{MBL}", headers=port.forwarder.auth).json()
-    assert sorted(_arrivals(view)) == [("HKHKG", "EST", "2026-11-22T22:30:00Z"), ("HKHKG", "PLN", "2026-11-22T21:00:00Z")]
+    assert sorted(_arrivals(view)) == [
+        ("HKHKG", "EST", "2026-11-22T22:30:00Z"),
+        ("HKHKG", "PLN", "2026-11-22T21:00:00Z"),
+    ]
     assert "PONU0777777" not in json.dumps(view)

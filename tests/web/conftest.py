@@ -54,14 +54,24 @@ def text_of(page: str) -> str:
 def company_form(**overrides: str | list[str]) -> dict[str, str | list[str]]:
     """A complete company application, as the sign-up form posts it."""
     form: dict[str, str | list[str]] = {
-        "account_kind": "company", "name": "Kowloon Freight Limited", "name_local": "九龍貨運有限公司",
-        "types": ["forwarder", "trucking"], "operation_mode": "agent", "business_registration": "12345678",
-        "contact_email": "office@kowloon-freight.example.hk", "contact_phone": "+852 2345 6789",
-        "doc.identity_proof.number": "A123456(7)", "doc.identity_proof.issuer": "Immigration Department",
-        "doc.business_registration.number": "12345678-000-01-24-1", "doc.business_registration.issuer": "IRD",
-        "doc.authorisation_letter.number": "KF-2026-01", "doc.authorisation_letter.issuer": "Kowloon Freight",
-        "applicant.display_name": "Chan Tai Man", "applicant.email": "chan@kowloon-freight.example.hk",
-        "applicant.password": STRONG_PASSWORD, "applicant.password_confirm": STRONG_PASSWORD,
+        "account_kind": "company",
+        "name": "Kowloon Freight Limited",
+        "name_local": "九龍貨運有限公司",
+        "types": ["forwarder", "trucking"],
+        "operation_mode": "agent",
+        "business_registration": "12345678",
+        "contact_email": "office@kowloon-freight.example.hk",
+        "contact_phone": "+852 2345 6789",
+        "doc.identity_proof.number": "A123456(7)",
+        "doc.identity_proof.issuer": "Immigration Department",
+        "doc.business_registration.number": "12345678-000-01-24-1",
+        "doc.business_registration.issuer": "IRD",
+        "doc.authorisation_letter.number": "KF-2026-01",
+        "doc.authorisation_letter.issuer": "Kowloon Freight",
+        "applicant.display_name": "Chan Tai Man",
+        "applicant.email": "chan@kowloon-freight.example.hk",
+        "applicant.password": STRONG_PASSWORD,
+        "applicant.password_confirm": STRONG_PASSWORD,
     }
     form.update(overrides)
     return form
@@ -70,13 +80,21 @@ def company_form(**overrides: str | list[str]) -> dict[str, str | list[str]]:
 def driver_form(**overrides: str | list[str]) -> dict[str, str | list[str]]:
     """A complete application of an individual truck driver."""
     form: dict[str, str | list[str]] = {
-        "account_kind": "driver", "name": "Lee Siu Ming", "name_local": "李小明",
-        "driver.mobile": "9123 4567", "driver.vehicle_registration": "ab 1234", "driver.driving_licence": "DL123456",
-        "doc.identity_proof.number": "B765432(1)", "doc.identity_proof.issuer": "Immigration Department",
-        "doc.vehicle_registration.number": "VR-998877", "doc.vehicle_registration.issuer": "Transport Department",
-        "doc.driving_licence.number": "DL123456", "doc.driving_licence.issuer": "Transport Department",
+        "account_kind": "driver",
+        "name": "Lee Siu Ming",
+        "name_local": "李小明",
+        "driver.mobile": "9123 4567",
+        "driver.vehicle_registration": "ab 1234",
+        "driver.driving_licence": "DL123456",
+        "doc.identity_proof.number": "B765432(1)",
+        "doc.identity_proof.issuer": "Immigration Department",
+        "doc.vehicle_registration.number": "VR-998877",
+        "doc.vehicle_registration.issuer": "Transport Department",
+        "doc.driving_licence.number": "DL123456",
+        "doc.driving_licence.issuer": "Transport Department",
         "applicant.display_name": "Lee Siu Ming",
-        "applicant.password": STRONG_PASSWORD, "applicant.password_confirm": STRONG_PASSWORD,
+        "applicant.password": STRONG_PASSWORD,
+        "applicant.password_confirm": STRONG_PASSWORD,
     }
     form.update(overrides)
     return form

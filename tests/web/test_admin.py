@@ -20,11 +20,16 @@ def _user_id(db: Database, email: str) -> str:
 
 
 def test_an_administrator_adds_a_user_and_sees_the_temporary_password_once(
-    client: TestClient, company_a: Company,
+    client: TestClient,
+    company_a: Company,
 ) -> None:
     log_in(client, company_a.admin_email)
-    response = submit(client, "/admin/users?lang=en", "/admin/users",
-                      {"email": "clerk@alpha.example.hk", "display_name": "Clerk", "role": "user"})
+    response = submit(
+        client,
+        "/admin/users?lang=en",
+        "/admin/users",
+        {"email": "clerk@alpha.example.hk", "display_name": "Clerk", "role": "user"},
+    )
     temporary = re.search(r'id="temporary-password">([^<]+)<', response.text)
     assert temporary
     assert response.url.path == "/admin/users"
@@ -35,17 +40,23 @@ def test_an_administrator_adds_a_user_and_sees_the_temporary_password_once(
 
 def test_a_bad_new_user_is_refused_next_to_the_field(client: TestClient, company_a: Company) -> None:
     log_in(client, company_a.admin_email)
-    response = submit(client, "/admin/users?lang=en", "/admin/users",
-                      {"email": "nope", "display_name": "", "role": "user"})
+    response = submit(
+        client, "/admin/users?lang=en", "/admin/users", {"email": "nope", "display_name": "", "role": "user"}
+    )
     assert response.status_code == 422
     assert "Enter a valid e-mail address." in text_of(response.text)
 
 
-def test_role_changes_disabling_and_the_last_administrator(client: TestClient, db: Database,
-                                                           company_a: Company) -> None:
+def test_role_changes_disabling_and_the_last_administrator(
+    client: TestClient, db: Database, company_a: Company
+) -> None:
     log_in(client, company_a.admin_email)
-    submit(client, "/admin/users", "/admin/users", {"email": "clerk@alpha.example.hk", "display_name": "Clerk",
-                                                    "role": "user"})
+    submit(
+        client,
+        "/admin/users",
+        "/admin/users",
+        {"email": "clerk@alpha.example.hk", "display_name": "Clerk", "role": "user"},
+    )
     clerk = _user_id(db, "clerk@alpha.example.hk")
     promoted = submit(client, "/admin/users?lang=en", f"/admin/users/{clerk}/role", {"role": "administrator"})
     assert "The role was changed." in text_of(promoted.text)
@@ -62,8 +73,15 @@ def test_role_changes_disabling_and_the_last_administrator(client: TestClient, d
 
 def test_an_administrator_unlocks_a_locked_user(client: TestClient, db: Database, company_a: Company) -> None:
     with db.transaction() as session:
-        identity.create_user(session, identity.SYSTEM_ACTOR, org_id=company_a.org_id, email="clerk@alpha.example.hk",
-                             display_name="Clerk", role=identity.Role.USER, password="Clerk-Pass-2026")
+        identity.create_user(
+            session,
+            identity.SYSTEM_ACTOR,
+            org_id=company_a.org_id,
+            email="clerk@alpha.example.hk",
+            display_name="Clerk",
+            role=identity.Role.USER,
+            password="Clerk-Pass-2026",
+        )
     other = TestClient(client.app)
     for _ in range(5):
         submit(other, "/login", "/login", {"login": "clerk@alpha.example.hk", "password": "wrong"})
@@ -88,21 +106,30 @@ def test_an_api_key_is_shown_once_and_works(client: TestClient, company_a: Compa
     assert key.group(1) not in listing.text
     assert 'id="new-api-key"' not in listing.text
     assert listing.text.count("/revoke") == 2  # the fixture's key and this one
-    key_id = re.findall(r'/admin/keys/([0-9a-f-]+)/revoke', listing.text)
+    key_id = re.findall(r"/admin/keys/([0-9a-f-]+)/revoke", listing.text)
     assert key_id
     submit(client, "/admin/keys", f"/admin/keys/{key_id[-1]}/revoke", {})
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {key.group(1)}"}).status_code == 401
 
 
-def test_a_secret_left_for_one_user_is_not_shown_to_another(client: TestClient, db: Database,
-                                                             company_a: Company) -> None:
+def test_a_secret_left_for_one_user_is_not_shown_to_another(
+    client: TestClient, db: Database, company_a: Company
+) -> None:
     with db.transaction() as session:
-        identity.create_user(session, identity.SYSTEM_ACTOR, org_id=company_a.org_id, email="boss@alpha.example.hk",
-                             display_name="Boss", role=identity.Role.ADMINISTRATOR, password="Boss-Pass-2026")
+        identity.create_user(
+            session,
+            identity.SYSTEM_ACTOR,
+            org_id=company_a.org_id,
+            email="boss@alpha.example.hk",
+            display_name="Boss",
+            role=identity.Role.ADMINISTRATOR,
+            password="Boss-Pass-2026",
+        )
     log_in(client, company_a.admin_email)
     token = client.get("/admin/keys").text.split('name="csrf_token" value="')[1].split('"')[0]
-    posted = client.post("/admin/keys", data={"name": "ERP", "scopes": ["cargo:read"], "csrf_token": token},
-                         follow_redirects=False)
+    posted = client.post(
+        "/admin/keys", data={"name": "ERP", "scopes": ["cargo:read"], "csrf_token": token}, follow_redirects=False
+    )
     once = posted.cookies["hl_once"]
     other = TestClient(client.app)
     log_in(other, "boss@alpha.example.hk", "Boss-Pass-2026")
@@ -117,13 +144,18 @@ def test_a_key_needs_a_permission(client: TestClient, company_a: Company) -> Non
     assert "Choose at least one permission." in text_of(response.text)
 
 
-def test_sharing_a_reference_and_the_standing_rule(client: TestClient, db: Database, company_a: Company,
-                                                   company_b: Company) -> None:
+def test_sharing_a_reference_and_the_standing_rule(
+    client: TestClient, db: Database, company_a: Company, company_b: Company
+) -> None:
     log_in(client, company_a.admin_email)
     page = client.get("/admin/grants?lang=en")
     assert "Bravo Trading" in page.text
-    shared = submit(client, "/admin/grants", "/admin/grants",
-                    {"reference_type": "MBL", "reference": "oolu 1234567", "grantee": company_b.org_id})
+    shared = submit(
+        client,
+        "/admin/grants",
+        "/admin/grants",
+        {"reference_type": "MBL", "reference": "oolu 1234567", "grantee": company_b.org_id},
+    )
     assert "Shared." in text_of(shared.text)
     assert "OOLU1234567" in shared.text
     bad = submit(client, "/admin/grants", "/admin/grants", {"reference_type": "MBL", "reference": "?", "grantee": "*"})
@@ -155,11 +187,13 @@ def test_logs_and_services_pages(client: TestClient, company_a: Company) -> None
     assert "/admin/services/road_binding" not in refused.text  # only services that exist are offered
 
 
-def test_an_opt_in_stored_for_a_service_not_built_stays_readable(client: TestClient, db: Database,
-                                                                   company_a: Company) -> None:
+def test_an_opt_in_stored_for_a_service_not_built_stays_readable(
+    client: TestClient, db: Database, company_a: Company
+) -> None:
     with db.transaction() as session:
-        session.add(ServiceOptIn(org_id=company_a.org_id, service="advance_cargo_info", status="active",
-                                 requested_at=utcnow()))
+        session.add(
+            ServiceOptIn(org_id=company_a.org_id, service="advance_cargo_info", status="active", requested_at=utcnow())
+        )
     log_in(client, company_a.admin_email)
     page = text_of(client.get("/admin/services?lang=en").text)
     assert "Advance cargo information In use Not available yet" in page
@@ -168,8 +202,15 @@ def test_an_opt_in_stored_for_a_service_not_built_stays_readable(client: TestCli
 
 def test_a_plain_user_may_not_administer(client: TestClient, db: Database, company_a: Company) -> None:
     with db.transaction() as session:
-        identity.create_user(session, identity.SYSTEM_ACTOR, org_id=company_a.org_id, email="clerk@alpha.example.hk",
-                             display_name="Clerk", role=identity.Role.USER, password="Clerk-Pass-2026")
+        identity.create_user(
+            session,
+            identity.SYSTEM_ACTOR,
+            org_id=company_a.org_id,
+            email="clerk@alpha.example.hk",
+            display_name="Clerk",
+            role=identity.Role.USER,
+            password="Clerk-Pass-2026",
+        )
     log_in(client, "clerk@alpha.example.hk", "Clerk-Pass-2026")
     assert "/admin" not in client.get("/").text.split("<main")[0]
     response = client.get("/admin/keys?lang=en")

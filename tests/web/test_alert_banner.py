@@ -30,12 +30,20 @@ def _banner(page: str) -> tuple[str, str]:
 
 def _subscribe(db: Database, company: Company) -> None:
     with db.transaction() as session:
-        alerts.do_subscribe(session, Actor(org_id=company.org_id, user_id=company.admin_id), reference_type="CONTAINER",
-                            reference=CONTAINER, alert_types=["reefer_deviation"], channels=["inbox"], thresholds={})
+        alerts.do_subscribe(
+            session,
+            Actor(org_id=company.org_id, user_id=company.admin_id),
+            reference_type="CONTAINER",
+            reference=CONTAINER,
+            alert_types=["reefer_deviation"],
+            channels=["inbox"],
+            thresholds={},
+        )
 
 
 def test_the_banner_lists_the_viewers_alert_and_its_buttons_return_to_the_page(
-        client: TestClient, db: Database, company_a: Company, company_b: Company) -> None:
+    client: TestClient, db: Database, company_a: Company, company_b: Company
+) -> None:
     _subscribe(db, company_a)
     _too_warm(client, company_a)
     log_in(client, company_a.admin_email)
@@ -47,22 +55,30 @@ def test_the_banner_lists_the_viewers_alert_and_its_buttons_return_to_the_page(
     assert len(re.findall(r'class="card alert-item" id="alert-[0-9a-f-]+"', banner)) == 1
     [alert] = alerts.list_alerts(db.sessions(), Actor(org_id=company_a.org_id, user_id=company_a.admin_id))
     token = csrf_of(page.text)
-    done = client.post(f"/alerts/{alert.id}/acknowledge", data={"csrf_token": token, "back": f"/track/{CONTAINER}"},
-                       follow_redirects=False)
+    done = client.post(
+        f"/alerts/{alert.id}/acknowledge",
+        data={"csrf_token": token, "back": f"/track/{CONTAINER}"},
+        follow_redirects=False,
+    )
     assert done.status_code == 303 and done.headers["location"] == f"/track/{CONTAINER}"
-    elsewhere = client.post(f"/alerts/{alert.id}/resolve", data={"csrf_token": token, "back": "//evil.example/x"},
-                            follow_redirects=False)
+    elsewhere = client.post(
+        f"/alerts/{alert.id}/resolve", data={"csrf_token": token, "back": "//evil.example/x"}, follow_redirects=False
+    )
     assert elsewhere.status_code == 303 and elsewhere.headers["location"] == "/alerts", "no open redirect"
     stale = client.post(f"/alerts/{alert.id}/acknowledge", data={"csrf_token": token, "back": "/alerts"})
     assert stale.status_code == 409 and "resolved" in text_of(stale.text)
 
 
-def test_another_companys_alert_is_not_on_the_page(client: TestClient, db: Database, company_a: Company,
-                                                   company_b: Company) -> None:
+def test_another_companys_alert_is_not_on_the_page(
+    client: TestClient, db: Database, company_a: Company, company_b: Company
+) -> None:
     _subscribe(db, company_a)
     _too_warm(client, company_a)
-    grant = client.post("/api/v1/grants", headers=company_a.auth,
-                        json={"reference_type": "CONTAINER", "reference": CONTAINER, "anyone_with_reference": True})
+    grant = client.post(
+        "/api/v1/grants",
+        headers=company_a.auth,
+        json={"reference_type": "CONTAINER", "reference": CONTAINER, "anyone_with_reference": True},
+    )
     assert grant.status_code == 201
     log_in(client, company_b.admin_email)
     page = client.get(f"/track/{CONTAINER}?lang=en")

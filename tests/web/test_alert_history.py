@@ -17,14 +17,24 @@ from tests.port import CARRIER_HEADER, HBL, MBL, Port, open_port, send
 from tests.web.conftest import csrf_of, log_in, text_of
 
 IMO = "9706906"
-LATE = CARRIER_HEADER + "C5,TRANSPORT,ARRI,EST,2026-11-23T08:20:00+08:00,,PONU0123456,HKHKG,HITHK,9706906,PEARL HARMONY,026E,VESSEL\n"
+LATE = (
+    CARRIER_HEADER
+    + "C5,TRANSPORT,ARRI,EST,2026-11-23T08:20:00+08:00,,PONU0123456,HKHKG,HITHK,9706906,PEARL HARMONY,026E,VESSEL\n"
+)
 """The carrier's new estimate: 3 hours 20 minutes after the planned 05:00 arrival."""
 
 
 def _subscribe(db: Database, company: Company, kind: str, value: str, alert_type: str, **thresholds: int) -> None:
     with db.transaction() as session:
-        alerts.do_subscribe(session, Actor(org_id=company.org_id, user_id=company.admin_id), reference_type=kind,
-                            reference=value, alert_types=[alert_type], channels=["inbox"], thresholds=thresholds)
+        alerts.do_subscribe(
+            session,
+            Actor(org_id=company.org_id, user_id=company.admin_id),
+            reference_type=kind,
+            reference=value,
+            alert_types=[alert_type],
+            channels=["inbox"],
+            thresholds=thresholds,
+        )
 
 
 def _too_warm(client: TestClient, company: Company) -> None:
@@ -38,14 +48,17 @@ def _items(page: str) -> list[str]:
     return re.findall(r'<li class="card alert-item".*?</li>', page, re.S)
 
 
-@pytest.mark.parametrize(("lang", "temperature", "deviation", "duration"), [
-    ("zh-HK", "溫度 9.8 °C", "偏差 +4.8 °C", r"持續 [45]\d 分鐘"),
-    ("en", "Temperature 9.8 °C", "Deviation +4.8 °C", r"For [45]\d minutes"),
-    ("zh-CN", "温度 9.8 °C", "偏差 +4.8 °C", r"持续 [45]\d分钟"),
-])
+@pytest.mark.parametrize(
+    ("lang", "temperature", "deviation", "duration"),
+    [
+        ("zh-HK", "溫度 9.8 °C", "偏差 +4.8 °C", r"持續 [45]\d 分鐘"),
+        ("en", "Temperature 9.8 °C", "Deviation +4.8 °C", r"For [45]\d minutes"),
+        ("zh-CN", "温度 9.8 °C", "偏差 +4.8 °C", r"持续 [45]\d分钟"),
+    ],
+)
 def test_a_resolved_alert_stays_in_the_history_with_its_figures_in_words(
-        client: TestClient, db: Database, company_a: Company, lang: str, temperature: str, deviation: str,
-        duration: str) -> None:
+    client: TestClient, db: Database, company_a: Company, lang: str, temperature: str, deviation: str, duration: str
+) -> None:
     _subscribe(db, company_a, "CONTAINER", CONTAINER, "reefer_deviation")
     _too_warm(client, company_a)
     log_in(client, company_a.admin_email)
@@ -76,13 +89,17 @@ def port(client: TestClient, db: Database) -> Port:
     return opened
 
 
-@pytest.mark.parametrize(("lang", "delay", "aboard"), [
-    ("zh-HK", "延誤 3 小時 20 分鐘", "你在船上的貨物："),
-    ("en", "Delay 3 hours, 20 minutes", "Your cargo aboard:"),
-    ("zh-CN", "延误 3小时20分钟", "你在船上的货物："),
-])
+@pytest.mark.parametrize(
+    ("lang", "delay", "aboard"),
+    [
+        ("zh-HK", "延誤 3 小時 20 分鐘", "你在船上的貨物："),
+        ("en", "Delay 3 hours, 20 minutes", "Your cargo aboard:"),
+        ("zh-CN", "延误 3小时20分钟", "你在船上的货物："),
+    ],
+)
 def test_a_vessel_alert_names_the_ship_and_the_viewers_numbers_and_links_to_a_page_that_exists(
-        client: TestClient, port: Port, lang: str, delay: str, aboard: str) -> None:
+    client: TestClient, port: Port, lang: str, delay: str, aboard: str
+) -> None:
     log_in(client, port.forwarder.admin_email)
     [item] = _items(client.get(f"/alerts?lang={lang}").text)
     words = text_of(item)
@@ -107,8 +124,7 @@ def test_a_ships_imo_number_leads_to_the_ships_page(client: TestClient, port: Po
     assert client.get(f"/vessel/{IMO}").status_code == 404  # no cargo aboard: nothing to show, nothing learnt
 
 
-def test_another_company_sees_none_of_the_alerts_and_cannot_act_on_them(
-        client: TestClient, port: Port) -> None:
+def test_another_company_sees_none_of_the_alerts_and_cannot_act_on_them(client: TestClient, port: Port) -> None:
     [alert] = client.get("/api/v1/alerts", headers=port.forwarder.auth).json()
     log_in(client, port.stranger.admin_email)
     page = client.get("/alerts")

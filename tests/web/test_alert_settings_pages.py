@@ -19,9 +19,17 @@ from tests.alerts.support import CONTAINER, Receiver, channels, deliver, reading
 from tests.conftest import Company
 from tests.web.conftest import csrf_of, log_in, submit, text_of
 
-NEW: dict[str, str | list[str]] = {"scope": "reference", "reference_type": "CONTAINER", "reference": "mscu 123456-6",
-       "types": ["reefer_deviation", "reefer_power_off"], "channels": ["inbox", "webhook"],
-       "threshold.gap_minutes": "20", "quiet_start": "22:00", "quiet_end": "07:00", "language": "en"}
+NEW: dict[str, str | list[str]] = {
+    "scope": "reference",
+    "reference_type": "CONTAINER",
+    "reference": "mscu 123456-6",
+    "types": ["reefer_deviation", "reefer_power_off"],
+    "channels": ["inbox", "webhook"],
+    "threshold.gap_minutes": "20",
+    "quiet_start": "22:00",
+    "quiet_end": "07:00",
+    "language": "en",
+}
 
 
 @pytest.fixture
@@ -43,7 +51,8 @@ def _subscriptions(client: TestClient, company: Company) -> list[dict[str, Any]]
 
 @pytest.mark.parametrize(("lang", "paused"), [("zh-HK", "已暫停"), ("en", "Paused"), ("zh-CN", "已暂停")])
 def test_a_person_subscribes_edits_pauses_resumes_and_deletes(
-        client: TestClient, company_a: Company, lang: str, paused: str) -> None:
+    client: TestClient, company_a: Company, lang: str, paused: str
+) -> None:
     log_in(client, company_a.admin_email)
     page = f"/alerts/subscriptions?lang={lang}"
     assert client.get(page).status_code == 200
@@ -55,8 +64,10 @@ def test_a_person_subscribes_edits_pauses_resumes_and_deletes(
 
     form = client.get(f"/alerts/subscriptions/{made['id']}")
     assert 'value="20"' in form.text and 'value="22:00"' in form.text
-    saved = client.post(f"/alerts/subscriptions/{made['id']}", data={
-        "csrf_token": csrf_of(form.text), "types": ["customs_hold"], "channels": ["inbox"], "language": "zh-CN"})
+    saved = client.post(
+        f"/alerts/subscriptions/{made['id']}",
+        data={"csrf_token": csrf_of(form.text), "types": ["customs_hold"], "channels": ["inbox"], "language": "zh-CN"},
+    )
     assert saved.status_code == 200
     [changed] = _subscriptions(client, company_a)
     assert changed["alert_types"] == ["customs_hold"] and changed["channels"] == ["inbox"]
@@ -72,15 +83,24 @@ def test_a_person_subscribes_edits_pauses_resumes_and_deletes(
 
 def test_a_wrong_field_is_named_and_the_form_kept(client: TestClient, company_a: Company) -> None:
     log_in(client, company_a.admin_email)
-    refused = submit(client, "/alerts/subscriptions?lang=en", "/alerts/subscriptions",
-                     {**NEW, "channels": [], "quiet_start": "25:00"})
+    refused = submit(
+        client,
+        "/alerts/subscriptions?lang=en",
+        "/alerts/subscriptions",
+        {**NEW, "channels": [], "quiet_start": "25:00"},
+    )
     assert refused.status_code == 422 and "Choose at least one way to be told." in text_of(refused.text)
     assert 'value="mscu 123456-6"' in refused.text
-    bad_number = submit(client, "/alerts/subscriptions?lang=en", "/alerts/subscriptions",
-                        {**NEW, "threshold.gap_minutes": "soon"})
+    bad_number = submit(
+        client, "/alerts/subscriptions?lang=en", "/alerts/subscriptions", {**NEW, "threshold.gap_minutes": "soon"}
+    )
     assert "Enter a number, for example 90." in text_of(bad_number.text)
-    everything = submit(client, "/alerts/subscriptions", "/alerts/subscriptions",
-                        {"scope": "all", "reference": "ignored", "types": [], "channels": ["inbox"]})
+    everything = submit(
+        client,
+        "/alerts/subscriptions",
+        "/alerts/subscriptions",
+        {"scope": "all", "reference": "ignored", "types": [], "channels": ["inbox"]},
+    )
     assert everything.status_code == 200
     [made] = _subscriptions(client, company_a)
     assert made["reference"] is None and set(made["alert_types"]) == set(alerts.all_types())
@@ -96,17 +116,20 @@ def test_a_paused_subscription_opens_no_alert(client: TestClient, company_a: Com
 
 
 def test_another_company_cannot_see_or_change_the_subscriptions(
-        client: TestClient, company_a: Company, company_b: Company) -> None:
-    made = client.post("/api/v1/subscriptions", headers=company_a.auth,
-                       json={"reference_type": "CONTAINER", "reference": CONTAINER}).json()
+    client: TestClient, company_a: Company, company_b: Company
+) -> None:
+    made = client.post(
+        "/api/v1/subscriptions", headers=company_a.auth, json={"reference_type": "CONTAINER", "reference": CONTAINER}
+    ).json()
     log_in(client, company_b.admin_email)
     page = client.get("/alerts/subscriptions")
     assert CONTAINER not in page.text and made["id"] not in page.text
     token = csrf_of(page.text)
     assert client.get(f"/alerts/subscriptions/{made['id']}").status_code == 404
     for action in ("", "/pause", "/resume", "/delete"):
-        answer = client.post(f"/alerts/subscriptions/{made['id']}{action}",
-                             data={"csrf_token": token, "channels": ["email"]})
+        answer = client.post(
+            f"/alerts/subscriptions/{made['id']}{action}", data={"csrf_token": token, "channels": ["email"]}
+        )
         assert answer.status_code == 404, action
     assert client.post(f"/alerts/subscriptions/{made['id']}/delete", data={}).status_code == 403
     [kept] = _subscriptions(client, company_a)
@@ -114,9 +137,16 @@ def test_another_company_cannot_see_or_change_the_subscriptions(
 
 
 def test_saving_the_form_keeps_thresholds_it_has_no_field_for(client: TestClient, company_a: Company) -> None:
-    made = client.post("/api/v1/subscriptions", headers=company_a.auth, json={
-        "reference_type": "CONTAINER", "reference": CONTAINER, "alert_types": ["not_picked_up"],
-        "thresholds": {"currency": "USD", "hours_before": 12}}).json()
+    made = client.post(
+        "/api/v1/subscriptions",
+        headers=company_a.auth,
+        json={
+            "reference_type": "CONTAINER",
+            "reference": CONTAINER,
+            "alert_types": ["not_picked_up"],
+            "thresholds": {"currency": "USD", "hours_before": 12},
+        },
+    ).json()
     log_in(client, company_a.admin_email)
     page = f"/alerts/subscriptions/{made['id']}"
     submit(client, page, page, {"types": ["not_picked_up"], "channels": ["inbox"], "threshold.hours_before": "6"})
@@ -125,8 +155,9 @@ def test_saving_the_form_keeps_thresholds_it_has_no_field_for(client: TestClient
 
 
 def test_the_api_edits_and_pauses_on_the_same_service(client: TestClient, company_a: Company) -> None:
-    made = client.post("/api/v1/subscriptions", headers=company_a.auth,
-                       json={"reference_type": "CONTAINER", "reference": CONTAINER}).json()
+    made = client.post(
+        "/api/v1/subscriptions", headers=company_a.auth, json={"reference_type": "CONTAINER", "reference": CONTAINER}
+    ).json()
     url = f"/api/v1/subscriptions/{made['id']}"
     changed = client.patch(url, headers=company_a.auth, json={"paused": True, "quiet_start": "23:00"})
     assert changed.status_code == 200 and changed.json()["paused_at"] and changed.json()["quiet_start"] == "23:00"
@@ -142,7 +173,8 @@ def hook() -> Iterator[Receiver]:
 
 
 def test_webhook_secret_shown_once_rotated_and_a_dead_letter_replayed(
-        client: TestClient, db: Database, company_a: Company, hook: Receiver) -> None:
+    client: TestClient, db: Database, company_a: Company, hook: Receiver
+) -> None:
     log_in(client, company_a.admin_email)
     added = submit(client, "/alerts/webhooks?lang=en", "/alerts/webhooks", {"url": hook.url, "types": []})
     secret = re.search(r'id="webhook-secret">(whsec_[^<]+)<', added.text)
@@ -154,8 +186,12 @@ def test_webhook_secret_shown_once_rotated_and_a_dead_letter_replayed(
     second = re.search(r'id="webhook-secret">(whsec_[^<]+)<', rotated.text)
     assert second and second.group(1) != secret.group(1)
 
-    submit(client, "/alerts/subscriptions", "/alerts/subscriptions", {**NEW, "types": ["reefer_deviation"],
-                                                                       "quiet_start": "", "quiet_end": ""})
+    submit(
+        client,
+        "/alerts/subscriptions",
+        "/alerts/subscriptions",
+        {**NEW, "types": ["reefer_deviation"], "quiet_start": "", "quiet_end": ""},
+    )
     send_feed(client, company_a, _too_warm())
     hook.statuses = [500] * 10
     ch = channels(client, max_attempts=1)
@@ -168,8 +204,9 @@ def test_webhook_secret_shown_once_rotated_and_a_dead_letter_replayed(
     attempts = client.get(f"/alerts/deliveries/{delivery_id.group(1)}?lang=en")
     assert "500" in text_of(attempts.text)
     hook.statuses = []
-    replayed = submit(client, f"/alerts/deliveries/{delivery_id.group(1)}",
-                      f"/alerts/deliveries/{delivery_id.group(1)}/replay", {})
+    replayed = submit(
+        client, f"/alerts/deliveries/{delivery_id.group(1)}", f"/alerts/deliveries/{delivery_id.group(1)}/replay", {}
+    )
     assert replayed.status_code == 200
     deliver(db, ch)
     assert len(hook.wait_for(2)) == 2
@@ -177,12 +214,17 @@ def test_webhook_secret_shown_once_rotated_and_a_dead_letter_replayed(
     assert received["id"] == delivery_id.group(1)
 
 
-def test_another_company_sees_no_endpoint_or_delivery(client: TestClient, company_a: Company,
-                                                      company_b: Company) -> None:
-    endpoint = client.post("/api/v1/webhook-endpoints", headers=company_a.auth,
-                           json={"url": "https://hooks.alpha.example.hk/alerts"}).json()
-    client.post("/api/v1/subscriptions", headers=company_a.auth, json={
-        "reference_type": "CONTAINER", "reference": CONTAINER, "channels": ["webhook"]})
+def test_another_company_sees_no_endpoint_or_delivery(
+    client: TestClient, company_a: Company, company_b: Company
+) -> None:
+    endpoint = client.post(
+        "/api/v1/webhook-endpoints", headers=company_a.auth, json={"url": "https://hooks.alpha.example.hk/alerts"}
+    ).json()
+    client.post(
+        "/api/v1/subscriptions",
+        headers=company_a.auth,
+        json={"reference_type": "CONTAINER", "reference": CONTAINER, "channels": ["webhook"]},
+    )
     send_feed(client, company_a, _too_warm())
     [owed] = client.get("/api/v1/alert-deliveries", headers=company_a.auth).json()
     log_in(client, company_b.admin_email)
@@ -190,8 +232,7 @@ def test_another_company_sees_no_endpoint_or_delivery(client: TestClient, compan
     assert "hooks.alpha" not in page.text
     token = csrf_of(page.text)
     for action in ("rotate", "delete"):
-        assert client.post(f"/alerts/webhooks/{endpoint['id']}/{action}",
-                           data={"csrf_token": token}).status_code == 404
+        assert client.post(f"/alerts/webhooks/{endpoint['id']}/{action}", data={"csrf_token": token}).status_code == 404
     assert owed["id"] not in client.get("/alerts/deliveries").text
     assert client.get(f"/alerts/deliveries/{owed['id']}").status_code == 404
     assert client.post(f"/alerts/deliveries/{owed['id']}/replay", data={"csrf_token": token}).status_code == 404
@@ -201,17 +242,25 @@ def test_another_company_sees_no_endpoint_or_delivery(client: TestClient, compan
 
 def test_a_saved_filter_keeps_only_its_kinds_and_places(client: TestClient, company_a: Company) -> None:
     log_in(client, company_a.admin_email)
-    base: dict[str, str | list[str]] = {"scope": "filter", "types": ["reefer_deviation"], "channels": ["inbox"], "filter_kinds": ["CONTAINER"]}
+    base: dict[str, str | list[str]] = {
+        "scope": "filter",
+        "types": ["reefer_deviation"],
+        "channels": ["inbox"],
+        "filter_kinds": ["CONTAINER"],
+    }
     submit(client, "/alerts/subscriptions", "/alerts/subscriptions", {**base, "filter_locations": "hkhkg"})
     submit(client, "/alerts/subscriptions", "/alerts/subscriptions", {**base, "filter_locations": "CNYTN, CNSHK"})
     filters = sorted(str(s["filters"]) for s in _subscriptions(client, company_a))
-    assert filters == ["{'subject_kinds': ['CONTAINER'], 'locations': ['CNSHK', 'CNYTN']}",
-                       "{'subject_kinds': ['CONTAINER'], 'locations': ['HKHKG']}"]
+    assert filters == [
+        "{'subject_kinds': ['CONTAINER'], 'locations': ['CNSHK', 'CNYTN']}",
+        "{'subject_kinds': ['CONTAINER'], 'locations': ['HKHKG']}",
+    ]
     listed = text_of(client.get("/alerts/subscriptions?lang=en").text)
     assert "Only: Container number · HKHKG" in listed
     send_feed(client, company_a, _too_warm())  # the terminal's readings at HKHKG
     [alert] = client.get("/api/v1/alerts", headers=company_a.auth).json()
     assert alert["subject"] == CONTAINER
-    refused = submit(client, "/alerts/subscriptions?lang=en", "/alerts/subscriptions",
-                     {**base, "filter_locations": "Hong Kong"})
+    refused = submit(
+        client, "/alerts/subscriptions?lang=en", "/alerts/subscriptions", {**base, "filter_locations": "Hong Kong"}
+    )
     assert refused.status_code == 422 and "A place is a UN/LOCODE" in text_of(refused.text)

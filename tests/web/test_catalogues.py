@@ -27,8 +27,15 @@ def _read(path: Path) -> Catalog:
         return read_po(po_file, abort_invalid=True)
 
 
-@pytest.mark.parametrize("name", ["messages.pot", "en/LC_MESSAGES/messages.po", "zh_Hant_HK/LC_MESSAGES/messages.po",
-                                  "zh_Hans_CN/LC_MESSAGES/messages.po"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "messages.pot",
+        "en/LC_MESSAGES/messages.po",
+        "zh_Hant_HK/LC_MESSAGES/messages.po",
+        "zh_Hans_CN/LC_MESSAGES/messages.po",
+    ],
+)
 def test_each_message_appears_once(name: str) -> None:
     """Two entries for one message (as a merge can leave) would let the last one silently win."""
     text = (TRANSLATIONS / name).read_text(encoding="utf-8")
@@ -48,8 +55,10 @@ def test_the_template_catalogue_matches_the_sources() -> None:
         method_map, options_map = parse_mapping_cfg(config)  # type: ignore[no-untyped-call]
     local_map = [(pattern.removeprefix("src/"), method) for pattern, method in method_map]
     local_options = {pattern.removeprefix("src/"): options for pattern, options in options_map.items()}
-    found = {message for _file, _line, message, _comments, _context in
-             extract_from_dir(REPO / "src", local_map, local_options)}
+    found = {
+        message
+        for _file, _line, message, _comments, _context in extract_from_dir(REPO / "src", local_map, local_options)
+    }
     assert found == _msgids(_read(TRANSLATIONS / "messages.pot"))
 
 

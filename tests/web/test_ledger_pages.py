@@ -23,10 +23,14 @@ from tests.web.test_tracking_pages import seed_port
 LANGS = ["zh-HK", "en", "zh-CN"]
 LOGGED = {"zh-HK": "已存證", "en": "In the ledger", "zh-CN": "已存证"}
 QUEUED = {"zh-HK": "等待存證", "en": "Queued for the ledger", "zh-CN": "等待存证"}
-GUIDE = {"zh-HK": ("自行核對我們的記錄", "存證記錄的公鑰"),
-         "en": ("Check our records yourself", "The ledger's public key"),
-         "zh-CN": ("自行核对我们的记录", "存证记录的公钥")}
-MARK = re.compile(r'<a class="tag ledger-(logged|queued)" href="(/ledger/events/[^"]+)" data-ledger-event="([^"]+)">([^<]+)</a>')
+GUIDE = {
+    "zh-HK": ("自行核對我們的記錄", "存證記錄的公鑰"),
+    "en": ("Check our records yourself", "The ledger's public key"),
+    "zh-CN": ("自行核对我们的记录", "存证记录的公钥"),
+}
+MARK = re.compile(
+    r'<a class="tag ledger-(logged|queued)" href="(/ledger/events/[^"]+)" data-ledger-event="([^"]+)">([^<]+)</a>'
+)
 
 
 @pytest.fixture
@@ -67,30 +71,34 @@ def test_each_event_of_the_timeline_shows_its_mark(client: TestClient, db: Datab
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_proof_page_offers_a_file_with_chosen_fields(client: TestClient, db: Database, port: Port,
-                                                         lang: str) -> None:
+def test_the_proof_page_offers_a_file_with_chosen_fields(
+    client: TestClient, db: Database, port: Port, lang: str
+) -> None:
     log_in(client, port.sme.admin_email)
     _sequence(client, db)
     _, href, event_id, _ = _marks(client, lang)[0]
     page = client.get(_lang(lang, href))
     assert page.status_code == 200, page.text
     start = page.text.index('<form method="get" action="')
-    form = page.text[start:page.text.index("</form>", start)]
+    form = page.text[start : page.text.index("</form>", start)]
     assert f'action="/api/v1/ledger/events/{event_id}/bundle"' in form
     ticked = re.findall(r'name="field" value="(\w+)" checked', form)
     offered = re.findall(r'name="field" value="(\w+)"', form)
     assert tuple(ticked) == ledger.DEFAULT_FIELDS and tuple(offered) == ledger.FIELDS
     assert f'<input type="hidden" name="reference" value="{HBL}">' in form
     assert LOGGED[lang] in text_of(page.text)
-    bundle = client.get(f"/api/v1/ledger/events/{event_id}/bundle",
-                        params=[("reference", HBL), ("field", "event_time")])
+    bundle = client.get(
+        f"/api/v1/ledger/events/{event_id}/bundle", params=[("reference", HBL), ("field", "event_time")]
+    )
     assert bundle.status_code == 200, bundle.text  # the person's session cookie is enough
     key = client.get("/api/v1/ledger/key").json()["vkey"]
     assert [claim[2] for claim in harbourlink_verify.verify_bundle(bundle.content, key).claims] == ["event_time"]
 
 
 def test_events_shared_with_holders_of_the_number_are_proven_through_it(
-    client: TestClient, db: Database, port: Port,
+    client: TestClient,
+    db: Database,
+    port: Port,
 ) -> None:
     """The carrier and the terminal share with whoever holds the number, not with the SME by name: the
     timeline's links name the number, and without it the proof is not found."""
@@ -130,8 +138,7 @@ def test_another_company_gets_no_proof_page(client: TestClient, db: Database, po
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_guide_shows_the_real_checkpoint_to_anyone(client: TestClient, db: Database, port: Port,
-                                                       lang: str) -> None:
+def test_the_guide_shows_the_real_checkpoint_to_anyone(client: TestClient, db: Database, port: Port, lang: str) -> None:
     size = _sequence(client, db)
     page = client.get(f"/ledger{_lang(lang)}")
     assert page.status_code == 200, page.text
@@ -154,7 +161,10 @@ def test_the_footer_links_to_the_guide_for_everyone(client: TestClient) -> None:
 
 
 def test_the_checker_served_is_the_real_file_and_it_checks_a_bundle(
-    client: TestClient, db: Database, port: Port, tmp_path: Path,
+    client: TestClient,
+    db: Database,
+    port: Port,
+    tmp_path: Path,
 ) -> None:
     response = client.get("/ledger/harbourlink_verify.py")
     assert response.status_code == 200
@@ -168,10 +178,12 @@ def test_the_checker_served_is_the_real_file_and_it_checks_a_bundle(
     checker.write_bytes(response.content)
     bundle.write_bytes(client.get(f"/api/v1/ledger/events/{event_id}/bundle", params={"reference": HBL}).content)
     key = client.get("/api/v1/ledger/key").json()["vkey"]
-    good = subprocess.run([sys.executable, str(checker), str(bundle), "--key", key],
-                          capture_output=True, text=True, check=False)
+    good = subprocess.run(
+        [sys.executable, str(checker), str(bundle), "--key", key], capture_output=True, text=True, check=False
+    )
     assert good.returncode == 0 and good.stdout.startswith("OK: checkpoint of "), good.stderr
     bundle.write_bytes(bundle.read_bytes().replace(b'"event_type"', b'"event_typo"', 1))
-    bad = subprocess.run([sys.executable, str(checker), str(bundle), "--key", key],
-                         capture_output=True, text=True, check=False)
+    bad = subprocess.run(
+        [sys.executable, str(checker), str(bundle), "--key", key], capture_output=True, text=True, check=False
+    )
     assert bad.returncode == 1 and bad.stderr.startswith("REJECTED: ")

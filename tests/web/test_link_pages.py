@@ -25,7 +25,8 @@ def _link_ids(client: TestClient, port: Port) -> dict[str, str]:
 
 @pytest.mark.parametrize("lang", ["zh-HK", "en", "zh-CN"])
 def test_the_forwarder_links_one_pair_and_the_sme_then_tracks_by_house_bl(
-        client: TestClient, port: Port, lang: str) -> None:
+    client: TestClient, port: Port, lang: str
+) -> None:
     log_in(client, port.forwarder.admin_email)
     form = client.get(f"/links?lang={lang}")
     assert form.status_code == 200 and f'<html lang="{lang}">' in form.text
@@ -42,7 +43,8 @@ def test_the_forwarder_links_one_pair_and_the_sme_then_tracks_by_house_bl(
 
 
 def test_a_master_bl_not_shared_with_the_forwarder_is_refused_with_the_values_kept(
-        client: TestClient, port: Port) -> None:
+    client: TestClient, port: Port
+) -> None:
     log_in(client, port.forwarder.admin_email)
     refused = submit(client, "/links?lang=en", "/links", {"master_bl": "ZZZU0000001", "house_bl": HBL})
     assert refused.status_code == 404
@@ -62,19 +64,24 @@ ZZZU0000001,VFFHKG003
 """
 
 
-@pytest.mark.parametrize(("lang", "row", "summary"), [
-    ("en", "Row 5:", "3 pairs linked, 3 rows not linked."),
-    ("zh-HK", "第 5 行：", "已連結 3 對，3 行未連結。"),
-    ("zh-CN", "第 5 行：", "已关联 3 对，3 行未关联。"),
-])
+@pytest.mark.parametrize(
+    ("lang", "row", "summary"),
+    [
+        ("en", "Row 5:", "3 pairs linked, 3 rows not linked."),
+        ("zh-HK", "第 5 行：", "已連結 3 對，3 行未連結。"),
+        ("zh-CN", "第 5 行：", "已关联 3 对，3 行未关联。"),
+    ],
+)
 def test_a_csv_file_links_the_good_rows_and_names_each_bad_row(
-        client: TestClient, port: Port, lang: str, row: str, summary: str) -> None:
+    client: TestClient, port: Port, lang: str, row: str, summary: str
+) -> None:
     log_in(client, port.forwarder.admin_email)
     token = csrf_of(client.get(f"/links?lang={lang}").text)
-    answer = client.post("/links/import", data={"csrf_token": token},
-                         files={"file": ("pairs.csv", CSV.encode(), "text/csv")})
+    answer = client.post(
+        "/links/import", data={"csrf_token": token}, files={"file": ("pairs.csv", CSV.encode(), "text/csv")}
+    )
     assert answer.status_code == 200, answer.text
-    report = text_of(answer.text[answer.text.index('id="link-report"'):answer.text.index("</section>")])
+    report = text_of(answer.text[answer.text.index('id="link-report"') : answer.text.index("</section>")])
     assert summary in report
     assert row in report and ("第 7 行" in report or "Row 7:" in report)
     assert ("Row 4:" if lang == "en" else "第 4 行") not in report  # the blank line is skipped, not an error
@@ -124,13 +131,17 @@ def test_the_api_unlinks(client: TestClient, port: Port) -> None:
 
 
 def test_the_api_links_a_csv_file_on_the_same_service(client: TestClient, port: Port) -> None:
-    answer = client.post("/api/v1/bl-links/import", headers={**port.forwarder.auth, "Content-Type": "text/csv"},
-                         content=CSV.encode())
+    answer = client.post(
+        "/api/v1/bl-links/import", headers={**port.forwarder.auth, "Content-Type": "text/csv"}, content=CSV.encode()
+    )
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert sorted(link["house_bl"] for link in body["linked"]) == [HBL, "VFFHKG002", "VFFHKG004"]
     assert [(e["row"], e["error"]) for e in body["errors"]] == [
-        (5, "master_bl_not_visible"), (6, "link_row_incomplete"), (7, "invalid_link")]
+        (5, "master_bl_not_visible"),
+        (6, "link_row_incomplete"),
+        (7, "invalid_link"),
+    ]
     # The carrier shares its Master B/L with anyone holding the number, so another company may link its own
     # House B/Ls to it too (linking follows the trade); those links are the stranger's, not the forwarder's.
     stranger = client.post("/api/v1/bl-links/import", headers=port.stranger.auth, content=CSV.encode()).json()
@@ -140,12 +151,14 @@ def test_the_api_links_a_csv_file_on_the_same_service(client: TestClient, port: 
 
 
 def test_a_file_with_old_mac_line_ends_or_a_cell_too_long_for_csv_is_answered_by_line(
-        client: TestClient, port: Port) -> None:
+    client: TestClient, port: Port
+) -> None:
     headers = {**port.forwarder.auth, "Content-Type": "text/csv"}
     mac = client.post("/api/v1/bl-links/import", headers=headers, content=f"master_bl,house_bl\r{MBL},{HBL}\r".encode())
     assert mac.status_code == 200 and [link["house_bl"] for link in mac.json()["linked"]] == [HBL]
-    overlong = client.post("/api/v1/bl-links/import", headers=headers,
-                           content=f"{MBL},VFFHKG002\n{MBL},{'X' * 200_000}\n".encode())
+    overlong = client.post(
+        "/api/v1/bl-links/import", headers=headers, content=f"{MBL},VFFHKG002\n{MBL},{'X' * 200_000}\n".encode()
+    )
     assert overlong.status_code == 200, overlong.text
     body = overlong.json()
     assert [link["house_bl"] for link in body["linked"]] == ["VFFHKG002"]

@@ -22,7 +22,9 @@ def _failed_attempts(db: Database, user_id: str) -> int:
 
 
 def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(
-    client: TestClient, db: Database, company_a: Company,
+    client: TestClient,
+    db: Database,
+    company_a: Company,
 ) -> None:
     for attempt in range(1, 5):
         response = submit(client, "/login?lang=en", "/login", {"login": company_a.admin_email, "password": "wrong"})
@@ -38,7 +40,8 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(
 
 
 def test_a_lockout_by_second_factor_is_named_translated_with_a_local_time(
-    client: TestClient, company_a: Company,
+    client: TestClient,
+    company_a: Company,
 ) -> None:
     enrol = submit(client, "/login", "/login", {"login": company_a.admin_email, "password": STRONG_PASSWORD})
     for _ in range(5):
@@ -58,8 +61,9 @@ def test_first_login_enrols_totp_then_opens_a_full_session(client: TestClient, c
     assert csrf_of(log_in_again.text)
     secret = log_in_again.text.split('id="totp-secret">')[1].split("<")[0]
     assert secret in response.text  # a reload shows the same, still unconfirmed, secret
-    done = client.post("/login/totp/enrol", data={"code": pyotp.TOTP(secret).now(),
-                                                 "csrf_token": csrf_of(log_in_again.text)})
+    done = client.post(
+        "/login/totp/enrol", data={"code": pyotp.TOTP(secret).now(), "csrf_token": csrf_of(log_in_again.text)}
+    )
     assert done.url.path == "/"
     assert client.cookies["hl_session"] != half_token
     stale = TestClient(client.app, cookies={"hl_session": half_token})
@@ -96,22 +100,42 @@ def test_logout_ends_the_session(client: TestClient, db: Database, company_a: Co
 
 def test_a_temporary_password_must_be_changed_first(client: TestClient, db: Database, company_a: Company) -> None:
     with db.transaction() as session:
-        _, temporary = identity.create_user(session, identity.SYSTEM_ACTOR, org_id=company_a.org_id,
-                                            email="new@alpha.example.hk", display_name="New", role=identity.Role.USER)
+        _, temporary = identity.create_user(
+            session,
+            identity.SYSTEM_ACTOR,
+            org_id=company_a.org_id,
+            email="new@alpha.example.hk",
+            display_name="New",
+            role=identity.Role.USER,
+        )
     assert temporary is not None
     log_in(client, "new@alpha.example.hk", temporary)
     assert client.get("/", follow_redirects=False).headers["location"] == "/account/password"
-    mismatch = submit(client, "/account/password?lang=en", "/account/password",
-                      {"current_password": temporary, "new_password": "Another-Pass-2026",
-                       "new_password_confirm": "Different-2026"})
+    mismatch = submit(
+        client,
+        "/account/password?lang=en",
+        "/account/password",
+        {"current_password": temporary, "new_password": "Another-Pass-2026", "new_password_confirm": "Different-2026"},
+    )
     assert mismatch.status_code == 422
     assert "The two passwords are not the same." in text_of(mismatch.text)
-    weak = submit(client, "/account/password", "/account/password",
-                  {"current_password": temporary, "new_password": "short", "new_password_confirm": "short"})
+    weak = submit(
+        client,
+        "/account/password",
+        "/account/password",
+        {"current_password": temporary, "new_password": "short", "new_password_confirm": "short"},
+    )
     assert "Use at least 10 characters" in text_of(weak.text)
-    done = submit(client, "/account/password", "/account/password",
-                  {"current_password": temporary, "new_password": "Another-Pass-2026",
-                   "new_password_confirm": "Another-Pass-2026"})
+    done = submit(
+        client,
+        "/account/password",
+        "/account/password",
+        {
+            "current_password": temporary,
+            "new_password": "Another-Pass-2026",
+            "new_password_confirm": "Another-Pass-2026",
+        },
+    )
     assert done.url.path == "/"
     assert "Your password is changed." in text_of(done.text)
     with db.transaction() as session:
@@ -135,8 +159,9 @@ def test_the_login_page_reports_a_provider_login_that_failed(client: TestClient)
 
 
 def test_the_provider_button_appears_when_a_provider_is_configured(settings: Settings) -> None:
-    configured = settings.model_copy(update={"oidc_issuer": "https://dci.example.hk", "oidc_client_id": "hl",
-                                             "oidc_display_name": "DCI"})
+    configured = settings.model_copy(
+        update={"oidc_issuer": "https://dci.example.hk", "oidc_client_id": "hl", "oidc_display_name": "DCI"}
+    )
     with TestClient(create_app(configured)) as client:
         page = client.get("/login?lang=en").text
     assert 'href="/login/oidc"' in page

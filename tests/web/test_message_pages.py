@@ -20,11 +20,23 @@ BROKEN = GOOD + b"E2,TRANSPORT,DEPA,EST,not-a-time,,PONU0123456,HKHKG\n"
 CORRECTED = GOOD + b"E2,TRANSPORT,DEPA,EST,2026-11-24T18:00:00+08:00,,PONU0123456,HKHKG\n"
 
 
-def _upload(client: TestClient, content: bytes, *, fmt: str = "csv", name: str = "events.csv",
-            page: str = "/messages", action: str = "/messages", follow: bool = True) -> httpx2.Response:
+def _upload(
+    client: TestClient,
+    content: bytes,
+    *,
+    fmt: str = "csv",
+    name: str = "events.csv",
+    page: str = "/messages",
+    action: str = "/messages",
+    follow: bool = True,
+) -> httpx2.Response:
     token = csrf_of(client.get(page).text)
-    return client.post(action, data={"csrf_token": token, "format": fmt}, files={"file": (name, content, "text/csv")},
-                       follow_redirects=follow)
+    return client.post(
+        action,
+        data={"csrf_token": token, "format": fmt},
+        files={"file": (name, content, "text/csv")},
+        follow_redirects=follow,
+    )
 
 
 def _message_id(response: httpx2.Response) -> str:
@@ -33,13 +45,17 @@ def _message_id(response: httpx2.Response) -> str:
     return match.group(1)
 
 
-@pytest.mark.parametrize(("lang", "words"), [
-    ("zh-HK", ("訊息", "上載檔案", "已接受", "已接受 1 項")),
-    ("en", ("Messages", "Upload a file", "Accepted", "1 accepted")),
-    ("zh-CN", ("报文", "上传文件", "已接受", "已接受 1 项")),
-])
-def test_an_upload_is_read_and_listed(client: TestClient, company_a: Company, lang: str,
-                                      words: tuple[str, str, str, str]) -> None:
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("zh-HK", ("訊息", "上載檔案", "已接受", "已接受 1 項")),
+        ("en", ("Messages", "Upload a file", "Accepted", "1 accepted")),
+        ("zh-CN", ("报文", "上传文件", "已接受", "已接受 1 项")),
+    ],
+)
+def test_an_upload_is_read_and_listed(
+    client: TestClient, company_a: Company, lang: str, words: tuple[str, str, str, str]
+) -> None:
     log_in(client, company_a.admin_email)
     heading, form, accepted, listed = words
     page = client.get("/messages" + ("" if lang == "zh-HK" else f"?lang={lang}"))
@@ -81,8 +97,11 @@ def test_a_replay_without_a_file_reads_the_same_file_again(client: TestClient, c
     log_in(client, company_a.admin_email)
     message_id = _message_id(_upload(client, BROKEN))
     token = csrf_of(client.get(f"/messages/{message_id}").text)
-    again = client.post(f"/messages/{message_id}/replay", data={"csrf_token": token},
-                        files={"file": ("", b"", "application/octet-stream")})
+    again = client.post(
+        f"/messages/{message_id}/replay",
+        data={"csrf_token": token},
+        files={"file": ("", b"", "application/octet-stream")},
+    )
     assert again.status_code == 200 and _message_id(again) != message_id
     assert 'id="message-duplicates">1<' in again.text and 'id="message-errors">1<' in again.text
 
@@ -97,8 +116,9 @@ def test_another_company_sees_none_of_it(client: TestClient, company_a: Company,
         assert response.status_code == 404, url
         assert "不存在" in text_of(response.text)
     token = csrf_of(client.get("/messages").text)
-    replay = client.post(f"/messages/{message_id}/replay", data={"csrf_token": token},
-                         files={"file": ("fix.csv", CORRECTED, "text/csv")})
+    replay = client.post(
+        f"/messages/{message_id}/replay", data={"csrf_token": token}, files={"file": ("fix.csv", CORRECTED, "text/csv")}
+    )
     assert replay.status_code == 404
     assert message_id not in client.get("/messages").text
     assert "events.csv" not in client.get("/messages").text

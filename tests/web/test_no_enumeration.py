@@ -27,8 +27,7 @@ def page_client(settings: Settings) -> Iterator[TestClient]:
 
 def _attempt(client: TestClient, token: str, login: str) -> tuple[int, str, float]:
     started = time.perf_counter()
-    response = client.post("/login?lang=en", data={"login": login, "password": "Wrong-Password-1",
-                                                  "csrf_token": token})
+    response = client.post("/login?lang=en", data={"login": login, "password": "Wrong-Password-1", "csrf_token": token})
     elapsed = time.perf_counter() - started
     return response.status_code, response.text.replace(login, "LOGIN"), elapsed
 

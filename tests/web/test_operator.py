@@ -51,8 +51,7 @@ def test_a_rejection_needs_a_reason(client: TestClient, db: Database, operator: 
         assert identity.get_organisation(session, identity.SYSTEM_ACTOR, org_id=org_id).status == "rejected"
 
 
-def test_a_binding_request_stored_before_is_still_decided(client: TestClient, db: Database,
-                                                          operator: Company) -> None:
+def test_a_binding_request_stored_before_is_still_decided(client: TestClient, db: Database, operator: Company) -> None:
     """Binding is not offered any more until it is built; a request stored earlier still waits for a decision."""
     submit(TestClient(client.app), "/signup", "/signup", driver_form())
     with db.transaction() as session:

@@ -35,7 +35,8 @@ def test_public_pages_default_to_hong_kong_chinese(client: TestClient, path: str
 
 
 def test_member_pages_speak_every_language_and_default_to_hong_kong_chinese(
-    client: TestClient, operator: Company,
+    client: TestClient,
+    operator: Company,
 ) -> None:
     log_in(client, operator.admin_email)
     for index, code in enumerate(LANGUAGES):
@@ -47,8 +48,9 @@ def test_member_pages_speak_every_language_and_default_to_hong_kong_chinese(
 
 
 def test_the_totp_page_speaks_the_chosen_language(client: TestClient, company_a: Company) -> None:
-    response = submit(client, "/login?lang=zh-CN", "/login", {"login": company_a.admin_email,
-                                                              "password": STRONG_PASSWORD})
+    response = submit(
+        client, "/login?lang=zh-CN", "/login", {"login": company_a.admin_email, "password": STRONG_PASSWORD}
+    )
     assert '<html lang="zh-CN">' in response.text
     assert "设置双重认证" in text_of(response.text)
 
@@ -82,5 +84,7 @@ def test_dates_are_written_in_the_page_language(client: TestClient, company_a: C
     log_in(client, company_a.admin_email)
     assert "年" in text_of(client.get("/admin").text)
     english = text_of(client.get("/admin?lang=en").text)
-    assert any(month in english for month in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
-                                              "Oct", "Nov", "Dec"))
+    assert any(
+        month in english
+        for month in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    )

@@ -13,9 +13,11 @@ from tests.web.conftest import company_form, csrf_of, log_in, text_of
 
 def _counts(db: Database, org_id: str) -> tuple[int, int, int]:
     with db.transaction() as session:
-        return (len(identity.list_organisations(session, identity.SYSTEM_ACTOR)),
-                len(identity.list_users(session, identity.SYSTEM_ACTOR, org_id=org_id)),
-                len(identity.list_api_keys(session, identity.SYSTEM_ACTOR, org_id=org_id)))
+        return (
+            len(identity.list_organisations(session, identity.SYSTEM_ACTOR)),
+            len(identity.list_users(session, identity.SYSTEM_ACTOR, org_id=org_id)),
+            len(identity.list_api_keys(session, identity.SYSTEM_ACTOR, org_id=org_id)),
+        )
 
 
 FORMS = [
@@ -23,8 +25,14 @@ FORMS = [
     ("/admin/keys", {"name": "ERP", "scopes": ["cargo:read"]}),
     ("/admin/users", {"email": "x@alpha.example.hk", "display_name": "X", "role": "administrator"}),
     ("/admin/services/tracking", {}),
-    ("/account/password", {"current_password": "Harbour-Link-2026", "new_password": "Brand-New-2026x",
-                           "new_password_confirm": "Brand-New-2026x"}),
+    (
+        "/account/password",
+        {
+            "current_password": "Harbour-Link-2026",
+            "new_password": "Brand-New-2026x",
+            "new_password_confirm": "Brand-New-2026x",
+        },
+    ),
     ("/logout", {}),
 ]
 
@@ -32,7 +40,13 @@ FORMS = [
 @pytest.mark.parametrize(("action", "data"), FORMS, ids=[action for action, _ in FORMS])
 @pytest.mark.parametrize("token", ["missing", "wrong"])
 def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(
-    client: TestClient, db: Database, company_a: Company, *, action: str, data: dict[str, object], token: str,
+    client: TestClient,
+    db: Database,
+    company_a: Company,
+    *,
+    action: str,
+    data: dict[str, object],
+    token: str,
 ) -> None:
     log_in(client, company_a.admin_email)
     before = _counts(db, company_a.org_id)

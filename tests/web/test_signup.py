@@ -45,8 +45,14 @@ def test_a_driver_applies_with_vehicle_and_licence(client: TestClient, db: Datab
 
 
 def test_errors_are_shown_next_to_their_fields_in_the_page_language(client: TestClient, db: Database) -> None:
-    form = company_form(**{"applicant.password": "short", "applicant.password_confirm": "other",
-                           "applicant.email": "not-an-email", "doc.authorisation_letter.number": ""})
+    form = company_form(
+        **{
+            "applicant.password": "short",
+            "applicant.password_confirm": "other",
+            "applicant.email": "not-an-email",
+            "doc.authorisation_letter.number": "",
+        }
+    )
     response = submit(client, "/signup", "/signup", form)
     assert response.status_code == 422
     assert _field_error(response.text, "applicant.password_confirm") == "兩次輸入的密碼不相同。"
@@ -59,8 +65,12 @@ def test_errors_are_shown_next_to_their_fields_in_the_page_language(client: Test
 def test_rules_of_identity_land_on_their_fields(client: TestClient, db: Database) -> None:
     missing = submit(client, "/signup?lang=en", "/signup", company_form(**{"doc.authorisation_letter.number": ""}))
     assert _field_error(missing.text, "doc.authorisation_letter.number") == "Enter the number of this document."
-    weak = submit(client, "/signup", "/signup", company_form(**{"applicant.password": "abcdefghij",
-                                                                "applicant.password_confirm": "abcdefghij"}))
+    weak = submit(
+        client,
+        "/signup",
+        "/signup",
+        company_form(**{"applicant.password": "abcdefghij", "applicant.password_confirm": "abcdefghij"}),
+    )
     assert "Use at least 10 characters" in _field_error(weak.text, "applicant.password")
     brn = submit(client, "/signup", "/signup", company_form(business_registration="12"))
     assert _field_error(brn.text, "business_registration") == "A Business Registration number has 8 digits."
@@ -70,7 +80,9 @@ def test_rules_of_identity_land_on_their_fields(client: TestClient, db: Database
 
 
 def test_an_address_already_in_use_answers_as_a_new_application(
-    client: TestClient, db: Database, company_a: Company,
+    client: TestClient,
+    db: Database,
+    company_a: Company,
 ) -> None:
     fresh = submit(client, "/signup?lang=zh-CN", "/signup", company_form())
     taken = submit(client, "/signup?lang=zh-CN", "/signup", company_form(**{"applicant.email": company_a.admin_email}))
@@ -92,9 +104,15 @@ def test_operator_rights_cannot_be_applied_for(client: TestClient, db: Database)
 
 def test_every_fields_error_is_shown_at_once(client: TestClient, db: Database) -> None:
     """A weak password, a missing number, no company type and a bad address: one answer names them all."""
-    weak: dict[str, str | list[str]] = {"applicant.password": "abcdefghij", "applicant.password_confirm": "abcdefghij",
-                           "types": [], "business_registration": "", "doc.authorisation_letter.number": "",
-                           "applicant.email": "not-an-email", "name": ""}
+    weak: dict[str, str | list[str]] = {
+        "applicant.password": "abcdefghij",
+        "applicant.password_confirm": "abcdefghij",
+        "types": [],
+        "business_registration": "",
+        "doc.authorisation_letter.number": "",
+        "applicant.email": "not-an-email",
+        "name": "",
+    }
     form = company_form(**weak)
     response = submit(client, "/signup?lang=en", "/signup", form)
     assert response.status_code == 422
@@ -124,17 +142,32 @@ def test_the_page_carries_the_servers_password_rule_and_its_words(client: TestCl
     assert carried
     words = json.loads(html.unescape(carried.group(1)))
     rule = identity.PASSWORD_RULE
-    assert words["rule"] == {"minLength": rule.min_length, "classes": list(rule.classes),
-                             "classesNeeded": rule.classes_needed}
-    assert words["weak"].startswith("Use at least 10 characters") and words["strong"] == "This password is strong enough."
+    assert words["rule"] == {
+        "minLength": rule.min_length,
+        "classes": list(rule.classes),
+        "classesNeeded": rule.classes_needed,
+    }
+    assert (
+        words["weak"].startswith("Use at least 10 characters") and words["strong"] == "This password is strong enough."
+    )
     assert '<script src="/static/signup.js' in page
 
 
-@pytest.mark.parametrize(("accept", "lang"), [
-    ("zh-HK,zh;q=0.9,en;q=0.8", "zh-HK"), ("zh-TW", "zh-HK"), ("zh-Hant", "zh-HK"), ("zh-CN,zh;q=0.9", "zh-CN"),
-    ("zh-Hans-HK", "zh-CN"), ("zh", "zh-CN"), ("en-GB,en;q=0.9", "en"), ("fr-FR,de;q=0.5", "zh-HK"), ("", "zh-HK"),
-    ("fr, en;q=0.4, zh-CN;q=0.6", "zh-CN"),
-])
+@pytest.mark.parametrize(
+    ("accept", "lang"),
+    [
+        ("zh-HK,zh;q=0.9,en;q=0.8", "zh-HK"),
+        ("zh-TW", "zh-HK"),
+        ("zh-Hant", "zh-HK"),
+        ("zh-CN,zh;q=0.9", "zh-CN"),
+        ("zh-Hans-HK", "zh-CN"),
+        ("zh", "zh-CN"),
+        ("en-GB,en;q=0.9", "en"),
+        ("fr-FR,de;q=0.5", "zh-HK"),
+        ("", "zh-HK"),
+        ("fr, en;q=0.4, zh-CN;q=0.6", "zh-CN"),
+    ],
+)
 def test_the_page_speaks_the_browsers_language(client: TestClient, accept: str, lang: str) -> None:
     response = client.get("/signup", headers={"Accept-Language": accept})
     assert f'<html lang="{lang}">' in response.text

@@ -32,12 +32,30 @@ def seed_port(http: Http, db: Database) -> Port:
     grant(http, port.carrier, "MBL", MBL, None)  # the carrier opens its MBL to holders of the number
     now = utcnow()
     with db.transaction() as session:
-        reports = [PositionReport(mmsi=MMSI, at=now - timedelta(minutes=5 + 10 * (len(TRACK) - 1 - index)),
-                                  latitude=lat, longitude=lon, speed_knots=11.5, course=300.0)
-                   for index, (lat, lon) in enumerate(TRACK)]
+        reports = [
+            PositionReport(
+                mmsi=MMSI,
+                at=now - timedelta(minutes=5 + 10 * (len(TRACK) - 1 - index)),
+                latitude=lat,
+                longitude=lon,
+                speed_knots=11.5,
+                course=300.0,
+            )
+            for index, (lat, lon) in enumerate(TRACK)
+        ]
         record_positions(session, reports, message_id=None)
-        record_statics(session, [VesselStatic(mmsi=MMSI, imo=IMO, name=VESSEL, destination="HK HKG",
-                                              eta=now.replace(microsecond=0) + timedelta(hours=3))])
+        record_statics(
+            session,
+            [
+                VesselStatic(
+                    mmsi=MMSI,
+                    imo=IMO,
+                    name=VESSEL,
+                    destination="HK HKG",
+                    eta=now.replace(microsecond=0) + timedelta(hours=3),
+                )
+            ],
+        )
     return port
 
 
@@ -79,8 +97,9 @@ def test_the_sme_sees_its_cargo_by_house_bl(client: TestClient, port: Port, lang
 def test_the_map_marks_the_ship_where_ais_saw_it(client: TestClient, port: Port) -> None:
     log_in(client, port.sme.admin_email)
     page = _page(client, f"/track/{HBL}?lang=en")
-    marker = re.search(r'<g id="vessel-marker"[^>]*transform="translate\(([\d.]+) ([\d.]+)\)"[^>]*>\s*<title>([^<]+)<',
-                       page)
+    marker = re.search(
+        r'<g id="vessel-marker"[^>]*transform="translate\(([\d.]+) ([\d.]+)\)"[^>]*>\s*<title>([^<]+)<', page
+    )
     assert marker, "no vessel marker"
     x, y = float(marker.group(1)), float(marker.group(2))
     assert 0 < x < 360 and 0 < y < 240
@@ -95,7 +114,7 @@ def test_every_source_of_the_arrival_time_side_by_side(client: TestClient, port:
     log_in(client, port.sme.admin_email)
     text = text_of(_page(client, f"/track/{HBL}?lang=en"))
     start = text.index("Arrival · HKHKG · HITHK")
-    arrival = text[start:text.index("Legs", start)]  # up to the page's next section (the menu names Legs too)
+    arrival = text[start : text.index("Legs", start)]  # up to the page's next section (the menu names Legs too)
     assert arrival.count("Pearl Ocean Lines") == 2 and "The ship's AIS report (HK HKG)" in arrival
     for kind in ("Planned", "Estimated"):
         assert kind in arrival
@@ -109,18 +128,20 @@ def test_release_reefer_and_customs(client: TestClient, port: Port) -> None:
     page = _page(client, f"/track/{HBL}?lang=en")
     text = text_of(page)
     assert "Release at the terminal Released" in text and "Free time ends 28/11/2026, 11:59 pm" in text
-    chart = page[page.index('<svg class="reefer-chart"'):page.index("</svg>", page.index('<svg class="reefer-chart"'))]
+    chart = page[
+        page.index('<svg class="reefer-chart"') : page.index("</svg>", page.index('<svg class="reefer-chart"'))
+    ]
     assert chart.count('class="reading"') == 2  # 4.8 and 5.1 °C; the third reading had the power off
     assert 'class="setpoint"' in chart and 'class="power-off"' in chart
     assert "Set point 5.0 °C" in text
-    customs = text[text.index("Customs Declaration"):]
+    customs = text[text.index("Customs Declaration") :]
     assert f"Declaration {DECLARATION} Released" in customs and "Declaration submitted" in customs
 
 
 def test_the_timeline_names_events_in_hong_kong_time(client: TestClient, port: Port) -> None:
     log_in(client, port.sme.admin_email)
     text = text_of(_page(client, f"/track/{HBL}"))
-    timeline = text[text.index("所有事件"):]
+    timeline = text[text.index("所有事件") :]
     assert "20/11/2026 下午10:00 離港" in timeline  # 22:00 +08:00 departure from Yantian, in zh-HK words
     assert "已裝船" in timeline and "海關已放行" in timeline
 
@@ -172,8 +193,10 @@ def test_the_map_frame_follows_the_ship() -> None:
 
 def test_the_chart_breaks_the_line_while_the_power_is_off() -> None:
     start = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
-    readings = [Reading(start + timedelta(minutes=15 * n), temperature, 5.0, "OFF" if temperature is None else "ON")
-                for n, temperature in enumerate([4.8, 5.1, None, None, 6.2, 5.4])]
+    readings = [
+        Reading(start + timedelta(minutes=15 * n), temperature, 5.0, "OFF" if temperature is None else "ON")
+        for n, temperature in enumerate([4.8, 5.1, None, None, 6.2, 5.4])
+    ]
     chart = track_chart.draw(readings, 5.0, lambda moment: moment.strftime("%H:%M"))
     assert chart is not None
     assert len(chart.lines) == 2 and len(chart.dots) == 4

@@ -89,8 +89,14 @@ class PartyFacts:
 
 
 def is_visible(
-    scope: AccessScope, *, owner: str, reference_type: str, reference: str,
-    grants: list[GrantFacts], parties: list[PartyFacts], now: datetime,
+    scope: AccessScope,
+    *,
+    owner: str,
+    reference_type: str,
+    reference: str,
+    grants: list[GrantFacts],
+    parties: list[PartyFacts],
+    now: datetime,
 ) -> bool:
     """Whether a record owned by ``owner`` about one reference is visible to ``scope``."""
     if owner == scope.org_id:
@@ -99,8 +105,13 @@ def is_visible(
         if grant.owner != owner or not grant.live(now):
             continue
         if grant.rule == NAMED_PARTIES_RULE:
-            if any(p.owner == owner and p.reference_type == reference_type and p.reference == reference
-                   and p.party == scope.org_id for p in parties):
+            if any(
+                p.owner == owner
+                and p.reference_type == reference_type
+                and p.reference == reference
+                and p.party == scope.org_id
+                for p in parties
+            ):
                 return True
             continue
         if (grant.reference_type, grant.reference) != (reference_type, reference):
@@ -122,8 +133,14 @@ class RecordFacts:
 
 
 def sees_vessel_call(
-    scope: AccessScope, *, owner: str, cargo: list[RecordFacts], withholding: frozenset[str],
-    grants: list[GrantFacts], parties: list[PartyFacts], now: datetime,
+    scope: AccessScope,
+    *,
+    owner: str,
+    cargo: list[RecordFacts],
+    withholding: frozenset[str],
+    grants: list[GrantFacts],
+    parties: list[PartyFacts],
+    now: datetime,
 ) -> bool:
     """Whether a vessel call's times and position, published by ``owner``, are visible to ``scope``.
 
@@ -135,6 +152,15 @@ def sees_vessel_call(
     """
     if owner != scope.org_id and owner in withholding:
         return False
-    return any(is_visible(scope, owner=record.owner, reference_type=record.reference_type,
-                          reference=record.reference, grants=grants, parties=parties, now=now)
-               for record in cargo)
+    return any(
+        is_visible(
+            scope,
+            owner=record.owner,
+            reference_type=record.reference_type,
+            reference=record.reference,
+            grants=grants,
+            parties=parties,
+            now=now,
+        )
+        for record in cargo
+    )

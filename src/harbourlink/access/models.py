@@ -40,8 +40,9 @@ class Party(Base):
     """An owner names a company as a party (consignee, forwarder, trucker …) on one of its references."""
 
     __tablename__ = "parties"
-    __table_args__ = (Index("ix_parties_lookup", "owner_org_id", "reference_type", "reference", "party_org_id",
-                            unique=True),)
+    __table_args__ = (
+        Index("ix_parties_lookup", "owner_org_id", "reference_type", "reference", "party_org_id", unique=True),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     owner_org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
@@ -56,9 +57,11 @@ class AccessLogEntry(Base):
     """Another company (or person of it) viewed the owner's data about a reference."""
 
     __tablename__ = "access_log"
-    __table_args__ = (Index("ix_access_log_owner_at", "owner_org_id", "at"),
-                      Index("ix_access_log_viewer_at", "viewer_org_id", "at"),
-                      Index("ix_access_log_viewer_reference", "viewer_org_id", "reference", "at"))
+    __table_args__ = (
+        Index("ix_access_log_owner_at", "owner_org_id", "at"),
+        Index("ix_access_log_viewer_at", "viewer_org_id", "at"),
+        Index("ix_access_log_viewer_reference", "viewer_org_id", "reference", "at"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     at: Mapped[datetime] = mapped_column(default=utcnow)

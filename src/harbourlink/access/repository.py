@@ -34,8 +34,12 @@ def _live(now: ColumnElement[datetime] | datetime) -> ColumnElement[bool]:
 
 
 def visibility_clause(
-    scope: AccessScope, *, owner: SQLColumnExpression[str], reference_type: SQLColumnExpression[str],
-    reference: SQLColumnExpression[str], now: datetime,
+    scope: AccessScope,
+    *,
+    owner: SQLColumnExpression[str],
+    reference_type: SQLColumnExpression[str],
+    reference: SQLColumnExpression[str],
+    now: datetime,
 ) -> ColumnElement[bool]:
     """A WHERE clause true exactly for rows ``scope`` may see (see ``domain.is_visible``).
 
@@ -43,9 +47,14 @@ def visibility_clause(
     reference table); the decision runs in the database, never by filtering in Python.
     """
     held = [and_(Grant.reference_type == kind, Grant.reference == value) for kind, value in sorted(scope.held)]
-    return _rule(viewer=literal(scope.org_id, String), now=literal(now, UtcDateTime()),
-                 presented=or_(*held) if held else None, owner=owner, reference_type=reference_type,
-                 reference=reference)
+    return _rule(
+        viewer=literal(scope.org_id, String),
+        now=literal(now, UtcDateTime()),
+        presented=or_(*held) if held else None,
+        owner=owner,
+        reference_type=reference_type,
+        reference=reference,
+    )
 
 
 VIEWER = "access_viewer_org_id"
@@ -55,8 +64,11 @@ LOGGED_SINCE = "access_logged_since"
 
 
 def visibility_template(
-    *, owner: SQLColumnExpression[str], reference_type: SQLColumnExpression[str],
-    reference: SQLColumnExpression[str], held: NamedFromClause,
+    *,
+    owner: SQLColumnExpression[str],
+    reference_type: SQLColumnExpression[str],
+    reference: SQLColumnExpression[str],
+    held: NamedFromClause,
 ) -> ColumnElement[bool]:
     """The same rule as ``visibility_clause``, for a statement built once and run with ``scope_parameters``.
 
@@ -65,10 +77,15 @@ def visibility_template(
     out in SQL which numbers its caller presented keeps one statement shape for every call, so
     SQLAlchemy compiles it once and PostgreSQL can keep its plan.
     """
-    presented = exists(select(held.c.kind).where(held.c.kind == Grant.reference_type,
-                                                 held.c.value == Grant.reference))
-    return _rule(viewer=bound_viewer(), now=bound_now(),
-                 presented=presented, owner=owner, reference_type=reference_type, reference=reference)
+    presented = exists(select(held.c.kind).where(held.c.kind == Grant.reference_type, held.c.value == Grant.reference))
+    return _rule(
+        viewer=bound_viewer(),
+        now=bound_now(),
+        presented=presented,
+        owner=owner,
+        reference_type=reference_type,
+        reference=reference,
+    )
 
 
 def bound_viewer() -> BindParameter[str]:
@@ -87,8 +104,13 @@ def scope_parameters(scope: AccessScope, *, now: datetime) -> dict[str, object]:
 
 
 def _rule(
-    *, viewer: ColumnElement[str], now: ColumnElement[datetime], presented: ColumnElement[bool] | None,
-    owner: SQLColumnExpression[str], reference_type: SQLColumnExpression[str], reference: SQLColumnExpression[str],
+    *,
+    viewer: ColumnElement[str],
+    now: ColumnElement[datetime],
+    presented: ColumnElement[bool] | None,
+    owner: SQLColumnExpression[str],
+    reference_type: SQLColumnExpression[str],
+    reference: SQLColumnExpression[str],
 ) -> ColumnElement[bool]:
     shared_with_viewer = Grant.grantee_org_id == viewer
     if presented is not None:
@@ -98,22 +120,48 @@ def _rule(
     # OFFSET 0 keeps each subquery a probe of its index per row: without it PostgreSQL may turn an
     # EXISTS into a hash of every grant of the owner (or to the caller) when its statistics make
     # the table look small, as they do after a bulk grant until autovacuum analyses it.
-    by_reference = exists(select(Grant.id).where(
-        Grant.owner_org_id == owner, Grant.reference_type == reference_type, Grant.reference == reference,
-        _live(now), shared_with_viewer,
-    ).correlate_except(Grant).offset(0))
-    named = exists(select(Party.id).where(
-        Party.owner_org_id == owner, Party.reference_type == reference_type, Party.reference == reference,
-        Party.party_org_id == viewer,
-    ).correlate_except(Party).offset(0))
-    by_rule = exists(select(Grant.id).where(
-        Grant.owner_org_id == owner, Grant.rule == NAMED_PARTIES_RULE, _live(now), named,
-    ).correlate_except(Grant).offset(0))
+    by_reference = exists(
+        select(Grant.id)
+        .where(
+            Grant.owner_org_id == owner,
+            Grant.reference_type == reference_type,
+            Grant.reference == reference,
+            _live(now),
+            shared_with_viewer,
+        )
+        .correlate_except(Grant)
+        .offset(0)
+    )
+    named = exists(
+        select(Party.id)
+        .where(
+            Party.owner_org_id == owner,
+            Party.reference_type == reference_type,
+            Party.reference == reference,
+            Party.party_org_id == viewer,
+        )
+        .correlate_except(Party)
+        .offset(0)
+    )
+    by_rule = exists(
+        select(Grant.id)
+        .where(
+            Grant.owner_org_id == owner,
+            Grant.rule == NAMED_PARTIES_RULE,
+            _live(now),
+            named,
+        )
+        .correlate_except(Grant)
+        .offset(0)
+    )
     return or_(owner == viewer, by_reference, by_rule)
 
 
 def vessel_call_template(
-    *, owner: SQLColumnExpression[str], cargo: Sequence[Select[str, str, str]], held: NamedFromClause,
+    *,
+    owner: SQLColumnExpression[str],
+    cargo: Sequence[Select[str, str, str]],
+    held: NamedFromClause,
 ) -> ColumnElement[bool]:
     """``domain.sees_vessel_call`` for a statement built once and run with ``scope_parameters``.
 
@@ -122,17 +170,32 @@ def vessel_call_template(
     correlates it to the call's row); ``held`` are the references the caller presented, as for
     ``visibility_template``.
     """
-    seen = [exists(query.where(visibility_template(
-        owner=query.selected_columns.owner, reference_type=query.selected_columns.kind,
-        reference=query.selected_columns.value, held=held))) for query in cargo]
+    seen = [
+        exists(
+            query.where(
+                visibility_template(
+                    owner=query.selected_columns.owner,
+                    reference_type=query.selected_columns.kind,
+                    reference=query.selected_columns.value,
+                    held=held,
+                )
+            )
+        )
+        for query in cargo
+    ]
     return and_(or_(false(), *seen), or_(owner == bound_viewer(), vessel_calls_open(owner)))
 
 
 def vessel_calls_open(owner: SQLColumnExpression[str]) -> ColumnElement[bool]:
     """True unless ``owner`` withholds its vessel calls (no policy row: the default, open)."""
-    return ~exists(select(SharingPolicy.owner_org_id).where(
-        SharingPolicy.owner_org_id == owner, SharingPolicy.vessel_calls_withheld.is_(True),
-    ).correlate_except(SharingPolicy))
+    return ~exists(
+        select(SharingPolicy.owner_org_id)
+        .where(
+            SharingPolicy.owner_org_id == owner,
+            SharingPolicy.vessel_calls_withheld.is_(True),
+        )
+        .correlate_except(SharingPolicy)
+    )
 
 
 def shared_by_name(org_id: ColumnElement[str], *, now: ColumnElement[datetime]) -> Select[Any]:
@@ -143,13 +206,20 @@ def shared_by_name(org_id: ColumnElement[str], *, now: ColumnElement[datetime]) 
     Not the references shared with anyone who presents them: a company holds those only once it
     presents the number, so they are nobody's list.
     """
-    granted = select(Grant.owner_org_id.label("owner"), Grant.reference_type.label("kind"),
-                     Grant.reference.label("value"), Grant.created_at.label("since")).where(
-        Grant.grantee_org_id == org_id, Grant.reference.is_not(None), _live(now))
-    rule = exists(select(Grant.id).where(Grant.owner_org_id == Party.owner_org_id, Grant.rule == NAMED_PARTIES_RULE,
-                                         _live(now)).correlate_except(Grant))
+    granted = select(
+        Grant.owner_org_id.label("owner"),
+        Grant.reference_type.label("kind"),
+        Grant.reference.label("value"),
+        Grant.created_at.label("since"),
+    ).where(Grant.grantee_org_id == org_id, Grant.reference.is_not(None), _live(now))
+    rule = exists(
+        select(Grant.id)
+        .where(Grant.owner_org_id == Party.owner_org_id, Grant.rule == NAMED_PARTIES_RULE, _live(now))
+        .correlate_except(Grant)
+    )
     named = select(Party.owner_org_id, Party.reference_type, Party.reference, Party.created_at).where(
-        Party.party_org_id == org_id, rule)
+        Party.party_org_id == org_id, rule
+    )
     return select(granted.union_all(named).subquery("shared_by_name"))
 
 
@@ -158,18 +228,27 @@ def policy_of(session: Session, owner_org_id: str) -> SharingPolicy | None:
 
 
 def already_logged(
-    *, owner: SQLColumnExpression[str], reference_type: SQLColumnExpression[str],
-    reference: SQLColumnExpression[str], channel: str,
+    *,
+    owner: SQLColumnExpression[str],
+    reference_type: SQLColumnExpression[str],
+    reference: SQLColumnExpression[str],
+    channel: str,
 ) -> ColumnElement[bool]:
     """True when the ``scope_parameters`` caller's view of this row is in the access log within
     ``VIEW_LOG_WINDOW`` of the bound moment (what ``record_views`` would not write again)."""
-    return exists(select(AccessLogEntry.id).where(
-        AccessLogEntry.viewer_org_id == bound_viewer(),
-        AccessLogEntry.reference == reference, AccessLogEntry.owner_org_id == owner,
-        AccessLogEntry.reference_type == reference_type, AccessLogEntry.channel == literal(channel, String),
-        AccessLogEntry.viewer_user_id.is_not_distinct_from(bindparam(VIEWER_USER, type_=String)),
-        AccessLogEntry.at >= bindparam(LOGGED_SINCE, type_=UtcDateTime()),
-    ).correlate_except(AccessLogEntry))
+    return exists(
+        select(AccessLogEntry.id)
+        .where(
+            AccessLogEntry.viewer_org_id == bound_viewer(),
+            AccessLogEntry.reference == reference,
+            AccessLogEntry.owner_org_id == owner,
+            AccessLogEntry.reference_type == reference_type,
+            AccessLogEntry.channel == literal(channel, String),
+            AccessLogEntry.viewer_user_id.is_not_distinct_from(bindparam(VIEWER_USER, type_=String)),
+            AccessLogEntry.at >= bindparam(LOGGED_SINCE, type_=UtcDateTime()),
+        )
+        .correlate_except(AccessLogEntry)
+    )
 
 
 def grants_given(session: Session, owner_org_id: str, *, include_ended: bool) -> list[Grant]:
@@ -180,9 +259,11 @@ def grants_given(session: Session, owner_org_id: str, *, include_ended: bool) ->
 
 
 def grants_received(session: Session, org_id: str, *, now: datetime) -> list[Grant]:
-    return list(session.scalars(
-        select(Grant).where(Grant.grantee_org_id == org_id, _live(now)).order_by(Grant.created_at.desc())
-    ))
+    return list(
+        session.scalars(
+            select(Grant).where(Grant.grantee_org_id == org_id, _live(now)).order_by(Grant.created_at.desc())
+        )
+    )
 
 
 def grant_by_id(session: Session, grant_id: str) -> Grant | None:
@@ -190,9 +271,11 @@ def grant_by_id(session: Session, grant_id: str) -> Grant | None:
 
 
 def parties_named(session: Session, owner_org_id: str) -> list[Party]:
-    return list(session.scalars(
-        select(Party).where(Party.owner_org_id == owner_org_id).order_by(Party.reference_type, Party.reference)
-    ))
+    return list(
+        session.scalars(
+            select(Party).where(Party.owner_org_id == owner_org_id).order_by(Party.reference_type, Party.reference)
+        )
+    )
 
 
 def party_by_id(session: Session, party_id: str) -> Party | None:
@@ -200,27 +283,41 @@ def party_by_id(session: Session, party_id: str) -> Party | None:
 
 
 def find_party(session: Session, *, owner: str, reference_type: str, reference: str, party: str) -> Party | None:
-    return session.scalars(select(Party).where(
-        Party.owner_org_id == owner, Party.reference_type == reference_type, Party.reference == reference,
-        Party.party_org_id == party,
-    )).first()
+    return session.scalars(
+        select(Party).where(
+            Party.owner_org_id == owner,
+            Party.reference_type == reference_type,
+            Party.reference == reference,
+            Party.party_org_id == party,
+        )
+    ).first()
 
 
 def access_log_of(session: Session, owner_org_id: str, *, limit: int) -> list[AccessLogEntry]:
-    return list(session.scalars(
-        select(AccessLogEntry).where(AccessLogEntry.owner_org_id == owner_org_id)
-        .order_by(AccessLogEntry.at.desc()).limit(limit)
-    ))
+    return list(
+        session.scalars(
+            select(AccessLogEntry)
+            .where(AccessLogEntry.owner_org_id == owner_org_id)
+            .order_by(AccessLogEntry.at.desc())
+            .limit(limit)
+        )
+    )
 
 
-def recent_views(session: Session, *, viewer_org_id: str, viewer_user_id: str | None, channel: str,
-                 since: datetime) -> set[tuple[str, str, str]]:
+def recent_views(
+    session: Session, *, viewer_org_id: str, viewer_user_id: str | None, channel: str, since: datetime
+) -> set[tuple[str, str, str]]:
     """(owner, kind, reference) this viewer already has in the access log since a moment, on a channel."""
-    rows = session.execute(select(AccessLogEntry.owner_org_id, AccessLogEntry.reference_type, AccessLogEntry.reference)
-                           .where(AccessLogEntry.viewer_org_id == viewer_org_id, AccessLogEntry.channel == channel,
-                                  AccessLogEntry.viewer_user_id.is_(None) if viewer_user_id is None
-                                  else AccessLogEntry.viewer_user_id == viewer_user_id,
-                                  AccessLogEntry.at >= since))
+    rows = session.execute(
+        select(AccessLogEntry.owner_org_id, AccessLogEntry.reference_type, AccessLogEntry.reference).where(
+            AccessLogEntry.viewer_org_id == viewer_org_id,
+            AccessLogEntry.channel == channel,
+            AccessLogEntry.viewer_user_id.is_(None)
+            if viewer_user_id is None
+            else AccessLogEntry.viewer_user_id == viewer_user_id,
+            AccessLogEntry.at >= since,
+        )
+    )
     return {(owner, kind, value) for owner, kind, value in rows}
 
 
@@ -230,14 +327,26 @@ def companies_given(session: Session, references: Sequence[tuple[str, str]], *, 
         return set()
     pairs = [(kind, value) for kind, value in references]
     granted = select(Grant.grantee_org_id).where(
-        tuple_(Grant.reference_type, Grant.reference).in_(pairs), Grant.grantee_org_id.is_not(None), _live(now))
+        tuple_(Grant.reference_type, Grant.reference).in_(pairs), Grant.grantee_org_id.is_not(None), _live(now)
+    )
     named = select(Party.party_org_id).where(tuple_(Party.reference_type, Party.reference).in_(pairs))
     return {org for org in session.scalars(granted.union(named)) if org}
 
 
-def live_grantees(session: Session, *, owner_org_id: str, reference_type: str, reference: str,
-                  now: datetime) -> set[str]:
+def live_grantees(
+    session: Session, *, owner_org_id: str, reference_type: str, reference: str, now: datetime
+) -> set[str]:
     """The companies an owner already shares one reference with by a live grant of its own."""
-    return {org for org in session.scalars(select(Grant.grantee_org_id).where(
-        Grant.owner_org_id == owner_org_id, Grant.reference_type == reference_type, Grant.reference == reference,
-        Grant.grantee_org_id.is_not(None), _live(now))) if org}
+    return {
+        org
+        for org in session.scalars(
+            select(Grant.grantee_org_id).where(
+                Grant.owner_org_id == owner_org_id,
+                Grant.reference_type == reference_type,
+                Grant.reference == reference,
+                Grant.grantee_org_id.is_not(None),
+                _live(now),
+            )
+        )
+        if org
+    }

@@ -71,8 +71,9 @@ class AccessLogRead(BaseModel):
 class SharingPolicyUpdate(BaseModel):
     share_vessel_calls: bool = Field(
         description="true (the default): the times (ETD/ETA) and AIS position of the vessel calls your company "
-                    "published are shown to every company whose cargo it may see is on the call; false: withheld, "
-                    "shown only through your grants. Cargo-level events always stay under your grants.")
+        "published are shown to every company whose cargo it may see is on the call; false: withheld, "
+        "shown only through your grants. Cargo-level events always stay under your grants."
+    )
 
 
 class SharingPolicyRead(SharingPolicyUpdate):

@@ -25,8 +25,11 @@ def scope_for(actor: Actor) -> AccessScope:
 
 def _check_may_share(actor: Actor) -> None:
     if not actor.has_scope(KeyScope.ACCESS_MANAGE):
-        raise Forbidden("this API key lacks the access:manage scope", code="missing_scope",
-                        data={"scope": KeyScope.ACCESS_MANAGE.value})
+        raise Forbidden(
+            "this API key lacks the access:manage scope",
+            code="missing_scope",
+            data={"scope": KeyScope.ACCESS_MANAGE.value},
+        )
 
 
 def _check_grantee(session: Session, actor: Actor, grantee_org_id: str) -> None:
@@ -37,13 +40,23 @@ def _check_grantee(session: Session, actor: Actor, grantee_org_id: str) -> None:
     except NotFound:
         grantee = None
     if grantee is None or grantee.status != OrgStatus.ACTIVE.value:
-        raise InvalidGrant("no active company has this id", code="unknown_grantee",
-                           data={"field": "grantee_org_id", "value": grantee_org_id})
+        raise InvalidGrant(
+            "no active company has this id",
+            code="unknown_grantee",
+            data={"field": "grantee_org_id", "value": grantee_org_id},
+        )
 
 
 def do_grant(
-    session: Session, actor: Actor, *, reference_type: ReferenceType | None, reference: str | None,
-    grantee_org_id: str | None, anyone_with_reference: bool, rule: str | None, expires_at: datetime | None,
+    session: Session,
+    actor: Actor,
+    *,
+    reference_type: ReferenceType | None,
+    reference: str | None,
+    grantee_org_id: str | None,
+    anyone_with_reference: bool,
+    rule: str | None,
+    expires_at: datetime | None,
 ) -> Grant:
     """Lets others see the actor's company's data: per reference, or by a standing rule."""
     _check_may_share(actor)
@@ -53,19 +66,28 @@ def do_grant(
     if rule is not None:
         if reference_type or reference or grantee_org_id or anyone_with_reference:
             raise InvalidGrant("a standing rule names no reference or grantee", data={"field": "rule"})
-        grant = Grant(owner_org_id=actor.org_id, rule=NAMED_PARTIES_RULE, created_by=actor.user_id,
-                      expires_at=expires_at)
+        grant = Grant(
+            owner_org_id=actor.org_id, rule=NAMED_PARTIES_RULE, created_by=actor.user_id, expires_at=expires_at
+        )
     else:
         if reference_type is None or not reference:
             raise InvalidGrant("name the reference_type and reference to share", data={"field": "reference"})
         if anyone_with_reference == (grantee_org_id is not None):
-            raise InvalidGrant("give either grantee_org_id or anyone_with_reference, not both or neither",
-                               data={"field": "grantee_org_id"})
+            raise InvalidGrant(
+                "give either grantee_org_id or anyone_with_reference, not both or neither",
+                data={"field": "grantee_org_id"},
+            )
         if grantee_org_id is not None:
             _check_grantee(session, actor, grantee_org_id)
-        grant = Grant(owner_org_id=actor.org_id, reference_type=reference_type.value,
-                      reference=normalise_reference(reference_type, reference), grantee_org_id=grantee_org_id,
-                      anyone_with_reference=anyone_with_reference, created_by=actor.user_id, expires_at=expires_at)
+        grant = Grant(
+            owner_org_id=actor.org_id,
+            reference_type=reference_type.value,
+            reference=normalise_reference(reference_type, reference),
+            grantee_org_id=grantee_org_id,
+            anyone_with_reference=anyone_with_reference,
+            created_by=actor.user_id,
+            expires_at=expires_at,
+        )
     session.add(grant)
     session.flush()
     return grant
@@ -91,36 +113,57 @@ def list_grants(session: Session, actor: Actor, *, direction: str, include_ended
 
 
 def name_party(
-    session: Session, actor: Actor, *, reference_type: ReferenceType, reference: str, party_org_id: str,
+    session: Session,
+    actor: Actor,
+    *,
+    reference_type: ReferenceType,
+    reference: str,
+    party_org_id: str,
     party_role: PartyRole,
 ) -> Party:
     """Names a company as a party on one of the actor's references (used by the standing rule)."""
     _check_may_share(actor)
     _check_grantee(session, actor, party_org_id)
     value = normalise_reference(reference_type, reference)
-    existing = repository.find_party(session, owner=actor.org_id, reference_type=reference_type.value,
-                                     reference=value, party=party_org_id)
+    existing = repository.find_party(
+        session, owner=actor.org_id, reference_type=reference_type.value, reference=value, party=party_org_id
+    )
     if existing is not None:
         return existing
-    party = Party(owner_org_id=actor.org_id, reference_type=reference_type.value, reference=value,
-                  party_org_id=party_org_id, party_role=party_role.value)
+    party = Party(
+        owner_org_id=actor.org_id,
+        reference_type=reference_type.value,
+        reference=value,
+        party_org_id=party_org_id,
+        party_role=party_role.value,
+    )
     session.add(party)
     session.flush()
     return party
 
 
 def name_nominee(
-    session: Session, actor: Actor, *, reference_type: ReferenceType, reference: str, party_org_id: str,
+    session: Session,
+    actor: Actor,
+    *,
+    reference_type: ReferenceType,
+    reference: str,
+    party_org_id: str,
     party_role: PartyRole,
 ) -> str | None:
     """Names the nominee of a leg (``legs``) a party, as ``name_party`` does: the new party's id, or None when
     the company had named it already, so that ending the nomination leaves the older naming in place."""
     value = normalise_reference(reference_type, reference)
-    if repository.find_party(session, owner=actor.org_id, reference_type=reference_type.value, reference=value,
-                             party=party_org_id) is not None:
+    if (
+        repository.find_party(
+            session, owner=actor.org_id, reference_type=reference_type.value, reference=value, party=party_org_id
+        )
+        is not None
+    ):
         return None
-    return name_party(session, actor, reference_type=reference_type, reference=value, party_org_id=party_org_id,
-                      party_role=party_role).id
+    return name_party(
+        session, actor, reference_type=reference_type, reference=value, party_org_id=party_org_id, party_role=party_role
+    ).id
 
 
 def forget_nominee(session: Session, *, owner_org_id: str, party_id: str) -> None:
@@ -144,8 +187,13 @@ def remove_party(session: Session, actor: Actor, *, party_id: str) -> None:
 
 
 def record_views(
-    session: Session, scope: AccessScope, *, seen: Iterable[tuple[str, str, str]], channel: str,
-    now: datetime | None = None, recent: set[tuple[str, str, str]] | None = None,
+    session: Session,
+    scope: AccessScope,
+    *,
+    seen: Iterable[tuple[str, str, str]],
+    channel: str,
+    now: datetime | None = None,
+    recent: set[tuple[str, str, str]] | None = None,
 ) -> None:
     """Notes that ``scope`` viewed owners' data: one line per (owner, reference type, reference) not its own.
 
@@ -159,13 +207,26 @@ def record_views(
     if not fresh:
         return
     if recent is None:
-        recent = repository.recent_views(session, viewer_org_id=scope.org_id, viewer_user_id=scope.user_id,
-                                         channel=channel, since=now - VIEW_LOG_WINDOW)
+        recent = repository.recent_views(
+            session,
+            viewer_org_id=scope.org_id,
+            viewer_user_id=scope.user_id,
+            channel=channel,
+            since=now - VIEW_LOG_WINDOW,
+        )
     for owner, reference_type, reference in sorted(fresh - recent):
         if owner != scope.org_id:
-            session.add(AccessLogEntry(at=now, owner_org_id=owner, viewer_org_id=scope.org_id,
-                                       viewer_user_id=scope.user_id, reference_type=reference_type,
-                                       reference=reference, channel=channel))
+            session.add(
+                AccessLogEntry(
+                    at=now,
+                    owner_org_id=owner,
+                    viewer_org_id=scope.org_id,
+                    viewer_user_id=scope.user_id,
+                    reference_type=reference_type,
+                    reference=reference,
+                    channel=channel,
+                )
+            )
 
 
 def list_access_log(session: Session, actor: Actor, *, limit: int = 200) -> list[AccessLogEntry]:
@@ -199,18 +260,34 @@ def companies_given(session: Session, references: Iterable[tuple[str, str]]) -> 
     return repository.companies_given(session, sorted(set(references)), now=utcnow())
 
 
-def share_with(session: Session, *, owner_org_id: str, reference_type: str, reference: str,
-               grantee_org_ids: Iterable[str], created_by: str | None) -> list[Grant]:
+def share_with(
+    session: Session,
+    *,
+    owner_org_id: str,
+    reference_type: str,
+    reference: str,
+    grantee_org_ids: Iterable[str],
+    created_by: str | None,
+) -> list[Grant]:
     """The owner's data about one reference shared with these companies by name, those not yet shared with.
 
     For an act that is addressed to the parties by its nature (a warehouse's receipt of their
     consignment), so it needs no ``access:manage`` scope; the grants are the owner's to revoke.
     """
     now = utcnow()
-    already = repository.live_grantees(session, owner_org_id=owner_org_id, reference_type=reference_type,
-                                       reference=reference, now=now) | {owner_org_id}
-    grants = [Grant(owner_org_id=owner_org_id, reference_type=reference_type, reference=reference,
-                    grantee_org_id=org, created_by=created_by) for org in sorted(set(grantee_org_ids) - already)]
+    already = repository.live_grantees(
+        session, owner_org_id=owner_org_id, reference_type=reference_type, reference=reference, now=now
+    ) | {owner_org_id}
+    grants = [
+        Grant(
+            owner_org_id=owner_org_id,
+            reference_type=reference_type,
+            reference=reference,
+            grantee_org_id=org,
+            created_by=created_by,
+        )
+        for org in sorted(set(grantee_org_ids) - already)
+    ]
     session.add_all(grants)
     session.flush()
     return grants

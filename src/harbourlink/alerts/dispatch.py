@@ -62,8 +62,9 @@ def _claim(db: Database, now: datetime, limit: int, lease: timedelta) -> list[in
 def _still_visible(session: Session, alert: Alert) -> bool:
     """The recipient may still see the cargo (a grant may have ended since the alert opened)."""
     subscription = session.get(AlertSubscription, alert.subscription_id)
-    return subscription is not None and is_visible(session, subscriber_scope(subscription),
-                                                   alert.subject_kind, alert.subject)
+    return subscription is not None and is_visible(
+        session, subscriber_scope(subscription), alert.subject_kind, alert.subject
+    )
 
 
 Send = Callable[[httpx.Client], Sent]
@@ -91,8 +92,9 @@ def _prepare(session: Session, channels: Channels, row: AlertNotification, now: 
         return _webhook(session, channels, row, body=body, now=now)
     smtp, provider = channels.smtp, channels.sms
     if row.channel == "email" and smtp is not None:
-        message = email.compose(payload["data"], to=row.recipient, sender=smtp.sender,
-                                language=row.language, message_id=row.public_id)
+        message = email.compose(
+            payload["data"], to=row.recipient, sender=smtp.sender, language=row.language, message_id=row.public_id
+        )
         return lambda _client: email.send(smtp, message)
     if row.channel == "sms" and provider is not None:
         to, text, message_id = row.recipient, sms.text(payload["data"], row.language), row.public_id
@@ -101,8 +103,7 @@ def _prepare(session: Session, channels: Channels, row: AlertNotification, now: 
     return lambda _client: Sent(None, missing)
 
 
-def _attempt(db: Database, channels: Channels, client: httpx.Client, notification_id: int,
-             report: RoundReport) -> None:
+def _attempt(db: Database, channels: Channels, client: httpx.Client, notification_id: int, report: RoundReport) -> None:
     now = utcnow()
     with db.transaction() as session:
         row = session.get(AlertNotification, notification_id)
@@ -116,19 +117,22 @@ def _attempt(db: Database, channels: Channels, client: httpx.Client, notificatio
         send, row_id = _prepare(session, channels, row, now), row.id
     started = time.monotonic()
     outcome = send(client)
-    _record(db, channels, row_id, outcome=outcome, duration_ms=int((time.monotonic() - started) * 1000),
-            report=report)
+    _record(db, channels, row_id, outcome=outcome, duration_ms=int((time.monotonic() - started) * 1000), report=report)
 
 
-def _record(db: Database, channels: Channels, notification_id: int, *, outcome: Sent, duration_ms: int,
-            report: RoundReport) -> None:
+def _record(
+    db: Database, channels: Channels, notification_id: int, *, outcome: Sent, duration_ms: int, report: RoundReport
+) -> None:
     now = utcnow()
     with db.transaction() as session:
         row = session.get(AlertNotification, notification_id)
         if row is None:
             return
-        session.add(DeliveryAttempt(notification_id=row.id, at=now, status_code=outcome.status,
-                                    error=outcome.error, duration_ms=duration_ms))
+        session.add(
+            DeliveryAttempt(
+                notification_id=row.id, at=now, status_code=outcome.status, error=outcome.error, duration_ms=duration_ms
+            )
+        )
         if outcome.ok:
             work.succeeded(row, status="delivered")
             row.delivered_at = now
@@ -139,8 +143,9 @@ def _record(db: Database, channels: Channels, notification_id: int, *, outcome: 
             report.retrying += 1
 
 
-def deliver_notifications(db: Database, client: httpx.Client, channels: Channels, *, now: datetime | None = None,
-                          limit: int = 200) -> RoundReport:
+def deliver_notifications(
+    db: Database, client: httpx.Client, channels: Channels, *, now: datetime | None = None, limit: int = 200
+) -> RoundReport:
     """One round over the due outbox rows; ``now`` is for tests (retries become due later)."""
     report = RoundReport()
     for notification_id in _claim(db, now or utcnow(), limit, channels.lease):

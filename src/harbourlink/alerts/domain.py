@@ -110,8 +110,11 @@ def minutes(delta: timedelta) -> int:
 
 def transition(status: AlertStatus, to: AlertStatus) -> bool:
     """Allowed lifecycle moves: open → acknowledged → resolved, and open → resolved."""
-    allowed = {AlertStatus.OPEN: {AlertStatus.ACKNOWLEDGED, AlertStatus.RESOLVED},
-               AlertStatus.ACKNOWLEDGED: {AlertStatus.RESOLVED}, AlertStatus.RESOLVED: set()}
+    allowed = {
+        AlertStatus.OPEN: {AlertStatus.ACKNOWLEDGED, AlertStatus.RESOLVED},
+        AlertStatus.ACKNOWLEDGED: {AlertStatus.RESOLVED},
+        AlertStatus.RESOLVED: set(),
+    }
     return to in allowed[status]
 
 

@@ -44,11 +44,21 @@ def _about(kind: str, value: str) -> ColumnElement[bool]:
 
 def fact_of(row: Event | Row[Any], references: list[tuple[str, str]]) -> Fact:
     """An event as the rules read it (from an ORM object or a plain row of ``events``)."""
-    return Fact(event_id=row.id, event_type=row.event_type, event_code=row.event_code, classifier=row.classifier,
-                event_time=row.event_time, received_at=row.received_at,
-                issued_at=row.created_time or row.received_at, details=dict(row.details or {}),
-                location=row.location, facility=row.facility, vessel_imo=row.vessel_imo, voyage=row.voyage,
-                references=tuple(sorted(references)))
+    return Fact(
+        event_id=row.id,
+        event_type=row.event_type,
+        event_code=row.event_code,
+        classifier=row.classifier,
+        event_time=row.event_time,
+        received_at=row.received_at,
+        issued_at=row.created_time or row.received_at,
+        details=dict(row.details or {}),
+        location=row.location,
+        facility=row.facility,
+        vessel_imo=row.vessel_imo,
+        voyage=row.voyage,
+        references=tuple(sorted(references)),
+    )
 
 
 def history(session: Session, scope: AccessScope, kind: str, value: str) -> list[Fact]:
@@ -58,8 +68,9 @@ def history(session: Session, scope: AccessScope, kind: str, value: str) -> list
     return sorted_history([fact_of(row, references[row.seq]) for row in rows])
 
 
-def histories(session: Session, scope: AccessScope, subjects: Collection[Subject], *,
-              message_id: str) -> dict[Subject, list[Fact]]:
+def histories(
+    session: Session, scope: AccessScope, subjects: Collection[Subject], *, message_id: str
+) -> dict[Subject, list[Fact]]:
     """``history`` of many subjects, all named by one message: two queries per kind of subject, the
     message's own numbers joined in the database (no IN lists, however many the message names)."""
     wanted = set(subjects)
@@ -67,12 +78,19 @@ def histories(session: Session, scope: AccessScope, subjects: Collection[Subject
     for kind in sorted({kind for kind, _ in wanted}):
         about: ColumnElement[bool]
         if kind == "VESSEL":
-            named = (select(Event.vessel_imo).where(Event.message_id == message_id, Event.vessel_imo.is_not(None))
-                     .correlate(None))  # its own rows, not the outer query's
+            named = (
+                select(Event.vessel_imo)
+                .where(Event.message_id == message_id, Event.vessel_imo.is_not(None))
+                .correlate(None)
+            )  # its own rows, not the outer query's
             about = Event.vessel_imo.in_(named)
         else:
-            named = (select(EventReference.value).join(Event, Event.seq == EventReference.event_seq)
-                     .where(Event.message_id == message_id, EventReference.kind == kind).correlate(None))
+            named = (
+                select(EventReference.value)
+                .join(Event, Event.seq == EventReference.event_seq)
+                .where(Event.message_id == message_id, EventReference.kind == kind)
+                .correlate(None)
+            )
             about = events.about(kind, named)
         rows, references = events.visible_with_references(session, scope, about)
         for row in rows:
@@ -105,13 +123,23 @@ def _load(session: Session, message_id: str) -> _Batch:
 def _subscriptions(session: Session, message_id: str) -> list[AlertSubscription]:
     """Subscriptions to all cargo, and those to a number or vessel the message's events name: one query,
     the message's references joined in the database (a message may name tens of thousands)."""
-    named = (select(EventReference.kind, EventReference.value).join(Event, Event.seq == EventReference.event_seq)
-             .where(Event.message_id == message_id))
-    vessels = select(literal("VESSEL"), Event.vessel_imo).where(Event.message_id == message_id,
-                                                                 Event.vessel_imo.is_not(None))
+    named = (
+        select(EventReference.kind, EventReference.value)
+        .join(Event, Event.seq == EventReference.event_seq)
+        .where(Event.message_id == message_id)
+    )
+    vessels = select(literal("VESSEL"), Event.vessel_imo).where(
+        Event.message_id == message_id, Event.vessel_imo.is_not(None)
+    )
     subject = tuple_(AlertSubscription.reference_type, AlertSubscription.reference)
-    query = select(AlertSubscription).where(AlertSubscription.paused_at.is_(None), or_(
-        AlertSubscription.reference.is_(None), subject.in_(union(named, vessels)))).order_by(AlertSubscription.id)
+    query = (
+        select(AlertSubscription)
+        .where(
+            AlertSubscription.paused_at.is_(None),
+            or_(AlertSubscription.reference.is_(None), subject.in_(union(named, vessels))),
+        )
+        .order_by(AlertSubscription.id)
+    )
     return list(session.scalars(query))
 
 
@@ -121,8 +149,11 @@ def _candidates(subscription: AlertSubscription, kind: AlertType, batch: _Batch)
     mine = subscription.reference_type, subscription.reference
     rows = [row for row in batch.rows if row.event_type in kind.event_types]
     if subscription.reference is not None:
-        return {(str(mine[0]), subscription.reference)} if mine[0] in kind.subject_kinds and any(
-            mine in batch.subjects[row.seq] for row in rows) else set()
+        return (
+            {(str(mine[0]), subscription.reference)}
+            if mine[0] in kind.subject_kinds and any(mine in batch.subjects[row.seq] for row in rows)
+            else set()
+        )
     saved = subscription.filters or {}
     kinds, places = set(saved.get("subject_kinds") or ()), set(saved.get("locations") or ())
     found: set[Subject] = set()
@@ -140,8 +171,9 @@ def _visible_seqs(session: Session, scope: AccessScope, batch: _Batch) -> set[in
     visible = {row.seq for row in batch.rows if row.owner_org_id == scope.org_id}
     seqs = [row.seq for row in batch.rows if row.seq not in visible]
     for start in range(0, len(seqs), CHUNK):
-        visible |= set(session.scalars(select(Event.seq).where(Event.seq.in_(seqs[start:start + CHUNK]),
-                                                               events.visible(scope))))
+        visible |= set(
+            session.scalars(select(Event.seq).where(Event.seq.in_(seqs[start : start + CHUNK]), events.visible(scope)))
+        )
     return visible
 
 
@@ -174,13 +206,22 @@ def on_events(session: Session, message_id: str, *, now: datetime | None = None)
         known = known_for(session, subscription, pairs)
         for kind in kinds:
             for subject in candidates[kind.name]:
-                changed += _evaluate(session, subscription, kind, subject, facts=facts[subject], now=moment,
-                                     known=known)
+                changed += _evaluate(
+                    session, subscription, kind, subject, facts=facts[subject], now=moment, known=known
+                )
     return changed
 
 
-def _evaluate(session: Session, subscription: AlertSubscription, kind: AlertType, subject: Subject, *,
-              facts: list[Fact], now: datetime, known: Known | None = None) -> int:
+def _evaluate(
+    session: Session,
+    subscription: AlertSubscription,
+    kind: AlertType,
+    subject: Subject,
+    *,
+    facts: list[Fact],
+    now: datetime,
+    known: Known | None = None,
+) -> int:
     relevant = [f for f in facts if f.event_type in kind.event_types]
     verdict = kind.evaluate(subject[1], relevant, kind.settings(subscription.thresholds), now)
     return reconcile(session, subscription, kind, subject, verdict, now=now, known=known)
@@ -189,8 +230,9 @@ def _evaluate(session: Session, subscription: AlertSubscription, kind: AlertType
 def evaluate_due(session: Session, *, now: datetime | None = None, limit: int = 500) -> int:
     """Evaluates again the subjects whose time came (durations ended, free time near)."""
     moment = now or utcnow()
-    due = list(session.scalars(select(AlertWatch).where(AlertWatch.due_at <= moment)
-                               .order_by(AlertWatch.due_at).limit(limit)))
+    due = list(
+        session.scalars(select(AlertWatch).where(AlertWatch.due_at <= moment).order_by(AlertWatch.due_at).limit(limit))
+    )
     types = all_types()
     changed = 0
     for watch in due:
@@ -198,8 +240,12 @@ def evaluate_due(session: Session, *, now: datetime | None = None, limit: int = 
         kind = types.get(watch.alert_type)
         session.delete(watch)
         session.flush()
-        if (subscription is None or kind is None or watch.alert_type not in subscription.alert_types
-                or subscription.paused_at is not None):
+        if (
+            subscription is None
+            or kind is None
+            or watch.alert_type not in subscription.alert_types
+            or subscription.paused_at is not None
+        ):
             continue
         subject = (watch.subject_kind, watch.subject)
         facts = history(session, subscriber_scope(subscription), *subject)

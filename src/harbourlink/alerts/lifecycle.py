@@ -36,8 +36,9 @@ class Known:
     """(alert type, subject kind, subject) → the watch, or None when there is none."""
 
 
-def known_for(session: Session, subscription: AlertSubscription,
-              pairs: Collection[tuple[str, tuple[str, str]]]) -> Known:
+def known_for(
+    session: Session, subscription: AlertSubscription, pairs: Collection[tuple[str, tuple[str, str]]]
+) -> Known:
     """What ``reconcile`` will need for these (alert type, subject) pairs of one subscription."""
     known = Known()
     subjects = sorted({subject for _, subject in pairs})
@@ -45,28 +46,45 @@ def known_for(session: Session, subscription: AlertSubscription,
         known.open[type_name, subject[1]] = {}
         known.watches[type_name, subject[0], subject[1]] = None
     for start in range(0, len(subjects), CHUNK):
-        values = sorted({value for _, value in subjects[start:start + CHUNK]})
-        for row in session.scalars(select(Alert).where(Alert.subscription_id == subscription.id,
-                                                       Alert.subject.in_(values), Alert.open_key.is_not(None))):
+        values = sorted({value for _, value in subjects[start : start + CHUNK]})
+        for row in session.scalars(
+            select(Alert).where(
+                Alert.subscription_id == subscription.id, Alert.subject.in_(values), Alert.open_key.is_not(None)
+            )
+        ):
             known.open.setdefault((row.alert_type, row.subject), {})[row.condition] = row
-        for watch in session.scalars(select(AlertWatch).where(AlertWatch.subscription_id == subscription.id,
-                                                              AlertWatch.subject.in_(values))):
+        for watch in session.scalars(
+            select(AlertWatch).where(AlertWatch.subscription_id == subscription.id, AlertWatch.subject.in_(values))
+        ):
             known.watches[watch.alert_type, watch.subject_kind, watch.subject] = watch
     return known
 
 
-def _open_alerts(session: Session, subscription: AlertSubscription, kind: AlertType,
-                 subject: tuple[str, str], known: Known | None) -> dict[str, Alert]:
+def _open_alerts(
+    session: Session, subscription: AlertSubscription, kind: AlertType, subject: tuple[str, str], known: Known | None
+) -> dict[str, Alert]:
     if known is not None and (kind.name, subject[1]) in known.open:
         return known.open[kind.name, subject[1]]
-    rows = session.scalars(select(Alert).where(
-        Alert.subscription_id == subscription.id, Alert.alert_type == kind.name, Alert.subject == subject[1],
-        Alert.open_key.is_not(None)))
+    rows = session.scalars(
+        select(Alert).where(
+            Alert.subscription_id == subscription.id,
+            Alert.alert_type == kind.name,
+            Alert.subject == subject[1],
+            Alert.open_key.is_not(None),
+        )
+    )
     return {row.condition: row for row in rows}
 
 
-def _watch(session: Session, subscription: AlertSubscription, kind: AlertType, subject: tuple[str, str], *,
-           due: datetime | None, known: Known | None) -> None:
+def _watch(
+    session: Session,
+    subscription: AlertSubscription,
+    kind: AlertType,
+    subject: tuple[str, str],
+    *,
+    due: datetime | None,
+    known: Known | None,
+) -> None:
     key = (subscription.id, kind.name, subject[0], subject[1])
     known_here = known is not None and key[1:] in known.watches
     watch = known.watches[key[1:]] if known is not None and known_here else session.get(AlertWatch, key)
@@ -83,12 +101,29 @@ def _watch(session: Session, subscription: AlertSubscription, kind: AlertType, s
         known.watches[key[1:]] = watch
 
 
-def _open(session: Session, subscription: AlertSubscription, kind: AlertType, subject: tuple[str, str], *,
-          finding: Finding, now: datetime) -> Alert | None:
+def _open(
+    session: Session,
+    subscription: AlertSubscription,
+    kind: AlertType,
+    subject: tuple[str, str],
+    *,
+    finding: Finding,
+    now: datetime,
+) -> Alert | None:
     """A new alert; None when a concurrent transaction opened the same condition first."""
-    alert = Alert(org_id=subscription.org_id, user_id=subscription.user_id, subscription_id=subscription.id,
-                  alert_type=kind.name, subject_kind=subject[0], subject=subject[1], condition=finding.condition,
-                  open_key=finding.condition, figures=finding.figures, opened_at=now, updated_at=now)
+    alert = Alert(
+        org_id=subscription.org_id,
+        user_id=subscription.user_id,
+        subscription_id=subscription.id,
+        alert_type=kind.name,
+        subject_kind=subject[0],
+        subject=subject[1],
+        condition=finding.condition,
+        open_key=finding.condition,
+        figures=finding.figures,
+        opened_at=now,
+        updated_at=now,
+    )
     try:
         with session.begin_nested():  # the unique constraint decides a race; the ingest carries on
             session.add(alert)
@@ -97,8 +132,16 @@ def _open(session: Session, subscription: AlertSubscription, kind: AlertType, su
     return alert
 
 
-def reconcile(session: Session, subscription: AlertSubscription, kind: AlertType, subject: tuple[str, str],
-              verdict: Verdict, *, now: datetime, known: Known | None = None) -> int:
+def reconcile(
+    session: Session,
+    subscription: AlertSubscription,
+    kind: AlertType,
+    subject: tuple[str, str],
+    verdict: Verdict,
+    *,
+    now: datetime,
+    known: Known | None = None,
+) -> int:
     """Opens, updates or resolves this subscription's alerts on one subject to match the verdict.
 
     ``known``: the subscription's open alerts and watches read beforehand for a batch (``known_for``).
@@ -146,8 +189,11 @@ def _mine(actor: Actor) -> ColumnElement[bool]:
 def _readable_alerts(session: Session, actor: Actor, *criteria: ColumnElement[bool]) -> Select[Alert]:
     """The caller's alerts meeting ``criteria`` whose subject the caller still sees (``visibility``)."""
     chosen = (_mine(actor), *criteria)
-    return (select(Alert).join(AlertSubscription, AlertSubscription.id == Alert.subscription_id)
-            .where(*chosen, readable(session, actor, *chosen)))
+    return (
+        select(Alert)
+        .join(AlertSubscription, AlertSubscription.id == Alert.subscription_id)
+        .where(*chosen, readable(session, actor, *chosen))
+    )
 
 
 def get_alert(session: Session, actor: Actor, *, alert_id: str) -> Alert:
@@ -158,9 +204,17 @@ def get_alert(session: Session, actor: Actor, *, alert_id: str) -> Alert:
     return alert
 
 
-def list_alerts(session: Session, actor: Actor, *, include_resolved: bool = False, after: datetime | None = None,
-                subjects: Collection[str] | None = None, statuses: Collection[str] | None = None,
-                alert_types: Collection[str] | None = None, limit: int = 200) -> list[Alert]:
+def list_alerts(
+    session: Session,
+    actor: Actor,
+    *,
+    include_resolved: bool = False,
+    after: datetime | None = None,
+    subjects: Collection[str] | None = None,
+    statuses: Collection[str] | None = None,
+    alert_types: Collection[str] | None = None,
+    limit: int = 200,
+) -> list[Alert]:
     """The caller's alerts, newest change first; by default the unresolved ones; only about ``subjects``, in
     ``statuses`` or of ``alert_types`` if given (``statuses`` names resolved ones too when it says so).
 
@@ -206,10 +260,16 @@ def do_resolve(session: Session, actor: Actor, *, alert_id: str) -> Alert:
 def escalate_due(session: Session, *, now: datetime | None = None) -> int:
     """Open alerts past their subscription's ``escalate_after_minutes`` are escalated, once each."""
     moment = now or utcnow()
-    rows = session.execute(select(Alert, AlertSubscription).join(
-        AlertSubscription, AlertSubscription.id == Alert.subscription_id).where(
-        Alert.status == AlertStatus.OPEN.value, Alert.escalated_at.is_(None),
-        AlertSubscription.escalate_after_minutes.is_not(None)).limit(500)).all()
+    rows = session.execute(
+        select(Alert, AlertSubscription)
+        .join(AlertSubscription, AlertSubscription.id == Alert.subscription_id)
+        .where(
+            Alert.status == AlertStatus.OPEN.value,
+            Alert.escalated_at.is_(None),
+            AlertSubscription.escalate_after_minutes.is_not(None),
+        )
+        .limit(500)
+    ).all()
     escalated = 0
     for alert, subscription in rows:
         if alert.opened_at + timedelta(minutes=subscription.escalate_after_minutes or 0) <= moment:

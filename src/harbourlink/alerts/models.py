@@ -53,8 +53,10 @@ class Alert(Base):
     resolved ones. ``revision`` counts the times recipients were told (opened, changed …)."""
 
     __tablename__ = "alerts"
-    __table_args__ = (UniqueConstraint("subscription_id", "alert_type", "subject", "open_key"),
-                      Index("ix_alerts_org_updated", "org_id", "updated_at"))
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "alert_type", "subject", "open_key"),
+        Index("ix_alerts_org_updated", "org_id", "updated_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
@@ -82,8 +84,9 @@ class AlertWatch(Base):
 
     __tablename__ = "alert_watches"
 
-    subscription_id: Mapped[str] = mapped_column(ForeignKey("alert_subscriptions.id", ondelete="CASCADE"),
-                                                 primary_key=True)
+    subscription_id: Mapped[str] = mapped_column(
+        ForeignKey("alert_subscriptions.id", ondelete="CASCADE"), primary_key=True
+    )
     alert_type: Mapped[str] = mapped_column(String(40), primary_key=True)
     subject_kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     subject: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -138,8 +141,9 @@ class DeliveryAttempt(Base):
     __tablename__ = "alert_delivery_attempts"
 
     id: Mapped[int] = mapped_column(SequenceNumber, primary_key=True, autoincrement=True)
-    notification_id: Mapped[int] = mapped_column(SequenceNumber, ForeignKey("alert_notifications.id",
-                                                                            ondelete="CASCADE"), index=True)
+    notification_id: Mapped[int] = mapped_column(
+        SequenceNumber, ForeignKey("alert_notifications.id", ondelete="CASCADE"), index=True
+    )
     at: Mapped[datetime] = mapped_column(default=utcnow)
     status_code: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(String(500))

@@ -47,6 +47,9 @@ def alert_type(name: str) -> AlertType:
     """One registered type, or a validation error naming the known ones."""
     types = all_types()
     if name not in types:
-        raise ValidationFailed(f"unknown alert type {name!r}; known: {', '.join(sorted(types))}",
-                               code="unknown_alert_type", data={"alert_type": name})
+        raise ValidationFailed(
+            f"unknown alert type {name!r}; known: {', '.join(sorted(types))}",
+            code="unknown_alert_type",
+            data={"alert_type": name},
+        )
     return types[name]

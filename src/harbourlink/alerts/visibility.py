@@ -23,8 +23,7 @@ VESSEL = "VESSEL"
 
 def subscriber_scope(subscription: AlertSubscription) -> AccessScope:
     """What the subscriber may see; a reference subscription counts as presenting the reference."""
-    scope = access.scope_for(Actor(org_id=subscription.org_id, user_id=subscription.user_id
-                                   or subscription.created_by))
+    scope = access.scope_for(Actor(org_id=subscription.org_id, user_id=subscription.user_id or subscription.created_by))
     if subscription.reference_type and subscription.reference:
         scope = scope.holding(subscription.reference_type, subscription.reference)
     return scope
@@ -35,9 +34,14 @@ def _subject_visible(scope: AccessScope) -> ColumnElement[bool]:
 
     Driven from the reference (or the vessel) index, never by scanning the events.
     """
-    by_reference = exists(select(EventReference.event_seq).where(
-        EventReference.kind == Alert.subject_kind, EventReference.value == Alert.subject,
-        Event.seq == EventReference.event_seq, events.visible(scope)))
+    by_reference = exists(
+        select(EventReference.event_seq).where(
+            EventReference.kind == Alert.subject_kind,
+            EventReference.value == Alert.subject,
+            Event.seq == EventReference.event_seq,
+            events.visible(scope),
+        )
+    )
     by_vessel = exists(select(Event.seq).where(Event.vessel_imo == Alert.subject, events.visible(scope)))
     return or_(and_(Alert.subject_kind == VESSEL, by_vessel), and_(Alert.subject_kind != VESSEL, by_reference))
 
@@ -50,11 +54,19 @@ def readable(session: Session, actor: Actor, *criteria: ColumnElement[bool]) -> 
     """
     scope = access.scope_for(actor)
     rows = session.execute(
-        select(AlertSubscription.reference_type, AlertSubscription.reference).distinct()
+        select(AlertSubscription.reference_type, AlertSubscription.reference)
+        .distinct()
         .join(Alert, Alert.subscription_id == AlertSubscription.id)
-        .where(AlertSubscription.reference.is_not(None), *criteria)).all()
+        .where(AlertSubscription.reference.is_not(None), *criteria)
+    ).all()
     presented = {(kind, value) for kind, value in rows if kind and value}
     branches = [and_(AlertSubscription.reference.is_(None), _subject_visible(scope))]
-    branches += [and_(AlertSubscription.reference_type == kind, AlertSubscription.reference == value,
-                      _subject_visible(scope.holding(kind, value))) for kind, value in sorted(presented)]
+    branches += [
+        and_(
+            AlertSubscription.reference_type == kind,
+            AlertSubscription.reference == value,
+            _subject_visible(scope.holding(kind, value)),
+        )
+        for kind, value in sorted(presented)
+    ]
     return or_(*branches)

@@ -21,8 +21,9 @@ from harbourlink.identity import KeyScope
 from harbourlink.kernel import Actor, Database, live, utcnow
 
 # Alerts, their subscriptions and webhooks carry cargo data out: reading it is what they need.
-router = APIRouter(prefix="/api/v1", tags=["alerts"], responses=ERROR_RESPONSES,
-                   dependencies=[require_scope(KeyScope.CARGO_READ)])
+router = APIRouter(
+    prefix="/api/v1", tags=["alerts"], responses=ERROR_RESPONSES, dependencies=[require_scope(KeyScope.CARGO_READ)]
+)
 
 
 MINUTES_A_YEAR = 365 * 24 * 60
@@ -34,14 +35,16 @@ class SubscriptionFilter(BaseModel):
 
 
 class SubscriptionCreate(BaseModel):
-    reference_type: str | None = Field(default=None,
-                                       description="MBL, HBL, CONTAINER, AWB (air waybill) or VESSEL; none: all cargo")
+    reference_type: str | None = Field(
+        default=None, description="MBL, HBL, CONTAINER, AWB (air waybill) or VESSEL; none: all cargo"
+    )
     reference: str | None = Field(default=None, max_length=40)
     alert_types: list[str] = Field(default_factory=list, description="empty: every type")
     channels: list[str] = Field(default_factory=lambda: ["inbox"])
     thresholds: dict[str, Any] = Field(default_factory=dict)
-    filters: SubscriptionFilter | None = Field(default=None, description="a saved filter narrowing a "
-                                               "subscription to all cargo (no reference)")
+    filters: SubscriptionFilter | None = Field(
+        default=None, description="a saved filter narrowing a subscription to all cargo (no reference)"
+    )
     for_company: bool = False
     quiet_start: str | None = Field(default=None, pattern=r"^\d\d:\d\d$")
     quiet_end: str | None = Field(default=None, pattern=r"^\d\d:\d\d$")
@@ -148,20 +151,43 @@ class AttemptRead(BaseModel):
 
 
 def _delivery(row: alerts.AlertNotification) -> DeliveryRead:
-    return DeliveryRead(id=row.public_id, alert_id=row.alert_id, change=row.change, channel=row.channel,
-                        status=row.status, attempts=row.attempts, next_attempt_at=row.next_attempt_at,
-                        delivered_at=row.delivered_at, last_error=row.last_error)
+    return DeliveryRead(
+        id=row.public_id,
+        alert_id=row.alert_id,
+        change=row.change,
+        channel=row.channel,
+        status=row.status,
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        delivered_at=row.delivered_at,
+        last_error=row.last_error,
+    )
 
 
-@router.post("/subscriptions", response_model=SubscriptionRead, status_code=status.HTTP_201_CREATED,
-             summary="Subscribe to alerts about a reference, or all cargo the company may see")
+@router.post(
+    "/subscriptions",
+    response_model=SubscriptionRead,
+    status_code=status.HTTP_201_CREATED,
+    summary="Subscribe to alerts about a reference, or all cargo the company may see",
+)
 def subscribe(body: SubscriptionCreate, actor: CurrentActor, session: DbSession) -> SubscriptionRead:
-    options = body.model_dump(exclude={"reference_type", "reference", "alert_types", "channels", "thresholds",
-                                       "for_company", "filters"})
-    return SubscriptionRead.model_validate(alerts.do_subscribe(
-        session, actor, reference_type=body.reference_type, reference=body.reference, alert_types=body.alert_types,
-        channels=body.channels, thresholds=body.thresholds, for_company=body.for_company,
-        filters=body.filters.model_dump() if body.filters else None, **options))
+    options = body.model_dump(
+        exclude={"reference_type", "reference", "alert_types", "channels", "thresholds", "for_company", "filters"}
+    )
+    return SubscriptionRead.model_validate(
+        alerts.do_subscribe(
+            session,
+            actor,
+            reference_type=body.reference_type,
+            reference=body.reference,
+            alert_types=body.alert_types,
+            channels=body.channels,
+            thresholds=body.thresholds,
+            for_company=body.for_company,
+            filters=body.filters.model_dump() if body.filters else None,
+            **options,
+        )
+    )
 
 
 @router.get("/subscriptions", response_model=list[SubscriptionRead], summary="The company's subscriptions")
@@ -174,14 +200,19 @@ def get_subscription(subscription_id: str, actor: CurrentActor, session: DbSessi
     return SubscriptionRead.model_validate(alerts.get_subscription(session, actor, subscription_id=subscription_id))
 
 
-@router.patch("/subscriptions/{subscription_id}", response_model=SubscriptionRead,
-              summary="Change a subscription's types, channels, thresholds, quiet hours or language; pause or resume",
-              description="Only the fields sent change (an option sent as null is cleared); the reference stays.")
-def update_subscription(subscription_id: str, body: SubscriptionUpdate, actor: CurrentActor,
-                        session: DbSession) -> SubscriptionRead:
+@router.patch(
+    "/subscriptions/{subscription_id}",
+    response_model=SubscriptionRead,
+    summary="Change a subscription's types, channels, thresholds, quiet hours or language; pause or resume",
+    description="Only the fields sent change (an option sent as null is cleared); the reference stays.",
+)
+def update_subscription(
+    subscription_id: str, body: SubscriptionUpdate, actor: CurrentActor, session: DbSession
+) -> SubscriptionRead:
     changes = body.model_dump(exclude_unset=True)
-    return SubscriptionRead.model_validate(alerts.do_update_subscription(session, actor,
-                                                                         subscription_id=subscription_id, **changes))
+    return SubscriptionRead.model_validate(
+        alerts.do_update_subscription(session, actor, subscription_id=subscription_id, **changes)
+    )
 
 
 @router.delete("/subscriptions/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Unsubscribe")
@@ -189,16 +220,26 @@ def unsubscribe(subscription_id: str, actor: CurrentActor, session: DbSession) -
     alerts.do_unsubscribe(session, actor, subscription_id=subscription_id)
 
 
-@router.get("/alerts", response_model=list[AlertRead],
-            summary="The caller's open (and acknowledged) alerts; with include_resolved or status, the history")
-def list_alerts(actor: CurrentActor, session: DbSession,
-                include_resolved: Annotated[bool, Query()] = False,
-                status_filter: Annotated[list[str] | None, Query(alias="status", description="open, acknowledged, "
-                                                                 "resolved; repeat for several")] = None,
-                alert_type: Annotated[list[str] | None, Query(description="e.g. vessel_delay; repeat for "
-                                                              "several")] = None) -> list[AlertRead]:
-    return [AlertRead.model_validate(a) for a in alerts.list_alerts(
-        session, actor, include_resolved=include_resolved, statuses=status_filter, alert_types=alert_type)]
+@router.get(
+    "/alerts",
+    response_model=list[AlertRead],
+    summary="The caller's open (and acknowledged) alerts; with include_resolved or status, the history",
+)
+def list_alerts(
+    actor: CurrentActor,
+    session: DbSession,
+    include_resolved: Annotated[bool, Query()] = False,
+    status_filter: Annotated[
+        list[str] | None, Query(alias="status", description="open, acknowledged, resolved; repeat for several")
+    ] = None,
+    alert_type: Annotated[list[str] | None, Query(description="e.g. vessel_delay; repeat for several")] = None,
+) -> list[AlertRead]:
+    return [
+        AlertRead.model_validate(a)
+        for a in alerts.list_alerts(
+            session, actor, include_resolved=include_resolved, statuses=status_filter, alert_types=alert_type
+        )
+    ]
 
 
 KEEP_ALIVE_SECONDS = 15.0
@@ -237,14 +278,22 @@ async def _stream(request: Request, actor: Actor, since: datetime) -> AsyncItera
         await live.hub.wait(alerts.live_subject(actor.org_id), poll)
 
 
-@router.get("/alerts/stream", summary="Live updates of the caller's alerts (text/event-stream)",
-            response_class=StreamingResponse)
-def stream_alerts(request: Request, actor: CurrentActor,
-                  since: Annotated[datetime | None, Query(description="changes after this moment; "
-                                                          "default: from now")] = None) -> StreamingResponse:
+@router.get(
+    "/alerts/stream",
+    summary="Live updates of the caller's alerts (text/event-stream)",
+    response_class=StreamingResponse,
+)
+def stream_alerts(
+    request: Request,
+    actor: CurrentActor,
+    since: Annotated[datetime | None, Query(description="changes after this moment; default: from now")] = None,
+) -> StreamingResponse:
     start = utcnow() if since is None else since if since.tzinfo else since.replace(tzinfo=UTC)
-    return StreamingResponse(_stream(request, actor, start), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    return StreamingResponse(
+        _stream(request, actor, start),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
 
 
 @router.get("/alerts/{alert_id}", response_model=AlertRead, summary="One of the caller's alerts")
@@ -262,13 +311,22 @@ def resolve(alert_id: str, actor: CurrentActor, session: DbSession) -> AlertRead
     return AlertRead.model_validate(alerts.do_resolve(session, actor, alert_id=alert_id))
 
 
-@router.post("/webhook-endpoints", response_model=EndpointCreated, status_code=status.HTTP_201_CREATED,
-             summary="Register a webhook endpoint; the answer shows its signing secret once")
-def create_endpoint(body: EndpointCreate, request: Request, actor: CurrentActor,
-                    session: DbSession) -> EndpointCreated:
+@router.post(
+    "/webhook-endpoints",
+    response_model=EndpointCreated,
+    status_code=status.HTTP_201_CREATED,
+    summary="Register a webhook endpoint; the answer shows its signing secret once",
+)
+def create_endpoint(body: EndpointCreate, request: Request, actor: CurrentActor, session: DbSession) -> EndpointCreated:
     rt = runtime(request)
-    endpoint, secret = alerts.create_endpoint(session, actor, url=body.url, event_types=body.event_types,
-                                              sealer=rt.sealer, policy=request.app.state.webhook_policy)
+    endpoint, secret = alerts.create_endpoint(
+        session,
+        actor,
+        url=body.url,
+        event_types=body.event_types,
+        sealer=rt.sealer,
+        policy=request.app.state.webhook_policy,
+    )
     return EndpointCreated(id=endpoint.id, secret=secret)
 
 
@@ -277,33 +335,47 @@ def list_endpoints(actor: CurrentActor, session: DbSession) -> list[EndpointRead
     return [EndpointRead.model_validate(e) for e in alerts.list_endpoints(session, actor)]
 
 
-@router.post("/webhook-endpoints/{endpoint_id}/rotate-secret", response_model=EndpointCreated,
-             summary="A new signing secret; the previous one keeps signing for 24 hours")
+@router.post(
+    "/webhook-endpoints/{endpoint_id}/rotate-secret",
+    response_model=EndpointCreated,
+    summary="A new signing secret; the previous one keeps signing for 24 hours",
+)
 def rotate_secret(endpoint_id: str, request: Request, actor: CurrentActor, session: DbSession) -> EndpointCreated:
     secret = alerts.rotate_secret(session, actor, endpoint_id=endpoint_id, sealer=runtime(request).sealer)
     return EndpointCreated(id=endpoint_id, secret=secret)
 
 
-@router.delete("/webhook-endpoints/{endpoint_id}", status_code=status.HTTP_204_NO_CONTENT,
-               summary="Stop delivering to an endpoint")
+@router.delete(
+    "/webhook-endpoints/{endpoint_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Stop delivering to an endpoint"
+)
 def delete_endpoint(endpoint_id: str, actor: CurrentActor, session: DbSession) -> None:
     alerts.delete_endpoint(session, actor, endpoint_id=endpoint_id)
 
 
-@router.get("/alert-deliveries", response_model=list[DeliveryRead],
-            summary="The delivery log; status=dead is the dead-letter list")
-def list_deliveries(actor: CurrentActor, session: DbSession,
-                    status_filter: Annotated[str | None, Query(alias="status")] = None) -> list[DeliveryRead]:
+@router.get(
+    "/alert-deliveries",
+    response_model=list[DeliveryRead],
+    summary="The delivery log; status=dead is the dead-letter list",
+)
+def list_deliveries(
+    actor: CurrentActor, session: DbSession, status_filter: Annotated[str | None, Query(alias="status")] = None
+) -> list[DeliveryRead]:
     return [_delivery(row) for row in alerts.list_deliveries(session, actor, status=status_filter)]
 
 
-@router.get("/alert-deliveries/{delivery_id}/attempts", response_model=list[AttemptRead],
-            summary="Every attempt at one delivery")
+@router.get(
+    "/alert-deliveries/{delivery_id}/attempts",
+    response_model=list[AttemptRead],
+    summary="Every attempt at one delivery",
+)
 def list_attempts(delivery_id: str, actor: CurrentActor, session: DbSession) -> list[AttemptRead]:
     return [AttemptRead.model_validate(a) for a in alerts.list_attempts(session, actor, delivery_id=delivery_id)]
 
 
-@router.post("/alert-deliveries/{delivery_id}/replay", response_model=DeliveryRead,
-             summary="Queue a delivery again (same webhook-id)")
+@router.post(
+    "/alert-deliveries/{delivery_id}/replay",
+    response_model=DeliveryRead,
+    summary="Queue a delivery again (same webhook-id)",
+)
 def replay(delivery_id: str, actor: CurrentActor, session: DbSession) -> DeliveryRead:
     return _delivery(alerts.do_replay(session, actor, delivery_id=delivery_id))

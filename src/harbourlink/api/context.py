@@ -101,14 +101,21 @@ def client_ip(request: Request) -> str | None:
 
 def rate_limit(limit: Limit) -> Callable[[Request], None]:
     """A dependency counting the request against its address's ``limit`` (429 past it)."""
+
     def check(request: Request) -> None:
         runtime(request).limits.check(limit, client_ip(request))
+
     return check
 
 
 def person_actor(session: Session, user: identity.User, ip: str | None) -> Actor:
-    return Actor(org_id=user.org_id, user_id=user.id, roles=frozenset({user.role}),
-                 org_types=frozenset(identity.org_types(session, user.org_id)), ip=ip)
+    return Actor(
+        org_id=user.org_id,
+        user_id=user.id,
+        roles=frozenset({user.role}),
+        org_types=frozenset(identity.org_types(session, user.org_id)),
+        ip=ip,
+    )
 
 
 def csrf_token(request: Request) -> str:
@@ -123,8 +130,7 @@ def new_csrf_token() -> str:
 def check_csrf(request: Request, presented: str | None) -> None:
     expected = csrf_token(request)
     if not expected or not presented or not hmac.compare_digest(expected, presented):
-        raise Forbidden("the form is missing its CSRF token or it does not match; reload the page",
-                        code="csrf_failed")
+        raise Forbidden("the form is missing its CSRF token or it does not match; reload the page", code="csrf_failed")
 
 
 def session_user(request: Request, session: Session) -> tuple[identity.User, str] | None:
@@ -196,8 +202,15 @@ CurrentActor = Annotated[Actor, Depends(authenticate)]
 
 def set_session_cookie(request: Request, response: Response, token: str, *, hours: int) -> None:
     """The session cookie: HttpOnly, SameSite=Lax, Secure whenever the request came over HTTPS."""
-    response.set_cookie(SESSION_COOKIE, token, max_age=hours * 3600, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https", path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
 
 
 def clear_session_cookie(response: Response) -> None:
@@ -209,6 +222,7 @@ def ensure_csrf_cookie(request: Request, response: Response) -> str:
     token = csrf_token(request)
     if not token:
         token = new_csrf_token()
-        response.set_cookie(CSRF_COOKIE, token, httponly=False, samesite="strict",
-                            secure=request.url.scheme == "https", path="/")
+        response.set_cookie(
+            CSRF_COOKIE, token, httponly=False, samesite="strict", secure=request.url.scheme == "https", path="/"
+        )
     return token

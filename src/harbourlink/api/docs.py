@@ -25,14 +25,23 @@ _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 def _page(app: FastAPI) -> tuple[bytes, str]:
     """The page, and the CSP that lets exactly it run."""
-    html = bytes(get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} - Swagger UI",
-                               swagger_js_url=f"{ASSETS_PATH}/swagger-ui-bundle.js",
-                               swagger_css_url=f"{ASSETS_PATH}/swagger-ui.css",
-                               swagger_favicon_url=f"{ASSETS_PATH}/favicon.png").body)
-    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
-                      for script in _INLINE_SCRIPT.findall(html.decode()))
-    policy = (f"default-src 'none'; script-src 'self' {hashes}; style-src 'self'; img-src 'self' data:; "
-              "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+    html = bytes(
+        get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} - Swagger UI",
+            swagger_js_url=f"{ASSETS_PATH}/swagger-ui-bundle.js",
+            swagger_css_url=f"{ASSETS_PATH}/swagger-ui.css",
+            swagger_favicon_url=f"{ASSETS_PATH}/favicon.png",
+        ).body
+    )
+    hashes = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
+        for script in _INLINE_SCRIPT.findall(html.decode())
+    )
+    policy = (
+        f"default-src 'none'; script-src 'self' {hashes}; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
     return html, policy
 
 

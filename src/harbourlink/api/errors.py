@@ -36,9 +36,17 @@ STATUS_BY_CLASS: tuple[tuple[type[HarbourLinkError], int], ...] = (
 )
 
 CODE_BY_STATUS = {
-    400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-    409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type", 422: "validation_failed",
-    429: "too_many_requests", 503: "database_busy",
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "too_many_requests",
+    503: "database_busy",
 }
 
 
@@ -105,8 +113,11 @@ def allowed_methods(request: Request) -> list[str]:
 async def _database_busy(_request: Request, exc: Exception) -> JSONResponse:
     """Every connection of this process's pool stayed busy for the pool timeout: 503, try again shortly."""
     assert isinstance(exc, PoolTimeout)  # noqa: S101 - registered for this class only
-    return JSONResponse(error_body("database_busy", "the service is busy; try again in a moment"),
-                        status_code=503, headers={"Retry-After": "1"})
+    return JSONResponse(
+        error_body("database_busy", "the service is busy; try again in a moment"),
+        status_code=503,
+        headers={"Retry-After": "1"},
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -117,13 +128,20 @@ def install_error_handlers(app: FastAPI) -> None:
 
 ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 RATE_LIMITED_RESPONSE: dict[str, Any] = {
-    "description": "too many requests (error `rate_limited`); `data.retry_after` as in the header", "model": None,
+    "description": "too many requests (error `rate_limited`); `data.retry_after` as in the header",
+    "model": None,
     "content": ERROR_CONTENT,
-    "headers": {"Retry-After": {"description": "seconds to wait before trying again",
-                                "schema": {"type": "integer", "minimum": 1}}},
+    "headers": {
+        "Retry-After": {
+            "description": "seconds to wait before trying again",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
 }
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **{status: {"description": CODE_BY_STATUS[status].replace("_", " "), "model": None, "content": ERROR_CONTENT}
-       for status in (400, 401, 403, 404, 409, 413, 422)},
+    **{
+        status: {"description": CODE_BY_STATUS[status].replace("_", " "), "model": None, "content": ERROR_CONTENT}
+        for status in (400, 401, 403, 404, 409, 413, 422)
+    },
     429: RATE_LIMITED_RESPONSE,
 }

@@ -33,10 +33,14 @@ async def reject_nul(request: Request) -> None:
             except ValueError:
                 places = []  # not JSON at all: the handler answers that
     if places:
-        raise ValidationFailed(f"{places[0]}: must not contain a NUL character", code="nul_character",
-                               data={"field": places[0].split(".", 1)[-1],
-                                     "errors": [{"location": p, "message": "must not contain a NUL character"}
-                                                for p in places[:20]]})
+        raise ValidationFailed(
+            f"{places[0]}: must not contain a NUL character",
+            code="nul_character",
+            data={
+                "field": places[0].split(".", 1)[-1],
+                "errors": [{"location": p, "message": "must not contain a NUL character"} for p in places[:20]],
+            },
+        )
 
 
 def _nul_paths(value: Any, where: str) -> list[str]:

@@ -39,13 +39,21 @@ class Metrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        self.requests = Counter("harbourlink_http_requests", "HTTP requests handled",
-                                ["method", "route", "status"], registry=self.registry)
-        self.latency = Histogram("harbourlink_http_request_seconds", "Time to answer an HTTP request",
-                                 ["method", "route"], registry=self.registry)
-        self.device_refusals = Counter("harbourlink_device_reports_refused", "Tracker reports refused, by reason: "
-                                       "an unknown or a revoked device id", ["reason"], registry=self.registry)
-
+        self.requests = Counter(
+            "harbourlink_http_requests", "HTTP requests handled", ["method", "route", "status"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "harbourlink_http_request_seconds",
+            "Time to answer an HTTP request",
+            ["method", "route"],
+            registry=self.registry,
+        )
+        self.device_refusals = Counter(
+            "harbourlink_device_reports_refused",
+            "Tracker reports refused, by reason: an unknown or a revoked device id",
+            ["reason"],
+            registry=self.registry,
+        )
 
 
 class MetricsMiddleware:
@@ -129,29 +137,68 @@ def _age(figures: operations.Figures, since: datetime | None) -> float:
 
 
 def _queues(f: operations.Figures) -> Iterator[Metric]:
-    yield _gauge("harbourlink_queue_items", "Work items and outbox rows not done, by queue and state",
-                 ["queue", "state"], [([q.queue, state], count) for q in f.queues for state, count in (
-                     ("waiting", q.waiting), ("leased", q.leased), ("retrying", q.retrying), ("dead", q.dead))])
-    yield _gauge("harbourlink_queue_oldest_pending_seconds", "Age of the oldest pending item (0: none)", ["queue"],
-                 [([q.queue], _age(f, q.oldest_pending_at)) for q in f.queues])
-    yield _gauge("harbourlink_workers_alive", "Worker loops whose last heartbeat is more recent than a work lease",
-                 [], [([], f.workers_alive)])
+    yield _gauge(
+        "harbourlink_queue_items",
+        "Work items and outbox rows not done, by queue and state",
+        ["queue", "state"],
+        [
+            ([q.queue, state], count)
+            for q in f.queues
+            for state, count in (
+                ("waiting", q.waiting),
+                ("leased", q.leased),
+                ("retrying", q.retrying),
+                ("dead", q.dead),
+            )
+        ],
+    )
+    yield _gauge(
+        "harbourlink_queue_oldest_pending_seconds",
+        "Age of the oldest pending item (0: none)",
+        ["queue"],
+        [([q.queue], _age(f, q.oldest_pending_at)) for q in f.queues],
+    )
+    yield _gauge(
+        "harbourlink_workers_alive",
+        "Worker loops whose last heartbeat is more recent than a work lease",
+        [],
+        [([], f.workers_alive)],
+    )
 
 
 def _inbound_and_ledger(f: operations.Figures) -> Iterator[Metric]:
-    yield _gauge("harbourlink_inbound_backlog_messages", "Messages not read yet, by status", ["status"],
-                 [([status], count) for status, count in f.backlog.by_status.items()])
-    yield _gauge("harbourlink_inbound_oldest_waiting_seconds", "Age of the oldest message not read yet (0: none)",
-                 [], [([], _age(f, f.backlog.oldest_received_at))])
+    yield _gauge(
+        "harbourlink_inbound_backlog_messages",
+        "Messages not read yet, by status",
+        ["status"],
+        [([status], count) for status, count in f.backlog.by_status.items()],
+    )
+    yield _gauge(
+        "harbourlink_inbound_oldest_waiting_seconds",
+        "Age of the oldest message not read yet (0: none)",
+        [],
+        [([], _age(f, f.backlog.oldest_received_at))],
+    )
     lag = f.lag
-    yield _gauge("harbourlink_ledger_size_entries", "Entries in the log at its newest checkpoint", [],
-                 [([], lag.size)])
-    yield _gauge("harbourlink_ledger_waiting", "Events without their entry, and entries waiting for the sequencer",
-                 ["stage"], [(["events"], lag.events_waiting), (["entries"], lag.entries_queued)])
-    yield _gauge("harbourlink_ledger_oldest_waiting_seconds", "Age of the longest wait for the ledger (0: none)",
-                 [], [([], _age(f, lag.oldest_waiting_at))])
-    yield _gauge("harbourlink_ledger_witness_behind_entries", "Entries since the witness's newest cosignature",
-                 ["witness"], [([w.name], lag.size - (w.cosigned_size or 0)) for w in f.witnesses])
+    yield _gauge("harbourlink_ledger_size_entries", "Entries in the log at its newest checkpoint", [], [([], lag.size)])
+    yield _gauge(
+        "harbourlink_ledger_waiting",
+        "Events without their entry, and entries waiting for the sequencer",
+        ["stage"],
+        [(["events"], lag.events_waiting), (["entries"], lag.entries_queued)],
+    )
+    yield _gauge(
+        "harbourlink_ledger_oldest_waiting_seconds",
+        "Age of the longest wait for the ledger (0: none)",
+        [],
+        [([], _age(f, lag.oldest_waiting_at))],
+    )
+    yield _gauge(
+        "harbourlink_ledger_witness_behind_entries",
+        "Entries since the witness's newest cosignature",
+        ["witness"],
+        [([w.name], lag.size - (w.cosigned_size or 0)) for w in f.witnesses],
+    )
 
 
 def _figures(request: Request) -> operations.Figures | None:
@@ -183,10 +230,12 @@ def _check_may_read_metrics(request: Request) -> None:
     if _local_peer(request):
         return
     if token:
-        raise Unauthenticated("send the metrics token as 'Authorization: Bearer <token>'",
-                              code="metrics_token_required")
-    raise Forbidden("metrics are served to loopback peers only unless a metrics token is set",
-                    code="metrics_loopback_only")
+        raise Unauthenticated(
+            "send the metrics token as 'Authorization: Bearer <token>'", code="metrics_token_required"
+        )
+    raise Forbidden(
+        "metrics are served to loopback peers only unless a metrics token is set", code="metrics_loopback_only"
+    )
 
 
 def _local_peer(request: Request) -> bool:

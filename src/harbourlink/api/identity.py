@@ -34,8 +34,9 @@ from harbourlink.identity.schemas import (
 )
 from harbourlink.kernel import ValidationFailed
 
-router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES,
-                   dependencies=[require_scope(identity.KeyScope.ORG_MANAGE)])
+router = APIRouter(
+    prefix="/api/v1", responses=ERROR_RESPONSES, dependencies=[require_scope(identity.KeyScope.ORG_MANAGE)]
+)
 
 
 class DirectoryEntry(BaseModel):
@@ -72,8 +73,11 @@ async def _with_rules(request: Request, exc: RequestValidationError) -> Validati
         body = None
     rules = identity.application_problems(identity.draft_from_body(body)) if isinstance(body, dict) else []
     taken = {error["location"] for error in shape}
-    every = shape + [{"location": f"body.{problem.data['field']}", "message": problem.message, "code": problem.code}
-                     for problem in rules if f"body.{problem.data['field']}" not in taken]
+    every = shape + [
+        {"location": f"body.{problem.data['field']}", "message": problem.message, "code": problem.code}
+        for problem in rules
+        if f"body.{problem.data['field']}" not in taken
+    ]
     detail = "; ".join(f"{error['location']}: {error['message']}" for error in every[:5])
     return ValidationFailed(detail, code="validation_failed", data={"errors": every})
 
@@ -83,30 +87,48 @@ def register(body: RegistrationIn, request: Request, session: DbSession) -> Regi
 
 
 router.add_api_route(
-    "/registrations", register, methods=["POST"], response_model=RegistrationRead,
-    status_code=status.HTTP_201_CREATED, tags=["organisations"], summary="Apply to join (company or truck driver)",
+    "/registrations",
+    register,
+    methods=["POST"],
+    response_model=RegistrationRead,
+    status_code=status.HTTP_201_CREATED,
+    tags=["organisations"],
+    summary="Apply to join (company or truck driver)",
     description="Every problem of an application is answered at once (422, `data.errors`: each with its "
-                "`location` and `message`, and the `code` of the rule it breaks): its shape, and the rules of "
-                "applications (documents for the account kind, a strong password, company types a company may "
-                "apply for — customs, banks and the operator are set up by the platform operator — …). "
-                "`error` is the first problem's code.",
-    dependencies=[public(), Depends(rate_limit(Limit.REGISTRATION))], route_class_override=ApplicationRoute,
+    "`location` and `message`, and the `code` of the rule it breaks): its shape, and the rules of "
+    "applications (documents for the account kind, a strong password, company types a company may "
+    "apply for — customs, banks and the operator are set up by the platform operator — …). "
+    "`error` is the first problem's code.",
+    dependencies=[public(), Depends(rate_limit(Limit.REGISTRATION))],
+    route_class_override=ApplicationRoute,
 )
 
 
-@router.get("/me", response_model=MeRead, tags=["organisations"], summary="Who the caller is",
-            dependencies=[require_scope(None)])
+@router.get(
+    "/me",
+    response_model=MeRead,
+    tags=["organisations"],
+    summary="Who the caller is",
+    dependencies=[require_scope(None)],
+)
 def me(actor: CurrentActor, session: DbSession) -> MeRead:
     org = identity.get_organisation(session, actor, org_id=actor.org_id)
     user = identity.user_by_id(session, actor.user_id) if actor.user_id else None
     scopes = sorted(actor.scopes) if actor.is_machine else [scope.value for scope in identity.KeyScope]
-    return MeRead(user=UserRead.model_validate(user) if user else None,
-                  organisation=identity.describe(session, org), scopes=scopes)
+    return MeRead(
+        user=UserRead.model_validate(user) if user else None,
+        organisation=identity.describe(session, org),
+        scopes=scopes,
+    )
 
 
-@router.get("/directory", response_model=list[DirectoryEntry], tags=["organisations"],
-            summary="Active companies, to choose whom to share with",
-            dependencies=[require_scope(identity.KeyScope.ACCESS_MANAGE)])
+@router.get(
+    "/directory",
+    response_model=list[DirectoryEntry],
+    tags=["organisations"],
+    summary="Active companies, to choose whom to share with",
+    dependencies=[require_scope(identity.KeyScope.ACCESS_MANAGE)],
+)
 def directory(_caller: CurrentActor, session: DbSession, q: str = "") -> list[DirectoryEntry]:
     orgs = identity.list_organisations(session, identity.SYSTEM_ACTOR, status=identity.OrgStatus.ACTIVE)
     needle = q.strip().lower()
@@ -115,12 +137,18 @@ def directory(_caller: CurrentActor, session: DbSession, q: str = "") -> list[Di
     return [DirectoryEntry(id=o.id, name=o.name, name_local=o.name_local, types=types[o.id]) for o in chosen]
 
 
-@router.get("/orgs", response_model=list[OrganisationRead], tags=["organisations"],
-            summary="Companies the caller may see (all, for the operator)")
-def list_orgs(actor: CurrentActor, session: DbSession,
-              status_filter: identity.OrgStatus | None = None) -> list[OrganisationRead]:
-    return [identity.describe(session, org)
-            for org in identity.list_organisations(session, actor, status=status_filter)]
+@router.get(
+    "/orgs",
+    response_model=list[OrganisationRead],
+    tags=["organisations"],
+    summary="Companies the caller may see (all, for the operator)",
+)
+def list_orgs(
+    actor: CurrentActor, session: DbSession, status_filter: identity.OrgStatus | None = None
+) -> list[OrganisationRead]:
+    return [
+        identity.describe(session, org) for org in identity.list_organisations(session, actor, status=status_filter)
+    ]
 
 
 @router.get("/orgs/{org_id}", response_model=OrganisationRead, tags=["organisations"])
@@ -128,19 +156,28 @@ def get_org(org_id: str, actor: CurrentActor, session: DbSession) -> Organisatio
     return identity.describe(session, identity.get_organisation(session, actor, org_id=org_id))
 
 
-@router.post("/orgs/{org_id}/approve", response_model=OrganisationRead, tags=["operator"],
-             summary="Operator: admit a verified applicant")
+@router.post(
+    "/orgs/{org_id}/approve",
+    response_model=OrganisationRead,
+    tags=["operator"],
+    summary="Operator: admit a verified applicant",
+)
 def approve_org(org_id: str, actor: CurrentActor, session: DbSession) -> OrganisationRead:
     _visible_org(session, actor, org_id)
     return identity.describe(session, identity.decide_organisation(session, actor, org_id=org_id, approve=True))
 
 
-@router.post("/orgs/{org_id}/reject", response_model=OrganisationRead, tags=["operator"],
-             summary="Operator: refuse an applicant, with a reason")
+@router.post(
+    "/orgs/{org_id}/reject",
+    response_model=OrganisationRead,
+    tags=["operator"],
+    summary="Operator: refuse an applicant, with a reason",
+)
 def reject_org(org_id: str, body: OrgDecisionIn, actor: CurrentActor, session: DbSession) -> OrganisationRead:
     _visible_org(session, actor, org_id)
-    return identity.describe(session, identity.decide_organisation(
-        session, actor, org_id=org_id, approve=False, reason=body.reason))
+    return identity.describe(
+        session, identity.decide_organisation(session, actor, org_id=org_id, approve=False, reason=body.reason)
+    )
 
 
 def _visible_org(session: DbSession, actor: CurrentActor, org_id: str) -> None:
@@ -154,12 +191,17 @@ def list_services(org_id: str, actor: CurrentActor, session: DbSession) -> list[
     return [ServiceOptInRead.model_validate(o) for o in identity.list_services(session, actor, org_id=org_id)]
 
 
-@router.post("/orgs/{org_id}/services/{service}", response_model=ServiceOptInRead, tags=["organisations"],
-             summary="Opt in to an online service (those the platform has built)")
+@router.post(
+    "/orgs/{org_id}/services/{service}",
+    response_model=ServiceOptInRead,
+    tags=["organisations"],
+    summary="Opt in to an online service (those the platform has built)",
+)
 def opt_in(org_id: str, service: identity.OfferedService, actor: CurrentActor, session: DbSession) -> ServiceOptInRead:
     _visible_org(session, actor, org_id)
-    return ServiceOptInRead.model_validate(identity.request_service(session, actor, org_id=org_id,
-                                                                   service=identity.Service(service.value)))
+    return ServiceOptInRead.model_validate(
+        identity.request_service(session, actor, org_id=org_id, service=identity.Service(service.value))
+    )
 
 
 @router.get("/orgs/{org_id}/users", response_model=list[UserRead], tags=["users"])
@@ -168,20 +210,32 @@ def list_users(org_id: str, actor: CurrentActor, session: DbSession) -> list[Use
     return [UserRead.model_validate(u) for u in identity.list_users(session, actor, org_id=org_id)]
 
 
-@router.post("/orgs/{org_id}/users", response_model=UserCreated, status_code=status.HTTP_201_CREATED,
-             tags=["users"], summary="Add a user; without a password a temporary one is returned once")
+@router.post(
+    "/orgs/{org_id}/users",
+    response_model=UserCreated,
+    status_code=status.HTTP_201_CREATED,
+    tags=["users"],
+    summary="Add a user; without a password a temporary one is returned once",
+)
 def create_user(org_id: str, body: UserCreate, actor: CurrentActor, session: DbSession) -> UserCreated:
     _visible_org(session, actor, org_id)
-    user, temporary = identity.create_user(session, actor, org_id=org_id, email=str(body.email),
-                                           display_name=body.display_name, role=body.role, password=body.password)
-    return UserCreated.model_validate({**UserRead.model_validate(user).model_dump(),
-                                       "temporary_password": temporary})
+    user, temporary = identity.create_user(
+        session,
+        actor,
+        org_id=org_id,
+        email=str(body.email),
+        display_name=body.display_name,
+        role=body.role,
+        password=body.password,
+    )
+    return UserCreated.model_validate({**UserRead.model_validate(user).model_dump(), "temporary_password": temporary})
 
 
 @router.patch("/users/{user_id}", response_model=UserRead, tags=["users"], summary="Change role or disable")
 def update_user(user_id: str, body: UserUpdate, actor: CurrentActor, session: DbSession) -> UserRead:
-    return UserRead.model_validate(identity.update_user(session, actor, user_id=user_id, role=body.role,
-                                                        status=body.status))
+    return UserRead.model_validate(
+        identity.update_user(session, actor, user_id=user_id, role=body.role, status=body.status)
+    )
 
 
 @router.post("/users/{user_id}/unlock", response_model=UserRead, tags=["users"])
@@ -194,11 +248,17 @@ def list_keys(actor: CurrentActor, session: DbSession) -> list[ApiKeyRead]:
     return [ApiKeyRead.model_validate(k) for k in identity.list_api_keys(session, actor, org_id=actor.org_id)]
 
 
-@router.post("/api-keys", response_model=ApiKeyCreated, status_code=status.HTTP_201_CREATED, tags=["api keys"],
-             summary="Issue an API key; the key is in this response only")
+@router.post(
+    "/api-keys",
+    response_model=ApiKeyCreated,
+    status_code=status.HTTP_201_CREATED,
+    tags=["api keys"],
+    summary="Issue an API key; the key is in this response only",
+)
 def create_key(body: ApiKeyCreate, actor: CurrentActor, session: DbSession) -> ApiKeyCreated:
-    key, full = identity.create_api_key(session, actor, org_id=actor.org_id, name=body.name, scopes=body.scopes,
-                                        expires_at=body.expires_at)
+    key, full = identity.create_api_key(
+        session, actor, org_id=actor.org_id, name=body.name, scopes=body.scopes, expires_at=body.expires_at
+    )
     return ApiKeyCreated.model_validate({**ApiKeyRead.model_validate(key).model_dump(), "key": full})
 
 
@@ -207,10 +267,16 @@ def revoke_key(key_id: str, actor: CurrentActor, session: DbSession) -> ApiKeyRe
     return ApiKeyRead.model_validate(identity.revoke_api_key(session, actor, key_id=key_id))
 
 
-@router.get("/audit-events", response_model=list[AuditEventRead], tags=["security"],
-            summary="The company's security events (the whole platform's, for the operator)")
+@router.get(
+    "/audit-events",
+    response_model=list[AuditEventRead],
+    tags=["security"],
+    summary="The company's security events (the whole platform's, for the operator)",
+)
 def audit_events(actor: CurrentActor, session: DbSession, limit: int = 200) -> list[AuditEventRead]:
     identity.check_admin_of(actor, actor.org_id)
     org_id = None if actor.is_operator else actor.org_id
-    return [AuditEventRead.model_validate(e)
-            for e in identity.list_audit_events(session, org_id=org_id, limit=min(max(limit, 1), 1000))]
+    return [
+        AuditEventRead.model_validate(e)
+        for e in identity.list_audit_events(session, org_id=org_id, limit=min(max(limit, 1), 1000))
+    ]

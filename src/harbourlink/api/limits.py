@@ -48,9 +48,18 @@ class BodySizeLimit:
         await self.app(scope, counting_receive, guarded_send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"error": "payload_too_large",
-                           "detail": f"the request body exceeds {self.max_bytes} bytes",
-                           "data": {"max_bytes": self.max_bytes}}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        body = json.dumps(
+            {
+                "error": "payload_too_large",
+                "detail": f"the request body exceeds {self.max_bytes} bytes",
+                "data": {"max_bytes": self.max_bytes},
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

@@ -47,9 +47,12 @@ class AddressLimits:
     def __init__(self, settings: Settings, db: Database):
         self._db = db
         self._window = settings.rate_limit_window_seconds
-        self._allowed = {Limit.LOGIN: settings.rate_limit_login, Limit.TOTP: settings.rate_limit_totp,
-                         Limit.REGISTRATION: settings.rate_limit_registration,
-                         Limit.BAD_API_KEY: settings.rate_limit_bad_api_keys}
+        self._allowed = {
+            Limit.LOGIN: settings.rate_limit_login,
+            Limit.TOTP: settings.rate_limit_totp,
+            Limit.REGISTRATION: settings.rate_limit_registration,
+            Limit.BAD_API_KEY: settings.rate_limit_bad_api_keys,
+        }
         self._refused: dict[str, float] = {}
         self._lock = threading.Lock()
 
@@ -67,8 +70,9 @@ class AddressLimits:
         # A transaction of its own, committed before the request goes on: a request that fails
         # later (and rolls back) must still have counted.
         with self._db.transaction() as session:
-            verdict = identity.count_request(session, bucket=bucket, limit=allowed, window_seconds=self._window,
-                                             now=utcnow())
+            verdict = identity.count_request(
+                session, bucket=bucket, limit=allowed, window_seconds=self._window, now=utcnow()
+            )
         if not verdict.allowed:
             self._remember(bucket, now + verdict.retry_after, now)
             raise refusal(verdict.retry_after)

@@ -50,8 +50,11 @@ class ScopeRule:
             return
         actor = authenticate(request)
         if self.scope is not None and not actor.has_scope(self.scope):
-            raise Forbidden(f"this API key lacks the {self.scope.value} scope", code="missing_scope",
-                            data={"scope": self.scope.value})
+            raise Forbidden(
+                f"this API key lacks the {self.scope.value} scope",
+                code="missing_scope",
+                data={"scope": self.scope.value},
+            )
 
 
 def require_scope(scope: KeyScope | None) -> Any:
@@ -67,8 +70,7 @@ def public() -> Any:
 def rule_of(route: object) -> ScopeRule | None:
     """The innermost rule declared for a route (an operation's own come after its router's)."""
     dependencies = getattr(route, "dependencies", None) or []
-    rules = [d.dependency for d in dependencies
-             if isinstance(d, DependsParam) and isinstance(d.dependency, ScopeRule)]
+    rules = [d.dependency for d in dependencies if isinstance(d, DependsParam) and isinstance(d.dependency, ScopeRule)]
     return rules[-1] if rules else None
 
 

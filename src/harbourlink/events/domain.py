@@ -38,21 +38,85 @@ class Classifier(StrEnum):
     ACT = "ACT"
 
 
-SHIPMENT_CODES = frozenset({"RECE", "DRFT", "PENA", "PENU", "PENC", "CONF", "REJE", "APPR", "ISSU", "SURR", "SUBM",
-                            "VOID", "REQS", "CMPL", "HOLD", "RELS", "CANC"})
+SHIPMENT_CODES = frozenset(
+    {
+        "RECE",
+        "DRFT",
+        "PENA",
+        "PENU",
+        "PENC",
+        "CONF",
+        "REJE",
+        "APPR",
+        "ISSU",
+        "SURR",
+        "SUBM",
+        "VOID",
+        "REQS",
+        "CMPL",
+        "HOLD",
+        "RELS",
+        "CANC",
+    }
+)
 TRANSPORT_CODES = frozenset({"ARRI", "DEPA"})
-EQUIPMENT_CODES = frozenset({"LOAD", "DISC", "GTIN", "GTOT", "STUF", "STRP", "PICK", "DROP", "INSP", "RSEA", "RMVD",
-                             "AVPU", "AVDO", "CUSS", "CUSI", "CUSR", "CROS"})
+EQUIPMENT_CODES = frozenset(
+    {
+        "LOAD",
+        "DISC",
+        "GTIN",
+        "GTOT",
+        "STUF",
+        "STRP",
+        "PICK",
+        "DROP",
+        "INSP",
+        "RSEA",
+        "RMVD",
+        "AVPU",
+        "AVDO",
+        "CUSS",
+        "CUSI",
+        "CUSR",
+        "CROS",
+    }
+)
 REEFER_CODES = frozenset({"MEAS", "ADJU", "POWR"})
 RELEASE_CODES = frozenset({"RELS", "HOLD", "AVPU"})
 CUSTOMS_CODES = frozenset({"SUBM", "ACPT", "CUSS", "CUSI", "HOLD", "CUSR", "REJE"})
 # IATA status codes (cXML code list 1.18): before departure, flight, arrival, and DIS (discrepancy).
-AIR_CODES = frozenset({"BKD", "FOH", "RCS", "MAN", "PRE", "DEP", "ARR", "RCT", "TFD", "TRM", "RCF", "AWR", "NFD",
-                       "AWD", "CCD", "CRC", "TGC", "DLV", "DDL", "DIS"})
+AIR_CODES = frozenset(
+    {
+        "BKD",
+        "FOH",
+        "RCS",
+        "MAN",
+        "PRE",
+        "DEP",
+        "ARR",
+        "RCT",
+        "TFD",
+        "TRM",
+        "RCF",
+        "AWR",
+        "NFD",
+        "AWD",
+        "CCD",
+        "CRC",
+        "TGC",
+        "DLV",
+        "DDL",
+        "DIS",
+    }
+)
 
 CODES_BY_TYPE: dict[EventType, frozenset[str]] = {
-    EventType.SHIPMENT: SHIPMENT_CODES, EventType.TRANSPORT: TRANSPORT_CODES, EventType.EQUIPMENT: EQUIPMENT_CODES,
-    EventType.REEFER: REEFER_CODES, EventType.RELEASE: RELEASE_CODES, EventType.CUSTOMS: CUSTOMS_CODES,
+    EventType.SHIPMENT: SHIPMENT_CODES,
+    EventType.TRANSPORT: TRANSPORT_CODES,
+    EventType.EQUIPMENT: EQUIPMENT_CODES,
+    EventType.REEFER: REEFER_CODES,
+    EventType.RELEASE: RELEASE_CODES,
+    EventType.CUSTOMS: CUSTOMS_CODES,
     EventType.AIR: AIR_CODES,
 }
 
@@ -62,8 +126,15 @@ MODES_OF_TRANSPORT = frozenset({"VESSEL", "BARGE", "RAIL", "TRUCK", "AIR"})
 # check below refuses a value that is too long with its name instead of the database failing
 # the whole message on it.
 SOURCE_KEY_LENGTH = 200
-FIELD_LENGTHS: dict[str, int] = {"event_code": 8, "location": 5, "facility": 12, "vessel_imo": 7,
-                                 "vessel_name": 100, "voyage": 50, "mode_of_transport": 10}
+FIELD_LENGTHS: dict[str, int] = {
+    "event_code": 8,
+    "location": 5,
+    "facility": 12,
+    "vessel_imo": 7,
+    "vessel_name": 100,
+    "voyage": 50,
+    "mode_of_transport": 10,
+}
 REFERENCE_KIND_LENGTH = 20
 REFERENCE_VALUE_LENGTH = 40
 
@@ -159,8 +230,18 @@ def _too_long(draft: EventDraft) -> Wording | None:
 
 
 # What a re-delivery is compared on: the event's own fields, its references and its details.
-COMPARED_FIELDS = ("event_type", "event_code", "classifier", "event_time", "location", "facility", "vessel_imo",
-                   "vessel_name", "voyage", "mode_of_transport")
+COMPARED_FIELDS = (
+    "event_type",
+    "event_code",
+    "classifier",
+    "event_time",
+    "location",
+    "facility",
+    "vessel_imo",
+    "vessel_name",
+    "voyage",
+    "mode_of_transport",
+)
 # Details that hold the event exactly as its source sent it; when both deliveries carry the same
 # one, the fields that differ are named in the source's own words (``eventDateTime``).
 ORIGINALS = ("dcsa", "dcsa_v3")
@@ -190,8 +271,11 @@ def differing_fields(new: dict[str, Any], old: dict[str, Any]) -> list[str]:
             names = _json_differences(new_details[key], old_details[key], "")
             return _named(names)
     names = [name for name in (*COMPARED_FIELDS, "references") if new[name] != old[name]]
-    names += sorted(key for key in set(new_details) | set(old_details)
-                    if key not in ORIGINALS and new_details.get(key) != old_details.get(key))
+    names += sorted(
+        key
+        for key in set(new_details) | set(old_details)
+        if key not in ORIGINALS and new_details.get(key) != old_details.get(key)
+    )
     return _named(names)
 
 

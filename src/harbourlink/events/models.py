@@ -51,10 +51,13 @@ class EventReference(Base):
     __tablename__ = "event_references"
     # The search box knows a number but not its kind: look it up by value first. An event's own
     # references are read by event, from the index alone.
-    __table_args__ = (Index("ix_event_references_event", "event_seq", "kind", "value"),
-                      Index("ix_event_references_value", "value"))
+    __table_args__ = (
+        Index("ix_event_references_event", "event_seq", "kind", "value"),
+        Index("ix_event_references_value", "value"),
+    )
 
     kind: Mapped[str] = mapped_column(String(REFERENCE_KIND_LENGTH), primary_key=True)
     value: Mapped[str] = mapped_column(String(REFERENCE_VALUE_LENGTH), primary_key=True)
-    event_seq: Mapped[int] = mapped_column(SequenceNumber, ForeignKey("events.seq", ondelete="CASCADE"),
-                                           primary_key=True)
+    event_seq: Mapped[int] = mapped_column(
+        SequenceNumber, ForeignKey("events.seq", ondelete="CASCADE"), primary_key=True
+    )

@@ -35,8 +35,11 @@ class Stored:
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> Stored:
-        return cls(str(payload["message_id"]), str(payload["owner_org_id"]),
-                   datetime.fromisoformat(str(payload["received_at"])))
+        return cls(
+            str(payload["message_id"]),
+            str(payload["owner_org_id"]),
+            datetime.fromisoformat(str(payload["received_at"])),
+        )
 
 
 def queue_name(consumer: str) -> str:
@@ -56,8 +59,11 @@ def stored_events(session: Session, message_id: str) -> tuple[list[Event], dict[
     """The events a message stored, in store order, and the references of each: two queries, no id lists."""
     rows = list(session.scalars(select(Event).where(Event.message_id == message_id).order_by(Event.seq)))
     references: dict[int, list[tuple[str, str]]] = {row.seq: [] for row in rows}
-    named = (select(EventReference.event_seq, EventReference.kind, EventReference.value)
-             .join(Event, Event.seq == EventReference.event_seq).where(Event.message_id == message_id))
+    named = (
+        select(EventReference.event_seq, EventReference.kind, EventReference.value)
+        .join(Event, Event.seq == EventReference.event_seq)
+        .where(Event.message_id == message_id)
+    )
     for seq, kind, value in session.execute(named):
         references[seq].append((kind, value))
     return rows, references

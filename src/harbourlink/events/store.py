@@ -67,8 +67,9 @@ def append_events(
             names = differing_fields(content_of(draft), content_of(drafts[earlier]))
             if names:
                 where = EARLIER_ITEM(place=place_of(drafts[earlier], earlier))
-                conflicts.append(Conflict(position, place_of(draft, position),
-                                          conflict_message(names, with_what=where)))
+                conflicts.append(
+                    Conflict(position, place_of(draft, position), conflict_message(names, with_what=where))
+                )
     rows = [_row(drafts[position], owner_org_id, message_id, received) for position in first.values()]
     if not rows:
         return AppendResult([], len(drafts), [])
@@ -82,22 +83,34 @@ def append_events(
     _insert_references(session, references)
     accepted = sorted(first[source_key] for _, source_key, _ in inserted)
     by_key = {source_key: event_id for _, source_key, event_id in inserted}
-    conflicts += _conflicts_with_stored(session, owner_org_id, drafts,
-                                        {key: p for key, p in first.items()
-                                         if key not in by_key and not drafts[p].key_from_content})
-    return AppendResult(accepted=accepted, duplicates=len(drafts) - len(accepted) - len(conflicts),
-                        event_ids=[by_key[drafts[p].source_key] for p in accepted],
-                        conflicts=sorted(conflicts, key=lambda c: c.position))
+    conflicts += _conflicts_with_stored(
+        session,
+        owner_org_id,
+        drafts,
+        {key: p for key, p in first.items() if key not in by_key and not drafts[p].key_from_content},
+    )
+    return AppendResult(
+        accepted=accepted,
+        duplicates=len(drafts) - len(accepted) - len(conflicts),
+        event_ids=[by_key[drafts[p].source_key] for p in accepted],
+        conflicts=sorted(conflicts, key=lambda c: c.position),
+    )
 
 
-def _conflicts_with_stored(session: Session, owner_org_id: str, drafts: Sequence[EventDraft],
-                           already: dict[str, int]) -> list[Conflict]:
+def _conflicts_with_stored(
+    session: Session, owner_org_id: str, drafts: Sequence[EventDraft], already: dict[str, int]
+) -> list[Conflict]:
     """The drafts whose source key this owner used before for an event with other content."""
     found: list[Conflict] = []
     keys = list(already)
     for start in range(0, len(keys), IN_CHUNK):
-        stored = list(session.scalars(select(Event).where(Event.owner_org_id == owner_org_id,
-                                                          Event.source_key.in_(keys[start:start + IN_CHUNK]))))
+        stored = list(
+            session.scalars(
+                select(Event).where(
+                    Event.owner_org_id == owner_org_id, Event.source_key.in_(keys[start : start + IN_CHUNK])
+                )
+            )
+        )
         references = references_of(session, [event.seq for event in stored])
         for event in stored:
             position = already[event.source_key]
@@ -107,8 +120,9 @@ def _conflicts_with_stored(session: Session, owner_org_id: str, drafts: Sequence
             names = differing_fields(content_of(drafts[position]), old)
             if names:
                 source = STORED_FROM_MESSAGE(message=event.message_id) if event.message_id else STORED_FROM_ELSEWHERE()
-                found.append(Conflict(position, place_of(drafts[position], position),
-                                      conflict_message(names, with_what=source)))
+                found.append(
+                    Conflict(position, place_of(drafts[position], position), conflict_message(names, with_what=source))
+                )
     return found
 
 
@@ -130,14 +144,18 @@ def _copy_then_insert(session: Session, rows: list[dict[str, Any]]) -> list[tupl
     assert raw is not None  # noqa: S101 - a live connection of this session
     with raw.cursor() as cursor:
         # The column names come from _row, never from input.
-        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS staging_events AS SELECT {column_list} FROM events "  # noqa: S608
-                       "WITH NO DATA")
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS staging_events AS SELECT {column_list} FROM events "  # noqa: S608
+            "WITH NO DATA"
+        )
         cursor.execute("TRUNCATE staging_events")
         with cursor.copy(f"COPY staging_events ({column_list}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([Json(value) if name == "details" else value for name, value in row.items()])
-        cursor.execute(f"INSERT INTO events ({column_list}) SELECT {column_list} FROM staging_events "  # noqa: S608
-                       "ON CONFLICT (owner_org_id, source_key) DO NOTHING RETURNING seq, source_key, id")
+        cursor.execute(
+            f"INSERT INTO events ({column_list}) SELECT {column_list} FROM staging_events "  # noqa: S608
+            "ON CONFLICT (owner_org_id, source_key) DO NOTHING RETURNING seq, source_key, id"
+        )
         return [(seq, key, event_id) for seq, key, event_id in cursor.fetchall()]
 
 
@@ -151,17 +169,30 @@ def _insert_references(session: Session, references: list[tuple[str, str, int]])
             for reference in references:
                 copy.write_row(reference)
         return
-    session.execute(sqlite.insert(EventReference).on_conflict_do_nothing(),
-                    [{"kind": kind, "value": value, "event_seq": seq} for kind, value, seq in references])
+    session.execute(
+        sqlite.insert(EventReference).on_conflict_do_nothing(),
+        [{"kind": kind, "value": value, "event_seq": seq} for kind, value, seq in references],
+    )
 
 
 def _row(draft: EventDraft, owner_org_id: str, message_id: str | None, received: datetime) -> dict[str, Any]:
     return {
-        "id": new_id(), "owner_org_id": owner_org_id, "message_id": message_id, "source_key": draft.source_key,
-        "event_type": draft.event_type.value, "event_code": draft.event_code, "classifier": draft.classifier.value,
-        "event_time": draft.event_time, "created_time": draft.created_time, "received_at": received,
-        "location": draft.location, "facility": draft.facility, "vessel_imo": draft.vessel_imo,
-        "vessel_name": draft.vessel_name, "voyage": draft.voyage, "mode_of_transport": draft.mode_of_transport,
+        "id": new_id(),
+        "owner_org_id": owner_org_id,
+        "message_id": message_id,
+        "source_key": draft.source_key,
+        "event_type": draft.event_type.value,
+        "event_code": draft.event_code,
+        "classifier": draft.classifier.value,
+        "event_time": draft.event_time,
+        "created_time": draft.created_time,
+        "received_at": received,
+        "location": draft.location,
+        "facility": draft.facility,
+        "vessel_imo": draft.vessel_imo,
+        "vessel_name": draft.vessel_name,
+        "voyage": draft.voyage,
+        "mode_of_transport": draft.mode_of_transport,
         "details": draft.details,
     }
 
@@ -169,30 +200,50 @@ def _row(draft: EventDraft, owner_org_id: str, message_id: str | None, received:
 def visible(scope: AccessScope, *, now: datetime | None = None) -> ColumnElement[bool]:
     """WHERE clause: the event is the caller's own, or one of its references is shared with the caller."""
     moment = now or utcnow()
-    shared = exists(select(EventReference.event_seq).where(
-        EventReference.event_seq == Event.seq,
-        visibility_clause(scope, owner=Event.owner_org_id, reference_type=EventReference.kind,
-                          reference=EventReference.value, now=moment),
-    ).correlate_except(EventReference))
+    shared = exists(
+        select(EventReference.event_seq)
+        .where(
+            EventReference.event_seq == Event.seq,
+            visibility_clause(
+                scope,
+                owner=Event.owner_org_id,
+                reference_type=EventReference.kind,
+                reference=EventReference.value,
+                now=moment,
+            ),
+        )
+        .correlate_except(EventReference)
+    )
     return or_(Event.owner_org_id == scope.org_id, shared)
 
 
 def visible_template(held: NamedFromClause) -> ColumnElement[bool]:
     """``visible`` for a statement built once (``access.visibility_template``): the caller is bound
     through ``access.scope_parameters`` and the references it presented are the rows of ``held``."""
-    shared = exists(select(EventReference.event_seq).where(
-        EventReference.event_seq == Event.seq,
-        visibility_template(owner=Event.owner_org_id, reference_type=EventReference.kind,
-                            reference=EventReference.value, held=held),
-    ).correlate_except(EventReference))
+    shared = exists(
+        select(EventReference.event_seq)
+        .where(
+            EventReference.event_seq == Event.seq,
+            visibility_template(
+                owner=Event.owner_org_id, reference_type=EventReference.kind, reference=EventReference.value, held=held
+            ),
+        )
+        .correlate_except(EventReference)
+    )
     return or_(Event.owner_org_id == bound_viewer(), shared)
 
 
 def about(kind: str, values: Sequence[str] | Select[Any]) -> ColumnElement[bool]:
     """WHERE clause: the event names one of these references of this kind (a list, or a query of values)."""
-    return exists(select(EventReference.event_seq).where(
-        EventReference.event_seq == Event.seq, EventReference.kind == kind, EventReference.value.in_(values),
-    ).correlate_except(EventReference))
+    return exists(
+        select(EventReference.event_seq)
+        .where(
+            EventReference.event_seq == Event.seq,
+            EventReference.kind == kind,
+            EventReference.value.in_(values),
+        )
+        .correlate_except(EventReference)
+    )
 
 
 def select_visible(scope: AccessScope, *criteria: ColumnElement[bool]) -> Select[Event]:
@@ -200,22 +251,27 @@ def select_visible(scope: AccessScope, *criteria: ColumnElement[bool]) -> Select
     return select(Event).where(visible(scope), *criteria).order_by(Event.seq)
 
 
-def list_events(session: Session, scope: AccessScope, *criteria: ColumnElement[bool],
-                after_seq: int = 0, limit: int = 1000) -> list[Event]:
+def list_events(
+    session: Session, scope: AccessScope, *criteria: ColumnElement[bool], after_seq: int = 0, limit: int = 1000
+) -> list[Event]:
     """A page of visible events after a cursor position."""
     query = select_visible(scope, Event.seq > after_seq, *criteria).limit(limit)
     return list(session.scalars(query))
 
 
-def visible_with_references(session: Session, scope: AccessScope, *criteria: ColumnElement[bool]
-                            ) -> tuple[list[Row[Any]], dict[int, list[tuple[str, str]]]]:
+def visible_with_references(
+    session: Session, scope: AccessScope, *criteria: ColumnElement[bool]
+) -> tuple[list[Row[Any]], dict[int, list[tuple[str, str]]]]:
     """``select_visible`` as plain rows (no ORM objects: a rule may read tens of thousands), with the
     references of each, in two queries however many match."""
     rows = list(session.execute(select(Event.__table__).where(visible(scope), *criteria).order_by(Event.seq)))
     references: dict[int, list[tuple[str, str]]] = {row.seq: [] for row in rows}
     matching = select(Event.seq).where(visible(scope), *criteria).correlate(None)
-    for seq, kind, value in session.execute(select(EventReference.event_seq, EventReference.kind, EventReference.value)
-                                            .where(EventReference.event_seq.in_(matching))):
+    for seq, kind, value in session.execute(
+        select(EventReference.event_seq, EventReference.kind, EventReference.value).where(
+            EventReference.event_seq.in_(matching)
+        )
+    ):
         if seq in references:  # an event stored between the two reads is left for the next evaluation
             references[seq].append((kind, value))
     return rows, references
@@ -225,8 +281,11 @@ def references_of(session: Session, event_seqs: Sequence[int]) -> dict[int, list
     """The references of each of these events."""
     result: dict[int, list[tuple[str, str]]] = {seq: [] for seq in event_seqs}
     for start in range(0, len(event_seqs), IN_CHUNK):
-        rows = session.execute(select(EventReference.event_seq, EventReference.kind, EventReference.value)
-                               .where(EventReference.event_seq.in_(list(event_seqs[start:start + IN_CHUNK]))))
+        rows = session.execute(
+            select(EventReference.event_seq, EventReference.kind, EventReference.value).where(
+                EventReference.event_seq.in_(list(event_seqs[start : start + IN_CHUNK]))
+            )
+        )
         for seq, kind, value in rows:
             result[seq].append((kind, value))
     return result

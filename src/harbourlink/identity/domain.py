@@ -26,10 +26,18 @@ class OrgType(StrEnum):
     OPERATOR = "operator"
 
 
-SELF_SERVICE_TYPES = frozenset({
-    OrgType.CARGO_OWNER, OrgType.FORWARDER, OrgType.SHIPPING_LINE, OrgType.TERMINAL_OPERATOR, OrgType.BARGE_OPERATOR,
-    OrgType.TRUCKING, OrgType.WAREHOUSE, OrgType.AIRLINE,
-})
+SELF_SERVICE_TYPES = frozenset(
+    {
+        OrgType.CARGO_OWNER,
+        OrgType.FORWARDER,
+        OrgType.SHIPPING_LINE,
+        OrgType.TERMINAL_OPERATOR,
+        OrgType.BARGE_OPERATOR,
+        OrgType.TRUCKING,
+        OrgType.WAREHOUSE,
+        OrgType.AIRLINE,
+    }
+)
 """The types a company may apply for. Customs authorities, banks and the platform operator are set up by
 the operator (command line, seeding), never admitted through an application form."""
 
@@ -104,8 +112,11 @@ def check_service_offered(service: Service) -> None:
     """An opt-in names a service the platform has built."""
     offered = [choice.value for choice in OfferedService]
     if service.value not in offered:
-        raise ValidationFailed(f"{service.value} is not offered yet; a company can opt in to {', '.join(offered)}",
-                               code="service_not_offered", data={"service": service.value, "offered": offered})
+        raise ValidationFailed(
+            f"{service.value} is not offered yet; a company can opt in to {', '.join(offered)}",
+            code="service_not_offered",
+            data={"service": service.value, "offered": offered},
+        )
 
 
 class DocumentKind(StrEnum):
@@ -137,8 +148,11 @@ def check_service_allowed(service: Service, *, account_kind: AccountKind, mode: 
 def check_role_allowed(role: Role, *, org_types: list[str]) -> None:
     """Drivers belong to trucking companies: another company's administrator cannot make one."""
     if role is Role.DRIVER and OrgType.TRUCKING.value not in org_types:
-        raise ValidationFailed("only a trucking company has drivers", code="driver_not_trucking",
-                               data={"field": "role", "value": role.value})
+        raise ValidationFailed(
+            "only a trucking company has drivers",
+            code="driver_not_trucking",
+            data={"field": "role", "value": role.value},
+        )
 
 
 PASSWORD_MIN_LENGTH = 10
@@ -220,13 +234,15 @@ def normalise_business_registration(raw: str) -> str:
 
 def check_org_types(types: list[str]) -> list[OrgType]:
     if not types:
-        raise ValidationFailed("choose at least one company type", code="missing_org_type",
-                               data={"field": "types"})
+        raise ValidationFailed("choose at least one company type", code="missing_org_type", data={"field": "types"})
     allowed = {t.value for t in OrgType}
     unknown = sorted(set(types) - allowed)
     if unknown:
-        raise ValidationFailed(f"unknown company type {', '.join(unknown)}", code="invalid_org_type",
-                               data={"field": "types", "value": unknown, "allowed": sorted(allowed)})
+        raise ValidationFailed(
+            f"unknown company type {', '.join(unknown)}",
+            code="invalid_org_type",
+            data={"field": "types", "value": unknown, "allowed": sorted(allowed)},
+        )
     return sorted({OrgType(value) for value in types})
 
 
@@ -274,13 +290,20 @@ def draft_from_body(body: Mapping[str, Any]) -> ApplicationDraft:
     documents = body.get("documents")
     documents = documents if isinstance(documents, list) else []
     return ApplicationDraft(
-        account_kind=_text(body.get("account_kind")) or AccountKind.COMPANY.value, types=_texts(body.get("types")),
+        account_kind=_text(body.get("account_kind")) or AccountKind.COMPANY.value,
+        types=_texts(body.get("types")),
         operation_mode=_text(body.get("operation_mode")),
-        business_registration=_text(body.get("business_registration")), email=_text(applicant.get("email")),
+        business_registration=_text(body.get("business_registration")),
+        email=_text(applicant.get("email")),
         password=_text(applicant.get("password")) or "",
-        documents=frozenset(kind for document in documents if isinstance(document, dict)
-                            if (kind := _text(document.get("kind"))) and _text(document.get("number"))),
-        driver=driver is not None, mobile=_text(driver.get("mobile")) if driver else None,
+        documents=frozenset(
+            kind
+            for document in documents
+            if isinstance(document, dict)
+            if (kind := _text(document.get("kind"))) and _text(document.get("number"))
+        ),
+        driver=driver is not None,
+        mobile=_text(driver.get("mobile")) if driver else None,
         vehicle_registration=_text(driver.get("vehicle_registration")) if driver else None,
         services=_texts(body.get("services")),
     )
@@ -296,18 +319,34 @@ def _kind_problems(draft: ApplicationDraft, kind: AccountKind) -> list[Validatio
     problems: list[ValidationFailed] = []
     if kind is AccountKind.DRIVER:
         if not draft.driver:
-            problems.append(ValidationFailed("a driver account needs the vehicle and licence details",
-                                             code="missing_driver_details", data={"field": "driver"}))
-        checks += [("driver.mobile", draft.mobile, normalise_hk_mobile),
-                   ("driver.vehicle_registration", draft.vehicle_registration, normalise_vehicle_registration)]
+            problems.append(
+                ValidationFailed(
+                    "a driver account needs the vehicle and licence details",
+                    code="missing_driver_details",
+                    data={"field": "driver"},
+                )
+            )
+        checks += [
+            ("driver.mobile", draft.mobile, normalise_hk_mobile),
+            ("driver.vehicle_registration", draft.vehicle_registration, normalise_vehicle_registration),
+        ]
     else:
         if not draft.email:
-            problems.append(ValidationFailed("a company account needs the applicant's e-mail address",
-                                             code="missing_email", data={"field": "applicant.email"}))
+            problems.append(
+                ValidationFailed(
+                    "a company account needs the applicant's e-mail address",
+                    code="missing_email",
+                    data={"field": "applicant.email"},
+                )
+            )
         if not draft.business_registration:
-            problems.append(ValidationFailed("a company needs its Business Registration number",
-                                             code="missing_business_registration",
-                                             data={"field": "business_registration"}))
+            problems.append(
+                ValidationFailed(
+                    "a company needs its Business Registration number",
+                    code="missing_business_registration",
+                    data={"field": "business_registration"},
+                )
+            )
         checks.append(("business_registration", draft.business_registration, normalise_business_registration))
     for field, value, check in checks:
         if value:
@@ -325,8 +364,13 @@ def _type_problems(types: list[str]) -> list[ValidationFailed]:
         return [error]
     closed = sorted(kind.value for kind in chosen if kind not in SELF_SERVICE_TYPES)
     if closed:
-        return [ValidationFailed(f"these company types are set up by the platform operator: {', '.join(closed)}",
-                                 code="invalid_org_type", data={"field": "types", "value": closed})]
+        return [
+            ValidationFailed(
+                f"these company types are set up by the platform operator: {', '.join(closed)}",
+                code="invalid_org_type",
+                data={"field": "types", "value": closed},
+            )
+        ]
     return []
 
 
@@ -340,12 +384,19 @@ def application_problems(draft: ApplicationDraft) -> list[ValidationFailed]:
     problems = _type_problems(draft.types)
     if kind is not None:
         problems += _kind_problems(draft, kind)
-        missing = [document.value for document in (DocumentKind.IDENTITY_PROOF, *_REQUIRED_DOCUMENTS[kind])
-                   if document.value not in draft.documents]
+        missing = [
+            document.value
+            for document in (DocumentKind.IDENTITY_PROOF, *_REQUIRED_DOCUMENTS[kind])
+            if document.value not in draft.documents
+        ]
         if missing:
-            problems.append(ValidationFailed("registration needs the details of these documents: "
-                                             + ", ".join(missing), code="missing_documents",
-                                             data={"field": "documents", "missing": missing}))
+            problems.append(
+                ValidationFailed(
+                    "registration needs the details of these documents: " + ", ".join(missing),
+                    code="missing_documents",
+                    data={"field": "documents", "missing": missing},
+                )
+            )
         mode = OperationMode(draft.operation_mode) if draft.operation_mode in set(OperationMode) else None
         for service in draft.services:
             if service in set(Service):
@@ -365,6 +416,8 @@ def refusal(problems: list[ValidationFailed]) -> ValidationFailed:
     """One error for all of an application's problems: the first one's code and data (what a client that
     reads one error expects), and ``data["errors"]``, each problem's ``location``, ``message`` and ``code``."""
     first = problems[0]
-    every = [{"location": problem.data.get("field", ""), "message": problem.message, "code": problem.code}
-             for problem in problems]
+    every = [
+        {"location": problem.data.get("field", ""), "message": problem.message, "code": problem.code}
+        for problem in problems
+    ]
     return ValidationFailed(first.wording, code=first.code, data={**first.data, "errors": every})

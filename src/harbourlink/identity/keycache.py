@@ -42,8 +42,9 @@ class _Entry:
 class ApiKeyCache:
     """Who recently presented keys are, for ``ttl`` seconds; revocation still takes effect at once."""
 
-    def __init__(self, *, ttl: float, max_entries: int = 10_000,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, *, ttl: float, max_entries: int = 10_000, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self.ttl = ttl
         self.max_entries = max_entries
         self._monotonic = monotonic

@@ -28,9 +28,13 @@ def org_by_id(session: Session, org_id: str) -> Organisation | None:
 
 
 def org_types(session: Session, org_id: str) -> list[str]:
-    return list(session.scalars(
-        select(OrganisationType.org_type).where(OrganisationType.org_id == org_id).order_by(OrganisationType.org_type)
-    ))
+    return list(
+        session.scalars(
+            select(OrganisationType.org_type)
+            .where(OrganisationType.org_id == org_id)
+            .order_by(OrganisationType.org_type)
+        )
+    )
 
 
 def types_by_org(session: Session, org_ids: list[str]) -> dict[str, list[str]]:
@@ -55,9 +59,13 @@ def list_orgs(session: Session, *, status: str | None = None, only_id: str | Non
 
 
 def registration_documents(session: Session, org_id: str) -> list[RegistrationDocument]:
-    return list(session.scalars(
-        select(RegistrationDocument).where(RegistrationDocument.org_id == org_id).order_by(RegistrationDocument.kind)
-    ))
+    return list(
+        session.scalars(
+            select(RegistrationDocument)
+            .where(RegistrationDocument.org_id == org_id)
+            .order_by(RegistrationDocument.kind)
+        )
+    )
 
 
 def driver_profile(session: Session, org_id: str) -> DriverProfile | None:
@@ -65,15 +73,17 @@ def driver_profile(session: Session, org_id: str) -> DriverProfile | None:
 
 
 def service_opt_ins(session: Session, org_id: str) -> list[ServiceOptIn]:
-    return list(session.scalars(
-        select(ServiceOptIn).where(ServiceOptIn.org_id == org_id).order_by(ServiceOptIn.service)
-    ))
+    return list(
+        session.scalars(select(ServiceOptIn).where(ServiceOptIn.org_id == org_id).order_by(ServiceOptIn.service))
+    )
 
 
 def pending_service_opt_ins(session: Session) -> list[ServiceOptIn]:
-    return list(session.scalars(
-        select(ServiceOptIn).where(ServiceOptIn.status == "pending").order_by(ServiceOptIn.requested_at)
-    ))
+    return list(
+        session.scalars(
+            select(ServiceOptIn).where(ServiceOptIn.status == "pending").order_by(ServiceOptIn.requested_at)
+        )
+    )
 
 
 def user_by_login(session: Session, login: str) -> User | None:
@@ -99,8 +109,9 @@ def count_attempt(session: Session, user_id: str, *, now: datetime, attempts: in
     statement = (
         update(User)
         .where(User.id == user_id, or_(User.locked_until.is_(None), User.locked_until <= now))
-        .values(failed_attempts=counted,
-                locked_until=case((counted >= attempts, literal(until, UtcDateTime())), else_=None))
+        .values(
+            failed_attempts=counted, locked_until=case((counted >= attempts, literal(until, UtcDateTime())), else_=None)
+        )
         .returning(User.failed_attempts)
         .execution_options(synchronize_session="fetch")
     )
@@ -109,8 +120,12 @@ def count_attempt(session: Session, user_id: str, *, now: datetime, attempts: in
 
 def clear_failures(session: Session, user_id: str) -> None:
     """A right password or code: the count starts again and a lock it had set is lifted."""
-    session.execute(update(User).where(User.id == user_id).values(failed_attempts=0, locked_until=None)
-                    .execution_options(synchronize_session="fetch"))
+    session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(failed_attempts=0, locked_until=None)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def claim_totp_step(session: Session, user_id: str, step: int) -> bool:
@@ -129,11 +144,14 @@ def users_of(session: Session, org_id: str) -> list[User]:
 
 
 def count_admins(session: Session, org_id: str, roles: frozenset[str]) -> int:
-    return session.scalar(
-        select(func.count()).select_from(User).where(
-            User.org_id == org_id, User.role.in_(roles), User.status == "active"
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.org_id == org_id, User.role.in_(roles), User.status == "active")
         )
-    ) or 0
+        or 0
+    )
 
 
 def email_taken(session: Session, email: str) -> bool:
@@ -166,8 +184,11 @@ class KeyStanding:
 
 def api_key_standing(session: Session, key_id: str) -> KeyStanding | None:
     """What decides whether a key may still be used, with its company's status, in one read."""
-    row = session.execute(select(ApiKey.revoked_at, ApiKey.expires_at, ApiKey.last_used_at, Organisation.status)
-                          .join(Organisation, Organisation.id == ApiKey.org_id).where(ApiKey.id == key_id)).first()
+    row = session.execute(
+        select(ApiKey.revoked_at, ApiKey.expires_at, ApiKey.last_used_at, Organisation.status)
+        .join(Organisation, Organisation.id == ApiKey.org_id)
+        .where(ApiKey.id == key_id)
+    ).first()
     return None if row is None else KeyStanding(*row)
 
 
@@ -189,15 +210,18 @@ def api_keys_of(session: Session, org_id: str) -> list[ApiKey]:
 def display_name_of(org_id: SQLColumnExpression[str]) -> ScalarSelect[str]:
     """The display name of ``display_names`` as SQL, for a company id column of an enclosing query."""
     local = Organisation.name_local
-    name = case((and_(local.is_not(None), local != ""), Organisation.name + literal(" (") + local + literal(")")),
-                else_=Organisation.name)
+    name = case(
+        (and_(local.is_not(None), local != ""), Organisation.name + literal(" (") + local + literal(")")),
+        else_=Organisation.name,
+    )
     return select(name).where(Organisation.id == org_id).correlate_except(Organisation).scalar_subquery()
 
 
 def display_names(session: Session, org_ids: list[str]) -> dict[str, str]:
     """Companies' names as shown beside their data: the registered name, with the local name if any."""
-    rows = session.execute(select(Organisation.id, Organisation.name, Organisation.name_local)
-                           .where(Organisation.id.in_(org_ids)))
+    rows = session.execute(
+        select(Organisation.id, Organisation.name, Organisation.name_local).where(Organisation.id.in_(org_ids))
+    )
     return {org_id: f"{name} ({local})" if local else name for org_id, name, local in rows}
 
 
@@ -208,11 +232,19 @@ def count_hit(session: Session, *, bucket: str, window_start: int) -> int:
     """
     dialect = session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(RateCounter)
-    statement = insert.values(bucket=bucket, window_start=window_start, hits=1).on_conflict_do_update(
-        index_elements=[RateCounter.bucket, RateCounter.window_start], set_={"hits": RateCounter.hits + 1},
-    ).returning(RateCounter.hits)
+    statement = (
+        insert.values(bucket=bucket, window_start=window_start, hits=1)
+        .on_conflict_do_update(
+            index_elements=[RateCounter.bucket, RateCounter.window_start],
+            set_={"hits": RateCounter.hits + 1},
+        )
+        .returning(RateCounter.hits)
+    )
     hits = int(session.execute(statement).scalar_one())
     if hits == 1:
-        session.execute(delete(RateCounter).where(RateCounter.window_start < window_start)
-                        .execution_options(synchronize_session=False))
+        session.execute(
+            delete(RateCounter)
+            .where(RateCounter.window_start < window_start)
+            .execution_options(synchronize_session=False)
+        )
     return hits

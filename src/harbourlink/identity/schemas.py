@@ -51,8 +51,9 @@ class RegistrationIn(BaseModel):
     documents: list[DocumentIn] = Field(default_factory=list, max_length=20)
     applicant: ApplicantIn
     driver: DriverIn | None = None
-    services: list[OfferedService] = Field(default_factory=list, description="services to opt in to besides "
-                                           "tracking, which every company has")
+    services: list[OfferedService] = Field(
+        default_factory=list, description="services to opt in to besides tracking, which every company has"
+    )
 
 
 class OrganisationRead(BaseModel):

@@ -15,8 +15,10 @@ from harbourlink.kernel.ids import new_id
 
 class InboundMessage(Base):
     __tablename__ = "inbound_messages"
-    __table_args__ = (Index("ix_inbound_messages_sender_status", "sender_org_id", "status", "received_at"),
-                      Index("ix_inbound_messages_status", "status", "received_at"))
+    __table_args__ = (
+        Index("ix_inbound_messages_sender_status", "sender_org_id", "status", "received_at"),
+        Index("ix_inbound_messages_status", "status", "received_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     sender_org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))

@@ -22,6 +22,10 @@ def read_message(session: Session, actor: Actor, *, message_id: str, channel: st
     """One message of the caller's company, or any company's for the operator, then in the sender's access log."""
     message = get_message(session, actor, message_id=message_id)
     if message.sender_org_id != actor.org_id:
-        access.record_views(session, access.scope_for(actor), channel=channel,
-                            seen=[(message.sender_org_id, VIEWED_MESSAGE, message.id)])
+        access.record_views(
+            session,
+            access.scope_for(actor),
+            channel=channel,
+            seen=[(message.sender_org_id, VIEWED_MESSAGE, message.id)],
+        )
     return message

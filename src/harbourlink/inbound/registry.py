@@ -21,10 +21,14 @@ _ADAPTERS: dict[str, Adapter] = {}
 for _adapter in (
     CsvTemplateAdapter(),
     EdifactAdapter(),
-    DcsaTnt22Adapter(), DcsaTnt3Adapter(),
+    DcsaTnt22Adapter(),
+    DcsaTnt3Adapter(),
     AisNmeaAdapter(),
-    TerminalJsonAdapter(), CustomsStatusJsonAdapter(),
-    CargoImpAdapter(), CargoXmlAdapter(), OneRecordAdapter(),
+    TerminalJsonAdapter(),
+    CustomsStatusJsonAdapter(),
+    CargoImpAdapter(),
+    CargoXmlAdapter(),
+    OneRecordAdapter(),
 ):
     _ADAPTERS[_adapter.name] = _adapter
 
@@ -42,8 +46,11 @@ def adapter_for(format_name: str) -> Adapter:
     try:
         return _ADAPTERS[format_name]
     except KeyError:
-        raise ValidationFailed(f"unknown format {format_name!r}", code="unknown_format",
-                               data={"field": "format", "value": format_name, "allowed": sorted(_ADAPTERS)}) from None
+        raise ValidationFailed(
+            f"unknown format {format_name!r}",
+            code="unknown_format",
+            data={"field": "format", "value": format_name, "allowed": sorted(_ADAPTERS)},
+        ) from None
 
 
 def formats() -> list[Adapter]:

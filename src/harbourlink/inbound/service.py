@@ -35,10 +35,12 @@ MAX_ATTEMPTS = 3
 """Processing attempts before a message that keeps killing its worker is marked failed (kept for replay)."""
 
 WHOLE_MESSAGE = Phrase("whole_message", N_("message"))
-INTERRUPTED = Phrase("processing_interrupted",
-                     N_("processing was interrupted %(times)s times; the message is kept and can be replayed"))
-INTERNAL_ERROR = Phrase("processing_failed",
-                        N_("internal error while processing (%(error)s); the message is kept and can be replayed"))
+INTERRUPTED = Phrase(
+    "processing_interrupted", N_("processing was interrupted %(times)s times; the message is kept and can be replayed")
+)
+INTERNAL_ERROR = Phrase(
+    "processing_failed", N_("internal error while processing (%(error)s); the message is kept and can be replayed")
+)
 
 
 @dataclass(frozen=True)
@@ -58,13 +60,29 @@ def live_subject(message_id: str) -> str:
     return f"messages.{message_id}"
 
 
-def archive(session: Session, actor: Actor, *, format_name: str, raw: bytes, channel: str,
-            filename: str | None = None, replay_of: str | None = None) -> InboundMessage:
+def archive(
+    session: Session,
+    actor: Actor,
+    *,
+    format_name: str,
+    raw: bytes,
+    channel: str,
+    filename: str | None = None,
+    replay_of: str | None = None,
+) -> InboundMessage:
     """Keeps the message exactly as it arrived, before anything reads it."""
     adapter_for(format_name)
-    message = InboundMessage(sender_org_id=actor.org_id, sender_user_id=actor.user_id, format=format_name,
-                             channel=channel, filename=filename, size=len(raw), sha256=hashlib.sha256(raw).hexdigest(),
-                             raw=raw, replay_of=replay_of)
+    message = InboundMessage(
+        sender_org_id=actor.org_id,
+        sender_user_id=actor.user_id,
+        format=format_name,
+        channel=channel,
+        filename=filename,
+        size=len(raw),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        raw=raw,
+        replay_of=replay_of,
+    )
     session.add(message)
     session.flush()
     return message
@@ -81,8 +99,12 @@ class _Tally:
 def _store(session: Session, message: InboundMessage, parsed: Parsed, tally: _Tally, *, offset: int) -> None:
     """Stores one chunk of a message's items (the first at ``offset`` in the message), in the caller's transaction."""
     tally.errors += parsed.errors
-    tally.errors += [ItemError(json_place(where), problem) for where, problem in
-                     complete_dcsa_retractions(session, owner_org_id=message.sender_org_id, drafts=parsed.events)]
+    tally.errors += [
+        ItemError(json_place(where), problem)
+        for where, problem in complete_dcsa_retractions(
+            session, owner_org_id=message.sender_org_id, drafts=parsed.events
+        )
+    ]
     good: list[events.EventDraft] = []
     for position, draft in enumerate(parsed.events, start=offset):
         problem = events.check_event(draft)
@@ -103,14 +125,25 @@ def _chunks(parsed: Parsed, size: int) -> list[Parsed]:
     """The message's items in pieces of ``size``: each is stored in a transaction of its own, so a large
     message neither holds the database's write lock for long nor grows one transaction without bound."""
     items = max(len(parsed.events), len(parsed.positions), len(parsed.vessels), 1)
-    return [Parsed(events=parsed.events[start:start + size], positions=parsed.positions[start:start + size],
-                   vessels=parsed.vessels[start:start + size], errors=parsed.errors if start == 0 else [])
-            for start in range(0, items, size)]
+    return [
+        Parsed(
+            events=parsed.events[start : start + size],
+            positions=parsed.positions[start : start + size],
+            vessels=parsed.vessels[start : start + size],
+            errors=parsed.errors if start == 0 else [],
+        )
+        for start in range(0, items, size)
+    ]
 
 
 def _outcome(message: InboundMessage) -> Outcome:
-    return Outcome(message.id, message.status, message.accepted, message.duplicates,
-                   [ItemError.as_stored(e) for e in message.errors or []])
+    return Outcome(
+        message.id,
+        message.status,
+        message.accepted,
+        message.duplicates,
+        [ItemError.as_stored(e) for e in message.errors or []],
+    )
 
 
 def _fail(db: Database, message_id: str, problem: ItemError) -> Outcome:
@@ -182,8 +215,9 @@ def process_archived(db: Database, message_id: str, *, attempt: int = 1, chunk: 
             message.processed_at = utcnow()
             live.announce(session, live_subject(message_id))
             if tally.stored_any or _stored_before(session, message.id):
-                events.publish_stored(session, message_id=message.id, owner_org_id=message.sender_org_id,
-                                      received_at=message.received_at)
+                events.publish_stored(
+                    session, message_id=message.id, owner_org_id=message.sender_org_id, received_at=message.received_at
+                )
             return _outcome(message)
     except Exception as exc:
         log.exception("processing inbound message %s failed", message_id)
@@ -205,8 +239,17 @@ def process_key(message_id: str) -> str:
     return f"{PROCESS_QUEUE}:{message_id}"
 
 
-def receive(db: Database, actor: Actor, *, format_name: str, raw: bytes, channel: str,
-            filename: str | None = None, replay_of: str | None = None, background: bool = False) -> Outcome:
+def receive(
+    db: Database,
+    actor: Actor,
+    *,
+    format_name: str,
+    raw: bytes,
+    channel: str,
+    filename: str | None = None,
+    replay_of: str | None = None,
+    background: bool = False,
+) -> Outcome:
     """Archives a message and queues its processing in one transaction, then processes it here and now
     (or, with ``background``, leaves it to a worker and answers ``queued``).
 
@@ -214,15 +257,15 @@ def receive(db: Database, actor: Actor, *, format_name: str, raw: bytes, channel
     while processing, a worker takes the queued item and processes the message again.
     """
     with db.transaction() as session:
-        message = archive(session, actor, format_name=format_name, raw=raw, channel=channel, filename=filename,
-                          replay_of=replay_of)
+        message = archive(
+            session, actor, format_name=format_name, raw=raw, channel=channel, filename=filename, replay_of=replay_of
+        )
         message.status, message_id = "queued", message.id
         if replay_of is not None:
             original = session.get(InboundMessage, replay_of)
             if original is not None:
                 original.superseded_by = message_id
-        work.enqueue(session, PROCESS_QUEUE, {"message_id": message_id}, key=process_key(message_id),
-                     ring=background)
+        work.enqueue(session, PROCESS_QUEUE, {"message_id": message_id}, key=process_key(message_id), ring=background)
     if background:
         return Outcome(message_id, "queued", 0, 0, [])
     if not work.run_now(db, process_key(message_id)):
@@ -253,12 +296,24 @@ def get_message(session: Session, actor: Actor, *, message_id: str) -> InboundMe
     return message
 
 
-def list_messages(session: Session, actor: Actor, *, status: str | None = None, failed_only: bool = False,
-                  limit: int = 100, offset: int = 0) -> list[InboundMessage]:
+def list_messages(
+    session: Session,
+    actor: Actor,
+    *,
+    status: str | None = None,
+    failed_only: bool = False,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[InboundMessage]:
     """The caller's company's messages, newest first, ``limit`` of them from ``offset``; ``failed_only``: those
     still needing attention."""
-    query = (select(InboundMessage).where(InboundMessage.sender_org_id == actor.org_id)
-             .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc()).offset(offset).limit(limit))
+    query = (
+        select(InboundMessage)
+        .where(InboundMessage.sender_org_id == actor.org_id)
+        .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
     if status is not None:
         query = query.where(InboundMessage.status == status)
     if failed_only:
@@ -271,5 +326,12 @@ def replay(db: Database, actor: Actor, *, message_id: str, corrected: bytes | No
     with db.transaction() as session:
         original = get_message(session, actor, message_id=message_id)
         raw, format_name, filename = original.raw, original.format, original.filename
-    return receive(db, actor, format_name=format_name, raw=corrected if corrected is not None else raw,
-                   channel="replay", filename=filename, replay_of=message_id)
+    return receive(
+        db,
+        actor,
+        format_name=format_name,
+        raw=corrected if corrected is not None else raw,
+        channel="replay",
+        filename=filename,
+        replay_of=message_id,
+    )

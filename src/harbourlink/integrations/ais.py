@@ -88,54 +88,67 @@ SIX_BIT = {c: (ord(c) - 48) if ord(c) < 88 else (ord(c) - 56) for c in PAYLOAD_C
 
 BAD_TIME = Phrase("tag_time_not_unix", N_("tag block time c:%(value)s is not a UNIX time"))
 TIME_OUT_OF_RANGE = Phrase("tag_time_out_of_range", N_("tag block time c:%(value)s is out of range"))
-TIME_NOT_THIS_CENTURY = Phrase("tag_time_century", N_("tag block time c:%(value)s (%(date)s) is not between 2000 "
-                                                      "and 2100"))
+TIME_NOT_THIS_CENTURY = Phrase(
+    "tag_time_century", N_("tag block time c:%(value)s (%(date)s) is not between 2000 and 2100")
+)
 TAG_NO_CHECKSUM = Phrase("tag_without_checksum", N_("tag block has no checksum (*hh) before its closing backslash"))
 TAG_CHECKSUM_NOT_HEX = Phrase("tag_checksum_not_hex", N_("tag block checksum %(checksum)s is not hexadecimal"))
-TAG_CHECKSUM = Phrase("tag_checksum_mismatch", N_("tag block checksum mismatch: it says %(says)s, its content gives "
-                                                  "%(gives)s"))
+TAG_CHECKSUM = Phrase(
+    "tag_checksum_mismatch", N_("tag block checksum mismatch: it says %(says)s, its content gives %(gives)s")
+)
 TAG_FIELD = Phrase("tag_field", N_("tag block field %(field)s is not of the form code:value"))
 TAG_NOT_CLOSED = Phrase("tag_not_closed", N_("tag block is not closed (no second backslash)"))
 NO_CHECKSUM = Phrase("sentence_without_checksum", N_("truncated sentence: no checksum (*hh) at its end"))
-SHORT_CHECKSUM = Phrase("sentence_short_checksum", N_("truncated sentence: checksum %(checksum)s is not two "
-                                                      "hexadecimal digits"))
+SHORT_CHECKSUM = Phrase(
+    "sentence_short_checksum", N_("truncated sentence: checksum %(checksum)s is not two hexadecimal digits")
+)
 CHECKSUM_NOT_HEX = Phrase("checksum_not_hex", N_("checksum %(checksum)s is not hexadecimal"))
-CHECKSUM = Phrase("checksum_mismatch", N_("checksum mismatch: the sentence says %(says)s, its content gives "
-                                          "%(gives)s"))
+CHECKSUM = Phrase("checksum_mismatch", N_("checksum mismatch: the sentence says %(says)s, its content gives %(gives)s"))
 NOT_A_SMALL_NUMBER = Phrase("ais_field_not_number", N_("%(field)s %(value)s is not a number"))
 NOT_BETWEEN = Phrase("ais_field_range", N_("%(field)s %(value)s is not between %(low)s and %(high)s"))
-FIELDS = {"fragment count": Phrase("fragment_count", N_("fragment count")),
-          "fragment number": Phrase("fragment_number", N_("fragment number")),
-          "fill bits": Phrase("fill_bits", N_("fill bits"))}
+FIELDS = {
+    "fragment count": Phrase("fragment_count", N_("fragment count")),
+    "fragment number": Phrase("fragment_number", N_("fragment number")),
+    "fill bits": Phrase("fill_bits", N_("fill bits")),
+}
 NOT_NMEA = Phrase("not_nmea", N_("not an NMEA sentence (it should start with '!' or '$'): %(start)s"))
-BAD_ADDRESS = Phrase("nmea_address", N_("sentence address %(address)s is not a talker and a sentence type such as "
-                                        "AIVDM"))
+BAD_ADDRESS = Phrase(
+    "nmea_address", N_("sentence address %(address)s is not a talker and a sentence type such as AIVDM")
+)
 FIELD_COUNT = Phrase("nmea_field_count", N_("truncated sentence: %(count)s fields where !%(address)s has 7"))
 SEQUENCE = Phrase("nmea_sequence", N_("sequential message id %(value)s is not a digit 0-9"))
 CHANNEL = Phrase("nmea_channel", N_("radio channel %(value)s is not A, B, 1 or 2"))
 EMPTY_PAYLOAD = Phrase("empty_payload", N_("empty payload"))
-ARMOURING = Phrase("payload_armouring", N_("payload holds characters outside the AIS six-bit armouring: "
-                                           "%(characters)s"))
+ARMOURING = Phrase(
+    "payload_armouring", N_("payload holds characters outside the AIS six-bit armouring: %(characters)s")
+)
 NO_POSITION = Phrase("payload_without_position", N_("payload ends before the position"))
 LATITUDE = Phrase("latitude_range", N_("latitude %(value)s is out of range -90..90 (91 means not available)"))
 LONGITUDE = Phrase("longitude_range", N_("longitude %(value)s is out of range -180..180 (181 means not available)"))
-SHORT_PAYLOAD = Phrase("payload_too_short", N_("message type %(type)s needs %(needed)s bits, the payload has "
-                                               "%(bits)s"))
-NO_RECEIVE_TIME = Phrase("no_receive_time", N_("no receive time: put a tag block with c:<UNIX time> before the "
-                                               "sentence, e.g. \\c:1763712000*hh\\"))
+SHORT_PAYLOAD = Phrase("payload_too_short", N_("message type %(type)s needs %(needed)s bits, the payload has %(bits)s"))
+NO_RECEIVE_TIME = Phrase(
+    "no_receive_time",
+    N_("no receive time: put a tag block with c:<UNIX time> before the sentence, e.g. \\c:1763712000*hh\\"),
+)
 PART_NUMBER = Phrase("type24_part", N_("message type 24 part number %(part)s is neither A (0) nor B (1)"))
 UNDECODABLE = Phrase("undecodable", N_("message type %(type)s could not be decoded"))
 MMSI_DIGITS = Phrase("mmsi_digits", N_("MMSI %(mmsi)s has %(digits)s digits; a ship's MMSI has 9"))
-NOT_ASCII = Phrase("line_not_ascii", N_("byte 0x%(byte)s at column %(column)s is not ASCII; NMEA 0183 is ASCII "
-                                        "text"))
+NOT_ASCII = Phrase("line_not_ascii", N_("byte 0x%(byte)s at column %(column)s is not ASCII; NMEA 0183 is ASCII text"))
 ON_LINES = Phrase("message_on_lines", N_("%(problem)s (message on lines %(lines)s)"))
 NEW_MESSAGE = Phrase("new_message_started", N_("a new message started on line %(line)s"))
 ENDS_FIRST = Phrase("message_ends_first", N_("the message ends first"))
 ORPHAN = Phrase("fragment_without_first", N_("fragment %(number)s of %(count)s without fragment 1"))
-OTHER_COUNT = Phrase("fragment_count_differs", N_("fragment %(number)s of %(count)s, but its fragment 1 on line "
-                                                  "%(line)s announced %(announced)s fragments"))
-GAP = Phrase("fragment_missing", N_("fragment %(number)s of %(count)s follows fragment %(previous)s (line %(line)s); "
-                                    "fragment %(expected)s is missing"))
+OTHER_COUNT = Phrase(
+    "fragment_count_differs",
+    N_("fragment %(number)s of %(count)s, but its fragment 1 on line %(line)s announced %(announced)s fragments"),
+)
+GAP = Phrase(
+    "fragment_missing",
+    N_(
+        "fragment %(number)s of %(count)s follows fragment %(previous)s (line %(line)s); "
+        "fragment %(expected)s is missing"
+    ),
+)
 UNFINISHED = Phrase("fragments_unfinished", N_("fragment %(have)s of %(count)s without fragment %(next)s (%(why)s)"))
 TOO_MANY_LINES = Phrase("too_many_lines", N_("more than %(limit)s lines; split the message"))
 NO_SENTENCE = Phrase("tag_without_sentence", N_("tag block without a sentence after it"))
@@ -254,7 +267,7 @@ def split_tag_blocks(text: str) -> tuple[TagBlock, str]:
         block = parse_tag_block(text[1:end])
         timed = block if block.time is not None else merged
         merged = TagBlock(timed.time, block.source or merged.source, timed.arrival)
-        text = text[end + 1:]
+        text = text[end + 1 :]
     return merged, text
 
 
@@ -285,7 +298,7 @@ def stamp_arrival(raw: bytes, received: datetime) -> bytes:
     for index, line in enumerate(lines):
         text = line.lstrip()
         if _lacks_receive_time(text.rstrip()):
-            lines[index] = line[:len(line) - len(text)] + stamp + text
+            lines[index] = line[: len(line) - len(text)] + stamp + text
     return b"\n".join(lines)
 
 
@@ -393,8 +406,9 @@ def position_time(received: datetime, second: int | None) -> datetime:
     return candidate
 
 
-def _position(decoded: Any, mmsi: str, received: datetime, time_source: str,
-              parsed: AisParsed) -> PositionReport | None:
+def _position(
+    decoded: Any, mmsi: str, received: datetime, time_source: str, parsed: AisParsed
+) -> PositionReport | None:
     lat, lon = decoded.lat, decoded.lon
     if lat is None or lon is None:
         raise LineError(NO_POSITION())
@@ -410,11 +424,15 @@ def _position(decoded: Any, mmsi: str, received: datetime, time_source: str,
     heading = decoded.heading
     status = getattr(decoded, "status", None)
     return PositionReport(
-        mmsi=mmsi, at=position_time(received, decoded.second), latitude=lat, longitude=lon,
+        mmsi=mmsi,
+        at=position_time(received, decoded.second),
+        latitude=lat,
+        longitude=lon,
         speed_knots=None if speed is None or speed >= 102.3 - 1e-6 else float(speed),
         course=None if course is None or course >= 360.0 else float(course),
         heading=None if heading is None or heading > 359 else int(heading),
-        nav_status=None if status is None or int(status) == 15 else int(status), time_source=time_source,
+        nav_status=None if status is None or int(status) == 15 else int(status),
+        time_source=time_source,
     )
 
 
@@ -436,22 +454,35 @@ def _static(decoded: Any, msg_type: int, mmsi: str, received: datetime, parsed: 
     if msg_type == 5:
         draught = decoded.draught
         return VesselStatic(
-            mmsi=mmsi, imo=_imo(decoded, parsed), name=_text(decoded.shipname), call_sign=_text(decoded.callsign),
-            ship_type=_ship_type(decoded.ship_type), length_m=_dimension(decoded.to_bow, decoded.to_stern),
-            beam_m=_dimension(decoded.to_port, decoded.to_starboard), draught_m=float(draught) if draught else None,
+            mmsi=mmsi,
+            imo=_imo(decoded, parsed),
+            name=_text(decoded.shipname),
+            call_sign=_text(decoded.callsign),
+            ship_type=_ship_type(decoded.ship_type),
+            length_m=_dimension(decoded.to_bow, decoded.to_stern),
+            beam_m=_dimension(decoded.to_port, decoded.to_starboard),
+            draught_m=float(draught) if draught else None,
             destination=_text(decoded.destination),
             eta=resolve_eta(decoded.month, decoded.day, decoded.hour, decoded.minute, received),
         )
     if msg_type == 19:
-        return VesselStatic(mmsi=mmsi, name=_text(decoded.shipname), ship_type=_ship_type(decoded.ship_type),
-                            length_m=_dimension(decoded.to_bow, decoded.to_stern),
-                            beam_m=_dimension(decoded.to_port, decoded.to_starboard))
+        return VesselStatic(
+            mmsi=mmsi,
+            name=_text(decoded.shipname),
+            ship_type=_ship_type(decoded.ship_type),
+            length_m=_dimension(decoded.to_bow, decoded.to_stern),
+            beam_m=_dimension(decoded.to_port, decoded.to_starboard),
+        )
     if decoded.partno == 0:
         return VesselStatic(mmsi=mmsi, name=_text(decoded.shipname))
     has_size = hasattr(decoded, "to_bow")  # an auxiliary craft (98…) gives its mother ship's MMSI instead
-    return VesselStatic(mmsi=mmsi, call_sign=_text(decoded.callsign), ship_type=_ship_type(decoded.ship_type),
-                        length_m=_dimension(decoded.to_bow, decoded.to_stern) if has_size else None,
-                        beam_m=_dimension(decoded.to_port, decoded.to_starboard) if has_size else None)
+    return VesselStatic(
+        mmsi=mmsi,
+        call_sign=_text(decoded.callsign),
+        ship_type=_ship_type(decoded.ship_type),
+        length_m=_dimension(decoded.to_bow, decoded.to_stern) if has_size else None,
+        beam_m=_dimension(decoded.to_port, decoded.to_starboard) if has_size else None,
+    )
 
 
 def decode_message(parts: list[Sentence], parsed: AisParsed) -> None:
@@ -522,8 +553,11 @@ class Assembler:
         try:
             decode_message(parts, self.parsed)
         except LineError as exc:
-            problem = exc.problem if len(parts) == 1 else ON_LINES(
-                problem=exc.problem, lines=", ".join(str(p.line) for p in parts))
+            problem = (
+                exc.problem
+                if len(parts) == 1
+                else ON_LINES(problem=exc.problem, lines=", ".join(str(p.line) for p in parts))
+            )
             self.error(parts[0].line, problem)
 
     def add(self, sentence: Sentence) -> None:
@@ -544,14 +578,18 @@ class Assembler:
             return
         if group.first.fragments != count:
             del self.pending[key]
-            self.error(sentence.line, OTHER_COUNT(number=number, count=count, line=group.first.line,
-                                                  announced=group.first.fragments))
+            self.error(
+                sentence.line,
+                OTHER_COUNT(number=number, count=count, line=group.first.line, announced=group.first.fragments),
+            )
             return
         expected = len(group.parts) + 1
         if number != expected:
             del self.pending[key]
-            self.error(sentence.line, GAP(number=number, count=count, previous=expected - 1, line=group.parts[-1].line,
-                                          expected=expected))
+            self.error(
+                sentence.line,
+                GAP(number=number, count=count, previous=expected - 1, line=group.parts[-1].line, expected=expected),
+            )
             return
         group.parts.append(sentence)
         if number == count:
@@ -604,7 +642,12 @@ class AisNmeaAdapter:
         if before > len(parsed.vessels):
             parsed.skipped["static data repeated within the message"] += before - len(parsed.vessels)
         if parsed.skipped:
-            log.info("ais-nmea: %d sentences, %d positions, %d static reports, %d errors; skipped %s",
-                     parsed.sentences, len(parsed.positions), len(parsed.vessels), len(parsed.errors),
-                     dict(parsed.skipped))
+            log.info(
+                "ais-nmea: %d sentences, %d positions, %d static reports, %d errors; skipped %s",
+                parsed.sentences,
+                len(parsed.positions),
+                len(parsed.vessels),
+                len(parsed.errors),
+                dict(parsed.skipped),
+            )
         return parsed

@@ -54,17 +54,27 @@ from harbourlink.references import ReferenceType, parse_imo_number, parse_unloco
 
 HONG_KONG = timezone(timedelta(hours=8), "HKT")
 REQUIRED = ("event_type", "event_code", "event_time")
-REFERENCE_COLUMNS = {"container": ReferenceType.CONTAINER, "mbl": ReferenceType.MBL, "hbl": ReferenceType.HBL,
-                     "booking": ReferenceType.BOOKING, "declaration": ReferenceType.DECLARATION,
-                     "awb": ReferenceType.AWB}
+REFERENCE_COLUMNS = {
+    "container": ReferenceType.CONTAINER,
+    "mbl": ReferenceType.MBL,
+    "hbl": ReferenceType.HBL,
+    "booking": ReferenceType.BOOKING,
+    "declaration": ReferenceType.DECLARATION,
+    "awb": ReferenceType.AWB,
+}
 MAX_ROWS = 100_000
 MAX_CELL = csv.field_size_limit()
 SOURCE_PREFIX = "csv:"
 # The longest value each free-text column may hold: the event store's column width (after the
 # prefix for event_id). Identifiers are checked by their own rules, which fix their length.
-COLUMN_LENGTHS = {"event_id": SOURCE_KEY_LENGTH - len(SOURCE_PREFIX), "event_code": FIELD_LENGTHS["event_code"],
-                  "facility": FIELD_LENGTHS["facility"], "vessel_name": FIELD_LENGTHS["vessel_name"],
-                  "voyage": FIELD_LENGTHS["voyage"], "mode": FIELD_LENGTHS["mode_of_transport"]}
+COLUMN_LENGTHS = {
+    "event_id": SOURCE_KEY_LENGTH - len(SOURCE_PREFIX),
+    "event_code": FIELD_LENGTHS["event_code"],
+    "facility": FIELD_LENGTHS["facility"],
+    "vessel_name": FIELD_LENGTHS["vessel_name"],
+    "voyage": FIELD_LENGTHS["voyage"],
+    "mode": FIELD_LENGTHS["mode_of_transport"],
+}
 _CELL = re.compile(r'"[^"]*(?:""[^"]*)*"|[^,\r\n]*')
 
 NOT_UTF8 = Phrase("file_not_utf8", N_("the file is not UTF-8 text"))
@@ -77,10 +87,14 @@ UNREADABLE = Phrase("csv_unreadable", N_("not readable as CSV: %(reason)s"))
 # What Python's CSV reader says of a record it cannot read; each has a phrase so a page can say it.
 CSV_REASONS = (
     (re.compile(r"^unexpected end of data$"), Phrase("csv_end_of_data", N_("unexpected end of data"))),
-    (re.compile(r"^'(.)' expected after '(.)'$", re.DOTALL),
-     Phrase("csv_expected_after", N_("'%(expected)s' expected after '%(after)s'"))),
-    (re.compile(r"^new-line character seen in unquoted field"),
-     Phrase("csv_newline_unquoted", N_("a line break inside a field that is not in quotes"))),
+    (
+        re.compile(r"^'(.)' expected after '(.)'$", re.DOTALL),
+        Phrase("csv_expected_after", N_("'%(expected)s' expected after '%(after)s'")),
+    ),
+    (
+        re.compile(r"^new-line character seen in unquoted field"),
+        Phrase("csv_newline_unquoted", N_("a line break inside a field that is not in quotes")),
+    ),
 )
 BROKEN = Phrase("csv_broken", N_("not readable as CSV"))
 TIME_EXAMPLE = "2026-11-21T10:02:00+08:00"
@@ -160,21 +174,38 @@ def _row_event(row: dict[str, str]) -> EventDraft:
     if (row.get("remarks") or "").strip():
         details["remarks"] = row["remarks"].strip()
     draft = EventDraft(
-        source_key="", event_type=event_type, event_code=row["event_code"].strip().upper(),
+        source_key="",
+        event_type=event_type,
+        event_code=row["event_code"].strip().upper(),
         classifier=Classifier(_choice(row, "classifier", Classifier, "ACT")),
-        event_time=parse_time(row["event_time"], "event_time"), references=_references(row),
+        event_time=parse_time(row["event_time"], "event_time"),
+        references=_references(row),
         location=_identifier(row, "location", lambda raw: parse_unlocode(raw).value),
         facility=(row.get("facility") or "").strip().upper() or None,
         vessel_imo=_identifier(row, "vessel_imo", lambda raw: parse_imo_number(raw).value),
         vessel_name=(row.get("vessel_name") or "").strip() or None,
         voyage=(row.get("voyage") or "").strip() or None,
-        mode_of_transport=(row.get("mode") or "").strip().upper() or None, details=details,
+        mode_of_transport=(row.get("mode") or "").strip().upper() or None,
+        details=details,
     )
     own_id = (row.get("event_id") or "").strip()
     draft.key_from_content = not own_id
-    draft.source_key = SOURCE_PREFIX + own_id if own_id else SOURCE_PREFIX + content_key(
-        draft.event_type, draft.event_code, draft.classifier, draft.event_time, sorted(draft.references),
-        draft.location, draft.facility, draft.vessel_imo, draft.details)
+    draft.source_key = (
+        SOURCE_PREFIX + own_id
+        if own_id
+        else SOURCE_PREFIX
+        + content_key(
+            draft.event_type,
+            draft.event_code,
+            draft.classifier,
+            draft.event_time,
+            sorted(draft.references),
+            draft.location,
+            draft.facility,
+            draft.vessel_imo,
+            draft.details,
+        )
+    )
     return draft
 
 
@@ -197,11 +228,11 @@ class _Lines:
 
     def skip_record(self) -> str:
         """Moves past the broken record's last line (where its quotes balance) and returns the record."""
-        quotes = sum(line.count('"') for line in self.lines[self.record_start:self.next])
+        quotes = sum(line.count('"') for line in self.lines[self.record_start : self.next])
         while quotes % 2 and self.next < len(self.lines):
             quotes += self.lines[self.next].count('"')
             self.next += 1
-        return "".join(self.lines[self.record_start:self.next])
+        return "".join(self.lines[self.record_start : self.next])
 
 
 def unreadable(error: csv.Error) -> Wording:
@@ -226,7 +257,7 @@ def _broken_record(number: int, record: str, headers: list[str], error: csv.Erro
             name = headers[index] if index < len(headers) else f"{index + 1}"
             return ItemError(ROW_COLUMN(row=number, column=name), LONGER_THAN(length=MAX_CELL))
         position, index = cell.end() + 1, index + 1
-        if record[cell.end():cell.end() + 1] != ",":
+        if record[cell.end() : cell.end() + 1] != ",":
             break
     return ItemError(ROW(row=number), LONG_CELL(length=MAX_CELL))
 

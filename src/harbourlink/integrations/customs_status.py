@@ -60,8 +60,9 @@ NOT_A_SOURCE = Phrase("customs_source", N_("must be a string naming the status s
 NO_REPORTS_ARRAY = Phrase("customs_reports_required", N_("is required: an array of status reports"))
 NO_REPORTS = Phrase("customs_no_reports", N_("holds no status reports"))
 TOO_MANY = Phrase("customs_too_many_reports", N_("more than %(limit)s reports; split the document"))
-NO_OFFSET = Phrase("customs_time_without_offset",
-                   N_("%(value)s has no offset; customs times are given with one (+08:00)"))
+NO_OFFSET = Phrase(
+    "customs_time_without_offset", N_("%(value)s has no offset; customs times are given with one (+08:00)")
+)
 CONTAINERS = Phrase("customs_containers", N_("must be an array of container numbers"))
 NOT_A_DIRECTION = Phrase("customs_direction", N_("%(value)s is not IMPORT or EXPORT"))
 TIME_EXAMPLE = "2026-11-23T10:02:00+08:00"
@@ -117,17 +118,28 @@ class LodgedDeclaration:
 # within hours; some are scanned or inspected first; a few are held and stay held in a day.
 _PATHS: tuple[tuple[tuple[CustomsStatus, int, int], ...], ...] = (
     ((CustomsStatus.SUBM, 0, 0), (CustomsStatus.ACPT, 15, 30), (CustomsStatus.CUSR, 60, 120)),
-    ((CustomsStatus.SUBM, 0, 0), (CustomsStatus.ACPT, 15, 30), (CustomsStatus.CUSS, 60, 60),
-     (CustomsStatus.CUSR, 180, 60)),
-    ((CustomsStatus.SUBM, 0, 0), (CustomsStatus.ACPT, 15, 30), (CustomsStatus.CUSI, 60, 60),
-     (CustomsStatus.CUSR, 300, 120)),
+    (
+        (CustomsStatus.SUBM, 0, 0),
+        (CustomsStatus.ACPT, 15, 30),
+        (CustomsStatus.CUSS, 60, 60),
+        (CustomsStatus.CUSR, 180, 60),
+    ),
+    (
+        (CustomsStatus.SUBM, 0, 0),
+        (CustomsStatus.ACPT, 15, 30),
+        (CustomsStatus.CUSI, 60, 60),
+        (CustomsStatus.CUSR, 300, 120),
+    ),
     ((CustomsStatus.SUBM, 0, 0), (CustomsStatus.ACPT, 15, 30), (CustomsStatus.HOLD, 90, 60)),
 )
 _PATH_BY_BUCKET = (0, 0, 0, 0, 0, 1, 1, 1, 2, 3)
 _REMARKS = {
-    CustomsStatus.SUBM: "declaration submitted", CustomsStatus.ACPT: "declaration accepted",
-    CustomsStatus.CUSS: "selected for non-intrusive scan", CustomsStatus.CUSI: "selected for physical inspection",
-    CustomsStatus.HOLD: "held: documents requested", CustomsStatus.CUSR: "released",
+    CustomsStatus.SUBM: "declaration submitted",
+    CustomsStatus.ACPT: "declaration accepted",
+    CustomsStatus.CUSS: "selected for non-intrusive scan",
+    CustomsStatus.CUSI: "selected for physical inspection",
+    CustomsStatus.HOLD: "held: documents requested",
+    CustomsStatus.CUSR: "released",
     CustomsStatus.REJE: "rejected",
 }
 
@@ -167,10 +179,18 @@ class SimulatedMainlandCustoms:
             for status, offset in clearance_path(number):
                 at = lodged.lodged_at + offset
                 if at <= until and (since is None or at > since):
-                    reports.append(CustomsStatusReport(
-                        declaration=number, status=status, at=at, port=lodged.port, direction=lodged.direction,
-                        bill_of_lading=lodged.bill_of_lading, containers=lodged.containers,
-                        remark=_REMARKS[status]))
+                    reports.append(
+                        CustomsStatusReport(
+                            declaration=number,
+                            status=status,
+                            at=at,
+                            port=lodged.port,
+                            direction=lodged.direction,
+                            bill_of_lading=lodged.bill_of_lading,
+                            containers=lodged.containers,
+                            remark=_REMARKS[status],
+                        )
+                    )
         return sorted(reports, key=lambda r: (r.at, r.declaration))
 
 
@@ -178,10 +198,18 @@ def render_reports(reports: Iterable[CustomsStatusReport], *, source: str) -> by
     """A ``customs-status-json`` document holding the reports (times as given, with their offset)."""
     items = []
     for report in reports:
-        item: dict[str, Any] = {"declaration": report.declaration, "status": report.status.value,
-                                "at": report.at.isoformat()}
-        optional = {"port": report.port, "direction": report.direction, "bill_of_lading": report.bill_of_lading,
-                    "containers": list(report.containers) or None, "remark": report.remark}
+        item: dict[str, Any] = {
+            "declaration": report.declaration,
+            "status": report.status.value,
+            "at": report.at.isoformat(),
+        }
+        optional = {
+            "port": report.port,
+            "direction": report.direction,
+            "bill_of_lading": report.bill_of_lading,
+            "containers": list(report.containers) or None,
+            "remark": report.remark,
+        }
         item.update({key: value for key, value in optional.items() if value is not None})
         items.append(item)
     return json.dumps({"source": source, "reports": items}, ensure_ascii=False).encode()
@@ -237,13 +265,24 @@ def _draft(item: dict[str, Any], path: str, source: str) -> EventDraft:
     if direction is not None and direction.upper() not in DIRECTIONS:
         raise FieldError(f"{path}.direction", NOT_A_DIRECTION(value=repr(direction)))
     remark = text_field(item, "remark", path, required=False)
-    details = {key: value for key, value in (("direction", direction and direction.upper()), ("remark", remark),
-                                             ("source", source)) if value}
+    details = {
+        key: value
+        for key, value in (("direction", direction and direction.upper()), ("remark", remark), ("source", source))
+        if value
+    }
     declaration = references[0].value
-    return EventDraft(source_key=f"customs:{declaration}:" + content_key(status, at),
-                      event_type=EventType.CUSTOMS, event_code=status, classifier=Classifier.ACT, event_time=at,
-                      references=references, location=port, details=details, origin=json_place(path),
-                      key_from_content=True)
+    return EventDraft(
+        source_key=f"customs:{declaration}:" + content_key(status, at),
+        event_type=EventType.CUSTOMS,
+        event_code=status,
+        classifier=Classifier.ACT,
+        event_time=at,
+        references=references,
+        location=port,
+        details=details,
+        origin=json_place(path),
+        key_from_content=True,
+    )
 
 
 class CustomsStatusJsonAdapter:

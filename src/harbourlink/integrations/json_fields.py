@@ -47,6 +47,7 @@ def load_document(raw: bytes, parsed: Parsed, *, decode: Callable[[bytes], str],
     except UnicodeDecodeError as exc:
         parsed.errors.append(ItemError(BYTE(byte=exc.start), not_text()))
     except json.JSONDecodeError as exc:
-        parsed.errors.append(ItemError(LINE_COLUMN(line=exc.lineno, column=exc.colno),
-                                       NOT_JSON(reason=syntax_problem(exc))))
+        parsed.errors.append(
+            ItemError(LINE_COLUMN(line=exc.lineno, column=exc.colno), NOT_JSON(reason=syntax_problem(exc)))
+        )
     return NO_DOCUMENT

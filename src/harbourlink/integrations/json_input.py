@@ -33,8 +33,9 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _BRACKETS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 
 
-SURROGATE = Phrase("json_lone_surrogate",
-                   N_("holds a lone UTF-16 surrogate (\\ud800-\\udfff), which is not a character"))
+SURROGATE = Phrase(
+    "json_lone_surrogate", N_("holds a lone UTF-16 surrogate (\\ud800-\\udfff), which is not a character")
+)
 LONG_INTEGER = Phrase("json_long_integer", N_("a number of %(digits)s digits is too long"))
 LONG_NUMBER = Phrase("json_long_number", N_("a number of %(length)s characters is too long"))
 OUT_OF_RANGE = Phrase("json_out_of_range", N_("%(value)s is out of range"))
@@ -44,7 +45,8 @@ TOO_DEEP = Phrase("json_too_deep", N_("nested deeper than %(depth)s levels"))
 SYNTAX = {
     "Expecting value": Phrase("json_expecting_value", N_("Expecting value")),
     "Expecting property name enclosed in double quotes": Phrase(
-        "json_expecting_name", N_("Expecting property name enclosed in double quotes")),
+        "json_expecting_name", N_("Expecting property name enclosed in double quotes")
+    ),
     "Expecting ':' delimiter": Phrase("json_expecting_colon", N_("Expecting ':' delimiter")),
     "Expecting ',' delimiter": Phrase("json_expecting_comma", N_("Expecting ',' delimiter")),
     "Unterminated string starting at": Phrase("json_unterminated_string", N_("Unterminated string starting at")),
@@ -107,8 +109,10 @@ def _without_lone_surrogates(value: Any, level: int) -> Any:
     if level > MAX_DEPTH:
         return value
     if isinstance(value, dict):
-        return {key: LONE_SURROGATE if _SURROGATE.search(key) else _without_lone_surrogates(child, level + 1)
-                for key, child in value.items()}
+        return {
+            key: LONE_SURROGATE if _SURROGATE.search(key) else _without_lone_surrogates(child, level + 1)
+            for key, child in value.items()
+        }
     if isinstance(value, list):
         return [_without_lone_surrogates(child, level + 1) for child in value]
     return value
@@ -142,8 +146,9 @@ def _load_flattened(text: str) -> Any:
         return too_deep if len(pairs) == 1 and pairs[0][0] == marker else dict(pairs)
 
     try:
-        return json.loads(flattened, parse_int=_number, parse_float=_float, parse_constant=_constant,
-                          object_pairs_hook=hook)
+        return json.loads(
+            flattened, parse_int=_number, parse_float=_float, parse_constant=_constant, object_pairs_hook=hook
+        )
     except json.JSONDecodeError as exc:
         before = [moved for at, moved in shifts if at <= exc.pos]
         raise json.JSONDecodeError(exc.msg, text, exc.pos + (before[-1] if before else 0)) from None

@@ -72,8 +72,12 @@ class ItemError:
         has only ``location`` and ``message``)."""
         if self.problem.phrase is PLAIN:
             return {"location": self.location, "message": self.message}
-        return {"location": self.location, "message": self.message, **self.problem.as_data(),
-                "place": self.place.as_data()}
+        return {
+            "location": self.location,
+            "message": self.message,
+            **self.problem.as_data(),
+            "place": self.place.as_data(),
+        }
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> ItemError | None:

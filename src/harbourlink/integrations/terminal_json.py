@@ -41,8 +41,7 @@ HOLD_KINDS = frozenset({"CUSTOMS", "LINE", "TERMINAL", "PORT_HEALTH", "OTHER"})
 MAX_ITEMS = 100_000
 
 NOT_A_FEED = Phrase("terminal_not_a_feed", N_("must be an object with 'releases' and/or 'reefer_readings'"))
-NO_TERMINAL = Phrase("terminal_and_location_required",
-                     N_("terminal (SMDG code) and location (UN/LOCODE) are required"))
+NO_TERMINAL = Phrase("terminal_and_location_required", N_("terminal (SMDG code) and location (UN/LOCODE) are required"))
 EMPTY_FEED = Phrase("terminal_empty_feed", N_("no releases or reefer_readings in the feed"))
 MUST_BE_NUMBER = Phrase("must_be_number", N_("must be a number, not %(value)s"))
 NOT_A_READING = Phrase("reefer_out_of_range", N_("%(value)s °C is outside what a reefer unit can report"))
@@ -89,8 +88,12 @@ class TerminalJsonAdapter:
 
     def parse(self, raw: bytes) -> Parsed:
         parsed = Parsed()
-        document = load_document(raw, parsed, decode=lambda body: body.decode(json.detect_encoding(body),
-                                                                              "surrogatepass"), not_text=NOT_UNICODE)
+        document = load_document(
+            raw,
+            parsed,
+            decode=lambda body: body.decode(json.detect_encoding(body), "surrogatepass"),
+            not_text=NOT_UNICODE,
+        )
         if document is NO_DOCUMENT:
             return parsed
         if not isinstance(document, dict):
@@ -126,7 +129,8 @@ class TerminalJsonAdapter:
                 draft.facility, draft.location, draft.origin = terminal.upper(), location.upper(), json_place(path)
                 draft.key_from_content = True
                 draft.source_key = f"terminal:{terminal.upper()}:" + content_key(
-                    draft.event_code, draft.event_time, sorted(draft.references), draft.details)
+                    draft.event_code, draft.event_time, sorted(draft.references), draft.details
+                )
                 parsed.events.append(draft)
         if not parsed.events and not parsed.errors:
             parsed.errors.append(ItemError(json_place("$"), EMPTY_FEED()))
@@ -147,9 +151,15 @@ class TerminalJsonAdapter:
         details: dict[str, Any] = {"release_status": status, "holds": holds}
         if item.get("free_time_ends") is not None:
             details["free_time_ends"] = _time(item, "free_time_ends", path).isoformat()
-        return EventDraft(source_key="", event_type=EventType.RELEASE, event_code=RELEASE_CODES[status],
-                          classifier=Classifier.ACT, event_time=_time(item, "at", path), references=references,
-                          details=details)
+        return EventDraft(
+            source_key="",
+            event_type=EventType.RELEASE,
+            event_code=RELEASE_CODES[status],
+            classifier=Classifier.ACT,
+            event_time=_time(item, "at", path),
+            references=references,
+            details=details,
+        )
 
     @staticmethod
     def _reading(item: dict[str, Any], path: str) -> EventDraft:
@@ -164,6 +174,12 @@ class TerminalJsonAdapter:
         if power == "ON" and "supply_air" not in details and "return_air" not in details:
             raise FieldError(f"{path}.supply_air", NO_TEMPERATURE())
         details["temperature"] = details.get("supply_air", details.get("return_air"))
-        return EventDraft(source_key="", event_type=EventType.REEFER, event_code="MEAS" if power == "ON" else "POWR",
-                          classifier=Classifier.ACT, event_time=_time(item, "at", path),
-                          references=[_container(item, path)], details=details)
+        return EventDraft(
+            source_key="",
+            event_type=EventType.REEFER,
+            event_code="MEAS" if power == "ON" else "POWR",
+            classifier=Classifier.ACT,
+            event_time=_time(item, "at", path),
+            references=[_container(item, path)],
+            details=details,
+        )

@@ -53,8 +53,9 @@ def _addresses(host: str, port: int | None, *, resolve: bool) -> list[str]:
     try:
         return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, port)})
     except OSError as exc:
-        raise ValidationFailed(f"callbackUrl: cannot resolve {host}: {exc}", code="callback_unreachable",
-                               data={"field": "callbackUrl"}) from None
+        raise ValidationFailed(
+            f"callbackUrl: cannot resolve {host}: {exc}", code="callback_unreachable", data={"field": "callbackUrl"}
+        ) from None
 
 
 def check_callback_url(url: str, policy: CallbackPolicy, *, resolve: bool = False) -> None:
@@ -70,8 +71,9 @@ def check_callback_url(url: str, policy: CallbackPolicy, *, resolve: bool = Fals
         if any(not _address_allowed(address) for address in addresses):
             problem = "the address is private, loopback or link-local"
     if problem is not None:
-        raise ValidationFailed(f"callbackUrl: {problem}", code="callback_url_not_allowed",
-                               data={"field": "callbackUrl", "value": url})
+        raise ValidationFailed(
+            f"callbackUrl: {problem}", code="callback_url_not_allowed", data={"field": "callbackUrl", "value": url}
+        )
 
 
 def new_secret() -> str:
@@ -94,5 +96,9 @@ def signed_headers(secrets_in_force: list[str], message_id: str, timestamp: int,
 
     ``message_id`` must be the same on every retry of one message: receivers deduplicate on it.
     """
-    return {"content-type": "application/json", "webhook-id": message_id, "webhook-timestamp": str(timestamp),
-            "webhook-signature": " ".join(signature(s, message_id, timestamp, body) for s in secrets_in_force)}
+    return {
+        "content-type": "application/json",
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": " ".join(signature(s, message_id, timestamp, body) for s in secrets_in_force),
+    }

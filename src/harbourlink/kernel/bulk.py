@@ -30,8 +30,14 @@ def insert_rows(session: Session, model: type[Any], columns: Sequence[str], rows
     session.execute(insert(model), [dict(zip(columns, row, strict=True)) for row in rows])
 
 
-def insert_new_rows(session: Session, model: type[Any], columns: Sequence[str], rows: Sequence[Sequence[Any]], *,
-                    returning: Sequence[str]) -> list[tuple[Any, ...]]:
+def insert_new_rows(
+    session: Session,
+    model: type[Any],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    returning: Sequence[str],
+) -> list[tuple[Any, ...]]:
     """Inserts the ``rows`` that no unique constraint of ``model``'s table already holds; returns the
     ``returning`` columns of the rows inserted (a row already stored is left as it is).
 
@@ -43,22 +49,28 @@ def insert_new_rows(session: Session, model: type[Any], columns: Sequence[str], 
     table = model.__tablename__
     if session.get_bind().dialect.name != "postgresql" or len(rows) < COPY_FROM_ROWS:
         dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(model).on_conflict_do_nothing().returning(
-            *(getattr(model, name) for name in returning))
-        return [tuple(row) for row in session.execute(statement, [dict(zip(columns, row, strict=True))
-                                                                   for row in rows])]
+        statement = (
+            dialect.insert(model).on_conflict_do_nothing().returning(*(getattr(model, name) for name in returning))
+        )
+        return [
+            tuple(row) for row in session.execute(statement, [dict(zip(columns, row, strict=True)) for row in rows])
+        ]
     raw = session.connection().connection.driver_connection
     assert raw is not None  # noqa: S101 - a live connection of this session
     column_list = ", ".join(columns)
     staging = f"staging_{table}_{zlib.crc32(column_list.encode()):08x}"  # one staging table per column list
     with raw.cursor() as cursor:
         # Table and column names come from the models, never from input.
-        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {staging} AS SELECT {column_list} FROM {table} "  # noqa: S608
-                       "WITH NO DATA")
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {staging} AS SELECT {column_list} FROM {table} "  # noqa: S608
+            "WITH NO DATA"
+        )
         cursor.execute(f"TRUNCATE {staging}")
         with cursor.copy(f"COPY {staging} ({column_list}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-        cursor.execute(f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {staging} "  # noqa: S608
-                       f"ON CONFLICT DO NOTHING RETURNING {', '.join(returning)}")
+        cursor.execute(
+            f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {staging} "  # noqa: S608
+            f"ON CONFLICT DO NOTHING RETURNING {', '.join(returning)}"
+        )
         return [tuple(row) for row in cursor.fetchall()]

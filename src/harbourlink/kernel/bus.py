@@ -48,8 +48,17 @@ class NatsBus:
         self._thread.start()
         self._tasks: list[asyncio.Task[None]] = []
         try:
-            self._nc = self._call(nats.connect(url, name=name, connect_timeout=connect_timeout, no_echo=True,
-                                               max_reconnect_attempts=-1, reconnect_time_wait=0.5), connect_timeout + 5)
+            self._nc = self._call(
+                nats.connect(
+                    url,
+                    name=name,
+                    connect_timeout=connect_timeout,
+                    no_echo=True,
+                    max_reconnect_attempts=-1,
+                    reconnect_time_wait=0.5,
+                ),
+                connect_timeout + 5,
+            )
             self._js = self._nc.jetstream()
             self._call(self._ensure_stream())
         except Exception:
@@ -65,9 +74,13 @@ class NatsBus:
         future.add_done_callback(_log_failure)
 
     async def _ensure_stream(self) -> None:
-        config = StreamConfig(name=self.stream, subjects=[f"{self.work_subject}.>"],
-                              retention=RetentionPolicy.WORK_QUEUE, storage=StorageType.FILE,
-                              max_age=RING_MAX_AGE_SECONDS)
+        config = StreamConfig(
+            name=self.stream,
+            subjects=[f"{self.work_subject}.>"],
+            retention=RetentionPolicy.WORK_QUEUE,
+            storage=StorageType.FILE,
+            max_age=RING_MAX_AGE_SECONDS,
+        )
         try:
             await self._js.add_stream(config)
         except BadRequestError:  # it exists with other settings (an older installation): bring them up to date
@@ -89,8 +102,9 @@ class NatsBus:
         return asyncio.get_running_loop().create_task(coroutine)
 
     async def _pull(self, role: str, wake: Callable[[], None]) -> None:
-        subscription = await self._js.pull_subscribe(f"{self.work_subject}.{role}.>", durable=f"workers-{role}",
-                                                     stream=self.stream)
+        subscription = await self._js.pull_subscribe(
+            f"{self.work_subject}.{role}.>", durable=f"workers-{role}", stream=self.stream
+        )
         while True:
             try:
                 messages = await subscription.fetch(batch=256, timeout=5)

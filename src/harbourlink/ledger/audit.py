@@ -52,23 +52,30 @@ class Audit:
 
 def verify_log(session: Session, log: LedgerLog) -> tuple[Problem | None, Audit]:
     """The first inconsistency in the stored log (None when all is consistent), and what was checked."""
-    checkpoints = list(session.scalars(select(LedgerCheckpoint).where(LedgerCheckpoint.log_id == log.id)
-                                       .order_by(LedgerCheckpoint.size)))
+    checkpoints = list(
+        session.scalars(
+            select(LedgerCheckpoint).where(LedgerCheckpoint.log_id == log.id).order_by(LedgerCheckpoint.size)
+        )
+    )
     audit = Audit(log, Vkey.parse(_vkey_text(log)), checkpoints)
     problem = next(_walk(session, audit), None)
     return problem, audit
 
 
 def _vkey_text(log: LedgerLog) -> str:
-    return str(Vkey(log.key_name, compute_key_id(log.key_name, SIG_ED25519, log.public_key), SIG_ED25519,
-                    log.public_key))
+    return str(
+        Vkey(log.key_name, compute_key_id(log.key_name, SIG_ED25519, log.public_key), SIG_ED25519, log.public_key)
+    )
 
 
 def _walk(session: Session, audit: Audit) -> Iterator[Problem]:
     yield from _checkpoints_due(audit)
-    query = (select(LedgerEntry.idx, LedgerEntry.leaf_hash, LedgerEntry.entry, LedgerEntry.identity_hash)
-             .where(LedgerEntry.log_id == audit.log.id).order_by(LedgerEntry.idx)
-             .execution_options(yield_per=CHUNK))
+    query = (
+        select(LedgerEntry.idx, LedgerEntry.leaf_hash, LedgerEntry.entry, LedgerEntry.identity_hash)
+        .where(LedgerEntry.log_id == audit.log.id)
+        .order_by(LedgerEntry.idx)
+        .execution_options(yield_per=CHUNK)
+    )
     for chunk in session.execute(query).partitions():
         yield from _entries(session, audit, list(chunk))
     yield from _totals(session, audit)
@@ -90,8 +97,10 @@ def _entries(session: Session, audit: Audit, rows: Sequence[Any]) -> Iterator[Pr
     for (level, index), digest in sorted(made.items()):
         if stored.get((level, index)) != digest:
             first, last = index << level, ((index + 1) << level) - 1
-            yield Problem(f"node ({level}, {index})",
-                          f"over entries {first}–{last} is missing or differs from the hash of its children")
+            yield Problem(
+                f"node ({level}, {index})",
+                f"over entries {first}–{last} is missing or differs from the hash of its children",
+            )
             return
     if due:
         yield due[0]
@@ -115,7 +124,7 @@ def _checkpoints_due(audit: Audit) -> Iterator[Problem]:
 
 
 def _events(session: Session, audit: Audit, rows: Sequence[Any]) -> Iterator[Problem]:
-    parsed = [(idx, identity, json.loads(entry[len(ENTRY_HEADER):])) for idx, _, entry, identity in rows]
+    parsed = [(idx, identity, json.loads(entry[len(ENTRY_HEADER) :])) for idx, _, entry, identity in rows]
     ids = [item["event_id"] for _, _, body in parsed for item in body["items"]]
     links = {link.event_id: link for link in session.scalars(select(LedgerEvent).where(LedgerEvent.event_id.in_(ids)))}
     recorded = _recorded_fields(session, ids)
@@ -146,7 +155,8 @@ def _recorded_fields(session: Session, ids: Sequence[str]) -> dict[str, tuple[st
     event_ids = [i for i in ids if not i.startswith(POSITION_PREFIX)]
     recorded: dict[str, tuple[str | None, dict[str, str]]] = {
         position_item(p.seq): (None, position_fields(p))
-        for p in session.scalars(select(vessels.VesselPosition).where(vessels.VesselPosition.seq.in_(seqs)))}
+        for p in session.scalars(select(vessels.VesselPosition).where(vessels.VesselPosition.seq.in_(seqs)))
+    }
     stored = list(session.scalars(select(events.Event).where(events.Event.id.in_(event_ids))))
     refs = events.references_of(session, [e.seq for e in stored])
     recorded.update({e.id: (e.owner_org_id, event_fields(e, refs.get(e.seq, []))) for e in stored})

@@ -28,9 +28,14 @@ def backfill(session: Session, *, limit: int = 5000) -> tuple[int, int]:
     enqueue_events(session, event_ids)
     positions = unlogged_positions(session, limit=limit)
     message_ids = {p.message_id for p in positions if p.message_id is not None}
-    senders = {row.id: (row.sender_org_id, row.received_at) for row in session.execute(
-        select(InboundMessage.id, InboundMessage.sender_org_id, InboundMessage.received_at)
-        .where(InboundMessage.id.in_(message_ids)))}
+    senders = {
+        row.id: (row.sender_org_id, row.received_at)
+        for row in session.execute(
+            select(InboundMessage.id, InboundMessage.sender_org_id, InboundMessage.received_at).where(
+                InboundMessage.id.in_(message_ids)
+            )
+        )
+    }
     by_message = sorted(positions, key=lambda p: (p.message_id or "", p.seq))
     for message_id, group in groupby(by_message, key=lambda p: p.message_id or ""):
         owner, received_at = senders.get(message_id, (NO_OWNER, utcnow()))

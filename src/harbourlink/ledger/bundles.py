@@ -41,8 +41,11 @@ def check_fields(fields: Sequence[str] | None) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(fields)) if fields else DEFAULT_FIELDS
     unknown = [name for name in chosen if name not in FIELDS]
     if unknown:
-        raise ValidationFailed(f"unknown field(s) {', '.join(unknown)}", code="ledger_unknown_field",
-                               data={"field": unknown[0], "fields": list(FIELDS)})
+        raise ValidationFailed(
+            f"unknown field(s) {', '.join(unknown)}",
+            code="ledger_unknown_field",
+            data={"field": unknown[0], "fields": list(FIELDS)},
+        )
     return chosen
 
 
@@ -50,26 +53,40 @@ def locate(session: Session, log: LedgerLog, found: Sequence[events.Event]) -> l
     """The ledger entry of each event that was queued for the ledger (others are left out)."""
     rows = session.execute(
         select(LedgerEvent, LedgerEntry)
-        .outerjoin(LedgerEntry, (LedgerEntry.identity_hash == LedgerEvent.identity_hash)
-                   & (LedgerEntry.log_id == log.id))
-        .where(LedgerEvent.event_id.in_([e.id for e in found])))
+        .outerjoin(
+            LedgerEntry, (LedgerEntry.identity_hash == LedgerEvent.identity_hash) & (LedgerEntry.log_id == log.id)
+        )
+        .where(LedgerEvent.event_id.in_([e.id for e in found]))
+    )
     by_id = {link.event_id: (link, entry) for link, entry in rows}
     return [Located(e, *by_id[e.id]) for e in found if e.id in by_id]
 
 
 def cosigned_checkpoint(session: Session, log: LedgerLog, covering: int) -> tuple[LedgerCheckpoint, list[str]]:
     """The newest cosigned checkpoint covering ``covering`` entries (else the newest), with witness keys."""
-    size = session.scalar(select(LedgerCosignature.size).where(LedgerCosignature.log_id == log.id,
-                                                               LedgerCosignature.size >= covering)
-                          .order_by(LedgerCosignature.size.desc()).limit(1))
+    size = session.scalar(
+        select(LedgerCosignature.size)
+        .where(LedgerCosignature.log_id == log.id, LedgerCosignature.size >= covering)
+        .order_by(LedgerCosignature.size.desc())
+        .limit(1)
+    )
     checkpoint = session.get(LedgerCheckpoint, (log.id, size)) if size is not None else None
     checkpoint = checkpoint or latest_checkpoint(session, log.id)
-    cosignatures = list(session.scalars(select(LedgerCosignature).where(
-        LedgerCosignature.log_id == log.id, LedgerCosignature.size == checkpoint.size)
-        .order_by(LedgerCosignature.witness_key_id)))
+    cosignatures = list(
+        session.scalars(
+            select(LedgerCosignature)
+            .where(LedgerCosignature.log_id == log.id, LedgerCosignature.size == checkpoint.size)
+            .order_by(LedgerCosignature.witness_key_id)
+        )
+    )
     note = checkpoint.signed_note + "".join(c.signature_line for c in cosignatures)
-    return LedgerCheckpoint(log_id=log.id, size=checkpoint.size, root_hash=checkpoint.root_hash, signed_note=note,
-                            created_at=checkpoint.created_at), [c.witness_vkey for c in cosignatures]
+    return LedgerCheckpoint(
+        log_id=log.id,
+        size=checkpoint.size,
+        root_hash=checkpoint.root_hash,
+        signed_note=note,
+        created_at=checkpoint.created_at,
+    ), [c.witness_vkey for c in cosignatures]
 
 
 def _b64(raw: bytes) -> str:
@@ -80,8 +97,10 @@ def build_bundle(session: Session, log: LedgerLog, located: Sequence[Located], f
     """The canonical bundle bytes for these events, disclosing ``fields`` of each."""
     sequenced = [item for item in located if item.entry is not None]
     if not sequenced:
-        raise NotYetInLog("the event is queued for the ledger; its proof is ready within seconds",
-                          data={"event_ids": [item.event.id for item in located]})
+        raise NotYetInLog(
+            "the event is queued for the ledger; its proof is ready within seconds",
+            data={"event_ids": [item.event.id for item in located]},
+        )
     covering = max(item.entry.idx for item in sequenced if item.entry is not None) + 1
     checkpoint, witnesses = cosigned_checkpoint(session, log, covering)
     refs = events.references_of(session, [item.event.seq for item in sequenced])
@@ -94,16 +113,34 @@ def build_bundle(session: Session, log: LedgerLog, located: Sequence[Located], f
         entry = items[0].entry
         assert entry is not None  # noqa: S101 - filtered above
         disclosed = [_disclose(item, refs.get(item.event.seq, []), fields) for item in items]
-        entries.append({"leaf_index": idx, "entry": _b64(entry.entry),
-                        "inclusion_proof": [_b64(h) for h in inclusion_proof(session, log.id, idx, checkpoint.size)],
-                        "disclosed": [d for group in disclosed for d in group]})
-    return canonical_bundle({"format": BUNDLE_FORMAT, "checkpoint": checkpoint.signed_note,
-                             "witnesses": sorted(set(witnesses)), "entries": entries})
+        entries.append(
+            {
+                "leaf_index": idx,
+                "entry": _b64(entry.entry),
+                "inclusion_proof": [_b64(h) for h in inclusion_proof(session, log.id, idx, checkpoint.size)],
+                "disclosed": [d for group in disclosed for d in group],
+            }
+        )
+    return canonical_bundle(
+        {
+            "format": BUNDLE_FORMAT,
+            "checkpoint": checkpoint.signed_note,
+            "witnesses": sorted(set(witnesses)),
+            "entries": entries,
+        }
+    )
 
 
 def _disclose(item: Located, refs: list[tuple[str, str]], fields: Sequence[str]) -> list[dict[str, str]]:
     if item.link.salt is None:
         return []  # erased: the entry still proves an event was logged, but nothing about it can be shown
     values = event_fields(item.event, refs)
-    return [{"event_id": item.event.id, "field": name, "value": values[name],
-             "salt": _b64(field_salt(item.link.salt, name))} for name in fields]
+    return [
+        {
+            "event_id": item.event.id,
+            "field": name,
+            "value": values[name],
+            "salt": _b64(field_salt(item.link.salt, name)),
+        }
+        for name in fields
+    ]

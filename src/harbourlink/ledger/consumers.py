@@ -35,8 +35,9 @@ def _log(db: Database, payload: Mapping[str, Any], _attempt: int) -> None:
             write_prepared(session, prepared)
     with db.transaction() as session:
         positions = unlogged_positions(session, message_id=stored.message_id)
-        enqueue_positions(session, [(p.seq, p) for p in positions], owner_org_id=stored.owner_org_id,
-                          received_at=stored.received_at)
+        enqueue_positions(
+            session, [(p.seq, p) for p in positions], owner_org_id=stored.owner_org_id, received_at=stored.received_at
+        )
 
 
 CONSUMERS = [work.Consumer(events.seam.queue_name("ledger"), manage=_log)]

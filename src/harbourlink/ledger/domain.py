@@ -161,12 +161,15 @@ def identity_hash(event_ids: Iterable[str]) -> bytes:
     return hashlib.sha256(b"harbourlink-identity/v1\n" + "\n".join(sorted(event_ids)).encode()).digest()
 
 
-def entry_bytes(*, kind: str, owner_org: str, received_at: str,
-                items: Sequence[tuple[str, dict[str, bytes]]]) -> bytes:
+def entry_bytes(*, kind: str, owner_org: str, received_at: str, items: Sequence[tuple[str, dict[str, bytes]]]) -> bytes:
     """A ledger entry: the format line, then canonical JSON with only salted commitments to the data."""
     body = {
-        "kind": kind, "owner_org": owner_org, "received_at": received_at,
-        "items": [{"event_id": event_id, "fields": {n: d.hex() for n, d in sorted(digests.items())}}
-                  for event_id, digests in items],
+        "kind": kind,
+        "owner_org": owner_org,
+        "received_at": received_at,
+        "items": [
+            {"event_id": event_id, "fields": {n: d.hex() for n, d in sorted(digests.items())}}
+            for event_id, digests in items
+        ],
     }
     return ENTRY_HEADER + canonical_json(body).encode()

@@ -28,8 +28,22 @@ from harbourlink.ledger.models import LedgerEvent, LedgerPending
 
 BATCHED_TYPES = frozenset({events.EventType.REEFER.value})
 
-FIELDS = ("event_type", "event_code", "classifier", "event_time", "created_time", "location", "facility",
-          "vessel_imo", "vessel_name", "voyage", "mode_of_transport", "details", "references", "source_key")
+FIELDS = (
+    "event_type",
+    "event_code",
+    "classifier",
+    "event_time",
+    "created_time",
+    "location",
+    "facility",
+    "vessel_imo",
+    "vessel_name",
+    "voyage",
+    "mode_of_transport",
+    "details",
+    "references",
+    "source_key",
+)
 """The fields an event commits to, each disclosable on its own."""
 
 
@@ -48,11 +62,19 @@ def _time(moment: datetime | None) -> str | None:
 def event_fields(event: events.Event, references: Sequence[tuple[str, str]]) -> dict[str, str]:
     """Each field's canonical JSON value, as committed; recomputed from the stored event when auditing."""
     values: dict[str, Any] = {
-        "event_type": event.event_type, "event_code": event.event_code, "classifier": event.classifier,
-        "event_time": _time(event.event_time), "created_time": _time(event.created_time),
-        "location": event.location, "facility": event.facility, "vessel_imo": event.vessel_imo,
-        "vessel_name": event.vessel_name, "voyage": event.voyage, "mode_of_transport": event.mode_of_transport,
-        "details": event.details or {}, "references": sorted([kind, value] for kind, value in references),
+        "event_type": event.event_type,
+        "event_code": event.event_code,
+        "classifier": event.classifier,
+        "event_time": _time(event.event_time),
+        "created_time": _time(event.created_time),
+        "location": event.location,
+        "facility": event.facility,
+        "vessel_imo": event.vessel_imo,
+        "vessel_name": event.vessel_name,
+        "voyage": event.voyage,
+        "mode_of_transport": event.mode_of_transport,
+        "details": event.details or {},
+        "references": sorted([kind, value] for kind, value in references),
         "source_key": event.source_key,
     }
     return {name: canonical_json(values[name]) for name in FIELDS}
@@ -63,13 +85,18 @@ def field_digests(master_salt: bytes, fields: dict[str, str]) -> dict[str, bytes
     return {name: field_digest(field_salt(master_salt, name), name, value) for name, value in fields.items()}
 
 
-def build_entry(group: Sequence[events.Event], refs: dict[int, list[tuple[str, str]]],
-                salts: dict[str, bytes]) -> bytes:
+def build_entry(
+    group: Sequence[events.Event], refs: dict[int, list[tuple[str, str]]], salts: dict[str, bytes]
+) -> bytes:
     """The entry bytes of one event, or of one batch of telemetry events of the same owner."""
     first = group[0]
     items = [(e.id, field_digests(salts[e.id], event_fields(e, refs.get(e.seq, [])))) for e in group]
-    return entry_bytes(kind="batch" if len(group) > 1 or first.event_type in BATCHED_TYPES else "event",
-                       owner_org=first.owner_org_id, received_at=_time(first.received_at) or "", items=items)
+    return entry_bytes(
+        kind="batch" if len(group) > 1 or first.event_type in BATCHED_TYPES else "event",
+        owner_org=first.owner_org_id,
+        received_at=_time(first.received_at) or "",
+        items=items,
+    )
 
 
 def _groups(stored: Sequence[events.Event]) -> list[list[events.Event]]:
@@ -103,7 +130,7 @@ def prepare_events(session: Session, event_ids: Sequence[str]) -> Prepared:
         return prepared
     stored: list[events.Event] = []
     for start in range(0, len(event_ids), CHUNK):  # bounded IN lists: a message may hold 100,000 events
-        stored += session.scalars(select(events.Event).where(events.Event.id.in_(event_ids[start:start + CHUNK])))
+        stored += session.scalars(select(events.Event).where(events.Event.id.in_(event_ids[start : start + CHUNK])))
     stored.sort(key=lambda e: e.seq)
     refs = events.references_of(session, [e.seq for e in stored])
     salts = {e.id: secrets.token_bytes(32) for e in stored}
@@ -128,25 +155,43 @@ def position_item(seq: int) -> str:
 
 def position_fields(report: vessels.PositionReport | vessels.VesselPosition) -> dict[str, str]:
     """A position's one committed field, recomputed from the stored position when auditing."""
-    return {"report": canonical_json({
-        "mmsi": report.mmsi, "at": _time(report.at), "latitude": report.latitude, "longitude": report.longitude,
-        "speed_knots": report.speed_knots, "course": report.course, "heading": report.heading,
-        "nav_status": report.nav_status})}
+    return {
+        "report": canonical_json(
+            {
+                "mmsi": report.mmsi,
+                "at": _time(report.at),
+                "latitude": report.latitude,
+                "longitude": report.longitude,
+                "speed_knots": report.speed_knots,
+                "course": report.course,
+                "heading": report.heading,
+                "nav_status": report.nav_status,
+            }
+        )
+    }
 
 
-def enqueue_positions(session: Session,
-                      stored: Sequence[tuple[int, vessels.PositionReport | vessels.VesselPosition]], *,
-                      owner_org_id: str, received_at: datetime) -> int:
+def enqueue_positions(
+    session: Session,
+    stored: Sequence[tuple[int, vessels.PositionReport | vessels.VesselPosition]],
+    *,
+    owner_org_id: str,
+    received_at: datetime,
+) -> int:
     """Queues one batch entry committing to a message's new AIS positions; returns 1, or 0 when none."""
     if not stored:
         return 0
     salts = {position_item(seq): secrets.token_bytes(32) for seq, _ in stored}
-    items = [(position_item(seq), field_digests(salts[position_item(seq)], position_fields(report)))
-             for seq, report in stored]
+    items = [
+        (position_item(seq), field_digests(salts[position_item(seq)], position_fields(report)))
+        for seq, report in stored
+    ]
     identity = identity_hash(salts)
     entry = entry_bytes(kind="batch", owner_org=owner_org_id, received_at=_time(received_at) or "", items=items)
-    session.execute(insert(LedgerEvent), [{"event_id": item, "identity_hash": identity, "salt": salt}
-                                          for item, salt in salts.items()])
+    session.execute(
+        insert(LedgerEvent),
+        [{"event_id": item, "identity_hash": identity, "salt": salt} for item, salt in salts.items()],
+    )
     session.execute(insert(LedgerPending), [{"identity_hash": identity, "entry": entry}])
     return 1
 
@@ -160,8 +205,9 @@ def unlogged_events(session: Session, *, limit: int | None = None, message_id: s
     return list(session.scalars(query))
 
 
-def unlogged_positions(session: Session, *, limit: int | None = None,
-                       message_id: str | None = None) -> list[vessels.VesselPosition]:
+def unlogged_positions(
+    session: Session, *, limit: int | None = None, message_id: str | None = None
+) -> list[vessels.VesselPosition]:
     """Stored AIS positions no entry commits to yet (all, or one message's), oldest first."""
     item = literal(POSITION_PREFIX) + cast(vessels.VesselPosition.seq, String)
     logged = exists().where(LedgerEvent.event_id == item)

@@ -20,8 +20,11 @@ from harbourlink.ledger.models import LedgerEvent
 def do_erase(session: Session, actor: Actor, *, event_id: str, reason: str) -> None:
     """Deletes an event and its master salt; the data owner's administrator or the platform operator may."""
     if len(reason.strip()) < 10:
-        raise ValidationFailed("reason: say why the data is erased (at least 10 characters); it is kept in the "
-                               "audit log", code="erasure_reason", data={"field": "reason"})
+        raise ValidationFailed(
+            "reason: say why the data is erased (at least 10 characters); it is kept in the audit log",
+            code="erasure_reason",
+            data={"field": "reason"},
+        )
     event = session.scalar(select(events.Event).where(events.Event.id == event_id))
     unknown = NotFound("no such event", data={"event_id": event_id})
     if event is None:
@@ -35,5 +38,12 @@ def do_erase(session: Session, actor: Actor, *, event_id: str, reason: str) -> N
         link.salt = None
     session.execute(delete(events.EventReference).where(events.EventReference.event_seq == event.seq))
     session.delete(event)
-    identity.record(session, identity.AuditKind.LEDGER_ERASED, org_id=event.owner_org_id, actor=actor,
-                    event_id=event_id, logged=link is not None, reason=reason.strip())
+    identity.record(
+        session,
+        identity.AuditKind.LEDGER_ERASED,
+        org_id=event.owner_org_id,
+        actor=actor,
+        event_id=event_id,
+        logged=link is not None,
+        reason=reason.strip(),
+    )

@@ -51,10 +51,12 @@ def event_marks(session: Session, ledger: Ledger, event_ids: Iterable[str]) -> d
     rows = session.execute(
         select(LedgerEvent.event_id, LedgerEntry.idx, LedgerPending.id)
         .select_from(LedgerEvent)
-        .outerjoin(LedgerEntry, (LedgerEntry.log_id == log_id)
-                   & (LedgerEntry.identity_hash == LedgerEvent.identity_hash))
+        .outerjoin(
+            LedgerEntry, (LedgerEntry.log_id == log_id) & (LedgerEntry.identity_hash == LedgerEvent.identity_hash)
+        )
         .outerjoin(LedgerPending, LedgerPending.identity_hash == LedgerEvent.identity_hash)
-        .where(LedgerEvent.event_id.in_(ids)))
+        .where(LedgerEvent.event_id.in_(ids))
+    )
     return {event_id: EventMark(idx) for event_id, idx, pending in rows if idx is not None or pending is not None}
 
 
@@ -79,21 +81,37 @@ def _proof(session: Session, ledger: Ledger, event: events.Event) -> EventProof:
         raise NotFound("the event is not in the ledger", code="ledger_event_not_logged", data={"event_id": event.id})
     entry = located[0].entry
     if entry is None:
-        raise NotYetInLog("the event is queued for the ledger; its proof is ready within seconds",
-                          data={"event_id": event.id})
+        raise NotYetInLog(
+            "the event is queued for the ledger; its proof is ready within seconds", data={"event_id": event.id}
+        )
     checkpoint, _ = cosigned_checkpoint(session, log, entry.idx + 1)
-    return EventProof(event.id, entry.idx, checkpoint.size, checkpoint.root_hash,
-                      inclusion_proof(session, log.id, entry.idx, checkpoint.size), entry.entry, checkpoint.signed_note)
+    return EventProof(
+        event.id,
+        entry.idx,
+        checkpoint.size,
+        checkpoint.root_hash,
+        inclusion_proof(session, log.id, entry.idx, checkpoint.size),
+        entry.entry,
+        checkpoint.signed_note,
+    )
 
 
-def proof_of_event(session: Session, actor: Actor, ledger: Ledger, *, event_id: str,
-                   reference: str | None = None) -> EventProof:
+def proof_of_event(
+    session: Session, actor: Actor, ledger: Ledger, *, event_id: str, reference: str | None = None
+) -> EventProof:
     """The inclusion proof of an event the caller may see (directly, or by tracking ``reference``)."""
     return _proof(session, ledger, visible_event(session, actor, event_id=event_id, reference=reference))
 
 
-def bundle_of_event(session: Session, actor: Actor, ledger: Ledger, *, event_id: str, reference: str | None = None,
-                    fields: Sequence[str] | None = None) -> bytes:
+def bundle_of_event(
+    session: Session,
+    actor: Actor,
+    ledger: Ledger,
+    *,
+    event_id: str,
+    reference: str | None = None,
+    fields: Sequence[str] | None = None,
+) -> bytes:
     """A proof bundle of an event the caller may see (directly, or by tracking ``reference``)."""
     chosen = check_fields(fields)
     event = visible_event(session, actor, event_id=event_id, reference=reference)
@@ -109,8 +127,9 @@ class EventStatus:
     proof: EventProof | None
 
 
-def event_status(session: Session, actor: Actor, ledger: Ledger, *, event_id: str,
-                 reference: str | None = None) -> EventStatus:
+def event_status(
+    session: Session, actor: Actor, ledger: Ledger, *, event_id: str, reference: str | None = None
+) -> EventStatus:
     """Where an event the caller may see stands in the log; 404 for any other, as for its proof."""
     event = visible_event(session, actor, event_id=event_id, reference=reference)
     mark = event_marks(session, ledger, [event_id]).get(event_id)
@@ -143,17 +162,30 @@ def current_checkpoint(session: Session, ledger: Ledger) -> CheckpointSummary:
     """The newest checkpoint and each witness's newest cosignature (public, like the checkpoint)."""
     log = open_log(session, ledger)
     checkpoint = latest_checkpoint(session, log.id)
-    newest = (select(LedgerCosignature.witness_key_id, func.max(LedgerCosignature.size).label("size"))
-              .where(LedgerCosignature.log_id == log.id).group_by(LedgerCosignature.witness_key_id).subquery())
+    newest = (
+        select(LedgerCosignature.witness_key_id, func.max(LedgerCosignature.size).label("size"))
+        .where(LedgerCosignature.log_id == log.id)
+        .group_by(LedgerCosignature.witness_key_id)
+        .subquery()
+    )
     rows = session.scalars(
         select(LedgerCosignature)
-        .join(newest, (LedgerCosignature.witness_key_id == newest.c.witness_key_id)
-              & (LedgerCosignature.size == newest.c.size))
-        .where(LedgerCosignature.log_id == log.id).order_by(LedgerCosignature.witness_name))
-    return CheckpointSummary(origin=log.origin, size=checkpoint.size, root=checkpoint.root_hash,
-                             signed_at=checkpoint.created_at,
-                             cosigned=tuple(Cosigned(row.witness_name, row.witness_vkey, row.size,
-                                                     _cosigned_at(row.signature_line)) for row in rows))
+        .join(
+            newest,
+            (LedgerCosignature.witness_key_id == newest.c.witness_key_id) & (LedgerCosignature.size == newest.c.size),
+        )
+        .where(LedgerCosignature.log_id == log.id)
+        .order_by(LedgerCosignature.witness_name)
+    )
+    return CheckpointSummary(
+        origin=log.origin,
+        size=checkpoint.size,
+        root=checkpoint.root_hash,
+        signed_at=checkpoint.created_at,
+        cosigned=tuple(
+            Cosigned(row.witness_name, row.witness_vkey, row.size, _cosigned_at(row.signature_line)) for row in rows
+        ),
+    )
 
 
 def _cosigned_at(line: str) -> datetime:

@@ -90,13 +90,17 @@ def get_consistency(session: Session, ledger: Ledger, *, first: int, second: int
     log = open_log(session, ledger)
     size = latest_checkpoint(session, log.id).size
     if not 0 <= first <= second <= size:
-        raise ValidationFailed(f"need 0 ≤ first ≤ second ≤ {size}", code="ledger_bad_sizes",
-                               data={"first": first, "second": second, "tree_size": size})
+        raise ValidationFailed(
+            f"need 0 ≤ first ≤ second ≤ {size}",
+            code="ledger_bad_sizes",
+            data={"first": first, "second": second, "tree_size": size},
+        )
     return consistency_proof(session, log.id, first, second)
 
 
-def get_shipment_bundle(session: Session, actor: Actor, ledger: Ledger, *, reference: str,
-                        fields: Sequence[str] | None = None) -> bytes:
+def get_shipment_bundle(
+    session: Session, actor: Actor, ledger: Ledger, *, reference: str, fields: Sequence[str] | None = None
+) -> bytes:
     """A proof bundle of every logged event about a shipment number the caller may track."""
     chosen = check_fields(fields)
     found = tracking.find(session, actor, query=reference)

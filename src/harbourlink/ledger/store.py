@@ -39,8 +39,9 @@ def ensure_log(session: Session, signer: NoteSigner) -> LedgerLog:
     log = session.scalar(select(LedgerLog).where(LedgerLog.origin == signer.name))
     if log is not None:
         if log.public_key != signer.public_key:
-            raise LedgerCorrupt("the signing key differs from the log's key; a new key needs a new origin",
-                                data={"origin": signer.name})
+            raise LedgerCorrupt(
+                "the signing key differs from the log's key; a new key needs a new origin", data={"origin": signer.name}
+            )
         return log
     log = LedgerLog(origin=signer.name, key_name=signer.name, public_key=signer.public_key)
     session.add(log)
@@ -59,37 +60,55 @@ def get_log(session: Session, origin: str) -> LedgerLog:
 
 def latest_checkpoint(session: Session, log_id: int) -> LedgerCheckpoint:
     """The newest signed checkpoint."""
-    checkpoint = session.scalar(select(LedgerCheckpoint).where(LedgerCheckpoint.log_id == log_id)
-                                .order_by(LedgerCheckpoint.size.desc()).limit(1))
+    checkpoint = session.scalar(
+        select(LedgerCheckpoint)
+        .where(LedgerCheckpoint.log_id == log_id)
+        .order_by(LedgerCheckpoint.size.desc())
+        .limit(1)
+    )
     if checkpoint is None:
         raise NoCheckpoint("the ledger has no checkpoint yet")
     return checkpoint
 
 
-def integrate(session: Session, log: LedgerLog, signer: NoteSigner, *, limit: int = 10_000,
-              now: datetime | None = None) -> LedgerCheckpoint | None:
+def integrate(
+    session: Session, log: LedgerLog, signer: NoteSigner, *, limit: int = 10_000, now: datetime | None = None
+) -> LedgerCheckpoint | None:
     """Sequences up to ``limit`` queued entries and signs the new checkpoint; None when nothing waits."""
     _lock(session, log)
-    pending = session.execute(select(LedgerPending.id, LedgerPending.identity_hash, LedgerPending.entry)
-                              .order_by(LedgerPending.id).limit(limit)).all()
+    pending = session.execute(
+        select(LedgerPending.id, LedgerPending.identity_hash, LedgerPending.entry)
+        .order_by(LedgerPending.id)
+        .limit(limit)
+    ).all()
     if not pending:
         return None
-    checkpoint = append_entries(session, log, signer, [(identity, entry) for _, identity, entry in pending],
-                                now=now, locked=True)
+    checkpoint = append_entries(
+        session, log, signer, [(identity, entry) for _, identity, entry in pending], now=now, locked=True
+    )
     session.execute(delete(LedgerPending).where(LedgerPending.id.in_([row_id for row_id, _, _ in pending])))
     return checkpoint
 
 
-def append_entries(session: Session, log: LedgerLog, signer: NoteSigner, entries: Sequence[tuple[bytes, bytes]],
-                   *, now: datetime | None = None, locked: bool = False) -> LedgerCheckpoint:
+def append_entries(
+    session: Session,
+    log: LedgerLog,
+    signer: NoteSigner,
+    entries: Sequence[tuple[bytes, bytes]],
+    *,
+    now: datetime | None = None,
+    locked: bool = False,
+) -> LedgerCheckpoint:
     """Appends ``(identity hash, entry)`` pairs, writes the nodes they complete and signs the new checkpoint."""
     if not locked:
         _lock(session, log)
     previous = latest_checkpoint(session, log.id)
     compact = load_compact_range(session, log.id, previous.size)
     if compact.root() != previous.root_hash:
-        raise LedgerCorrupt("the stored nodes no longer fold to the last signed root; nothing will be signed",
-                            data={"size": previous.size})
+        raise LedgerCorrupt(
+            "the stored nodes no longer fold to the last signed root; nothing will be signed",
+            data={"size": previous.size},
+        )
     moment = now or utcnow()
     entry_rows: list[EntryRow] = []
     node_rows: list[NodeRow] = []
@@ -106,12 +125,25 @@ def _lock(session: Session, log: LedgerLog) -> None:
     session.execute(update(LedgerLog).where(LedgerLog.id == log.id).values(origin=LedgerLog.origin))
 
 
-def _sign(session: Session, log: LedgerLog, signer: NoteSigner, *, size: int, root: bytes,
-          previous: LedgerCheckpoint | None, now: datetime) -> LedgerCheckpoint:
+def _sign(
+    session: Session,
+    log: LedgerLog,
+    signer: NoteSigner,
+    *,
+    size: int,
+    root: bytes,
+    previous: LedgerCheckpoint | None,
+    now: datetime,
+) -> LedgerCheckpoint:
     # Times strictly increase even if the clock steps back: a later checkpoint is never older.
     created = now if previous is None else max(now, previous.created_at + timedelta(microseconds=1))
-    checkpoint = LedgerCheckpoint(log_id=log.id, size=size, root_hash=root, created_at=created,
-                                  signed_note=signer.sign_note(checkpoint_text(log.origin, size, root)))
+    checkpoint = LedgerCheckpoint(
+        log_id=log.id,
+        size=size,
+        root_hash=root,
+        created_at=created,
+        signed_note=signer.sign_note(checkpoint_text(log.origin, size, root)),
+    )
     session.add(checkpoint)
     session.flush()
     return checkpoint
@@ -123,8 +155,10 @@ def _write(session: Session, entry_rows: list[EntryRow], node_rows: list[NodeRow
         assert raw is not None  # noqa: S101 - a live connection of this session
         # Binary COPY: several times faster than INSERT, and no hex-escaping of the hashes.
         with raw.cursor() as cursor:
-            with cursor.copy("COPY ledger_entries (log_id, idx, leaf_hash, entry, identity_hash, integrated_at) "
-                             "FROM STDIN (FORMAT BINARY)") as copy:
+            with cursor.copy(
+                "COPY ledger_entries (log_id, idx, leaf_hash, entry, identity_hash, integrated_at) "
+                "FROM STDIN (FORMAT BINARY)"
+            ) as copy:
                 copy.set_types(["int4", "int8", "bytea", "bytea", "bytea", "timestamptz"])
                 for row in entry_rows:
                     copy.write_row(row)
@@ -136,8 +170,9 @@ def _write(session: Session, entry_rows: list[EntryRow], node_rows: list[NodeRow
     columns = ("log_id", "idx", "leaf_hash", "entry", "identity_hash", "integrated_at")
     session.execute(insert(LedgerEntry), [dict(zip(columns, row, strict=True)) for row in entry_rows])
     if node_rows:
-        session.execute(insert(LedgerNode),
-                        [{"log_id": a, "level": b, "idx": c, "hash": d} for a, b, c, d in node_rows])
+        session.execute(
+            insert(LedgerNode), [{"log_id": a, "level": b, "idx": c, "hash": d} for a, b, c, d in node_rows]
+        )
 
 
 def node_hashes(session: Session, log_id: int, addresses: Iterable[Address]) -> dict[Address, bytes]:
@@ -149,11 +184,17 @@ def node_hashes(session: Session, log_id: int, addresses: Iterable[Address]) -> 
         return _pg_node_hashes(session, log_id, leaves, inner)
     queries = []
     if leaves:
-        queries.append(select(literal(0).label("level"), LedgerEntry.idx, LedgerEntry.leaf_hash)
-                       .where(LedgerEntry.log_id == log_id, LedgerEntry.idx.in_(leaves)))
+        queries.append(
+            select(literal(0).label("level"), LedgerEntry.idx, LedgerEntry.leaf_hash).where(
+                LedgerEntry.log_id == log_id, LedgerEntry.idx.in_(leaves)
+            )
+        )
     if inner:
-        queries.append(select(LedgerNode.level, LedgerNode.idx, LedgerNode.hash)
-                       .where(LedgerNode.log_id == log_id, tuple_(LedgerNode.level, LedgerNode.idx).in_(inner)))
+        queries.append(
+            select(LedgerNode.level, LedgerNode.idx, LedgerNode.hash).where(
+                LedgerNode.log_id == log_id, tuple_(LedgerNode.level, LedgerNode.idx).in_(inner)
+            )
+        )
     if not queries:
         return {}
     query = queries[0] if len(queries) == 1 else union_all(*queries)
@@ -162,19 +203,30 @@ def node_hashes(session: Session, log_id: int, addresses: Iterable[Address]) -> 
 
 # One statement of fixed text whatever the proof, so psycopg prepares it once per connection; a proof at
 # 10M leaves is then one round trip of index lookups (the ORM's compiled IN-lists cost more than the query).
-_PG_NODES = ("SELECT 0, e.idx, e.leaf_hash FROM ledger_entries e WHERE e.log_id = %(log)s AND e.idx = ANY(%(leaves)s) "
-             "UNION ALL SELECT n.level, n.idx, n.hash FROM ledger_nodes n "
-             "JOIN unnest(%(levels)s::int2[], %(indexes)s::int8[]) AS w(level, idx) "
-             "ON n.level = w.level AND n.idx = w.idx WHERE n.log_id = %(log)s")
+_PG_NODES = (
+    "SELECT 0, e.idx, e.leaf_hash FROM ledger_entries e WHERE e.log_id = %(log)s AND e.idx = ANY(%(leaves)s) "
+    "UNION ALL SELECT n.level, n.idx, n.hash FROM ledger_nodes n "
+    "JOIN unnest(%(levels)s::int2[], %(indexes)s::int8[]) AS w(level, idx) "
+    "ON n.level = w.level AND n.idx = w.idx WHERE n.log_id = %(log)s"
+)
 
 
-def _pg_node_hashes(session: Session, log_id: int, leaves: list[int],
-                    inner: list[tuple[int, int]]) -> dict[Address, bytes]:
+def _pg_node_hashes(
+    session: Session, log_id: int, leaves: list[int], inner: list[tuple[int, int]]
+) -> dict[Address, bytes]:
     raw = session.connection().connection.driver_connection
     assert raw is not None  # noqa: S101 - a live connection of this session
     with raw.cursor() as cursor:
-        cursor.execute(_PG_NODES, {"log": log_id, "leaves": leaves, "levels": [level for level, _ in inner],
-                                   "indexes": [index for _, index in inner]}, prepare=True)
+        cursor.execute(
+            _PG_NODES,
+            {
+                "log": log_id,
+                "leaves": leaves,
+                "levels": [level for level, _ in inner],
+                "indexes": [index for _, index in inner],
+            },
+            prepare=True,
+        )
         return {(level, index): bytes(digest) for level, index, digest in cursor.fetchall()}
 
 

@@ -76,8 +76,10 @@ class CheckpointWitness:
 
     def __post_init__(self) -> None:
         with sqlite3.connect(self.state) as connection:
-            connection.execute("CREATE TABLE IF NOT EXISTS checkpoints (origin TEXT PRIMARY KEY, "
-                               "size INTEGER NOT NULL, root BLOB NOT NULL)")
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS checkpoints (origin TEXT PRIMARY KEY, "
+                "size INTEGER NOT NULL, root BLOB NOT NULL)"
+            )
 
     def add_checkpoint(self, body: bytes) -> Reply:
         """Handles one add-checkpoint request; never raises for a bad request, it answers."""
@@ -118,8 +120,11 @@ class CheckpointWitness:
                 verify_consistency(old, size, held_root, root, proof)
             except VerificationError as exc:
                 raise WitnessError(422, f"inconsistent: {exc}") from exc
-            connection.execute("INSERT INTO checkpoints (origin, size, root) VALUES (?, ?, ?) ON CONFLICT (origin) "
-                               "DO UPDATE SET size = excluded.size, root = excluded.root", (origin, size, root))
+            connection.execute(
+                "INSERT INTO checkpoints (origin, size, root) VALUES (?, ?, ?) ON CONFLICT (origin) "
+                "DO UPDATE SET size = excluded.size, root = excluded.root",
+                (origin, size, root),
+            )
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")

@@ -28,9 +28,15 @@ def _request(db: Database, ledger: Ledger, witness: Witness, old: int | None) ->
         ledger_log = open_log(session, ledger)
         checkpoint = latest_checkpoint(session, ledger_log.id)
         if old is None:
-            old = session.scalar(select(func.max(LedgerCosignature.size)).where(
-                LedgerCosignature.log_id == ledger_log.id,
-                LedgerCosignature.witness_key_id == witness.vkey.key_id.hex())) or 0
+            old = (
+                session.scalar(
+                    select(func.max(LedgerCosignature.size)).where(
+                        LedgerCosignature.log_id == ledger_log.id,
+                        LedgerCosignature.witness_key_id == witness.vkey.key_id.hex(),
+                    )
+                )
+                or 0
+            )
         old = min(old, checkpoint.size)
         proof = consistency_proof(session, ledger_log.id, old, checkpoint.size) if old else []
     lines = "".join(base64.b64encode(h).decode() + "\n" for h in proof)
@@ -47,8 +53,12 @@ def submit(db: Database, ledger: Ledger, witness: Witness, client: httpx.Client)
             old = int(response.text.strip())  # the witness holds another size: prove from there
             continue
         if response.status_code != 200:
-            log.warning("witness %s refused the checkpoint: %s %s", witness.vkey.name, response.status_code,
-                        response.text.strip())
+            log.warning(
+                "witness %s refused the checkpoint: %s %s",
+                witness.vkey.name,
+                response.status_code,
+                response.text.strip(),
+            )
             return False
         return _keep(db, log_id, witness, note, response.text)
     return False
@@ -66,9 +76,17 @@ def _keep(db: Database, log_id: int, witness: Witness, note: str, reply: str) ->
             log.warning("witness %s sent a cosignature that does not verify", witness.vkey.name)
             return False
         with db.transaction() as session:
-            session.merge(LedgerCosignature(log_id=log_id, size=size, witness_key_id=witness.vkey.key_id.hex(),
-                                            witness_name=witness.vkey.name, witness_vkey=str(witness.vkey),
-                                            signature_line=line + "\n", received_at=utcnow()))
+            session.merge(
+                LedgerCosignature(
+                    log_id=log_id,
+                    size=size,
+                    witness_key_id=witness.vkey.key_id.hex(),
+                    witness_name=witness.vkey.name,
+                    witness_vkey=str(witness.vkey),
+                    signature_line=line + "\n",
+                    received_at=utcnow(),
+                )
+            )
         return True
     return False
 

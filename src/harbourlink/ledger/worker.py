@@ -39,8 +39,9 @@ class Sequencer:
         return signed is not None
 
 
-def sequencer_job(db: Database, ledger: Ledger, *, every: float = 2.0, heartbeat: float = 300.0,
-                  batch: int = 10_000) -> Job:
+def sequencer_job(
+    db: Database, ledger: Ledger, *, every: float = 2.0, heartbeat: float = 300.0, batch: int = 10_000
+) -> Job:
     """The sequencer for the worker loop's ``sequencer`` role."""
     sequencer = Sequencer(db, ledger, heartbeat=heartbeat, batch=batch)
     return Job("ledger-sequencer", "sequencer", sequencer.run_once, every=every)

@@ -72,7 +72,8 @@ _TABLE: tuple[tuple[str, str, Evidence], ...] = (
 )
 
 CARRIER_PREFIXES: Mapping[str, CarrierPrefix] = MappingProxyType(
-    {prefix: CarrierPrefix(prefix, carrier, evidence) for prefix, carrier, evidence in _TABLE})
+    {prefix: CarrierPrefix(prefix, carrier, evidence) for prefix, carrier, evidence in _TABLE}
+)
 
 
 def carrier_prefix_of(value: str) -> CarrierPrefix | None:

@@ -26,8 +26,11 @@ from harbourlink.references.errors import (
 )
 from harbourlink.references.kinds import PARSED_CACHE, fold
 
-CATEGORIES = {"U": "freight container", "J": "detachable freight container-related equipment",
-              "Z": "trailer or chassis"}
+CATEGORIES = {
+    "U": "freight container",
+    "J": "detachable freight container-related equipment",
+    "Z": "trailer or chassis",
+}
 
 _SHAPE = re.compile(r"^[A-Z]{4}[0-9]{6,7}$")
 # Letters and digits people mistake for each other, by the kind of position they stand in:
@@ -35,8 +38,9 @@ _SHAPE = re.compile(r"^[A-Z]{4}[0-9]{6,7}$")
 _AS_LETTER = str.maketrans("012568", "OIZSGB")
 _AS_DIGIT = str.maketrans("OQDILSBZG", "000115826")
 
-LENGTH = Phrase("container_length",
-                N_("%(length)s characters where 11 are expected (4 letters, 6 digits and a check digit)"))
+LENGTH = Phrase(
+    "container_length", N_("%(length)s characters where 11 are expected (4 letters, 6 digits and a check digit)")
+)
 OWNER_CODE = Phrase("container_owner_code", N_("the owner code and category should be 4 letters"))
 SERIAL = Phrase("container_serial", N_("the serial and check digit should be 7 digits"))
 CATEGORY = Phrase("container_category", N_("category letter should be U, J or Z, not %(letter)s"))
@@ -75,8 +79,10 @@ class ContainerNumber:
 
 
 # ISO 6346 letter values: A=10 counting up, skipping 11, 22 and 33 (multiples of eleven).
-_VALUES = {**{str(d): d for d in range(10)},
-           **dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (n for n in range(10, 39) if n % 11), strict=False))}
+_VALUES = {
+    **{str(d): d for d in range(10)},
+    **dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (n for n in range(10, 39) if n % 11), strict=False)),
+}
 _WEIGHTS = tuple(2**position for position in range(10))
 
 
@@ -95,8 +101,12 @@ def container_check_digit(first_ten: str) -> str:
 def is_container_number(raw: str) -> bool:
     """Whether the text is a container number with the right check digit."""
     value = fold(raw)
-    return len(value) == 11 and bool(_SHAPE.match(value)) and value[3] in CATEGORIES and \
-        container_check_digit(value[:10]) == value[10]
+    return (
+        len(value) == 11
+        and bool(_SHAPE.match(value))
+        and value[3] in CATEGORIES
+        and container_check_digit(value[:10]) == value[10]
+    )
 
 
 @lru_cache(maxsize=PARSED_CACHE)  # a feed names the same few thousand numbers again and again
@@ -105,21 +115,43 @@ def parse_container_number(raw: str, *, field: str | None = None) -> ContainerNu
     value = fold(raw)
     shown = value or repr(raw)
     if not _SHAPE.match(value):
-        raise invalid(identifier_problem(CONTAINER_NUMBER, shown, _shape_problem(value)), code=INVALID_CONTAINER_NUMBER,
-                      value=raw, reason="format", field=field, suggestion=_repaired(value))
+        raise invalid(
+            identifier_problem(CONTAINER_NUMBER, shown, _shape_problem(value)),
+            code=INVALID_CONTAINER_NUMBER,
+            value=raw,
+            reason="format",
+            field=field,
+            suggestion=_repaired(value),
+        )
     if value[3] not in CATEGORIES:
-        raise invalid(identifier_problem(CONTAINER_NUMBER, shown, CATEGORY(letter=value[3])),
-                      code=INVALID_CONTAINER_NUMBER, value=raw, reason="category", field=field)
+        raise invalid(
+            identifier_problem(CONTAINER_NUMBER, shown, CATEGORY(letter=value[3])),
+            code=INVALID_CONTAINER_NUMBER,
+            value=raw,
+            reason="category",
+            field=field,
+        )
     expected = container_check_digit(value[:10])
     if len(value) == 10:
-        raise invalid(identifier_problem(CONTAINER_NUMBER, shown, CHECK_DIGIT_MISSING(expected=expected)),
-                      code=INVALID_CONTAINER_NUMBER, value=raw, reason="format", field=field,
-                      expected_check_digit=expected, suggestion=value + expected)
+        raise invalid(
+            identifier_problem(CONTAINER_NUMBER, shown, CHECK_DIGIT_MISSING(expected=expected)),
+            code=INVALID_CONTAINER_NUMBER,
+            value=raw,
+            reason="format",
+            field=field,
+            expected_check_digit=expected,
+            suggestion=value + expected,
+        )
     if value[10] != expected:
         # No suggestion: a wrong check digit means some character is wrong, not which one.
-        raise invalid(identifier_problem(CONTAINER_NUMBER, shown, CHECK_DIGIT(expected=expected, found=value[10])),
-                      code=INVALID_CONTAINER_NUMBER, value=raw, reason="check_digit", field=field,
-                      expected_check_digit=expected)
+        raise invalid(
+            identifier_problem(CONTAINER_NUMBER, shown, CHECK_DIGIT(expected=expected, found=value[10])),
+            code=INVALID_CONTAINER_NUMBER,
+            value=raw,
+            reason="check_digit",
+            field=field,
+            expected_check_digit=expected,
+        )
     return ContainerNumber(value)
 
 

@@ -78,22 +78,21 @@ class AirWaybill:
 @lru_cache(maxsize=PARSED_CACHE)  # a feed names the same few thousand numbers again and again
 def parse_master_bl(raw: str, *, field: str | None = None) -> MasterBillOfLading:
     """The master B/L number in ``raw`` and its carrier if the prefix is known, or ValidationFailed."""
-    value = check_alnum(fold(raw), raw, label=BL_NUMBER, code=INVALID_BL_NUMBER, field=field,
-                        shortest=8, longest=20)
+    value = check_alnum(fold(raw), raw, label=BL_NUMBER, code=INVALID_BL_NUMBER, field=field, shortest=8, longest=20)
     known = carrier_prefix_of(value)
     return MasterBillOfLading(value, known.prefix if known else None, known.carrier if known else None)
 
 
 def parse_house_bl(raw: str, *, field: str | None = None) -> str:
     """The house B/L number in ``raw`` (4 to 35 letters and digits), or ValidationFailed."""
-    return check_alnum(fold(raw), raw, label=HOUSE_BL_NUMBER, code=INVALID_BL_NUMBER, field=field,
-                       shortest=4, longest=35)
+    return check_alnum(
+        fold(raw), raw, label=HOUSE_BL_NUMBER, code=INVALID_BL_NUMBER, field=field, shortest=4, longest=35
+    )
 
 
 def parse_house_awb(raw: str, *, field: str | None = None) -> str:
     """The house air waybill number in ``raw`` (4 to 35 letters and digits), or ValidationFailed."""
-    return check_alnum(fold(raw), raw, label=HOUSE_AIR_WAYBILL, code=INVALID_AWB, field=field,
-                       shortest=4, longest=35)
+    return check_alnum(fold(raw), raw, label=HOUSE_AIR_WAYBILL, code=INVALID_AWB, field=field, shortest=4, longest=35)
 
 
 def awb_check_digit(serial_first_seven: str) -> str:
@@ -112,23 +111,37 @@ def parse_air_waybill(raw: str, *, field: str | None = None) -> AirWaybill:
     value = fold(raw)
     shown = value or repr(raw)
     if not re.fullmatch(r"[0-9]{11}", value):
-        raise invalid(identifier_problem(AIR_WAYBILL, shown, AWB_SHAPE()),
-                      code=INVALID_AWB, value=raw, reason="format", field=field)
+        raise invalid(
+            identifier_problem(AIR_WAYBILL, shown, AWB_SHAPE()),
+            code=INVALID_AWB,
+            value=raw,
+            reason="format",
+            field=field,
+        )
     expected = awb_check_digit(value[3:10])
     if value[10] != expected:
-        raise invalid(identifier_problem(AIR_WAYBILL, f"{value[:3]}-{value[3:]}",
-                                         CHECK_DIGIT(expected=expected, found=value[10])),
-                      code=INVALID_AWB, value=raw, reason="check_digit", field=field, expected_check_digit=expected)
+        raise invalid(
+            identifier_problem(
+                AIR_WAYBILL, f"{value[:3]}-{value[3:]}", CHECK_DIGIT(expected=expected, found=value[10])
+            ),
+            code=INVALID_AWB,
+            value=raw,
+            reason="check_digit",
+            field=field,
+            expected_check_digit=expected,
+        )
     return AirWaybill(value)
 
 
 def parse_booking_reference(raw: str, *, field: str | None = None) -> str:
     """The booking reference in ``raw`` (6 to 35 letters and digits), or ValidationFailed."""
-    return check_alnum(fold(raw), raw, label=BOOKING_REFERENCE, code=INVALID_BOOKING_REFERENCE, field=field,
-                       shortest=6, longest=35)
+    return check_alnum(
+        fold(raw), raw, label=BOOKING_REFERENCE, code=INVALID_BOOKING_REFERENCE, field=field, shortest=6, longest=35
+    )
 
 
 def parse_declaration_number(raw: str, *, field: str | None = None) -> str:
     """The customs declaration number in ``raw`` (6 to 35 letters and digits), or ValidationFailed."""
-    return check_alnum(fold(raw), raw, label=DECLARATION_NUMBER, code=INVALID_DECLARATION_NUMBER, field=field,
-                       shortest=6, longest=35)
+    return check_alnum(
+        fold(raw), raw, label=DECLARATION_NUMBER, code=INVALID_DECLARATION_NUMBER, field=field, shortest=6, longest=35
+    )

@@ -20,12 +20,12 @@ EditKind = Literal["confusable", "substitution", "transposition", "dropped", "do
 CONFUSABLE_PAIRS = frozenset(frozenset(pair) for pair in ("O0", "Q0", "D0", "I1", "L1", "S5", "B8", "Z2", "G6"))
 
 COST: dict[EditKind, float] = {
-    "confusable": 0.25,     # a look-alike read or typed for another
-    "transposition": 0.5,   # two neighbours swapped, the commonest slip in typing digits
-    "doubled": 0.4,         # a key struck twice: the extra character repeats its neighbour
-    "dropped": 0.7,         # a character left out
-    "substitution": 1.0,    # an unrelated character
-    "extra": 1.0,           # an unrelated character added
+    "confusable": 0.25,  # a look-alike read or typed for another
+    "transposition": 0.5,  # two neighbours swapped, the commonest slip in typing digits
+    "doubled": 0.4,  # a key struck twice: the extra character repeats its neighbour
+    "dropped": 0.7,  # a character left out
+    "substitution": 1.0,  # an unrelated character
+    "extra": 1.0,  # an unrelated character added
 }
 
 
@@ -90,7 +90,7 @@ def _swaps(typed: str, intended: str, edits: list[Edit]) -> list[Edit]:
             start = min(edits[k].position, edits[k + 1].position)
             end = max(edits[k].position, edits[k + 1].position)
             if end - start <= 2 and _undoes_swap(typed, intended, start):
-                merged.append(Edit("transposition", start, typed[start:start + 2], typed[start + 1] + typed[start]))
+                merged.append(Edit("transposition", start, typed[start : start + 2], typed[start + 1] + typed[start]))
                 k += 2
                 continue
         merged.append(edits[k])
@@ -102,5 +102,5 @@ def _undoes_swap(typed: str, intended: str, start: int) -> bool:
     """Whether swapping typed[start] and typed[start+1] takes away exactly the two edits."""
     if start + 1 >= len(typed) or typed[start] == typed[start + 1]:
         return False
-    swapped = typed[:start] + typed[start + 1] + typed[start] + typed[start + 2:]
+    swapped = typed[:start] + typed[start + 1] + typed[start] + typed[start + 2 :]
     return Levenshtein.distance(swapped, intended) == Levenshtein.distance(typed, intended) - 2

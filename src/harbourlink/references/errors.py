@@ -43,8 +43,16 @@ def identifier_problem(identifier: Phrase, value: str, problem: Wording) -> Word
     return IDENTIFIER_PROBLEM(identifier=identifier(), value=value, problem=problem)
 
 
-def invalid(message: Wording, *, code: str, value: str, reason: str, field: str | None = None,
-            suggestion: str | None = None, **extra: object) -> ValidationFailed:
+def invalid(
+    message: Wording,
+    *,
+    code: str,
+    value: str,
+    reason: str,
+    field: str | None = None,
+    suggestion: str | None = None,
+    **extra: object,
+) -> ValidationFailed:
     """A ``ValidationFailed`` with the data every identifier error carries."""
     data: dict[str, object] = {"value": value, "reason": reason, **extra}
     if field is not None:
@@ -54,18 +62,34 @@ def invalid(message: Wording, *, code: str, value: str, reason: str, field: str 
     return ValidationFailed(message, code=code, data=data)
 
 
-def check_alnum(value: str, raw: str, *, label: Phrase, code: str, field: str | None,
-                shortest: int, longest: int) -> str:
+def check_alnum(
+    value: str, raw: str, *, label: Phrase, code: str, field: str | None, shortest: int, longest: int
+) -> str:
     """The folded value if it has ``shortest``..``longest`` letters and digits only."""
     shown = value or repr(raw)
     stray = next((c for c in value if not (c.isascii() and c.isalnum())), None)
     if stray is not None:
-        raise invalid(identifier_problem(label, shown, NOT_ALPHANUMERIC(character=repr(stray))), code=code, value=raw,
-                      reason="characters", field=field)
+        raise invalid(
+            identifier_problem(label, shown, NOT_ALPHANUMERIC(character=repr(stray))),
+            code=code,
+            value=raw,
+            reason="characters",
+            field=field,
+        )
     if len(value) < shortest:
-        raise invalid(identifier_problem(label, shown, TOO_SHORT(length=len(value), shortest=shortest)),
-                      code=code, value=raw, reason="too_short", field=field)
+        raise invalid(
+            identifier_problem(label, shown, TOO_SHORT(length=len(value), shortest=shortest)),
+            code=code,
+            value=raw,
+            reason="too_short",
+            field=field,
+        )
     if len(value) > longest:
-        raise invalid(identifier_problem(label, shown, TOO_LONG(length=len(value), longest=longest)),
-                      code=code, value=raw, reason="too_long", field=field)
+        raise invalid(
+            identifier_problem(label, shown, TOO_LONG(length=len(value), longest=longest)),
+            code=code,
+            value=raw,
+            reason="too_long",
+            field=field,
+        )
     return value

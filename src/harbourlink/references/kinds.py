@@ -9,8 +9,9 @@ from enum import StrEnum
 from harbourlink.kernel.errors import ValidationFailed
 from harbourlink.kernel.phrases import N_, Phrase
 
-LOOSE_REFERENCE = Phrase("reference_shape",
-                         N_("a %(kind)s reference has 3 to 40 letters, digits or '/' (spaces and dashes are ignored)"))
+LOOSE_REFERENCE = Phrase(
+    "reference_shape", N_("a %(kind)s reference has 3 to 40 letters, digits or '/' (spaces and dashes are ignored)")
+)
 
 
 class ReferenceType(StrEnum):

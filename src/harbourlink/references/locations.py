@@ -53,9 +53,19 @@ def parse_unlocode(raw: str, *, field: str | None = None) -> UnLocode:
     value = fold(raw)
     shown = value or repr(raw)
     if not _SHAPE.match(value):
-        raise invalid(identifier_problem(UNLOCODE, shown, UNLOCODE_SHAPE()),
-                      code=INVALID_UNLOCODE, value=raw, reason="format", field=field)
+        raise invalid(
+            identifier_problem(UNLOCODE, shown, UNLOCODE_SHAPE()),
+            code=INVALID_UNLOCODE,
+            value=raw,
+            reason="format",
+            field=field,
+        )
     if not is_country_code(value[:2]):
-        raise invalid(identifier_problem(UNLOCODE, shown, NOT_A_COUNTRY(country=value[:2])),
-                      code=INVALID_UNLOCODE, value=raw, reason="country", field=field)
+        raise invalid(
+            identifier_problem(UNLOCODE, shown, NOT_A_COUNTRY(country=value[:2])),
+            code=INVALID_UNLOCODE,
+            value=raw,
+            reason="country",
+            field=field,
+        )
     return UnLocode(value)

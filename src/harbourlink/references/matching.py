@@ -55,8 +55,10 @@ _SHORTEST_BODY = 6
 _CONTAINER_SHAPE = re.compile(r"^[A-Z]{4}[0-9]{7}$")
 _AWB_SHAPE = re.compile(r"^[0-9]{11}$")
 # The kinds whose numbers carry a check digit: the shape that says a held number is one, and the check.
-_CHECKED = ((ReferenceType.CONTAINER, _CONTAINER_SHAPE, is_container_number),
-            (ReferenceType.AWB, _AWB_SHAPE, is_air_waybill))
+_CHECKED = (
+    (ReferenceType.CONTAINER, _CONTAINER_SHAPE, is_container_number),
+    (ReferenceType.AWB, _AWB_SHAPE, is_air_waybill),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +99,9 @@ class ReferenceIndex:
     def __contains__(self, raw: object) -> bool:
         return isinstance(raw, str) and fold(raw) in self._original
 
-    def suggest(self, raw: str, *, reference_type: ReferenceType | None = None, limit: int = 3,
-                min_score: float = MIN_SCORE) -> list[Suggestion]:
+    def suggest(
+        self, raw: str, *, reference_type: ReferenceType | None = None, limit: int = 3, min_score: float = MIN_SCORE
+    ) -> list[Suggestion]:
         """The held references ``raw`` most likely means, best first; empty when none scores ``min_score``."""
         key = fold(raw)
         if not key:
@@ -106,8 +109,14 @@ class ReferenceIndex:
         if key in self._original:
             original = self._original[key]
             same = raw == original
-            return [Suggestion(original, 1.0, "exact" if same else "formatting",
-                               "" if same else "same reference, spaces, dashes or case aside")]
+            return [
+                Suggestion(
+                    original,
+                    1.0,
+                    "exact" if same else "formatting",
+                    "" if same else "same reference, spaces, dashes or case aside",
+                )
+            ]
         scored: dict[str, tuple[float, str, str]] = {}
         typed_is_valid = (is_container_number(key) and not key.endswith("0")) or is_air_waybill(key)
         for candidate, edit_cost, reason, detail in self._candidates(key):
@@ -115,8 +124,10 @@ class ReferenceIndex:
             if 1 / (1 + cost) >= min_score and cost < scored.get(candidate, (float("inf"),))[0]:
                 scored[candidate] = (cost, reason, detail)
         ranked = sorted(scored.items(), key=lambda item: (item[1][0], item[0]))[:limit]
-        return [Suggestion(self._original[candidate], round(1 / (1 + cost), 3), reason, detail)
-                for candidate, (cost, reason, detail) in ranked]
+        return [
+            Suggestion(self._original[candidate], round(1 / (1 + cost), 3), reason, detail)
+            for candidate, (cost, reason, detail) in ranked
+        ]
 
     def _candidates(self, key: str) -> Iterator[tuple[str, float, str, str]]:
         for candidate in self._near(key):
@@ -134,13 +145,20 @@ class ReferenceIndex:
         for length in range(len(key) - reach, len(key) + reach + 1):
             bucket = self._by_length.get(length)
             if bucket:
-                for candidate, _, _ in process.extract(key, bucket, scorer=OSA.distance, processor=None,
-                                                       score_cutoff=reach, limit=_RETRIEVED):
+                for candidate, _, _ in process.extract(
+                    key, bucket, scorer=OSA.distance, processor=None, score_cutoff=reach, limit=_RETRIEVED
+                ):
                     yield candidate
 
 
-def suggest(raw: str, candidates: Iterable[str] | ReferenceIndex, *, reference_type: ReferenceType | None = None,
-            limit: int = 3, min_score: float = MIN_SCORE) -> list[Suggestion]:
+def suggest(
+    raw: str,
+    candidates: Iterable[str] | ReferenceIndex,
+    *,
+    reference_type: ReferenceType | None = None,
+    limit: int = 3,
+    min_score: float = MIN_SCORE,
+) -> list[Suggestion]:
     """The references among ``candidates`` that ``raw`` most likely means (see ``ReferenceIndex``)."""
     index = candidates if isinstance(candidates, ReferenceIndex) else ReferenceIndex(candidates)
     return index.suggest(raw, reference_type=reference_type, limit=limit, min_score=min_score)

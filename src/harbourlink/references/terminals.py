@@ -77,12 +77,18 @@ def _by_key() -> dict[tuple[str, str], Terminal]:
 
 def _terminal(row: dict[str, str]) -> Terminal:
     return Terminal(
-        unlocode=row["UNLOCODE"].strip(), code=row["Terminal Code"].strip(),
-        name=row["Terminal Facility Name"].strip(), company=row["Terminal Company Name"].strip(),
-        latitude=_number(row["Latitude"]), longitude=_number(row["Longitude"]),
-        valid_from=_day(row["Valid from"]), valid_to=_day(row["Valid to"]), last_change=_day(row["Last change"]),
+        unlocode=row["UNLOCODE"].strip(),
+        code=row["Terminal Code"].strip(),
+        name=row["Terminal Facility Name"].strip(),
+        company=row["Terminal Company Name"].strip(),
+        latitude=_number(row["Latitude"]),
+        longitude=_number(row["Longitude"]),
+        valid_from=_day(row["Valid from"]),
+        valid_to=_day(row["Valid to"]),
+        last_change=_day(row["Last change"]),
         alternative_unlocode=row["Alternative UNLOCODE"].strip() or None,
-        website=row["Terminal Website"].strip() or None, address=row["Terminal Address"].strip() or None,
+        website=row["Terminal Website"].strip() or None,
+        address=row["Terminal Address"].strip() or None,
         remarks=row["Remarks"].strip() or None,
     )
 

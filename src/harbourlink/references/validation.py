@@ -29,8 +29,13 @@ _CHECKS: dict[ReferenceType, Callable[[str, str | None], str]] = {
 }
 
 # When nothing in the text points one way: the carrier's document, the forwarder's, then the rest.
-_FALLBACK_ORDER = (ReferenceType.MBL, ReferenceType.HBL, ReferenceType.HAWB, ReferenceType.BOOKING,
-                   ReferenceType.DECLARATION)
+_FALLBACK_ORDER = (
+    ReferenceType.MBL,
+    ReferenceType.HBL,
+    ReferenceType.HAWB,
+    ReferenceType.BOOKING,
+    ReferenceType.DECLARATION,
+)
 
 
 def validate_reference(reference_type: ReferenceType, raw: str, *, field: str | None = "reference") -> str:

@@ -42,13 +42,70 @@ _MMSI_PREFIX = re.compile(r"^MMSI(?:NO|NUMBER)?:?")
 
 # A few MIDs a Hong Kong port community meets daily (ITU MID table); partial, for display only.
 _MID_COUNTRY: dict[int, str] = {
-    477: "HK", 412: "CN", 413: "CN", 414: "CN", 453: "MO", 416: "TW", 431: "JP", 432: "JP", 440: "KR", 441: "KR",
-    563: "SG", 564: "SG", 565: "SG", 566: "SG", 533: "MY", 525: "ID", 548: "PH", 574: "VN", 567: "TH",
-    351: "PA", 352: "PA", 353: "PA", 354: "PA", 355: "PA", 356: "PA", 357: "PA", 370: "PA", 371: "PA", 372: "PA",
-    373: "PA", 636: "LR", 637: "LR", 538: "MH", 215: "MT", 229: "MT", 248: "MT", 249: "MT", 256: "MT",
-    308: "BS", 309: "BS", 311: "BS", 237: "GR", 239: "GR", 240: "GR", 241: "GR", 209: "CY", 210: "CY", 212: "CY",
-    244: "NL", 245: "NL", 246: "NL", 211: "DE", 218: "DE", 232: "GB", 233: "GB", 234: "GB", 235: "GB",
-    338: "US", 366: "US", 367: "US", 368: "US", 369: "US", 419: "IN", 503: "AU",
+    477: "HK",
+    412: "CN",
+    413: "CN",
+    414: "CN",
+    453: "MO",
+    416: "TW",
+    431: "JP",
+    432: "JP",
+    440: "KR",
+    441: "KR",
+    563: "SG",
+    564: "SG",
+    565: "SG",
+    566: "SG",
+    533: "MY",
+    525: "ID",
+    548: "PH",
+    574: "VN",
+    567: "TH",
+    351: "PA",
+    352: "PA",
+    353: "PA",
+    354: "PA",
+    355: "PA",
+    356: "PA",
+    357: "PA",
+    370: "PA",
+    371: "PA",
+    372: "PA",
+    373: "PA",
+    636: "LR",
+    637: "LR",
+    538: "MH",
+    215: "MT",
+    229: "MT",
+    248: "MT",
+    249: "MT",
+    256: "MT",
+    308: "BS",
+    309: "BS",
+    311: "BS",
+    237: "GR",
+    239: "GR",
+    240: "GR",
+    241: "GR",
+    209: "CY",
+    210: "CY",
+    212: "CY",
+    244: "NL",
+    245: "NL",
+    246: "NL",
+    211: "DE",
+    218: "DE",
+    232: "GB",
+    233: "GB",
+    234: "GB",
+    235: "GB",
+    338: "US",
+    366: "US",
+    367: "US",
+    368: "US",
+    369: "US",
+    419: "IN",
+    503: "AU",
 }
 
 
@@ -67,8 +124,12 @@ class MmsiKind(StrEnum):
 
 # Marker before the MID, and the kind; longest markers first so "111" wins over a ship MID.
 _WITH_MID: tuple[tuple[str, MmsiKind], ...] = (
-    ("111", MmsiKind.SAR_AIRCRAFT), ("00", MmsiKind.COAST_STATION), ("99", MmsiKind.AID_TO_NAVIGATION),
-    ("98", MmsiKind.CRAFT_OF_PARENT_SHIP), ("0", MmsiKind.GROUP), ("8", MmsiKind.HANDHELD),
+    ("111", MmsiKind.SAR_AIRCRAFT),
+    ("00", MmsiKind.COAST_STATION),
+    ("99", MmsiKind.AID_TO_NAVIGATION),
+    ("98", MmsiKind.CRAFT_OF_PARENT_SHIP),
+    ("0", MmsiKind.GROUP),
+    ("8", MmsiKind.HANDHELD),
 )
 _WITHOUT_MID = {"970": MmsiKind.AIS_SART, "972": MmsiKind.MAN_OVERBOARD, "974": MmsiKind.EPIRB_AIS}
 
@@ -115,13 +176,23 @@ def parse_imo_number(raw: str, *, field: str | None = None) -> ImoNumber:
     value = _IMO_PREFIX.sub("", fold(raw))
     shown = value or repr(raw)
     if not re.fullmatch(r"[0-9]{7}", value):
-        raise invalid(identifier_problem(IMO_NUMBER, shown, SEVEN_DIGITS()), code=INVALID_IMO_NUMBER, value=raw,
-                      reason="format", field=field)
+        raise invalid(
+            identifier_problem(IMO_NUMBER, shown, SEVEN_DIGITS()),
+            code=INVALID_IMO_NUMBER,
+            value=raw,
+            reason="format",
+            field=field,
+        )
     expected = imo_check_digit(value[:6])
     if value[6] != expected:
-        raise invalid(identifier_problem(IMO_NUMBER, shown, CHECK_DIGIT(expected=expected, found=value[6])),
-                      code=INVALID_IMO_NUMBER, value=raw, reason="check_digit", field=field,
-                      expected_check_digit=expected)
+        raise invalid(
+            identifier_problem(IMO_NUMBER, shown, CHECK_DIGIT(expected=expected, found=value[6])),
+            code=INVALID_IMO_NUMBER,
+            value=raw,
+            reason="check_digit",
+            field=field,
+            expected_check_digit=expected,
+        )
     return ImoNumber(value)
 
 
@@ -130,16 +201,28 @@ def parse_mmsi(raw: str, *, field: str | None = None) -> Mmsi:
     value = _MMSI_PREFIX.sub("", fold(raw))
     shown = value or repr(raw)
     if not re.fullmatch(r"[0-9]{9}", value):
-        raise invalid(identifier_problem(MMSI, shown, NINE_DIGITS()), code=INVALID_MMSI, value=raw, reason="format",
-                      field=field)
+        raise invalid(
+            identifier_problem(MMSI, shown, NINE_DIGITS()), code=INVALID_MMSI, value=raw, reason="format", field=field
+        )
     if value[:3] in _WITHOUT_MID:
         return Mmsi(value, _WITHOUT_MID[value[:3]], None)
     marker, kind = next(((m, k) for m, k in _WITH_MID if value.startswith(m)), ("", MmsiKind.SHIP))
     if value.startswith("9") and not marker:
-        raise invalid(identifier_problem(MMSI, shown, NO_STATION(digit=value[1])),
-                      code=INVALID_MMSI, value=raw, reason="format", field=field)
-    mid = int(value[len(marker):len(marker) + 3])
+        raise invalid(
+            identifier_problem(MMSI, shown, NO_STATION(digit=value[1])),
+            code=INVALID_MMSI,
+            value=raw,
+            reason="format",
+            field=field,
+        )
+    mid = int(value[len(marker) : len(marker) + 3])
     if not 201 <= mid <= 775:
-        raise invalid(identifier_problem(MMSI, shown, NOT_A_MID(mid=f"{mid:03d}")),
-                      code=INVALID_MMSI, value=raw, reason="mid", field=field, kind=kind.value)
+        raise invalid(
+            identifier_problem(MMSI, shown, NOT_A_MID(mid=f"{mid:03d}")),
+            code=INVALID_MMSI,
+            value=raw,
+            reason="mid",
+            field=field,
+            kind=kind.value,
+        )
     return Mmsi(value, kind, mid)

@@ -60,8 +60,9 @@ def _local(moment: datetime, layout: str = "%Y%m%d%H%M") -> str:
     return moment.astimezone(HONG_KONG_TIME).strftime(layout)
 
 
-def interchange(*, sender: str, control_ref: str, prepared: datetime,
-                messages: Sequence[tuple[str, list[str]]]) -> bytes:
+def interchange(
+    *, sender: str, control_ref: str, prepared: datetime, messages: Sequence[tuple[str, list[str]]]
+) -> bytes:
     """An interchange of messages, each given as (type, body segments without UNH/UNT)."""
     stamp = _local(prepared, "%y%m%d:%H%M")
     segments = ["UNA:+.? '", f"UNB+UNOC:3+{sender}:ZZZ+{RECIPIENT}:ZZZ+{stamp}+{control_ref}'"]
@@ -80,8 +81,7 @@ def _equipment(box: Box, status: str) -> str:
 
 def _vessel(call: Call, voyage: str) -> str:
     name = _escape(call.vessel.name)
-    return (f"TDT+20+{voyage}+{_MODE_CODES[call.mode]}++{call.carrier}:172:20+++"
-            f"{call.vessel.imo}:146:11:{name}'")
+    return f"TDT+20+{voyage}+{_MODE_CODES[call.mode]}++{call.carrier}:172:20+++{call.vessel.imo}:146:11:{name}'"
 
 
 def coarri(call: Call, moves: list[VesselMove], *, control_ref: str, prepared: datetime) -> bytes:
@@ -92,14 +92,24 @@ def coarri(call: Call, moves: list[VesselMove], *, control_ref: str, prepared: d
         if not chosen:
             continue
         place, voyage = ("11", call.voyage_in) if code == "DISC" else ("9", call.voyage_out)
-        body = [f"BGM+{document}+{control_ref}{document}+9'", f"DTM+137:{_local(prepared)}:203'",
-                _vessel(call, voyage),
-                f"LOC+{place}+HKHKG:139:6+{call.terminal}:TER:ZZZ'", f"NAD+CF+{call.carrier}:160:ZZZ'"]
+        body = [
+            f"BGM+{document}+{control_ref}{document}+9'",
+            f"DTM+137:{_local(prepared)}:203'",
+            _vessel(call, voyage),
+            f"LOC+{place}+HKHKG:139:6+{call.terminal}:TER:ZZZ'",
+            f"NAD+CF+{call.carrier}:160:ZZZ'",
+        ]
         for move in chosen:
-            body += [_equipment(move.box, status), f"RFF+BM:{move.mbl}'", f"DTM+203:{_local(move.at)}:203'",
-                     f"LOC+147+{move.box.stowage}::5'", f"LOC+9+{move.port_of_loading}:139:6'",
-                     f"LOC+11+{move.port_of_discharge}:139:6'", f"MEA+AAE+VGM+KGM:{move.box.gross_kg}'",
-                     f"SEL+{move.box.seal}+CA'"]
+            body += [
+                _equipment(move.box, status),
+                f"RFF+BM:{move.mbl}'",
+                f"DTM+203:{_local(move.at)}:203'",
+                f"LOC+147+{move.box.stowage}::5'",
+                f"LOC+9+{move.port_of_loading}:139:6'",
+                f"LOC+11+{move.port_of_discharge}:139:6'",
+                f"MEA+AAE+VGM+KGM:{move.box.gross_kg}'",
+                f"SEL+{move.box.seal}+CA'",
+            ]
         body.append(f"CNT+16:{len(chosen)}'")
         messages.append(("COARRI", body))
     return interchange(sender=call.terminal, control_ref=control_ref, prepared=prepared, messages=messages)
@@ -112,12 +122,20 @@ def codeco(terminal: str, moves: list[GateMove], *, control_ref: str, prepared: 
         chosen = [m for m in moves if m.code == code]
         if not chosen:
             continue
-        body = [f"BGM+{document}+{control_ref}{document}+9'", f"DTM+137:{_local(prepared)}:203'",
-                f"NAD+MS+{terminal}:160:ZZZ'"]
+        body = [
+            f"BGM+{document}+{control_ref}{document}+9'",
+            f"DTM+137:{_local(prepared)}:203'",
+            f"NAD+MS+{terminal}:160:ZZZ'",
+        ]
         for move in chosen:
-            body += [_equipment(move.box, status), f"RFF+BM:{move.mbl}'", f"DTM+7:{_local(move.at)}:203'",
-                     f"LOC+165+HKHKG:139:6+{terminal}:TER:ZZZ'", f"MEA+AAE+VGM+KGM:{move.box.gross_kg}'",
-                     f"SEL+{move.box.seal}+CA'"]
+            body += [
+                _equipment(move.box, status),
+                f"RFF+BM:{move.mbl}'",
+                f"DTM+7:{_local(move.at)}:203'",
+                f"LOC+165+HKHKG:139:6+{terminal}:TER:ZZZ'",
+                f"MEA+AAE+VGM+KGM:{move.box.gross_kg}'",
+                f"SEL+{move.box.seal}+CA'",
+            ]
             if move.truck:
                 body.append(f"TDT+1++3++:172:ZZZ+++{_escape(move.truck)}:146'")
         body.append(f"CNT+16:{len(chosen)}'")

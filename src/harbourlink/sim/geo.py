@@ -47,7 +47,9 @@ EAST_APPROACH: tuple[Point, ...] = (
     (22.2200, 114.1450),
     (22.2450, 114.1200),  # between Lamma's north tip and Hong Kong Island
     (22.2700, 114.1100),
-    _WEST_OF_GREEN_ISLAND, _WESTERN_HARBOUR, _RAMBLER_SOUTH,
+    _WEST_OF_GREEN_ISLAND,
+    _WESTERN_HARBOUR,
+    _RAMBLER_SOUTH,
 )
 SOUTHWEST_APPROACH: tuple[Point, ...] = (
     (22.0500, 113.9500),  # offing south-west of Lantau
@@ -55,7 +57,9 @@ SOUTHWEST_APPROACH: tuple[Point, ...] = (
     (22.2000, 114.0700),  # West Lamma Channel
     (22.2400, 114.0880),
     (22.2700, 114.0980),
-    _WEST_OF_GREEN_ISLAND, _WESTERN_HARBOUR, _RAMBLER_SOUTH,
+    _WEST_OF_GREEN_ISLAND,
+    _WESTERN_HARBOUR,
+    _RAMBLER_SOUTH,
 )
 # Kwai Tsing to the river ports, Hong Kong end first.
 _TO_THE_ESTUARY: tuple[Point, ...] = (
@@ -77,8 +81,13 @@ RIVER_PORTS: dict[str, tuple[Point, ...]] = {
 
 # The side of Hong Kong from which ships of each port arrive, and to which they leave.
 SEA_SIDE: dict[str, tuple[Point, ...]] = {
-    "CNSHA": EAST_APPROACH, "CNYTN": EAST_APPROACH, "TWKHH": EAST_APPROACH, "CNNGB": EAST_APPROACH,
-    "SGSIN": SOUTHWEST_APPROACH, "MYPKG": SOUTHWEST_APPROACH, "VNSGN": SOUTHWEST_APPROACH,
+    "CNSHA": EAST_APPROACH,
+    "CNYTN": EAST_APPROACH,
+    "TWKHH": EAST_APPROACH,
+    "CNNGB": EAST_APPROACH,
+    "SGSIN": SOUTHWEST_APPROACH,
+    "MYPKG": SOUTHWEST_APPROACH,
+    "VNSGN": SOUTHWEST_APPROACH,
 }
 
 

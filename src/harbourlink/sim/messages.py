@@ -44,8 +44,10 @@ class Documents:
     mbl: str
 
     def references(self) -> list[dict[str, str]]:
-        return [{"documentReferenceType": "BKG", "documentReferenceValue": self.booking},
-                {"documentReferenceType": "TRD", "documentReferenceValue": self.mbl}]
+        return [
+            {"documentReferenceType": "BKG", "documentReferenceValue": self.booking},
+            {"documentReferenceType": "TRD", "documentReferenceValue": self.mbl},
+        ]
 
 
 def transport_call(call: Call, *, port: str, facility: str | None, inbound: bool | None) -> dict[str, Any]:
@@ -65,36 +67,71 @@ def transport_call(call: Call, *, port: str, facility: str | None, inbound: bool
     terminal = call.terminal if facility else None
     body: dict[str, Any] = {
         "transportCallID": "-".join(p for p in (call.carrier, call.voyage_in, port, terminal) if p),
-        "carrierServiceCode": call.service, **voyages, "transportCallSequenceNumber": sequence,
-        "UNLocationCode": port, "modeOfTransport": call.mode,
-        "vessel": {"vesselIMONumber": call.vessel.imo, "vesselName": call.vessel.name, "vesselFlag": call.vessel.flag,
-                   "vesselCallSignNumber": call.vessel.call_sign},
+        "carrierServiceCode": call.service,
+        **voyages,
+        "transportCallSequenceNumber": sequence,
+        "UNLocationCode": port,
+        "modeOfTransport": call.mode,
+        "vessel": {
+            "vesselIMONumber": call.vessel.imo,
+            "vesselName": call.vessel.name,
+            "vesselFlag": call.vessel.flag,
+            "vesselCallSignNumber": call.vessel.call_sign,
+        },
     }
     if facility:
         body.update(facilityCode=facility, facilityCodeListProvider="SMDG", facilityTypeCode="POTE")
     return body
 
 
-def transport_event(call: Call, documents: Documents, *, code: str, classifier: str, at: datetime, sent: datetime,
-                    port: str, facility: str | None, inbound: bool | None) -> dict[str, Any]:
+def transport_event(
+    call: Call,
+    documents: Documents,
+    *,
+    code: str,
+    classifier: str,
+    at: datetime,
+    sent: datetime,
+    port: str,
+    facility: str | None,
+    inbound: bool | None,
+) -> dict[str, Any]:
     """An ARRI or DEPA of a call, planned, estimated or actual, about one Master B/L."""
     return {
         "eventID": event_id("T", documents.mbl, call.key, port, code, classifier, sent.isoformat()),
-        "eventCreatedDateTime": local_time(sent), "eventType": "TRANSPORT", "eventClassifierCode": classifier,
-        "eventDateTime": local_time(at), "transportEventTypeCode": code,
+        "eventCreatedDateTime": local_time(sent),
+        "eventType": "TRANSPORT",
+        "eventClassifierCode": classifier,
+        "eventDateTime": local_time(at),
+        "transportEventTypeCode": code,
         "transportCall": transport_call(call, port=port, facility=facility, inbound=inbound),
         "documentReferences": documents.references(),
     }
 
 
-def equipment_event(box: Box, documents: Documents, *, code: str, at: datetime, sent: datetime, port: str,
-                    facility: str | None, call: Call | None = None, inbound: bool | None = None) -> dict[str, Any]:
+def equipment_event(
+    box: Box,
+    documents: Documents,
+    *,
+    code: str,
+    at: datetime,
+    sent: datetime,
+    port: str,
+    facility: str | None,
+    call: Call | None = None,
+    inbound: bool | None = None,
+) -> dict[str, Any]:
     """A container's move: LOAD/DISC name the call (``call``), GTIN/GTOT only the place."""
     event: dict[str, Any] = {
         "eventID": event_id("E", box.number, code, port, at.isoformat()),
-        "eventCreatedDateTime": local_time(sent), "eventType": "EQUIPMENT", "eventClassifierCode": "ACT",
-        "eventDateTime": local_time(at), "equipmentEventTypeCode": code, "equipmentReference": box.number,
-        "ISOEquipmentCode": box.iso_code, "emptyIndicatorCode": "LADEN",
+        "eventCreatedDateTime": local_time(sent),
+        "eventType": "EQUIPMENT",
+        "eventClassifierCode": "ACT",
+        "eventDateTime": local_time(at),
+        "equipmentEventTypeCode": code,
+        "equipmentReference": box.number,
+        "ISOEquipmentCode": box.iso_code,
+        "emptyIndicatorCode": "LADEN",
     }
     if call is not None:
         event["transportCall"] = transport_call(call, port=port, facility=facility, inbound=inbound)
@@ -108,14 +145,20 @@ def equipment_event(box: Box, documents: Documents, *, code: str, at: datetime, 
     return event
 
 
-def shipment_event(documents: Documents, *, code: str, at: datetime, sent: datetime, reason: str,
-                   containers: list[str]) -> dict[str, Any]:
+def shipment_event(
+    documents: Documents, *, code: str, at: datetime, sent: datetime, reason: str, containers: list[str]
+) -> dict[str, Any]:
     """A transport document's status: ISSU issued, RELS released to the consignee."""
     return {
         "eventID": event_id("S", documents.mbl, code, at.isoformat()),
-        "eventCreatedDateTime": local_time(sent), "eventType": "SHIPMENT", "eventClassifierCode": "ACT",
-        "eventDateTime": local_time(at), "shipmentEventTypeCode": code, "documentTypeCode": "TRD",
-        "documentID": documents.mbl, "reason": reason,
+        "eventCreatedDateTime": local_time(sent),
+        "eventType": "SHIPMENT",
+        "eventClassifierCode": "ACT",
+        "eventDateTime": local_time(at),
+        "shipmentEventTypeCode": code,
+        "documentTypeCode": "TRD",
+        "documentID": documents.mbl,
+        "reason": reason,
         "references": [{"referenceType": "EQ", "referenceValue": number} for number in containers],
     }
 
@@ -125,8 +168,15 @@ def dcsa_events(events: list[dict[str, Any]]) -> bytes:
     return json.dumps(events, separators=(",", ":")).encode()
 
 
-def release_item(box: Box, *, status: str, at: datetime, mbl: str, holds: list[str] | None = None,
-                 free_time_ends: datetime | None = None) -> dict[str, Any]:
+def release_item(
+    box: Box,
+    *,
+    status: str,
+    at: datetime,
+    mbl: str,
+    holds: list[str] | None = None,
+    free_time_ends: datetime | None = None,
+) -> dict[str, Any]:
     """One container's release status in a terminal feed."""
     item: dict[str, Any] = {"container": box.number, "status": status, "at": local_time(at), "mbl": mbl}
     if holds:
@@ -136,8 +186,9 @@ def release_item(box: Box, *, status: str, at: datetime, mbl: str, holds: list[s
     return item
 
 
-def reading_item(box: Box, *, at: datetime, supply_air: float | None, return_air: float | None,
-                 humidity: float | None = None) -> dict[str, Any]:
+def reading_item(
+    box: Box, *, at: datetime, supply_air: float | None, return_air: float | None, humidity: float | None = None
+) -> dict[str, Any]:
     """One reefer reading; no temperatures means the unit reported power off."""
     item: dict[str, Any] = {"container": box.number, "at": local_time(at), "setpoint": box.setpoint}
     if supply_air is None:

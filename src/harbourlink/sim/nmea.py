@@ -96,9 +96,18 @@ def tag_block(moment: datetime) -> str:
 
 def position_lines(fix: Fix) -> list[str]:
     """A type 1 position report with its receive time."""
-    data: AisData = {"type": 1, "mmsi": int(fix.vessel.mmsi), "status": fix.status, "speed": fix.speed_knots,
-            "lat": round(fix.point[0], 5), "lon": round(fix.point[1], 5), "course": round(fix.course, 1),
-            "heading": round(fix.course) % 360, "second": fix.at.second, "accuracy": 1}
+    data: AisData = {
+        "type": 1,
+        "mmsi": int(fix.vessel.mmsi),
+        "status": fix.status,
+        "speed": fix.speed_knots,
+        "lat": round(fix.point[0], 5),
+        "lon": round(fix.point[1], 5),
+        "course": round(fix.course, 1),
+        "heading": round(fix.course) % 360,
+        "second": fix.at.second,
+        "accuracy": 1,
+    }
     (line,) = encode_dict(data, talker_id="AI", sentence_type="VDM", radio_channel="A")
     return [tag_block(fix.at) + line]
 
@@ -110,11 +119,25 @@ def static_lines(call: Call, moment: datetime, *, sequence: int) -> list[str]:
     eta = eta.astimezone(UTC)  # AIS ETAs are UTC
     vessel = call.vessel
     bow = round(vessel.length_m * 0.8)
-    data: AisData = {"type": 5, "mmsi": int(vessel.mmsi), "imo": int(vessel.imo), "callsign": vessel.call_sign,
-            "shipname": vessel.name[:20], "ship_type": CARGO_SHIP, "to_bow": bow, "to_stern": vessel.length_m - bow,
-            "to_port": vessel.beam_m // 2, "to_starboard": vessel.beam_m - vessel.beam_m // 2, "epfd": 1,
-            "month": eta.month, "day": eta.day, "hour": eta.hour, "minute": eta.minute,
-            "draught": vessel.draught_m, "destination": destination}
+    data: AisData = {
+        "type": 5,
+        "mmsi": int(vessel.mmsi),
+        "imo": int(vessel.imo),
+        "callsign": vessel.call_sign,
+        "shipname": vessel.name[:20],
+        "ship_type": CARGO_SHIP,
+        "to_bow": bow,
+        "to_stern": vessel.length_m - bow,
+        "to_port": vessel.beam_m // 2,
+        "to_starboard": vessel.beam_m - vessel.beam_m // 2,
+        "epfd": 1,
+        "month": eta.month,
+        "day": eta.day,
+        "hour": eta.hour,
+        "minute": eta.minute,
+        "draught": vessel.draught_m,
+        "destination": destination,
+    }
     parts = encode_dict(data, talker_id="AI", sentence_type="VDM", radio_channel="B", seq_id=sequence % 10)
     return [tag_block(moment) + part for part in parts]
 

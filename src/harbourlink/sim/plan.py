@@ -29,8 +29,13 @@ from harbourlink.sim import messages as m
 from harbourlink.sim.scenario import MINUTE, Consignment, Scenario
 
 T = TypeVar("T")
-AIS_WINDOW, DCSA_WINDOW, FEED_WINDOW, EDI_WINDOW, POLL_EVERY = (10 * MINUTE, 15 * MINUTE, 15 * MINUTE,
-                                                                  30 * MINUTE, 15 * MINUTE)
+AIS_WINDOW, DCSA_WINDOW, FEED_WINDOW, EDI_WINDOW, POLL_EVERY = (
+    10 * MINUTE,
+    15 * MINUTE,
+    15 * MINUTE,
+    30 * MINUTE,
+    15 * MINUTE,
+)
 
 
 @dataclass(frozen=True)
@@ -121,8 +126,11 @@ def build_plan(scenario: Scenario) -> list[Step]:
     steps: list[Step] = [*_shares(scenario), *_watches(scenario), *_messages(scenario)]
     steps += [Link(scenario.start, c.mbl, house) for c in scenario.cargo for house in c.hbls]
     # A house air waybill is linked once the airline's first status of its master is in.
-    steps += [Link(_first_message(scenario, shipment), shipment.awb, shipment.house, "AWB")
-              for shipment in scenario.air if shipment.house]
+    steps += [
+        Link(_first_message(scenario, shipment), shipment.awb, shipment.house, "AWB")
+        for shipment in scenario.air
+        if shipment.house
+    ]
     for haul in trucks.hauls(scenario):
         steps.append(Nominate(haul.nominated, haul))
         steps += [Drive(at, haul.container, body) for at, body in haul.reports()]
@@ -152,20 +160,25 @@ def _shares(scenario: Scenario) -> list[Share]:
             if consignment.barge:
                 shares.append(Share(at, "barge", ReferenceType.CONTAINER, box.number, None))
         if consignment.consignee:
-            shares += [Share(at, "forwarder", ReferenceType.HBL, house, consignment.consignee)
-                       for house in consignment.hbls]
+            shares += [
+                Share(at, "forwarder", ReferenceType.HBL, house, consignment.consignee) for house in consignment.hbls
+            ]
         if consignment.declaration:
             declaration = consignment.declaration
             shares.append(Share(at, "customs", ReferenceType.DECLARATION, declaration.number, declaration.declarant))
     for waiting in scenario.yard:
-        shares += [Share(at, "carrier", ReferenceType.MBL, waiting.mbl, "forwarder"),
-                   Share(at, "carrier", ReferenceType.MBL, waiting.mbl, None)]
+        shares += [
+            Share(at, "carrier", ReferenceType.MBL, waiting.mbl, "forwarder"),
+            Share(at, "carrier", ReferenceType.MBL, waiting.mbl, None),
+        ]
         shares += [Share(at, "terminal", ReferenceType.CONTAINER, box.number, None) for box in waiting.boxes]
     for shipment in scenario.air:
         # The airline shares its air waybill with the forwarder and opens it to holders of the number
         # (airlines' public tracking); the forwarder shares its house air waybill with the SME.
-        shares += [Share(at, "airline", ReferenceType.AWB, shipment.awb, "forwarder"),
-                   Share(at, "airline", ReferenceType.AWB, shipment.awb, None)]
+        shares += [
+            Share(at, "airline", ReferenceType.AWB, shipment.awb, "forwarder"),
+            Share(at, "airline", ReferenceType.AWB, shipment.awb, None),
+        ]
         if shipment.house:
             shares.append(Share(at, "forwarder", ReferenceType.HAWB, shipment.house, "sme"))
     return shares
@@ -178,13 +191,15 @@ def _watches(scenario: Scenario) -> list[Watch]:
         parties = ["forwarder"] if cargo.hbls else []
         if isinstance(cargo, Consignment) and cargo.consignee:
             parties.insert(0, cargo.consignee)
-        watches += [Watch(scenario.start, party, box.number, CONTAINER_ALERTS) for party in parties
-                    for box in cargo.boxes]
+        watches += [
+            Watch(scenario.start, party, box.number, CONTAINER_ALERTS) for party in parties for box in cargo.boxes
+        ]
     return watches
 
 
-def windows(items: list[tuple[datetime, T]], *, start: datetime, end: datetime,
-            width: timedelta) -> list[tuple[datetime, list[T]]]:
+def windows(
+    items: list[tuple[datetime, T]], *, start: datetime, end: datetime, width: timedelta
+) -> list[tuple[datetime, list[T]]]:
     """Items grouped by the window their send time falls in, as (due, items); earlier ones go at the start."""
     groups: dict[datetime, list[T]] = {}
     for sent, item in sorted(items, key=lambda pair: pair[0]):
@@ -199,8 +214,11 @@ def _batches(scenario: Scenario, items: list[tuple[datetime, T]], width: timedel
     return windows(items, start=scenario.start, end=scenario.end, width=width)
 
 
-def _keyed(scenario: Scenario, items: list[tuple[datetime, tuple[str, T]]], width: timedelta,
-           ) -> list[tuple[datetime, str, list[T]]]:
+def _keyed(
+    scenario: Scenario,
+    items: list[tuple[datetime, tuple[str, T]]],
+    width: timedelta,
+) -> list[tuple[datetime, str, list[T]]]:
     """Windows per key (terminal or call), as (due, key, items)."""
     batches = []
     for due, group in _batches(scenario, items, width):
@@ -212,11 +230,16 @@ def _keyed(scenario: Scenario, items: list[tuple[datetime, tuple[str, T]]], widt
 def _messages(scenario: Scenario) -> list[Send]:
     sends: list[Send] = []
     for sender, events in (("carrier", stories.carrier(scenario)), ("barge", stories.barge_operator(scenario))):
-        sends += [Send(due, sender, "dcsa-tnt-2.2", m.dcsa_events(batch), f"{len(batch)} DCSA events")
-                  for due, batch in _batches(scenario, events, DCSA_WINDOW)]
-    sends += [Send(due, "ais", "ais-nmea", nmea.feed([line for lines in batch for line in lines]),
-                   f"{len(batch)} AIS reports")
-              for due, batch in _batches(scenario, stories.ais(scenario), AIS_WINDOW)]
+        sends += [
+            Send(due, sender, "dcsa-tnt-2.2", m.dcsa_events(batch), f"{len(batch)} DCSA events")
+            for due, batch in _batches(scenario, events, DCSA_WINDOW)
+        ]
+    sends += [
+        Send(
+            due, "ais", "ais-nmea", nmea.feed([line for lines in batch for line in lines]), f"{len(batch)} AIS reports"
+        )
+        for due, batch in _batches(scenario, stories.ais(scenario), AIS_WINDOW)
+    ]
     sends += _terminal_messages(scenario)
     sends += [Send(due, "airline", form, raw, label) for due, form, raw, label in _air_messages(scenario)]
     return sends
@@ -227,8 +250,11 @@ def _terminal_messages(scenario: Scenario) -> list[Send]:
     feed_items = [(sent, (terminal, ("release", item))) for sent, (terminal, item) in stories.releases(scenario)]
     feed_items += [(sent, (terminal, ("reading", item))) for sent, (terminal, item) in stories.readings(scenario)]
     for due, terminal, batch in _keyed(scenario, feed_items, FEED_WINDOW):
-        raw = m.terminal_feed(terminal, releases=[item for kind, item in batch if kind == "release"],
-                              readings=[item for kind, item in batch if kind == "reading"])
+        raw = m.terminal_feed(
+            terminal,
+            releases=[item for kind, item in batch if kind == "release"],
+            readings=[item for kind, item in batch if kind == "reading"],
+        )
         sends.append(Send(due, "terminal", "terminal-json", raw, f"{terminal} feed, {len(batch)} items"))
     counter = _Counter(scenario.start)
     for due, key, moves in _keyed(scenario, stories.vessel_moves(scenario), EDI_WINDOW):

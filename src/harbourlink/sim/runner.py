@@ -37,10 +37,16 @@ log = logging.getLogger(__name__)
 CHANNEL = "simulator"
 DEFAULT_SEED = 2611
 PARTY_TYPES = {
-    "carrier": frozenset({"shipping_line"}), "terminal": frozenset({"terminal_operator"}),
-    "barge": frozenset({"barge_operator"}), "ais": frozenset({"operator"}), "customs": frozenset({"customs_mainland"}),
-    "forwarder": frozenset({"forwarder"}), "sme": frozenset({"cargo_owner"}), "airline": frozenset({"airline"}),
-    "trucker": frozenset({"trucking"}), "warehouse": frozenset({"warehouse"}),
+    "carrier": frozenset({"shipping_line"}),
+    "terminal": frozenset({"terminal_operator"}),
+    "barge": frozenset({"barge_operator"}),
+    "ais": frozenset({"operator"}),
+    "customs": frozenset({"customs_mainland"}),
+    "forwarder": frozenset({"forwarder"}),
+    "sme": frozenset({"cargo_owner"}),
+    "airline": frozenset({"airline"}),
+    "trucker": frozenset({"trucking"}),
+    "warehouse": frozenset({"warehouse"}),
 }
 """The company types each party's demo company has (``demo.DEMO_COMPANIES``)."""
 SHORT = 3
@@ -72,8 +78,9 @@ class Parties:
         return Actor(org_id=self.org_id(role), roles=frozenset({"administrator"}), org_types=PARTY_TYPES[role])
 
     def driver_actor(self) -> Actor:
-        return Actor(org_id=self.trucker, user_id=self.driver, roles=frozenset({"driver"}),
-                     org_types=PARTY_TYPES["trucker"])
+        return Actor(
+            org_id=self.trucker, user_id=self.driver, roles=frozenset({"driver"}), org_types=PARTY_TYPES["trucker"]
+        )
 
 
 @dataclass
@@ -113,8 +120,16 @@ def demo_start(lead: timedelta, *, now: datetime | None = None) -> datetime:
 class Simulator:
     """One simulated day of Kwai Tsing traffic, sent into ``db`` as ``parties``."""
 
-    def __init__(self, db: Database, *, parties: Parties, seed: int = DEFAULT_SEED, start: datetime | None = None,
-                 clock_speed: float = 60.0, lead: timedelta = 10 * HOUR):
+    def __init__(
+        self,
+        db: Database,
+        *,
+        parties: Parties,
+        seed: int = DEFAULT_SEED,
+        start: datetime | None = None,
+        clock_speed: float = 60.0,
+        lead: timedelta = 10 * HOUR,
+    ):
         self.db, self.parties, self.clock_speed = db, parties, clock_speed
         self.scenario: Scenario = build_scenario(seed=seed, start=start or demo_start(lead))
         self.steps: list[Step] = build_plan(self.scenario)
@@ -122,9 +137,11 @@ class Simulator:
         self.reached = self.scenario.start - HOUR
         """Simulated time up to which every step has been taken."""
         self._asked_at = self.scenario.start
-        lodged = [LodgedDeclaration(d.number, d.lodged_at, d.port, d.direction, c.mbl,
-                                    tuple(b.number for b in c.boxes))
-                  for c in self.scenario.consignments if (d := c.declaration) is not None]
+        lodged = [
+            LodgedDeclaration(d.number, d.lodged_at, d.port, d.direction, c.mbl, tuple(b.number for b in c.boxes))
+            for c in self.scenario.consignments
+            if (d := c.declaration) is not None
+        ]
         self.customs = SimulatedMainlandCustoms(lodged, now=lambda: self._asked_at)
         self.poller = CustomsPoller(self.customs, [d.number for d in lodged])
         self._trips: dict[str, str] = {}
@@ -162,7 +179,7 @@ class Simulator:
         end = self._next
         while end < len(self.steps) and isinstance(self.steps[end], kind) and self.steps[end].due <= moment:
             end += 1
-        return self.steps[self._next:end]
+        return self.steps[self._next : end]
 
     def _take(self, step: Step, report: RunReport) -> None:
         if isinstance(step, Send):
@@ -180,36 +197,49 @@ class Simulator:
                 self._send("customs", "customs-status-json", answer, "customs status", report)
 
     def _send(self, sender: str, format_name: str, raw: bytes, label: str, report: RunReport) -> None:
-        outcome = inbound.receive(self.db, self.parties.actor(sender), format_name=format_name, raw=raw,
-                                  channel=CHANNEL)
+        outcome = inbound.receive(
+            self.db, self.parties.actor(sender), format_name=format_name, raw=raw, channel=CHANNEL
+        )
         report.messages += 1
         if outcome.status == "accepted":
             report.accepted += 1
         else:
             first = outcome.errors[0] if outcome.errors else None
-            report.problems.append(f"{sender} {label}: {outcome.status} "
-                                   + (f"({first.location}: {first.message})" if first else ""))
+            report.problems.append(
+                f"{sender} {label}: {outcome.status} " + (f"({first.location}: {first.message})" if first else "")
+            )
 
     def _nominate(self, haul: trucks.Haul, report: RunReport) -> None:
         """The forwarder nominates the trucking company for the box, which accepts and assigns its driver."""
         body = legs.LegCreate(
-            reference=haul.container, reference_type=ReferenceType.CONTAINER, mode=legs.LegMode.TRUCK,
-            party_org_id=self.parties.trucker, packages=haul.packages,
-            destination=trucking.Destination(name=haul.warehouse.name, latitude=haul.warehouse.roads[-1][0],
-                                             longitude=haul.warehouse.roads[-1][1]),
+            reference=haul.container,
+            reference_type=ReferenceType.CONTAINER,
+            mode=legs.LegMode.TRUCK,
+            party_org_id=self.parties.trucker,
+            packages=haul.packages,
+            destination=trucking.Destination(
+                name=haul.warehouse.name, latitude=haul.warehouse.roads[-1][0], longitude=haul.warehouse.roads[-1][1]
+            ),
         )
         trucker, forwarder = self.parties.actor("trucker"), self.parties.actor("forwarder")
         try:
             with self.db.transaction() as session:
-                given = [leg for leg in legs.list_legs(session, forwarder, reference=haul.container)
-                         if leg.party_org_id == self.parties.trucker and leg.trip_id and leg.status == "accepted"]
+                given = [
+                    leg
+                    for leg in legs.list_legs(session, forwarder, reference=haul.container)
+                    if leg.party_org_id == self.parties.trucker and leg.trip_id and leg.status == "accepted"
+                ]
                 if given:  # an earlier run of the same day nominated it: its trip goes on
                     self._trips[haul.container] = str(given[0].trip_id)
                     return
                 leg = legs.nominate(session, forwarder, body=body)
                 legs.accept(session, trucker, leg_id=leg.id)
-                assigned = legs.assign_trip(session, trucker, leg_id=leg.id, assignment=legs.TripAssignment(
-                    vehicle=haul.plate, driver_user_id=self.parties.driver))
+                assigned = legs.assign_trip(
+                    session,
+                    trucker,
+                    leg_id=leg.id,
+                    assignment=legs.TripAssignment(vehicle=haul.plate, driver_user_id=self.parties.driver),
+                )
                 self._trips[haul.container] = str(assigned.trip_id)
         except HarbourLinkError as refused:
             report.problems.append(f"forwarder truck leg {haul.container}: {refused.code} ({refused.message})")
@@ -220,8 +250,9 @@ class Simulator:
         trip_id = self._trips.get(step.container)
         if trip_id is None:
             return  # its nomination failed, and says so
-        outcome = trucking.receive_trip_positions(self.db, self.parties.driver_actor(), trip_id=trip_id,
-                                                  body=step.positions, content_type="application/json")
+        outcome = trucking.receive_trip_positions(
+            self.db, self.parties.driver_actor(), trip_id=trip_id, body=step.positions, content_type="application/json"
+        )
         report.positions += outcome.accepted
         if outcome.status not in ("accepted", "duplicate"):  # a second run of the day sends them again
             report.problems.append(f"driver positions {step.container}: {outcome.status}")
@@ -236,9 +267,16 @@ class Simulator:
             if haul.warehouse.company:
                 clerk = self.parties.actor("warehouse")
                 # Named by its number, not a QR code: there is no token for the key to check.
-                receiving.do_receipt(session, clerk, key="", reference=haul.container,
-                                     reference_type=ReferenceType.CONTAINER, packages=haul.packages - SHORT,
-                                     condition=receiving.Condition.GOOD, note=f"{SHORT} cartons missing")
+                receiving.do_receipt(
+                    session,
+                    clerk,
+                    key="",
+                    reference=haul.container,
+                    reference_type=ReferenceType.CONTAINER,
+                    packages=haul.packages - SHORT,
+                    condition=receiving.Condition.GOOD,
+                    note=f"{SHORT} cartons missing",
+                )
                 report.receipts += 1
             else:
                 trucking.finish_trip(session, self.parties.driver_actor(), trip_id=trip_id)
@@ -253,15 +291,24 @@ class Simulator:
             for share in shares:
                 owner = self.parties.actor(share.owner)
                 if share.owner not in given:
-                    given[share.owner] = {(g.reference_type, g.reference, g.grantee_org_id)
-                                          for g in access.list_grants(session, owner, direction="given")}
+                    given[share.owner] = {
+                        (g.reference_type, g.reference, g.grantee_org_id)
+                        for g in access.list_grants(session, owner, direction="given")
+                    }
                 grantee = self.parties.org_id(share.grantee) if share.grantee else None
                 key = (share.kind.value, share.reference, grantee)
                 if key in given[share.owner]:
                     continue
-                access.do_grant(session, owner, reference_type=share.kind, reference=share.reference,
-                                grantee_org_id=grantee, anyone_with_reference=grantee is None, rule=None,
-                                expires_at=None)
+                access.do_grant(
+                    session,
+                    owner,
+                    reference_type=share.kind,
+                    reference=share.reference,
+                    grantee_org_id=grantee,
+                    anyone_with_reference=grantee is None,
+                    rule=None,
+                    expires_at=None,
+                )
                 given[share.owner].add(key)
                 report.shares += 1
 
@@ -274,14 +321,22 @@ class Simulator:
             for watch in watches:
                 party = self.parties.actor(watch.party)
                 if watch.party not in held:
-                    held[watch.party] = {(s.reference_type, s.reference)
-                                         for s in alerts.list_subscriptions(session, party)}
+                    held[watch.party] = {
+                        (s.reference_type, s.reference) for s in alerts.list_subscriptions(session, party)
+                    }
                 key = (ReferenceType.CONTAINER.value, watch.container)
                 if key in held[watch.party]:
                     continue
-                alerts.do_subscribe(session, party, reference_type=key[0], reference=watch.container,
-                                    alert_types=list(watch.alert_types), channels=["inbox"], thresholds={},
-                                    for_company=True)
+                alerts.do_subscribe(
+                    session,
+                    party,
+                    reference_type=key[0],
+                    reference=watch.container,
+                    alert_types=list(watch.alert_types),
+                    channels=["inbox"],
+                    thresholds={},
+                    for_company=True,
+                )
                 held[watch.party].add(key)
                 report.watches += 1
 
@@ -291,15 +346,15 @@ class Simulator:
         forwarder = self.parties.actor("forwarder")
         with self.db.transaction() as session:
             for link in links:
-                tracking.link_bills(session, forwarder, master_bl=link.master_bl, house_bl=link.house_bl,
-                                    kind=link.kind)
+                tracking.link_bills(
+                    session, forwarder, master_bl=link.master_bl, house_bl=link.house_bl, kind=link.kind
+                )
                 report.links += 1
 
     def start(self, *, tick_seconds: float = 2.0) -> None:
         """Runs the day in a background thread at ``clock_speed``, until ``stop``."""
         self.clock = SimClock(self.scenario.start, self.clock_speed)
-        self._thread = threading.Thread(target=self._loop, args=(tick_seconds,), name="harbourlink-sim",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._loop, args=(tick_seconds,), name="harbourlink-sim", daemon=True)
         self._thread.start()
 
     def _loop(self, tick_seconds: float) -> None:

@@ -50,8 +50,14 @@ HONG_KONG = "HKHKG"
 TERMINALS = ("HITHK", "MTLHK", "CHTHK", "ACTHK", "DPWHK")
 CARRIERS = ("OOLU", "COSU", "EGLV", "YMLU", "HDMU")
 FORWARDER_PREFIX = "VFFHKG"
-SAILING = {"CNSHA": 62 * HOUR, "SGSIN": 88 * HOUR, "CNYTN": 6 * HOUR, "TWKHH": 30 * HOUR, "CNNGB": 54 * HOUR,
-           "VNSGN": 50 * HOUR}
+SAILING = {
+    "CNSHA": 62 * HOUR,
+    "SGSIN": 88 * HOUR,
+    "CNYTN": 6 * HOUR,
+    "TWKHH": 30 * HOUR,
+    "CNNGB": 54 * HOUR,
+    "VNSGN": 50 * HOUR,
+}
 # Previous port, next port, service code, hours after the start the ship is due, hours alongside.
 CALL_SHAPES = (
     ("CNSHA", "SGSIN", "CSX", 1.5, 10.0),
@@ -61,8 +67,16 @@ CALL_SHAPES = (
     ("SGSIN", "CNSHA", "SSX", 13.0, 12.0),
     ("CNNGB", "SGSIN", "NSX", 17.0, 10.0),
 )
-VESSEL_NAMES = (("PEARL HARMONY", "HK"), ("KOWLOON STAR", "HK"), ("LANTAU PIONEER", "HK"), ("XIN MING ZHU", "CN"),
-                ("DONG HAI YUAN", "CN"), ("SINGA MERLION", "SG"), ("STRAITS HORIZON", "SG"), ("EASTERN JADE", "SG"))
+VESSEL_NAMES = (
+    ("PEARL HARMONY", "HK"),
+    ("KOWLOON STAR", "HK"),
+    ("LANTAU PIONEER", "HK"),
+    ("XIN MING ZHU", "CN"),
+    ("DONG HAI YUAN", "CN"),
+    ("SINGA MERLION", "SG"),
+    ("STRAITS HORIZON", "SG"),
+    ("EASTERN JADE", "SG"),
+)
 BARGE_NAMES = ("ZHONGSHAN HUO 3318", "JIANGMEN HUO 1206")
 REEFER_SETPOINTS = (-18.0, 5.0)
 DELAYED_CALL = 2
@@ -265,8 +279,10 @@ def build_scenario(*, seed: int, start: datetime) -> Scenario:
     names = list(VESSEL_NAMES)
     draw.rng.shuffle(names)
     calls = [_mainline(draw, index, names[index], terminals[index % len(terminals)]) for index in range(count)]
-    barges = [_barge(draw, "B1", BARGE_NAMES[0], river_port="CNZSN", ship=calls[0], due=6.0, leaves=8.5),
-              _barge(draw, "B2", BARGE_NAMES[1], river_port="CNJMN", ship=calls[1], due=5.0, leaves=12.0)]
+    barges = [
+        _barge(draw, "B1", BARGE_NAMES[0], river_port="CNZSN", ship=calls[0], due=6.0, leaves=8.5),
+        _barge(draw, "B2", BARGE_NAMES[1], river_port="CNJMN", ship=calls[1], due=5.0, leaves=12.0),
+    ]
     consignments = [_hero(draw, calls[0], barges[0])]
     consignments += _river_cargo(draw, calls[MOVED_CALL], barges[1])
     for index, call in enumerate(calls):
@@ -284,11 +300,16 @@ def build_scenario(*, seed: int, start: datetime) -> Scenario:
 def _vessel(draw: _Draw, name: str, flag: str, *, barge: bool) -> Vessel:
     rng = draw.rng
     length = rng.choice((68, 75, 82)) if barge else rng.choice((294, 300, 335, 366, 399))
-    return Vessel(name=name, imo=draw.unique(lambda: ids.imo_number(rng)),
-                  mmsi=draw.unique(lambda: ids.mmsi(rng, flag)), call_sign=ids.call_sign(rng, flag), flag=flag,
-                  length_m=length,
-                  beam_m=14 if barge else (48 if length < 350 else 59),
-                  draught_m=round(rng.uniform(3.2, 4.5) if barge else rng.uniform(11.5, 14.8), 1))
+    return Vessel(
+        name=name,
+        imo=draw.unique(lambda: ids.imo_number(rng)),
+        mmsi=draw.unique(lambda: ids.mmsi(rng, flag)),
+        call_sign=ids.call_sign(rng, flag),
+        flag=flag,
+        length_m=length,
+        beam_m=14 if barge else (48 if length < 350 else 59),
+        draught_m=round(rng.uniform(3.2, 4.5) if barge else rng.uniform(11.5, 14.8), 1),
+    )
 
 
 def _mainline(draw: _Draw, index: int, name: tuple[str, str], terminal: str) -> Call:
@@ -305,37 +326,76 @@ def _mainline(draw: _Draw, index: int, name: tuple[str, str], terminal: str) -> 
         arrival = planned + draw.minutes(-20, 45)
     inward, outward = ("N", "S") if previous in ("SGSIN", "VNSGN") else ("S", "N")
     number = rng.randint(20, 95)
-    return Call(key=f"C{index + 1}", vessel=_vessel(draw, *name, barge=False), mode="VESSEL",
-                carrier=CARRIERS[index % len(CARRIERS)], service=service,
-                voyage_in=f"{number:03d}{inward}", voyage_out=f"{number:03d}{outward}",
-                previous_port=previous, next_port=following, terminal=terminal, planned_arrival=planned,
-                arrival=arrival, departure=arrival + timedelta(hours=alongside) + draw.minutes(0, 30),
-                speed_knots=round(rng.uniform(11.0, 14.0), 1))
+    return Call(
+        key=f"C{index + 1}",
+        vessel=_vessel(draw, *name, barge=False),
+        mode="VESSEL",
+        carrier=CARRIERS[index % len(CARRIERS)],
+        service=service,
+        voyage_in=f"{number:03d}{inward}",
+        voyage_out=f"{number:03d}{outward}",
+        previous_port=previous,
+        next_port=following,
+        terminal=terminal,
+        planned_arrival=planned,
+        arrival=arrival,
+        departure=arrival + timedelta(hours=alongside) + draw.minutes(0, 30),
+        speed_knots=round(rng.uniform(11.0, 14.0), 1),
+    )
 
 
 def _barge(draw: _Draw, key: str, name: str, *, river_port: str, ship: Call, due: float, leaves: float) -> Call:
     """A river-trade barge meeting ``ship`` at its terminal: in from the river port, back out to it."""
     arrival = draw.start + timedelta(hours=due) + draw.minutes(0, 20)
-    return Call(key=key, vessel=_vessel(draw, name, "CN", barge=True), mode="BARGE", carrier=ship.carrier,
-                service="PRD", voyage_in=f"{key}{draw.start:%m%d}I", voyage_out=f"{key}{draw.start:%m%d}O",
-                previous_port=river_port, next_port=river_port, terminal=ship.terminal,
-                planned_arrival=arrival - 10 * MINUTE, arrival=arrival,
-                departure=draw.start + timedelta(hours=leaves) + draw.minutes(0, 20), speed_knots=9.0)
+    return Call(
+        key=key,
+        vessel=_vessel(draw, name, "CN", barge=True),
+        mode="BARGE",
+        carrier=ship.carrier,
+        service="PRD",
+        voyage_in=f"{key}{draw.start:%m%d}I",
+        voyage_out=f"{key}{draw.start:%m%d}O",
+        previous_port=river_port,
+        next_port=river_port,
+        terminal=ship.terminal,
+        planned_arrival=arrival - 10 * MINUTE,
+        arrival=arrival,
+        departure=draw.start + timedelta(hours=leaves) + draw.minutes(0, 20),
+        speed_knots=9.0,
+    )
 
 
-def _box(draw: _Draw, *, reefer: bool, arrives: datetime, leaves: datetime, setpoint: float | None = None,
-         hold_released: datetime | None = None, truck_in: str | None = None, truck_out: str | None = None,
-         anomaly: str | None = None) -> Box:
+def _box(
+    draw: _Draw,
+    *,
+    reefer: bool,
+    arrives: datetime,
+    leaves: datetime,
+    setpoint: float | None = None,
+    hold_released: datetime | None = None,
+    truck_in: str | None = None,
+    truck_out: str | None = None,
+    anomaly: str | None = None,
+) -> Box:
     rng = draw.rng
     number = draw.unique(lambda: ids.container_number(rng, reefer=reefer))
     if reefer and setpoint is None:
         setpoint = rng.choice(REEFER_SETPOINTS)
     iso = "45R1" if reefer else rng.choice(("22G1", "45G1", "45G1"))
-    return Box(number=number, iso_code=iso, setpoint=setpoint if reefer else None,
-               seal=ids.seal(rng, number[:4]), gross_kg=rng.randint(9000, 29500),
-               stowage=_stowage(rng),
-               arrives=arrives, leaves=leaves, hold_released=hold_released, truck_in=truck_in, truck_out=truck_out,
-               anomaly=anomaly)
+    return Box(
+        number=number,
+        iso_code=iso,
+        setpoint=setpoint if reefer else None,
+        seal=ids.seal(rng, number[:4]),
+        gross_kg=rng.randint(9000, 29500),
+        stowage=_stowage(rng),
+        arrives=arrives,
+        leaves=leaves,
+        hold_released=hold_released,
+        truck_in=truck_in,
+        truck_out=truck_out,
+        anomaly=anomaly,
+    )
 
 
 def _stowage(rng: random.Random) -> str:
@@ -346,15 +406,31 @@ def _stowage(rng: random.Random) -> str:
 def _hero(draw: _Draw, ship: Call, barge: Call) -> Consignment:
     """The demo SME's frozen reefer: discharged, held, released, barged to Zhongshan under declaration."""
     discharged = ship.arrival + 40 * MINUTE
-    box = _box(draw, reefer=True, setpoint=-18.0, arrives=discharged, leaves=barge.departure - 50 * MINUTE,
-               hold_released=discharged + 100 * MINUTE, anomaly="excursion")
+    box = _box(
+        draw,
+        reefer=True,
+        setpoint=-18.0,
+        arrives=discharged,
+        leaves=barge.departure - 50 * MINUTE,
+        hold_released=discharged + 100 * MINUTE,
+        anomaly="excursion",
+    )
     mbl = draw.unique(lambda: ids.master_bl(draw.rng, ship.carrier))
     number = _declaration(draw, office="5720", export=False, path="CUSS")
-    declaration = Declaration(number=number, direction="IMPORT", port="CNZSN", lodged_at=ship.arrival - 30 * MINUTE,
-                              declarant="sme")
-    return Consignment(mbl=mbl, booking=draw.unique(lambda: ids.booking(draw.rng)), call=ship.key, direction="IMPORT",
-                       boxes=(box,), hbls=(draw.house_bl(),), consignee="sme", barge=barge.key,
-                       declaration=declaration)
+    declaration = Declaration(
+        number=number, direction="IMPORT", port="CNZSN", lodged_at=ship.arrival - 30 * MINUTE, declarant="sme"
+    )
+    return Consignment(
+        mbl=mbl,
+        booking=draw.unique(lambda: ids.booking(draw.rng)),
+        call=ship.key,
+        direction="IMPORT",
+        boxes=(box,),
+        hbls=(draw.house_bl(),),
+        consignee="sme",
+        barge=barge.key,
+        declaration=declaration,
+    )
 
 
 def _declaration(draw: _Draw, *, office: str, export: bool, path: str | None = None) -> str:
@@ -369,20 +445,39 @@ def _declaration(draw: _Draw, *, office: str, export: bool, path: str | None = N
 def _river_cargo(draw: _Draw, ship: Call, barge: Call) -> list[Consignment]:
     """An import barged on to Jiangmen, and an export barged in from Jiangmen, both declared."""
     discharged = ship.arrival + draw.minutes(45, 120)
-    onward = _box(draw, reefer=False, arrives=discharged, leaves=barge.departure - draw.minutes(40, 90),
-                  hold_released=discharged + draw.minutes(60, 150))
-    inward = _box(draw, reefer=False, arrives=barge.arrival + draw.minutes(30, 60),
-                  leaves=ship.departure - draw.minutes(60, 150))
+    onward = _box(
+        draw,
+        reefer=False,
+        arrives=discharged,
+        leaves=barge.departure - draw.minutes(40, 90),
+        hold_released=discharged + draw.minutes(60, 150),
+    )
+    inward = _box(
+        draw, reefer=False, arrives=barge.arrival + draw.minutes(30, 60), leaves=ship.departure - draw.minutes(60, 150)
+    )
     consignments = []
     for box, direction in ((onward, "IMPORT"), (inward, "EXPORT")):
         export = direction == "EXPORT"
         lodged = (barge.arrival - 5 * HOUR) if export else (ship.arrival - HOUR)
-        declaration = Declaration(number=_declaration(draw, office="6800", export=export), direction=direction,
-                                  port="CNJMN", lodged_at=lodged, declarant="forwarder")
-        consignments.append(Consignment(
-            mbl=draw.unique(lambda: ids.master_bl(draw.rng, ship.carrier)),
-            booking=draw.unique(lambda: ids.booking(draw.rng)), call=ship.key, direction=direction, boxes=(box,),
-            hbls=(draw.house_bl(),), barge=barge.key, declaration=declaration))
+        declaration = Declaration(
+            number=_declaration(draw, office="6800", export=export),
+            direction=direction,
+            port="CNJMN",
+            lodged_at=lodged,
+            declarant="forwarder",
+        )
+        consignments.append(
+            Consignment(
+                mbl=draw.unique(lambda: ids.master_bl(draw.rng, ship.carrier)),
+                booking=draw.unique(lambda: ids.booking(draw.rng)),
+                call=ship.key,
+                direction=direction,
+                boxes=(box,),
+                hbls=(draw.house_bl(),),
+                barge=barge.key,
+                declaration=declaration,
+            )
+        )
     return consignments
 
 
@@ -401,27 +496,54 @@ def _local_cargo(draw: _Draw, ship: Call, *, chilled_power_off: bool, forwarded_
             reefer = power_off or rng.random() < 0.3
             discharged = ship.arrival + draw.minutes(30, 300)
             released = discharged + draw.minutes(45, 150)
-            boxes.append(_box(draw, reefer=reefer, setpoint=5.0 if power_off else None, arrives=discharged,
-                              leaves=released + draw.minutes(100, 240), hold_released=released,
-                              truck_out=ids.truck_plate(rng), anomaly="power_off" if power_off else None))
+            boxes.append(
+                _box(
+                    draw,
+                    reefer=reefer,
+                    setpoint=5.0 if power_off else None,
+                    arrives=discharged,
+                    leaves=released + draw.minutes(100, 240),
+                    hold_released=released,
+                    truck_out=ids.truck_plate(rng),
+                    anomaly="power_off" if power_off else None,
+                )
+            )
         forwarded = (forwarded_import or chilled_power_off) and position == 0
         consignments.append(_consignment(draw, ship, "IMPORT", boxes, forwarded=forwarded))
     for _ in range(rng.randint(1, 2)):
-        boxes = [_box(draw, reefer=rng.random() < 0.3, arrives=ship.arrival - draw.minutes(120, 900),
-                      leaves=ship.departure - draw.minutes(60, 240), truck_in=ids.truck_plate(rng))
-                 for _ in range(rng.randint(1, 2))]
+        boxes = [
+            _box(
+                draw,
+                reefer=rng.random() < 0.3,
+                arrives=ship.arrival - draw.minutes(120, 900),
+                leaves=ship.departure - draw.minutes(60, 240),
+                truck_in=ids.truck_plate(rng),
+            )
+            for _ in range(rng.randint(1, 2))
+        ]
         consignments.append(_consignment(draw, ship, "EXPORT", boxes))
     return consignments
 
 
-def _consignment(draw: _Draw, ship: Call, direction: str, boxes: list[Box], *, forwarded: bool = False,
-                 ) -> Consignment:
+def _consignment(
+    draw: _Draw,
+    ship: Call,
+    direction: str,
+    boxes: list[Box],
+    *,
+    forwarded: bool = False,
+) -> Consignment:
     # Most consignments pass through the forwarder, who issues its own House B/Ls under them.
     count = draw.rng.choice((0, 1, 1, 2))
     houses = tuple(draw.house_bl() for _ in range(max(count, 1) if forwarded else count))
-    return Consignment(mbl=draw.unique(lambda: ids.master_bl(draw.rng, ship.carrier)),
-                       booking=draw.unique(lambda: ids.booking(draw.rng)), call=ship.key, direction=direction,
-                       boxes=tuple(boxes), hbls=houses)
+    return Consignment(
+        mbl=draw.unique(lambda: ids.master_bl(draw.rng, ship.carrier)),
+        booking=draw.unique(lambda: ids.booking(draw.rng)),
+        call=ship.key,
+        direction=direction,
+        boxes=tuple(boxes),
+        hbls=houses,
+    )
 
 
 def _shut_out(draw: _Draw, ship: Call) -> Consignment:
@@ -430,12 +552,22 @@ def _shut_out(draw: _Draw, ship: Call) -> Consignment:
     The box stays in the yard for the service's next sailing, a week later.
     """
     rng = draw.rng
-    box = _box(draw, reefer=False, arrives=ship.arrival - draw.minutes(120, 900), leaves=ship.departure + 7 * DAY,
-               truck_in=ids.truck_plate(rng))
-    return Consignment(mbl=draw.unique(lambda: ids.master_bl(rng, ship.carrier)),
-                       booking=draw.unique(lambda: ids.booking(rng)), call=ship.key, direction="EXPORT",
-                       boxes=(box,), hbls=(draw.house_bl(),),
-                       shut_out=ship.departure - 2 * HOUR - draw.minutes(0, 30))
+    box = _box(
+        draw,
+        reefer=False,
+        arrives=ship.arrival - draw.minutes(120, 900),
+        leaves=ship.departure + 7 * DAY,
+        truck_in=ids.truck_plate(rng),
+    )
+    return Consignment(
+        mbl=draw.unique(lambda: ids.master_bl(rng, ship.carrier)),
+        booking=draw.unique(lambda: ids.booking(rng)),
+        call=ship.key,
+        direction="EXPORT",
+        boxes=(box,),
+        hbls=(draw.house_bl(),),
+        shut_out=ship.departure - 2 * HOUR - draw.minutes(0, 30),
+    )
 
 
 def _yard(draw: _Draw, *, terminal: str) -> YardImport:
@@ -447,12 +579,18 @@ def _yard(draw: _Draw, *, terminal: str) -> YardImport:
     carrier = rng.choice(CARRIERS)
     discharged = draw.start - FREE_TIME + draw.minutes(6 * 60, 18 * 60)
     released = discharged + draw.minutes(90, 240)
-    boxes = tuple(_box(draw, reefer=False, arrives=discharged, leaves=discharged + FREE_TIME + 3 * DAY,
-                       hold_released=released)
-                  for _ in range(rng.randint(1, 2)))
-    return YardImport(mbl=draw.unique(lambda: ids.master_bl(rng, carrier)),
-                      booking=draw.unique(lambda: ids.booking(rng)), carrier=carrier, terminal=terminal, boxes=boxes,
-                      hbls=(draw.house_bl(),))
+    boxes = tuple(
+        _box(draw, reefer=False, arrives=discharged, leaves=discharged + FREE_TIME + 3 * DAY, hold_released=released)
+        for _ in range(rng.randint(1, 2))
+    )
+    return YardImport(
+        mbl=draw.unique(lambda: ids.master_bl(rng, carrier)),
+        booking=draw.unique(lambda: ids.booking(rng)),
+        carrier=carrier,
+        terminal=terminal,
+        boxes=boxes,
+        hbls=(draw.house_bl(),),
+    )
 
 
 @dataclass(frozen=True)
@@ -469,12 +607,15 @@ def references_to_try(scenario: Scenario) -> list[Highlight]:
     house air waybill and the air waybill it is consolidated under."""
     hero = scenario.hero
     box = hero.boxes[0]
-    found = [Highlight("House B/L (the SME's; linked to its Master B/L)", hero.hbls[0], "sme"),
-             Highlight(f"Reefer container, set to {box.setpoint:+.0f} °C", box.number, "anyone"),
-             Highlight("Master B/L", hero.mbl, "anyone")]
+    found = [
+        Highlight("House B/L (the SME's; linked to its Master B/L)", hero.hbls[0], "sme"),
+        Highlight(f"Reefer container, set to {box.setpoint:+.0f} °C", box.number, "anyone"),
+        Highlight("Master B/L", hero.mbl, "anyone"),
+    ]
     if hero.declaration is not None:
-        found.append(Highlight(f"Mainland customs declaration ({hero.declaration.port})", hero.declaration.number,
-                               "sme"))
+        found.append(
+            Highlight(f"Mainland customs declaration ({hero.declaration.port})", hero.declaration.number, "sme")
+        )
     export = scenario.air[0]
     if export.house:
         found.append(Highlight("House air waybill (the SME's; linked to the master air waybill)", export.house, "sme"))

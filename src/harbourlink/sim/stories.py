@@ -35,13 +35,28 @@ def _voyage(call: Call, docs: m.Documents, consignment: Consignment, start: date
     arrival = call.arrival
     events: list[tuple[datetime, Event]] = []
 
-    def add(code: str, classifier: str, at: datetime, sent: datetime, *, port: str = HONG_KONG,
-            inbound: bool | None = None) -> None:
+    def add(
+        code: str, classifier: str, at: datetime, sent: datetime, *, port: str = HONG_KONG, inbound: bool | None = None
+    ) -> None:
         facility = None
         if port == HONG_KONG:
             facility = (call.first_announced or call.terminal) if classifier == "PLN" else call.terminal
-        events.append((sent, m.transport_event(call, docs, code=code, classifier=classifier, at=at, sent=sent,
-                                               port=port, facility=facility, inbound=inbound)))
+        events.append(
+            (
+                sent,
+                m.transport_event(
+                    call,
+                    docs,
+                    code=code,
+                    classifier=classifier,
+                    at=at,
+                    sent=sent,
+                    port=port,
+                    facility=facility,
+                    inbound=inbound,
+                ),
+            )
+        )
 
     published = start - 48 * HOUR
     add("ARRI", "PLN", call.planned_arrival, published)
@@ -78,24 +93,64 @@ def carrier(scenario: Scenario) -> list[tuple[datetime, Event]]:
         if consignment.direction == "IMPORT":
             issued = call.departed_previous + 2 * HOUR
             released = min(b.hold_released or b.arrives for b in consignment.boxes)
-            items.append((released + 2 * MINUTE, m.shipment_event(
-                docs, code="RELS", at=released, sent=released + 2 * MINUTE, containers=numbers,
-                reason="Freight and charges paid; original bills surrendered")))
+            items.append(
+                (
+                    released + 2 * MINUTE,
+                    m.shipment_event(
+                        docs,
+                        code="RELS",
+                        at=released,
+                        sent=released + 2 * MINUTE,
+                        containers=numbers,
+                        reason="Freight and charges paid; original bills surrendered",
+                    ),
+                )
+            )
         else:
             issued = call.departure + 2 * HOUR
-        items.append((issued + MINUTE, m.shipment_event(docs, code="ISSU", at=issued, sent=issued + MINUTE,
-                                                        containers=numbers, reason="Bill of lading issued")))
+        items.append(
+            (
+                issued + MINUTE,
+                m.shipment_event(
+                    docs,
+                    code="ISSU",
+                    at=issued,
+                    sent=issued + MINUTE,
+                    containers=numbers,
+                    reason="Bill of lading issued",
+                ),
+            )
+        )
     return items + _yard_bills(scenario)
 
 
 def _withdrawn(call: Call, docs: m.Documents, voided: datetime, numbers: list[str]) -> list[tuple[datetime, Event]]:
     """A shut-out export's bill: the shipper approved the draft the day before the ship came; void before sailing."""
     approved = call.arrival - DAY
-    return [(approved + MINUTE, m.shipment_event(docs, code="APPR", at=approved, sent=approved + MINUTE,
-                                                 containers=numbers, reason="Draft bill of lading approved")),
-            (voided + 2 * MINUTE, m.shipment_event(docs, code="VOID", at=voided, sent=voided + 2 * MINUTE,
-                                                   containers=numbers,
-                                                   reason="Shut out; withdrawn from this voyage's manifest"))]
+    return [
+        (
+            approved + MINUTE,
+            m.shipment_event(
+                docs,
+                code="APPR",
+                at=approved,
+                sent=approved + MINUTE,
+                containers=numbers,
+                reason="Draft bill of lading approved",
+            ),
+        ),
+        (
+            voided + 2 * MINUTE,
+            m.shipment_event(
+                docs,
+                code="VOID",
+                at=voided,
+                sent=voided + 2 * MINUTE,
+                containers=numbers,
+                reason="Shut out; withdrawn from this voyage's manifest",
+            ),
+        ),
+    ]
 
 
 def _yard_bills(scenario: Scenario) -> list[tuple[datetime, Event]]:
@@ -106,17 +161,44 @@ def _yard_bills(scenario: Scenario) -> list[tuple[datetime, Event]]:
         numbers = [box.number for box in waiting.boxes]
         discharged = min(box.arrives for box in waiting.boxes)
         issued = discharged - 3 * DAY
-        items.append((issued + MINUTE, m.shipment_event(docs, code="ISSU", at=issued, sent=issued + MINUTE,
-                                                        containers=numbers, reason="Bill of lading issued")))
+        items.append(
+            (
+                issued + MINUTE,
+                m.shipment_event(
+                    docs,
+                    code="ISSU",
+                    at=issued,
+                    sent=issued + MINUTE,
+                    containers=numbers,
+                    reason="Bill of lading issued",
+                ),
+            )
+        )
         for box in waiting.boxes:
             # The call it came on is days past: the discharge names only the place.
             sent = box.arrives + 20 * MINUTE
-            items.append((sent, m.equipment_event(box, docs, code="DISC", at=box.arrives, sent=sent, port=HONG_KONG,
-                                                  facility=waiting.terminal)))
+            items.append(
+                (
+                    sent,
+                    m.equipment_event(
+                        box, docs, code="DISC", at=box.arrives, sent=sent, port=HONG_KONG, facility=waiting.terminal
+                    ),
+                )
+            )
         released = min(box.hold_released or box.arrives for box in waiting.boxes)
-        items.append((released + 2 * MINUTE, m.shipment_event(
-            docs, code="RELS", at=released, sent=released + 2 * MINUTE, containers=numbers,
-            reason="Freight and charges paid; original bills surrendered")))
+        items.append(
+            (
+                released + 2 * MINUTE,
+                m.shipment_event(
+                    docs,
+                    code="RELS",
+                    at=released,
+                    sent=released + 2 * MINUTE,
+                    containers=numbers,
+                    reason="Freight and charges paid; original bills surrendered",
+                ),
+            )
+        )
     return items
 
 
@@ -126,8 +208,22 @@ def _carrier_moves(call: Call, docs: m.Documents, consignment: Consignment, box:
     def add(code: str, at: datetime, port: str, *, on_call: bool, inbound: bool | None = None) -> None:
         facility = call.terminal if port == HONG_KONG else None
         sent = at + (5 if on_call else 20) * MINUTE
-        moves.append((sent, m.equipment_event(box, docs, code=code, at=at, sent=sent, port=port, facility=facility,
-                                              call=call if on_call else None, inbound=inbound)))
+        moves.append(
+            (
+                sent,
+                m.equipment_event(
+                    box,
+                    docs,
+                    code=code,
+                    at=at,
+                    sent=sent,
+                    port=port,
+                    facility=facility,
+                    call=call if on_call else None,
+                    inbound=inbound,
+                ),
+            )
+        )
 
     if consignment.direction == "IMPORT":
         add("LOAD", call.departed_previous - 3 * HOUR, call.previous_port, on_call=True, inbound=False)
@@ -153,20 +249,47 @@ def barge_operator(scenario: Scenario) -> list[tuple[datetime, Event]]:
         river = barge.next_port
         for box in consignment.boxes:
             if consignment.direction == "IMPORT":
-                legs = [("E", "LOAD", box.leaves, HONG_KONG, None), ("T", "DEPA", barge.departure, HONG_KONG, None),
-                        ("T", "ARRI", barge.arrives_next, river, True),
-                        ("E", "DISC", barge.arrives_next + 40 * MINUTE, river, True)]
+                legs = [
+                    ("E", "LOAD", box.leaves, HONG_KONG, None),
+                    ("T", "DEPA", barge.departure, HONG_KONG, None),
+                    ("T", "ARRI", barge.arrives_next, river, True),
+                    ("E", "DISC", barge.arrives_next + 40 * MINUTE, river, True),
+                ]
             else:
-                legs = [("E", "LOAD", barge.departed_previous - HOUR, river, False),
-                        ("T", "DEPA", barge.departed_previous, river, False),
-                        ("T", "ARRI", barge.arrival, HONG_KONG, None), ("E", "DISC", box.arrives, HONG_KONG, None)]
+                legs = [
+                    ("E", "LOAD", barge.departed_previous - HOUR, river, False),
+                    ("T", "DEPA", barge.departed_previous, river, False),
+                    ("T", "ARRI", barge.arrival, HONG_KONG, None),
+                    ("E", "DISC", box.arrives, HONG_KONG, None),
+                ]
             for family, code, at, port, inbound in legs:
                 sent = at + 5 * MINUTE
                 facility = barge.terminal if port == HONG_KONG else None
-                event = (m.equipment_event(box, docs, code=code, at=at, sent=sent, port=port, facility=facility,
-                                           call=barge, inbound=inbound) if family == "E" else
-                         m.transport_event(barge, docs, code=code, classifier="ACT", at=at, sent=sent, port=port,
-                                           facility=facility, inbound=inbound))
+                event = (
+                    m.equipment_event(
+                        box,
+                        docs,
+                        code=code,
+                        at=at,
+                        sent=sent,
+                        port=port,
+                        facility=facility,
+                        call=barge,
+                        inbound=inbound,
+                    )
+                    if family == "E"
+                    else m.transport_event(
+                        barge,
+                        docs,
+                        code=code,
+                        classifier="ACT",
+                        at=at,
+                        sent=sent,
+                        port=port,
+                        facility=facility,
+                        inbound=inbound,
+                    )
+                )
                 items.append((sent, event))
     return items
 
@@ -199,18 +322,30 @@ def gate_moves(scenario: Scenario) -> list[tuple[datetime, tuple[str, GateMove]]
         terminal = scenario.call(consignment.call).terminal
         for box in consignment.boxes:
             if box.truck_in:
-                items.append((box.arrives + 4 * MINUTE,
-                              (terminal, GateMove(box, "GTIN", box.arrives, consignment.mbl, box.truck_in))))
+                items.append(
+                    (
+                        box.arrives + 4 * MINUTE,
+                        (terminal, GateMove(box, "GTIN", box.arrives, consignment.mbl, box.truck_in)),
+                    )
+                )
             if box.truck_out:
-                items.append((box.leaves + 4 * MINUTE,
-                              (terminal, GateMove(box, "GTOT", box.leaves, consignment.mbl, box.truck_out))))
+                items.append(
+                    (
+                        box.leaves + 4 * MINUTE,
+                        (terminal, GateMove(box, "GTOT", box.leaves, consignment.mbl, box.truck_out)),
+                    )
+                )
     return items
 
 
 def _in_yard(scenario: Scenario, *, imports: bool = False) -> list[tuple[str, str, Box]]:
     """(terminal, Master B/L, box) of every box the terminals hold in the day (with ``imports``, import boxes only)."""
-    found = [(scenario.call(c.call).terminal, c.mbl, box) for c in scenario.consignments
-             if not imports or c.direction == "IMPORT" for box in c.boxes]
+    found = [
+        (scenario.call(c.call).terminal, c.mbl, box)
+        for c in scenario.consignments
+        if not imports or c.direction == "IMPORT"
+        for box in c.boxes
+    ]
     return found + [(waiting.terminal, waiting.mbl, box) for waiting in scenario.yard for box in waiting.boxes]
 
 
@@ -219,12 +354,19 @@ def releases(scenario: Scenario) -> list[tuple[datetime, tuple[str, Event]]]:
     items: list[tuple[datetime, tuple[str, Event]]] = []
     for terminal, mbl, box in _in_yard(scenario, imports=True):
         released = box.hold_released or box.arrives
-        steps = [(box.arrives + 5 * MINUTE, m.release_item(box, status="HOLD", at=box.arrives + 5 * MINUTE,
-                                                            mbl=mbl, holds=["LINE"])),
-                 (released + 10 * MINUTE, m.release_item(box, status="RELEASED", at=released + 10 * MINUTE, mbl=mbl,
-                                                          free_time_ends=box.arrives + FREE_TIME)),
-                 (released + 30 * MINUTE, m.release_item(box, status="AVAILABLE", at=released + 30 * MINUTE,
-                                                          mbl=mbl))]
+        steps = [
+            (
+                box.arrives + 5 * MINUTE,
+                m.release_item(box, status="HOLD", at=box.arrives + 5 * MINUTE, mbl=mbl, holds=["LINE"]),
+            ),
+            (
+                released + 10 * MINUTE,
+                m.release_item(
+                    box, status="RELEASED", at=released + 10 * MINUTE, mbl=mbl, free_time_ends=box.arrives + FREE_TIME
+                ),
+            ),
+            (released + 30 * MINUTE, m.release_item(box, status="AVAILABLE", at=released + 30 * MINUTE, mbl=mbl)),
+        ]
         items += [(at + MINUTE, (terminal, item)) for at, item in steps if at < box.leaves]
     return items
 
@@ -252,9 +394,18 @@ def _box_readings(box: Box, seed: int, start: datetime) -> list[tuple[datetime, 
             found.append((at, m.reading_item(box, at=at, supply_air=None, return_air=None)))
             continue
         supply = round(box.setpoint + float(offset) + rng.gauss(0, 0.2), 1)
-        found.append((at, m.reading_item(box, at=at, supply_air=supply,
-                                         return_air=round(supply + rng.uniform(0.8, 1.6), 1),
-                                         humidity=round(rng.uniform(85, 92)) if chilled else None)))
+        found.append(
+            (
+                at,
+                m.reading_item(
+                    box,
+                    at=at,
+                    supply_air=supply,
+                    return_air=round(supply + rng.uniform(0.8, 1.6), 1),
+                    humidity=round(rng.uniform(85, 92)) if chilled else None,
+                ),
+            )
+        )
     return [(at, item) for at, item in found if at >= start]
 
 

@@ -55,8 +55,14 @@ WAREHOUSES = (
     Warehouse("Tsuen Wan godown", ((22.3600, 114.1290), (22.3700, 114.1200), (22.3725, 114.1135))),
     Warehouse(
         "Yuen Long Industrial Estate",
-        ((22.3600, 114.1100), (22.3650, 114.0750), (22.3800, 114.0650), (22.4100, 114.0480), (22.4400, 114.0350),
-         (22.4600, 114.0200)),
+        (
+            (22.3600, 114.1100),
+            (22.3650, 114.0750),
+            (22.3800, 114.0650),
+            (22.4100, 114.0480),
+            (22.4400, 114.0350),
+            (22.4600, 114.0200),
+        ),
         tunnel=(3, 4),  # the Tai Lam Tunnel, between its south and north portals
     ),
 )
@@ -101,8 +107,14 @@ class Haul:
         while moment <= self.arrives:
             fraction = (moment - self.departs).total_seconds() / total
             (lat, lon), course = self.route.at(fraction)
-            fix = {"time": moment.isoformat(), "lat": round(lat, 6), "lon": round(lon, 6), "accuracy": 8.0,
-                   "speed": round(SPEED_KNOTS * 1852 / 3600, 1), "heading": round(course, 1)}
+            fix = {
+                "time": moment.isoformat(),
+                "lat": round(lat, 6),
+                "lon": round(lon, 6),
+                "accuracy": 8.0,
+                "speed": round(SPEED_KNOTS * 1852 / 3600, 1),
+                "heading": round(course, 1),
+            }
             fixes.append((moment, fix, self._underground(fraction)))
             moment += FIX_EVERY
         sends: list[tuple[datetime, bytes]] = []
@@ -120,14 +132,24 @@ def hauls(scenario: Scenario) -> list[Haul]:
     """The first forwarded imports gated out by truck, one to each warehouse."""
     rng = random.Random(scenario.seed * 31 + 7)  # noqa: S311 - a repeatable simulation, not secrecy
     boxes = sorted(
-        ((box, scenario.call(consignment.call).terminal) for consignment in scenario.consignments
-         if consignment.hbls and consignment.direction == "IMPORT" and not consignment.barge
-         for box in consignment.boxes if box.truck_out and box.leaves < scenario.end),
+        (
+            (box, scenario.call(consignment.call).terminal)
+            for consignment in scenario.consignments
+            if consignment.hbls and consignment.direction == "IMPORT" and not consignment.barge
+            for box in consignment.boxes
+            if box.truck_out and box.leaves < scenario.end
+        ),
         key=lambda pair: pair[0].leaves,
     )
     return [
-        Haul(container=box.number, terminal=terminal, plate=box.truck_out or "", warehouse=warehouse,
-             nominated=max(box.hold_released or box.arrives, box.leaves - NOMINATE_BEFORE), departs=box.leaves,
-             packages=rng.randrange(40, 160))
+        Haul(
+            container=box.number,
+            terminal=terminal,
+            plate=box.truck_out or "",
+            warehouse=warehouse,
+            nominated=max(box.hold_released or box.arrives, box.leaves - NOMINATE_BEFORE),
+            departs=box.leaves,
+            packages=rng.randrange(40, 160),
+        )
         for (box, terminal), warehouse in zip(boxes, WAREHOUSES, strict=False)
     ]

@@ -34,10 +34,18 @@ class CargoAboard:
 def cargo_aboard(session: Session, actor: Actor, *, imo: str) -> CargoAboard:
     """The ship's name and the caller's B/Ls and containers on it (House B/Ls first)."""
     scope = access.scope_for(actor)
-    rows = session.execute(select(Event.seq, Event.vessel_name).where(events.visible(scope), Event.vessel_imo == imo)
-                           .order_by(Event.seq.desc()).limit(EVENT_LIMIT)).all()
-    found = {(kind, value) for refs in events.references_of(session, [seq for seq, _ in rows]).values()
-             for kind, value in refs if kind in KINDS}
+    rows = session.execute(
+        select(Event.seq, Event.vessel_name)
+        .where(events.visible(scope), Event.vessel_imo == imo)
+        .order_by(Event.seq.desc())
+        .limit(EVENT_LIMIT)
+    ).all()
+    found = {
+        (kind, value)
+        for refs in events.references_of(session, [seq for seq, _ in rows]).values()
+        for kind, value in refs
+        if kind in KINDS
+    }
     for master in sorted(value for kind, value in found if kind == "MBL"):
         found |= {("HBL", house) for house in houses_of(session, scope, master)}
     vessel = vessels.get_vessel(session, imo=imo)

@@ -22,5 +22,7 @@ def _holdings(session: Session, payload: Mapping[str, Any]) -> None:
     record_holdings(session, events.Stored.from_payload(payload).message_id)
 
 
-CONSUMERS = [work.Consumer(events.seam.queue_name("dcsa-callbacks"), _dcsa_callbacks),
-             work.Consumer(events.seam.queue_name("holdings"), _holdings)]
+CONSUMERS = [
+    work.Consumer(events.seam.queue_name("dcsa-callbacks"), _dcsa_callbacks),
+    work.Consumer(events.seam.queue_name("holdings"), _holdings),
+]

@@ -31,13 +31,20 @@ class ExportPage:
 def export_page(session: Session, actor: Actor, *, after: int, limit: int) -> ExportPage:
     """The next page of visible events after ``after`` (a cursor from the previous page, or 0)."""
     if not actor.has_scope(identity.KeyScope.CARGO_READ):
-        raise Forbidden("this API key lacks the cargo:read scope", code="missing_scope",
-                        data={"scope": identity.KeyScope.CARGO_READ.value})
+        raise Forbidden(
+            "this API key lacks the cargo:read scope",
+            code="missing_scope",
+            data={"scope": identity.KeyScope.CARGO_READ.value},
+        )
     scope = access.scope_for(actor)
     page = events.list_events(session, scope, after_seq=max(after, 0), limit=min(max(limit, 1), MAX_PAGE))
     references = events.references_of(session, [e.seq for e in page])
-    access.record_views(session, scope, channel="export",
-                        seen=[(e.owner_org_id, kind, value) for e in page for kind, value in references[e.seq]])
+    access.record_views(
+        session,
+        scope,
+        channel="export",
+        seen=[(e.owner_org_id, kind, value) for e in page for kind, value in references[e.seq]],
+    )
     owners = identity.display_names(session, sorted({e.owner_org_id for e in page}))
     return ExportPage(page, references, owners, page[-1].seq if page else after)
 

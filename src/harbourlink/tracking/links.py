@@ -35,8 +35,11 @@ MASTER_TYPE = {"BL": ReferenceType.MBL, "AWB": ReferenceType.AWB}
 
 class BillOfLadingLink(Base):
     __tablename__ = "bl_links"
-    __table_args__ = (UniqueConstraint("owner_org_id", "house_bl", "master_bl"),
-                      Index("ix_bl_links_house", "house_bl"), Index("ix_bl_links_master", "master_bl"))
+    __table_args__ = (
+        UniqueConstraint("owner_org_id", "house_bl", "master_bl"),
+        Index("ix_bl_links_house", "house_bl"),
+        Index("ix_bl_links_master", "master_bl"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     owner_org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
@@ -59,11 +62,16 @@ def master_type(kind: ColumnElement[str] | Mapped[str]) -> ColumnElement[str]:
 
 def _numbers(kind: str, master_bl: str, house_bl: str) -> tuple[str, str]:
     if kind not in KINDS:
-        raise ValidationFailed(f"kind {kind!r} is not one of {', '.join(KINDS)}", code="invalid_link",
-                               data={"field": "kind", "allowed": list(KINDS)})
+        raise ValidationFailed(
+            f"kind {kind!r} is not one of {', '.join(KINDS)}",
+            code="invalid_link",
+            data={"field": "kind", "allowed": list(KINDS)},
+        )
     if kind == "AWB":
-        return (validate_reference(ReferenceType.AWB, master_bl, field="master_bl"),
-                validate_reference(ReferenceType.HAWB, house_bl, field="house_bl"))
+        return (
+            validate_reference(ReferenceType.AWB, master_bl, field="master_bl"),
+            validate_reference(ReferenceType.HAWB, house_bl, field="house_bl"),
+        )
     return normalise_reference(ReferenceType.MBL, master_bl), normalise_reference(ReferenceType.HBL, house_bl)
 
 
@@ -78,19 +86,28 @@ def link_bills(session: Session, actor: Actor, *, master_bl: str, house_bl: str,
     _check_write(actor)
     master, house = _numbers(kind, master_bl, house_bl)
     if master == house:
-        raise ValidationFailed("a house number cannot be its own master", code="invalid_link",
-                               data={"field": "house_bl"})
+        raise ValidationFailed(
+            "a house number cannot be its own master", code="invalid_link", data={"field": "house_bl"}
+        )
     if not _sees_master(session, actor, master, MASTER_TYPE[kind]):
         label = "Master B/L" if kind == "BL" else "master air waybill"
-        raise NotFound(f"no data about {label} {master} is shared with your company or with anyone holding the "
-                       "number", code="master_bl_not_visible", data={"field": "master_bl", "value": master})
-    existing = session.scalars(select(BillOfLadingLink).where(
-        BillOfLadingLink.owner_org_id == actor.org_id, BillOfLadingLink.master_bl == master,
-        BillOfLadingLink.house_bl == house)).first()
+        raise NotFound(
+            f"no data about {label} {master} is shared with your company or with anyone holding the number",
+            code="master_bl_not_visible",
+            data={"field": "master_bl", "value": master},
+        )
+    existing = session.scalars(
+        select(BillOfLadingLink).where(
+            BillOfLadingLink.owner_org_id == actor.org_id,
+            BillOfLadingLink.master_bl == master,
+            BillOfLadingLink.house_bl == house,
+        )
+    ).first()
     if existing is not None:
         return existing
-    link = BillOfLadingLink(owner_org_id=actor.org_id, master_bl=master, house_bl=house, kind=kind,
-                            created_by=actor.user_id)
+    link = BillOfLadingLink(
+        owner_org_id=actor.org_id, master_bl=master, house_bl=house, kind=kind, created_by=actor.user_id
+    )
     session.add(link)
     session.flush()
     return link
@@ -98,8 +115,9 @@ def link_bills(session: Session, actor: Actor, *, master_bl: str, house_bl: str,
 
 def _check_write(actor: Actor) -> None:
     if not actor.has_scope(KeyScope.CARGO_WRITE):
-        raise Forbidden("this API key lacks the cargo:write scope", code="missing_scope",
-                        data={"scope": KeyScope.CARGO_WRITE.value})
+        raise Forbidden(
+            "this API key lacks the cargo:write scope", code="missing_scope", data={"scope": KeyScope.CARGO_WRITE.value}
+        )
 
 
 def _sees_master(session: Session, actor: Actor, master: str, master_kind: ReferenceType) -> bool:
@@ -117,11 +135,20 @@ def _sees_master(session: Session, actor: Actor, master: str, master_kind: Refer
 
 def links_from_house(session: Session, scope: AccessScope, house_bl: str) -> list[BillOfLadingLink]:
     """The links from a house number that the caller may see (their owner shared the house number)."""
-    clause = access.visibility_clause(scope, owner=BillOfLadingLink.owner_org_id,
-                                      reference_type=house_type(BillOfLadingLink.kind),
-                                      reference=BillOfLadingLink.house_bl, now=utcnow())
-    return list(session.scalars(select(BillOfLadingLink).where(BillOfLadingLink.house_bl == house_bl, clause)
-                                .order_by(BillOfLadingLink.master_bl)))
+    clause = access.visibility_clause(
+        scope,
+        owner=BillOfLadingLink.owner_org_id,
+        reference_type=house_type(BillOfLadingLink.kind),
+        reference=BillOfLadingLink.house_bl,
+        now=utcnow(),
+    )
+    return list(
+        session.scalars(
+            select(BillOfLadingLink)
+            .where(BillOfLadingLink.house_bl == house_bl, clause)
+            .order_by(BillOfLadingLink.master_bl)
+        )
+    )
 
 
 def masters_of(session: Session, scope: AccessScope, house_bl: str) -> list[str]:
@@ -131,18 +158,27 @@ def masters_of(session: Session, scope: AccessScope, house_bl: str) -> list[str]
 
 def houses_of(session: Session, scope: AccessScope, master_bl: str) -> list[str]:
     """The house numbers linked to a master number that the caller may see."""
-    clause = access.visibility_clause(scope, owner=BillOfLadingLink.owner_org_id,
-                                      reference_type=house_type(BillOfLadingLink.kind),
-                                      reference=BillOfLadingLink.house_bl, now=utcnow())
-    return sorted(set(session.scalars(select(BillOfLadingLink.house_bl)
-                                      .where(BillOfLadingLink.master_bl == master_bl, clause))))
+    clause = access.visibility_clause(
+        scope,
+        owner=BillOfLadingLink.owner_org_id,
+        reference_type=house_type(BillOfLadingLink.kind),
+        reference=BillOfLadingLink.house_bl,
+        now=utcnow(),
+    )
+    return sorted(
+        set(session.scalars(select(BillOfLadingLink.house_bl).where(BillOfLadingLink.master_bl == master_bl, clause)))
+    )
 
 
 def list_links(session: Session, actor: Actor) -> list[BillOfLadingLink]:
     """The links the caller's company made."""
-    return list(session.scalars(select(BillOfLadingLink).where(BillOfLadingLink.owner_org_id == actor.org_id)
-                                .order_by(BillOfLadingLink.created_at.desc())))
-
+    return list(
+        session.scalars(
+            select(BillOfLadingLink)
+            .where(BillOfLadingLink.owner_org_id == actor.org_id)
+            .order_by(BillOfLadingLink.created_at.desc())
+        )
+    )
 
 
 def get_link(session: Session, actor: Actor, *, link_id: str) -> BillOfLadingLink:
@@ -161,8 +197,9 @@ def unlink_bills(session: Session, actor: Actor, *, link_id: str) -> None:
 
 
 MAX_IMPORT_ROWS = 5000
-HEADER_WORDS = frozenset({"master_bl", "mbl", "master", "house_bl", "hbl", "house", "master_awb", "house_awb",
-                          "awb", "hawb", "kind"})
+HEADER_WORDS = frozenset(
+    {"master_bl", "mbl", "master", "house_bl", "hbl", "house", "master_awb", "house_awb", "awb", "hawb", "kind"}
+)
 MASTER_WORDS = ("master_bl", "mbl", "master", "master_awb", "awb")
 HOUSE_WORDS = ("house_bl", "hbl", "house", "house_awb", "hawb")
 
@@ -211,8 +248,14 @@ def _numbered_rows(text: str, outcome: LinkImport) -> Iterator[tuple[int, list[s
         except StopIteration:
             return
         except csv.Error as error:
-            outcome.errors.append(RowError(rows.line_num, ValidationFailed(
-                f"line {rows.line_num} is not CSV: {error}", code="invalid_csv", data={"line": rows.line_num})))
+            outcome.errors.append(
+                RowError(
+                    rows.line_num,
+                    ValidationFailed(
+                        f"line {rows.line_num} is not CSV: {error}", code="invalid_csv", data={"line": rows.line_num}
+                    ),
+                )
+            )
             return
         yield rows.line_num, cells
 
@@ -238,19 +281,32 @@ def import_links(session: Session, actor: Actor, *, text: str, kind: str = "BL")
                 kind = "AWB"
             continue
         if number > MAX_IMPORT_ROWS:
-            outcome.errors.append(RowError(number, ValidationFailed(
-                f"at most {MAX_IMPORT_ROWS} rows per file", code="too_many_rows", data={"limit": MAX_IMPORT_ROWS})))
+            outcome.errors.append(
+                RowError(
+                    number,
+                    ValidationFailed(
+                        f"at most {MAX_IMPORT_ROWS} rows per file",
+                        code="too_many_rows",
+                        data={"limit": MAX_IMPORT_ROWS},
+                    ),
+                )
+            )
             break
         master, house = (cells[i].strip() if i < len(cells) else "" for i in (master_col, house_col))
         row_kind = cells[kind_col].strip().upper() if kind_col is not None and kind_col < len(cells) else kind
         if not master or not house:
-            outcome.errors.append(RowError(number, ValidationFailed(
-                "a row holds a master number and a house number", code="link_row_incomplete")))
+            outcome.errors.append(
+                RowError(
+                    number,
+                    ValidationFailed("a row holds a master number and a house number", code="link_row_incomplete"),
+                )
+            )
             continue
         try:
             with session.begin_nested():
-                outcome.links.append(link_bills(session, actor, master_bl=master, house_bl=house,
-                                                kind=row_kind or kind))
+                outcome.links.append(
+                    link_bills(session, actor, master_bl=master, house_bl=house, kind=row_kind or kind)
+                )
         except HarbourLinkError as error:
             outcome.errors.append(RowError(number, error))
     return outcome

@@ -68,8 +68,15 @@ from harbourlink.events import Event, EventReference
 from harbourlink.references import ReferenceType
 from harbourlink.tracking.links import BillOfLadingLink, house_type, master_type
 
-SEARCHABLE = (ReferenceType.MBL, ReferenceType.HBL, ReferenceType.CONTAINER, ReferenceType.BOOKING,
-              ReferenceType.DECLARATION, ReferenceType.AWB, ReferenceType.HAWB)
+SEARCHABLE = (
+    ReferenceType.MBL,
+    ReferenceType.HBL,
+    ReferenceType.CONTAINER,
+    ReferenceType.BOOKING,
+    ReferenceType.DECLARATION,
+    ReferenceType.AWB,
+    ReferenceType.HAWB,
+)
 FOLLOWED = (ReferenceType.CONTAINER, ReferenceType.BOOKING)
 """Numbers a timeline names that count as presented too: the boxes and bookings of a B/L."""
 MAX_EVENTS = 5000
@@ -130,12 +137,23 @@ def _visible_naming(pairs: CTE, held: CTE, name: str) -> CTE:
     # Ordered first, judged after: the references alone are ordered (no event is read for it), and the
     # visibility test then runs on the newest events only until the window is full, not on every event
     # of a long history. OFFSET 0 keeps the planner from pulling the test below the ordering.
-    ordered = (select(EventReference.event_seq.label("seq")).join(
-        pairs, and_(pairs.c.kind == EventReference.kind, pairs.c.value == EventReference.value))
-        .distinct().order_by(EventReference.event_seq.desc()).offset(0).subquery(f"{name}_ordered"))
-    return (select(Event.seq).select_from(ordered).join(Event, Event.seq == ordered.c.seq)
-            .where(events.visible_template(held)).order_by(ordered.c.seq.desc())
-            .limit(bindparam(WINDOW, type_=Integer)).cte(name))
+    ordered = (
+        select(EventReference.event_seq.label("seq"))
+        .join(pairs, and_(pairs.c.kind == EventReference.kind, pairs.c.value == EventReference.value))
+        .distinct()
+        .order_by(EventReference.event_seq.desc())
+        .offset(0)
+        .subquery(f"{name}_ordered")
+    )
+    return (
+        select(Event.seq)
+        .select_from(ordered)
+        .join(Event, Event.seq == ordered.c.seq)
+        .where(events.visible_template(held))
+        .order_by(ordered.c.seq.desc())
+        .limit(bindparam(WINDOW, type_=Integer))
+        .cte(name)
+    )
 
 
 def _vessel_calls(matched: CTE, held: CTE, found: CTE) -> CTE:
@@ -143,39 +161,77 @@ def _vessel_calls(matched: CTE, held: CTE, found: CTE) -> CTE:
     named, at = aliased(EventReference, name="named"), aliased(Event, name="at_call")
     # Whoever's they are, the newest records naming a matched number (a window, as for the timeline:
     # a long history's old records are not read) say which calls the cargo is on, and who recorded it.
-    newest_named = (select(named.event_seq).join(matched, and_(matched.c.kind == named.kind,
-                                                                matched.c.value == named.value))
-                    .order_by(named.event_seq.desc()).limit(bindparam(WINDOW, type_=Integer)).cte("newest_named"))
-    on_call = (select(at.vessel_imo.label("imo"), at.voyage.label("voyage"), named.kind, named.value)
-               .select_from(named).join(matched, and_(matched.c.kind == named.kind, matched.c.value == named.value))
-               .join(newest_named, newest_named.c.event_seq == named.event_seq).join(at, at.seq == named.event_seq)
-               .where(at.vessel_imo.is_not(None), at.voyage.is_not(None)).distinct().cte("on_call"))
+    newest_named = (
+        select(named.event_seq)
+        .join(matched, and_(matched.c.kind == named.kind, matched.c.value == named.value))
+        .order_by(named.event_seq.desc())
+        .limit(bindparam(WINDOW, type_=Integer))
+        .cte("newest_named")
+    )
+    on_call = (
+        select(at.vessel_imo.label("imo"), at.voyage.label("voyage"), named.kind, named.value)
+        .select_from(named)
+        .join(matched, and_(matched.c.kind == named.kind, matched.c.value == named.value))
+        .join(newest_named, newest_named.c.event_seq == named.event_seq)
+        .join(at, at.seq == named.event_seq)
+        .where(at.vessel_imo.is_not(None), at.voyage.is_not(None))
+        .distinct()
+        .cte("on_call")
+    )
     # Every owner's record of a matched number counts, not only the call's own events: a terminal
     # shares a box with its consignee while the carrier's load list puts the box on the ship.
     records = union(
-        select(named.kind.label("cargo_kind"), named.value.label("cargo_value"), at.owner_org_id.label("owner"),
-               named.kind.label("kind"), named.value.label("value"))
-        .select_from(named).join(matched, and_(matched.c.kind == named.kind, matched.c.value == named.value))
-        .join(newest_named, newest_named.c.event_seq == named.event_seq).join(at, at.seq == named.event_seq),
-        select(literal(ReferenceType.MBL.value, String), BillOfLadingLink.master_bl, BillOfLadingLink.owner_org_id,
-               literal(ReferenceType.HBL.value, String), BillOfLadingLink.house_bl)
-        .join(matched, and_(matched.c.kind == ReferenceType.MBL.value, matched.c.value == BillOfLadingLink.master_bl)),
+        select(
+            named.kind.label("cargo_kind"),
+            named.value.label("cargo_value"),
+            at.owner_org_id.label("owner"),
+            named.kind.label("kind"),
+            named.value.label("value"),
+        )
+        .select_from(named)
+        .join(matched, and_(matched.c.kind == named.kind, matched.c.value == named.value))
+        .join(newest_named, newest_named.c.event_seq == named.event_seq)
+        .join(at, at.seq == named.event_seq),
+        select(
+            literal(ReferenceType.MBL.value, String),
+            BillOfLadingLink.master_bl,
+            BillOfLadingLink.owner_org_id,
+            literal(ReferenceType.HBL.value, String),
+            BillOfLadingLink.house_bl,
+        ).join(matched, and_(matched.c.kind == ReferenceType.MBL.value, matched.c.value == BillOfLadingLink.master_bl)),
     ).cte("records")
     calls = select(on_call.c.imo, on_call.c.voyage).distinct().cte("calls")
-    cargo = (select(records.c.owner, records.c.kind, records.c.value)
-             .join(on_call, and_(on_call.c.kind == records.c.cargo_kind, on_call.c.value == records.c.cargo_value))
-             .where(on_call.c.imo == Event.vessel_imo, on_call.c.voyage == Event.voyage))
+    cargo = (
+        select(records.c.owner, records.c.kind, records.c.value)
+        .join(on_call, and_(on_call.c.kind == records.c.cargo_kind, on_call.c.value == records.c.cargo_value))
+        .where(on_call.c.imo == Event.vessel_imo, on_call.c.voyage == Event.voyage)
+    )
     # A carrier may send a call's times once per B/L on board: of the call's events of one publisher,
     # code, place and kind, the newest is its word (the rule is the same for all of them), found among
     # the call's newest schedule events, read from the index alone.
-    recent = (select(Event.seq).join(calls, and_(calls.c.imo == Event.vessel_imo, calls.c.voyage == Event.voyage))
-              .where(Event.event_type == SCHEDULE).order_by(Event.seq.desc()).limit(CALL_EVENTS).cte("recent"))
+    recent = (
+        select(Event.seq)
+        .join(calls, and_(calls.c.imo == Event.vessel_imo, calls.c.voyage == Event.voyage))
+        .where(Event.event_type == SCHEDULE)
+        .order_by(Event.seq.desc())
+        .limit(CALL_EVENTS)
+        .cte("recent")
+    )
     word = (Event.owner_org_id, Event.vessel_imo, Event.voyage, Event.event_code, Event.location, Event.classifier)
-    newest = (select(Event.seq, func.row_number().over(partition_by=word, order_by=Event.seq.desc()).label("rank"))
-              .join(recent, recent.c.seq == Event.seq).where(Event.seq.not_in(select(found.c.seq))).cte("newest"))
-    return (select(Event.seq).join(newest, newest.c.seq == Event.seq)
-            .where(newest.c.rank == 1, access.vessel_call_template(owner=Event.owner_org_id, cargo=[cargo], held=held))
-            .order_by(Event.seq).limit(MAX_EVENTS).cte("call"))
+    newest = (
+        select(Event.seq, func.row_number().over(partition_by=word, order_by=Event.seq.desc()).label("rank"))
+        .join(recent, recent.c.seq == Event.seq)
+        .where(Event.seq.not_in(select(found.c.seq)))
+        .cte("newest")
+    )
+    return (
+        select(Event.seq)
+        .join(newest, newest.c.seq == Event.seq)
+        .where(newest.c.rank == 1, access.vessel_call_template(owner=Event.owner_org_id, cargo=[cargo], held=held))
+        .order_by(Event.seq)
+        .limit(MAX_EVENTS)
+        .cte("call")
+    )
 
 
 def _kinds(kinds: tuple[ReferenceType, ...]) -> list[ColumnElement[str]]:
@@ -196,58 +252,107 @@ def _aggregate(*columns: ColumnElement[Any]) -> ColumnElement[str]:
 def statement() -> Select[Any]:
     """The lookup, built once per process (its parameters: ``parameters``)."""
     value = bindparam(VALUE, type_=String)
-    searched = (select(EventReference.kind, EventReference.value)
-                .where(EventReference.value == value, EventReference.kind.in_(_kinds(SEARCHABLE)))
-                .distinct().cte("searched"))
-    typed = union(select(literal(ReferenceType.HBL.value, String).label("kind"), value.label("value")),
-                  select(literal(ReferenceType.HAWB.value, String), value)).cte("typed")
-    links = (select(BillOfLadingLink.owner_org_id, BillOfLadingLink.house_bl, BillOfLadingLink.master_bl,
-                    BillOfLadingLink.kind)
-             .where(BillOfLadingLink.house_bl == value,
-                    access.visibility_template(owner=BillOfLadingLink.owner_org_id,
-                                               reference_type=house_type(BillOfLadingLink.kind),
-                                               reference=BillOfLadingLink.house_bl, held=typed))
-             .cte("links"))
+    searched = (
+        select(EventReference.kind, EventReference.value)
+        .where(EventReference.value == value, EventReference.kind.in_(_kinds(SEARCHABLE)))
+        .distinct()
+        .cte("searched")
+    )
+    typed = union(
+        select(literal(ReferenceType.HBL.value, String).label("kind"), value.label("value")),
+        select(literal(ReferenceType.HAWB.value, String), value),
+    ).cte("typed")
+    links = (
+        select(
+            BillOfLadingLink.owner_org_id, BillOfLadingLink.house_bl, BillOfLadingLink.master_bl, BillOfLadingLink.kind
+        )
+        .where(
+            BillOfLadingLink.house_bl == value,
+            access.visibility_template(
+                owner=BillOfLadingLink.owner_org_id,
+                reference_type=house_type(BillOfLadingLink.kind),
+                reference=BillOfLadingLink.house_bl,
+                held=typed,
+            ),
+        )
+        .cte("links")
+    )
     matched = union(
         _pairs(searched),
         select(house_type(links.c.kind), links.c.house_bl),
         select(master_type(links.c.kind), links.c.master_bl),
     ).cte("matched")
     first = _visible_naming(matched, matched, "first")
-    derived = (select(EventReference.kind, EventReference.value).join(first, first.c.seq == EventReference.event_seq)
-               .where(EventReference.kind.in_(_kinds(FOLLOWED)),
-                      ~exists(select(matched.c.kind).where(matched.c.kind == EventReference.kind,
-                                                           matched.c.value == EventReference.value)))
-               .distinct().cte("derived"))
+    derived = (
+        select(EventReference.kind, EventReference.value)
+        .join(first, first.c.seq == EventReference.event_seq)
+        .where(
+            EventReference.kind.in_(_kinds(FOLLOWED)),
+            ~exists(
+                select(matched.c.kind).where(
+                    matched.c.kind == EventReference.kind, matched.c.value == EventReference.value
+                )
+            ),
+        )
+        .distinct()
+        .cte("derived")
+    )
     held = union(_pairs(matched), _pairs(derived)).cte("held")
     second = _visible_naming(derived, held, "second")
     found = union(select(first.c.seq), select(second.c.seq)).cte("found")
     call = _vessel_calls(matched, held, found)
-    shown = union_all(select(found.c.seq, literal(0).label("call_only")),
-                      select(call.c.seq, literal(1).label("call_only"))).cte("shown")
-    houses = (select(BillOfLadingLink.house_bl, BillOfLadingLink.kind).distinct()
-              .join(matched, and_(matched.c.kind == master_type(BillOfLadingLink.kind),
-                                  matched.c.value == BillOfLadingLink.master_bl))
-              .where(access.visibility_template(owner=BillOfLadingLink.owner_org_id,
-                                                reference_type=house_type(BillOfLadingLink.kind),
-                                                reference=BillOfLadingLink.house_bl, held=held))
-              .subquery())
-    link_logged = access.already_logged(owner=links.c.owner_org_id, reference_type=house_type(links.c.kind),
-                                        reference=links.c.house_bl, channel=CHANNEL)
+    shown = union_all(
+        select(found.c.seq, literal(0).label("call_only")), select(call.c.seq, literal(1).label("call_only"))
+    ).cte("shown")
+    houses = (
+        select(BillOfLadingLink.house_bl, BillOfLadingLink.kind)
+        .distinct()
+        .join(
+            matched,
+            and_(matched.c.kind == master_type(BillOfLadingLink.kind), matched.c.value == BillOfLadingLink.master_bl),
+        )
+        .where(
+            access.visibility_template(
+                owner=BillOfLadingLink.owner_org_id,
+                reference_type=house_type(BillOfLadingLink.kind),
+                reference=BillOfLadingLink.house_bl,
+                held=held,
+            )
+        )
+        .subquery()
+    )
+    link_logged = access.already_logged(
+        owner=links.c.owner_org_id, reference_type=house_type(links.c.kind), reference=links.c.house_bl, channel=CHANNEL
+    )
     reference = EventReference.__table__.alias("reference")
     return (
-        select(Event, shown.c.call_only, reference.c.kind, reference.c.value,
-               identity.display_name_of(Event.owner_org_id).label("owner_name"),
-               vessels.mmsi_of(Event.vessel_imo).label("ship_mmsi"),
-               access.already_logged(owner=Event.owner_org_id, reference_type=reference.c.kind,
-                                     reference=reference.c.value, channel=CHANNEL).label("logged"),
-               select(_aggregate(matched.c.kind, matched.c.value)).scalar_subquery().label("matched"),
-               select(_aggregate(derived.c.kind, derived.c.value)).scalar_subquery().label("derived"),
-               select(_aggregate(links.c.owner_org_id, links.c.house_bl, links.c.master_bl, links.c.kind,
-                                 case((link_logged, "1"), else_="0")))
-               .scalar_subquery().label("links"),
-               select(_aggregate(houses.c.house_bl, houses.c.kind)).scalar_subquery().label("houses"))
-        .select_from(shown).join(Event, Event.seq == shown.c.seq)
+        select(
+            Event,
+            shown.c.call_only,
+            reference.c.kind,
+            reference.c.value,
+            identity.display_name_of(Event.owner_org_id).label("owner_name"),
+            vessels.mmsi_of(Event.vessel_imo).label("ship_mmsi"),
+            access.already_logged(
+                owner=Event.owner_org_id, reference_type=reference.c.kind, reference=reference.c.value, channel=CHANNEL
+            ).label("logged"),
+            select(_aggregate(matched.c.kind, matched.c.value)).scalar_subquery().label("matched"),
+            select(_aggregate(derived.c.kind, derived.c.value)).scalar_subquery().label("derived"),
+            select(
+                _aggregate(
+                    links.c.owner_org_id,
+                    links.c.house_bl,
+                    links.c.master_bl,
+                    links.c.kind,
+                    case((link_logged, "1"), else_="0"),
+                )
+            )
+            .scalar_subquery()
+            .label("links"),
+            select(_aggregate(houses.c.house_bl, houses.c.kind)).scalar_subquery().label("houses"),
+        )
+        .select_from(shown)
+        .join(Event, Event.seq == shown.c.seq)
         .outerjoin(reference, and_(reference.c.event_seq == Event.seq, shown.c.call_only == 0))
         # A timeline that followed boxes and bookings is in time order; one that did not, in store order.
         .order_by(case((exists(select(derived.c.kind)), Event.event_time)), Event.seq)
@@ -265,13 +370,24 @@ def _split(text: str | None) -> Iterator[list[str]]:
         yield item.split(FIELD)
 
 
-def resolve(session: Session, scope: AccessScope, value: str, *, now: datetime,
-            window: int = MAX_EVENTS) -> Resolved:
+def resolve(session: Session, scope: AccessScope, value: str, *, now: datetime, window: int = MAX_EVENTS) -> Resolved:
     """Runs the lookup for ``value`` as ``scope``, reading the newest ``window`` events by their references."""
     rows = session.execute(statement(), parameters(scope, value, now=now, window=window)).all()
     found: dict[int, Event] = {}
-    result = Resolved(in_order=[], events=[], call_events=[], references={}, owners={}, ship_mmsi={}, logged=set(),
-                      matched=[], derived=[], links=[], linked_houses=[], linked_house_awbs=[])
+    result = Resolved(
+        in_order=[],
+        events=[],
+        call_events=[],
+        references={},
+        owners={},
+        ship_mmsi={},
+        logged=set(),
+        matched=[],
+        derived=[],
+        links=[],
+        linked_houses=[],
+        linked_house_awbs=[],
+    )
     for row in rows:
         event: Event = row[0]
         if event.seq not in found:
@@ -291,8 +407,9 @@ def resolve(session: Session, scope: AccessScope, value: str, *, now: datetime,
         head = rows[0]
         result.matched = sorted((kind, value) for kind, value in _split(head.matched))
         result.derived = sorted((kind, value) for kind, value in _split(head.derived))
-        result.links = sorted(Link(owner, house, master, kind, logged == "1") for owner, house, master, kind, logged
-                              in _split(head.links))
+        result.links = sorted(
+            Link(owner, house, master, kind, logged == "1") for owner, house, master, kind, logged in _split(head.links)
+        )
         houses = list(_split(head.houses))
         result.linked_houses = sorted(house for house, kind in houses if kind != "AWB")
         result.linked_house_awbs = sorted(house for house, kind in houses if kind == "AWB")

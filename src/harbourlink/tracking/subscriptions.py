@@ -55,9 +55,11 @@ CHUNK = 500
 MIN_SECRET_BYTES = 32
 MAX_SECRET_BYTES = 1024
 MAX_ATTEMPTS = 10
-REFERENCE_FILTERS = {"carrierBookingReference": ReferenceType.BOOKING,
-                     "transportDocumentReference": ReferenceType.MBL,
-                     "equipmentReference": ReferenceType.CONTAINER}
+REFERENCE_FILTERS = {
+    "carrierBookingReference": ReferenceType.BOOKING,
+    "transportDocumentReference": ReferenceType.MBL,
+    "equipmentReference": ReferenceType.CONTAINER,
+}
 SORTABLE = ("eventCreatedDateTime", "eventDateTime")
 
 
@@ -82,8 +84,9 @@ def held_references(filters: TntFilters) -> list[tuple[str, str]]:
             try:
                 held.append((kind.value, normalise_reference(kind, raw)))
             except ValidationFailed as exc:
-                raise ValidationFailed(f"{name}: {exc.message}", code="invalid_filter",
-                                       data={"field": name, "value": raw}) from None
+                raise ValidationFailed(
+                    f"{name}: {exc.message}", code="invalid_filter", data={"field": name, "value": raw}
+                ) from None
     return held
 
 
@@ -107,8 +110,11 @@ def event_criteria(filters: TntFilters) -> list[ColumnElement[bool]]:
     """SQL for the filters the store can decide: families and codes, references, vessel, place, creation time."""
     by_family = []
     for family in sorted(filters.families()):
-        chosen = {"SHIPMENT": filters.shipmentEventTypeCode, "TRANSPORT": filters.transportEventTypeCode,
-                  "EQUIPMENT": filters.equipmentEventTypeCode}[family] or V22_CODES[family]
+        chosen = {
+            "SHIPMENT": filters.shipmentEventTypeCode,
+            "TRANSPORT": filters.transportEventTypeCode,
+            "EQUIPMENT": filters.equipmentEventTypeCode,
+        }[family] or V22_CODES[family]
         by_family.append(and_(Event.event_type == family, Event.event_code.in_(sorted(chosen))))
     criteria: list[ColumnElement[bool]] = [or_(*by_family) if by_family else false(), _not_retracted()]
     for kind, value in held_references(filters):
@@ -119,8 +125,15 @@ def event_criteria(filters: TntFilters) -> list[ColumnElement[bool]]:
         criteria.append(Event.location == filters.UNLocationCode.upper())
     for operator, moment in filters.eventCreatedDateTime:
         column = _created()
-        criteria.append({"gte": column >= moment, "gt": column > moment, "lte": column <= moment,
-                         "lt": column < moment, "eq": column == moment}[operator])
+        criteria.append(
+            {
+                "gte": column >= moment,
+                "gt": column > moment,
+                "lte": column <= moment,
+                "lt": column < moment,
+                "eq": column == moment,
+            }[operator]
+        )
     return criteria
 
 
@@ -138,8 +151,11 @@ class Sort:
         terms = [t.strip() for t in raw.split(",") if t.strip()]
         name, _, direction = terms[0].partition(":")
         if len(terms) > 1 or name not in SORTABLE or direction.upper() not in ("", "ASC", "DESC"):
-            raise ValidationFailed(f"sort: give one of {', '.join(SORTABLE)}, optionally with :ASC or :DESC",
-                                   code="invalid_sort", data={"field": "sort", "value": raw})
+            raise ValidationFailed(
+                f"sort: give one of {', '.join(SORTABLE)}, optionally with :ASC or :DESC",
+                code="invalid_sort",
+                data={"field": "sort", "value": raw},
+            )
         return cls(name, direction.upper() == "DESC")
 
     def as_text(self) -> str | None:
@@ -186,8 +202,9 @@ class V22Page:
     next_position: Position | None
 
 
-def page_v22_events(session: Session, scope: AccessScope, filters: TntFilters, *, sort: Sort,
-                    after: Position | None, limit: int) -> V22Page:
+def page_v22_events(
+    session: Session, scope: AccessScope, filters: TntFilters, *, sort: Sort, after: Position | None, limit: int
+) -> V22Page:
     """Visible events matching ``filters`` in 2.2 shape, ``limit`` at most, after ``after``; views are logged."""
     scope = scope_with_filters(scope, filters)
     criteria = event_criteria(filters)
@@ -211,8 +228,12 @@ def page_v22_events(session: Session, scope: AccessScope, filters: TntFilters, *
             break
     page = found[:limit]
     shown = events.references_of(session, [row.seq for row, _, _ in page])
-    access.record_views(session, scope, channel="dcsa-api", seen=[
-        (row.owner_org_id, kind, value) for row, _, _ in page for kind, value in shown[row.seq]])
+    access.record_views(
+        session,
+        scope,
+        channel="dcsa-api",
+        seen=[(row.owner_org_id, kind, value) for row, _, _ in page for kind, value in shown[row.seq]],
+    )
     return V22Page([rendered for _, rendered, _ in page], page[-1][2] if len(found) > limit else None)
 
 
@@ -221,17 +242,19 @@ def page_v22_events(session: Session, scope: AccessScope, filters: TntFilters, *
 
 def check_may_read(actor: Actor) -> None:
     if not actor.has_scope(KeyScope.CARGO_READ):
-        raise Forbidden("this API key lacks the cargo:read scope", code="missing_scope",
-                        data={"scope": KeyScope.CARGO_READ.value})
+        raise Forbidden(
+            "this API key lacks the cargo:read scope", code="missing_scope", data={"scope": KeyScope.CARGO_READ.value}
+        )
 
 
 def _schema_check(schema: str, body: object) -> None:
     problems = located_errors(v22_validator(schema), body, "$")
     if problems:
-        raise ValidationFailed("; ".join(f"{where}: {message}" for where, message in problems[:5]),
-                               code="invalid_subscription",
-                               data={"errors": [{"location": w, "message": str(m), **m.as_data()}
-                                                for w, m in problems]})
+        raise ValidationFailed(
+            "; ".join(f"{where}: {message}" for where, message in problems[:5]),
+            code="invalid_subscription",
+            data={"errors": [{"location": w, "message": str(m), **m.as_data()} for w, m in problems]},
+        )
 
 
 def _secret(raw: str) -> bytes:
@@ -240,8 +263,11 @@ def _secret(raw: str) -> bytes:
     except (binascii.Error, ValueError):
         raise ValidationFailed("secret: not base64", code="invalid_secret", data={"field": "secret"}) from None
     if not MIN_SECRET_BYTES <= len(secret) <= MAX_SECRET_BYTES:
-        raise ValidationFailed(f"secret: {MIN_SECRET_BYTES} to {MAX_SECRET_BYTES} bytes once decoded "
-                               f"(this one has {len(secret)})", code="invalid_secret", data={"field": "secret"})
+        raise ValidationFailed(
+            f"secret: {MIN_SECRET_BYTES} to {MAX_SECRET_BYTES} bytes once decoded (this one has {len(secret)})",
+            code="invalid_secret",
+            data={"field": "secret"},
+        )
     return secret
 
 
@@ -256,21 +282,27 @@ def _filters_of(body: dict[str, Any]) -> TntFilters:
     return filters
 
 
-def create_subscription(session: Session, actor: Actor, *, body: object, sealer: Sealer,
-                        policy: CallbackPolicy) -> DcsaSubscription:
+def create_subscription(
+    session: Session, actor: Actor, *, body: object, sealer: Sealer, policy: CallbackPolicy
+) -> DcsaSubscription:
     """``POST /v2/event-subscriptions``: the body is a 2.2 ``subscriptionBodyWithSecret``."""
     check_may_read(actor)
     _schema_check("subscriptionBodyWithSecret", body)
     assert isinstance(body, dict)  # noqa: S101 - the schema says object
     if "subscriptionID" in body:
-        raise ValidationFailed("subscriptionID is given by HarbourLink", code="invalid_subscription",
-                               data={"field": "subscriptionID"})
+        raise ValidationFailed(
+            "subscriptionID is given by HarbourLink", code="invalid_subscription", data={"field": "subscriptionID"}
+        )
     secret = _secret(body["secret"])
     check_callback_url(body["callbackUrl"], policy)
     filters = _filters_of(body)
-    subscription = DcsaSubscription(org_id=actor.org_id, created_by=actor.user_id, callback_url=body["callbackUrl"],
-                                    secret_sealed=sealer.seal(base64.b64encode(secret).decode()),
-                                    filters=filters.as_json())
+    subscription = DcsaSubscription(
+        org_id=actor.org_id,
+        created_by=actor.user_id,
+        callback_url=body["callbackUrl"],
+        secret_sealed=sealer.seal(base64.b64encode(secret).decode()),
+        filters=filters.as_json(),
+    )
     session.add(subscription)
     session.flush()
     return subscription
@@ -285,31 +317,43 @@ def get_subscription(session: Session, actor: Actor, *, subscription_id: str) ->
     return subscription
 
 
-def list_subscriptions(session: Session, actor: Actor, *, after: tuple[str, str] | None,
-                       limit: int) -> tuple[list[DcsaSubscription], bool]:
+def list_subscriptions(
+    session: Session, actor: Actor, *, after: tuple[str, str] | None, limit: int
+) -> tuple[list[DcsaSubscription], bool]:
     """The caller's company's subscriptions, oldest first, after a (created_at, id) position; and if more follow."""
     check_may_read(actor)
     query = select(DcsaSubscription).where(DcsaSubscription.org_id == actor.org_id)
     if after is not None:
         moment, last_id = datetime.fromisoformat(after[0]), after[1]
-        query = query.where(or_(DcsaSubscription.created_at > moment,
-                                and_(DcsaSubscription.created_at == moment, DcsaSubscription.id > last_id)))
+        query = query.where(
+            or_(
+                DcsaSubscription.created_at > moment,
+                and_(DcsaSubscription.created_at == moment, DcsaSubscription.id > last_id),
+            )
+        )
     rows = list(session.scalars(query.order_by(DcsaSubscription.created_at, DcsaSubscription.id).limit(limit + 1)))
     return rows[:limit], len(rows) > limit
 
 
-def update_subscription(session: Session, actor: Actor, *, subscription_id: str, body: object,
-                        policy: CallbackPolicy) -> DcsaSubscription:
+def update_subscription(
+    session: Session, actor: Actor, *, subscription_id: str, body: object, policy: CallbackPolicy
+) -> DcsaSubscription:
     """``PUT``: replaces callbackUrl and filters; the secret is changed only through ``/secret``."""
     subscription = get_subscription(session, actor, subscription_id=subscription_id)
     _schema_check("subscription", body)
     assert isinstance(body, dict)  # noqa: S101 - the schema says object
     if "secret" in body:
-        raise ValidationFailed("secret is only valid when creating; change it with PUT .../secret",
-                               code="invalid_subscription", data={"field": "secret"})
+        raise ValidationFailed(
+            "secret is only valid when creating; change it with PUT .../secret",
+            code="invalid_subscription",
+            data={"field": "secret"},
+        )
     if body.get("subscriptionID", subscription_id) != subscription_id:
-        raise ValidationFailed("subscriptionID differs from the one in the path", code="invalid_subscription",
-                               data={"field": "subscriptionID"})
+        raise ValidationFailed(
+            "subscriptionID differs from the one in the path",
+            code="invalid_subscription",
+            data={"field": "subscriptionID"},
+        )
     check_callback_url(body["callbackUrl"], policy)
     subscription.filters = _filters_of(body).as_json()
     subscription.callback_url = body["callbackUrl"]
@@ -358,7 +402,7 @@ def enqueue_dcsa_callbacks(session: Session, event_ids: Sequence[str]) -> int:
         return 0
     seqs: list[int] = []
     for start in range(0, len(event_ids), CHUNK):
-        seqs += session.scalars(select(Event.seq).where(Event.id.in_(list(event_ids[start:start + CHUNK])))).all()
+        seqs += session.scalars(select(Event.seq).where(Event.id.in_(list(event_ids[start : start + CHUNK])))).all()
     now = utcnow()
     queued = 0
     for subscription in session.scalars(select(DcsaSubscription).order_by(DcsaSubscription.id)):
@@ -366,7 +410,7 @@ def enqueue_dcsa_callbacks(session: Session, event_ids: Sequence[str]) -> int:
         scope = _subscriber_scope(subscription, filters)
         wanted: list[int] = []
         for start in range(0, len(seqs), CHUNK):
-            batch = seqs[start:start + CHUNK]
+            batch = seqs[start : start + CHUNK]
             rows = _rows(session, events.select_visible(scope, Event.seq.in_(batch), *event_criteria(filters)))
             references = events.references_of(session, [row.seq for row in rows])
             for row in rows:
@@ -374,9 +418,20 @@ def enqueue_dcsa_callbacks(session: Session, event_ids: Sequence[str]) -> int:
                 if rendered is not None and matches(filters, rendered):
                     wanted.append(row.seq)
         if wanted:
-            session.execute(_insert_ignore(session, DcsaDelivery.__table__), [
-                {"subscription_id": subscription.id, "event_seq": seq, "status": "pending", "attempts": 0,
-                 "created_at": now, "next_attempt_at": now} for seq in wanted])
+            session.execute(
+                _insert_ignore(session, DcsaDelivery.__table__),
+                [
+                    {
+                        "subscription_id": subscription.id,
+                        "event_seq": seq,
+                        "status": "pending",
+                        "attempts": 0,
+                        "created_at": now,
+                        "next_attempt_at": now,
+                    }
+                    for seq in wanted
+                ],
+            )
             queued += len(wanted)
     return queued
 
@@ -410,34 +465,57 @@ class _Batch:
     body: bytes
 
 
-def _claim(db: Database, sealer: Sealer, *, now: datetime, batch_size: int, max_requests: int, lease: timedelta,
-           report: DeliveryReport) -> list[_Batch]:
+def _claim(
+    db: Database,
+    sealer: Sealer,
+    *,
+    now: datetime,
+    batch_size: int,
+    max_requests: int,
+    lease: timedelta,
+    report: DeliveryReport,
+) -> list[_Batch]:
     batches: list[_Batch] = []
     with db.transaction() as session:
         candidates = select(DcsaDelivery.id).order_by(DcsaDelivery.id).limit(batch_size * max_requests)
         won = work.claim(session, DcsaDelivery, candidates, now=now, lease=lease)
         by_subscription: dict[str, list[DcsaDelivery]] = {}
-        for delivery in session.scalars(select(DcsaDelivery).where(DcsaDelivery.id.in_(won.ids))
-                                        .order_by(DcsaDelivery.event_seq)):
+        for delivery in session.scalars(
+            select(DcsaDelivery).where(DcsaDelivery.id.in_(won.ids)).order_by(DcsaDelivery.event_seq)
+        ):
             by_subscription.setdefault(delivery.subscription_id, []).append(delivery)
         for subscription_id, mine in by_subscription.items():
             subscription = session.get(DcsaSubscription, subscription_id)
             for start in range(0, len(mine), batch_size):
-                batch = None if subscription is None else _render_batch(
-                    session, sealer, subscription, mine[start:start + batch_size], now=now, report=report)
+                batch = (
+                    None
+                    if subscription is None
+                    else _render_batch(
+                        session, sealer, subscription, mine[start : start + batch_size], now=now, report=report
+                    )
+                )
                 if batch is not None:
                     batches.append(batch)
     return batches
 
 
-def _render_batch(session: Session, sealer: Sealer, subscription: DcsaSubscription, deliveries: list[DcsaDelivery],
-                  *, now: datetime, report: DeliveryReport) -> _Batch | None:
+def _render_batch(
+    session: Session,
+    sealer: Sealer,
+    subscription: DcsaSubscription,
+    deliveries: list[DcsaDelivery],
+    *,
+    now: datetime,
+    report: DeliveryReport,
+) -> _Batch | None:
     """The body owed to one subscription, checked again: grants may have ended, filters changed."""
     filters = TntFilters.from_json(subscription.filters)
     scope = _subscriber_scope(subscription, filters)
     seqs = [d.event_seq for d in deliveries]
-    rows = {row.seq: row for row in _rows(session, events.select_visible(scope, Event.seq.in_(seqs),
-                                                                          *event_criteria(filters)))}
+    rows = {
+        row.seq: row
+        for row in _rows(session, events.select_visible(scope, Event.seq.in_(seqs), *event_criteria(filters)))
+    }
     references = events.references_of(session, list(rows))
     body: list[dict[str, Any]] = []
     sending: list[int] = []
@@ -468,8 +546,12 @@ def _post(client: httpx.Client, batch: _Batch, policy: CallbackPolicy) -> tuple[
         check_callback_url(batch.url, policy, resolve=True)
     except ValidationFailed as exc:
         return None, exc.message
-    headers = {"Content-Type": "application/json", "API-Version": API_VERSION, "Subscription-ID": batch.subscription_id,
-               "Notification-Signature": sign(batch.secret, batch.body)}
+    headers = {
+        "Content-Type": "application/json",
+        "API-Version": API_VERSION,
+        "Subscription-ID": batch.subscription_id,
+        "Notification-Signature": sign(batch.secret, batch.body),
+    }
     try:
         response = client.post(batch.url, content=batch.body, headers=headers, timeout=policy.timeout_seconds)
     except httpx.HTTPError as exc:
@@ -479,8 +561,9 @@ def _post(client: httpx.Client, batch: _Batch, policy: CallbackPolicy) -> tuple[
     return response.status_code, f"the callback answered HTTP {response.status_code}"
 
 
-def _record(db: Database, batch: _Batch, status: int | None, error: str | None, *, now: datetime,
-            report: DeliveryReport) -> None:
+def _record(
+    db: Database, batch: _Batch, status: int | None, error: str | None, *, now: datetime, report: DeliveryReport
+) -> None:
     with db.transaction() as session:
         for delivery in session.scalars(select(DcsaDelivery).where(DcsaDelivery.id.in_(batch.delivery_ids))):
             delivery.last_attempt_at, delivery.last_status = now, status
@@ -494,9 +577,17 @@ def _record(db: Database, batch: _Batch, status: int | None, error: str | None, 
                 report.retrying += 1
 
 
-def deliver_dcsa_callbacks(db: Database, client: httpx.Client, *, sealer: Sealer,
-                           policy: CallbackPolicy | None = None, now: datetime | None = None, batch_size: int = 100,
-                           max_requests: int = 50, lease: timedelta = work.DEFAULT_LEASE) -> DeliveryReport:
+def deliver_dcsa_callbacks(
+    db: Database,
+    client: httpx.Client,
+    *,
+    sealer: Sealer,
+    policy: CallbackPolicy | None = None,
+    now: datetime | None = None,
+    batch_size: int = 100,
+    max_requests: int = 50,
+    lease: timedelta = work.DEFAULT_LEASE,
+) -> DeliveryReport:
     """One round: claims due deliveries, POSTs each subscription its events, records what happened.
 
     Runs no HTTP inside a transaction. ``now`` is for tests (a retry becomes due ``retry_delay`` later).
@@ -504,8 +595,9 @@ def deliver_dcsa_callbacks(db: Database, client: httpx.Client, *, sealer: Sealer
     policy = policy or CallbackPolicy()
     moment = now or utcnow()
     report = DeliveryReport()
-    for batch in _claim(db, sealer, now=moment, batch_size=batch_size, max_requests=max_requests, lease=lease,
-                        report=report):
+    for batch in _claim(
+        db, sealer, now=moment, batch_size=batch_size, max_requests=max_requests, lease=lease, report=report
+    ):
         status, error = _post(client, batch, policy)
         report.requests += 1
         if error is not None:
@@ -515,8 +607,14 @@ def deliver_dcsa_callbacks(db: Database, client: httpx.Client, *, sealer: Sealer
     return report
 
 
-def callback_job(db: Database, sealer: Sealer, *, policy: CallbackPolicy | None = None, every: float = 5.0,
-                 lease: timedelta = work.DEFAULT_LEASE) -> Job:
+def callback_job(
+    db: Database,
+    sealer: Sealer,
+    *,
+    policy: CallbackPolicy | None = None,
+    every: float = 5.0,
+    lease: timedelta = work.DEFAULT_LEASE,
+) -> Job:
     """DCSA callback delivery for the worker loop (again at once while rounds succeed and find work)."""
 
     def run(client: httpx.Client) -> bool:

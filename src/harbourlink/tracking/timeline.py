@@ -70,24 +70,46 @@ def find(session: Session, actor: Actor, *, query: str, window: int = lookup.MAX
     now = utcnow()
     resolved = lookup.resolve(session, scope, value, now=now, window=window)
     if not resolved.in_order:
-        raise NotFound(f"nothing about {value} is shared with your company", code="reference_not_found",
-                       data={"reference": value, "suggestions": suggest_references(session, actor, value)})
+        raise NotFound(
+            f"nothing about {value} is shared with your company",
+            code="reference_not_found",
+            data={"reference": value, "suggestions": suggest_references(session, actor, value)},
+        )
     for kind, ref in [*resolved.matched, *resolved.derived]:
         scope = scope.holding(kind, ref)
     pairs = set(resolved.matched)
     followed = [(link.owner_org_id, HOUSE_TYPE[link.kind].value, link.house_bl, link.logged) for link in resolved.links]
-    access.record_views(session, scope, channel=lookup.CHANNEL, now=now, seen=[
-        *((e.owner_org_id, kind, ref) for e in resolved.events for kind, ref in resolved.references[e.seq]
-          if (kind, ref) in pairs),
-        *((owner, kind, house) for owner, kind, house, _ in followed)],
-        recent=resolved.logged | {(owner, kind, house) for owner, kind, house, logged in followed if logged})
+    access.record_views(
+        session,
+        scope,
+        channel=lookup.CHANNEL,
+        now=now,
+        seen=[
+            *(
+                (e.owner_org_id, kind, ref)
+                for e in resolved.events
+                for kind, ref in resolved.references[e.seq]
+                if (kind, ref) in pairs
+            ),
+            *((owner, kind, house) for owner, kind, house, _ in followed),
+        ],
+        recent=resolved.logged | {(owner, kind, house) for owner, kind, house, logged in followed if logged},
+    )
     # A call's schedule seen through the cargo on it is the carrier's published timetable, like AIS:
     # it is not logged as a view of the carrier's cargo data, which the caller does not see.
-    return Found(query=value, matched=resolved.matched, scope=scope, derived=resolved.derived,
-                 events=_without_retracted(resolved.events),
-                 vessel_events=_without_retracted(resolved.in_order), references=resolved.references,
-                 owners=resolved.owners, linked_houses=resolved.linked_houses,
-                 linked_house_awbs=resolved.linked_house_awbs, ship_mmsi=resolved.ship_mmsi)
+    return Found(
+        query=value,
+        matched=resolved.matched,
+        scope=scope,
+        derived=resolved.derived,
+        events=_without_retracted(resolved.events),
+        vessel_events=_without_retracted(resolved.in_order),
+        references=resolved.references,
+        owners=resolved.owners,
+        linked_houses=resolved.linked_houses,
+        linked_house_awbs=resolved.linked_house_awbs,
+        ship_mmsi=resolved.ship_mmsi,
+    )
 
 
 @dataclass
@@ -101,8 +123,9 @@ class Earlier:
     """The store place (``seq``) the next older page starts below; None on the oldest page."""
 
 
-def earlier(session: Session, found: Found, *, before: int, limit: int,
-            leave_out: tuple[tuple[str, str], ...] = ()) -> Earlier:
+def earlier(
+    session: Session, found: Found, *, before: int, limit: int, leave_out: tuple[tuple[str, str], ...] = ()
+) -> Earlier:
     """The ``limit`` visible events stored before ``before`` (an event's ``seq``) that name the numbers
     ``found`` presented, newest first by time within the page.
 
@@ -112,13 +135,30 @@ def earlier(session: Session, found: Found, *, before: int, limit: int,
     same moment included). ``leave_out`` names (type, code) pairs a page does not list (a reefer's readings).
     """
     held = [*found.matched, *found.derived]
-    ordered = (select(events.EventReference.event_seq.label("seq"))
-               .where(or_(*(and_(events.EventReference.kind == kind, events.EventReference.value == value)
-                            for kind, value in held)), events.EventReference.event_seq < before)
-               .distinct().order_by(events.EventReference.event_seq.desc()).offset(0).subquery("ordered"))
-    query = (select(Event, identity.display_name_of(Event.owner_org_id).label("owner_name"))
-             .select_from(ordered).join(Event, Event.seq == ordered.c.seq).where(events.visible(found.scope))
-             .order_by(ordered.c.seq.desc()).limit(limit + 1))
+    ordered = (
+        select(events.EventReference.event_seq.label("seq"))
+        .where(
+            or_(
+                *(
+                    and_(events.EventReference.kind == kind, events.EventReference.value == value)
+                    for kind, value in held
+                )
+            ),
+            events.EventReference.event_seq < before,
+        )
+        .distinct()
+        .order_by(events.EventReference.event_seq.desc())
+        .offset(0)
+        .subquery("ordered")
+    )
+    query = (
+        select(Event, identity.display_name_of(Event.owner_org_id).label("owner_name"))
+        .select_from(ordered)
+        .join(Event, Event.seq == ordered.c.seq)
+        .where(events.visible(found.scope))
+        .order_by(ordered.c.seq.desc())
+        .limit(limit + 1)
+    )
     for kind, code in leave_out:
         query = query.where(or_(Event.event_type != kind, Event.event_code != code))
     rows = session.execute(query).all()
@@ -126,12 +166,17 @@ def earlier(session: Session, found: Found, *, before: int, limit: int,
     named: dict[int, list[tuple[str, str]]] = {event.seq: [] for event in page}
     if page:
         for seq, kind, value in session.execute(
-                select(events.EventReference.event_seq, events.EventReference.kind, events.EventReference.value)
-                .where(events.EventReference.event_seq.in_(named))):
+            select(events.EventReference.event_seq, events.EventReference.kind, events.EventReference.value).where(
+                events.EventReference.event_seq.in_(named)
+            )
+        ):
             named[seq].append((kind, value))
-    return Earlier(events=_without_retracted(sorted(page, key=lambda e: (e.event_time, e.seq), reverse=True)),
-                   references=named, owners={row[0].owner_org_id: row.owner_name for row in rows},
-                   next_before=page[-1].seq if len(rows) > limit else None)
+    return Earlier(
+        events=_without_retracted(sorted(page, key=lambda e: (e.event_time, e.seq), reverse=True)),
+        references=named,
+        owners={row[0].owner_org_id: row.owner_name for row in rows},
+        next_before=page[-1].seq if len(rows) > limit else None,
+    )
 
 
 def _without_retracted(found: list[Event]) -> list[Event]:
@@ -139,8 +184,11 @@ def _without_retracted(found: list[Event]) -> list[Event]:
 
     Both stay in the store (and in /v2 history for auditors); the timeline shows what is true now.
     """
-    withdrawn = {(e.owner_org_id, f"dcsa:{retracts.get('eventID')}") for e in found
-                 if isinstance(retracts := e.details.get("retracts"), dict)}
+    withdrawn = {
+        (e.owner_org_id, f"dcsa:{retracts.get('eventID')}")
+        for e in found
+        if isinstance(retracts := e.details.get("retracts"), dict)
+    }
     return [e for e in found if (e.owner_org_id, e.source_key) not in withdrawn and "retracts" not in e.details]
 
 
@@ -154,16 +202,23 @@ def suggest_references(session: Session, actor: Actor, value: str, *, limit: int
     if len(value) < 5:
         return []
     scope = access.scope_for(actor)
-    near = or_(events.EventReference.value.startswith(value[:4], autoescape=True),
-               events.EventReference.value.endswith(value[-4:], autoescape=True))
+    near = or_(
+        events.EventReference.value.startswith(value[:4], autoescape=True),
+        events.EventReference.value.endswith(value[-4:], autoescape=True),
+    )
     visible = session.scalars(
-        select(events.EventReference.value).join(Event, Event.seq == events.EventReference.event_seq)
-        .where(near, events.visible(scope)).distinct().limit(2000))
+        select(events.EventReference.value)
+        .join(Event, Event.seq == events.EventReference.event_seq)
+        .where(near, events.visible(scope))
+        .distinct()
+        .limit(2000)
+    )
     return suggest_cargo(session, actor, value, also=visible, limit=limit)
 
 
-def ship_and_track(session: Session, found: Found, imo: str | None, *,
-                   limit: int) -> tuple[vessels.Vessel | None, list[vessels.VesselPosition]]:
+def ship_and_track(
+    session: Session, found: Found, imo: str | None, *, limit: int
+) -> tuple[vessels.Vessel | None, list[vessels.VesselPosition]]:
     """A ship's AIS identity and newest positions (oldest first), by IMO number; no query when AIS does not know it."""
     mmsi = found.ship_mmsi.get(imo) if imo else None
     if mmsi is None:

@@ -32,8 +32,10 @@ class TripCreate(BaseModel):
     )
     destination: Destination | None = None
     packages: int | None = Field(
-        default=None, ge=1, le=100_000, description="how many packages the truck carries; the warehouse's count at "
-        "receipt is checked against it"
+        default=None,
+        ge=1,
+        le=100_000,
+        description="how many packages the truck carries; the warehouse's count at receipt is checked against it",
     )
 
 

@@ -69,9 +69,14 @@ def recent_speed(track: Sequence[Fix], *, window: timedelta = timedelta(minutes=
     return sum(speeds) / len(speeds), len(speeds)
 
 
-def estimate_arrival(track: Sequence[Fix], destination: tuple[float, float], *,
-                     window: timedelta = timedelta(minutes=30), min_speed: float = 0.5,
-                     arrived_within_nm: float = 0.5) -> EtaEstimate | None:
+def estimate_arrival(
+    track: Sequence[Fix],
+    destination: tuple[float, float],
+    *,
+    window: timedelta = timedelta(minutes=30),
+    min_speed: float = 0.5,
+    arrived_within_nm: float = 0.5,
+) -> EtaEstimate | None:
     """When the ship would reach ``destination`` (lat, lon) at its recent mean speed; None if unknowable."""
     if not track:
         return None

@@ -18,8 +18,9 @@ from harbourlink.vessels.domain import PositionReport, VesselStatic
 from harbourlink.vessels.models import Vessel, VesselPosition
 
 
-def record_positions(session: Session, reports: Sequence[PositionReport], *,
-                     message_id: str | None) -> tuple[list[tuple[int, PositionReport]], int]:
+def record_positions(
+    session: Session, reports: Sequence[PositionReport], *, message_id: str | None
+) -> tuple[list[tuple[int, PositionReport]], int]:
     """Stores new positions; returns the new ones with their sequence numbers, and how many were duplicates
     (a report already stored: same ship, same time)."""
     if not reports:
@@ -27,9 +28,10 @@ def record_positions(session: Session, reports: Sequence[PositionReport], *,
     unique = {(r.mmsi, r.at): r for r in reports}
     rows = [{**asdict(r), "message_id": message_id} for r in unique.values()]
     dialect = session.get_bind().dialect.name
-    statement = (postgresql.insert(VesselPosition) if dialect == "postgresql" else sqlite.insert(VesselPosition))
-    inserted = session.execute(statement.on_conflict_do_nothing()
-                               .returning(VesselPosition.seq, VesselPosition.mmsi, VesselPosition.at), rows).all()
+    statement = postgresql.insert(VesselPosition) if dialect == "postgresql" else sqlite.insert(VesselPosition)
+    inserted = session.execute(
+        statement.on_conflict_do_nothing().returning(VesselPosition.seq, VesselPosition.mmsi, VesselPosition.at), rows
+    ).all()
     stored = sorted((seq, unique[mmsi, at]) for seq, mmsi, at in inserted)
     return stored, len(reports) - len(stored)
 
@@ -70,17 +72,29 @@ def get_vessel(session: Session, *, imo: str | None = None, mmsi: str | None = N
 
 def mmsi_of(imo: SQLColumnExpression[str | None]) -> ScalarSelect[str]:
     """The MMSI ``get_vessel(imo=…)`` finds, as SQL for an IMO column of an enclosing query."""
-    return (select(Vessel.mmsi).where(Vessel.imo == imo).order_by(Vessel.updated_at.desc()).limit(1)
-            .correlate_except(Vessel).scalar_subquery())
+    return (
+        select(Vessel.mmsi)
+        .where(Vessel.imo == imo)
+        .order_by(Vessel.updated_at.desc())
+        .limit(1)
+        .correlate_except(Vessel)
+        .scalar_subquery()
+    )
 
 
 def vessel_with_track(session: Session, mmsi: str, *, limit: int) -> tuple[Vessel | None, list[VesselPosition]]:
     """A ship by MMSI and its newest ``limit`` positions, oldest first, in one query."""
-    newest = (select(VesselPosition.seq).where(VesselPosition.mmsi == mmsi)
-              .order_by(VesselPosition.at.desc()).limit(limit))
-    rows = session.execute(select(Vessel, VesselPosition).outerjoin(
-        VesselPosition, (VesselPosition.mmsi == Vessel.mmsi) & VesselPosition.seq.in_(newest.scalar_subquery()))
-        .where(Vessel.mmsi == mmsi).order_by(VesselPosition.at)).all()
+    newest = (
+        select(VesselPosition.seq).where(VesselPosition.mmsi == mmsi).order_by(VesselPosition.at.desc()).limit(limit)
+    )
+    rows = session.execute(
+        select(Vessel, VesselPosition)
+        .outerjoin(
+            VesselPosition, (VesselPosition.mmsi == Vessel.mmsi) & VesselPosition.seq.in_(newest.scalar_subquery())
+        )
+        .where(Vessel.mmsi == mmsi)
+        .order_by(VesselPosition.at)
+    ).all()
     if not rows:
         return None, []
     return rows[0][0], [position for _, position in rows if position is not None]

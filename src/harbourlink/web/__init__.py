@@ -81,10 +81,29 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
     """Adds the pages and static files to ``app``."""
     app.state.web = WebState(
         catalogues=Catalogues(HERE / "translations", HERE / "templates", settings.default_language),
-        settings=settings, static_version=shell.static_version(),
+        settings=settings,
+        static_version=shell.static_version(),
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (shell, home, auth, signup, admin_people, admin_sharing, operator, operator_health, tracking, links,
-                   messages, alert_settings, webhooks, alerts, proofs, driver, legs, receive):
+    for module in (
+        shell,
+        home,
+        auth,
+        signup,
+        admin_people,
+        admin_sharing,
+        operator,
+        operator_health,
+        tracking,
+        links,
+        messages,
+        alert_settings,
+        webhooks,
+        alerts,
+        proofs,
+        driver,
+        legs,
+        receive,
+    ):
         app.include_router(module.router)
     app.add_exception_handler(PageAbort, _page_abort)

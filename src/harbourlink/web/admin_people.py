@@ -33,16 +33,26 @@ def overview(page: AdminDep) -> Response:
     return page.render("admin/overview.html", org=org, types=identity.org_types(page.session, org.id))
 
 
-def _users_page(page: MemberPage, *, error: HarbourLinkError | None = None, values: dict[str, str] | None = None,
-                errors: dict[str, str] | None = None) -> Response:
+def _users_page(
+    page: MemberPage,
+    *,
+    error: HarbourLinkError | None = None,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Response:
     actor = page.viewer.actor
     users = identity.list_users(page.session, actor, org_id=actor.org_id)
     now = utcnow()
     locked = {user.id for user in users if user.locked_until is not None and user.locked_until > now}
     shown = take_once(page)
     context: dict[str, Any] = {
-        "users": users, "locked": locked, "roles": list(Role), "created_name": shown.get("name"),
-        "temporary_password": shown.get("temporary_password"), "values": values or {}, "errors": errors or {},
+        "users": users,
+        "locked": locked,
+        "roles": list(Role),
+        "created_name": shown.get("name"),
+        "temporary_password": shown.get("temporary_password"),
+        "values": values or {},
+        "errors": errors or {},
         "here": "/admin/users",
     }
     if error is not None:
@@ -69,8 +79,14 @@ def create_user(form: CheckedForm, page: AdminDep) -> Response:
     actor = page.viewer.actor
     try:
         with page.session.begin_nested():
-            user, temporary = identity.create_user(page.session, actor, org_id=actor.org_id, email=str(body.email),
-                                                   display_name=body.display_name, role=body.role)
+            user, temporary = identity.create_user(
+                page.session,
+                actor,
+                org_id=actor.org_id,
+                email=str(body.email),
+                display_name=body.display_name,
+                role=body.role,
+            )
     except HarbourLinkError as error:
         return _users_page(page, error=error, values=values)
     if temporary is None:
@@ -81,8 +97,12 @@ def create_user(form: CheckedForm, page: AdminDep) -> Response:
 @router.post("/admin/users/{user_id}/role")
 def change_role(user_id: str, form: CheckedForm, page: AdminDep) -> Response:
     """Gives a person another role; the last administrator keeps theirs."""
-    error = attempt(page, lambda: identity.update_user(page.session, page.viewer.actor, user_id=user_id,
-                                                       role=choice(Role, text(form, "role"))))
+    error = attempt(
+        page,
+        lambda: identity.update_user(
+            page.session, page.viewer.actor, user_id=user_id, role=choice(Role, text(form, "role"))
+        ),
+    )
     return _users_page(page, error=error) if error else page.redirect("/admin/users?done=role_changed")
 
 
@@ -90,8 +110,7 @@ def change_role(user_id: str, form: CheckedForm, page: AdminDep) -> Response:
 def change_status(user_id: str, form: CheckedForm, page: AdminDep) -> Response:
     """Disables a person (they can no longer log in) or enables them again."""
     status = "disabled" if text(form, "status") == "disabled" else "active"
-    error = attempt(page, lambda: identity.update_user(page.session, page.viewer.actor, user_id=user_id,
-                                                       status=status))
+    error = attempt(page, lambda: identity.update_user(page.session, page.viewer.actor, user_id=user_id, status=status))
     if error:
         return _users_page(page, error=error)
     return page.redirect(f"/admin/users?done=user_{'disabled' if status == 'disabled' else 'enabled'}")
@@ -104,14 +123,19 @@ def unlock(user_id: str, page: AdminDep) -> Response:
     return _users_page(page, error=error) if error else page.redirect("/admin/users?done=user_unlocked")
 
 
-def _keys_page(page: MemberPage, *, error: HarbourLinkError | None = None,
-               errors: dict[str, str] | None = None) -> Response:
+def _keys_page(
+    page: MemberPage, *, error: HarbourLinkError | None = None, errors: dict[str, str] | None = None
+) -> Response:
     actor = page.viewer.actor
     shown = take_once(page)
     context: dict[str, Any] = {
-        "keys": identity.list_api_keys(page.session, actor, org_id=actor.org_id), "scopes": list(KeyScope),
-        "default_scopes": DEFAULT_SCOPES, "new_key": shown.get("key"), "new_key_name": shown.get("name"),
-        "errors": errors or {}, "here": "/admin/keys",
+        "keys": identity.list_api_keys(page.session, actor, org_id=actor.org_id),
+        "scopes": list(KeyScope),
+        "default_scopes": DEFAULT_SCOPES,
+        "new_key": shown.get("key"),
+        "new_key_name": shown.get("name"),
+        "errors": errors or {},
+        "here": "/admin/keys",
     }
     if error is not None:
         return page.render_error("admin/keys.html", error, **context)
@@ -139,8 +163,9 @@ def create_key(form: CheckedForm, page: AdminDep) -> Response:
     actor = page.viewer.actor
     try:
         with page.session.begin_nested():
-            key, full = identity.create_api_key(page.session, actor, org_id=actor.org_id, name=body.name,
-                                                scopes=body.scopes)
+            key, full = identity.create_api_key(
+                page.session, actor, org_id=actor.org_id, name=body.name, scopes=body.scopes
+            )
     except HarbourLinkError as error:
         return _keys_page(page, error=error)
     return redirect_showing_once(page, "/admin/keys", {"name": key.name, "key": full})

@@ -26,19 +26,28 @@ def _org_names(session: Session) -> dict[str, str]:
     return {org.id: org.name for org in identity.list_organisations(session, identity.SYSTEM_ACTOR)}
 
 
-def _grants_page(page: MemberPage, *, error: HarbourLinkError | None = None,
-                 values: dict[str, str] | None = None) -> Response:
+def _grants_page(
+    page: MemberPage, *, error: HarbourLinkError | None = None, values: dict[str, str] | None = None
+) -> Response:
     actor = page.viewer.actor
     given = access.list_grants(page.session, actor, direction="given", include_ended=True)
-    directory = [org for org in identity.list_organisations(page.session, identity.SYSTEM_ACTOR,
-                                                              status=identity.OrgStatus.ACTIVE)
-                 if org.id != actor.org_id]
+    directory = [
+        org
+        for org in identity.list_organisations(page.session, identity.SYSTEM_ACTOR, status=identity.OrgStatus.ACTIVE)
+        if org.id != actor.org_id
+    ]
     has_rule = any(grant.rule == access.NAMED_PARTIES_RULE and grant.revoked_at is None for grant in given)
     context: dict[str, Any] = {
         "policy": access.get_sharing_policy(page.session, actor),
-        "given": given, "received": access.list_grants(page.session, actor, direction="received"),
-        "names": _org_names(page.session), "directory": directory, "reference_types": list(ReferenceType),
-        "anyone": ANYONE_WITH_REFERENCE, "has_rule": has_rule, "values": values or {}, "here": "/admin/grants",
+        "given": given,
+        "received": access.list_grants(page.session, actor, direction="received"),
+        "names": _org_names(page.session),
+        "directory": directory,
+        "reference_types": list(ReferenceType),
+        "anyone": ANYONE_WITH_REFERENCE,
+        "has_rule": has_rule,
+        "values": values or {},
+        "here": "/admin/grants",
     }
     if error is not None:
         return page.render_error("admin/grants.html", error, **context)
@@ -56,9 +65,16 @@ def _share(page: MemberPage, values: dict[str, str]) -> None:
     if not grantee:
         raise ValidationFailed("no grantee chosen", code="unknown_grantee", data={"field": "grantee"})
     anyone = grantee == ANYONE_WITH_REFERENCE
-    access.do_grant(page.session, page.viewer.actor, reference_type=choice(ReferenceType, values["reference_type"]),
-                    reference=values["reference"], grantee_org_id=None if anyone else grantee,
-                    anyone_with_reference=anyone, rule=None, expires_at=None)
+    access.do_grant(
+        page.session,
+        page.viewer.actor,
+        reference_type=choice(ReferenceType, values["reference_type"]),
+        reference=values["reference"],
+        grantee_org_id=None if anyone else grantee,
+        anyone_with_reference=anyone,
+        rule=None,
+        expires_at=None,
+    )
 
 
 @router.post("/admin/grants")
@@ -74,10 +90,19 @@ def create_grant(form: CheckedForm, page: AdminDep) -> Response:
 @router.post("/admin/grants/rule", dependencies=[CSRF_CHECKED])
 def create_rule(page: AdminDep) -> Response:
     """Turns on the standing rule: companies named as parties see the data."""
-    error = attempt(page, lambda: access.do_grant(
-        page.session, page.viewer.actor, reference_type=None, reference=None, grantee_org_id=None,
-        anyone_with_reference=False, rule=access.NAMED_PARTIES_RULE, expires_at=None,
-    ))
+    error = attempt(
+        page,
+        lambda: access.do_grant(
+            page.session,
+            page.viewer.actor,
+            reference_type=None,
+            reference=None,
+            grantee_org_id=None,
+            anyone_with_reference=False,
+            rule=access.NAMED_PARTIES_RULE,
+            expires_at=None,
+        ),
+    )
     return _grants_page(page, error=error) if error else page.redirect("/admin/grants?done=grant_created")
 
 
@@ -109,8 +134,10 @@ def security_events(page: AdminDep) -> Response:
     actor = page.viewer.actor
     identity.check_admin_of(actor, actor.org_id)
     events = identity.list_audit_events(page.session, org_id=actor.org_id, limit=200)
-    people = {user.id: user.email or user.mobile or user.display_name
-              for user in identity.list_users(page.session, actor, org_id=actor.org_id)}
+    people = {
+        user.id: user.email or user.mobile or user.display_name
+        for user in identity.list_users(page.session, actor, org_id=actor.org_id)
+    }
     return page.render("admin/security.html", events=events, people=people)
 
 
@@ -119,8 +146,12 @@ def _services_page(page: MemberPage, *, error: HarbourLinkError | None = None) -
     opted = {opt_in.service: opt_in for opt_in in identity.list_services(page.session, actor, org_id=actor.org_id)}
     offered = [service.value for service in OfferedService]
     # An opt-in to a service not built yet, stored earlier, stays listed with its status.
-    context: dict[str, Any] = {"services": offered + sorted(opted.keys() - set(offered)), "offered": offered,
-                               "opted": opted, "here": "/admin/services"}
+    context: dict[str, Any] = {
+        "services": offered + sorted(opted.keys() - set(offered)),
+        "offered": offered,
+        "opted": opted,
+        "here": "/admin/services",
+    }
     if error is not None:
         return page.render_error("admin/services.html", error, **context)
     return page.render("admin/services.html", **context)
@@ -136,6 +167,8 @@ def services(page: AdminDep) -> Response:
 def request_service(service: str, page: AdminDep) -> Response:
     """Opts the company in to a service the platform offers."""
     actor = page.viewer.actor
-    error = attempt(page, lambda: identity.request_service(page.session, actor, org_id=actor.org_id,
-                                                           service=choice(Service, service)))
+    error = attempt(
+        page,
+        lambda: identity.request_service(page.session, actor, org_id=actor.org_id, service=choice(Service, service)),
+    )
     return _services_page(page, error=error) if error else page.redirect("/admin/services?done=service_requested")

@@ -78,8 +78,10 @@ def duration(catalogue: Catalogue, minutes: float) -> str:
     else:
         parts = [(mins, "duration-minute")]
     locale = catalogue.language.locale
-    words = [format_unit(value, unit, length="long", locale=locale) for value, unit in parts[:1] + [
-        part for part in parts[1:] if part[0]]]
+    words = [
+        format_unit(value, unit, length="long", locale=locale)
+        for value, unit in parts[:1] + [part for part in parts[1:] if part[0]]
+    ]
     return format_list(words, style="unit", locale=locale)
 
 
@@ -89,8 +91,13 @@ def _number(catalogue: Catalogue, value: float, pattern: str) -> str:
 
 def _status(catalogue: Catalogue, alert_type: str, value: str) -> str:
     """A customs state ('held'), or a manifest event code ('VOID'), named."""
-    family = FAMILIES["customs"] if alert_type == "customs_hold" else {
-        code.removeprefix("SHIPMENT:"): message for code, message in EVENTS.items() if code.startswith("SHIPMENT:")}
+    family = (
+        FAMILIES["customs"]
+        if alert_type == "customs_hold"
+        else {
+            code.removeprefix("SHIPMENT:"): message for code, message in EVENTS.items() if code.startswith("SHIPMENT:")
+        }
+    )
     message = family.get(value)
     return catalogue.gettext(message) if message else value
 
@@ -110,12 +117,16 @@ def _family(catalogue: Catalogue, family: str, code: str) -> str:
 def _word(catalogue: Catalogue, kind: str, value: Any, figures: dict[str, Any], alert_type: str) -> str:
     writers: dict[str, Callable[[], str]] = {
         "duration": lambda: duration(catalogue, float(value)),
-        "hours": lambda: duration(catalogue, float(value) * 60) if float(value) >= 0 else catalogue.gettext(
-            ENDED_AGO, duration=duration(catalogue, -float(value) * 60)),
+        "hours": lambda: (
+            duration(catalogue, float(value) * 60)
+            if float(value) >= 0
+            else catalogue.gettext(ENDED_AGO, duration=duration(catalogue, -float(value) * 60))
+        ),
         "celsius": lambda: f"{_number(catalogue, float(value), '0.0')} °C",
         "signed_celsius": lambda: f"{_number(catalogue, float(value), '+0.0;-0.0')} °C",
-        "money": lambda: format_currency(float(value), str(figures.get("currency") or DEFAULT_CURRENCY),
-                                         locale=catalogue.language.locale),
+        "money": lambda: format_currency(
+            float(value), str(figures.get("currency") or DEFAULT_CURRENCY), locale=catalogue.language.locale
+        ),
         "moment": lambda: catalogue.format_datetime(datetime.fromisoformat(str(value)), "short"),
         "status": lambda: _status(catalogue, alert_type, str(value)),
         "airport": lambda: _airport(catalogue, str(value)),
@@ -130,5 +141,8 @@ def _word(catalogue: Catalogue, kind: str, value: Any, figures: dict[str, Any], 
 
 def describe(catalogue: Catalogue, alert_type: str, figures: dict[str, Any]) -> list[tuple[str, str]]:
     """The alert's figures as (label, words) in the catalogue's language, in a fixed order."""
-    return [(catalogue.gettext(label), _word(catalogue, kind, figures[code], figures, alert_type))
-            for code, (label, kind) in FIGURES.items() if figures.get(code) is not None]
+    return [
+        (catalogue.gettext(label), _word(catalogue, kind, figures[code], figures, alert_type))
+        for code, (label, kind) in FIGURES.items()
+        if figures.get(code) is not None
+    ]

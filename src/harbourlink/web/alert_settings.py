@@ -25,8 +25,13 @@ from harbourlink.web.pages import MemberDep, MemberPage
 
 router = APIRouter(include_in_schema=False)
 
-REFERENCE_TYPES = {"HBL": N_("House B/L"), "MBL": N_("Master B/L"), "CONTAINER": N_("Container number"),
-                   "VESSEL": N_("Ship (IMO number)"), "AWB": N_("Air waybill")}
+REFERENCE_TYPES = {
+    "HBL": N_("House B/L"),
+    "MBL": N_("Master B/L"),
+    "CONTAINER": N_("Container number"),
+    "VESSEL": N_("Ship (IMO number)"),
+    "AWB": N_("Air waybill"),
+}
 CHANNELS = {"inbox": N_("On this site"), "email": N_("E-mail"), "sms": N_("SMS"), "webhook": N_("Webhook")}
 THRESHOLDS = {
     "delay_minutes": N_("Vessel delayed: from a delay of (minutes)"),
@@ -66,53 +71,92 @@ def _saved_filter(form: FormData) -> dict[str, Any]:
 
 def _changes(form: FormData, *, filtered: bool) -> dict[str, Any]:
     """What the form asks for, as the service takes it (empty fields: the defaults)."""
-    thresholds = {name: _number(name, text(form, f"threshold.{name}")) for name in THRESHOLDS
-                  if text(form, f"threshold.{name}")}
-    changes = {"alert_types": texts(form, "types"), "channels": texts(form, "channels"), "thresholds": thresholds,
-               "quiet_start": text(form, "quiet_start") or None, "quiet_end": text(form, "quiet_end") or None,
-               "language": text(form, "language") or None}
+    thresholds = {
+        name: _number(name, text(form, f"threshold.{name}")) for name in THRESHOLDS if text(form, f"threshold.{name}")
+    }
+    changes = {
+        "alert_types": texts(form, "types"),
+        "channels": texts(form, "channels"),
+        "thresholds": thresholds,
+        "quiet_start": text(form, "quiet_start") or None,
+        "quiet_end": text(form, "quiet_end") or None,
+        "language": text(form, "language") or None,
+    }
     return {**changes, "filters": _saved_filter(form)} if filtered else changes
 
 
 def _values(subscription: alerts.AlertSubscription | None, form: FormData | None = None) -> dict[str, Any]:
     """The form's values: as posted, as the subscription holds them, or a new subscription's."""
     if form is not None:
-        return {"scope": text(form, "scope"), "reference_type": text(form, "reference_type"),
-                "reference": text(form, "reference"), "types": texts(form, "types"),
-                "channels": texts(form, "channels"), "for_company": text(form, "for_company"),
-                "thresholds": {name: text(form, f"threshold.{name}") for name in THRESHOLDS},
-                "quiet_start": text(form, "quiet_start"), "quiet_end": text(form, "quiet_end"),
-                "language": text(form, "language"), "filter_kinds": texts(form, "filter_kinds"),
-                "filter_locations": text(form, "filter_locations")}
+        return {
+            "scope": text(form, "scope"),
+            "reference_type": text(form, "reference_type"),
+            "reference": text(form, "reference"),
+            "types": texts(form, "types"),
+            "channels": texts(form, "channels"),
+            "for_company": text(form, "for_company"),
+            "thresholds": {name: text(form, f"threshold.{name}") for name in THRESHOLDS},
+            "quiet_start": text(form, "quiet_start"),
+            "quiet_end": text(form, "quiet_end"),
+            "language": text(form, "language"),
+            "filter_kinds": texts(form, "filter_kinds"),
+            "filter_locations": text(form, "filter_locations"),
+        }
     if subscription is None:
-        return {"scope": "reference", "reference_type": "HBL", "reference": "", "types": list(TYPES),
-                "channels": ["inbox"], "for_company": "", "thresholds": {}, "quiet_start": "", "quiet_end": "",
-                "language": "", "filter_kinds": [], "filter_locations": ""}
+        return {
+            "scope": "reference",
+            "reference_type": "HBL",
+            "reference": "",
+            "types": list(TYPES),
+            "channels": ["inbox"],
+            "for_company": "",
+            "thresholds": {},
+            "quiet_start": "",
+            "quiet_end": "",
+            "language": "",
+            "filter_kinds": [],
+            "filter_locations": "",
+        }
     saved = subscription.filters or {}
-    return {"scope": "reference" if subscription.reference else "filter" if saved else "all",
-            "reference_type": subscription.reference_type or "", "reference": subscription.reference or "",
-            "types": subscription.alert_types, "channels": subscription.channels,
-            "for_company": "1" if subscription.user_id is None else "",
-            "thresholds": {name: str(value) for name, value in subscription.thresholds.items()},
-            "quiet_start": subscription.quiet_start or "", "quiet_end": subscription.quiet_end or "",
-            "language": subscription.language or "", "filter_kinds": saved.get("subject_kinds", []),
-            "filter_locations": " ".join(saved.get("locations", []))}
+    return {
+        "scope": "reference" if subscription.reference else "filter" if saved else "all",
+        "reference_type": subscription.reference_type or "",
+        "reference": subscription.reference or "",
+        "types": subscription.alert_types,
+        "channels": subscription.channels,
+        "for_company": "1" if subscription.user_id is None else "",
+        "thresholds": {name: str(value) for name, value in subscription.thresholds.items()},
+        "quiet_start": subscription.quiet_start or "",
+        "quiet_end": subscription.quiet_end or "",
+        "language": subscription.language or "",
+        "filter_kinds": saved.get("subject_kinds", []),
+        "filter_locations": " ".join(saved.get("locations", [])),
+    }
 
 
 def _context(page: MemberPage) -> dict[str, Any]:
     """The names the subscription templates show, in the page's language."""
-    return {"type_names": {code: page.t(m) for code, m in TYPES.items()},
-            "reference_names": {code: page.t(m) for code, m in REFERENCE_TYPES.items()},
-            "channel_names": {code: page.t(m) for code, m in CHANNELS.items()},
-            "threshold_names": {code: page.t(m) for code, m in THRESHOLDS.items()},
-            "defaults": _defaults(), "choices": LANGUAGES, "alerts_tab": "subscriptions"}
+    return {
+        "type_names": {code: page.t(m) for code, m in TYPES.items()},
+        "reference_names": {code: page.t(m) for code, m in REFERENCE_TYPES.items()},
+        "channel_names": {code: page.t(m) for code, m in CHANNELS.items()},
+        "threshold_names": {code: page.t(m) for code, m in THRESHOLDS.items()},
+        "defaults": _defaults(),
+        "choices": LANGUAGES,
+        "alerts_tab": "subscriptions",
+    }
 
 
-def _list_page(page: MemberPage, *, error: HarbourLinkError | None = None,
-               values: dict[str, Any] | None = None) -> Response:
-    context = {**_context(page), "subscriptions": alerts.list_subscriptions(page.session, page.viewer.actor),
-               "values": values or _values(None), "errors": _field_errors(page, error),
-               "here": "/alerts/subscriptions"}
+def _list_page(
+    page: MemberPage, *, error: HarbourLinkError | None = None, values: dict[str, Any] | None = None
+) -> Response:
+    context = {
+        **_context(page),
+        "subscriptions": alerts.list_subscriptions(page.session, page.viewer.actor),
+        "values": values or _values(None),
+        "errors": _field_errors(page, error),
+        "here": "/alerts/subscriptions",
+    }
     if error is not None:
         return page.render_error("alerts/subscriptions.html", error, **context)
     return page.render("alerts/subscriptions.html", **context)
@@ -133,10 +177,14 @@ def _subscribe(page: MemberPage, form: FormData) -> None:
     scope = text(form, "scope")
     changes = _changes(form, filtered=scope == "filter")
     everything = scope in ("all", "filter")
-    alerts.do_subscribe(page.session, page.viewer.actor,
-                        reference_type=None if everything else text(form, "reference_type"),
-                        reference=None if everything else text(form, "reference"),
-                        for_company=bool(text(form, "for_company")), **changes)
+    alerts.do_subscribe(
+        page.session,
+        page.viewer.actor,
+        reference_type=None if everything else text(form, "reference_type"),
+        reference=None if everything else text(form, "reference"),
+        for_company=bool(text(form, "for_company")),
+        **changes,
+    )
 
 
 @router.post("/alerts/subscriptions")
@@ -155,11 +203,21 @@ def _found(page: MemberPage, subscription_id: str) -> alerts.AlertSubscription:
         raise page.abort(404, "not_found") from None
 
 
-def _edit_page(page: MemberPage, subscription: alerts.AlertSubscription, *, error: HarbourLinkError | None = None,
-               values: dict[str, Any] | None = None) -> Response:
+def _edit_page(
+    page: MemberPage,
+    subscription: alerts.AlertSubscription,
+    *,
+    error: HarbourLinkError | None = None,
+    values: dict[str, Any] | None = None,
+) -> Response:
     here = f"/alerts/subscriptions/{subscription.id}"
-    context = {**_context(page), "subscription": subscription, "values": values or _values(subscription),
-               "errors": _field_errors(page, error), "here": here}
+    context = {
+        **_context(page),
+        "subscription": subscription,
+        "values": values or _values(subscription),
+        "errors": _field_errors(page, error),
+        "here": here,
+    }
     if error is not None:
         return page.render_error("alerts/subscription.html", error, **context)
     return page.render("alerts/subscription.html", **context)

@@ -68,11 +68,21 @@ def item(page: MemberPage, alert: alerts.Alert, ships: Ships | None = None) -> d
         href = f"/vessel/{ship.imo}" if aboard else ""
     elif alert.figures.get("vessel_imo"):
         figures.insert(0, (page.t(N_("Vessel")), _ship_name(_ship(page, ships, str(alert.figures["vessel_imo"])))))
-    return {"id": alert.id, "type": alert.alert_type, "subject": subject, "href": href, "aboard": aboard,
-            "status": alert.status, "type_name": page.t(TYPES.get(alert.alert_type, alert.alert_type)),
-            "status_name": page.t(STATUSES.get(alert.status, alert.status)),
-            "tone": STATUS_TONE.get(alert.status, ""), "opened_at": alert.opened_at,
-            "resolved_at": alert.resolved_at, "updated_at": alert.updated_at.isoformat(), "figures": figures}
+    return {
+        "id": alert.id,
+        "type": alert.alert_type,
+        "subject": subject,
+        "href": href,
+        "aboard": aboard,
+        "status": alert.status,
+        "type_name": page.t(TYPES.get(alert.alert_type, alert.alert_type)),
+        "status_name": page.t(STATUSES.get(alert.status, alert.status)),
+        "tone": STATUS_TONE.get(alert.status, ""),
+        "opened_at": alert.opened_at,
+        "resolved_at": alert.resolved_at,
+        "updated_at": alert.updated_at.isoformat(),
+        "figures": figures,
+    }
 
 
 def items(page: MemberPage, rows: list[alerts.Alert]) -> list[dict[str, Any]]:
@@ -94,13 +104,24 @@ def _filters(page: MemberPage) -> tuple[str, str]:
 def _history(page: MemberPage, *, error: Any = None) -> Response:
     read_at = utcnow()
     status, kind = _filters(page)
-    rows = alerts.list_alerts(page.session, page.viewer.actor, include_resolved=True,
-                              statuses=[status] if status else None, alert_types=[kind] if kind else None)
+    rows = alerts.list_alerts(
+        page.session,
+        page.viewer.actor,
+        include_resolved=True,
+        statuses=[status] if status else None,
+        alert_types=[kind] if kind else None,
+    )
     context: dict[str, Any] = {
-        "items": items(page, rows), "stream": stream_url(read_at), "subjects": [], "here": "/alerts",
+        "items": items(page, rows),
+        "stream": stream_url(read_at),
+        "subjects": [],
+        "here": "/alerts",
         "alerts_tab": "history",
-        "chosen_status": status, "chosen_kind": kind, "statuses": {code: page.t(m) for code, m in STATUSES.items()},
-        "types": {code: page.t(m) for code, m in TYPES.items()}}
+        "chosen_status": status,
+        "chosen_kind": kind,
+        "statuses": {code: page.t(m) for code, m in STATUSES.items()},
+        "types": {code: page.t(m) for code, m in TYPES.items()},
+    }
     if error is not None:
         return page.render_error("alerts/inbox.html", error, **context)
     return page.render("alerts/inbox.html", **context)

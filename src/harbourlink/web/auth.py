@@ -92,8 +92,9 @@ def _check_password(page: Page, login: str, password: str) -> LoginOutcome:
     settings = page.settings
     now = utcnow()
     with runtime(page.request).db.transaction() as counting:
-        guess = identity.count_password_guess(counting, login=login, now=now, attempts=settings.lockout_attempts,
-                                              lock_minutes=settings.lockout_minutes)
+        guess = identity.count_password_guess(
+            counting, login=login, now=now, attempts=settings.lockout_attempts, lock_minutes=settings.lockout_minutes
+        )
     return identity.check_password_guess(page.session, guess, password=password, now=now, ip=page.ip)
 
 
@@ -103,8 +104,13 @@ def login(form: CheckedForm, page: AnyPage) -> Response:
     settings = page.settings
     outcome = _check_password(page, text(form, "login"), text(form, "password", strip=False))
     if outcome.user is None:
-        return page.render("login.html", status=401, error=_outcome_error(page, outcome), login=text(form, "login"),
-                           provider=_provider(page))
+        return page.render(
+            "login.html",
+            status=401,
+            error=_outcome_error(page, outcome),
+            login=text(form, "login"),
+            provider=_provider(page),
+        )
     user = outcome.user
     if identity.needs_second_factor(user, demo_mode=settings.demo_mode):
         return _with_session(page, user, stage="second_factor", target=second_factor_path(user))
@@ -115,8 +121,14 @@ def login(form: CheckedForm, page: AnyPage) -> Response:
 def _verify(page: SecondFactorPage, code: str) -> LoginOutcome:
     settings = page.settings
     return identity.verify_totp(
-        page.session, page.user, runtime(page.request).sealer, code=code, now=utcnow(), ip=page.ip,
-        attempts=settings.lockout_attempts, lock_minutes=settings.lockout_minutes,
+        page.session,
+        page.user,
+        runtime(page.request).sealer,
+        code=code,
+        now=utcnow(),
+        ip=page.ip,
+        attempts=settings.lockout_attempts,
+        lock_minutes=settings.lockout_minutes,
     )
 
 
@@ -131,11 +143,23 @@ def _enrolment(page: SecondFactorPage, *, status: int = 200, error: str | None =
     uri = identity.pending_totp_uri(page.user, sealer) or identity.begin_totp_enrolment(page.user, sealer)
     secret = identity.totp_seed(page.user, sealer) or ""
     qr = segno.make(uri, error="m").svg_inline(
-        scale=5, border=2, light="#fff", dark="#000", svgclass="qr", lineclass=None, omitsize=True,
+        scale=5,
+        border=2,
+        light="#fff",
+        dark="#000",
+        svgclass="qr",
+        lineclass=None,
+        omitsize=True,
         title=page.t(N_("QR code for your authenticator app")),
     )
-    return page.render("totp_enrol.html", status=status, error=error, qr=Markup(qr),  # noqa: S704 - segno escapes
-                       secret=secret, here="/login/totp/enrol")
+    return page.render(
+        "totp_enrol.html",
+        status=status,
+        error=error,
+        qr=Markup(qr),  # noqa: S704 - segno escapes
+        secret=secret,
+        here="/login/totp/enrol",
+    )
 
 
 @router.get("/login/totp/enrol")
@@ -200,14 +224,20 @@ def change_password(form: CheckedForm, page: MemberDep) -> Response:
     new_password = text(form, "new_password", strip=False)
     try:
         if new_password != text(form, "new_password_confirm", strip=False):
-            raise ValidationFailed("the passwords differ", code="password_mismatch",
-                                   data={"field": "new_password_confirm"})
+            raise ValidationFailed(
+                "the passwords differ", code="password_mismatch", data={"field": "new_password_confirm"}
+            )
         with page.session.begin_nested():
-            identity.change_password(page.session, page.viewer.user, new_password=new_password,
-                                     current_password=text(form, "current_password", strip=False),
-                                     keep_token=page.request.cookies.get(SESSION_COOKIE))
+            identity.change_password(
+                page.session,
+                page.viewer.user,
+                new_password=new_password,
+                current_password=text(form, "current_password", strip=False),
+                keep_token=page.request.cookies.get(SESSION_COOKIE),
+            )
     except HarbourLinkError as error:
         field = {"password": "new_password"}.get(str(error.data.get("field")), str(error.data.get("field")))
-        return page.render_error("password.html", error, errors={field: page.error_text(error)},
-                                 here="/account/password")
+        return page.render_error(
+            "password.html", error, errors={field: page.error_text(error)}, here="/account/password"
+        )
     return page.redirect("/?done=password_changed")

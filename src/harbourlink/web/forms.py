@@ -72,8 +72,11 @@ def choice(kind: type[E], value: str) -> E:
         raise ValidationFailed("not one of the choices", code="invalid_choice", data={"value": value}) from exc
 
 
-def shape_errors(page: Page, exc: ValidationError, field_of: Callable[[tuple[int | str, ...]], str] | None = None,
-                 ) -> dict[str, str]:
+def shape_errors(
+    page: Page,
+    exc: ValidationError,
+    field_of: Callable[[tuple[int | str, ...]], str] | None = None,
+) -> dict[str, str]:
     """Pydantic's complaints about a posted form, translated and keyed by form field (an empty field that has
     to be given is 'required', not 'too short')."""
     errors: dict[str, str] = {}

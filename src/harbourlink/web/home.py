@@ -63,8 +63,10 @@ JOBS = {
     "legs": Job(
         "/legs",
         N_("Legs and pickups"),
-        N_("Nominate your forwarder, trucking company or warehouse for cargo you hold; answer nominations; "
-           "assign trucks and drivers to pickup jobs."),
+        N_(
+            "Nominate your forwarder, trucking company or warehouse for cargo you hold; answer nominations; "
+            "assign trucks and drivers to pickup jobs."
+        ),
     ),
     "upload": Job(
         "/messages",

@@ -76,8 +76,12 @@ class Catalogue:
         self.language = language
         self.translations = translations
         self.env = Environment(
-            loader=FileSystemLoader(templates), autoescape=select_autoescape(default=True),
-            extensions=["jinja2.ext.i18n"], undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+            loader=FileSystemLoader(templates),
+            autoescape=select_autoescape(default=True),
+            extensions=["jinja2.ext.i18n"],
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
         )
         # The i18n extension adds this method at run time, so the type checker cannot see it.
         cast(Any, self.env).install_gettext_translations(translations, newstyle=True)

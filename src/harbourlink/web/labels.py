@@ -124,22 +124,35 @@ LABELS: dict[str, dict[str, str]] = {
         "one-record": N_("IATA ONE Record logistics events (JSON-LD)"),
     },
     "message_status": {
-        "received": N_("Waiting to be read"), "queued": N_("Waiting to be read"), "processing": N_("Being read"),
-        "accepted": N_("Accepted"), "partial": N_("Partly accepted"), "rejected": N_("Rejected"),
+        "received": N_("Waiting to be read"),
+        "queued": N_("Waiting to be read"),
+        "processing": N_("Being read"),
+        "accepted": N_("Accepted"),
+        "partial": N_("Partly accepted"),
+        "rejected": N_("Rejected"),
         "failed": N_("Failed"),
     },
     # How a message arrived: the API, a page, a replay, the command line, the demo's port
     # simulator, or the AIS listener (``harbourlink ais listen``) from a radio feed.
     "message_channel": {
-        "api": N_("API"), "upload": N_("Web upload"), "replay": N_("Replay"), "cli": N_("Command line"),
-        "simulator": N_("Port simulator (demo)"), "ais-udp": N_("AIS receiver (UDP)"),
+        "api": N_("API"),
+        "upload": N_("Web upload"),
+        "replay": N_("Replay"),
+        "cli": N_("Command line"),
+        "simulator": N_("Port simulator (demo)"),
+        "ais-udp": N_("AIS receiver (UDP)"),
         "ais-tcp": N_("AIS feed (TCP)"),
     },
     # Where another company viewed an owner's data (the access log's channels).
     "access_channel": {
-        "track": N_("Tracking page or search"), "web": N_("Message page"), "web-raw": N_("Message file download"),
-        "api": N_("API"), "api-raw": N_("Message file through the API"), "export": N_("Event download"),
-        "dcsa-api": N_("DCSA events API"), "dcsa-callback": N_("DCSA event subscription"),
+        "track": N_("Tracking page or search"),
+        "web": N_("Message page"),
+        "web-raw": N_("Message file download"),
+        "api": N_("API"),
+        "api-raw": N_("Message file through the API"),
+        "export": N_("Event download"),
+        "dcsa-api": N_("DCSA events API"),
+        "dcsa-callback": N_("DCSA event subscription"),
         "cargo": N_("My cargo list"),
     },
     "audit": {
@@ -172,16 +185,18 @@ ERRORS = {
     # login and second factor
     "invalid_credentials": N_("The login or the password is wrong."),
     "account_locked": N_("Too many failed attempts: this account is locked until %(until)s."),
-    "account_not_active": N_("This account is not active. A new company can log in once the operator has "
-                             "approved its application."),
-    "oidc_failed": N_("Logging in through the identity provider did not work. Try again, or log in with your "
-                      "password."),
-    "no_account": N_("No account here has the e-mail address of this identity. Ask your company's administrator "
-                     "to add you."),
+    "account_not_active": N_(
+        "This account is not active. A new company can log in once the operator has approved its application."
+    ),
+    "oidc_failed": N_(
+        "Logging in through the identity provider did not work. Try again, or log in with your password."
+    ),
+    "no_account": N_(
+        "No account here has the e-mail address of this identity. Ask your company's administrator to add you."
+    ),
     "invalid_totp": N_("The code is wrong or was already used. Wait for a new code and try again."),
     "rate_limited": N_("Too many attempts. Please wait a while and try again."),
-    "csrf_failed": N_("This form has expired or did not come from this site. Go back, reload the page and "
-                      "try again."),
+    "csrf_failed": N_("This form has expired or did not come from this site. Go back, reload the page and try again."),
     # passwords
     "weak_password": N_("Use at least 10 characters mixing three of: lower case, upper case, digits, symbols."),
     "password_reused": N_("This was one of your last 8 passwords; choose another."),
@@ -215,12 +230,15 @@ ERRORS = {
     "not_operator": N_("Only the platform operator's administrators may do this."),
     # B/L links
     "invalid_link": N_("A House B/L cannot be its own Master B/L."),
-    "master_bl_not_visible": N_("No data about this Master B/L is shared with your company: ask the carrier to "
-                                "share it with you first."),
+    "master_bl_not_visible": N_(
+        "No data about this Master B/L is shared with your company: ask the carrier to share it with you first."
+    ),
     "link_row_incomplete": N_("A row needs a Master B/L and a House B/L, separated by a comma."),
     "too_many_rows": N_("Too many rows: split the file; the rows before this one are linked."),
-    "invalid_awb": N_("An air waybill is a 3-digit airline prefix and 8 digits whose last checks the others, "
-                      "for example 160-12345675; a house air waybill has 4 to 35 letters and digits."),
+    "invalid_awb": N_(
+        "An air waybill is a 3-digit airline prefix and 8 digits whose last checks the others, "
+        "for example 160-12345675; a house air waybill has 4 to 35 letters and digits."
+    ),
     # alerts
     "invalid_channel": N_("Choose at least one way to be told."),
     "invalid_time": N_("Enter a time of day, for example 22:00."),
@@ -237,17 +255,19 @@ ERRORS = {
     "trip_not_started": N_("This trip has not started yet."),
     "not_a_driver": N_("Choose an active driver of your company."),
     # legs
-    "cargo_not_held": N_("Your company does not hold this cargo: nothing about it is shared with you, and no one "
-                         "nominated you for it."),
-    "wrong_nominee": N_("Choose an active company of the kind this leg needs, for example a trucking company for "
-                        "a truck leg."),
+    "cargo_not_held": N_(
+        "Your company does not hold this cargo: nothing about it is shared with you, and no one nominated you for it."
+    ),
+    "wrong_nominee": N_(
+        "Choose an active company of the kind this leg needs, for example a trucking company for a truck leg."
+    ),
     "leg_closed": N_("This leg can no longer be changed: look at its status."),
-
     "cargo_not_visible": N_("Nothing about this number is shared with your company."),
     # receiving
     "not_warehouse": N_("Only a warehouse confirms receipts."),
-    "token_not_valid": N_("This QR code is not valid: it may have expired or been revoked. Ask its sender for a "
-                          "new label."),
+    "token_not_valid": N_(
+        "This QR code is not valid: it may have expired or been revoked. Ask its sender for a new label."
+    ),
     # form fields, from the shape checks
     "missing": N_("This field is required."),
     "string_too_short": N_("This is too short."),

@@ -27,31 +27,62 @@ from harbourlink.web.track_words import Words
 
 router = APIRouter(include_in_schema=False)
 
-FIELDS = ("reference_type", "reference", "mode", "party_org_id", "window_opens", "window_closes", "packages", "note",
-          "destination_name", "destination_latitude", "destination_longitude")
+FIELDS = (
+    "reference_type",
+    "reference",
+    "mode",
+    "party_org_id",
+    "window_opens",
+    "window_closes",
+    "packages",
+    "note",
+    "destination_name",
+    "destination_latitude",
+    "destination_longitude",
+)
 BAD_TIME = N_("Enter a date and time.")
-NOMINATED_KINDS = (ReferenceType.CONTAINER, ReferenceType.MBL, ReferenceType.HBL, ReferenceType.BOOKING,
-                   ReferenceType.AWB, ReferenceType.HAWB)
+NOMINATED_KINDS = (
+    ReferenceType.CONTAINER,
+    ReferenceType.MBL,
+    ReferenceType.HBL,
+    ReferenceType.BOOKING,
+    ReferenceType.AWB,
+    ReferenceType.HAWB,
+)
 
 
-def _page(page: MemberPage, *, error: HarbourLinkError | None = None, values: dict[str, str] | None = None,
-          field_errors: dict[str, str] | None = None, status: int = 200) -> Response:
+def _page(
+    page: MemberPage,
+    *,
+    error: HarbourLinkError | None = None,
+    values: dict[str, str] | None = None,
+    field_errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
     actor = page.viewer.actor
     chain = legs.describe(page.session, legs.list_legs(page.session, actor))
     trucking_company = OrgType.TRUCKING.value in actor.org_types and not trucking.is_driver(actor)
-    directory = [org for org in identity.list_organisations(page.session, identity.SYSTEM_ACTOR,
-                                                              status=identity.OrgStatus.ACTIVE)
-                 if org.id != actor.org_id]
+    directory = [
+        org
+        for org in identity.list_organisations(page.session, identity.SYSTEM_ACTOR, status=identity.OrgStatus.ACTIVE)
+        if org.id != actor.org_id
+    ]
     label = page.catalogue.label
     drivers = identity.list_drivers(page.session, actor) if trucking_company else []
     context: dict[str, Any] = {
-        "chain": chain, "org_id": actor.org_id, "here": "/legs", "words": Words(page.catalogue),
+        "chain": chain,
+        "org_id": actor.org_id,
+        "here": "/legs",
+        "words": Words(page.catalogue),
         "jobs": legs.pickup_jobs(page.session, actor) if trucking_company else [],
         "trip_words": {code: page.t(message) for code, message in TRIP_STATUS.items()},
-        "trucking_company": trucking_company, "values": values or {}, "errors": field_errors or {},
+        "trucking_company": trucking_company,
+        "values": values or {},
+        "errors": field_errors or {},
         "driver_options": [(user.id, user.display_name) for user in drivers],
-        "company_options": [(org.id, f"{org.name} · {org.name_local}" if org.name_local else org.name)
-                            for org in directory],
+        "company_options": [
+            (org.id, f"{org.name} · {org.name_local}" if org.name_local else org.name) for org in directory
+        ],
         "mode_options": [(mode.value, label(mode.value, "leg_mode")) for mode in legs.LegMode],
         "kind_options": [(kind.value, label(kind.value, "reference_type")) for kind in NOMINATED_KINDS],
     }
@@ -75,14 +106,24 @@ def _moment(value: str) -> datetime | None:
 def _nomination(values: dict[str, str]) -> legs.LegCreate:
     place = None
     if values["destination_latitude"] or values["destination_longitude"]:
-        place = {"name": values["destination_name"] or None, "latitude": values["destination_latitude"],
-                 "longitude": values["destination_longitude"]}
-    return legs.LegCreate.model_validate({
-        "reference": values["reference"], "reference_type": values["reference_type"], "mode": values["mode"],
-        "party_org_id": values["party_org_id"], "window_opens": _moment(values["window_opens"]),
-        "window_closes": _moment(values["window_closes"]), "destination": place,
-        "packages": values["packages"] or None, "note": values["note"] or None,
-    })
+        place = {
+            "name": values["destination_name"] or None,
+            "latitude": values["destination_latitude"],
+            "longitude": values["destination_longitude"],
+        }
+    return legs.LegCreate.model_validate(
+        {
+            "reference": values["reference"],
+            "reference_type": values["reference_type"],
+            "mode": values["mode"],
+            "party_org_id": values["party_org_id"],
+            "window_opens": _moment(values["window_opens"]),
+            "window_closes": _moment(values["window_closes"]),
+            "destination": place,
+            "packages": values["packages"] or None,
+            "note": values["note"] or None,
+        }
+    )
 
 
 @router.post("/legs")
@@ -109,10 +150,14 @@ def assign(leg_id: str, form: CheckedForm, page: MemberDep) -> Response:
     try:
         assignment = legs.TripAssignment.model_validate(values)
     except ValidationError as exc:
-        return _page(page, field_errors={f"{leg_id}.{key}": message
-                                         for key, message in shape_errors(page, exc).items()}, status=422)
-    error = attempt(page, lambda: legs.assign_trip(page.session, page.viewer.actor, leg_id=leg_id,
-                                                   assignment=assignment))
+        return _page(
+            page,
+            field_errors={f"{leg_id}.{key}": message for key, message in shape_errors(page, exc).items()},
+            status=422,
+        )
+    error = attempt(
+        page, lambda: legs.assign_trip(page.session, page.viewer.actor, leg_id=leg_id, assignment=assignment)
+    )
     if isinstance(error, NotFound) and error.code == "not_found":
         raise page.abort(404, "not_found")
     if error is not None:
@@ -120,8 +165,11 @@ def assign(leg_id: str, form: CheckedForm, page: MemberDep) -> Response:
     return page.redirect("/legs?done=leg_assigned")
 
 
-DECISIONS = {"accept": (legs.accept, "leg_accepted"), "decline": (legs.decline, "leg_declined"),
-             "withdraw": (legs.withdraw, "leg_withdrawn")}
+DECISIONS = {
+    "accept": (legs.accept, "leg_accepted"),
+    "decline": (legs.decline, "leg_declined"),
+    "withdraw": (legs.withdraw, "leg_withdrawn"),
+}
 
 
 @router.post("/legs/{leg_id}/{action}", dependencies=[CSRF_CHECKED])  # after /trip, which it would take

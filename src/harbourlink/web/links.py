@@ -32,12 +32,22 @@ FILE_ERRORS = {
 }
 
 
-def _page(page: MemberPage, *, status: int = 200, error: HarbourLinkError | None = None,
-          values: dict[str, str] | None = None, report: dict[str, Any] | None = None,
-          problem: str | None = None) -> Response:
-    context: dict[str, Any] = {"links": tracking.list_links(page.session, page.viewer.actor),
-                               "values": values or {}, "report": report, "here": "/links",
-                               "max_rows": tracking.MAX_IMPORT_ROWS}
+def _page(
+    page: MemberPage,
+    *,
+    status: int = 200,
+    error: HarbourLinkError | None = None,
+    values: dict[str, str] | None = None,
+    report: dict[str, Any] | None = None,
+    problem: str | None = None,
+) -> Response:
+    context: dict[str, Any] = {
+        "links": tracking.list_links(page.session, page.viewer.actor),
+        "values": values or {},
+        "report": report,
+        "here": "/links",
+        "max_rows": tracking.MAX_IMPORT_ROWS,
+    }
     if error is not None:
         return page.render_error("links/index.html", error, **context)
     return page.render("links/index.html", status=status, error=problem, **context)
@@ -53,8 +63,16 @@ def links(page: MemberDep) -> Response:
 def link_one(form: CheckedForm, page: MemberDep) -> Response:
     """Links one House B/L to its Master B/L."""
     values = {name: text(form, name) for name in ("master_bl", "house_bl", "kind")}
-    error = attempt(page, lambda: tracking.link_bills(page.session, page.viewer.actor, master_bl=values["master_bl"],
-                                                      house_bl=values["house_bl"], kind=values["kind"] or "BL"))
+    error = attempt(
+        page,
+        lambda: tracking.link_bills(
+            page.session,
+            page.viewer.actor,
+            master_bl=values["master_bl"],
+            house_bl=values["house_bl"],
+            kind=values["kind"] or "BL",
+        ),
+    )
     if error is not None:
         return _page(page, error=error, values=values)
     return page.redirect("/links?done=link_created")
@@ -86,9 +104,13 @@ def link_many(form: CheckedForm, page: MemberDep) -> Response:
     if not pairs:
         return _page(page, status=400, problem=page.t(FILE_ERRORS["no_pairs"]))
     outcome = tracking.import_links(page.session, page.viewer.actor, text=pairs, kind=text(form, "kind") or "BL")
-    report = {"linked": len(outcome.links),
-              "errors": [page.t(N_("Row %(row)s: %(problem)s"), row=row.row, problem=page.error_text(row.error))
-                         for row in outcome.errors]}
+    report = {
+        "linked": len(outcome.links),
+        "errors": [
+            page.t(N_("Row %(row)s: %(problem)s"), row=row.row, problem=page.error_text(row.error))
+            for row in outcome.errors
+        ],
+    }
     return _page(page, report=report)
 
 

@@ -47,8 +47,14 @@ UPLOAD_ERRORS = {
     "too_large": N_("The file is larger than %(size)s. Split it into smaller files, or send it through the API."),
     "unknown_format": N_("Choose a format from the list."),
 }
-EXTENSIONS = {"csv": "csv", "edifact": "edi", "ais-nmea": "nmea", "terminal-json": "json", "dcsa-tnt-2.2": "json",
-              "dcsa-tnt-3": "json"}
+EXTENSIONS = {
+    "csv": "csv",
+    "edifact": "edi",
+    "ais-nmea": "nmea",
+    "terminal-json": "json",
+    "dcsa-tnt-2.2": "json",
+    "dcsa-tnt-3": "json",
+}
 UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -69,8 +75,12 @@ def shown_error(page: MemberPage, stored: dict[str, Any]) -> ShownError:
     error = inbound.ItemError.from_data(stored)
     if error is None:
         return ShownError(str(stored.get("location", "")), str(stored.get("message", "")), path=False, lang="en")
-    return ShownError(page.catalogue.say(error.place), page.catalogue.say(error.problem),
-                      path=error.place.code == inbound.JSON_PATH.code, lang=None)
+    return ShownError(
+        page.catalogue.say(error.place),
+        page.catalogue.say(error.problem),
+        path=error.place.code == inbound.JSON_PATH.code,
+        lang=None,
+    )
 
 
 def brief_member_page(request: Request) -> MemberPage:
@@ -98,9 +108,12 @@ def megabytes(size: int) -> str:
 def _names(page: MemberPage) -> dict[str, Any]:
     """Translated names for the codes the message templates show."""
     label = page.catalogue.label
-    return {"format_name": lambda code: label(code, "message_format"),
-            "status_name": lambda code: label(code, "message_status"),
-            "channel_name": lambda code: label(code, "message_channel"), "tones": STATUS_TONE}
+    return {
+        "format_name": lambda code: label(code, "message_format"),
+        "status_name": lambda code: label(code, "message_status"),
+        "channel_name": lambda code: label(code, "message_channel"),
+        "tones": STATUS_TONE,
+    }
 
 
 def page_number(page: MemberPage, name: str = "page") -> int:
@@ -109,23 +122,35 @@ def page_number(page: MemberPage, name: str = "page") -> int:
     return max(int(asked), 1) if asked.isdigit() and len(asked) <= MAX_PAGE_DIGITS else 1
 
 
-def _list_page(page: MemberPage, session: Session, *, status: int = 200, error: str | None = None,
-               chosen: str = "") -> Response:
+def _list_page(
+    page: MemberPage, session: Session, *, status: int = 200, error: str | None = None, chosen: str = ""
+) -> Response:
     failed = page.request.query_params.get("failed") == "1"
     number = page_number(page)
     # One more than a page says whether there is a next one, without counting them all.
-    messages = inbound.list_messages(session, page.viewer.actor, failed_only=failed, limit=MESSAGE_PAGE + 1,
-                                     offset=(number - 1) * MESSAGE_PAGE)
+    messages = inbound.list_messages(
+        session, page.viewer.actor, failed_only=failed, limit=MESSAGE_PAGE + 1, offset=(number - 1) * MESSAGE_PAGE
+    )
     formats = [adapter.name for adapter in inbound.formats()]
     limit = upload_limit(page)
     base = "/messages?failed=1&page=" if failed else "/messages?page="
     return page.render(
-        "messages/list.html", status=status, error=error, messages=messages[:MESSAGE_PAGE], formats=formats,
-        failed=failed, chosen=chosen or "csv", max_bytes=limit, limit_text=megabytes(limit),
-        too_large=page.t(UPLOAD_ERRORS["too_large"], size=megabytes(limit)), here="/messages",
-        inline_text=megabytes(page.settings.inline_message_bytes), pending=inbound.PENDING_STATUSES,
+        "messages/list.html",
+        status=status,
+        error=error,
+        messages=messages[:MESSAGE_PAGE],
+        formats=formats,
+        failed=failed,
+        chosen=chosen or "csv",
+        max_bytes=limit,
+        limit_text=megabytes(limit),
+        too_large=page.t(UPLOAD_ERRORS["too_large"], size=megabytes(limit)),
+        here="/messages",
+        inline_text=megabytes(page.settings.inline_message_bytes),
+        pending=inbound.PENDING_STATUSES,
         newer=f"{base}{number - 1}" if number > 1 else None,
-        older=f"{base}{number + 1}" if len(messages) > MESSAGE_PAGE else None, **_names(page),
+        older=f"{base}{number + 1}" if len(messages) > MESSAGE_PAGE else None,
+        **_names(page),
     )
 
 
@@ -169,29 +194,46 @@ def upload(form: CheckedForm, page: BriefMemberDep) -> Response:
         return _refuse(page, "empty_message", chosen=chosen)
     # A large file is read by a worker while the person goes on; its page follows the progress live.
     background = text(form, "background") == "1" or len(raw) > page.settings.inline_message_bytes
-    outcome = inbound.receive(runtime(page.request).db, page.viewer.actor, format_name=chosen, raw=raw,
-                              channel="upload", filename=upload.filename, background=background)
+    outcome = inbound.receive(
+        runtime(page.request).db,
+        page.viewer.actor,
+        format_name=chosen,
+        raw=raw,
+        channel="upload",
+        filename=upload.filename,
+        background=background,
+    )
     return page.redirect(f"/messages/{outcome.id}")
 
 
-def _detail_page(page: MemberPage, found: inbound.InboundMessage, *, status: int = 200,
-                 error: str | None = None) -> Response:
+def _detail_page(
+    page: MemberPage, found: inbound.InboundMessage, *, status: int = 200, error: str | None = None
+) -> Response:
     errors = list(found.errors or [])
     may_replay = found.status in ("partial", "rejected", "failed") and found.superseded_by is None
     limit = upload_limit(page)
     number = min(page_number(page, "errors"), max((len(errors) + ERROR_PAGE - 1) // ERROR_PAGE, 1))
     first = (number - 1) * ERROR_PAGE
-    shown = errors[first:first + ERROR_PAGE]
+    shown = errors[first : first + ERROR_PAGE]
     here = f"/messages/{found.id}"
     return page.render(
-        "messages/detail.html", status=status, error=error, message=found,
-        errors=[shown_error(page, stored) for stored in shown], errors_from=first + 1, errors_to=first + len(shown),
+        "messages/detail.html",
+        status=status,
+        error=error,
+        message=found,
+        errors=[shown_error(page, stored) for stored in shown],
+        errors_from=first + 1,
+        errors_to=first + len(shown),
         earlier_errors=f"{here}?errors={number - 1}#errors" if number > 1 else None,
         later_errors=f"{here}?errors={number + 1}#errors" if first + ERROR_PAGE < len(errors) else None,
-        pending=found.status in inbound.PENDING_STATUSES, may_replay=may_replay, max_bytes=limit,
+        pending=found.status in inbound.PENDING_STATUSES,
+        may_replay=may_replay,
+        max_bytes=limit,
         status_names={code: page.catalogue.label(code, "message_status") for code in STATUS_NAMES},
-        limit_text=megabytes(limit), too_large=page.t(UPLOAD_ERRORS["too_large"], size=megabytes(limit)),
-        here=here, **_names(page),
+        limit_text=megabytes(limit),
+        too_large=page.t(UPLOAD_ERRORS["too_large"], size=megabytes(limit)),
+        here=here,
+        **_names(page),
     )
 
 
@@ -221,8 +263,11 @@ def raw(message_id: str, page: MemberDep) -> Response:
         raise page.abort(404, "not_found") from None
     safe, original = _download_name(found)
     disposition = f"attachment; filename=\"{safe}\"; filename*=UTF-8''{quote(original, safe='')}"
-    response = Response(found.raw, media_type="application/octet-stream",
-                        headers={"Content-Disposition": disposition, "Digest": f"sha-256={found.sha256}"})
+    response = Response(
+        found.raw,
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": disposition, "Digest": f"sha-256={found.sha256}"},
+    )
     return finish(page.request, response, page.catalogue)
 
 

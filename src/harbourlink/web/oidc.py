@@ -105,8 +105,11 @@ def provider_metadata(issuer: str) -> ProviderMetadata:
     if not algorithms:
         raise OidcFailure(f"the provider signs ID tokens only with {offered!r}")
     metadata = ProviderMetadata(
-        issuer=issuer, authorization_endpoint=str(endpoints[0]), token_endpoint=str(endpoints[1]),
-        jwks_uri=str(endpoints[2]), algorithms=algorithms,
+        issuer=issuer,
+        authorization_endpoint=str(endpoints[0]),
+        token_endpoint=str(endpoints[1]),
+        jwks_uri=str(endpoints[2]),
+        algorithms=algorithms,
         returns_iss=document.get("authorization_response_iss_parameter_supported") is True,
     )
     _metadata_cache[issuer] = metadata
@@ -127,16 +130,26 @@ def _key_set(metadata: ProviderMetadata, *, refresh: bool = False) -> KeySet:
 
 
 def verify_id_token(
-    id_token: str, *, keys: KeySet, algorithms: tuple[str, ...], issuer: str, client_id: str, nonce: str,
+    id_token: str,
+    *,
+    keys: KeySet,
+    algorithms: tuple[str, ...],
+    issuer: str,
+    client_id: str,
+    nonce: str,
     now: int | None = None,
 ) -> dict[str, Any]:
     """The ID token's claims once its signature, issuer, audience, expiry and nonce hold (OIDC §3.1.3.7)."""
     try:
         token = jwt.decode(id_token, keys, algorithms=list(algorithms))
         jwt.JWTClaimsRegistry(
-            now=now, leeway=CLOCK_LEEWAY_SECONDS,
-            iss={"essential": True, "value": issuer}, aud={"essential": True, "value": client_id},
-            sub={"essential": True}, exp={"essential": True}, iat={"essential": True},
+            now=now,
+            leeway=CLOCK_LEEWAY_SECONDS,
+            iss={"essential": True, "value": issuer},
+            aud={"essential": True, "value": client_id},
+            sub={"essential": True},
+            exp={"essential": True},
+            iat={"essential": True},
             nonce={"essential": True, "value": nonce},
         ).validate(token.claims)
     except InvalidKeyIdError:
@@ -183,16 +196,29 @@ def start_oidc_login(request: Request) -> Response:
         return _failed("oidc_failed")
     state, nonce, verifier = (secrets.token_urlsafe(32) for _ in range(3))
     url = prepare_grant_uri(
-        metadata.authorization_endpoint, client_id=settings.oidc_client_id, response_type="code",
-        redirect_uri=_redirect_uri(settings), scope=SCOPE, state=state, nonce=nonce,
-        code_challenge=create_s256_code_challenge(verifier), code_challenge_method="S256",
+        metadata.authorization_endpoint,
+        client_id=settings.oidc_client_id,
+        response_type="code",
+        redirect_uri=_redirect_uri(settings),
+        scope=SCOPE,
+        state=state,
+        nonce=nonce,
+        code_challenge=create_s256_code_challenge(verifier),
+        code_challenge_method="S256",
     )
     response = RedirectResponse(str(url), status_code=303)
     flow = _flow_serializer(settings).dumps({"state": state, "nonce": nonce, "verifier": verifier})
     # Lax is enough (the provider sends the browser back with a top-level GET) and keeps other
     # sites from replaying it; the path keeps it off every other request.
-    response.set_cookie(FLOW_COOKIE, flow, max_age=FLOW_MAX_AGE_SECONDS, path=START_PATH, httponly=True,
-                        samesite="lax", secure=request.url.scheme == "https")
+    response.set_cookie(
+        FLOW_COOKIE,
+        flow,
+        max_age=FLOW_MAX_AGE_SECONDS,
+        path=START_PATH,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
     return response
 
 
@@ -234,8 +260,12 @@ def _client_secret_basic(settings: Settings) -> str:
 
 def _redeem_code(settings: Settings, metadata: ProviderMetadata, *, code: str, verifier: str) -> str:
     """The ID token the provider issues for the authorization code."""
-    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": _redirect_uri(settings),
-            "code_verifier": verifier}
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": _redirect_uri(settings),
+        "code_verifier": verifier,
+    }
     headers = {"Authorization": _client_secret_basic(settings), "Accept": "application/json"}
     try:
         response = httpx.post(metadata.token_endpoint, data=form, headers=headers, timeout=HTTP_TIMEOUT_SECONDS)
@@ -259,8 +289,14 @@ def _verified_claims(settings: Settings, request: Request) -> dict[str, Any]:
     id_token = _redeem_code(settings, metadata, code=code, verifier=flow["verifier"])
 
     def verify(keys: KeySet) -> dict[str, Any]:
-        return verify_id_token(id_token, keys=keys, algorithms=metadata.algorithms, issuer=metadata.issuer,
-                               client_id=settings.oidc_client_id, nonce=flow["nonce"])
+        return verify_id_token(
+            id_token,
+            keys=keys,
+            algorithms=metadata.algorithms,
+            issuer=metadata.issuer,
+            client_id=settings.oidc_client_id,
+            nonce=flow["nonce"],
+        )
 
     try:
         return verify(_key_set(metadata))
@@ -283,9 +319,14 @@ def finish_oidc_login(request: Request, session: DbSession) -> Response:
     now, ip = utcnow(), client_ip(request)
     email = claims.get("email")
     outcome = identity.login_with_oidc(
-        session, issuer=claims["iss"], subject=claims["sub"], email=email if isinstance(email, str) else None,
+        session,
+        issuer=claims["iss"],
+        subject=claims["sub"],
+        email=email if isinstance(email, str) else None,
         # Some providers send the boolean as a string; anything else is not a verification.
-        email_verified=claims.get("email_verified") in (True, "true"), now=now, ip=ip,
+        email_verified=claims.get("email_verified") in (True, "true"),
+        now=now,
+        ip=ip,
     )
     if outcome.user is None:
         # Returning (not raising) commits the failure the audit log just recorded.

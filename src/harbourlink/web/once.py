@@ -24,8 +24,15 @@ def redirect_showing_once(page: MemberPage, path: str, payload: dict[str, str]) 
     """Redirects to ``path``, whose next display (for this user only) receives ``payload``."""
     sealed = runtime(page.request).sealer.seal(json.dumps({"user": page.viewer.user.id, **payload}))
     response = page.redirect(path)
-    response.set_cookie(ONCE_COOKIE, sealed, max_age=ONCE_SECONDS, httponly=True, samesite="strict",
-                        secure=page.request.url.scheme == "https", path=path)
+    response.set_cookie(
+        ONCE_COOKIE,
+        sealed,
+        max_age=ONCE_SECONDS,
+        httponly=True,
+        samesite="strict",
+        secure=page.request.url.scheme == "https",
+        path=path,
+    )
     return response
 
 

@@ -34,10 +34,13 @@ def _applications(page: MemberPage) -> list[Application]:
     pending = identity.list_organisations(page.session, actor, status=OrgStatus.PENDING)
     types = identity.types_by_org(page.session, [org.id for org in pending])
     return [
-        Application(org=org, types=types[org.id],
-                    documents=identity.list_registration_documents(page.session, actor, org_id=org.id),
-                    driver=identity.get_driver_profile(page.session, actor, org_id=org.id),
-                    applicants=identity.list_users(page.session, actor, org_id=org.id))
+        Application(
+            org=org,
+            types=types[org.id],
+            documents=identity.list_registration_documents(page.session, actor, org_id=org.id),
+            driver=identity.get_driver_profile(page.session, actor, org_id=org.id),
+            applicants=identity.list_users(page.session, actor, org_id=org.id),
+        )
         for org in pending
     ]
 
@@ -67,8 +70,9 @@ def console(page: OperatorDep) -> Response:
 @router.post("/operator/orgs/{org_id}/approve", dependencies=[CSRF_CHECKED])
 def approve(org_id: str, page: OperatorDep) -> Response:
     """Admits an applicant; its people can log in from now on."""
-    error = attempt(page, lambda: identity.decide_organisation(page.session, page.viewer.actor, org_id=org_id,
-                                                               approve=True))
+    error = attempt(
+        page, lambda: identity.decide_organisation(page.session, page.viewer.actor, org_id=org_id, approve=True)
+    )
     return _console(page, error=error) if error else page.redirect("/operator?done=org_approved")
 
 
@@ -89,6 +93,10 @@ def reject(org_id: str, form: CheckedForm, page: OperatorDep) -> Response:
 def decide_service(org_id: str, service: str, form: CheckedForm, page: OperatorDep) -> Response:
     """Approves or refuses a pending service opt-in."""
     approve = text(form, "decision") == "approve"
-    error = attempt(page, lambda: identity.decide_service(page.session, page.viewer.actor, org_id=org_id,
-                                                          service=choice(Service, service), approve=approve))
+    error = attempt(
+        page,
+        lambda: identity.decide_service(
+            page.session, page.viewer.actor, org_id=org_id, service=choice(Service, service), approve=approve
+        ),
+    )
     return _console(page, error=error) if error else page.redirect("/operator?done=service_decided")

@@ -87,20 +87,42 @@ def finish(request: Request, response: Response, catalogue: Catalogue) -> Respon
     response.headers.update(SECURITY_HEADERS)
     response.headers["Vary"] = "Accept-Language, Cookie"
     if request.query_params.get(LANG_PARAM) == catalogue.language.code:
-        response.set_cookie(LANG_COOKIE, catalogue.language.code, max_age=LANG_COOKIE_SECONDS, httponly=True,
-                            samesite="lax", secure=request.url.scheme == "https", path="/")
+        response.set_cookie(
+            LANG_COOKIE,
+            catalogue.language.code,
+            max_age=LANG_COOKIE_SECONDS,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+            path="/",
+        )
     return response
 
 
-def render_page(request: Request, catalogue: Catalogue, template: str, context: dict[str, Any], *,
-                status: int = 200, here: str | None = None) -> HTMLResponse:
+def render_page(
+    request: Request,
+    catalogue: Catalogue,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+    here: str | None = None,
+) -> HTMLResponse:
     """Renders a template with the CSRF token, the switcher's target and the static version."""
     response = HTMLResponse(status_code=status)
     token = ensure_csrf_cookie(request, response)
     if here is None:
         here = request.url.path if request.method in ("GET", "HEAD") else "/"
-    base: dict[str, Any] = {"csrf_token": token, "csrf_field": CSRF_FIELD, "here": here, "viewer": None,
-            "static_version": web_state(request).static_version, "notice": None, "error": None, "errors": {}}
+    base: dict[str, Any] = {
+        "csrf_token": token,
+        "csrf_field": CSRF_FIELD,
+        "here": here,
+        "viewer": None,
+        "static_version": web_state(request).static_version,
+        "notice": None,
+        "error": None,
+        "errors": {},
+    }
     response.body = response.render(catalogue.render(template, {**base, **context}))
     response.headers["content-length"] = str(len(response.body))
     finish(request, response, catalogue)
@@ -125,6 +147,7 @@ def page_rate_limit(limit: Limit) -> Callable[[Request], None]:
             response = error_response(request, 429, refused.code)
             response.headers["Retry-After"] = str(refused.data["retry_after"])
             raise PageAbort(response) from refused
+
     return check_page
 
 
@@ -188,8 +211,9 @@ class Page:
 
     def render(self, template: str, *, status: int = 200, here: str | None = None, **context: Any) -> HTMLResponse:
         """The template as this page's answer."""
-        response = render_page(self.request, self.catalogue, template, {**self.context(), **context},
-                               status=status, here=here)
+        response = render_page(
+            self.request, self.catalogue, template, {**self.context(), **context}, status=status, here=here
+        )
         return self._expire(response)
 
     def render_error(self, template: str, error: HarbourLinkError, **context: Any) -> HTMLResponse:

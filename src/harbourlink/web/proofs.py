@@ -38,16 +38,22 @@ VERIFIER_SHA256 = hashlib.sha256(VERIFIER_BYTES).hexdigest()
 VERIFIER_NAME = VERIFIER.name
 VERIFIER_URL = f"/ledger/{VERIFIER_NAME}"
 EXAMPLE_FILE = "proof.json"
-EXAMPLE_EVENT = ['event 5d51… (log entry 3):', '  event_code = "DISC"', '  event_time = "2026-11-23T02:02:00Z"']
+EXAMPLE_EVENT = ["event 5d51… (log entry 3):", '  event_code = "DISC"', '  event_time = "2026-11-23T02:02:00Z"']
 EXAMPLE_REJECTED = "REJECTED: disclosed event_time of event 5d51… does not match the entry's commitment"
 """What the checker prints (``harbourlink_verify._report`` and its errors), shown as examples."""
 
 FIELD_NAMES = {
-    "event_type": N_("Kind of event"), "event_code": N_("Event code"),
-    "classifier": N_("Planned, estimated or actual"), "event_time": N_("Time of the event"),
-    "created_time": N_("Time the source recorded it"), "location": N_("Place"),
-    "facility": N_("Terminal or facility"), "vessel_imo": N_("Vessel's IMO number"), "vessel_name": N_("Vessel name"),
-    "voyage": N_("Voyage number"), "mode_of_transport": N_("Mode of transport"),
+    "event_type": N_("Kind of event"),
+    "event_code": N_("Event code"),
+    "classifier": N_("Planned, estimated or actual"),
+    "event_time": N_("Time of the event"),
+    "created_time": N_("Time the source recorded it"),
+    "location": N_("Place"),
+    "facility": N_("Terminal or facility"),
+    "vessel_imo": N_("Vessel's IMO number"),
+    "vessel_name": N_("Vessel name"),
+    "voyage": N_("Voyage number"),
+    "mode_of_transport": N_("Mode of transport"),
     "details": N_("Other details, such as temperature or holds"),
     "references": N_("Bill of lading, container and other numbers"),
     "source_key": N_("The source's own record number"),
@@ -90,11 +96,19 @@ def verify(page: AnyPage) -> Response:
     summary = ledger.current_checkpoint(page.session, current)
     witnesses = [str(witness.vkey) for witness in current.witnesses]
     return page.render(
-        "ledger/verify.html", viewer=_viewer(page), summary=summary, vkey=current.vkey, witnesses=witnesses,
+        "ledger/verify.html",
+        viewer=_viewer(page),
+        summary=summary,
+        vkey=current.vkey,
+        witnesses=witnesses,
         checkpoint_note=ledger.get_checkpoint(page.session, current),
-        command=verify_command(current.vkey, witnesses), install="pip install cryptography",
-        example=example_output(summary), rejected=EXAMPLE_REJECTED, example_file=EXAMPLE_FILE,
-        verifier_url=VERIFIER_URL, verifier_name=VERIFIER_NAME,
+        command=verify_command(current.vkey, witnesses),
+        install="pip install cryptography",
+        example=example_output(summary),
+        rejected=EXAMPLE_REJECTED,
+        example_file=EXAMPLE_FILE,
+        verifier_url=VERIFIER_URL,
+        verifier_name=VERIFIER_NAME,
         verifier_sha256=VERIFIER_SHA256,
     )
 
@@ -102,9 +116,15 @@ def verify(page: AnyPage) -> Response:
 @router.get(VERIFIER_URL)
 def verifier() -> Response:
     """The checker, the very file HarbourLink's own code imports, to read and run offline."""
-    return Response(VERIFIER_BYTES, media_type="text/x-python; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{VERIFIER_NAME}"', "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "no-cache"})
+    return Response(
+        VERIFIER_BYTES,
+        media_type="text/x-python; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{VERIFIER_NAME}"',
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-cache",
+        },
+    )
 
 
 @router.get("/ledger/events/{event_id}")
@@ -126,14 +146,22 @@ def _event_page(page: MemberPage, event_id: str, reference: str | None) -> Respo
     try:
         if reference is not None and not 0 < len(reference) <= MAX_QUERY:
             raise NotFound("not a number anyone could hold", code="reference_not_found")
-        found = ledger.event_status(page.session, page.viewer.actor, for_app(page.request.app), event_id=event_id,
-                                    reference=reference)
+        found = ledger.event_status(
+            page.session, page.viewer.actor, for_app(page.request.app), event_id=event_id, reference=reference
+        )
     except NotFound as missing:
         raise page.abort(404, "not_found") from missing
     fields = [FieldChoice(name, page.t(FIELD_NAMES[name]), name in ledger.DEFAULT_FIELDS) for name in ledger.FIELDS]
     here = f"/ledger/events/{quote(event_id, safe='')}" + (f"/via/{quote(reference, safe='')}" if reference else "")
     return page.render(
-        "ledger/event.html", here=here, found=found, event=found.event, words=Words(page.catalogue), fields=fields,
-        reference=reference, proof_url=event_ledger_url(event_id, "proof", reference),
-        bundle_url=event_ledger_url(event_id, "bundle"), root=found.proof.root_hash.hex() if found.proof else "",
+        "ledger/event.html",
+        here=here,
+        found=found,
+        event=found.event,
+        words=Words(page.catalogue),
+        fields=fields,
+        reference=reference,
+        proof_url=event_ledger_url(event_id, "proof", reference),
+        bundle_url=event_ledger_url(event_id, "bundle"),
+        root=found.proof.root_hash.hex() if found.proof else "",
     )

@@ -47,13 +47,24 @@ def manifest(request: Request) -> Response:
         {"src": f"/static/icons/icon.svg?v={version}", "sizes": "any", "type": "image/svg+xml"},
         {"src": f"/static/icons/icon-192.png?v={version}", "sizes": "192x192", "type": "image/png"},
         {"src": f"/static/icons/icon-512.png?v={version}", "sizes": "512x512", "type": "image/png"},
-        {"src": f"/static/icons/icon-maskable-512.png?v={version}", "sizes": "512x512", "type": "image/png",
-         "purpose": "maskable"},
+        {
+            "src": f"/static/icons/icon-maskable-512.png?v={version}",
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
     ]
     body = {
-        "name": BRAND, "short_name": BRAND, "description": catalogue.gettext(DESCRIPTION),
-        "lang": catalogue.language.code, "start_url": "/", "scope": "/", "display": "standalone",
-        "background_color": BACKGROUND_COLOUR, "theme_color": THEME_COLOUR, "icons": icons,
+        "name": BRAND,
+        "short_name": BRAND,
+        "description": catalogue.gettext(DESCRIPTION),
+        "lang": catalogue.language.code,
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": BACKGROUND_COLOUR,
+        "theme_color": THEME_COLOUR,
+        "icons": icons,
     }
     response = Response(json.dumps(body, ensure_ascii=False), media_type="application/manifest+json")
     return finish(request, response, catalogue)

@@ -30,10 +30,13 @@ from harbourlink.web.pages import AnyPage, Page, page_rate_limit
 
 router = APIRouter(include_in_schema=False)
 
-COMPANY_DOCUMENTS = (DocumentKind.IDENTITY_PROOF, DocumentKind.BUSINESS_REGISTRATION,
-                     DocumentKind.AUTHORISATION_LETTER)
-DRIVER_DOCUMENTS = (DocumentKind.IDENTITY_PROOF, DocumentKind.VEHICLE_REGISTRATION, DocumentKind.DRIVING_LICENCE,
-                    DocumentKind.CLOSED_ROAD_PERMIT)
+COMPANY_DOCUMENTS = (DocumentKind.IDENTITY_PROOF, DocumentKind.BUSINESS_REGISTRATION, DocumentKind.AUTHORISATION_LETTER)
+DRIVER_DOCUMENTS = (
+    DocumentKind.IDENTITY_PROOF,
+    DocumentKind.VEHICLE_REGISTRATION,
+    DocumentKind.DRIVING_LICENCE,
+    DocumentKind.CLOSED_ROAD_PERMIT,
+)
 # Shown to both kinds, to companies only, to drivers only (the CSS class hides the other kind's).
 DOCUMENT_GROUPS = (
     ("", [kind for kind in COMPANY_DOCUMENTS if kind in DRIVER_DOCUMENTS]),
@@ -53,22 +56,39 @@ STRONG_ENOUGH = N_("This password is strong enough.")
 def _script_words(page: Page) -> str:
     """What the page's script says, in the page's language, and the server's password rule: JSON."""
     rule = identity.PASSWORD_RULE
-    return json.dumps({
-        "rule": {"minLength": rule.min_length, "classes": list(rule.classes), "classesNeeded": rule.classes_needed},
-        "required": page.t(ERRORS["missing"]), "weak": page.error_text("weak_password"),
-        "strong": page.t(STRONG_ENOUGH), "mismatch": page.error_text("password_mismatch"),
-        "email": page.t(ERRORS["value_error"]), "types": page.error_text("missing_org_type"),
-        "companyEmail": page.error_text("missing_email"), "summary": page.t(GENERIC_ERROR),
-    }, ensure_ascii=False)
+    return json.dumps(
+        {
+            "rule": {"minLength": rule.min_length, "classes": list(rule.classes), "classesNeeded": rule.classes_needed},
+            "required": page.t(ERRORS["missing"]),
+            "weak": page.error_text("weak_password"),
+            "strong": page.t(STRONG_ENOUGH),
+            "mismatch": page.error_text("password_mismatch"),
+            "email": page.t(ERRORS["value_error"]),
+            "types": page.error_text("missing_org_type"),
+            "companyEmail": page.error_text("missing_email"),
+            "summary": page.t(GENERIC_ERROR),
+        },
+        ensure_ascii=False,
+    )
 
 
-def _form_page(page: Page, *, values: dict[str, str], chosen: dict[str, list[str]], errors: dict[str, str],
-               status: int = 200) -> Response:
+def _form_page(
+    page: Page, *, values: dict[str, str], chosen: dict[str, list[str]], errors: dict[str, str], status: int = 200
+) -> Response:
     return page.render(
-        "signup.html", status=status, values=values, chosen=chosen, errors=errors,
-        error=page.t(GENERIC_ERROR) if errors else None, here="/signup",
-        account_kinds=list(AccountKind), org_types=OPEN_TYPES, operation_modes=list(OperationMode),
-        document_groups=DOCUMENT_GROUPS, optional_documents=OPTIONAL_DOCUMENTS, services=OPTIONAL_SERVICES,
+        "signup.html",
+        status=status,
+        values=values,
+        chosen=chosen,
+        errors=errors,
+        error=page.t(GENERIC_ERROR) if errors else None,
+        here="/signup",
+        account_kinds=list(AccountKind),
+        org_types=OPEN_TYPES,
+        operation_modes=list(OperationMode),
+        document_groups=DOCUMENT_GROUPS,
+        optional_documents=OPTIONAL_DOCUMENTS,
+        services=OPTIONAL_SERVICES,
         script_words=_script_words(page),
     )
 
@@ -81,9 +101,15 @@ def signup_form(page: AnyPage) -> Response:
 
 def _documents(form: FormData, kind: str) -> list[dict[str, str | None]]:
     kinds = DRIVER_DOCUMENTS if kind == AccountKind.DRIVER.value else COMPANY_DOCUMENTS
-    return [{"kind": doc.value, "number": text(form, f"doc.{doc.value}.number"),
-             "issuer": text(form, f"doc.{doc.value}.issuer") or None}
-            for doc in kinds if text(form, f"doc.{doc.value}.number")]
+    return [
+        {
+            "kind": doc.value,
+            "number": text(form, f"doc.{doc.value}.number"),
+            "issuer": text(form, f"doc.{doc.value}.issuer") or None,
+        }
+        for doc in kinds
+        if text(form, f"doc.{doc.value}.number")
+    ]
 
 
 def _application(form: FormData) -> dict[str, Any]:
@@ -92,30 +118,42 @@ def _application(form: FormData) -> dict[str, Any]:
     driver = kind == AccountKind.DRIVER.value
     types = texts(form, "types") or ([OrgType.TRUCKING.value] if driver else [])
     return {
-        "name": text(form, "name"), "name_local": text(form, "name_local") or None, "account_kind": kind,
-        "types": types, "operation_mode": text(form, "operation_mode") or None,
+        "name": text(form, "name"),
+        "name_local": text(form, "name_local") or None,
+        "account_kind": kind,
+        "types": types,
+        "operation_mode": text(form, "operation_mode") or None,
         "business_registration": None if driver else text(form, "business_registration") or None,
-        "contact_email": text(form, "contact_email") or None, "contact_phone": text(form, "contact_phone") or None,
+        "contact_email": text(form, "contact_email") or None,
+        "contact_phone": text(form, "contact_phone") or None,
         "documents": _documents(form, kind),
-        "applicant": {"display_name": text(form, "applicant.display_name"),
-                      "email": text(form, "applicant.email") or None,
-                      "password": text(form, "applicant.password", strip=False)},
-        "driver": {"vehicle_registration": text(form, "driver.vehicle_registration"),
-                   "driving_licence": text(form, "driver.driving_licence"),
-                   "closed_road_permit": text(form, "driver.closed_road_permit") or None,
-                   "mobile": text(form, "driver.mobile")} if driver else None,
+        "applicant": {
+            "display_name": text(form, "applicant.display_name"),
+            "email": text(form, "applicant.email") or None,
+            "password": text(form, "applicant.password", strip=False),
+        },
+        "driver": {
+            "vehicle_registration": text(form, "driver.vehicle_registration"),
+            "driving_licence": text(form, "driver.driving_licence"),
+            "closed_road_permit": text(form, "driver.closed_road_permit") or None,
+            "mobile": text(form, "driver.mobile"),
+        }
+        if driver
+        else None,
         "services": texts(form, "services"),
     }
 
 
 def _field_of(documents: list[dict[str, str | None]]) -> Callable[[tuple[int | str, ...]], str]:
     """Where a shape error about the application belongs on the form."""
+
     def field_of(loc: tuple[int | str, ...]) -> str:
         if loc[0] == "documents" and len(loc) >= 3 and isinstance(loc[1], int):
             return f"doc.{documents[loc[1]]['kind']}.{loc[2]}"
         if loc[0] in ("types", "services", "operation_mode", "account_kind"):
             return str(loc[0])
         return ".".join(str(part) for part in loc[:2])
+
     return field_of
 
 

@@ -27,6 +27,7 @@ class ReeferReading(Protocol):
     @property
     def power(self) -> str: ...
 
+
 WIDTH, HEIGHT = 360, 200
 LEFT, RIGHT, TOP, BOTTOM = 40, 10, 10, 28
 """Room for the temperature scale on the left and the times below."""
@@ -75,8 +76,9 @@ def _nice_step(span: float) -> float:
     return next(step * power for step in (1, 2, 5, 10) if step * power >= raw)
 
 
-def draw(readings: Sequence[ReeferReading], setpoint: float | None,
-         time_label: Callable[[datetime], str]) -> ReeferChart | None:
+def draw(
+    readings: Sequence[ReeferReading], setpoint: float | None, time_label: Callable[[datetime], str]
+) -> ReeferChart | None:
     """The chart of a container's readings, oldest first; None when there is nothing to draw."""
     if not readings:
         return None
@@ -122,11 +124,17 @@ def draw(readings: Sequence[ReeferReading], setpoint: float | None,
     if off_since is not None:
         off.append((x(off_since), round(x(end) - x(off_since), 1)))
     return ReeferChart(
-        lines=lines, setpoint=_setpoint_line(readings, setpoint, x, y, end), dots=dots, off=off,
+        lines=lines,
+        setpoint=_setpoint_line(readings, setpoint, x, y, end),
+        dots=dots,
+        off=off,
         y_ticks=[Tick(y(value), f"{value:g}") for value in _range(low, high, step)],
         # The first and last reading's times; the last only where the two labels do not overlap.
-        x_ticks=[Tick(x(moment), time_label(moment)) for index, moment in enumerate((start, readings[-1].at))
-                 if index == 0 or x(moment) - x(start) > 120],
+        x_ticks=[
+            Tick(x(moment), time_label(moment))
+            for index, moment in enumerate((start, readings[-1].at))
+            if index == 0 or x(moment) - x(start) > 120
+        ],
     )
 
 
@@ -135,8 +143,13 @@ def _range(low: float, high: float, step: float) -> list[float]:
     return [round(low + index * step, 6) for index in range(count + 1)]
 
 
-def _setpoint_line(readings: Sequence[ReeferReading], setpoint: float | None, x: Callable[[datetime], float],
-                   y: Callable[[float], float], end: datetime) -> str:
+def _setpoint_line(
+    readings: Sequence[ReeferReading],
+    setpoint: float | None,
+    x: Callable[[datetime], float],
+    y: Callable[[float], float],
+    end: datetime,
+) -> str:
     """The set point each reading reported, held until the next one; the container's own when none did."""
     points: list[str] = []
     current: float | None = None

@@ -165,8 +165,14 @@ def _overlaps(a: Box, b: Box) -> bool:
 
 def _layer_for(box: Box) -> LandLayer:
     layers = land_layers()
-    return next((layer for layer in layers if layer.box[0] <= box[0] and layer.box[1] <= box[1]
-                 and box[2] <= layer.box[2] and box[3] <= layer.box[3]), layers[-1])
+    return next(
+        (
+            layer
+            for layer in layers
+            if layer.box[0] <= box[0] and layer.box[1] <= box[1] and box[2] <= layer.box[2] and box[3] <= layer.box[3]
+        ),
+        layers[-1],
+    )
 
 
 def _ring_path(frame: Frame, points: Sequence[Point]) -> str:
@@ -219,16 +225,23 @@ def draw(position: Point, track: Sequence[Point], course: float | None) -> Vesse
     """The map of a ship at ``position`` (longitude, latitude) with its recent track, oldest first."""
     frame = frame_for(position, track)
     x, y = frame.project(*position)
-    return VesselMap(frame=frame, land=land_path(frame), track=_line(frame, track), x=round(x, 1), y=round(y, 1),
-                     course=course)
+    return VesselMap(
+        frame=frame, land=land_path(frame), track=_line(frame, track), x=round(x, 1), y=round(y, 1), course=course
+    )
 
 
-def draw_route(position: Point, trail: Sequence[Point], heading: float | None,
-               destination: Point | None) -> VesselMap:
+def draw_route(position: Point, trail: Sequence[Point], heading: float | None, destination: Point | None) -> VesselMap:
     """The map of a truck at ``position`` with its trail (oldest first) and its destination, all in the frame:
     fitted to them, at street scale, so the truck is seen moving towards where it is going."""
     frame = fitted_frame([*trail, position, *([destination] if destination else [])], min_span=MIN_ROUTE_SPAN)
     x, y = frame.project(*position)
     target = frame.project(*destination) if destination else None
-    return VesselMap(frame=frame, land=land_path(frame), track=_line(frame, trail), x=round(x, 1), y=round(y, 1),
-                     course=heading, target=(round(target[0], 1), round(target[1], 1)) if target else None)
+    return VesselMap(
+        frame=frame,
+        land=land_path(frame),
+        track=_line(frame, trail),
+        x=round(x, 1),
+        y=round(y, 1),
+        course=heading,
+        target=(round(target[0], 1), round(target[1], 1)) if target else None,
+    )

@@ -134,14 +134,28 @@ def _source(words: Words, estimate: Any) -> str:
 def _stops(words: Words, view: TrackingView) -> list[Stop]:
     stops = []
     for entry in view.schedule:
-        rows = [EstimateRow(classifier=e.classifier, kind=words.code("classifier", e.classifier), time=e.time,
-                            source=_source(words, e),
-                            received=_stamp(words, e.received_at, e.age_seconds),
-                            from_ais=e.from_ais or e.from_positions)
-                for e in entry.estimates]
-        stops.append(Stop(title=words.event("TRANSPORT", entry.event_code), code=entry.event_code,
-                          location=entry.location, facility=entry.facility, vessel=entry.vessel_name,
-                          voyage=entry.voyage, rows=rows))
+        rows = [
+            EstimateRow(
+                classifier=e.classifier,
+                kind=words.code("classifier", e.classifier),
+                time=e.time,
+                source=_source(words, e),
+                received=_stamp(words, e.received_at, e.age_seconds),
+                from_ais=e.from_ais or e.from_positions,
+            )
+            for e in entry.estimates
+        ]
+        stops.append(
+            Stop(
+                title=words.event("TRANSPORT", entry.event_code),
+                code=entry.event_code,
+                location=entry.location,
+                facility=entry.facility,
+                vessel=entry.vessel_name,
+                voyage=entry.voyage,
+                rows=rows,
+            )
+        )
     return stops
 
 
@@ -162,13 +176,19 @@ def _containers(words: Words, view: TrackingView, time_label: Callable[[datetime
     for box in view.containers:
         release = box.release
         ends = datetime.fromisoformat(release.free_time_ends) if release and release.free_time_ends else None
-        cards.append(ContainerCard(
-            number=box.number, last_move=box.last_event, release=release,
-            release_tone=RELEASE_TONE.get(release.status, "") if release else "",
-            holds=[words.code("hold", hold) for hold in release.holds] if release else [],
-            free_time_ends=ends, chart=track_chart.draw(box.readings, box.setpoint, time_label),
-            setpoint=box.setpoint, readings=list(reversed(box.readings)),
-        ))
+        cards.append(
+            ContainerCard(
+                number=box.number,
+                last_move=box.last_event,
+                release=release,
+                release_tone=RELEASE_TONE.get(release.status, "") if release else "",
+                holds=[words.code("hold", hold) for hold in release.holds] if release else [],
+                free_time_ends=ends,
+                chart=track_chart.draw(box.readings, box.setpoint, time_label),
+                setpoint=box.setpoint,
+                readings=list(reversed(box.readings)),
+            )
+        )
     return cards
 
 
@@ -179,8 +199,11 @@ def _matched(view: TrackingView) -> list[tuple[str, str, bool]]:
 def _screen(view: TrackingView, places: dict[str, int], *, window_full: bool) -> tuple[list[EventView], int | None]:
     """The newest events of the timeline for the first screen (newest stored, shown by time), and the store
     place the earlier ones start below, if there are any."""
-    listed = sorted((e for e in view.events if (e.event_type, e.event_code) not in READINGS),
-                    key=lambda e: places[e.id], reverse=True)
+    listed = sorted(
+        (e for e in view.events if (e.event_type, e.event_code) not in READINGS),
+        key=lambda e: places[e.id],
+        reverse=True,
+    )
     shown = listed[:SCREEN_EVENTS]
     if len(listed) <= SCREEN_EVENTS and not window_full:
         before = None
@@ -189,8 +212,9 @@ def _screen(view: TrackingView, places: dict[str, int], *, window_full: bool) ->
     return sorted(shown, key=lambda e: (e.event_time, places[e.id]), reverse=True), before
 
 
-def build(words: Words, view: TrackingView, *, api_url: str, places: dict[str, int] | None = None,
-          window_full: bool = False) -> TrackPage:
+def build(
+    words: Words, view: TrackingView, *, api_url: str, places: dict[str, int] | None = None, window_full: bool = False
+) -> TrackPage:
     """The page's content for one tracked reference; with ``places`` (each event's place in the store), its
     first screen only: the newest events, and where the earlier ones start when ``window_full`` or more
     than a screen's worth were read."""
@@ -222,11 +246,19 @@ def build(words: Words, view: TrackingView, *, api_url: str, places: dict[str, i
     else:
         timeline, earlier = _screen(view, places, window_full=window_full)
     return TrackPage(
-        view=view, matched=_matched(view), stops=stops, next_arrival=next_arrival,
-        containers=_containers(words, view, time_label), vessel_map=vessel_map, position=position,
-        position_age=age, marker_label=label, live=live, timeline=timeline,
+        view=view,
+        matched=_matched(view),
+        stops=stops,
+        next_arrival=next_arrival,
+        containers=_containers(words, view, time_label),
+        vessel_map=vessel_map,
+        position=position,
+        position_age=age,
+        marker_label=label,
+        live=live,
+        timeline=timeline,
         readings_elsewhere=any((e.event_type, e.event_code) in READINGS for e in view.events),
         air=track_air.build(words, view.air, view.linked_house_awbs),
-        logged=any(e.ledger is not None for e in timeline), earlier=earlier,
+        logged=any(e.ledger is not None for e in timeline),
+        earlier=earlier,
     )
-

@@ -62,8 +62,9 @@ def vessel(imo: str, page: MemberDep) -> Response:
 
 
 @router.get("/track/{reference:path}")
-def track(reference: str, page: MemberDep,
-          before: Annotated[int | None, Query(ge=1, le=BIGINT_MAX)] = None) -> Response:
+def track(
+    reference: str, page: MemberDep, before: Annotated[int | None, Query(ge=1, le=BIGINT_MAX)] = None
+) -> Response:
     """Vessel and map, schedule by source, legs, containers, customs and the newest events of one number;
     with ``before``, a page of its earlier events."""
     query = tracking.canonical_number(reference)
@@ -74,27 +75,46 @@ def track(reference: str, page: MemberDep,
     except NotFound as missing:
         if _cargo_aboard(page, query):  # a ship's IMO number, as an alert e-mail links it
             return page.redirect(f"/vessel/{query}")
-        return page.render("tracking/search.html", status=404, query=query, not_found=True,
-                           suggestions=missing.data.get("suggestions", []))
+        return page.render(
+            "tracking/search.html",
+            status=404,
+            query=query,
+            not_found=True,
+            suggestions=missing.data.get("suggestions", []),
+        )
     if before is not None:
         return _earlier(page, found, before)
     read_at = utcnow()
     view = tracking.build_view(page.session, found)
     words = Words(page.catalogue)
-    content = build(words, view, api_url=f"/api/v1/track/{quote(query, safe='')}?events={SCREEN_WINDOW}",
-                    places={event.id: event.seq for event in found.events},
-                    window_full=len(found.events) >= SCREEN_WINDOW)
+    content = build(
+        words,
+        view,
+        api_url=f"/api/v1/track/{quote(query, safe='')}?events={SCREEN_WINDOW}",
+        places={event.id: event.seq for event in found.events},
+        window_full=len(found.events) >= SCREEN_WINDOW,
+    )
     # Only the events the page lists carry a ledger mark; the script marks later ones from the API's answer.
-    shown = [*content.timeline, *(box.last_event for box in view.containers if box.last_event is not None),
-             *(event for declaration in view.customs for event in declaration.history)]
+    shown = [
+        *content.timeline,
+        *(box.last_event for box in view.containers if box.last_event is not None),
+        *(event for declaration in view.customs for event in declaration.history),
+    ]
     mark_logged(page.session, for_app(page.request.app), shown, reference=view.reference)
     content.logged = any(event.ledger is not None for event in content.timeline)
     subjects = _subjects(view)
     open_alerts = alerts.list_alerts(page.session, page.viewer.actor, subjects=subjects)
     trucks = cards(page.session, page.viewer.actor, found, words, now=read_at)
-    return page.render("tracking/result.html", query=query, track=content, words=words, trucks=trucks,
-                       alert_items=alert_pages.items(page, open_alerts), alert_stream=alert_pages.stream_url(read_at),
-                       alert_subjects=sorted(subjects))
+    return page.render(
+        "tracking/result.html",
+        query=query,
+        track=content,
+        words=words,
+        trucks=trucks,
+        alert_items=alert_pages.items(page, open_alerts),
+        alert_stream=alert_pages.stream_url(read_at),
+        alert_subjects=sorted(subjects),
+    )
 
 
 def _earlier(page: MemberPage, found: tracking.Found, before: int) -> Response:
@@ -102,9 +122,14 @@ def _earlier(page: MemberPage, found: tracking.Found, before: int) -> Response:
     older = tracking.earlier(page.session, found, before=before, limit=SCREEN_EVENTS, leave_out=READINGS)
     shown = [tracking.event_view(event, older.references[event.seq], older.owners) for event in older.events]
     mark_logged(page.session, for_app(page.request.app), shown, reference=found.query)
-    return page.render("tracking/earlier.html", query=found.query, events=shown, words=Words(page.catalogue),
-                       earlier=older.next_before,
-                       logged=any(event.ledger is not None for event in shown))
+    return page.render(
+        "tracking/earlier.html",
+        query=found.query,
+        events=shown,
+        words=Words(page.catalogue),
+        earlier=older.next_before,
+        logged=any(event.ledger is not None for event in shown),
+    )
 
 
 def _cargo_aboard(page: MemberPage, query: str) -> str | None:

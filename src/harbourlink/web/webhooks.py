@@ -24,11 +24,14 @@ from harbourlink.web.pages import MemberDep, MemberPage
 
 router = APIRouter(include_in_schema=False)
 
-DELIVERY_STATUSES = {"pending": N_("Waiting to be sent"), "delivered": N_("Delivered"),
-                     "dead": N_("Gave up (dead letter)"), "withheld": N_("Withheld: no longer shared")}
+DELIVERY_STATUSES = {
+    "pending": N_("Waiting to be sent"),
+    "delivered": N_("Delivered"),
+    "dead": N_("Gave up (dead letter)"),
+    "withheld": N_("Withheld: no longer shared"),
+}
 DELIVERY_TONE = {"delivered": "ok", "pending": "warn", "dead": "bad", "withheld": "warn"}
-CHANGES = {"opened": N_("Opened"), "changed": N_("Changed"), "resolved": N_("Resolved"),
-           "escalated": N_("Escalated")}
+CHANGES = {"opened": N_("Opened"), "changed": N_("Changed"), "resolved": N_("Resolved"), "escalated": N_("Escalated")}
 CHANNEL_NAMES = {"email": N_("E-mail"), "sms": N_("SMS"), "webhook": N_("Webhook")}
 REPLAYABLE = ("dead", "delivered", "withheld")
 
@@ -36,19 +39,31 @@ REPLAYABLE = ("dead", "delivered", "withheld")
 def _names(page: MemberPage) -> dict[str, Any]:
     def name(family: dict[str, str], code: str) -> str:
         return page.t(family[code]) if code in family else code
-    return {"type_name": lambda code: name(TYPES, code), "status_name": lambda code: name(DELIVERY_STATUSES, code),
-            "change_name": lambda code: name(CHANGES, code), "channel_name": lambda code: name(CHANNEL_NAMES, code),
-            "tones": DELIVERY_TONE, "type_codes": list(TYPES), "alerts_tab": "webhooks"}
+
+    return {
+        "type_name": lambda code: name(TYPES, code),
+        "status_name": lambda code: name(DELIVERY_STATUSES, code),
+        "change_name": lambda code: name(CHANGES, code),
+        "channel_name": lambda code: name(CHANNEL_NAMES, code),
+        "tones": DELIVERY_TONE,
+        "type_codes": list(TYPES),
+        "alerts_tab": "webhooks",
+    }
 
 
-def _endpoints_page(page: MemberPage, *, error: HarbourLinkError | None = None,
-                    values: dict[str, Any] | None = None) -> Response:
+def _endpoints_page(
+    page: MemberPage, *, error: HarbourLinkError | None = None, values: dict[str, Any] | None = None
+) -> Response:
     shown = take_once(page) if error is None else {}
     context: dict[str, Any] = {
-        **_names(page), "endpoints": alerts.list_endpoints(page.session, page.viewer.actor),
-        "values": values or {"url": "", "types": []}, "secret": shown.get("secret"),
-        "secret_for": shown.get("endpoint"), "here": "/alerts/webhooks",
-        "errors": {"url": page.error_text(error)} if error is not None and error.data.get("field") else {}}
+        **_names(page),
+        "endpoints": alerts.list_endpoints(page.session, page.viewer.actor),
+        "values": values or {"url": "", "types": []},
+        "secret": shown.get("secret"),
+        "secret_for": shown.get("endpoint"),
+        "here": "/alerts/webhooks",
+        "errors": {"url": page.error_text(error)} if error is not None and error.data.get("field") else {},
+    }
     if error is not None:
         return page.render_error("alerts/webhooks.html", error, **context)
     return page.render("alerts/webhooks.html", **context)
@@ -65,9 +80,19 @@ def create_endpoint(form: CheckedForm, page: MemberDep) -> Response:
     """Registers an endpoint; its signing secret is shown on the next page, once."""
     url, types = text(form, "url"), texts(form, "types")
     created: list[tuple[alerts.WebhookEndpoint, str]] = []
-    error = attempt(page, lambda: created.append(alerts.create_endpoint(
-        page.session, page.viewer.actor, url=url, event_types=[f"alert.{name}" for name in types],
-        sealer=runtime(page.request).sealer, policy=page.request.app.state.webhook_policy)))
+    error = attempt(
+        page,
+        lambda: created.append(
+            alerts.create_endpoint(
+                page.session,
+                page.viewer.actor,
+                url=url,
+                event_types=[f"alert.{name}" for name in types],
+                sealer=runtime(page.request).sealer,
+                policy=page.request.app.state.webhook_policy,
+            )
+        ),
+    )
     if error is not None:
         return _endpoints_page(page, error=error, values={"url": url, "types": types})
     endpoint, secret = created[0]
@@ -85,8 +110,9 @@ def _endpoint(page: MemberPage, endpoint_id: str) -> alerts.WebhookEndpoint:
 def rotate(endpoint_id: str, page: MemberDep) -> Response:
     """A new signing secret, shown once; the previous one keeps signing for 24 hours."""
     endpoint = _endpoint(page, endpoint_id)
-    secret = alerts.rotate_secret(page.session, page.viewer.actor, endpoint_id=endpoint.id,
-                                  sealer=runtime(page.request).sealer)
+    secret = alerts.rotate_secret(
+        page.session, page.viewer.actor, endpoint_id=endpoint.id, sealer=runtime(page.request).sealer
+    )
     return redirect_showing_once(page, "/alerts/webhooks", {"secret": secret, "endpoint": endpoint.url})
 
 
@@ -107,8 +133,15 @@ def deliveries(page: MemberDep, status: str = "") -> Response:
     """Every message owed by e-mail, SMS or webhook, newest first; ``?status=dead``: the dead letters."""
     chosen = status if status in DELIVERY_STATUSES else ""
     rows = alerts.list_deliveries(page.session, page.viewer.actor, status=chosen or None, limit=100)
-    return page.render("alerts/deliveries.html", **{**_names(page), "alerts_tab": "deliveries"}, rows=rows,
-                       chosen=chosen, recipients=_recipients(page), replayable=REPLAYABLE, here="/alerts/deliveries")
+    return page.render(
+        "alerts/deliveries.html",
+        **{**_names(page), "alerts_tab": "deliveries"},
+        rows=rows,
+        chosen=chosen,
+        recipients=_recipients(page),
+        replayable=REPLAYABLE,
+        here="/alerts/deliveries",
+    )
 
 
 def _delivery(page: MemberPage, delivery_id: str) -> alerts.AlertNotification:
@@ -123,9 +156,15 @@ def delivery(delivery_id: str, page: MemberDep) -> Response:
     """One message and each attempt to send it."""
     row = _delivery(page, delivery_id)
     tries = alerts.list_attempts(page.session, page.viewer.actor, delivery_id=row.public_id)
-    return page.render("alerts/delivery.html", **{**_names(page), "alerts_tab": "deliveries"}, row=row,
-                       tries=tries, recipients=_recipients(page), replayable=REPLAYABLE,
-                       here=f"/alerts/deliveries/{row.public_id}")
+    return page.render(
+        "alerts/delivery.html",
+        **{**_names(page), "alerts_tab": "deliveries"},
+        row=row,
+        tries=tries,
+        recipients=_recipients(page),
+        replayable=REPLAYABLE,
+        here=f"/alerts/deliveries/{row.public_id}",
+    )
 
 
 @router.post("/alerts/deliveries/{delivery_id}/replay", dependencies=[CSRF_CHECKED])

@@ -99,8 +99,11 @@ def feed_actor(db: Database, org_id: str) -> Actor:
     with db.transaction() as session:
         org = identity.get_organisation(session, identity.SYSTEM_ACTOR, org_id=org_id)
         if org.status != identity.OrgStatus.ACTIVE.value:
-            raise ValidationFailed(f"company {org_id} is {org.status}, not active", code="org_not_active",
-                                   data={"org_id": org_id, "status": org.status})
+            raise ValidationFailed(
+                f"company {org_id} is {org.status}, not active",
+                code="org_not_active",
+                data={"org_id": org_id, "status": org.status},
+            )
         types = identity.org_types(session, org_id)
     return Actor(org_id=org_id, org_types=frozenset(types))
 
@@ -156,8 +159,15 @@ class _Job:
 class AisListener:
     """One listener for one company's feeds. ``await start()``, then ``await stop()``."""
 
-    def __init__(self, db: Database, actor: Actor, config: ListenerConfig, *,
-                 clock: Callable[[], float] = time.time, receive: Receive = inbound.receive):
+    def __init__(
+        self,
+        db: Database,
+        actor: Actor,
+        config: ListenerConfig,
+        *,
+        clock: Callable[[], float] = time.time,
+        receive: Receive = inbound.receive,
+    ):
         self.db = db
         self.actor = actor
         self.config = config
@@ -186,14 +196,16 @@ class AisListener:
         self._writer = asyncio.create_task(self._write_batches(), name="ais-store")
         self._tasks.append(asyncio.create_task(self._tick(), name="ais-batcher"))
         if config.udp_port is not None:
-            transport, _ = await loop.create_datagram_endpoint(lambda: _UdpFeed(self),
-                                                               local_addr=(config.bind, config.udp_port))
+            transport, _ = await loop.create_datagram_endpoint(
+                lambda: _UdpFeed(self), local_addr=(config.bind, config.udp_port)
+            )
             self._udp = transport
             self.udp_address = transport.get_extra_info("sockname")[:2]
             log.info("AIS: listening for UDP on %s:%d", *self.udp_address)
         if config.tcp_listen_port is not None:
-            self._server = await asyncio.start_server(self._accept, config.bind, config.tcp_listen_port,
-                                                      limit=config.max_line_bytes)
+            self._server = await asyncio.start_server(
+                self._accept, config.bind, config.tcp_listen_port, limit=config.max_line_bytes
+            )
             self.tcp_address = self._server.sockets[0].getsockname()[:2]
             log.info("AIS: listening for TCP feeds on %s:%d", *self.tcp_address)
         for host, port in config.tcp_connect:
@@ -220,8 +232,14 @@ class AisListener:
         self._jobs.put_nowait(None)
         if self._writer is not None:
             await self._writer
-        log.info("AIS: stopped after %d lines in %d batches (%d accepted, %d duplicates, %d errors)",
-                 self.stats.lines, self.stats.batches, self.stats.accepted, self.stats.duplicates, self.stats.errors)
+        log.info(
+            "AIS: stopped after %d lines in %d batches (%d accepted, %d duplicates, %d errors)",
+            self.stats.lines,
+            self.stats.batches,
+            self.stats.accepted,
+            self.stats.duplicates,
+            self.stats.errors,
+        )
 
     async def run_until_stopped(self, stop: asyncio.Event) -> None:
         await self.start()
@@ -278,7 +296,8 @@ class AisListener:
             now = time.monotonic()
             for key, batch in list(self._batches.items()):
                 if len(batch.lines) >= self.config.batch_lines or (
-                        batch.lines and now - batch.opened >= self.config.batch_seconds):
+                    batch.lines and now - batch.opened >= self.config.batch_seconds
+                ):
                     self._flush(key)
 
     async def _write_batches(self) -> None:
@@ -290,19 +309,22 @@ class AisListener:
         delay, tries_after_stop = 0.5, 0
         while True:
             try:
-                outcome = await asyncio.to_thread(self.receive, self.db, self.actor, format_name="ais-nmea",
-                                                  raw=job.raw, channel=job.channel)
+                outcome = await asyncio.to_thread(
+                    self.receive, self.db, self.actor, format_name="ais-nmea", raw=job.raw, channel=job.channel
+                )
                 break
             except Exception:
                 if self._stopping.is_set():
                     tries_after_stop += 1
                     if tries_after_stop >= 3:
                         self.stats.failed_batches += 1
-                        log.exception("AIS: batch of %d lines from %s lost: it could not be stored", job.lines,
-                                      job.peer)
+                        log.exception(
+                            "AIS: batch of %d lines from %s lost: it could not be stored", job.lines, job.peer
+                        )
                         return
-                log.exception("AIS: storing a batch of %d lines from %s failed; retrying in %.1f s",
-                              job.lines, job.peer, delay)
+                log.exception(
+                    "AIS: storing a batch of %d lines from %s failed; retrying in %.1f s", job.lines, job.peer, delay
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.config.store_retry_max)
         stats = self.stats
@@ -311,9 +333,17 @@ class AisListener:
         stats.duplicates += outcome.duplicates
         stats.errors += len(outcome.errors)
         stats.outcomes = [*stats.outcomes[-99:], outcome]
-        log.info("AIS %s %s: %d lines → message %s %s (%d accepted, %d duplicates, %d errors)", job.channel,
-                 job.peer, job.lines, outcome.id, outcome.status, outcome.accepted, outcome.duplicates,
-                 len(outcome.errors))
+        log.info(
+            "AIS %s %s: %d lines → message %s %s (%d accepted, %d duplicates, %d errors)",
+            job.channel,
+            job.peer,
+            job.lines,
+            outcome.id,
+            outcome.status,
+            outcome.accepted,
+            outcome.duplicates,
+            len(outcome.errors),
+        )
 
     # --- TCP --------------------------------------------------------------------------------------
 

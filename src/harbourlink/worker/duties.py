@@ -21,19 +21,38 @@ from harbourlink.settings import Settings
 def alert_channels(settings: Settings, sealer: Sealer) -> alerts.Channels:
     """Where alert messages go (an empty SMTP host or SMS URL leaves that channel off)."""
     s = settings
-    smtp = alerts.SmtpConfig(s.smtp_host, s.smtp_port, s.smtp_from, starttls=s.smtp_starttls,
-                             username=s.smtp_username, password=s.smtp_password) if s.smtp_host else None
+    smtp = (
+        alerts.SmtpConfig(
+            s.smtp_host,
+            s.smtp_port,
+            s.smtp_from,
+            starttls=s.smtp_starttls,
+            username=s.smtp_username,
+            password=s.smtp_password,
+        )
+        if s.smtp_host
+        else None
+    )
     sms = alerts.SmsConfig(s.sms_provider_url, s.sms_account, s.sms_token, s.sms_sender) if s.sms_provider_url else None
     policy = CallbackPolicy(allow_private_networks=s.webhook_allow_private_networks)
-    return alerts.Channels(base_url=s.base_url, sealer=sealer, policy=policy, smtp=smtp, sms=sms,
-                           max_attempts=s.alert_max_attempts, lease=timedelta(seconds=s.work_lease_seconds))
+    return alerts.Channels(
+        base_url=s.base_url,
+        sealer=sealer,
+        policy=policy,
+        smtp=smtp,
+        sms=sms,
+        max_attempts=s.alert_max_attempts,
+        lease=timedelta(seconds=s.work_lease_seconds),
+    )
 
 
 def configured_ledger(settings: Settings) -> ledger.Ledger:
     """The deployment's ledger: origin, signing key and witnesses from settings."""
-    return ledger.Ledger.configure(origin=settings.resolved_ledger_origin(),
-                                   seed=ledger.decode_seed(settings.resolved_ledger_seed()),
-                                   witnesses=settings.ledger_witnesses)
+    return ledger.Ledger.configure(
+        origin=settings.resolved_ledger_origin(),
+        seed=ledger.decode_seed(settings.resolved_ledger_seed()),
+        witnesses=settings.ledger_witnesses,
+    )
 
 
 PURGE_EVERY = 600.0
@@ -56,7 +75,12 @@ def jobs(settings: Settings, db: Database, sealer: Sealer) -> list[Job]:
     return [
         alerts.delivery_job(db, alert_channels(settings, sealer)),
         tracking.callback_job(db, sealer, policy=dcsa_policy, lease=timedelta(seconds=settings.work_lease_seconds)),
-        ledger.sequencer_job(db, configured_ledger(settings), every=settings.ledger_sequence_seconds,
-                             heartbeat=settings.ledger_heartbeat_seconds, batch=settings.ledger_batch_size),
+        ledger.sequencer_job(
+            db,
+            configured_ledger(settings),
+            every=settings.ledger_sequence_seconds,
+            heartbeat=settings.ledger_heartbeat_seconds,
+            batch=settings.ledger_batch_size,
+        ),
         purge_job(db, timedelta(hours=settings.work_keep_done_hours)),
     ]

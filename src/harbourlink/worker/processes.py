@@ -33,8 +33,13 @@ STOP_GRACE = 20.0
 def run_worker(settings: Settings, roles: Iterable[str], *, idle: float = 1.0) -> None:
     """One worker process: works its roles' queues and jobs until told to stop."""
     db = create_database(settings.resolved_database_url(), pool=settings.database_pool())
-    worker = work.Worker(db, roles=roles, idle=idle, lease=timedelta(seconds=settings.work_lease_seconds),
-                         jobs=duties.jobs(settings, db, Sealer(settings.resolved_secret_key())))
+    worker = work.Worker(
+        db,
+        roles=roles,
+        idle=idle,
+        lease=timedelta(seconds=settings.work_lease_seconds),
+        jobs=duties.jobs(settings, db, Sealer(settings.resolved_secret_key())),
+    )
     bus = topology.attach(db, settings, worker=worker)
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
@@ -43,8 +48,7 @@ def run_worker(settings: Settings, roles: Iterable[str], *, idle: float = 1.0) -
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("worker %s: roles %s, queues %s", worker.name, ", ".join(sorted(worker.roles)),
-             ", ".join(worker.queues()))
+    log.info("worker %s: roles %s, queues %s", worker.name, ", ".join(sorted(worker.roles)), ", ".join(worker.queues()))
     try:
         worker.run()
     finally:
@@ -68,13 +72,15 @@ class Child:
         self.started_at = time.monotonic()
 
 
-def topology_children(*, host: str, port: int, api_processes: int, workers: int,
-                      roles: Sequence[str] = ()) -> list[Child]:
+def topology_children(
+    *, host: str, port: int, api_processes: int, workers: int, roles: Sequence[str] = ()
+) -> list[Child]:
     """The processes of the port-scale topology: the API processes (one server) and the workers."""
     command = [sys.executable, "-m", "harbourlink"]
     env = {**os.environ, "HARBOURLINK_RUN_DISPATCHERS": "false"}
-    children = [Child("api", [*command, "serve", "--host", host, "--port", str(port),
-                              "--workers", str(api_processes)], env)]
+    children = [
+        Child("api", [*command, "serve", "--host", host, "--port", str(port), "--workers", str(api_processes)], env)
+    ]
     role_options = [option for role in roles for option in ("--role", role)]
     children += [Child(f"worker-{n + 1}", [*command, "worker", *role_options], env) for n in range(workers)]
     return children

@@ -32,18 +32,45 @@ def encode(data: dict[str, Any], *, talker: str = "AI", channel: str = "A", seq:
     return encode_dict(data, talker_id=talker, sentence_type="VDM", radio_channel=channel, seq_id=seq)
 
 
-def position(mmsi: int = 477123400, lat: float = KWAI_TSING[0], lon: float = KWAI_TSING[1], second: int = 10,
-             **extra: Any) -> str:
-    (line,) = encode({"type": extra.pop("type", 1), "mmsi": mmsi, "lat": lat, "lon": lon, "second": second,
-                      "speed": extra.pop("speed", 10.0), "course": extra.pop("course", 90.0),
-                      "heading": extra.pop("heading", 90), **extra})
+def position(
+    mmsi: int = 477123400, lat: float = KWAI_TSING[0], lon: float = KWAI_TSING[1], second: int = 10, **extra: Any
+) -> str:
+    (line,) = encode(
+        {
+            "type": extra.pop("type", 1),
+            "mmsi": mmsi,
+            "lat": lat,
+            "lon": lon,
+            "second": second,
+            "speed": extra.pop("speed", 10.0),
+            "course": extra.pop("course", 90.0),
+            "heading": extra.pop("heading", 90),
+            **extra,
+        }
+    )
     return line
 
 
 def voyage(mmsi: int = 477123400, seq: int = 1, **extra: Any) -> list[str]:
-    data = {"type": 5, "mmsi": mmsi, "imo": 9321483, "callsign": "VRAB2", "shipname": "OOCL PEARL RIVER",
-            "ship_type": 70, "to_bow": 300, "to_stern": 66, "to_port": 26, "to_starboard": 25, "month": 11,
-            "day": 21, "hour": 8, "minute": 30, "draught": 14.5, "destination": "HK HKG CT9", **extra}
+    data = {
+        "type": 5,
+        "mmsi": mmsi,
+        "imo": 9321483,
+        "callsign": "VRAB2",
+        "shipname": "OOCL PEARL RIVER",
+        "ship_type": 70,
+        "to_bow": 300,
+        "to_stern": 66,
+        "to_port": 26,
+        "to_starboard": 25,
+        "month": 11,
+        "day": 21,
+        "hour": 8,
+        "minute": 30,
+        "draught": 14.5,
+        "destination": "HK HKG CT9",
+        **extra,
+    }
     return encode(data, seq=seq)
 
 

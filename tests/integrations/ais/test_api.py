@@ -64,14 +64,23 @@ FIRST, SECOND = voyage(seq=4)
 MALFORMED: dict[str, tuple[bytes, str, str]] = {
     "bad checksum": (lines(GOOD, position()[:-2] + "00"), "line 2", "checksum mismatch"),
     "truncated sentence": (lines(GOOD, position()[:40]), "line 2", "truncated sentence"),
-    "fields missing": (lines(GOOD, reseal("!AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa*00")), "line 2",
-                       "truncated sentence: 6 fields"),
+    "fields missing": (
+        lines(GOOD, reseal("!AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa*00")),
+        "line 2",
+        "truncated sentence: 6 fields",
+    ),
     "orphan fragment": (lines(GOOD, SECOND), "line 2", "fragment 2 of 2 without fragment 1"),
     "fragment never completed": (lines(FIRST, GOOD), "line 1", "fragment 1 of 2 without fragment 2"),
-    "wrong fragment count": (lines(GOOD, FIRST, reseal(SECOND.replace("!AIVDM,2,2,", "!AIVDM,3,2,"))), "line 3",
-                             "fragment 2 of 3, but its fragment 1 on line 2 announced 2 fragments"),
-    "fragment count out of range": (lines(GOOD, reseal(GOOD.replace("!AIVDM,1,1,", "!AIVDM,12,1,"))), "line 2",
-                                    "fragment count 12 is not between 1 and 9"),
+    "wrong fragment count": (
+        lines(GOOD, FIRST, reseal(SECOND.replace("!AIVDM,2,2,", "!AIVDM,3,2,"))),
+        "line 3",
+        "fragment 2 of 3, but its fragment 1 on line 2 announced 2 fragments",
+    ),
+    "fragment count out of range": (
+        lines(GOOD, reseal(GOOD.replace("!AIVDM,1,1,", "!AIVDM,12,1,"))),
+        "line 2",
+        "fragment count 12 is not between 1 and 9",
+    ),
     "not NMEA": (lines(GOOD, "HELLO KWAI TSING"), "line 2", "not an NMEA sentence"),
     "bad armouring": (lines(GOOD, _broken_payload()), "line 2", "six-bit armouring: 'x' '|'"),
     "payload too short": (lines(GOOD, _short_payload()), "line 2", "needs 168 bits, the payload has 120"),
@@ -80,12 +89,18 @@ MALFORMED: dict[str, tuple[bytes, str, str]] = {
     "MMSI of 7 digits": (lines(GOOD, position(mmsi=1193046)), "line 2", "MMSI 1193046 has 7 digits"),
     "latitude out of range": (lines(GOOD, position(lat=95.0)), "line 2", "latitude 95.000000 is out of range"),
     "longitude out of range": (lines(GOOD, position(lon=-190.0)), "line 2", "longitude -190.000000 is out of range"),
-    "not ASCII": (lines(GOOD) + tag().encode() + b"!AIVDM,1,1,,A,\xff\xfe,0*00\r\n", "line 2",
-                  "byte 0xFF at column 32 is not ASCII"),
+    "not ASCII": (
+        lines(GOOD) + tag().encode() + b"!AIVDM,1,1,,A,\xff\xfe,0*00\r\n",
+        "line 2",
+        "byte 0xFF at column 32 is not ASCII",
+    ),
     "tag block checksum": (lines(GOOD, "\\c:1795226400*00\\" + position()), "line 2", "tag block checksum mismatch"),
     "tag block not closed": (lines(GOOD, "\\c:1795226400*38" + position()), "line 2", "tag block is not closed"),
-    "time not a number": (lines(GOOD, f"\\c:HKRX01*{checksum('c:HKRX01')}\\" + position()), "line 2",
-                          "c:HKRX01 is not a UNIX time"),
+    "time not a number": (
+        lines(GOOD, f"\\c:HKRX01*{checksum('c:HKRX01')}\\" + position()),
+        "line 2",
+        "c:HKRX01 is not a UNIX time",
+    ),
     "time before 2000": (lines(GOOD, tag(86400) + position()), "line 2", "(1970-01-02) is not between 2000 and 2100"),
     "type 24 part 2": (lines(GOOD, _type24_part(2)), "line 2", "part number 2 is neither A (0) nor B (1)"),
 }
@@ -99,12 +114,21 @@ def test_hong_kong_sample_lands_in_the_vessel_tables(client: TestClient, db: Dat
     with db.transaction() as session:
         oocl = vessels.get_vessel(session, imo="9321483")
         assert oocl is not None and oocl.mmsi == "477123400" and oocl.name == "OOCL PEARL RIVER"
-        assert (oocl.call_sign, oocl.ship_type, oocl.length_m, oocl.beam_m, oocl.draught_m) == ("VRAB2", 70, 366, 51,
-                                                                                                 14.5)
+        assert (oocl.call_sign, oocl.ship_type, oocl.length_m, oocl.beam_m, oocl.draught_m) == (
+            "VRAB2",
+            70,
+            366,
+            51,
+            14.5,
+        )
         assert oocl.destination == "HK HKG CT9" and oocl.eta == datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
         track = vessels.track(session, "477123400")
-        assert [(p.latitude, p.longitude) for p in track] == [(22.205, 114.08), (22.226, 114.086), (22.247, 114.093),
-                                                              (22.269, 114.101)]
+        assert [(p.latitude, p.longitude) for p in track] == [
+            (22.205, 114.08),
+            (22.226, 114.086),
+            (22.247, 114.093),
+            (22.269, 114.101),
+        ]
         assert [p.at.strftime("%H:%M:%S") for p in track] == ["01:59:58", "02:00:58", "02:01:58", "02:02:58"]
         assert {p.message_id for p in track} == {outcome["id"]}
         moored = vessels.latest_position(session, "477654300")
@@ -171,11 +195,13 @@ def test_replay_of_a_corrected_message(client: TestClient, db: Database, company
     partial = _send(client, company_a, broken)
     assert partial["status"] == "partial"
     assert [(e["location"], e["code"], e["place"]) for e in partial["errors"]] == [
-        ("line 2", "checksum_mismatch", {"code": "line", "params": {"line": 2}})]
+        ("line 2", "checksum_mismatch", {"code": "line", "params": {"line": 2}})
+    ]
     failed = client.get("/api/v1/messages", headers=company_a.auth, params={"failed": True}).json()
     assert [m["id"] for m in failed] == [partial["id"]]
-    replayed = client.post(f"/api/v1/messages/{partial['id']}/replay", headers=company_a.auth,
-                           content=lines(GOOD, fixed_line)).json()
+    replayed = client.post(
+        f"/api/v1/messages/{partial['id']}/replay", headers=company_a.auth, content=lines(GOOD, fixed_line)
+    ).json()
     assert (replayed["status"], replayed["accepted"], replayed["duplicates"]) == ("accepted", 1, 1)
     assert client.get("/api/v1/messages", headers=company_a.auth, params={"failed": True}).json() == []
     with db.transaction() as session:
@@ -189,12 +215,16 @@ def test_replay_of_a_corrected_message(client: TestClient, db: Database, company
 
 def test_the_format_is_listed(client: TestClient, company_a: Company) -> None:
     formats = client.get("/api/v1/formats", headers=company_a.auth).json()
-    assert {"name": "ais-nmea", "title": formats[[f["name"] for f in formats].index("ais-nmea")]["title"],
-            "media_type": "text/plain"} in formats
+    assert {
+        "name": "ais-nmea",
+        "title": formats[[f["name"] for f in formats].index("ais-nmea")]["title"],
+        "media_type": "text/plain",
+    } in formats
 
 
 def test_sentences_without_a_tag_block_take_the_time_the_message_arrived(
-        client: TestClient, db: Database, company_a: Company) -> None:
+    client: TestClient, db: Database, company_a: Company
+) -> None:
     plain = [position(mmsi=477654300, second=5), *voyage(mmsi=477654300, seq=2), position(mmsi=477700300, second=50)]
     body = lines(GOOD) + "".join(f"{line}\r\n" for line in plain).encode()  # as most receivers emit them
     before = int(utcnow().timestamp())

@@ -14,8 +14,9 @@ KWAI_TSING = (22.33, 114.12)
 
 
 def _fix(minutes: float, lat: float, lon: float, speed: float | None) -> PositionReport:
-    return PositionReport(mmsi="477123400", at=T + timedelta(minutes=minutes), latitude=lat, longitude=lon,
-                          speed_knots=speed)
+    return PositionReport(
+        mmsi="477123400", at=T + timedelta(minutes=minutes), latitude=lat, longitude=lon, speed_knots=speed
+    )
 
 
 def test_great_circle_distance() -> None:

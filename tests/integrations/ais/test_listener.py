@@ -37,6 +37,7 @@ def _has_position(db: Database, *mmsis: str) -> Callable[[], bool]:
     def check() -> bool:
         with db.transaction() as session:
             return all(vessels.latest_position(session, m) is not None for m in mmsis)
+
     return check
 
 
@@ -45,6 +46,7 @@ def _has_vessel(db: Database, mmsi: str, name: str) -> Callable[[], bool]:
         with db.transaction() as session:
             vessel = vessels.get_vessel(session, mmsi=mmsi)
             return vessel is not None and vessel.name == name
+
     return check
 
 
@@ -72,16 +74,26 @@ def test_unfinished_messages_are_carried_over_once() -> None:
     other_first, _ = (s.encode() for s in voyage(seq=2))
     single = position().encode()
     # a complete two-part message is sent; an unfinished one waits for the next batch
-    assert split_unfinished([single, first, second, other_first], carried=0) == ([single, first, second],
-                                                                                  [other_first])
+    assert split_unfinished([single, first, second, other_first], carried=0) == ([single, first, second], [other_first])
     assert split_unfinished([stamp(other_first, 0), single], carried=0) == ([single], [stamp(other_first, 0)])
     # carried once already: sent anyway, and the adapter will name it
     assert split_unfinished([other_first, single], carried=1) == ([other_first, single], [])
 
 
 def test_listener_takes_udp_and_tcp_both_ways(db: Database, company_a: Company) -> None:
-    class_b = encode({"type": 18, "mmsi": 477000002, "lat": 22.24, "lon": 114.15, "speed": 8.4, "course": 355.0,
-                      "heading": 511, "second": 49}, channel="B")[0]
+    class_b = encode(
+        {
+            "type": 18,
+            "mmsi": 477000002,
+            "lat": 22.24,
+            "lon": 114.15,
+            "speed": 8.4,
+            "course": 355.0,
+            "heading": 511,
+            "second": 49,
+        },
+        channel="B",
+    )[0]
     fragments = voyage(mmsi=477000003, seq=7, shipname="KWAI CHUNG STAR")
 
     async def scenario() -> AisListener:
@@ -103,8 +115,14 @@ def test_listener_takes_udp_and_tcp_both_ways(db: Database, company_a: Company) 
 
         feed_server = await asyncio.start_server(feed, "127.0.0.1", 0)
         feed_port = feed_server.sockets[0].getsockname()[1]
-        config = ListenerConfig(org_id=company_a.org_id, udp_port=0, tcp_listen_port=0,
-                                tcp_connect=(("127.0.0.1", feed_port),), batch_seconds=1.0, reconnect_initial=0.05)
+        config = ListenerConfig(
+            org_id=company_a.org_id,
+            udp_port=0,
+            tcp_listen_port=0,
+            tcp_connect=(("127.0.0.1", feed_port),),
+            batch_seconds=1.0,
+            reconnect_initial=0.05,
+        )
         listener = AisListener(db, feed_actor(db, company_a.org_id), config)
         await listener.start()
         assert listener.udp_address is not None and listener.tcp_address is not None
@@ -215,12 +233,32 @@ def _free_udp_port() -> int:
 
 def test_cli_listens_until_sigterm(db: Database, settings: Settings, company_a: Company) -> None:
     port = _free_udp_port()
-    env = {**os.environ, "HARBOURLINK_DATABASE_URL": settings.resolved_database_url(),
-           "HARBOURLINK_DATA_DIR": str(settings.data_dir)}
+    env = {
+        **os.environ,
+        "HARBOURLINK_DATABASE_URL": settings.resolved_database_url(),
+        "HARBOURLINK_DATA_DIR": str(settings.data_dir),
+    }
     code = "from harbourlink.cli import main; main()"
-    process = subprocess.Popen([sys.executable, "-c", code, "ais", "listen", "--org", company_a.org_id,
-                                "--udp", str(port), "--batch-seconds", "0.2"], env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "ais",
+            "listen",
+            "--org",
+            company_a.org_id,
+            "--udp",
+            str(port),
+            "--batch-seconds",
+            "0.2",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:

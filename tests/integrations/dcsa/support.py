@@ -30,9 +30,16 @@ def sample(path: Path) -> list[dict[str, Any]]:
 def events_response_validator() -> Any:
     """The 200 body of 2.2 ``GET /v2/events`` (and of a callback): an array of anyOf the three events,
     with the one enum relaxed to the codes as shared/standards/dcsa/README.md says."""
-    root = {"type": "array", "items": {"anyOf": [{"$ref": f"#/components/schemas/{name}"} for name in
-                                                 ("transportEvent", "shipmentEvent", "equipmentEvent")]},
-            "components": {"schemas": v22_components()}}
+    root = {
+        "type": "array",
+        "items": {
+            "anyOf": [
+                {"$ref": f"#/components/schemas/{name}"}
+                for name in ("transportEvent", "shipmentEvent", "equipmentEvent")
+            ]
+        },
+        "components": {"schemas": v22_components()},
+    }
     return Draft4Validator(root, format_checker=FORMATS)
 
 
@@ -46,13 +53,16 @@ def assert_valid_events(body: object) -> None:
     errors = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(body)]
     if errors and isinstance(body, list):  # name the event and field, not just "not valid under anyOf"
         from harbourlink.integrations.dcsa.v22 import check_v22_event
-        errors += [f"{where}: {message}" for i, item in enumerate(body)
-                   for where, message in check_v22_event(item, f"$[{i}]")]
+
+        errors += [
+            f"{where}: {message}" for i, item in enumerate(body) for where, message in check_v22_event(item, f"$[{i}]")
+        ]
     assert not errors, errors
 
 
-def send(client: TestClient, company: Company, body: bytes | str | list[Any] | dict[str, Any],
-         fmt: str = "dcsa-tnt-2.2") -> dict[str, Any]:
+def send(
+    client: TestClient, company: Company, body: bytes | str | list[Any] | dict[str, Any], fmt: str = "dcsa-tnt-2.2"
+) -> dict[str, Any]:
     raw = body if isinstance(body, bytes) else (body if isinstance(body, str) else json.dumps(body)).encode()
     response = client.post("/api/v1/messages", params={"format": fmt}, headers=company.auth, content=raw)
     assert response.status_code == 201, response.text

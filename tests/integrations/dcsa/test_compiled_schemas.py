@@ -26,8 +26,21 @@ from tests.integrations.dcsa.support import V3_SAMPLE, V22_SAMPLE, sample
 DELETE = object()
 # Values that sit on the edges where two validators could disagree: Python's \s and $, integers
 # written as floats, booleans as numbers, the relaxed documentReferenceType enum.
-ODD_VALUES: tuple[object, ...] = (DELETE, "", "A\x1c", "A\x85", "ABC\n", " A", 1.0, True, None, [], {},
-                                  "BKG (Booking)", "x" * 200)
+ODD_VALUES: tuple[object, ...] = (
+    DELETE,
+    "",
+    "A\x1c",
+    "A\x85",
+    "ABC\n",
+    " A",
+    1.0,
+    True,
+    None,
+    [],
+    {},
+    "BKG (Booking)",
+    "x" * 200,
+)
 
 
 def _leaves(document: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -84,8 +97,10 @@ def test_every_field_changed_gives_the_same_errors(version: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from([("vessel", "name"), ("vessel", "vesselIMONumber"), ("location", "UNLocationCode")]),
-       st.text(alphabet=st.sampled_from("AZ09 \t\n\x0b\x1c\x1f\x85\xa0\u2028\u3000é٣-"), max_size=8))
+@given(
+    st.sampled_from([("vessel", "name"), ("vessel", "vesselIMONumber"), ("location", "UNLocationCode")]),
+    st.text(alphabet=st.sampled_from("AZ09 \t\n\x0b\x1c\x1f\x85\xa0\u2028\u3000é٣-"), max_size=8),
+)
 def test_patterns_agree_on_any_text(field: tuple[str, str], text: str) -> None:
     payload = copy.deepcopy(sample(V3_SAMPLE)[0]["payload"])
     holder, key = field  # patterns ^\S+(\s+\S+)*$, ^\d{7}$, ^[A-Z]{2}[A-Z2-9]{3}$
@@ -100,4 +115,5 @@ def test_the_relaxed_document_reference_enum_is_compiled_too() -> None:
     event["documentReferences"][0]["documentReferenceType"] = "BKG (Booking)"
     assert not schema.compiled.is_valid(event)
     assert [(where, str(problem)) for where, problem in schema.errors(event, "$")] == [
-        ("$.documentReferences[0].documentReferenceType", "'BKG (Booking)' is not one of ['BKG', 'TRD']")]
+        ("$.documentReferences[0].documentReferenceType", "'BKG (Booking)' is not one of ['BKG', 'TRD']")
+    ]

@@ -21,12 +21,24 @@ from harbourlink.integrations.parsing import Parsed
 SAMPLES = Path(__file__).parent.parent.parent / "samples" / "edifact"
 ADAPTER = EdifactAdapter()
 
-GATE_IN = ["UNH+M1+CODECO:D:00B:UN:SMDG21", "BGM+34+GI1+9", "EQD+CN+OOLU6183924+45G1:102:5++2+5",
-           "DTM+7:202611210915:203", "LOC+165+HKHKG:139:6+HITHK:TER:ZZZ"]
+GATE_IN = [
+    "UNH+M1+CODECO:D:00B:UN:SMDG21",
+    "BGM+34+GI1+9",
+    "EQD+CN+OOLU6183924+45G1:102:5++2+5",
+    "DTM+7:202611210915:203",
+    "LOC+165+HKHKG:139:6+HITHK:TER:ZZZ",
+]
 
 
-def _edi(segments: list[str], *, una: str = "UNA:+.? '", sep: str = "\n", ref: str = "IC1",
-         sender: str = "HITHK", charset: str = "UNOC:3") -> str:
+def _edi(
+    segments: list[str],
+    *,
+    una: str = "UNA:+.? '",
+    sep: str = "\n",
+    ref: str = "IC1",
+    sender: str = "HITHK",
+    charset: str = "UNOC:3",
+) -> str:
     """An interchange around whole messages (each list starts with its UNH); counts are computed."""
     body: list[str] = []
     messages = 0
@@ -64,9 +76,11 @@ def _key(event: EventDraft) -> tuple[object, ...]:
 
 def test_concatenated_interchanges_each_with_their_own_una() -> None:
     first = _edi([*GATE_IN, "UNT+?+M1"], ref="IC1")
-    second = ("UNA|*.\\ ~\nUNB*UNOC|3*HITHK*OOLU*261121|1750*IC2~\nUNH*M1*CODECO|D|00B|UN|SMDG21~\n"
-              "BGM*34*GI1*9~\nEQD*CN*CSNU7145201*22G1|102|5**2*5~\nDTM*7|202611210915|203~\n"
-              "LOC*165*HKHKG|139|6*HITHK|TER|ZZZ~\nSEL*A+B:C'D\\~E*CA~\nUNT*7*M1~\nUNZ*1*IC2~\n")
+    second = (
+        "UNA|*.\\ ~\nUNB*UNOC|3*HITHK*OOLU*261121|1750*IC2~\nUNH*M1*CODECO|D|00B|UN|SMDG21~\n"
+        "BGM*34*GI1*9~\nEQD*CN*CSNU7145201*22G1|102|5**2*5~\nDTM*7|202611210915|203~\n"
+        "LOC*165*HKHKG|139|6*HITHK|TER|ZZZ~\nSEL*A+B:C'D\\~E*CA~\nUNT*7*M1~\nUNZ*1*IC2~\n"
+    )
     parsed = _parse(first + second)
     assert parsed.errors == []
     assert [e.source_key for e in parsed.events] == ["edifact:HITHK:IC1:M1:1", "edifact:HITHK:IC2:M1:1"]
@@ -96,7 +110,8 @@ def test_a_bad_container_refuses_only_its_group() -> None:
     assert [e.reference("CONTAINER") for e in parsed.events] == ["OOLU6183924", "TGHU8830146"]
     assert [e.source_key.rsplit(":", 1)[1] for e in parsed.events] == ["1", "3"]  # positions stay put
     assert [(e.location, e.message) for e in parsed.errors] == [
-        ("segment 8 (EQD), message M1", "container number CSNU7145202: check digit should be 1, not 2")]
+        ("segment 8 (EQD), message M1", "container number CSNU7145202: check digit should be 1, not 2")
+    ]
 
 
 def test_a_bad_header_refuses_only_its_message() -> None:
@@ -114,8 +129,11 @@ def test_wrong_unz_and_cnt_counts_are_reported_but_whole_messages_kept() -> None
     assert len(parsed.events) == 1
     assert [(e.location, e.message) for e in parsed.errors] == [
         ("segment 8 (CNT), message M1", "CNT+16 counts 2 containers but the message has 1 EQD groups"),
-        ("segment 10 (UNZ)", "UNZ counts 3 messages but the interchange has 1; a message may have been lost on "
-                             "the way")]
+        (
+            "segment 10 (UNZ)",
+            "UNZ counts 3 messages but the interchange has 1; a message may have been lost on the way",
+        ),
+    ]
 
 
 def test_missing_unz_keeps_whole_messages() -> None:
@@ -132,13 +150,15 @@ def test_functional_groups_are_counted_by_unz() -> None:
 
 
 def test_times_with_their_own_zone_and_local_hong_kong_time() -> None:
-    formats = {"202611210915:203": datetime(2026, 11, 21, 1, 15, tzinfo=UTC),
-               "20261121091530:204": datetime(2026, 11, 21, 1, 15, 30, tzinfo=UTC),
-               "202611210915?+0100:205": datetime(2026, 11, 21, 8, 15, tzinfo=UTC),
-               "202611210915UTC:303": datetime(2026, 11, 21, 9, 15, tzinfo=UTC),
-               "20261121091500-05:304": datetime(2026, 11, 21, 14, 15, tzinfo=UTC),
-               "20261121:102": datetime(2026, 11, 20, 16, 0, tzinfo=UTC),
-               "202611210915": datetime(2026, 11, 21, 1, 15, tzinfo=UTC)}
+    formats = {
+        "202611210915:203": datetime(2026, 11, 21, 1, 15, tzinfo=UTC),
+        "20261121091530:204": datetime(2026, 11, 21, 1, 15, 30, tzinfo=UTC),
+        "202611210915?+0100:205": datetime(2026, 11, 21, 8, 15, tzinfo=UTC),
+        "202611210915UTC:303": datetime(2026, 11, 21, 9, 15, tzinfo=UTC),
+        "20261121091500-05:304": datetime(2026, 11, 21, 14, 15, tzinfo=UTC),
+        "20261121:102": datetime(2026, 11, 20, 16, 0, tzinfo=UTC),
+        "202611210915": datetime(2026, 11, 21, 1, 15, tzinfo=UTC),
+    }
     for value, expected in formats.items():
         parsed = _parse(_edi([*GATE_IN[:3], f"DTM+7:{value}", GATE_IN[4], "UNT+?+M1"]))
         assert parsed.errors == [], value
@@ -158,8 +178,9 @@ def test_local_zone_can_be_chosen() -> None:
     assert parsed.events[0].event_time == datetime(2026, 11, 21, 8, 15, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("charset", "encoding"), [("UNOW:4", "utf-8"), ("UNOC:3", "latin-1"),
-                                                   ("UNOA:2", "utf-8"), ("UNOB:2", "latin-1")])
+@pytest.mark.parametrize(
+    ("charset", "encoding"), [("UNOW:4", "utf-8"), ("UNOC:3", "latin-1"), ("UNOA:2", "utf-8"), ("UNOB:2", "latin-1")]
+)
 def test_character_repertoires(charset: str, encoding: str) -> None:
     name = "HÅMBURG EXPRÉSS"
     vessel = f"TDT+20+128E+1+++++9776171:146:11:{name}"
@@ -172,8 +193,11 @@ def test_undecodable_text_names_its_segment() -> None:
     text = _edi([*GATE_IN, "FTX+AAI+++caf\xe9", "UNT+?+M1"], charset="UNOW:4")
     parsed = _parse(text)
     assert [(e.location, e.message) for e in parsed.errors] == [
-        ("segment 8 (FTX), message M1",
-         f"byte 0xE9 at offset {text.index(chr(0xE9))} is not UTF-8 text, as the UNB declares")]
+        (
+            "segment 8 (FTX), message M1",
+            f"byte 0xE9 at offset {text.index(chr(0xE9))} is not UTF-8 text, as the UNB declares",
+        )
+    ]
 
 
 def test_byte_order_mark_and_blank_lines_are_tolerated() -> None:
@@ -182,10 +206,19 @@ def test_byte_order_mark_and_blank_lines_are_tolerated() -> None:
 
 
 def test_iftsta_without_cni_and_estimated_times() -> None:
-    statuses = ["UNH+S1+IFTSTA:D:99B:UN", "BGM+23+S1+9", "RFF+BM:OOLU2301987650",
-                "STS+1+VA", "DTM+132:202611212200:203", "LOC+175+HKHKG:139:6",
-                "TDT+20+128E+1+++++9776171:146:11:OOCL HONG KONG",
-                "STS+1+EE", "DTM+334:202611200800:203", "EQD+CN+MSCU1234566+45G1:102:5", "UNT+?+S1"]
+    statuses = [
+        "UNH+S1+IFTSTA:D:99B:UN",
+        "BGM+23+S1+9",
+        "RFF+BM:OOLU2301987650",
+        "STS+1+VA",
+        "DTM+132:202611212200:203",
+        "LOC+175+HKHKG:139:6",
+        "TDT+20+128E+1+++++9776171:146:11:OOCL HONG KONG",
+        "STS+1+EE",
+        "DTM+334:202611200800:203",
+        "EQD+CN+MSCU1234566+45G1:102:5",
+        "UNT+?+S1",
+    ]
     parsed = _parse(_edi(statuses))
     assert parsed.errors == []
     arrival, empty = parsed.events
@@ -194,20 +227,36 @@ def test_iftsta_without_cni_and_estimated_times() -> None:
 
 
 def test_iftsta_status_without_time_is_refused_alone() -> None:
-    statuses = ["UNH+S1+IFTSTA:D:99B:UN", "BGM+23+S1+9", "CNI+1+OOLU2301987650", "STS+1+CR", "RFF+BM:OOLU2301987650",
-                "STS+1+CT", "DTM+334:202611221030:203", "RFF+BM:OOLU2301987650", "UNT+?+S1"]
+    statuses = [
+        "UNH+S1+IFTSTA:D:99B:UN",
+        "BGM+23+S1+9",
+        "CNI+1+OOLU2301987650",
+        "STS+1+CR",
+        "RFF+BM:OOLU2301987650",
+        "STS+1+CT",
+        "DTM+334:202611221030:203",
+        "RFF+BM:OOLU2301987650",
+        "UNT+?+S1",
+    ]
     parsed = _parse(_edi(statuses))
     assert _codes(parsed) == [("CUSTOMS", "CUSR")]
     assert [(e.location, e.message) for e in parsed.errors] == [
-        ("segment 6 (STS), message S1", "status CR has no DTM+334 (status date/time) directly under its STS")]
+        ("segment 6 (STS), message S1", "status CR has no DTM+334 (status date/time) directly under its STS")
+    ]
 
 
 def test_coarri_codes_of_both_directories() -> None:
     for code, event in (("98", "DISC"), ("44", "DISC"), ("270", "LOAD"), ("46", "LOAD"), ("122", "LOAD")):
-        report = ["UNH+C1+COARRI:D:95B:UN:ITG12", f"BGM+{code}+R1+9",
-                  "TDT+20+128E+1++OOL:172:20+++VRQC5:103::OOCL HONG KONG", "LOC+9+HKHKG:139:6+HITHK:TER:ZZZ",
-                  "LOC+11+HKHKG:139:6+HITHK:TER:ZZZ", "EQD+CN+MSCU1234566+45G1:102:5", "DTM+203:202611220112:203",
-                  "UNT+?+C1"]
+        report = [
+            "UNH+C1+COARRI:D:95B:UN:ITG12",
+            f"BGM+{code}+R1+9",
+            "TDT+20+128E+1++OOL:172:20+++VRQC5:103::OOCL HONG KONG",
+            "LOC+9+HKHKG:139:6+HITHK:TER:ZZZ",
+            "LOC+11+HKHKG:139:6+HITHK:TER:ZZZ",
+            "EQD+CN+MSCU1234566+45G1:102:5",
+            "DTM+203:202611220112:203",
+            "UNT+?+C1",
+        ]
         parsed = _parse(_edi(report))
         assert (parsed.errors, _codes(parsed)) == ([], [("EQUIPMENT", event)]), code
         assert parsed.events[0].details["vessel_call_sign"] == "VRQC5"
@@ -230,8 +279,11 @@ def test_samples_read_cleanly() -> None:
         parsed = ADAPTER.parse(sample.read_bytes())
         assert parsed.errors == [], sample.name
         counts[sample.name] = len(parsed.events)
-    assert counts == {"codeco_hit_gate_in_out.edi": 5, "coarri_oocl_discharge_hit.edi": 3,
-                      "iftsta_oocl_statuses.edi": 7}
+    assert counts == {
+        "codeco_hit_gate_in_out.edi": 5,
+        "coarri_oocl_discharge_hit.edi": 3,
+        "iftsta_oocl_statuses.edi": 7,
+    }
 
 
 def _normalised(elements: Sequence[str | Sequence[str]]) -> list[list[str]]:
@@ -257,12 +309,14 @@ SAMPLE_BYTES = [sample.read_bytes() for sample in sorted(SAMPLES.glob("*.edi"))]
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(SAMPLE_BYTES), st.lists(st.tuples(st.floats(0, 1), st.integers(0, 12), st.binary(max_size=3)),
-                                               min_size=1, max_size=4))
+@given(
+    st.sampled_from(SAMPLE_BYTES),
+    st.lists(st.tuples(st.floats(0, 1), st.integers(0, 12), st.binary(max_size=3)), min_size=1, max_size=4),
+)
 def test_damaged_files_never_crash_and_always_say_where(raw: bytes, damage: list[tuple[float, int, bytes]]) -> None:
     for where, cut, insert in damage:
         at = int(where * len(raw))
-        raw = raw[:at] + insert + raw[at + cut:]
+        raw = raw[:at] + insert + raw[at + cut :]
     parsed = ADAPTER.parse(raw)
     assert all(e.location.startswith(("segment ", "file")) and e.message for e in parsed.errors)
     assert all(str(e.origin).startswith("segment ") for e in parsed.events)

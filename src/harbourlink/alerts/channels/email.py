@@ -27,8 +27,10 @@ def _html(data: dict[str, Any], language: str) -> str:
     rows = "".join(f"<tr><th>{escape(name)}</th><td>{escape(value)}</td></tr>" for name, value in figure_lines(data))
     link = escape(data["timeline_url"])
     words = WORDS["timeline"].get(language, WORDS["timeline"]["en"])
-    return (f'<!doctype html><html lang="{escape(language)}"><body><h1>{escape(subject_line(data, language))}</h1>'
-            f"<table>{rows}</table><p><a href=\"{link}\">{escape(words)}</a></p></body></html>")
+    return (
+        f'<!doctype html><html lang="{escape(language)}"><body><h1>{escape(subject_line(data, language))}</h1>'
+        f'<table>{rows}</table><p><a href="{link}">{escape(words)}</a></p></body></html>'
+    )
 
 
 def compose(data: dict[str, Any], *, to: str, sender: str, language: str, message_id: str) -> EmailMessage:

@@ -35,9 +35,13 @@ def text(data: dict[str, Any], language: str) -> str:
 def send(client: httpx.Client, config: SmsConfig, *, to: str, body: str, message_id: str) -> Sent:
     """Asks the provider to send; the idempotency id travels as a header providers may honour."""
     try:
-        response = client.post(config.url, data={"To": to, "From": config.sender, "Body": body},
-                               auth=(config.account, config.token), headers={"Idempotency-Key": message_id},
-                               timeout=config.timeout_seconds)
+        response = client.post(
+            config.url,
+            data={"To": to, "From": config.sender, "Body": body},
+            auth=(config.account, config.token),
+            headers={"Idempotency-Key": message_id},
+            timeout=config.timeout_seconds,
+        )
     except httpx.HTTPError as exc:
         return Sent(None, f"{type(exc).__name__}: {exc}"[:500])
     if 200 <= response.status_code < 300:

@@ -14,8 +14,7 @@ DEFAULT_LANGUAGE = "zh-HK"
 TYPE_NAMES: dict[str, dict[str, str]] = {
     "vessel_delay": {"en": "Vessel delayed", "zh-HK": "船舶延誤", "zh-CN": "船舶延误"},
     "terminal_change": {"en": "Discharge terminal changed", "zh-HK": "卸貨碼頭更改", "zh-CN": "卸货码头变更"},
-    "reefer_deviation": {"en": "Reefer temperature out of range", "zh-HK": "冷藏櫃溫度偏離",
-                         "zh-CN": "冷藏箱温度偏离"},
+    "reefer_deviation": {"en": "Reefer temperature out of range", "zh-HK": "冷藏櫃溫度偏離", "zh-CN": "冷藏箱温度偏离"},
     "reefer_power_off": {"en": "Reefer power off", "zh-HK": "冷藏櫃斷電", "zh-CN": "冷藏箱断电"},
     "not_picked_up": {"en": "Container not picked up", "zh-HK": "貨櫃未提取", "zh-CN": "集装箱未提取"},
     "customs_hold": {"en": "Customs hold or inspection", "zh-HK": "海關扣查或查驗", "zh-CN": "海关扣留或查验"},
@@ -61,8 +60,11 @@ def figure_lines(data: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def text_body(data: dict[str, Any], language: str) -> str:
-    lines = [subject_line(data, language), "",
-             f"{_pick(WORDS['reference'], language)}: {data['reference']['type']} {data['reference']['value']}"]
+    lines = [
+        subject_line(data, language),
+        "",
+        f"{_pick(WORDS['reference'], language)}: {data['reference']['type']} {data['reference']['value']}",
+    ]
     lines += [f"{name}: {value}" for name, value in figure_lines(data)]
     lines += ["", f"{_pick(WORDS['timeline'], language)}: {data['timeline_url']}"]
     return "\n".join(lines) + "\n"

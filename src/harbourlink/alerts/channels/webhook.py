@@ -15,8 +15,7 @@ from harbourlink.integrations.webhooks import CallbackPolicy, check_callback_url
 from harbourlink.kernel import ValidationFailed
 
 
-def send(client: httpx.Client, url: str, signed_headers: dict[str, str], body: bytes,
-         policy: CallbackPolicy) -> Sent:
+def send(client: httpx.Client, url: str, signed_headers: dict[str, str], body: bytes, policy: CallbackPolicy) -> Sent:
     """POSTs one delivery; any 2xx is success. The URL is checked again (DNS may have changed)."""
     try:
         check_callback_url(url, policy, resolve=True)

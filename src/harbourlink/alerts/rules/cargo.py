@@ -31,8 +31,9 @@ class NotPickedUp(AlertType):
         latest = max(releases, key=lambda f: (f.event_time, f.issued_at)) if releases else None
         if latest is None or latest.event_code == "HOLD":
             return Verdict()
-        free_text = next((f.details["free_time_ends"] for f in reversed(releases) if f.details.get("free_time_ends")),
-                         None)
+        free_text = next(
+            (f.details["free_time_ends"] for f in reversed(releases) if f.details.get("free_time_ends")), None
+        )
         if free_text is None:
             return Verdict()
         free_ends = datetime.fromisoformat(str(free_text))
@@ -41,11 +42,20 @@ class NotPickedUp(AlertType):
             return Verdict(recheck_at=due)
         overdue_days = max(0, -(-int((now - free_ends).total_seconds()) // 86400))
         rate = float(thresholds["storage_per_day"])
-        return Verdict(Finding("pickup", {
-            "available_since": latest.event_time.isoformat(), "free_time_ends": free_ends.isoformat(),
-            "hours_left": round((free_ends - now).total_seconds() / 3600, 1), "storage_per_day": rate,
-            "currency": thresholds["currency"], "storage_charges_so_far": overdue_days * rate,
-            "facility": latest.facility}))
+        return Verdict(
+            Finding(
+                "pickup",
+                {
+                    "available_since": latest.event_time.isoformat(),
+                    "free_time_ends": free_ends.isoformat(),
+                    "hours_left": round((free_ends - now).total_seconds() / 3600, 1),
+                    "storage_per_day": rate,
+                    "currency": thresholds["currency"],
+                    "storage_charges_so_far": overdue_days * rate,
+                    "facility": latest.facility,
+                },
+            )
+        )
 
 
 @register
@@ -70,8 +80,16 @@ class CustomsHold(AlertType):
         if status is None:
             return Verdict()
         kind = "held" if status.event_type == "RELEASE" else CUSTOMS_HOLDS[status.event_code]
-        return Verdict(Finding("customs", {"status": kind, "since": status.event_time.isoformat(),
-                                           "declaration": status.reference("DECLARATION")}))
+        return Verdict(
+            Finding(
+                "customs",
+                {
+                    "status": kind,
+                    "since": status.event_time.isoformat(),
+                    "declaration": status.reference("DECLARATION"),
+                },
+            )
+        )
 
 
 @register
@@ -88,5 +106,14 @@ class BillRemoved(AlertType):
         if not states or states[-1].event_code not in ("VOID", "CANC"):
             return Verdict()
         last = states[-1]
-        return Verdict(Finding("manifest", {"bill_of_lading": subject, "status": last.event_code,
-                                            "removed_at": last.event_time.isoformat(), "location": last.location}))
+        return Verdict(
+            Finding(
+                "manifest",
+                {
+                    "bill_of_lading": subject,
+                    "status": last.event_code,
+                    "removed_at": last.event_time.isoformat(),
+                    "location": last.location,
+                },
+            )
+        )

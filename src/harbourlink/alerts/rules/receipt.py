@@ -31,7 +31,16 @@ class ReceiptDiscrepancy(AlertType):
         short, damaged = int(latest.get("packages_short") or 0), latest.get("condition") == "damaged"
         if not short and not damaged:
             return Verdict()
-        return Verdict(Finding("receipt", {
-            "packages": latest.get("packages"), "packages_expected": latest.get("packages_expected"),
-            "packages_short": short, "condition": latest.get("condition"), "note": latest.get("note") or None,
-            "received_at": receipts[-1].event_time.isoformat()}))
+        return Verdict(
+            Finding(
+                "receipt",
+                {
+                    "packages": latest.get("packages"),
+                    "packages_expected": latest.get("packages_expected"),
+                    "packages_short": short,
+                    "condition": latest.get("condition"),
+                    "note": latest.get("note") or None,
+                    "received_at": receipts[-1].event_time.isoformat(),
+                },
+            )
+        )

@@ -23,8 +23,10 @@ def _readings(history: list[Fact]) -> list[Fact]:
 
 
 def _profile(history: list[Fact], thresholds: dict[str, Any]) -> tuple[float, float, str]:
-    commodity = str(thresholds.get("commodity") or next(
-        (f.details["commodity"] for f in reversed(history) if f.details.get("commodity")), "general"))
+    commodity = str(
+        thresholds.get("commodity")
+        or next((f.details["commodity"] for f in reversed(history) if f.details.get("commodity")), "general")
+    )
     profile = PROFILES.get(commodity, PROFILES["general"])
     tolerance = float(thresholds.get("tolerance_c") or profile["tolerance_c"])
     duration = float(thresholds.get("duration_minutes") or profile["duration_minutes"])
@@ -65,10 +67,20 @@ class ReeferDeviation(AlertType):
         if now < due:
             return Verdict(recheck_at=due)
         temperature = float(last.details["temperature"])
-        return Verdict(Finding("temperature", {
-            "setpoint": setpoint, "temperature": temperature, "deviation": round(temperature - float(setpoint), 2),
-            "tolerance": tolerance, "commodity": commodity, "since": start.event_time.isoformat(),
-            "minutes": minutes(max(now, last.event_time) - start.event_time)}))
+        return Verdict(
+            Finding(
+                "temperature",
+                {
+                    "setpoint": setpoint,
+                    "temperature": temperature,
+                    "deviation": round(temperature - float(setpoint), 2),
+                    "tolerance": tolerance,
+                    "commodity": commodity,
+                    "since": start.event_time.isoformat(),
+                    "minutes": minutes(max(now, last.event_time) - start.event_time),
+                },
+            )
+        )
 
 
 @register
@@ -91,5 +103,9 @@ class ReeferPowerOff(AlertType):
         due = off_since.event_time + timedelta(minutes=float(thresholds["gap_minutes"]))
         if now < due:
             return Verdict(recheck_at=due)
-        return Verdict(Finding("power", {"power_off_since": off_since.event_time.isoformat(),
-                                         "minutes": minutes(now - off_since.event_time)}))
+        return Verdict(
+            Finding(
+                "power",
+                {"power_off_since": off_since.event_time.isoformat(), "minutes": minutes(now - off_since.event_time)},
+            )
+        )

@@ -47,10 +47,17 @@ class VesselDelay(AlertType):
             delay = minutes(estimated.event_time - planned.event_time)
             if delay < float(thresholds["delay_minutes"]):
                 continue
-            finding = Finding(f"arrival:{voyage}:{location}", {
-                "vessel_imo": estimated.vessel_imo or planned.vessel_imo, "voyage": voyage or None,
-                "location": location or None, "planned_arrival": planned.event_time.isoformat(),
-                "estimated_arrival": estimated.event_time.isoformat(), "delay_minutes": delay})
+            finding = Finding(
+                f"arrival:{voyage}:{location}",
+                {
+                    "vessel_imo": estimated.vessel_imo or planned.vessel_imo,
+                    "voyage": voyage or None,
+                    "location": location or None,
+                    "planned_arrival": planned.event_time.isoformat(),
+                    "estimated_arrival": estimated.event_time.isoformat(),
+                    "delay_minutes": delay,
+                },
+            )
             if worst is None or delay > worst.figures["delay_minutes"]:
                 worst = finding
         return Verdict(worst)
@@ -70,14 +77,27 @@ class TerminalChange(AlertType):
 
     def evaluate(self, subject: str, history: list[Fact], thresholds: dict[str, Any], now: datetime) -> Verdict:
         del subject, thresholds, now
-        calls = [f for f in history if f.facility and f.classifier in ("PLN", "EST")
-                 and (f.event_code == "ARRI" or (f.event_type == "EQUIPMENT" and f.event_code == "DISC"))]
+        calls = [
+            f
+            for f in history
+            if f.facility
+            and f.classifier in ("PLN", "EST")
+            and (f.event_code == "ARRI" or (f.event_type == "EQUIPMENT" and f.event_code == "DISC"))
+        ]
         if not calls:
             return Verdict()
         by_issue = sorted(calls, key=lambda f: (f.issued_at, f.received_at))
         first, last = by_issue[0], by_issue[-1]
         if first.facility == last.facility:
             return Verdict()
-        return Verdict(Finding(f"terminal:{last.facility}", {
-            "previous_terminal": first.facility, "terminal": last.facility, "location": last.location,
-            "announced_at": last.issued_at.isoformat()}))
+        return Verdict(
+            Finding(
+                f"terminal:{last.facility}",
+                {
+                    "previous_terminal": first.facility,
+                    "terminal": last.facility,
+                    "location": last.location,
+                    "announced_at": last.issued_at.isoformat(),
+                },
+            )
+        )

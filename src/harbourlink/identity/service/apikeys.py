@@ -20,7 +20,12 @@ LAST_USED_RESOLUTION_SECONDS = 60
 
 
 def create_api_key(
-    session: Session, actor: Actor, *, org_id: str, name: str, scopes: list[KeyScope],
+    session: Session,
+    actor: Actor,
+    *,
+    org_id: str,
+    name: str,
+    scopes: list[KeyScope],
     expires_at: datetime | None = None,
 ) -> tuple[ApiKey, str]:
     """Issues a key; the whole key is returned this once and only its digest is kept."""
@@ -28,12 +33,26 @@ def create_api_key(
     if repository.org_by_id(session, org_id) is None:
         raise NotFound("no such company", data={"org_id": org_id})
     fresh = new_api_key()
-    key = ApiKey(org_id=org_id, name=name.strip(), prefix=fresh.prefix, secret_hash=sha256_digest(fresh.secret),
-                 scopes=sorted({scope.value for scope in scopes}), created_by=actor.user_id, expires_at=expires_at)
+    key = ApiKey(
+        org_id=org_id,
+        name=name.strip(),
+        prefix=fresh.prefix,
+        secret_hash=sha256_digest(fresh.secret),
+        scopes=sorted({scope.value for scope in scopes}),
+        created_by=actor.user_id,
+        expires_at=expires_at,
+    )
     session.add(key)
     session.flush()
-    record(session, AuditKind.API_KEY_CREATED, org_id=org_id, actor=actor, key_id=key.id, prefix=key.prefix,
-           scopes=key.scopes)
+    record(
+        session,
+        AuditKind.API_KEY_CREATED,
+        org_id=org_id,
+        actor=actor,
+        key_id=key.id,
+        prefix=key.prefix,
+        scopes=key.scopes,
+    )
     return key, fresh.full
 
 
@@ -70,8 +89,13 @@ def authenticate_api_key(session: Session, presented: str, *, now: datetime, ip:
         return None
     if _stale(key.last_used_at, now):
         repository.note_api_key_use(session, key.id, now=now)
-    return Actor(org_id=key.org_id, api_key_id=key.id, scopes=frozenset(key.scopes),
-                 org_types=frozenset(repository.org_types(session, key.org_id)), ip=ip)
+    return Actor(
+        org_id=key.org_id,
+        api_key_id=key.id,
+        scopes=frozenset(key.scopes),
+        org_types=frozenset(repository.org_types(session, key.org_id)),
+        ip=ip,
+    )
 
 
 def _stale(last_used_at: datetime | None, now: datetime) -> bool:

@@ -71,8 +71,9 @@ def count_password_guess(
     user = repository.user_by_login(session, login_name(login))
     if user is None:
         return PasswordGuess(None, None, locks=False)
-    number = repository.count_attempt(session, user.id, now=now, attempts=attempts,
-                                      until=now + timedelta(minutes=lock_minutes))
+    number = repository.count_attempt(
+        session, user.id, now=now, attempts=attempts, until=now + timedelta(minutes=lock_minutes)
+    )
     return PasswordGuess(user.id, number, locks=number is not None and number >= attempts)
 
 
@@ -84,8 +85,14 @@ def check_password_guess(
     user = repository.user_by_id(session, guess.user_id) if guess.user_id else None
     if user is None or guess.number is None:
         verify_decoy(password)
-        record(session, AuditKind.LOGIN_FAILED, org_id=user.org_id if user else None,
-               user_id=user.id if user else None, ip=ip, reason="locked" if user else "unknown_login")
+        record(
+            session,
+            AuditKind.LOGIN_FAILED,
+            org_id=user.org_id if user else None,
+            user_id=user.id if user else None,
+            ip=ip,
+            reason="locked" if user else "unknown_login",
+        )
         return LoginOutcome(None, "invalid_credentials")
     if user.password_hash:
         right = verify_password(user.password_hash, password)
@@ -97,8 +104,14 @@ def check_password_guess(
         if guess.locks and user.locked_until is not None:
             # The company learns of the lock from this event and its administrators' list of users;
             # the login page says nothing that would tell a guesser.
-            record(session, AuditKind.LOCKED_OUT, org_id=user.org_id, user_id=user.id, ip=ip,
-                   until=as_utc(user.locked_until).isoformat())
+            record(
+                session,
+                AuditKind.LOCKED_OUT,
+                org_id=user.org_id,
+                user_id=user.id,
+                ip=ip,
+                until=as_utc(user.locked_until).isoformat(),
+            )
         return LoginOutcome(None, "invalid_credentials")
     repository.clear_failures(session, user.id)
     return _check_usable(session, user, now) or LoginOutcome(user)
@@ -169,8 +182,15 @@ def _matching_step(seed: str, code: str, now: datetime) -> int | None:
 
 
 def verify_totp(
-    session: Session, user: User, sealer: Sealer, *, code: str, now: datetime, ip: str | None,
-    attempts: int, lock_minutes: int,
+    session: Session,
+    user: User,
+    sealer: Sealer,
+    *,
+    code: str,
+    now: datetime,
+    ip: str | None,
+    attempts: int,
+    lock_minutes: int,
 ) -> LoginOutcome:
     """Checks a TOTP code, refusing a code already used; wrong codes count towards lockout.
 
@@ -179,8 +199,9 @@ def verify_totp(
     unusable = _check_usable(session, user, now)
     if unusable is not None:
         return unusable
-    number = repository.count_attempt(session, user.id, now=now, attempts=attempts,
-                                      until=now + timedelta(minutes=lock_minutes))
+    number = repository.count_attempt(
+        session, user.id, now=now, attempts=attempts, until=now + timedelta(minutes=lock_minutes)
+    )
     if number is None:
         return LoginOutcome(None, "account_locked", user.locked_until)
     seed = totp_seed(user, sealer)
@@ -189,8 +210,14 @@ def verify_totp(
         record(session, AuditKind.TOTP_FAILED, org_id=user.org_id, user_id=user.id, ip=ip, attempt=number)
         if number < attempts or user.locked_until is None:
             return LoginOutcome(None, "invalid_totp")
-        record(session, AuditKind.LOCKED_OUT, org_id=user.org_id, user_id=user.id, ip=ip,
-               until=as_utc(user.locked_until).isoformat())
+        record(
+            session,
+            AuditKind.LOCKED_OUT,
+            org_id=user.org_id,
+            user_id=user.id,
+            ip=ip,
+            until=as_utc(user.locked_until).isoformat(),
+        )
         return LoginOutcome(None, "account_locked", user.locked_until)
     repository.clear_failures(session, user.id)
     if not user.totp_enabled:
@@ -205,7 +232,13 @@ def complete_login(session: Session, user: User, *, now: datetime, ip: str | Non
 
 
 def login_with_oidc(
-    session: Session, *, issuer: str, subject: str, email: str | None, email_verified: bool, now: datetime,
+    session: Session,
+    *,
+    issuer: str,
+    subject: str,
+    email: str | None,
+    email_verified: bool,
+    now: datetime,
     ip: str | None,
 ) -> LoginOutcome:
     """Maps an identity provider's subject to a user: by an earlier link, else by a verified e-mail."""
@@ -226,8 +259,16 @@ def login_with_oidc(
 def open_web_session(session: Session, user: User, *, stage: str, now: datetime, hours: int) -> str:
     """Starts a browser session; ``stage`` is ``second_factor`` until TOTP is passed, then ``full``."""
     token = new_session_token()
-    session.add(WebSession(token_hash=digest(token), user_id=user.id, stage=stage, created_at=now,
-                           last_seen_at=now, expires_at=now + timedelta(hours=hours)))
+    session.add(
+        WebSession(
+            token_hash=digest(token),
+            user_id=user.id,
+            stage=stage,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(hours=hours),
+        )
+    )
     return token
 
 

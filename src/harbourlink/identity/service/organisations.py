@@ -43,8 +43,13 @@ from harbourlink.kernel import Actor, Conflict, NotFound, new_id, utcnow
 
 def describe(session: Session, org: Organisation) -> OrganisationRead:
     return OrganisationRead(
-        id=org.id, name=org.name, name_local=org.name_local, account_kind=org.account_kind,
-        operation_mode=org.operation_mode, status=org.status, types=repository.org_types(session, org.id),
+        id=org.id,
+        name=org.name,
+        name_local=org.name_local,
+        account_kind=org.account_kind,
+        operation_mode=org.operation_mode,
+        status=org.status,
+        types=repository.org_types(session, org.id),
         created_at=org.created_at,
     )
 
@@ -83,15 +88,15 @@ def _check_application(application: RegistrationIn) -> _Checked:
         types=check_org_types([t.value for t in application.types]),
         mobile=normalise_hk_mobile(driver.mobile) if driver and kind is AccountKind.DRIVER else None,
         business_registration=normalise_business_registration(application.business_registration or "")
-        if kind is AccountKind.COMPANY else None,
+        if kind is AccountKind.COMPANY
+        else None,
         vehicle_registration=normalise_vehicle_registration(driver.vehicle_registration)
-        if driver and kind is AccountKind.DRIVER else None,
+        if driver and kind is AccountKind.DRIVER
+        else None,
     )
 
 
-def register_organisation(
-    session: Session, *, application: RegistrationIn, ip: str | None
-) -> RegistrationRead:
+def register_organisation(session: Session, *, application: RegistrationIn, ip: str | None) -> RegistrationRead:
     """Records an application to join; the operator verifies the documents before activation.
 
     An e-mail address or mobile number that already has an account gets the answer a new
@@ -103,44 +108,73 @@ def register_organisation(
     existing = repository.user_by_email_or_mobile(session, email=email, mobile=checked.mobile)
     if existing is not None:
         hash_password(application.applicant.password)  # what storing a new account's password costs
-        record(session, AuditKind.REGISTRATION_DUPLICATE, org_id=existing.org_id, user_id=existing.id, ip=ip,
-               name=application.name.strip())
-        return RegistrationRead(user_id=new_id(), organisation=OrganisationRead(
-            id=new_id(), name=application.name.strip(), name_local=(application.name_local or "").strip() or None,
-            account_kind=application.account_kind.value,
-            operation_mode=application.operation_mode.value if application.operation_mode else None,
-            status=OrgStatus.PENDING.value, types=sorted(t.value for t in checked.types), created_at=utcnow()))
+        record(
+            session,
+            AuditKind.REGISTRATION_DUPLICATE,
+            org_id=existing.org_id,
+            user_id=existing.id,
+            ip=ip,
+            name=application.name.strip(),
+        )
+        return RegistrationRead(
+            user_id=new_id(),
+            organisation=OrganisationRead(
+                id=new_id(),
+                name=application.name.strip(),
+                name_local=(application.name_local or "").strip() or None,
+                account_kind=application.account_kind.value,
+                operation_mode=application.operation_mode.value if application.operation_mode else None,
+                status=OrgStatus.PENDING.value,
+                types=sorted(t.value for t in checked.types),
+                created_at=utcnow(),
+            ),
+        )
     org, user = _store_application(session, application, checked, email=email, ip=ip)
     return RegistrationRead(organisation=describe(session, org), user_id=user.id)
 
 
-def _store_application(session: Session, application: RegistrationIn, checked: _Checked, *, email: str | None,
-                       ip: str | None) -> tuple[Organisation, User]:
+def _store_application(
+    session: Session, application: RegistrationIn, checked: _Checked, *, email: str | None, ip: str | None
+) -> tuple[Organisation, User]:
     applicant = application.applicant
     org = Organisation(
-        name=application.name.strip(), name_local=(application.name_local or "").strip() or None,
+        name=application.name.strip(),
+        name_local=(application.name_local or "").strip() or None,
         account_kind=application.account_kind.value,
         operation_mode=application.operation_mode.value if application.operation_mode else None,
         business_registration=checked.business_registration,
         contact_email=application.contact_email or applicant.email,
-        contact_phone=application.contact_phone or checked.mobile, status=OrgStatus.PENDING.value,
+        contact_phone=application.contact_phone or checked.mobile,
+        status=OrgStatus.PENDING.value,
     )
     session.add(org)
     session.flush()
     for org_type in checked.types:
         session.add(OrganisationType(org_id=org.id, org_type=org_type.value))
     for document in application.documents:
-        session.add(RegistrationDocument(org_id=org.id, kind=document.kind.value, number=document.number.strip(),
-                                         issuer=document.issuer, expires_on=document.expires_on))
+        session.add(
+            RegistrationDocument(
+                org_id=org.id,
+                kind=document.kind.value,
+                number=document.number.strip(),
+                issuer=document.issuer,
+                expires_on=document.expires_on,
+            )
+        )
     if application.driver is not None and checked.mobile is not None and checked.vehicle_registration is not None:
-        session.add(DriverProfile(
-            org_id=org.id, mobile=checked.mobile, vehicle_registration=checked.vehicle_registration,
-            driving_licence=application.driver.driving_licence.strip().upper(),
-            closed_road_permit=(application.driver.closed_road_permit or "").strip() or None,
-        ))
+        session.add(
+            DriverProfile(
+                org_id=org.id,
+                mobile=checked.mobile,
+                vehicle_registration=checked.vehicle_registration,
+                driving_licence=application.driver.driving_licence.strip().upper(),
+                closed_road_permit=(application.driver.closed_road_permit or "").strip() or None,
+            )
+        )
     role = Role.PRINCIPAL if application.account_kind is AccountKind.DRIVER else Role.ADMINISTRATOR
-    user = User(org_id=org.id, email=email, mobile=checked.mobile, display_name=applicant.display_name.strip(),
-                role=role.value)
+    user = User(
+        org_id=org.id, email=email, mobile=checked.mobile, display_name=applicant.display_name.strip(), role=role.value
+    )
     session.add(user)
     session.flush()
     set_password(session, user, applicant.password)
@@ -153,15 +187,21 @@ def _store_application(session: Session, application: RegistrationIn, checked: _
 def _request_service(session: Session, org: Organisation, service: Service) -> ServiceOptIn:
     check_service_offered(service)
     kind = AccountKind(org.account_kind)
-    check_service_allowed(service, account_kind=kind,
-                          mode=OperationMode(org.operation_mode) if org.operation_mode else None)
+    check_service_allowed(
+        service, account_kind=kind, mode=OperationMode(org.operation_mode) if org.operation_mode else None
+    )
     existing = session.get(ServiceOptIn, (org.id, service.value))
     if existing is not None:
         return existing
     status = "pending" if service_needs_approval(service, account_kind=kind) else "active"
     now = utcnow()  # set here, not at flush: the answer shows it before the transaction is flushed
-    opt_in = ServiceOptIn(org_id=org.id, service=service.value, status=status, requested_at=now,
-                          decided_at=None if status == "pending" else now)
+    opt_in = ServiceOptIn(
+        org_id=org.id,
+        service=service.value,
+        status=status,
+        requested_at=now,
+        decided_at=None if status == "pending" else now,
+    )
     session.add(opt_in)
     return opt_in
 
@@ -171,8 +211,9 @@ def request_service(session: Session, actor: Actor, *, org_id: str, service: Ser
     check_admin_of(actor, org_id)
     org = _org_or_404(session, org_id)
     opt_in = _request_service(session, org, service)
-    record(session, AuditKind.SERVICE_REQUESTED, org_id=org_id, actor=actor, service=service.value,
-           status=opt_in.status)
+    record(
+        session, AuditKind.SERVICE_REQUESTED, org_id=org_id, actor=actor, service=service.value, status=opt_in.status
+    )
     return opt_in
 
 
@@ -184,8 +225,7 @@ def decide_service(session: Session, actor: Actor, *, org_id: str, service: Serv
         raise NotFound("no such service request", data={"org_id": org_id, "service": service.value})
     opt_in.status = "active" if approve else "rejected"
     opt_in.decided_at = utcnow()
-    record(session, AuditKind.SERVICE_DECIDED, org_id=org_id, actor=actor, service=service.value,
-           status=opt_in.status)
+    record(session, AuditKind.SERVICE_DECIDED, org_id=org_id, actor=actor, service=service.value, status=opt_in.status)
     return opt_in
 
 

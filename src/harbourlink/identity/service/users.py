@@ -27,16 +27,21 @@ from harbourlink.kernel import Actor, Conflict, NotFound
 def set_password(session: Session, user: User, password: str) -> None:
     """Sets a password that is strong enough and none of the user's last eight."""
     check_password_strength(password)
-    history = list(session.scalars(
-        select(PasswordHistory).where(PasswordHistory.user_id == user.id)
-        .order_by(PasswordHistory.created_at.desc(), PasswordHistory.id)
-    ))
+    history = list(
+        session.scalars(
+            select(PasswordHistory)
+            .where(PasswordHistory.user_id == user.id)
+            .order_by(PasswordHistory.created_at.desc(), PasswordHistory.id)
+        )
+    )
     if any(verify_password(old.password_hash, password) for old in history[:PASSWORD_HISTORY_DEPTH]):
-        raise PasswordReused("this password was one of your last 8; choose another",
-                             data={"field": "password", "history": PASSWORD_HISTORY_DEPTH})
+        raise PasswordReused(
+            "this password was one of your last 8; choose another",
+            data={"field": "password", "history": PASSWORD_HISTORY_DEPTH},
+        )
     user.password_hash = hash_password(password)
     session.add(PasswordHistory(user_id=user.id, password_hash=user.password_hash))
-    for stale in history[PASSWORD_HISTORY_DEPTH - 1:]:
+    for stale in history[PASSWORD_HISTORY_DEPTH - 1 :]:
         session.delete(stale)
 
 
@@ -48,7 +53,13 @@ def temporary_password() -> str:
 
 
 def create_user(
-    session: Session, actor: Actor, *, org_id: str, email: str, display_name: str, role: Role,
+    session: Session,
+    actor: Actor,
+    *,
+    org_id: str,
+    email: str,
+    display_name: str,
+    role: Role,
     password: str | None = None,
 ) -> tuple[User, str | None]:
     """Adds a person to a company; without a password, returns a temporary one to hand over."""
@@ -58,8 +69,13 @@ def create_user(
     check_role_allowed(role, org_types=repository.org_types(session, org_id))
     if repository.email_taken(session, email):
         raise EmailTaken("this e-mail address already has an account", data={"field": "email"})
-    user = User(org_id=org_id, email=email.lower(), display_name=display_name.strip(), role=role.value,
-                must_change_password=password is None)
+    user = User(
+        org_id=org_id,
+        email=email.lower(),
+        display_name=display_name.strip(),
+        role=role.value,
+        must_change_password=password is None,
+    )
     session.add(user)
     session.flush()
     issued = temporary_password() if password is None else None
@@ -84,8 +100,11 @@ def list_users(session: Session, actor: Actor, *, org_id: str) -> list[User]:
 
 def list_drivers(session: Session, actor: Actor) -> list[User]:
     """The active drivers of the caller's company, for whoever dispatches its trucks."""
-    return [user for user in repository.users_of(session, actor.org_id)
-            if user.role == Role.DRIVER.value and user.status == "active"]
+    return [
+        user
+        for user in repository.users_of(session, actor.org_id)
+        if user.role == Role.DRIVER.value and user.status == "active"
+    ]
 
 
 def update_user(
@@ -100,8 +119,15 @@ def update_user(
         raise Conflict("a company keeps at least one active principal or administrator", code="last_admin")
     if role is not None and role.value != user.role:
         check_role_allowed(role, org_types=repository.org_types(session, user.org_id))
-        record(session, AuditKind.ROLE_CHANGED, org_id=user.org_id, user_id=user.id, actor=actor,
-               old=user.role, new=role.value)
+        record(
+            session,
+            AuditKind.ROLE_CHANGED,
+            org_id=user.org_id,
+            user_id=user.id,
+            actor=actor,
+            old=user.role,
+            new=role.value,
+        )
         user.role = role.value
     if status is not None and status != user.status:
         user.status = status
@@ -120,13 +146,15 @@ def unlock_user(session: Session, actor: Actor, *, user_id: str) -> User:
     return user
 
 
-def change_password(session: Session, user: User, *, current_password: str, new_password: str,
-                    keep_token: str | None = None) -> None:
+def change_password(
+    session: Session, user: User, *, current_password: str, new_password: str, keep_token: str | None = None
+) -> None:
     """The user replaces their own password, proving they know the current one; other sessions end."""
     if not user.password_hash or not verify_password(user.password_hash, current_password):
         raise InvalidCredentials("the current password is wrong", data={"field": "current_password"})
     set_password(session, user, new_password)
     user.must_change_password = False
-    session.execute(delete(WebSession).where(WebSession.user_id == user.id,
-                                             WebSession.token_hash != digest(keep_token or "")))
+    session.execute(
+        delete(WebSession).where(WebSession.user_id == user.id, WebSession.token_hash != digest(keep_token or ""))
+    )
     record(session, AuditKind.PASSWORD_CHANGED, org_id=user.org_id, user_id=user.id)

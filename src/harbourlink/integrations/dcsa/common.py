@@ -25,8 +25,12 @@ MAX_EVENTS = 100_000
 DOCUMENT_KINDS = {"BKG": ReferenceType.BOOKING, "TRD": ReferenceType.MBL}
 
 # The DCSA event code field of each family; REEFER exists from 3.0 (Reefer 1.0) on.
-CODE_FIELDS = {EventType.SHIPMENT: "shipmentEventTypeCode", EventType.TRANSPORT: "transportEventTypeCode",
-               EventType.EQUIPMENT: "equipmentEventTypeCode", EventType.REEFER: "reeferEventTypeCode"}
+CODE_FIELDS = {
+    EventType.SHIPMENT: "shipmentEventTypeCode",
+    EventType.TRANSPORT: "transportEventTypeCode",
+    EventType.EQUIPMENT: "equipmentEventTypeCode",
+    EventType.REEFER: "reeferEventTypeCode",
+}
 
 # Inbound moves: the import voyage names them; everything else goes by the export voyage.
 INBOUND_CODES = frozenset({"ARRI", "DISC"})
@@ -80,8 +84,9 @@ def read_items(raw: bytes, parsed: Parsed) -> Iterator[Item]:
         yield Item(f"{base}[{position}]", value, depth)
 
 
-def parse_events(raw: bytes, check: Callable[[Any, str], list[tuple[str, Wording]]],
-                 draft: Callable[[Any, str], EventDraft]) -> Parsed:
+def parse_events(
+    raw: bytes, check: Callable[[Any, str], list[tuple[str, Wording]]], draft: Callable[[Any, str], EventDraft]
+) -> Parsed:
     """A DCSA message's events: each checked against its schema (``check``), then mapped (``draft``);
     an event that fails either is reported at its path, and the others are kept."""
     parsed = Parsed()

@@ -19,17 +19,36 @@ from harbourlink.integrations.dcsa.schema import parse_date_time
 from harbourlink.kernel import ValidationFailed
 
 OPERATORS = ("gte", "gt", "lte", "lt", "eq")
-LIMITS = {"carrierBookingReference": 35, "transportDocumentReference": 20, "transportCallID": 100,
-          "vesselIMONumber": 7, "carrierVoyageNumber": 50, "exportVoyageNumber": 50, "carrierServiceCode": 5,
-          "UNLocationCode": 5, "equipmentReference": 15}
-LISTS = {"eventType": frozenset(V22_TYPES), "shipmentEventTypeCode": V22_CODES["SHIPMENT"],
-         "documentTypeCode": V22_DOCUMENT_TYPES, "transportEventTypeCode": V22_CODES["TRANSPORT"],
-         "equipmentEventTypeCode": V22_CODES["EQUIPMENT"]}
+LIMITS = {
+    "carrierBookingReference": 35,
+    "transportDocumentReference": 20,
+    "transportCallID": 100,
+    "vesselIMONumber": 7,
+    "carrierVoyageNumber": 50,
+    "exportVoyageNumber": 50,
+    "carrierServiceCode": 5,
+    "UNLocationCode": 5,
+    "equipmentReference": 15,
+}
+LISTS = {
+    "eventType": frozenset(V22_TYPES),
+    "shipmentEventTypeCode": V22_CODES["SHIPMENT"],
+    "documentTypeCode": V22_DOCUMENT_TYPES,
+    "transportEventTypeCode": V22_CODES["TRANSPORT"],
+    "equipmentEventTypeCode": V22_CODES["EQUIPMENT"],
+}
 DEPRECATED_ALIASES = {"bookingReference": "carrierBookingReference"}
-UNSUPPORTED = {"transportDocumentID": "use transportDocumentReference", "scheduleID": "deprecated by DCSA",
-               "transportDocumentTypeCode": "deprecated by DCSA"}
-FAMILY_OF_LIST = {"shipmentEventTypeCode": "SHIPMENT", "documentTypeCode": "SHIPMENT",
-                  "transportEventTypeCode": "TRANSPORT", "equipmentEventTypeCode": "EQUIPMENT"}
+UNSUPPORTED = {
+    "transportDocumentID": "use transportDocumentReference",
+    "scheduleID": "deprecated by DCSA",
+    "transportDocumentTypeCode": "deprecated by DCSA",
+}
+FAMILY_OF_LIST = {
+    "shipmentEventTypeCode": "SHIPMENT",
+    "documentTypeCode": "SHIPMENT",
+    "transportEventTypeCode": "TRANSPORT",
+    "equipmentEventTypeCode": "EQUIPMENT",
+}
 
 
 def _invalid(name: str, message: str, value: object = None) -> ValidationFailed:
@@ -100,8 +119,9 @@ def _list(name: str, raw: Iterable[str]) -> frozenset[str]:
     codes = frozenset(code.strip() for code in raw if code.strip())
     unknown = sorted(codes - LISTS[name])
     if unknown:
-        raise _invalid(name, f"unknown value(s) {', '.join(unknown)}; allowed: {', '.join(sorted(LISTS[name]))}",
-                       unknown)
+        raise _invalid(
+            name, f"unknown value(s) {', '.join(unknown)}; allowed: {', '.join(sorted(LISTS[name]))}", unknown
+        )
     return codes
 
 
@@ -119,8 +139,7 @@ def _moment(name: str, raw: str) -> datetime:
     try:
         return parse_date_time(text)
     except ValueError:
-        raise _invalid(name, f"{raw!r} is not a date-time with offset, e.g. 2021-04-01T14:12:56+01:00",
-                       raw) from None
+        raise _invalid(name, f"{raw!r} is not a date-time with offset, e.g. 2021-04-01T14:12:56+01:00", raw) from None
 
 
 def filters_from_query(items: Iterable[tuple[str, str]]) -> TntFilters:
@@ -178,7 +197,9 @@ def matches(filters: TntFilters, event: dict[str, Any]) -> bool:
         return False
     call = _transport_call(event)
     if filters.transportCallID is not None and filters.transportCallID not in (
-            call.get("transportCallID"), event.get("transportCallID")):
+        call.get("transportCallID"),
+        event.get("transportCallID"),
+    ):
         return False
     voyages = (call.get("exportVoyageNumber"), call.get("carrierVoyageNumber"))  # the same voyage, old and new name
     for wanted in (filters.carrierVoyageNumber, filters.exportVoyageNumber):

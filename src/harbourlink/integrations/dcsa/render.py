@@ -24,8 +24,25 @@ from harbourlink.references import ReferenceType
 
 V22_TYPES = ("SHIPMENT", "TRANSPORT", "EQUIPMENT")
 V22_CODES: dict[str, frozenset[str]] = {
-    "SHIPMENT": frozenset({"RECE", "DRFT", "PENA", "PENU", "REJE", "APPR", "ISSU", "SURR", "SUBM", "VOID", "CONF",
-                           "REQS", "CMPL", "HOLD", "RELS"}),
+    "SHIPMENT": frozenset(
+        {
+            "RECE",
+            "DRFT",
+            "PENA",
+            "PENU",
+            "REJE",
+            "APPR",
+            "ISSU",
+            "SURR",
+            "SUBM",
+            "VOID",
+            "CONF",
+            "REQS",
+            "CMPL",
+            "HOLD",
+            "RELS",
+        }
+    ),
     "TRANSPORT": frozenset({"ARRI", "DEPA"}),
     "EQUIPMENT": frozenset({"LOAD", "DISC", "GTIN", "GTOT", "STUF", "STRP", "PICK", "DROP", "INSP", "RSEA", "RMVD"}),
 }
@@ -107,14 +124,19 @@ def render_v22(event: StoredEvent, references: Sequence[tuple[str, str]]) -> dic
 def _v3_location(location: dict[str, Any] | None) -> dict[str, Any] | None:
     if not location:
         return None
-    return _compact({
-        "locationName": _fit(location.get("locationName"), 100),
-        "UNLocationCode": location.get("UNLocationCode"),
-        "facilityCode": location.get("facilityCode"),
-        "facilityCodeListProvider": location.get("facilityCodeListProvider"),
-        "latitude": _fit(str(location["latitude"]), 10) if "latitude" in location else None,
-        "longitude": _fit(str(location["longitude"]), 11) if "longitude" in location else None,
-    }) or None
+    return (
+        _compact(
+            {
+                "locationName": _fit(location.get("locationName"), 100),
+                "UNLocationCode": location.get("UNLocationCode"),
+                "facilityCode": location.get("facilityCode"),
+                "facilityCodeListProvider": location.get("facilityCodeListProvider"),
+                "latitude": _fit(str(location["latitude"]), 10) if "latitude" in location else None,
+                "longitude": _fit(str(location["longitude"]), 11) if "longitude" in location else None,
+            }
+        )
+        or None
+    )
 
 
 def _v3_transport_call(call: dict[str, Any] | None, fallback_id: str) -> dict[str, Any] | None:
@@ -122,39 +144,54 @@ def _v3_transport_call(call: dict[str, Any] | None, fallback_id: str) -> dict[st
         return None
     location: dict[str, Any] = call.get("location") or {}
     craft: dict[str, Any] = call.get("vessel") or call.get("barge") or {}
-    vessel = _compact({
-        "vesselIMONumber": craft.get("vesselIMONumber"), "vesselName": craft.get("name"),
-        "vesselFlag": craft.get("flag"), "vesselCallSignNumber": craft.get("callSign"),
-        "vesselOperatorCarrierCode": craft.get("operatorCarrierCode"),
-        "vesselOperatorCarrierCodeListProvider": craft.get("operatorCarrierCodeListProvider"),
-    })
+    vessel = _compact(
+        {
+            "vesselIMONumber": craft.get("vesselIMONumber"),
+            "vesselName": craft.get("name"),
+            "vesselFlag": craft.get("flag"),
+            "vesselCallSignNumber": craft.get("callSign"),
+            "vesselOperatorCarrierCode": craft.get("operatorCarrierCode"),
+            "vesselOperatorCarrierCodeListProvider": craft.get("operatorCarrierCodeListProvider"),
+        }
+    )
     export = call.get("carrierExportVoyageNumber")
-    return _compact({
-        "transportCallID": call.get("transportCallReference") or fallback_id,
-        "carrierServiceCode": _fit(call.get("carrierServiceCode"), 5),
-        "carrierVoyageNumber": export, "exportVoyageNumber": export,
-        "importVoyageNumber": call.get("carrierImportVoyageNumber"),
-        "transportCallSequenceNumber": call.get("transportCallSequenceNumber"),
-        "UNLocationCode": location.get("UNLocationCode"),
-        "facilityCode": location.get("facilityCode") if location.get("locationType") == "FACI" else None,
-        "facilityCodeListProvider": location.get("facilityCodeListProvider")
-        if location.get("locationType") == "FACI" else None,
-        "facilityTypeCode": call.get("facilityTypeCode") if call.get("facilityTypeCode") in V22_FACILITY_TYPES
-        else None,
-        "modeOfTransport": call["modeOfTransport"],
-        "location": _v3_location(location),
-        "vessel": vessel if "vesselIMONumber" in vessel else None,
-    })
+    return _compact(
+        {
+            "transportCallID": call.get("transportCallReference") or fallback_id,
+            "carrierServiceCode": _fit(call.get("carrierServiceCode"), 5),
+            "carrierVoyageNumber": export,
+            "exportVoyageNumber": export,
+            "importVoyageNumber": call.get("carrierImportVoyageNumber"),
+            "transportCallSequenceNumber": call.get("transportCallSequenceNumber"),
+            "UNLocationCode": location.get("UNLocationCode"),
+            "facilityCode": location.get("facilityCode") if location.get("locationType") == "FACI" else None,
+            "facilityCodeListProvider": location.get("facilityCodeListProvider")
+            if location.get("locationType") == "FACI"
+            else None,
+            "facilityTypeCode": call.get("facilityTypeCode")
+            if call.get("facilityTypeCode") in V22_FACILITY_TYPES
+            else None,
+            "modeOfTransport": call["modeOfTransport"],
+            "location": _v3_location(location),
+            "vessel": vessel if "vesselIMONumber" in vessel else None,
+        }
+    )
 
 
 def _v3_documents(payload: dict[str, Any]) -> list[dict[str, str]]:
-    return [{"documentReferenceType": item["type"], "documentReferenceValue": item["value"]}
-            for item in payload.get("relatedDocumentReferences") or [] if item.get("type") in ("BKG", "TRD")]
+    return [
+        {"documentReferenceType": item["type"], "documentReferenceValue": item["value"]}
+        for item in payload.get("relatedDocumentReferences") or []
+        if item.get("type") in ("BKG", "TRD")
+    ]
 
 
 def _v3_references(payload: dict[str, Any]) -> list[dict[str, str]]:
-    return [{"referenceType": item["type"], "referenceValue": item["value"]}
-            for item in payload.get("references") or [] if item.get("type") in V22_REFERENCE_TYPES]
+    return [
+        {"referenceType": item["type"], "referenceValue": item["value"]}
+        for item in payload.get("references") or []
+        if item.get("type") in V22_REFERENCE_TYPES
+    ]
 
 
 def from_v3(event: StoredEvent, original: dict[str, Any]) -> dict[str, Any] | None:
@@ -167,38 +204,63 @@ def from_v3(event: StoredEvent, original: dict[str, Any]) -> dict[str, Any] | No
     event_id = metadata.get("eventID")
     rendered: dict[str, Any] = {
         "eventID": event_id if _is_uuid(event_id) else event.id,
-        "eventCreatedDateTime": metadata["eventCreatedDateTime"], "eventType": event_type,
-        "eventClassifierCode": payload["eventClassifierCode"], "eventDateTime": payload["eventDateTime"],
+        "eventCreatedDateTime": metadata["eventCreatedDateTime"],
+        "eventType": event_type,
+        "eventClassifierCode": payload["eventClassifierCode"],
+        "eventDateTime": payload["eventDateTime"],
     }
     if event_type == "SHIPMENT":
         if payload.get("documentTypeCode") not in V22_DOCUMENT_TYPES:
             return None
-        rendered.update(_compact({
-            "shipmentEventTypeCode": payload["shipmentEventTypeCode"], "documentTypeCode": payload["documentTypeCode"],
-            "documentID": payload["documentReference"], "reason": payload.get("reason"),
-            "references": _v3_references(payload),
-        }))
+        rendered.update(
+            _compact(
+                {
+                    "shipmentEventTypeCode": payload["shipmentEventTypeCode"],
+                    "documentTypeCode": payload["documentTypeCode"],
+                    "documentID": payload["documentReference"],
+                    "reason": payload.get("reason"),
+                    "references": _v3_references(payload),
+                }
+            )
+        )
         return rendered
     call = _v3_transport_call(payload.get("transportCall"), event.id)
     if event_type == "TRANSPORT":
         if call is None:
             return None
-        rendered.update(_compact({
-            "transportEventTypeCode": payload["transportEventTypeCode"],
-            "delayReasonCode": payload.get("delayReasonCode"), "changeRemark": payload.get("changeRemark"),
-            "transportCall": call, "documentReferences": _v3_documents(payload),
-            "references": _v3_references(payload),
-        }))
+        rendered.update(
+            _compact(
+                {
+                    "transportEventTypeCode": payload["transportEventTypeCode"],
+                    "delayReasonCode": payload.get("delayReasonCode"),
+                    "changeRemark": payload.get("changeRemark"),
+                    "transportCall": call,
+                    "documentReferences": _v3_documents(payload),
+                    "references": _v3_references(payload),
+                }
+            )
+        )
         return rendered
-    seals = [_compact({"sealNumber": seal["number"], "sealSource": seal.get("source"), "sealType": seal["type"]})
-             for seal in payload.get("seals") or [] if seal.get("type") in V22_SEAL_TYPES]
-    rendered.update(_compact({
-        "equipmentEventTypeCode": payload["equipmentEventTypeCode"],
-        "equipmentReference": payload.get("equipmentReference"),
-        "ISOEquipmentCode": payload.get("ISOEquipmentCode"), "emptyIndicatorCode": payload["emptyIndicatorCode"],
-        "eventLocation": _v3_location(payload.get("eventLocation")), "transportCall": call,
-        "documentReferences": _v3_documents(payload), "references": _v3_references(payload), "seals": seals,
-    }))
+    seals = [
+        _compact({"sealNumber": seal["number"], "sealSource": seal.get("source"), "sealType": seal["type"]})
+        for seal in payload.get("seals") or []
+        if seal.get("type") in V22_SEAL_TYPES
+    ]
+    rendered.update(
+        _compact(
+            {
+                "equipmentEventTypeCode": payload["equipmentEventTypeCode"],
+                "equipmentReference": payload.get("equipmentReference"),
+                "ISOEquipmentCode": payload.get("ISOEquipmentCode"),
+                "emptyIndicatorCode": payload["emptyIndicatorCode"],
+                "eventLocation": _v3_location(payload.get("eventLocation")),
+                "transportCall": call,
+                "documentReferences": _v3_documents(payload),
+                "references": _v3_references(payload),
+                "seals": seals,
+            }
+        )
+    )
     return rendered
 
 
@@ -207,8 +269,9 @@ def from_v3(event: StoredEvent, original: dict[str, Any]) -> dict[str, Any] | No
 
 def transport_call_id(event: StoredEvent) -> str:
     """A stable id for the call an event happened at: the same vessel, voyage and place give the same id."""
-    parts = "|".join(part or "" for part in (event.mode_of_transport, event.vessel_imo, event.voyage,
-                                              event.location, event.facility))
+    parts = "|".join(
+        part or "" for part in (event.mode_of_transport, event.vessel_imo, event.voyage, event.location, event.facility)
+    )
     return "HL-" + hashlib.sha256(parts.encode()).hexdigest()[:32]
 
 
@@ -217,34 +280,49 @@ def _synthetic_call(event: StoredEvent) -> dict[str, Any] | None:
     if mode not in V22_MODES or not (event.vessel_imo or event.voyage or event.location):
         return None
     vessel = _compact({"vesselIMONumber": event.vessel_imo, "vesselName": _fit(event.vessel_name, 35)})
-    return _compact({
-        "transportCallID": transport_call_id(event),
-        "carrierVoyageNumber": event.voyage, "exportVoyageNumber": event.voyage,
-        "UNLocationCode": event.location, "facilityCode": _fit(event.facility, 6),
-        "facilityCodeListProvider": "SMDG" if _fit(event.facility, 6) else None,
-        "modeOfTransport": mode, "vessel": vessel if event.vessel_imo else None,
-    })
+    return _compact(
+        {
+            "transportCallID": transport_call_id(event),
+            "carrierVoyageNumber": event.voyage,
+            "exportVoyageNumber": event.voyage,
+            "UNLocationCode": event.location,
+            "facilityCode": _fit(event.facility, 6),
+            "facilityCodeListProvider": "SMDG" if _fit(event.facility, 6) else None,
+            "modeOfTransport": mode,
+            "vessel": vessel if event.vessel_imo else None,
+        }
+    )
 
 
 def synthesise(event: StoredEvent, references: Sequence[tuple[str, str]]) -> dict[str, Any] | None:
     """A 2.2 event from the model alone, for events from sources other than DCSA."""
     refs = sorted(set(references))
-    documents = [{"documentReferenceType": KIND_TO_DOCUMENT[kind], "documentReferenceValue": value}
-                 for kind, value in refs if kind in KIND_TO_DOCUMENT]
+    documents = [
+        {"documentReferenceType": KIND_TO_DOCUMENT[kind], "documentReferenceValue": value}
+        for kind, value in refs
+        if kind in KIND_TO_DOCUMENT
+    ]
     containers = [value for kind, value in refs if kind == ReferenceType.CONTAINER.value]
     rendered: dict[str, Any] = {
-        "eventID": event.id, "eventCreatedDateTime": dcsa_time(created_moment(event)),
-        "eventType": event.event_type, "eventClassifierCode": event.classifier,
+        "eventID": event.id,
+        "eventCreatedDateTime": dcsa_time(created_moment(event)),
+        "eventType": event.event_type,
+        "eventClassifierCode": event.classifier,
         "eventDateTime": dcsa_time(event.event_time),
     }
     if event.event_type == "SHIPMENT":
-        document = next((d for d in documents if d["documentReferenceType"] == "TRD"), None) or next(iter(documents),
-                                                                                                     None)
+        document = next((d for d in documents if d["documentReferenceType"] == "TRD"), None) or next(
+            iter(documents), None
+        )
         if document is None:
             return None
-        rendered.update({"shipmentEventTypeCode": event.event_code,
-                         "documentTypeCode": document["documentReferenceType"],
-                         "documentID": document["documentReferenceValue"]})
+        rendered.update(
+            {
+                "shipmentEventTypeCode": event.event_code,
+                "documentTypeCode": document["documentReferenceType"],
+                "documentID": document["documentReferenceValue"],
+            }
+        )
         if containers:
             rendered["references"] = [{"referenceType": "EQ", "referenceValue": c} for c in containers]
         return rendered
@@ -252,19 +330,40 @@ def synthesise(event: StoredEvent, references: Sequence[tuple[str, str]]) -> dic
     if event.event_type == "TRANSPORT":
         if call is None:
             return None
-        rendered.update(_compact({
-            "transportEventTypeCode": event.event_code, "transportCall": call, "documentReferences": documents,
-            "references": [{"referenceType": "EQ", "referenceValue": c} for c in containers],
-        }))
+        rendered.update(
+            _compact(
+                {
+                    "transportEventTypeCode": event.event_code,
+                    "transportCall": call,
+                    "documentReferences": documents,
+                    "references": [{"referenceType": "EQ", "referenceValue": c} for c in containers],
+                }
+            )
+        )
         return rendered
-    place = None if call else _compact({"UNLocationCode": event.location, "facilityCode": _fit(event.facility, 6),
-                                        "facilityCodeListProvider": "SMDG" if _fit(event.facility, 6) else None})
+    place = (
+        None
+        if call
+        else _compact(
+            {
+                "UNLocationCode": event.location,
+                "facilityCode": _fit(event.facility, 6),
+                "facilityCodeListProvider": "SMDG" if _fit(event.facility, 6) else None,
+            }
+        )
+    )
     empty = (event.details or {}).get("emptyIndicatorCode")
-    rendered.update(_compact({
-        "equipmentEventTypeCode": event.event_code,
-        "equipmentReference": _fit(containers[0], 15) if containers else None,
-        "emptyIndicatorCode": empty if empty in ("EMPTY", "LADEN") else "LADEN",
-        "eventLocation": place or None, "transportCall": call, "documentReferences": documents,
-        "references": [{"referenceType": "EQ", "referenceValue": c} for c in containers[1:]],
-    }))
+    rendered.update(
+        _compact(
+            {
+                "equipmentEventTypeCode": event.event_code,
+                "equipmentReference": _fit(containers[0], 15) if containers else None,
+                "emptyIndicatorCode": empty if empty in ("EMPTY", "LADEN") else "LADEN",
+                "eventLocation": place or None,
+                "transportCall": call,
+                "documentReferences": documents,
+                "references": [{"referenceType": "EQ", "referenceValue": c} for c in containers[1:]],
+            }
+        )
+    )
     return rendered

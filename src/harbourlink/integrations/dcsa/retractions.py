@@ -21,8 +21,9 @@ UNKNOWN_EVENT = Phrase("retracts_unknown_event", N_("retracts event %(event)s, w
 OTHER_TYPE = Phrase("retracts_other_type", N_("the retracted event is a %(type)s event, not %(given)s"))
 
 
-def complete_dcsa_retractions(session: Session, *, owner_org_id: str,
-                              drafts: list[EventDraft]) -> list[tuple[str, Wording]]:
+def complete_dcsa_retractions(
+    session: Session, *, owner_org_id: str, drafts: list[EventDraft]
+) -> list[tuple[str, Wording]]:
     """Gives each 3.0 retraction in ``drafts`` the code, time and references of the event it retracts.
 
     The retracted event is looked for earlier in the same message, then among the owner's stored
@@ -43,19 +44,27 @@ def complete_dcsa_retractions(session: Session, *, owner_org_id: str,
         original: Any = earlier.get(target)
         references = list(original.references) if original is not None else []
         if original is None:
-            original = session.scalars(select(Event).where(Event.owner_org_id == owner_org_id,
-                                                           Event.source_key == target)).first()
+            original = session.scalars(
+                select(Event).where(Event.owner_org_id == owner_org_id, Event.source_key == target)
+            ).first()
             if original is not None:
                 retracts["event_id"] = original.id
-                references = [events.Reference(kind, value)
-                              for kind, value in events.references_of(session, [original.seq])[original.seq]]
+                references = [
+                    events.Reference(kind, value)
+                    for kind, value in events.references_of(session, [original.seq])[original.seq]
+                ]
         if original is None:
-            problems.append((f"{draft.origin}.metadata.retractedEventID",
-                             UNKNOWN_EVENT(event=repr(retracts.get("eventID")))))
+            problems.append(
+                (f"{draft.origin}.metadata.retractedEventID", UNKNOWN_EVENT(event=repr(retracts.get("eventID"))))
+            )
             continue
         if str(original.event_type) != draft.event_type.value:
-            problems.append((f"{draft.origin}.metadata.eventType",
-                             OTHER_TYPE(type=str(original.event_type), given=draft.event_type.value)))
+            problems.append(
+                (
+                    f"{draft.origin}.metadata.eventType",
+                    OTHER_TYPE(type=str(original.event_type), given=draft.event_type.value),
+                )
+            )
             continue
         draft.event_code = original.event_code
         draft.classifier = events.Classifier(original.classifier)

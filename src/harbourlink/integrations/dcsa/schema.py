@@ -92,12 +92,17 @@ def _never_raises(check: Callable[[object], bool]) -> Callable[[str], bool]:
             return check(value)
         except (ValueError, binascii.Error):
             return False
+
     return checked
 
 
 # The same format checks for the compiled validator (which calls them with strings only).
-COMPILED_FORMATS = {"date-time": _never_raises(_is_date_time), "uuid": _never_raises(_is_uuid),
-                    "byte": _never_raises(_is_base64), "uri": _never_raises(_is_uri)}
+COMPILED_FORMATS = {
+    "date-time": _never_raises(_is_date_time),
+    "uuid": _never_raises(_is_uuid),
+    "byte": _never_raises(_is_base64),
+    "uri": _never_raises(_is_uri),
+}
 
 # Python's \s (what str.isspace() takes); the compiled validator's own \s misses \x1c-\x1f and \x85.
 PYTHON_SPACE = "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -111,8 +116,10 @@ def _python_classes(pattern: str) -> str:
 
 def _for_compiled(schema: Any) -> Any:
     if isinstance(schema, dict):
-        return {key: _python_classes(value) if key == "pattern" and isinstance(value, str) else _for_compiled(value)
-                for key, value in schema.items()}
+        return {
+            key: _python_classes(value) if key == "pattern" and isinstance(value, str) else _for_compiled(value)
+            for key, value in schema.items()
+        }
     if isinstance(schema, list):
         return [_for_compiled(value) for value in schema]
     return schema
@@ -172,8 +179,7 @@ def v22_schema(name: str) -> EventSchema:
 def v3_schema(name: str) -> EventSchema:
     """One 3.0 Beta definition, compiled and interpreted."""
     root = v3_validator(name).schema
-    compiled = jsonschema_rs.Draft202012Validator(_for_compiled(root), formats=COMPILED_FORMATS,
-                                                  validate_formats=True)
+    compiled = jsonschema_rs.Draft202012Validator(_for_compiled(root), formats=COMPILED_FORMATS, validate_formats=True)
     return EventSchema(compiled, v3_validator(name))
 
 
@@ -188,8 +194,7 @@ def v3_validator(name: str) -> Any:
 
 
 # What a schema rule says when an event breaks it, in jsonschema's own words.
-ABSENT_WITH_RETRACTION = Phrase("absent_with_retraction",
-                                N_("must be absent when metadata.retractedEventID is given"))
+ABSENT_WITH_RETRACTION = Phrase("absent_with_retraction", N_("must be absent when metadata.retractedEventID is given"))
 DEPENDENCY = Phrase("schema_dependency", N_("%(field)s is a dependency of %(property)s"))
 NOT_FORMAT = Phrase("schema_format", N_("%(value)s is not a valid %(format)s"))
 NOT_OF_TYPE = Phrase("schema_type", N_("%(value)s is not of type %(types)s"))
@@ -202,8 +207,7 @@ BELOW = Phrase("schema_minimum", N_("%(value)s is less than the minimum of %(lim
 ABOVE = Phrase("schema_maximum", N_("%(value)s is greater than the maximum of %(limit)s"))
 NOT_CONST = Phrase("schema_const", N_("%(value)s was expected"))
 EXTRA_ONE = Phrase("schema_extra_property", N_("Additional properties are not allowed (%(names)s was unexpected)"))
-EXTRA_MANY = Phrase("schema_extra_properties",
-                    N_("Additional properties are not allowed (%(names)s were unexpected)"))
+EXTRA_MANY = Phrase("schema_extra_properties", N_("Additional properties are not allowed (%(names)s were unexpected)"))
 NO_ALTERNATIVE = Phrase("schema_no_alternative", N_("%(value)s is not valid under any of the given schemas"))
 NOT_UNIQUE = Phrase("schema_not_unique", N_("%(value)s has non-unique elements"))
 OTHER_RULE = Phrase("schema_rule", N_("breaks the schema's rule %(rule)s"))
@@ -227,9 +231,13 @@ def _limits(error: Any) -> Wording | None:
 
 _RULES: dict[str, Callable[[Any, str], Wording]] = {
     "enum": lambda error, value: NOT_ONE_OF(value=value, choices=repr(error.validator_value)),
-    "type": lambda error, value: NOT_OF_TYPE(value=value, types=", ".join(
-        repr(kind) for kind in (error.validator_value if isinstance(error.validator_value, list)
-                                else [error.validator_value]))),
+    "type": lambda error, value: NOT_OF_TYPE(
+        value=value,
+        types=", ".join(
+            repr(kind)
+            for kind in (error.validator_value if isinstance(error.validator_value, list) else [error.validator_value])
+        ),
+    ),
     "pattern": lambda error, value: NO_MATCH(value=value, pattern=repr(error.validator_value)),
     "format": lambda error, value: NOT_FORMAT(value=value, format=error.validator_value),
     "const": lambda error, _value: NOT_CONST(value=repr(error.validator_value)),

@@ -69,8 +69,11 @@ def _references(event: dict[str, Any], path: str) -> list[Reference]:
         found.append(reference(ReferenceType.CONTAINER, event["equipmentReference"], f"{path}.equipmentReference"))
     for position, item in enumerate(event.get("references") or []):
         if item["referenceType"] == "EQ":
-            found.append(reference(ReferenceType.CONTAINER, item["referenceValue"],
-                                   f"{path}.references[{position}].referenceValue"))
+            found.append(
+                reference(
+                    ReferenceType.CONTAINER, item["referenceValue"], f"{path}.references[{position}].referenceValue"
+                )
+            )
     return dedupe(found)
 
 
@@ -107,13 +110,21 @@ def draft_from_v22(event: dict[str, Any], path: str) -> EventDraft:
         raise MappingError(f"{path}.eventDateTime", NOT_A_DATE_TIME(value=repr(event["eventDateTime"]))) from None
     return EventDraft(
         source_key="dcsa:" + (event_id or content_key(event)),
-        event_type=event_type, event_code=code, classifier=Classifier(event["eventClassifierCode"]),
-        event_time=event_time, created_time=created, references=_references(event, path),
-        location=_location(event, path), facility=upper_or_none(facility) if provider == "SMDG" else None,
+        event_type=event_type,
+        event_code=code,
+        classifier=Classifier(event["eventClassifierCode"]),
+        event_time=event_time,
+        created_time=created,
+        references=_references(event, path),
+        location=_location(event, path),
+        facility=upper_or_none(facility) if provider == "SMDG" else None,
         vessel_imo=imo_number(vessel.get("vesselIMONumber"), f"{path}.transportCall.vessel.vesselIMONumber"),
         vessel_name=text_or_none(vessel.get("vesselName")),
-        voyage=_voyage(call, code), mode_of_transport=upper_or_none(call.get("modeOfTransport")),
-        details={"dcsa": event}, origin=json_place(path), key_from_content=event_id is None,
+        voyage=_voyage(call, code),
+        mode_of_transport=upper_or_none(call.get("modeOfTransport")),
+        details={"dcsa": event},
+        origin=json_place(path),
+        key_from_content=event_id is None,
     )
 
 

@@ -38,8 +38,12 @@ from harbourlink.integrations.parsing import Parsed, json_place
 from harbourlink.kernel.phrases import N_, Phrase, Wording
 from harbourlink.references import ReferenceType
 
-PAYLOAD_SCHEMAS = {"SHIPMENT": "shipmentPayload", "TRANSPORT": "transportPayload", "EQUIPMENT": "equipmentPayload",
-                   "REEFER": "reeferPayload"}
+PAYLOAD_SCHEMAS = {
+    "SHIPMENT": "shipmentPayload",
+    "TRANSPORT": "transportPayload",
+    "EQUIPMENT": "equipmentPayload",
+    "REEFER": "reeferPayload",
+}
 NOT_AN_EVENT = Phrase("dcsa3_event_not_object", N_("an event is a JSON object with metadata and payload"))
 
 
@@ -110,7 +114,8 @@ def _place(payload: dict[str, Any], code: str, path: str) -> dict[str, Any]:
     return {
         "location": locode(location.get("UNLocationCode"), f"{where}.UNLocationCode"),
         "facility": upper_or_none(location.get("facilityCode"))
-        if location.get("facilityCodeListProvider") == "SMDG" else None,
+        if location.get("facilityCodeListProvider") == "SMDG"
+        else None,
         "vessel_imo": imo_number(craft.get("vesselIMONumber"), f"{path}.transportCall.{craft_key}.vesselIMONumber"),
         "vessel_name": text_or_none(craft.get("name")),
         "voyage": (imported or export) if code in INBOUND_CODES else (export or imported),
@@ -126,9 +131,14 @@ def draft_from_v3(event: dict[str, Any], path: str) -> EventDraft:
     retracted = metadata.get("retractedEventID")
     if retracted is not None:
         return EventDraft(
-            source_key=RETRACTION_PREFIX + retracted, event_type=event_type, event_code="",
-            classifier=Classifier.ACT, event_time=created, created_time=created,
-            details={"dcsa_v3": event, "retracts": {"eventID": retracted}}, origin=json_place(path),
+            source_key=RETRACTION_PREFIX + retracted,
+            event_type=event_type,
+            event_code="",
+            classifier=Classifier.ACT,
+            event_time=created,
+            created_time=created,
+            details={"dcsa_v3": event, "retracts": {"eventID": retracted}},
+            origin=json_place(path),
         )
     payload: dict[str, Any] = event["payload"]
     code = payload[CODE_FIELDS[event_type]]
@@ -136,10 +146,16 @@ def draft_from_v3(event: dict[str, Any], path: str) -> EventDraft:
     if event_type is EventType.REEFER:
         details.update(_reefer_details(payload))
     return EventDraft(
-        source_key="dcsa:" + metadata["eventID"], event_type=event_type, event_code=code,
-        classifier=Classifier(payload["eventClassifierCode"]), event_time=parse_date_time(payload["eventDateTime"]),
-        created_time=created, references=_references(payload, event_type.value, f"{path}.payload"),
-        details=details, origin=json_place(path), **_place(payload, code, f"{path}.payload"),
+        source_key="dcsa:" + metadata["eventID"],
+        event_type=event_type,
+        event_code=code,
+        classifier=Classifier(payload["eventClassifierCode"]),
+        event_time=parse_date_time(payload["eventDateTime"]),
+        created_time=created,
+        references=_references(payload, event_type.value, f"{path}.payload"),
+        details=details,
+        origin=json_place(path),
+        **_place(payload, code, f"{path}.payload"),
     )
 
 

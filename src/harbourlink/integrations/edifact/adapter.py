@@ -48,28 +48,53 @@ class EdifactAdapter:
             if interchange is not None:
                 problems.extend(self._read_messages(interchange, parsed, show_interchange=many))
         problems.sort(key=lambda p: (p.interchange, p.number or 0))
-        parsed.errors = [ItemError(describe_place(p.number, p.tag, interchange=p.interchange,
-                                                  message_ref=p.message_ref, show_interchange=many), p.problem)
-                         for p in problems]
+        parsed.errors = [
+            ItemError(
+                describe_place(
+                    p.number, p.tag, interchange=p.interchange, message_ref=p.message_ref, show_interchange=many
+                ),
+                p.problem,
+            )
+            for p in problems
+        ]
         return parsed
 
     def _read_messages(self, interchange: Interchange, parsed: Parsed, *, show_interchange: bool) -> list[Problem]:
         problems: list[Problem] = []
         for message in interchange.messages:
-            context = Context(interchange.sender, interchange.control_ref, interchange.number, message,
-                              self.local_zone, show_interchange)
+            context = Context(
+                interchange.sender,
+                interchange.control_ref,
+                interchange.number,
+                message,
+                self.local_zone,
+                show_interchange,
+            )
             reader = READERS.get(message.type)
             if reader is None:
-                problems.append(Problem(message.header.number, message.header.tag,
-                                        NOT_READ(type=message.type or NONE_GIVEN(), types=", ".join(READERS)),
-                                        interchange.number, message.reference))
+                problems.append(
+                    Problem(
+                        message.header.number,
+                        message.header.tag,
+                        NOT_READ(type=message.type or NONE_GIVEN(), types=", ".join(READERS)),
+                        interchange.number,
+                        message.reference,
+                    )
+                )
                 continue
             try:
                 result = reader(context)
             except SegmentError as error:
                 problem = context.problem(error)
-                problems.append(Problem(problem.number, problem.tag, REFUSED(problem=problem.problem),
-                                        problem.interchange, problem.message_ref))
+                problems.append(
+                    Problem(
+                        problem.number,
+                        problem.tag,
+                        REFUSED(problem=problem.problem),
+                        problem.interchange,
+                        problem.message_ref,
+                    )
+                )
                 continue
             parsed.events.extend(result.events)
             problems.extend(result.problems)

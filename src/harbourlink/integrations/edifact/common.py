@@ -18,8 +18,14 @@ IN_MESSAGE = Phrase("in_message", N_("%(place)s, message %(reference)s"))
 NO_BGM = Phrase("no_bgm", N_("a message begins with a BGM segment after its UNH, naming what it reports"))
 
 
-def describe_place(number: int | None, tag: str, *, interchange: int = 1, message_ref: str | None = None,
-                   show_interchange: bool = False) -> Wording:
+def describe_place(
+    number: int | None,
+    tag: str,
+    *,
+    interchange: int = 1,
+    message_ref: str | None = None,
+    show_interchange: bool = False,
+) -> Wording:
     """``segment 14 (DTM), message 000123``: what a person looks for in the file."""
     place = FILE() if number is None else SEGMENT(number=number, tag=tag) if tag else UNTAGGED_SEGMENT(number=number)
     if show_interchange:
@@ -45,12 +51,16 @@ class Context:
         return f"edifact:{self.sender}:{self.control_ref}:{self.message.reference}:{index}"
 
     def origin(self, segment: Segment) -> Wording:
-        return describe_place(segment.number, segment.tag, interchange=self.interchange,
-                              message_ref=self.message.reference, show_interchange=self.show_interchange)
+        return describe_place(
+            segment.number,
+            segment.tag,
+            interchange=self.interchange,
+            message_ref=self.message.reference,
+            show_interchange=self.show_interchange,
+        )
 
     def problem(self, error: SegmentError) -> Problem:
-        return Problem(error.segment.number, error.segment.tag, error.problem, self.interchange,
-                       self.message.reference)
+        return Problem(error.segment.number, error.segment.tag, error.problem, self.interchange, self.message.reference)
 
 
 @dataclass
@@ -61,8 +71,9 @@ class MessageResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-def split_groups(segments: list[Segment], start: str, end: frozenset[str] = frozenset()
-                 ) -> tuple[list[Segment], list[list[Segment]], list[Segment]]:
+def split_groups(
+    segments: list[Segment], start: str, end: frozenset[str] = frozenset()
+) -> tuple[list[Segment], list[list[Segment]], list[Segment]]:
     """The segments before the first ``start``, the groups each ``start`` opens, and those from an ``end`` on."""
     head: list[Segment] = []
     groups: list[list[Segment]] = []

@@ -46,8 +46,10 @@ from harbourlink.references import ReferenceType, find_terminal
 
 CODECO_EVENTS = {"34": "GTIN", "36": "GTOT"}
 COARRI_EVENTS = {"98": "DISC", "44": "DISC", "270": "LOAD", "46": "LOAD", "122": "LOAD"}
-_TIME_NAMES = {"7": Phrase("actual_time", N_("actual date/time")),
-               "203": Phrase("execution_time", N_("execution date/time"))}
+_TIME_NAMES = {
+    "7": Phrase("actual_time", N_("actual date/time")),
+    "203": Phrase("execution_time", N_("execution date/time")),
+}
 _WEIGHTS = {"VGM": "verified_gross_mass", "AAE": "verified_gross_mass", "G": "gross_mass", "AAB": "gross_mass"}
 
 
@@ -59,19 +61,30 @@ class _Report:
     time_qualifiers: tuple[str, ...]
 
 
-CODECO = _Report("CODECO", CODECO_EVENTS, Phrase("codeco_names", N_("34 (gate-in report) or 36 (gate-out report)")),
-                 ("7", "203"))
-COARRI = _Report("COARRI", COARRI_EVENTS, Phrase("coarri_names", N_(
-    "98 or 44 (discharge report), 270, 46 or 122 (loading report)")), ("203", "7"))
+CODECO = _Report(
+    "CODECO", CODECO_EVENTS, Phrase("codeco_names", N_("34 (gate-in report) or 36 (gate-out report)")), ("7", "203")
+)
+COARRI = _Report(
+    "COARRI",
+    COARRI_EVENTS,
+    Phrase("coarri_names", N_("98 or 44 (discharge report), 270, 46 or 122 (loading report)")),
+    ("203", "7"),
+)
 NO_CONTAINER = Phrase("report_without_container", N_("the %(kind)s reports no container: it has no EQD+CN group"))
-DOCUMENT_NAME = Phrase("document_name", N_("document name code %(code)s is not a %(kind)s HarbourLink reads; "
-                                          "expected %(expected)s"))
-CANCELLATION = Phrase("cancellation", N_("message function 1 (cancellation) cannot be applied: stored events are "
-                                         "kept, not deleted; send the corrected moves instead"))
-NO_TIME = Phrase("container_without_time", N_("container %(container)s has no DTM+%(qualifier)s (%(name)s) in its "
-                                              "group"))
+DOCUMENT_NAME = Phrase(
+    "document_name", N_("document name code %(code)s is not a %(kind)s HarbourLink reads; expected %(expected)s")
+)
+CANCELLATION = Phrase(
+    "cancellation",
+    N_(
+        "message function 1 (cancellation) cannot be applied: stored events are "
+        "kept, not deleted; send the corrected moves instead"
+    ),
+)
+NO_TIME = Phrase(
+    "container_without_time", N_("container %(container)s has no DTM+%(qualifier)s (%(name)s) in its group")
+)
 CNT_COUNT = Phrase("cnt_count", N_("CNT+16 counts %(declared)s containers but the message has %(groups)s EQD groups"))
-
 
 
 @dataclass(frozen=True)
@@ -114,8 +127,9 @@ def _header(ctx: Context, head: list[Segment], report: _Report) -> _Header:
     bgm = head[0]
     name = bgm.value(0, 0)
     if name not in report.codes:
-        raise SegmentError(bgm, DOCUMENT_NAME(code=name or NONE_GIVEN(), kind=report.kind,
-                                              expected=report.code_names()))
+        raise SegmentError(
+            bgm, DOCUMENT_NAME(code=name or NONE_GIVEN(), kind=report.kind, expected=report.code_names())
+        )
     function = bgm.value(2)
     if function == "1":
         raise SegmentError(bgm, CANCELLATION())
@@ -169,14 +183,14 @@ class _Group:
             self.inland = read_transport(segment)
 
 
-def _container_event(ctx: Context, report: _Report, header: _Header, segments: list[Segment],
-                     index: int) -> EventDraft:
+def _container_event(ctx: Context, report: _Report, header: _Header, segments: list[Segment], index: int) -> EventDraft:
     group = _Group.read(segments, ctx.zone)
     moment = next((group.times[q] for q in report.time_qualifiers if q in group.times), None)
     if moment is None:
         wanted = report.time_qualifiers[0]
-        raise SegmentError(segments[0], NO_TIME(container=group.equipment.number, qualifier=wanted,
-                                                name=_TIME_NAMES[wanted]()))
+        raise SegmentError(
+            segments[0], NO_TIME(container=group.equipment.number, qualifier=wanted, name=_TIME_NAMES[wanted]())
+        )
     details = _details(report, header, group)
     activity = _activity_place(report, header, group.places)
     location = activity.locode if activity else None
@@ -191,11 +205,20 @@ def _container_event(ctx: Context, report: _Report, header: _Header, segments: l
     else:
         mode = (vessel.mode if vessel else None) or "VESSEL"
     return EventDraft(
-        source_key=ctx.source_key(str(index)), event_type=EventType.EQUIPMENT, event_code=header.event_code,
-        classifier=Classifier.ACT, event_time=moment, references=group.references, location=location,
-        facility=facility, vessel_imo=vessel.imo if vessel else None, vessel_name=vessel.name if vessel else None,
-        voyage=vessel.voyage if vessel else None, mode_of_transport=mode,
-        details={k: v for k, v in details.items() if v not in (None, [], {})}, origin=ctx.origin(segments[0]),
+        source_key=ctx.source_key(str(index)),
+        event_type=EventType.EQUIPMENT,
+        event_code=header.event_code,
+        classifier=Classifier.ACT,
+        event_time=moment,
+        references=group.references,
+        location=location,
+        facility=facility,
+        vessel_imo=vessel.imo if vessel else None,
+        vessel_name=vessel.name if vessel else None,
+        voyage=vessel.voyage if vessel else None,
+        mode_of_transport=mode,
+        details={k: v for k, v in details.items() if v not in (None, [], {})},
+        origin=ctx.origin(segments[0]),
     )
 
 
@@ -208,9 +231,12 @@ def _activity_place(report: _Report, header: _Header, places: dict[str, Place]) 
 
 
 def _details(report: _Report, header: _Header, group: _Group) -> dict[str, Any]:
-    details: dict[str, Any] = {"iso_equipment_code": group.equipment.iso_code,
-                               "empty_indicator": group.equipment.empty_indicator, "seals": group.seals,
-                               **group.weights}
+    details: dict[str, Any] = {
+        "iso_equipment_code": group.equipment.iso_code,
+        "empty_indicator": group.equipment.empty_indicator,
+        "seals": group.seals,
+        **group.weights,
+    }
     if header.function and header.function != "9":
         details["message_function"] = header.function
     if report is COARRI and "147" in group.places:

@@ -23,27 +23,48 @@ NOT_UNB = Phrase("not_unb", N_("an interchange begins with a UNB interchange hea
 NO_SENDER = Phrase("unb_no_sender", N_("the UNB has no sender identification (0004)"))
 NO_CONTROL = Phrase("unb_no_reference", N_("the UNB has no interchange control reference (0020)"))
 NO_MESSAGE_REFERENCE = Phrase("unh_no_reference", N_("the UNH has no message reference number (0062)"))
-NO_UNT = Phrase("no_unt", N_("the message has no UNT trailer: it runs to segment %(number)s (%(tag)s) and the "
-                             "message is refused"))
-UNT_COUNT = Phrase("unt_count", N_("UNT counts %(declared)s segments but the message has %(count)s (UNH to UNT); "
-                                   "the message is refused as incomplete or altered"))
-UNT_REFERENCE = Phrase("unt_reference", N_("UNT repeats message reference %(trailer)s, not the UNH's %(header)s; "
-                                           "the message is refused"))
-OUTSIDE = Phrase("outside_messages", N_("a message begins with a UNH message header, not %(tag)s: %(extent)s "
-                                        "outside any message and are not read"))
-OUTSIDE_HEADLESS = Phrase("outside_messages_headless", N_(
-    "a message begins with a UNH message header, not %(tag)s: %(extent)s outside any message and are not read; "
-    "the message there has no UNH"))
+NO_UNT = Phrase(
+    "no_unt", N_("the message has no UNT trailer: it runs to segment %(number)s (%(tag)s) and the message is refused")
+)
+UNT_COUNT = Phrase(
+    "unt_count",
+    N_(
+        "UNT counts %(declared)s segments but the message has %(count)s (UNH to UNT); "
+        "the message is refused as incomplete or altered"
+    ),
+)
+UNT_REFERENCE = Phrase(
+    "unt_reference", N_("UNT repeats message reference %(trailer)s, not the UNH's %(header)s; the message is refused")
+)
+OUTSIDE = Phrase(
+    "outside_messages",
+    N_("a message begins with a UNH message header, not %(tag)s: %(extent)s outside any message and are not read"),
+)
+OUTSIDE_HEADLESS = Phrase(
+    "outside_messages_headless",
+    N_(
+        "a message begins with a UNH message header, not %(tag)s: %(extent)s outside any message and are not read; "
+        "the message there has no UNH"
+    ),
+)
 SEGMENTS_ARE = Phrase("segments_are", N_("segments %(first)s to %(last)s are"))
 IT_IS = Phrase("it_is", N_("it is"))
-NO_UNZ = Phrase("no_unz", N_("the interchange has no UNZ trailer after this segment; the messages before it that "
-                             "are whole were read"))
-UNZ_MESSAGES = Phrase("unz_messages", N_("UNZ counts %(declared)s messages but the interchange has %(counted)s; a "
-                                         "message may have been lost on the way"))
-UNZ_GROUPS = Phrase("unz_groups", N_("UNZ counts %(declared)s functional groups but the interchange has "
-                                     "%(counted)s; a message may have been lost on the way"))
-UNZ_REFERENCE = Phrase("unz_reference", N_("UNZ repeats interchange reference %(trailer)s, not the UNB's "
-                                           "%(header)s"))
+NO_UNZ = Phrase(
+    "no_unz",
+    N_("the interchange has no UNZ trailer after this segment; the messages before it that are whole were read"),
+)
+UNZ_MESSAGES = Phrase(
+    "unz_messages",
+    N_("UNZ counts %(declared)s messages but the interchange has %(counted)s; a message may have been lost on the way"),
+)
+UNZ_GROUPS = Phrase(
+    "unz_groups",
+    N_(
+        "UNZ counts %(declared)s functional groups but the interchange has "
+        "%(counted)s; a message may have been lost on the way"
+    ),
+)
+UNZ_REFERENCE = Phrase("unz_reference", N_("UNZ repeats interchange reference %(trailer)s, not the UNB's %(header)s"))
 
 
 @dataclass
@@ -152,11 +173,12 @@ def _message(walk: _Walk, start: int, interchange: Interchange) -> int:
         last = segments[end - 1]
         walk.problem(header, NO_UNT(number=last.number, tag=last.tag), reference)
         return end
-    message_segments = segments[start:end + 1]
+    message_segments = segments[start : end + 1]
     trailer = segments[end]
     if _trailer_agrees(walk, trailer, reference, len(message_segments)):
-        interchange.messages.append(Message(reference, header.value(1, 0),
-                                            ":".join(header.components(1)[1:4]), message_segments))
+        interchange.messages.append(
+            Message(reference, header.value(1, 0), ":".join(header.components(1)[1:4]), message_segments)
+        )
     return end + 1
 
 
@@ -201,7 +223,8 @@ def _check_trailer(walk: _Walk, interchange: Interchange, trailer: Segment | Non
     declared, reference = trailer.value(0), trailer.value(1)
     counted = walk.groups_seen or walk.messages_seen
     if not declared.isdigit() or int(declared) != counted:
-        walk.problem(trailer, (UNZ_GROUPS if walk.groups_seen else UNZ_MESSAGES)(declared=declared or NO(),
-                                                                                 counted=counted))
+        walk.problem(
+            trailer, (UNZ_GROUPS if walk.groups_seen else UNZ_MESSAGES)(declared=declared or NO(), counted=counted)
+        )
     if reference != interchange.control_ref:
         walk.problem(trailer, UNZ_REFERENCE(trailer=repr(reference), header=repr(interchange.control_ref)))

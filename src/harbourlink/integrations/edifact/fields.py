@@ -39,8 +39,9 @@ _ZONE_NAMES = {"UTC": UTC, "GMT": UTC, "Z": UTC, "UT": UTC}
 _ZONE_OFFSET = re.compile(r"^([+-])(\d{2})(\d{2})?$")
 
 NONE_GIVEN = Phrase("none_given", N_("(none)"))
-DTM_PLUS = Phrase("dtm_plus", N_("DTM has one data element; a '+' in a time zone needs the release character before "
-                                 "it ('?+0800')"))
+DTM_PLUS = Phrase(
+    "dtm_plus", N_("DTM has one data element; a '+' in a time zone needs the release character before it ('?+0800')")
+)
 DTM_EMPTY = Phrase("dtm_empty", N_("DTM+%(qualifier)s has no date/time value"))
 DTM_FORMAT = Phrase("dtm_format", N_("date/time format %(format)s is not read here; use one of %(formats)s"))
 DTM_VALUE = Phrase("dtm_value", N_("%(value)s is not a date/time in format %(format)s (%(layout)s)"))
@@ -174,8 +175,16 @@ def read_transport(segment: Segment) -> Transport:
         call_sign = ident
     elif ident:
         identifier = ident
-    return Transport(segment.value(0), segment.value(1) or None, MODES.get(mode_code), segment.value(4) or None,
-                     imo, call_sign, identifier, name or None)
+    return Transport(
+        segment.value(0),
+        segment.value(1) or None,
+        MODES.get(mode_code),
+        segment.value(4) or None,
+        imo,
+        call_sign,
+        identifier,
+        name or None,
+    )
 
 
 @dataclass(frozen=True, slots=True)

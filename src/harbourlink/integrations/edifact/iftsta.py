@@ -45,8 +45,9 @@ ACTIVITY_PLACES = ("175", "165")
 NO_STATUS = Phrase("iftsta_without_status", N_("the IFTSTA reports no status: it has no STS segment"))
 NO_STATUS_CODE = Phrase("sts_without_code", N_("STS has no status code (C555, data element 4405)"))
 UNMAPPED = Phrase("sts_unmapped", N_("status code %(code)s is not mapped to a DCSA event; HarbourLink reads %(codes)s"))
-STATUS_WITHOUT_TIME = Phrase("sts_without_time", N_("status %(code)s has no DTM+334 (status date/time) directly "
-                                                    "under its STS"))
+STATUS_WITHOUT_TIME = Phrase(
+    "sts_without_time", N_("status %(code)s has no DTM+334 (status date/time) directly under its STS")
+)
 
 
 def read_iftsta(ctx: Context) -> MessageResult:
@@ -74,8 +75,7 @@ def read_iftsta(ctx: Context) -> MessageResult:
     return result
 
 
-def _status_event(ctx: Context, shared: list[Reference], document: str, group: list[Segment],
-                  index: int) -> EventDraft:
+def _status_event(ctx: Context, shared: list[Reference], document: str, group: list[Segment], index: int) -> EventDraft:
     sts = group[0].check()
     code = sts.value(1, 0)
     if not code:
@@ -111,18 +111,29 @@ def _status_event(ctx: Context, shared: list[Reference], document: str, group: l
         raise SegmentError(sts, STATUS_WITHOUT_TIME(code=code))
     references.extend(Reference(ReferenceType.CONTAINER.value, item.number) for item in equipment)
     empty = meaning.empty_indicator or next((e.empty_indicator for e in equipment if e.empty_indicator), None)
-    details = {"status_code": code, "empty_indicator": empty, "consignment": document or None,
-               "iso_equipment_code": next((e.iso_code for e in equipment if e.iso_code), None),
-               "vessel_call_sign": transport.call_sign if transport else None}
+    details = {
+        "status_code": code,
+        "empty_indicator": empty,
+        "consignment": document or None,
+        "iso_equipment_code": next((e.iso_code for e in equipment if e.iso_code), None),
+        "vessel_call_sign": transport.call_sign if transport else None,
+    }
     facility = place.facility() if place else None
     if place and place.terminal and facility is None:
         details["terminal"] = place.terminal
     return EventDraft(
-        source_key=ctx.source_key(str(index)), event_type=meaning.event_type, event_code=meaning.event_code,
-        classifier=Classifier.EST if timed[0] in ESTIMATED_TIMES else Classifier.ACT, event_time=timed[1],
-        references=list(dict.fromkeys(references)), location=place.locode if place else None, facility=facility,
-        vessel_imo=transport.imo if transport else None, vessel_name=transport.name if transport else None,
+        source_key=ctx.source_key(str(index)),
+        event_type=meaning.event_type,
+        event_code=meaning.event_code,
+        classifier=Classifier.EST if timed[0] in ESTIMATED_TIMES else Classifier.ACT,
+        event_time=timed[1],
+        references=list(dict.fromkeys(references)),
+        location=place.locode if place else None,
+        facility=facility,
+        vessel_imo=transport.imo if transport else None,
+        vessel_name=transport.name if transport else None,
         voyage=transport.voyage if transport else None,
         mode_of_transport=(transport.mode if transport and transport.mode else meaning.mode),
-        details={k: v for k, v in details.items() if v is not None}, origin=ctx.origin(sts),
+        details={k: v for k, v in details.items() if v is not None},
+        origin=ctx.origin(sts),
     )

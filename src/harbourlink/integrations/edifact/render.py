@@ -83,45 +83,76 @@ class StatusEvent:
 
     @classmethod
     def from_draft(cls, draft: EventDraft) -> StatusEvent:
-        return cls(draft.event_type, draft.event_code, draft.classifier, draft.event_time,
-                   tuple((r.kind, r.value) for r in draft.references), draft.location, draft.facility,
-                   draft.vessel_imo, draft.vessel_name, draft.voyage, draft.mode_of_transport,
-                   draft.details.get("empty_indicator"))
+        return cls(
+            draft.event_type,
+            draft.event_code,
+            draft.classifier,
+            draft.event_time,
+            tuple((r.kind, r.value) for r in draft.references),
+            draft.location,
+            draft.facility,
+            draft.vessel_imo,
+            draft.vessel_name,
+            draft.voyage,
+            draft.mode_of_transport,
+            draft.details.get("empty_indicator"),
+        )
 
     @classmethod
     def from_stored(cls, event: StoredEventLike, references: Iterable[tuple[str, str]]) -> StatusEvent:
-        return cls(EventType(event.event_type), event.event_code, Classifier(event.classifier), event.event_time,
-                   tuple(references), event.location, event.facility, event.vessel_imo, event.vessel_name,
-                   event.voyage, event.mode_of_transport, (event.details or {}).get("empty_indicator"))
+        return cls(
+            EventType(event.event_type),
+            event.event_code,
+            Classifier(event.classifier),
+            event.event_time,
+            tuple(references),
+            event.location,
+            event.facility,
+            event.vessel_imo,
+            event.vessel_name,
+            event.voyage,
+            event.mode_of_transport,
+            (event.details or {}).get("empty_indicator"),
+        )
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> StatusEvent:
         """From a dict with this class's field names; ``references`` as pairs or {"kind", "value"} dicts."""
-        references = tuple((r["kind"], r["value"]) if isinstance(r, Mapping) else (r[0], r[1])
-                           for r in data.get("references", ()))
-        names = ("location", "facility", "vessel_imo", "vessel_name", "voyage", "mode_of_transport",
-                 "empty_indicator")
-        return cls(EventType(data["event_type"]), data["event_code"], Classifier(data.get("classifier", "ACT")),
-                   data["event_time"], references, **{name: data.get(name) for name in names})
+        references = tuple(
+            (r["kind"], r["value"]) if isinstance(r, Mapping) else (r[0], r[1]) for r in data.get("references", ())
+        )
+        names = ("location", "facility", "vessel_imo", "vessel_name", "voyage", "mode_of_transport", "empty_indicator")
+        return cls(
+            EventType(data["event_type"]),
+            data["event_code"],
+            Classifier(data.get("classifier", "ACT")),
+            data["event_time"],
+            references,
+            **{name: data.get(name) for name in names},
+        )
 
 
-def render_iftsta(events: Iterable[StatusEvent], *, sender: str, recipient: str, control_ref: str,
-                  prepared: datetime | None = None) -> str:
+def render_iftsta(
+    events: Iterable[StatusEvent], *, sender: str, recipient: str, control_ref: str, prepared: datetime | None = None
+) -> str:
     """An interchange with one IFTSTA message holding one status per event (none: an empty interchange)."""
     moment = (prepared or datetime.now(UTC)).astimezone(UTC)
-    interchange = [Segment("UNB", ["UNOW", "4"], sender, recipient, [f"{moment:%Y%m%d}", f"{moment:%H%M}"],
-                           control_ref)]
+    interchange = [
+        Segment("UNB", ["UNOW", "4"], sender, recipient, [f"{moment:%Y%m%d}", f"{moment:%H%M}"], control_ref)
+    ]
     events = list(events)
     if events:
-        message = [Segment("UNH", "1", ["IFTSTA", "D", "99B", "UN"]), Segment("BGM", "23", control_ref, "9"),
-                   Segment("DTM", ["137", _time(moment), "205"])]
+        message = [
+            Segment("UNH", "1", ["IFTSTA", "D", "99B", "UN"]),
+            Segment("BGM", "23", control_ref, "9"),
+            Segment("DTM", ["137", _time(moment), "205"]),
+        ]
         for number, event in enumerate(events, start=1):
             message.extend(_status(number, event))
         message.append(Segment("UNT", str(len(message) + 1), "1"))
         interchange.extend(message)
     interchange.append(Segment("UNZ", "1" if events else "0", control_ref))
-    return Serializer(Characters.from_str(CHARACTERS)).serialize(interchange, with_una_header=True,
-                                                                  break_lines=True)
+    return Serializer(Characters.from_str(CHARACTERS)).serialize(interchange, with_una_header=True, break_lines=True)
 
 
 def _status(number: int, event: StatusEvent) -> list[Segment]:
@@ -150,9 +181,10 @@ def _status(number: int, event: StatusEvent) -> list[Segment]:
         segments.append(Segment("LOC", *place))
     if event.mode_of_transport or event.voyage or event.vessel_imo or event.vessel_name:
         segments.append(_transport(number, event))
-    segments.extend(Segment("EQD", *_trimmed(["CN", container, "", "", "",
-                                              _FULL_EMPTY_CODE.get(event.empty_indicator or "", "")]))
-                    for container in containers)
+    segments.extend(
+        Segment("EQD", *_trimmed(["CN", container, "", "", "", _FULL_EMPTY_CODE.get(event.empty_indicator or "", "")]))
+        for container in containers
+    )
     return segments
 
 

@@ -61,9 +61,11 @@ STATUS_CODES: dict[str, StatusMeaning] = {
 def status_code_for(event_type: EventType, event_code: str, mode: str | None) -> str | None:
     """The STS code that says this event, preferring the rail code for rail moves; None if there is none."""
     rail = mode == "RAIL"
-    candidates = [code for code, meaning in STATUS_CODES.items()
-                  if (meaning.event_type, meaning.event_code) == (event_type, event_code)
-                  and meaning.empty_indicator is None]
+    candidates = [
+        code
+        for code, meaning in STATUS_CODES.items()
+        if (meaning.event_type, meaning.event_code) == (event_type, event_code) and meaning.empty_indicator is None
+    ]
     preferred = [code for code in candidates if (STATUS_CODES[code].mode == "RAIL") == rail]
     chosen = preferred or candidates
     return chosen[0] if chosen else None

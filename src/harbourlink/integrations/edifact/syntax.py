@@ -29,9 +29,19 @@ Element = str | list[str]
 # ASCII subsets, yet senders often put accented names in them: such bytes are read as UTF-8,
 # else as Latin-1, rather than refusing a gate move over a consignee's name.
 CODECS = {
-    "UNOA": "ascii", "UNOB": "ascii", "UNOC": "latin-1", "UNOD": "iso8859-2", "UNOE": "iso8859-5",
-    "UNOF": "iso8859-7", "UNOG": "iso8859-3", "UNOH": "iso8859-4", "UNOI": "iso8859-6", "UNOJ": "iso8859-8",
-    "UNOK": "iso8859-9", "UNOW": "utf-8", "UNOY": "utf-8",
+    "UNOA": "ascii",
+    "UNOB": "ascii",
+    "UNOC": "latin-1",
+    "UNOD": "iso8859-2",
+    "UNOE": "iso8859-5",
+    "UNOF": "iso8859-7",
+    "UNOG": "iso8859-3",
+    "UNOH": "iso8859-4",
+    "UNOI": "iso8859-6",
+    "UNOJ": "iso8859-8",
+    "UNOK": "iso8859-9",
+    "UNOW": "utf-8",
+    "UNOY": "utf-8",
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAG = re.compile(r"^[A-Z][A-Z0-9]{2}$")
@@ -40,32 +50,51 @@ _BOM = "\xef\xbb\xbf"  # a UTF-8 byte order mark, as read byte for byte
 DEFAULT_CHARACTERS = ":+.? '"  # ISO 9735's defaults when no UNA is sent
 
 EMPTY_FILE = Phrase("edifact_empty", N_("the file holds no EDIFACT interchange (it is empty)"))
-CUT_SHORT = Phrase("edifact_cut_short", N_("the file ends inside this segment, before its terminator "
-                                           "%(terminator)s: the file looks cut short"))
-ADVICE_SHORT = Phrase("una_short", N_("the service string advice %(advice)s is cut short: UNA is followed by "
-                                      "exactly six characters"))
-ADVICE_ROLE = Phrase("una_role", N_("the service string advice %(advice)s makes %(character)s the %(role)s; "
-                                    "letters, digits and line breaks cannot be separators"))
-ADVICE_TWICE = Phrase("una_twice", N_("the service string advice %(advice)s uses one character for two roles; the "
-                                      "component and data element separators, release character and segment "
-                                      "terminator must all differ"))
-ADVICE_DECIMAL = Phrase("una_decimal", N_("the service string advice %(advice)s makes %(character)s the decimal "
-                                          "mark; it is '.' or ','"))
-ROLES = {"component separator": Phrase("component_separator", N_("component separator")),
-         "data element separator": Phrase("data_element_separator", N_("data element separator")),
-         "release character": Phrase("release_character", N_("release character")),
-         "segment terminator": Phrase("segment_terminator", N_("segment terminator"))}
-NOT_A_TEXT_FILE = Phrase("edifact_binary", N_("byte 0x%(byte)s at offset %(offset)s is not text: this is not an "
-                                              "EDIFACT file"))
+CUT_SHORT = Phrase(
+    "edifact_cut_short",
+    N_("the file ends inside this segment, before its terminator %(terminator)s: the file looks cut short"),
+)
+ADVICE_SHORT = Phrase(
+    "una_short", N_("the service string advice %(advice)s is cut short: UNA is followed by exactly six characters")
+)
+ADVICE_ROLE = Phrase(
+    "una_role",
+    N_(
+        "the service string advice %(advice)s makes %(character)s the %(role)s; "
+        "letters, digits and line breaks cannot be separators"
+    ),
+)
+ADVICE_TWICE = Phrase(
+    "una_twice",
+    N_(
+        "the service string advice %(advice)s uses one character for two roles; the "
+        "component and data element separators, release character and segment "
+        "terminator must all differ"
+    ),
+)
+ADVICE_DECIMAL = Phrase(
+    "una_decimal", N_("the service string advice %(advice)s makes %(character)s the decimal mark; it is '.' or ','")
+)
+ROLES = {
+    "component separator": Phrase("component_separator", N_("component separator")),
+    "data element separator": Phrase("data_element_separator", N_("data element separator")),
+    "release character": Phrase("release_character", N_("release character")),
+    "segment terminator": Phrase("segment_terminator", N_("segment terminator")),
+}
+NOT_A_TEXT_FILE = Phrase(
+    "edifact_binary", N_("byte 0x%(byte)s at offset %(offset)s is not text: this is not an EDIFACT file")
+)
 NOT_EDIFACT = Phrase("not_edifact", N_("an EDIFACT interchange begins with UNA or UNB, not %(start)s"))
 NOT_TEXT = Phrase("segment_not_text", N_("byte 0x%(byte)s at offset %(offset)s is not text"))
-NOT_CHARSET = Phrase("segment_not_charset", N_("byte 0x%(byte)s at offset %(offset)s is not %(charset)s text, as "
-                                               "the UNB declares"))
+NOT_CHARSET = Phrase(
+    "segment_not_charset", N_("byte 0x%(byte)s at offset %(offset)s is not %(charset)s text, as the UNB declares")
+)
 UNSPLITTABLE = Phrase("segment_unsplittable", N_("cannot be split into data elements (%(reason)s)"))
 # What pydifact's tokenizer says of a segment it cannot split, each with a phrase of its own.
 SPLIT_REASONS = {
     "Newlines after escape characters are not allowed.": Phrase(
-        "release_before_line_break", N_("a line break follows a release character")),
+        "release_before_line_break", N_("a line break follows a release character")
+    ),
     "Unexpected end of EDI messages.": Phrase("release_at_end", N_("the segment ends with a release character")),
 }
 UNSPLITTABLE_SEGMENT = Phrase("segment_unsplittable_plain", N_("cannot be split into data elements"))
@@ -161,12 +190,12 @@ def _skip_blanks(text: str, position: int) -> int:
 
 def _frame_interchange(text: str, position: int, frame: Frame, problems: list[Problem]) -> tuple[int, bool]:
     """Frames one interchange from ``position``; returns where the next one starts and whether to stop."""
-    start = text[position:position + 3]
+    start = text[position : position + 3]
     if start not in ("UNA", "UNB"):
         problems.append(Problem(1, "", _not_an_interchange(text, position), frame.number))
         return len(text), True
     if start == "UNA":
-        advice = text[position + 3:position + 9]
+        advice = text[position + 3 : position + 9]
         trouble = _check_service_advice(advice)
         if trouble:
             problems.append(Problem(1, "UNA", trouble, frame.number))
@@ -187,10 +216,11 @@ def _frame_interchange(text: str, position: int, frame: Frame, problems: list[Pr
         if found is None:
             frame.truncated = True
             tag = _tag_of(text[position:], frame.characters)
-            problems.append(Problem(number, tag, CUT_SHORT(terminator=repr(frame.characters.segment_terminator)),
-                                    frame.number))
+            problems.append(
+                Problem(number, tag, CUT_SHORT(terminator=repr(frame.characters.segment_terminator)), frame.number)
+            )
             return len(text), True
-        segment_text = text[position:found.end() - 1]
+        segment_text = text[position : found.end() - 1]
         frame.raw.append((number, segment_text, position))
         position = found.end()
         if _tag_of(segment_text, frame.characters) == "UNZ":
@@ -209,8 +239,12 @@ def _check_service_advice(advice: str) -> Wording | None:
     if len(advice) < 6:
         return ADVICE_SHORT(advice=shown)
     component, data, decimal, release, terminator = advice[0], advice[1], advice[2], advice[3], advice[5]
-    for name, char in (("component separator", component), ("data element separator", data),
-                       ("release character", release), ("segment terminator", terminator)):
+    for name, char in (
+        ("component separator", component),
+        ("data element separator", data),
+        ("release character", release),
+        ("segment terminator", terminator),
+    ):
         if char.isalnum() or char in "\r\n":
             return ADVICE_ROLE(advice=shown, character=repr(char), role=ROLES[name]())
     if len({component, data, release, terminator}) < 4:
@@ -221,7 +255,7 @@ def _check_service_advice(advice: str) -> Wording | None:
 
 
 def _not_an_interchange(text: str, position: int) -> Wording:
-    opening = text[position:position + 12]
+    opening = text[position : position + 12]
     odd = _CONTROL.search(opening)
     if odd is not None or any(ord(c) > 0x7E for c in opening):
         index = odd.start() if odd else next(i for i, c in enumerate(opening) if ord(c) > 0x7E)
@@ -265,14 +299,18 @@ def _read_segment(parser: Parser, characters: Characters, codec: str, raw: tuple
     try:
         decoded = _decode(text.encode("latin-1"), codec)
     except UnicodeDecodeError as exc:
-        return Segment(number, tag, [], offset, NOT_CHARSET(byte=f"{exc.object[exc.start]:02X}",
-                                                            offset=offset + exc.start, charset=codec.upper()))
+        return Segment(
+            number,
+            tag,
+            [],
+            offset,
+            NOT_CHARSET(byte=f"{exc.object[exc.start]:02X}", offset=offset + exc.start, charset=codec.upper()),
+        )
     try:
         elements = _split(parser, characters, decoded)
     except EDISyntaxError as exc:
         reason = SPLIT_REASONS.get(str(exc.args[0]) if exc.args else "")
-        return Segment(number, tag, [], offset,
-                       UNSPLITTABLE(reason=reason()) if reason else UNSPLITTABLE_SEGMENT())
+        return Segment(number, tag, [], offset, UNSPLITTABLE(reason=reason()) if reason else UNSPLITTABLE_SEGMENT())
     name = elements.pop(0) if elements else ""
     if not isinstance(name, str) or not _TAG.match(name):
         return Segment(number, tag, [], offset, NOT_A_TAG(tag=repr(tag)))
@@ -287,9 +325,12 @@ def _split(parser: Parser, characters: Characters, text: str) -> list[Element]:
     reads every segment that has one.
     """
     if characters.escape_character not in text:
-        return [parts[0] if len(parts) == 1 else parts
-                for parts in (element.split(characters.component_separator)
-                              for element in text.split(characters.data_separator))]
+        return [
+            parts[0] if len(parts) == 1 else parts
+            for parts in (
+                element.split(characters.component_separator) for element in text.split(characters.data_separator)
+            )
+        ]
     tokens = Tokenizer().get_tokens(text + characters.segment_terminator, characters)
     return next(iter(parser.convert_tokens_to_raw_segments(tokens)), [])
 

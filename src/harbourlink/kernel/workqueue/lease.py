@@ -34,8 +34,11 @@ def retry_delay(attempts: int) -> timedelta:
 
 def due(model: type[Leased], now: datetime) -> ColumnElement[bool]:
     """Rows waiting for an attempt now: pending, due, and not leased by a live worker."""
-    return and_(model.status == "pending", model.next_attempt_at <= now,
-                or_(model.claimed_until.is_(None), model.claimed_until < now))
+    return and_(
+        model.status == "pending",
+        model.next_attempt_at <= now,
+        or_(model.claimed_until.is_(None), model.claimed_until < now),
+    )
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,9 @@ class Claim:
     ids: list[int]
 
 
-def claim(session: Session, model: Any, candidates: Select[Any], *, now: datetime,
-          lease: timedelta = DEFAULT_LEASE) -> Claim:
+def claim(
+    session: Session, model: Any, candidates: Select[Any], *, now: datetime, lease: timedelta = DEFAULT_LEASE
+) -> Claim:
     """Leases the due rows among ``candidates`` (a select of ``model.id``); returns the ones this caller won.
 
     Commit the caller's transaction before working on them, so other workers see the lease.
@@ -58,8 +62,9 @@ def claim(session: Session, model: Any, candidates: Select[Any], *, now: datetim
     ids = list(session.scalars(candidates.where(due(model, now))))
     if not ids:
         return Claim(token, [])
-    session.execute(update(model).where(model.id.in_(ids), due(model, now))
-                    .values(claimed_until=token, attempts=model.attempts + 1))
+    session.execute(
+        update(model).where(model.id.in_(ids), due(model, now)).values(claimed_until=token, attempts=model.attempts + 1)
+    )
     won = session.scalars(select(model.id).where(model.id.in_(ids), model.claimed_until == token).order_by(model.id))
     return Claim(token, list(won))
 

@@ -39,10 +39,12 @@ class WorkItem(Leased, Base):
     """
 
     __tablename__ = "work_items"
-    __table_args__ = (Index("ix_work_items_due", "queue", "status", "next_attempt_at"),
-                      # Done items stay a day (HARBOURLINK_WORK_KEEP_DONE_HOURS): the figures and the dead
-                      # letters read the rest by status.
-                      Index("ix_work_items_status", "status", "next_attempt_at"))
+    __table_args__ = (
+        Index("ix_work_items_due", "queue", "status", "next_attempt_at"),
+        # Done items stay a day (HARBOURLINK_WORK_KEEP_DONE_HOURS): the figures and the dead
+        # letters read the rest by status.
+        Index("ix_work_items_status", "status", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(SequenceNumber, primary_key=True, autoincrement=True)
     queue: Mapped[str] = mapped_column(String(60))

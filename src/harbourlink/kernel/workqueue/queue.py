@@ -84,8 +84,15 @@ def unregister(queue: str) -> None:
     _registered.pop(queue, None)
 
 
-def enqueue(session: Session, queue: str, payload: Mapping[str, Any], *, key: str, now: datetime | None = None,
-            ring: bool = True) -> None:
+def enqueue(
+    session: Session,
+    queue: str,
+    payload: Mapping[str, Any],
+    *,
+    key: str,
+    now: datetime | None = None,
+    ring: bool = True,
+) -> None:
     """Writes one item in the caller's transaction; an item with the same ``key`` already there makes this a no-op.
 
     ``ring=False``: the caller runs the item itself right after the commit (``run_now``); workers
@@ -94,9 +101,17 @@ def enqueue(session: Session, queue: str, payload: Mapping[str, Any], *, key: st
     moment = now or utcnow()
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert(WorkItem) if dialect == "postgresql" else sqlite.insert(WorkItem)
-    session.execute(insert.on_conflict_do_nothing(index_elements=["key"]).values(
-        queue=queue, key=key, payload=dict(payload), status="pending", attempts=0, created_at=moment,
-        next_attempt_at=moment))
+    session.execute(
+        insert.on_conflict_do_nothing(index_elements=["key"]).values(
+            queue=queue,
+            key=key,
+            payload=dict(payload),
+            status="pending",
+            attempts=0,
+            created_at=moment,
+            next_attempt_at=moment,
+        )
+    )
     if ring:
         session.info.setdefault(RUNG, set()).add(queue)
 
@@ -133,8 +148,9 @@ def run_item(db: Database, consumer: Consumer, item_id: int, token: datetime, *,
         return False
 
 
-def run_round(db: Database, queues: Iterable[str], *, worker: str, now: datetime | None = None,
-              lease: timedelta = DEFAULT_LEASE) -> int:
+def run_round(
+    db: Database, queues: Iterable[str], *, worker: str, now: datetime | None = None, lease: timedelta = DEFAULT_LEASE
+) -> int:
     """Claims and runs one batch per queue; returns how many items were attempted.
 
     ``lease``: how long an item is this worker's before another may take it (longer than an item takes).
@@ -146,8 +162,13 @@ def run_round(db: Database, queues: Iterable[str], *, worker: str, now: datetime
         if consumer is None:
             continue
         with db.transaction() as session:
-            won = claim(session, WorkItem, select(WorkItem.id).where(WorkItem.queue == queue)
-                        .order_by(WorkItem.id).limit(consumer.batch), now=now or utcnow(), lease=lease)
+            won = claim(
+                session,
+                WorkItem,
+                select(WorkItem.id).where(WorkItem.queue == queue).order_by(WorkItem.id).limit(consumer.batch),
+                now=now or utcnow(),
+                lease=lease,
+            )
         for item_id in won.ids:
             run_item(db, consumer, item_id, won.token, worker=worker)
         attempted += len(won.ids)
@@ -199,8 +220,9 @@ def inline_bell(db: Database, queues: set[str]) -> None:
     drain(db, queues)
 
 
-def list_items(session: Session, *, status: str | None = None, queue: str | None = None,
-               limit: int = 100) -> list[WorkItem]:
+def list_items(
+    session: Session, *, status: str | None = None, queue: str | None = None, limit: int = 100
+) -> list[WorkItem]:
     """Items newest first, e.g. the dead letters (``status="dead"``) for the operator."""
     query = select(WorkItem).order_by(WorkItem.id.desc()).limit(limit)
     if status is not None:
@@ -224,8 +246,12 @@ def purge_done(db: Database, *, keep: timedelta, now: datetime | None = None) ->
     removed = 0
     while True:
         with db.transaction() as session:
-            batch = (select(WorkItem.id).where(WorkItem.status == "done", WorkItem.finished_at < cut)
-                     .order_by(WorkItem.id).limit(PURGE_BATCH))
+            batch = (
+                select(WorkItem.id)
+                .where(WorkItem.status == "done", WorkItem.finished_at < cut)
+                .order_by(WorkItem.id)
+                .limit(PURGE_BATCH)
+            )
             result = session.execute(delete(WorkItem).where(WorkItem.id.in_(batch.scalar_subquery())))
             count = int(getattr(result, "rowcount", 0) or 0)
         removed += count

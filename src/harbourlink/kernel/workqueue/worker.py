@@ -54,8 +54,16 @@ def worker_name() -> str:
 class Worker:
     """Runs rounds until stopped; ``wake`` is the bell of a thread in this process or of a bus."""
 
-    def __init__(self, db: Database, *, roles: Iterable[str] = ROLES, jobs: Iterable[Job] = (), idle: float = 1.0,
-                 lease: timedelta = DEFAULT_LEASE, heartbeat: float = HEARTBEAT_SECONDS):
+    def __init__(
+        self,
+        db: Database,
+        *,
+        roles: Iterable[str] = ROLES,
+        jobs: Iterable[Job] = (),
+        idle: float = 1.0,
+        lease: timedelta = DEFAULT_LEASE,
+        heartbeat: float = HEARTBEAT_SECONDS,
+    ):
         self.db, self.roles, self.idle, self.lease, self.heartbeat = db, frozenset(roles), idle, lease, heartbeat
         unknown = self.roles - set(ROLES)
         if unknown:
@@ -117,8 +125,16 @@ class Worker:
         if time.monotonic() < self._next_beat:
             return
         self._next_beat = time.monotonic() + self.heartbeat
-        self._write(lambda session: beat(session, name=self.name, roles=self.roles, started_at=self.started_at,
-                                         attempted=self.attempted, now=utcnow()))
+        self._write(
+            lambda session: beat(
+                session,
+                name=self.name,
+                roles=self.roles,
+                started_at=self.started_at,
+                attempted=self.attempted,
+                now=utcnow(),
+            )
+        )
 
     def _write(self, change: Callable[[Session], None]) -> None:
         """A heartbeat's write: a failure is logged, and the loop goes on working."""

@@ -23,8 +23,11 @@ depends_on: str | Sequence[str] | None = None
 
 # Re-analyse after threshold + scale_factor × rows changed (PostgreSQL's defaults: 50 + 10 %).
 ANALYZE_AFTER = {
-    "grants": (200, 0.02), "parties": (200, 0.02), "bl_links": (200, 0.02),
-    "events": (10_000, 0.02), "event_references": (10_000, 0.02),
+    "grants": (200, 0.02),
+    "parties": (200, 0.02),
+    "bl_links": (200, 0.02),
+    "events": (10_000, 0.02),
+    "event_references": (10_000, 0.02),
 }
 
 
@@ -38,8 +41,10 @@ def upgrade() -> None:
         batch_op.create_index("ix_grants_rule", ["owner_org_id", "rule"], unique=False)
     if op.get_bind().dialect.name == "postgresql":
         for table, (threshold, scale) in ANALYZE_AFTER.items():
-            op.execute(f"ALTER TABLE {table} SET (autovacuum_analyze_threshold = {threshold}, "
-                       f"autovacuum_analyze_scale_factor = {scale})")
+            op.execute(
+                f"ALTER TABLE {table} SET (autovacuum_analyze_threshold = {threshold}, "
+                f"autovacuum_analyze_scale_factor = {scale})"
+            )
 
 
 def downgrade() -> None:

@@ -45,7 +45,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["nominated_by_org_id"], ["organisations.id"], name=op.f("fk_legs_nominated_by_org_id_organisations")
         ),
-        sa.ForeignKeyConstraint(["party_org_id"], ["organisations.id"], name=op.f("fk_legs_party_org_id_organisations")),
+        sa.ForeignKeyConstraint(
+            ["party_org_id"], ["organisations.id"], name=op.f("fk_legs_party_org_id_organisations")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_legs")),
     )
     with op.batch_alter_table("legs", schema=None) as batch_op:
