@@ -85,7 +85,7 @@ def label(reference: str, request: Request, actor: CurrentActor, session: DbSess
         reference=row.reference,
         packages=row.packages,
         expires_at=row.expires_at,
-        company=identity.display_names(session, [actor.org_id]).get(actor.org_id, ""),
+        company=identity.get_organisation(session, actor, org_id=actor.org_id).name,
     )
     filename = f"label-{row.reference}.pdf"
     return Response(

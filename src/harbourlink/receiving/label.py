@@ -6,6 +6,7 @@ Drawn as vector squares, so it prints sharp at any size; the number is printed b
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import segno
 from fpdf import FPDF
@@ -14,6 +15,7 @@ PAGE_MM = (105.0, 148.0)
 """A6, the size of a parcel label."""
 QR_MM = 80.0
 MARGIN_MM = 12.0
+HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 
 
 def render_label(
@@ -33,11 +35,12 @@ def render_label(
     pdf.set_font("Helvetica", "B", 14)
     pdf.cell(PAGE_MM[0] - 2 * MARGIN_MM, 8, f"{reference_type} {reference}", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
-    # The PDF's built-in font has Latin letters only: a Chinese company name prints as question marks.
+    # Cargo labels in Hong Kong are in English, and the company is named by its registered English name: the
+    # PDF's built-in font has Latin letters only (anything else would print as question marks).
     lines = [company[:60].encode("latin-1", "replace").decode("latin-1")] + (
         [f"Packages: {packages}"] if packages is not None else []
     )
-    lines.append(f"Valid until {expires_at:%Y-%m-%d %H:%M} UTC")
+    lines.append(f"Valid until {expires_at.astimezone(HONG_KONG):%Y-%m-%d %H:%M} Hong Kong time")
     for line in lines:
         pdf.set_x(MARGIN_MM)
         pdf.cell(PAGE_MM[0] - 2 * MARGIN_MM, 5.5, line, align="C", new_x="LMARGIN", new_y="NEXT")
