@@ -4,7 +4,7 @@ of the label the API printed.
 The test draws the label's PDF (its QR code is filled squares) into the frames of a Y4M video, and
 starts a Chromium of its own with ``--use-fake-device-for-media-stream`` and
 ``--use-file-for-fake-video-capture``, so the page's camera films the label. The receive page
-decodes it with the jsQR file HarbourLink serves, opens the consignment's form; the clerk counts 8 of
+decodes it with the ZXing file HarbourLink serves, opens the consignment's form; the clerk counts 8 of
 the 10 packages the trip carries: the receipt is confirmed, the trip ends, the forwarder, the trucking
 company and the warehouse all see the receipt, and the forwarder's subscription raises the alert.
 """

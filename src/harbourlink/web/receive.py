@@ -4,7 +4,7 @@
 a driver their trip carrying the consignment, any other company the tracking page when it may see
 the cargo (and nothing about it otherwise); someone not logged in logs in first and comes back
 (the ``hl_back`` cookie). ``/receive`` reads the code with the phone's camera (``static/receive.js``
-with the vendored jsQR decoder), or takes the typed number; the form posts the count, condition,
+with the vendored ZXing decoder), or takes the typed number; the form posts the count, condition,
 note and photos to ``POST /receive``.
 """
 

@@ -1,5 +1,5 @@
 // The warehouse's receive page (templates/receive/scan.html): reads a consignment's QR code with the
-// phone's camera and opens the page it names. Frames go to jsQR (static/vendor/jsqr, served by
+// phone's camera and opens the page it names. Frames go to ZXing (static/vendor/zxing, served by
 // HarbourLink) a few times a second, scaled down so a cheap phone keeps up. Only a code naming a
 // consignment page (/c/<token>) is followed, and always on this site: a code from elsewhere is said
 // to be foreign, never opened. Words come translated in the section's data attributes.
@@ -18,6 +18,7 @@
   const EVERY_MS = 200;
   const MAX_SIDE = 640;
   const CONSIGNMENT = /^\/c\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+  const reader = window.ZXingBrowser ? new window.ZXingBrowser.BrowserQRCodeReader() : null;
   let stream = null;
   let timer = null;
 
@@ -44,16 +45,24 @@
     }
   }
 
+  // The code's text in the frame on the canvas, or null when it shows none (ZXing throws then).
+  function decode() {
+    try {
+      return reader.decodeFromCanvas(canvas).getText();
+    } catch {
+      return null;
+    }
+  }
+
   function look() {
     if (video.readyState >= video.HAVE_CURRENT_DATA && video.videoWidth) {
       const scale = Math.min(1, MAX_SIDE / Math.max(video.videoWidth, video.videoHeight));
       canvas.width = Math.round(video.videoWidth * scale);
       canvas.height = Math.round(video.videoHeight * scale);
       context.drawImage(video, 0, 0, canvas.width, canvas.height);
-      const frame = context.getImageData(0, 0, canvas.width, canvas.height);
-      const code = window.jsQR(frame.data, frame.width, frame.height, { inversionAttempts: "attemptBoth" });
-      if (code && code.data) {
-        const path = target(code.data);
+      const text = decode();
+      if (text) {
+        const path = target(text);
         if (path) {
           say("found");
           stop();
@@ -68,7 +77,7 @@
 
   async function start() {
     again.hidden = true;
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !window.jsQR) {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !reader) {
       say("none");
       return;
     }
