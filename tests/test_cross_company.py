@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from harbourlink.kernel import Database
+from harbourlink import receiving
+from harbourlink.kernel import Actor, Database
+from harbourlink.references import ReferenceType
 from tests.conftest import Company, make_company
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -247,7 +249,34 @@ def _a_trip(client: TestClient, db: Database, a: Company) -> dict[str, str]:
         "report_id": report.json()["id"],
         "device_entry_id": device.json()["id"],
         "leg_id": leg.json()["id"],
+        **_a_receipt(client, db, a),
     }
+
+
+def _a_receipt(client: TestClient, db: Database, a: Company) -> dict[str, str]:
+    """A warehouse's receipt of A's container, with a photo: A and the warehouse see it, B must not."""
+    warehouse = make_company(db, "Delta Cold Store", "warehouse")
+    shared = client.post(
+        "/api/v1/grants",
+        headers=a.auth,
+        json={"reference_type": "CONTAINER", "reference": "MSCU1234566", "grantee_org_id": warehouse.org_id},
+    )
+    assert shared.status_code == 201, shared.text
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    with db.transaction() as session:
+        received = receiving.do_receipt(
+            session,
+            Actor(org_id=warehouse.org_id, user_id=warehouse.admin_id, org_types=frozenset({"warehouse"})),
+            key="",
+            reference="MSCU1234566",
+            reference_type=ReferenceType.CONTAINER,
+            packages=1,
+            condition=receiving.Condition.GOOD,
+            photos=[receiving.Photo(png, "dock.png")],
+        )
+        receipt_id = received.receipt.id
+    assert client.get(f"/api/v1/receipts/{receipt_id}/photos/1", headers=a.auth).content == png
+    return {"receipt_id": receipt_id, "position": "1"}
 
 
 @pytest.fixture
@@ -336,6 +365,7 @@ def test_company_b_lists_nothing_of_company_a(
         ids["report_id"],
         ids["device_entry_id"],
         ids["leg_id"],
+        ids["receipt_id"],
     }
     for method, path, operation in _operations(client):
         if "{" in path or (method, path) in LIST_EXEMPT:

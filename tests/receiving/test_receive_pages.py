@@ -4,6 +4,7 @@ bytes, and someone not logged in comes back to the code after logging in."""
 from __future__ import annotations
 
 import io
+import re
 
 from fastapi.testclient import TestClient
 from PIL import Image
@@ -77,8 +78,15 @@ def test_a_receipt_with_photos_is_confirmed_and_a_hostile_one_is_named(client: T
     trip = client.get(f"/api/v1/trips/{shipment.trip['id']}", headers=shipment.world.trucker.auth).json()
     assert trip["status"] == "finished"
     log_in(client, shipment.world.forwarder.admin_email)
-    timeline = text_of(client.get(f"/track/{CONTAINER}", params={"lang": "en"}).text)
-    assert "Received at the warehouse: 9 of 10 packages · In good condition · wet" in timeline
+    timeline = client.get(f"/track/{CONTAINER}", params={"lang": "en"}).text
+    assert "Received at the warehouse: 9 of 10 packages · In good condition · wet" in text_of(timeline)
+    photo = re.search(r'href="(/api/v1/receipts/[^"/]+/photos/1)"', timeline)
+    assert photo, "the receipt on the timeline links its photo"
+    shown = client.get(photo.group(1))
+    assert (shown.status_code, shown.headers["content-type"], shown.content) == (200, "image/png", _png())
+    assert shown.headers["x-content-type-options"] == "nosniff"
+    assert client.get(photo.group(1), headers=shipment.world.outsider.auth).status_code == 404
+    assert client.get(photo.group(1).replace("/photos/1", "/photos/2")).status_code == 404
 
 
 def test_only_a_warehouse_has_the_receive_page(client: TestClient, db: Database) -> None:

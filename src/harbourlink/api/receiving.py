@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Request, status
+from fastapi import APIRouter, Body, Path, Request, status
 from fastapi.responses import Response
 
 from harbourlink import identity, receiving
@@ -90,6 +90,29 @@ def label(reference: str, request: Request, actor: CurrentActor, session: DbSess
     filename = f"label-{row.reference}.pdf"
     return Response(
         pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'}
+    )
+
+
+@router.get(
+    "/receipts/{receipt_id}/photos/{position}",
+    summary="A photo the warehouse took at receipt (1 to 3), as it was uploaded",
+    description="For the warehouse and every company the receipt's event is shown to; 404 for anyone else.",
+    responses={200: {"content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}}, "description": "the photo"}},
+    response_class=Response,
+)
+def receipt_photo(
+    receipt_id: str, position: Annotated[int, Path(ge=1, le=9)], actor: CurrentActor, session: DbSession
+) -> Response:
+    photo = receiving.receipt_photo(session, actor, receipt_id=receipt_id, position=position)
+    # Served as the type its bytes were checked to be, never sniffed, and never run as a page.
+    return Response(
+        photo.data,
+        media_type=photo.content_type,
+        headers={
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'",
+            "Cache-Control": "private, max-age=3600",
+        },
     )
 
 

@@ -39,6 +39,7 @@ from harbourlink.receiving.service import (
     issue_token,
     label_token,
     open_token,
+    receipt_photo,
     revoke_tokens,
 )
 
@@ -70,6 +71,7 @@ __all__ = [
     "issue_token",
     "label_token",
     "open_token",
+    "receipt_photo",
     "render_label",
     "revoke_tokens",
 ]

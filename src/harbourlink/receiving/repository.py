@@ -7,8 +7,10 @@ from datetime import datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from harbourlink import events
+from harbourlink.access import AccessScope
 from harbourlink.events import Event, EventReference
-from harbourlink.receiving.models import ConsignmentToken
+from harbourlink.receiving.models import ConsignmentToken, Receipt, ReceiptPhoto
 
 
 def newest_live_token(
@@ -62,3 +64,20 @@ def travels_under(session: Session, *, reference_type: str, reference: str) -> s
         .distinct()
     )
     return {(kind, value) for kind, value in session.execute(query)} | {(reference_type, reference)}
+
+
+def photo_of(session: Session, receipt_id: str, position: int) -> tuple[Receipt, ReceiptPhoto] | None:
+    row = session.execute(
+        select(Receipt, ReceiptPhoto)
+        .join(ReceiptPhoto, ReceiptPhoto.receipt_id == Receipt.id)
+        .where(Receipt.id == receipt_id, ReceiptPhoto.position == position)
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def sees_receipt(session: Session, scope: AccessScope, receipt: Receipt) -> bool:
+    """The receipt's event (the warehouse's, keyed by the receipt) is visible to ``scope``."""
+    found = select(Event.seq).where(
+        Event.owner_org_id == receipt.org_id, Event.source_key == f"receipt:{receipt.id}", events.visible(scope)
+    )
+    return session.scalar(found.limit(1)) is not None

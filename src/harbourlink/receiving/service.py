@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from harbourlink import access, events, trucking
 from harbourlink.identity import KeyScope, OrgType
-from harbourlink.kernel import Actor, Forbidden, ValidationFailed, new_id, utcnow
+from harbourlink.kernel import Actor, Forbidden, NotFound, ValidationFailed, new_id, utcnow
 from harbourlink.receiving import repository
 from harbourlink.receiving.domain import (
     MAX_NOTE,
@@ -322,3 +322,11 @@ def describe(received: Received) -> ReceiptRead:
         alert=found.any,
         trips_ended=received.trips_ended,
     )
+
+
+def receipt_photo(session: Session, actor: Actor, *, receipt_id: str, position: int) -> ReceiptPhoto:
+    """A photo of a receipt, for whoever may see the receipt's event: the warehouse and those it shared it with."""
+    found = repository.photo_of(session, receipt_id, position)
+    if found is None or not repository.sees_receipt(session, access.scope_for(actor), found[0]):
+        raise NotFound("no such photo", data={"receipt_id": receipt_id, "position": position})
+    return found[1]
