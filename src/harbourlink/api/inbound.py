@@ -29,6 +29,8 @@ router = APIRouter(
 )
 
 BUILT_IN_FORMATS = [adapter.name for adapter in inbound.formats()]
+MAX_OFFSET = 10_000_000
+"""The deepest page of the message list: far past any archive, and within every database's integers."""
 FORMAT_NAMES = " | ".join(BUILT_IN_FORMATS)
 FSU_EXAMPLE = "FSU/14\r\n160-12345675HKGLAX/T12K385.5\r\nDEP/CX880/24NOV/HKGLAX/T12K385.5/S1430/A1615\r\n"
 XFSU_EXAMPLE = (
@@ -211,7 +213,9 @@ def list_messages(
     failed: bool = False,
     status_filter: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, description="messages to skip: the next page starts at offset + limit")] = 0,
+    offset: Annotated[
+        int, Query(ge=0, le=MAX_OFFSET, description="messages to skip: the next page starts at offset + limit")
+    ] = 0,
 ) -> list[MessageRead]:
     return [
         MessageRead.model_validate(m)
