@@ -201,7 +201,7 @@ def test_the_warehouse_scans_the_label_with_its_camera_and_a_short_receipt_raise
         page.get_by_label("狀況良好").check()
         page.fill("#f-note", "兩箱未到")
         page.get_by_role("button", name="確認收貨").click()
-        expect(page.locator("#receipt-alert")).to_be_visible()
+        expect(page.locator("#receipt-alert")).to_be_visible(timeout=15_000)  # the receipt, its event and alert
         expect(page.locator("#receipt-short")).to_have_text("2")
         _shoot(page, "receive-done-390")
         context.close()
