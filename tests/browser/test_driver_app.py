@@ -18,62 +18,33 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Error, Page, Route, expect
 
-from harbourlink.kernel import create_database
 from tests.browser.conftest import ARTIFACTS, LiveSite, first_login, phone, watched_page
-from tests.conftest import STRONG_PASSWORD, Company, make_company
-from tests.trucking.support import CONTAINER, PICKUP, SAMPLES, WAREHOUSE
+from tests.browser.haulage import DRIVER_EMAIL, api, live_haulage
+from tests.conftest import Company
+from tests.trucking.support import CONTAINER, PICKUP, WAREHOUSE
 
-DRIVER_EMAIL = "driver@tai-kok-trucking.example.hk"
 OFFLINE = ("net::ERR_INTERNET_DISCONNECTED", "net::ERR_CONNECTION_RESET")
 """What the browser reports of the uploads tried in the tunnel and of the answer lost: expected, nothing else."""
 ROUTE = [(round(PICKUP[0] + 0.0045 * step, 4), round(PICKUP[1] - 0.002 * step, 4)) for step in range(6)]
 """The truck's positions, north from the terminal towards the warehouse in Tsuen Wan."""
 
 
-def _api(site: LiveSite, company: Company, method: str, path: str, **kwargs: Any) -> Any:
-    answer = httpx.request(method, f"{site.base_url}{path}", headers=company.auth, timeout=30, **kwargs)
-    assert answer.status_code < 300, answer.text
-    return answer.json()
-
-
 def _haulage(site: LiveSite, tmp_path: Path) -> tuple[Company, Company, str]:
     """The forwarder's container, shared with the trucking company, and a trip planned for its driver."""
-    db = create_database(f"sqlite:///{tmp_path / 'harbourlink.db'}")
-    try:
-        forwarder = make_company(db, "Harbour Forwarding", "forwarder")
-        trucker = make_company(db, "Tai Kok Trucking", "trucking")
-    finally:
-        db.engine.dispose()
-    _api(
+    world = live_haulage(site, tmp_path)
+    trip = api(
         site,
-        forwarder,
-        "POST",
-        "/api/v1/messages",
-        params={"format": "csv"},
-        content=(SAMPLES / "csv" / "hkg_import.csv").read_bytes(),
-    )
-    _api(
-        site,
-        forwarder,
-        "POST",
-        "/api/v1/grants",
-        json={"reference_type": "CONTAINER", "reference": CONTAINER, "grantee_org_id": trucker.org_id},
-    )
-    driver = _api(
-        site,
-        trucker,
-        "POST",
-        f"/api/v1/orgs/{trucker.org_id}/users",
-        json={"email": DRIVER_EMAIL, "display_name": "Chan Siu Ming", "role": "driver", "password": STRONG_PASSWORD},
-    )
-    trip = _api(
-        site,
-        trucker,
+        world.trucker,
         "POST",
         "/api/v1/trips",
-        json={"reference": CONTAINER, "vehicle": "XY 1234", "driver_user_id": driver["id"], "destination": WAREHOUSE},
+        json={
+            "reference": CONTAINER,
+            "vehicle": "XY 1234",
+            "driver_user_id": world.driver_id,
+            "destination": WAREHOUSE,
+        },
     )
-    return forwarder, trucker, trip["id"]
+    return world.forwarder, world.trucker, trip["id"]
 
 
 def _move(context: BrowserContext, step: int) -> None:
@@ -100,7 +71,7 @@ def _queued(page: Page, count: int) -> None:
 
 
 def _stored(site: LiveSite, trucker: Company, trip_id: str) -> list[dict[str, Any]]:
-    positions: list[dict[str, Any]] = _api(site, trucker, "GET", f"/api/v1/trips/{trip_id}")["positions"]
+    positions: list[dict[str, Any]] = api(site, trucker, "GET", f"/api/v1/trips/{trip_id}")["positions"]
     return positions
 
 
@@ -171,14 +142,14 @@ def test_positions_queue_offline_arrive_once_and_move_the_truck_on_the_forwarder
         assert lost == [201]
         stored = _stored(live_site, trucker, trip_id)
         assert [(p["lat"], p["lon"]) for p in stored] == ROUTE[:5]  # each once, in the order taken
-        reports = _api(live_site, trucker, "GET", "/api/v1/position-reports")
+        reports = api(live_site, trucker, "GET", "/api/v1/position-reports")
         assert (reports[0]["status"], reports[0]["accepted"], reports[0]["duplicates"]) == ("duplicate", 0, 3)
 
         expect(marker).to_have_attribute("data-latitude", str(ROUTE[4][0]), timeout=15_000)
         assert marker.get_attribute("transform") != first_move
 
         # The truck's own tracker reports too (OsmAnd, with its speed): the same trip, and an arrival estimate.
-        tracker = _api(live_site, trucker, "POST", "/api/v1/devices", json={"vehicle": "XY1234"})["device_id"]
+        tracker = api(live_site, trucker, "POST", "/api/v1/devices", json={"vehicle": "XY1234"})["device_id"]
         reported = httpx.get(
             f"{live_site.base_url}/osmand",
             params={"id": tracker, "lat": ROUTE[5][0], "lon": ROUTE[5][1], "speed": "20", "bearing": "350"},

@@ -4,16 +4,13 @@ and assigns its driver; in zh-HK and English. Screenshots are kept under ``artif
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
-from harbourlink.kernel import create_database
 from tests.browser.conftest import ARTIFACTS, PHONE, LiveSite, first_login, phone, watched_page
-from tests.conftest import STRONG_PASSWORD, Company, make_company
-from tests.trucking.support import CONTAINER, SAMPLES
+from tests.browser.haulage import api, live_haulage
+from tests.trucking.support import CONTAINER
 
 WORDS = {
     "zh-HK": {
@@ -37,50 +34,13 @@ WORDS = {
 }
 
 
-def _api(site: LiveSite, company: Company, method: str, path: str, **kwargs: Any) -> Any:
-    answer = httpx.request(method, f"{site.base_url}{path}", headers=company.auth, timeout=30, **kwargs)
-    assert answer.status_code < 300, answer.text
-    return answer.json()
-
-
 @pytest.mark.parametrize("lang", ["zh-HK", "en"])
 def test_a_truck_leg_is_nominated_accepted_and_assigned_on_phones(
     live_site: LiveSite, chromium: Browser, tmp_path: Path, lang: str
 ) -> None:
     words = WORDS[lang]
-    db = create_database(f"sqlite:///{tmp_path / 'harbourlink.db'}")
-    try:
-        forwarder = make_company(db, "Harbour Forwarding", "forwarder")
-        trucker = make_company(db, "Tai Kok Trucking", "trucking")
-    finally:
-        db.engine.dispose()
-    _api(
-        live_site,
-        forwarder,
-        "POST",
-        "/api/v1/messages",
-        params={"format": "csv"},
-        content=(SAMPLES / "csv" / "hkg_import.csv").read_bytes(),
-    )
-    _api(
-        live_site,
-        forwarder,
-        "POST",
-        "/api/v1/grants",
-        json={"reference_type": "CONTAINER", "reference": CONTAINER, "grantee_org_id": trucker.org_id},
-    )
-    driver = _api(
-        live_site,
-        trucker,
-        "POST",
-        f"/api/v1/orgs/{trucker.org_id}/users",
-        json={
-            "email": "driver@tai-kok.example.hk",
-            "display_name": "Chan Siu Ming",
-            "role": "driver",
-            "password": STRONG_PASSWORD,
-        },
-    )
+    world = live_haulage(live_site, tmp_path)
+    forwarder, trucker = world.forwarder, world.trucker
     problems: list[str] = []
 
     screen = phone(chromium, locale=lang)
@@ -113,12 +73,12 @@ def test_a_truck_leg_is_nominated_accepted_and_assigned_on_phones(
     job.get_by_role("button", name=words["accept"], exact=True).click()
     job = page.locator(".pickup-job")
     job.locator("input[name$='.vehicle']").fill("XY 1234")
-    job.locator("select[name$='.driver_user_id']").select_option(driver["id"])
+    job.locator("select[name$='.driver_user_id']").select_option(world.driver_id)
     page.screenshot(path=str(ARTIFACTS / f"legs-trucker-{lang}.png"), full_page=True)
     job.get_by_role("button", name=words["assign"]).click()
     expect(page.locator("p.notice")).to_contain_text(words["assigned"])
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screen.close()
-    [leg] = _api(live_site, forwarder, "GET", "/api/v1/legs")
+    [leg] = api(live_site, forwarder, "GET", "/api/v1/legs")
     assert (leg["status"], leg["trip_status"], leg["packages"]) == ("accepted", "planned", 40)
     assert problems == []

@@ -17,12 +17,10 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, Page, expect
 
-from harbourlink.kernel import create_database
 from tests.browser.conftest import (
     ARTIFACTS,
     CHROMIUM,
@@ -33,20 +31,14 @@ from tests.browser.conftest import (
     phone,
     watched_page,
 )
-from tests.conftest import STRONG_PASSWORD, Company, make_company
-from tests.trucking.support import CONTAINER, SAMPLES, WAREHOUSE
+from tests.browser.haulage import DRIVER_EMAIL, api, live_haulage
+from tests.conftest import Company
+from tests.trucking.support import CONTAINER, WAREHOUSE
 
-DRIVER_EMAIL = "driver@tai-kok-trucking.example.hk"
 FRAME = (480, 640)
 """The fake camera's frame, portrait like a phone's: the A6 label drawn at 4 px per mm fits it."""
 PX_PER_PT = 4 / (72 / 25.4)
 RECT = re.compile(rb"(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (-?[\d.]+) re f")
-
-
-def _api(site: LiveSite, company: Company, method: str, path: str, **kwargs: Any) -> Any:
-    answer = httpx.request(method, f"{site.base_url}{path}", headers=company.auth, timeout=30, **kwargs)
-    assert answer.status_code < 300, answer.text
-    return answer.json() if answer.headers["content-type"].startswith("application/json") else answer.content
 
 
 def _label_image(pdf: bytes) -> Image.Image:
@@ -80,29 +72,9 @@ def _y4m(image: Image.Image, path: Path, *, frames: int = 10) -> Path:
 
 def _delivery(site: LiveSite, tmp_path: Path) -> tuple[Company, Company, Company, str]:
     """The forwarder's container on a running trip of 10 packages, a warehouse, and the forwarder subscribed."""
-    db = create_database(f"sqlite:///{tmp_path / 'harbourlink.db'}")
-    try:
-        forwarder = make_company(db, "Harbour Forwarding", "forwarder")
-        trucker = make_company(db, "Tai Kok Trucking", "trucking")
-        warehouse = make_company(db, "Tsuen Wan Logistics", "warehouse")
-    finally:
-        db.engine.dispose()
-    _api(
-        site,
-        forwarder,
-        "POST",
-        "/api/v1/messages",
-        params={"format": "csv"},
-        content=(SAMPLES / "csv" / "hkg_import.csv").read_bytes(),
-    )
-    _api(
-        site,
-        forwarder,
-        "POST",
-        "/api/v1/grants",
-        json={"reference_type": "CONTAINER", "reference": CONTAINER, "grantee_org_id": trucker.org_id},
-    )
-    _api(
+    world = live_haulage(site, tmp_path, ("Tsuen Wan Logistics", "warehouse"))
+    forwarder, trucker = world.forwarder, world.trucker
+    api(
         site,
         forwarder,
         "POST",
@@ -114,14 +86,7 @@ def _delivery(site: LiveSite, tmp_path: Path) -> tuple[Company, Company, Company
             "channels": ["inbox"],
         },
     )
-    driver = _api(
-        site,
-        trucker,
-        "POST",
-        f"/api/v1/orgs/{trucker.org_id}/users",
-        json={"email": DRIVER_EMAIL, "display_name": "Chan Siu Ming", "role": "driver", "password": STRONG_PASSWORD},
-    )
-    trip = _api(
+    trip = api(
         site,
         trucker,
         "POST",
@@ -129,13 +94,13 @@ def _delivery(site: LiveSite, tmp_path: Path) -> tuple[Company, Company, Company
         json={
             "reference": CONTAINER,
             "vehicle": "XY 1234",
-            "driver_user_id": driver["id"],
+            "driver_user_id": world.driver_id,
             "destination": WAREHOUSE,
             "packages": 10,
         },
     )
-    _api(site, trucker, "POST", f"/api/v1/trips/{trip['id']}/start")
-    return forwarder, trucker, warehouse, trip["id"]
+    api(site, trucker, "POST", f"/api/v1/trips/{trip['id']}/start")
+    return forwarder, trucker, world.others["warehouse"], trip["id"]
 
 
 def _shoot(page: Page, name: str) -> None:
@@ -144,7 +109,7 @@ def _shoot(page: Page, name: str) -> None:
 
 
 def _receipt_seen_by(site: LiveSite, company: Company) -> dict[str, Any]:
-    events = _api(site, company, "GET", f"/api/v1/track/{CONTAINER}")["events"]
+    events = api(site, company, "GET", f"/api/v1/track/{CONTAINER}")["events"]
     [receipt] = [e for e in events if e["event_code"] == "GTIN" and e["source"] == "Tsuen Wan Logistics"]
     return receipt  # type: ignore[no-any-return]
 
@@ -152,7 +117,7 @@ def _receipt_seen_by(site: LiveSite, company: Company) -> dict[str, Any]:
 def _alerts(site: LiveSite, company: Company) -> list[dict[str, Any]]:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        found: list[dict[str, Any]] = _api(site, company, "GET", "/api/v1/alerts")
+        found: list[dict[str, Any]] = api(site, company, "GET", "/api/v1/alerts")
         if found:
             return found
         time.sleep(0.5)
@@ -164,7 +129,7 @@ def test_the_warehouse_scans_the_label_with_its_camera_and_a_short_receipt_raise
     live_site: LiveSite, chromium: Browser, tmp_path: Path
 ) -> None:
     forwarder, trucker, warehouse, trip_id = _delivery(live_site, tmp_path)
-    label = _api(live_site, trucker, "GET", f"/api/v1/consignments/{CONTAINER}/label.pdf")
+    label = api(live_site, trucker, "GET", f"/api/v1/consignments/{CONTAINER}/label.pdf")
     image = _label_image(label)
     ARTIFACTS.mkdir(exist_ok=True)
     image.save(ARTIFACTS / "receive-camera-frame.png")
@@ -209,7 +174,7 @@ def test_the_warehouse_scans_the_label_with_its_camera_and_a_short_receipt_raise
         camera.close()
     assert problems == []
 
-    trip = _api(live_site, trucker, "GET", f"/api/v1/trips/{trip_id}")
+    trip = api(live_site, trucker, "GET", f"/api/v1/trips/{trip_id}")
     assert trip["status"] == "finished"
     for party in (forwarder, trucker, warehouse):
         details = _receipt_seen_by(live_site, party)["details"]
