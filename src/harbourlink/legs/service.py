@@ -18,7 +18,6 @@ from harbourlink.legs.domain import (
     PARTY_ROLES,
     LegMode,
     LegStatus,
-    PickupWindow,
     may_carry,
     may_decide,
     may_withdraw,
@@ -288,7 +287,7 @@ def _job(session: Session, actor: Actor, read: LegRead, leg: Leg) -> PickupJob:
         vessel_arrival=arrival,
         window_opens=window.opens if window else None,
         window_closes=window.closes if window else None,
-        window_planned=window.planned if isinstance(window, PickupWindow) else False,
+        window_planned=window is not None and window.planned,
     )
 
 

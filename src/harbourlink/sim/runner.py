@@ -227,7 +227,9 @@ class Simulator:
                 given = [
                     leg
                     for leg in legs.list_legs(session, forwarder, reference=haul.container)
-                    if leg.party_org_id == self.parties.trucker and leg.trip_id and leg.status == "accepted"
+                    if leg.party_org_id == self.parties.trucker
+                    and leg.trip_id
+                    and leg.status == legs.LegStatus.ACCEPTED.value
                 ]
                 if given:  # an earlier run of the same day nominated it: its trip goes on
                     self._trips[haul.container] = str(given[0].trip_id)
