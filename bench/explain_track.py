@@ -25,7 +25,7 @@ from harbourlink.tracking import lookup
 
 def _explain(url: str, viewer: str, reference: str) -> str:
     scope = access.scope_for(Actor(org_id=viewer))
-    compiled = lookup.statement().compile(dialect=postgresql.psycopg.dialect())  # type: ignore[no-untyped-call]
+    compiled = lookup.statement(lateral=True).compile(dialect=postgresql.psycopg.dialect())  # type: ignore[no-untyped-call]
     expanded = compiled.construct_expanded_state(lookup.parameters(scope, reference, now=utcnow()))
     parameters: dict[str, Any] = dict(expanded.parameters)
     with psycopg.connect(libpq(url)) as connection, connection.cursor() as cursor:

@@ -57,6 +57,7 @@ from sqlalchemy import (
     literal,
     literal_column,
     select,
+    true,
     union,
     union_all,
 )
@@ -131,12 +132,36 @@ def _pairs(cte: CTE) -> Select[Any]:
     return select(cte.c.kind, cte.c.value)
 
 
-def _visible_naming(pairs: CTE, held: CTE, name: str) -> CTE:
+def _visible_naming(pairs: CTE, held: CTE, name: str, *, lateral: bool) -> CTE:
     """The newest visible events naming one of ``pairs``, by store order: a timeline of tens of thousands
-    of events is read a window at a time (``tracking.earlier`` reads the rest)."""
-    # Ordered first, judged after: the references alone are ordered (no event is read for it), and the
-    # visibility test then runs on the newest events only until the window is full, not on every event
-    # of a long history. OFFSET 0 keeps the planner from pulling the test below the ordering.
+    of events is read a window at a time (``tracking.earlier`` reads the rest). ``lateral`` suits a few
+    pairs (the numbers presented); without it, many pairs (the boxes of a B/L) cost less."""
+    if lateral:
+        # Each pair's newest visible events, walked backwards along the reference index and stopped at
+        # the window: the window's events are among them, and no sort of the whole history is needed.
+        ref = aliased(EventReference, name=f"{name}_ref")
+        per_pair = (
+            select(Event.seq)
+            .select_from(ref)
+            .join(Event, Event.seq == ref.event_seq)
+            .where(ref.kind == pairs.c.kind, ref.value == pairs.c.value, events.visible_template(held))
+            .order_by(ref.event_seq.desc())
+            .limit(bindparam(WINDOW, type_=Integer))
+            .lateral(f"{name}_per_pair")
+        )
+        return (
+            select(per_pair.c.seq)
+            .select_from(pairs)
+            .join(per_pair, true())
+            .group_by(per_pair.c.seq)
+            .order_by(per_pair.c.seq.desc())
+            .limit(bindparam(WINDOW, type_=Integer))
+            .cte(name)
+        )
+    # Without LATERAL (SQLite): ordered first, judged after. The references alone are ordered (no event
+    # is read for it), and the visibility test then runs on the newest events only until the window is
+    # full, not on every event of a long history. OFFSET 0 keeps the planner from pulling the test below
+    # the ordering.
     ordered = (
         select(EventReference.event_seq.label("seq"))
         .join(pairs, and_(pairs.c.kind == EventReference.kind, pairs.c.value == EventReference.value))
@@ -156,18 +181,40 @@ def _visible_naming(pairs: CTE, held: CTE, name: str) -> CTE:
     )
 
 
-def _vessel_calls(matched: CTE, held: CTE, found: CTE) -> CTE:
-    """Schedule events of the calls the matched numbers are on that follow the trade to the caller."""
-    named, at = aliased(EventReference, name="named"), aliased(Event, name="at_call")
-    # Whoever's they are, the newest records naming a matched number (a window, as for the timeline:
-    # a long history's old records are not read) say which calls the cargo is on, and who recorded it.
-    newest_named = (
+def _newest_naming(pairs: CTE, *, lateral: bool) -> CTE:
+    """The newest events naming one of ``pairs``, whoever's they are (a window, as for the timeline)."""
+    named = aliased(EventReference, name="newest_ref")
+    if lateral:
+        per_pair = (
+            select(named.event_seq)
+            .where(named.kind == pairs.c.kind, named.value == pairs.c.value)
+            .order_by(named.event_seq.desc())
+            .limit(bindparam(WINDOW, type_=Integer))
+            .lateral("newest_per_pair")
+        )
+        return (
+            select(per_pair.c.event_seq)
+            .select_from(pairs)
+            .join(per_pair, true())
+            .order_by(per_pair.c.event_seq.desc())
+            .limit(bindparam(WINDOW, type_=Integer))
+            .cte("newest_named")
+        )
+    return (
         select(named.event_seq)
-        .join(matched, and_(matched.c.kind == named.kind, matched.c.value == named.value))
+        .join(pairs, and_(pairs.c.kind == named.kind, pairs.c.value == named.value))
         .order_by(named.event_seq.desc())
         .limit(bindparam(WINDOW, type_=Integer))
         .cte("newest_named")
     )
+
+
+def _vessel_calls(matched: CTE, held: CTE, found: CTE, *, lateral: bool) -> CTE:
+    """Schedule events of the calls the matched numbers are on that follow the trade to the caller."""
+    named, at = aliased(EventReference, name="named"), aliased(Event, name="at_call")
+    # Whoever's they are, the newest records naming a matched number (a long history's old records are
+    # not read) say which calls the cargo is on, and who recorded it.
+    newest_named = _newest_naming(matched, lateral=lateral)
     on_call = (
         select(at.vessel_imo.label("imo"), at.voyage.label("voyage"), named.kind, named.value)
         .select_from(named)
@@ -249,15 +296,24 @@ def _aggregate(*columns: ColumnElement[Any]) -> ColumnElement[str]:
 
 
 @cache
-def statement() -> Select[Any]:
-    """The lookup, built once per process (its parameters: ``parameters``)."""
+def statement(*, lateral: bool) -> Select[Any]:
+    """The lookup, built once per process and form (its parameters: ``parameters``). ``lateral``: the
+    database joins LATERAL subqueries (PostgreSQL), so a long history is read from the newest end."""
     value = bindparam(VALUE, type_=String)
-    searched = (
-        select(EventReference.kind, EventReference.value)
-        .where(EventReference.value == value, EventReference.kind.in_(_kinds(SEARCHABLE)))
-        .distinct()
-        .cte("searched")
-    )
+    # One probe of the reference index per kind: a DISTINCT over the number's references would read
+    # every one of them (61,000 for a busy B/L) to learn the one or two kinds it is stored under.
+    searched = union_all(
+        *(
+            select(literal(kind.value, String).label("kind"), value.label("value")).where(
+                exists(
+                    select(EventReference.event_seq).where(
+                        EventReference.kind == kind.value, EventReference.value == value
+                    )
+                )
+            )
+            for kind in SEARCHABLE
+        )
+    ).cte("searched")
     typed = union(
         select(literal(ReferenceType.HBL.value, String).label("kind"), value.label("value")),
         select(literal(ReferenceType.HAWB.value, String), value),
@@ -282,7 +338,7 @@ def statement() -> Select[Any]:
         select(house_type(links.c.kind), links.c.house_bl),
         select(master_type(links.c.kind), links.c.master_bl),
     ).cte("matched")
-    first = _visible_naming(matched, matched, "first")
+    first = _visible_naming(matched, matched, "first", lateral=lateral)
     derived = (
         select(EventReference.kind, EventReference.value)
         .join(first, first.c.seq == EventReference.event_seq)
@@ -298,9 +354,11 @@ def statement() -> Select[Any]:
         .cte("derived")
     )
     held = union(_pairs(matched), _pairs(derived)).cte("held")
-    second = _visible_naming(derived, held, "second")
+    # A B/L's boxes and bookings are tens of numbers: walking each one's newest window would judge tens
+    # of windows of events; ordering their references together and judging until one window is full costs less.
+    second = _visible_naming(derived, held, "second", lateral=False)
     found = union(select(first.c.seq), select(second.c.seq)).cte("found")
-    call = _vessel_calls(matched, held, found)
+    call = _vessel_calls(matched, held, found, lateral=lateral)
     shown = union_all(
         select(found.c.seq, literal(0).label("call_only")), select(call.c.seq, literal(1).label("call_only"))
     ).cte("shown")
@@ -372,7 +430,8 @@ def _split(text: str | None) -> Iterator[list[str]]:
 
 def resolve(session: Session, scope: AccessScope, value: str, *, now: datetime, window: int = MAX_EVENTS) -> Resolved:
     """Runs the lookup for ``value`` as ``scope``, reading the newest ``window`` events by their references."""
-    rows = session.execute(statement(), parameters(scope, value, now=now, window=window)).all()
+    lateral = session.get_bind().dialect.name == "postgresql"
+    rows = session.execute(statement(lateral=lateral), parameters(scope, value, now=now, window=window)).all()
     found: dict[int, Event] = {}
     result = Resolved(
         in_order=[],

@@ -293,10 +293,15 @@ def _legs(found: Found) -> list[Leg]:
 
 
 def _containers(found: Found) -> list[ContainerView]:
-    numbers = sorted({v for refs in found.references.values() for k, v in refs if k == ReferenceType.CONTAINER.value})
+    # Grouped in one pass: looking each box up in every event's references cost boxes × events.
+    by_box: dict[str, list[Event]] = {}
+    for event in found.events:
+        for kind, value in found.references.get(event.seq, ()):
+            if kind == ReferenceType.CONTAINER.value:
+                by_box.setdefault(value, []).append(event)
     views = []
-    for number in numbers:
-        mine = [e for e in found.events if (ReferenceType.CONTAINER.value, number) in found.references.get(e.seq, [])]
+    for number in sorted(by_box):
+        mine = by_box[number]
         moves = [e for e in mine if e.event_type == "EQUIPMENT" and e.classifier == "ACT"]
         releases = [e for e in mine if e.event_type == "RELEASE"]
         readings = [e for e in mine if e.event_type == "REEFER"]
