@@ -52,7 +52,7 @@ def _box(index: int) -> str:
     return body + check_digit(body)
 
 
-def _fill(url: str, carrier: str, count: int, *, analyze: bool = True) -> list[str]:
+def fill_events(url: str, carrier: str, count: int, *, analyze: bool = True) -> list[str]:
     bls = [f"PONU{n:08d}" for n in range(count // PER_BL)]
     with psycopg.connect(libpq(url)) as connection, connection.cursor() as cursor:
         cursor.execute("SELECT nextval('events_seq_seq')")
@@ -102,7 +102,7 @@ def _fill(url: str, carrier: str, count: int, *, analyze: bool = True) -> list[s
     return bls
 
 
-def _percentile(samples: list[float], fraction: float) -> float:
+def percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
@@ -117,7 +117,7 @@ def shared_bls(database: Database, url: str, count: int, *, analyze: bool = True
             session, identity.SYSTEM_ACTOR, name="Forwarder", types=["forwarder"], status=identity.OrgStatus.ACTIVE
         ).id
     started = time.perf_counter()
-    bls = _fill(url, carrier, count, analyze=analyze)
+    bls = fill_events(url, carrier, count, analyze=analyze)
     print(f"stored {len(bls) * PER_BL} events about {len(bls)} B/Ls in {time.perf_counter() - started:.0f} s")
     granted = random.Random(3).sample(bls, 2000)
     with database.transaction() as session:
@@ -156,8 +156,8 @@ def main() -> None:
                 ).all()
                 baseline.append((time.perf_counter() - t0) * 1000)
                 assert len(rows) == PER_BL
-        p50, p99 = statistics.median(ours), _percentile(ours, 0.99)
-        b50, b99 = statistics.median(baseline), _percentile(baseline, 0.99)
+        p50, p99 = statistics.median(ours), percentile(ours, 0.99)
+        b50, b99 = statistics.median(baseline), percentile(baseline, 0.99)
         print(f"track lookup (find + view, access-controlled): p50 {p50:.1f} ms  p99 {p99:.1f} ms")
         print(f"bare indexed SELECT of the same events:        p50 {b50:.1f} ms  p99 {b99:.1f} ms")
         print(f"ratio p99 ours/bare: {p99 / b99:.1f}")
