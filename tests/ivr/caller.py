@@ -62,7 +62,7 @@ class Said:
         return number
 
     def time_after(self, prompt: str) -> tuple[int, int, int, int]:
-        """Month, day, hour and minute read after ``prompt`` (each unit's digits, before or after its word)."""
+        """Month, day, hour and minute read after ``prompt`` (each unit's two digits, before or after its word)."""
         rest = self.prompts[self.prompts.index(prompt) + 1 :]
         values: dict[str, str] = {}
         pending, last_unit = "", None
@@ -70,7 +70,7 @@ class Said:
             if name.startswith("digit_"):
                 pending += name.removeprefix("digit_")
             elif name in UNITS:
-                if pending:  # digits then their word ("07 日", "15 hours")
+                if pending:  # digits then their word ("07 日")
                     values[name], pending = pending, ""
                 last_unit = name
             else:

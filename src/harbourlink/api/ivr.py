@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, FastAPI, Path, Request
+from fastapi import APIRouter, Body, Depends, FastAPI, Path, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
 from harbourlink import ivr
-from harbourlink.api.context import DbSession, runtime
+from harbourlink.api.context import DbSession, authenticate, runtime
 from harbourlink.api.errors import ERROR_RESPONSES
 from harbourlink.kernel import Forbidden, NotFound, utcnow
 from harbourlink.settings import Settings
@@ -31,6 +31,7 @@ router = APIRouter(prefix="/ivr", tags=["phone"], responses=ERROR_RESPONSES)
 SIMULATED = "SIM"
 """Simulator call ids start so; the provider's start with CA."""
 TWIML = "application/xml"
+PERSON = [Depends(authenticate)]
 
 
 @dataclass
@@ -194,7 +195,10 @@ def _simulated(call_id: str, turn: ivr.Turn) -> SimulatedTurn:
     "/simulator/calls",
     response_model=SimulatedTurn,
     status_code=201,
+    dependencies=PERSON,
     summary="Phone simulator: a call begins, through the same call machine as the provider's",
+    description="For training and support, by a logged-in person or a company's system; the call is "
+    "answered exactly as a provider's call is, on a call id of its own.",
 )
 def simulate_call(request: Request, session: DbSession) -> SimulatedTurn:
     call_id = SIMULATED + secrets.token_hex(16)
@@ -205,6 +209,7 @@ def simulate_call(request: Request, session: DbSession) -> SimulatedTurn:
 @router.post(
     "/simulator/calls/{call_id}/keys",
     response_model=SimulatedTurn,
+    dependencies=PERSON,
     summary="Phone simulator: the keys pressed (without the closing #), or null for silence",
 )
 def simulate_keys(

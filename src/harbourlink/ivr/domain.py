@@ -186,15 +186,16 @@ def digits(number: str, language: Language) -> list[Clip]:
 
 
 def time_clips(moment: datetime, language: Language) -> list[Clip]:
-    """A time in Hong Kong, read from parts: month, day, hours and minutes, each digit by digit."""
+    """A time in Hong Kong, read from parts: month, day, hour and minute, each digit by digit."""
     local = moment.astimezone(HONG_KONG)
     parts = [("month", f"{local.month:02d}"), ("day", f"{local.day:02d}")]
     parts += [("hour", f"{local.hour:02d}"), ("minute", f"{local.minute:02d}")]
     clips: list[Clip] = []
     for unit, number in parts:
-        unit_first = language is EN and unit in {"month", "day"}
         said = digits(number, language)
-        clips += [Clip(unit, language), *said] if unit_first else [*said, Clip(unit, language)]
+        # English names the unit first ("hour 1 6"), Chinese after the number ("一六點"): either way no two
+        # numbers run together.
+        clips += [Clip(unit, language), *said] if language is EN else [*said, Clip(unit, language)]
     return clips
 
 

@@ -124,8 +124,8 @@ _LINES: dict[str, tuple[str, str, str]] = {
         "电话捆绑服务暂时未能提供，请稍后再试。",
     ),
     "goodbye": ("多謝使用，再見。", "Thank you. Goodbye.", "谢谢使用，再见。"),
-    "hour": ("點", "hours", "点"),
-    "minute": ("分", "minutes", "分"),
+    "hour": ("點", "hour", "点"),
+    "minute": ("分", "minute", "分"),
     "month": ("月", "month", "月"),
     "day": ("日", "day", "日"),
     **{
