@@ -16,22 +16,27 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, FastAPI, Path, Request
+from fastapi import APIRouter, Body, FastAPI, Path, Request, status
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
 from harbourlink import ivr
-from harbourlink.api.context import DbSession, authenticate, runtime
+from harbourlink.api.context import CurrentActor, DbSession, runtime
 from harbourlink.api.errors import ERROR_RESPONSES
+from harbourlink.api.scopes import public, require_scope
+from harbourlink.identity import KeyScope
 from harbourlink.kernel import Forbidden, NotFound, utcnow
 from harbourlink.settings import Settings
 
 log = logging.getLogger(__name__)
-router = APIRouter(prefix="/ivr", tags=["phone"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/ivr", tags=["phone"], responses=ERROR_RESPONSES, dependencies=[public()])
+accounts = APIRouter(
+    prefix="/api/v1", tags=["phone"], responses=ERROR_RESPONSES, dependencies=[require_scope(KeyScope.ORG_MANAGE)]
+)
 SIMULATED = "SIM"
 """Simulator call ids start so; the provider's start with CA."""
 TWIML = "application/xml"
-PERSON = [Depends(authenticate)]
+PERSON = [require_scope(None)]
 
 
 @dataclass
@@ -49,6 +54,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         log.error(ivr.MISSING)
     app.state.phone = Phone(voice=voice)
     app.include_router(router)
+    app.include_router(accounts)
 
 
 def _phone(request: Request) -> Phone:
@@ -220,3 +226,51 @@ def simulate_keys(
 ) -> SimulatedTurn:
     turn = ivr.answer(session, _line(request), call_sid=call_id, channel="simulator", entry=keys.digits, create=False)
     return _simulated(call_id, turn)
+
+
+@accounts.post(
+    "/phone-accounts",
+    response_model=ivr.PhoneAccountIssued,
+    status_code=status.HTTP_201_CREATED,
+    summary="A phone account for one of the company's drivers: account number, password and security code",
+    description="An administrator's act. The password and the security code's seed are shown in this answer "
+    "only. One account per driver (422 `not_a_driver` for anyone else, or a second one).",
+)
+def create_phone_account(
+    body: ivr.PhoneAccountCreate, request: Request, actor: CurrentActor, session: DbSession
+) -> ivr.PhoneAccountIssued:
+    made = ivr.create_phone_account(
+        session, actor, sealer=runtime(request).sealer, user_id=body.user_id, vehicle=body.vehicle
+    )
+    read = ivr.PhoneAccountRead.model_validate(made.account)
+    return ivr.PhoneAccountIssued(**read.model_dump(), password=made.password, security_code_uri=made.code_uri)
+
+
+@accounts.get(
+    "/phone-accounts",
+    response_model=list[ivr.PhoneAccountRead],
+    summary="The phone accounts of the company's drivers, locked ones marked",
+)
+def list_phone_accounts(actor: CurrentActor, session: DbSession) -> list[ivr.PhoneAccountRead]:
+    return [ivr.PhoneAccountRead.model_validate(a) for a in ivr.list_phone_accounts(session, actor)]
+
+
+@accounts.post(
+    "/phone-accounts/{number}/unlock",
+    response_model=ivr.PhoneAccountRead,
+    summary="Lets a driver locked out after wrong passwords or security codes call again",
+)
+def unlock_phone_account(
+    number: Annotated[str, Path(pattern=r"^[0-9]{6}$")], actor: CurrentActor, session: DbSession
+) -> ivr.PhoneAccountRead:
+    return ivr.PhoneAccountRead.model_validate(ivr.unlock_phone_account(session, actor, number=number))
+
+
+@accounts.get(
+    "/phone-calls",
+    response_model=list[ivr.PhoneCallRead],
+    summary="The newest calls into the company's phone accounts: when, which account, what came of them",
+    description="Each call's audit record. The keys pressed are never kept in it, nor logged.",
+)
+def list_phone_calls(actor: CurrentActor, session: DbSession) -> list[ivr.PhoneCallRead]:
+    return [ivr.PhoneCallRead.model_validate(c) for c in ivr.list_calls(session, actor)]

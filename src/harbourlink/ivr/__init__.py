@@ -27,13 +27,15 @@ from harbourlink.ivr.desk import (
 from harbourlink.ivr.domain import Clip, Gather, Outcome, Turn
 from harbourlink.ivr.errors import CallNotFound, NotADriver, PhoneAccountNotFound, PhoneLineClosed, VoiceUnavailable
 from harbourlink.ivr.prompts import PROMPTS, Language, line
+from harbourlink.ivr.schemas import PhoneAccountCreate, PhoneAccountIssued, PhoneAccountRead, PhoneCallRead
 from harbourlink.ivr.service import (
     DeskFactory,
     NewPhoneAccount,
     PhoneLine,
     answer,
-    calls_of,
     create_phone_account,
+    list_calls,
+    list_phone_accounts,
     unlock_phone_account,
 )
 from harbourlink.ivr.twiml import expected_signature, render, signature_matches
@@ -57,17 +59,22 @@ __all__ = [
     "NewPhoneAccount",
     "NotADriver",
     "Outcome",
+    "PhoneAccountCreate",
+    "PhoneAccountIssued",
     "PhoneAccountNotFound",
+    "PhoneAccountRead",
+    "PhoneCallRead",
     "PhoneLine",
     "PhoneLineClosed",
     "Turn",
     "Voice",
     "VoiceUnavailable",
     "answer",
-    "calls_of",
     "create_phone_account",
     "expected_signature",
     "line",
+    "list_calls",
+    "list_phone_accounts",
     "render",
     "signature_matches",
     "unlock_phone_account",

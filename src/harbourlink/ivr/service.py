@@ -87,10 +87,11 @@ def create_phone_account(
 
 def unlock_phone_account(session: Session, actor: Actor, *, number: str) -> PhoneAccount:
     """Lets a locked-out driver call again (an administrator of the driver's company)."""
-    account = session.scalar(select(PhoneAccount).where(PhoneAccount.number == number))
-    if account is None or account.org_id != actor.org_id:
+    check_admin_of(actor, actor.org_id)
+    query = select(PhoneAccount).where(PhoneAccount.number == number, PhoneAccount.org_id == actor.org_id)
+    account = session.scalar(query)
+    if account is None:
         raise PhoneAccountNotFound("no such phone account", data={"number": number})
-    check_admin_of(actor, account.org_id)
     account.failures, account.locked_at = 0, None
     return account
 
@@ -100,6 +101,8 @@ class _Port:
 
     def __init__(self, session: Session, line: PhoneLine, desk: BindingDesk) -> None:
         self.session, self.line, self.desk = session, line, desk
+        self.tried: PhoneAccount | None = None
+        """The account a login was tried on, right or wrong: the call's record names it."""
 
     def _account(self, account_id: str) -> PhoneAccount:
         account = self.session.get(PhoneAccount, account_id)
@@ -116,6 +119,7 @@ class _Port:
 
     def log_in(self, number: str, password: str) -> tuple[Verdict, str | None]:
         account = self.session.scalar(select(PhoneAccount).where(PhoneAccount.number == number))
+        self.tried = account
         if account is None or account.locked_at is not None:
             verify_decoy(password)
             return (Verdict.WRONG if account is None else Verdict.LOCKED), None
@@ -179,10 +183,10 @@ class _Port:
         return self.desk.earliest_crossing(self._actor(account_id)[0])
 
 
-def _record(call: PhoneCall, state: CallState, turn: Turn, now: datetime) -> None:
+def _record(call: PhoneCall, state: CallState, turn: Turn, now: datetime, tried: PhoneAccount | None) -> None:
     call.updated_at, call.language = now, state.language.value
-    if state.account_id is not None and call.account_id is None:
-        call.account_id = state.account_id
+    if tried is not None:
+        call.account_id, call.org_id = tried.id, tried.org_id
     if turn.outcome is not None:
         call.outcomes = [*call.outcomes, turn.outcome.value]
     if turn.gather is None:
@@ -209,7 +213,7 @@ def answer(
     opened it again) repeats its question and changes nothing. A call of another ``channel``, or an
     unknown one when not ``create``, is not found.
     """
-    now = line.now()
+    now, tried = line.now(), None
     call = session.get(PhoneCall, call_sid, with_for_update=True)
     if (call is None and not create) or (call is not None and call.channel != channel):
         raise CallNotFound("no such call", data={"call_id": call_sid})
@@ -228,15 +232,22 @@ def answer(
         elif line.desk is None:
             turn = end(state, "unavailable", outcome=Outcome.UNAVAILABLE)
         else:
-            turn = advance(state, entry, _Port(session, line, line.desk(session)))
-    _record(call, state, turn, now)
-    if call.account_id is not None and call.org_id is None:
-        account = session.get(PhoneAccount, call.account_id)
-        call.org_id = account.org_id if account else None
+            port = _Port(session, line, line.desk(session))
+            turn = advance(state, entry, port)
+            tried = port.tried
+    _record(call, state, turn, now, tried)
     return turn
 
 
-def calls_of(session: Session, actor: Actor, *, limit: int = 100) -> list[PhoneCall]:
-    """The newest calls of the caller's company's phone accounts (their audit records)."""
+def list_phone_accounts(session: Session, actor: Actor) -> list[PhoneAccount]:
+    """The phone accounts of the caller's company's drivers (its administrators)."""
+    check_admin_of(actor, actor.org_id)
+    query = select(PhoneAccount).where(PhoneAccount.org_id == actor.org_id).order_by(PhoneAccount.number)
+    return list(session.scalars(query))
+
+
+def list_calls(session: Session, actor: Actor, *, limit: int = 100) -> list[PhoneCall]:
+    """The newest calls into the caller's company's phone accounts: their audit records (its administrators)."""
+    check_admin_of(actor, actor.org_id)
     query = select(PhoneCall).where(PhoneCall.org_id == actor.org_id).order_by(PhoneCall.started_at.desc())
     return list(session.scalars(query.limit(limit)))
