@@ -14,18 +14,16 @@ from harbourlink.settings import Settings
 from tests.ivr.caller import Caller
 from tests.ivr.conftest import Clock, Driver
 
-pytestmark = pytest.mark.skipif(not ivr.Voice(Path()).available(), reason="espeak-ng is not installed")
-
 
 @pytest.mark.parametrize("language", list(ivr.Language))
-def test_every_prompt_is_non_empty_audio_in_each_language(tmp_path: Path, language: ivr.Language) -> None:
+def test_every_prompt_is_non_empty_audio_in_each_language(espeak: None, tmp_path: Path, language: ivr.Language) -> None:
     voice = ivr.Voice(tmp_path)
     for prompt in ivr.PROMPTS:
         with wave.open(str(voice.clip(language, prompt))) as audio:
             assert audio.getnframes() > audio.getframerate() // 10, f"{prompt} in {language} is silent"
 
 
-def test_a_clip_is_synthesised_once_and_kept(tmp_path: Path) -> None:
+def test_a_clip_is_synthesised_once_and_kept(espeak: None, tmp_path: Path) -> None:
     voice = ivr.Voice(tmp_path)
     first = voice.clip(ivr.Language.CANTONESE, "main_menu")
     made = first.stat().st_mtime_ns
@@ -33,7 +31,7 @@ def test_a_clip_is_synthesised_once_and_kept(tmp_path: Path) -> None:
     assert first.is_relative_to(tmp_path)
 
 
-def test_the_audio_endpoint_serves_each_language(client: TestClient) -> None:
+def test_the_audio_endpoint_serves_each_language(espeak: None, client: TestClient) -> None:
     for language in ivr.Language:
         answer = client.get(f"/ivr/audio/{language.value}/enter_account")
         assert answer.status_code == 200 and answer.headers["content-type"] == "audio/wav"
