@@ -38,7 +38,8 @@ def test_a_bind_by_keypad_ends_with_the_ubr_on_screen(live_site: LiveSite, chrom
     with phone(chromium) as context:
         page = watched_page(context, problems)
         first_login(page, live_site.base_url, admin_email, lang="zh-HK", log_in="登入", confirm="確認")
-        page.goto(f"{live_site.base_url}/phone")
+        page.get_by_role("link", name="電話模擬器").click()
+        expect(page).to_have_url(f"{live_site.base_url}/phone")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page fits the phone's width"
         page.get_by_role("button", name="致電").click()
         hotline = page.locator("#transcript li.hotline")

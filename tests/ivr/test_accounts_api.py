@@ -36,11 +36,11 @@ def test_an_administrator_gives_a_driver_a_phone_account_once(phone_client: Test
     again = phone_client.post(
         "/api/v1/phone-accounts", headers=trucker.auth, json={"user_id": driver_id, "vehicle": "AB1234"}
     )
-    assert again.status_code == 422 and again.json()["error"] == "not_a_driver"
+    assert again.status_code == 409 and again.json()["error"] == "phone_account_exists"
     admin = phone_client.post(
         "/api/v1/phone-accounts", headers=trucker.auth, json={"user_id": trucker.admin_id, "vehicle": "AB1234"}
     )
-    assert admin.status_code == 422
+    assert admin.status_code == 422 and admin.json()["error"] == "not_a_driver"
     (listed,) = phone_client.get("/api/v1/phone-accounts", headers=trucker.auth).json()
     assert listed["number"] == issued["number"] and "password" not in listed and "security_code_uri" not in listed
 

@@ -234,7 +234,7 @@ def simulate_keys(
     status_code=status.HTTP_201_CREATED,
     summary="A phone account for one of the company's drivers: account number, password and security code",
     description="An administrator's act. The password and the security code's seed are shown in this answer "
-    "only. One account per driver (422 `not_a_driver` for anyone else, or a second one).",
+    "only. One account per driver (409 `phone_account_exists` for a second; 422 `not_a_driver` for anyone else).",
 )
 def create_phone_account(
     body: ivr.PhoneAccountCreate, request: Request, actor: CurrentActor, session: DbSession

@@ -25,7 +25,14 @@ from harbourlink.ivr.desk import (
     Direction,
 )
 from harbourlink.ivr.domain import Clip, Gather, Outcome, Turn
-from harbourlink.ivr.errors import CallNotFound, NotADriver, PhoneAccountNotFound, PhoneLineClosed, VoiceUnavailable
+from harbourlink.ivr.errors import (
+    CallNotFound,
+    NotADriver,
+    PhoneAccountExists,
+    PhoneAccountNotFound,
+    PhoneLineClosed,
+    VoiceUnavailable,
+)
 from harbourlink.ivr.prompts import PROMPTS, Language, line
 from harbourlink.ivr.schemas import PhoneAccountCreate, PhoneAccountIssued, PhoneAccountRead, PhoneCallRead
 from harbourlink.ivr.service import (
@@ -60,6 +67,7 @@ __all__ = [
     "NotADriver",
     "Outcome",
     "PhoneAccountCreate",
+    "PhoneAccountExists",
     "PhoneAccountIssued",
     "PhoneAccountNotFound",
     "PhoneAccountRead",

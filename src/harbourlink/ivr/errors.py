@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from harbourlink.kernel.errors import Forbidden, NotFound, ValidationFailed
+from harbourlink.kernel.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 
 class NotADriver(ValidationFailed):
     code = "not_a_driver"
+
+
+class PhoneAccountExists(Conflict):
+    code = "phone_account_exists"
 
 
 class PhoneAccountNotFound(NotFound):

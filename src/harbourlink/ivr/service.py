@@ -10,7 +10,6 @@ from datetime import datetime
 
 import pyotp
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from harbourlink import identity
@@ -18,7 +17,7 @@ from harbourlink.identity import Role, Sealer, check_admin_of, normalise_vehicle
 from harbourlink.identity.crypto import hash_password, verify_decoy, verify_password
 from harbourlink.ivr.desk import Binding, BindingDesk, ControlPoint, DeskRefused
 from harbourlink.ivr.domain import PHONE_DIGITS, CallState, Outcome, Turn, Verdict, advance, end, prompt, start
-from harbourlink.ivr.errors import CallNotFound, NotADriver, PhoneAccountNotFound
+from harbourlink.ivr.errors import CallNotFound, NotADriver, PhoneAccountExists, PhoneAccountNotFound
 from harbourlink.ivr.models import PhoneAccount, PhoneCall
 from harbourlink.kernel import Actor, utcnow
 
@@ -61,6 +60,8 @@ def create_phone_account(
     check_admin_of(actor, user.org_id)
     if user.role != Role.DRIVER.value:
         raise NotADriver("only a driver gets a phone account", data={"user_id": user_id})
+    if session.scalar(select(PhoneAccount.id).where(PhoneAccount.user_id == user.id)) is not None:
+        raise PhoneAccountExists("this driver already has a phone account", data={"user_id": user_id})
     password, seed = _digits(), pyotp.random_base32()
     while True:
         number = _digits()
@@ -76,11 +77,7 @@ def create_phone_account(
         created_by=actor.user_id,
     )
     session.add(account)
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError as exc:  # the driver has one already
-        raise NotADriver("this driver already has a phone account", data={"user_id": user_id}) from exc
+    session.flush()
     uri = pyotp.TOTP(seed).provisioning_uri(name=number, issuer_name=CODE_ISSUER)
     return NewPhoneAccount(account, password, uri)
 
