@@ -329,3 +329,32 @@ def test_nothing_the_caller_keyed_reaches_a_log(
     assert caller.call_sid in logged, "the call is logged, by its id"
     for secret in (driver.number, driver.password, code, CCRN, ubr):
         assert secret not in logged
+
+
+def test_hanging_up_mid_call_empties_its_state_and_keeps_its_record(
+    phone_client: TestClient, clock: Clock, driver: Driver, db: Database
+) -> None:
+    caller = Caller(phone_client, clock, driver)
+    caller.dial()
+    caller.press(driver.number)
+    assert _call(db, caller).state is not None, "the account number waits for its password"
+    assert caller.post("/ivr/status", {"CallStatus": "completed"}, signature=None).status_code == 403
+    assert _call(db, caller).ended_at is None
+    assert caller.post("/ivr/status", {"CallStatus": "completed"}).status_code == 204
+    call = _call(db, caller)
+    assert call.state is None and call.ended_at == clock() and call.outcomes == ["hung_up"]
+
+
+def test_a_call_abandoned_without_word_loses_its_state_when_a_later_call_begins(
+    phone_client: TestClient, clock: Clock, driver: Driver, db: Database
+) -> None:
+    abandoned = Caller(phone_client, clock, driver)
+    abandoned.dial()
+    abandoned.press(driver.number)
+    clock.advance(1800)
+    Caller(phone_client, clock, driver).dial()
+    assert _call(db, abandoned).state is not None, "half an hour of silence is not yet abandoned"
+    clock.advance(1900)
+    Caller(phone_client, clock, driver).dial()
+    gone = _call(db, abandoned)
+    assert gone.state is None and gone.ended_at == clock()

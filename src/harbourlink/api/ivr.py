@@ -139,6 +139,21 @@ async def gather(request: Request, session: DbSession) -> Response:
     return _twiml(request, turn)
 
 
+@router.post(
+    "/status",
+    summary="The call's status callback: a completed call's state is emptied, its record kept",
+    description="Signed as `/ivr/voice`. Set it as the number's status callback so that a caller hanging up "
+    "mid-call leaves nothing of what they keyed; without it, an abandoned call's state goes an hour later.",
+    status_code=204,
+    response_class=Response,
+)
+async def status_callback(request: Request, session: DbSession) -> Response:
+    fields = await _signed_form(request)
+    if fields.get("CallStatus") in {"completed", "busy", "failed", "no-answer", "canceled"}:
+        ivr.hang_up(session, call_sid=fields["CallSid"], channel="provider", now=_phone(request).now())
+    return Response(status_code=204)
+
+
 @router.get(
     "/audio/{language}/{prompt}",
     summary="A prompt as audio (WAV), synthesised at first use and kept",

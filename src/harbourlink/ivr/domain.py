@@ -87,6 +87,7 @@ class Outcome(StrEnum):
     NOT_FOUND = "not_found"
     NO_INPUT = "no_input"
     UNAVAILABLE = "unavailable"
+    HUNG_UP = "hung_up"
 
 
 class CallPort(Protocol):

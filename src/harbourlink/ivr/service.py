@@ -6,10 +6,10 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pyotp
-from sqlalchemy import select
+from sqlalchemy import null, select, update
 from sqlalchemy.orm import Session
 
 from harbourlink import identity
@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 DeskFactory = Callable[[Session], BindingDesk]
 """Gives the binding desk working in a request's transaction."""
 CODE_ISSUER = "HarbourLink phone"
+ABANDONED_AFTER = timedelta(hours=1)
+"""A call silent this long was hung up without the provider saying so: its state is emptied."""
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,7 @@ def answer(
     if (call is None and not create) or (call is not None and call.channel != channel):
         raise CallNotFound("no such call", data={"call_id": call_sid})
     if call is None:
+        _sweep(session, now)
         call = PhoneCall(call_sid=call_sid, channel=channel, started_at=now, language="yue", outcomes=[])
         session.add(call)
         state = CallState()
@@ -234,6 +237,22 @@ def answer(
             tried = port.tried
     _record(call, state, turn, now, tried)
     return turn
+
+
+def hang_up(session: Session, *, call_sid: str, channel: str, now: datetime) -> None:
+    """The caller hung up (the provider's status callback): the call's state goes, its record stays."""
+    call = session.get(PhoneCall, call_sid, with_for_update=True)
+    if call is None or call.channel != channel or call.ended_at is not None:
+        return
+    call.state, call.ended_at, call.updated_at = None, now, now
+    call.outcomes = [*call.outcomes, Outcome.HUNG_UP.value]
+    log.info("phone call %s: hung up", call_sid)
+
+
+def _sweep(session: Session, now: datetime) -> None:
+    """Empties the state of calls abandoned without word from the provider, as each new call begins."""
+    stale = (PhoneCall.ended_at.is_(None)) & (PhoneCall.updated_at < now - ABANDONED_AFTER)
+    session.execute(update(PhoneCall).where(stale).values(state=null(), ended_at=now))
 
 
 def list_phone_accounts(session: Session, actor: Actor) -> list[PhoneAccount]:
