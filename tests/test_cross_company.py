@@ -63,6 +63,7 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "TripAssignment": {"vehicle": "BR1234", "driver_user_id": "someone"},
     "POST /api/v1/consignments/{reference}/qr": {"packages": 3},
     "ReceiptCreate": {"reference": "MSCU1234566", "packages": 3, "condition": "good", "note": "B's try"},
+    "PhoneAccountCreate": {"user_id": "someone", "vehicle": "BR1234"},
     "POST /api/v1/position-reports/{report_id}/replay": {},
     "POST /v2/event-subscriptions": {},
     "PUT /v2/event-subscriptions/{subscriptionID}": {
@@ -232,6 +233,10 @@ def _a_trip(client: TestClient, db: Database, a: Company) -> dict[str, str]:
     assert report.status_code == 201, report.text
     device = client.post("/api/v1/devices", headers=a.auth, json={"vehicle": "AL1234"})
     assert device.status_code == 201, device.text
+    phone = client.post(
+        "/api/v1/phone-accounts", headers=a.auth, json={"user_id": driver.json()["id"], "vehicle": "AL1234"}
+    )
+    assert phone.status_code == 201, phone.text
     haulier = make_company(db, "Charlie Haulage", "trucking")
     leg = client.post(
         "/api/v1/legs",
@@ -249,6 +254,8 @@ def _a_trip(client: TestClient, db: Database, a: Company) -> dict[str, str]:
         "report_id": report.json()["id"],
         "device_entry_id": device.json()["id"],
         "leg_id": leg.json()["id"],
+        "number": phone.json()["number"],
+        "phone_account_id": phone.json()["id"],
         **_a_receipt(client, db, a),
     }
 
@@ -307,6 +314,7 @@ def _snapshot(client: TestClient, a: Company) -> str:
         "/api/v1/devices",
         "/api/v1/position-reports",
         "/api/v1/legs",
+        "/api/v1/phone-accounts",
     ]
     snapshot = {path: client.get(path, headers=a.auth).json() for path in reads}
     for user in snapshot[f"/api/v1/orgs/{a.org_id}/users"]:

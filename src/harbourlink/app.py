@@ -17,6 +17,7 @@ from harbourlink.api import dcsa as dcsa_api
 from harbourlink.api import health
 from harbourlink.api import identity as identity_api
 from harbourlink.api import inbound as inbound_api
+from harbourlink.api import ivr as ivr_api
 from harbourlink.api import ledger as ledger_api
 from harbourlink.api import legs as legs_api
 from harbourlink.api import operator as operator_api
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(legs_api.router)
 
     app.include_router(receiving_api.router)
+    ivr_api.install(app, settings)
     app.include_router(oidc.router)
     mount_web(app, settings)
     app.add_middleware(health.MetricsMiddleware, metrics=app.state.metrics)

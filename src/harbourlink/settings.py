@@ -113,6 +113,21 @@ class Settings(BaseSettings):
     ledger_sequence_seconds: float = Field(default=2.0, description="how often queued events are sequenced")
     ledger_heartbeat_seconds: float = Field(default=300.0, description="longest gap between witness submissions")
     ledger_batch_size: int = Field(default=10_000, description="most entries sequenced in one transaction")
+    ivr_public_url: str = Field(
+        default="",
+        description="the address the telephony provider reaches HarbourLink at (its request signatures cover it); "
+        "default: base_url",
+    )
+    ivr_account_sid: str = Field(
+        default="", description="the telephony provider's account id; requests naming another are refused"
+    )
+    ivr_auth_token: str = Field(
+        default="", description="the provider's auth token, which signs its requests; empty: the phone line answers 403"
+    )
+    ivr_lockout_attempts: int = Field(
+        default=3, ge=1, description="wrong phone passwords or security codes in a row before a phone account locks"
+    )
+    ivr_espeak: str = Field(default="espeak-ng", description="the speech synthesiser that speaks the phone's prompts")
 
     def resolved_database_url(self) -> str:
         """The configured database, or SQLite in the data folder."""

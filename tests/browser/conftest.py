@@ -18,6 +18,7 @@ from typing import Any
 import pyotp
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize, expect, sync_playwright
 
 from harbourlink import identity
@@ -47,6 +48,7 @@ class LiveSite:
     base_url: str
     operator_email: str
     operator_totp_secret: str
+    app: FastAPI
 
 
 def _free_port() -> int:
@@ -87,7 +89,7 @@ def live_site(tmp_path: Path) -> Iterator[LiveSite]:
     while not server.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
-    yield LiveSite(base_url=base_url, operator_email=email, operator_totp_secret=seed)
+    yield LiveSite(base_url=base_url, operator_email=email, operator_totp_secret=seed, app=app)
     server.should_exit = True
     thread.join(timeout=10)
 

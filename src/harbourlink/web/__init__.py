@@ -59,6 +59,7 @@ from harbourlink.web import (
     messages,
     operator,
     operator_health,
+    phone,
     proofs,
     receive,
     shell,
@@ -104,6 +105,7 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
         driver,
         legs,
         receive,
+        phone,
     ):
         app.include_router(module.router)
     app.add_exception_handler(PageAbort, _page_abort)

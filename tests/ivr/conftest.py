@@ -1,0 +1,114 @@
+"""The phone line under test: a provider's settings, a clock the test moves, the desk in memory, a driver."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+
+from harbourlink import identity, ivr
+from harbourlink.app import create_app
+from harbourlink.kernel import Actor, Database
+from harbourlink.settings import Settings
+from tests.conftest import STRONG_PASSWORD, make_company
+from tests.ivr.desk import MemoryDesk
+
+AUTH_TOKEN = "provider-auth-token-for-tests"
+ACCOUNT_SID = "AC" + "5" * 32
+PUBLIC_URL = "https://harbourlink.example.hk"
+
+
+class Clock:
+    """Now, as the test says; a security code is good once, so codes move it past their time step."""
+
+    def __init__(self) -> None:
+        self.moment = datetime(2026, 12, 7, 7, 35, 16, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, seconds: float) -> None:
+        self.moment += timedelta(seconds=seconds)
+
+
+@dataclass
+class Driver:
+    org_id: str
+    admin_id: str
+    user_id: str
+    number: str
+    password: str
+    seed: str
+    vehicle: str
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(org_id=self.org_id, user_id=self.user_id, roles=frozenset({"driver"}))
+
+
+def make_driver(db: Database, settings: Settings, name: str = "Tai Kok Trucking") -> Driver:
+    trucker = make_company(db, name, "trucking")
+    slug = name.lower().replace(" ", "-")
+    admin = Actor(org_id=trucker.org_id, user_id=trucker.admin_id, roles=frozenset({"administrator"}))
+    with db.transaction() as session:
+        user, _ = identity.create_user(
+            session,
+            identity.SYSTEM_ACTOR,
+            org_id=trucker.org_id,
+            email=f"driver@{slug}.example.hk",
+            display_name="Chan Tai Bon",
+            role=identity.Role.DRIVER,
+            password=STRONG_PASSWORD,
+        )
+        made = ivr.create_phone_account(
+            session, admin, sealer=identity.Sealer(settings.resolved_secret_key()), user_id=user.id, vehicle="fc117"
+        )
+        number, user_id = made.account.number, user.id
+    seed = parse_qs(urlsplit(made.code_uri).query)["secret"][0]
+    return Driver(trucker.org_id, trucker.admin_id, user_id, number, made.password, seed, "FC117")
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def desk(clock: Clock) -> MemoryDesk:
+    return MemoryDesk(now=clock)
+
+
+@pytest.fixture
+def phone_settings(settings: Settings) -> Settings:
+    return settings.model_copy(
+        update={"ivr_auth_token": AUTH_TOKEN, "ivr_account_sid": ACCOUNT_SID, "ivr_public_url": PUBLIC_URL}
+    )
+
+
+@pytest.fixture
+def espeak() -> None:
+    """The prompts need espeak-ng: skipped without it, except under ``CI=true``, where it must be installed."""
+    if not ivr.Voice(Path()).available():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("espeak-ng is required under CI=true (apt-get install espeak-ng)")
+        pytest.skip("espeak-ng is not installed")
+
+
+@pytest.fixture
+def phone_client(espeak: None, phone_settings: Settings, desk: MemoryDesk, clock: Clock) -> Iterator[TestClient]:
+    app = create_app(phone_settings)
+    app.state.phone.desk = lambda _session: desk
+    app.state.phone.now = clock
+    with TestClient(app, base_url="http://testserver") as client:
+        yield client
+
+
+@pytest.fixture
+def driver(db: Database, phone_settings: Settings) -> Driver:
+    return make_driver(db, phone_settings)
