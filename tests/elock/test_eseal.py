@@ -53,7 +53,9 @@ def test_southern_and_western_hemispheres_are_negative() -> None:
     assert (decoded.fix.latitude, decoded.fix.longitude) == (33.9, -18.4)
 
 
-@pytest.mark.parametrize("text", ["##S,eSeal,1001,256,0.0.6,Startup OK,E##", "##S,eSeal,1001,256,0.0.6,RC-NFC DEL ACK,E##"])
+@pytest.mark.parametrize(
+    "text", ["##S,eSeal,1001,256,0.0.6,Startup OK,E##", "##S,eSeal,1001,256,0.0.6,RC-NFC DEL ACK,E##"]
+)
 def test_short_forms_carry_no_position(text: str) -> None:
     decoded = eseal.decode(text)
     assert isinstance(decoded, Reply)

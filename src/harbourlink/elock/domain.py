@@ -224,7 +224,8 @@ def step_lock_event(
 
 def in_any_geofence(route: Route, lon: float, lat: float) -> bool:
     return any(
-        route.inside(fence, lon, lat) for fence in (route.origin, route.hk_exit, route.mainland_entry, route.destination)
+        route.inside(fence, lon, lat)
+        for fence in (route.origin, route.hk_exit, route.mainland_entry, route.destination)
     )
 
 

@@ -148,18 +148,7 @@ def decode(text: str) -> Sentence | Reply:
         raise EsealError("validity", f"{field['validity']!r} is neither A (fix) nor V (no fix)")
     if field["door"] not in ("Open", "Close"):
         raise EsealError("door", f"{field['door']!r} is neither Open nor Close")
-    speed = _number("speed", field["speed"], float)
-    course = _number("course", field["course"], float)
-    fix = None
-    if field["validity"] == "A":
-        found = _COORDINATE.fullmatch(field["position"])
-        if found is None:
-            raise EsealError("position", f"{field['position']!r} is not '<lat><N|S> <lon><E|W>'")
-        lat = float(found[1]) * (1 if found[2] == "N" else -1)
-        lon = float(found[3]) * (1 if found[4] == "E" else -1)
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise EsealError("position", f"{lat}, {lon} is off the globe")
-        fix = Fix(at=at, latitude=lat, longitude=lon, speed_kmh=speed, heading=course % 360)
+    fix = _fix(field, at) if field["validity"] == "A" else None
     return Sentence(
         device_id=field["device_id"],
         customer_id=field["customer_id"],
@@ -176,6 +165,19 @@ def decode(text: str) -> Sentence | Reply:
         rssi=int(_number("rssi", field["rssi"], int)),
         prefix=",".join(parts[:5]) + ",",
     )
+
+
+def _fix(field: dict[str, str], at: datetime) -> Fix:
+    speed = _number("speed", field["speed"], float)
+    course = _number("course", field["course"], float)
+    found = _COORDINATE.fullmatch(field["position"])
+    if found is None:
+        raise EsealError("position", f"{field['position']!r} is not '<lat><N|S> <lon><E|W>'")
+    lat = float(found[1]) * (1 if found[2] == "N" else -1)
+    lon = float(found[3]) * (1 if found[4] == "E" else -1)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise EsealError("position", f"{lat}, {lon} is off the globe")
+    return Fix(at=at, latitude=lat, longitude=lon, speed_kmh=speed, heading=course % 360)
 
 
 def ack(sentence: Sentence, *, config: str = DEFAULT_CONFIG) -> bytes:

@@ -106,7 +106,7 @@ def trace(
 ) -> list[TraceFix]:
     """Fixes in arrival order."""
     spoil = spoilers or Spoilers()
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - noise for a simulation, seeded to repeat
     line = LineString([route.frame.xy(lon, lat) for lon, lat in route.line])
     speed = speed_kmh / 3.6
     fixes: list[TraceFix] = []
