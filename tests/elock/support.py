@@ -41,28 +41,34 @@ def place(name: str, lon: float, lat: float, radius_m: float) -> dict[str, Any]:
     return {"name": name, "point": [lon, lat], "radius_m": radius_m}
 
 
-def trip_body(world: Scheme, *, device_id: str = LOCK) -> dict[str, Any]:
+def elock_trip_body(*, device_id: str, mainland_customs_org_id: str, trucking_org_id: str | None) -> dict[str, Any]:
+    """The seed's trip as HK customs approves it: airport → Lok Ma Chau → Huanggang → Shenzhen airport."""
     route = seed_route()
+    fences = {
+        "origin": route.origin,
+        "hk_exit": route.hk_exit,
+        "mainland_entry": route.mainland_entry,
+        "destination": route.destination,
+    }
     return {
         "device_id": device_id,
         "vehicle": "XY 1234",
         "references": [{"reference_type": "AWB", "reference": AWB}],
-        "origin": place(route.origin.name, route.origin.lon, route.origin.lat, route.origin.radius_m),
-        "hk_exit": place(route.hk_exit.name, route.hk_exit.lon, route.hk_exit.lat, route.hk_exit.radius_m),
-        "mainland_entry": place(
-            route.mainland_entry.name, route.mainland_entry.lon, route.mainland_entry.lat, route.mainland_entry.radius_m
-        ),
-        "destination": place(
-            route.destination.name, route.destination.lon, route.destination.lat, route.destination.radius_m
-        ),
+        **{name: place(f.name, f.lon, f.lat, f.radius_m) for name, f in fences.items()},
         "route": {
             "line": [list(p) for p in SEED_ROUTE_LINE],
             "half_width_m": SEED_HALF_WIDTH_M,
             "gnss_denied": [[list(p) for p in SEED_TUNNEL]],
         },
-        "mainland_customs_org_id": world.mainland.org_id,
-        "trucking_org_id": world.trucker.org_id,
+        "mainland_customs_org_id": mainland_customs_org_id,
+        "trucking_org_id": trucking_org_id,
     }
+
+
+def trip_body(world: Scheme, *, device_id: str = LOCK) -> dict[str, Any]:
+    return elock_trip_body(
+        device_id=device_id, mainland_customs_org_id=world.mainland.org_id, trucking_org_id=world.trucker.org_id
+    )
 
 
 def approve(client: TestClient, world: Scheme, *, device_id: str = LOCK) -> str:

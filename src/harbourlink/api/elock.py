@@ -21,13 +21,13 @@ router = APIRouter(
 WRITE = [require_scope(KeyScope.CARGO_WRITE)]
 
 
-def _device(device: object) -> elock.DeviceRead:
-    return elock.DeviceRead.model_validate(device, from_attributes=True)
+def _device(device: object) -> elock.ElockDeviceRead:
+    return elock.ElockDeviceRead.model_validate(device, from_attributes=True)
 
 
 @router.post(
     "/devices",
-    response_model=elock.DeviceRead,
+    response_model=elock.ElockDeviceRead,
     status_code=status.HTTP_201_CREATED,
     dependencies=WRITE,
     summary="Register an e-lock",
@@ -35,18 +35,18 @@ def _device(device: object) -> elock.DeviceRead:
     "sentences from locks not registered are kept and refused. 409 `elock_device_exists` for an id "
     "already registered.",
 )
-def register_device(body: elock.DeviceCreate, actor: CurrentActor, session: DbSession) -> elock.DeviceRead:
+def register_device(body: elock.ElockDeviceCreate, actor: CurrentActor, session: DbSession) -> elock.ElockDeviceRead:
     return _device(elock.register_device(session, actor, device_id=body.device_id, protocol=body.protocol))
 
 
-@router.get("/devices", response_model=list[elock.DeviceRead], summary="The company's e-locks")
-def list_devices(actor: CurrentActor, session: DbSession) -> list[elock.DeviceRead]:
+@router.get("/devices", response_model=list[elock.ElockDeviceRead], summary="The company's e-locks")
+def list_devices(actor: CurrentActor, session: DbSession) -> list[elock.ElockDeviceRead]:
     return [_device(d) for d in elock.list_devices(session, actor)]
 
 
 @router.post(
     "/trips",
-    response_model=elock.Created,
+    response_model=elock.ElockTripCreated,
     status_code=status.HTTP_201_CREATED,
     dependencies=WRITE,
     summary="Approve a sealed trip (Hong Kong customs)",
@@ -57,33 +57,33 @@ def list_devices(actor: CurrentActor, session: DbSession) -> list[elock.DeviceRe
     "destination. The mainland customs company named sees the mainland segment; the trucking company "
     "named sees the trip's state.",
 )
-def create_trip(body: elock.TripCreate, actor: CurrentActor, session: DbSession) -> elock.Created:
+def create_trip(body: elock.ElockTripCreate, actor: CurrentActor, session: DbSession) -> elock.ElockTripCreated:
     trip = elock.create_trip(session, actor, body=body)
-    return elock.Created(id=trip.id, state=trip.state)
+    return elock.ElockTripCreated(id=trip.id, state=trip.state)
 
 
 @router.get(
-    "/trips/{trip_id}",
-    response_model=elock.TripRead,
+    "/trips/{elock_trip_id}",
+    response_model=elock.ElockTripRead,
     summary="A sealed trip: state, lock state, segment, last position and alerts",
     description="Each customs authority sees the last position, custody changes and alerts of its own segment; "
     "the trucking company sees the state and its truck's last position but no alerts (`alerts` is null).",
 )
-def read_trip(trip_id: str, actor: CurrentActor, session: DbSession) -> elock.TripRead:
-    return elock.read_trip(session, actor, trip_id=trip_id)
+def read_trip(elock_trip_id: str, actor: CurrentActor, session: DbSession) -> elock.ElockTripRead:
+    return elock.read_trip(session, actor, trip_id=elock_trip_id)
 
 
 @router.get(
-    "/trips/{trip_id}/positions",
-    response_model=list[elock.PositionRead],
+    "/trips/{elock_trip_id}/positions",
+    response_model=list[elock.ElockPositionRead],
     summary="A sealed trip's positions, of the caller's segment",
     description="A customs authority gets its own segment's positions (404 for the other's); the trucking "
     "company all of them, or one segment's.",
 )
 def trip_positions(
-    trip_id: str,
+    elock_trip_id: str,
     actor: CurrentActor,
     session: DbSession,
     segment: Annotated[elock.Segment | None, Query(description="`hk` or `mainland`")] = None,
-) -> list[elock.PositionRead]:
-    return elock.trip_positions(session, actor, trip_id=trip_id, segment=segment)
+) -> list[elock.ElockPositionRead]:
+    return elock.trip_positions(session, actor, trip_id=elock_trip_id, segment=segment)

@@ -20,13 +20,13 @@ from harbourlink.elock.domain import Geofence, LockState, Route, Segment, Transi
 from harbourlink.elock.errors import DeviceBusy, DeviceExists, InvalidTrip, NotCustoms
 from harbourlink.elock.eseal import Frame, Framer, SentenceType
 from harbourlink.elock.schemas import (
-    AlertRead,
-    Created,
-    DeviceCreate,
-    DeviceRead,
-    PositionRead,
-    TripCreate,
-    TripRead,
+    ElockAlertRead,
+    ElockDeviceCreate,
+    ElockDeviceRead,
+    ElockPositionRead,
+    ElockTripCreate,
+    ElockTripCreated,
+    ElockTripRead,
 )
 from harbourlink.elock.service import (
     Outcome,
@@ -43,14 +43,17 @@ from harbourlink.elock.service import (
 from harbourlink.elock.traces import Deviation, TraceFix, seed_route, trace
 
 __all__ = [
-    "AlertRead",
-    "Created",
     "Detector",
     "Deviation",
     "DeviceBusy",
-    "DeviceCreate",
     "DeviceExists",
-    "DeviceRead",
+    "ElockAlertRead",
+    "ElockDeviceCreate",
+    "ElockDeviceRead",
+    "ElockPositionRead",
+    "ElockTripCreate",
+    "ElockTripCreated",
+    "ElockTripRead",
     "Episode",
     "Frame",
     "Framer",
@@ -59,7 +62,6 @@ __all__ = [
     "LockState",
     "NotCustoms",
     "Outcome",
-    "PositionRead",
     "Route",
     "Segment",
     "SentenceType",
@@ -67,8 +69,6 @@ __all__ = [
     "TraceFix",
     "Transition",
     "Trigger",
-    "TripCreate",
-    "TripRead",
     "TripState",
     "archive_failed",
     "create_trip",

@@ -12,14 +12,14 @@ Lat = Annotated[float, Field(ge=-90, le=90)]
 LonLat = tuple[Lon, Lat]
 
 
-class DeviceCreate(BaseModel):
+class ElockDeviceCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     device_id: str = Field(pattern=r"^[0-9A-Za-z]{1,32}$", description="the id the lock sends in its sentences")
     protocol: Literal["eseal"] = Field(description="how the lock reports: `eseal` (the eSeal text protocol over TCP)")
 
 
-class DeviceRead(BaseModel):
+class ElockDeviceRead(BaseModel):
     device_id: str
     protocol: str
     org_id: str
@@ -27,7 +27,7 @@ class DeviceRead(BaseModel):
     last_seen_at: datetime | None
 
 
-class PlaceIn(BaseModel):
+class ElockPlaceIn(BaseModel):
     """A place of the trip and its geofence: a circle about a point."""
 
     model_config = ConfigDict(extra="forbid")
@@ -37,7 +37,7 @@ class PlaceIn(BaseModel):
     radius_m: float = Field(default=300.0, gt=0, le=5000)
 
 
-class RouteIn(BaseModel):
+class ElockRouteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     line: list[LonLat] = Field(min_length=2, max_length=5000, description="the approved road, [[lon, lat], …]")
@@ -47,34 +47,34 @@ class RouteIn(BaseModel):
     )
 
 
-class ReferenceIn(BaseModel):
+class ElockReferenceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reference_type: str = Field(description="AWB, HAWB, MBL, HBL, CONTAINER, BOOKING or DECLARATION")
     reference: str = Field(min_length=1, max_length=40)
 
 
-class TripCreate(BaseModel):
+class ElockTripCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     device_id: str = Field(min_length=1, max_length=32)
     vehicle: str = Field(min_length=1, max_length=12)
-    references: list[ReferenceIn] = Field(min_length=1, max_length=50)
-    origin: PlaceIn
-    hk_exit: PlaceIn
-    mainland_entry: PlaceIn
-    destination: PlaceIn
-    route: RouteIn
+    references: list[ElockReferenceIn] = Field(min_length=1, max_length=50)
+    origin: ElockPlaceIn
+    hk_exit: ElockPlaceIn
+    mainland_entry: ElockPlaceIn
+    destination: ElockPlaceIn
+    route: ElockRouteIn
     mainland_customs_org_id: str = Field(description="the mainland customs company that takes over at the entry point")
     trucking_org_id: str | None = Field(default=None, description="the trucking company, which then sees the trip")
 
 
-class Created(BaseModel):
+class ElockTripCreated(BaseModel):
     id: str
     state: str
 
 
-class PositionRead(BaseModel):
+class ElockPositionRead(BaseModel):
     at: datetime
     lat: float
     lon: float
@@ -83,7 +83,7 @@ class PositionRead(BaseModel):
     segment: str
 
 
-class TransitionRead(BaseModel):
+class ElockTransitionRead(BaseModel):
     at: datetime
     before: str
     after: str
@@ -94,7 +94,7 @@ class TransitionRead(BaseModel):
     segment: str
 
 
-class AlertRead(BaseModel):
+class ElockAlertRead(BaseModel):
     id: str
     kind: str
     segment: str
@@ -104,16 +104,16 @@ class AlertRead(BaseModel):
     details: dict[str, Any]
 
 
-class TripRead(BaseModel):
+class ElockTripRead(BaseModel):
     id: str
     device_id: str
     vehicle: str
-    references: list[ReferenceIn]
+    references: list[ElockReferenceIn]
     state: str
     lock: str
     segment: str
-    last_position: PositionRead | None
-    transitions: list[TransitionRead]
-    alerts: list[AlertRead] | None = Field(
+    last_position: ElockPositionRead | None
+    transitions: list[ElockTransitionRead]
+    alerts: list[ElockAlertRead] | None = Field(
         description="the caller's segment's alerts, for customs; null for the trucking company, which is not shown them"
     )

@@ -35,13 +35,13 @@ from harbourlink.elock.domain import (
 from harbourlink.elock.errors import DeviceBusy, DeviceExists, InvalidTrip, NotCustoms
 from harbourlink.elock.models import ElockAlert, ElockDevice, ElockPosition, ElockSentence, ElockTransition, ElockTrip
 from harbourlink.elock.schemas import (
-    AlertRead,
-    PlaceIn,
-    PositionRead,
-    ReferenceIn,
-    TransitionRead,
-    TripCreate,
-    TripRead,
+    ElockAlertRead,
+    ElockPlaceIn,
+    ElockPositionRead,
+    ElockReferenceIn,
+    ElockTransitionRead,
+    ElockTripCreate,
+    ElockTripRead,
 )
 from harbourlink.kernel import Actor, NotFound, ValidationFailed, live, new_id, utcnow
 from harbourlink.references import ReferenceType, validate_reference
@@ -109,7 +109,7 @@ def _check_org(session: Session, org_id: str, org_type: str, field_name: str) ->
         )
 
 
-def _references(given: list[ReferenceIn]) -> list[dict[str, str]]:
+def _references(given: list[ElockReferenceIn]) -> list[dict[str, str]]:
     found = []
     for index, item in enumerate(given):
         where = f"references[{index}]"
@@ -128,7 +128,7 @@ def _references(given: list[ReferenceIn]) -> list[dict[str, str]]:
     return found
 
 
-def create_trip(session: Session, actor: Actor, *, body: TripCreate) -> ElockTrip:
+def create_trip(session: Session, actor: Actor, *, body: ElockTripCreate) -> ElockTrip:
     """Hong Kong customs approves a sealed trip: the lock, the truck, the cargo, the places and the route."""
     _check_customs(actor, HK_CUSTOMS)
     device = session.get(ElockDevice, body.device_id)
@@ -144,7 +144,7 @@ def create_trip(session: Session, actor: Actor, *, body: TripCreate) -> ElockTri
         _check_org(session, body.trucking_org_id, TRUCKING, "trucking_org_id")
     approved: dict[str, Any] = body.route.model_dump(mode="json")
     for name in ("origin", "hk_exit", "mainland_entry", "destination"):
-        place: PlaceIn = getattr(body, name)
+        place: ElockPlaceIn = getattr(body, name)
         approved[name] = place.model_dump(mode="json")
     trip = ElockTrip(
         device_id=body.device_id,
@@ -196,8 +196,8 @@ def _segments(view: View, asked: Segment | None) -> list[str]:
     return [view.segment.value]
 
 
-def _position(row: ElockPosition) -> PositionRead:
-    return PositionRead(
+def _position(row: ElockPosition) -> ElockPositionRead:
+    return ElockPositionRead(
         at=row.at,
         lat=row.latitude,
         lon=row.longitude,
@@ -207,7 +207,7 @@ def _position(row: ElockPosition) -> PositionRead:
     )
 
 
-def read_trip(session: Session, actor: Actor, *, trip_id: str) -> TripRead:
+def read_trip(session: Session, actor: Actor, *, trip_id: str) -> ElockTripRead:
     view = _view(session, actor, trip_id)
     trip, segments = view.trip, _segments(view, None)
     state = TripState(trip.state)
@@ -225,7 +225,7 @@ def read_trip(session: Session, actor: Actor, *, trip_id: str) -> TripRead:
     alerts = None
     if view.segment is not None:
         alerts = [
-            AlertRead(
+            ElockAlertRead(
                 id=a.id,
                 kind=a.kind,
                 segment=a.segment,
@@ -240,17 +240,17 @@ def read_trip(session: Session, actor: Actor, *, trip_id: str) -> TripRead:
                 .order_by(ElockAlert.started_at)
             )
         ]
-    return TripRead(
+    return ElockTripRead(
         id=trip.id,
         device_id=trip.device_id,
         vehicle=trip.vehicle,
-        references=[ReferenceIn(**r) for r in trip.references],
+        references=[ElockReferenceIn(**r) for r in trip.references],
         state=state.value,
         lock=LOCK_OF[state].value,
         segment=SEGMENT_OF[state].value,
         last_position=None if last is None else _position(last),
         transitions=[
-            TransitionRead(
+            ElockTransitionRead(
                 at=t.at,
                 before=t.before,
                 after=t.after,
@@ -268,7 +268,7 @@ def read_trip(session: Session, actor: Actor, *, trip_id: str) -> TripRead:
 
 def trip_positions(
     session: Session, actor: Actor, *, trip_id: str, segment: Segment | None = None, limit: int = 5000
-) -> list[PositionRead]:
+) -> list[ElockPositionRead]:
     view = _view(session, actor, trip_id)
     rows = session.scalars(
         select(ElockPosition)
