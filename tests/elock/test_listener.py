@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from harbourlink import elock, events
 from harbourlink.kernel import Database
-from harbourlink.worker import elock_listener
 from harbourlink.worker.elock_listener import ElockListener
 from tests.elock.support import LOCK, START, approve, scheme, seed_fixes, seed_sentences, sentence
 
@@ -101,7 +100,7 @@ def test_a_frame_that_fails_inside_is_kept_unanswered_and_replayed(
     def broken(*_: object, **__: object) -> elock.Outcome:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(elock_listener.elock, "receive_frame", broken)
+    monkeypatch.setattr(elock, "receive_frame", broken)
     answered, listener = asyncio.run(_exchange(db, line))
     monkeypatch.undo()
     assert answered == b""

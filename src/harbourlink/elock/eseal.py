@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from harbourlink.trucking import Fix
+from harbourlink.trucking.domain import Fix  # the position value object trucks use; its pure module, not the package
 
 START, END = b"##S,", b"E##"
 MAX_SENTENCE_BYTES = 512
