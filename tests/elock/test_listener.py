@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -111,3 +112,31 @@ def test_a_frame_that_fails_inside_is_kept_unanswered_and_replayed(
     assert replayed.status == "accepted" and replayed.trip_id == trip_id
     positions = client.get(f"/api/v1/elock/trips/{trip_id}/positions", headers=world.hk.auth).json()
     assert [(p["lat"], p["lon"]) for p in positions] == [(22.306, 113.9385)]
+
+
+def test_a_tamper_reaches_the_hk_officers_inbox_within_a_second_and_not_mainlands(
+    client: TestClient, db: Database
+) -> None:
+    world = scheme(db)
+    trip_id = approve(client, world)
+    for authority in (world.hk, world.mainland):
+        assert client.post("/api/v1/subscriptions", headers=authority.auth, json={}).status_code == 201
+    fixes = seed_fixes()
+    asyncio.run(_exchange(db, b"".join(seed_sentences(fixes[:30]))))
+    road = fixes[30]
+    tamper = sentence("Event-Door", 900, road.at, road.lat, road.lon, door="Open")
+
+    began = time.perf_counter()
+    answered, _ = asyncio.run(_exchange(db, tamper))
+    inbox = client.get("/api/v1/alerts", headers=world.hk.auth).json()
+    elapsed = time.perf_counter() - began
+
+    assert b"Event-Door ACK,900" in answered
+    [alert] = inbox
+    assert alert["alert_type"] == "elock_tamper" and alert["status"] == "open"
+    assert alert["figures"]["event"] == "Event-Door" and alert["figures"]["vehicle"] == "XY1234"
+    assert elapsed < 1.0, f"sentence to inbox took {elapsed:.3f} s"
+    assert client.get("/api/v1/alerts", headers=world.mainland.auth).json() == []
+    assert client.get("/api/v1/alerts", headers=world.trucker.auth).json() == []
+    print(f"\nsentence → HK inbox: {elapsed * 1000:.0f} ms")
+    assert client.get(f"/api/v1/elock/trips/{trip_id}", headers=world.hk.auth).json()["alerts"][0]["kind"] == "tamper"

@@ -164,3 +164,21 @@ def test_a_deviation_is_one_alert_for_the_segment_it_happened_in(client: TestCli
     assert 350 <= alert["details"]["max_outside_m"] <= 450
     assert alert["ended_at"] is not None
     assert client.get(f"/api/v1/elock/trips/{trip_id}", headers=world.mainland.auth).json()["alerts"] == []
+
+
+def test_a_deviation_reaches_the_segments_inbox_and_resolves_when_back(client: TestClient, db: Database) -> None:
+    world = scheme(db)
+    approve(client, world)
+    for authority in (world.hk, world.mainland):
+        assert client.post("/api/v1/subscriptions", headers=authority.auth, json={}).status_code == 201
+    fixes = seed_fixes(deviation=elock.Deviation(start_s=600, duration_s=180, offset_m=400))
+    off_route = next(n for n, f in enumerate(fixes) if f.true_outside_m > 300) + 4
+    feed(db, seed_sentences(fixes[:off_route]))
+    [alert] = client.get("/api/v1/alerts", headers=world.hk.auth).json()
+    assert (alert["alert_type"], alert["status"]) == ("elock_deviation", "open")
+    assert alert["figures"]["outside_m"] >= 300
+    feed(db, seed_sentences(fixes)[off_route:90])
+    assert client.get("/api/v1/alerts", headers=world.hk.auth).json() == []
+    [after] = client.get("/api/v1/alerts?status=resolved", headers=world.hk.auth).json()
+    assert after["status"] == "resolved"
+    assert client.get("/api/v1/alerts", headers=world.mainland.auth).json() == []

@@ -5,8 +5,9 @@ corridor's edge, **in** when it is within ``back_in_m`` of the edge (the gap bet
 hysteresis: a truck driving along the edge does not flap), and **unknown** when it cannot be trusted:
 inside a known GNSS-denied stretch, or with an accuracy worse than ``max_accuracy_m``.
 
-A deviation opens when ``min_fixes`` out fixes in a row span at least ``min_duration_s`` (a multipath jump
-of a fix or two opens nothing) and closes when ``min_fixes`` in fixes in a row follow. Unknown fixes
+A deviation opens when ``min_fixes`` out fixes in a row span at least ``min_duration_s`` and each could
+have been driven to from the one before (a multipath jump of a fix or two opens nothing, nor do
+jumps that scatter) and closes when ``min_fixes`` in fixes in a row follow. Unknown fixes
 neither extend nor break a run; a gap longer than ``max_gap_s`` breaks it (the truck may have driven
 anywhere meanwhile, and the signal-lost rule is the one to say so).
 
@@ -19,6 +20,7 @@ its start, or joins it to another, does not rename it, so an alarm raised for it
 from __future__ import annotations
 
 import bisect
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -34,6 +36,9 @@ class Thresholds:
     min_duration_s: float = 20.0
     max_gap_s: float = 120.0
     max_accuracy_m: float = 150.0
+    max_speed_kmh: float = 130.0
+    """Out fixes farther apart than a truck can drive between them are not one track: multipath jumps
+    scatter, a truck off its route does not."""
     default_accuracy_m: float = 10.0
     """Assumed for a fix that gives none (the eSeal protocol does not)."""
 
@@ -52,6 +57,13 @@ class Judged:
     outside_m: float = field(compare=False)
     lon: float = field(compare=False)
     lat: float = field(compare=False)
+    x: float = field(compare=False, default=0.0)
+    y: float = field(compare=False, default=0.0)
+    accuracy_m: float = field(compare=False, default=0.0)
+
+    def reachable_from(self, other: Judged, max_speed_kmh: float) -> bool:
+        drive = abs((self.at - other.at).total_seconds()) * max_speed_kmh / 3.6
+        return math.hypot(self.x - other.x, self.y - other.y) <= drive + self.accuracy_m + other.accuracy_m + 50.0
 
 
 @dataclass
@@ -92,7 +104,8 @@ def judge(
         verdict = Verdict.IN
     else:
         verdict = Verdict.BETWEEN
-    return Judged(at, verdict, outside, lon, lat)
+    x, y = route.frame.xy(lon, lat)
+    return Judged(at, verdict, outside, lon, lat, x, y, accuracy)
 
 
 @dataclass
@@ -122,6 +135,8 @@ class _Scan:
         if fix.verdict is not Verdict.OUT:
             self.run = []
             return
+        if self.run and not fix.reachable_from(self.run[-1], limits.max_speed_kmh):
+            self.run = []
         self.run.append(fix)
         span = (self.run[-1].at - self.run[0].at).total_seconds()
         if len(self.run) >= limits.min_fixes and span >= limits.min_duration_s:

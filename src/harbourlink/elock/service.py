@@ -50,6 +50,8 @@ HK_CUSTOMS, MAINLAND_CUSTOMS, TRUCKING = "customs_hk", "customs_mainland", "truc
 ACCEPTED, DUPLICATE, REPLY, REJECTED, FAILED = "accepted", "duplicate", "reply", "rejected", "failed"
 LOCK_CODES = {LockState.LOCKED: "RSEA", LockState.UNLOCKED: "RMVD"}
 """DCSA equipment event codes: the seal applied again, the seal removed."""
+TAMPER_CODE, DEVIATION_CODE = "TAMP", "DEVI"
+"""The event store's own codes for an e-lock's alarms (DCSA has none)."""
 TRANSIT_STATES = frozenset({TripState.HK_TRANSIT, TripState.AT_HK_EXIT, TripState.MAINLAND_TRANSIT})
 
 
@@ -445,22 +447,37 @@ def _transition(
     outcome.transitions.append(step)
     if step.lock is LockState.UNLOCKED:
         outcome.replies.append(eseal.unlock_command(sentence))
+    _publish(
+        session,
+        trip,
+        code=LOCK_CODES[step.lock],
+        at=step.at,
+        segment=segment,
+        step=step.after.value,
+        details={"lock": step.lock.value, "trigger": step.trigger.value},
+    )
+
+
+def _publish(
+    session: Session, trip: ElockTrip, *, code: str, at: datetime, segment: Segment, step: str, details: dict[str, Any]
+) -> None:
+    """An equipment event of the segment's customs about the trip's cargo, told to every consumer (alerts
+    among them): only that authority sees it, as only it owns it."""
     owner = trip.hk_org_id if segment is Segment.HK else trip.mainland_org_id
     draft = events.EventDraft(
-        source_key=f"elock:{trip.id}:{step.after.value}",
+        source_key=f"elock:{trip.id}:{step}",
         event_type=events.EventType.EQUIPMENT,
-        event_code=LOCK_CODES[step.lock],
+        event_code=code,
         classifier=events.Classifier.ACT,
-        event_time=step.at,
+        event_time=at,
         mode_of_transport="TRUCK",
         references=[events.Reference(r["reference_type"], r["reference"]) for r in trip.references],
         details={
             "elock_trip_id": trip.id,
             "device_id": trip.device_id,
             "vehicle": trip.vehicle,
-            "lock": step.lock.value,
-            "trigger": step.trigger.value,
             "segment": segment.value,
+            **details,
         },
     )
     message_id = new_id()
@@ -489,6 +506,15 @@ def _tamper(session: Session, trip: ElockTrip, sentence: eseal.Sentence, segment
     )
     session.add(alert)
     session.flush()
+    _publish(
+        session,
+        trip,
+        code=TAMPER_CODE,
+        at=sentence.at,
+        segment=segment,
+        step=f"tamper:{alert.key}",
+        details={"elock_alert_id": alert.id, **alert.details},
+    )
     return alert.id
 
 
@@ -534,6 +560,7 @@ def _deviations(session: Session, trip: ElockTrip, route: Route, row: ElockSente
             session.add(alert)
             known.append(alert)
             raised.append(alert)
+        ended_before = alert.ended_at
         alert.started_at = min(alert.started_at, episode.started_at)
         alert.ended_at = episode.ended_at
         alert.details = {
@@ -543,7 +570,22 @@ def _deviations(session: Session, trip: ElockTrip, route: Route, row: ElockSente
             "fixes": episode.fixes,
             "confirmed_at": episode.confirmed_at.isoformat(),
         }
-    session.flush()
+        session.flush()
+        if alert in raised or (ended_before is None and alert.ended_at is not None):
+            _publish(
+                session,
+                trip,
+                code=DEVIATION_CODE,
+                at=episode.confirmed_at if alert.ended_at is None else alert.ended_at,
+                segment=Segment(alert.segment),
+                step=f"deviation:{alert.id}:{'ended' if alert.ended_at else 'open'}",
+                details={
+                    "elock_alert_id": alert.id,
+                    "started_at": alert.started_at.isoformat(),
+                    "ended": alert.ended_at is not None,
+                    **alert.details,
+                },
+            )
     return [a.id for a in raised]
 
 
