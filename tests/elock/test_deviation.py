@@ -33,13 +33,16 @@ def feed(detector: Detector, offsets: list[float], *, accuracy: float | None = 5
         detector.add(at=T0 + timedelta(seconds=10 * n), lon=lon, lat=lat, accuracy_m=accuracy)
 
 
-def test_three_fixes_well_outside_open_a_deviation_and_three_inside_close_it() -> None:
+def test_fixes_well_outside_for_30_s_open_a_deviation_and_three_inside_close_it() -> None:
     detector = Detector(straight())
     feed(detector, [0, 0, 400, 420, 430, 410, 0, 0, 0, 0])
     [episode] = detector.episodes
     assert episode.started_at == T0 + timedelta(seconds=20)
-    assert episode.confirmed_at == T0 + timedelta(seconds=40)
+    assert episode.confirmed_at == T0 + timedelta(seconds=50)
     assert episode.ended_at == T0 + timedelta(seconds=60)
+    short = Detector(straight())
+    feed(short, [0, 0, 400, 420, 430, 0, 0, 0])
+    assert short.episodes == []
     assert round(episode.max_outside_m) == 330
 
 
@@ -49,12 +52,19 @@ def test_a_multipath_jump_of_two_fixes_raises_nothing() -> None:
     assert detector.episodes == []
 
 
+def test_jumps_that_scatter_are_not_a_track() -> None:
+    """Out fixes farther apart than a truck drives in 10 s, one side then the other, open nothing."""
+    detector = Detector(straight())
+    feed(detector, [0, 700, -700, 700, -700, 700, 0])
+    assert detector.episodes == []
+
+
 def test_a_truck_along_the_corridor_edge_does_not_flap() -> None:
     """In and out across the edge, and in the band between the two thresholds, opens or closes nothing."""
     detector = Detector(straight())
-    feed(detector, [0, 350, 360, 370, 150, 380, 170, 390, 160, 0, 0, 0])
+    feed(detector, [0, 350, 360, 370, 365, 150, 380, 170, 390, 160, 0, 0, 0])
     [episode] = detector.episodes
-    assert episode.ended_at == T0 + timedelta(seconds=90)
+    assert episode.ended_at == T0 + timedelta(seconds=100)
 
 
 def test_a_fix_whose_accuracy_covers_the_corridor_is_not_out() -> None:
@@ -62,7 +72,7 @@ def test_a_fix_whose_accuracy_covers_the_corridor_is_not_out() -> None:
     feed(detector, [300, 300, 300, 300], accuracy=120.0)
     assert detector.episodes == []
     assumed = Detector(straight())
-    feed(assumed, [300] * 4, accuracy=None)  # no accuracy given (eSeal gives none): the default is assumed
+    feed(assumed, [300] * 5, accuracy=None)  # no accuracy given (eSeal gives none): the default is assumed
     assert len(assumed.episodes) == 1
     blind = Detector(straight(), Thresholds(default_accuracy_m=200.0))
     feed(blind, [400] * 5, accuracy=None)
@@ -94,7 +104,7 @@ def test_late_and_out_of_order_fixes_give_the_same_answer() -> None:
 
 def test_a_late_fix_that_moves_a_deviations_start_keeps_its_name() -> None:
     detector = Detector(straight())
-    feed(detector, [0, 0, 0, 400, 400, 400, 400])
+    feed(detector, [0, 0, 0, 400, 400, 400, 400, 400])
     [before] = detector.episodes
     lon, lat = FRAME.lonlat(1200, 400)
     detector.add(at=T0 + timedelta(seconds=25), lon=lon, lat=lat, accuracy_m=5.0)

@@ -33,7 +33,7 @@ class Thresholds:
     out_m: float = 100.0
     back_in_m: float = 30.0
     min_fixes: int = 3
-    min_duration_s: float = 20.0
+    min_duration_s: float = 30.0
     max_gap_s: float = 120.0
     max_accuracy_m: float = 150.0
     max_speed_kmh: float = 130.0
