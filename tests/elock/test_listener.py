@@ -165,5 +165,7 @@ def test_a_tamper_reaches_the_hk_officers_inbox_and_webhook_within_a_second_and_
     assert to_inbox < 2.0 and to_webhook < 2.0, (to_inbox, to_webhook)
     assert client.get("/api/v1/alerts", headers=world.mainland.auth).json() == []
     assert client.get("/api/v1/alerts", headers=world.trucker.auth).json() == []
-    print(f"\nsentence → ACK {acked * 1000:.0f} ms, → HK inbox {to_inbox * 1000:.0f} ms, → webhook {to_webhook * 1000:.0f} ms")
+    print(
+        f"\nsentence → ACK {acked * 1000:.0f} ms, → HK inbox {to_inbox * 1000:.0f} ms, → webhook {to_webhook * 1000:.0f} ms"
+    )
     assert client.get(f"/api/v1/elock/trips/{trip_id}", headers=world.hk.auth).json()["alerts"][0]["kind"] == "tamper"
