@@ -97,6 +97,9 @@ def test_the_seed_trip_locks_unlocks_and_relocks_at_the_right_places(client: Tes
         assert hidden.status_code == 404
     assert client.get(f"/api/v1/elock/trips/{trip_id}", headers=world.outsider.auth).status_code == 404
     assert client.get(f"/api/v1/elock/trips/{trip_id}/positions", headers=world.outsider.auth).status_code == 404
+    for company, seen in ((world.hk, hk), (world.mainland, mainland), (world.trucker, trucker)):
+        assert client.get("/api/v1/elock/trips", headers=company.auth).json() == [seen]
+    assert client.get("/api/v1/elock/trips", headers=world.outsider.auth).json() == []
 
 
 def test_a_repeated_sentence_is_a_duplicate_and_answered_again(client: TestClient, db: Database) -> None:

@@ -63,6 +63,17 @@ def create_trip(body: elock.ElockTripCreate, actor: CurrentActor, session: DbSes
 
 
 @router.get(
+    "/trips",
+    response_model=list[elock.ElockTripRead],
+    summary="The sealed trips the company supervises or drives, newest first",
+    description="Each as `GET /trips/{id}` shows it to the caller: its own segment for a customs authority, "
+    "no alerts for the trucking company.",
+)
+def list_trips(actor: CurrentActor, session: DbSession) -> list[elock.ElockTripRead]:
+    return elock.list_trips(session, actor)
+
+
+@router.get(
     "/trips/{elock_trip_id}",
     response_model=elock.ElockTripRead,
     summary="A sealed trip: state, lock state, segment, last position and alerts",

@@ -268,6 +268,21 @@ def read_trip(session: Session, actor: Actor, *, trip_id: str) -> ElockTripRead:
     )
 
 
+def list_trips(session: Session, actor: Actor, *, limit: int = 200) -> list[ElockTripRead]:
+    """The newest sealed trips the caller is an authority or the trucking company of."""
+    ids = session.scalars(
+        select(ElockTrip.id)
+        .where(
+            (ElockTrip.hk_org_id == actor.org_id)
+            | (ElockTrip.mainland_org_id == actor.org_id)
+            | (ElockTrip.trucking_org_id == actor.org_id)
+        )
+        .order_by(ElockTrip.created_at.desc())
+        .limit(limit)
+    )
+    return [read_trip(session, actor, trip_id=trip_id) for trip_id in ids]
+
+
 def trip_positions(
     session: Session, actor: Actor, *, trip_id: str, segment: Segment | None = None, limit: int = 5000
 ) -> list[ElockPositionRead]:
