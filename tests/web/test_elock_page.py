@@ -15,7 +15,8 @@ from tests.web.conftest import log_in
 def sealed(client: TestClient, db: Database) -> tuple[Scheme, str]:
     world = scheme(db)
     trip_id = approve(client, world)
-    for line in seed_sentences(seed_fixes()[:60]):
+    off_route = elock.Deviation(start_s=600, duration_s=180, offset_m=400)
+    for line in seed_sentences(seed_fixes(deviation=off_route)[:90]):
         with db.transaction() as session:
             elock.receive_frame(session, peer="test", frame=elock.Frame(line.strip()))
     return world, trip_id
@@ -24,12 +25,21 @@ def sealed(client: TestClient, db: Database) -> tuple[Scheme, str]:
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("zh-HK", ["電子鎖行程 XY1234", "已上鎖，前往香港出境口岸", "香港段", "離開起點"]),
+        (
+            "zh-HK",
+            ["電子鎖行程 XY1234", "已上鎖，前往香港出境口岸", "香港段", "離開起點", "貨車偏離原定路線", "最遠偏離路線"],
+        ),
         (
             "en",
-            ["Sealed trip XY1234", "Locked, on its way to the Hong Kong exit", "Hong Kong segment", "left the origin"],
+            [
+                "Sealed trip XY1234",
+                "Locked, on its way to the Hong Kong exit",
+                "Hong Kong segment",
+                "left the origin",
+                "m off the route",
+            ],
         ),
-        ("zh-CN", ["电子锁行程 XY1234", "已上锁，前往香港出境口岸", "香港段", "离开起点"]),
+        ("zh-CN", ["电子锁行程 XY1234", "已上锁，前往香港出境口岸", "香港段", "离开起点", "最远偏离路线"]),
     ],
 )
 def test_hk_customs_sees_its_segment_in_each_language(
