@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -185,3 +185,21 @@ def test_a_deviation_reaches_the_segments_inbox_and_resolves_when_back(client: T
     [after] = client.get("/api/v1/alerts?status=resolved", headers=world.hk.auth).json()
     assert after["status"] == "resolved"
     assert client.get("/api/v1/alerts", headers=world.mainland.auth).json() == []
+
+
+def test_a_late_hong_kong_fix_stays_in_the_hong_kong_segment(client: TestClient, db: Database) -> None:
+    world = scheme(db)
+    trip_id = approve(client, world)
+    fixes = seed_fixes()
+    late = fixes[40]
+    feed(db, seed_sentences(fixes[:40]) + seed_sentences(fixes[41:]))
+    assert client.get(f"/api/v1/elock/trips/{trip_id}", headers=world.hk.auth).json()["state"] == "arrived"
+    [outcome] = feed(db, [sentence("Normal", 999, late.at, late.lat, late.lon)])
+    assert outcome.status == "accepted" and outcome.transitions == []
+    hk = client.get(f"/api/v1/elock/trips/{trip_id}/positions", headers=world.hk.auth).json()
+    mainland = client.get(f"/api/v1/elock/trips/{trip_id}/positions", headers=world.mainland.auth).json()
+    assert late.at in {datetime.fromisoformat(p["at"]) for p in hk}
+    assert late.at not in {datetime.fromisoformat(p["at"]) for p in mainland}
+    after_arrival = fixes[-1].at + timedelta(minutes=5)
+    [stray] = feed(db, [sentence("Normal", 1000, after_arrival, fixes[-1].lat, fixes[-1].lon)])
+    assert stray.status == "accepted" and stray.trip_id is None

@@ -356,12 +356,7 @@ def receive_frame(
         row.status = DUPLICATE
         return Outcome(row.seq, DUPLICATE, replies=[reply])
     row.status = ACCEPTED
-    trip = session.scalar(
-        select(ElockTrip)
-        .where(ElockTrip.device_id == decoded.device_id, ElockTrip.state != TripState.ARRIVED.value)
-        .order_by(ElockTrip.created_at.desc())
-        .limit(1)
-    )
+    trip = _trip_of(session, decoded)
     outcome = Outcome(row.seq, ACCEPTED, replies=[reply])
     if trip is not None:
         row.trip_id = outcome.trip_id = trip.id
@@ -370,13 +365,35 @@ def receive_frame(
     return outcome
 
 
+def _trip_of(session: Session, sentence: eseal.Sentence) -> ElockTrip | None:
+    """The lock's trip at the sentence's time: its newest, unless that arrived before the sentence was taken
+    (a late sentence of the journey still belongs to it)."""
+    trip = session.scalar(
+        select(ElockTrip)
+        .where(ElockTrip.device_id == sentence.device_id)
+        .order_by(ElockTrip.created_at.desc())
+        .limit(1)
+    )
+    if trip is None or trip.state != TripState.ARRIVED.value:
+        return trip
+    arrived = session.scalar(
+        select(ElockTransition.at).where(
+            ElockTransition.trip_id == trip.id, ElockTransition.after == TripState.ARRIVED.value
+        )
+    )
+    return trip if arrived is not None and sentence.at <= arrived else None
+
+
 def _apply(session: Session, trip: ElockTrip, sentence: eseal.Sentence, row: ElockSentence, outcome: Outcome) -> None:
     route = route_of(trip)
     state = TripState(trip.state)
+    # a late sentence belongs to the custody of its own time: an HK fix that arrives after the mainland locked
+    # stays in the HK segment, and a door event is judged against the lock state it happened under
+    then = _state_at(session, trip, sentence.at)
     fix = sentence.fix
     stored = False
     if fix is not None:
-        stored = _store_position(session, trip, fix, SEGMENT_OF[state], row)
+        stored = _store_position(session, trip, fix, SEGMENT_OF[then], row)
     step: Transition | None = None
     if sentence.type in (eseal.SentenceType.LOCK, eseal.SentenceType.RC_UNLOCK):
         step = step_lock_event(
@@ -387,12 +404,12 @@ def _apply(session: Session, trip: ElockTrip, sentence: eseal.Sentence, row: Elo
             lon=None if fix is None else fix.longitude,
             lat=None if fix is None else fix.latitude,
         )
-    if step is None and fix is not None and stored and not _is_late(session, trip, fix.at):
+    if step is None and fix is not None and stored and then is state:
         step = step_position(route, state, at=fix.at, lon=fix.longitude, lat=fix.latitude)
     if sentence.type in eseal.TAMPER_TYPES:
         where = None if fix is None else in_any_geofence(route, fix.longitude, fix.latitude)
-        if is_tamper(lock=LOCK_OF[state], in_geofence=where):
-            outcome.alerts.append(_tamper(session, trip, sentence, SEGMENT_OF[state], row))
+        if is_tamper(lock=LOCK_OF[then], in_geofence=where):
+            outcome.alerts.append(_tamper(session, trip, sentence, SEGMENT_OF[then], row))
     if step is not None:
         _transition(session, trip, step, row=row, sentence=sentence, outcome=outcome)
     if stored and TripState(trip.state) in TRANSIT_STATES | {TripState.ARRIVED}:
@@ -423,15 +440,16 @@ def _store_position(session: Session, trip: ElockTrip, fix: Any, segment: Segmen
     return True
 
 
-def _is_late(session: Session, trip: ElockTrip, at: datetime) -> bool:
-    """A fix older than the last custody change cannot undo or redo it."""
-    last = session.scalar(
-        select(ElockTransition.at)
-        .where(ElockTransition.trip_id == trip.id)
+def _state_at(session: Session, trip: ElockTrip, at: datetime) -> TripState:
+    """The trip's custody at a moment: after the last change at or before it (a fix older than the last change
+    cannot undo or redo it)."""
+    after = session.scalar(
+        select(ElockTransition.after)
+        .where(ElockTransition.trip_id == trip.id, ElockTransition.at <= at)
         .order_by(ElockTransition.at.desc())
         .limit(1)
     )
-    return last is not None and at < last
+    return TripState.APPROVED if after is None else TripState(after)
 
 
 def _transition(
