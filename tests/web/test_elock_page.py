@@ -15,6 +15,7 @@ from tests.web.conftest import log_in
 def sealed(client: TestClient, db: Database) -> tuple[Scheme, str]:
     world = scheme(db)
     trip_id = approve(client, world)
+    assert client.post("/api/v1/subscriptions", headers=world.hk.auth, json={}).status_code == 201
     off_route = elock.Deviation(start_s=600, duration_s=180, offset_m=400)
     for line in seed_sentences(seed_fixes(deviation=off_route)[:90]):
         with db.transaction() as session:
@@ -53,6 +54,11 @@ def test_hk_customs_sees_its_segment_in_each_language(
         assert word in page.text, word
     assert 'id="elock-alerts"' in page.text
     assert 'name="viewport"' in page.text
+    history = client.get("/alerts?status=resolved" + ("" if lang == "zh-HK" else f"&lang={lang}"))
+    assert history.status_code == 200
+    assert {"zh-HK": "貨車偏離原定路線", "en": "Truck left its approved route", "zh-CN": "货车偏离原定路线"}[
+        lang
+    ] in history.text
 
 
 def test_the_trucking_company_sees_no_alerts_and_others_nothing(client: TestClient, sealed: tuple[Scheme, str]) -> None:
