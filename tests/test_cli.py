@@ -13,8 +13,11 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from harbourlink import elock
 from harbourlink.app import create_app
+from harbourlink.kernel import Actor, Database
 from harbourlink.settings import Settings
+from tests.conftest import make_company
 
 
 def _run(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -118,3 +121,39 @@ def test_ingest_a_folder_reports_and_keeps_failures(env: dict[str, str], setting
     assert "0 accepted, 5 duplicates" in again.stdout
     unknown = _run(env, "ingest", str(folder), "--format", "telex", "--org", org_id, check=False)
     assert unknown.returncode == 2 and "unknown_format" in unknown.stderr
+
+
+def test_elock_listen_answers_a_registered_lock_and_stops_on_sigterm(env: dict[str, str], db: Database) -> None:
+    customs = make_company(db, "Customs and Excise", "customs_hk")
+    with db.transaction() as session:
+        actor = Actor(org_id=customs.org_id, org_types=frozenset({"customs_hk"}))
+        elock.register_device(session, actor, device_id="860000000001", protocol="eseal")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    listener = subprocess.Popen(
+        [sys.executable, "-m", "harbourlink", "elock", "listen", "--tcp", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    known = b"##S,eSeal,860000000001,256,0.0.6,Normal,3,2026-12-07,01:00:00,15,A,22.306000N 113.938500E,0,0,Close,0.01,0,3.90,-70,E##\r\n"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                connection = socket.create_connection(("127.0.0.1", port), timeout=10)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "elock listen did not start within 30 s"
+                time.sleep(0.3)
+        with connection:
+            connection.sendall(known.replace(b"860000000001", b"999") + known)
+            connection.shutdown(socket.SHUT_WR)
+            answered = b"".join(iter(lambda: connection.recv(4096), b""))
+        assert answered == b"##S,eSeal,860000000001,256,0.0.6,Normal ACK,3,E##\r\n"
+    finally:
+        listener.terminate()
+        out, _ = listener.communicate(timeout=10)
+    assert "2 frames, 1 accepted, 1 rejected, 0 failed" in out

@@ -22,6 +22,7 @@ from harbourlink import receiving
 from harbourlink.kernel import Actor, Database
 from harbourlink.references import ReferenceType
 from tests.conftest import Company, make_company
+from tests.elock.support import elock_trip_body
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -65,6 +66,10 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "ReceiptCreate": {"reference": "MSCU1234566", "packages": 3, "condition": "good", "note": "B's try"},
     "PhoneAccountCreate": {"user_id": "someone", "vehicle": "BR1234"},
     "POST /api/v1/position-reports/{report_id}/replay": {},
+    "ElockDeviceCreate": {"device_id": "860000000099", "protocol": "eseal"},
+    "ElockTripCreate": elock_trip_body(
+        device_id="860000000001", mainland_customs_org_id="someone", trucking_org_id=None
+    ),
     "POST /v2/event-subscriptions": {},
     "PUT /v2/event-subscriptions/{subscriptionID}": {
         "callbackUrl": "https://hooks.bravo.example.hk/dcsa",
@@ -257,7 +262,23 @@ def _a_trip(client: TestClient, db: Database, a: Company) -> dict[str, str]:
         "number": phone.json()["number"],
         "phone_account_id": phone.json()["id"],
         **_a_receipt(client, db, a),
+        **_a_sealed_trip(client, db, a),
     }
+
+
+def _a_sealed_trip(client: TestClient, db: Database, a: Company) -> dict[str, str]:
+    """An e-lock trip HK customs approved with A as its trucking company: the two customs and A see it, B must not."""
+    hk = make_company(db, "Echo Customs", "customs_hk")
+    mainland = make_company(db, "Foxtrot Customs", "customs_mainland")
+    lock = client.post(
+        "/api/v1/elock/devices", headers=hk.auth, json={"device_id": "860000000001", "protocol": "eseal"}
+    )
+    assert lock.status_code == 201, lock.text
+    body = elock_trip_body(device_id="860000000001", mainland_customs_org_id=mainland.org_id, trucking_org_id=a.org_id)
+    trip = client.post("/api/v1/elock/trips", headers=hk.auth, json=body)
+    assert trip.status_code == 201, trip.text
+    assert client.get(f"/api/v1/elock/trips/{trip.json()['id']}", headers=a.auth).status_code == 200
+    return {"elock_trip_id": trip.json()["id"]}
 
 
 def _a_receipt(client: TestClient, db: Database, a: Company) -> dict[str, str]:
@@ -374,6 +395,7 @@ def test_company_b_lists_nothing_of_company_a(
         ids["device_entry_id"],
         ids["leg_id"],
         ids["receipt_id"],
+        ids["elock_trip_id"],
     }
     for method, path, operation in _operations(client):
         if "{" in path or (method, path) in LIST_EXEMPT:

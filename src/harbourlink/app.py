@@ -14,6 +14,7 @@ from harbourlink import __version__, tracking
 from harbourlink.api import access as access_api
 from harbourlink.api import alerts as alerts_api
 from harbourlink.api import dcsa as dcsa_api
+from harbourlink.api import elock as elock_api
 from harbourlink.api import health
 from harbourlink.api import identity as identity_api
 from harbourlink.api import inbound as inbound_api
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(alerts_api.router)
     app.include_router(ledger_api.router)
     app.include_router(operator_api.router)
+    app.include_router(elock_api.router)
     app.include_router(trucking_api.router)
     app.include_router(trucking_api.osmand_router)
     app.include_router(legs_api.router)

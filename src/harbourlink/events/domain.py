@@ -79,6 +79,9 @@ EQUIPMENT_CODES = frozenset(
         "CUSI",
         "CUSR",
         "CROS",
+        # HarbourLink's own, for what DCSA lacks: an e-lock's alarms (``elock``): tampered with, off its route
+        "TAMP",
+        "DEVI",
     }
 )
 REEFER_CODES = frozenset({"MEAS", "ADJU", "POWR"})

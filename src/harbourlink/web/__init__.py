@@ -18,6 +18,7 @@
       tracking.py      the one search box and the cargo's page (track_page, track_map, track_chart, track_words,
                        track_trucks: the trucks carrying it)
       driver.py        the driver's app: today's jobs, a trip started at pickup, positions shared, ended at receipt
+      elock.py         a sealed trip on a phone: custody, lock, segment, last position, lock changes, its alerts
       legs.py          legs and pickups: nominating the next party, answering nominations, pickup jobs
       proofs.py        each event's place in the ledger and its proof file; how anyone checks one (public)
       messages.py      uploading files, their outcome and errors, download, correct and replay
@@ -53,6 +54,7 @@ from harbourlink.web import (
     alerts,
     auth,
     driver,
+    elock,
     home,
     legs,
     links,
@@ -106,6 +108,7 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
         legs,
         receive,
         phone,
+        elock,
     ):
         app.include_router(module.router)
     app.add_exception_handler(PageAbort, _page_abort)

@@ -40,6 +40,8 @@ TYPES = {
     "air_offload": N_("Air cargo offloaded"),
     "air_discrepancy": N_("Air cargo discrepancy"),
     "receipt_discrepancy": N_("Received short or damaged"),
+    "elock_tamper": N_("E-lock tampered with"),
+    "elock_deviation": N_("Truck left its approved route"),
 }
 STATUSES = {"open": N_("Open"), "acknowledged": N_("Acknowledged"), "resolved": N_("Resolved")}
 STATUS_TONE = {"open": "bad", "acknowledged": "warn", "resolved": "ok"}

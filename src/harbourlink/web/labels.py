@@ -177,6 +177,24 @@ LABELS: dict[str, dict[str, str]] = {
         AuditKind.SERVICE_REQUESTED: N_("Service requested"),
         AuditKind.SERVICE_DECIDED: N_("Service request decided"),
     },
+    "elock_state": {
+        "approved": N_("Approved, sealed at the origin"),
+        "hk_transit": N_("Locked, on its way to the Hong Kong exit"),
+        "at_hk_exit": N_("Unlocked at the Hong Kong exit"),
+        "mainland_transit": N_("Locked again, under mainland customs"),
+        "arrived": N_("Arrived, unlocked"),
+    },
+    "elock_lock": {"locked": N_("Locked"), "unlocked": N_("Unlocked")},
+    "elock_segment": {"hk": N_("Hong Kong segment"), "mainland": N_("Mainland segment")},
+    "elock_trigger": {
+        "left_origin": N_("left the origin"),
+        "arrived_hk_exit": N_("arrived at the Hong Kong exit"),
+        "entered_mainland": N_("entered the mainland control point"),
+        "arrived_destination": N_("arrived at the destination"),
+        "lock_event": N_("the lock reported it locked"),
+        "unlock_event": N_("the lock was unlocked remotely"),
+    },
+    "elock_alert": {"tamper": N_("E-lock tampered with"), "deviation": N_("Truck left its approved route")},
 }
 
 GENERIC_ERROR = N_("Something in this form is not right; please check it.")

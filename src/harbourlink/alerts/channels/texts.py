@@ -24,6 +24,12 @@ TYPE_NAMES: dict[str, dict[str, str]] = {
     "air_offload": {"en": "Air cargo offloaded", "zh-HK": "空運貨物被拉貨", "zh-CN": "空运货物被拉下"},
     "air_discrepancy": {"en": "Air cargo discrepancy", "zh-HK": "空運貨物異常", "zh-CN": "空运货物异常"},
     "receipt_discrepancy": {"en": "Received short or damaged", "zh-HK": "收貨短少或損壞", "zh-CN": "收货短少或损坏"},
+    "elock_tamper": {"en": "E-lock tampered with", "zh-HK": "電子鎖被破壞", "zh-CN": "电子锁被破坏"},
+    "elock_deviation": {
+        "en": "Truck left its approved route",
+        "zh-HK": "貨車偏離原定路線",
+        "zh-CN": "货车偏离原定路线",
+    },
 }
 
 CHANGES: dict[str, dict[str, str]] = {

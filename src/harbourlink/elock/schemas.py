@@ -1,0 +1,119 @@
+"""Shapes of the e-lock API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Lon = Annotated[float, Field(ge=-180, le=180)]
+Lat = Annotated[float, Field(ge=-90, le=90)]
+LonLat = tuple[Lon, Lat]
+
+
+class ElockDeviceCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    device_id: str = Field(pattern=r"^[0-9A-Za-z]{1,32}$", description="the id the lock sends in its sentences")
+    protocol: Literal["eseal"] = Field(description="how the lock reports: `eseal` (the eSeal text protocol over TCP)")
+
+
+class ElockDeviceRead(BaseModel):
+    device_id: str
+    protocol: str
+    org_id: str
+    created_at: datetime
+    last_seen_at: datetime | None
+
+
+class ElockPlaceIn(BaseModel):
+    """A place of the trip and its geofence: a circle about a point."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+    point: LonLat = Field(description="[lon, lat]")
+    radius_m: float = Field(default=300.0, gt=0, le=5000)
+
+
+class ElockRouteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    line: list[LonLat] = Field(min_length=2, max_length=5000, description="the approved road, [[lon, lat], …]")
+    half_width_m: float = Field(gt=0, le=5000, description="the corridor's half-width either side of the line")
+    gnss_denied: list[Annotated[list[LonLat], Field(min_length=3, max_length=500)]] = Field(
+        default_factory=list, max_length=100, description="polygons (tunnels …) where no fix is expected"
+    )
+
+
+class ElockReferenceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reference_type: str = Field(description="AWB, HAWB, MBL, HBL, CONTAINER, BOOKING or DECLARATION")
+    reference: str = Field(min_length=1, max_length=40)
+
+
+class ElockTripCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    device_id: str = Field(min_length=1, max_length=32)
+    vehicle: str = Field(min_length=1, max_length=12)
+    references: list[ElockReferenceIn] = Field(min_length=1, max_length=50)
+    origin: ElockPlaceIn
+    hk_exit: ElockPlaceIn
+    mainland_entry: ElockPlaceIn
+    destination: ElockPlaceIn
+    route: ElockRouteIn
+    mainland_customs_org_id: str = Field(description="the mainland customs company that takes over at the entry point")
+    trucking_org_id: str | None = Field(default=None, description="the trucking company, which then sees the trip")
+
+
+class ElockTripCreated(BaseModel):
+    id: str
+    state: str
+
+
+class ElockPositionRead(BaseModel):
+    at: datetime
+    lat: float
+    lon: float
+    speed_kmh: float | None
+    heading: float | None
+    segment: str
+
+
+class ElockTransitionRead(BaseModel):
+    at: datetime
+    before: str
+    after: str
+    lock: str
+    trigger: str
+    lat: float | None
+    lon: float | None
+    segment: str
+
+
+class ElockAlertRead(BaseModel):
+    id: str
+    kind: str
+    segment: str
+    started_at: datetime
+    ended_at: datetime | None
+    raised_at: datetime
+    details: dict[str, Any]
+
+
+class ElockTripRead(BaseModel):
+    id: str
+    device_id: str
+    vehicle: str
+    references: list[ElockReferenceIn]
+    state: str
+    lock: str
+    segment: str
+    last_position: ElockPositionRead | None
+    transitions: list[ElockTransitionRead]
+    alerts: list[ElockAlertRead] | None = Field(
+        description="the caller's segment's alerts, for customs; null for the trucking company, which is not shown them"
+    )
