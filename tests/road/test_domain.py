@@ -31,7 +31,8 @@ zones = st.sampled_from(
     [UTC, HONG_KONG, ZoneInfo("Asia/Shanghai"), ZoneInfo("America/New_York"), ZoneInfo("Pacific/Chatham"),
      timezone(timedelta(hours=-12)), timezone(timedelta(hours=14))]
 )  # fmt: skip
-moments = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2040, 1, 1), timezones=zones)
+# Hypothesis bounds are naive by its API; each drawn moment gets one of the zones.
+moments = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2040, 1, 1), timezones=zones)  # noqa: DTZ001
 
 
 def test_the_seeds_binding_may_cross_thirty_minutes_later() -> None:
@@ -39,12 +40,11 @@ def test_the_seeds_binding_may_cross_thirty_minutes_later() -> None:
     assert earliest_crossing(bound) == datetime(2019, 5, 15, 16, 5, 16, tzinfo=HONG_KONG)
 
 
-@given(moments, zones)
-def test_the_earliest_crossing_is_thirty_minutes_after_binding_in_any_zone(bound: datetime, zone: ZoneInfo) -> None:
+@given(moments)
+def test_the_earliest_crossing_is_thirty_minutes_after_binding_in_any_zone(bound: datetime) -> None:
     crossing = earliest_crossing(bound)
     # Compared in UTC: Python subtracts two times of one zone as wall clocks, blind to daylight saving.
     assert crossing.astimezone(UTC) - bound.astimezone(UTC) == timedelta(minutes=30)
-    assert crossing.astimezone(zone).astimezone(UTC) == crossing.astimezone(UTC)
     local = bound.astimezone(HONG_KONG)
     # Bound in the last half hour of a Hong Kong day, the truck crosses the next day (no daylight saving there).
     crosses_midnight = local.hour == 23 and local.minute >= 30
