@@ -37,7 +37,7 @@ def test_a_mistyped_ccrn_is_refused_as_such(client: TestClient, db: Database) ->
     ccrn = lodge(client, world.shipper)
     slip = ccrn[:5] + str((int(ccrn[5]) + 1) % 10) + ccrn[6:]
     refused = client.get(f"/api/v1/road/consignments/{slip}", headers=world.shipper.auth)
-    assert refused.status_code == 422 and refused.json()["error"] == "invalid_number"
+    assert refused.status_code == 422 and refused.json()["error"] == "invalid_ccrn"
 
 
 def test_lodging_needs_the_opt_in_the_data_set_and_the_window(client: TestClient, db: Database) -> None:

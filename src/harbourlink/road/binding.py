@@ -58,6 +58,7 @@ def ubr_of(raw: str) -> str:
     if ubr is None:
         raise InvalidNumber(
             f"ubr: {raw[:30]!r} is not a UBR (11 digits starting with 9, the last a check digit): check the number",
+            code="invalid_ubr",
             data={"field": "ubr", "value": raw[:30]},
         )
     return ubr

@@ -8,7 +8,7 @@ from harbourlink.kernel.errors import Conflict, Forbidden, NotFound, ValidationF
 class InvalidNumber(ValidationFailed):
     """A CCRN or UBR of the wrong form or with a wrong check digit: most likely a typing slip."""
 
-    code = "invalid_number"
+    code = "invalid_ccrn"
 
 
 class ConsignmentNotFound(NotFound):

@@ -61,6 +61,7 @@ from harbourlink.web import (
     operator_health,
     proofs,
     receive,
+    road,
     shell,
     signup,
     tracking,
@@ -104,6 +105,7 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
         driver,
         legs,
         receive,
+        road,
     ):
         app.include_router(module.router)
     app.add_exception_handler(PageAbort, _page_abort)
