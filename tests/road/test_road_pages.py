@@ -15,8 +15,8 @@ from tests.road.support import cargo, road
 from tests.web.conftest import log_in, submit, text_of
 
 
-def _form(**changes: str) -> dict[str, str]:
-    fields = {name: str(value) for name, value in cargo().items()}
+def _form(**changes: str) -> dict[str, str | list[str]]:
+    fields: dict[str, str | list[str]] = {name: str(value) for name, value in cargo().items()}
     in_two_hours = (utcnow() + timedelta(hours=2)).astimezone(PORT_TIME)
     return {**fields, "expected_at": in_two_hours.strftime("%Y-%m-%dT%H:%M"), **changes}
 
@@ -82,7 +82,7 @@ def test_the_pages_say_what_is_wrong_in_the_readers_language(client: TestClient,
         client,
         "/road/bind?lang=en",
         "/road/bind",
-        {"vehicle": "FC117", "ccrns": "12345678900", "control_point": "LMC", "direction": "import"},
+        {"vehicle": "FC117", "ccrns": ["12345678900"], "control_point": "LMC", "direction": "import"},
     )
     assert typo.status_code == 422 and "This is not a CCRN" in text_of(typo.text)
     assert "12345678900" in typo.text  # what was typed stays in the form

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+
 from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.datastructures import FormData
