@@ -47,3 +47,30 @@ def test_only_customs_raises_queries(client: TestClient, db: Database) -> None:
     assert client.post(path, headers=world.outsider.auth, json={"text": "?"}).status_code == 404
     empty = client.post(path, headers=world.customs.auth, json={"text": ""})
     assert empty.status_code == 422
+
+
+def test_each_side_hears_of_the_others_turn_through_its_alerts(client: TestClient, db: Database) -> None:
+    world = road(db)
+    for company in (world.shipper, world.customs):
+        subscribed = client.post(
+            "/api/v1/subscriptions",
+            headers=company.auth,
+            json={"alert_types": ["road_query"], "channels": ["inbox"]},
+        )
+        assert subscribed.status_code == 201, subscribed.text
+    ccrn = lodge(client, world.shipper)
+    query = client.post(
+        f"/api/v1/road/consignments/{ccrn}/queries", headers=world.customs.auth, json={"text": "Invoice value?"}
+    ).json()
+
+    [alert] = client.get("/api/v1/alerts", headers=world.shipper.auth).json()
+    assert (alert["alert_type"], alert["status"], alert["subject"]) == ("road_query", "open", ccrn)
+    assert alert["figures"]["question"] == "Invoice value?"
+    assert client.get("/api/v1/alerts", headers=world.outsider.auth).json() == []
+
+    client.post(f"/api/v1/road/queries/{query['id']}/replies", headers=world.shipper.auth, json={"text": "HKD 8,000"})
+    assert client.get("/api/v1/alerts", headers=world.shipper.auth).json() == []  # no longer open
+    [answered] = client.get("/api/v1/alerts", headers=world.shipper.auth, params={"status": "resolved"}).json()
+    assert answered["id"] == alert["id"]
+    customs_view = client.get("/api/v1/alerts", headers=world.customs.auth, params={"status": "resolved"}).json()
+    assert [a["subject"] for a in customs_view] == [ccrn]

@@ -7,15 +7,23 @@ in its thread. Each message is told to the other side's live pages (``kernel.liv
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from harbourlink.kernel import Actor, utcnow
+from harbourlink import access, events
+from harbourlink.kernel import Actor, new_id, utcnow
 from harbourlink.road import repository
 from harbourlink.road.errors import ConsignmentNotFound, NotCustoms
 from harbourlink.road.models import RoadConsignment, RoadQuery, RoadQueryMessage
 from harbourlink.road.schemas import QueryMessageRead, QueryRead
 from harbourlink.road.service import check_write, get_consignment
+
+ASKED_CODE = "REQS"
+"""Customs' messages are information requested of the submitter; the submitter's answers are ``SUBM``."""
+ANSWERED_CODE = "SUBM"
+CCRN_KIND = "CCRN"
+TEXT_IN_EVENT = 300
 
 
 @dataclass(frozen=True)
@@ -25,7 +33,10 @@ class Thread:
     messages: list[RoadQueryMessage]
 
 
-def _write(session: Session, actor: Actor, query: RoadQuery, text: str, position: int) -> None:
+def _write(session: Session, actor: Actor, thread: Thread, text: str) -> None:
+    now = utcnow()
+    query = thread.query
+    position = len(thread.messages) + 1
     session.add(
         RoadQueryMessage(
             query_id=query.id,
@@ -33,10 +44,39 @@ def _write(session: Session, actor: Actor, query: RoadQuery, text: str, position
             org_id=actor.org_id,
             user_id=actor.user_id,
             text=text.strip(),
-            written_at=utcnow(),
+            written_at=now,
         )
     )
     session.flush()
+    _publish(session, actor, thread, text=text.strip(), position=position, at=now)
+
+
+def _publish(session: Session, actor: Actor, thread: Thread, *, text: str, position: int, at: datetime) -> None:
+    """The message as an event about the CCRN, shared with the other side: its alerts (``road_query``) tell it."""
+    query, ccrn = thread.query, thread.query.ccrn
+    customs = actor.org_id == query.customs_org_id
+    draft = events.EventDraft(
+        source_key=f"road-query:{query.id}:{position}",
+        event_type=events.EventType.SHIPMENT,
+        event_code=ASKED_CODE if customs else ANSWERED_CODE,
+        classifier=events.Classifier.ACT,
+        event_time=at,
+        mode_of_transport="TRUCK",
+        references=[events.Reference(CCRN_KIND, ccrn)],
+        details={"road_query": query.id, "side": "customs" if customs else "submitter", "text": text[:TEXT_IN_EVENT]},
+    )
+    message_id = new_id()
+    events.append_events(session, owner_org_id=actor.org_id, message_id=message_id, drafts=[draft])
+    other_side = {query.customs_org_id, thread.consignment.org_id} - {actor.org_id}
+    access.share_with(
+        session,
+        owner_org_id=actor.org_id,
+        reference_type=CCRN_KIND,
+        reference=ccrn,
+        grantee_org_ids=other_side,
+        created_by=actor.user_id,
+    )
+    events.publish_stored(session, message_id=message_id, owner_org_id=actor.org_id, received_at=at)
 
 
 def do_raise_query(session: Session, actor: Actor, *, ccrn: str, text: str) -> Thread:
@@ -48,15 +88,14 @@ def do_raise_query(session: Session, actor: Actor, *, ccrn: str, text: str) -> T
     query = RoadQuery(ccrn=consignment.ccrn, customs_org_id=actor.org_id, raised_at=utcnow())
     session.add(query)
     session.flush()
-    _write(session, actor, query, text, 1)
+    _write(session, actor, Thread(query, consignment, []), text)
     return get_thread(session, actor, query_id=query.id)
 
 
 def do_reply(session: Session, actor: Actor, *, query_id: str, text: str) -> Thread:
     """A reply in a query's thread, from the submitter or from customs; the other side is told."""
     check_write(actor)
-    thread = get_thread(session, actor, query_id=query_id)
-    _write(session, actor, thread.query, text, len(thread.messages) + 1)
+    _write(session, actor, get_thread(session, actor, query_id=query_id), text)
     return get_thread(session, actor, query_id=query_id)
 
 
