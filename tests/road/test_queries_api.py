@@ -49,28 +49,16 @@ def test_only_customs_raises_queries(client: TestClient, db: Database) -> None:
     assert empty.status_code == 422
 
 
-def test_each_side_hears_of_the_others_turn_through_its_alerts(client: TestClient, db: Database) -> None:
+def test_each_message_is_an_event_about_the_ccrn_shared_with_the_other_side(client: TestClient, db: Database) -> None:
     world = road(db)
-    for company in (world.shipper, world.customs):
-        subscribed = client.post(
-            "/api/v1/subscriptions",
-            headers=company.auth,
-            json={"alert_types": ["road_query"], "channels": ["inbox"]},
-        )
-        assert subscribed.status_code == 201, subscribed.text
     ccrn = lodge(client, world.shipper)
     query = client.post(
         f"/api/v1/road/consignments/{ccrn}/queries", headers=world.customs.auth, json={"text": "Invoice value?"}
     ).json()
-
-    [alert] = client.get("/api/v1/alerts", headers=world.shipper.auth).json()
-    assert (alert["alert_type"], alert["status"], alert["subject"]) == ("road_query", "open", ccrn)
-    assert alert["figures"]["question"] == "Invoice value?"
-    assert client.get("/api/v1/alerts", headers=world.outsider.auth).json() == []
-
     client.post(f"/api/v1/road/queries/{query['id']}/replies", headers=world.shipper.auth, json={"text": "HKD 8,000"})
-    assert client.get("/api/v1/alerts", headers=world.shipper.auth).json() == []  # no longer open
-    [answered] = client.get("/api/v1/alerts", headers=world.shipper.auth, params={"status": "resolved"}).json()
-    assert answered["id"] == alert["id"]
-    customs_view = client.get("/api/v1/alerts", headers=world.customs.auth, params={"status": "resolved"}).json()
-    assert [a["subject"] for a in customs_view] == [ccrn]
+    for company in (world.shipper, world.customs):
+        events = [e["event"] for e in client.get("/api/v1/events", headers=company.auth).json()["events"]]
+        thread = [(e["event_code"], e["details"]["side"]) for e in events if "road_query" in e.get("details", {})]
+        assert thread == [("REQS", "customs"), ("SUBM", "submitter")], company
+    outsider = client.get("/api/v1/events", headers=world.outsider.auth).json()["events"]
+    assert outsider == []

@@ -52,7 +52,7 @@ def _write(session: Session, actor: Actor, thread: Thread, text: str) -> None:
 
 
 def _publish(session: Session, actor: Actor, thread: Thread, *, text: str, position: int, at: datetime) -> None:
-    """The message as an event about the CCRN, shared with the other side: its alerts (``road_query``) tell it."""
+    """The message as an event about the CCRN, shared with the other side, told to every consumer of stored events."""
     query, ccrn = thread.query, thread.query.ccrn
     customs = actor.org_id == query.customs_org_id
     draft = events.EventDraft(

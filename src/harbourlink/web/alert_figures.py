@@ -27,8 +27,6 @@ ENDED_AGO = N_("ended %(duration)s ago")
 DEFAULT_CURRENCY = "HKD"
 
 FIGURES: dict[str, tuple[str, str]] = {
-    "question": (N_("Customs question"), "text"),
-    "asked_at": (N_("Asked at"), "moment"),
     "delay_minutes": (N_("Delay"), "duration"),
     "planned_arrival": (N_("Planned arrival"), "moment"),
     "estimated_arrival": (N_("Estimated arrival"), "moment"),

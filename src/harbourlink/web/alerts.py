@@ -40,7 +40,6 @@ TYPES = {
     "air_offload": N_("Air cargo offloaded"),
     "air_discrepancy": N_("Air cargo discrepancy"),
     "receipt_discrepancy": N_("Received short or damaged"),
-    "road_query": N_("Customs query on a consignment"),
 }
 STATUSES = {"open": N_("Open"), "acknowledged": N_("Acknowledged"), "resolved": N_("Resolved")}
 STATUS_TONE = {"open": "bad", "acknowledged": "warn", "resolved": "ok"}

@@ -24,7 +24,6 @@ TYPE_NAMES: dict[str, dict[str, str]] = {
     "air_offload": {"en": "Air cargo offloaded", "zh-HK": "空運貨物被拉貨", "zh-CN": "空运货物被拉下"},
     "air_discrepancy": {"en": "Air cargo discrepancy", "zh-HK": "空運貨物異常", "zh-CN": "空运货物异常"},
     "receipt_discrepancy": {"en": "Received short or damaged", "zh-HK": "收貨短少或損壞", "zh-CN": "收货短少或损坏"},
-    "road_query": {"en": "Customs query on a consignment", "zh-HK": "海關對貨物的查詢", "zh-CN": "海关对货物的查询"},
 }
 
 CHANGES: dict[str, dict[str, str]] = {
