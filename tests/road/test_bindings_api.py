@@ -190,3 +190,35 @@ def test_the_database_refuses_a_second_live_binding_of_a_ccrn(client: TestClient
             {"ubr": other["ubr"], "ccrn": ccrn},
         )
     assert bound["ccrns"] == [ccrn]
+
+
+def test_a_driver_sees_the_bindings_they_made_and_not_their_colleagues(client: TestClient, db: Database) -> None:
+    world = road_world(db)
+    ours = bind(client, world.trucker, ccrns=[lodge(client, world.shipper)])  # the company's, through its key
+    ccrn = lodge(client, world.shipper)
+    with db.transaction() as session:
+        driver, _ = identity.create_user(
+            session,
+            identity.SYSTEM_ACTOR,
+            org_id=world.trucker.org_id,
+            email="driver@lmc-haulage.example.hk",
+            display_name="Chan Tai Bon",
+            role=identity.Role.DRIVER,
+        )
+        actor = Actor(org_id=world.trucker.org_id, user_id=driver.id, roles=frozenset({"driver"}))
+        own = road.do_bind(
+            session,
+            actor,
+            vehicle="FC117",
+            ccrns=[ccrn],
+            control_point=road.ControlPoint.MAN_KAM_TO,
+            direction=road.Direction.EXPORT,
+            channel=road.Channel.WEB,
+        )
+        assert own.binding.driver == "Chan Tai Bon"
+        assert [b.binding.ubr for b in road.list_bindings(session, actor)] == [own.binding.ubr]
+        with pytest.raises(HarbourLinkError) as hidden:
+            road.get_binding(session, actor, ubr=ours["ubr"])
+        assert hidden.value.code == "binding_not_found"
+    listed = client.get("/api/v1/road/bindings", headers=world.trucker.auth).json()
+    assert {b["ubr"] for b in listed} == {ours["ubr"], own.binding.ubr}  # the company sees both
