@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from harbourlink.kernel import Database, utcnow
 from harbourlink.road.domain import parse_ccrn, parse_ubr
 from harbourlink.web.i18n import PORT_TIME
-from tests.road.support import cargo, road
+from tests.road.support import cargo, lodge, road
 from tests.web.conftest import log_in, submit, text_of
 
 
@@ -86,3 +86,26 @@ def test_the_pages_say_what_is_wrong_in_the_readers_language(client: TestClient,
     )
     assert typo.status_code == 422 and "This is not a CCRN" in text_of(typo.text)
     assert "12345678900" in typo.text  # what was typed stays in the form
+
+
+def test_customs_asks_and_the_submitter_replies_on_the_consignments_page(client: TestClient, db: Database) -> None:
+    world = road(db)
+    ccrn = lodge(client, world.shipper)
+    log_in(client, world.customs.admin_email)
+    found = client.get(f"/road/find?ccrn={ccrn[:4]} {ccrn[4:]}&lang=en")
+    assert found.url.path == f"/road/consignments/{ccrn}" and "printed books" in found.text
+    asked = submit(client, found.url.path, f"/road/consignments/{ccrn}/queries", {"text": "Paper grade?"})
+    assert asked.status_code == 200 and "Paper grade?" in text_of(asked.text)
+
+    log_in(client, world.shipper.admin_email)
+    page = client.get(f"/road/consignments/{ccrn}")
+    [action] = re.findall(r'action="(/road/queries/[^"]+/replies)"', page.text)
+    assert 'id="ask-form"' not in page.text  # only customs asks
+    replied = submit(client, f"/road/consignments/{ccrn}", action, {"text": "80 gsm"})
+    assert "Paper grade?" in text_of(replied.text) and "80 gsm" in text_of(replied.text)
+    refused = submit(client, f"/road/consignments/{ccrn}", f"/road/consignments/{ccrn}/queries", {"text": "?"})
+    assert refused.status_code == 403
+
+    log_in(client, world.outsider.admin_email)
+    assert client.get(f"/road/consignments/{ccrn}").status_code == 404
+    assert client.get("/road/find?ccrn=12345678900").status_code == 422

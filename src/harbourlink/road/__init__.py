@@ -45,6 +45,7 @@ from harbourlink.road.errors import AlreadyBound, InvalidXml, NotChangeable, Not
 from harbourlink.road.models import RoadBatch, RoadConsignment, RoadConsignmentVersion, RoadTemplate
 from harbourlink.road.printout import render_binding
 from harbourlink.road.queries import Thread, describe_thread, do_raise_query, do_reply, get_thread, list_threads
+from harbourlink.road.repository import is_customs
 from harbourlink.road.schemas import (
     BatchCreate,
     BatchRead,
@@ -137,6 +138,7 @@ __all__ = [
     "get_consignment",
     "get_template",
     "get_thread",
+    "is_customs",
     "list_bindings",
     "list_consignments",
     "list_templates",

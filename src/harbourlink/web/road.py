@@ -143,3 +143,56 @@ def bind(form: CheckedForm, page: MemberDep) -> Response:
         values = {name: text(form, name) for name in ("vehicle", "ccrns", "batch", "control_point", "direction")}
         return _bind_form(page, values=values, status=status_for(error), error=page.error_text(error))
     return page.render("road/bound.html", binding=road.describe_binding(outcome["bound"]), here="/road")
+
+
+def _consignment_page(page: MemberPage, ccrn: str, *, status: int = 200, error: str | None = None) -> Response:
+    actor = page.viewer.actor
+    row = road.get_consignment(page.session, actor, ccrn=ccrn)
+    return page.render(
+        "road/consignment.html",
+        status=status,
+        error=error,
+        consignment=row,
+        data=road.data_from_json(row.data),
+        threads=[road.describe_thread(thread) for thread in road.list_threads(page.session, actor, ccrn=row.ccrn)],
+        customs=road.is_customs(actor),
+        here="/road",
+    )
+
+
+@router.get("/road/find")
+def find(page: MemberDep, ccrn: str = "") -> Response:
+    """A typed CCRN's page (its submitter's and customs'), once its form and check digit hold."""
+    number = road.parse_ccrn(ccrn)
+    if number is None:
+        raise page.abort(422, "invalid_ccrn")
+    return page.redirect(f"/road/consignments/{number}")
+
+
+@router.get("/road/consignments/{ccrn}")
+def consignment(ccrn: str, page: MemberDep) -> Response:
+    """One consignment with customs' queries on it: the submitter replies here, customs asks here."""
+    return _consignment_page(page, ccrn)
+
+
+@router.post("/road/consignments/{ccrn}/queries")
+def ask(ccrn: str, form: CheckedForm, page: MemberDep) -> Response:
+    """Customs raises a query on the consignment."""
+    error = attempt(
+        page, lambda: road.do_raise_query(page.session, page.viewer.actor, ccrn=ccrn, text=text(form, "text"))
+    )
+    if error is not None:
+        return _consignment_page(page, ccrn, status=status_for(error), error=page.error_text(error))
+    return page.redirect(f"/road/consignments/{ccrn}")
+
+
+@router.post("/road/queries/{query_id}/replies")
+def reply(query_id: str, form: CheckedForm, page: MemberDep) -> Response:
+    """A reply in a query's thread, from the submitter or from customs."""
+    thread = road.get_thread(page.session, page.viewer.actor, query_id=query_id)
+    error = attempt(
+        page, lambda: road.do_reply(page.session, page.viewer.actor, query_id=query_id, text=text(form, "text"))
+    )
+    if error is not None:
+        return _consignment_page(page, thread.query.ccrn, status=status_for(error), error=page.error_text(error))
+    return page.redirect(f"/road/consignments/{thread.query.ccrn}")
