@@ -136,7 +136,8 @@ class BindingCreate(BaseModel):
     security_code: str | None = Field(
         default=None,
         max_length=12,
-        description="for the phone channel's rule; a logged-in user or an API key needs none (TSW)",
+        description="a token's security code: the phone channel's rule; a logged-in user or an API key needs none "
+        "(TSW), and this version does not check it (signing, R-ROAD-6, is still to come)",
     )
 
     @model_validator(mode="after")
