@@ -18,11 +18,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from harbourlink import receiving
+from harbourlink import identity, receiving
 from harbourlink.kernel import Actor, Database
 from harbourlink.references import ReferenceType
 from tests.conftest import Company, make_company
 from tests.elock.support import elock_trip_body
+from tests.road.support import cargo as road_cargo
+from tests.road.support import opt_in
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -70,6 +72,14 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "ElockTripCreate": elock_trip_body(
         device_id="860000000001", mainland_customs_org_id="someone", trucking_org_id=None
     ),
+    "ConsignmentCreate": road_cargo(),
+    "ConsignmentFromTemplate": {"template_id": "someone's", "expected_at": road_cargo()["expected_at"]},
+    "ConsignmentUpdate": {"packages": 99},
+    "TemplateCreate": {**road_cargo(), "name": "B's template"},
+    "BatchCreate": {"ccrns": ["12345678906"]},
+    "BindingCreate": {"vehicle": "BR1234", "ccrns": ["12345678906"], "control_point": "LMC", "direction": "import"},
+    "POST /api/v1/road/bindings/{ubr}/cancel": {"ccrns": ["12345678906"]},
+    "QueryCreate": {"text": "B's question"},
     "POST /v2/event-subscriptions": {},
     "PUT /v2/event-subscriptions/{subscriptionID}": {
         "callbackUrl": "https://hooks.bravo.example.hk/dcsa",
@@ -263,6 +273,7 @@ def _a_trip(client: TestClient, db: Database, a: Company) -> dict[str, str]:
         "phone_account_id": phone.json()["id"],
         **_a_receipt(client, db, a),
         **_a_sealed_trip(client, db, a),
+        **_a_road(client, db, a),
     }
 
 
@@ -307,6 +318,24 @@ def _a_receipt(client: TestClient, db: Database, a: Company) -> dict[str, str]:
     return {"receipt_id": receipt_id, "position": "1"}
 
 
+def _a_road(client: TestClient, db: Database, a: Company) -> dict[str, str]:
+    """A's road consignment, bound by A (which also trucks), and customs' query on it with A's reply."""
+    opt_in(db, a, identity.Service.ADVANCE_CARGO_INFO, identity.Service.ROAD_BINDING, agent=True)
+    lodged = client.post("/api/v1/road/consignments", headers=a.auth, json=road_cargo())
+    assert lodged.status_code == 201, lodged.text
+    ccrn = lodged.json()["ccrn"]
+    bound = client.post(
+        "/api/v1/road/bindings",
+        headers=a.auth,
+        json={"vehicle": "AL1234", "ccrns": [ccrn], "control_point": "MKT", "direction": "import"},
+    )
+    assert bound.status_code == 201, bound.text
+    customs = make_company(db, "Customs Hong Kong", "customs_hk")
+    query = client.post(f"/api/v1/road/consignments/{ccrn}/queries", headers=customs.auth, json={"text": "Origin?"})
+    assert query.status_code == 201, query.text
+    return {"ccrn": ccrn, "ubr": bound.json()["ubr"], "query_id": query.json()["id"]}
+
+
 @pytest.fixture
 def company_a(db: Database) -> Company:
     """A forwarder that also runs trucks, so that it owns trips and trackers too."""
@@ -336,6 +365,8 @@ def _snapshot(client: TestClient, a: Company) -> str:
         "/api/v1/position-reports",
         "/api/v1/legs",
         "/api/v1/phone-accounts",
+        "/api/v1/road/consignments",
+        "/api/v1/road/bindings",
     ]
     snapshot = {path: client.get(path, headers=a.auth).json() for path in reads}
     for user in snapshot[f"/api/v1/orgs/{a.org_id}/users"]:
@@ -396,6 +427,9 @@ def test_company_b_lists_nothing_of_company_a(
         ids["leg_id"],
         ids["receipt_id"],
         ids["elock_trip_id"],
+        ids["ccrn"],
+        ids["ubr"],
+        ids["query_id"],
     }
     for method, path, operation in _operations(client):
         if "{" in path or (method, path) in LIST_EXEMPT:

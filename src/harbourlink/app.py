@@ -23,6 +23,7 @@ from harbourlink.api import ledger as ledger_api
 from harbourlink.api import legs as legs_api
 from harbourlink.api import operator as operator_api
 from harbourlink.api import receiving as receiving_api
+from harbourlink.api import road as road_api
 from harbourlink.api import tracking as tracking_api
 from harbourlink.api import trucking as trucking_api
 from harbourlink.api.context import Runtime
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(receiving_api.router)
     ivr_api.install(app, settings)
+    app.include_router(road_api.router)
     app.include_router(oidc.router)
     mount_web(app, settings)
     app.add_middleware(health.MetricsMiddleware, metrics=app.state.metrics)

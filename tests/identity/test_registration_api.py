@@ -63,28 +63,39 @@ def test_company_applies_and_the_operator_approves(client: TestClient, operator:
 def test_only_services_the_platform_has_built_are_offered(
     client: TestClient, db: Database, operator: Company, company_a: Company
 ) -> None:
-    applied = client.post("/api/v1/registrations", json={**driver_application(), "services": ["road_binding"]})
+    applied = client.post("/api/v1/registrations", json={**driver_application(), "services": ["declarations"]})
     assert applied.status_code == 422
     assert applied.json()["data"]["errors"][0]["location"] == "body.services.0"
-    for service in ("road_binding", "advance_cargo_info", "declarations"):
-        refused = client.post(f"/api/v1/orgs/{company_a.org_id}/services/{service}", headers=company_a.auth)
-        assert refused.status_code == 422, service
+    refused = client.post(f"/api/v1/orgs/{company_a.org_id}/services/declarations", headers=company_a.auth)
+    assert refused.status_code == 422
     path = client.get("/openapi.json").json()["paths"]["/api/v1/orgs/{org_id}/services/{service}"]["post"]
     [choice] = [parameter for parameter in path["parameters"] if parameter["name"] == "service"]
     assert client.get("/openapi.json").json()["components"]["schemas"][choice["schema"]["$ref"].rsplit("/", 1)[1]][
         "enum"
-    ] == ["tracking"]
+    ] == ["tracking", "advance_cargo_info", "road_binding"]
     with db.transaction() as session:  # an opt-in stored before the list was cut to what exists
         with pytest.raises(ValidationFailed) as refusal:
             identity.request_service(
-                session, identity.SYSTEM_ACTOR, org_id=company_a.org_id, service=identity.Service.ROAD_BINDING
+                session, identity.SYSTEM_ACTOR, org_id=company_a.org_id, service=identity.Service.DECLARATIONS
             )
         assert refusal.value.code == "service_not_offered"
         session.add(
-            ServiceOptIn(org_id=company_a.org_id, service="road_binding", status="pending", requested_at=utcnow())
+            ServiceOptIn(org_id=company_a.org_id, service="declarations", status="pending", requested_at=utcnow())
         )
     stored = client.get(f"/api/v1/orgs/{company_a.org_id}/services", headers=company_a.auth).json()
-    assert {s["service"]: s["status"] for s in stored} == {"road_binding": "pending"}
+    assert {s["service"]: s["status"] for s in stored} == {"declarations": "pending"}
+
+
+def test_road_services_follow_seed_003(client: TestClient, company_a: Company) -> None:
+    """Advance cargo information for every account at once; binding for drivers (after approval) and agents."""
+    applied = client.post(
+        "/api/v1/registrations", json={**driver_application(), "services": ["road_binding", "advance_cargo_info"]}
+    )
+    assert applied.status_code == 201, applied.text
+    cargo = client.post(f"/api/v1/orgs/{company_a.org_id}/services/advance_cargo_info", headers=company_a.auth)
+    assert cargo.status_code in {200, 201} and cargo.json()["status"] == "active"
+    binding = client.post(f"/api/v1/orgs/{company_a.org_id}/services/road_binding", headers=company_a.auth)
+    assert binding.status_code == 422 and binding.json()["error"] == "service_not_allowed"  # not an agent
 
 
 def test_application_errors_name_the_field(client: TestClient) -> None:

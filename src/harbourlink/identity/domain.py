@@ -106,6 +106,8 @@ class OfferedService(StrEnum):
     """The services a company can opt in to now: those built on the platform."""
 
     TRACKING = Service.TRACKING.value
+    ADVANCE_CARGO_INFO = Service.ADVANCE_CARGO_INFO.value
+    ROAD_BINDING = Service.ROAD_BINDING.value
 
 
 def check_service_offered(service: Service) -> None:

@@ -64,6 +64,7 @@ from harbourlink.web import (
     phone,
     proofs,
     receive,
+    road,
     shell,
     signup,
     tracking,
@@ -109,6 +110,7 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
         receive,
         phone,
         elock,
+        road,
     ):
         app.include_router(module.router)
     app.add_exception_handler(PageAbort, _page_abort)

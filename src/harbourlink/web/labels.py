@@ -155,6 +155,17 @@ LABELS: dict[str, dict[str, str]] = {
         "dcsa-callback": N_("DCSA event subscription"),
         "cargo": N_("My cargo list"),
     },
+    "control_point": {
+        "STK": N_("Sha Tau Kok"),
+        "MKT": N_("Man Kam To"),
+        "LMC": N_("Lok Ma Chau"),
+        "SZB": N_("Shenzhen Bay"),
+        "HZM": N_("HZMB Hong Kong Port (to/from the mainland)"),
+        "HZO": N_("HZMB Hong Kong Port (to/from Macao)"),
+        "HYW": N_("Heung Yuen Wai"),
+    },
+    "road_direction": {"import": N_("Import"), "export": N_("Export")},
+    "road_status": {"lodged": N_("Lodged"), "bound": N_("Bound"), "cancelled": N_("Cancelled")},
     "audit": {
         AuditKind.LOGIN: N_("Logged in"),
         AuditKind.LOGIN_FAILED: N_("Failed login"),
@@ -291,6 +302,18 @@ ERRORS = {
     "string_too_short": N_("This is too short."),
     "string_too_long": N_("This is too long."),
     "value_error": N_("Enter a valid e-mail address."),
+    # road cargo
+    "invalid_ccrn": N_("This is not a CCRN: check the number (11 digits, the last a check digit)."),
+    "invalid_ubr": N_("This is not a UBR: check the number (11 digits starting with 9)."),
+    "too_late_to_lodge": N_("Cargo information is lodged at least 30 minutes before crossing."),
+    "too_early_to_lodge": N_("Cargo information is lodged at most 14 days before crossing."),
+    "ccrn_already_bound": N_("This consignment is already bound to a vehicle: cancel that binding first."),
+    "consignment_not_changeable": N_(
+        "This consignment is bound to a vehicle: cancel the binding first, then amend or cancel it."
+    ),
+    "service_not_active": N_("Your company has not opted in to this service yet (Administration, Services)."),
+    "consignment_not_found": N_("No consignment has this CCRN."),
+    "required": N_("Fill in every item of the cargo information."),
 }
 
 NOTICES = {

@@ -279,6 +279,12 @@ def list_services(session: Session, actor: Actor, *, org_id: str) -> list[Servic
     return repository.service_opt_ins(session, org_id)
 
 
+def has_service(session: Session, *, org_id: str, service: Service) -> bool:
+    """Whether a company's opt-in to a service is active (approved, where it needs approval)."""
+    opt_in = session.get(ServiceOptIn, (org_id, service.value))
+    return opt_in is not None and opt_in.status == "active"
+
+
 def list_pending_services(session: Session, actor: Actor) -> list[ServiceOptIn]:
     """Opt-ins waiting for the operator."""
     check_operator(actor)

@@ -1,0 +1,308 @@
+"""Road cargo to and from the mainland: advance cargo information (CCRN), batches, bindings (UBR) and
+customs queries."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, status
+from fastapi.responses import Response
+
+from harbourlink import road
+from harbourlink.api.context import CurrentActor, DbSession
+from harbourlink.api.errors import ERROR_RESPONSES
+from harbourlink.api.scopes import require_scope
+from harbourlink.identity import KeyScope
+from harbourlink.kernel import Actor, utcnow
+
+router = APIRouter(
+    prefix="/api/v1/road", tags=["road"], responses=ERROR_RESPONSES, dependencies=[require_scope(KeyScope.CARGO_READ)]
+)
+WRITE = [require_scope(KeyScope.CARGO_WRITE)]
+CONTROL_POINTS = "; ".join(f"`{point.value}` {point.english} (phone key {point.keypad})" for point in road.ControlPoint)
+
+
+def describe(
+    row: road.RoadConsignment, versions: list[road.RoadConsignmentVersion] | None = None
+) -> road.ConsignmentRead:
+    """A consignment as the API shows it; with ``versions``, every version it had."""
+    data = road.data_from_json(row.data)
+    return road.ConsignmentRead(
+        ccrn=row.ccrn,
+        status=road.ConsignmentStatus(row.status),
+        version=row.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        direction=data.direction,
+        packages=data.packages,
+        package_description=data.package_description,
+        goods_description=data.goods_description,
+        consignor_name=data.consignor_name,
+        consignor_address=data.consignor_address,
+        consignee_name=data.consignee_name,
+        consignee_address=data.consignee_address,
+        expected_at=data.expected_at,
+        submitter_reference=data.submitter_reference,
+        versions=None
+        if versions is None
+        else [road.VersionRead(version=v.version, action=v.action, made_at=v.made_at, data=v.data) for v in versions],
+    )
+
+
+def _cargo(body: road.ConsignmentCreate) -> road.CargoData:
+    return road.CargoData(**body.model_dump())
+
+
+@router.post(
+    "/consignments",
+    response_model=road.ConsignmentRead,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=WRITE,
+    summary="Lodge advance cargo information (the legal data set of 8 items): a CCRN",
+    description="Between 14 days and 30 minutes before the expected crossing (`too_early_to_lodge`, "
+    "`too_late_to_lodge` otherwise). Needs the company's opt-in to `advance_cargo_info` (403 `service_not_active`).",
+)
+def lodge(body: road.ConsignmentCreate, actor: CurrentActor, session: DbSession) -> road.ConsignmentRead:
+    return describe(road.do_lodge(session, actor, data=_cargo(body)))
+
+
+@router.post(
+    "/consignments/from-template",
+    response_model=road.ConsignmentRead,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=WRITE,
+    summary="Lodge a consignment from one of the person's saved templates, with this crossing's time",
+)
+def lodge_from_template(
+    body: road.ConsignmentFromTemplate, actor: CurrentActor, session: DbSession
+) -> road.ConsignmentRead:
+    row = road.do_lodge_from_template(
+        session,
+        actor,
+        template_id=body.template_id,
+        expected_at=body.expected_at,
+        packages=body.packages,
+        submitter_reference=body.submitter_reference,
+    )
+    return describe(row)
+
+
+@router.post(
+    "/consignments/upload",
+    response_model=road.UploadRead,
+    dependencies=WRITE,
+    summary="Lodge many consignments from an XML file (see `GET /api/v1/road/schema.xsd`)",
+    description="Each good consignment gets its CCRN; each bad one is answered with its `position`, the "
+    "`submitter_reference` and errors naming the `element`. A file with a DOCTYPE (an entity bomb's form) is "
+    "refused whole (`xml_doctype_refused`), as is one that is not well-formed (`invalid_xml`).",
+)
+def upload(
+    data: Annotated[bytes, Body(media_type="application/xml")], actor: CurrentActor, session: DbSession
+) -> road.UploadRead:
+    outcomes = road.do_upload(session, actor, data=data)
+    items = [
+        road.UploadItem(position=o.position, submitter_reference=o.submitter_reference, ccrn=o.ccrn, errors=o.errors)
+        for o in outcomes
+    ]
+    accepted = sum(1 for item in items if item.ccrn is not None)
+    return road.UploadRead(accepted=accepted, rejected=len(items) - accepted, items=items)
+
+
+@router.get(
+    "/schema.xsd",
+    summary="The XML schema of a consignments file",
+    responses={200: {"content": {"application/xml": {}}, "description": "the XSD"}},
+    response_class=Response,
+)
+def schema() -> Response:
+    return Response(road.schema_text(), media_type="application/xml")
+
+
+@router.get(
+    "/consignments", response_model=list[road.ConsignmentRead], summary="The company's consignments, newest first"
+)
+def list_consignments(
+    actor: CurrentActor,
+    session: DbSession,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[road.ConsignmentRead]:
+    return [describe(row) for row in road.list_consignments(session, actor, limit=limit, offset=offset)]
+
+
+@router.get(
+    "/consignments/{ccrn}",
+    response_model=road.ConsignmentRead,
+    summary="One consignment with every version it had (its submitter and customs)",
+)
+def get_consignment(ccrn: str, actor: CurrentActor, session: DbSession) -> road.ConsignmentRead:
+    row = road.get_consignment(session, actor, ccrn=ccrn)
+    return describe(row, road.list_versions(session, actor, ccrn=row.ccrn))
+
+
+@router.patch(
+    "/consignments/{ccrn}",
+    response_model=road.ConsignmentRead,
+    dependencies=WRITE,
+    summary="Amend a consignment before it is bound: a new version",
+    description="A bound consignment answers 409 `consignment_not_changeable` with the reason: cancel the "
+    "binding first.",
+)
+def amend(ccrn: str, body: road.ConsignmentUpdate, actor: CurrentActor, session: DbSession) -> road.ConsignmentRead:
+    row = road.do_amend(session, actor, ccrn=ccrn, changes=body.model_dump(exclude_unset=True, exclude_none=True))
+    return describe(row, road.list_versions(session, actor, ccrn=row.ccrn))
+
+
+@router.delete(
+    "/consignments/{ccrn}",
+    response_model=road.ConsignmentRead,
+    dependencies=WRITE,
+    summary="Cancel a consignment before it is bound; it stays readable with every version",
+)
+def cancel(ccrn: str, actor: CurrentActor, session: DbSession) -> road.ConsignmentRead:
+    row = road.do_cancel(session, actor, ccrn=ccrn)
+    return describe(row, road.list_versions(session, actor, ccrn=row.ccrn))
+
+
+def _template(row: road.RoadTemplate) -> road.TemplateRead:
+    return road.TemplateRead(id=row.id, name=row.name, data=row.data, created_at=row.created_at)
+
+
+@router.post(
+    "/templates",
+    response_model=road.TemplateRead,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=WRITE,
+    summary="Save cargo information as a template, private to the person saving it",
+)
+def save_template(body: road.TemplateCreate, actor: CurrentActor, session: DbSession) -> road.TemplateRead:
+    data = road.CargoData(**{**body.model_dump(exclude={"name"}), "expected_at": body.expected_at or utcnow()})
+    return _template(road.do_save_template(session, actor, name=body.name, data=data))
+
+
+@router.get("/templates", response_model=list[road.TemplateRead], summary="The acting person's own templates")
+def list_templates(actor: CurrentActor, session: DbSession) -> list[road.TemplateRead]:
+    return [_template(row) for row in road.list_templates(session, actor)]
+
+
+@router.post(
+    "/batches",
+    response_model=road.BatchRead,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=WRITE,
+    summary="Consolidate the company's CCRNs into a batch for enquiry and binding",
+)
+def batch(body: road.BatchCreate, actor: CurrentActor, session: DbSession) -> road.BatchRead:
+    row = road.do_batch(session, actor, ccrns=body.ccrns)
+    return road.BatchRead(id=row.id, ccrns=row.ccrns, created_at=row.created_at)
+
+
+def _channel(actor: Actor) -> road.Channel:
+    return road.Channel.API if actor.is_machine else road.Channel.WEB
+
+
+@router.post(
+    "/bindings",
+    response_model=road.BindingRead,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=WRITE,
+    summary="Bind a vehicle to consignments (CCRNs or a batch): a UBR and the earliest crossing time",
+    description="The earliest crossing is 30 minutes after binding. Control points: "
+    + CONTROL_POINTS
+    + ". A CCRN is in at most one live binding (409 `ccrn_already_bound`). Needs the company's opt-in to "
+    "`road_binding`. The channel is recorded: `api` for an API key, `web` for a person's session.",
+)
+def bind(body: road.BindingCreate, actor: CurrentActor, session: DbSession) -> road.BindingRead:
+    bound = road.do_bind(
+        session,
+        actor,
+        vehicle=body.vehicle,
+        ccrns=body.ccrns,
+        batch=body.batch,
+        control_point=body.control_point,
+        direction=body.direction,
+        channel=_channel(actor),
+        driver=body.driver,
+    )
+    return road.describe_binding(bound)
+
+
+@router.get("/bindings", response_model=list[road.BindingRead], summary="Bindings the caller sees; by CCRN")
+def list_bindings(
+    actor: CurrentActor,
+    session: DbSession,
+    ccrn: Annotated[str | None, Query(max_length=20, description="the bindings this consignment is or was in")] = None,
+) -> list[road.BindingRead]:
+    return [road.describe_binding(bound) for bound in road.list_bindings(session, actor, ccrn=ccrn)]
+
+
+@router.get("/bindings/{ubr}", response_model=road.BindingRead, summary="One binding by its UBR")
+def get_binding(ubr: str, actor: CurrentActor, session: DbSession) -> road.BindingRead:
+    return road.describe_binding(road.get_binding(session, actor, ubr=ubr))
+
+
+@router.post(
+    "/bindings/{ubr}/cancel",
+    response_model=road.BindingRead,
+    dependencies=WRITE,
+    summary="Cancel a binding: all of it (no body), or some of its CCRNs; the rest stay bound",
+)
+def cancel_binding(
+    ubr: str,
+    actor: CurrentActor,
+    session: DbSession,
+    body: Annotated[road.BindingCancel | None, Body()] = None,
+) -> road.BindingRead:
+    bound = road.do_cancel_binding(session, actor, ubr=ubr, ccrns=body.ccrns if body else None)
+    return road.describe_binding(bound)
+
+
+@router.get(
+    "/bindings/{ubr}/print.pdf",
+    summary="The binding to print for the boundary kiosk, its UBR as a Code 128 barcode",
+    responses={200: {"content": {"application/pdf": {}}, "description": "the binding"}},
+    response_class=Response,
+)
+def print_binding(ubr: str, actor: CurrentActor, session: DbSession) -> Response:
+    binding = road.describe_binding(road.get_binding(session, actor, ubr=ubr))
+    return Response(
+        road.render_binding(binding),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="ubr-{binding.ubr}.pdf"'},
+    )
+
+
+@router.post(
+    "/consignments/{ccrn}/queries",
+    response_model=road.QueryRead,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=WRITE,
+    summary="Customs raises a query on a consignment (customs companies only: 403 `not_customs`)",
+)
+def raise_query(ccrn: str, body: road.QueryCreate, actor: CurrentActor, session: DbSession) -> road.QueryRead:
+    return road.describe_thread(road.do_raise_query(session, actor, ccrn=ccrn, text=body.text))
+
+
+@router.get(
+    "/consignments/{ccrn}/queries",
+    response_model=list[road.QueryRead],
+    summary="The queries on a consignment, each with its thread",
+)
+def list_queries(ccrn: str, actor: CurrentActor, session: DbSession) -> list[road.QueryRead]:
+    return [road.describe_thread(thread) for thread in road.list_threads(session, actor, ccrn=ccrn)]
+
+
+@router.get("/queries/{query_id}", response_model=road.QueryRead, summary="A query and its replies")
+def get_query(query_id: str, actor: CurrentActor, session: DbSession) -> road.QueryRead:
+    return road.describe_thread(road.get_thread(session, actor, query_id=query_id))
+
+
+@router.post(
+    "/queries/{query_id}/replies",
+    response_model=road.QueryRead,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=WRITE,
+    summary="Reply in a query's thread (the consignment's submitter, or customs)",
+)
+def reply(query_id: str, body: road.QueryCreate, actor: CurrentActor, session: DbSession) -> road.QueryRead:
+    return road.describe_thread(road.do_reply(session, actor, query_id=query_id, text=body.text))

@@ -1,0 +1,152 @@
+"""Road cargo to and from the mainland: advance cargo information (CCRN), batches, binding (UBR), customs
+queries.
+
+::
+
+    shipper ── do_lodge / template / XML upload ──▶ RoadConsignment (CCRN, every version kept)
+       │            amend / cancel only while not bound
+       ├── do_batch ──▶ RoadBatch (CCRNs for enquiry and binding)
+       ▼
+    driver or agent ── do_bind (vehicle, CCRNs or batch, control point, direction; web, api or phone)
+       ──▶ RoadBinding (UBR, bound at, earliest crossing = bound at + 30 min)
+       │        a CUSTOMS SUBM event through the seam; cancel (all or part) a SHIPMENT CANC
+       ▼
+    customs ── do_raise_query ──▶ RoadQuery ◀── do_reply (submitter or customs): the thread kept
+
+A submitter sees its own consignments, customs sees all; a binding is seen by its maker (a driver only
+their own), customs and the submitters of its consignments. Binding needs only the numbers.
+"""
+
+from harbourlink.road.binding import (
+    Bound,
+    describe_binding,
+    do_bind,
+    do_cancel_binding,
+    earliest_crossing_of,
+    get_binding,
+    list_bindings,
+    ubr_of,
+)
+from harbourlink.road.domain import (
+    CONTROL_POINT_NAMES,
+    CROSSING_AFTER_BINDING,
+    DATA_SET_FIELDS,
+    CargoData,
+    Channel,
+    ConsignmentStatus,
+    ControlPoint,
+    Direction,
+    control_point_by_keypad,
+    earliest_crossing,
+    parse_ccrn,
+    parse_ubr,
+)
+from harbourlink.road.errors import AlreadyBound, InvalidXml, NotChangeable, NotCustoms, ServiceNotActive
+from harbourlink.road.models import RoadBatch, RoadConsignment, RoadConsignmentVersion, RoadTemplate
+from harbourlink.road.printout import render_binding
+from harbourlink.road.queries import Thread, describe_thread, do_raise_query, do_reply, get_thread, list_threads
+from harbourlink.road.repository import is_customs
+from harbourlink.road.schemas import (
+    BatchCreate,
+    BatchRead,
+    BindingCancel,
+    BindingCreate,
+    BindingRead,
+    ConsignmentCreate,
+    ConsignmentFromTemplate,
+    ConsignmentRead,
+    ConsignmentUpdate,
+    QueryCreate,
+    QueryRead,
+    TemplateCreate,
+    TemplateRead,
+    UploadItem,
+    UploadRead,
+    VersionRead,
+)
+from harbourlink.road.service import (
+    data_from_json,
+    do_amend,
+    do_batch,
+    do_cancel,
+    do_lodge,
+    do_lodge_from_template,
+    do_save_template,
+    get_consignment,
+    get_template,
+    list_consignments,
+    list_templates,
+    list_versions,
+)
+from harbourlink.road.upload import Outcome, do_upload, schema_text
+
+__all__ = [
+    "CONTROL_POINT_NAMES",
+    "CROSSING_AFTER_BINDING",
+    "DATA_SET_FIELDS",
+    "AlreadyBound",
+    "BatchCreate",
+    "BatchRead",
+    "BindingCancel",
+    "BindingCreate",
+    "BindingRead",
+    "Bound",
+    "CargoData",
+    "Channel",
+    "ConsignmentCreate",
+    "ConsignmentFromTemplate",
+    "ConsignmentRead",
+    "ConsignmentStatus",
+    "ConsignmentUpdate",
+    "ControlPoint",
+    "Direction",
+    "InvalidXml",
+    "NotChangeable",
+    "NotCustoms",
+    "Outcome",
+    "QueryCreate",
+    "QueryRead",
+    "RoadBatch",
+    "RoadConsignment",
+    "RoadConsignmentVersion",
+    "RoadTemplate",
+    "ServiceNotActive",
+    "TemplateCreate",
+    "TemplateRead",
+    "Thread",
+    "UploadItem",
+    "UploadRead",
+    "VersionRead",
+    "control_point_by_keypad",
+    "data_from_json",
+    "describe_binding",
+    "describe_thread",
+    "do_amend",
+    "do_batch",
+    "do_bind",
+    "do_cancel",
+    "do_cancel_binding",
+    "do_lodge",
+    "do_lodge_from_template",
+    "do_raise_query",
+    "do_reply",
+    "do_save_template",
+    "do_upload",
+    "earliest_crossing",
+    "earliest_crossing_of",
+    "get_binding",
+    "get_consignment",
+    "get_template",
+    "get_thread",
+    "is_customs",
+    "list_bindings",
+    "list_consignments",
+    "list_templates",
+    "list_threads",
+    "list_versions",
+    "parse_ccrn",
+    "parse_ubr",
+    "render_binding",
+    "schema_text",
+    "ubr_of",
+]

@@ -1,0 +1,43 @@
+"""Errors of road cargo, with stable codes."""
+
+from __future__ import annotations
+
+from harbourlink.kernel.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+
+class InvalidNumber(ValidationFailed):
+    """A CCRN or UBR of the wrong form or with a wrong check digit: most likely a typing slip."""
+
+    code = "invalid_ccrn"
+
+
+class ConsignmentNotFound(NotFound):
+    code = "consignment_not_found"
+
+
+class BindingNotFound(NotFound):
+    code = "binding_not_found"
+
+
+class NotChangeable(Conflict):
+    """Amending or cancelling a bound (or cancelled) consignment; ``data["reason"]`` says why."""
+
+    code = "consignment_not_changeable"
+
+
+class AlreadyBound(Conflict):
+    code = "ccrn_already_bound"
+
+
+class NotCustoms(Forbidden):
+    code = "not_customs"
+
+
+class ServiceNotActive(Forbidden):
+    """The company has not opted in to the road service it uses (or its opt-in awaits approval)."""
+
+    code = "service_not_active"
+
+
+class InvalidXml(ValidationFailed):
+    code = "invalid_xml"

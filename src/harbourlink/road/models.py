@@ -1,0 +1,130 @@
+"""Tables of road cargo: consignments (CCRN) with every version, templates, batches, bindings (UBR) and
+customs queries with their threads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from harbourlink.kernel import Base
+from harbourlink.kernel.clock import utcnow
+from harbourlink.kernel.ids import new_id
+
+
+class RoadConsignment(Base):
+    """Advance cargo information as it stands now; ``version`` counts its lodging and amendments."""
+
+    __tablename__ = "road_consignments"
+
+    ccrn: Mapped[str] = mapped_column(String(11), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    """The submitter's company: it alone (and customs) sees the consignment."""
+    created_by: Mapped[str | None] = mapped_column(String(36))
+    status: Mapped[str] = mapped_column(String(10))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    direction: Mapped[str] = mapped_column(String(6))
+    expected_at: Mapped[datetime]
+    submitter_reference: Mapped[str] = mapped_column(String(35), default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RoadConsignmentVersion(Base):
+    """Each lodged, amended or cancelled state of a consignment, kept for good."""
+
+    __tablename__ = "road_consignment_versions"
+
+    ccrn: Mapped[str] = mapped_column(ForeignKey("road_consignments.ccrn"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action: Mapped[str] = mapped_column(String(10))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    made_at: Mapped[datetime] = mapped_column(default=utcnow)
+    made_by: Mapped[str | None] = mapped_column(String(36))
+
+
+class RoadTemplate(Base):
+    """Cargo information saved for reuse; private to the person (the message signer) who saved it."""
+
+    __tablename__ = "road_templates"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    user_id: Mapped[str] = mapped_column(String(36), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RoadBatch(Base):
+    """CCRNs consolidated for enquiry and binding."""
+
+    __tablename__ = "road_batches"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ccrns: Mapped[list[str]] = mapped_column(JSON)
+
+
+class RoadBinding(Base):
+    """A vehicle bound to consignments for one crossing: the UBR."""
+
+    __tablename__ = "road_bindings"
+
+    ubr: Mapped[str] = mapped_column(String(11), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    """The company that bound (a trucking company, an agent, or a driver's own account)."""
+    made_by: Mapped[str | None] = mapped_column(String(36))
+    driver: Mapped[str] = mapped_column(String(140), default="")
+    channel: Mapped[str] = mapped_column(String(5))
+    vehicle: Mapped[str] = mapped_column(String(8))
+    control_point: Mapped[str] = mapped_column(String(3))
+    direction: Mapped[str] = mapped_column(String(6))
+    bound_at: Mapped[datetime]
+    earliest_crossing_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+    """Set when the last of its consignments is unbound."""
+
+
+class RoadBindingItem(Base):
+    """One consignment of a binding. ``live_ccrn`` repeats the CCRN while it is bound and is unique, so two
+    bindings racing for the same consignment cannot both be stored."""
+
+    __tablename__ = "road_binding_items"
+
+    ubr: Mapped[str] = mapped_column(ForeignKey("road_bindings.ubr"), primary_key=True)
+    ccrn: Mapped[str] = mapped_column(ForeignKey("road_consignments.ccrn"), primary_key=True)
+    live_ccrn: Mapped[str | None] = mapped_column(String(11), unique=True)
+    cancelled_at: Mapped[datetime | None]
+    cancelled_by: Mapped[str | None] = mapped_column(String(36))
+
+
+class RoadQuery(Base):
+    """A customs officer's query on a consignment; its thread is the query and the replies after it."""
+
+    __tablename__ = "road_queries"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    ccrn: Mapped[str] = mapped_column(ForeignKey("road_consignments.ccrn"), index=True)
+    customs_org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    raised_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RoadQueryMessage(Base):
+    """One message of a query's thread: the question, or a reply from either side."""
+
+    __tablename__ = "road_query_messages"
+    __table_args__ = (Index("ix_road_query_messages_query", "query_id", "position"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    query_id: Mapped[str] = mapped_column(ForeignKey("road_queries.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    user_id: Mapped[str | None] = mapped_column(String(36))
+    text: Mapped[str] = mapped_column(Text)
+    written_at: Mapped[datetime] = mapped_column(default=utcnow)

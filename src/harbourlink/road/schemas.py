@@ -1,0 +1,184 @@
+"""Data shapes road cargo accepts and returns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
+
+from harbourlink.road.domain import (
+    MAX_BATCH,
+    MAX_PACKAGES,
+    MAX_QUERY_TEXT,
+    TEXT_LIMITS,
+    Channel,
+    ConsignmentStatus,
+    ControlPoint,
+    Direction,
+)
+
+CCRN_FIELD = Field(min_length=11, max_length=20, description="11 digits, the last a check digit (spaces allowed)")
+
+
+class CargoFields(BaseModel):
+    """The legal minimum data set (8 items), the direction and the submitter's own reference."""
+
+    direction: Direction = Field(description="`import` into Hong Kong, or `export` out of it")
+    packages: int = Field(ge=1, le=MAX_PACKAGES, description="1. the number of packages")
+    package_description: str = Field(
+        max_length=TEXT_LIMITS["package_description"], description="2. what the packages are (cartons, pallets …)"
+    )
+    goods_description: str = Field(max_length=TEXT_LIMITS["goods_description"], description="3. the goods")
+    consignor_name: str = Field(max_length=TEXT_LIMITS["consignor_name"], description="4.")
+    consignor_address: str = Field(max_length=TEXT_LIMITS["consignor_address"], description="5.")
+    consignee_name: str = Field(max_length=TEXT_LIMITS["consignee_name"], description="6.")
+    consignee_address: str = Field(max_length=TEXT_LIMITS["consignee_address"], description="7.")
+    expected_at: AwareDatetime = Field(
+        description="8. the expected date and time of arrival (import) or departure (export), with its UTC offset; "
+        "between 30 minutes and 14 days ahead"
+    )
+    submitter_reference: str = Field(default="", max_length=TEXT_LIMITS["submitter_reference"])
+
+
+class ConsignmentCreate(CargoFields):
+    """A consignment by direct entry."""
+
+
+class ConsignmentFromTemplate(BaseModel):
+    """A consignment made from a saved template, with the fields that differ this time."""
+
+    template_id: str = Field(max_length=36)
+    expected_at: AwareDatetime
+    packages: int | None = Field(default=None, ge=1, le=MAX_PACKAGES)
+    submitter_reference: str = Field(default="", max_length=TEXT_LIMITS["submitter_reference"])
+
+
+class ConsignmentUpdate(BaseModel):
+    """An amendment: only the fields given change."""
+
+    direction: Direction | None = None
+    packages: int | None = Field(default=None, ge=1, le=MAX_PACKAGES)
+    package_description: str | None = Field(default=None, max_length=TEXT_LIMITS["package_description"])
+    goods_description: str | None = Field(default=None, max_length=TEXT_LIMITS["goods_description"])
+    consignor_name: str | None = Field(default=None, max_length=TEXT_LIMITS["consignor_name"])
+    consignor_address: str | None = Field(default=None, max_length=TEXT_LIMITS["consignor_address"])
+    consignee_name: str | None = Field(default=None, max_length=TEXT_LIMITS["consignee_name"])
+    consignee_address: str | None = Field(default=None, max_length=TEXT_LIMITS["consignee_address"])
+    expected_at: AwareDatetime | None = None
+    submitter_reference: str | None = Field(default=None, max_length=TEXT_LIMITS["submitter_reference"])
+
+
+class VersionRead(BaseModel):
+    version: int
+    action: str = Field(description="`lodged`, `amended` or `cancelled`")
+    made_at: datetime
+    data: dict[str, object]
+
+
+class ConsignmentRead(CargoFields):
+    ccrn: str
+    status: ConsignmentStatus
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    versions: list[VersionRead] | None = Field(default=None, description="every version, on a single read")
+
+
+class UploadItem(BaseModel):
+    position: int = Field(description="the consignment's place in the file, from 1")
+    submitter_reference: str
+    ccrn: str | None = None
+    errors: list[dict[str, str]] = Field(
+        default_factory=list, description="each with `element` (its path in the consignment) and `detail`"
+    )
+
+
+class UploadRead(BaseModel):
+    accepted: int
+    rejected: int
+    items: list[UploadItem]
+
+
+class TemplateCreate(CargoFields):
+    name: str = Field(min_length=1, max_length=80)
+    expected_at: AwareDatetime | None = None  # type: ignore[assignment]
+
+
+class TemplateRead(BaseModel):
+    id: str
+    name: str
+    data: dict[str, object]
+    created_at: datetime
+
+
+class BatchCreate(BaseModel):
+    ccrns: list[str] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class BatchRead(BaseModel):
+    id: str
+    ccrns: list[str]
+    created_at: datetime
+
+
+class BindingCreate(BaseModel):
+    """A vehicle bound to consignments, named by their CCRNs or by a batch, for one control point."""
+
+    vehicle: str = Field(min_length=1, max_length=12, description="the Hong Kong registration mark")
+    ccrns: list[str] | None = Field(default=None, min_length=1, max_length=MAX_BATCH)
+    batch: str | None = Field(default=None, max_length=36, description="a batch's id instead of CCRNs")
+    control_point: ControlPoint = Field(
+        description="STK Sha Tau Kok, MKT Man Kam To, LMC Lok Ma Chau, SZB Shenzhen Bay, HZM HZMB Hong Kong Port "
+        "(to/from the mainland), HZO HZMB Hong Kong Port (to/from Macao), HYW Heung Yuen Wai"
+    )
+    direction: Direction
+    driver: str | None = Field(default=None, max_length=140, description="by default the person binding")
+    security_code: str | None = Field(
+        default=None,
+        max_length=12,
+        description="a token's security code: the phone channel's rule; a logged-in user or an API key needs none "
+        "(TSW), and this version does not check it (signing, R-ROAD-6, is still to come)",
+    )
+
+    @model_validator(mode="after")
+    def _one_way_to_name_them(self) -> BindingCreate:
+        if (self.ccrns is None) == (self.batch is None):
+            raise ValueError("give either ccrns or batch")
+        return self
+
+
+class BindingCancel(BaseModel):
+    ccrns: list[str] | None = Field(default=None, min_length=1, max_length=MAX_BATCH)
+
+
+class BindingRead(BaseModel):
+    ubr: str
+    bound_at: datetime
+    earliest_crossing_at: datetime
+    vehicle: str
+    driver: str
+    control_point: ControlPoint
+    control_point_name: str
+    direction: Direction
+    channel: Channel
+    ccrns: list[str] = Field(description="the consignments bound now")
+    cancelled_ccrns: list[str] = Field(description="those unbound from it")
+    cancelled_at: datetime | None
+
+
+class QueryCreate(BaseModel):
+    text: str = Field(min_length=1, max_length=MAX_QUERY_TEXT)
+
+
+class QueryMessageRead(BaseModel):
+    position: int
+    side: str = Field(description="`customs` or `submitter`")
+    text: str
+    written_at: datetime
+
+
+class QueryRead(BaseModel):
+    id: str
+    ccrn: str
+    raised_at: datetime
+    messages: list[QueryMessageRead]
