@@ -23,6 +23,7 @@ def alembic_config(database_url: str, plugin: plugins.Plugin | None = None) -> C
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     if plugin is not None and plugin.migrations is not None:
+        config.set_main_option("path_separator", "os")
         config.set_main_option("version_locations", str(plugin.migrations).replace("%", "%%"))
         config.set_main_option("version_table", plugin.version_table)
     return config

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import sysconfig
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -82,7 +81,7 @@ class Environment:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Environment, str, Path]]:
+def served(tmp_path: Path) -> tuple[Environment, str, Path]:
     url = f"sqlite:///{tmp_path / 'plugin.db'}"
     env = {
         **os.environ,
@@ -91,7 +90,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Environment, str, Path]]:
         "HARBOURLINK_DATA_DIR": str(tmp_path),
         "HARBOURLINK_RUN_DISPATCHERS": "false",
     }
-    yield Environment(tmp_path / "venv", env), url, tmp_path
+    return Environment(tmp_path / "venv", env), url, tmp_path
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:
@@ -144,9 +143,11 @@ def test_a_plugin_installed_appears_with_its_routes_and_opt_in_and_removed_disap
         lines = statement.text.splitlines()
         assert lines[0].startswith("company,service,month,used_at")
         assert lines[-1].endswith(",total,,1,2.50,2.50,HKD")
-        assert httpx.get(f"{base}/api/v1/services/example_notes/statement", headers=other.auth).text.splitlines()[
-            -1
-        ].endswith(",total,,0,2.50,0.00,HKD")
+        assert (
+            httpx.get(f"{base}/api/v1/services/example_notes/statement", headers=other.auth)
+            .text.splitlines()[-1]
+            .endswith(",total,,0,2.50,0.00,HKD")
+        )
 
         page = httpx.get(f"{base}/example-notes/about?lang=zh-HK")
         assert page.status_code == 200
