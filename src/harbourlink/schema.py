@@ -35,6 +35,11 @@ def _chains(database_url: str) -> list[Config]:
     ]
 
 
+def version_tables() -> set[str]:
+    """The tables Alembic counts the core's chain and each installed plug-in's in."""
+    return {config.get_main_option("version_table") or "alembic_version" for config in _chains("sqlite://")}
+
+
 def upgrade(database_url: str, revision: str = "head") -> None:
     """Applies the core's migrations up to ``revision``, then (at head) every installed plug-in's; the same
     scripts serve SQLite and PostgreSQL."""

@@ -6,6 +6,7 @@ import io
 from dataclasses import dataclass
 
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from openpyxl import Workbook
 
 from harbourlink.kernel import Database
@@ -56,7 +57,7 @@ def importer(client: TestClient, db: Database, *, opted: bool = True) -> Importe
     return Importer(declarant, other, consignee)
 
 
-def upload(client: TestClient, company: Company, kind: str, content: bytes, filename: str = "file.csv") -> object:
+def upload(client: TestClient, company: Company, kind: str, content: bytes, filename: str = "file.csv") -> Response:
     return client.post(
         "/api/v1/declarations/documents",
         headers=company.auth,
