@@ -191,3 +191,28 @@ def test_the_service_answers_only_companies_that_opted_in_and_signers_submit(cli
     signer = Actor(org_id=world.declarant.org_id, user_id="signer", roles=frozenset({"message_signer"}))
     with db.transaction() as session:
         assert declarations.submit_declaration(session, signer, declaration_id=hk_id).status == "submitted"
+
+
+def test_an_inspection_raises_the_customs_alert_on_the_bl(client: TestClient, db: Database) -> None:
+    world = importer(client, db)
+    _name_parties(client, world.declarant, world.other, world.consignee)
+    subscribed = client.post(
+        "/api/v1/subscriptions",
+        headers=world.declarant.auth,
+        json={"reference_type": "MBL", "reference": BL, "alert_types": ["customs_hold"], "channels": ["inbox"]},
+    )
+    assert subscribed.status_code == 201, subscribed.text
+    cn_id = _drafts(client, world)["cn"]["id"]
+    client.patch(
+        f"/api/v1/declarations/{cn_id}",
+        headers=world.declarant.auth,
+        json={"fields": {"lines.0.declared_elements": "用途:照明|查验:申请"}},
+    )
+    assert client.post(f"/api/v1/declarations/{cn_id}/submit", headers=world.declarant.auth).status_code == 202
+    work.drain(db)
+    result = client.get(f"/api/v1/declarations/{cn_id}", headers=world.declarant.auth).json()
+    assert result["status"] == "inspection"
+    [alert] = client.get("/api/v1/alerts", headers=world.declarant.auth).json()
+    assert alert["alert_type"] == "customs_hold"
+    assert alert["figures"]["status"] == "selected_for_inspection"
+    assert alert["figures"]["declaration"] == result["official_number"]
