@@ -102,7 +102,12 @@ def _declare(
         try:
             with db.transaction() as session:
                 declarations.upload_document(
-                    session, actor, reference=mbl, kind=declarations.DocumentKind.INVOICE, filename="i.csv", data=invoice
+                    session,
+                    actor,
+                    reference=mbl,
+                    kind=declarations.DocumentKind.INVOICE,
+                    filename="i.csv",
+                    data=invoice,
                 )
                 declarations.upload_document(
                     session,
