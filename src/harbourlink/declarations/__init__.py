@@ -20,6 +20,7 @@ from harbourlink.declarations.schemas import DeclarationRead, read_model
 from harbourlink.declarations.service import (
     QUEUE,
     SERVICE,
+    batch_of,
     create_declarations,
     deliver,
     get_declaration,
@@ -41,8 +42,10 @@ PLUGIN = Plugin(
     unit="declaration",
     permissions={"submit": frozenset({"message_signer", "principal"})},
     api="harbourlink.declarations.api:router",
+    web="harbourlink.declarations.pages:router",
     migrations=HERE / "migrations",
     translations=HERE / "translations",
+    templates=HERE / "templates",
 )
 
 
@@ -65,6 +68,7 @@ __all__ = [
     "DocumentKind",
     "Status",
     "TradeDocument",
+    "batch_of",
     "create_declarations",
     "deliver",
     "describe",

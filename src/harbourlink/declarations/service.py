@@ -214,6 +214,15 @@ def _batch(session: Session, declaration: Declaration) -> list[Declaration]:
     )
 
 
+def batch_of(session: Session, actor: Actor, *, declaration: Declaration) -> list[Declaration]:
+    """The declarations made together with ``declaration`` that the caller may read."""
+    return [
+        sibling
+        for sibling in _batch(session, declaration)
+        if actor.org_id == sibling.org_id or actor.org_id in sibling.shared_with
+    ]
+
+
 def update_declaration(
     session: Session,
     actor: Actor,
