@@ -50,6 +50,8 @@ def test_review_fix_submit_and_see_the_result(client: TestClient, db: Database) 
         f"/declarations/{cn_link}", data={"csrf_token": _csrf(client), "field:lines.1.cn_code": "9405990000"}
     )
     assert "遞交前須修正" not in text_of(fixed.text)
+    # The form sends every field; only the one edited becomes the user's, the rest keep their sources.
+    assert fixed.text.count("來源 你的輸入") == 1 and "來源 提單紀錄" in text_of(fixed.text)
     refused = client.post(f"/declarations/{cn_link}/submit", data={"csrf_token": _csrf(client)})
     assert refused.status_code == 403  # an administrator is not a message signer
     signer = client.post(
@@ -65,9 +67,11 @@ def test_review_fix_submit_and_see_the_result(client: TestClient, db: Database) 
     assert signer.status_code == 201, signer.text
     client.cookies.clear()
     log_in(client, "signer@alpha.example.hk")
-    sent = client.post(f"/declarations/{cn_link}/submit?lang=zh-HK", data={"csrf_token": _csrf(client)})
-    assert sent.status_code == 200, sent.text
-    assert "已遞交" in text_of(sent.text) or "已接受" in text_of(sent.text)
+    sent = client.post(f"/declarations/{cn_link}/submit", data={"csrf_token": _csrf(client)}, follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"] == f"/declarations/{cn_link}"
+    again = client.post(f"/declarations/{cn_link}/submit?lang=zh-HK", data={"csrf_token": _csrf(client)})
+    assert again.status_code == 409  # sent once only
+    assert 'id="official-number"' in again.text
     work.drain(db)
     result = client.get(f"/declarations/{cn_link}")
     assert "已接受" in text_of(result.text)

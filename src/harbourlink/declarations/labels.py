@@ -49,3 +49,12 @@ STATUS_LABELS = {
     "released": N_("Released"),
     "inspection": N_("Selected for inspection"),
 }
+SOURCE_LABELS = {
+    "bl": N_("the B/L's events"),
+    "parties": N_("the parties you named"),
+    "company": N_("your company"),
+    "invoice": N_("the invoice"),
+    "packing_list": N_("the packing list"),
+    "rule": N_("the usual choice"),
+    "user": N_("your entry"),
+}

@@ -15,8 +15,8 @@ from starlette.datastructures import FormData, UploadFile
 from harbourlink import declarations, identity
 from harbourlink.api.errors import status_for
 from harbourlink.declarations.domain import LAYOUT, field_paths
-from harbourlink.declarations.labels import FIELD_LABELS, STATUS_LABELS
-from harbourlink.kernel import Forbidden, HarbourLinkError, ValidationFailed
+from harbourlink.declarations.labels import FIELD_LABELS, SOURCE_LABELS, STATUS_LABELS
+from harbourlink.kernel import Forbidden, HarbourLinkError, NotFound, ValidationFailed
 from harbourlink.web.forms import CheckedForm, attempt, text, texts
 from harbourlink.web.pages import MemberDep, MemberPage
 
@@ -105,6 +105,7 @@ def _review(page: MemberPage, declaration_id: str, *, error: HarbourLinkError | 
         "flagged": flagged,
         "labels": FIELD_LABELS,
         "statuses": STATUS_LABELS,
+        "source_labels": SOURCE_LABELS,
         "mine": declaration.org_id == page.viewer.actor.org_id,
         "siblings": declarations.batch_of(page.session, page.viewer.actor, declaration=declaration),
         "here": HERE,
@@ -118,15 +119,18 @@ def _review(page: MemberPage, declaration_id: str, *, error: HarbourLinkError | 
 def review(declaration_id: str, page: MemberDep) -> Response:
     """A declaration: its result, the findings to fix (their fields marked), every field with its source."""
     _opted_in(page)
-    return _attempted(page, declaration_id, lambda: None)
+    return _shown(page, declaration_id)
+
+
+def _shown(page: MemberPage, declaration_id: str, error: HarbourLinkError | None = None) -> Response:
+    try:
+        return _review(page, declaration_id, error=error)
+    except NotFound as missing:
+        raise page.abort(404, "not_found") from missing
 
 
 def _attempted(page: MemberPage, declaration_id: str, action: Callable[[], object]) -> Response:
-    error = attempt(page, action)
-    try:
-        return _review(page, declaration_id, error=error)
-    except HarbourLinkError as missing:
-        raise page.abort(404, "not_found") from missing
+    return _shown(page, declaration_id, attempt(page, action))
 
 
 @router.post("/declarations/{declaration_id}")
@@ -152,8 +156,9 @@ def submit(declaration_id: str, form: CheckedForm, page: MemberDep) -> Response:
     """Signs and sends the declaration; the page then shows it submitted, and its result once answered."""
     del form
     _opted_in(page)
-    return _attempted(
-        page,
-        declaration_id,
-        lambda: declarations.submit_declaration(page.session, page.viewer.actor, declaration_id=declaration_id),
+    error = attempt(
+        page, lambda: declarations.submit_declaration(page.session, page.viewer.actor, declaration_id=declaration_id)
     )
+    if error is None:  # to the declaration's own address, so that reloading it does not send it again
+        return page.redirect(f"/declarations/{declaration_id}")
+    return _shown(page, declaration_id, error)

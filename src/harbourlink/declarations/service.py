@@ -246,12 +246,14 @@ def update_declaration(
         raise ValidationFailed(
             f"no such field: {', '.join(unknown)}", code="unknown_field", data={"field": "fields", "unknown": unknown}
         )
-    if fields:
-        changed = dict(declaration.fields)
-        sources = dict(declaration.sources)
-        for path, value in fields.items():
-            changed[path] = (value or "").strip() or None
+    changed = dict(declaration.fields)
+    sources = dict(declaration.sources)
+    for path, value in fields.items():
+        new = (value or "").strip() or None
+        if changed.get(path) != new:  # a form sends every field; only those edited become the user's
+            changed[path] = new
             sources[path] = "user"
+    if changed != declaration.fields:
         declaration.fields, declaration.sources = changed, sources
         declaration.status = Status.DRAFT.value
     if shared_with is not None:
