@@ -162,6 +162,8 @@ def _a_resources(client: TestClient, db: Database, a: Company, b: Company) -> di
         "reference": "MSCU1234566",
         "letter_id": "work-1",
         "declaration_id": declaration,
+        # A's mainline voyage: B sees no barge voyage of A's, so its manifest answers 404.
+        "voyage": "026E",
     }
 
 

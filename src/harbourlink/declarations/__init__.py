@@ -15,6 +15,7 @@ from pathlib import Path
 
 from harbourlink.declarations.documents import MAX_FILE_BYTES, MAX_ROWS, DocumentKind, parse_document
 from harbourlink.declarations.domain import Authority, Draft, Status, prefilled_share
+from harbourlink.declarations.manifest import render_cuscar
 from harbourlink.declarations.models import Declaration, TradeDocument
 from harbourlink.declarations.schemas import DeclarationRead, read_model
 from harbourlink.declarations.service import (
@@ -25,6 +26,7 @@ from harbourlink.declarations.service import (
     deliver,
     get_declaration,
     held_data,
+    river_manifest,
     submit_declaration,
     update_declaration,
     upload_document,
@@ -76,6 +78,8 @@ __all__ = [
     "held_data",
     "parse_document",
     "prefilled_share",
+    "render_cuscar",
+    "river_manifest",
     "submit_declaration",
     "update_declaration",
     "upload_document",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, UploadFile, status
+from fastapi.responses import Response
 
 from harbourlink import declarations
 from harbourlink.api.context import CurrentActor, DbSession
@@ -18,6 +19,7 @@ from harbourlink.declarations.schemas import (
     DocumentRead,
 )
 from harbourlink.identity import KeyScope
+from harbourlink.kernel import utcnow
 
 router = APIRouter(
     prefix="/api/v1/declarations",
@@ -68,6 +70,27 @@ async def upload(
 def create(body: DeclarationCreate, actor: CurrentActor, session: DbSession) -> list[DeclarationRead]:
     made = declarations.create_declarations(session, actor, reference=body.reference, authorities=body.authorities)
     return [declarations.describe(d) for d in made]
+
+
+@router.get(
+    "/manifests/{voyage}",
+    response_class=Response,
+    summary="The advance manifest of a river-trade (barge) voyage, pre-filled, as EDIFACT CUSCAR",
+    description="The B/Ls you see on the voyage, their containers, and the packages, weights and goods of the "
+    "invoices and packing lists you uploaded for them. 404 when no barge event of that voyage is shared with you.",
+    responses={200: {"content": {"application/edifact": {"schema": {"type": "string"}}}}},
+)
+def manifest(voyage: Annotated[str, Path(max_length=50)], actor: CurrentActor, session: DbSession) -> Response:
+    header, lines = declarations.river_manifest(session, actor, voyage=voyage)
+    now = utcnow()
+    text = declarations.render_cuscar(
+        header, lines, sender=actor.org_id[:35], control_ref=f"{now:%y%m%d%H%M}", prepared=now
+    )
+    return Response(
+        text,
+        media_type="application/edifact; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="cuscar-{voyage}.edi"'},
+    )
 
 
 @router.get(

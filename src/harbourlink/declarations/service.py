@@ -26,8 +26,10 @@ from harbourlink.declarations.domain import (
     Status,
     check,
     check_path,
+    document_totals,
     prefill,
 )
+from harbourlink.declarations.manifest import ManifestLine, Voyage
 from harbourlink.declarations.messages import read_answer, render
 from harbourlink.declarations.models import Declaration, TradeDocument
 from harbourlink.kernel import Actor, Conflict, NotFound, ValidationFailed, new_id, plugins, utcnow, work
@@ -337,3 +339,47 @@ def deliver(session: Session, payload: Mapping[str, Any]) -> None:
     message_id = new_id()
     events.append_events(session, owner_org_id=declaration.org_id, message_id=message_id, drafts=[draft])
     events.publish_stored(session, message_id=message_id, owner_org_id=declaration.org_id, received_at=now)
+
+
+def river_manifest(session: Session, actor: Actor, *, voyage: str) -> tuple[Voyage, list[ManifestLine]]:
+    """The B/Ls the caller sees on a barge voyage, pre-filled from their events and the caller's documents."""
+    scope = access.scope_for(actor)
+    rows, references = events.visible_with_references(
+        session, scope, events.Event.voyage == voyage, events.Event.mode_of_transport == "BARGE"
+    )
+    if not rows:
+        raise NotFound("no barge voyage of that number is shared with you", data={"voyage": voyage})
+    bls: dict[str, set[str]] = {}
+    for row in rows:
+        named = references.get(row.seq, [])
+        boxes = {value for kind, value in named if kind == ReferenceType.CONTAINER.value}
+        for kind, value in named:
+            if kind in BL_KINDS:
+                bls.setdefault(value, set()).update(boxes)
+    departures = [row for row in rows if row.event_code in ("DEPA", "LOAD") and row.location]
+    arrivals = [row for row in rows if row.event_code in ("ARRI", "DISC") and row.location]
+    named_ship = next((row for row in rows if row.vessel_name), None)
+    header = Voyage(
+        vessel_name=named_ship.vessel_name if named_ship else None,
+        vessel_imo=named_ship.vessel_imo if named_ship else None,
+        voyage=voyage,
+        loading=departures[0].location if departures else None,
+        discharge=arrivals[-1].location if arrivals else None,
+        arrival=arrivals[-1].event_time if arrivals else None,
+    )
+    lines = []
+    for bl, boxes in sorted(bls.items()):
+        documents = _documents(session, actor.org_id, bl)
+        totals = document_totals(documents)
+        packages = totals["packing_list.packages"]
+        goods = "; ".join(line["description"] for line in documents.invoice if line.get("description"))
+        lines.append(
+            ManifestLine(
+                bl=bl,
+                containers=tuple(sorted(boxes)),
+                packages=int(packages) if packages is not None else None,
+                gross_kg=totals["packing_list.gross_kg"],
+                goods=goods or None,
+            )
+        )
+    return header, lines
