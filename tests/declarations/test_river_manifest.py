@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from harbourlink.integrations.edifact.envelope import open_interchange
 from harbourlink.integrations.edifact.syntax import frame_file, read_segments
 from harbourlink.kernel import Database
-from tests.declarations.support import BOXES, INVOICE, PACKING_LIST, importer, upload
+from tests.declarations.support import BOXES, INVOICE, PACKING_LIST, importer
+from tests.web.conftest import log_in, text_of
 
 BARGE_BL = "COSU6309999990"
 BARGE_EVENTS = (
@@ -54,3 +55,17 @@ def test_the_manifest_of_a_barge_voyage_reads_back_without_errors(client: TestCl
     assert b"COSU6301234560" not in manifest.content
     # Another company sees no voyage it was not shown.
     assert client.get("/api/v1/declarations/manifests/ZS2612", headers=world.other.auth).status_code in (403, 404)
+
+
+def test_the_manifest_prints_in_traditional_chinese(client: TestClient, db: Database) -> None:
+    world = importer(client, db)
+    client.post(
+        "/api/v1/messages", params={"format": "csv"}, headers=world.declarant.auth, content=BARGE_EVENTS.encode()
+    )
+    log_in(client, world.declarant.admin_email)
+    page = client.get("/declarations/manifests/ZS2612?lang=zh-HK")
+    assert page.status_code == 200
+    words = text_of(page.text)
+    assert "內河貿易艙單" in words and "ZHONGSHAN 8" in words and "CNZSN" in words
+    assert BOXES[0] in words
+    assert client.get("/declarations/manifests/NOSUCH").status_code == 404

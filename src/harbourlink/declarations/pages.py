@@ -115,6 +115,17 @@ def _review(page: MemberPage, declaration_id: str, *, error: HarbourLinkError | 
     return page.render("declarations/review.html", status=status_for(error), error=page.error_text(error), **context)
 
 
+@router.get("/declarations/manifests/{voyage}")
+def manifest(voyage: str, page: MemberDep) -> Response:
+    """A barge voyage's advance manifest as a printable form, with its CUSCAR file to download."""
+    _opted_in(page)
+    try:
+        header, lines = declarations.river_manifest(page.session, page.viewer.actor, voyage=voyage)
+    except NotFound as missing:
+        raise page.abort(404, "not_found") from missing
+    return page.render("declarations/manifest.html", voyage=header, lines=lines, here=HERE)
+
+
 @router.get("/declarations/{declaration_id}")
 def review(declaration_id: str, page: MemberDep) -> Response:
     """A declaration: its result, the findings to fix (their fields marked), every field with its source."""
