@@ -109,8 +109,8 @@ class OfferedService(StrEnum):
 
 
 def offered_services(plugins: Iterable[str]) -> list[str]:
-    """The core's services, then the installed plug-ins' (a plug-in may carry a name the core kept, such as
-    ``declarations``, so that opt-ins stored before it was built come back to life)."""
+    """The core's services, then the installed plug-ins' (a plug-in may carry a name ``Service`` kept, so that
+    opt-ins stored before it was built come back to life)."""
     core = [choice.value for choice in OfferedService]
     return core + sorted(set(plugins) - set(core))
 
