@@ -14,13 +14,14 @@ import subprocess
 import sys
 import sysconfig
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from harbourlink.kernel import create_database
-from tests.conftest import Company, make_company
+from tests.conftest import Company, _drop_postgres_database, _postgres_database, make_company
 
 EXAMPLE = Path(__file__).parent / "example_plugin"
 SECRET_KEY = "test-secret-key-not-for-production"
@@ -80,9 +81,10 @@ class Environment:
             time.sleep(0.2)
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> tuple[Environment, str, Path]:
-    url = f"sqlite:///{tmp_path / 'plugin.db'}"
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Environment, str, Path]]:
+    name = f"harbourlink_plugin_{os.getpid()}"
+    url = f"sqlite:///{tmp_path / 'plugin.db'}" if request.param == "sqlite" else _postgres_database(name)
     env = {
         **os.environ,
         "HARBOURLINK_DATABASE_URL": url,
@@ -90,7 +92,9 @@ def served(tmp_path: Path) -> tuple[Environment, str, Path]:
         "HARBOURLINK_DATA_DIR": str(tmp_path),
         "HARBOURLINK_RUN_DISPATCHERS": "false",
     }
-    return Environment(tmp_path / "venv", env), url, tmp_path
+    yield Environment(tmp_path / "venv", env), url, tmp_path
+    if request.param == "postgres":
+        _drop_postgres_database(name)
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:
@@ -107,6 +111,7 @@ def test_a_plugin_installed_appears_with_its_routes_and_opt_in_and_removed_disap
     database = create_database(url)
     company: Company = make_company(database, "Alpha Forwarding", "forwarder")
     other: Company = make_company(database, "Bravo Trading", "cargo_owner")
+    database.engine.dispose()
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = venv.serve(port, tmp_path / "with.log")
