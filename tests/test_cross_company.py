@@ -81,6 +81,8 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "POST /api/v1/road/bindings/{ubr}/cancel": {"ccrns": ["12345678906"]},
     "QueryCreate": {"text": "B's question"},
     "POST /v2/event-subscriptions": {},
+    "DeclarationCreate": {"reference": "PONU0123456", "authorities": ["hk", "cn"]},
+    "DeclarationPatch": {"fields": {"consignee": "Bravo"}, "shared_with": []},
     "PUT /v2/event-subscriptions/{subscriptionID}": {
         "callbackUrl": "https://hooks.bravo.example.hk/dcsa",
         "secret": base64.b64encode(b"b" * 32).decode(),
@@ -157,6 +159,7 @@ def _a_resources(client: TestClient, db: Database, a: Company, b: Company) -> di
     assert client.get("/api/v1/track/ALPHA0002", headers=b.auth).status_code == 404
     alerts = _a_alert(client, a)
     trucks = _a_trip(client, db, a)
+    declaration = _a_declaration(client, a, b)
     first_event = client.get("/api/v1/events", headers=a.auth).json()["events"][0]["event"]["id"]
     return {
         **alerts,
@@ -174,7 +177,21 @@ def _a_resources(client: TestClient, db: Database, a: Company, b: Company) -> di
         # A's container: its Master B/L is B's business too, as the call of the House B/L A shares with B.
         "reference": "MSCU1234566",
         "letter_id": "work-1",
+        "declaration_id": declaration,
+        # A's mainline voyage: B sees no barge voyage of A's, so its manifest answers 404.
+        "voyage": "026E",
     }
+
+
+def _a_declaration(client: TestClient, a: Company, b: Company) -> str:
+    """A's draft declaration of its Master B/L. B opted in to declarations too, so that its calls reach the
+    question of whose declaration it is (a company that did not opt in is refused before: 403)."""
+    for company in (a, b):
+        opted = client.post(f"/api/v1/orgs/{company.org_id}/services/declarations", headers=company.auth)
+        assert opted.status_code == 200, opted.text
+    made = client.post("/api/v1/declarations", headers=a.auth, json={"reference": "PONU0123456", "authorities": ["hk"]})
+    assert made.status_code == 201, made.text
+    return str(made.json()[0]["id"])
 
 
 def _a_alert(client: TestClient, a: Company) -> dict[str, str]:
@@ -383,6 +400,8 @@ def test_company_b_cannot_read_or_change_company_a(
 ) -> None:
     ids = _a_resources(client, db, company_a, company_b)
     before = _snapshot(client, company_a)
+    declaration = f"/api/v1/declarations/{ids['declaration_id']}"
+    declared = client.get(declaration, headers=company_a.auth).json()
     checked = 0
     for method, path, operation in _operations(client):
         if "{" not in path:
@@ -403,6 +422,7 @@ def test_company_b_cannot_read_or_change_company_a(
         checked += 1
     assert checked >= 10
     assert _snapshot(client, company_a) == before
+    assert client.get(declaration, headers=company_a.auth).json() == declared
 
 
 def test_company_b_lists_nothing_of_company_a(
@@ -430,6 +450,7 @@ def test_company_b_lists_nothing_of_company_a(
         ids["ccrn"],
         ids["ubr"],
         ids["query_id"],
+        ids["declaration_id"],
     }
     for method, path, operation in _operations(client):
         if "{" in path or (method, path) in LIST_EXEMPT:

@@ -9,14 +9,22 @@ from alembic.runtime.migration import MigrationContext
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 
-from harbourlink.schema import metadata
+from harbourlink.schema import metadata, version_tables
 from tests.conftest import Company
 
 
 def test_migrations_from_empty_produce_the_models_schema(database_url: str) -> None:
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        # Each plug-in counts its own chain in a version table of its own, which no model describes.
+        plugins_chains = version_tables() - {"alembic_version"}
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "include_name": lambda name, kind, _parents: not (kind == "table" and name in plugins_chains),
+            },
+        )
         assert compare_metadata(context, metadata) == []
     engine.dispose()
 

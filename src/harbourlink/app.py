@@ -24,6 +24,7 @@ from harbourlink.api import legs as legs_api
 from harbourlink.api import operator as operator_api
 from harbourlink.api import receiving as receiving_api
 from harbourlink.api import road as road_api
+from harbourlink.api import services as services_api
 from harbourlink.api import tracking as tracking_api
 from harbourlink.api import trucking as trucking_api
 from harbourlink.api.context import Runtime
@@ -34,9 +35,9 @@ from harbourlink.api.headers import SecurityHeaders
 from harbourlink.api.limits import BodySizeLimit
 from harbourlink.api.scopes import document_scopes
 from harbourlink.identity import Sealer
-from harbourlink.kernel import create_database, work
+from harbourlink.kernel import create_database, plugins, work
 from harbourlink.settings import Settings
-from harbourlink.web import mount_web, oidc
+from harbourlink.web import mount_web, oidc, plugin_router
 from harbourlink.worker import duties, topology
 
 API_DESCRIPTION = """\
@@ -144,6 +145,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(receiving_api.router)
     ivr_api.install(app, settings)
     app.include_router(road_api.router)
+    app.include_router(services_api.router)
+    for plugin in plugins.installed().values():
+        if plugin.api:
+            app.include_router(plugin_router(plugin.api))
     app.include_router(oidc.router)
     mount_web(app, settings)
     app.add_middleware(health.MetricsMiddleware, metrics=app.state.metrics)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Path, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
@@ -32,7 +32,7 @@ from harbourlink.identity.schemas import (
     UserRead,
     UserUpdate,
 )
-from harbourlink.kernel import ValidationFailed
+from harbourlink.kernel import ValidationFailed, plugins
 
 router = APIRouter(
     prefix="/api/v1", responses=ERROR_RESPONSES, dependencies=[require_scope(identity.KeyScope.ORG_MANAGE)]
@@ -197,11 +197,14 @@ def list_services(org_id: str, actor: CurrentActor, session: DbSession) -> list[
     tags=["organisations"],
     summary="Opt in to an online service (those the platform has built)",
 )
-def opt_in(org_id: str, service: identity.OfferedService, actor: CurrentActor, session: DbSession) -> ServiceOptInRead:
+def opt_in(
+    org_id: str,
+    service: Annotated[str, Path(pattern=plugins.NAME_PATTERN, description="a core service or an installed plug-in")],
+    actor: CurrentActor,
+    session: DbSession,
+) -> ServiceOptInRead:
     _visible_org(session, actor, org_id)
-    return ServiceOptInRead.model_validate(
-        identity.request_service(session, actor, org_id=org_id, service=identity.Service(service.value))
-    )
+    return ServiceOptInRead.model_validate(identity.request_service(session, actor, org_id=org_id, service=service))
 
 
 @router.get("/orgs/{org_id}/users", response_model=list[UserRead], tags=["users"])

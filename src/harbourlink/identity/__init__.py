@@ -59,6 +59,7 @@ from harbourlink.identity.service.login import (
     verify_totp,
 )
 from harbourlink.identity.service.organisations import (
+    check_opted_in,
     create_organisation,
     decide_organisation,
     decide_service,
@@ -70,6 +71,8 @@ from harbourlink.identity.service.organisations import (
     list_pending_services,
     list_registration_documents,
     list_services,
+    offered,
+    own_services,
     register_organisation,
     request_service,
 )
@@ -117,6 +120,7 @@ __all__ = [
     "change_password",
     "check_admin_of",
     "check_operator",
+    "check_opted_in",
     "check_password_guess",
     "close_web_session",
     "complete_login",
@@ -150,8 +154,10 @@ __all__ = [
     "logout",
     "needs_second_factor",
     "normalise_vehicle_registration",
+    "offered",
     "open_web_session",
     "org_types",
+    "own_services",
     "pending_totp_uri",
     "record",
     "refusal",

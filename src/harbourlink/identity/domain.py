@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -103,21 +103,27 @@ class Service(StrEnum):
 
 
 class OfferedService(StrEnum):
-    """The services a company can opt in to now: those built on the platform."""
+    """The core's services a company can opt in to now; installed value-added plug-ins are offered besides."""
 
     TRACKING = Service.TRACKING.value
     ADVANCE_CARGO_INFO = Service.ADVANCE_CARGO_INFO.value
     ROAD_BINDING = Service.ROAD_BINDING.value
 
 
-def check_service_offered(service: Service) -> None:
-    """An opt-in names a service the platform has built."""
-    offered = [choice.value for choice in OfferedService]
-    if service.value not in offered:
+def offered_services(plugins: Iterable[str]) -> list[str]:
+    """The core's services, then the installed plug-ins' (a plug-in may carry a name ``Service`` kept, so that
+    opt-ins stored before it was built come back to life)."""
+    core = [choice.value for choice in OfferedService]
+    return core + sorted(set(plugins) - set(core))
+
+
+def check_service_offered(service: str, offered: Sequence[str]) -> None:
+    """An opt-in names a service the platform has built or a plug-in installed."""
+    if service not in offered:
         raise ValidationFailed(
-            f"{service.value} is not offered yet; a company can opt in to {', '.join(offered)}",
+            f"{service} is not offered; a company can opt in to {', '.join(offered)}",
             code="service_not_offered",
-            data={"service": service.value, "offered": offered},
+            data={"service": service, "offered": list(offered)},
         )
 
 
@@ -130,20 +136,20 @@ class DocumentKind(StrEnum):
     CLOSED_ROAD_PERMIT = "closed_road_permit"
 
 
-def service_needs_approval(service: Service, *, account_kind: AccountKind) -> bool:
-    """Binding for drivers needs approval; the rest are granted on opt-in (seed 003)."""
-    return service is Service.ROAD_BINDING and account_kind is AccountKind.DRIVER
+def service_needs_approval(service: str, *, account_kind: AccountKind, plugin_asks: bool = False) -> bool:
+    """Binding for drivers needs approval (seed 003), and a plug-in that asks for it; the rest are granted on opt-in."""
+    return plugin_asks or (service == Service.ROAD_BINDING.value and account_kind is AccountKind.DRIVER)
 
 
-def check_service_allowed(service: Service, *, account_kind: AccountKind, mode: OperationMode | None) -> None:
+def check_service_allowed(service: str, *, account_kind: AccountKind, mode: OperationMode | None) -> None:
     """Binding is open to agent companies and individual drivers only (seed 003)."""
-    if service is not Service.ROAD_BINDING or account_kind is AccountKind.DRIVER:
+    if service != Service.ROAD_BINDING.value or account_kind is AccountKind.DRIVER:
         return
     if mode not in (OperationMode.AGENT, OperationMode.TRADER_AND_AGENT):
         raise ValidationFailed(
             "road binding is for agent companies and truck drivers",
             code="service_not_allowed",
-            data={"service": service.value, "operation_mode": mode.value if mode else None},
+            data={"service": service, "operation_mode": mode.value if mode else None},
         )
 
 
@@ -403,7 +409,7 @@ def application_problems(draft: ApplicationDraft) -> list[ValidationFailed]:
         for service in draft.services:
             if service in set(Service):
                 try:
-                    check_service_allowed(Service(service), account_kind=kind, mode=mode)
+                    check_service_allowed(service, account_kind=kind, mode=mode)
                 except ValidationFailed as error:
                     problems.append(_located(error, "services"))
     if draft.password and not PASSWORD_RULE.is_strong(draft.password):

@@ -3,6 +3,7 @@
 Nothing here knows about cargo; domains build on it, never the other way round.
 """
 
+from harbourlink.kernel import plugins
 from harbourlink.kernel import workqueue as work
 from harbourlink.kernel.actor import Actor
 from harbourlink.kernel.clock import Clock, SystemClock, utcnow
@@ -34,6 +35,7 @@ __all__ = [
     "ValidationFailed",
     "create_database",
     "new_id",
+    "plugins",
     "utcnow",
     "work",
 ]

@@ -29,6 +29,8 @@ with engine.connect() as connection:
         render_as_batch=True,  # SQLite alters tables by copying them
         compare_type=True,
         render_item=render_item,
+        # A plug-in's revisions are one chain of their own, kept in a version table of their own.
+        version_table=config.get_main_option("version_table") or "alembic_version",
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -41,11 +41,13 @@ names any that are missing). The ``.po`` files are compiled in memory at start; 
 from __future__ import annotations
 
 from pathlib import Path
+from pkgutil import resolve_name
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
+from harbourlink.kernel import plugins
 from harbourlink.settings import Settings
 from harbourlink.web import (
     admin_people,
@@ -81,10 +83,23 @@ async def _page_abort(_request: Request, exc: Exception) -> Response:
     return exc.response
 
 
+def plugin_router(name: str) -> APIRouter:
+    """A plug-in's router, named ``module:attribute``."""
+    router = resolve_name(name)
+    if not isinstance(router, APIRouter):
+        raise TypeError(f"{name} must name a FastAPI APIRouter")
+    return router
+
+
 def mount_web(app: FastAPI, settings: Settings) -> None:
-    """Adds the pages and static files to ``app``."""
+    """Adds the pages and static files to ``app``, the installed plug-ins' pages, templates and translations too."""
+    installed = plugins.installed().values()
     app.state.web = WebState(
-        catalogues=Catalogues(HERE / "translations", HERE / "templates", settings.default_language),
+        catalogues=Catalogues(
+            [HERE / "translations", *(plugin.translations for plugin in installed if plugin.translations)],
+            [HERE / "templates", *(plugin.templates for plugin in installed if plugin.templates)],
+            settings.default_language,
+        ),
         settings=settings,
         static_version=shell.static_version(),
     )
@@ -113,4 +128,7 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
         road,
     ):
         app.include_router(module.router)
+    for plugin in installed:
+        if plugin.web:
+            app.include_router(plugin_router(plugin.web))
     app.add_exception_handler(PageAbort, _page_abort)

@@ -3,15 +3,14 @@ events and the online services the company opted in to."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from harbourlink import access, identity
-from harbourlink.identity import OfferedService, Service
-from harbourlink.kernel import HarbourLinkError, ValidationFailed
+from harbourlink import access, identity, metering
+from harbourlink.kernel import HarbourLinkError, NotFound, ValidationFailed, plugins, utcnow
 from harbourlink.references import ReferenceType
 from harbourlink.web.forms import CSRF_CHECKED, CheckedForm, attempt, choice, text
 from harbourlink.web.pages import AdminDep, MemberPage
@@ -144,12 +143,15 @@ def security_events(page: AdminDep) -> Response:
 def _services_page(page: MemberPage, *, error: HarbourLinkError | None = None) -> Response:
     actor = page.viewer.actor
     opted = {opt_in.service: opt_in for opt_in in identity.list_services(page.session, actor, org_id=actor.org_id)}
-    offered = [service.value for service in OfferedService]
-    # An opt-in to a service not built yet, stored earlier, stays listed with its status.
+    offered = identity.offered()
+    # An opt-in to a service not offered now (not built yet, or a plug-in removed) stays listed with its status.
     context: dict[str, Any] = {
         "services": offered + sorted(opted.keys() - set(offered)),
         "offered": offered,
         "opted": opted,
+        "plugins": plugins.installed(),
+        "currency": metering.CURRENCY,
+        "this_month": str(metering.Month.of(utcnow())),
         "here": "/admin/services",
     }
     if error is not None:
@@ -167,8 +169,21 @@ def services(page: AdminDep) -> Response:
 def request_service(service: str, page: AdminDep) -> Response:
     """Opts the company in to a service the platform offers."""
     actor = page.viewer.actor
-    error = attempt(
-        page,
-        lambda: identity.request_service(page.session, actor, org_id=actor.org_id, service=choice(Service, service)),
-    )
+    error = attempt(page, lambda: identity.request_service(page.session, actor, org_id=actor.org_id, service=service))
     return _services_page(page, error=error) if error else page.redirect("/admin/services?done=service_requested")
+
+
+@router.get("/admin/services/{service}/statement")
+def statement(service: str, page: AdminDep, month: Annotated[str | None, Query()] = None) -> Response:
+    """The month's statement of a charged service, as the CSV file the API gives."""
+    try:
+        found = metering.statement(page.session, page.viewer.actor, service=service, month=month or None)
+    except NotFound as missing:
+        raise page.abort(404, "not_found") from missing
+    except ValidationFailed as wrong:
+        raise page.abort(400, wrong.code) from wrong
+    return Response(
+        metering.statement_csv(found),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{service}-{found.month}.csv"'},
+    )

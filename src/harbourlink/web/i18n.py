@@ -13,6 +13,7 @@ thread-safe (sync handlers run in a thread pool) without passing gettext around.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
@@ -59,8 +60,16 @@ LANGUAGES = (
 BY_CODE = {language.code: language for language in LANGUAGES}
 
 
-def load_translations(directory: Path, catalogue: str) -> Translations:
-    """Reads one ``messages.po`` and compiles it in memory."""
+def load_translations(directories: Sequence[Path], catalogue: str) -> Translations:
+    """Reads the core's ``messages.po`` and each plug-in's, and compiles them in memory into one."""
+    merged = _compile(directories[0], catalogue)
+    for directory in directories[1:]:
+        if (directory / catalogue / "LC_MESSAGES" / "messages.po").is_file():
+            merged.merge(_compile(directory, catalogue))
+    return merged
+
+
+def _compile(directory: Path, catalogue: str) -> Translations:
     with (directory / catalogue / "LC_MESSAGES" / "messages.po").open("rb") as po_file:
         catalog = read_po(po_file, locale=catalogue)
     buffer = BytesIO()
@@ -72,7 +81,7 @@ def load_translations(directory: Path, catalogue: str) -> Translations:
 class Catalogue:
     """One language: its translations, its Jinja environment and its date format."""
 
-    def __init__(self, language: Language, translations: Translations, templates: Path):
+    def __init__(self, language: Language, translations: Translations, templates: Sequence[Path]):
         self.language = language
         self.translations = translations
         self.env = Environment(
@@ -122,9 +131,9 @@ class Catalogue:
 class Catalogues:
     """Every language, loaded once at start."""
 
-    def __init__(self, translations_dir: Path, templates: Path, default_code: str):
+    def __init__(self, translations_dirs: Sequence[Path], templates: Sequence[Path], default_code: str):
         self.by_code = {
-            language.code: Catalogue(language, load_translations(translations_dir, language.catalogue), templates)
+            language.code: Catalogue(language, load_translations(translations_dirs, language.catalogue), templates)
             for language in LANGUAGES
         }
         self.default = self.by_code.get(default_code, self.by_code[LANGUAGES[0].code])

@@ -10,9 +10,9 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from harbourlink import identity
-from harbourlink.identity import OrgStatus, Service
+from harbourlink.identity import OrgStatus
 from harbourlink.kernel import HarbourLinkError, ValidationFailed
-from harbourlink.web.forms import CSRF_CHECKED, CheckedForm, attempt, choice, text
+from harbourlink.web.forms import CSRF_CHECKED, CheckedForm, attempt, text
 from harbourlink.web.pages import MemberPage, OperatorDep
 
 router = APIRouter(include_in_schema=False)
@@ -96,7 +96,7 @@ def decide_service(org_id: str, service: str, form: CheckedForm, page: OperatorD
     error = attempt(
         page,
         lambda: identity.decide_service(
-            page.session, page.viewer.actor, org_id=org_id, service=choice(Service, service), approve=approve
+            page.session, page.viewer.actor, org_id=org_id, service=service, approve=approve
         ),
     )
     return _console(page, error=error) if error else page.redirect("/operator?done=service_decided")

@@ -24,6 +24,7 @@ from harbourlink.identity.domain import (
     normalise_business_registration,
     normalise_hk_mobile,
     normalise_vehicle_registration,
+    offered_services,
     refusal,
     service_needs_approval,
 )
@@ -38,7 +39,7 @@ from harbourlink.identity.models import (
 from harbourlink.identity.permissions import check_admin_of, check_operator
 from harbourlink.identity.schemas import OrganisationRead, RegistrationIn, RegistrationRead
 from harbourlink.identity.service.users import set_password
-from harbourlink.kernel import Actor, Conflict, NotFound, new_id, utcnow
+from harbourlink.kernel import Actor, Conflict, Forbidden, NotFound, new_id, plugins, utcnow
 
 
 def describe(session: Session, org: Organisation) -> OrganisationRead:
@@ -178,26 +179,33 @@ def _store_application(
     session.add(user)
     session.flush()
     set_password(session, user, applicant.password)
-    for service in {Service.TRACKING, *(Service(choice.value) for choice in application.services)}:
+    for service in {Service.TRACKING.value, *(choice.value for choice in application.services)}:
         _request_service(session, org, service)
     record(session, AuditKind.ORG_REGISTERED, org_id=org.id, user_id=user.id, ip=ip, name=org.name)
     return org, user
 
 
-def _request_service(session: Session, org: Organisation, service: Service) -> ServiceOptIn:
-    check_service_offered(service)
+def offered() -> list[str]:
+    """The services a company can opt in to now: the core's and the installed plug-ins'."""
+    return offered_services(plugins.installed())
+
+
+def _request_service(session: Session, org: Organisation, service: str) -> ServiceOptIn:
+    check_service_offered(service, offered())
     kind = AccountKind(org.account_kind)
     check_service_allowed(
         service, account_kind=kind, mode=OperationMode(org.operation_mode) if org.operation_mode else None
     )
-    existing = session.get(ServiceOptIn, (org.id, service.value))
+    existing = session.get(ServiceOptIn, (org.id, service))
     if existing is not None:
         return existing
-    status = "pending" if service_needs_approval(service, account_kind=kind) else "active"
+    plugin = plugins.find(service)
+    asks = plugin is not None and plugin.needs_approval
+    status = "pending" if service_needs_approval(service, account_kind=kind, plugin_asks=asks) else "active"
     now = utcnow()  # set here, not at flush: the answer shows it before the transaction is flushed
     opt_in = ServiceOptIn(
         org_id=org.id,
-        service=service.value,
+        service=service,
         status=status,
         requested_at=now,
         decided_at=None if status == "pending" else now,
@@ -206,27 +214,41 @@ def _request_service(session: Session, org: Organisation, service: Service) -> S
     return opt_in
 
 
-def request_service(session: Session, actor: Actor, *, org_id: str, service: Service) -> ServiceOptIn:
-    """Opts a company in to an online service; binding for drivers waits for the operator."""
+def request_service(session: Session, actor: Actor, *, org_id: str, service: str) -> ServiceOptIn:
+    """Opts a company in to an online service; binding for drivers, and plug-ins that ask, wait for the operator."""
     check_admin_of(actor, org_id)
     org = _org_or_404(session, org_id)
     opt_in = _request_service(session, org, service)
-    record(
-        session, AuditKind.SERVICE_REQUESTED, org_id=org_id, actor=actor, service=service.value, status=opt_in.status
-    )
+    record(session, AuditKind.SERVICE_REQUESTED, org_id=org_id, actor=actor, service=service, status=opt_in.status)
     return opt_in
 
 
-def decide_service(session: Session, actor: Actor, *, org_id: str, service: Service, approve: bool) -> ServiceOptIn:
+def decide_service(session: Session, actor: Actor, *, org_id: str, service: str, approve: bool) -> ServiceOptIn:
     """The operator approves or refuses a pending opt-in."""
     check_operator(actor)
-    opt_in = session.get(ServiceOptIn, (org_id, service.value))
+    opt_in = session.get(ServiceOptIn, (org_id, service))
     if opt_in is None:
-        raise NotFound("no such service request", data={"org_id": org_id, "service": service.value})
+        raise NotFound("no such service request", data={"org_id": org_id, "service": service})
     opt_in.status = "active" if approve else "rejected"
     opt_in.decided_at = utcnow()
-    record(session, AuditKind.SERVICE_DECIDED, org_id=org_id, actor=actor, service=service.value, status=opt_in.status)
+    record(session, AuditKind.SERVICE_DECIDED, org_id=org_id, actor=actor, service=service, status=opt_in.status)
     return opt_in
+
+
+def own_services(session: Session, actor: Actor) -> list[ServiceOptIn]:
+    """The caller's company's opt-ins: anyone acting for a company may know what it has."""
+    return repository.service_opt_ins(session, actor.org_id)
+
+
+def check_opted_in(session: Session, actor: Actor, *, service: str) -> None:
+    """A value-added service answers only a company whose opt-in to it is active."""
+    opt_in = session.get(ServiceOptIn, (actor.org_id, service))
+    if opt_in is None or opt_in.status != "active":
+        raise Forbidden(
+            f"the company has not opted in to {service}",
+            code="service_not_opted_in",
+            data={"service": service, "status": opt_in.status if opt_in else None},
+        )
 
 
 def _org_or_404(session: Session, org_id: str) -> Organisation:
