@@ -48,6 +48,20 @@ class Settings(BaseSettings):
         default_factory=list,
         description="reverse proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are believed",
     )
+    road_trusted_issuers: Path | None = Field(
+        default=None, description="PEM bundle of the certificate issuers trusted to sign road bindings"
+    )
+    road_crl_dir: Path | None = Field(
+        default=None, description="directory of those issuers' revocation lists (CRL files, PEM or DER)"
+    )
+    road_person_binding_needs_signature: bool = Field(
+        default=False,
+        description="a logged-in person must sign a binding (certificate or security code); off: the Trade "
+        "Single Window rule",
+    )
+    road_api_key_binding_needs_signature: bool = Field(
+        default=True, description="an API key must sign a binding with a digital certificate"
+    )
     rate_limit_window_seconds: int = Field(default=60, gt=0, description="the window the rate limits below count in")
     rate_limit_login: int = Field(default=20, description="password logins per client address and window; 0: none")
     rate_limit_totp: int = Field(default=20, description="second-factor codes per client address and window; 0: none")

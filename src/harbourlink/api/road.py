@@ -3,17 +3,20 @@ customs queries."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, status
+from fastapi import APIRouter, Body, Query, Request, status
 from fastapi.responses import Response
 
 from harbourlink import road
-from harbourlink.api.context import CurrentActor, DbSession
+from harbourlink.api.context import CurrentActor, DbSession, runtime
 from harbourlink.api.errors import ERROR_RESPONSES
 from harbourlink.api.scopes import require_scope
 from harbourlink.identity import KeyScope
-from harbourlink.kernel import Actor, utcnow
+from harbourlink.kernel import Actor, ValidationFailed, utcnow
+from harbourlink.settings import Settings
 
 router = APIRouter(
     prefix="/api/v1/road", tags=["road"], responses=ERROR_RESPONSES, dependencies=[require_scope(KeyScope.CARGO_READ)]
@@ -210,21 +213,86 @@ def _channel(actor: Actor) -> road.Channel:
     description="The earliest crossing is 30 minutes after binding. Control points: "
     + CONTROL_POINTS
     + ". A CCRN is in at most one live binding (409 `ccrn_already_bound`). Needs the company's opt-in to "
-    "`road_binding`. The channel is recorded: `api` for an API key, `web` for a person's session.",
+    "`road_binding`. The channel is recorded: `api` for an API key, `web` for a person's session. Signing: "
+    "`certificate` (base64 PKCS#12) with its `pin`, or `security_code`; an API key must sign with a certificate "
+    "(403 `binding_signature_required`) and a logged-in person needs neither (the Trade Single Window rule), "
+    "unless the installation says otherwise. A refused certificate is 422 `signature_refused` with `reason` "
+    "(`wrong_pin`, `untrusted_issuer`, `revoked`, `expired`, `revocation_unknown`, …); a refused code 422 "
+    "`security_code_refused` (`wrong`, `used`, `no_token`).",
 )
-def bind(body: road.BindingCreate, actor: CurrentActor, session: DbSession) -> road.BindingRead:
-    bound = road.do_bind(
+def bind(body: road.BindingCreate, actor: CurrentActor, session: DbSession, request: Request) -> road.BindingRead:
+    rt = runtime(request)
+    bound = road.do_signed_bind(
         session,
         actor,
-        vehicle=body.vehicle,
-        ccrns=body.ccrns,
-        batch=body.batch,
-        control_point=body.control_point,
-        direction=body.direction,
-        channel=_channel(actor),
-        driver=body.driver,
+        proof=road.Proof(pkcs12=_pkcs12(body.certificate), pin=body.pin or "", security_code=body.security_code),
+        policy=signing_policy(rt.settings),
+        sealer=rt.sealer,
+        bind=lambda: road.do_bind(
+            session,
+            actor,
+            vehicle=body.vehicle,
+            ccrns=body.ccrns,
+            batch=body.batch,
+            control_point=body.control_point,
+            direction=body.direction,
+            channel=_channel(actor),
+            driver=body.driver,
+        ),
     )
     return road.describe_binding(bound)
+
+
+def signing_policy(settings: Settings) -> road.SigningPolicy:
+    return road.SigningPolicy(
+        trusted_issuers=settings.road_trusted_issuers,
+        crl_dir=settings.road_crl_dir,
+        person_needs_proof=settings.road_person_binding_needs_signature,
+        key_needs_proof=settings.road_api_key_binding_needs_signature,
+    )
+
+
+def _pkcs12(text: str | None) -> bytes | None:
+    if text is None:
+        return None
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error as exc:
+        raise ValidationFailed(
+            "certificate: not base64 (give the PKCS#12 file's bytes in base64)", data={"field": "certificate"}
+        ) from exc
+
+
+@router.get(
+    "/bindings/{ubr}/signature",
+    response_model=road.SignatureRead,
+    summary="How a binding was signed: the signed document, signature and certificate, checked again now",
+    description="For whoever sees the binding. `check.valid` is false with a `reason` when the signature does "
+    "not match the document, or its certificate is no longer from a trusted issuer or was revoked before "
+    "signing. 404 `binding_signature_not_found` for an unsigned binding.",
+)
+def binding_signature(ubr: str, actor: CurrentActor, session: DbSession, request: Request) -> road.SignatureRead:
+    return road.get_signature(session, actor, ubr=ubr, policy=signing_policy(runtime(request).settings))
+
+
+@router.post(
+    "/security-token",
+    response_model=road.SecurityTokenIssued,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=WRITE,
+    summary="Enrol a security token (TOTP) for signing bindings: the otpauth:// URI for FortiToken Mobile",
+    description="A person enrols their own once (409 `security_token_exists` after); an administrator "
+    "enrols or replaces a colleague's (`user_id`), as for a lost or broken token.",
+)
+def enrol_token(
+    actor: CurrentActor,
+    session: DbSession,
+    request: Request,
+    body: Annotated[road.SecurityTokenCreate | None, Body()] = None,
+) -> road.SecurityTokenIssued:
+    user_id = body.user_id if body else None
+    uri = road.enrol_security_token(session, actor, sealer=runtime(request).sealer, user_id=user_id)
+    return road.SecurityTokenIssued(user_id=user_id or actor.user_id or "", uri=uri)
 
 
 @router.get("/bindings", response_model=list[road.BindingRead], summary="Bindings the caller sees; by CCRN")

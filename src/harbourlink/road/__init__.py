@@ -10,6 +10,7 @@ queries.
     driver or agent ── do_bind (vehicle, CCRNs or batch, control point, direction; web, api or phone)
        ──▶ RoadBinding (UBR, bound at, earliest crossing = bound at + 30 min)
        │        a CUSTOMS SUBM event through the seam; cancel (all or part) a SHIPMENT CANC
+       │   do_signed_bind: signed with a PKCS#12 certificate or a token's security code ──▶ RoadBindingSignature
        ▼
     customs ── do_raise_query ──▶ RoadQuery ◀── do_reply (submitter or customs): the thread kept
 
@@ -58,6 +59,10 @@ from harbourlink.road.schemas import (
     ConsignmentUpdate,
     QueryCreate,
     QueryRead,
+    SecurityTokenCreate,
+    SecurityTokenIssued,
+    SignatureCheck,
+    SignatureRead,
     TemplateCreate,
     TemplateRead,
     UploadItem,
@@ -77,6 +82,13 @@ from harbourlink.road.service import (
     list_consignments,
     list_templates,
     list_versions,
+)
+from harbourlink.road.signing import (
+    Proof,
+    SigningPolicy,
+    do_signed_bind,
+    enrol_security_token,
+    get_signature,
 )
 from harbourlink.road.upload import Outcome, do_upload, schema_text
 
@@ -104,13 +116,19 @@ __all__ = [
     "NotChangeable",
     "NotCustoms",
     "Outcome",
+    "Proof",
     "QueryCreate",
     "QueryRead",
     "RoadBatch",
     "RoadConsignment",
     "RoadConsignmentVersion",
     "RoadTemplate",
+    "SecurityTokenCreate",
+    "SecurityTokenIssued",
     "ServiceNotActive",
+    "SignatureCheck",
+    "SignatureRead",
+    "SigningPolicy",
     "TemplateCreate",
     "TemplateRead",
     "Thread",
@@ -131,11 +149,14 @@ __all__ = [
     "do_raise_query",
     "do_reply",
     "do_save_template",
+    "do_signed_bind",
     "do_upload",
     "earliest_crossing",
     "earliest_crossing_of",
+    "enrol_security_token",
     "get_binding",
     "get_consignment",
+    "get_signature",
     "get_template",
     "get_thread",
     "is_customs",

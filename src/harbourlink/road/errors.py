@@ -41,3 +41,30 @@ class ServiceNotActive(Forbidden):
 
 class InvalidXml(ValidationFailed):
     code = "invalid_xml"
+
+
+class SignatureRequired(Forbidden):
+    """The binding needs a digital certificate's signature or a security code, and came with neither."""
+
+    code = "binding_signature_required"
+
+
+class SignatureRefused(ValidationFailed):
+    """The certificate could not sign: ``data["reason"]`` is one of wrong_pin, not_pkcs12, untrusted_issuer,
+    revoked, expired, revocation_unknown, unsupported_key, no_trusted_issuers."""
+
+    code = "signature_refused"
+
+
+class SecurityCodeRefused(ValidationFailed):
+    """``data["reason"]``: no_token (none enrolled), wrong, or used (that code, or a later one, was used)."""
+
+    code = "security_code_refused"
+
+
+class TokenExists(Conflict):
+    code = "security_token_exists"
+
+
+class SignatureNotFound(NotFound):
+    code = "binding_signature_not_found"

@@ -128,3 +128,36 @@ class RoadQueryMessage(Base):
     user_id: Mapped[str | None] = mapped_column(String(36))
     text: Mapped[str] = mapped_column(Text)
     written_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RoadBindingSignature(Base):
+    """How a binding was signed, kept so it can be checked again later: with a digital certificate, the
+    canonical document, the signature and the certificate (never the PKCS#12 file or its PIN); with a
+    security code, the document and the token's time step that was used."""
+
+    __tablename__ = "road_binding_signatures"
+
+    ubr: Mapped[str] = mapped_column(ForeignKey("road_bindings.ubr"), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    signed_by: Mapped[str | None] = mapped_column(String(36))
+    method: Mapped[str] = mapped_column(String(13))
+    document: Mapped[str] = mapped_column(Text)
+    signature: Mapped[str | None] = mapped_column(Text)
+    """Base64 of the signature over the document's UTF-8 bytes."""
+    certificate: Mapped[str | None] = mapped_column(Text)
+    """The signer's certificate, PEM."""
+    algorithm: Mapped[str] = mapped_column(String(40))
+    signed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RoadSecurityToken(Base):
+    """A person's security token (TOTP: a hardware token or FortiToken Mobile), its seed sealed."""
+
+    __tablename__ = "road_security_tokens"
+
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    seed_sealed: Mapped[str] = mapped_column(Text)
+    last_step: Mapped[int | None] = mapped_column(Integer)
+    """The time step of the last code accepted: a code is good once, and none before it either."""
+    enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -121,6 +121,10 @@ class BatchRead(BaseModel):
     created_at: datetime
 
 
+MAX_PKCS12_BASE64 = 64 * 1024
+"""A PKCS#12 file of a certificate and its key is a few kilobytes; more is not one."""
+
+
 class BindingCreate(BaseModel):
     """A vehicle bound to consignments, named by their CCRNs or by a batch, for one control point."""
 
@@ -136,14 +140,24 @@ class BindingCreate(BaseModel):
     security_code: str | None = Field(
         default=None,
         max_length=12,
-        description="a token's security code: the phone channel's rule; a logged-in user or an API key needs none "
-        "(TSW), and this version does not check it (signing, R-ROAD-6, is still to come)",
+        description="the 6-digit code of the person's security token (TOTP), each code good once; a logged-in "
+        "person needs none under the Trade Single Window rule unless the installation says otherwise",
     )
+    certificate: str | None = Field(
+        default=None,
+        max_length=MAX_PKCS12_BASE64,
+        description="base64 of a PKCS#12 file (.p12/.pfx) holding the signer's certificate and key: HarbourLink "
+        "signs the binding with it and keeps the signature and certificate, never the file or its PIN. An API key "
+        "must sign this way unless the installation says otherwise",
+    )
+    pin: str | None = Field(default=None, max_length=128, description="the PKCS#12 file's PIN (password)")
 
     @model_validator(mode="after")
     def _one_way_to_name_them(self) -> BindingCreate:
         if (self.ccrns is None) == (self.batch is None):
             raise ValueError("give either ccrns or batch")
+        if self.certificate is not None and self.security_code is not None:
+            raise ValueError("sign with a certificate or a security code, not both")
         return self
 
 
@@ -182,3 +196,39 @@ class QueryRead(BaseModel):
     ccrn: str
     raised_at: datetime
     messages: list[QueryMessageRead]
+
+
+class SignatureCheck(BaseModel):
+    valid: bool
+    reason: str | None = Field(
+        default=None, description="why not: signature_mismatch, untrusted_issuer, revoked, expired, revocation_unknown"
+    )
+
+
+class SignatureRead(BaseModel):
+    """How a binding was signed, and whether that still checks out against today's trusted issuers and CRLs
+    (as of the signing time: a certificate revoked after it does not undo the signature)."""
+
+    ubr: str
+    method: str = Field(description="`certificate` or `security_code`")
+    signed_at: datetime
+    document: str = Field(description="the canonical JSON of the binding that was signed (UTF-8)")
+    algorithm: str = Field(description="e.g. `sha256WithRSAEncryption`, `ecdsa-with-SHA256`, or `totp`")
+    signature: str | None = Field(default=None, description="base64 of the signature over the document")
+    certificate: str | None = Field(default=None, description="the signer's certificate, PEM")
+    subject: str | None = Field(default=None, description="the certificate's subject (RFC 4514)")
+    check: SignatureCheck
+
+
+class SecurityTokenCreate(BaseModel):
+    user_id: str | None = Field(
+        default=None,
+        max_length=36,
+        description="an administrator enrols (or replaces) a colleague's token; "
+        "by default the caller's own, which can be enrolled only once",
+    )
+
+
+class SecurityTokenIssued(BaseModel):
+    user_id: str
+    uri: str = Field(description="otpauth:// URI for FortiToken Mobile or another TOTP app (RFC 6238, 6 digits, 30 s)")

@@ -170,7 +170,7 @@ def totp_seed(user: User, sealer: Sealer) -> str | None:
     return sealer.unseal(user.totp_secret_sealed) if user.totp_secret_sealed else None
 
 
-def _matching_step(seed: str, code: str, now: datetime) -> int | None:
+def matching_totp_step(seed: str, code: str, now: datetime) -> int | None:
     """The time step (RFC 6238, 30 s) within one step of now whose code matches, if any."""
     totp = pyotp.TOTP(seed)
     step_now = int(now.timestamp()) // totp.interval
@@ -205,7 +205,7 @@ def verify_totp(
     if number is None:
         return LoginOutcome(None, "account_locked", user.locked_until)
     seed = totp_seed(user, sealer)
-    step = _matching_step(seed, code, now) if seed else None
+    step = matching_totp_step(seed, code, now) if seed else None
     if step is None or not repository.claim_totp_step(session, user.id, step):
         record(session, AuditKind.TOTP_FAILED, org_id=user.org_id, user_id=user.id, ip=ip, attempt=number)
         if number < attempts or user.locked_until is None:
