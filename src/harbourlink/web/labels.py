@@ -314,6 +314,19 @@ ERRORS = {
     "service_not_active": N_("Your company has not opted in to this service yet (Administration, Services)."),
     "consignment_not_found": N_("No consignment has this CCRN."),
     "required": N_("Fill in every item of the cargo information."),
+    # signing a road binding: a refused certificate or security code, by its reason
+    "binding_signature_required": N_("Sign the binding with your digital certificate or a security code."),
+    "signature_wrong_pin": N_("The PIN does not open this certificate file."),
+    "signature_not_pkcs12": N_("This is not a digital certificate file (.p12 or .pfx)."),
+    "signature_unsupported_key": N_("This certificate file cannot sign: it needs one certificate with its key."),
+    "signature_untrusted_issuer": N_("This certificate was not issued by a trusted issuer."),
+    "signature_expired": N_("This certificate has expired or is not valid yet."),
+    "signature_revoked": N_("This certificate has been revoked by its issuer."),
+    "signature_revocation_unknown": N_("Whether this certificate is revoked cannot be checked now: try again later."),
+    "signature_no_trusted_issuers": N_("Signing with a certificate is not set up here yet."),
+    "security_code_wrong": N_("Wrong security code: enter the code your token shows now."),
+    "security_code_used": N_("This security code was used already: wait for the next one."),
+    "security_code_no_token": N_("You have no security token enrolled."),
 }
 
 NOTICES = {

@@ -12,11 +12,13 @@ from datetime import datetime, timedelta
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from harbourlink import road
+from harbourlink.api.context import runtime
 from harbourlink.api.errors import status_for
-from harbourlink.kernel import ValidationFailed, utcnow
+from harbourlink.api.road import signing_policy
+from harbourlink.kernel import HarbourLinkError, ValidationFailed, utcnow
 from harbourlink.web.forms import CheckedForm, attempt, choice, text
 from harbourlink.web.i18n import PORT_TIME
 from harbourlink.web.pages import MemberDep, MemberPage
@@ -33,6 +35,8 @@ CARGO_FIELDS = (
     "submitter_reference",
 )
 _SEPARATORS = re.compile(r"[\s,;]+")
+MAX_PKCS12_BYTES = 48 * 1024
+"""A PKCS#12 file of a certificate and its key is a few kilobytes; past this it is cut, and so refused."""
 
 
 @router.get("/road")
@@ -126,23 +130,46 @@ def bind(form: CheckedForm, page: MemberDep) -> Response:
     outcome: dict[str, road.Bound] = {}
     numbers = [number for number in _SEPARATORS.split(text(form, "ccrns")) if number]
 
+    actor = page.viewer.actor
+    upload = form.get("certificate")
+    pkcs12 = upload.file.read(MAX_PKCS12_BYTES) if isinstance(upload, UploadFile) and upload.filename else None
+
     def act() -> None:
-        outcome["bound"] = road.do_bind(
+        outcome["bound"] = road.do_signed_bind(
             page.session,
-            page.viewer.actor,
-            vehicle=text(form, "vehicle"),
-            ccrns=None if text(form, "batch") else numbers,
-            batch=text(form, "batch") or None,
-            control_point=choice(road.ControlPoint, text(form, "control_point")),
-            direction=choice(road.Direction, text(form, "direction")),
-            channel=road.Channel.WEB,
+            actor,
+            proof=road.Proof(pkcs12=pkcs12, pin=text(form, "pin", strip=False), security_code=_code(form)),
+            policy=signing_policy(page.settings),
+            sealer=runtime(page.request).sealer,
+            bind=lambda: road.do_bind(
+                page.session,
+                actor,
+                vehicle=text(form, "vehicle"),
+                ccrns=None if text(form, "batch") else numbers,
+                batch=text(form, "batch") or None,
+                control_point=choice(road.ControlPoint, text(form, "control_point")),
+                direction=choice(road.Direction, text(form, "direction")),
+                channel=road.Channel.WEB,
+            ),
         )
 
     error = attempt(page, act)
     if error is not None:
         values = {name: text(form, name) for name in ("vehicle", "ccrns", "batch", "control_point", "direction")}
-        return _bind_form(page, values=values, status=status_for(error), error=page.error_text(error))
+        return _bind_form(page, values=values, status=status_for(error), error=page.error_text(_reason_of(error)))
     return page.render("road/bound.html", binding=road.describe_binding(outcome["bound"]), here="/road")
+
+
+def _code(form: FormData) -> str | None:
+    return text(form, "security_code").replace(" ", "") or None
+
+
+def _reason_of(error: HarbourLinkError) -> HarbourLinkError | str:
+    """A refused certificate or code in the words for its reason (a wrong PIN is not a revoked certificate)."""
+    reason = error.data.get("reason")
+    if error.code in {"signature_refused", "security_code_refused"} and isinstance(reason, str):
+        return f"{error.code.removesuffix('_refused')}_{reason}"
+    return error
 
 
 def _consignment_page(page: MemberPage, ccrn: str, *, status: int = 200, error: str | None = None) -> Response:
