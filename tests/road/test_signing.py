@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -27,6 +28,7 @@ from harbourlink.kernel import Actor, Database, HarbourLinkError
 from harbourlink.settings import Settings
 from tests.road.support import Road, lodge
 from tests.road.support import road as road_world
+from tests.web.conftest import csrf_of, log_in, text_of
 
 PIN = "246810"
 Key = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
@@ -304,3 +306,27 @@ def test_under_the_single_window_rule_a_person_binds_unsigned(
             ),
         )
     assert bound.ccrns == [ccrn]
+
+
+def test_the_binding_page_signs_with_an_uploaded_certificate(
+    signing_client: TestClient, db: Database, pki: Pki
+) -> None:
+    client, world = signing_client, road_world(db)
+    p12, _ = user_pkcs12(pki.ca, "Chan Tai Bon")
+    ccrn = lodge(client, world.shipper)
+    log_in(client, world.trucker.admin_email)
+    form = {"vehicle": "FC117", "ccrns": ccrn, "control_point": "LMC", "direction": "import"}
+
+    def post(pin: str) -> Any:
+        token = csrf_of(client.get("/road/bind").text)
+        files = {"certificate": ("R1134530.p12", p12, "application/x-pkcs12")}
+        return client.post("/road/bind", data={**form, "pin": pin, "csrf_token": token}, files=files)
+
+    wrong = post("000000")
+    assert wrong.status_code == 422 and "個人識別號碼（PIN）不正確" in text_of(wrong.text)  # zh-HK by default
+    signed = post(PIN)
+    assert signed.status_code == 200, text_of(signed.text)
+    ubr = re.search(r'id="ubr">(\d+)<', signed.text)
+    assert ubr
+    kept = client.get(f"/api/v1/road/bindings/{ubr.group(1)}/signature").json()
+    assert (kept["method"], kept["check"]["valid"], kept["subject"]) == ("certificate", True, "CN=Chan Tai Bon")
