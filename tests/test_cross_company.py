@@ -80,6 +80,7 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "BindingCreate": {"vehicle": "BR1234", "ccrns": ["12345678906"], "control_point": "LMC", "direction": "import"},
     "POST /api/v1/road/bindings/{ubr}/cancel": {"ccrns": ["12345678906"]},
     "QueryCreate": {"text": "B's question"},
+    "POST /api/v1/road/security-token": {},
     "POST /v2/event-subscriptions": {},
     "DeclarationCreate": {"reference": "PONU0123456", "authorities": ["hk", "cn"]},
     "DeclarationPatch": {"fields": {"consignee": "Bravo"}, "shared_with": []},

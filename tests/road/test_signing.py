@@ -330,3 +330,21 @@ def test_the_binding_page_signs_with_an_uploaded_certificate(
     assert ubr
     kept = client.get(f"/api/v1/road/bindings/{ubr.group(1)}/signature").json()
     assert (kept["method"], kept["check"]["valid"], kept["subject"]) == ("certificate", True, "CN=Chan Tai Bon")
+
+
+def test_an_administrator_replaces_a_lost_token_and_no_other_company_can(
+    client: TestClient, db: Database, settings: Settings
+) -> None:
+    world = road_world(db)
+    person, sealer = _person(db, world), identity.Sealer(settings.secret_key)
+    admin = Actor(org_id=world.trucker.org_id, user_id=world.trucker.admin_id, roles=frozenset({"administrator"}))
+    outsider = Actor(org_id=world.outsider.org_id, user_id=world.outsider.admin_id, roles=frozenset({"administrator"}))
+    assert person.user_id is not None
+    with db.transaction() as session:
+        lost = road.enrol_security_token(session, person, sealer=sealer)
+    with db.transaction() as session, pytest.raises(HarbourLinkError) as elsewhere:
+        road.enrol_security_token(session, outsider, sealer=sealer, user_id=person.user_id)
+    assert elsewhere.value.code == "not_found"
+    with db.transaction() as session:
+        replaced = road.enrol_security_token(session, admin, sealer=sealer, user_id=person.user_id)
+    assert parse_qs(urlparse(replaced).query)["secret"] != parse_qs(urlparse(lost).query)["secret"]
