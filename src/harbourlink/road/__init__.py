@@ -27,7 +27,10 @@ from harbourlink.road.binding import (
     list_bindings,
     ubr_of,
 )
+from harbourlink.road.boundary import Approach, boundary, describe_approach, do_cross, do_decide
 from harbourlink.road.domain import (
+    CONTROL_POINT_POSITIONS,
+    Decision,
     CONTROL_POINT_NAMES,
     CROSSING_AFTER_BINDING,
     DATA_SET_FIELDS,
@@ -51,11 +54,13 @@ from harbourlink.road.schemas import (
     BatchRead,
     BindingCancel,
     BindingCreate,
+    ApproachRead,
     BindingRead,
     ConsignmentCreate,
     ConsignmentFromTemplate,
     ConsignmentRead,
     ConsignmentUpdate,
+    DecisionCreate,
     QueryCreate,
     QueryRead,
     TemplateCreate,
@@ -81,6 +86,15 @@ from harbourlink.road.service import (
 from harbourlink.road.upload import Outcome, do_upload, schema_text
 
 __all__ = [
+    "CONTROL_POINT_POSITIONS",
+    "Approach",
+    "ApproachRead",
+    "Decision",
+    "DecisionCreate",
+    "boundary",
+    "describe_approach",
+    "do_cross",
+    "do_decide",
     "CONTROL_POINT_NAMES",
     "CROSSING_AFTER_BINDING",
     "DATA_SET_FIELDS",
