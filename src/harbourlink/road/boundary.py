@@ -63,9 +63,12 @@ def boundary(session: Session, actor: Actor, *, control_point: ControlPoint, sam
 
 
 def _customs_binding(session: Session, actor: Actor, ubr: str) -> Bound:
+    """The binding customs acts on; a company that cannot see it hears "not found", one that can (its maker,
+    the submitters) "not customs"."""
     check_write(actor)
+    bound = get_binding(session, actor, ubr=ubr)
     _check_customs(actor)
-    return get_binding(session, actor, ubr=ubr)
+    return bound
 
 
 def do_decide(session: Session, actor: Actor, *, ubr: str, decision: Decision, note: str = "") -> Bound:
