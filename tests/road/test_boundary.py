@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from harbourlink import identity
 from harbourlink.kernel import Database, utcnow
-from harbourlink.road.domain import ControlPoint, Decision, sample_draw, suggest
+from harbourlink.road.domain import CONTROL_POINT_POSITIONS, ControlPoint, Decision, sample_draw, suggest
 from tests.conftest import STRONG_PASSWORD, Company, make_company
 from tests.road.support import bind, lodge, opt_in
 from tests.trucking.support import Haulage, haulage, plan_trip, position
@@ -168,4 +168,6 @@ def test_the_rules_suggest_inspect_for_an_open_query_or_the_sample() -> None:
     draws = [sample_draw(f"9{n:010d}") for n in range(2000)]
     assert all(0 <= d < 1 for d in draws) and 0.15 < sum(d < 0.2 for d in draws) / len(draws) < 0.25
     assert sample_draw(ubr) == sample_draw(ubr)
-    assert {point for point in ControlPoint} == set(ControlPoint)
+    for point in ControlPoint:  # every control point placed, and on Hong Kong's side of the boundary
+        latitude, longitude = CONTROL_POINT_POSITIONS[point]
+        assert 22.2 < latitude < 22.57 and 113.8 < longitude < 114.3, point

@@ -7,7 +7,6 @@ from datetime import datetime
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from harbourlink.road.domain import (
-    Decision,
     MAX_BATCH,
     MAX_PACKAGES,
     MAX_QUERY_TEXT,
@@ -15,6 +14,7 @@ from harbourlink.road.domain import (
     Channel,
     ConsignmentStatus,
     ControlPoint,
+    Decision,
     Direction,
 )
 

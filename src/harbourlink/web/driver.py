@@ -71,7 +71,8 @@ def _bindings(page: MemberPage) -> list[road.BindingRead]:
     return [
         road.describe_binding(bound)
         for bound in road.list_bindings(page.session, page.viewer.actor, limit=20)
-        if bound.binding.cancelled_at is None and (bound.binding.crossed_at is None or bound.binding.crossed_at >= today)
+        if bound.binding.cancelled_at is None
+        and (bound.binding.crossed_at is None or bound.binding.crossed_at >= today)
     ]
 
 

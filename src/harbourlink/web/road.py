@@ -18,7 +18,7 @@ from starlette.datastructures import FormData
 from harbourlink import road
 from harbourlink.api.errors import status_for
 from harbourlink.kernel import Forbidden, ValidationFailed, utcnow
-from harbourlink.web.forms import CheckedForm, attempt, choice, text
+from harbourlink.web.forms import CSRF_CHECKED, CheckedForm, attempt, choice, text
 from harbourlink.web.i18n import PORT_TIME
 from harbourlink.web.pages import MemberDep, MemberPage
 
@@ -246,7 +246,7 @@ def decide(ubr: str, form: CheckedForm, page: MemberDep) -> Response:
     )
 
 
-@router.post("/road/bindings/{ubr}/crossed")
-def crossed(ubr: str, form: CheckedForm, page: MemberDep) -> Response:
+@router.post("/road/bindings/{ubr}/crossed", dependencies=[CSRF_CHECKED])
+def crossed(ubr: str, page: MemberDep) -> Response:
     """The truck crossed: recorded by the officer, told to the shippers."""
     return _console_act(page, ubr, lambda: road.do_cross(page.session, page.viewer.actor, ubr=ubr))
