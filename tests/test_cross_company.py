@@ -81,6 +81,7 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "POST /api/v1/road/bindings/{ubr}/cancel": {"ccrns": ["12345678906"]},
     "QueryCreate": {"text": "B's question"},
     "POST /api/v1/road/security-token": {},
+    "DecisionCreate": {"decision": "go", "note": "B's say"},
     "POST /v2/event-subscriptions": {},
     "DeclarationCreate": {"reference": "PONU0123456", "authorities": ["hk", "cn"]},
     "DeclarationPatch": {"fields": {"consignee": "Bravo"}, "shared_with": []},
@@ -466,6 +467,21 @@ def test_company_b_lists_nothing_of_company_a(
         assert response.status_code < 500, f"{method} {path}: {response.text}"
         leaked = {i for i in secret_ids if i in response.text}
         assert not leaked, f"{method} {path} as B shows A's ids {leaked}"
+
+
+def test_company_b_sees_no_boundary_console_and_decides_nothing(
+    client: TestClient, db: Database, company_a: Company, company_b: Company
+) -> None:
+    ids = _a_resources(client, db, company_a, company_b)
+    for company in (company_b, company_a):  # neither is customs, not even the binding's maker
+        console = client.get("/api/v1/road/boundary", headers=company.auth, params={"control_point": "MKT"})
+        assert console.status_code == 403 and ids["ubr"] not in console.text
+    decided = client.post(
+        f"/api/v1/road/bindings/{ids['ubr']}/decision", headers=company_b.auth, json={"decision": "go"}
+    )
+    assert decided.status_code == 404
+    assert client.post(f"/api/v1/road/bindings/{ids['ubr']}/crossed", headers=company_b.auth).status_code == 404
+    assert client.get(f"/api/v1/road/bindings/{ids['ubr']}", headers=company_a.auth).json()["decision"] is None
 
 
 @pytest.mark.parametrize("path", ["/api/v1/me", "/api/v1/grants", "/api/v1/api-keys"])

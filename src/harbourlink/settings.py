@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     default_language: str = "zh-HK"
     demo_mode: bool = False
     session_hours: int = 12
+    road_inspect_sample_percent: float = Field(
+        default=0.0,
+        ge=0,
+        le=100,
+        description="the share of road bindings the boundary rules suggest for inspection at random, in per cent",
+    )
     api_key_cache_seconds: float = Field(
         default=30.0,
         ge=0,

@@ -374,3 +374,45 @@ def get_query(query_id: str, actor: CurrentActor, session: DbSession) -> road.Qu
 )
 def reply(query_id: str, body: road.QueryCreate, actor: CurrentActor, session: DbSession) -> road.QueryRead:
     return road.describe_thread(road.do_reply(session, actor, query_id=query_id, text=body.text))
+
+
+@router.get(
+    "/boundary",
+    response_model=list[road.ApproachRead],
+    summary="Customs' console: the live bindings at a control point and their trucks approaching (customs only)",
+    description="Bindings not cancelled and not yet crossed, soonest allowed crossing first, each with the rules' "
+    "suggestion (`inspect` for an unanswered customs query or the random sample, else `go`), the decision so far, "
+    "and the newest position shared by a running trip of the vehicle with its distance and a rough arrival "
+    "estimate. Control points: " + CONTROL_POINTS + ". Other companies: 403 `not_customs`.",
+)
+def boundary(
+    control_point: road.ControlPoint, request: Request, actor: CurrentActor, session: DbSession
+) -> list[road.ApproachRead]:
+    sample = runtime(request).settings.road_inspect_sample_percent
+    found = road.boundary(session, actor, control_point=control_point, sample_percent=sample)
+    return [road.describe_approach(approach) for approach in found]
+
+
+@router.post(
+    "/bindings/{ubr}/decision",
+    response_model=road.BindingRead,
+    dependencies=WRITE,
+    summary="Customs decides GO or INSPECT for a live binding; the driver's app shows it (customs only)",
+    description="Recorded with the officer and the time; may be changed until the crossing. A cancelled or "
+    "crossed binding answers 409 `binding_not_live`; another company 403 `not_customs`.",
+)
+def decide(ubr: str, body: road.DecisionCreate, actor: CurrentActor, session: DbSession) -> road.BindingRead:
+    bound = road.do_decide(session, actor, ubr=ubr, decision=body.decision, note=body.note)
+    return road.describe_binding(bound)
+
+
+@router.post(
+    "/bindings/{ubr}/crossed",
+    response_model=road.BindingRead,
+    dependencies=WRITE,
+    summary="Customs records the truck crossing; the shippers are told (customs only)",
+    description="Needs a decision first (409 `binding_not_crossable`). The crossing is an EQUIPMENT `CROS` event "
+    "shared with the binding's maker and the consignments' submitters.",
+)
+def crossed(ubr: str, actor: CurrentActor, session: DbSession) -> road.BindingRead:
+    return road.describe_binding(road.do_cross(session, actor, ubr=ubr))

@@ -28,14 +28,17 @@ from harbourlink.road.binding import (
     list_bindings,
     ubr_of,
 )
+from harbourlink.road.boundary import Approach, boundary, describe_approach, do_cross, do_decide
 from harbourlink.road.domain import (
     CONTROL_POINT_NAMES,
+    CONTROL_POINT_POSITIONS,
     CROSSING_AFTER_BINDING,
     DATA_SET_FIELDS,
     CargoData,
     Channel,
     ConsignmentStatus,
     ControlPoint,
+    Decision,
     Direction,
     control_point_by_keypad,
     earliest_crossing,
@@ -48,6 +51,7 @@ from harbourlink.road.printout import render_binding
 from harbourlink.road.queries import Thread, describe_thread, do_raise_query, do_reply, get_thread, list_threads
 from harbourlink.road.repository import is_customs
 from harbourlink.road.schemas import (
+    ApproachRead,
     BatchCreate,
     BatchRead,
     BindingCancel,
@@ -57,6 +61,7 @@ from harbourlink.road.schemas import (
     ConsignmentFromTemplate,
     ConsignmentRead,
     ConsignmentUpdate,
+    DecisionCreate,
     QueryCreate,
     QueryRead,
     SecurityTokenCreate,
@@ -94,9 +99,12 @@ from harbourlink.road.upload import Outcome, do_upload, schema_text
 
 __all__ = [
     "CONTROL_POINT_NAMES",
+    "CONTROL_POINT_POSITIONS",
     "CROSSING_AFTER_BINDING",
     "DATA_SET_FIELDS",
     "AlreadyBound",
+    "Approach",
+    "ApproachRead",
     "BatchCreate",
     "BatchRead",
     "BindingCancel",
@@ -111,6 +119,8 @@ __all__ = [
     "ConsignmentStatus",
     "ConsignmentUpdate",
     "ControlPoint",
+    "Decision",
+    "DecisionCreate",
     "Direction",
     "InvalidXml",
     "NotChangeable",
@@ -135,8 +145,10 @@ __all__ = [
     "UploadItem",
     "UploadRead",
     "VersionRead",
+    "boundary",
     "control_point_by_keypad",
     "data_from_json",
+    "describe_approach",
     "describe_binding",
     "describe_thread",
     "do_amend",
@@ -144,6 +156,8 @@ __all__ = [
     "do_bind",
     "do_cancel",
     "do_cancel_binding",
+    "do_cross",
+    "do_decide",
     "do_lodge",
     "do_lodge_from_template",
     "do_raise_query",

@@ -26,6 +26,7 @@ from harbourlink.road.domain import (
     Channel,
     ConsignmentStatus,
     ControlPoint,
+    Decision,
     Direction,
     earliest_crossing,
     new_ubr,
@@ -237,4 +238,7 @@ def describe_binding(bound: Bound) -> BindingRead:
         ccrns=bound.ccrns,
         cancelled_ccrns=[item.ccrn for item in bound.items if item.cancelled_at is not None],
         cancelled_at=binding.cancelled_at,
+        decision=Decision(binding.decision) if binding.decision else None,
+        decided_at=binding.decided_at,
+        crossed_at=binding.crossed_at,
     )

@@ -11,6 +11,7 @@ the other's field is refused as well.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -228,3 +229,49 @@ def change_refusal(status: ConsignmentStatus) -> str | None:
     if status is ConsignmentStatus.CANCELLED:
         return "the consignment was cancelled"
     return None
+
+
+CONTROL_POINT_POSITIONS: dict[ControlPoint, tuple[float, float]] = {
+    ControlPoint.SHA_TAU_KOK: (22.5447, 114.2236),
+    ControlPoint.MAN_KAM_TO: (22.5295, 114.1275),
+    ControlPoint.LOK_MA_CHAU: (22.5147, 114.0686),
+    ControlPoint.SHENZHEN_BAY: (22.5034, 113.9452),
+    ControlPoint.HZMB_MAINLAND: (22.3130, 113.9497),
+    ControlPoint.HZMB_MACAO: (22.3130, 113.9497),
+    ControlPoint.HEUNG_YUEN_WAI: (22.5576, 114.1347),
+}
+"""Where each control point's vehicle clearance lies (latitude, longitude), read off public maps to about
+100 m: good enough for a distance and an arrival estimate, not for navigation. The HZMB port serves both
+routes from one place."""
+
+
+class Decision(StrEnum):
+    """Customs' instruction at the kiosk (R-ROAD-8): drive on, or go to inspection."""
+
+    GO = "go"
+    INSPECT = "inspect"
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """What the rules propose to the officer, and why (a stable code)."""
+
+    decision: Decision
+    reason: str
+
+
+def sample_draw(ubr: str) -> float:
+    """The binding's place in [0, 1) for random sampling: drawn from its UBR, so every page and the API
+    suggest the same for the same binding, and a driver cannot improve the odds by reloading."""
+    digest = hashlib.sha256(ubr.encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def suggest(*, ubr: str, open_queries: int, sample_percent: float) -> Suggestion:
+    """INSPECT when customs still waits for an answer on one of the consignments, or when the binding falls
+    in the random sample; GO otherwise."""
+    if open_queries:
+        return Suggestion(Decision.INSPECT, "open_query")
+    if sample_draw(ubr) * 100 < sample_percent:
+        return Suggestion(Decision.INSPECT, "random_sample")
+    return Suggestion(Decision.GO, "no_rule")

@@ -89,6 +89,14 @@ class RoadBinding(Base):
     earliest_crossing_at: Mapped[datetime]
     cancelled_at: Mapped[datetime | None]
     """Set when the last of its consignments is unbound."""
+    decision: Mapped[str | None] = mapped_column(String(7))
+    """Customs' instruction at the boundary (``go``, ``inspect``), with who gave it, when, and the officer's note."""
+    decided_by: Mapped[str | None] = mapped_column(String(36))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str] = mapped_column(String(500), default="")
+    crossed_at: Mapped[datetime | None]
+    """When customs recorded the truck crossing; a crossed binding leaves the console."""
+    crossed_by: Mapped[str | None] = mapped_column(String(36))
 
 
 class RoadBindingItem(Base):

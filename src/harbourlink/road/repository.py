@@ -132,3 +132,23 @@ def queries_of(session: Session, ccrn: str) -> list[RoadQuery]:
 def messages(session: Session, query_ids: list[str]) -> list[RoadQueryMessage]:
     found = select(RoadQueryMessage).where(RoadQueryMessage.query_id.in_(query_ids))
     return list(session.scalars(found.order_by(RoadQueryMessage.query_id, RoadQueryMessage.position)))
+
+
+def live_at(session: Session, control_point: str, *, limit: int) -> list[RoadBinding]:
+    """Bindings at a control point still to cross (not cancelled, not crossed), soonest allowed first."""
+    query = select(RoadBinding).where(
+        RoadBinding.control_point == control_point, RoadBinding.cancelled_at.is_(None), RoadBinding.crossed_at.is_(None)
+    )
+    return list(session.scalars(query.order_by(RoadBinding.earliest_crossing_at, RoadBinding.ubr).limit(limit)))
+
+
+def unanswered(session: Session, ccrns: list[str]) -> dict[str, int]:
+    """Per CCRN, the queries whose newest message is customs': customs still waits for the submitter."""
+    queries = list(session.scalars(select(RoadQuery).where(RoadQuery.ccrn.in_(ccrns))))
+    last: dict[str, RoadQueryMessage] = {m.query_id: m for m in messages(session, [q.id for q in queries])}
+    counts: dict[str, int] = {}
+    for found in queries:
+        newest = last.get(found.id)
+        if newest is not None and newest.org_id == found.customs_org_id:
+            counts[found.ccrn] = counts.get(found.ccrn, 0) + 1
+    return counts

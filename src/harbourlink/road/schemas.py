@@ -14,6 +14,7 @@ from harbourlink.road.domain import (
     Channel,
     ConsignmentStatus,
     ControlPoint,
+    Decision,
     Direction,
 )
 
@@ -178,6 +179,11 @@ class BindingRead(BaseModel):
     ccrns: list[str] = Field(description="the consignments bound now")
     cancelled_ccrns: list[str] = Field(description="those unbound from it")
     cancelled_at: datetime | None
+    decision: Decision | None = Field(
+        default=None, description="customs' instruction at the boundary: `go` or `inspect` (none yet: null)"
+    )
+    decided_at: datetime | None = None
+    crossed_at: datetime | None = Field(default=None, description="when customs recorded the truck crossing")
 
 
 class QueryCreate(BaseModel):
@@ -232,3 +238,32 @@ class SecurityTokenCreate(BaseModel):
 class SecurityTokenIssued(BaseModel):
     user_id: str
     uri: str = Field(description="otpauth:// URI for FortiToken Mobile or another TOTP app (RFC 6238, 6 digits, 30 s)")
+
+
+class DecisionCreate(BaseModel):
+    decision: Decision
+    note: str = Field(default="", max_length=500, description="the officer's note, kept with the decision")
+
+
+class PositionSeen(BaseModel):
+    """The truck's newest shared position and the rough estimate of its arrival at the control point."""
+
+    at: datetime
+    lat: float
+    lon: float
+    distance_km: float = Field(description="straight line to the control point")
+    eta: datetime | None = Field(
+        description="the trucking estimate: the straight line times 1.3 over the truck's recent speed; "
+        "null while it stands still"
+    )
+
+
+class ApproachRead(BaseModel):
+    """A live binding at a control point, as customs' console shows it."""
+
+    binding: BindingRead
+    suggestion: Decision
+    suggestion_reason: str = Field(description="`open_query`, `random_sample` or `no_rule`")
+    open_queries: int
+    decision_note: str
+    position: PositionSeen | None = Field(description="none while no running trip of the vehicle shares its position")

@@ -16,7 +16,7 @@ events (``PICK``, ``DROP``) published through the event seam.
 """
 
 from harbourlink.trucking.devices import issue_device, list_devices, revoke_device
-from harbourlink.trucking.domain import Arrival, Fix, TripStatus, estimate_arrival
+from harbourlink.trucking.domain import Arrival, Fix, TripStatus, distance_km, estimate_arrival
 from harbourlink.trucking.models import Device, PositionReport, Trip, TruckPosition
 from harbourlink.trucking.osmand import OsmandError, OsmandReport
 from harbourlink.trucking.positions import (
@@ -57,6 +57,7 @@ from harbourlink.trucking.trips import (
     marks,
     readable_trip,
     running_trip_of,
+    shared_fixes,
     start_trip,
     trips_about,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "create_trip",
     "describe",
     "describe_all",
+    "distance_km",
     "end_trips_at_receipt",
     "estimate_arrival",
     "find_cargo",
@@ -108,6 +110,7 @@ __all__ = [
     "replay_report",
     "revoke_device",
     "running_trip_of",
+    "shared_fixes",
     "start_trip",
     "trips_about",
 ]

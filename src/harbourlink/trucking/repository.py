@@ -117,6 +117,16 @@ def running_trip(session: Session, *, org_id: str, vehicle: str, at: datetime) -
     ).first()
 
 
+def started_trip_of_vehicle(session: Session, vehicle: str) -> Trip | None:
+    """The vehicle's trip under way now, of any company (the newest started, if several)."""
+    return session.scalars(
+        select(Trip)
+        .where(Trip.vehicle == vehicle, Trip.status == TripStatus.STARTED.value)
+        .order_by(Trip.started_at.desc())
+        .limit(1)
+    ).first()
+
+
 def trail(session: Session, trip_id: str, *, limit: int) -> list[TruckPosition]:
     """The trip's newest ``limit`` positions, oldest first."""
     newest = list(

@@ -365,3 +365,13 @@ def _read(actor: Actor, trip: Trip, rows: list[TruckPosition], *, company: str, 
         positions=positions,
         eta=eta,
     )
+
+
+def shared_fixes(session: Session, *, vehicle: str, limit: int = TRAIL) -> list[Fix]:
+    """The newest positions (oldest first) of the vehicle's running trip, whichever company runs it.
+
+    For customs at the boundary, whose officers see every truck bound to cross there: the caller
+    checks that right, this function does not know the actor.
+    """
+    trip = repository.started_trip_of_vehicle(session, vehicle)
+    return [] if trip is None else [_fix(row) for row in repository.trail(session, trip.id, limit=limit)]

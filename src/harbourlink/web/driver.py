@@ -1,6 +1,7 @@
 """The driver's app: today's jobs, and one trip to start at pickup, follow and end at the warehouse.
 
-``/trips`` lists a driver's own trips (everyone else of a trucking company sees the company's);
+``/trips`` lists a driver's own trips (everyone else of a trucking company sees the company's) and
+their road bindings with customs' GO or INSPECT;
 ``/trips/{id}`` is the trip. While it runs, the page's script (``static/driver.js``) takes the
 phone's position every few seconds, keeps each one in the phone's storage with the time it was
 taken, and sends the queue to ``POST /api/v1/trips/{id}/positions`` with the session and its CSRF
@@ -17,7 +18,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from markupsafe import Markup
 
-from harbourlink import receiving, trucking
+from harbourlink import receiving, road, trucking
 from harbourlink.kernel import HarbourLinkError, NotFound, utcnow
 from harbourlink.references import ReferenceType
 from harbourlink.web.forms import CSRF_CHECKED, attempt
@@ -54,8 +55,25 @@ def jobs(page: MemberDep) -> Response:
     trips = trucking.list_trips(page.session, actor, since=_start_of_day(utcnow()))
     rows = trucking.describe_all(page.session, actor, trips)
     return page.render(
-        "driver/jobs.html", trips=rows, statuses=_statuses(page), tones=STATUS_TONE, driver=trucking.is_driver(actor)
+        "driver/jobs.html",
+        trips=rows,
+        bindings=_bindings(page),
+        statuses=_statuses(page),
+        tones=STATUS_TONE,
+        driver=trucking.is_driver(actor),
     )
+
+
+def _bindings(page: MemberPage) -> list[road.BindingRead]:
+    """The bindings the person sees (a driver: their own) still to cross or crossed today, with customs'
+    instruction: the app shows it when opened or refreshed."""
+    today = _start_of_day(utcnow())
+    return [
+        road.describe_binding(bound)
+        for bound in road.list_bindings(page.session, page.viewer.actor, limit=20)
+        if bound.binding.cancelled_at is None
+        and (bound.binding.crossed_at is None or bound.binding.crossed_at >= today)
+    ]
 
 
 def _statuses(page: MemberPage) -> dict[str, str]:

@@ -166,6 +166,12 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "road_direction": {"import": N_("Import"), "export": N_("Export")},
     "road_status": {"lodged": N_("Lodged"), "bound": N_("Bound"), "cancelled": N_("Cancelled")},
+    "road_decision": {"go": N_("GO"), "inspect": N_("INSPECT")},
+    "road_reason": {
+        "open_query": N_("a customs query is unanswered"),
+        "random_sample": N_("random sample"),
+        "no_rule": N_("no rule applies"),
+    },
     "audit": {
         AuditKind.LOGIN: N_("Logged in"),
         AuditKind.LOGIN_FAILED: N_("Failed login"),

@@ -8,6 +8,7 @@ recorded as made on the ``web`` channel by the person logged in.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from fastapi import APIRouter
@@ -18,8 +19,8 @@ from harbourlink import road
 from harbourlink.api.context import runtime
 from harbourlink.api.errors import status_for
 from harbourlink.api.road import signing_policy
-from harbourlink.kernel import HarbourLinkError, ValidationFailed, utcnow
-from harbourlink.web.forms import CheckedForm, attempt, choice, text
+from harbourlink.kernel import Forbidden, HarbourLinkError, ValidationFailed, utcnow
+from harbourlink.web.forms import CSRF_CHECKED, CheckedForm, attempt, choice, text
 from harbourlink.web.i18n import PORT_TIME
 from harbourlink.web.pages import MemberDep, MemberPage
 
@@ -223,3 +224,56 @@ def reply(query_id: str, form: CheckedForm, page: MemberDep) -> Response:
     if error is not None:
         return _consignment_page(page, thread.query.ccrn, status=status_for(error), error=page.error_text(error))
     return page.redirect(f"/road/consignments/{thread.query.ccrn}")
+
+
+@router.get("/road/boundary")
+def boundary(page: MemberDep, control_point: str = "LMC") -> Response:
+    """Customs' console at a control point: the live bindings, the trucks approaching, GO or INSPECT."""
+    codes = [p.value for p in road.ControlPoint]
+    point = road.ControlPoint(control_point) if control_point in codes else road.ControlPoint.LOK_MA_CHAU
+    try:
+        found = road.boundary(
+            page.session,
+            page.viewer.actor,
+            control_point=point,
+            sample_percent=page.settings.road_inspect_sample_percent,
+        )
+    except Forbidden:
+        raise page.abort(403, "forbidden") from None
+    return page.render(
+        "road/boundary.html",
+        point=point.value,
+        points=codes,
+        approaches=[road.describe_approach(approach) for approach in found],
+        here="/road/boundary",
+    )
+
+
+def _console_act(page: MemberPage, ubr: str, action: Callable[[], road.Bound]) -> Response:
+    outcome: dict[str, road.Bound] = {}
+    error = attempt(page, lambda: outcome.update(bound=action()))
+    if error is not None:
+        raise page.abort(status_for(error), "forbidden" if isinstance(error, Forbidden) else error.code)
+    return page.redirect(f"/road/boundary?control_point={outcome['bound'].binding.control_point}#b-{ubr}")
+
+
+@router.post("/road/bindings/{ubr}/decision")
+def decide(ubr: str, form: CheckedForm, page: MemberDep) -> Response:
+    """The officer's GO or INSPECT, from the console."""
+    return _console_act(
+        page,
+        ubr,
+        lambda: road.do_decide(
+            page.session,
+            page.viewer.actor,
+            ubr=ubr,
+            decision=choice(road.Decision, text(form, "decision")),
+            note=text(form, "note"),
+        ),
+    )
+
+
+@router.post("/road/bindings/{ubr}/crossed", dependencies=[CSRF_CHECKED])
+def crossed(ubr: str, page: MemberDep) -> Response:
+    """The truck crossed: recorded by the officer, told to the shippers."""
+    return _console_act(page, ubr, lambda: road.do_cross(page.session, page.viewer.actor, ubr=ubr))
