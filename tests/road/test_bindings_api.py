@@ -77,7 +77,9 @@ def test_binding_needs_the_opt_in_and_a_lodged_ccrn(client: TestClient, db: Data
     body = {"vehicle": "FC117", "ccrns": [ccrn], "control_point": "LMC", "direction": "import"}
     refused = client.post("/api/v1/road/bindings", headers=world.shipper.auth, json=body)  # a shipper, no opt-in
     assert refused.status_code == 403 and refused.json()["error"] == "service_not_active"
-    never_lodged = new_ccrn(("2" if ccrn[0] == "1" else "1") + ccrn[1:10])  # well formed, never lodged
+    # The same random digits under the next lead digit (new_ccrn makes the lead d % 8 + 1): well formed, never lodged.
+    never_lodged = new_ccrn(str(int(ccrn[0]) % 8) + ccrn[1:10])
+    assert never_lodged[0] != ccrn[0]
     missing = client.post("/api/v1/road/bindings", headers=world.trucker.auth, json={**body, "ccrns": [never_lodged]})
     assert missing.status_code == 404 and missing.json()["error"] == "consignment_not_found"
     bad_point = client.post("/api/v1/road/bindings", headers=world.trucker.auth, json={**body, "control_point": "XXX"})
