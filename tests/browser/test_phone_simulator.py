@@ -15,7 +15,7 @@ from tests.ivr.conftest import make_driver
 from tests.ivr.desk import MemoryDesk
 
 pytestmark = pytest.mark.browser
-CCRN = "1001041258"
+CCRN = "10010412581"
 
 
 def _keys(page: Page, keys: str, *, turns: int) -> int:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from harbourlink.ivr import Binding, ControlPoint, Language
+from harbourlink.ivr import Binding, Language
+from harbourlink.road import ControlPoint
 from harbourlink.ivr.domain import CallState, Clip, Step, Verdict, advance, start, time_clips
 
 PASSWORD = "482915"
