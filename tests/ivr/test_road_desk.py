@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from harbourlink import identity
+from harbourlink import identity, road
 from harbourlink.app import create_app
-from harbourlink.kernel import Database
+from harbourlink.demo import seed_demo
+from harbourlink.kernel import Actor, Database
 from harbourlink.settings import Settings
 from tests.conftest import Company, make_company
 from tests.ivr.caller import Caller, hong_kong
@@ -154,3 +155,22 @@ def test_the_three_enquiries_answer_from_the_store(
     caller.press("3")
     caller.press("2")
     assert caller.press(lodge(road_phone, shipper)).prompts == ["not_found", "main_menu"], "lodged, never bound"
+
+
+def test_the_demo_drivers_phone_account_binds_the_demo_cargo(
+    road_phone: TestClient, clock: Clock, db: Database, phone_settings: Settings
+) -> None:
+    sealer = identity.Sealer(phone_settings.resolved_secret_key())
+    with db.transaction() as session:
+        seeded = seed_demo(session, sealer=sealer)
+    phone = seeded.phone
+    assert phone is not None
+    trucker = seeded.org_ids["trucker"]
+    driver = Driver(trucker, "", seeded.driver_id, phone.number, phone.password, phone.code_key, phone.vehicle)
+    caller = Caller(road_phone, clock, driver)
+    caller.log_in()
+    ubr = caller.bind(*phone.ccrns).number_after("ubr")
+    with db.transaction() as session:
+        sme = Actor(org_id=seeded.org_ids["sme"], roles=frozenset({"administrator"}))
+        made = road.describe_binding(road.get_binding(session, sme, ubr=ubr))
+    assert (made.channel, made.vehicle, sorted(made.ccrns)) == (road.Channel.PHONE, "FC117", sorted(phone.ccrns))
