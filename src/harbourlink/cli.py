@@ -338,7 +338,8 @@ def demo(  # noqa: PLR0917 - one parameter per option
 
 
 def _phone_table(phone: DemoPhone) -> Table:
-    table = Table("", Column("", overflow="fold"), title="The driver's phone account (/phone, the phone simulator)")
+    title = "The driver's phone account (/phone, the phone simulator)"
+    table = Table("", Column("", overflow="fold"), title=title, show_header=False)
     table.add_row("account number", phone.number)
     table.add_row("password", phone.password)
     table.add_row("security code key (an authenticator app)", phone.code_key)

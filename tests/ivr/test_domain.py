@@ -6,8 +6,8 @@ import json
 from datetime import UTC, datetime
 
 from harbourlink.ivr import Binding, Language
-from harbourlink.road import ControlPoint
 from harbourlink.ivr.domain import CallState, Clip, Step, Verdict, advance, start, time_clips
+from harbourlink.road import ControlPoint
 
 PASSWORD = "482915"
 

@@ -8,9 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from harbourlink.road import CROSSING_AFTER_BINDING, ControlPoint
 from harbourlink.ivr.models import PhoneAccount, PhoneCall
 from harbourlink.kernel import Database
+from harbourlink.road import CROSSING_AFTER_BINDING, ControlPoint
 from harbourlink.settings import Settings
 from tests.ivr.caller import Caller, hong_kong
 from tests.ivr.conftest import Clock, Driver, make_driver

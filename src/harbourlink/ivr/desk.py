@@ -16,6 +16,7 @@ from typing import Protocol
 from harbourlink.kernel.actor import Actor
 from harbourlink.road.domain import ControlPoint, Direction
 
+
 @dataclass(frozen=True, slots=True)
 class Binding:
     """A live binding of a vehicle to consignments, as the desk reports it."""

@@ -101,7 +101,9 @@ class RoadDesk:
 
     def earliest_crossing(self, actor: Actor) -> Binding | None:
         # Newest first; the driver's own, not the bindings of the company's cargo that others made.
-        mine = (_live(bound) for bound in road.list_bindings(self.session, actor) if bound.binding.made_by == actor.user_id)
+        mine = (
+            _live(bound) for bound in road.list_bindings(self.session, actor) if bound.binding.made_by == actor.user_id
+        )
         return next((made for made in mine if made is not None), None)
 
 
