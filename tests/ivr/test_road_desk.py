@@ -19,7 +19,7 @@ from harbourlink.kernel import Actor, Database
 from harbourlink.settings import Settings
 from tests.conftest import Company, make_company
 from tests.ivr.caller import Caller, hong_kong
-from tests.ivr.conftest import Clock, Driver
+from tests.ivr.conftest import Clock, Driver, opt_in_to_binding
 from tests.road.support import lodge, opt_in
 from tests.web.conftest import log_in, text_of
 
@@ -40,15 +40,7 @@ def shipper(db: Database) -> Company:
 
 @pytest.fixture
 def trucker(db: Database, driver: Driver) -> Driver:
-    """The phone account's company, an agent opted in to road binding (seed 003)."""
-    with db.transaction() as session:
-        org = session.get(identity.Organisation, driver.org_id)
-        assert org is not None
-        org.operation_mode = identity.OperationMode.AGENT.value
-        identity.request_service(
-            session, identity.SYSTEM_ACTOR, org_id=driver.org_id, service=identity.Service.ROAD_BINDING
-        )
-    return driver
+    return opt_in_to_binding(db, driver)
 
 
 def _binding(client: TestClient, company: Company, ubr: str) -> dict[str, Any]:
@@ -84,6 +76,9 @@ def test_the_seeds_flow_by_phone_makes_the_binding_the_api_and_the_pages_show(
         assert page.status_code == 200, page.text
         channel = re.search(r'id="channel">([^<]+)<', page.text)
         assert channel and channel.group(1) == by_phone and ubr in text_of(page.text)
+    outsider = make_company(db, "Other Shipper", "cargo_owner")
+    log_in(road_phone, outsider.admin_email)
+    assert road_phone.get(f"/road/bindings/{ubr}?lang=en").status_code == 404, "another company learns nothing"
 
 
 def test_a_ccrn_bound_already_or_consignments_going_both_ways_are_refused_and_nothing_is_bound(

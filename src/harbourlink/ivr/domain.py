@@ -149,6 +149,11 @@ class CallState:
     misses: int = 0
     login_failures: int = 0
 
+    @property
+    def point(self) -> ControlPoint:
+        """The chosen control point: the steps that ask for it come after the choice (else ``ValueError``)."""
+        return ControlPoint(self.control_point or "")
+
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -208,7 +213,7 @@ def _read_back(state: CallState) -> list[Clip]:
         clips = [Clip("you_entered", lang)]
         for ccrn in state.ccrns:
             clips += [Clip("ccrn", lang), *digits(ccrn, lang)]
-        return [*clips, Clip("control_point", lang), *digits(str(ControlPoint(state.control_point).keypad), lang)]
+        return [*clips, Clip("control_point", lang), *digits(str(state.point.keypad), lang)]
     said = [Clip("ubr", lang), *digits(state.ubr or "", lang)]
     if state.step is Step.CANCEL_PART_CONFIRM:
         return [Clip("you_entered", lang), Clip("ccrn", lang), *digits(state.ccrns[0], lang), *said]
@@ -371,7 +376,7 @@ def _bind_confirm(state: CallState, entry: str, port: CallPort) -> Turn | None:
         return None
     if not yes:
         return _back_to_menu(state, [Clip("nothing_changed", lang)], Outcome.NOT_CONFIRMED)
-    binding = port.bind(_account_id(state), state.ccrns, ControlPoint(state.control_point))
+    binding = port.bind(_account_id(state), state.ccrns, state.point)
     if binding is None:
         return _back_to_menu(state, [Clip("bind_refused", lang)], Outcome.BIND_REFUSED)
     return _back_to_menu(state, [Clip("bind_done", lang), *_said_binding(binding, lang)], Outcome.BOUND)
