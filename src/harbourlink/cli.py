@@ -24,7 +24,7 @@ from rich.table import Column, Table
 
 from harbourlink import identity, inbound, ledger, schema
 from harbourlink.app import create_app
-from harbourlink.demo import DEMO_PASSWORD, demo_guide, seed_demo
+from harbourlink.demo import DEMO_PASSWORD, DemoPhone, demo_guide, seed_demo
 from harbourlink.kernel import Actor, HarbourLinkError, NotFound, ValidationFailed, create_database, work
 from harbourlink.ledger import witness
 from harbourlink.settings import Settings
@@ -298,7 +298,7 @@ def demo(  # noqa: PLR0917 - one parameter per option
         schema.upgrade(settings.resolved_database_url())
         database = create_database(settings.resolved_database_url())
         with database.transaction() as session:
-            seeded = seed_demo(session)
+            seeded = seed_demo(session, sealer=identity.Sealer(settings.resolved_secret_key()))
     # Folded, not cut: a login is no use with its end replaced by an ellipsis in a narrow terminal.
     table = Table(
         "company", Column("login", overflow="fold"), "password", title="Demo logins (no second factor in the demo)"
@@ -306,6 +306,8 @@ def demo(  # noqa: PLR0917 - one parameter per option
     for login in seeded.logins:
         table.add_row(login.company, login.email, DEMO_PASSWORD)
     console.print(table)
+    if seeded.phone is not None:
+        console.print(_phone_table(seeded.phone))
     simulator = (
         Simulator(database, parties=seeded.parties(), seed=seed, clock_speed=speed, lead=timedelta(hours=lead_hours))
         if traffic
@@ -333,6 +335,17 @@ def demo(  # noqa: PLR0917 - one parameter per option
     finally:
         if simulator is not None:
             simulator.stop()
+
+
+def _phone_table(phone: DemoPhone) -> Table:
+    title = "The driver's phone account (/phone, the phone simulator)"
+    table = Table("", Column("", overflow="fold"), title=title, show_header=False)
+    table.add_row("account number", phone.number)
+    table.add_row("password", phone.password)
+    table.add_row("security code key (an authenticator app)", phone.code_key)
+    table.add_row("vehicle", phone.vehicle)
+    table.add_row("CCRNs to bind", " ".join(phone.ccrns))
+    return table
 
 
 @ais_app.callback()

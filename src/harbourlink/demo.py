@@ -10,11 +10,13 @@ and the SME is the consignee who tracks them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy.orm import Session
 
-from harbourlink import access, alerts, identity
-from harbourlink.kernel import Actor
+from harbourlink import access, alerts, identity, ivr, road
+from harbourlink.kernel import Actor, utcnow
 from harbourlink.sim import Parties, Scenario, references_to_try
 
 DEMO_PASSWORD = "Harbour-Demo-2026"  # noqa: S105 - the published demo password, printed by `make demo`
@@ -52,12 +54,25 @@ class DemoLogin:
 
 
 @dataclass(frozen=True)
+class DemoPhone:
+    """The demo driver's phone account for the phone simulator, and consignments lodged for binding by phone."""
+
+    number: str
+    password: str
+    code_key: str
+    """The security code's key, for an authenticator app (the phone asks the code before it changes anything)."""
+    vehicle: str
+    ccrns: list[str]
+
+
+@dataclass(frozen=True)
 class DemoSeed:
     """The logins to print and the companies' ids, by key."""
 
     logins: list[DemoLogin]
     org_ids: dict[str, str]
     driver_id: str
+    phone: DemoPhone | None = None
 
     def parties(self) -> Parties:
         """The demo companies the simulator sends and shares as."""
@@ -81,14 +96,16 @@ def demo_email(key: str) -> str:
     return f"{key}@demo.harbourlink.hk"
 
 
-def seed_demo(session: Session, *, people: bool = True) -> DemoSeed:
+def seed_demo(session: Session, *, people: bool = True, sealer: identity.Sealer | None = None) -> DemoSeed:
     """Creates the demo companies (approved), one administrator each, and the forwarder's sharing rule.
 
     ``people=False`` leaves out the administrators: tests that only need the companies then skip
-    twelve deliberately slow password hashes.
+    twelve deliberately slow password hashes. With people and a ``sealer`` (which seals the security
+    code's key) the driver gets a phone account too.
     """
     logins: list[DemoLogin] = []
     org_ids: dict[str, str] = {}
+    admins: dict[str, Actor] = {}
     for company in DEMO_COMPANIES:
         org = identity.create_organisation(
             session,
@@ -112,6 +129,7 @@ def seed_demo(session: Session, *, people: bool = True) -> DemoSeed:
             password=DEMO_PASSWORD,
         )
         user.totp_exempt = True
+        admins[company.key] = Actor(org_id=org.id, user_id=user.id, roles=frozenset({user.role}))
         logins.append(DemoLogin(company.name, email, identity.Role.ADMINISTRATOR.value))
     # The trucking company's driver, whose phone the simulator drives (without a password where the
     # administrators are left out: nobody logs in then).
@@ -155,7 +173,38 @@ def seed_demo(session: Session, *, people: bool = True) -> DemoSeed:
             thresholds={},
             for_company=True,
         )
-    return DemoSeed(logins, org_ids, driver.id)
+    phone = _demo_phone(session, admins, sealer, driver.id) if people and sealer is not None else None
+    return DemoSeed(logins, org_ids, driver.id, phone)
+
+
+def _demo_phone(session: Session, admins: dict[str, Actor], sealer: identity.Sealer, driver_id: str) -> DemoPhone:
+    """The driver's phone account; the SME lodges two consignments the trucking agent's driver may bind by phone."""
+    trucker, sme = admins["trucker"], admins["sme"]
+    session.get_one(identity.Organisation, trucker.org_id).operation_mode = identity.OperationMode.AGENT.value
+    identity.request_service(session, trucker, org_id=trucker.org_id, service=identity.Service.ROAD_BINDING)
+    identity.request_service(session, sme, org_id=sme.org_id, service=identity.Service.ADVANCE_CARGO_INFO)
+    made = ivr.create_phone_account(session, trucker, sealer=sealer, user_id=driver_id, vehicle="FC117")
+    expected = utcnow() + timedelta(hours=3)
+    ccrns = [
+        road.do_lodge(
+            session,
+            sme,
+            data=road.CargoData(
+                direction=road.Direction.IMPORT,
+                packages=packages,
+                package_description="cartons",
+                goods_description=goods,
+                consignor_name="Shenzhen Printing Co",
+                consignor_address="Futian, Shenzhen",
+                consignee_name="Lantau Trading Co",
+                consignee_address="Mui Wo, Lantau",
+                expected_at=expected,
+            ),
+        ).ccrn
+        for packages, goods in ((12, "printed books"), (40, "stationery"))
+    ]
+    key = parse_qs(urlsplit(made.code_uri).query)["secret"][0]
+    return DemoPhone(made.account.number, made.password, key, made.account.vehicle, ccrns)
 
 
 def demo_guide(scenario: Scenario) -> list[tuple[str, str, str]]:

@@ -74,6 +74,18 @@ def make_driver(db: Database, settings: Settings, name: str = "Tai Kok Trucking"
     return Driver(trucker.org_id, trucker.admin_id, user_id, number, made.password, seed, "FC117")
 
 
+def opt_in_to_binding(db: Database, driver: Driver) -> Driver:
+    """The phone account's company, an agent opted in to road binding (seed 003), so the real desk binds."""
+    with db.transaction() as session:
+        org = session.get(identity.Organisation, driver.org_id)
+        assert org is not None
+        org.operation_mode = identity.OperationMode.AGENT.value
+        identity.request_service(
+            session, identity.SYSTEM_ACTOR, org_id=driver.org_id, service=identity.Service.ROAD_BINDING
+        )
+    return driver
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock()

@@ -1,7 +1,9 @@
-"""A binding desk in memory for the phone's tests, keeping the road service's rules that the phone relies on.
+"""A binding desk in memory for the call machine's tests (refusals, other companies, every path in three
+languages without lodging cargo first), keeping the road service's rules that the phone relies on.
 
 Earliest crossing = binding + 30 minutes; a CCRN is in at most one live binding; a company sees
-and changes only its own drivers' bindings. The real desk is the road-cargo binding service.
+and changes only its own drivers' bindings. The real desk, ``ivr.RoadDesk``, is tested
+in test_road_desk.py.
 """
 
 from __future__ import annotations
@@ -10,15 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from harbourlink.ivr import (
-    EARLIEST_CROSSING_AFTER,
-    Binding,
-    Cancelled,
-    ControlPoint,
-    DeskRefused,
-    Direction,
-)
+from harbourlink.ivr import Binding, Cancelled, DeskRefused
 from harbourlink.kernel import Actor
+from harbourlink.road import CROSSING_AFTER_BINDING, ControlPoint, Direction
 
 
 @dataclass
@@ -28,7 +24,7 @@ class MemoryDesk:
     """CCRNs the desk refuses as unknown (no advance cargo information)."""
     bindings: dict[str, tuple[str, str, Binding]] = field(default_factory=dict)
     """Live bindings by UBR, with the company and driver that made them."""
-    next_ubr: int = 9110635860
+    next_ubr: int = 91106358604
 
     def _live_ubr_of(self, ccrn: str) -> str | None:
         return next((ubr for ubr, (_, _, b) in self.bindings.items() if ccrn in b.ccrns), None)
@@ -60,7 +56,7 @@ class MemoryDesk:
             control_point=control_point,
             direction=direction,
             bound_at=bound_at,
-            earliest_crossing=bound_at + EARLIEST_CROSSING_AFTER,
+            earliest_crossing=bound_at + CROSSING_AFTER_BINDING,
         )
         self.bindings[ubr] = (actor.org_id, actor.user_id or "", binding)
         return binding

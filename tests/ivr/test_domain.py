@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from harbourlink.ivr import Binding, ControlPoint, Language
+from harbourlink.ivr import Binding, Language
 from harbourlink.ivr.domain import CallState, Clip, Step, Verdict, advance, start, time_clips
+from harbourlink.road import ControlPoint
 
 PASSWORD = "482915"
 

@@ -8,9 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from harbourlink.ivr import EARLIEST_CROSSING_AFTER, ControlPoint
 from harbourlink.ivr.models import PhoneAccount, PhoneCall
 from harbourlink.kernel import Database
+from harbourlink.road import CROSSING_AFTER_BINDING, ControlPoint
 from harbourlink.settings import Settings
 from tests.ivr.caller import Caller, hong_kong
 from tests.ivr.conftest import Clock, Driver, make_driver
@@ -18,7 +18,7 @@ from tests.ivr.desk import MemoryDesk
 
 LANGUAGES = [pytest.param("", "yue", id="cantonese"), pytest.param("*2", "en", id="english")]
 LANGUAGES.append(pytest.param("*3", "cmn", id="putonghua"))
-CCRN, CCRN_2, CCRN_3 = "1001041258", "1001041266", "1001041274"
+CCRN, CCRN_2, CCRN_3 = "10010412581", "10010412664", "10010412749"
 
 
 def _call(db: Database, caller: Caller) -> PhoneCall:
@@ -49,7 +49,7 @@ def test_bind_one_ccrn_reads_back_and_gives_a_ubr_crossing_30_minutes_later(
     assert binding.ccrns == (CCRN,) and binding.vehicle == driver.vehicle
     assert binding.control_point is ControlPoint.LOK_MA_CHAU
     assert done.number_after("ubr") == ubr
-    assert binding.earliest_crossing - binding.bound_at == EARLIEST_CROSSING_AFTER
+    assert binding.earliest_crossing - binding.bound_at == CROSSING_AFTER_BINDING
     assert done.time_after("earliest_crossing") == hong_kong(binding.earliest_crossing)
     assert done.prompts[-1] == "main_menu", "back to the menu for the next job"
     call = _call(db, caller)
@@ -133,7 +133,7 @@ def test_the_three_enquiries(
 
     caller.press("3")
     caller.press("1")
-    assert caller.press("9999999999").prompts == ["not_found", "main_menu"]
+    assert caller.press("99999999999").prompts == ["not_found", "main_menu"]
 
 
 @pytest.mark.parametrize(("keys", "language"), LANGUAGES)
@@ -203,7 +203,7 @@ def test_silence_and_wrong_digits_ask_again_then_end_the_call(
     assert caller.press("7").prompts == ["invalid", "main_menu"]
     caller.press("1")
     assert caller.press("12345").prompts == ["invalid", "enter_ccrn"], "a CCRN has ten digits"
-    assert caller.press("1001041258").prompts[-1] == "more_ccrn"
+    assert caller.press(CCRN).prompts[-1] == "more_ccrn"
     assert caller.press(None).prompts[0] == "no_input"
     assert caller.press("5").prompts[0] == "invalid"
     ended = caller.press(None)

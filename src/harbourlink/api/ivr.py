@@ -41,10 +41,11 @@ PERSON = [require_scope(None)]
 
 @dataclass
 class Phone:
-    """The phone line's parts built at start: the voice, and the binding desk once it is wired in."""
+    """The phone line's parts built at start: the voice, and the binding desk (``None``: calls hear it is
+    unavailable)."""
 
     voice: ivr.Voice
-    desk: ivr.DeskFactory | None = None
+    desk: ivr.DeskFactory | None = ivr.road_desk
     now: Callable[[], datetime] = utcnow
 
 

@@ -12,17 +12,15 @@
     Turn: clips to play (Voice: espeak-ng, cached), what to gather next, or hang up;
           each call's outcomes in its record — never the digits keyed
 
-The binding itself is the road service's: ``BindingDesk`` is what the phone asks of it.
+The binding itself is the road service's: ``BindingDesk`` is what the phone asks of it, ``RoadDesk`` the
+road binding service answering it.
 """
 
 from harbourlink.ivr.desk import (
-    EARLIEST_CROSSING_AFTER,
     Binding,
     BindingDesk,
     Cancelled,
-    ControlPoint,
     DeskRefused,
-    Direction,
 )
 from harbourlink.ivr.domain import Clip, Gather, Outcome, Turn
 from harbourlink.ivr.errors import (
@@ -34,6 +32,7 @@ from harbourlink.ivr.errors import (
     VoiceUnavailable,
 )
 from harbourlink.ivr.prompts import PROMPTS, Language, line
+from harbourlink.ivr.road_desk import RoadDesk, road_desk
 from harbourlink.ivr.schemas import PhoneAccountCreate, PhoneAccountIssued, PhoneAccountRead, PhoneCallRead
 from harbourlink.ivr.service import (
     DeskFactory,
@@ -50,7 +49,6 @@ from harbourlink.ivr.twiml import expected_signature, render, signature_matches
 from harbourlink.ivr.voice import MISSING, Voice
 
 __all__ = [
-    "EARLIEST_CROSSING_AFTER",
     "MISSING",
     "PROMPTS",
     "Binding",
@@ -58,10 +56,8 @@ __all__ = [
     "CallNotFound",
     "Cancelled",
     "Clip",
-    "ControlPoint",
     "DeskFactory",
     "DeskRefused",
-    "Direction",
     "Gather",
     "Language",
     "NewPhoneAccount",
@@ -75,6 +71,7 @@ __all__ = [
     "PhoneCallRead",
     "PhoneLine",
     "PhoneLineClosed",
+    "RoadDesk",
     "Turn",
     "Voice",
     "VoiceUnavailable",
@@ -86,6 +83,7 @@ __all__ = [
     "list_calls",
     "list_phone_accounts",
     "render",
+    "road_desk",
     "signature_matches",
     "unlock_phone_account",
 ]

@@ -2,40 +2,19 @@
 
 The phone is one more channel onto the same binding service as the web (R-ROAD-7): this module
 says what it asks of that service and what it gets back, so the call can be written and tested
-without it. An adapter to the road service is all the wiring the real desk needs.
+without it. The real desk (``road_desk``) is the road-cargo binding service behind this interface;
+control points and directions are road's own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from enum import IntEnum, StrEnum
+from datetime import datetime
 from typing import Protocol
 
 from harbourlink.kernel.actor import Actor
-
-EARLIEST_CROSSING_AFTER = timedelta(minutes=30)
-"""A driver binds at least 30 minutes before crossing (seed 004): the earliest crossing is binding + 30 min."""
-
-
-class ControlPoint(IntEnum):
-    """The land boundary control points, numbered as the phone menu offers them."""
-
-    SHA_TAU_KOK = 1
-    MAN_KAM_TO = 2
-    LOK_MA_CHAU = 3
-    SHENZHEN_BAY = 4
-    HZMB_MAINLAND = 5
-    """Hong Kong-Zhuhai-Macao Bridge Hong Kong Port, to or from the mainland."""
-    HZMB_MACAO = 6
-    """Hong Kong-Zhuhai-Macao Bridge Hong Kong Port, to or from Macao."""
-    HEUNG_YUEN_WAI = 7
-
-
-class Direction(StrEnum):
-    IMPORT = "import"
-    EXPORT = "export"
+from harbourlink.road.domain import ControlPoint, Direction
 
 
 @dataclass(frozen=True, slots=True)

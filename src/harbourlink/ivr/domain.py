@@ -24,14 +24,13 @@ from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from harbourlink.ivr.desk import Binding, ControlPoint
+from harbourlink.ivr.desk import Binding
 from harbourlink.ivr.prompts import CMN, EN, YUE, Language
+from harbourlink.road.domain import NUMBER_LENGTH, ControlPoint, control_point_by_keypad
 
 HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 PHONE_DIGITS = 6
 """Account numbers, passwords and security codes are six digits (seed 004)."""
-CCRN_DIGITS = 10
-UBR_DIGITS = 10
 MAX_MISSES = 3
 """Silences or wrong entries in a row before the call ends."""
 MAX_LOGIN_TRIES = 3
@@ -144,10 +143,16 @@ class CallState:
     account_number: str | None = None
     account_id: str | None = None
     ccrns: list[str] = field(default_factory=list)
-    control_point: int | None = None
+    control_point: str | None = None
+    """The chosen control point's code (road's ``ControlPoint``); the caller keyed its ``keypad`` digit."""
     ubr: str | None = None
     misses: int = 0
     login_failures: int = 0
+
+    @property
+    def point(self) -> ControlPoint:
+        """The chosen control point: the steps that ask for it come after the choice (else ``ValueError``)."""
+        return ControlPoint(self.control_point or "")
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -208,7 +213,7 @@ def _read_back(state: CallState) -> list[Clip]:
         clips = [Clip("you_entered", lang)]
         for ccrn in state.ccrns:
             clips += [Clip("ccrn", lang), *digits(ccrn, lang)]
-        return [*clips, Clip("control_point", lang), *digits(str(state.control_point), lang)]
+        return [*clips, Clip("control_point", lang), *digits(str(state.point.keypad), lang)]
     said = [Clip("ubr", lang), *digits(state.ubr or "", lang)]
     if state.step is Step.CANCEL_PART_CONFIRM:
         return [Clip("you_entered", lang), Clip("ccrn", lang), *digits(state.ccrns[0], lang), *said]
@@ -308,7 +313,7 @@ def _account_id(state: CallState) -> str:
 
 
 def _bind_ccrn(state: CallState, entry: str, _port: CallPort) -> Turn | None:
-    if not _is(entry, CCRN_DIGITS):
+    if not _is(entry, NUMBER_LENGTH):
         return None
     if entry not in state.ccrns:
         state.ccrns.append(entry)
@@ -339,9 +344,10 @@ def _bind_code(state: CallState, entry: str, port: CallPort) -> Turn | None:
 
 
 def _bind_point(state: CallState, entry: str, _port: CallPort) -> Turn | None:
-    if entry not in {str(point.value) for point in ControlPoint}:
+    point = control_point_by_keypad(int(entry)) if len(entry) == 1 and entry.isdecimal() else None
+    if point is None:
         return None
-    state.control_point = int(entry)
+    state.control_point = point.value
     return _go(state, Step.BIND_CONFIRM)
 
 
@@ -370,7 +376,7 @@ def _bind_confirm(state: CallState, entry: str, port: CallPort) -> Turn | None:
         return None
     if not yes:
         return _back_to_menu(state, [Clip("nothing_changed", lang)], Outcome.NOT_CONFIRMED)
-    binding = port.bind(_account_id(state), state.ccrns, ControlPoint(state.control_point or 0))
+    binding = port.bind(_account_id(state), state.ccrns, state.point)
     if binding is None:
         return _back_to_menu(state, [Clip("bind_refused", lang)], Outcome.BIND_REFUSED)
     return _back_to_menu(state, [Clip("bind_done", lang), *_said_binding(binding, lang)], Outcome.BOUND)
@@ -405,7 +411,7 @@ def _cancel_all_confirm(state: CallState, entry: str, port: CallPort) -> Turn | 
 
 
 def _cancel_ccrn(state: CallState, entry: str, port: CallPort) -> Turn | None:
-    if not _is(entry, CCRN_DIGITS):
+    if not _is(entry, NUMBER_LENGTH):
         return None
     binding = port.by_ccrn(_account_id(state), entry)
     if binding is None:
@@ -444,13 +450,13 @@ def _enquire_menu(state: CallState, entry: str, port: CallPort) -> Turn | None:
 
 
 def _enquire_ubr(state: CallState, entry: str, port: CallPort) -> Turn | None:
-    if not _is(entry, UBR_DIGITS):
+    if not _is(entry, NUMBER_LENGTH):
         return None
     return _enquiry(state, port.by_ubr(_account_id(state), entry), Outcome.ENQUIRED_UBR)
 
 
 def _enquire_ccrn(state: CallState, entry: str, port: CallPort) -> Turn | None:
-    if not _is(entry, CCRN_DIGITS):
+    if not _is(entry, NUMBER_LENGTH):
         return None
     return _enquiry(state, port.by_ccrn(_account_id(state), entry), Outcome.ENQUIRED_CCRN)
 

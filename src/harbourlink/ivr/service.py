@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 from harbourlink import identity
 from harbourlink.identity import Role, Sealer, check_admin_of, normalise_vehicle_registration
 from harbourlink.identity.crypto import hash_password, verify_decoy, verify_password
-from harbourlink.ivr.desk import Binding, BindingDesk, ControlPoint, DeskRefused
+from harbourlink.ivr.desk import Binding, BindingDesk, DeskRefused
 from harbourlink.ivr.domain import PHONE_DIGITS, CallState, Outcome, Turn, Verdict, advance, end, prompt, start
 from harbourlink.ivr.errors import CallNotFound, NotADriver, PhoneAccountExists, PhoneAccountNotFound
 from harbourlink.ivr.models import PhoneAccount, PhoneCall
 from harbourlink.kernel import Actor, utcnow
+from harbourlink.road import ControlPoint
 
 log = logging.getLogger(__name__)
 

@@ -32,8 +32,15 @@ from harbourlink.road.domain import (
     new_ubr,
     parse_ubr,
 )
-from harbourlink.road.errors import AlreadyBound, BindingNotFound, ConsignmentNotFound, InvalidNumber, NotChangeable
-from harbourlink.road.models import RoadBatch, RoadBinding, RoadBindingItem
+from harbourlink.road.errors import (
+    AlreadyBound,
+    BindingNotFound,
+    ConsignmentNotFound,
+    InvalidNumber,
+    MixedDirections,
+    NotChangeable,
+)
+from harbourlink.road.models import RoadBatch, RoadBinding, RoadBindingItem, RoadConsignment
 from harbourlink.road.schemas import BindingRead
 from harbourlink.road.service import ccrn_of, check_service, check_write
 
@@ -91,13 +98,17 @@ def do_bind(
     *,
     vehicle: str,
     control_point: ControlPoint,
-    direction: Direction,
+    direction: Direction | None,
     channel: Channel,
     ccrns: list[str] | None = None,
     batch: str | None = None,
     driver: str | None = None,
 ) -> Bound:
-    """Binds a vehicle to consignments: a UBR, and the earliest crossing 30 minutes after binding."""
+    """Binds a vehicle to consignments: a UBR, and the earliest crossing 30 minutes after binding.
+
+    Without ``direction`` (the phone does not ask it) the consignments' advance cargo information gives it,
+    and consignments going both ways are refused.
+    """
     check_write(actor)
     check_service(session, actor, Service.ROAD_BINDING)
     mark = identity.normalise_vehicle_registration(vehicle)
@@ -111,6 +122,7 @@ def do_bind(
             raise AlreadyBound("the consignment is already bound: cancel that binding first", data={"ccrn": number})
         if row.status == ConsignmentStatus.CANCELLED.value:
             raise NotChangeable("the consignment was cancelled", data={"ccrn": number, "status": row.status})
+    going = direction or _direction_of([rows[number] for number in numbers])
     now = utcnow()
     binding = RoadBinding(
         ubr=_new_number(session),
@@ -120,7 +132,7 @@ def do_bind(
         channel=channel.value,
         vehicle=mark,
         control_point=control_point.value,
-        direction=direction.value,
+        direction=going.value,
         bound_at=now,
         earliest_crossing_at=earliest_crossing(now),
     )
@@ -137,6 +149,16 @@ def do_bind(
         rows[number].status = ConsignmentStatus.BOUND.value
     _publish(session, binding, numbers, code=BOUND_CODE, at=now)
     return Bound(binding, items)
+
+
+def _direction_of(consignments: list[RoadConsignment]) -> Direction:
+    directions = {row.direction for row in consignments}
+    if len(directions) != 1:
+        raise MixedDirections(
+            "the consignments do not all go the same way: bind imports and exports separately",
+            data={"ccrns": {row.ccrn: row.direction for row in consignments}},
+        )
+    return Direction(directions.pop())
 
 
 def _person(session: Session, actor: Actor) -> str:

@@ -29,6 +29,12 @@ class AlreadyBound(Conflict):
     code = "ccrn_already_bound"
 
 
+class MixedDirections(ValidationFailed):
+    """Consignments bound together without a direction (by phone) whose advance cargo information disagrees."""
+
+    code = "mixed_directions"
+
+
 class NotCustoms(Forbidden):
     code = "not_customs"
 

@@ -165,6 +165,7 @@ LABELS: dict[str, dict[str, str]] = {
         "HYW": N_("Heung Yuen Wai"),
     },
     "road_direction": {"import": N_("Import"), "export": N_("Export")},
+    "road_channel": {"web": N_("On the web"), "api": N_("By a company's system"), "phone": N_("By phone")},
     "road_status": {"lodged": N_("Lodged"), "bound": N_("Bound"), "cancelled": N_("Cancelled")},
     "road_decision": {"go": N_("GO"), "inspect": N_("INSPECT")},
     "road_reason": {

@@ -173,6 +173,13 @@ def _reason_of(error: HarbourLinkError) -> HarbourLinkError | str:
     return error
 
 
+@router.get("/road/bindings/{ubr}")
+def binding(ubr: str, page: MemberDep) -> Response:
+    """One binding however it was made (web, a company's system, by phone), for those who may see it."""
+    found = road.get_binding(page.session, page.viewer.actor, ubr=ubr)
+    return page.render("road/bound.html", binding=road.describe_binding(found), here="/road")
+
+
 def _consignment_page(page: MemberPage, ccrn: str, *, status: int = 200, error: str | None = None) -> Response:
     actor = page.viewer.actor
     row = road.get_consignment(page.session, actor, ccrn=ccrn)
