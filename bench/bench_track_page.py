@@ -166,7 +166,7 @@ def main() -> None:
         settings = Settings(
             data_dir=Path(tempfile.mkdtemp()), database_url=url, secret_key="bench-secret-key", run_dispatchers=False
         )
-        with TestClient(create_app(settings), base_url="http://testserver") as client:
+        with TestClient(create_app(settings, serving=True), base_url="http://testserver") as client:
             log_in(client, login)
             page = client.get(f"/track/{BL}")
             assert page.status_code == 200, page.text

@@ -74,7 +74,7 @@ def serve(
     """Serve the web pages and the API (database from HARBOURLINK_DATABASE_URL)."""
     if workers == 1:
         uvicorn.run(
-            create_app(Settings()),
+            create_app(Settings(), serving=True),
             host=host,
             port=port,
             proxy_headers=False,
@@ -83,7 +83,7 @@ def serve(
         )
     else:  # each process builds its own app from the environment
         uvicorn.run(
-            "harbourlink.app:create_app",
+            "harbourlink.app:serving_app",
             factory=True,
             host=host,
             port=port,
@@ -331,7 +331,7 @@ def demo(  # noqa: PLR0917 - one parameter per option
         simulator.start()
     console.print(f"HarbourLink is at [bold]http://{host}:{port}/[/bold]  (API docs: /api/docs)")
     try:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(settings, serving=True), host=host, port=port, log_level="warning")
     finally:
         if simulator is not None:
             simulator.stop()
