@@ -181,22 +181,22 @@ def test_logs_and_services_pages(client: TestClient, company_a: Company) -> None
     assert "/admin/services/tracking" in services.text
     opted = submit(client, "/admin/services", "/admin/services/tracking", {})
     assert "Service requested." in text_of(opted.text)
-    refused = submit(client, "/admin/services", "/admin/services/declarations", {})
+    assert "/admin/services/declarations" in services.text  # an installed plug-in is offered beside the core's
+    refused = submit(client, "/admin/services", "/admin/services/withdrawn", {})
     assert refused.status_code == 422
     assert "This service is not available yet." in text_of(refused.text)
-    assert "/admin/services/declarations" not in refused.text  # only services that exist are offered
+    assert "/admin/services/withdrawn" not in refused.text  # only services that exist are offered
 
 
 def test_an_opt_in_stored_for_a_service_not_built_stays_readable(
     client: TestClient, db: Database, company_a: Company
 ) -> None:
+    # An opt-in stored for a service since withdrawn (a plug-in uninstalled) stays listed, said to be unavailable.
     with db.transaction() as session:
-        session.add(
-            ServiceOptIn(org_id=company_a.org_id, service="declarations", status="active", requested_at=utcnow())
-        )
+        session.add(ServiceOptIn(org_id=company_a.org_id, service="withdrawn", status="active", requested_at=utcnow()))
     log_in(client, company_a.admin_email)
     page = text_of(client.get("/admin/services?lang=en").text)
-    assert "Trade declarations In use Not available yet" in page
+    assert "withdrawn In use Not available yet" in page
     assert "Cargo tracking" in page
 
 

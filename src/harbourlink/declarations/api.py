@@ -25,9 +25,12 @@ router = APIRouter(
     prefix="/api/v1/declarations",
     tags=["declarations"],
     responses=ERROR_RESPONSES,
-    dependencies=[require_scope(KeyScope.CARGO_READ), opted_in(declarations.SERVICE)],
+    dependencies=[require_scope(KeyScope.CARGO_READ)],
 )
-WRITE = [require_scope(KeyScope.CARGO_WRITE)]
+# The key's scope is judged before the company's opt-in: a key that may not write is told so, whatever
+# its company has opted in to.
+READ = [opted_in(declarations.SERVICE)]
+WRITE = [require_scope(KeyScope.CARGO_WRITE), *READ]
 DeclarationId = Annotated[str, Path(max_length=36)]
 
 
@@ -74,6 +77,7 @@ def create(body: DeclarationCreate, actor: CurrentActor, session: DbSession) -> 
 
 @router.get(
     "/manifests/{voyage}",
+    dependencies=READ,
     response_class=Response,
     summary="The advance manifest of a river-trade (barge) voyage, pre-filled, as EDIFACT CUSCAR",
     description="The B/Ls you see on the voyage, their containers, and the packages, weights and goods of the "
@@ -94,7 +98,10 @@ def manifest(voyage: Annotated[str, Path(max_length=50)], actor: CurrentActor, s
 
 
 @router.get(
-    "/{declaration_id}", response_model=DeclarationRead, summary="A declaration, its official number and result"
+    "/{declaration_id}",
+    dependencies=READ,
+    response_model=DeclarationRead,
+    summary="A declaration, its official number and result",
 )
 def read(declaration_id: DeclarationId, actor: CurrentActor, session: DbSession) -> DeclarationRead:
     return declarations.describe(declarations.get_declaration(session, actor, declaration_id=declaration_id))
