@@ -18,6 +18,7 @@ the binding; this module only decides, and never keeps a password.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -398,16 +399,26 @@ def _cancel_all_code(state: CallState, entry: str, port: CallPort) -> Turn | Non
     return _code(state, entry, port, Step.CANCEL_ALL_CONFIRM)
 
 
-def _cancel_all_confirm(state: CallState, entry: str, port: CallPort) -> Turn | None:
+def _confirm_cancel(
+    state: CallState, entry: str, cancel: Callable[[], bool], done: str, outcome: Outcome
+) -> Turn | None:
+    """The caller's yes or no to a cancellation read back to them; ``cancel`` makes it."""
     yes = _confirmed(entry)
     lang = state.language
     if yes is None:
         return None
     if not yes:
         return _back_to_menu(state, [Clip("nothing_changed", lang)], Outcome.NOT_CONFIRMED)
-    if not port.cancel_all(_account_id(state), state.ubr or ""):
+    if not cancel():
         return _back_to_menu(state, [Clip("not_found", lang)], Outcome.CANCEL_REFUSED)
-    return _back_to_menu(state, [Clip("cancel_all_done", lang)], Outcome.CANCELLED_ALL)
+    return _back_to_menu(state, [Clip(done, lang)], outcome)
+
+
+def _cancel_all_confirm(state: CallState, entry: str, port: CallPort) -> Turn | None:
+    account = _account_id(state)
+    return _confirm_cancel(
+        state, entry, lambda: port.cancel_all(account, state.ubr or ""), "cancel_all_done", Outcome.CANCELLED_ALL
+    )
 
 
 def _cancel_ccrn(state: CallState, entry: str, port: CallPort) -> Turn | None:
@@ -425,15 +436,14 @@ def _cancel_part_code(state: CallState, entry: str, port: CallPort) -> Turn | No
 
 
 def _cancel_part_confirm(state: CallState, entry: str, port: CallPort) -> Turn | None:
-    yes = _confirmed(entry)
-    lang = state.language
-    if yes is None:
-        return None
-    if not yes:
-        return _back_to_menu(state, [Clip("nothing_changed", lang)], Outcome.NOT_CONFIRMED)
-    if not port.cancel_ccrn(_account_id(state), state.ubr or "", state.ccrns[0]):
-        return _back_to_menu(state, [Clip("not_found", lang)], Outcome.CANCEL_REFUSED)
-    return _back_to_menu(state, [Clip("cancel_part_done", lang)], Outcome.CANCELLED_PART)
+    account = _account_id(state)
+    return _confirm_cancel(
+        state,
+        entry,
+        lambda: port.cancel_ccrn(account, state.ubr or "", state.ccrns[0]),
+        "cancel_part_done",
+        Outcome.CANCELLED_PART,
+    )
 
 
 def _enquiry(state: CallState, binding: Binding | None, outcome: Outcome) -> Turn:
