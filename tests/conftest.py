@@ -65,7 +65,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     _drop_postgres_database(name)
 
 
-def _wipe(url: str) -> None:
+def wipe(url: str) -> None:
+    """Empties every table of the database at ``url``."""
     engine = create_engine(url)
     with engine.begin() as connection:
         tables = [t.name for t in reversed(metadata.sorted_tables)]
@@ -92,15 +93,20 @@ def settings(database_url: str, tmp_path: Path) -> Iterator[Settings]:
     No background dispatchers: a test delivers what it wants delivered, so nothing races the
     assertions or the table wipe.
     """
-    yield Settings(
-        data_dir=tmp_path,
+    yield settings_for(database_url, tmp_path)
+    wipe(database_url)
+
+
+def settings_for(database_url: str, data_dir: Path) -> Settings:
+    """The tests' settings on ``database_url``; a fixture sharing them across tests wipes the tables after."""
+    return Settings(
+        data_dir=data_dir,
         database_url=database_url,
         secret_key="test-secret-key-not-for-production",
         run_dispatchers=False,
         # Most tests bind with a company's API key; the signing tests turn this on.
         road_api_key_binding_needs_signature=False,
     )
-    _wipe(database_url)
 
 
 @pytest.fixture

@@ -89,6 +89,8 @@ class Caller:
         self.client, self.clock, self.driver = client, clock, driver
         self.call_sid = "CA" + secrets.token_hex(16)
         self.validator = RequestValidator(AUTH_TOKEN)
+        self.keyed: list[str] = []
+        """Every entry the caller keyed, to look for where none may be written down."""
 
     def post(self, path: str, fields: dict[str, str], *, signature: str | None = "sign") -> httpx2.Response:
         data = {"AccountSid": ACCOUNT_SID, "CallSid": self.call_sid, "From": "+85291234567", "To": "+85239023333"}
@@ -110,6 +112,8 @@ class Caller:
 
     def press(self, digits: str | None) -> Said:
         """Keys as the provider reports them (without the closing #); ``None``: the silent ``Redirect``."""
+        if digits is not None:
+            self.keyed.append(digits)
         return self._said(self.post("/ivr/gather", {} if digits is None else {"Digits": digits}))
 
     def code(self) -> str:

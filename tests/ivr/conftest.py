@@ -1,9 +1,10 @@
-"""The phone line under test: a provider's settings, a clock the test moves, the desk in memory, a driver."""
+"""The phone line under test: a provider's settings, a clock the test moves, the real binding desk, a driver."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,7 +18,6 @@ from harbourlink.app import create_app
 from harbourlink.kernel import Actor, Database
 from harbourlink.settings import Settings
 from tests.conftest import STRONG_PASSWORD, make_company
-from tests.ivr.desk import MemoryDesk
 
 AUTH_TOKEN = "provider-auth-token-for-tests"
 ACCOUNT_SID = "AC" + "5" * 32
@@ -91,20 +91,14 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def desk(clock: Clock) -> MemoryDesk:
-    return MemoryDesk(now=clock)
-
-
-@pytest.fixture
-def phone_settings(settings: Settings) -> Settings:
+def with_provider(settings: Settings) -> Settings:
+    """``settings`` with the provider's account, token and the address it calls."""
     return settings.model_copy(
         update={"ivr_auth_token": AUTH_TOKEN, "ivr_account_sid": ACCOUNT_SID, "ivr_public_url": PUBLIC_URL}
     )
 
 
-@pytest.fixture
-def espeak() -> None:
+def require_espeak() -> None:
     """The prompts need espeak-ng: skipped without it, except under ``CI=true``, where it must be installed."""
     if not ivr.Voice(Path()).available():
         if os.environ.get("CI", "").lower() == "true":
@@ -112,12 +106,28 @@ def espeak() -> None:
         pytest.skip("espeak-ng is not installed")
 
 
-@pytest.fixture
-def phone_client(espeak: None, phone_settings: Settings, desk: MemoryDesk, clock: Clock) -> Iterator[TestClient]:
-    app = create_app(phone_settings)
-    app.state.phone.desk = lambda _session: desk
+@contextmanager
+def phone_line(settings: Settings, clock: Clock) -> Iterator[TestClient]:
+    """The phone line as installed (its desk is road's binding service), on ``clock``."""
+    app = create_app(settings)
     app.state.phone.now = clock
     with TestClient(app, base_url="http://testserver") as client:
+        yield client
+
+
+@pytest.fixture
+def phone_settings(settings: Settings) -> Settings:
+    return with_provider(settings)
+
+
+@pytest.fixture
+def espeak() -> None:
+    require_espeak()
+
+
+@pytest.fixture
+def phone_client(espeak: None, phone_settings: Settings, clock: Clock) -> Iterator[TestClient]:
+    with phone_line(phone_settings, clock) as client:
         yield client
 
 
