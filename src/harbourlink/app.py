@@ -16,7 +16,7 @@ from harbourlink.api import access as access_api
 from harbourlink.api import alerts as alerts_api
 from harbourlink.api import dcsa as dcsa_api
 from harbourlink.api import elock as elock_api
-from harbourlink.api import health
+from harbourlink.api import health, road_migration
 from harbourlink.api import identity as identity_api
 from harbourlink.api import inbound as inbound_api
 from harbourlink.api import ivr as ivr_api
@@ -155,6 +155,7 @@ def create_app(settings: Settings | None = None, *, serving: bool = False) -> Fa
     app.include_router(receiving_api.router)
     ivr_api.install(app, settings)
     app.include_router(road_api.router)
+    app.include_router(road_migration.router)
     app.include_router(services_api.router)
     for plugin in plugins.installed().values():
         if plugin.api:

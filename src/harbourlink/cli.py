@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Column, Table
 
-from harbourlink import identity, inbound, ledger, schema
+from harbourlink import identity, inbound, ledger, road, schema
 from harbourlink.app import create_app
 from harbourlink.demo import DEMO_PASSWORD, DemoPhone, demo_guide, seed_demo
 from harbourlink.kernel import Actor, HarbourLinkError, NotFound, ValidationFailed, create_database, work
@@ -46,6 +46,8 @@ ais_app = typer.Typer(help="AIS feeds", no_args_is_help=True)
 app.add_typer(ais_app, name="ais")
 elock_app = typer.Typer(help="E-locks", no_args_is_help=True)
 app.add_typer(elock_app, name="elock")
+road_app = typer.Typer(help="Road cargo to and from the mainland", no_args_is_help=True)
+app.add_typer(road_app, name="road")
 ledger_app = typer.Typer(help="The tamper-evident ledger of cargo events", no_args_is_help=True)
 app.add_typer(ledger_app, name="ledger")
 witness_app = typer.Typer(help="A C2SP witness that cosigns other logs' checkpoints", no_args_is_help=True)
@@ -278,6 +280,34 @@ def ingest(
         f"{totals['errors']} errors"
     )
     if failed:
+        raise typer.Exit(code=1)
+
+
+@road_app.command("import")
+def road_import(
+    path: Annotated[Path, typer.Argument(help="the folder of the export's CSV files", exists=True, file_okay=False)],
+    company: Annotated[str, typer.Option(help="id of the company the export is imported into")],
+) -> None:
+    """Import an older system's accounts, templates and consignments; a second run changes nothing.
+
+    The new people's temporary passwords are printed (e-mail, password), one a line, after the counts.
+    """
+    files = {name: (path / name).read_text(encoding="utf-8") for name in road.EXPORT_FILES if (path / name).is_file()}
+    database = create_database(Settings().resolved_database_url())
+    try:
+        with database.transaction() as session:
+            report = road.do_import(session, identity.SYSTEM_ACTOR, org_id=company, files=files)
+    except HarbourLinkError as exc:
+        raise _fail(exc) from exc
+    table = Table("file", "read", "created", "present", "rejected")
+    for name, tally in report.tallies.items():
+        table.add_row(name, *(str(n) for n in (tally.read, tally.created, tally.present, tally.rejected)))
+    console.print(table)
+    for error in report.errors:
+        errors.print(f"  {error.file}:{error.line} {error.field}: {error.code}: {error.message}")
+    for email, password in report.temporary_passwords.items():
+        print(f"{email} {password}")
+    if report.errors:
         raise typer.Exit(code=1)
 
 

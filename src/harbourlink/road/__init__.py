@@ -4,6 +4,7 @@ queries.
 ::
 
     shipper ── do_lodge / template / XML upload ──▶ RoadConsignment (CCRN, every version kept)
+       │            or do_import: an older system's accounts, templates and consignments, once
        │            amend / cancel only while not bound
        ├── do_batch ──▶ RoadBatch (CCRNs for enquiry and binding)
        ▼
@@ -46,7 +47,9 @@ from harbourlink.road.domain import (
     parse_ubr,
 )
 from harbourlink.road.errors import AlreadyBound, InvalidXml, NotChangeable, NotCustoms, ServiceNotActive
+from harbourlink.road.migration import Reconciliation, do_import
 from harbourlink.road.models import RoadBatch, RoadConsignment, RoadConsignmentVersion, RoadTemplate
+from harbourlink.road.oldsystem import FILES as EXPORT_FILES
 from harbourlink.road.printout import render_binding
 from harbourlink.road.queries import Thread, describe_thread, do_raise_query, do_reply, get_thread, list_threads
 from harbourlink.road.repository import is_customs
@@ -62,6 +65,10 @@ from harbourlink.road.schemas import (
     ConsignmentRead,
     ConsignmentUpdate,
     DecisionCreate,
+    MigrationCreate,
+    MigrationError,
+    MigrationRead,
+    MigrationTally,
     QueryCreate,
     QueryRead,
     SecurityTokenCreate,
@@ -102,6 +109,7 @@ __all__ = [
     "CONTROL_POINT_POSITIONS",
     "CROSSING_AFTER_BINDING",
     "DATA_SET_FIELDS",
+    "EXPORT_FILES",
     "AlreadyBound",
     "Approach",
     "ApproachRead",
@@ -123,12 +131,17 @@ __all__ = [
     "DecisionCreate",
     "Direction",
     "InvalidXml",
+    "MigrationCreate",
+    "MigrationError",
+    "MigrationRead",
+    "MigrationTally",
     "NotChangeable",
     "NotCustoms",
     "Outcome",
     "Proof",
     "QueryCreate",
     "QueryRead",
+    "Reconciliation",
     "RoadBatch",
     "RoadConsignment",
     "RoadConsignmentVersion",
@@ -158,6 +171,7 @@ __all__ = [
     "do_cancel_binding",
     "do_cross",
     "do_decide",
+    "do_import",
     "do_lodge",
     "do_lodge_from_template",
     "do_raise_query",

@@ -169,3 +169,17 @@ class RoadSecurityToken(Base):
     last_step: Mapped[int | None] = mapped_column(Integer)
     """The time step of the last code accepted: a code is good once, and none before it either."""
     enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RoadImported(Base):
+    """A record an older system's export brought in, by its key there: a second import of it changes nothing."""
+
+    __tablename__ = "road_imported"
+
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    """``account``, ``template`` or ``consignment``."""
+    old_key: Mapped[str] = mapped_column(String(35), primary_key=True)
+    target: Mapped[str] = mapped_column(String(36))
+    """What it became: a user's id, a template's id, a CCRN."""
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -267,3 +267,35 @@ class ApproachRead(BaseModel):
     open_queries: int
     decision_note: str
     position: PositionSeen | None = Field(description="none while no running trip of the vehicle shares its position")
+
+
+class MigrationCreate(BaseModel):
+    """An older system's export: each CSV file's text (docs/formats.md); a file left out holds nothing."""
+
+    accounts: str = Field(default="", max_length=5_000_000, description="accounts.csv")
+    templates: str = Field(default="", max_length=5_000_000, description="templates.csv")
+    consignments: str = Field(default="", max_length=20_000_000, description="consignments.csv")
+
+
+class MigrationTally(BaseModel):
+    file: str
+    read: int = Field(description="data rows read; always created + present + rejected")
+    created: int
+    present: int = Field(description="imported before (by its key in the old system), left as it is")
+    rejected: int
+
+
+class MigrationError(BaseModel):
+    file: str
+    line: int = Field(description="the file's line, the header being line 1")
+    field: str
+    code: str
+    detail: str
+
+
+class MigrationRead(BaseModel):
+    """What an import did, file by file; the new people's temporary passwords are shown this once."""
+
+    files: list[MigrationTally]
+    errors: list[MigrationError]
+    temporary_passwords: dict[str, str] = Field(description="by e-mail; each is changed at first login")
