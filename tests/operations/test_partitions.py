@@ -18,7 +18,7 @@ from harbourlink import ledger, operations, vessels
 from harbourlink.kernel import Database, create_database
 from harbourlink.kernel.partitions import Month, create_month
 from harbourlink.ledger.models import LedgerEvent
-from harbourlink.operations.partitions import NOT_LOGGED
+from harbourlink.operations.partitions import LOCK, NOT_LOGGED
 from harbourlink.schema import alembic_config, upgrade
 from tests.conftest import _drop_postgres_database, _postgres_database
 from tests.ledger.conftest import ORIGIN, SEED
@@ -114,6 +114,15 @@ def test_upkeep_creates_months_ahead_and_moves_their_rows_out_of_the_default(fre
     with fresh_db.transaction() as session:
         again = operations.position_upkeep(session, now=now, ahead=2, keep_months=None)
     assert not again.changed()
+
+
+@pytest.mark.postgres
+def test_a_second_upkeep_at_the_same_moment_leaves_the_work_to_the_first(fresh_db: Database) -> None:
+    with fresh_db.transaction() as first, fresh_db.transaction() as second:
+        first.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK})
+        assert not operations.position_upkeep(second, now=_at(2031, 5), ahead=2, keep_months=None).changed()
+    with fresh_db.transaction() as session:
+        assert operations.position_upkeep(session, now=_at(2031, 5), ahead=2, keep_months=None).changed()
 
 
 @pytest.mark.postgres

@@ -25,7 +25,8 @@ from harbourlink import ledger
 from harbourlink.kernel import partitions
 from harbourlink.kernel.partitions import Month, Partition
 
-LOCK = 0x6862_7061_7274  # any constant: one upkeep at a time in the whole installation
+LOCK = 0x6862_7061_7274
+"""Any constant: one upkeep at a time in the whole installation (a second one at the same moment does nothing)."""
 LOCK_TIMEOUT = "5s"
 """Creating or dropping a partition locks its table against writers for an instant; waiting longer behind a
 long transaction would queue every writer behind the upkeep, so the run gives up and the next one retries."""
@@ -61,8 +62,9 @@ def position_upkeep(session: Session, *, now: datetime, ahead: int, keep_months:
     done = Upkeep()
     if session.get_bind().dialect.name != "postgresql":
         return done
+    if not session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": LOCK}):
+        return done  # another worker's upkeep is running: it does this run's work
     session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
-    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK})
     for table in TABLES:
         if not partitions.is_partitioned(session, table.table):
             continue
