@@ -22,10 +22,10 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Column, Table
 
-from harbourlink import identity, inbound, ledger, road, schema
+from harbourlink import identity, inbound, ledger, operations, road, schema
 from harbourlink.app import create_app
 from harbourlink.demo import DEMO_PASSWORD, DemoPhone, demo_guide, seed_demo
-from harbourlink.kernel import Actor, HarbourLinkError, NotFound, ValidationFailed, create_database, work
+from harbourlink.kernel import Actor, HarbourLinkError, NotFound, ValidationFailed, create_database, utcnow, work
 from harbourlink.ledger import witness
 from harbourlink.settings import Settings
 from harbourlink.sim import DEFAULT_SEED, Simulator
@@ -139,6 +139,35 @@ def db_upgrade() -> None:
     settings = Settings()
     schema.upgrade(settings.resolved_database_url())
     console.print("database at the newest schema")
+
+
+@db_app.command("partitions")
+def db_partitions() -> None:
+    """PostgreSQL: create the position tables' months due, drop expired ones, and list the partitions."""
+    settings = Settings()
+    database = create_database(settings.resolved_database_url())
+    with database.transaction() as session:
+        done = operations.position_upkeep(
+            session, now=utcnow(), ahead=settings.position_partitions_ahead, keep_months=settings.position_keep_months
+        )
+        tables = operations.partition_report(session)
+    if not tables:
+        console.print("no partitioned tables (SQLite keeps plain tables)")
+        return
+    for name, created in done.created.items():
+        for month, moved in created:
+            console.print(f"{name}: created {month}, {moved} row(s) moved from the default partition")
+    for name, dropped in done.dropped.items():
+        for month in dropped:
+            console.print(f"{name}: dropped {month}")
+    for name, held in done.held_back.items():
+        for month, reason in held:
+            console.print(f"[yellow]{name}: kept {month}[/yellow]: {reason}")
+    table = Table("table", "partition", "month", Column("rows (estimate)", justify="right"))
+    for name, parts in tables.items():
+        for part in parts:
+            table.add_row(name, part.name, str(part.month) if part.month else "default", f"{part.rows:,}")
+    console.print(table)
 
 
 @org_app.command("create")

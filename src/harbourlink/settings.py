@@ -121,6 +121,17 @@ class Settings(BaseSettings):
         default=24.0,
         description="how long finished work items are kept (for the operator's figures) before they are deleted",
     )
+    position_partitions_ahead: int = Field(
+        default=2,
+        ge=1,
+        description="PostgreSQL: months of AIS and truck positions partitioned ahead of the current one",
+    )
+    position_keep_months: int | None = Field(
+        default=None,
+        ge=1,
+        description="PostgreSQL: drop a month of positions once it ended this many whole months ago; "
+        "empty keeps them all",
+    )
     live_poll_seconds: float = Field(
         default=2.0,
         description="longest wait of a live page between reads when no "

@@ -18,7 +18,7 @@ from harbourlink.ledger.audit import Problem, verify_log
 from harbourlink.ledger.backfill import backfill
 from harbourlink.ledger.bundles import DEFAULT_FIELDS
 from harbourlink.ledger.entries import FIELDS, enqueue_events, enqueue_positions, unlogged_events, unlogged_positions
-from harbourlink.ledger.erasure import do_erase
+from harbourlink.ledger.erasure import do_erase, forget_positions, positions_unlogged
 from harbourlink.ledger.errors import LedgerCorrupt, NoCheckpoint, NotYetInLog
 from harbourlink.ledger.health import (
     LogGrowth,
@@ -86,12 +86,14 @@ __all__ = [
     "enqueue_positions",
     "event_marks",
     "event_status",
+    "forget_positions",
     "get_checkpoint",
     "get_consistency",
     "get_owner_bundle",
     "get_shipment_bundle",
     "log_growth",
     "open_log",
+    "positions_unlogged",
     "proof_of_event",
     "sequencer_job",
     "sequencer_lag",

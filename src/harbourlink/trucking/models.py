@@ -65,7 +65,9 @@ class Device(Base):
 
 class TruckPosition(Base):
     """One position of a truck. ``track`` is the trip (for the driver's phone) or the device (for a tracker):
-    the same track and time is the same position, stored once however often it is sent."""
+    the same track and time is the same position, stored once however often it is sent.
+
+    On PostgreSQL the table is partitioned by month of ``at`` (migration 0030), its primary key there (seq, at)."""
 
     __tablename__ = "truck_positions"
     __table_args__ = (UniqueConstraint("track", "at"), Index("ix_truck_positions_trip_at", "trip_id", "at"))

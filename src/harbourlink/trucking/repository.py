@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, exists, func, or_, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from harbourlink import events
 from harbourlink.access import AccessScope
@@ -141,19 +141,27 @@ def trail(session: Session, trip_id: str, *, limit: int) -> list[TruckPosition]:
 
 
 def latest_positions(session: Session, trip_ids: Sequence[str]) -> dict[str, TruckPosition]:
-    """Each trip's newest position, in one query."""
+    """Each trip's newest position, in one query.
+
+    Driven by the trips: per trip, its newest time is one backward step of the (trip_id, at) index
+    (one per month on PostgreSQL), and the position at that time is read from the month holding it
+    alone. Grouping all the trips' positions first read every position they ever sent.
+    """
     if not trip_ids:
         return {}
+    sent = aliased(TruckPosition)
     newest = (
-        select(TruckPosition.trip_id, func.max(TruckPosition.at).label("at"))
-        .where(TruckPosition.trip_id.in_(list(trip_ids)))
-        .group_by(TruckPosition.trip_id)
-        .subquery()
+        select(sent.at)
+        .where(sent.trip_id == Trip.id)
+        .order_by(sent.at.desc())
+        .limit(1)
+        .correlate(Trip)
+        .scalar_subquery()
     )
     rows = session.scalars(
-        select(TruckPosition).join(
-            newest, and_(TruckPosition.trip_id == newest.c.trip_id, TruckPosition.at == newest.c.at)
-        )
+        select(TruckPosition)
+        .join(Trip, and_(TruckPosition.trip_id == Trip.id, TruckPosition.at == newest))
+        .where(Trip.id.in_(list(trip_ids)))
     )
     return {row.trip_id: row for row in rows if row.trip_id is not None}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Float, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from harbourlink.kernel import Base
@@ -30,8 +30,12 @@ class Vessel(Base):
 
 
 class VesselPosition(Base):
+    """One AIS position. On PostgreSQL the table is partitioned by month of ``at`` (migration 0030,
+    ``operations.partitions``), so its primary key there is (seq, at); ``seq`` alone stays unique, drawn
+    from one sequence. The unique (mmsi, at) key's index serves every read of a ship's track."""
+
     __tablename__ = "vessel_positions"
-    __table_args__ = (UniqueConstraint("mmsi", "at"), Index("ix_vessel_positions_mmsi_at", "mmsi", "at"))
+    __table_args__ = (UniqueConstraint("mmsi", "at"),)
 
     seq: Mapped[int] = mapped_column(SequenceNumber, primary_key=True, autoincrement=True)
     mmsi: Mapped[str] = mapped_column(String(9))

@@ -11,7 +11,7 @@ from dataclasses import asdict
 
 from sqlalchemy import ScalarSelect, SQLColumnExpression, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from harbourlink.kernel import utcnow
 from harbourlink.vessels.domain import PositionReport, VesselStatic
@@ -83,21 +83,24 @@ def mmsi_of(imo: SQLColumnExpression[str | None]) -> ScalarSelect[str]:
 
 
 def vessel_with_track(session: Session, mmsi: str, *, limit: int) -> tuple[Vessel | None, list[VesselPosition]]:
-    """A ship by MMSI and its newest ``limit`` positions, oldest first, in one query."""
+    """A ship by MMSI and its newest ``limit`` positions, oldest first, in one query.
+
+    The newest positions are read whole by the (mmsi, at) index, newest month first, and joined to
+    the ship: never looked up again by ``seq``, which on a partitioned table would probe every month.
+    """
     newest = (
-        select(VesselPosition.seq).where(VesselPosition.mmsi == mmsi).order_by(VesselPosition.at.desc()).limit(limit)
-    )
+        select(VesselPosition).where(VesselPosition.mmsi == mmsi).order_by(VesselPosition.at.desc()).limit(limit)
+    ).subquery()
+    position = aliased(VesselPosition, newest)
     rows = session.execute(
-        select(Vessel, VesselPosition)
-        .outerjoin(
-            VesselPosition, (VesselPosition.mmsi == Vessel.mmsi) & VesselPosition.seq.in_(newest.scalar_subquery())
-        )
+        select(Vessel, position)
+        .outerjoin(position, position.mmsi == Vessel.mmsi)
         .where(Vessel.mmsi == mmsi)
-        .order_by(VesselPosition.at)
+        .order_by(position.at)
     ).all()
     if not rows:
         return None, []
-    return rows[0][0], [position for _, position in rows if position is not None]
+    return rows[0][0], [p for _, p in rows if p is not None]
 
 
 def latest_position(session: Session, mmsi: str) -> VesselPosition | None:

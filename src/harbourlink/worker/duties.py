@@ -10,10 +10,10 @@ from datetime import timedelta
 
 import httpx
 
-from harbourlink import alerts, ledger, tracking
+from harbourlink import alerts, ledger, operations, tracking
 from harbourlink.identity import Sealer
 from harbourlink.integrations.webhooks import CallbackPolicy
-from harbourlink.kernel import Database, work
+from harbourlink.kernel import Database, utcnow, work
 from harbourlink.kernel.workqueue import Job
 from harbourlink.settings import Settings
 
@@ -68,9 +68,24 @@ def purge_job(db: Database, keep: timedelta) -> Job:
     return Job("work-purge", "sequencer", run, every=PURGE_EVERY)
 
 
+PARTITIONS_EVERY = 3600.0
+"""Months are created two ahead, so an hourly run (and one at each worker's start) is early enough."""
+
+
+def partitions_job(db: Database, *, ahead: int, keep_months: int | None) -> Job:
+    """Keeps the position tables' monthly partitions ahead and drops expired ones (PostgreSQL only)."""
+
+    def run(_client: httpx.Client) -> bool:
+        with db.transaction() as session:
+            operations.position_upkeep(session, now=utcnow(), ahead=ahead, keep_months=keep_months)
+        return False
+
+    return Job("position-partitions", "sequencer", run, every=PARTITIONS_EVERY)
+
+
 def jobs(settings: Settings, db: Database, sealer: Sealer) -> list[Job]:
-    """Alert delivery and DCSA callbacks (role ``dispatch``); the ledger sequencer and the purge of finished
-    work items (role ``sequencer``, one per installation)."""
+    """Alert delivery and DCSA callbacks (role ``dispatch``); the ledger sequencer, the purge of finished
+    work items and the upkeep of position partitions (role ``sequencer``, one per installation)."""
     dcsa_policy = CallbackPolicy(allow_private_networks=settings.dcsa_callback_allow_private_networks)
     return [
         alerts.delivery_job(db, alert_channels(settings, sealer)),
@@ -83,4 +98,5 @@ def jobs(settings: Settings, db: Database, sealer: Sealer) -> list[Job]:
             batch=settings.ledger_batch_size,
         ),
         purge_job(db, timedelta(hours=settings.work_keep_done_hours)),
+        partitions_job(db, ahead=settings.position_partitions_ahead, keep_months=settings.position_keep_months),
     ]
