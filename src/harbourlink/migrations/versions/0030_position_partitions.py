@@ -8,7 +8,7 @@ of a partitioned table must hold the partition key, so it becomes (seq, at); the
 (mmsi, at) key's own index and is dropped on both databases. SQLite keeps plain tables.
 
 Revision ID: 0030
-Revises: 0024
+Revises: 0025
 Create Date: 2026-12-07 07:00:00
 """
 
