@@ -225,8 +225,16 @@ def ask(ccrn: str, form: CheckedForm, page: MemberDep) -> Response:
 def reply(query_id: str, form: CheckedForm, page: MemberDep) -> Response:
     """A reply in a query's thread, from the submitter or from customs."""
     thread = road.get_thread(page.session, page.viewer.actor, query_id=query_id)
+    files = [
+        road.Upload(item.filename, item.file.read())
+        for item in form.getlist("files")
+        if isinstance(item, UploadFile) and item.filename
+    ]
     error = attempt(
-        page, lambda: road.do_reply(page.session, page.viewer.actor, query_id=query_id, text=text(form, "text"))
+        page,
+        lambda: road.do_reply(
+            page.session, page.viewer.actor, query_id=query_id, text=text(form, "text"), attachments=files
+        ),
     )
     if error is not None:
         return _consignment_page(page, thread.query.ccrn, status=status_for(error), error=page.error_text(error))
