@@ -20,22 +20,21 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from harbourlink import events, trucking
 from harbourlink.kernel import Actor, live, new_id, utcnow
+from harbourlink.kernel.clock import start_of_port_day
 from harbourlink.road import repository
 from harbourlink.road.binding import describe_binding, list_bindings
 from harbourlink.road.domain import CONTROL_POINT_NAMES, CONTROL_POINT_POSITIONS, ControlPoint, due_to_bind
 from harbourlink.road.models import RoadConsignment, RoadReminder
 from harbourlink.road.schemas import BindingRead
 
-HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 TRAIL = 50
 """Positions the estimate reads: the last quarter of an hour of a phone sending every few seconds."""
 ARRIVAL_CODE = "ARRI"
@@ -152,7 +151,7 @@ class DriverView:
 
 def driver_view(session: Session, actor: Actor, *, now: datetime | None = None) -> DriverView:
     """The driver's (or the trucking company's) view of the day, which began at midnight in Hong Kong."""
-    since = datetime.combine((now or utcnow()).astimezone(HONG_KONG).date(), time(), tzinfo=HONG_KONG)
+    since = start_of_port_day(now or utcnow())
     bindings = [
         describe_binding(bound)
         for bound in list_bindings(session, actor, limit=20)

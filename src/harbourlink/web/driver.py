@@ -13,7 +13,6 @@ lost or doubled. Starting and ending are forms, like every other change on the s
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from typing import Any
 
 from fastapi import APIRouter
@@ -22,9 +21,9 @@ from markupsafe import Markup
 
 from harbourlink import receiving, road, trucking
 from harbourlink.kernel import HarbourLinkError, NotFound, utcnow
+from harbourlink.kernel.clock import start_of_port_day
 from harbourlink.references import ReferenceType
 from harbourlink.web.forms import CSRF_CHECKED, attempt
-from harbourlink.web.i18n import PORT_TIME
 from harbourlink.web.labels import N_
 from harbourlink.web.pages import MemberDep, MemberPage
 from harbourlink.web.receive import qr_svg
@@ -45,16 +44,11 @@ QUEUE_WORDS = {
 }
 
 
-def _start_of_day(now: datetime) -> datetime:
-    """Midnight in Hong Kong: a driver's day, whatever the server's clock zone."""
-    return datetime.combine(now.astimezone(PORT_TIME).date(), time(), tzinfo=PORT_TIME)
-
-
 @router.get("/trips")
 def jobs(page: MemberDep) -> Response:
     """Today's jobs: trips not yet ended, and those ended today."""
     actor = page.viewer.actor
-    trips = trucking.list_trips(page.session, actor, since=_start_of_day(utcnow()))
+    trips = trucking.list_trips(page.session, actor, since=start_of_port_day(utcnow()))
     rows = trucking.describe_all(page.session, actor, trips)
     return page.render(
         "driver/jobs.html",
