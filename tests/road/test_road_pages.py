@@ -139,3 +139,20 @@ def test_the_submitter_replies_with_a_file_on_the_page_and_a_hostile_one_is_refu
     assert client.get(link).content == b"%PDF-1.4 an invoice"
     log_in(client, world.outsider.admin_email)
     assert client.get(link).status_code == 404
+
+
+def test_the_lodging_page_takes_the_planned_crossing(client: TestClient, db: Database) -> None:
+    world = road(db)
+    log_in(client, world.shipper.admin_email)
+    form = client.get("/road/lodge")
+    assert 'id="planned-crossing"' in form.text and "計劃過關" in text_of(form.text)
+    lodged = submit(client, "/road/lodge", "/road/lodge", _form(planned_vehicle="fc 117", planned_control_point="MKT"))
+    assert lodged.status_code == 200, text_of(lodged.text)
+    found = re.search(r'id="ccrn">(\d+)<', lodged.text)
+    assert found
+    read = client.get(f"/api/v1/road/consignments/{found.group(1)}").json()
+    assert (read["planned_vehicle"], read["planned_control_point"]) == ("FC117", "MKT")
+    refused = submit(
+        client, "/road/lodge", "/road/lodge", _form(planned_vehicle="TOO LONG 99", planned_control_point="MKT")
+    )
+    assert refused.status_code == 422 and 'value="TOO LONG 99"' in refused.text
