@@ -179,3 +179,5 @@ def test_a_planned_crossing_is_checked_and_read_back(client: TestClient, db: Dat
         "/api/v1/road/consignments", headers=world.shipper.auth, json=cargo(planned_control_point="XXX")
     )
     assert wrong.status_code == 422
+    half = client.post("/api/v1/road/consignments", headers=world.shipper.auth, json=cargo(planned_vehicle="FC117"))
+    assert half.status_code == 422 and half.json()["error"] == "planned_crossing_incomplete"

@@ -9,6 +9,10 @@ TOO_MANY_ATTACHMENTS = Phrase("too_many_attachments", N_("At most %(limit)s file
 ATTACHMENT_TOO_LARGE = Phrase(
     "attachment_too_large", N_("File %(number)s (%(name)s) is %(size)s MiB; a file may be at most %(limit)s MiB.")
 )
+PLANNED_CROSSING_INCOMPLETE = Phrase(
+    "planned_crossing_incomplete",
+    N_("Give both the vehicle and the control point of the planned crossing, or neither."),
+)
 ATTACHMENT_TYPE_REFUSED = Phrase(
     "attachment_type_refused", N_("File %(number)s (%(name)s) is not a PDF, JPEG or PNG file.")
 )

@@ -32,7 +32,13 @@ from harbourlink.road.domain import (
     parse_ccrn,
     window_problem,
 )
-from harbourlink.road.errors import ConsignmentNotFound, InvalidNumber, NotChangeable, ServiceNotActive
+from harbourlink.road.errors import (
+    PLANNED_CROSSING_INCOMPLETE,
+    ConsignmentNotFound,
+    InvalidNumber,
+    NotChangeable,
+    ServiceNotActive,
+)
 from harbourlink.road.models import RoadBatch, RoadConsignment, RoadConsignmentVersion, RoadTemplate
 
 
@@ -147,6 +153,12 @@ def do_lodge(
     check_service(session, actor, Service.ADVANCE_CARGO_INFO)
     now = utcnow()
     _refuse(problems_of(data, now=now))
+    if bool(planned_vehicle) != (planned_control_point is not None):
+        raise ValidationFailed(
+            PLANNED_CROSSING_INCOMPLETE(),
+            code="planned_crossing_incomplete",
+            data={"field": "planned_control_point" if planned_vehicle else "planned_vehicle"},
+        )
     row = lodge(session, actor, data, now=now)
     if planned_vehicle and planned_control_point is not None:
         row.planned_vehicle = identity.normalise_vehicle_registration(planned_vehicle).replace(" ", "")
