@@ -41,6 +41,8 @@ LIST_EXEMPT: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/registrations"): "public sign-up creates a new company; it touches nothing of A's",
     ("GET", "/api/v1/alerts/stream"): "a server-sent event stream never ends; tests/alerts checks it carries only "
     "the caller's alerts",
+    ("GET", "/api/v1/road/stream"): "a server-sent event stream never ends; it carries only a version of the "
+    "caller's own view, whose parts tests/road check",
 }
 
 # A valid body for each request schema, so that B's call reaches the access check, not validation.
@@ -80,6 +82,7 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "BindingCreate": {"vehicle": "BR1234", "ccrns": ["12345678906"], "control_point": "LMC", "direction": "import"},
     "POST /api/v1/road/bindings/{ubr}/cancel": {"ccrns": ["12345678906"]},
     "QueryCreate": {"text": "B's question"},
+    "QueryReply": {"text": "B's reply", "attachments": [{"filename": "b.pdf", "content": "JVBERi0xLjQK"}]},
     "POST /api/v1/road/security-token": {},
     "DecisionCreate": {"decision": "go", "note": "B's say"},
     "POST /v2/event-subscriptions": {},
@@ -352,7 +355,14 @@ def _a_road(client: TestClient, db: Database, a: Company) -> dict[str, str]:
     customs = make_company(db, "Customs Hong Kong", "customs_hk")
     query = client.post(f"/api/v1/road/consignments/{ccrn}/queries", headers=customs.auth, json={"text": "Origin?"})
     assert query.status_code == 201, query.text
-    return {"ccrn": ccrn, "ubr": bound.json()["ubr"], "query_id": query.json()["id"]}
+    replied = client.post(
+        f"/api/v1/road/queries/{query.json()['id']}/replies",
+        headers=a.auth,
+        json={"text": "See the invoice", "attachments": [{"filename": "a.pdf", "content": "JVBERi0xLjQK"}]},
+    )
+    assert replied.status_code == 201, replied.text
+    [attachment] = replied.json()["messages"][1]["attachments"]
+    return {"ccrn": ccrn, "ubr": bound.json()["ubr"], "query_id": query.json()["id"], "attachment_id": attachment["id"]}
 
 
 @pytest.fixture

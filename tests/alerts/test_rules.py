@@ -214,3 +214,44 @@ def test_terminal_change_compares_the_latest_announcement_with_the_first() -> No
 def test_quiet_hours_span_midnight(at: str, quiet: bool) -> None:
     hour, minute = map(int, at.split(":"))
     assert in_quiet_hours(T0.replace(hour=hour, minute=minute), "22:00", "07:00") is quiet
+
+
+# ---------------------------------------------------------------- road cargo
+
+
+def _said(query: str, position: int, side: str, at: datetime) -> Fact:
+    code = "REQS" if side == "customs" else "SUBM"
+    return fact("SHIPMENT", code, at, road_query=query, position=position, side=side, text=f"{side} {position}")
+
+
+def test_a_road_query_is_raised_and_each_reply_tells_again() -> None:
+    asked = _said("q1", 1, "customs", T0)
+    assert verdict("road_query_replied", [asked], T0).finding is None
+    raised = verdict("road_query_raised", [asked], T0).finding
+    assert raised is not None and (raised.condition, raised.figures["text"]) == ("query:q1", "customs 1")
+    first = verdict("road_query_replied", [asked, _said("q1", 2, "submitter", T0 + timedelta(hours=1))], T0).finding
+    later = [
+        asked,
+        _said("q1", 2, "submitter", T0 + timedelta(hours=1)),
+        _said("q1", 3, "customs", T0 + timedelta(hours=2)),
+    ]
+    second = verdict("road_query_replied", list(reversed(later)), T0).finding  # arrival order does not matter
+    assert first is not None and second is not None and first.condition == second.condition == "replied:q1"
+    assert (second.figures["replies"], second.figures["side"]) == (2, "customs")
+    kind = all_types()["road_query_replied"]
+    assert kind.is_material(first.figures, second.figures, {})
+    assert not kind.is_material(second.figures, second.figures, {})
+
+
+def test_a_road_crossing_and_a_reminder_resolved_by_binding() -> None:
+    crossed = fact("EQUIPMENT", "CROS", T0, road="crossed", ubr="90000000017", decision="go", control_point="LMC")
+    found = verdict("road_crossed", [crossed], T0).finding
+    assert found is not None and (found.condition, found.figures["decision"]) == ("crossed:90000000017", "go")
+    assert verdict("road_crossed", [fact("EQUIPMENT", "CROS", T0)], T0).finding is None  # not road's
+    remind = fact("TRANSPORT", "ARRI", T0, classifier="EST", road="bind_reminder", trip_id="t1", control_point="LMC")
+    reminded = verdict("road_bind_reminder", [remind], T0).finding
+    assert reminded is not None and reminded.condition == "bind:t1"
+    bound = fact("CUSTOMS", "SUBM", T0 + timedelta(minutes=5), road="bound")
+    assert verdict("road_bind_reminder", [remind, bound], T0).finding is None
+    earlier_binding = fact("CUSTOMS", "SUBM", T0 - timedelta(hours=2), road="bound")
+    assert verdict("road_bind_reminder", [earlier_binding, remind], T0).finding is not None

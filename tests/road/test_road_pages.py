@@ -12,7 +12,7 @@ from harbourlink.kernel import Database, utcnow
 from harbourlink.road.domain import parse_ccrn, parse_ubr
 from harbourlink.web.i18n import PORT_TIME
 from tests.road.support import cargo, lodge, road
-from tests.web.conftest import log_in, submit, text_of
+from tests.web.conftest import csrf_of, log_in, submit, text_of
 
 
 def _form(**changes: str) -> dict[str, str | list[str]]:
@@ -109,3 +109,50 @@ def test_customs_asks_and_the_submitter_replies_on_the_consignments_page(client:
     log_in(client, world.outsider.admin_email)
     assert client.get(f"/road/consignments/{ccrn}").status_code == 404
     assert client.get("/road/find?ccrn=12345678900").status_code == 422
+
+
+def test_the_submitter_replies_with_a_file_on_the_page_and_a_hostile_one_is_refused_by_name(
+    client: TestClient, db: Database
+) -> None:
+    world = road(db)
+    ccrn = lodge(client, world.shipper)
+    asked = client.post(f"/api/v1/road/consignments/{ccrn}/queries", headers=world.customs.auth, json={"text": "?"})
+    query_id = asked.json()["id"]
+    log_in(client, world.shipper.admin_email)
+    page = f"/road/consignments/{ccrn}"
+    token = csrf_of(client.get(page).text)
+    action = f"/road/queries/{query_id}/replies"
+    refused = client.post(
+        action,
+        data={"text": "the invoice", "csrf_token": token},
+        files=[("files", ("invoice.pdf", b"MZ\x90\x00this is a program", "application/pdf"))],
+    )
+    assert refused.status_code == 422
+    assert "第 1 個檔案（invoice.pdf）不是 PDF、JPEG 或 PNG 檔案。" in text_of(refused.text)
+    sent = client.post(
+        action,
+        data={"text": "the invoice", "csrf_token": token},
+        files=[("files", ("invoice.pdf", b"%PDF-1.4 an invoice", "application/octet-stream"))],
+    )
+    assert sent.status_code == 200, text_of(sent.text)
+    [link] = re.findall(rf'href="(/api/v1/road/queries/{query_id}/attachments/[^"]+)"', sent.text)
+    assert client.get(link).content == b"%PDF-1.4 an invoice"
+    log_in(client, world.outsider.admin_email)
+    assert client.get(link).status_code == 404
+
+
+def test_the_lodging_page_takes_the_planned_crossing(client: TestClient, db: Database) -> None:
+    world = road(db)
+    log_in(client, world.shipper.admin_email)
+    form = client.get("/road/lodge")
+    assert 'id="planned-crossing"' in form.text and "計劃過關" in text_of(form.text)
+    lodged = submit(client, "/road/lodge", "/road/lodge", _form(planned_vehicle="fc 117", planned_control_point="MKT"))
+    assert lodged.status_code == 200, text_of(lodged.text)
+    found = re.search(r'id="ccrn">(\d+)<', lodged.text)
+    assert found
+    read = client.get(f"/api/v1/road/consignments/{found.group(1)}").json()
+    assert (read["planned_vehicle"], read["planned_control_point"]) == ("FC117", "MKT")
+    refused = submit(
+        client, "/road/lodge", "/road/lodge", _form(planned_vehicle="TOO LONG 99", planned_control_point="MKT")
+    )
+    assert refused.status_code == 422 and 'value="TOO LONG 99"' in refused.text

@@ -125,6 +125,10 @@ def _one(inbox: list[tuple[str, Alert]], key: str, alert_type: str, subject: str
 NOT_SIMULATED_YET = {
     "elock_tamper": "the simulator does not drive sealed e-lock trips yet (issue 17, its simulator part)",
     "elock_deviation": "the simulator does not drive sealed e-lock trips yet (issue 17, its simulator part)",
+    "road_query_raised": "the simulator does not drive road cargo yet (issue 15, item 9)",
+    "road_query_replied": "the simulator does not drive road cargo yet (issue 15, item 9)",
+    "road_crossed": "the simulator does not drive road cargo yet (issue 15, item 9)",
+    "road_bind_reminder": "the simulator does not drive road cargo yet (issue 15, item 9)",
 }
 
 

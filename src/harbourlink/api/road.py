@@ -3,19 +3,24 @@ customs queries."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
+import json
+import time
+from collections.abc import AsyncIterator
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Query, Request, status
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
 from harbourlink import road
 from harbourlink.api.context import CurrentActor, DbSession, runtime
 from harbourlink.api.errors import ERROR_RESPONSES
 from harbourlink.api.scopes import require_scope
 from harbourlink.identity import KeyScope
-from harbourlink.kernel import Actor, ValidationFailed, utcnow
+from harbourlink.kernel import Actor, Database, ValidationFailed, live, utcnow
 from harbourlink.settings import Settings
 
 router = APIRouter(
@@ -46,6 +51,8 @@ def describe(
         consignee_address=data.consignee_address,
         expected_at=data.expected_at,
         submitter_reference=data.submitter_reference,
+        planned_vehicle=row.planned_vehicle,
+        planned_control_point=row.planned_control_point,
         versions=None
         if versions is None
         else [road.VersionRead(version=v.version, action=v.action, made_at=v.made_at, data=v.data) for v in versions],
@@ -53,7 +60,7 @@ def describe(
 
 
 def _cargo(body: road.ConsignmentCreate) -> road.CargoData:
-    return road.CargoData(**body.model_dump())
+    return road.CargoData(**body.model_dump(exclude=set(road.PlannedCrossing.model_fields)))
 
 
 @router.post(
@@ -66,7 +73,14 @@ def _cargo(body: road.ConsignmentCreate) -> road.CargoData:
     "`too_late_to_lodge` otherwise). Needs the company's opt-in to `advance_cargo_info` (403 `service_not_active`).",
 )
 def lodge(body: road.ConsignmentCreate, actor: CurrentActor, session: DbSession) -> road.ConsignmentRead:
-    return describe(road.do_lodge(session, actor, data=_cargo(body)))
+    row = road.do_lodge(
+        session,
+        actor,
+        data=_cargo(body),
+        planned_vehicle=body.planned_vehicle,
+        planned_control_point=body.planned_control_point,
+    )
+    return describe(row)
 
 
 @router.post(
@@ -295,6 +309,47 @@ def enrol_token(
     return road.SecurityTokenIssued(user_id=user_id or actor.user_id or "", uri=uri)
 
 
+KEEP_ALIVE_SECONDS = 15.0
+
+
+def _version(db: Database, actor: Actor) -> str:
+    with db.transaction() as session:
+        return road.driver_view(session, actor).version
+
+
+async def _road_events(request: Request, actor: Actor) -> AsyncIterator[str]:
+    """A ``road`` event with the view's version at once and whenever it changes; the page then reads it."""
+    db, poll = runtime(request).db, runtime(request).settings.live_poll_seconds
+    sent, quiet_since = "", time.monotonic()
+    yield "retry: 2000\n\n"
+    while not await request.is_disconnected():
+        version = await asyncio.to_thread(_version, db, actor)  # the database call blocks
+        if version != sent:
+            sent, quiet_since = version, time.monotonic()
+            yield f"event: road\ndata: {json.dumps({'version': version})}\n\n"
+        elif time.monotonic() - quiet_since >= KEEP_ALIVE_SECONDS:  # proxies close idle connections
+            quiet_since = time.monotonic()
+            yield ": keep-alive\n\n"
+        await live.hub.wait(road.live_subject(actor.org_id), poll)
+
+
+@router.get(
+    "/stream",
+    response_class=StreamingResponse,
+    summary="Live updates of the caller's road bindings and reminders to bind (text/event-stream)",
+    description='A `road` event `{"version"}` at once and whenever customs decides GO or INSPECT on a binding '
+    "the caller sees, records its crossing, or the caller's driver is reminded to bind; the driver's app "
+    "(`/trips`) then reads what changed. Carries no data of its own.",
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+def stream(request: Request, actor: CurrentActor) -> StreamingResponse:
+    return StreamingResponse(
+        _road_events(request, actor),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
 @router.get("/bindings", response_model=list[road.BindingRead], summary="Bindings the caller sees; by CCRN")
 def list_bindings(
     actor: CurrentActor,
@@ -365,15 +420,48 @@ def get_query(query_id: str, actor: CurrentActor, session: DbSession) -> road.Qu
     return road.describe_thread(road.get_thread(session, actor, query_id=query_id))
 
 
+def _upload(number: int, given: road.AttachmentIn) -> road.Upload:
+    try:
+        return road.Upload(given.filename, base64.b64decode(given.content, validate=True))
+    except binascii.Error as exc:
+        raise ValidationFailed(
+            f"attachments[{number}].content: not base64 (give the file's bytes in base64)",
+            data={"field": f"attachments[{number}].content"},
+        ) from exc
+
+
 @router.post(
     "/queries/{query_id}/replies",
     response_model=road.QueryRead,
     status_code=status.HTTP_201_CREATED,
     dependencies=WRITE,
-    summary="Reply in a query's thread (the consignment's submitter, or customs)",
+    summary="Reply in a query's thread (the consignment's submitter, or customs), with up to 3 files",
+    description="Files are PDF, JPEG or PNG, told by their content, not their name, each at most 2 MiB: "
+    "422 `too_many_attachments`, `attachment_too_large` or `attachment_type_refused`, naming the file. "
+    "The other side is told (alert `road_query_replied`).",
 )
-def reply(query_id: str, body: road.QueryCreate, actor: CurrentActor, session: DbSession) -> road.QueryRead:
-    return road.describe_thread(road.do_reply(session, actor, query_id=query_id, text=body.text))
+def reply(query_id: str, body: road.QueryReply, actor: CurrentActor, session: DbSession) -> road.QueryRead:
+    files = [_upload(number, given) for number, given in enumerate(body.attachments)]
+    return road.describe_thread(road.do_reply(session, actor, query_id=query_id, text=body.text, attachments=files))
+
+
+@router.get(
+    "/queries/{query_id}/attachments/{attachment_id}",
+    summary="A file of a query's thread, as it was sent (the customs company that raised it and the submitter)",
+    responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}, "description": "the file"}},
+    response_class=Response,
+)
+def attachment(query_id: str, attachment_id: str, actor: CurrentActor, session: DbSession) -> Response:
+    found = road.get_attachment(session, actor, query_id=query_id, attachment_id=attachment_id)
+    return Response(
+        found.data,
+        media_type=found.content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.filename)}",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @router.get(

@@ -4,8 +4,9 @@ approaching, the GO / INSPECT decision, and the crossing.
 The rules suggest (``domain.suggest``: an unanswered customs query or the random sample → INSPECT),
 an officer decides; both decision and crossing are kept on the binding with who and when, and told
 through the event seam (``CUSR`` released / ``CUSI`` selected for inspection, then ``CROS``), shared
-with the submitters of the consignments and the binding's maker, whose alerts and live pages take
-it from there. Only a customs company (``customs_hk``) reads the console or decides.
+with the submitters of the consignments and the binding's maker, whose alerts take it from there
+(``road_crossed`` tells the submitters of a crossing); the binding maker's app is told live
+(``reminders.live_subject``). Only a customs company (``customs_hk``) reads the console or decides.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from harbourlink import access, events, trucking
-from harbourlink.kernel import Actor, Conflict, new_id, utcnow
+from harbourlink.kernel import Actor, Conflict, live, new_id, utcnow
 from harbourlink.road import repository
 from harbourlink.road.binding import Bound, describe_binding, get_binding
 from harbourlink.road.domain import CONTROL_POINT_POSITIONS, ControlPoint, Decision, Suggestion, suggest
 from harbourlink.road.errors import NotCustoms
 from harbourlink.road.models import RoadBinding
+from harbourlink.road.reminders import live_subject
 from harbourlink.road.schemas import ApproachRead, PositionSeen
 from harbourlink.road.service import check_write
 
@@ -158,6 +160,7 @@ def _publish(
             created_by=actor.user_id,
         )
     events.publish_stored(session, message_id=message_id, owner_org_id=actor.org_id, received_at=at)
+    live.announce(session, live_subject(binding.org_id))  # the driver's app shows it without a reload
 
 
 def describe_approach(approach: Approach) -> ApproachRead:

@@ -38,6 +38,16 @@ TEXT_LIMITS: dict[str, int] = {
 }
 MAX_BATCH = 100
 MAX_QUERY_TEXT = 2000
+MAX_ATTACHMENTS = 3
+MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
+"""Three files of this size, in base64 in a JSON reply, stay under the platform's request limit (10 MiB)."""
+ATTACHMENT_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+"""What a reply may carry, told by the first bytes (never by the file's name): a document or a photo of one."""
+MAX_FILENAME = 120
 
 
 class Direction(StrEnum):
@@ -275,3 +285,28 @@ def suggest(*, ubr: str, open_queries: int, sample_percent: float) -> Suggestion
     if sample_draw(ubr) * 100 < sample_percent:
         return Suggestion(Decision.INSPECT, "random_sample")
     return Suggestion(Decision.GO, "no_rule")
+
+
+def attachment_type(data: bytes) -> str | None:
+    """The content type of a PDF, JPEG or PNG file by its first bytes, else None."""
+    return next((content_type for magic, content_type in ATTACHMENT_MAGIC if data.startswith(magic)), None)
+
+
+def clean_filename(raw: str) -> str:
+    """The name a file is offered under: its last path part, printable, at most ``MAX_FILENAME`` characters."""
+    name = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>')
+    return name.strip()[-MAX_FILENAME:] or "file"
+
+
+REMIND_WITHIN = timedelta(minutes=45)
+"""A driver whose truck is closer than this to the control point, in time, is reminded to bind."""
+PLANNED_CROSSING_SLACK = timedelta(hours=12)
+"""A consignment is taken as this trip's cargo only if its expected crossing is this close to the truck's arrival:
+a vehicle planned for next week's crossing passing the control point today is not reminded."""
+
+
+def due_to_bind(*, arrival: datetime, position_at: datetime, expected_at: datetime) -> bool:
+    """Whether a truck arriving at ``arrival`` (estimated from its position at ``position_at``) should bind now
+    a consignment expected at the boundary at ``expected_at``."""
+    return arrival - position_at < REMIND_WITHIN and abs(expected_at - arrival) <= PLANNED_CROSSING_SLACK

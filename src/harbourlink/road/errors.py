@@ -3,6 +3,19 @@
 from __future__ import annotations
 
 from harbourlink.kernel.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from harbourlink.kernel.phrases import N_, Phrase
+
+TOO_MANY_ATTACHMENTS = Phrase("too_many_attachments", N_("At most %(limit)s files per reply, not %(count)s."))
+ATTACHMENT_TOO_LARGE = Phrase(
+    "attachment_too_large", N_("File %(number)s (%(name)s) is %(size)s MiB; a file may be at most %(limit)s MiB.")
+)
+PLANNED_CROSSING_INCOMPLETE = Phrase(
+    "planned_crossing_incomplete",
+    N_("Give both the vehicle and the control point of the planned crossing, or neither."),
+)
+ATTACHMENT_TYPE_REFUSED = Phrase(
+    "attachment_type_refused", N_("File %(number)s (%(name)s) is not a PDF, JPEG or PNG file.")
+)
 
 
 class InvalidNumber(ValidationFailed):
@@ -74,3 +87,9 @@ class TokenExists(Conflict):
 
 class SignatureNotFound(NotFound):
     code = "binding_signature_not_found"
+
+
+class InvalidAttachment(ValidationFailed):
+    """A reply's file refused: too many, too large, or not a PDF, JPEG or PNG by its content."""
+
+    code = "invalid_attachment"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from harbourlink.kernel import Base
@@ -31,6 +31,11 @@ class RoadConsignment(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    planned_vehicle: Mapped[str | None] = mapped_column(String(8), index=True)
+    """The crossing the submitter plans (not part of the legal data set): the vehicle expected to carry the
+    consignment and its control point. A running trip of that vehicle nearing the control point with the
+    consignment still unbound reminds its driver to bind (``reminders``)."""
+    planned_control_point: Mapped[str | None] = mapped_column(String(3))
 
 
 class RoadConsignmentVersion(Base):
@@ -136,6 +141,37 @@ class RoadQueryMessage(Base):
     user_id: Mapped[str | None] = mapped_column(String(36))
     text: Mapped[str] = mapped_column(Text)
     written_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RoadQueryAttachment(Base):
+    """A file attached to a message of a query's thread, kept with the content type its bytes showed."""
+
+    __tablename__ = "road_query_attachments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    query_id: Mapped[str] = mapped_column(ForeignKey("road_queries.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    """The message of the thread it came with."""
+    filename: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RoadReminder(Base):
+    """A reminder to bind sent to a trip's driver for one consignment: once per trip and consignment."""
+
+    __tablename__ = "road_reminders"
+
+    trip_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    ccrn: Mapped[str] = mapped_column(ForeignKey("road_consignments.ccrn"), primary_key=True)
+    driver_user_id: Mapped[str] = mapped_column(String(36), index=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    """The trip's company."""
+    vehicle: Mapped[str] = mapped_column(String(8))
+    control_point: Mapped[str] = mapped_column(String(3))
+    eta: Mapped[datetime]
+    reminded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class RoadBindingSignature(Base):

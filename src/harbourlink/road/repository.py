@@ -4,11 +4,14 @@ submitters of the consignments in it."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import ColumnElement, Select, exists, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from harbourlink.identity import OrgType, Role
 from harbourlink.kernel import Actor
+from harbourlink.road.domain import ConsignmentStatus
 from harbourlink.road.models import (
     RoadBatch,
     RoadBinding,
@@ -16,7 +19,9 @@ from harbourlink.road.models import (
     RoadConsignment,
     RoadConsignmentVersion,
     RoadQuery,
+    RoadQueryAttachment,
     RoadQueryMessage,
+    RoadReminder,
     RoadTemplate,
 )
 
@@ -134,6 +139,19 @@ def messages(session: Session, query_ids: list[str]) -> list[RoadQueryMessage]:
     return list(session.scalars(found.order_by(RoadQueryMessage.query_id, RoadQueryMessage.position)))
 
 
+def attachments(session: Session, query_ids: list[str]) -> list[RoadQueryAttachment]:
+    """The files of these queries' threads, without their bytes."""
+    found = select(RoadQueryAttachment).where(RoadQueryAttachment.query_id.in_(query_ids))
+    return list(session.scalars(found.options(defer(RoadQueryAttachment.data)).order_by(RoadQueryAttachment.position)))
+
+
+def attachment(session: Session, query_id: str, attachment_id: str) -> RoadQueryAttachment | None:
+    found = select(RoadQueryAttachment).where(
+        RoadQueryAttachment.id == attachment_id, RoadQueryAttachment.query_id == query_id
+    )
+    return session.scalars(found).first()
+
+
 def live_at(session: Session, control_point: str, *, limit: int) -> list[RoadBinding]:
     """Bindings at a control point still to cross (not cancelled, not crossed), soonest allowed first."""
     query = select(RoadBinding).where(
@@ -152,3 +170,34 @@ def unanswered(session: Session, ccrns: list[str]) -> dict[str, int]:
         if newest is not None and newest.org_id == found.customs_org_id:
             counts[found.ccrn] = counts.get(found.ccrn, 0) + 1
     return counts
+
+
+def unbound_planned_for(session: Session, *, vehicle: str) -> list[RoadConsignment]:
+    """Consignments whose submitter planned them on this vehicle and that are neither bound nor cancelled.
+
+    For the reminders' consumer, which acts for no company: what it finds is told only to the trip of the
+    vehicle the submitter named."""
+    found = select(RoadConsignment).where(
+        RoadConsignment.planned_vehicle == vehicle, RoadConsignment.status == ConsignmentStatus.LODGED.value
+    )
+    return list(session.scalars(found.order_by(RoadConsignment.expected_at).limit(100)))
+
+
+def reminded(session: Session, trip_id: str) -> set[str]:
+    return set(session.scalars(select(RoadReminder.ccrn).where(RoadReminder.trip_id == trip_id)))
+
+
+def reminders(session: Session, *, org_id: str, driver_user_id: str | None, since: datetime) -> list[RoadReminder]:
+    """A company's reminders since a moment (a driver's own only) whose consignment is still unbound, newest first."""
+    found = (
+        select(RoadReminder)
+        .join(RoadConsignment, RoadConsignment.ccrn == RoadReminder.ccrn)
+        .where(
+            RoadReminder.org_id == org_id,
+            RoadReminder.reminded_at >= since,
+            RoadConsignment.status == ConsignmentStatus.LODGED.value,
+        )
+    )
+    if driver_user_id is not None:
+        found = found.where(RoadReminder.driver_user_id == driver_user_id)
+    return list(session.scalars(found.order_by(RoadReminder.reminded_at.desc()).limit(20)))

@@ -41,7 +41,16 @@ class CargoFields(BaseModel):
     submitter_reference: str = Field(default="", max_length=TEXT_LIMITS["submitter_reference"])
 
 
-class ConsignmentCreate(CargoFields):
+class PlannedCrossing(BaseModel):
+    """Not part of the legal data set: the vehicle expected to carry the consignment and its control point. A
+    running trip of that vehicle under 45 minutes from the control point with the consignment unbound reminds
+    its driver to bind (alert `road_bind_reminder`, and the driver's app)."""
+
+    planned_vehicle: str | None = Field(default=None, max_length=10, description="registration mark, e.g. `FC117`")
+    planned_control_point: ControlPoint | None = None
+
+
+class ConsignmentCreate(CargoFields, PlannedCrossing):
     """A consignment by direct entry."""
 
 
@@ -76,7 +85,7 @@ class VersionRead(BaseModel):
     data: dict[str, object]
 
 
-class ConsignmentRead(CargoFields):
+class ConsignmentRead(CargoFields, PlannedCrossing):
     ccrn: str
     status: ConsignmentStatus
     version: int
@@ -190,11 +199,30 @@ class QueryCreate(BaseModel):
     text: str = Field(min_length=1, max_length=MAX_QUERY_TEXT)
 
 
+class AttachmentIn(BaseModel):
+    filename: str = Field(min_length=1, max_length=255)
+    content: str = Field(description="the file's bytes in base64: a PDF, JPEG or PNG of at most 2 MiB")
+
+
+class QueryReply(BaseModel):
+    text: str = Field(min_length=1, max_length=MAX_QUERY_TEXT)
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=10, description="at most 3 files")
+
+
+class AttachmentRead(BaseModel):
+    id: str
+    filename: str
+    content_type: str
+    size: int
+    url: str = Field(description="where the query's two sides download it")
+
+
 class QueryMessageRead(BaseModel):
     position: int
     side: str = Field(description="`customs` or `submitter`")
     text: str
     written_at: datetime
+    attachments: list[AttachmentRead] = Field(default_factory=list)
 
 
 class QueryRead(BaseModel):

@@ -23,6 +23,7 @@ from harbourlink.road.domain import (
     MAX_BATCH,
     CargoData,
     ConsignmentStatus,
+    ControlPoint,
     Direction,
     Problem,
     change_refusal,
@@ -31,7 +32,13 @@ from harbourlink.road.domain import (
     parse_ccrn,
     window_problem,
 )
-from harbourlink.road.errors import ConsignmentNotFound, InvalidNumber, NotChangeable, ServiceNotActive
+from harbourlink.road.errors import (
+    PLANNED_CROSSING_INCOMPLETE,
+    ConsignmentNotFound,
+    InvalidNumber,
+    NotChangeable,
+    ServiceNotActive,
+)
 from harbourlink.road.models import RoadBatch, RoadConsignment, RoadConsignmentVersion, RoadTemplate
 
 
@@ -132,13 +139,30 @@ def lodge(session: Session, actor: Actor, data: CargoData, *, now: datetime) -> 
     return row
 
 
-def do_lodge(session: Session, actor: Actor, *, data: CargoData) -> RoadConsignment:
-    """Lodges advance cargo information: the legal data set within its window gets a CCRN."""
+def do_lodge(
+    session: Session,
+    actor: Actor,
+    *,
+    data: CargoData,
+    planned_vehicle: str | None = None,
+    planned_control_point: ControlPoint | None = None,
+) -> RoadConsignment:
+    """Lodges advance cargo information: the legal data set within its window gets a CCRN; with the crossing
+    planned (vehicle and control point), the truck's driver is reminded to bind in time."""
     check_write(actor)
     check_service(session, actor, Service.ADVANCE_CARGO_INFO)
     now = utcnow()
     _refuse(problems_of(data, now=now))
+    if bool(planned_vehicle) != (planned_control_point is not None):
+        raise ValidationFailed(
+            PLANNED_CROSSING_INCOMPLETE(),
+            code="planned_crossing_incomplete",
+            data={"field": "planned_control_point" if planned_vehicle else "planned_vehicle"},
+        )
     row = lodge(session, actor, data, now=now)
+    if planned_vehicle and planned_control_point is not None:
+        row.planned_vehicle = identity.normalise_vehicle_registration(planned_vehicle).replace(" ", "")
+        row.planned_control_point = planned_control_point.value
     session.flush()
     return row
 

@@ -43,6 +43,7 @@ from harbourlink.trucking.schemas import (
     TripCreate,
     TripRead,
 )
+from harbourlink.trucking.seam import PositionsStored, positions_queue, publish_positions
 from harbourlink.trucking.trips import (
     Marks,
     create_trip,
@@ -59,6 +60,7 @@ from harbourlink.trucking.trips import (
     running_trip_of,
     shared_fixes,
     start_trip,
+    trip_fixes,
     trips_about,
 )
 
@@ -80,6 +82,7 @@ __all__ = [
     "PositionIn",
     "PositionRead",
     "PositionReport",
+    "PositionsStored",
     "ReportOutcome",
     "ReportRead",
     "Trip",
@@ -104,6 +107,8 @@ __all__ = [
     "live_subject",
     "marks",
     "outcome",
+    "positions_queue",
+    "publish_positions",
     "readable_trip",
     "receive_osmand",
     "receive_trip_positions",
@@ -112,5 +117,6 @@ __all__ = [
     "running_trip_of",
     "shared_fixes",
     "start_trip",
+    "trip_fixes",
     "trips_about",
 ]

@@ -36,6 +36,7 @@ from harbourlink.trucking.domain import (
 )
 from harbourlink.trucking.models import Device, PositionReport, Trip
 from harbourlink.trucking.schemas import ItemError, PositionIn, ReportOutcome
+from harbourlink.trucking.seam import publish_positions
 from harbourlink.trucking.trips import begin, check_write, is_driver, live_subject, own_trip
 
 log = logging.getLogger(__name__)
@@ -156,6 +157,7 @@ def _trip_report(session: Session, trip: Trip, report: PositionReport) -> None:
     _conclude(report, accepted=len(stored), duplicates=on_trip - len(stored), errors=errors)
     if stored:
         live.announce(session, live_subject(trip.id))
+        publish_positions(session, trip_id=trip.id, report_id=report.id)
 
 
 Parsed = osmand.OsmandReport | osmand.OsmandError
@@ -202,6 +204,7 @@ def _device_report(session: Session, device: Device, report: PositionReport, par
     _conclude(report, accepted=len(stored), duplicates=1 - len(stored), errors=[])
     if stored and trip is not None:
         live.announce(session, live_subject(trip.id))
+        publish_positions(session, trip_id=trip.id, report_id=report.id)
 
 
 def _archive(

@@ -367,6 +367,13 @@ def _read(actor: Actor, trip: Trip, rows: list[TruckPosition], *, company: str, 
     )
 
 
+def trip_fixes(session: Session, *, trip_id: str, limit: int = TRAIL) -> tuple[Trip, list[Fix]] | None:
+    """A trip and its newest positions (oldest first), for a consumer of stored positions (``seam``), which
+    knows the trip from its work item and acts for no company: it checks what it may tell whom."""
+    trip = session.get(Trip, trip_id)
+    return None if trip is None else (trip, [_fix(row) for row in repository.trail(session, trip.id, limit=limit)])
+
+
 def shared_fixes(session: Session, *, vehicle: str, limit: int = TRAIL) -> list[Fix]:
     """The newest positions (oldest first) of the vehicle's running trip, whichever company runs it.
 

@@ -42,6 +42,10 @@ TYPES = {
     "receipt_discrepancy": N_("Received short or damaged"),
     "elock_tamper": N_("E-lock tampered with"),
     "elock_deviation": N_("Truck left its approved route"),
+    "road_query_raised": N_("Customs query on a consignment"),
+    "road_query_replied": N_("Reply to a customs query"),
+    "road_crossed": N_("Truck crossed the boundary"),
+    "road_bind_reminder": N_("Bind the cargo before the control point"),
 }
 STATUSES = {"open": N_("Open"), "acknowledged": N_("Acknowledged"), "resolved": N_("Resolved")}
 STATUS_TONE = {"open": "bad", "acknowledged": "warn", "resolved": "ok"}

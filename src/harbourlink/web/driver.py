@@ -1,7 +1,9 @@
 """The driver's app: today's jobs, and one trip to start at pickup, follow and end at the warehouse.
 
 ``/trips`` lists a driver's own trips (everyone else of a trucking company sees the company's) and
-their road bindings with customs' GO or INSPECT;
+their road bindings with customs' GO or INSPECT and the reminders to bind; that part of the page
+(``/trips/road``) is fetched again by ``static/road_live.js`` whenever ``GET /api/v1/road/stream`` says
+it changed, so customs' instruction reaches the cab without a reload;
 ``/trips/{id}`` is the trip. While it runs, the page's script (``static/driver.js``) takes the
 phone's position every few seconds, keeps each one in the phone's storage with the time it was
 taken, and sends the queue to ``POST /api/v1/trips/{id}/positions`` with the session and its CSRF
@@ -11,7 +13,6 @@ lost or doubled. Starting and ending are forms, like every other change on the s
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from typing import Any
 
 from fastapi import APIRouter
@@ -20,9 +21,9 @@ from markupsafe import Markup
 
 from harbourlink import receiving, road, trucking
 from harbourlink.kernel import HarbourLinkError, NotFound, utcnow
+from harbourlink.kernel.clock import start_of_port_day
 from harbourlink.references import ReferenceType
 from harbourlink.web.forms import CSRF_CHECKED, attempt
-from harbourlink.web.i18n import PORT_TIME
 from harbourlink.web.labels import N_
 from harbourlink.web.pages import MemberDep, MemberPage
 from harbourlink.web.receive import qr_svg
@@ -43,37 +44,26 @@ QUEUE_WORDS = {
 }
 
 
-def _start_of_day(now: datetime) -> datetime:
-    """Midnight in Hong Kong: a driver's day, whatever the server's clock zone."""
-    return datetime.combine(now.astimezone(PORT_TIME).date(), time(), tzinfo=PORT_TIME)
-
-
 @router.get("/trips")
 def jobs(page: MemberDep) -> Response:
     """Today's jobs: trips not yet ended, and those ended today."""
     actor = page.viewer.actor
-    trips = trucking.list_trips(page.session, actor, since=_start_of_day(utcnow()))
+    trips = trucking.list_trips(page.session, actor, since=start_of_port_day(utcnow()))
     rows = trucking.describe_all(page.session, actor, trips)
     return page.render(
         "driver/jobs.html",
         trips=rows,
-        bindings=_bindings(page),
+        road=road.driver_view(page.session, actor),
         statuses=_statuses(page),
         tones=STATUS_TONE,
         driver=trucking.is_driver(actor),
     )
 
 
-def _bindings(page: MemberPage) -> list[road.BindingRead]:
-    """The bindings the person sees (a driver: their own) still to cross or crossed today, with customs'
-    instruction: the app shows it when opened or refreshed."""
-    today = _start_of_day(utcnow())
-    return [
-        road.describe_binding(bound)
-        for bound in road.list_bindings(page.session, page.viewer.actor, limit=20)
-        if bound.binding.cancelled_at is None
-        and (bound.binding.crossed_at is None or bound.binding.crossed_at >= today)
-    ]
+@router.get("/trips/road")
+def road_part(page: MemberDep) -> Response:
+    """The road part of today's jobs, as the page shows it: fetched again when the road stream says it changed."""
+    return page.render("driver/road.html", road=road.driver_view(page.session, page.viewer.actor))
 
 
 def _statuses(page: MemberPage) -> dict[str, str]:

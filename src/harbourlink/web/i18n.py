@@ -19,7 +19,6 @@ from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from babel.messages.mofile import write_mo
@@ -28,6 +27,7 @@ from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.requests import Request
 
+from harbourlink.kernel import clock
 from harbourlink.kernel.phrases import N_, Wording
 from harbourlink.web.labels import LABELS
 
@@ -36,7 +36,7 @@ LANG_COOKIE = "hl_lang"
 LANG_PARAM = "lang"
 LABEL_COLON = N_("%(label)s: ")
 """A label before its value: Chinese writes a full-width colon and no space."""
-PORT_TIME = ZoneInfo("Asia/Hong_Kong")
+PORT_TIME = clock.PORT_TIME
 """Times are shown in Hong Kong time: the port's clock, whoever is looking."""
 
 

@@ -35,6 +35,7 @@ CARGO_FIELDS = (
     "consignee_address",
     "submitter_reference",
 )
+PLANNED_FIELDS = ("planned_vehicle", "planned_control_point")
 _SEPARATORS = re.compile(r"[\s,;]+")
 MAX_PKCS12_BYTES = 48 * 1024
 """A PKCS#12 file of a certificate and its key is a few kilobytes; past this it is cut, and so refused."""
@@ -58,7 +59,8 @@ def _local(moment: datetime) -> str:
 
 
 def _lodge_form(page: MemberPage, *, values: dict[str, str], status: int = 200, error: str | None = None) -> Response:
-    return page.render("road/lodge.html", status=status, error=error, values=values, here="/road")
+    points = [point.value for point in road.ControlPoint]
+    return page.render("road/lodge.html", status=status, error=error, values=values, points=points, here="/road")
 
 
 @router.get("/road/lodge")
@@ -103,13 +105,21 @@ def lodge(form: CheckedForm, page: MemberDep) -> Response:
 
     def act() -> None:
         data = _cargo(form)
-        outcome["row"] = road.do_lodge(page.session, page.viewer.actor, data=data)
+        point = text(form, "planned_control_point")
+        outcome["row"] = road.do_lodge(
+            page.session,
+            page.viewer.actor,
+            data=data,
+            planned_vehicle=text(form, "planned_vehicle") or None,
+            planned_control_point=choice(road.ControlPoint, point) if point else None,
+        )
         if text(form, "save_as"):
             road.do_save_template(page.session, page.viewer.actor, name=text(form, "save_as"), data=data)
 
     error = attempt(page, act)
     if error is not None:
-        values = {name: text(form, name) for name in (*CARGO_FIELDS, "direction", "expected_at", "save_as", "template")}
+        kept = (*CARGO_FIELDS, *PLANNED_FIELDS, "direction", "expected_at", "save_as", "template")
+        values = {name: text(form, name) for name in kept}
         return _lodge_form(page, values=values, status=status_for(error), error=page.error_text(error))
     return page.render("road/lodged.html", consignment=outcome["row"], here="/road")
 
@@ -225,8 +235,16 @@ def ask(ccrn: str, form: CheckedForm, page: MemberDep) -> Response:
 def reply(query_id: str, form: CheckedForm, page: MemberDep) -> Response:
     """A reply in a query's thread, from the submitter or from customs."""
     thread = road.get_thread(page.session, page.viewer.actor, query_id=query_id)
+    files = [
+        road.Upload(item.filename, item.file.read())
+        for item in form.getlist("files")
+        if isinstance(item, UploadFile) and item.filename
+    ]
     error = attempt(
-        page, lambda: road.do_reply(page.session, page.viewer.actor, query_id=query_id, text=text(form, "text"))
+        page,
+        lambda: road.do_reply(
+            page.session, page.viewer.actor, query_id=query_id, text=text(form, "text"), attachments=files
+        ),
     )
     if error is not None:
         return _consignment_page(page, thread.query.ccrn, status=status_for(error), error=page.error_text(error))

@@ -30,6 +30,14 @@ TYPE_NAMES: dict[str, dict[str, str]] = {
         "zh-HK": "貨車偏離原定路線",
         "zh-CN": "货车偏离原定路线",
     },
+    "road_query_raised": {"en": "Customs query on a consignment", "zh-HK": "海關查詢貨物", "zh-CN": "海关查询货物"},
+    "road_query_replied": {"en": "Reply to a customs query", "zh-HK": "海關查詢有回覆", "zh-CN": "海关查询有回复"},
+    "road_crossed": {"en": "Truck crossed the boundary", "zh-HK": "貨車已過關", "zh-CN": "货车已过关"},
+    "road_bind_reminder": {
+        "en": "Bind the cargo before the control point",
+        "zh-HK": "請於抵達管制站前捆綁貨物",
+        "zh-CN": "请于抵达管制站前捆绑货物",
+    },
 }
 
 CHANGES: dict[str, dict[str, str]] = {
