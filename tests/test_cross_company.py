@@ -79,6 +79,7 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "ConsignmentUpdate": {"packages": 99},
     "TemplateCreate": {**road_cargo(), "name": "B's template"},
     "BatchCreate": {"ccrns": ["12345678906"]},
+    "MigrationCreate": {"accounts": "", "templates": "", "consignments": ""},
     "BindingCreate": {"vehicle": "BR1234", "ccrns": ["12345678906"], "control_point": "LMC", "direction": "import"},
     "POST /api/v1/road/bindings/{ubr}/cancel": {"ccrns": ["12345678906"]},
     "QueryCreate": {"text": "B's question"},
