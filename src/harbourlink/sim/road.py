@@ -41,8 +41,9 @@ BUYERS = (
     ("Shenzhen Bay Cosmetics Co", "Nanshan, Shenzhen, Guangdong"),
     ("Zhuhai Coastal Foods Co", "Xiangzhou, Zhuhai, Guangdong"),
 )
-IMPORT_GOODS = (("LED panels", "cartons"), ("printed books", "cartons"), ("ceramic tiles", "pallets"))
-EXPORT_GOODS = (("skin care products", "cartons"), ("wine", "cases"), ("frozen seafood", "cartons"))
+# Capitalised, as shippers type them into the form.
+IMPORT_GOODS = (("LED panels", "Cartons"), ("Printed books", "Cartons"), ("Ceramic tiles", "Pallets"))
+EXPORT_GOODS = (("Skin care products", "Cartons"), ("Red wine", "Cases"), ("Frozen seafood", "Cartons"))
 TRUCKS = ("LV2318", "KP8812", "RT4471", "NZ5093", "UF6620")
 
 
