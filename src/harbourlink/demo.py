@@ -83,6 +83,7 @@ class DemoSeed:
             barge=ids["barge"],
             ais=ids["operator"],
             customs=ids["customs_cn"],
+            customs_hk=ids["customs"],
             forwarder=ids["forwarder"],
             sme=ids["sme"],
             airline=ids["airline"],
@@ -173,16 +174,28 @@ def seed_demo(session: Session, *, people: bool = True, sealer: identity.Sealer 
             thresholds={},
             for_company=True,
         )
+    _road_opt_ins(session, org_ids)
     phone = _demo_phone(session, admins, sealer, driver.id) if people and sealer is not None else None
     return DemoSeed(logins, org_ids, driver.id, phone)
+
+
+def _road_opt_ins(session: Session, org_ids: dict[str, str]) -> None:
+    """The trucking company binds as an agent for its customers; the SME and the forwarder lodge road cargo
+    (the simulated day's road consignments, and the phone's)."""
+    trucker = org_ids["trucker"]
+    session.get_one(identity.Organisation, trucker).operation_mode = identity.OperationMode.AGENT.value
+    for key, service in (
+        ("trucker", identity.Service.ROAD_BINDING),
+        ("sme", identity.Service.ADVANCE_CARGO_INFO),
+        ("forwarder", identity.Service.ADVANCE_CARGO_INFO),
+    ):
+        admin = Actor(org_id=org_ids[key], roles=frozenset({identity.Role.ADMINISTRATOR.value}))
+        identity.request_service(session, admin, org_id=org_ids[key], service=service)
 
 
 def _demo_phone(session: Session, admins: dict[str, Actor], sealer: identity.Sealer, driver_id: str) -> DemoPhone:
     """The driver's phone account; the SME lodges two consignments the trucking agent's driver may bind by phone."""
     trucker, sme = admins["trucker"], admins["sme"]
-    session.get_one(identity.Organisation, trucker.org_id).operation_mode = identity.OperationMode.AGENT.value
-    identity.request_service(session, trucker, org_id=trucker.org_id, service=identity.Service.ROAD_BINDING)
-    identity.request_service(session, sme, org_id=sme.org_id, service=identity.Service.ADVANCE_CARGO_INFO)
     made = ivr.create_phone_account(session, trucker, sealer=sealer, user_id=driver_id, vehicle="FC117")
     expected = utcnow() + timedelta(hours=3)
     ccrns = [

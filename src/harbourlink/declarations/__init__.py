@@ -7,7 +7,8 @@ them, once the message signer submits, to each authority through its adapter (``
 queue. The answer (official number and result) is kept and published as a customs event on the B/L.
 
 The core names none of this: the entry point ``harbourlink.services: declarations`` gives ``PLUGIN``,
-and ``harbourlink.consumers: declarations`` the queue's consumer.
+and ``harbourlink.consumers: declarations`` the queue's consumer. Its error codes' messages come from its own
+catalogue; its part in the simulated port day is ``simulator.story``.
 """
 
 from decimal import Decimal
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from harbourlink.declarations.documents import MAX_FILE_BYTES, MAX_ROWS, DocumentKind, parse_document
 from harbourlink.declarations.domain import Authority, Draft, Status, prefilled_share
+from harbourlink.declarations.labels import ERRORS
 from harbourlink.declarations.manifest import render_cuscar
 from harbourlink.declarations.models import Declaration, TradeDocument
 from harbourlink.declarations.schemas import DeclarationRead, read_model
@@ -48,6 +50,8 @@ PLUGIN = Plugin(
     migrations=HERE / "migrations",
     translations=HERE / "translations",
     templates=HERE / "templates",
+    errors=ERRORS,
+    simulator="harbourlink.declarations.simulator:story",
 )
 
 

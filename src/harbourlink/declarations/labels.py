@@ -58,3 +58,19 @@ SOURCE_LABELS = {
     "rule": N_("the usual choice"),
     "user": N_("your entry"),
 }
+
+ERRORS = {
+    "declaration_has_findings": N_("The checks found problems: fix the fields they name before submitting."),
+    "declaration_not_editable": N_("This declaration was submitted and cannot be changed now."),
+    "declaration_submitted": N_("This declaration was submitted already."),
+    "document_invalid": N_("The file has errors: each is listed with its row and column."),
+    "document_not_utf8": N_("The file is not UTF-8 text: save it as CSV UTF-8 and upload it again."),
+    "document_not_xlsx": N_("The file is not a readable XLSX workbook."),
+    "document_too_large": N_("The file is too large."),
+    "document_too_long": N_("The file has too many lines."),
+    "missing_authority": N_("Choose at least one authority to declare to."),
+    "not_a_bill_of_lading": N_("Declarations are made for a bill of lading: enter a Master or House B/L number."),
+    "unknown_company": N_("No such company."),
+    "unknown_field": N_("The declaration has no such field."),
+}
+"""The service's error codes as its pages say them (the core's pages take them from ``Plugin.errors``)."""

@@ -5,7 +5,9 @@ A plug-in's entry point gives one ``Plugin``: its name (what a company opts in t
 its actions needs, its migrations (a versions directory run against a version table of its own,
 so the core's chain never changes), its translations and page templates, and its price when it is
 charged. Its event handlers are ``Consumer`` objects under ``harbourlink.consumers``, like the
-core's. Installing or removing the package is all it takes: nothing here names a plug-in.
+core's. It may bring its error codes' messages (the pages translate them from its catalogue) and its
+part in the simulated port day (named, like the routes, so that only the simulator imports it).
+Installing or removing the package is all it takes: nothing here names a plug-in.
 """
 
 from __future__ import annotations
@@ -50,6 +52,11 @@ class Plugin:
     translations: Path | None = None
     """A directory laid out as the core's: ``<catalogue>/LC_MESSAGES/messages.po``."""
     templates: Path | None = None
+    errors: Mapping[str, str] = field(default_factory=dict)
+    """Its error codes' messages in English, msgids of its own catalogue, for pages to show translated."""
+    simulator: str | None = None
+    """``module:attribute`` of its part in the simulated port day: a ``sim.acts.Story`` (the scenario in,
+    the steps its parties take out), which the simulator resolves and plays with the day's other steps."""
 
     def __post_init__(self) -> None:
         if not _NAME.fullmatch(self.name):

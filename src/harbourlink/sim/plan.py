@@ -10,22 +10,25 @@ those who hold its number, which an all-cargo subscription does not); once the f
 are in, the forwarder links its House B/Ls (and its house air waybill, once the airline's first
 status of the master air waybill is in). Boxes the forwarder has trucked (``trucks``) are
 nominated to the trucking company, driven with the driver's phone sending its positions, and
-delivered. The mainland customs is polled every 15 minutes (the
+delivered. The road cargo of the day (``road``) and any plug-in's part (``acts``) are acts the
+parties take through the services. The mainland customs is polled every 15 minutes (the
 runner asks the source, since its answer depends on the source, not on the plan).
 
-Steps are ordered by due time, then grants, watches, messages, links, polls; the same scenario
-always gives the same steps, byte for byte.
+Steps are ordered by due time, then grants, watches, messages, links, truck legs, acts, polls; the
+same scenario always gives the same steps, byte for byte.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
 from harbourlink.references import ReferenceType
-from harbourlink.sim import air, edifact, nmea, stories, trucks
+from harbourlink.sim import air, edifact, nmea, road, stories, trucks
 from harbourlink.sim import messages as m
+from harbourlink.sim.acts import Act
 from harbourlink.sim.scenario import MINUTE, Consignment, Scenario
 
 T = TypeVar("T")
@@ -114,15 +117,17 @@ class Deliver:
     haul: trucks.Haul
 
 
-Step = Send | Share | Watch | Link | Nominate | Drive | Deliver | Poll
-_PHASE = {Share: 0, Watch: 1, Send: 2, Link: 3, Nominate: 4, Drive: 5, Deliver: 6, Poll: 7}
+Step = Send | Share | Watch | Link | Nominate | Drive | Deliver | Poll | Act
+_PHASE = {Share: 0, Watch: 1, Send: 2, Link: 3, Nominate: 4, Drive: 5, Deliver: 6, Poll: 8}
+ACT_PHASE = 7
+"""Acts come in many types (each story has its own), after the moment's messages and before its poll."""
 CONTAINER_ALERTS = ("not_picked_up", "reefer_deviation", "reefer_power_off")
 """What a container watch is for: the all-cargo subscriptions the demo companies already have
 tell the rest (delays, customs, B/Ls) once, and a second subscription would tell it twice."""
 
 
-def build_plan(scenario: Scenario) -> list[Step]:
-    """Every step of the day, in the order the runner takes them."""
+def build_plan(scenario: Scenario, *, acts: Sequence[Act] = ()) -> list[Step]:
+    """Every step of the day, in the order the runner takes them; ``acts``: the plug-ins' part."""
     steps: list[Step] = [*_shares(scenario), *_watches(scenario), *_messages(scenario)]
     steps += [Link(scenario.start, c.mbl, house) for c in scenario.cargo for house in c.hbls]
     # A house air waybill is linked once the airline's first status of its master is in.
@@ -135,9 +140,10 @@ def build_plan(scenario: Scenario) -> list[Step]:
         steps.append(Nominate(haul.nominated, haul))
         steps += [Drive(at, haul.container, body) for at, body in haul.reports()]
         steps.append(Deliver(haul.arrives, haul))
+    steps += [*road.acts(scenario), *acts]
     polls = int((scenario.end - scenario.start) / POLL_EVERY)
     steps += [Poll(scenario.start + POLL_EVERY * n) for n in range(polls + 1)]
-    return sorted(steps, key=lambda s: (s.due, _PHASE[type(s)]))
+    return sorted(steps, key=lambda s: (s.due, _PHASE.get(type(s), ACT_PHASE)))
 
 
 def _first_message(scenario: Scenario, shipment: air.AirShipment) -> datetime:

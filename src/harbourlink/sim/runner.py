@@ -5,7 +5,8 @@ time): grants are made with ``access.do_grant`` as their owner, container watche
 ``alerts.do_subscribe`` as the watching company, messages go through ``inbound.receive`` as
 their sender, links through ``tracking.link_bills`` as the forwarder, truck legs through ``legs``
 (the forwarder nominates, the trucking company accepts and assigns its driver) and the driver's
-positions through ``trucking.receive_trip_positions``, and at each customs poll
+positions through ``trucking.receive_trip_positions``, acts (``acts``: the road cargo, the plug-ins'
+part) each in a transaction of its own as their party, and at each customs poll
 the mainland customs source is asked what changed and its answer is sent as the customs
 company. Tests call it directly: deterministic and as fast as the database.
 
@@ -29,6 +30,7 @@ from harbourlink.integrations.customs_status import LodgedDeclaration, Simulated
 from harbourlink.kernel import Actor, Database, HarbourLinkError, utcnow
 from harbourlink.references import ReferenceType
 from harbourlink.sim import trucks
+from harbourlink.sim.acts import Act, Cast, Missing, plugin_acts
 from harbourlink.sim.plan import Deliver, Drive, Link, Nominate, Poll, Send, Share, Step, Watch, build_plan
 from harbourlink.sim.poller import CustomsPoller
 from harbourlink.sim.scenario import HOUR, Scenario, build_scenario
@@ -42,6 +44,7 @@ PARTY_TYPES = {
     "barge": frozenset({"barge_operator"}),
     "ais": frozenset({"operator"}),
     "customs": frozenset({"customs_mainland"}),
+    "customs_hk": frozenset({"customs_hk"}),
     "forwarder": frozenset({"forwarder"}),
     "sme": frozenset({"cargo_owner"}),
     "airline": frozenset({"airline"}),
@@ -62,6 +65,9 @@ class Parties:
     barge: str
     ais: str
     customs: str
+    """The mainland customs."""
+    customs_hk: str
+    """Hong Kong customs: road cargo's queries, GO and INSPECT at the control points."""
     forwarder: str
     sme: str
     airline: str
@@ -96,6 +102,7 @@ class RunReport:
     positions: int = 0
     delivered: int = 0
     receipts: int = 0
+    acts: int = 0
     problems: list[str] = field(default_factory=list)
 
 
@@ -132,7 +139,7 @@ class Simulator:
     ):
         self.db, self.parties, self.clock_speed = db, parties, clock_speed
         self.scenario: Scenario = build_scenario(seed=seed, start=start or demo_start(lead))
-        self.steps: list[Step] = build_plan(self.scenario)
+        self.steps: list[Step] = build_plan(self.scenario, acts=plugin_acts(self.scenario))
         self._next = 0
         self.reached = self.scenario.start - HOUR
         """Simulated time up to which every step has been taken."""
@@ -146,6 +153,8 @@ class Simulator:
         self.poller = CustomsPoller(self.customs, [d.number for d in lodged])
         self._trips: dict[str, str] = {}
         """The trip carrying each trucked box, once nominated."""
+        self._given: dict[str, str] = {}
+        """The numbers acts were given (a CCRN, a UBR, a declaration's id), under the acts' keys."""
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -181,7 +190,7 @@ class Simulator:
             end += 1
         return self.steps[self._next : end]
 
-    def _take(self, step: Step, report: RunReport) -> None:
+    def _take(self, step: Send | Nominate | Drive | Deliver | Poll | Act, report: RunReport) -> None:
         if isinstance(step, Send):
             self._send(step.sender, step.format_name, step.raw, step.label, report)
         elif isinstance(step, Nominate):
@@ -195,6 +204,20 @@ class Simulator:
             answer = self.poller.poll(step.due)
             if answer is not None:
                 self._send("customs", "customs-status-json", answer, "customs status", report)
+        else:
+            self._act(step, report)
+
+    def _act(self, act: Act, report: RunReport) -> None:
+        try:
+            with self.db.transaction() as session:
+                given = act.run(session, Cast(self.parties, self._given))
+        except Missing:
+            return  # the act that was to give its number was refused, and says so
+        except HarbourLinkError as refused:
+            report.problems.append(f"{act.label}: {refused.code} ({refused.message})")
+            return
+        self._given.update(given)
+        report.acts += 1
 
     def _send(self, sender: str, format_name: str, raw: bytes, label: str, report: RunReport) -> None:
         outcome = inbound.receive(

@@ -102,6 +102,7 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
         ),
         settings=settings,
         static_version=shell.static_version(),
+        plugin_errors={code: text for plugin in installed for code, text in plugin.errors.items()},
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (

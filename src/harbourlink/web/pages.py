@@ -15,7 +15,7 @@ page gets the CSRF cookie and token (``ensure_csrf_cookie``) and the security he
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
@@ -64,6 +64,8 @@ class WebState:
     catalogues: Catalogues
     settings: Settings
     static_version: str
+    plugin_errors: Mapping[str, str] = field(default_factory=dict)
+    """The installed plug-ins' error codes and their messages (msgids of their own catalogues)."""
 
 
 def web_state(request: Request) -> WebState:
@@ -195,10 +197,10 @@ class Page:
         return self.catalogue.gettext(message, **params)
 
     def error_text(self, error: HarbourLinkError | str) -> str:
-        """A domain error (or code) in the page's language: the page's words for its code, else its own
-        wording when it has one (an identifier's check), else a generic message."""
+        """A domain error (or code) in the page's language: the page's words for its code (a plug-in's from its
+        catalogue), else its own wording when it has one (an identifier's check), else a generic message."""
         code = error if isinstance(error, str) else error.code
-        message = ERRORS.get(code)
+        message = ERRORS.get(code) or web_state(self.request).plugin_errors.get(code)
         if message is None and isinstance(error, NotFound | Forbidden):
             message = ERRORS["not_found" if isinstance(error, NotFound) else "forbidden"]
         if message is None and isinstance(error, HarbourLinkError) and error.wording.phrase is not PLAIN:
