@@ -42,6 +42,10 @@ TYPES = {
     "receipt_discrepancy": N_("Received short or damaged"),
     "elock_tamper": N_("E-lock tampered with"),
     "elock_deviation": N_("Truck left its approved route"),
+    "elock_stop": N_("Sealed truck stopped unplanned"),
+    "elock_signal_lost": N_("E-lock signal lost"),
+    "elock_low_battery": N_("E-lock battery low"),
+    "elock_late_arrival": N_("Sealed truck late"),
 }
 STATUSES = {"open": N_("Open"), "acknowledged": N_("Acknowledged"), "resolved": N_("Resolved")}
 STATUS_TONE = {"open": "bad", "acknowledged": "warn", "resolved": "ok"}

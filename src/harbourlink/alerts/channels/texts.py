@@ -30,6 +30,14 @@ TYPE_NAMES: dict[str, dict[str, str]] = {
         "zh-HK": "貨車偏離原定路線",
         "zh-CN": "货车偏离原定路线",
     },
+    "elock_stop": {
+        "en": "Sealed truck stopped unplanned",
+        "zh-HK": "已施封貨車非計劃停車",
+        "zh-CN": "已施封货车非计划停车",
+    },
+    "elock_signal_lost": {"en": "E-lock signal lost", "zh-HK": "電子鎖訊號中斷", "zh-CN": "电子锁信号中断"},
+    "elock_low_battery": {"en": "E-lock battery low", "zh-HK": "電子鎖電量不足", "zh-CN": "电子锁电量不足"},
+    "elock_late_arrival": {"en": "Sealed truck late", "zh-HK": "已施封貨車逾時未到", "zh-CN": "已施封货车逾时未到"},
 }
 
 CHANGES: dict[str, dict[str, str]] = {
