@@ -47,6 +47,7 @@ from harbourlink.elock.service import (
     receive_frame,
     register_device,
     replay_sentence,
+    trip_evidence,
     trip_positions,
 )
 from harbourlink.elock.sessions import seal_log as seal_trip_log
@@ -101,5 +102,6 @@ __all__ = [
     "seal_trip_log",
     "seed_route",
     "trace",
+    "trip_evidence",
     "trip_positions",
 ]

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from harbourlink import events, identity
-from harbourlink.elock import eseal, seal, sessions, watch
+from harbourlink import events, identity, ledger
+from harbourlink.elock import eseal, evidence, seal, sessions, watch
 from harbourlink.elock.deviation import Thresholds, episodes_of, judge
 from harbourlink.elock.domain import (
     LOCK_OF,
@@ -740,6 +740,9 @@ LATE_PLACES: dict[str, frozenset[TripState]] = {
 STOP_CODE, SILENT_CODE, BATTERY_CODE, LATE_CODE = "STOP", "NSIG", "LBAT", "LATE"
 """The event store's codes for the other alarms: stopped where no stop is planned, signal lost, low battery, late."""
 STOP, SILENT, BATTERY, LATE = "stop", "signal_lost", "low_battery", "late"
+LEDGER = "ledger"
+LEDGER_AFTER = timedelta(seconds=5)
+"""How long after its minute a batch of fixes waits for the minute's stragglers before it is logged."""
 CODE_OF = {STOP: STOP_CODE, SILENT: SILENT_CODE, BATTERY: BATTERY_CODE, LATE: LATE_CODE}
 
 
@@ -839,6 +842,15 @@ def _supervise(
         allowed = watch.silence_allowed(route, last_fix, LIMITS)
         _schedule_silence(session, trip, seq=row.seq, heard=heard, allowed=allowed, key=f"silent:{bucket}")
     raised.extend(_battery(session, trip, sentence, row))
+    if stored:  # the fixes go to the ledger in batches: one check a little after the minute the first came in
+        minute = int(heard.timestamp() // 60)
+        work.enqueue(
+            session,
+            WATCH_QUEUE,
+            {"trip_id": trip.id, "check": LEDGER},
+            key=f"{WATCH_QUEUE}:{trip.id}:ledger:{minute}",
+            now=datetime.fromtimestamp((minute + 1) * 60, tz=UTC) + LEDGER_AFTER,
+        )
     if stored and state in TRANSIT_STATES | {TripState.ARRIVED}:
         raised.extend(_stops(session, trip, route, row))
     for place, reached in LATE_PLACES.items():
@@ -932,13 +944,15 @@ def _minutes(span: timedelta) -> int:
 
 def check_trip(session: Session, payload: Mapping[str, Any]) -> None:
     """The watch queue's handler: a check of a trip that came due (its lock silent since a report, a place not
-    reached by its expected time). Each check is judged from the stored reports alone, not the clock, so a
-    check run late or twice says the same."""
+    reached by its expected time, a minute's fixes to log). Each check is judged from the stored reports alone,
+    not the clock, so a check run late or twice says the same."""
     trip = session.get(ElockTrip, str(payload["trip_id"]))
     if trip is None:
         return
     if payload["check"] == SILENT:
         _check_silence(session, trip, seq=int(payload["seq"]), allowed_s=float(payload["allowed_s"]))
+    elif payload["check"] == LEDGER:
+        evidence.log_positions(session, trip)
     else:
         _check_late(session, trip, str(payload["place"]))
 
@@ -1053,3 +1067,12 @@ def read_session(session: Session, actor: Actor, sealer: Sealer, *, trip_id: str
         first_broken=broken,
         entries=[ElockSessionEntryRead(n=e.n, kind=e.kind, body=e.body, mac=e.mac or "") for e in entries],
     )
+
+
+def trip_evidence(session: Session, actor: Actor, current: ledger.Ledger, *, trip_id: str) -> bytes:
+    """The proof bundle of the caller's segment of a trip (its fixes, custody changes and alarms), for customs;
+    the trucking company, which is not shown customs' alarms, gets 404 as anyone else does."""
+    view = _view(session, actor, trip_id)
+    if view.segment is None:
+        raise NotFound("no such e-lock trip", data={"trip_id": trip_id})
+    return evidence.bundle(session, current, view.trip, view.segment)
