@@ -309,7 +309,14 @@ def demo(  # noqa: PLR0917 - one parameter per option
     if seeded.phone is not None:
         console.print(_phone_table(seeded.phone))
     simulator = (
-        Simulator(database, parties=seeded.parties(), seed=seed, clock_speed=speed, lead=timedelta(hours=lead_hours))
+        Simulator(
+            database,
+            parties=seeded.parties(),
+            seed=seed,
+            clock_speed=speed,
+            lead=timedelta(hours=lead_hours),
+            sealer=identity.Sealer(settings.resolved_secret_key()),
+        )
         if traffic
         else None
     )

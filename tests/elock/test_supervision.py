@@ -166,30 +166,35 @@ def test_a_low_battery_is_one_alert_with_hysteresis(client: TestClient, db: Data
     assert told["figures"]["battery_v"] == 3.55
 
 
-def test_late_at_the_exit_point_opens_when_due_and_ends_on_arrival(client: TestClient, db: Database) -> None:
+def test_late_at_the_exit_point_by_the_locks_time_and_at_the_destination_by_the_clock(
+    client: TestClient, db: Database
+) -> None:
     world = scheme(db)
     client.post("/api/v1/elock/devices", headers=world.hk.auth, json={"device_id": LOCK, "protocol": "eseal"})
     subscribe(client, world)
     expected_arrival = utcnow() + timedelta(hours=3)
     body = trip_body(world) | {
-        "expected_hk_exit": (START + timedelta(minutes=10)).isoformat(),  # long past: due at once
+        "expected_hk_exit": (START - timedelta(minutes=5)).isoformat(),
         "expected_arrival": expected_arrival.isoformat(),
     }
     trip_id = client.post("/api/v1/elock/trips", headers=world.hk.auth, json=body).json()["id"]
-    [late] = alerts_of(client, world, trip_id, "late")
-    assert late["segment"] == "hk" and late["details"]["place"] == "hk_exit"
-    assert late["details"]["margin_minutes"] == 30
-    assert inbox(client, world, "elock_late_arrival")[0]["figures"]["place"] == "hk_exit"
+    assert alerts_of(client, world, trip_id, "late") == []  # the lock has said nothing yet: its time is unknown
 
     route = seed_route()
     fixes = seed_fixes()
     at_exit = next(n for n, f in enumerate(fixes) if route.inside(route.hk_exit, f.lon, f.lat))
-    feed(db, seed_sentences(fixes[: at_exit + 1]))
+    due = next(n for n, f in enumerate(fixes) if f.at >= START + timedelta(minutes=25))
+    feed(db, seed_sentences(fixes[: due + 1]))
+    [late] = alerts_of(client, world, trip_id, "late")
+    assert late["segment"] == "hk" and late["ended_at"] is None
+    assert late["details"]["place"] == "hk_exit" and late["details"]["margin_minutes"] == 30
+    assert inbox(client, world, "elock_late_arrival")[0]["figures"]["place"] == "hk_exit"
+    feed(db, seed_sentences(fixes)[due + 1 : at_exit + 1])
     [arrived] = alerts_of(client, world, trip_id, "late")
     assert arrived["ended_at"] is not None
 
     run_watch(db, at=expected_arrival + timedelta(minutes=29))
     assert len(alerts_of(client, world, trip_id, "late")) == 1
-    run_watch(db, at=expected_arrival + timedelta(minutes=31))
+    run_watch(db, at=expected_arrival + timedelta(minutes=31))  # the lock has been quiet since the exit point
     [_, destination] = sorted(alerts_of(client, world, trip_id, "late"), key=lambda a: a["raised_at"])
     assert destination["details"]["place"] == "destination" and destination["ended_at"] is None

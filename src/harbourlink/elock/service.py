@@ -754,13 +754,17 @@ def _schedule_late_checks(session: Session, trip: ElockTrip) -> None:
     for place in LATE_PLACES:
         expected = _expected(trip, place)
         if expected is not None:
-            work.enqueue(
-                session,
-                WATCH_QUEUE,
-                {"trip_id": trip.id, "check": LATE, "place": place},
-                key=f"{WATCH_QUEUE}:{trip.id}:late:{place}",
-                now=expected + LIMITS.late_margin,
-            )
+            _schedule_late(session, trip, place, due=expected + LIMITS.late_margin)
+
+
+def _schedule_late(session: Session, trip: ElockTrip, place: str, *, due: datetime) -> None:
+    work.enqueue(
+        session,
+        WATCH_QUEUE,
+        {"trip_id": trip.id, "check": LATE, "place": place, "due": due.isoformat()},
+        key=f"{WATCH_QUEUE}:{trip.id}:late:{place}:{due.isoformat()}",
+        now=due,
+    )
 
 
 def _open_alerts(session: Session, trip: ElockTrip, kind: str) -> list[ElockAlert]:
@@ -858,6 +862,8 @@ def _supervise(
             for alert in _open_alerts(session, trip, LATE):
                 if alert.key == place:
                     _end(session, trip, alert, at=sentence.at)
+        else:
+            raised.extend(_late(session, trip, place, now=sentence.at))
     return raised
 
 
@@ -944,8 +950,8 @@ def _minutes(span: timedelta) -> int:
 
 def check_trip(session: Session, payload: Mapping[str, Any]) -> None:
     """The watch queue's handler: a check of a trip that came due (its lock silent since a report, a place not
-    reached by its expected time, a minute's fixes to log). Each check is judged from the stored reports alone,
-    not the clock, so a check run late or twice says the same."""
+    reached by its expected time, a minute's fixes to log), judged from what is stored, so a check run late or
+    twice says the same."""
     trip = session.get(ElockTrip, str(payload["trip_id"]))
     if trip is None:
         return
@@ -954,7 +960,7 @@ def check_trip(session: Session, payload: Mapping[str, Any]) -> None:
     elif payload["check"] == LEDGER:
         evidence.log_positions(session, trip)
     else:
-        _check_late(session, trip, str(payload["place"]))
+        _check_late(session, trip, str(payload["place"]), due=datetime.fromisoformat(str(payload["due"])))
 
 
 def _schedule_silence(
@@ -1008,14 +1014,36 @@ def _check_silence(session: Session, trip: ElockTrip, *, seq: int, allowed_s: fl
     )
 
 
-def _check_late(session: Session, trip: ElockTrip, place: str) -> None:
+def _check_late(session: Session, trip: ElockTrip, place: str, *, due: datetime) -> None:
+    """The timed check of a place, for a lock that has gone quiet: while it talks, its reports judge lateness in
+    its own time (a check runs no earlier than due, so the later of the clock and the due moment is now)."""
+    now = max(utcnow(), due)
+    heard = session.scalar(
+        select(ElockSentence.received_at)
+        .where(ElockSentence.trip_id == trip.id, ElockSentence.status == ACCEPTED)
+        .order_by(ElockSentence.seq.desc())
+        .limit(1)
+    )
+    talking_since = as_utc(heard if heard is not None else trip.created_at)
+    if now < talking_since + LIMITS.silent_after:
+        _schedule_late(session, trip, place, due=talking_since + LIMITS.silent_after)
+        return
+    _late(session, trip, place, now=now)
+
+
+def _late(session: Session, trip: ElockTrip, place: str, *, now: datetime) -> list[str]:
+    """Opens the place's lateness alert once, if the trip is past its expected time and margin without being there."""
     state = TripState(trip.state)
     expected = _expected(trip, place)
-    if expected is None or state in LATE_PLACES[place]:
-        return
+    if expected is None or state in LATE_PLACES[place] or now < as_utc(expected) + LIMITS.late_margin:
+        return []
+    if session.scalar(
+        select(ElockAlert.id).where(ElockAlert.trip_id == trip.id, ElockAlert.kind == LATE, ElockAlert.key == place)
+    ):
+        return []
     expected = as_utc(expected)
     last_fix = _last_fix(session, trip)
-    _raise(
+    alert = _raise(
         session,
         trip,
         kind=LATE,
@@ -1032,6 +1060,7 @@ def _check_late(session: Session, trip: ElockTrip, place: str) -> None:
         },
         sentence_seq=None,
     )
+    return [alert.id]
 
 
 # --- each authority's seal session ------------------------------------------------------------------------

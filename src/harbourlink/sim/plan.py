@@ -25,6 +25,7 @@ from typing import TypeVar
 
 from harbourlink.references import ReferenceType
 from harbourlink.sim import air, edifact, nmea, stories, trucks
+from harbourlink.sim import elock as sealed
 from harbourlink.sim import messages as m
 from harbourlink.sim.scenario import MINUTE, Consignment, Scenario
 
@@ -114,8 +115,19 @@ class Deliver:
     haul: trucks.Haul
 
 
-Step = Send | Share | Watch | Link | Nominate | Drive | Deliver | Poll
-_PHASE = {Share: 0, Watch: 1, Send: 2, Link: 3, Nominate: 4, Drive: 5, Deliver: 6, Poll: 7}
+Step = Send | Share | Watch | Link | Nominate | Drive | Deliver | Poll | sealed.Seal | sealed.LockSays
+_PHASE = {
+    Share: 0,
+    Watch: 1,
+    Send: 2,
+    Link: 3,
+    Nominate: 4,
+    Drive: 5,
+    Deliver: 6,
+    Poll: 7,
+    sealed.Seal: 8,
+    sealed.LockSays: 9,
+}
 CONTAINER_ALERTS = ("not_picked_up", "reefer_deviation", "reefer_power_off")
 """What a container watch is for: the all-cargo subscriptions the demo companies already have
 tell the rest (delays, customs, B/Ls) once, and a second subscription would tell it twice."""
@@ -137,6 +149,7 @@ def build_plan(scenario: Scenario) -> list[Step]:
         steps.append(Deliver(haul.arrives, haul))
     polls = int((scenario.end - scenario.start) / POLL_EVERY)
     steps += [Poll(scenario.start + POLL_EVERY * n) for n in range(polls + 1)]
+    steps += sealed.steps(scenario.start)
     return sorted(steps, key=lambda s: (s.due, _PHASE[type(s)]))
 
 

@@ -24,10 +24,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from harbourlink import access, alerts, inbound, legs, receiving, tracking, trucking
+from harbourlink import access, alerts, elock, inbound, legs, receiving, tracking, trucking
+from harbourlink.identity import Sealer
 from harbourlink.integrations.customs_status import LodgedDeclaration, SimulatedMainlandCustoms
 from harbourlink.kernel import Actor, Database, HarbourLinkError, utcnow
 from harbourlink.references import ReferenceType
+from harbourlink.sim import elock as sealed
 from harbourlink.sim import trucks
 from harbourlink.sim.plan import Deliver, Drive, Link, Nominate, Poll, Send, Share, Step, Watch, build_plan
 from harbourlink.sim.poller import CustomsPoller
@@ -47,6 +49,7 @@ PARTY_TYPES = {
     "airline": frozenset({"airline"}),
     "trucker": frozenset({"trucking"}),
     "warehouse": frozenset({"warehouse"}),
+    "customs_hk": frozenset({"customs_hk"}),
 }
 """The company types each party's demo company has (``demo.DEMO_COMPANIES``)."""
 SHORT = 3
@@ -69,6 +72,8 @@ class Parties:
     warehouse: str
     driver: str
     """The trucking company's driver (a user id): the phone that shares the trucks' positions."""
+    customs_hk: str = ""
+    """Hong Kong customs, which approves the sealed e-lock trips (none are driven without it)."""
 
     def org_id(self, role: str) -> str:
         return str(getattr(self, role))
@@ -96,6 +101,8 @@ class RunReport:
     positions: int = 0
     delivered: int = 0
     receipts: int = 0
+    sealed: int = 0
+    lock_sentences: int = 0
     problems: list[str] = field(default_factory=list)
 
 
@@ -129,8 +136,11 @@ class Simulator:
         start: datetime | None = None,
         clock_speed: float = 60.0,
         lead: timedelta = 10 * HOUR,
+        sealer: Sealer | None = None,
     ):
         self.db, self.parties, self.clock_speed = db, parties, clock_speed
+        self.sealer = sealer
+        """Opens the sealed trips' seal sessions; without it (or Hong Kong customs) no sealed trip is driven."""
         self.scenario: Scenario = build_scenario(seed=seed, start=start or demo_start(lead))
         self.steps: list[Step] = build_plan(self.scenario)
         self._next = 0
@@ -195,6 +205,38 @@ class Simulator:
             answer = self.poller.poll(step.due)
             if answer is not None:
                 self._send("customs", "customs-status-json", answer, "customs status", report)
+        elif isinstance(step, sealed.Seal):
+            self._seal(step.trip, report)
+        elif isinstance(step, sealed.LockSays):
+            self._lock_says(step, report)
+
+    def _seal(self, trip: sealed.SealedTrip, report: RunReport) -> None:
+        """Hong Kong customs registers the lock and approves its trip (once: an earlier run of the day's is kept)."""
+        if self.sealer is None or not self.parties.customs_hk:
+            return
+        body = elock.ElockTripCreate.model_validate(
+            sealed.trip_body(trip, mainland_customs_org_id=self.parties.customs, trucking_org_id=self.parties.trucker)
+        )
+        try:
+            with self.db.transaction() as session:
+                customs = self.parties.actor("customs_hk")
+                elock.register_device(session, customs, device_id=trip.lock, protocol="eseal")
+                elock.create_trip(session, customs, body=body, sealer=self.sealer)
+        except (elock.DeviceExists, elock.DeviceBusy):
+            return
+        report.sealed += 1
+
+    def _lock_says(self, step: sealed.LockSays, report: RunReport) -> None:
+        """The lock's sentence, taken as the listener takes it (stored, applied, its seal sessions sealed)."""
+        if self.sealer is None or not self.parties.customs_hk:
+            return
+        with self.db.transaction() as session:
+            outcome = elock.receive_frame(session, peer=CHANNEL, frame=elock.Frame(step.line.strip()))
+            if outcome.trip_id is not None:
+                elock.seal_trip_log(session, self.sealer, trip_id=outcome.trip_id)
+        report.lock_sentences += 1
+        if outcome.status not in ("accepted", "duplicate"):  # a second run of the day sends them again
+            report.problems.append(f"lock {step.lock}: {outcome.status} ({outcome.error})")
 
     def _send(self, sender: str, format_name: str, raw: bytes, label: str, report: RunReport) -> None:
         outcome = inbound.receive(
