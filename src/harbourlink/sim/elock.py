@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from harbourlink.elock import Deviation, TraceFix, seed_route, trace
 from harbourlink.elock.traces import SEED_HALF_WIDTH_M, SEED_ROUTE_LINE, SEED_TUNNEL, Spoilers
 
-INTERVAL_S = 30.0
-"""How often a sealed lock reports on the road: sparser than the bench's traces, to keep the day quick."""
+INTERVAL_S = 60.0
+"""How often a sealed lock reports on the road: a minute, sparser than the bench's traces, to keep the day quick."""
 CLEAN = Spoilers(jitter_m=4.0, multipath_rate=0.0, late_rate=0.0)
 KINDS = ("clean", "deviation", "tamper", "stop", "silent", "battery", "late")
 FIRST_DEPARTURE = timedelta(hours=2)
