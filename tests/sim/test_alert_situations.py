@@ -154,8 +154,8 @@ def test_the_simulated_day_raises_every_alert_type_to_the_demo_companies(db: Dat
     inbox = _inbox(db, seeded)
     by_trip = _sealed(db, seeded, simulator)
 
-    seen = {a.alert_type for _, a in inbox} | {a.alert_type for found in by_trip.values() for a in found}
-    assert seen == set(alerts.all_types())
+    raised = {a.alert_type for _, a in inbox} | {a.alert_type for found in by_trip.values() for a in found}
+    assert raised == set(alerts.all_types())
     assert "clean" not in by_trip  # through the Tai Lam Tunnel without a false alarm
     staged = {
         "deviation": {"elock_deviation"},
