@@ -74,6 +74,7 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "ElockTripCreate": elock_trip_body(
         device_id="860000000001", mainland_customs_org_id="someone", trucking_org_id=None
     ),
+    "ElockReportIn": {"at": "2026-12-07T01:00:00Z", "lat": 22.3, "lon": 113.9, "lock": "locked", "event": "door"},
     "ConsignmentCreate": road_cargo(),
     "ConsignmentFromTemplate": {"template_id": "someone's", "expected_at": road_cargo()["expected_at"]},
     "ConsignmentUpdate": {"packages": 99},
@@ -312,7 +313,8 @@ def _a_sealed_trip(client: TestClient, db: Database, a: Company) -> dict[str, st
     trip = client.post("/api/v1/elock/trips", headers=hk.auth, json=body)
     assert trip.status_code == 201, trip.text
     assert client.get(f"/api/v1/elock/trips/{trip.json()['id']}", headers=a.auth).status_code == 200
-    return {"elock_trip_id": trip.json()["id"]}
+    # the lock's reports take its token, not a company's key; each customs' seal session is its own
+    return {"elock_trip_id": trip.json()["id"], "device_id": "860000000001", "elock_segment": "hk"}
 
 
 def _a_receipt(client: TestClient, db: Database, a: Company) -> dict[str, str]:

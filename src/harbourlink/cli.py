@@ -368,7 +368,14 @@ def demo(  # noqa: PLR0917 - one parameter per option
     if seeded.phone is not None:
         console.print(_phone_table(seeded.phone))
     simulator = (
-        Simulator(database, parties=seeded.parties(), seed=seed, clock_speed=speed, lead=timedelta(hours=lead_hours))
+        Simulator(
+            database,
+            parties=seeded.parties(),
+            seed=seed,
+            clock_speed=speed,
+            lead=timedelta(hours=lead_hours),
+            sealer=identity.Sealer(settings.resolved_secret_key()),
+        )
         if traffic
         else None
     )
@@ -471,9 +478,12 @@ def elock_listen(
 ) -> None:
     """Take eSeal sentences from e-locks: store each, apply it to its trip and answer with its ACK."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    db = create_database(Settings().resolved_database_url())
+    settings = Settings()
+    db = create_database(settings.resolved_database_url())
     try:
-        stats = elock_listener.run_listener(db, port=tcp, bind=bind)
+        stats = elock_listener.run_listener(
+            db, port=tcp, bind=bind, sealer=identity.Sealer(settings.resolved_secret_key())
+        )
     except OSError as exc:  # a port taken or not ours to bind
         typer.echo(f"error: cannot listen: {exc}", err=True)
         raise typer.Exit(code=2) from exc

@@ -90,6 +90,7 @@ class DemoSeed:
             trucker=ids["trucker"],
             warehouse=ids["warehouse"],
             driver=self.driver_id,
+            customs_hk=ids["customs"],
         )
 
 
@@ -175,6 +176,18 @@ def seed_demo(session: Session, *, people: bool = True, sealer: identity.Sealer 
             for_company=True,
         )
     _road_opt_ins(session, org_ids)
+    # Both customs watch the alarms of the sealed e-lock trips they supervise (each sees its own segment's).
+    for key in ("customs", "customs_cn"):
+        alerts.do_subscribe(
+            session,
+            Actor(org_id=org_ids[key]),
+            reference_type=None,
+            reference=None,
+            alert_types=[name for name in alerts.all_types() if name.startswith("elock_")],
+            channels=["inbox"],
+            thresholds={},
+            for_company=True,
+        )
     phone = _demo_phone(session, admins, sealer, driver.id) if people and sealer is not None else None
     return DemoSeed(logins, org_ids, driver.id, phone)
 

@@ -3,8 +3,8 @@ sentences as the lock sends them along a generated trace."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -91,13 +91,14 @@ def sentence(
     *,
     device_id: str = LOCK,
     door: str = "Close",
+    battery_v: float = 3.90,
 ) -> bytes:
     position = "A,0.000000N 0.000000E" if lat is None or lon is None else f"A,{lat:.6f}N {lon:.6f}E"
     if lat is None:
         position = "V,0.000000N 0.000000E"
     return (
         f"##S,eSeal,{device_id},256,0.0.6,{kind},{index},{at:%Y-%m-%d},{at:%H:%M:%S},15,{position},"
-        f"90,60,{door},0.05,0,3.90,-70,E##\r\n"
+        f"90,60,{door},0.05,0,{battery_v:.2f},-70,E##\r\n"
     ).encode()
 
 
@@ -111,3 +112,18 @@ def seed_fixes(*, deviation: Deviation | None = None, interval_s: float = 15.0) 
 
 def seed_sentences(fixes: list[TraceFix]) -> list[bytes]:
     return [sentence("Normal", n + 2, f.at, f.lat, f.lon) for n, f in enumerate(fixes)]
+
+
+def with_stop(fixes: list[TraceFix], *, after: int, minutes: int, interval_s: float = 15.0) -> list[TraceFix]:
+    """The trace with the truck standing still after fix ``after`` for ``minutes``: the same place reported every
+    ``interval_s``, and everything after it that much later."""
+    pause = timedelta(minutes=minutes)
+    stand = fixes[after]
+    still = [
+        replace(
+            stand, at=stand.at + timedelta(seconds=interval_s * n), arrives=stand.at + timedelta(seconds=interval_s * n)
+        )
+        for n in range(1, int(pause.total_seconds() // interval_s) + 1)
+    ]
+    later = [replace(f, at=f.at + pause, arrives=f.arrives + pause) for f in fixes[after + 1 :]]
+    return fixes[: after + 1] + still + later

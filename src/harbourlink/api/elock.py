@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Header, Query, Request, status
+from fastapi.responses import Response
 
 from harbourlink import elock
-from harbourlink.api.context import CurrentActor, DbSession
+from harbourlink.api.context import CurrentActor, DbSession, client_ip, runtime
 from harbourlink.api.errors import ERROR_RESPONSES
-from harbourlink.api.scopes import require_scope
+from harbourlink.api.ledger import configured
+from harbourlink.api.ratelimit import Limit
+from harbourlink.api.scopes import public, require_scope
 from harbourlink.identity import KeyScope
+from harbourlink.kernel import NotFound
 
 router = APIRouter(
     prefix="/api/v1/elock",
@@ -27,16 +31,51 @@ def _device(device: object) -> elock.ElockDeviceRead:
 
 @router.post(
     "/devices",
-    response_model=elock.ElockDeviceRead,
+    response_model=elock.ElockDeviceIssued,
     status_code=status.HTTP_201_CREATED,
     dependencies=WRITE,
     summary="Register an e-lock",
     description="Customs (Hong Kong or mainland) puts a lock in service under the id it sends in its sentences; "
-    "sentences from locks not registered are kept and refused. 409 `elock_device_exists` for an id "
+    "sentences from locks not registered are kept and refused. A lock reporting by OsmAnd or the JSON API gets "
+    "its `token`, shown this once: it proves the lock's reports (eSeal carries no credential, so an eSeal "
+    "sentence never speaks for a lock registered for another protocol). 409 `elock_device_exists` for an id "
     "already registered.",
 )
-def register_device(body: elock.ElockDeviceCreate, actor: CurrentActor, session: DbSession) -> elock.ElockDeviceRead:
-    return _device(elock.register_device(session, actor, device_id=body.device_id, protocol=body.protocol))
+def register_device(body: elock.ElockDeviceCreate, actor: CurrentActor, session: DbSession) -> elock.ElockDeviceIssued:
+    device, token = elock.register_device(session, actor, device_id=body.device_id, protocol=body.protocol)
+    return elock.ElockDeviceIssued(**_device(device).model_dump(), token=token)
+
+
+@router.post(
+    "/devices/{device_id}/reports",
+    response_model=elock.ElockReportOutcome,
+    dependencies=[public()],
+    summary="A lock's report (JSON API, the lock's token in `X-Device-Token`)",
+    description="Where the lock is, whether it is locked and what made it report (`position`, `lock`, `unlock`, "
+    "`door`, `shock`, `drop`, `startup`, `termination`), with its battery voltage. Kept raw and applied as an "
+    "eSeal sentence would be: custody, tamper, route and the other alarms. A report repeated (the same "
+    "values) is `duplicate` and applied once. A wrong token, or another lock's, answers 404 `unknown_device`.",
+)
+def lock_report(
+    device_id: str,
+    body: elock.ElockReportIn,
+    request: Request,
+    session: DbSession,
+    x_device_token: Annotated[str, Header(description="the token issued when the lock was registered")] = "",
+) -> elock.ElockReportOutcome:
+    rt = runtime(request)
+    try:
+        outcome = elock.receive_json(
+            session, device_id=device_id, token=x_device_token, raw=body.model_dump_json().encode(), report=body
+        )
+    except NotFound:
+        rt.limits.check(Limit.BAD_API_KEY, client_ip(request))  # guessing tokens is guessing keys
+        raise
+    if outcome.trip_id is not None:
+        elock.seal_trip_log(session, rt.sealer, trip_id=outcome.trip_id)
+    return elock.ElockReportOutcome(
+        seq=outcome.seq, status=outcome.status, trip_id=outcome.trip_id, alerts=outcome.alerts
+    )
 
 
 @router.get("/devices", response_model=list[elock.ElockDeviceRead], summary="The company's e-locks")
@@ -57,8 +96,10 @@ def list_devices(actor: CurrentActor, session: DbSession) -> list[elock.ElockDev
     "destination. The mainland customs company named sees the mainland segment; the trucking company "
     "named sees the trip's state.",
 )
-def create_trip(body: elock.ElockTripCreate, actor: CurrentActor, session: DbSession) -> elock.ElockTripCreated:
-    trip = elock.create_trip(session, actor, body=body)
+def create_trip(
+    body: elock.ElockTripCreate, request: Request, actor: CurrentActor, session: DbSession
+) -> elock.ElockTripCreated:
+    trip = elock.create_trip(session, actor, body=body, sealer=runtime(request).sealer)
     return elock.ElockTripCreated(id=trip.id, state=trip.state)
 
 
@@ -98,3 +139,39 @@ def trip_positions(
     segment: Annotated[elock.Segment | None, Query(description="`hk` or `mainland`")] = None,
 ) -> list[elock.ElockPositionRead]:
     return elock.trip_positions(session, actor, trip_id=elock_trip_id, segment=segment)
+
+
+@router.get(
+    "/trips/{elock_trip_id}/sessions/{elock_segment}",
+    response_model=elock.ElockSessionRead,
+    summary="The caller's own seal session on a sealed trip: its key and its MAC-chained log",
+    description="Each customs authority holds its own session on the lock (`hk` or `mainland`): the fixes, "
+    "custody changes and alarms of its segment, each entry MAC'd (HMAC-SHA256, chained) under the session's "
+    "own key, which it alone is shown; `verified` says whether every entry holds. The other authority's "
+    "session, and any session for the trucking company or anyone else, answers 404.",
+)
+def read_session(
+    elock_trip_id: str, elock_segment: elock.Segment, request: Request, actor: CurrentActor, session: DbSession
+) -> elock.ElockSessionRead:
+    return elock.read_session(session, actor, runtime(request).sealer, trip_id=elock_trip_id, segment=elock_segment)
+
+
+@router.get(
+    "/trips/{elock_trip_id}/evidence",
+    summary="The evidence of the caller's segment of a sealed trip, as a ledger proof bundle (download)",
+    description="Every fix of the caller's segment (each committed in full: trip, lock, time, place, accuracy, "
+    "speed, heading) and every custody change and alarm of it (type, code, classifier, time and details), with "
+    "their inclusion proofs under a signed checkpoint: check it offline with `harbourlink-verify` and the "
+    "ledger's key. For customs only (the trucking company and anyone else get 404); 409 `ledger_not_yet_integrated` "
+    "while part of it is still queued for the ledger.",
+    responses={200: {"content": {"application/json": {}}, "description": "check with harbourlink-verify"}},
+)
+def trip_evidence(elock_trip_id: str, request: Request, actor: CurrentActor, session: DbSession) -> Response:
+    data = elock.trip_evidence(session, actor, configured(request), trip_id=elock_trip_id)
+    return Response(
+        data,
+        media_type="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="elock-trip-{elock_trip_id[:36]}.harbourlink-proof.json"'
+        },
+    )

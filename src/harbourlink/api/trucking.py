@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from harbourlink import trucking
+from harbourlink import elock, trucking
 from harbourlink.api.context import CurrentActor, DbSession, client_ip, runtime
 from harbourlink.api.errors import ERROR_RESPONSES
 from harbourlink.api.ratelimit import Limit
@@ -353,7 +353,8 @@ OSMAND_DESCRIPTION = (
     'application/json`, the current Traccar Client): `{"location": {"timestamp", "coords": {"latitude", '
     '"longitude", "accuracy", "speed", "heading", "altitude"}, "battery": {"level"}, …}, '
     '"device_id"}`; `speed` in metres per second, a negative value meaning unknown. Speeds are stored in km/h.\n\n'
-    "200 (empty) when stored, or already stored (the same device and time). An unknown or revoked device id is "
+    "200 (empty) when stored, or already stored (the same device and time). An e-lock registered to report by "
+    "OsmAnd sends its token as the id; its reports go to its sealed trip. An unknown or revoked device id is "
     "refused with 404 `unknown_device` before anything else is read, and counted; a readable report with a bad "
     "value is kept and answered 422 `invalid_position`, naming the parameter."
 )
@@ -372,6 +373,17 @@ async def _osmand(request: Request) -> Response:
         body=body,
         content_type=request.headers.get("content-type"),
     )
+    if received.refused == "unknown":  # not a truck's tracker: perhaps a lock reporting by OsmAnd (issue 17)
+        lock = await run_in_threadpool(
+            elock.receive_osmand,
+            rt.db,
+            rt.sealer,
+            query=request.url.query,
+            body=body,
+            content_type=request.headers.get("content-type"),
+        )
+        if lock is not None:
+            return _lock_answer(lock)
     if received.refused is not None:
         request.app.state.metrics.device_refusals.labels(received.refused).inc()
         log.warning("OsmAnd report refused: %s device id %s…", received.refused, received.device_prefix)
@@ -386,6 +398,13 @@ async def _osmand(request: Request) -> Response:
             code="invalid_position",
             data={"report_id": report.id, "errors": [e.model_dump() for e in report.errors]},
         )
+    return Response(status_code=status.HTTP_200_OK, media_type="text/plain")
+
+
+def _lock_answer(outcome: elock.Outcome) -> Response:
+    """A lock's OsmAnd report answers as a tracker's does: 200 once stored, 422 naming what could not be read."""
+    if outcome.status == "rejected":
+        raise ValidationFailed(outcome.error or "unreadable report", code="invalid_position", data={"seq": outcome.seq})
     return Response(status_code=status.HTTP_200_OK, media_type="text/plain")
 
 

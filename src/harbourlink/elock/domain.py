@@ -110,13 +110,13 @@ class Route:
     frame: LocalFrame = field(init=False)
     _line: LineString = field(init=False, repr=False)
     _denied: list[prepared.PreparedGeometry] = field(init=False, repr=False)  # type: ignore[type-arg]
+    _denied_areas: list[Polygon] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.frame = LocalFrame(*self.line[0])
         self._line = LineString([self.frame.xy(lon, lat) for lon, lat in self.line])
-        self._denied = [
-            prepared.prep(Polygon([self.frame.xy(lon, lat) for lon, lat in ring])) for ring in self.gnss_denied
-        ]
+        self._denied_areas = [Polygon([self.frame.xy(lon, lat) for lon, lat in ring]) for ring in self.gnss_denied]
+        self._denied = [prepared.prep(area) for area in self._denied_areas]
 
     def offset_m(self, lon: float, lat: float) -> float:
         """How far the point is from the route's line, in metres."""
@@ -130,6 +130,11 @@ class Route:
         """True inside a known GNSS-denied stretch, where positions are not to be trusted."""
         point = Point(self.frame.xy(lon, lat))
         return any(area.contains(point) for area in self._denied)
+
+    def denied_within(self, lon: float, lat: float, distance_m: float) -> bool:
+        """True within ``distance_m`` of a known GNSS-denied stretch (the last fix before a tunnel is outside it)."""
+        point = Point(self.frame.xy(lon, lat))
+        return any(area.distance(point) <= distance_m for area in self._denied_areas)
 
     def inside(self, fence: Geofence, lon: float, lat: float) -> bool:
         x, y = self.frame.xy(lon, lat)

@@ -24,6 +24,8 @@ class ElockDevice(Base):
     org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None]
+    token_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """SHA-256 of the token a lock reporting by OsmAnd or the JSON API sends; None for eSeal, which has none."""
 
 
 class ElockTrip(Base):
@@ -44,6 +46,8 @@ class ElockTrip(Base):
     state: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(36))
+    expected_hk_exit: Mapped[datetime | None]
+    expected_arrival: Mapped[datetime | None]
 
 
 class ElockSentence(Base):
@@ -119,3 +123,36 @@ class ElockAlert(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     sentence_seq: Mapped[int | None] = mapped_column(SequenceNumber)
     count: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ElockSealSession(Base):
+    """One authority's seal session on a trip's lock (one chip, one custodian): its own key, sealed at rest, and
+    the head of its own log."""
+
+    __tablename__ = "elock_seal_sessions"
+    __table_args__ = (UniqueConstraint("trip_id", "segment"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    trip_id: Mapped[str] = mapped_column(ForeignKey("elock_trips.id"))
+    segment: Mapped[str] = mapped_column(String(10))
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    key_sealed: Mapped[str] = mapped_column(Text)
+    """The session's MAC key, encrypted under the installation secret (as TOTP seeds are, decision 0003)."""
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    length: Mapped[int] = mapped_column(Integer, default=0)
+    head_mac: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ElockSessionEntry(Base):
+    """An entry of a seal session's log: what the session saw (a fix, a custody change, an alarm), chained by MAC."""
+
+    __tablename__ = "elock_session_entries"
+    __table_args__ = (UniqueConstraint("session_id", "n"),)
+
+    seq: Mapped[int] = mapped_column(SequenceNumber, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("elock_seal_sessions.id"))
+    n: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    mac: Mapped[str | None] = mapped_column(String(64))
+    """None until sealed: the edges that hold the installation secret seal new entries before they commit."""

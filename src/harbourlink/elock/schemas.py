@@ -16,7 +16,11 @@ class ElockDeviceCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     device_id: str = Field(pattern=r"^[0-9A-Za-z]{1,32}$", description="the id the lock sends in its sentences")
-    protocol: Literal["eseal"] = Field(description="how the lock reports: `eseal` (the eSeal text protocol over TCP)")
+    protocol: Literal["eseal", "osmand", "json"] = Field(
+        description="how the lock reports: `eseal` (the eSeal text protocol over TCP), `osmand` (OsmAnd over HTTP "
+        "to `/osmand`, its token as the device id) or `json` (`POST /api/v1/elock/devices/{device_id}/reports` "
+        "with its token in `X-Device-Token`)"
+    )
 
 
 class ElockDeviceRead(BaseModel):
@@ -25,6 +29,39 @@ class ElockDeviceRead(BaseModel):
     org_id: str
     created_at: datetime
     last_seen_at: datetime | None
+
+
+class ElockDeviceIssued(ElockDeviceRead):
+    token: str | None = Field(
+        description="an OsmAnd or JSON lock's token, shown this once (only its digest is kept); null for eSeal"
+    )
+
+
+class ElockReportIn(BaseModel):
+    """One report of a lock over the JSON API: where it was, whether it is locked, and what happened."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: datetime = Field(description="when the lock took it (with a time zone)")
+    lat: Lat | None = None
+    lon: Lon | None = None
+    accuracy_m: float | None = Field(default=None, ge=0)
+    speed_kmh: float | None = Field(default=None, ge=0)
+    heading: float | None = Field(default=None, ge=0, lt=360)
+    lock: Literal["locked", "unlocked"] = Field(description="the lock's own state")
+    event: Literal["position", "lock", "unlock", "door", "shock", "drop", "startup", "termination"] = Field(
+        default="position", description="what made the lock report"
+    )
+    battery_v: float | None = Field(default=None, gt=0, le=20)
+    index: int = Field(default=0, ge=0, description="the lock's own counter of reports, if it keeps one")
+
+
+class ElockReportOutcome(BaseModel):
+    seq: int
+    status: str
+    """``accepted``, ``duplicate`` or ``rejected``."""
+    trip_id: str | None
+    alerts: list[str]
 
 
 class ElockPlaceIn(BaseModel):
@@ -67,6 +104,8 @@ class ElockTripCreate(BaseModel):
     route: ElockRouteIn
     mainland_customs_org_id: str = Field(description="the mainland customs company that takes over at the entry point")
     trucking_org_id: str | None = Field(default=None, description="the trucking company, which then sees the trip")
+    expected_hk_exit: datetime | None = Field(default=None, description="when the truck is due at the HK exit point")
+    expected_arrival: datetime | None = Field(default=None, description="when the truck is due at the destination")
 
 
 class ElockTripCreated(BaseModel):
@@ -117,3 +156,26 @@ class ElockTripRead(BaseModel):
     alerts: list[ElockAlertRead] | None = Field(
         description="the caller's segment's alerts, for customs; null for the trucking company, which is not shown them"
     )
+
+
+class ElockSessionEntryRead(BaseModel):
+    n: int
+    kind: str
+    """``position`` (a fix of the segment) or ``event`` (a custody change or an alarm)."""
+    body: dict[str, Any]
+    mac: str
+
+
+class ElockSessionRead(BaseModel):
+    """An authority's own seal session: with ``key`` anyone it gives the log to can check every entry offline
+    (HMAC-SHA256 chain, see ``elock.seal``)."""
+
+    trip_id: str
+    segment: str
+    org_id: str
+    opened_at: datetime
+    key: str = Field(description="the session's MAC key, hex: the authority's own, never shown to the other")
+    head_mac: str
+    verified: bool
+    first_broken: int | None = Field(description="the first entry whose MAC does not hold; null when all do")
+    entries: list[ElockSessionEntryRead]

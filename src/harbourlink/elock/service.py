@@ -8,16 +8,17 @@ inside is archived in a transaction of its own as ``failed`` and can be replayed
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from harbourlink import events, identity
-from harbourlink.elock import eseal
-from harbourlink.elock.deviation import Episode, Thresholds, episodes_of, judge
+from harbourlink import events, identity, ledger
+from harbourlink.elock import eseal, evidence, seal, sessions, watch
+from harbourlink.elock.deviation import Thresholds, episodes_of, judge
 from harbourlink.elock.domain import (
     LOCK_OF,
     SEGMENT_OF,
@@ -33,21 +34,37 @@ from harbourlink.elock.domain import (
     step_position,
 )
 from harbourlink.elock.errors import DeviceBusy, DeviceExists, InvalidTrip, NotCustoms
-from harbourlink.elock.models import ElockAlert, ElockDevice, ElockPosition, ElockSentence, ElockTransition, ElockTrip
+from harbourlink.elock.models import (
+    ElockAlert,
+    ElockDevice,
+    ElockPosition,
+    ElockSealSession,
+    ElockSentence,
+    ElockSessionEntry,
+    ElockTransition,
+    ElockTrip,
+)
 from harbourlink.elock.schemas import (
     ElockAlertRead,
     ElockPlaceIn,
     ElockPositionRead,
     ElockReferenceIn,
+    ElockSessionEntryRead,
+    ElockSessionRead,
     ElockTransitionRead,
     ElockTripCreate,
     ElockTripRead,
 )
-from harbourlink.kernel import Actor, NotFound, ValidationFailed, live, new_id, utcnow
+from harbourlink.elock.tokens import new_token, token_digest
+from harbourlink.identity import Sealer
+from harbourlink.kernel import Actor, NotFound, ValidationFailed, live, new_id, utcnow, work
+from harbourlink.kernel.clock import as_utc
 from harbourlink.references import ReferenceType, validate_reference
 
 HK_CUSTOMS, MAINLAND_CUSTOMS, TRUCKING = "customs_hk", "customs_mainland", "trucking"
 ACCEPTED, DUPLICATE, REPLY, REJECTED, FAILED = "accepted", "duplicate", "reply", "rejected", "failed"
+ESEAL, OSMAND, JSON_API = "eseal", "osmand", "json"
+"""How a lock reports: eSeal sentences over TCP (no credential), or OsmAnd or the JSON API with its token."""
 LOCK_CODES = {LockState.LOCKED: "RSEA", LockState.UNLOCKED: "RMVD"}
 """DCSA equipment event codes: the seal applied again, the seal removed."""
 TAMPER_CODE, DEVIATION_CODE = "TAMP", "DEVI"
@@ -67,14 +84,26 @@ def _check_customs(actor: Actor, *types: str) -> None:
         raise NotCustoms("only customs may do this", data={"needs": list(types)})
 
 
-def register_device(session: Session, actor: Actor, *, device_id: str, protocol: str) -> ElockDevice:
+def register_device(session: Session, actor: Actor, *, device_id: str, protocol: str) -> tuple[ElockDevice, str | None]:
+    """Puts a lock in service; one reporting by OsmAnd or the JSON API gets its token, returned this once."""
     _check_customs(actor, HK_CUSTOMS, MAINLAND_CUSTOMS)
     if session.get(ElockDevice, device_id) is not None:
         raise DeviceExists(f"lock {device_id} is already registered", data={"device_id": device_id})
-    device = ElockDevice(device_id=device_id, protocol=protocol, org_id=actor.org_id)
+    token = None if protocol == ESEAL else new_token()
+    device = ElockDevice(
+        device_id=device_id,
+        protocol=protocol,
+        org_id=actor.org_id,
+        token_digest=None if token is None else token_digest(token),
+    )
     session.add(device)
     session.flush()
-    return device
+    return device, token
+
+
+def device_by_token(session: Session, token: str) -> ElockDevice | None:
+    """The lock whose token this is (what a lock sends over OsmAnd or the JSON API), or None."""
+    return session.scalar(select(ElockDevice).where(ElockDevice.token_digest == token_digest(token)))
 
 
 def list_devices(session: Session, actor: Actor) -> list[ElockDevice]:
@@ -130,8 +159,9 @@ def _references(given: list[ElockReferenceIn]) -> list[dict[str, str]]:
     return found
 
 
-def create_trip(session: Session, actor: Actor, *, body: ElockTripCreate) -> ElockTrip:
-    """Hong Kong customs approves a sealed trip: the lock, the truck, the cargo, the places and the route."""
+def create_trip(session: Session, actor: Actor, *, body: ElockTripCreate, sealer: Sealer) -> ElockTrip:
+    """Hong Kong customs approves a sealed trip: the lock, the truck, the cargo, the places and the route; each
+    authority's seal session opens with its own key."""
     _check_customs(actor, HK_CUSTOMS)
     device = session.get(ElockDevice, body.device_id)
     if device is None:
@@ -158,6 +188,8 @@ def create_trip(session: Session, actor: Actor, *, body: ElockTripCreate) -> Elo
         trucking_org_id=body.trucking_org_id,
         state=TripState.APPROVED.value,
         created_by=actor.user_id,
+        expected_hk_exit=body.expected_hk_exit,
+        expected_arrival=body.expected_arrival,
     )
     try:
         route_of(trip)
@@ -165,6 +197,8 @@ def create_trip(session: Session, actor: Actor, *, body: ElockTripCreate) -> Elo
         raise InvalidTrip(f"route: {bad}", data={"field": "route"}) from None
     session.add(trip)
     session.flush()
+    sessions.open_sessions(session, sealer, trip)
+    _schedule_late_checks(session, trip)
     return trip
 
 
@@ -336,33 +370,64 @@ def receive_frame(
         row.error = str(bad) if isinstance(bad, eseal.EsealError) else "not ASCII"
         return Outcome(row.seq, REJECTED, row.error)
     row.device_id = decoded.device_id
-    device = session.get(ElockDevice, decoded.device_id)
-    if device is None:
-        row.error = f"lock {decoded.device_id} is not registered"
+    if _device_of(session, row, decoded.device_id, ESEAL) is None:
         return Outcome(row.seq, REJECTED, row.error)
-    device.last_seen_at = utcnow()
     if isinstance(decoded, eseal.Reply):
         row.status = REPLY
         return Outcome(row.seq, REPLY)
-    reply = eseal.ack(decoded, config=config)
+    return _take(session, row, decoded, replies=[eseal.ack(decoded, config=config)])
+
+
+def _device_of(session: Session, row: ElockSentence, device_id: str, protocol: str) -> ElockDevice | None:
+    """The registered lock that sent the row, if it reports by this protocol (an eSeal sentence, which carries no
+    credential, cannot speak for a lock registered to report with its token)."""
+    device = session.get(ElockDevice, device_id)
+    if device is None:
+        row.error = f"lock {device_id} is not registered"
+        return None
+    if device.protocol != protocol:
+        row.error = f"lock {device_id} reports by {device.protocol}, not {protocol}"
+        return None
+    device.last_seen_at = utcnow()
+    return device
+
+
+def _take(session: Session, row: ElockSentence, report: eseal.Sentence, *, replies: list[bytes]) -> Outcome:
+    """Applies a readable report of a registered lock, once: a repeat (byte for byte) is answered, not applied."""
     seen = session.scalar(
         select(ElockSentence.seq).where(
-            ElockSentence.device_id == decoded.device_id,
+            ElockSentence.device_id == report.device_id,
             ElockSentence.status == ACCEPTED,
-            ElockSentence.raw == frame.data,
+            ElockSentence.raw == row.raw,
         )
     )
     if seen is not None:
         row.status = DUPLICATE
-        return Outcome(row.seq, DUPLICATE, replies=[reply])
+        return Outcome(row.seq, DUPLICATE, replies=replies)
     row.status = ACCEPTED
-    trip = _trip_of(session, decoded)
-    outcome = Outcome(row.seq, ACCEPTED, replies=[reply])
+    trip = _trip_of(session, report)
+    outcome = Outcome(row.seq, ACCEPTED, replies=replies)
     if trip is not None:
         row.trip_id = outcome.trip_id = trip.id
-        _apply(session, trip, decoded, row, outcome)
+        _apply(session, trip, report, row, outcome)
         live.announce(session, live_subject(trip.id))
     return outcome
+
+
+def receive_report(
+    session: Session, *, peer: str, raw: bytes, protocol: str, device_id: str, report: eseal.Sentence | str
+) -> Outcome:
+    """Archives and applies a report a lock sent with its token (OsmAnd or the JSON API), already authenticated:
+    ``report`` is what it says in the terms of an eSeal sentence, or why it could not be read."""
+    row = ElockSentence(peer=peer[:64], raw=raw, device_id=device_id, status=REJECTED)
+    session.add(row)
+    session.flush()
+    if _device_of(session, row, device_id, protocol) is None:
+        return Outcome(row.seq, REJECTED, row.error)
+    if isinstance(report, str):
+        row.error = report
+        return Outcome(row.seq, REJECTED, row.error)
+    return _take(session, row, report, replies=[])
 
 
 def _trip_of(session: Session, sentence: eseal.Sentence) -> ElockTrip | None:
@@ -414,6 +479,7 @@ def _apply(session: Session, trip: ElockTrip, sentence: eseal.Sentence, row: Elo
         _transition(session, trip, step, row=row, sentence=sentence, outcome=outcome)
     if stored and TripState(trip.state) in TRANSIT_STATES | {TripState.ARRIVED}:
         outcome.alerts.extend(_deviations(session, trip, route, row))
+    outcome.alerts.extend(_supervise(session, trip, route, sentence, row, stored=stored))
 
 
 def _store_position(session: Session, trip: ElockTrip, fix: Any, segment: Segment, row: ElockSentence) -> bool:
@@ -435,6 +501,21 @@ def _store_position(session: Session, trip: ElockTrip, fix: Any, segment: Segmen
             heading=fix.heading,
             sentence_seq=row.seq,
         )
+    )
+    sessions.record(
+        session,
+        trip_id=trip.id,
+        segment=segment,
+        kind="position",
+        body={
+            "at": fix.at.isoformat(),
+            "lat": fix.latitude,
+            "lon": fix.longitude,
+            "accuracy_m": fix.accuracy_m,
+            "speed_kmh": fix.speed_kmh,
+            "heading": fix.heading,
+            "sentence_seq": row.seq,
+        },
     )
     session.flush()
     return True
@@ -513,6 +594,13 @@ def _publish(
             **details,
         },
     )
+    sessions.record(
+        session,
+        trip_id=trip.id,
+        segment=segment,
+        kind="event",
+        body={"at": at.isoformat(), "code": code, "step": step, "details": draft.details},
+    )
     message_id = new_id()
     stored = events.append_events(session, owner_org_id=owner, message_id=message_id, drafts=[draft])
     if stored.event_ids:
@@ -580,7 +668,7 @@ def _deviations(session: Session, trip: ElockTrip, route: Route, row: ElockSente
     )
     raised = []
     for episode in episodes_of(judged, thresholds):
-        alert = next((a for a in known if _overlaps(a, episode)), None)
+        alert = next((a for a in known if _overlaps(a, episode.started_at, episode.ended_at)), None)
         if alert is None:
             alert = ElockAlert(
                 trip_id=trip.id,
@@ -622,9 +710,9 @@ def _deviations(session: Session, trip: ElockTrip, route: Route, row: ElockSente
     return [a.id for a in raised]
 
 
-def _overlaps(alert: ElockAlert, episode: Episode) -> bool:
-    return (alert.ended_at is None or episode.started_at <= alert.ended_at) and (
-        episode.ended_at is None or alert.started_at <= episode.ended_at
+def _overlaps(alert: ElockAlert, started_at: datetime, ended_at: datetime | None) -> bool:
+    return (alert.ended_at is None or started_at <= alert.ended_at) and (
+        ended_at is None or alert.started_at <= ended_at
     )
 
 
@@ -636,3 +724,384 @@ def replay_sentence(session: Session, *, seq: int) -> Outcome:
     text = row.raw.strip()
     garbage = not (text.startswith(eseal.START) and text.endswith(eseal.END))
     return receive_frame(session, peer=row.peer, frame=eseal.Frame(row.raw, garbage=garbage), replay_of=seq)
+
+
+# --- supervision besides the route: unplanned stops, silence, battery, lateness ----------------------------
+
+WATCH_QUEUE = "elock-watch"
+"""Checks due at a time (the lock silent for too long, a place not reached by its time): delayed items of the one
+work queue, each scheduled by the report or the approval that makes it due."""
+LIMITS = watch.Limits()
+LATE_PLACES: dict[str, frozenset[TripState]] = {
+    "hk_exit": frozenset({TripState.AT_HK_EXIT, TripState.MAINLAND_TRANSIT, TripState.ARRIVED}),
+    "destination": frozenset({TripState.ARRIVED}),
+}
+"""Each place a trip is expected at, and the states in which it has got there."""
+STOP_CODE, SILENT_CODE, BATTERY_CODE, LATE_CODE = "STOP", "NSIG", "LBAT", "LATE"
+"""The event store's codes for the other alarms: stopped where no stop is planned, signal lost, low battery, late."""
+STOP, SILENT, BATTERY, LATE = "stop", "signal_lost", "low_battery", "late"
+LEDGER = "ledger"
+LEDGER_AFTER = timedelta(seconds=5)
+"""How long after its minute a batch of fixes waits for the minute's stragglers before it is logged."""
+CODE_OF = {STOP: STOP_CODE, SILENT: SILENT_CODE, BATTERY: BATTERY_CODE, LATE: LATE_CODE}
+
+
+def _expected(trip: ElockTrip, place: str) -> datetime | None:
+    return trip.expected_hk_exit if place == "hk_exit" else trip.expected_arrival
+
+
+def _schedule_late_checks(session: Session, trip: ElockTrip) -> None:
+    for place in LATE_PLACES:
+        expected = _expected(trip, place)
+        if expected is not None:
+            _schedule_late(session, trip, place, due=expected + LIMITS.late_margin)
+
+
+def _schedule_late(session: Session, trip: ElockTrip, place: str, *, due: datetime) -> None:
+    work.enqueue(
+        session,
+        WATCH_QUEUE,
+        {"trip_id": trip.id, "check": LATE, "place": place, "due": due.isoformat()},
+        key=f"{WATCH_QUEUE}:{trip.id}:late:{place}:{due.isoformat()}",
+        now=due,
+    )
+
+
+def _open_alerts(session: Session, trip: ElockTrip, kind: str) -> list[ElockAlert]:
+    return list(
+        session.scalars(
+            select(ElockAlert).where(
+                ElockAlert.trip_id == trip.id, ElockAlert.kind == kind, ElockAlert.ended_at.is_(None)
+            )
+        )
+    )
+
+
+def _raise(
+    session: Session,
+    trip: ElockTrip,
+    *,
+    kind: str,
+    key: str,
+    segment: Segment,
+    started_at: datetime,
+    at: datetime,
+    details: dict[str, Any],
+    sentence_seq: int | None,
+) -> ElockAlert:
+    """Opens an alert of one of the supervision kinds and tells the segment's customs (an event of its own)."""
+    alert = ElockAlert(
+        trip_id=trip.id,
+        segment=segment.value,
+        kind=kind,
+        key=key,
+        started_at=started_at,
+        details=details,
+        sentence_seq=sentence_seq,
+    )
+    session.add(alert)
+    session.flush()
+    _tell(session, trip, alert, at=at)
+    return alert
+
+
+def _end(session: Session, trip: ElockTrip, alert: ElockAlert, *, at: datetime) -> None:
+    alert.ended_at = at
+    session.flush()
+    _tell(session, trip, alert, at=at)
+
+
+def _tell(session: Session, trip: ElockTrip, alert: ElockAlert, *, at: datetime) -> None:
+    ended = alert.ended_at is not None
+    _publish(
+        session,
+        trip,
+        code=CODE_OF[alert.kind],
+        at=at,
+        segment=Segment(alert.segment),
+        step=f"{alert.kind}:{alert.id}:{'ended' if ended else 'open'}",
+        details={
+            "elock_alert_id": alert.id,
+            "started_at": alert.started_at.isoformat(),
+            "ended": ended,
+            **alert.details,
+        },
+    )
+
+
+def _supervise(
+    session: Session, trip: ElockTrip, route: Route, sentence: eseal.Sentence, row: ElockSentence, *, stored: bool
+) -> list[str]:
+    """What a report changes besides custody, tampering and the route: the lock is heard (a silence ends, the next
+    check is due), its battery, its stops, and the places it has now reached in time."""
+    raised: list[str] = []
+    state = TripState(trip.state)
+    heard = row.received_at
+    for alert in _open_alerts(session, trip, SILENT):
+        _end(session, trip, alert, at=heard)
+    last_fix = _last_fix(session, trip)
+    if state in TRANSIT_STATES:
+        # one check per half allowance at most, however often the lock reports: the check follows later reports
+        bucket = int(heard.timestamp() // (LIMITS.silent_after.total_seconds() / 2))
+        allowed = watch.silence_allowed(route, last_fix, LIMITS)
+        _schedule_silence(session, trip, seq=row.seq, heard=heard, allowed=allowed, key=f"silent:{bucket}")
+    raised.extend(_battery(session, trip, sentence, row))
+    if stored:  # the fixes go to the ledger in batches: one check a little after the minute the first came in
+        minute = int(heard.timestamp() // 60)
+        work.enqueue(
+            session,
+            WATCH_QUEUE,
+            {"trip_id": trip.id, "check": LEDGER},
+            key=f"{WATCH_QUEUE}:{trip.id}:ledger:{minute}",
+            now=datetime.fromtimestamp((minute + 1) * 60, tz=UTC) + LEDGER_AFTER,
+        )
+    if stored and state in TRANSIT_STATES | {TripState.ARRIVED}:
+        raised.extend(_stops(session, trip, route, row))
+    for place, reached in LATE_PLACES.items():
+        if state in reached:
+            for alert in _open_alerts(session, trip, LATE):
+                if alert.key == place:
+                    _end(session, trip, alert, at=sentence.at)
+        else:
+            raised.extend(_late(session, trip, place, now=sentence.at))
+    return raised
+
+
+def _last_fix(session: Session, trip: ElockTrip) -> watch.Point | None:
+    found = session.execute(
+        select(ElockPosition.at, ElockPosition.longitude, ElockPosition.latitude)
+        .where(ElockPosition.trip_id == trip.id)
+        .order_by(ElockPosition.at.desc())
+        .limit(1)
+    ).first()
+    return None if found is None else watch.Point(*found)
+
+
+def _battery(session: Session, trip: ElockTrip, sentence: eseal.Sentence, row: ElockSentence) -> list[str]:
+    opened = _open_alerts(session, trip, BATTERY)
+    low = watch.battery_low(sentence.battery_v, low_now=bool(opened), limits=LIMITS)
+    if opened and not low:
+        _end(session, trip, opened[0], at=sentence.at)
+    if low and not opened and TripState(trip.state) is not TripState.ARRIVED:
+        alert = _raise(
+            session,
+            trip,
+            kind=BATTERY,
+            key=f"battery:{row.seq}",
+            segment=SEGMENT_OF[_state_at(session, trip, sentence.at)],
+            started_at=sentence.at,
+            at=sentence.at,
+            details={"battery_v": sentence.battery_v, "threshold_v": LIMITS.low_battery_v},
+            sentence_seq=row.seq,
+        )
+        return [alert.id]
+    return []
+
+
+def _stops(session: Session, trip: ElockTrip, route: Route, row: ElockSentence) -> list[str]:
+    """Works the trip's unplanned stops out again from its positions since it left the origin, keeping one alert per
+    stop: a late fix may end or lengthen one, never double it."""
+    left = session.scalar(
+        select(ElockTransition.at).where(ElockTransition.trip_id == trip.id).order_by(ElockTransition.at).limit(1)
+    )
+    if left is None:
+        return []
+    rows = list(
+        session.execute(
+            select(ElockPosition.at, ElockPosition.longitude, ElockPosition.latitude, ElockPosition.segment)
+            .where(ElockPosition.trip_id == trip.id, ElockPosition.at >= left)
+            .order_by(ElockPosition.at)
+        )
+    )
+    segment_at = {at: segment for at, _, _, segment in rows}
+    known = list(session.scalars(select(ElockAlert).where(ElockAlert.trip_id == trip.id, ElockAlert.kind == STOP)))
+    raised = []
+    for stop in watch.stops(route, [watch.Point(at, lon, lat) for at, lon, lat, _ in rows], LIMITS):
+        alert = next((a for a in known if _overlaps(a, stop.started_at, stop.ended_at)), None)
+        details = {
+            "lat": stop.lat,
+            "lon": stop.lon,
+            "minutes": stop.minutes,
+            "limit_minutes": _minutes(LIMITS.stop_after),
+        }
+        if alert is None:
+            alert = _raise(
+                session,
+                trip,
+                kind=STOP,
+                key=f"stop:{stop.started_at.isoformat()}",
+                segment=Segment(segment_at[stop.started_at]),
+                started_at=stop.started_at,
+                at=stop.confirmed_at,
+                details=details,
+                sentence_seq=row.seq,
+            )
+            known.append(alert)
+            raised.append(alert.id)
+        alert.details = details
+        if alert.ended_at is None and stop.ended_at is not None:
+            _end(session, trip, alert, at=stop.ended_at)
+    return raised
+
+
+def _minutes(span: timedelta) -> int:
+    return int(span.total_seconds() // 60)
+
+
+def check_trip(session: Session, payload: Mapping[str, Any]) -> None:
+    """The watch queue's handler: a check of a trip that came due (its lock silent since a report, a place not
+    reached by its expected time, a minute's fixes to log), judged from what is stored, so a check run late or
+    twice says the same."""
+    trip = session.get(ElockTrip, str(payload["trip_id"]))
+    if trip is None:
+        return
+    if payload["check"] == SILENT:
+        _check_silence(session, trip, seq=int(payload["seq"]), allowed_s=float(payload["allowed_s"]))
+    elif payload["check"] == LEDGER:
+        evidence.log_positions(session, trip)
+    else:
+        _check_late(session, trip, str(payload["place"]), due=datetime.fromisoformat(str(payload["due"])))
+
+
+def _schedule_silence(
+    session: Session, trip: ElockTrip, *, seq: int, heard: datetime, allowed: timedelta, key: str
+) -> None:
+    work.enqueue(
+        session,
+        WATCH_QUEUE,
+        {"trip_id": trip.id, "check": SILENT, "seq": seq, "allowed_s": allowed.total_seconds()},
+        key=f"{WATCH_QUEUE}:{trip.id}:{key}",
+        now=heard + allowed,
+    )
+
+
+def _check_silence(session: Session, trip: ElockTrip, *, seq: int, allowed_s: float) -> None:
+    state = TripState(trip.state)
+    last = session.scalar(
+        select(ElockSentence)
+        .where(ElockSentence.trip_id == trip.id, ElockSentence.status == ACCEPTED)
+        .order_by(ElockSentence.seq.desc())
+        .limit(1)
+    )
+    if last is None or state not in TRANSIT_STATES:
+        return
+    last_fix = _last_fix(session, trip)
+    allowed = watch.silence_allowed(route_of(trip), last_fix, LIMITS)
+    heard = as_utc(last.received_at)
+    if last.seq > seq or allowed.total_seconds() > allowed_s:
+        # heard since, or last heard near a tunnel: the check moves to the end of the last report's allowance
+        _schedule_silence(
+            session, trip, seq=last.seq, heard=heard, allowed=allowed, key=f"silent-after:{last.seq}:{allowed_s:.0f}"
+        )
+        return
+    if _open_alerts(session, trip, SILENT):
+        return
+    _raise(
+        session,
+        trip,
+        kind=SILENT,
+        key=f"silent:{last.seq}",
+        segment=SEGMENT_OF[state],
+        started_at=heard,
+        at=heard,  # the silence's start: the report that ends it is later, so the alert's facts stay in order
+        details={
+            "last_heard_at": heard.isoformat(),
+            "limit_minutes": _minutes(allowed),
+            "lat": None if last_fix is None else last_fix.lat,
+            "lon": None if last_fix is None else last_fix.lon,
+        },
+        sentence_seq=last.seq,
+    )
+
+
+def _check_late(session: Session, trip: ElockTrip, place: str, *, due: datetime) -> None:
+    """The timed check of a place, for a lock that has gone quiet: while it talks, its reports judge lateness in
+    its own time (a check runs no earlier than due, so the later of the clock and the due moment is now)."""
+    now = max(utcnow(), due)
+    heard = session.scalar(
+        select(ElockSentence.received_at)
+        .where(ElockSentence.trip_id == trip.id, ElockSentence.status == ACCEPTED)
+        .order_by(ElockSentence.seq.desc())
+        .limit(1)
+    )
+    talking_since = as_utc(heard if heard is not None else trip.created_at)
+    if now < talking_since + LIMITS.silent_after:
+        _schedule_late(session, trip, place, due=talking_since + LIMITS.silent_after)
+        return
+    _late(session, trip, place, now=now)
+
+
+def _late(session: Session, trip: ElockTrip, place: str, *, now: datetime) -> list[str]:
+    """Opens the place's lateness alert once, if the trip is past its expected time and margin without being there."""
+    state = TripState(trip.state)
+    expected = _expected(trip, place)
+    if expected is None or state in LATE_PLACES[place] or now < as_utc(expected) + LIMITS.late_margin:
+        return []
+    if session.scalar(
+        select(ElockAlert.id).where(ElockAlert.trip_id == trip.id, ElockAlert.kind == LATE, ElockAlert.key == place)
+    ):
+        return []
+    expected = as_utc(expected)
+    last_fix = _last_fix(session, trip)
+    alert = _raise(
+        session,
+        trip,
+        kind=LATE,
+        key=place,
+        segment=SEGMENT_OF[state],
+        started_at=expected,
+        at=expected + LIMITS.late_margin,
+        details={
+            "place": place,
+            "expected_at": expected.isoformat(),
+            "margin_minutes": _minutes(LIMITS.late_margin),
+            "lat": None if last_fix is None else last_fix.lat,
+            "lon": None if last_fix is None else last_fix.lon,
+        },
+        sentence_seq=None,
+    )
+    return [alert.id]
+
+
+# --- each authority's seal session ------------------------------------------------------------------------
+
+
+def read_session(session: Session, actor: Actor, sealer: Sealer, *, trip_id: str, segment: Segment) -> ElockSessionRead:
+    """An authority's own seal session on a trip: its key, its log and whether the log verifies; the other
+    authority's session, like the trucking company's asking, answers 404."""
+    view = _view(session, actor, trip_id)
+    if view.segment is not segment:
+        raise NotFound("no such seal session", data={"trip_id": trip_id, "segment": segment.value})
+    sessions.seal_log(session, sealer, trip_id=trip_id)
+    log = session.scalar(
+        select(ElockSealSession).where(ElockSealSession.trip_id == trip_id, ElockSealSession.segment == segment.value)
+    )
+    if log is None or log.org_id != actor.org_id:
+        raise NotFound("no such seal session", data={"trip_id": trip_id, "segment": segment.value})
+    key = sessions.key_of(sealer, log)
+    entries = list(
+        session.scalars(
+            select(ElockSessionEntry).where(ElockSessionEntry.session_id == log.id).order_by(ElockSessionEntry.n)
+        )
+    )
+    broken = seal.first_broken(key, [(e.n, e.body, e.mac) for e in entries])
+    return ElockSessionRead(
+        trip_id=trip_id,
+        segment=segment.value,
+        org_id=log.org_id,
+        opened_at=log.opened_at,
+        key=key,
+        head_mac=log.head_mac,
+        verified=broken is None,
+        first_broken=broken,
+        entries=[ElockSessionEntryRead(n=e.n, kind=e.kind, body=e.body, mac=e.mac or "") for e in entries],
+    )
+
+
+def trip_evidence(session: Session, actor: Actor, current: ledger.Ledger, *, trip_id: str) -> bytes:
+    """The proof bundle of the caller's segment of a trip (its fixes, custody changes and alarms), for customs;
+    the trucking company, which is not shown customs' alarms, gets 404 as anyone else does."""
+    view = _view(session, actor, trip_id)
+    if view.segment is None:
+        raise NotFound("no such e-lock trip", data={"trip_id": trip_id})
+    return evidence.bundle(session, current, view.trip, view.segment)

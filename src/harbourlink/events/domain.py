@@ -79,9 +79,14 @@ EQUIPMENT_CODES = frozenset(
         "CUSI",
         "CUSR",
         "CROS",
-        # HarbourLink's own, for what DCSA lacks: an e-lock's alarms (``elock``): tampered with, off its route
+        # HarbourLink's own, for what DCSA lacks: an e-lock's alarms (``elock``): tampered with, off its route,
+        # stopped where no stop is planned, signal lost, low battery, late
         "TAMP",
         "DEVI",
+        "STOP",
+        "NSIG",
+        "LBAT",
+        "LATE",
     }
 )
 REEFER_CODES = frozenset({"MEAS", "ADJU", "POWR"})

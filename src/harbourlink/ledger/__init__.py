@@ -17,9 +17,19 @@ store and names the first inconsistency. The operator sees how the log keeps up 
 from harbourlink.ledger.audit import Problem, verify_log
 from harbourlink.ledger.backfill import backfill
 from harbourlink.ledger.bundles import DEFAULT_FIELDS
-from harbourlink.ledger.entries import FIELDS, enqueue_events, enqueue_positions, unlogged_events, unlogged_positions
+from harbourlink.ledger.domain import canonical_json
+from harbourlink.ledger.entries import (
+    FIELDS,
+    enqueue_events,
+    enqueue_items,
+    enqueue_positions,
+    logged_items,
+    unlogged_events,
+    unlogged_positions,
+)
 from harbourlink.ledger.erasure import do_erase, forget_positions, positions_unlogged
 from harbourlink.ledger.errors import LedgerCorrupt, NoCheckpoint, NotYetInLog
+from harbourlink.ledger.families import register_items
 from harbourlink.ledger.health import (
     LogGrowth,
     SequencerLag,
@@ -49,6 +59,7 @@ from harbourlink.ledger.service import (
     do_sequence,
     get_checkpoint,
     get_consistency,
+    get_evidence_bundle,
     get_owner_bundle,
     get_shipment_bundle,
     open_log,
@@ -77,24 +88,29 @@ __all__ = [
     "WitnessStanding",
     "backfill",
     "bundle_of_event",
+    "canonical_json",
     "checkpoint_text",
     "current_checkpoint",
     "decode_seed",
     "do_erase",
     "do_sequence",
     "enqueue_events",
+    "enqueue_items",
     "enqueue_positions",
     "event_marks",
     "event_status",
     "forget_positions",
     "get_checkpoint",
     "get_consistency",
+    "get_evidence_bundle",
     "get_owner_bundle",
     "get_shipment_bundle",
     "log_growth",
+    "logged_items",
     "open_log",
     "positions_unlogged",
     "proof_of_event",
+    "register_items",
     "sequencer_job",
     "sequencer_lag",
     "submit_all",

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from harbourlink import events, vessels
 from harbourlink.ledger.domain import CompactRange, leaf_hash
 from harbourlink.ledger.entries import POSITION_PREFIX, event_fields, field_digests, position_fields, position_item
+from harbourlink.ledger.families import family_of, recorded_items
 from harbourlink.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerEvent, LedgerLog, LedgerNode
 from harbourlink.ledger.notes import checkpoint_text
 from harbourlink.ledger.store import node_hashes
@@ -152,11 +153,12 @@ def _events(session: Session, audit: Audit, rows: Sequence[Any]) -> Iterator[Pro
 def _recorded_fields(session: Session, ids: Sequence[str]) -> dict[str, tuple[str | None, dict[str, str]]]:
     """Each logged item's committed fields as stored now, with its owner (None for AIS positions, owned by none)."""
     seqs = [int(i.removeprefix(POSITION_PREFIX)) for i in ids if i.startswith(POSITION_PREFIX)]
-    event_ids = [i for i in ids if not i.startswith(POSITION_PREFIX)]
+    event_ids = [i for i in ids if not i.startswith(POSITION_PREFIX) and family_of(i) is None]
     recorded: dict[str, tuple[str | None, dict[str, str]]] = {
         position_item(p.seq): (None, position_fields(p))
         for p in session.scalars(select(vessels.VesselPosition).where(vessels.VesselPosition.seq.in_(seqs)))
     }
+    recorded.update(recorded_items(session, ids))
     stored = list(session.scalars(select(events.Event).where(events.Event.id.in_(event_ids))))
     refs = events.references_of(session, [e.seq for e in stored])
     recorded.update({e.id: (e.owner_org_id, event_fields(e, refs.get(e.seq, []))) for e in stored})

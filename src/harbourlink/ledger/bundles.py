@@ -101,26 +101,60 @@ def build_bundle(session: Session, log: LedgerLog, located: Sequence[Located], f
             "the event is queued for the ledger; its proof is ready within seconds",
             data={"event_ids": [item.event.id for item in located]},
         )
-    covering = max(item.entry.idx for item in sequenced if item.entry is not None) + 1
-    checkpoint, witnesses = cosigned_checkpoint(session, log, covering)
+    return assemble(session, log, event_parts(session, sequenced, fields))
+
+
+Part = tuple[LedgerEntry, list[dict[str, str]]]
+"""An entry and what the bundle discloses of the items it commits to."""
+
+
+def event_parts(session: Session, sequenced: Sequence[Located], fields: Sequence[str]) -> list[Part]:
     refs = events.references_of(session, [item.event.seq for item in sequenced])
-    by_entry: dict[int, list[Located]] = {}
+    parts = []
     for item in sequenced:
-        assert item.entry is not None  # noqa: S101 - filtered above
-        by_entry.setdefault(item.entry.idx, []).append(item)
-    entries = []
-    for idx, items in sorted(by_entry.items()):
-        entry = items[0].entry
-        assert entry is not None  # noqa: S101 - filtered above
-        disclosed = [_disclose(item, refs.get(item.event.seq, []), fields) for item in items]
-        entries.append(
-            {
-                "leaf_index": idx,
-                "entry": _b64(entry.entry),
-                "inclusion_proof": [_b64(h) for h in inclusion_proof(session, log.id, idx, checkpoint.size)],
-                "disclosed": [d for group in disclosed for d in group],
-            }
-        )
+        assert item.entry is not None  # noqa: S101 - sequenced
+        parts.append((item.entry, _disclose(item, refs.get(item.event.seq, []), fields)))
+    return parts
+
+
+def item_parts(session: Session, log: LedgerLog, items: dict[str, dict[str, str]]) -> tuple[list[Part], list[str]]:
+    """Telemetry items (``enqueue_items``) with every field disclosed: the parts of those sequenced, and the ids of
+    those not (queued, or never logged)."""
+    rows = session.execute(
+        select(LedgerEvent, LedgerEntry)
+        .join(LedgerEntry, (LedgerEntry.identity_hash == LedgerEvent.identity_hash) & (LedgerEntry.log_id == log.id))
+        .where(LedgerEvent.event_id.in_(list(items)))
+    )
+    parts: list[Part] = []
+    found = set()
+    for link, entry in rows:
+        found.add(link.event_id)
+        if link.salt is None:
+            continue
+        disclosed = [
+            {"event_id": link.event_id, "field": name, "value": value, "salt": _b64(field_salt(link.salt, name))}
+            for name, value in sorted(items[link.event_id].items())
+        ]
+        parts.append((entry, disclosed))
+    return parts, [item for item in items if item not in found]
+
+
+def assemble(session: Session, log: LedgerLog, parts: Sequence[Part]) -> bytes:
+    """The canonical bundle of these entries and disclosures, under the newest (cosigned) checkpoint covering all."""
+    covering = max(entry.idx for entry, _ in parts) + 1
+    checkpoint, witnesses = cosigned_checkpoint(session, log, covering)
+    by_entry: dict[int, tuple[LedgerEntry, list[dict[str, str]]]] = {}
+    for entry, disclosed in parts:
+        by_entry.setdefault(entry.idx, (entry, []))[1].extend(disclosed)
+    entries = [
+        {
+            "leaf_index": idx,
+            "entry": _b64(entry.entry),
+            "inclusion_proof": [_b64(h) for h in inclusion_proof(session, log.id, idx, checkpoint.size)],
+            "disclosed": disclosed,
+        }
+        for idx, (entry, disclosed) in sorted(by_entry.items())
+    ]
     return canonical_bundle(
         {
             "format": BUNDLE_FORMAT,

@@ -179,21 +179,38 @@ def enqueue_positions(
     received_at: datetime,
 ) -> int:
     """Queues one batch entry committing to a message's new AIS positions; returns 1, or 0 when none."""
-    if not stored:
+    return enqueue_items(
+        session,
+        [(position_item(seq), position_fields(report)) for seq, report in stored],
+        owner_org_id=owner_org_id,
+        received_at=received_at,
+    )
+
+
+def enqueue_items(
+    session: Session, items: Sequence[tuple[str, dict[str, str]]], *, owner_org_id: str, received_at: datetime
+) -> int:
+    """Queues one batch entry committing to telemetry items, each named and with its fields as canonical text
+    (AIS positions, an e-lock's fixes); returns 1, or 0 when none."""
+    if not items:
         return 0
-    salts = {position_item(seq): secrets.token_bytes(32) for seq, _ in stored}
-    items = [
-        (position_item(seq), field_digests(salts[position_item(seq)], position_fields(report)))
-        for seq, report in stored
-    ]
+    salts = {item_id: secrets.token_bytes(32) for item_id, _ in items}
+    committed = [(item_id, field_digests(salts[item_id], fields)) for item_id, fields in items]
     identity = identity_hash(salts)
-    entry = entry_bytes(kind="batch", owner_org=owner_org_id, received_at=_time(received_at) or "", items=items)
+    entry = entry_bytes(kind="batch", owner_org=owner_org_id, received_at=_time(received_at) or "", items=committed)
     session.execute(
         insert(LedgerEvent),
         [{"event_id": item, "identity_hash": identity, "salt": salt} for item, salt in salts.items()],
     )
     session.execute(insert(LedgerPending), [{"identity_hash": identity, "entry": entry}])
     return 1
+
+
+def logged_items(session: Session, item_ids: Sequence[str]) -> set[str]:
+    """Which of these items an entry already commits to (queued or sequenced)."""
+    if not item_ids:
+        return set()
+    return set(session.scalars(select(LedgerEvent.event_id).where(LedgerEvent.event_id.in_(item_ids))))
 
 
 def unlogged_events(session: Session, *, limit: int | None = None, message_id: str | None = None) -> list[str]:

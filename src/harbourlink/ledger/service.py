@@ -16,7 +16,16 @@ from sqlalchemy.orm import Session
 
 from harbourlink import events, tracking
 from harbourlink.kernel import Actor, NotFound, ValidationFailed
-from harbourlink.ledger.bundles import build_bundle, check_fields, cosigned_checkpoint, locate
+from harbourlink.ledger.bundles import (
+    assemble,
+    build_bundle,
+    check_fields,
+    cosigned_checkpoint,
+    event_parts,
+    item_parts,
+    locate,
+)
+from harbourlink.ledger.errors import NotYetInLog
 from harbourlink.ledger.models import LedgerCheckpoint, LedgerLog
 from harbourlink.ledger.notes import NoteSigner
 from harbourlink.ledger.store import consistency_proof, ensure_log, integrate, latest_checkpoint
@@ -106,6 +115,31 @@ def get_shipment_bundle(
     found = tracking.find(session, actor, query=reference)
     log = open_log(session, ledger)
     return build_bundle(session, log, locate(session, log, found.events), chosen)
+
+
+def get_evidence_bundle(
+    session: Session,
+    ledger: Ledger,
+    *,
+    found_events: Sequence[events.Event],
+    items: dict[str, dict[str, str]],
+    fields: Sequence[str] | None = None,
+) -> bytes:
+    """One bundle of events and telemetry items that a domain has judged its caller may see (an e-lock trip's
+    evidence), disclosing ``fields`` of the events and every field of the items. All must be in the log:
+    evidence with a gap would not say so."""
+    chosen = check_fields(fields)
+    log = open_log(session, ledger)
+    located = locate(session, log, found_events)
+    logged = {item.event.id for item in located if item.entry is not None}
+    parts, waiting = item_parts(session, log, items)
+    waiting += [e.id for e in found_events if e.id not in logged]
+    if waiting or not (parts or located):
+        raise NotYetInLog(
+            "part of the evidence is queued for the ledger; the bundle is ready within seconds",
+            data={"waiting": len(waiting)},
+        )
+    return assemble(session, log, event_parts(session, located, chosen) + parts)
 
 
 def decode_seed(text: str) -> bytes:

@@ -27,6 +27,7 @@ from typing import TypeVar
 
 from harbourlink.references import ReferenceType
 from harbourlink.sim import air, edifact, nmea, road, stories, trucks
+from harbourlink.sim import elock as sealed
 from harbourlink.sim import messages as m
 from harbourlink.sim.acts import Act
 from harbourlink.sim.scenario import MINUTE, Consignment, Scenario
@@ -117,8 +118,19 @@ class Deliver:
     haul: trucks.Haul
 
 
-Step = Send | Share | Watch | Link | Nominate | Drive | Deliver | Poll | Act
-_PHASE = {Share: 0, Watch: 1, Send: 2, Link: 3, Nominate: 4, Drive: 5, Deliver: 6, Poll: 8}
+Step = Send | Share | Watch | Link | Nominate | Drive | Deliver | Poll | Act | sealed.Seal | sealed.LockSays
+_PHASE = {
+    Share: 0,
+    Watch: 1,
+    Send: 2,
+    Link: 3,
+    Nominate: 4,
+    Drive: 5,
+    Deliver: 6,
+    Poll: 8,
+    sealed.Seal: 9,
+    sealed.LockSays: 10,
+}
 ACT_PHASE = 7
 """Acts come in many types (each story has its own), after the moment's messages and before its poll."""
 CONTAINER_ALERTS = ("not_picked_up", "reefer_deviation", "reefer_power_off")
@@ -143,6 +155,7 @@ def build_plan(scenario: Scenario, *, acts: Sequence[Act] = ()) -> list[Step]:
     steps += [*road.acts(scenario), *acts]
     polls = int((scenario.end - scenario.start) / POLL_EVERY)
     steps += [Poll(scenario.start + POLL_EVERY * n) for n in range(polls + 1)]
+    steps += sealed.steps(scenario.start)
     return sorted(steps, key=lambda s: (s.due, _PHASE.get(type(s), ACT_PHASE)))
 
 

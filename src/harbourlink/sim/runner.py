@@ -25,10 +25,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from harbourlink import access, alerts, inbound, legs, receiving, tracking, trucking
+from harbourlink import access, alerts, elock, inbound, legs, receiving, tracking, trucking
+from harbourlink.identity import Sealer
 from harbourlink.integrations.customs_status import LodgedDeclaration, SimulatedMainlandCustoms
 from harbourlink.kernel import Actor, Database, HarbourLinkError, utcnow
 from harbourlink.references import ReferenceType
+from harbourlink.sim import elock as sealed
 from harbourlink.sim import trucks
 from harbourlink.sim.acts import Act, Cast, Missing, plugin_acts
 from harbourlink.sim.plan import Deliver, Drive, Link, Nominate, Poll, Send, Share, Step, Watch, build_plan
@@ -67,7 +69,8 @@ class Parties:
     customs: str
     """The mainland customs."""
     customs_hk: str
-    """Hong Kong customs: road cargo's queries, GO and INSPECT at the control points."""
+    """Hong Kong customs: road cargo's queries, GO and INSPECT at the control points, and the sealed e-lock trips
+    it approves."""
     forwarder: str
     sme: str
     airline: str
@@ -103,6 +106,8 @@ class RunReport:
     delivered: int = 0
     receipts: int = 0
     acts: int = 0
+    sealed: int = 0
+    lock_sentences: int = 0
     problems: list[str] = field(default_factory=list)
 
 
@@ -136,8 +141,11 @@ class Simulator:
         start: datetime | None = None,
         clock_speed: float = 60.0,
         lead: timedelta = 10 * HOUR,
+        sealer: Sealer | None = None,
     ):
         self.db, self.parties, self.clock_speed = db, parties, clock_speed
+        self.sealer = sealer
+        """Opens the sealed trips' seal sessions; without it no sealed trip is driven."""
         self.scenario: Scenario = build_scenario(seed=seed, start=start or demo_start(lead))
         self.steps: list[Step] = build_plan(self.scenario, acts=plugin_acts(self.scenario))
         self._next = 0
@@ -204,6 +212,10 @@ class Simulator:
             answer = self.poller.poll(step.due)
             if answer is not None:
                 self._send("customs", "customs-status-json", answer, "customs status", report)
+        elif isinstance(step, sealed.Seal):
+            self._seal(step.trip, report)
+        elif isinstance(step, sealed.LockSays):
+            self._lock_says(step, report)
         else:
             self._act(step, report)
 
@@ -218,6 +230,34 @@ class Simulator:
             return
         self._given.update(given)
         report.acts += 1
+
+    def _seal(self, trip: sealed.SealedTrip, report: RunReport) -> None:
+        """Hong Kong customs registers the lock and approves its trip (once: an earlier run of the day's is kept)."""
+        if self.sealer is None:
+            return
+        body = elock.ElockTripCreate.model_validate(
+            sealed.trip_body(trip, mainland_customs_org_id=self.parties.customs, trucking_org_id=self.parties.trucker)
+        )
+        try:
+            with self.db.transaction() as session:
+                customs = self.parties.actor("customs_hk")
+                elock.register_device(session, customs, device_id=trip.lock, protocol="eseal")
+                elock.create_trip(session, customs, body=body, sealer=self.sealer)
+        except (elock.DeviceExists, elock.DeviceBusy):
+            return
+        report.sealed += 1
+
+    def _lock_says(self, step: sealed.LockSays, report: RunReport) -> None:
+        """The lock's sentence, taken as the listener takes it (stored, applied, its seal sessions sealed)."""
+        if self.sealer is None:
+            return
+        with self.db.transaction() as session:
+            outcome = elock.receive_frame(session, peer=CHANNEL, frame=elock.Frame(step.line.strip()))
+            if outcome.trip_id is not None:
+                elock.seal_trip_log(session, self.sealer, trip_id=outcome.trip_id)
+        report.lock_sentences += 1
+        if outcome.status not in ("accepted", "duplicate"):  # a second run of the day sends them again
+            report.problems.append(f"lock {step.lock}: {outcome.status} ({outcome.error})")
 
     def _send(self, sender: str, format_name: str, raw: bytes, label: str, report: RunReport) -> None:
         outcome = inbound.receive(

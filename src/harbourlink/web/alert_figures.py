@@ -62,6 +62,10 @@ FIGURES: dict[str, tuple[str, str]] = {
     "condition": (N_("Condition"), "condition"),
     "note": (N_("Note"), "text"),
     "received_at": (N_("Received"), "moment"),
+    "limit_minutes": (N_("Allowed"), "duration"),
+    "last_heard_at": (N_("Last heard"), "moment"),
+    "expected_at": (N_("Expected"), "moment"),
+    "battery_v": (N_("Battery"), "volts"),
 }
 
 
@@ -124,6 +128,7 @@ def _word(catalogue: Catalogue, kind: str, value: Any, figures: dict[str, Any], 
         ),
         "celsius": lambda: f"{_number(catalogue, float(value), '0.0')} °C",
         "signed_celsius": lambda: f"{_number(catalogue, float(value), '+0.0;-0.0')} °C",
+        "volts": lambda: f"{_number(catalogue, float(value), '0.00')} V",
         "money": lambda: format_currency(
             float(value), str(figures.get("currency") or DEFAULT_CURRENCY), locale=catalogue.language.locale
         ),

@@ -46,6 +46,10 @@ TYPES = {
     "road_query_replied": N_("Reply to a customs query"),
     "road_crossed": N_("Truck crossed the boundary"),
     "road_bind_reminder": N_("Bind the cargo before the control point"),
+    "elock_stop": N_("Sealed truck stopped unplanned"),
+    "elock_signal_lost": N_("E-lock signal lost"),
+    "elock_low_battery": N_("E-lock battery low"),
+    "elock_late_arrival": N_("Sealed truck late"),
 }
 STATUSES = {"open": N_("Open"), "acknowledged": N_("Acknowledged"), "resolved": N_("Resolved")}
 STATUS_TONE = {"open": "bad", "acknowledged": "warn", "resolved": "ok"}

@@ -212,7 +212,14 @@ LABELS: dict[str, dict[str, str]] = {
         "lock_event": N_("the lock reported it locked"),
         "unlock_event": N_("the lock was unlocked remotely"),
     },
-    "elock_alert": {"tamper": N_("E-lock tampered with"), "deviation": N_("Truck left its approved route")},
+    "elock_alert": {
+        "tamper": N_("E-lock tampered with"),
+        "deviation": N_("Truck left its approved route"),
+        "stop": N_("Sealed truck stopped unplanned"),
+        "signal_lost": N_("E-lock signal lost"),
+        "low_battery": N_("E-lock battery low"),
+        "late": N_("Sealed truck late"),
+    },
 }
 
 GENERIC_ERROR = N_("Something in this form is not right; please check it.")

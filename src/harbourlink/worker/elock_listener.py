@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from harbourlink import elock
+from harbourlink.identity import Sealer
 from harbourlink.kernel import Database
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,11 @@ class ElockListener:
         port: int,
         bind: str = "127.0.0.1",
         on_outcome: Callable[[elock.Outcome], None] | None = None,
+        sealer: Sealer | None = None,
     ):
         self.db = db
+        self.sealer = sealer
+        """Seals the seal sessions' new entries before each commit; without it they wait for the next read."""
         self.port = port
         self.bind = bind
         self.stats = ListenerStats()
@@ -112,7 +116,10 @@ class ElockListener:
     def _store(self, peer: str, frame: elock.Frame) -> elock.Outcome:
         try:
             with self.db.transaction() as session:
-                return elock.receive_frame(session, peer=peer, frame=frame)
+                outcome = elock.receive_frame(session, peer=peer, frame=frame)
+                if self.sealer is not None and outcome.trip_id is not None:
+                    elock.seal_trip_log(session, self.sealer, trip_id=outcome.trip_id)
+                return outcome
         except Exception as exc:
             log.exception("e-locks: a frame from %s could not be applied; kept for replay", peer)
             with self.db.transaction() as session:
@@ -120,7 +127,7 @@ class ElockListener:
             return elock.Outcome(seq, "failed", repr(exc))
 
 
-def run_listener(db: Database, *, port: int, bind: str) -> ListenerStats:
+def run_listener(db: Database, *, port: int, bind: str, sealer: Sealer) -> ListenerStats:
     """Runs until SIGINT or SIGTERM; returns the counts."""
 
     async def main() -> ListenerStats:
@@ -129,7 +136,7 @@ def run_listener(db: Database, *, port: int, bind: str) -> ListenerStats:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, stop.set)
-        listener = ElockListener(db, port=port, bind=bind)
+        listener = ElockListener(db, port=port, bind=bind, sealer=sealer)
         await listener.start()
         try:
             await stop.wait()

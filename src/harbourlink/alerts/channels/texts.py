@@ -38,6 +38,14 @@ TYPE_NAMES: dict[str, dict[str, str]] = {
         "zh-HK": "請於抵達管制站前捆綁貨物",
         "zh-CN": "请于抵达管制站前捆绑货物",
     },
+    "elock_stop": {
+        "en": "Sealed truck stopped unplanned",
+        "zh-HK": "已施封貨車非計劃停車",
+        "zh-CN": "已施封货车非计划停车",
+    },
+    "elock_signal_lost": {"en": "E-lock signal lost", "zh-HK": "電子鎖訊號中斷", "zh-CN": "电子锁信号中断"},
+    "elock_low_battery": {"en": "E-lock battery low", "zh-HK": "電子鎖電量不足", "zh-CN": "电子锁电量不足"},
+    "elock_late_arrival": {"en": "Sealed truck late", "zh-HK": "已施封貨車逾時未到", "zh-CN": "已施封货车逾时未到"},
 }
 
 CHANGES: dict[str, dict[str, str]] = {
