@@ -90,7 +90,6 @@ class DemoSeed:
             trucker=ids["trucker"],
             warehouse=ids["warehouse"],
             driver=self.driver_id,
-            customs_hk=ids["customs"],
         )
 
 

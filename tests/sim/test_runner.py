@@ -79,9 +79,9 @@ def test_a_morning_at_kwai_tsing(client: TestClient, db: Database, seeded: DemoS
     assert raised, "the demo's alert situations reach the SME's inbox through its seeded subscription"
     # Road cargo's alerts are about the SME's own consignments (CCRNs), which the tracking view does not show.
     tracked = {a["subject"] for a in raised if a["subject_kind"] != "CCRN"}
-    assert tracked <= {r["value"] for r in view["matched"]} | {
-        c["number"] for c in view["containers"]
-    } | {c["declaration"] for c in view["customs"]}
+    assert tracked <= {r["value"] for r in view["matched"]} | {c["number"] for c in view["containers"]} | {
+        c["declaration"] for c in view["customs"]
+    }
 
 
 def _assert_sme_view(view: dict[str, Any], simulator: Simulator) -> None:

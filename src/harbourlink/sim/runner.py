@@ -198,7 +198,9 @@ class Simulator:
             end += 1
         return self.steps[self._next : end]
 
-    def _take(self, step: Send | Nominate | Drive | Deliver | Poll | Act, report: RunReport) -> None:
+    def _take(
+        self, step: Send | Nominate | Drive | Deliver | Poll | Act | sealed.Seal | sealed.LockSays, report: RunReport
+    ) -> None:
         if isinstance(step, Send):
             self._send(step.sender, step.format_name, step.raw, step.label, report)
         elif isinstance(step, Nominate):
