@@ -23,7 +23,7 @@ from harbourlink.schema import alembic_config, upgrade
 from tests.conftest import _drop_postgres_database, _postgres_database
 from tests.ledger.conftest import ORIGIN, SEED
 
-BEFORE, PARTITIONED = "0026", "0030"
+BEFORE, PARTITIONED = "0028", "0030"
 """The revision before the positions were partitioned, and the one that partitions them."""
 
 TRUCK = (

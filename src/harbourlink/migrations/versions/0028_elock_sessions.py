@@ -1,7 +1,7 @@
 """e-locks: report tokens, expected times, each authority's seal session and its log
 
 Revision ID: 0028
-Revises: 0024
+Revises: 0026
 Create Date: 2026-12-07 06:50:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0028"
-down_revision: str | None = "0024"
+down_revision: str | None = "0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,7 +8,7 @@ of a partitioned table must hold the partition key, so it becomes (seq, at); the
 (mmsi, at) key's own index and is dropped on both databases. SQLite keeps plain tables.
 
 Revision ID: 0030
-Revises: 0026
+Revises: 0028
 Create Date: 2026-12-07 07:00:00
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 from sqlalchemy import text
 
 revision: str = "0030"
-down_revision: str | None = "0026"
+down_revision: str | None = "0028"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
