@@ -45,7 +45,7 @@ def _abort_unless_customs(page: MemberPage) -> None:
 
 def _duration(page: MemberPage, seconds: int) -> str:
     minutes, rest = divmod(seconds, 60)
-    return page.t(N_("%(minutes)s min %(seconds)s s"), minutes=minutes, seconds=rest)
+    return page.t(N_("%(minutes)s minutes %(seconds)s seconds"), minutes=minutes, seconds=rest)
 
 
 def explain(page: MemberPage, case: elock.ElockAlertCase) -> list[str]:
@@ -56,12 +56,12 @@ def explain(page: MemberPage, case: elock.ElockAlertCase) -> list[str]:
     if told.duration_s or told.ongoing:
         how_long = _duration(page, told.duration_s)
         lines.append(
-            page.t(N_("For %(duration)s so far, still going on"), duration=how_long)
+            page.t(N_("Still going on, %(duration)s so far"), duration=how_long)
             if told.ongoing
-            else page.t(N_("For %(duration)s"), duration=how_long)
+            else page.t(N_("Lasted %(duration)s"), duration=how_long)
         )
     if told.lat is not None and told.lon is not None:
-        lines.append(page.t(N_("At %(position)s"), position=f"{told.lat:.5f}, {told.lon:.5f}"))
+        lines.append(page.t(N_("Where: %(position)s"), position=f"{told.lat:.5f}, {told.lon:.5f}"))
     return lines
 
 
