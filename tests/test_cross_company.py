@@ -22,7 +22,7 @@ from harbourlink import identity, receiving
 from harbourlink.kernel import Actor, Database
 from harbourlink.references import ReferenceType
 from tests.conftest import Company, make_company
-from tests.elock.support import elock_trip_body
+from tests.elock.support import elock_trip_body, feed, seed_fixes, seed_sentences, sentence
 from tests.road.support import cargo as road_cargo
 from tests.road.support import opt_in
 
@@ -71,6 +71,9 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "PhoneAccountCreate": {"user_id": "someone", "vehicle": "BR1234"},
     "POST /api/v1/position-reports/{report_id}/replay": {},
     "ElockDeviceCreate": {"device_id": "860000000099", "protocol": "eseal"},
+    "ElockDispositionCreate": {"disposition": "false_alarm"},
+    "ElockInspectionCreate": {"place": "hk_exit", "officer": "B", "result": "no_finding", "seal_reapplied": True},
+    "ElockFollowUpCreate": {"decision": "accepted"},
     "ElockTripCreate": elock_trip_body(
         device_id="860000000001", mainland_customs_org_id="someone", trucking_org_id=None
     ),
@@ -313,8 +316,22 @@ def _a_sealed_trip(client: TestClient, db: Database, a: Company) -> dict[str, st
     trip = client.post("/api/v1/elock/trips", headers=hk.auth, json=body)
     assert trip.status_code == 201, trip.text
     assert client.get(f"/api/v1/elock/trips/{trip.json()['id']}", headers=a.auth).status_code == 200
+    fixes = seed_fixes()[:21]  # out of the airport and locked; then the door is opened: HK customs' alert
+    feed(
+        db,
+        [
+            *seed_sentences(fixes[:20]),
+            sentence("Event-Door", 900, fixes[20].at, fixes[20].lat, fixes[20].lon, door="Open"),
+        ],
+    )
+    [alert] = client.get("/api/v1/elock/alerts", headers=hk.auth).json()
     # the lock's reports take its token, not a company's key; each customs' seal session is its own
-    return {"elock_trip_id": trip.json()["id"], "device_id": "860000000001", "elock_segment": "hk"}
+    return {
+        "elock_trip_id": trip.json()["id"],
+        "elock_alert_id": alert["id"],
+        "device_id": "860000000001",
+        "elock_segment": "hk",
+    }
 
 
 def _a_receipt(client: TestClient, db: Database, a: Company) -> dict[str, str]:
@@ -462,6 +479,7 @@ def test_company_b_lists_nothing_of_company_a(
         ids["leg_id"],
         ids["receipt_id"],
         ids["elock_trip_id"],
+        ids["elock_alert_id"],
         ids["ccrn"],
         ids["ubr"],
         ids["query_id"],

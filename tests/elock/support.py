@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from harbourlink import elock
 from harbourlink.elock import Deviation, TraceFix, seed_route, trace
 from harbourlink.elock.traces import SEED_HALF_WIDTH_M, SEED_ROUTE_LINE, SEED_TUNNEL, Spoilers
 from harbourlink.kernel import Database
@@ -127,3 +128,28 @@ def with_stop(fixes: list[TraceFix], *, after: int, minutes: int, interval_s: fl
     ]
     later = [replace(f, at=f.at + pause, arrives=f.arrives + pause) for f in fixes[after + 1 :]]
     return fixes[: after + 1] + still + later
+
+
+def feed(db: Database, lines: list[bytes]) -> None:
+    """Each sentence in a transaction of its own, as the listener takes them."""
+    for line in lines:
+        with db.transaction() as session:
+            elock.receive_frame(session, peer="test", frame=elock.Frame(line.strip()))
+
+
+OFF_ROUTE = Deviation(start_s=600, duration_s=180, offset_m=400)
+"""Ten minutes after leaving the airport, 400 m off the route for three minutes: in the HK segment."""
+
+
+def supervised(client: TestClient, db: Database) -> tuple[Scheme, str]:
+    """The seed's trip driven to its destination with a deviation in the HK segment and the door opened in the
+    mainland segment: an alert for each authority."""
+    world = scheme(db)
+    trip_id = approve(client, world)
+    fixes = seed_fixes(deviation=OFF_ROUTE)
+    feed(db, seed_sentences(fixes))
+    changes = client.get(f"/api/v1/elock/trips/{trip_id}", headers=world.mainland.auth).json()["transitions"]
+    entered = next(datetime.fromisoformat(c["at"]) for c in changes if c["trigger"] == "entered_mainland")
+    inside = next(f for f in fixes if f.at > entered + timedelta(minutes=3))
+    feed(db, [sentence("Event-Door", 999, inside.at, inside.lat, inside.lon, door="Open")])
+    return world, trip_id

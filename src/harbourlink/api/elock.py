@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, status
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
 from harbourlink import elock
 from harbourlink.api.context import CurrentActor, DbSession, client_ip, runtime
@@ -15,6 +19,10 @@ from harbourlink.api.ratelimit import Limit
 from harbourlink.api.scopes import public, require_scope
 from harbourlink.identity import KeyScope
 from harbourlink.kernel import NotFound
+    )
+
+
+from harbourlink.kernel import Actor, Database, live
 
 router = APIRouter(
     prefix="/api/v1/elock",
@@ -141,37 +149,5 @@ def trip_positions(
     return elock.trip_positions(session, actor, trip_id=elock_trip_id, segment=segment)
 
 
-@router.get(
-    "/trips/{elock_trip_id}/sessions/{elock_segment}",
-    response_model=elock.ElockSessionRead,
-    summary="The caller's own seal session on a sealed trip: its key and its MAC-chained log",
-    description="Each customs authority holds its own session on the lock (`hk` or `mainland`): the fixes, "
-    "custody changes and alarms of its segment, each entry MAC'd (HMAC-SHA256, chained) under the session's "
-    "own key, which it alone is shown; `verified` says whether every entry holds. The other authority's "
-    "session, and any session for the trucking company or anyone else, answers 404.",
-)
-def read_session(
-    elock_trip_id: str, elock_segment: elock.Segment, request: Request, actor: CurrentActor, session: DbSession
-) -> elock.ElockSessionRead:
-    return elock.read_session(session, actor, runtime(request).sealer, trip_id=elock_trip_id, segment=elock_segment)
-
-
-@router.get(
-    "/trips/{elock_trip_id}/evidence",
-    summary="The evidence of the caller's segment of a sealed trip, as a ledger proof bundle (download)",
-    description="Every fix of the caller's segment (each committed in full: trip, lock, time, place, accuracy, "
-    "speed, heading) and every custody change and alarm of it (type, code, classifier, time and details), with "
-    "their inclusion proofs under a signed checkpoint: check it offline with `harbourlink-verify` and the "
-    "ledger's key. For customs only (the trucking company and anyone else get 404); 409 `ledger_not_yet_integrated` "
-    "while part of it is still queued for the ledger.",
-    responses={200: {"content": {"application/json": {}}, "description": "check with harbourlink-verify"}},
-)
-def trip_evidence(elock_trip_id: str, request: Request, actor: CurrentActor, session: DbSession) -> Response:
-    data = elock.trip_evidence(session, actor, configured(request), trip_id=elock_trip_id)
-    return Response(
-        data,
-        media_type="application/json",
-        headers={
-            "Content-Disposition": f'attachment; filename="elock-trip-{elock_trip_id[:36]}.harbourlink-proof.json"'
-        },
+from harbourlink.kernel import Actor, Database, NotFound, live
     )

@@ -9,6 +9,7 @@
                                    │                                    ─▶ alerts (deviation, tamper)
                                    ▼
     HK customs sees the HK segment, mainland customs the mainland segment; the trucking company the trip's state.
+    officers (``officers``): the console, alerts acknowledged and disposed of, the trip's one inspection.
 
 Custody changes are equipment events (``RSEA`` locked, ``RMVD`` unlocked) of the segment's customs,
 published through the event seam. The protocol (``eseal``), the custody rules (``domain``) and the
@@ -17,14 +18,44 @@ deviation detector (``deviation``) are pure.
 
 from harbourlink.elock.deviation import Detector, Episode, Thresholds
 from harbourlink.elock.domain import Geofence, LockState, Route, Segment, Transition, Trigger, TripState
-from harbourlink.elock.errors import DeviceBusy, DeviceExists, InvalidTrip, NotCustoms
+from harbourlink.elock.errors import (
+    AlertDisposed,
+    DeviceBusy,
+    DeviceExists,
+    FollowUpRefused,
+    InspectedOnce,
+    InvalidTrip,
+    NotCustoms,
+)
 from harbourlink.elock.eseal import Frame, Framer, SentenceType
 from harbourlink.elock.reports import receive_json, receive_osmand
+from harbourlink.elock.officers import (
+    InspectionDesk,
+    console,
+    console_subject,
+    console_trip_ids,
+    do_acknowledge,
+    do_dispose,
+    do_follow_up,
+    do_inspection,
+    find_desk,
+    get_alert,
+    get_inspection,
+    list_alerts,
+)
+from harbourlink.elock.oversight import Disposition, FollowUp, InspectionResult
 from harbourlink.elock.schemas import (
+    ElockAlertCase,
     ElockAlertRead,
+    ElockConsoleRead,
+    ElockConsoleTrip,
     ElockDeviceCreate,
     ElockDeviceIssued,
     ElockDeviceRead,
+    ElockDispositionCreate,
+    ElockFollowUpCreate,
+    ElockInspectionCreate,
+    ElockInspectionRead,
     ElockPositionRead,
     ElockReportIn,
     ElockReportOutcome,
@@ -55,14 +86,23 @@ from harbourlink.elock.traces import Deviation, TraceFix, seed_route, trace
 
 __all__ = [
     "WATCH_QUEUE",
+    "AlertDisposed",
     "Detector",
     "Deviation",
     "DeviceBusy",
     "DeviceExists",
+    "Disposition",
+    "ElockAlertCase",
     "ElockAlertRead",
+    "ElockConsoleRead",
+    "ElockConsoleTrip",
     "ElockDeviceCreate",
     "ElockDeviceIssued",
     "ElockDeviceRead",
+    "ElockDispositionCreate",
+    "ElockFollowUpCreate",
+    "ElockInspectionCreate",
+    "ElockInspectionRead",
     "ElockPositionRead",
     "ElockReportIn",
     "ElockReportOutcome",
@@ -71,9 +111,14 @@ __all__ = [
     "ElockTripCreated",
     "ElockTripRead",
     "Episode",
+    "FollowUp",
+    "FollowUpRefused",
     "Frame",
     "Framer",
     "Geofence",
+    "InspectedOnce",
+    "InspectionDesk",
+    "InspectionResult",
     "InvalidTrip",
     "LockState",
     "NotCustoms",
@@ -88,7 +133,18 @@ __all__ = [
     "TripState",
     "archive_failed",
     "check_trip",
+    "console",
+    "console_subject",
+    "console_trip_ids",
     "create_trip",
+    "do_acknowledge",
+    "do_dispose",
+    "do_follow_up",
+    "do_inspection",
+    "find_desk",
+    "get_alert",
+    "get_inspection",
+    "list_alerts",
     "list_devices",
     "list_trips",
     "live_subject",

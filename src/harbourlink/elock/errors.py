@@ -21,3 +21,21 @@ class DeviceBusy(Conflict):
 
 class InvalidTrip(ValidationFailed):
     code = "invalid_elock_trip"
+
+
+class AlertDisposed(Conflict):
+    """An alert's disposition is recorded once; a second answer would rewrite what an officer decided."""
+
+    code = "elock_alert_disposed"
+
+
+class InspectedOnce(Conflict):
+    """A trip's cargo is inspected once (R-LOCK-4): the other authority answers the inspection recorded."""
+
+    code = "elock_inspected_once"
+
+
+class FollowUpRefused(Conflict):
+    """Only the other authority answers an inspection, and once."""
+
+    code = "elock_follow_up_refused"

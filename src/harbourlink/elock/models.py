@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from harbourlink.kernel import Base
@@ -156,3 +156,40 @@ class ElockSessionEntry(Base):
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     mac: Mapped[str | None] = mapped_column(String(64))
     """None until sealed: the edges that hold the installation secret seal new entries before they commit."""
+class ElockAlertHandling(Base):
+    """What the segment's officers did about an alert: acknowledged it (someone is on it), then recorded how it
+    ended. One row per alert, made on the first acknowledgement; the disposition is recorded once."""
+
+    __tablename__ = "elock_alert_handling"
+
+    alert_id: Mapped[str] = mapped_column(ForeignKey("elock_alerts.id"), primary_key=True)
+    acknowledged_at: Mapped[datetime]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(36))
+    disposition: Mapped[str | None] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)
+    disposed_at: Mapped[datetime | None]
+    disposed_by: Mapped[str | None] = mapped_column(String(36))
+
+
+class ElockInspection(Base):
+    """The one inspection of a trip's cargo (R-LOCK-4), at the Hong Kong exit or the mainland entry point, and
+    the other authority's answer: it relies on it, or inspects again."""
+
+    __tablename__ = "elock_inspections"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    trip_id: Mapped[str] = mapped_column(ForeignKey("elock_trips.id"), unique=True)
+    segment: Mapped[str] = mapped_column(String(10))
+    place: Mapped[str] = mapped_column(String(20))
+    place_name: Mapped[str] = mapped_column(String(100))
+    officer: Mapped[str] = mapped_column(String(100))
+    inspected_at: Mapped[datetime]
+    result: Mapped[str] = mapped_column(String(20))
+    seal_reapplied: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by: Mapped[str | None] = mapped_column(String(36))
+    follow_up: Mapped[str | None] = mapped_column(String(20))
+    follow_up_note: Mapped[str | None] = mapped_column(Text)
+    follow_up_at: Mapped[datetime | None]
+    follow_up_by: Mapped[str | None] = mapped_column(String(36))

@@ -179,3 +179,99 @@ class ElockSessionRead(BaseModel):
     verified: bool
     first_broken: int | None = Field(description="the first entry whose MAC does not hold; null when all do")
     entries: list[ElockSessionEntryRead]
+class ElockExplanationRead(BaseModel):
+    off_route_m: int | None = Field(description="the farthest outside the corridor, in metres; null for a tamper")
+    duration_s: int = Field(description="from the alert's start to its end, or to now while it lasts")
+    ongoing: bool
+    lat: float | None = Field(description="where: the farthest point off the route, or where the lock was tampered")
+    lon: float | None
+
+
+class ElockHandlingRead(BaseModel):
+    acknowledged_at: datetime
+    acknowledged_by: str | None
+    disposition: str | None = Field(description="`intercepted`, `false_alarm`, `inspected_no_finding` or `other`")
+    note: str | None
+    disposed_at: datetime | None
+    disposed_by: str | None
+
+
+class ElockAlertCase(BaseModel):
+    """An alert as its segment's officers handle it: what happened, its account of itself, what was done."""
+
+    id: str
+    trip_id: str
+    vehicle: str
+    kind: str
+    segment: str
+    status: Literal["open", "acknowledged", "disposed"]
+    started_at: datetime
+    ended_at: datetime | None
+    raised_at: datetime
+    details: dict[str, Any]
+    explanation: ElockExplanationRead
+    handling: ElockHandlingRead | None
+
+
+class ElockDispositionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    disposition: Literal["intercepted", "false_alarm", "inspected_no_finding", "other"]
+    note: str | None = Field(default=None, max_length=2000, description="required for `other`")
+
+
+class ElockInspectionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    place: Literal["hk_exit", "mainland_entry"] = Field(
+        description="the caller's own control point: `hk_exit` for HK customs, `mainland_entry` for mainland customs"
+    )
+    officer: str = Field(min_length=1, max_length=100, description="who inspected: name or staff number")
+    inspected_at: datetime | None = Field(default=None, description="default: now")
+    result: Literal["no_finding", "finding"]
+    seal_reapplied: bool = Field(description="whether the seal was applied again after the inspection")
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class ElockFollowUpCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["accepted", "inspect_again"] = Field(
+        description="`accepted`: the other authority relies on the inspection; `inspect_again`: it inspects too"
+    )
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class ElockInspectionRead(BaseModel):
+    id: str
+    trip_id: str
+    segment: str = Field(description="the inspecting authority's segment")
+    place: str
+    place_name: str
+    officer: str
+    inspected_at: datetime
+    result: str
+    seal_reapplied: bool
+    note: str | None
+    recorded_at: datetime
+    follow_up: str | None = Field(description="the other authority's answer, once given")
+    follow_up_note: str | None
+    follow_up_at: datetime | None
+
+
+class ElockConsoleTrip(BaseModel):
+    id: str
+    vehicle: str
+    state: str
+    lock: str
+    segment: str
+    last_position: ElockPositionRead | None = Field(description="the caller's segment's newest fix")
+    open_alerts: int = Field(description="the caller's alerts on the trip not yet disposed of")
+    route: list[LonLat] = Field(description="the approved route's line, [[lon, lat], …]")
+
+
+class ElockConsoleRead(BaseModel):
+    """What a customs authority's console shows: its trips by state and its queue of alerts to handle."""
+
+    trips: list[ElockConsoleTrip]
+    alerts: list[ElockAlertCase] = Field(description="the caller's segment's alerts not yet disposed of, newest first")

@@ -19,6 +19,8 @@
                        track_trucks: the trucks carrying it)
       driver.py        the driver's app: today's jobs, a trip started at pickup, positions shared, ended at receipt
       elock.py         a sealed trip on a phone: custody, lock, segment, last position, lock changes, its alerts
+      elock_console.py  customs' console: trips by state on a map (elock_map), the alert queue live, an alert's
+                       account of itself, acknowledgement and disposition, replay, inspecting once
       legs.py          legs and pickups: nominating the next party, answering nominations, pickup jobs
       proofs.py        each event's place in the ledger and its proof file; how anyone checks one (public)
       messages.py      uploading files, their outcome and errors, download, correct and replay
@@ -57,6 +59,7 @@ from harbourlink.web import (
     auth,
     driver,
     elock,
+    elock_console,
     home,
     legs,
     links,
@@ -126,6 +129,7 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
         receive,
         phone,
         elock,
+        elock_console,
         road,
     ):
         app.include_router(module.router)

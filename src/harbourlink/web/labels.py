@@ -220,6 +220,18 @@ LABELS: dict[str, dict[str, str]] = {
         "low_battery": N_("E-lock battery low"),
         "late": N_("Sealed truck late"),
     },
+    "elock_alert_status": {"open": N_("Open"), "acknowledged": N_("Acknowledged"), "disposed": N_("Disposed of")},
+    "elock_disposition": {
+        "intercepted": N_("Intercepted"),
+        "false_alarm": N_("False alarm"),
+        "inspected_no_finding": N_("Inspected, nothing found"),
+        "other": N_("Other (say what)"),
+    },
+    "elock_inspection_result": {"no_finding": N_("Nothing found"), "finding": N_("Something found")},
+    "elock_follow_up": {
+        "accepted": N_("Relies on the inspection, no second one"),
+        "inspect_again": N_("Inspects again"),
+    },
 }
 
 GENERIC_ERROR = N_("Something in this form is not right; please check it.")
@@ -341,6 +353,12 @@ ERRORS = {
     "security_code_wrong": N_("Wrong security code: enter the code your token shows now."),
     "security_code_used": N_("This security code was used already: wait for the next one."),
     "security_code_no_token": N_("You have no security token enrolled."),
+    # e-lock console
+    "not_customs": N_("Only customs can do this."),
+    "elock_alert_disposed": N_("This alert's outcome is recorded already."),
+    "elock_note_required": N_("Say in the note what happened."),
+    "elock_inspected_once": N_("This trip's cargo was inspected already: it is inspected once."),
+    "elock_follow_up_refused": N_("Only the other customs answers an inspection, and once."),
 }
 
 NOTICES = {
