@@ -18,11 +18,7 @@ from harbourlink.api.ledger import configured
 from harbourlink.api.ratelimit import Limit
 from harbourlink.api.scopes import public, require_scope
 from harbourlink.identity import KeyScope
-from harbourlink.kernel import NotFound
-    )
-
-
-from harbourlink.kernel import Actor, Database, live
+from harbourlink.kernel import Actor, Database, NotFound, live
 
 router = APIRouter(
     prefix="/api/v1/elock",
@@ -149,5 +145,194 @@ def trip_positions(
     return elock.trip_positions(session, actor, trip_id=elock_trip_id, segment=segment)
 
 
-from harbourlink.kernel import Actor, Database, NotFound, live
+@router.get(
+    "/trips/{elock_trip_id}/sessions/{elock_segment}",
+    response_model=elock.ElockSessionRead,
+    summary="The caller's own seal session on a sealed trip: its key and its MAC-chained log",
+    description="Each customs authority holds its own session on the lock (`hk` or `mainland`): the fixes, "
+    "custody changes and alarms of its segment, each entry MAC'd (HMAC-SHA256, chained) under the session's "
+    "own key, which it alone is shown; `verified` says whether every entry holds. The other authority's "
+    "session, and any session for the trucking company or anyone else, answers 404.",
+)
+def read_session(
+    elock_trip_id: str, elock_segment: elock.Segment, request: Request, actor: CurrentActor, session: DbSession
+) -> elock.ElockSessionRead:
+    return elock.read_session(session, actor, runtime(request).sealer, trip_id=elock_trip_id, segment=elock_segment)
+
+
+@router.get(
+    "/trips/{elock_trip_id}/evidence",
+    summary="The evidence of the caller's segment of a sealed trip, as a ledger proof bundle (download)",
+    description="Every fix of the caller's segment (each committed in full: trip, lock, time, place, accuracy, "
+    "speed, heading) and every custody change and alarm of it (type, code, classifier, time and details), with "
+    "their inclusion proofs under a signed checkpoint: check it offline with `harbourlink-verify` and the "
+    "ledger's key. For customs only (the trucking company and anyone else get 404); 409 `ledger_not_yet_integrated` "
+    "while part of it is still queued for the ledger.",
+    responses={200: {"content": {"application/json": {}}, "description": "check with harbourlink-verify"}},
+)
+def trip_evidence(elock_trip_id: str, request: Request, actor: CurrentActor, session: DbSession) -> Response:
+    data = elock.trip_evidence(session, actor, configured(request), trip_id=elock_trip_id)
+    return Response(
+        data,
+        media_type="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="elock-trip-{elock_trip_id[:36]}.harbourlink-proof.json"'
+        },
+    )
+
+
+# --- the customs console: alerts, their handling, inspecting once -----------------------------------------------
+
+
+@router.get(
+    "/alerts",
+    response_model=list[elock.ElockAlertCase],
+    summary="The alert queue of a customs authority: its segment's alerts, newest first",
+    description="Each alert explains itself (`explanation`: how far off the route, for how long, where) and "
+    "says what was done (`handling`). Disposed alerts only with `include_disposed=true`. Customs only "
+    "(403 `not_customs`): the trucking company is not shown customs alerts.",
+)
+def list_alerts(
+    actor: CurrentActor,
+    session: DbSession,
+    include_disposed: Annotated[bool, Query(description="the handled ones too")] = False,
+) -> list[elock.ElockAlertCase]:
+    return elock.list_alerts(session, actor, include_disposed=include_disposed)
+
+
+@router.get(
+    "/alerts/{elock_alert_id}",
+    response_model=elock.ElockAlertCase,
+    summary="One alert of the caller's segment, with its account of itself and its handling",
+    description="404 for anyone but the customs authority of the alert's segment (the other authority included).",
+)
+def get_alert(elock_alert_id: str, actor: CurrentActor, session: DbSession) -> elock.ElockAlertCase:
+    return elock.get_alert(session, actor, alert_id=elock_alert_id)
+
+
+@router.post(
+    "/alerts/{elock_alert_id}/acknowledge",
+    response_model=elock.ElockAlertCase,
+    dependencies=WRITE,
+    summary="An officer of the alert's segment is on it (again: no change)",
+    description="404 for anyone but the customs authority of the alert's segment.",
+)
+def acknowledge_alert(elock_alert_id: str, actor: CurrentActor, session: DbSession) -> elock.ElockAlertCase:
+    return elock.do_acknowledge(session, actor, alert_id=elock_alert_id)
+
+
+@router.post(
+    "/alerts/{elock_alert_id}/disposition",
+    response_model=elock.ElockAlertCase,
+    dependencies=WRITE,
+    summary="Record how an alert ended: intercepted, false alarm, inspected with no finding, or other",
+    description="Acknowledges the alert too if nobody had. `other` needs a `note` (422 `elock_note_required`). "
+    "Recorded once: 409 `elock_alert_disposed` after. 404 for anyone but the alert's segment's authority.",
+)
+def dispose_alert(
+    elock_alert_id: str, body: elock.ElockDispositionCreate, actor: CurrentActor, session: DbSession
+) -> elock.ElockAlertCase:
+    return elock.do_dispose(session, actor, alert_id=elock_alert_id, body=body)
+
+
+@router.get(
+    "/trips/{elock_trip_id}/inspection",
+    response_model=elock.ElockInspectionRead,
+    summary="A sealed trip's one inspection (R-LOCK-4), for either customs authority",
+    description="Recorded by the authority that inspected at its control point and shown to the other, with the "
+    "other's answer (`follow_up`). 404 while none is recorded, and for the trucking company and others.",
+)
+def get_inspection(elock_trip_id: str, actor: CurrentActor, session: DbSession) -> elock.ElockInspectionRead:
+    return elock.get_inspection(session, actor, trip_id=elock_trip_id)
+
+
+@router.post(
+    "/trips/{elock_trip_id}/inspection",
+    response_model=elock.ElockInspectionRead,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=WRITE,
+    summary="Record the inspection of a sealed trip's cargo at the caller's control point, once",
+    description="HK customs at `hk_exit`, mainland customs at `mainland_entry`: the other authority's control "
+    "point answers 404. A second inspection of the trip answers 409 `elock_inspected_once`: the other "
+    "authority answers the one recorded (`POST …/inspection/follow-up`).",
+)
+def record_inspection(
+    elock_trip_id: str, body: elock.ElockInspectionCreate, actor: CurrentActor, session: DbSession
+) -> elock.ElockInspectionRead:
+    return elock.do_inspection(session, actor, trip_id=elock_trip_id, body=body)
+
+
+@router.post(
+    "/trips/{elock_trip_id}/inspection/follow-up",
+    response_model=elock.ElockInspectionRead,
+    dependencies=WRITE,
+    summary="The other authority's answer to the inspection: it relies on it, or inspects again",
+    description="Once, and only by the authority that did not inspect (409 `elock_follow_up_refused`).",
+)
+def follow_up_inspection(
+    elock_trip_id: str, body: elock.ElockFollowUpCreate, actor: CurrentActor, session: DbSession
+) -> elock.ElockInspectionRead:
+    return elock.do_follow_up(session, actor, trip_id=elock_trip_id, body=body)
+
+
+@router.get(
+    "/console",
+    response_model=elock.ElockConsoleRead,
+    summary="A customs authority's console: its sealed trips by state and its alert queue",
+    description="Each trip with its state, lock, the caller's segment's last position and its approved route; the "
+    "alerts not yet disposed of. Customs only (403 `not_customs`).",
+)
+def console(actor: CurrentActor, session: DbSession) -> elock.ElockConsoleRead:
+    return elock.console(session, actor)
+
+
+KEEP_ALIVE_SECONDS = 15.0
+
+
+def _console_now(db: Database, actor: Actor) -> tuple[list[str], str]:
+    """The trips to wait on and the console as the API shows it."""
+    with db.transaction() as session:
+        return elock.console_trip_ids(session, actor), elock.console(session, actor).model_dump_json()
+
+
+async def _wait_any(subjects: list[str], timeout: float) -> None:
+    """Until one of the subjects is announced or ``timeout`` passes."""
+    waits = [asyncio.ensure_future(live.hub.wait(subject, timeout)) for subject in subjects]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiting in waits:
+            waiting.cancel()
+
+
+async def _console_events(request: Request, actor: Actor) -> AsyncIterator[str]:
+    """A ``console`` event at once and whenever it changes: a sentence of one of its trips (a position, a lock
+    change, an alert) or an officer's handling wakes it; new trips are seen at the next poll."""
+    db, poll = runtime(request).db, runtime(request).settings.live_poll_seconds
+    sent, quiet_since = "", time.monotonic()
+    yield "retry: 2000\n\n"
+    while not await request.is_disconnected():
+        trip_ids, now = await asyncio.to_thread(_console_now, db, actor)  # the database call blocks
+        if now != sent:
+            sent, quiet_since = now, time.monotonic()
+            yield f"event: console\ndata: {json.dumps(json.loads(now), ensure_ascii=False)}\n\n"
+        elif time.monotonic() - quiet_since >= KEEP_ALIVE_SECONDS:  # proxies close idle connections
+            quiet_since = time.monotonic()
+            yield ": keep-alive\n\n"
+        await _wait_any([elock.console_subject(actor.org_id), *map(elock.live_subject, trip_ids)], poll)
+
+
+@router.get(
+    "/console/stream",
+    response_class=StreamingResponse,
+    summary="Live updates of the console (text/event-stream): a `console` event, as `GET /console` answers, at "
+    "once and whenever a position, lock change, alert or officer's handling changes it",
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+def stream_console(request: Request, actor: CurrentActor, session: DbSession) -> StreamingResponse:
+    elock.console_trip_ids(session, actor, limit=1)  # refuses a caller that is not customs before streaming
+    return StreamingResponse(
+        _console_events(request, actor),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

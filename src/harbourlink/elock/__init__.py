@@ -28,7 +28,6 @@ from harbourlink.elock.errors import (
     NotCustoms,
 )
 from harbourlink.elock.eseal import Frame, Framer, SentenceType
-from harbourlink.elock.reports import receive_json, receive_osmand
 from harbourlink.elock.officers import (
     InspectionDesk,
     console,
@@ -44,6 +43,7 @@ from harbourlink.elock.officers import (
     list_alerts,
 )
 from harbourlink.elock.oversight import Disposition, FollowUp, InspectionResult
+from harbourlink.elock.reports import receive_json, receive_osmand
 from harbourlink.elock.schemas import (
     ElockAlertCase,
     ElockAlertRead,

@@ -156,6 +156,8 @@ class ElockSessionEntry(Base):
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     mac: Mapped[str | None] = mapped_column(String(64))
     """None until sealed: the edges that hold the installation secret seal new entries before they commit."""
+
+
 class ElockAlertHandling(Base):
     """What the segment's officers did about an alert: acknowledged it (someone is on it), then recorded how it
     ended. One row per alert, made on the first acknowledgement; the disposition is recorded once."""

@@ -179,6 +179,8 @@ class ElockSessionRead(BaseModel):
     verified: bool
     first_broken: int | None = Field(description="the first entry whose MAC does not hold; null when all do")
     entries: list[ElockSessionEntryRead]
+
+
 class ElockExplanationRead(BaseModel):
     off_route_m: int | None = Field(description="the farthest outside the corridor, in metres; null for a tamper")
     duration_s: int = Field(description="from the alert's start to its end, or to now while it lasts")
