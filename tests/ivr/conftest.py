@@ -17,7 +17,7 @@ from harbourlink import identity, ivr
 from harbourlink.app import create_app
 from harbourlink.kernel import Actor, Database
 from harbourlink.settings import Settings
-from tests.conftest import STRONG_PASSWORD, make_company
+from tests.conftest import STRONG_PASSWORD, make_company, settings_for
 
 AUTH_TOKEN = "provider-auth-token-for-tests"
 ACCOUNT_SID = "AC" + "5" * 32
@@ -125,10 +125,26 @@ def espeak() -> None:
     require_espeak()
 
 
-@pytest.fixture
-def phone_client(espeak: None, phone_settings: Settings, clock: Clock) -> Iterator[TestClient]:
-    with phone_line(phone_settings, clock) as client:
+@pytest.fixture(scope="module")
+def shared_phone_line(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One phone line for a module's tests: building the app, and synthesising its prompts into a fresh data
+    directory, took most of each test's time. It holds nothing of a test's between tests: ``phone_client``
+    gives each its own clock and desk and no cookies, and ``settings`` empties the tables after each."""
+    settings = with_provider(settings_for(database_url, Path(tmp_path_factory.mktemp("phone"))))
+    with phone_line(settings, Clock()) as client:
         yield client
+
+
+@pytest.fixture
+def phone_client(espeak: None, shared_phone_line: TestClient, settings: Settings, clock: Clock) -> Iterator[TestClient]:
+    """The module's phone line on this test's ``clock``; a desk a test takes away is put back after it."""
+    phone = shared_phone_line.app.state.phone  # type: ignore[attr-defined]
+    desk, phone.now = phone.desk, clock
+    shared_phone_line.cookies.clear()
+    try:
+        yield shared_phone_line
+    finally:
+        phone.desk = desk
 
 
 @pytest.fixture

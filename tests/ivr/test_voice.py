@@ -31,13 +31,13 @@ def test_a_clip_is_synthesised_once_and_kept(espeak: None, tmp_path: Path) -> No
     assert first.is_relative_to(tmp_path)
 
 
-def test_the_audio_endpoint_serves_each_language(espeak: None, client: TestClient) -> None:
+def test_the_audio_endpoint_serves_each_language(phone_client: TestClient) -> None:
     for language in ivr.Language:
-        answer = client.get(f"/ivr/audio/{language.value}/enter_account")
+        answer = phone_client.get(f"/ivr/audio/{language.value}/enter_account")
         assert answer.status_code == 200 and answer.headers["content-type"] == "audio/wav"
         assert answer.content[:4] == b"RIFF" and len(answer.content) > 10_000
-    assert client.get("/ivr/audio/yue/no_such_prompt").json()["error"] == "prompt_not_found"
-    assert client.get("/ivr/audio/fr/main_menu").status_code == 422
+    assert phone_client.get("/ivr/audio/yue/no_such_prompt").json()["error"] == "prompt_not_found"
+    assert phone_client.get("/ivr/audio/fr/main_menu").status_code == 422
 
 
 def test_without_espeak_the_app_says_so_and_the_provider_speaks(

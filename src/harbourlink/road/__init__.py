@@ -19,6 +19,8 @@ A submitter sees its own consignments, customs sees all; a binding is seen by it
 their own), customs and the submitters of its consignments. Binding needs only the numbers.
 """
 
+from harbourlink.road.archive import MAX_FILE_BYTES as EXPORT_MAX_FILE_BYTES
+from harbourlink.road.archive import ExportRefused, export_from_files, export_from_zip
 from harbourlink.road.binding import (
     Bound,
     describe_binding,
@@ -123,6 +125,7 @@ __all__ = [
     "CROSSING_AFTER_BINDING",
     "DATA_SET_FIELDS",
     "EXPORT_FILES",
+    "EXPORT_MAX_FILE_BYTES",
     "AlreadyBound",
     "Approach",
     "ApproachRead",
@@ -145,6 +148,7 @@ __all__ = [
     "DecisionCreate",
     "Direction",
     "DriverView",
+    "ExportRefused",
     "InvalidXml",
     "MigrationCreate",
     "MigrationError",
@@ -202,6 +206,8 @@ __all__ = [
     "earliest_crossing",
     "earliest_crossing_of",
     "enrol_security_token",
+    "export_from_files",
+    "export_from_zip",
     "get_attachment",
     "get_binding",
     "get_consignment",

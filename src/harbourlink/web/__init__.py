@@ -23,6 +23,7 @@
                        account of itself, acknowledgement and disposition, replay, inspecting once
       legs.py          legs and pickups: nominating the next party, answering nominations, pickup jobs
       proofs.py        each event's place in the ledger and its proof file; how anyone checks one (public)
+      road_import.py   an older road-cargo system's export imported, its reconciliation report
       messages.py      uploading files, their outcome and errors, download, correct and replay
       alerts.py        the alert history (alert_figures: figures in words and units)
       alert_settings.py  subscriptions: types, channels, thresholds, quiet hours, pause
@@ -70,6 +71,7 @@ from harbourlink.web import (
     proofs,
     receive,
     road,
+    road_import,
     shell,
     signup,
     tracking,
@@ -131,6 +133,7 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
         elock,
         elock_console,
         road,
+        road_import,
     ):
         app.include_router(module.router)
     for plugin in installed:
