@@ -38,6 +38,8 @@ def _postgres_database(name: str) -> str:
         with psycopg.connect(_admin_dsn(), autocommit=True, connect_timeout=3) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             connection.execute(f'CREATE DATABASE "{name}"')
+            # A test database is thrown away, and not waiting for the WAL flush halves each commit's cost.
+            connection.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     except psycopg.OperationalError as exc:
         if IN_CI:
             pytest.fail(f"PostgreSQL is required under CI=true and is unreachable: {exc}")
@@ -71,7 +73,7 @@ def wipe(url: str) -> None:
     with engine.begin() as connection:
         tables = [t.name for t in reversed(metadata.sorted_tables)]
         if engine.dialect.name == "postgresql":
-            # A connection a test left inside a transaction would hold its locks and the TRUNCATE would wait
+            # A connection a test left inside a transaction would hold its row locks and the DELETE would wait
             # until the test timeout: end such leftovers first (the test that left them is over).
             connection.execute(
                 text(
@@ -79,7 +81,9 @@ def wipe(url: str) -> None:
                     "current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"
                 )
             )
-            connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))
+            # DELETE, children first, in one round trip: a test leaves a few rows in a few tables, and TRUNCATE's
+            # new files for each of the hundred-odd tables cost 0.3-1 s a test where this costs 20 ms.
+            connection.exec_driver_sql(";".join(f'DELETE FROM "{table}"' for table in tables))  # noqa: S608 - our own names
         else:
             for table in tables:
                 connection.execute(text(f'DELETE FROM "{table}"'))  # noqa: S608 - table names come from our own metadata
