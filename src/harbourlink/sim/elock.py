@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from harbourlink import elock
-from harbourlink.elock import Deviation, FollowUp, Geofence, InspectionResult, TraceFix, seed_route, trace
+from harbourlink.elock import Deviation, FollowUp, Geofence, InspectionResult, Route, TraceFix, seed_route, trace
 from harbourlink.elock.traces import SEED_HALF_WIDTH_M, SEED_ROUTE_LINE, SEED_TUNNEL, Spoilers
 from harbourlink.sim.acts import Cast
 
@@ -112,22 +112,20 @@ def _on_the_road(fixes: list[TraceFix]) -> int:
     )
 
 
-def _reaches(fixes: list[TraceFix], fence: Geofence) -> datetime | None:
-    route = seed_route()
+def _reaches(route: Route, fence: Geofence, fixes: list[TraceFix]) -> datetime | None:
     return next((f.at for f in fixes if route.inside(fence, f.lon, f.lat)), None)
 
 
 def sealed_trips(start: datetime) -> list[SealedTrip]:
     """The day's sealed trips, one of each kind, leaving the airport every ``BETWEEN`` from two hours in."""
     day = int(start.strftime("%y%m%d"))
+    route = seed_route()
     trips = []
     for n, kind in enumerate(KINDS):
         departs = start + FIRST_DEPARTURE + BETWEEN * n
         deviation = Deviation(start_s=900, duration_s=300, offset_m=600) if kind == "deviation" else None
         fixes = sorted(
-            trace(
-                seed_route(), seed=day + n, start=departs, interval_s=INTERVAL_S, deviation=deviation, spoilers=CLEAN
-            ),
+            trace(route, seed=day + n, start=departs, interval_s=INTERVAL_S, deviation=deviation, spoilers=CLEAN),
             key=lambda f: f.at,
         )
         if kind == "stop":
@@ -156,8 +154,8 @@ def sealed_trips(start: datetime) -> list[SealedTrip]:
                 approved_at=departs - APPROVED_BEFORE,
                 expected_hk_exit=departs + timedelta(minutes=75),
                 sentences=tuple(sorted(lines, key=lambda line: line[0])),
-                at_hk_exit=_reaches(fixes, seed_route().hk_exit),
-                at_mainland_entry=_reaches(fixes, seed_route().mainland_entry),
+                at_hk_exit=_reaches(route, route.hk_exit, fixes),
+                at_mainland_entry=_reaches(route, route.mainland_entry, fixes),
             )
         )
     return trips
