@@ -16,6 +16,7 @@ from harbourlink.declarations import simulator as declaring
 from harbourlink.demo import DemoSeed, seed_demo
 from harbourlink.kernel import Database, work
 from harbourlink.sim import Simulator, build_plan, build_scenario
+from harbourlink.sim import elock as sealed
 from harbourlink.sim import road as road_day
 from harbourlink.sim.acts import plugin_acts
 
@@ -113,7 +114,8 @@ def _road_events(client: TestClient, headers: dict[str, str]) -> set[str]:
 
 def test_the_day_lodges_binds_decides_and_declares(client: TestClient, db: Database, seeded: DemoSeed) -> None:
     simulator = Simulator(db, parties=seeded.parties(), seed=2611, start=START)
-    acts = [step for step in simulator.steps if hasattr(step, "run")]
+    # Without the installation's secret no sealed trip is driven, and its inspections are skipped with it.
+    acts = [s for s in simulator.steps if hasattr(s, "run") and not isinstance(s, sealed.Inspect | sealed.Answer)]
     report = simulator.run_until(max(act.due for act in acts))
     assert report.problems == [] and report.acts == len(acts)
     work.drain(db, [declarations.QUEUE])

@@ -5,15 +5,25 @@ Every day: a clean trip through the Tai Lam Tunnel (no fix inside it, no alarm),
 whose door is opened on the road, and one staging each other alarm: a long stop on the highway, a lock that
 falls silent half-way, a failing battery, and a truck that sets off long after it was expected. Hong Kong
 customs registers each lock and approves its trip a little before it leaves. Pure: the runner sends the steps.
+
+Inspect once (R-LOCK-4): Hong Kong customs inspects some trips' cargo at Lok Ma Chau as the truck reaches it
+(``Inspect``), and mainland customs, shown that inspection as the truck reaches Huanggang, relies on it or
+inspects again where Hong Kong found something (``Answer``). ``inspect_once`` says what that saved, in the
+model's time per inspection (``INSPECTION``): an assumption, not a measurement.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from harbourlink.elock import Deviation, TraceFix, seed_route, trace
+from sqlalchemy.orm import Session
+
+from harbourlink import elock
+from harbourlink.elock import Deviation, FollowUp, Geofence, InspectionResult, Route, TraceFix, seed_route, trace
 from harbourlink.elock.traces import SEED_HALF_WIDTH_M, SEED_ROUTE_LINE, SEED_TUNNEL, Spoilers
+from harbourlink.sim.acts import Cast
 
 INTERVAL_S = 60.0
 """How often a sealed lock reports on the road: a minute, sparser than the bench's traces, to keep the day quick."""
@@ -22,6 +32,19 @@ KINDS = ("clean", "deviation", "tamper", "stop", "silent", "battery", "late")
 FIRST_DEPARTURE = timedelta(hours=2)
 BETWEEN = timedelta(minutes=40)
 APPROVED_BEFORE = timedelta(minutes=15)
+INSPECTED = {
+    "clean": InspectionResult.NO_FINDING,
+    "deviation": InspectionResult.NO_FINDING,
+    "tamper": InspectionResult.FINDING,
+    "stop": InspectionResult.NO_FINDING,
+}
+"""The trips Hong Kong customs picks for inspection at its exit, and what it finds: the cargo whose door was
+opened on the road is a finding; the others, alarms or not, are in order."""
+INSPECTION = timedelta(minutes=30)
+"""The model's assumption, not a measured or published figure: a physical inspection of a sealed truck's cargo
+at a control point (the truck directed to a bay, the seal opened, the cargo examined, a seal applied again)
+keeps the truck and the officers 30 minutes. Each second inspection the other authority does not do saves that."""
+OFFICER = "HK customs officer (simulated)"
 
 
 @dataclass(frozen=True)
@@ -34,6 +57,10 @@ class SealedTrip:
     expected_hk_exit: datetime
     sentences: tuple[tuple[datetime, bytes], ...]
     """What the lock sends, each at the time it sends it."""
+    at_hk_exit: datetime | None
+    """The first fix inside Lok Ma Chau's fence; None for a lock that falls silent before it."""
+    at_mainland_entry: datetime | None
+    """The first fix inside Huanggang's fence."""
 
 
 @dataclass(frozen=True)
@@ -85,17 +112,20 @@ def _on_the_road(fixes: list[TraceFix]) -> int:
     )
 
 
+def _reaches(route: Route, fence: Geofence, fixes: list[TraceFix]) -> datetime | None:
+    return next((f.at for f in fixes if route.inside(fence, f.lon, f.lat)), None)
+
+
 def sealed_trips(start: datetime) -> list[SealedTrip]:
     """The day's sealed trips, one of each kind, leaving the airport every ``BETWEEN`` from two hours in."""
     day = int(start.strftime("%y%m%d"))
+    route = seed_route()
     trips = []
     for n, kind in enumerate(KINDS):
         departs = start + FIRST_DEPARTURE + BETWEEN * n
         deviation = Deviation(start_s=900, duration_s=300, offset_m=600) if kind == "deviation" else None
         fixes = sorted(
-            trace(
-                seed_route(), seed=day + n, start=departs, interval_s=INTERVAL_S, deviation=deviation, spoilers=CLEAN
-            ),
+            trace(route, seed=day + n, start=departs, interval_s=INTERVAL_S, deviation=deviation, spoilers=CLEAN),
             key=lambda f: f.at,
         )
         if kind == "stop":
@@ -124,17 +154,119 @@ def sealed_trips(start: datetime) -> list[SealedTrip]:
                 approved_at=departs - APPROVED_BEFORE,
                 expected_hk_exit=departs + timedelta(minutes=75),
                 sentences=tuple(sorted(lines, key=lambda line: line[0])),
+                at_hk_exit=_reaches(route, route.hk_exit, fixes),
+                at_mainland_entry=_reaches(route, route.mainland_entry, fixes),
             )
         )
     return trips
 
 
-def steps(start: datetime) -> list[Seal | LockSays]:
-    found: list[Seal | LockSays] = []
+def trip_key(lock: str) -> str:
+    """Under which the runner remembers the trip approved for the lock, for the acts on that trip."""
+    return f"elock trip {lock}"
+
+
+def answer(result: InspectionResult) -> FollowUp:
+    """How the simulated mainland officer answers Hong Kong's inspection: relies on it unless it found something."""
+    return FollowUp.INSPECT_AGAIN if result is InspectionResult.FINDING else FollowUp.ACCEPTED
+
+
+@dataclass(frozen=True)
+class Inspect:
+    """Hong Kong customs inspects the trip's cargo at Lok Ma Chau as the truck reaches it, and records it once."""
+
+    due: datetime
+    lock: str
+    result: InspectionResult
+
+    @property
+    def label(self) -> str:
+        return f"customs_hk inspects sealed trip {self.lock}"
+
+    def run(self, session: Session, cast: Cast) -> Mapping[str, str]:
+        finding = self.result is InspectionResult.FINDING
+        body = elock.ElockInspectionCreate(
+            place="hk_exit",
+            officer=OFFICER,
+            inspected_at=self.due,
+            result=self.result.value,
+            seal_reapplied=True,
+            note="seal found broken; door opened on North Lantau Highway" if finding else None,
+        )
+        customs = cast.parties.actor("customs_hk")
+        elock.do_inspection(session, customs, trip_id=cast.recall(trip_key(self.lock)), body=body)
+        return {}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Mainland customs, shown Hong Kong's inspection as the truck reaches Huanggang, relies on it or inspects
+    again."""
+
+    due: datetime
+    lock: str
+    decision: FollowUp
+
+    @property
+    def label(self) -> str:
+        return f"customs answers the inspection of sealed trip {self.lock}: {self.decision.value}"
+
+    def run(self, session: Session, cast: Cast) -> Mapping[str, str]:
+        body = elock.ElockFollowUpCreate(decision=self.decision.value)
+        elock.do_follow_up(session, cast.parties.actor("customs"), trip_id=cast.recall(trip_key(self.lock)), body=body)
+        return {}
+
+
+def steps(start: datetime) -> list[Seal | LockSays | Inspect | Answer]:
+    found: list[Seal | LockSays | Inspect | Answer] = []
     for trip in sealed_trips(start):
         found.append(Seal(trip.approved_at, trip))
         found += [LockSays(at, trip.lock, line) for at, line in trip.sentences]
+        result = INSPECTED.get(trip.kind)
+        if result is not None and trip.at_hk_exit is not None and trip.at_mainland_entry is not None:
+            found.append(Inspect(trip.at_hk_exit, trip.lock, result))
+            found.append(Answer(trip.at_mainland_entry, trip.lock, answer(result)))
     return found
+
+
+@dataclass(frozen=True)
+class Saving:
+    """What inspecting once saved on a day's sealed trips, in the model's time per inspection."""
+
+    trips: int
+    inspected: int
+    avoided: int
+    """Second inspections the other authority did not do: it relied on the first."""
+    inspected_again: int
+    per_inspection: timedelta
+
+    @property
+    def saved(self) -> timedelta:
+        return self.per_inspection * self.avoided
+
+    @property
+    def per_trip(self) -> timedelta:
+        """Saved per sealed trip of the day, inspected or not."""
+        return self.saved / self.trips if self.trips else timedelta(0)
+
+    @property
+    def per_inspected_trip(self) -> timedelta:
+        return self.saved / self.inspected if self.inspected else timedelta(0)
+
+
+def inspect_once(
+    trips: int, inspections: Iterable[elock.ElockInspectionRead], *, per_inspection: timedelta = INSPECTION
+) -> Saving:
+    """The saving of the recorded inspections: each one the other authority accepted is one not done twice. An
+    inspection not answered yet saves nothing yet."""
+    answers = [i.follow_up for i in inspections]
+    return Saving(
+        trips=trips,
+        inspected=len(answers),
+        avoided=answers.count(FollowUp.ACCEPTED.value),
+        inspected_again=answers.count(FollowUp.INSPECT_AGAIN.value),
+        per_inspection=per_inspection,
+    )
 
 
 def trip_body(trip: SealedTrip, *, mainland_customs_org_id: str, trucking_org_id: str) -> dict[str, object]:
