@@ -55,7 +55,8 @@ def _pattern(message: str) -> re.Pattern[str] | None:
     literal = PLACEHOLDER.split(message)
     if not re.search(r"[A-Za-z]{2,}|[^\x00-\x7f]", "".join(literal)):
         return None
-    return re.compile("^" + ".+?".join(re.escape(" ".join(part.split())) for part in literal) + "$", re.DOTALL)
+    # Runs of white space become one space but stay: 'position %(age)s' must not match 'positions.road-reminders'.
+    return re.compile("^" + ".+?".join(re.escape(re.sub(r"\s+", " ", part)) for part in literal) + "$", re.DOTALL)
 
 
 @dataclass

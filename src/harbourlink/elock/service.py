@@ -728,7 +728,7 @@ def replay_sentence(session: Session, *, seq: int) -> Outcome:
 
 # --- supervision besides the route: unplanned stops, silence, battery, lateness ----------------------------
 
-WATCH_QUEUE = "elock-watch"
+WATCH_QUEUE = "elock.watch"
 """Checks due at a time (the lock silent for too long, a place not reached by its time): delayed items of the one
 work queue, each scheduled by the report or the approval that makes it due."""
 LIMITS = watch.Limits()

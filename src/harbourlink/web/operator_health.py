@@ -32,7 +32,7 @@ QUEUES = {
     "outbox.alerts": N_("Alert messages to send"),
     "outbox.dcsa-callbacks": N_("DCSA callbacks to send"),
     "positions.road-reminders": N_("Truck positions: reminders to bind road cargo"),
-    "elock-watch": N_("E-lock checks: silence, lateness, evidence"),
+    "elock.watch": N_("E-lock checks: silence, lateness, evidence"),
 }
 """Names of the platform's own queues; a plug-in's queue is shown by its code."""
 QUEUE_PARTS = (
