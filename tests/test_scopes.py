@@ -25,6 +25,11 @@ LABELS = {*SCOPES, "authenticated", "public"}
 # Operations only checked for refusal, each with its reason.
 ACCEPT_EXEMPT: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/alerts/stream"): "a server-sent event stream never ends; tests/alerts reads it as a client does",
+    ("GET", "/api/v1/road/stream"): "a server-sent event stream never ends; the boundary's browser test reads it",
+    (
+        "GET",
+        "/api/v1/elock/console/stream",
+    ): "a server-sent event stream never ends; the console's browser test reads it",
 }
 
 # Query parameters an operation needs to reach its handler.

@@ -7,8 +7,13 @@ from fastapi import APIRouter, status
 from harbourlink import road
 from harbourlink.api.context import CurrentActor, DbSession
 from harbourlink.api.errors import ERROR_RESPONSES
+from harbourlink.api.scopes import require_scope
+from harbourlink.identity import KeyScope
 
-router = APIRouter(prefix="/api/v1/road", tags=["road"], responses=ERROR_RESPONSES)
+# An import is the administrator's act on the company (it makes people), so a key needs org:manage.
+router = APIRouter(
+    prefix="/api/v1/road", tags=["road"], responses=ERROR_RESPONSES, dependencies=[require_scope(KeyScope.ORG_MANAGE)]
+)
 
 
 def describe_import(report: road.Reconciliation) -> road.MigrationRead:
