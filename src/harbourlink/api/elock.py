@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
-import time
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, status
@@ -15,10 +11,11 @@ from harbourlink import elock
 from harbourlink.api.context import CurrentActor, DbSession, client_ip, runtime
 from harbourlink.api.errors import ERROR_RESPONSES
 from harbourlink.api.ledger import configured
+from harbourlink.api.live_stream import Snapshot, snapshots
 from harbourlink.api.ratelimit import Limit
 from harbourlink.api.scopes import public, require_scope
 from harbourlink.identity import KeyScope
-from harbourlink.kernel import Actor, Database, NotFound, live
+from harbourlink.kernel import Actor, Database, NotFound
 
 router = APIRouter(
     prefix="/api/v1/elock",
@@ -286,40 +283,13 @@ def console(actor: CurrentActor, session: DbSession) -> elock.ElockConsoleRead:
     return elock.console(session, actor)
 
 
-KEEP_ALIVE_SECONDS = 15.0
-
-
-def _console_now(db: Database, actor: Actor) -> tuple[list[str], str]:
-    """The trips to wait on and the console as the API shows it."""
+def _console_now(db: Database, actor: Actor) -> Snapshot:
+    """The console as the API shows it, woken by a sentence of one of its trips (a position, a lock change, an
+    alert) or an officer's handling; new trips are seen at the next poll."""
     with db.transaction() as session:
-        return elock.console_trip_ids(session, actor), elock.console(session, actor).model_dump_json()
-
-
-async def _wait_any(subjects: list[str], timeout: float) -> None:
-    """Until one of the subjects is announced or ``timeout`` passes."""
-    waits = [asyncio.ensure_future(live.hub.wait(subject, timeout)) for subject in subjects]
-    try:
-        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for waiting in waits:
-            waiting.cancel()
-
-
-async def _console_events(request: Request, actor: Actor) -> AsyncIterator[str]:
-    """A ``console`` event at once and whenever it changes: a sentence of one of its trips (a position, a lock
-    change, an alert) or an officer's handling wakes it; new trips are seen at the next poll."""
-    db, poll = runtime(request).db, runtime(request).settings.live_poll_seconds
-    sent, quiet_since = "", time.monotonic()
-    yield "retry: 2000\n\n"
-    while not await request.is_disconnected():
-        trip_ids, now = await asyncio.to_thread(_console_now, db, actor)  # the database call blocks
-        if now != sent:
-            sent, quiet_since = now, time.monotonic()
-            yield f"event: console\ndata: {json.dumps(json.loads(now), ensure_ascii=False)}\n\n"
-        elif time.monotonic() - quiet_since >= KEEP_ALIVE_SECONDS:  # proxies close idle connections
-            quiet_since = time.monotonic()
-            yield ": keep-alive\n\n"
-        await _wait_any([elock.console_subject(actor.org_id), *map(elock.live_subject, trip_ids)], poll)
+        trip_ids = elock.console_trip_ids(session, actor)
+        console = elock.console(session, actor).model_dump_json()
+    return Snapshot(console, [elock.console_subject(actor.org_id), *map(elock.live_subject, trip_ids)])
 
 
 @router.get(
@@ -332,7 +302,7 @@ async def _console_events(request: Request, actor: Actor) -> AsyncIterator[str]:
 def stream_console(request: Request, actor: CurrentActor, session: DbSession) -> StreamingResponse:
     elock.console_trip_ids(session, actor, limit=1)  # refuses a caller that is not customs before streaming
     return StreamingResponse(
-        _console_events(request, actor),
+        snapshots(request, "console", lambda: _console_now(runtime(request).db, actor)),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
-from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -17,8 +14,9 @@ from starlette.concurrency import run_in_threadpool
 from harbourlink import identity, inbound
 from harbourlink.api.context import CurrentActor, DbSession, runtime
 from harbourlink.api.errors import ERROR_RESPONSES
+from harbourlink.api.live_stream import Snapshot, snapshots
 from harbourlink.api.scopes import require_scope
-from harbourlink.kernel import Actor, Database, NotFound, ValidationFailed, live
+from harbourlink.kernel import Actor, Database, NotFound, ValidationFailed
 
 # The sending side: a sending system sees what became of its messages and replays them.
 router = APIRouter(
@@ -237,9 +235,6 @@ class MessageProgress(BaseModel):
     errors: int = Field(description="the number of errors found (their places: GET /api/v1/messages/{id})")
 
 
-KEEP_ALIVE_SECONDS = 15.0
-
-
 def _progress_of(found: inbound.InboundMessage) -> MessageProgress:
     return MessageProgress(
         id=found.id,
@@ -252,34 +247,16 @@ def _progress_of(found: inbound.InboundMessage) -> MessageProgress:
     )
 
 
-def _progress(db: Database, actor: Actor, message_id: str) -> MessageProgress | None:
-    """The message's progress now; None once the caller may no longer read it."""
+def _progress(db: Database, actor: Actor, message_id: str) -> Snapshot:
+    """The message's progress now; no data once the caller may no longer read it, the last once it is read."""
     with db.transaction() as session:
         try:
             found = inbound.get_message(session, actor, message_id=message_id)
         except NotFound:
-            return None
-        return _progress_of(found)
-
-
-async def _progress_events(request: Request, actor: Actor, message_id: str) -> AsyncIterator[str]:
-    db, poll = runtime(request).db, runtime(request).settings.live_poll_seconds
-    seen: MessageProgress | None = None
-    quiet_since = time.monotonic()
-    yield "retry: 2000\n\n"
-    while not await request.is_disconnected():
-        now = await asyncio.to_thread(_progress, db, actor, message_id)  # the database call blocks
-        if now is None:
-            return
-        if now != seen:
-            seen, quiet_since = now, time.monotonic()
-            yield f"event: progress\ndata: {json.dumps(now.model_dump(), ensure_ascii=False)}\n\n"
-            if now.status not in inbound.PENDING_STATUSES:
-                return  # read to the end: nothing will change any more
-        elif time.monotonic() - quiet_since >= KEEP_ALIVE_SECONDS:  # proxies close idle connections
-            quiet_since = time.monotonic()
-            yield ": keep-alive\n\n"
-        await live.hub.wait(inbound.live_subject(message_id), poll)
+            return Snapshot(None, [])
+        now = _progress_of(found)
+    data = json.dumps(now.model_dump(), ensure_ascii=False)
+    return Snapshot(data, [inbound.live_subject(message_id)], last=now.status not in inbound.PENDING_STATUSES)
 
 
 @router.get(
@@ -304,7 +281,7 @@ def get_progress(message_id: str, actor: CurrentActor, session: DbSession) -> Me
 def stream_progress(message_id: str, request: Request, actor: CurrentActor, session: DbSession) -> StreamingResponse:
     inbound.get_message(session, actor, message_id=message_id)
     return StreamingResponse(
-        _progress_events(request, actor, message_id),
+        snapshots(request, "progress", lambda: _progress(runtime(request).db, actor, message_id)),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

@@ -3,12 +3,9 @@ customs queries."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import json
-import time
-from collections.abc import AsyncIterator
 from typing import Annotated
 from urllib.parse import quote
 
@@ -18,9 +15,10 @@ from fastapi.responses import Response, StreamingResponse
 from harbourlink import road
 from harbourlink.api.context import CurrentActor, DbSession, runtime
 from harbourlink.api.errors import ERROR_RESPONSES
+from harbourlink.api.live_stream import Snapshot, snapshots
 from harbourlink.api.scopes import require_scope
 from harbourlink.identity import KeyScope
-from harbourlink.kernel import Actor, Database, ValidationFailed, live, utcnow
+from harbourlink.kernel import Actor, Database, ValidationFailed, utcnow
 from harbourlink.settings import Settings
 
 router = APIRouter(
@@ -309,28 +307,11 @@ def enrol_token(
     return road.SecurityTokenIssued(user_id=user_id or actor.user_id or "", uri=uri)
 
 
-KEEP_ALIVE_SECONDS = 15.0
-
-
-def _version(db: Database, actor: Actor) -> str:
+def _road_now(db: Database, actor: Actor) -> Snapshot:
+    """The version of what the driver's app shows; the page reads the rest when it changes."""
     with db.transaction() as session:
-        return road.driver_view(session, actor).version
-
-
-async def _road_events(request: Request, actor: Actor) -> AsyncIterator[str]:
-    """A ``road`` event with the view's version at once and whenever it changes; the page then reads it."""
-    db, poll = runtime(request).db, runtime(request).settings.live_poll_seconds
-    sent, quiet_since = "", time.monotonic()
-    yield "retry: 2000\n\n"
-    while not await request.is_disconnected():
-        version = await asyncio.to_thread(_version, db, actor)  # the database call blocks
-        if version != sent:
-            sent, quiet_since = version, time.monotonic()
-            yield f"event: road\ndata: {json.dumps({'version': version})}\n\n"
-        elif time.monotonic() - quiet_since >= KEEP_ALIVE_SECONDS:  # proxies close idle connections
-            quiet_since = time.monotonic()
-            yield ": keep-alive\n\n"
-        await live.hub.wait(road.live_subject(actor.org_id), poll)
+        version = road.driver_view(session, actor).version
+    return Snapshot(json.dumps({"version": version}), [road.live_subject(actor.org_id)])
 
 
 @router.get(
@@ -344,7 +325,7 @@ async def _road_events(request: Request, actor: Actor) -> AsyncIterator[str]:
 )
 def stream(request: Request, actor: CurrentActor) -> StreamingResponse:
     return StreamingResponse(
-        _road_events(request, actor),
+        snapshots(request, "road", lambda: _road_now(runtime(request).db, actor)),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

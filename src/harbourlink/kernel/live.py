@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -52,9 +52,15 @@ class Hub:
 
     async def wait(self, subject: str, timeout: float) -> bool:
         """Waits until ``subject`` is announced or ``timeout`` passes; True when it was announced."""
+        return await self.wait_any([subject], timeout)
+
+    async def wait_any(self, subjects: Iterable[str], timeout: float) -> bool:
+        """Waits until one of ``subjects`` is announced or ``timeout`` passes; True when one was announced."""
         waiter = (asyncio.get_running_loop(), asyncio.Event())
+        watched = set(subjects)
         with self._lock:
-            self._waiters.setdefault(subject, set()).add(waiter)
+            for subject in watched:
+                self._waiters.setdefault(subject, set()).add(waiter)
         try:
             await asyncio.wait_for(waiter[1].wait(), timeout)
             return True
@@ -62,11 +68,12 @@ class Hub:
             return False
         finally:
             with self._lock:
-                waiting = self._waiters.get(subject)
-                if waiting is not None:
-                    waiting.discard(waiter)
-                    if not waiting:
-                        del self._waiters[subject]
+                for subject in watched:
+                    waiting = self._waiters.get(subject)
+                    if waiting is not None:
+                        waiting.discard(waiter)
+                        if not waiting:
+                            del self._waiters[subject]
 
 
 hub = Hub()
