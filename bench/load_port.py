@@ -5,8 +5,9 @@ containers and B/Ls of several companies, some shared with anyone holding the nu
 concurrent clients, for D seconds, each loop: 80 % tracking lookups of numbers they hold, 15 %
 small uploads (answered when stored), 5 % reads of their alerts. A probe in a process of its own
 asks ``/healthz`` every second. Prints, per kind, the count, errors and p50/p99 latency, the
-slowest ``/healthz``, and how late the generator's own event loop ran (its lag counts in every
-latency it measures).
+slowest ``/healthz``, how late the generator's own event loop ran (its lag counts in every
+latency it measures), and the machine's CPU time per answered request, the generator's share apart
+(what the request rate reached is bounded by on these 2 cores).
 The run is bounded in time and traffic goes to 127.0.0.1 only.
 
 Two modes. Closed loop (the default): each client sends its next request as soon as the last is
@@ -47,6 +48,13 @@ EVENTS_PER_COMPANY = 20_000
 PORT = 8765
 
 
+def _busy_cpu_seconds() -> float:
+    """CPU time spent by every process of the machine so far (user, nice, system, interrupts), from /proc/stat."""
+    with open("/proc/stat") as stat:
+        user, nice, system, _idle, _iowait, irq, softirq = (int(value) for value in stat.readline().split()[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Tally:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
@@ -54,6 +62,9 @@ class Tally:
     health: list[float] = field(default_factory=list)
     loop_lag: float = 0.0
     failures: Counter[str] = field(default_factory=Counter)
+    machine_cpu: float = 0.0
+    elapsed: float = 0.0
+    generator_cpu: float = 0.0
 
 
 def _seed(url: str) -> list[tuple[str, list[str]]]:
@@ -180,7 +191,10 @@ async def _load(
     probe = spawn.Process(target=_probe, args=(base, seconds, sender))
     probe.start()
     sender.close()  # the probe's end: a probe that dies then reads as end of file here, not as a hang
+    machine, generator, started = _busy_cpu_seconds(), time.process_time(), time.monotonic()
     await asyncio.gather(_lag(until, tally), *tasks)
+    tally.machine_cpu, tally.generator_cpu = _busy_cpu_seconds() - machine, time.process_time() - generator
+    tally.elapsed = time.monotonic() - started
     tally.health, tally.errors["healthz"] = answer.recv()
     probe.join()
     return tally
@@ -201,6 +215,14 @@ def _report(tally: Tally, seconds: float) -> None:
         f"errors {tally.errors['healthz']}"
     )
     print(f"the generator's event loop ran up to {tally.loop_lag * 1000:.0f} ms late")
+    answered = sum(len(values) for values in tally.latencies.values())
+    if answered:
+        print(
+            f"CPU: the machine was busy {tally.machine_cpu:.0f} s in {tally.elapsed:.0f} s "
+            f"({tally.machine_cpu / tally.elapsed:.2f} of {os.cpu_count()} cores); per answered request "
+            f"{(tally.machine_cpu - tally.generator_cpu) / answered * 1000:.1f} ms besides the generator's "
+            f"{tally.generator_cpu / answered * 1000:.1f} ms"
+        )
     if tally.failures:
         print("errors by cause:", ", ".join(f"{cause} ×{count}" for cause, count in tally.failures.most_common()))
 
