@@ -11,8 +11,10 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bench.generators import GENERATORS
@@ -21,6 +23,7 @@ from sqlalchemy import event, select
 
 from harbourlink import events, inbound
 from harbourlink.app import create_app
+from harbourlink.inbound import service
 from harbourlink.inbound.service import MAX_ATTEMPTS, process_archived, process_key
 from harbourlink.kernel import Actor, Database, work
 from harbourlink.kernel.workqueue import WorkItem
@@ -163,3 +166,30 @@ def test_on_sqlite_a_long_message_leaves_room_for_other_senders(
     assert _stored(db, queued.id) == 20_000
     with db.transaction() as session:
         assert {item.status for item in session.scalars(select(WorkItem))} == {"done"}
+
+
+def test_a_message_is_read_and_stored_with_the_collector_held_off_and_it_comes_back_after(
+    db: Database, company_a: Company, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    collecting: list[bool] = []
+    store = service._store
+
+    def watched(*args: Any, **kwargs: Any) -> None:
+        collecting.append(gc.isenabled())
+        store(*args, **kwargs)
+
+    monkeypatch.setattr(service, "_store", watched)
+    gc.enable()
+    raw = GENERATORS["csv"](30, 3)
+    outcome = inbound.receive(db, Actor(org_id=company_a.org_id), format_name="csv", raw=raw, channel="api")
+    assert (outcome.status, outcome.accepted) == ("accepted", 30)
+    assert collecting == [False]
+    assert gc.isenabled()
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(service, "_store", broken)
+    outcome = inbound.receive(db, Actor(org_id=company_a.org_id), format_name="csv", raw=raw + b"\n", channel="api")
+    assert outcome.status == "failed"
+    assert gc.isenabled()

@@ -126,24 +126,26 @@ def _conflicts_with_stored(
     return found
 
 
-def _insert_many(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
+def _insert_many(session: Session, rows: list[tuple[Any, ...]]) -> list[tuple[int, str, str]]:
     statement = sqlite.insert(Event).on_conflict_do_nothing()
-    result = session.execute(statement.returning(Event.seq, Event.source_key, Event.id), rows)
+    result = session.execute(
+        statement.returning(Event.seq, Event.source_key, Event.id),
+        [dict(zip(ROW_COLUMNS, row, strict=True)) for row in rows],
+    )
     return [(seq, key, event_id) for seq, key, event_id in result]
 
 
-def _copy_then_insert(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
+def _copy_then_insert(session: Session, rows: list[tuple[Any, ...]]) -> list[tuple[int, str, str]]:
     """PostgreSQL: COPY into a staging table, then one INSERT … ON CONFLICT DO NOTHING.
 
     COPY is the fastest way rows enter PostgreSQL; the INSERT from staging keeps the store
     idempotent in one statement instead of a parameterised statement per batch.
     """
-    columns = list(rows[0])
-    column_list = ", ".join(columns)
+    column_list = ", ".join(ROW_COLUMNS)
     raw = session.connection().connection.driver_connection
     assert raw is not None  # noqa: S101 - a live connection of this session
     with raw.cursor() as cursor:
-        # The column names come from _row, never from input.
+        # The column names come from ROW_COLUMNS, never from input.
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS staging_events AS SELECT {column_list} FROM events "  # noqa: S608
             "WITH NO DATA"
@@ -151,7 +153,7 @@ def _copy_then_insert(session: Session, rows: list[dict[str, Any]]) -> list[tupl
         cursor.execute("TRUNCATE staging_events")
         with cursor.copy(f"COPY staging_events ({column_list}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row([Json(value) if name == "details" else value for name, value in row.items()])
+                copy.write_row((*row[:-1], Json(row[-1])))
         cursor.execute(
             f"INSERT INTO events ({column_list}) SELECT {column_list} FROM staging_events "  # noqa: S608
             "ON CONFLICT (owner_org_id, source_key) DO NOTHING RETURNING seq, source_key, id"
@@ -175,26 +177,49 @@ def _insert_references(session: Session, references: list[tuple[str, str, int]])
     )
 
 
-def _row(draft: EventDraft, owner_org_id: str, message_id: str | None, received: datetime) -> dict[str, Any]:
-    return {
-        "id": new_id(),
-        "owner_org_id": owner_org_id,
-        "message_id": message_id,
-        "source_key": draft.source_key,
-        "event_type": draft.event_type.value,
-        "event_code": draft.event_code,
-        "classifier": draft.classifier.value,
-        "event_time": draft.event_time,
-        "created_time": draft.created_time,
-        "received_at": received,
-        "location": draft.location,
-        "facility": draft.facility,
-        "vessel_imo": draft.vessel_imo,
-        "vessel_name": draft.vessel_name,
-        "voyage": draft.voyage,
-        "mode_of_transport": draft.mode_of_transport,
-        "details": draft.details,
-    }
+ROW_COLUMNS = (
+    "id",
+    "owner_org_id",
+    "message_id",
+    "source_key",
+    "event_type",
+    "event_code",
+    "classifier",
+    "event_time",
+    "created_time",
+    "received_at",
+    "location",
+    "facility",
+    "vessel_imo",
+    "vessel_name",
+    "voyage",
+    "mode_of_transport",
+    "details",
+)
+"""The columns of a new event's row as ``_row`` builds it: a tuple, not a dict per event, and ``details``
+last, as COPY wraps it as JSON."""
+
+
+def _row(draft: EventDraft, owner_org_id: str, message_id: str | None, received: datetime) -> tuple[Any, ...]:
+    return (
+        new_id(),
+        owner_org_id,
+        message_id,
+        draft.source_key,
+        draft.event_type.value,
+        draft.event_code,
+        draft.classifier.value,
+        draft.event_time,
+        draft.created_time,
+        received,
+        draft.location,
+        draft.facility,
+        draft.vessel_imo,
+        draft.vessel_name,
+        draft.voyage,
+        draft.mode_of_transport,
+        draft.details,
+    )
 
 
 def visible(scope: AccessScope, *, now: datetime | None = None) -> ColumnElement[bool]:

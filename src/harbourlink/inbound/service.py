@@ -22,6 +22,7 @@ from harbourlink.inbound.registry import adapter_for, as_received
 from harbourlink.integrations.dcsa.retractions import complete_dcsa_retractions
 from harbourlink.integrations.parsing import ItemError, Parsed, json_place
 from harbourlink.kernel import Actor, Database, NotFound, live, utcnow, work
+from harbourlink.kernel.collector import collector_held
 from harbourlink.kernel.phrases import N_, Phrase
 
 log = logging.getLogger(__name__)
@@ -169,6 +170,26 @@ def _first_arrival(session: Session, message: InboundMessage) -> datetime:
     return message.received_at
 
 
+def _read_and_store(db: Database, message_id: str, parsed: Parsed, chunk: int) -> _Tally:
+    """Stores a message's items chunk by chunk, each chunk in a transaction of its own.
+
+    The items all live until the last chunk is stored, and are freed on return, so the caller holds
+    the cyclic collector off around reading and this (``kernel.collector``).
+    """
+    tally = _Tally()
+    total = len(parsed.events) + len(parsed.positions) + len(parsed.vessels)
+    for number, piece in enumerate(_chunks(parsed, chunk)):
+        with db.transaction() as session:
+            message = session.get(InboundMessage, message_id)
+            assert message is not None  # noqa: S101 - archived before it was processed
+            _store(session, message, piece, tally, offset=number * chunk)
+            message.items_total = total
+            message.items_done += len(piece.events) + len(piece.positions) + len(piece.vessels)
+            message.accepted, message.duplicates = tally.accepted, tally.duplicates
+            live.announce(session, live_subject(message_id))
+    return tally
+
+
 def process_archived(db: Database, message_id: str, *, attempt: int = 1, chunk: int = CHUNK_ITEMS) -> Outcome:
     """Reads an archived message with its format's adapter and stores what it holds, chunk by chunk.
 
@@ -189,18 +210,13 @@ def process_archived(db: Database, message_id: str, *, attempt: int = 1, chunk: 
     if interrupted:
         return _fail(db, message_id, ItemError(WHOLE_MESSAGE(), INTERRUPTED(times=MAX_ATTEMPTS)))
     try:
-        parsed = adapter_for(format_name).parse(as_received(format_name, raw, received_at=arrived))
-        tally = _Tally()
-        total = len(parsed.events) + len(parsed.positions) + len(parsed.vessels)
-        for number, piece in enumerate(_chunks(parsed, chunk)):
-            with db.transaction() as session:
-                message = session.get(InboundMessage, message_id)
-                assert message is not None  # noqa: S101 - archived before it was processed
-                _store(session, message, piece, tally, offset=number * chunk)
-                message.items_total = total
-                message.items_done += len(piece.events) + len(piece.positions) + len(piece.vessels)
-                message.accepted, message.duplicates = tally.accepted, tally.duplicates
-                live.announce(session, live_subject(message_id))
+        with collector_held():
+            tally = _read_and_store(
+                db,
+                message_id,
+                adapter_for(format_name).parse(as_received(format_name, raw, received_at=arrived)),
+                chunk,
+            )
         with db.transaction() as session:
             message = session.get(InboundMessage, message_id)
             assert message is not None  # noqa: S101 - archived before it was processed
