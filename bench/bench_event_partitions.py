@@ -48,7 +48,7 @@ CREATE TABLE plain.events (LIKE public.events INCLUDING ALL);
 ALTER TABLE plain.events ADD FOREIGN KEY (seq) REFERENCES plain.event_keys (seq) ON DELETE CASCADE,
     ADD FOREIGN KEY (owner_org_id) REFERENCES public.organisations (id);
 CREATE TABLE plain.event_references (LIKE public.event_references INCLUDING ALL);
-ALTER TABLE plain.event_references ADD FOREIGN KEY (event_seq) REFERENCES plain.events (seq) ON DELETE CASCADE;
+ALTER TABLE plain.event_references ADD FOREIGN KEY (event_seq) REFERENCES plain.event_keys (seq) ON DELETE CASCADE;
 """
 
 

@@ -65,7 +65,8 @@ class Event(Base):
 
 
 class EventReference(Base):
-    """An identifier an event is about; lookups by any number a user holds go through here."""
+    """An identifier an event is about; lookups by any number a user holds go through here. ``event_seq``
+    refers to the event's key, not to the partitioned ``events`` (decision 0023)."""
 
     __tablename__ = "event_references"
     # The search box knows a number but not its kind: look it up by value first. An event's own
@@ -78,5 +79,5 @@ class EventReference(Base):
     kind: Mapped[str] = mapped_column(String(REFERENCE_KIND_LENGTH), primary_key=True)
     value: Mapped[str] = mapped_column(String(REFERENCE_VALUE_LENGTH), primary_key=True)
     event_seq: Mapped[int] = mapped_column(
-        SequenceNumber, ForeignKey("events.seq", ondelete="CASCADE"), primary_key=True
+        SequenceNumber, ForeignKey("event_keys.seq", ondelete="CASCADE"), primary_key=True
     )

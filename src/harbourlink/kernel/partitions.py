@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKeyConstraint, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 DEFAULT_SUFFIX = "default"
@@ -112,31 +112,14 @@ def months_expired(months: list[Month], now: datetime, keep: int | None) -> list
     return [month for month in months if month.end <= cutoff]
 
 
-def ranges_due(ranges: list[SeqRange], current: int, size: int, *, caught: int | None = None) -> list[SeqRange]:
+def ranges_due(ranges: list[SeqRange], current: int, size: int) -> list[SeqRange]:
     """The ranges of ``size`` numbers to create after the highest existing one so that the numbers up
-    to ``current + size`` have a partition: the range in use and at least one whole range more.
-
-    ``caught`` is the highest number the default partition holds. Other tables' foreign keys point
-    at a table partitioned by sequence number (``event_references`` at ``events``), and PostgreSQL
-    will not detach a default partition whose rows they name, so its rows cannot be moved out; the
-    next range begins after them instead, and they stay in the default, which is read as any range."""
-    due, top = [], max([r.end for r in ranges] + [0 if caught is None else caught + 1])
+    to ``current + size`` have a partition: the range in use and at least one whole range more."""
+    due, top = [], max((r.end for r in ranges), default=0)
     while top <= current + size:
         due.append(SeqRange(top, top + size))
         top += size
     return due
-
-
-def highest_in_default(session: Session, table: str, key: str) -> int | None:
-    """The highest ``key`` the default partition holds (one step down its primary key), None when empty."""
-    found = session.scalar(text(f"SELECT max({key}) FROM {partition_name(table, None)}"))  # noqa: S608
-    return None if found is None else int(found)
-
-
-def is_partition_foreign_key(item: object) -> bool:
-    """Whether a schema item is a foreign key to one partition: PostgreSQL makes one for each partition of
-    a partitioned table that another table's foreign key points at (``event_references`` at ``events``)."""
-    return isinstance(item, ForeignKeyConstraint) and is_partition_name(item.referred_table.name)
 
 
 @dataclass(frozen=True)

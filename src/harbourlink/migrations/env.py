@@ -9,7 +9,7 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import create_engine, pool
 
 from harbourlink.kernel.db import UtcDateTime
-from harbourlink.kernel.partitions import is_partition_foreign_key, is_partition_name
+from harbourlink.kernel.partitions import is_partition_name
 from harbourlink.schema import metadata
 
 
@@ -32,7 +32,6 @@ with engine.connect() as connection:
         render_item=render_item,
         # A partitioned table's monthly partitions are kept by upkeep, not by models and migrations.
         include_name=lambda name, kind, _parents: not (kind == "table" and is_partition_name(name or "")),
-        include_object=lambda item, _name, _kind, _reflected, _other: not is_partition_foreign_key(item),
         # A plug-in's revisions are one chain of their own, kept in a version table of their own.
         version_table=config.get_main_option("version_table") or "alembic_version",
     )

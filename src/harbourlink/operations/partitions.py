@@ -85,9 +85,7 @@ def partition_upkeep(
         if table.sequence is not None:
             current = session.scalar(text(f"SELECT last_value FROM {table.sequence}"))  # noqa: S608 - a name from code
             ranges = [span for span in spans if isinstance(span, SeqRange)]
-            caught = partitions.highest_in_default(session, table.table, table.key)
-            due = partitions.ranges_due(ranges, current, event_range, caught=caught)
-            done.created[table.table] = _create(session, table, due)
+            done.created[table.table] = _create(session, table, partitions.ranges_due(ranges, current, event_range))
             continue  # events are kept: no retention
         existing = [span for span in spans if isinstance(span, Month)]
         done.created[table.table] = _create(

@@ -8,8 +8,10 @@ events' own unique keys become plain indexes, and ``ix_events_owner_org_id`` goe
 RANGE-partitioned table on ``seq``, one partition per RANGE numbers from the first up to the
 range after the one the sequence is in, and a default partition; rows are moved, and the sequence
 is kept, now owned by ``event_keys.seq``, whose default it is. The foreign keys to ``events.seq``
-(``event_references``, ``dcsa_callback_deliveries``) point at the partitioned table. SQLite keeps a
-plain table.
+(``event_references``, ``dcsa_callback_deliveries``) point at ``event_keys.seq`` instead: on a
+partitioned table each row's check would be a query through the partitions, and no foreign key
+pointing at ``events`` leaves its default partition free to be detached. SQLite keeps a plain
+table.
 
 Revision ID: 0031
 Revises: 0030
@@ -46,30 +48,26 @@ KEYED_INDEXES: dict[str, tuple[str, ...]] = {
 }
 """The unique keys' indexes on events, not unique, once event_keys enforces them."""
 PLAIN_INDEXES: dict[str, tuple[str, ...]] = {"ix_events_owner_org_id": ("owner_org_id",)}
+REFERRING = (("event_references", "event_seq"), ("dcsa_callback_deliveries", "event_seq"))
+"""The foreign keys to an event's seq: (table, column)."""
 
 
 def _index(name: str, columns: tuple[str, ...]) -> None:
     op.execute(f"CREATE INDEX {name} ON events ({', '.join(columns)})")
 
 
-def _referring() -> list[tuple[str, str, str]]:
-    """The foreign keys of other tables to events: (table, name, definition)."""
-    found = op.get_bind().execute(
-        text(
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE confrelid = 'events'::regclass AND contype = 'f'"
-        )
-    )
-    return [(table, name, definition) for table, name, definition in found]
+def _point_references_at(table: str, before: str) -> None:
+    """Points the other tables' foreign keys to an event's seq at ``table``'s seq instead of ``before``'s."""
+    for referring, column in REFERRING:
+        with op.batch_alter_table(referring) as batch:
+            batch.drop_constraint(f"fk_{referring}_{column}_{before}", type_="foreignkey")
+            batch.create_foreign_key(f"fk_{referring}_{column}_{table}", table, [column], ["seq"], ondelete="CASCADE")
 
 
 def _rebuild(*, partitioned: bool) -> None:
-    """PostgreSQL: builds events anew (partitioned or plain), moves the rows and takes the name; the
-    foreign keys to it are dropped and made again against the new table. Keys and indexes are built
-    after the rows are in: one sort per index instead of row-by-row upkeep."""
-    referring = _referring()
-    for table, name, _ in referring:
-        op.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+    """PostgreSQL: builds events anew (partitioned or plain), moves the rows and takes the name (no other
+    table's foreign key points at it meanwhile). Keys and indexes are built after the rows are in: one
+    sort per index instead of row-by-row upkeep."""
     by = " PARTITION BY RANGE (seq)" if partitioned else ""
     op.execute(f"CREATE TABLE events_rebuilt (LIKE events INCLUDING DEFAULTS){by}")
     if partitioned:
@@ -91,8 +89,6 @@ def _rebuild(*, partitioned: bool) -> None:
     )
     for name, columns in INDEXES.items():
         _index(name, columns)
-    for table, name, definition in referring:
-        op.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
 
 
 def upgrade() -> None:
@@ -109,6 +105,7 @@ def upgrade() -> None:
     op.execute(
         "INSERT INTO event_keys (seq, id, owner_org_id, source_key) SELECT seq, id, owner_org_id, source_key FROM events"
     )
+    _point_references_at("event_keys", before="events")
     if op.get_bind().dialect.name != "postgresql":
         with op.batch_alter_table("events") as batch:
             for name in UNIQUES:
@@ -140,6 +137,7 @@ def downgrade() -> None:
                 batch.create_index(name, list(columns))
             for name, columns in UNIQUES.items():
                 batch.create_unique_constraint(name, list(columns))
+        _point_references_at("events", before="event_keys")
         op.drop_table("event_keys")
         return
     _rebuild(partitioned=False)
@@ -149,4 +147,5 @@ def downgrade() -> None:
         op.execute(f"ALTER TABLE events ADD CONSTRAINT {name} UNIQUE ({', '.join(columns)})")
     op.execute(f"ALTER TABLE events ALTER COLUMN seq SET DEFAULT nextval('{SEQUENCE}')")
     op.execute(f"ALTER SEQUENCE {SEQUENCE} OWNED BY events.seq")
+    _point_references_at("events", before="event_keys")
     op.drop_table("event_keys")
