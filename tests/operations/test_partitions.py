@@ -205,6 +205,7 @@ def test_the_command_keeps_months_ahead_and_lists_the_partitions(
         return
     ahead = Month.of(datetime.now(UTC)).plus(2)
     assert f"vessel_positions_{ahead.suffix}" in shown and "truck_positions_default" in shown
+    assert "events_r000010000000" in shown and "10,000,000 to 19,999,999" in shown
 
 
 def _drafts(*numbers: int, time: str = "2026-11-23T10:00:00+08:00") -> list[events.EventDraft]:
