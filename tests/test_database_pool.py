@@ -10,10 +10,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy import event as sqlalchemy_event
 
+from harbourlink import identity
 from harbourlink.app import create_app
 from harbourlink.kernel import Database
 from harbourlink.settings import Settings
-from tests.conftest import make_company
+from tests.conftest import Company, make_company
 from tests.port import HBL, MBL, grant, open_port
 from tests.web.conftest import log_in
 
@@ -79,3 +80,21 @@ def test_a_drained_pool_answers_503_quickly_and_healthz_still_answers(settings: 
         assert busy.json()["error"] == "database_busy"
         assert waited < 3
         assert client.get(f"/api/v1/track/{MBL}", headers=company.auth).status_code == 404  # free again
+
+
+def test_a_refused_request_leaves_no_connection_checked_out(
+    client: TestClient, db: Database, company_a: Company
+) -> None:
+    engine: Engine = client.app.state.runtime.db.engine  # type: ignore[attr-defined]
+    with db.transaction() as session:
+        _, manager = identity.create_api_key(
+            session, identity.SYSTEM_ACTOR, org_id=company_a.org_id, name="m", scopes=[identity.KeyScope.ORG_MANAGE]
+        )
+    refused = {
+        "missing_scope": client.get(f"/api/v1/track/{MBL}", headers={"Authorization": f"Bearer {manager}"}),
+        "invalid_api_key": client.get(f"/api/v1/track/{MBL}", headers={"Authorization": "Bearer hlk_unknown_key"}),
+        "not_text": client.post("/api/v1/bl-links/import", headers=company_a.auth, content=b"\xff\xfe,"),
+        "reference_not_found": client.get(f"/api/v1/track/{MBL}", headers=company_a.auth),  # the handler's
+    }
+    assert {code: response.json()["error"] for code, response in refused.items()} == {code: code for code in refused}
+    assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]

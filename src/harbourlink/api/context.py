@@ -10,10 +10,11 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Annotated
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 
@@ -58,10 +59,25 @@ def runtime(request: Request) -> Runtime:
     return rt
 
 
-def unit_of_work(request: Request) -> Iterator[Session]:
-    """One transaction per request, committed after the handler returns and before the response."""
-    with runtime(request).db.transaction() as session:
+async def unit_of_work(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request, committed after the handler returns and before the response.
+
+    Begun on the event loop: beginning does no I/O (the first statement checks a connection out, in
+    the handler's thread), and a trip through the threadpool cost more than the rest of it. The end
+    (commit or rollback, then the bell) does I/O and runs in a thread, as FastAPI ends a sync
+    dependency: with a limiter of its own, so that it never waits for a thread held by a handler
+    that waits for this request's connection.
+    """
+    transaction = runtime(request).db.transaction()
+    session = transaction.__enter__()
+    try:
         yield session
+    except Exception as error:
+        exit_info = (type(error), error, error.__traceback__)
+        if not await to_thread.run_sync(transaction.__exit__, *exit_info, limiter=CapacityLimiter(1)):
+            raise
+    else:
+        await to_thread.run_sync(transaction.__exit__, None, None, None, limiter=CapacityLimiter(1))
 
 
 DbSession = Annotated[Session, Depends(unit_of_work, scope="function")]
@@ -197,7 +213,17 @@ def _authenticate(request: Request, session: Session) -> Actor:
     return person_actor(session, found[0], client_ip(request))
 
 
-CurrentActor = Annotated[Actor, Depends(authenticate)]
+async def current_actor(request: Request) -> Actor:
+    """``authenticate`` for a handler. The route's scope rule (``api.scopes``) has authenticated the caller
+    already, so the answer is read here on the event loop instead of in another trip through the
+    threadpool; a route without a rule authenticates in a thread."""
+    known = getattr(request.state, "actor", None)
+    if isinstance(known, Actor):
+        return known
+    return await to_thread.run_sync(authenticate, request)
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
 def set_session_cookie(request: Request, response: Response, token: str, *, hours: int) -> None:

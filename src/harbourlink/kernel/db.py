@@ -64,6 +64,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+LONGEST_CACHED_STATEMENT = 64 * 1024
+"""psycopg turns a statement's ``%(name)s`` placeholders into ``$n`` with a regular expression and keeps the
+result only for statements up to 4 KB. The tracking lookup's statement is 17 KB: it was parsed again on
+every lookup, a fourteenth of the lookup's CPU. The statements are this application's own and few, and
+the cache keeps at most 128 of them."""
+
+
+def _cache_long_statements() -> None:
+    from psycopg import _queries  # noqa: PLC0415 - only PostgreSQL deployments have it loaded; no public setting
+
+    _queries.MAX_CACHED_STATEMENT_LENGTH = max(_queries.MAX_CACHED_STATEMENT_LENGTH, LONGEST_CACHED_STATEMENT)
+
+
 Bell = Callable[["Database", set[str]], None]
 """Told, after a commit, which work queues the transaction enqueued to (see ``kernel.workqueue``)."""
 
@@ -125,6 +138,7 @@ def create_database(url: str, *, echo: bool = False, pool: PoolLimits | None = N
         kwargs["connect_args"] = {"check_same_thread": False}
     else:
         kwargs["pool_pre_ping"] = True
+        _cache_long_statements()
     if ":memory:" not in url and url not in ("sqlite://", "sqlite+pysqlite://"):
         kwargs.update(pool_size=limits.size, max_overflow=limits.max_overflow, pool_timeout=limits.timeout)
     engine = create_engine(url, **kwargs)

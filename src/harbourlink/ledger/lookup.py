@@ -16,8 +16,9 @@ import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from harbourlink import access, events, tracking
@@ -46,18 +47,24 @@ def event_marks(session: Session, ledger: Ledger, event_ids: Iterable[str]) -> d
     ids = sorted(set(event_ids))
     if not ids:
         return {}
+    rows = session.execute(_marks_statement(), {"origin": ledger.signer.name, "ids": ids})
+    return {event_id: EventMark(idx) for event_id, idx, pending in rows if idx is not None or pending is not None}
+
+
+@cache
+def _marks_statement() -> Select[str, int, int]:
+    """Built once: building it on every tracking lookup cost more than running it."""
     # By origin inside the query, so that no separate round trip (or first-use write) fetches the log.
-    log_id = select(LedgerLog.id).where(LedgerLog.origin == ledger.signer.name).scalar_subquery()
-    rows = session.execute(
+    log_id = select(LedgerLog.id).where(LedgerLog.origin == bindparam("origin")).scalar_subquery()
+    return (
         select(LedgerEvent.event_id, LedgerEntry.idx, LedgerPending.id)
         .select_from(LedgerEvent)
         .outerjoin(
             LedgerEntry, (LedgerEntry.log_id == log_id) & (LedgerEntry.identity_hash == LedgerEvent.identity_hash)
         )
         .outerjoin(LedgerPending, LedgerPending.identity_hash == LedgerEvent.identity_hash)
-        .where(LedgerEvent.event_id.in_(ids))
+        .where(LedgerEvent.event_id.in_(bindparam("ids", expanding=True)))
     )
-    return {event_id: EventMark(idx) for event_id, idx, pending in rows if idx is not None or pending is not None}
 
 
 def visible_event(session: Session, actor: Actor, *, event_id: str, reference: str | None = None) -> events.Event:
