@@ -20,7 +20,9 @@ def _admin() -> str:
 
 @contextmanager
 def scratch_database(name: str) -> Iterator[str]:
-    """Yields the SQLAlchemy URL of a fresh, migrated database called ``name``."""
+    """Yields the SQLAlchemy URL of a fresh, migrated database called ``name`` and this process's id, so two
+    runs sharing one server do not drop each other's database."""
+    name = f"{name}_{os.getpid()}"
     with psycopg.connect(_admin(), autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
