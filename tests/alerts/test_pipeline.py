@@ -162,3 +162,18 @@ def test_a_revoked_grant_hides_the_alerts_it_had_opened(
         assert f'id="alert-{alert["id"]}"' not in client.get("/alerts").text
     everything = client.get("/api/v1/alerts", params={"include_resolved": True}, headers=company_b.auth).json()
     assert everything == []
+
+
+def test_a_subscription_to_all_cargo_reads_the_earlier_messages_too(
+    client: TestClient, company_a: Company, company_b: Company
+) -> None:
+    subscribe(client, company_b, alert_types=["reefer_power_off"], channels=["inbox"])  # all cargo B may see
+    grant(client, company_a, "CONTAINER", CONTAINER, company_b)
+    since = utcnow() - timedelta(hours=2)
+    send_feed(client, company_a, readings_feed((since, None, "OFF")))
+    send_feed(client, company_a, readings_feed((since + timedelta(hours=1), None, "OFF")))
+    send_feed(client, company_a, readings_feed((since, None, "OFF"), container="MSCU7654329"))  # not shared
+    [alert] = _open_alerts(client, company_b)
+    # Still off since the first message's reading: the second message alone would say an hour later.
+    assert alert["subject"] == CONTAINER
+    assert alert["figures"]["power_off_since"] == since.isoformat()  # type: ignore[index]

@@ -69,3 +69,14 @@ def test_a_ring_wakes_a_worker_of_the_role_only(buses: tuple[NatsBus, NatsBus]) 
     api.ring({"consumers": {"stored.alerts"}})
     assert consumers.wait(10)
     assert not dispatch.is_set()
+
+
+def test_a_ring_waits_for_a_free_worker_rather_than_wake_a_busy_one(buses: tuple[NatsBus, NatsBus]) -> None:
+    api, worker = buses
+    woken, free = threading.Event(), threading.Event()
+    worker.listen_work("consumers", woken.set, idle=free)  # busy: ``free`` is not set
+    api.ring({"consumers": {"stored.alerts"}})
+    api.flush()
+    assert not woken.wait(0.5), "a busy worker is not handed the ring"
+    free.set()
+    assert woken.wait(10), "the ring waited in the stream for the worker to be free"

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -172,3 +173,26 @@ def test_finished_items_are_purged_after_they_are_kept_and_others_never(db: Data
     assert work.purge_done(db, keep=keep) == 0, "finished just now: kept"
     assert work.purge_done(db, keep=keep, now=utcnow() + keep + timedelta(minutes=1)) == 2
     assert _items(db) == [("pending", 1)], "work not finished is never purged"
+
+
+def test_what_an_item_caused_leaves_before_the_rounds_later_queues(db: Database) -> None:
+    order: list[str] = []
+    for queue in ("test.a-first", "test.z-later"):
+        work.register(work.Consumer(queue, lambda _session, payload: order.append(str(payload["queue"]))))
+
+    def deliver(_client: httpx.Client) -> bool:
+        order.append("job")
+        return False
+
+    job = work.Job("deliveries", "consumers", deliver)
+    worker = work.Worker(db, roles=["consumers"], jobs=[job])
+    try:
+        with db.transaction() as session:
+            for queue in ("test.a-first", "test.z-later"):
+                work.enqueue(session, queue, {"queue": queue}, key=queue, ring=False)
+        with httpx.Client() as client:
+            assert worker.step(client)
+    finally:
+        work.unregister("test.a-first")
+        work.unregister("test.z-later")
+    assert order == ["test.a-first", "job", "test.z-later"]

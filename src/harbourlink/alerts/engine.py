@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, literal, or_, select, tuple_, union
+from sqlalchemy import ColumnElement, Row, Select, and_, literal, or_, select, tuple_, union
 from sqlalchemy.orm import Session
 
 from harbourlink import events
@@ -27,19 +27,40 @@ from harbourlink.events import Event, EventReference
 from harbourlink.kernel import utcnow
 
 CHUNK = 500
+VESSEL = "VESSEL"
 Subject = tuple[str, str]
 
 
 @dataclass
 class _Batch:
-    """The new events, with what each is about."""
+    """The new events, with what each is about; each is read as a rule's fact once, whoever needs it."""
 
-    rows: list[Event]
+    rows: list[Row[Any]]
+    references: dict[int, list[tuple[str, str]]]
     subjects: dict[int, list[Subject]] = field(default_factory=dict)
+    facts: dict[int, Fact] = field(default_factory=dict)
+    by_type: dict[str, list[Row[Any]]] = field(default_factory=dict)
+    naming: dict[Subject, list[Row[Any]]] = field(default_factory=dict)
+
+    def view(self, rows: list[Row[Any]]) -> _Batch:
+        """Some of the rows (those a subscriber may see), sharing what was read of them."""
+        return _Batch(rows, self.references, self.subjects, self.facts, _by_type(rows), self.naming)
+
+    def fact(self, row: Row[Any]) -> Fact:
+        if row.seq not in self.facts:
+            self.facts[row.seq] = fact_of(row, self.references[row.seq])
+        return self.facts[row.seq]
+
+
+def _by_type(rows: list[Row[Any]]) -> dict[str, list[Row[Any]]]:
+    grouped: dict[str, list[Row[Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row.event_type, []).append(row)
+    return grouped
 
 
 def _about(kind: str, value: str) -> ColumnElement[bool]:
-    return Event.vessel_imo == value if kind == "VESSEL" else events.about(kind, [value])
+    return Event.vessel_imo == value if kind == VESSEL else events.about(kind, [value])
 
 
 def fact_of(row: Event | Row[Any], references: list[tuple[str, str]]) -> Fact:
@@ -68,37 +89,81 @@ def history(session: Session, scope: AccessScope, kind: str, value: str) -> list
     return sorted_history([fact_of(row, references[row.seq]) for row in rows])
 
 
-def histories(
-    session: Session, scope: AccessScope, subjects: Collection[Subject], *, message_id: str
-) -> dict[Subject, list[Fact]]:
-    """``history`` of many subjects, all named by one message: two queries per kind of subject, the
-    message's own numbers joined in the database (no IN lists, however many the message names)."""
-    wanted = set(subjects)
-    found: dict[Subject, list[Fact]] = {subject: [] for subject in wanted}
-    for kind in sorted({kind for kind, _ in wanted}):
-        about: ColumnElement[bool]
-        if kind == "VESSEL":
-            named = (
-                select(Event.vessel_imo)
-                .where(Event.message_id == message_id, Event.vessel_imo.is_not(None))
-                .correlate(None)
-            )  # its own rows, not the outer query's
-            about = Event.vessel_imo.in_(named)
-        else:
-            named = (
-                select(EventReference.value)
+def _history_of(row: Row[Any], references: list[tuple[str, str]]) -> list[Subject]:
+    """The subjects whose history an event belongs to: its numbers, and its vessel by IMO number."""
+    found = [(kind, value) for kind, value in references if kind != VESSEL]
+    if row.vessel_imo:
+        found.append((VESSEL, row.vessel_imo))
+    return found
+
+
+def _earlier(subjects: Collection[Subject], message_id: str) -> ColumnElement[bool]:
+    """WHERE clause: an event of another message about one of these subjects, all named by ``message_id``.
+
+    Few subjects are listed; many are the message's own numbers, joined in the database (a message may name
+    tens of thousands, and the extra ones only find events no wanted subject keeps)."""
+    numbered = sorted(subject for subject in subjects if subject[0] != VESSEL)
+    vessels = sorted({value for kind, value in subjects if kind == VESSEL})
+    named: list[Select[Any]] = []
+    if numbered:
+        kinds = sorted({kind for kind, _ in numbered})
+        pairs: list[Subject] | Select[str, str] = numbered
+        if len(numbered) > CHUNK:
+            pairs = (
+                select(EventReference.kind, EventReference.value)
                 .join(Event, Event.seq == EventReference.event_seq)
-                .where(Event.message_id == message_id, EventReference.kind == kind)
+                .where(Event.message_id == message_id, EventReference.kind.in_(kinds))
                 .correlate(None)
             )
-            about = events.about(kind, named)
-        rows, references = events.visible_with_references(session, scope, about)
+        subject = tuple_(EventReference.kind, EventReference.value)
+        named.append(select(EventReference.event_seq).where(subject.in_(pairs)).correlate(None))
+    if vessels:
+        imos: list[str] | Select[Any] = vessels
+        if len(vessels) > CHUNK:
+            imos = select(Event.vessel_imo).where(Event.message_id == message_id).correlate(None)
+        named.append(select(Event.seq).where(Event.vessel_imo.in_(imos)).correlate(None))
+    seqs = union(*named) if len(named) > 1 else named[0]
+    return and_(Event.seq.in_(seqs), Event.message_id != message_id)
+
+
+def _numbers(subjects: Collection[Subject], message_id: str) -> list[str] | Select[Any]:
+    """The subjects' numbers: listed when few, else the message's own numbers and vessels (a superset)."""
+    values = sorted({value for _, value in subjects})
+    if len(values) <= CHUNK:
+        return values
+    references = (
+        select(EventReference.value)
+        .join(Event, Event.seq == EventReference.event_seq)
+        .where(Event.message_id == message_id)
+    )
+    vessels = select(Event.vessel_imo).where(Event.message_id == message_id, Event.vessel_imo.is_not(None))
+    return union(references, vessels).subquery().select()
+
+
+def histories(
+    session: Session,
+    scope: AccessScope,
+    batch: _Batch,
+    subjects: Collection[Subject],
+    event_types: Collection[str],
+    *,
+    message_id: str,
+) -> dict[Subject, list[Fact]]:
+    """``history`` of each subject, all named by the message: its own events (``batch``, those the scope
+    may see) as read already, and the earlier ones of ``event_types`` (the rules read no others) in two
+    queries, however many the message names."""
+    found: dict[Subject, list[Fact]] = {subject: [] for subject in subjects}
+    for row in batch.rows:
+        for subject in _history_of(row, batch.references[row.seq]):
+            if subject in found:
+                found[subject].append(batch.fact(row))
+    if found:
+        criteria = (_earlier(found, message_id), Event.event_type.in_(sorted(event_types)))
+        rows, references = events.visible_with_references(session, scope, *criteria)
         for row in rows:
-            named_here = references[row.seq]
-            fact = fact_of(row, named_here)
-            hits = [("VESSEL", row.vessel_imo)] if kind == "VESSEL" else [(k, v) for k, v in named_here if k == kind]
-            for subject in hits:
-                if subject in wanted:
+            fact = fact_of(row, references[row.seq])
+            for subject in _history_of(row, references[row.seq]):
+                if subject in found:
                     found[subject].append(fact)
     return {subject: sorted_history(facts) for subject, facts in found.items()}
 
@@ -111,12 +176,14 @@ def is_visible(session: Session, scope: AccessScope, kind: str, value: str) -> b
 
 def _load(session: Session, message_id: str) -> _Batch:
     rows, references = events.stored_events(session, message_id)
-    batch = _Batch(rows)
+    batch = _Batch(rows, references, by_type=_by_type(rows))
     for row in rows:
         subjects = list(references[row.seq])
         if row.vessel_imo:
-            subjects.append(("VESSEL", row.vessel_imo))
+            subjects.append((VESSEL, row.vessel_imo))
         batch.subjects[row.seq] = subjects
+        for subject in subjects:
+            batch.naming.setdefault(subject, []).append(row)
     return batch
 
 
@@ -128,7 +195,7 @@ def _subscriptions(session: Session, message_id: str) -> list[AlertSubscription]
         .join(Event, Event.seq == EventReference.event_seq)
         .where(Event.message_id == message_id)
     )
-    vessels = select(literal("VESSEL"), Event.vessel_imo).where(
+    vessels = select(literal(VESSEL), Event.vessel_imo).where(
         Event.message_id == message_id, Event.vessel_imo.is_not(None)
     )
     subject = tuple_(AlertSubscription.reference_type, AlertSubscription.reference)
@@ -143,33 +210,40 @@ def _subscriptions(session: Session, message_id: str) -> list[AlertSubscription]
     return list(session.scalars(query))
 
 
+def _followed(subscription: AlertSubscription) -> Subject | None:
+    """The number or vessel a subscription follows; None for a subscription to all cargo."""
+    if subscription.reference is None:
+        return None
+    return str(subscription.reference_type), subscription.reference
+
+
 def _candidates(subscription: AlertSubscription, kind: AlertType, batch: _Batch) -> set[Subject]:
     """The subjects of the batch this subscription and type should look at again; a subscription to all
     cargo with a saved filter looks only at the kinds of number and the places it names."""
-    mine = subscription.reference_type, subscription.reference
-    rows = [row for row in batch.rows if row.event_type in kind.event_types]
-    if subscription.reference is not None:
+    mine = _followed(subscription)
+    if mine is not None:
+        rows = batch.naming.get(mine, [])
         return (
-            {(str(mine[0]), subscription.reference)}
-            if mine[0] in kind.subject_kinds and any(mine in batch.subjects[row.seq] for row in rows)
-            else set()
+            {mine} if mine[0] in kind.subject_kinds and any(r.event_type in kind.event_types for r in rows) else set()
         )
     saved = subscription.filters or {}
     kinds, places = set(saved.get("subject_kinds") or ()), set(saved.get("locations") or ())
     found: set[Subject] = set()
-    for row in rows:
-        if places and row.location not in places:
-            continue
-        named = {k for k, _ in batch.subjects[row.seq]}
-        chosen = next((k for k in kind.subject_kinds if k in named and (not kinds or k in kinds)), None)
-        found |= {s for s in batch.subjects[row.seq] if s[0] == chosen}
+    for event_type in kind.event_types:
+        for row in batch.by_type.get(event_type, ()):
+            if places and row.location not in places:
+                continue
+            subjects = batch.subjects[row.seq]
+            named = {k for k, _ in subjects}
+            chosen = next((k for k in kind.subject_kinds if k in named and (not kinds or k in kinds)), None)
+            found.update(s for s in subjects if s[0] == chosen)
     return found
 
 
-def _visible_seqs(session: Session, scope: AccessScope, batch: _Batch) -> set[int]:
-    """The batch's events the scope may see: its own without asking, the others' by one query a chunk."""
-    visible = {row.seq for row in batch.rows if row.owner_org_id == scope.org_id}
-    seqs = [row.seq for row in batch.rows if row.seq not in visible]
+def _visible_seqs(session: Session, scope: AccessScope, rows: list[Row[Any]]) -> set[int]:
+    """The rows' events the scope may see: its own without asking, the others' by one query a chunk."""
+    visible = {row.seq for row in rows if row.owner_org_id == scope.org_id}
+    seqs = sorted({row.seq for row in rows} - visible)
     for start in range(0, len(seqs), CHUNK):
         visible |= set(
             session.scalars(select(Event.seq).where(Event.seq.in_(seqs[start : start + CHUNK]), events.visible(scope)))
@@ -177,37 +251,63 @@ def _visible_seqs(session: Session, scope: AccessScope, batch: _Batch) -> set[in
     return visible
 
 
+def _visible_part(session: Session, subscription: AlertSubscription, batch: _Batch) -> _Batch:
+    """The rows of the batch the subscriber may see (for a subscription by number, of those naming it)."""
+    mine = _followed(subscription)
+    rows = batch.rows if mine is None else batch.naming.get(mine, [])
+    visible = _visible_seqs(session, subscriber_scope(subscription), rows)
+    return batch.view([row for row in rows if row.seq in visible])
+
+
 def on_events(session: Session, message_id: str, *, now: datetime | None = None) -> int:
     """Evaluates the rules a message's new events may change; returns how many verdicts changed an alert.
 
     Run by the alerts consumer of stored events, in the transaction that marks its work item done.
+    Types whose rules read the same event types about the same kinds of subject choose the same
+    subjects, so each such choice is made once per subscription.
     """
     if session.scalar(select(AlertSubscription.id).limit(1)) is None:
         return 0
+    subscriptions = _subscriptions(session, message_id)
+    if not subscriptions:
+        return 0  # nobody follows what it names: its events are not read
     moment = now or utcnow()
     batch = _load(session, message_id)
     if not batch.rows:
         return 0
     types = all_types()
     changed = 0
-    for subscription in _subscriptions(session, message_id):
+    for subscription in subscriptions:
         scope = subscriber_scope(subscription)
-        if subscription.reference is None:
-            visible = _visible_seqs(session, scope, batch)
-            if not visible:
-                continue
-            batch_view = _Batch([r for r in batch.rows if r.seq in visible], batch.subjects)
-        else:
-            batch_view = batch
+        seen = _visible_part(session, subscription, batch)
+        if subscription.reference is None and not seen.rows:
+            continue
         kinds = [types[name] for name in subscription.alert_types if name in types]
-        candidates = {kind.name: sorted(_candidates(subscription, kind, batch_view)) for kind in kinds}
-        pairs = [(name, subject) for name, subjects in candidates.items() for subject in subjects]
-        facts = histories(session, scope, {subject for _, subject in pairs}, message_id=message_id)
-        known = known_for(session, subscription, pairs)
+        chosen: dict[tuple[frozenset[str], tuple[str, ...]], list[Subject]] = {}
+        candidates: dict[str, list[Subject]] = {}
         for kind in kinds:
+            key = (kind.event_types, kind.subject_kinds)
+            if key not in chosen:
+                chosen[key] = sorted(_candidates(subscription, kind, seen if subscription.reference is None else batch))
+            candidates[kind.name] = chosen[key]
+        wanted = set().union(*chosen.values())
+        if not wanted:
+            continue
+        read = frozenset().union(*(kind.event_types for kind in kinds if candidates[kind.name]))
+        facts = histories(session, scope, seen, wanted, read, message_id=message_id)
+        known = known_for(session, subscription, wanted, _numbers(wanted, message_id))
+        for kind in kinds:
+            settings = kind.settings(subscription.thresholds)
             for subject in candidates[kind.name]:
                 changed += _evaluate(
-                    session, subscription, kind, subject, facts=facts[subject], now=moment, known=known
+                    session,
+                    subscription,
+                    kind,
+                    subject,
+                    facts=facts[subject],
+                    now=moment,
+                    known=known,
+                    settings=settings,
                 )
     return changed
 
@@ -221,9 +321,11 @@ def _evaluate(
     facts: list[Fact],
     now: datetime,
     known: Known | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> int:
     relevant = [f for f in facts if f.event_type in kind.event_types]
-    verdict = kind.evaluate(subject[1], relevant, kind.settings(subscription.thresholds), now)
+    thresholds = kind.settings(subscription.thresholds) if settings is None else settings
+    verdict = kind.evaluate(subject[1], relevant, thresholds, now)
     return reconcile(session, subscription, kind, subject, verdict, now=now, known=known)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -22,49 +23,53 @@ from harbourlink.alerts.visibility import readable
 from harbourlink.kernel import Actor, Conflict, NotFound, live, utcnow
 
 SYSTEM = "system"
-CHUNK = 500
 
 
 @dataclass
 class Known:
-    """A subscription's open alerts and watches on a batch of subjects, read in a few queries for ``reconcile``
-    (instead of two queries per subject and type)."""
+    """A subscription's open alerts and watches on a batch of subjects, read in two queries for ``reconcile``
+    (instead of two queries per subject and type). For a subject number in ``numbers``, what is not here
+    does not exist."""
 
+    numbers: set[str] = field(default_factory=set)
     open: dict[tuple[str, str], dict[str, Alert]] = field(default_factory=dict)
     """(alert type, subject) → the open alerts by condition."""
-    watches: dict[tuple[str, str, str], AlertWatch | None] = field(default_factory=dict)
-    """(alert type, subject kind, subject) → the watch, or None when there is none."""
+    watches: dict[tuple[str, str, str], AlertWatch] = field(default_factory=dict)
+    """(alert type, subject kind, subject) → the watch."""
+
+    def covers(self, subject: tuple[str, str]) -> bool:
+        return subject[1] in self.numbers
 
 
 def known_for(
-    session: Session, subscription: AlertSubscription, pairs: Collection[tuple[str, tuple[str, str]]]
+    session: Session,
+    subscription: AlertSubscription,
+    subjects: Collection[tuple[str, str]],
+    numbers: Collection[str] | Select[Any],
 ) -> Known:
-    """What ``reconcile`` will need for these (alert type, subject) pairs of one subscription."""
-    known = Known()
-    subjects = sorted({subject for _, subject in pairs})
-    for type_name, subject in pairs:
-        known.open[type_name, subject[1]] = {}
-        known.watches[type_name, subject[0], subject[1]] = None
-    for start in range(0, len(subjects), CHUNK):
-        values = sorted({value for _, value in subjects[start : start + CHUNK]})
-        for row in session.scalars(
-            select(Alert).where(
-                Alert.subscription_id == subscription.id, Alert.subject.in_(values), Alert.open_key.is_not(None)
-            )
-        ):
-            known.open.setdefault((row.alert_type, row.subject), {})[row.condition] = row
-        for watch in session.scalars(
-            select(AlertWatch).where(AlertWatch.subscription_id == subscription.id, AlertWatch.subject.in_(values))
-        ):
-            known.watches[watch.alert_type, watch.subject_kind, watch.subject] = watch
+    """What ``reconcile`` will need about these subjects of one subscription: two queries, ``numbers`` being
+    the subjects' numbers or a query giving at least those."""
+    known = Known({value for _, value in subjects})
+    if not known.numbers:
+        return known
+    for row in session.scalars(
+        select(Alert).where(
+            Alert.subscription_id == subscription.id, Alert.subject.in_(numbers), Alert.open_key.is_not(None)
+        )
+    ):
+        known.open.setdefault((row.alert_type, row.subject), {})[row.condition] = row
+    for watch in session.scalars(
+        select(AlertWatch).where(AlertWatch.subscription_id == subscription.id, AlertWatch.subject.in_(numbers))
+    ):
+        known.watches[watch.alert_type, watch.subject_kind, watch.subject] = watch
     return known
 
 
 def _open_alerts(
     session: Session, subscription: AlertSubscription, kind: AlertType, subject: tuple[str, str], known: Known | None
 ) -> dict[str, Alert]:
-    if known is not None and (kind.name, subject[1]) in known.open:
-        return known.open[kind.name, subject[1]]
+    if known is not None and known.covers(subject):
+        return known.open.get((kind.name, subject[1]), {})
     rows = session.scalars(
         select(Alert).where(
             Alert.subscription_id == subscription.id,
@@ -86,8 +91,8 @@ def _watch(
     known: Known | None,
 ) -> None:
     key = (subscription.id, kind.name, subject[0], subject[1])
-    known_here = known is not None and key[1:] in known.watches
-    watch = known.watches[key[1:]] if known is not None and known_here else session.get(AlertWatch, key)
+    covered = known is not None and known.covers(subject)
+    watch = known.watches.get(key[1:]) if known is not None and covered else session.get(AlertWatch, key)
     if due is None:
         if watch is not None:
             session.delete(watch)
@@ -97,8 +102,11 @@ def _watch(
         session.add(watch)
     else:
         watch.due_at = due
-    if known is not None:
-        known.watches[key[1:]] = watch
+    if known is not None and covered:
+        if watch is None:
+            known.watches.pop(key[1:], None)
+        else:
+            known.watches[key[1:]] = watch
 
 
 def _open(

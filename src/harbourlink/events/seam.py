@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from harbourlink.events.models import Event, EventReference
@@ -55,9 +55,10 @@ def publish_stored(session: Session, *, message_id: str, owner_org_id: str, rece
     return len(queues)
 
 
-def stored_events(session: Session, message_id: str) -> tuple[list[Event], dict[int, list[tuple[str, str]]]]:
-    """The events a message stored, in store order, and the references of each: two queries, no id lists."""
-    rows = list(session.scalars(select(Event).where(Event.message_id == message_id).order_by(Event.seq)))
+def stored_events(session: Session, message_id: str) -> tuple[list[Row[Any]], dict[int, list[tuple[str, str]]]]:
+    """The events a message stored, in store order, as plain rows (no ORM objects: a message may store tens
+    of thousands), and the references of each: two queries, no id lists."""
+    rows = list(session.execute(select(Event.__table__).where(Event.message_id == message_id).order_by(Event.seq)))
     references: dict[int, list[tuple[str, str]]] = {row.seq: [] for row in rows}
     named = (
         select(EventReference.event_seq, EventReference.kind, EventReference.value)

@@ -303,6 +303,8 @@ def visible_with_references(
     references of each, in two queries however many match."""
     rows = list(session.execute(select(Event.__table__).where(visible(scope), *criteria).order_by(Event.seq)))
     references: dict[int, list[tuple[str, str]]] = {row.seq: [] for row in rows}
+    if not rows:
+        return rows, references
     matching = select(Event.seq).where(visible(scope), *criteria).correlate(None)
     for seq, kind, value in session.execute(
         select(EventReference.event_seq, EventReference.kind, EventReference.value).where(

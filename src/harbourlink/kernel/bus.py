@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 PREFIX = "harbourlink"
 RING_MAX_AGE_SECONDS = 3600.0
 """A ring nobody heard within an hour is dropped: by then workers have polled the item long since."""
+IDLE_CHECK_SECONDS = 0.01
 
 
 class NatsBus:
@@ -94,20 +95,29 @@ class NatsBus:
             for queue in sorted(queues):
                 self._submit(self._js.publish(f"{self.work_subject}.{role}.{queue}", b""))
 
-    def listen_work(self, role: str, wake: Callable[[], None]) -> None:
-        """Calls ``wake`` (in the bus's thread) whenever a ring for ``role`` reaches this process."""
-        self._tasks.append(self._call(self._start(self._pull(role, wake))))
+    def listen_work(self, role: str, wake: Callable[[], None], *, idle: threading.Event | None = None) -> None:
+        """Calls ``wake`` (in the bus's thread) whenever a ring for ``role`` reaches this process.
+
+        ``idle``: set while this process's worker waits for work. Rings are asked for only then, so a
+        ring goes to a free worker, not to one busy with a long item while the free ones sleep until
+        their next poll; rings sent while every worker is busy wait in the stream for the first free one.
+        """
+        self._tasks.append(self._call(self._start(self._pull(role, wake, idle))))
 
     async def _start(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         return asyncio.get_running_loop().create_task(coroutine)
 
-    async def _pull(self, role: str, wake: Callable[[], None]) -> None:
+    async def _pull(self, role: str, wake: Callable[[], None], idle: threading.Event | None) -> None:
         subscription = await self._js.pull_subscribe(
             f"{self.work_subject}.{role}.>", durable=f"workers-{role}", stream=self.stream
         )
         while True:
+            if idle is not None and not idle.is_set():
+                await asyncio.sleep(IDLE_CHECK_SECONDS)
+                continue
             try:
-                messages = await subscription.fetch(batch=256, timeout=5)
+                # Short while idle-bound: a fetch still waiting when the worker turns busy may yet take a ring.
+                messages = await subscription.fetch(batch=256, timeout=5 if idle is None else 1)
             except NatsTimeout:
                 continue
             except Exception:  # reconnecting: try again shortly, the database poll covers the gap

@@ -24,5 +24,6 @@ def _holdings(session: Session, payload: Mapping[str, Any]) -> None:
 
 CONSUMERS = [
     work.Consumer(events.seam.queue_name("dcsa-callbacks"), _dcsa_callbacks),
-    work.Consumer(events.seam.queue_name("holdings"), _holdings),
+    # A whole message's numbers an item: one a claim, as the ledger's (see there).
+    work.Consumer(events.seam.queue_name("holdings"), _holdings, batch=1),
 ]

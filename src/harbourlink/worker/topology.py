@@ -40,7 +40,7 @@ def attach(db: Database, settings: Settings, *, worker: work.Worker | None = Non
     bus.listen_live(hub.deliver)
     if worker is not None:
         for role in sorted(worker.roles):
-            bus.listen_work(role, worker.ring)
+            bus.listen_work(role, worker.ring, idle=worker.waiting)
     return bus
 
 

@@ -74,6 +74,8 @@ class Worker:
         self.attempted = 0
         self._next_beat = 0.0
         self.wake = threading.Event()
+        self.waiting = threading.Event()
+        """Set while the loop waits for work (a bus asks for rings only then)."""
         self.stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -88,10 +90,23 @@ class Worker:
         self.wake.set()
 
     def step(self, client: httpx.Client) -> bool:
-        """One round over the queues and the due jobs; True when anything was found."""
-        attempted = run_round(self.db, self.queues(), worker=self.name, lease=self.lease)
-        self.attempted += attempted
-        busy = attempted > 0
+        """One round over the queues and the due jobs; True when anything was found.
+
+        The due jobs run after each queue that had work too, not only at the end of the round: what
+        an item caused (an alert's messages in the outbox) leaves then, not after the round's
+        heavier queues."""
+        busy = False
+        for queue in self.queues():
+            attempted = run_round(self.db, [queue], worker=self.name, lease=self.lease)
+            self.attempted += attempted
+            if attempted:
+                busy = True
+                self._run_due_jobs(client)
+        found = self._run_due_jobs(client)
+        return busy or found
+
+    def _run_due_jobs(self, client: httpx.Client) -> bool:
+        busy = False
         now = time.monotonic()
         for job in self.jobs:
             if job.next_at > now:
@@ -117,7 +132,9 @@ class Worker:
                 self._beat_when_due()
                 if not busy:
                     next_job = min((job.next_at for job in self.jobs), default=time.monotonic() + self.idle)
+                    self.waiting.set()
                     self.wake.wait(max(0.0, min(self.idle, next_job - time.monotonic())))
+                    self.waiting.clear()
                     self.wake.clear()
         self._write(lambda session: forget(session, self.name))
 
