@@ -6,9 +6,11 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
-from harbourlink import tracking, vessels
+from harbourlink import access, tracking, vessels
 from harbourlink.kernel import Actor, Database, NotFound, utcnow
+from harbourlink.tracking import lookup
 from tests.port import CONTAINER, HBL, MBL, VOYAGE, Port, grant, open_port
 from tests.statements import counted
 
@@ -115,3 +117,19 @@ def test_a_box_shared_with_another_bill_shows_only_what_is_shared(client: TestCl
     grant(client, port.carrier, "MBL", "PONU0999999", port.forwarder)
     view, _ = _lookup(db, port.forwarder.org_id, MBL)
     assert {e.voyage for e in view.events if e.source == "Pearl Ocean Lines"} == {"026E", "027E"}
+
+
+def test_on_postgresql_the_lookup_is_not_compiled_to_machine_code(db: Database, port: Port) -> None:
+    """A fresh database's partitioned ``events`` has no statistics, so the planner's cost estimate for the
+    lookup can be huge; PostgreSQL's JIT then spent seconds compiling what runs in milliseconds. Here any
+    cost would do, yet the application's connections do not compile."""
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL's JIT compiler")
+    with db.transaction() as session:
+        session.execute(text("SET LOCAL jit_above_cost = 0"))
+        scope = access.scope_for(Actor(org_id=port.forwarder.org_id))
+        compiled = lookup.statement(lateral=False).compile(db.engine)
+        parameters = {**compiled.params, **lookup.parameters(scope, MBL, now=utcnow())}
+        plan = [row[0] for row in session.connection().exec_driver_sql(f"EXPLAIN (ANALYZE) {compiled}", parameters)]
+    assert any(line.startswith("Execution Time") for line in plan)
+    assert not any(line.startswith("JIT") for line in plan), plan[-6:]

@@ -77,6 +77,15 @@ def _cache_long_statements() -> None:
     _queries.MAX_CACHED_STATEMENT_LENGTH = max(_queries.MAX_CACHED_STATEMENT_LENGTH, LONGEST_CACHED_STATEMENT)
 
 
+NO_JIT = "-c jit=off"
+"""PostgreSQL compiles a statement to machine code when the planner's cost estimate passes
+``jit_above_cost``. Ours are short reads and writes through indexes, where that never pays; and when
+an estimate goes wild (a partitioned table's parent has no statistics until someone analyses it:
+autovacuum never does) the tracking lookup's statement, with its many subplans, took 5–7 s to compile
+and a few milliseconds to run. Long reports would gain from it; none runs on the application's
+connections."""
+
+
 Bell = Callable[["Database", set[str]], None]
 """Told, after a commit, which work queues the transaction enqueued to (see ``kernel.workqueue``)."""
 
@@ -138,6 +147,7 @@ def create_database(url: str, *, echo: bool = False, pool: PoolLimits | None = N
         kwargs["connect_args"] = {"check_same_thread": False}
     else:
         kwargs["pool_pre_ping"] = True
+        kwargs["connect_args"] = {"options": NO_JIT}
         _cache_long_statements()
     if ":memory:" not in url and url not in ("sqlite://", "sqlite+pysqlite://"):
         kwargs.update(pool_size=limits.size, max_overflow=limits.max_overflow, pool_timeout=limits.timeout)
