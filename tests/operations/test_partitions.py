@@ -115,6 +115,7 @@ def test_upkeep_creates_months_ahead_and_moves_their_rows_out_of_the_default(fre
         done = operations.partition_upkeep(session, now=now, ahead=2, keep_months=None, event_range=RANGE)
     assert done.created["vessel_positions"] == [(Month(2031, 5), 0), (Month(2031, 6), 1), (Month(2031, 7), 0)]
     assert [month for month, _ in done.created["truck_positions"]] == [Month(2031, 5), Month(2031, 6), Month(2031, 7)]
+    assert set(done.analysed) >= {"vessel_positions", "truck_positions"}  # autovacuum never analyses them
     with fresh_db.transaction() as session:
         placed = [tuple(r) for r in session.execute(text(WHERE.format(table="vessel_positions")))]
         assert placed == [("vessel_positions_p203106", 1), ("vessel_positions_default", 2)]
@@ -128,6 +129,7 @@ def test_upkeep_creates_months_ahead_and_moves_their_rows_out_of_the_default(fre
     with fresh_db.transaction() as session:
         again = operations.partition_upkeep(session, now=now, ahead=2, keep_months=None, event_range=RANGE)
     assert not again.changed()
+    assert again.analysed == [], "analysed once, and again only when a partition is added"
 
 
 @pytest.mark.postgres

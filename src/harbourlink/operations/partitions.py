@@ -13,6 +13,11 @@ A month of AIS positions is dropped only when the ledger committed to every posi
 then their master salts are erased in the same transaction (``ledger.forget_positions``): the
 entries stay and the audit counts those positions erased, as for an event erased on request. A
 month not yet fully logged is held back and reported, and dropped by a later run.
+
+Autovacuum analyses each partition but never a partitioned table itself, so without a manual
+``ANALYZE`` the planner has no statistics for ``events`` as a whole and misjudges the joins through it.
+The upkeep analyses a partitioned table that has never been analysed, and again whenever it created
+one of its partitions: once a month or once a range of events, as the data moves on.
 """
 
 from __future__ import annotations
@@ -57,11 +62,12 @@ NOT_LOGGED = "positions the ledger has not committed to yet"
 @dataclass
 class Upkeep:
     """What a run did, per table: months or ranges created (with rows moved out of the default), months
-    dropped, months held back."""
+    dropped, months held back; and the tables analysed."""
 
     created: dict[str, list[tuple[Span, int]]] = field(default_factory=dict)
     dropped: dict[str, list[Month]] = field(default_factory=dict)
     held_back: dict[str, list[tuple[Month, str]]] = field(default_factory=dict)
+    analysed: list[str] = field(default_factory=list)
 
     def changed(self) -> bool:
         return any(self.created.values()) or any(self.dropped.values())
@@ -86,6 +92,7 @@ def partition_upkeep(
             current = session.scalar(text(f"SELECT last_value FROM {table.sequence}"))  # noqa: S608 - a name from code
             ranges = [span for span in spans if isinstance(span, SeqRange)]
             done.created[table.table] = _create(session, table, partitions.ranges_due(ranges, current, event_range))
+            _analyse_when_due(session, table, done)
             continue  # events are kept: no retention
         existing = [span for span in spans if isinstance(span, Month)]
         done.created[table.table] = _create(
@@ -100,7 +107,17 @@ def partition_upkeep(
                 ledger.forget_positions(session, start=month.start, end=month.end)
             partitions.drop_month(session, table.table, month)
             dropped.append(month)
+        _analyse_when_due(session, table, done)
     return done
+
+
+def _analyse_when_due(session: Session, table: Partitioned, done: Upkeep) -> None:
+    never = session.scalar(
+        text("SELECT reltuples < 0 FROM pg_class WHERE oid = CAST(:table AS regclass)"), {"table": table.table}
+    )
+    if never or done.created.get(table.table):
+        session.execute(text(f"ANALYZE {table.table}"))  # a name from code
+        done.analysed.append(table.table)
 
 
 def _create(session: Session, table: Partitioned, due: Sequence[Span]) -> list[tuple[Span, int]]:
