@@ -90,12 +90,10 @@ SEEDING = [
               0, 0, '[]', 0 FROM generate_series(1, %(messages)s) g""",
     """UPDATE inbound_messages SET status = 'queued' WHERE id IN (SELECT md5(g::text) FROM generate_series(1, 30) g)""",
     # a ledger backlog: 20 messages of 1,000 events each, their ledger items pending
-    """WITH keys AS (INSERT INTO event_keys (id, owner_org_id, source_key)
-                     SELECT md5('e' || g), %(org)s, 'k' || g FROM generate_series(0, 19999) g RETURNING seq, id)
-       INSERT INTO events (seq, id, owner_org_id, message_id, source_key, event_type, event_code, classifier,
-                           event_time, received_at, details)
-       SELECT seq, id, %(org)s, md5((1 + g / 1000)::text), 'k' || g, 'EQUIPMENT', 'GTIN', 'ACT', now(), now(), '{}'
-       FROM keys JOIN generate_series(0, 19999) g ON keys.id = md5('e' || g)""",
+    """INSERT INTO events (id, owner_org_id, message_id, source_key, event_type, event_code, classifier, event_time,
+                          received_at, details)
+       SELECT md5('e' || g), %(org)s, md5((1 + g / 1000)::text), 'k' || g, 'EQUIPMENT', 'GTIN', 'ACT', now(), now(),
+              '{}' FROM generate_series(0, 19999) g""",
     """UPDATE inbound_messages SET accepted = 1000 WHERE id IN (SELECT md5(g::text) FROM generate_series(1, 20) g)""",
     """INSERT INTO work_items (queue, key, payload, created_at, status, attempts, next_attempt_at)
        SELECT 'stored.ledger', 'ledger:' || g, json_build_object('message_id', md5(g::text)),

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from bench.pg import scratch_database
 from harbourlink import identity, ledger, vessels
-from harbourlink.kernel.partitions import Month, create_partition
+from harbourlink.kernel.partitions import Month, create_month
 from harbourlink.trucking import repository as trucks
 
 SHIPS = 2000
@@ -173,8 +173,8 @@ def main(n: int, fill: int, *, explain: bool) -> None:
             for month in (Month.of(start).plus(i) for i in range(MONTHS)):
                 if session.scalar(text("SELECT to_regclass(:name)"), {"name": f"vessel_positions_{month.suffix}"}):
                     continue
-                create_partition(session, "vessel_positions", "at", month)
-                create_partition(session, "truck_positions", "at", month)
+                create_month(session, "vessel_positions", "at", month)
+                create_month(session, "truck_positions", "at", month)
         spent = dict.fromkeys(engines, 0.0)
         for number, batch in enumerate(_batches(n, start, now - timedelta(minutes=1))):
             order = list(engines) if number % 2 == 0 else list(reversed(engines))

@@ -24,7 +24,7 @@ import psycopg
 from sqlalchemy import select
 
 from bench.generators import OWNER_CODES, check_digit
-from bench.pg import copy_events, libpq, scratch_database
+from bench.pg import libpq, scratch_database
 from harbourlink import access, events, identity, tracking
 from harbourlink.kernel import Actor, Database, create_database
 from harbourlink.references import ReferenceType
@@ -58,36 +58,39 @@ def fill_events(url: str, carrier: str, count: int, *, analyze: bool = True) -> 
         cursor.execute("SELECT nextval('events_seq_seq')")
         seq = cursor.fetchone()[0]  # type: ignore[index]
         references = []
-        rows = []
-        for index, bl in enumerate(bls):
-            box = _box(index)
-            for step, (kind, code, classifier) in enumerate(CODES):
-                seq += 1
-                moment = START + timedelta(minutes=index * 3 + step * 600)
-                rows.append(
-                    (
-                        seq,
-                        str(uuid.uuid4()),
-                        carrier,
-                        f"{bl}-{step}",
-                        kind,
-                        code,
-                        classifier,
-                        moment,
-                        moment,
-                        "HKHKG",
-                        "HITHK",
-                        "9706906",
-                        "PEARL HARMONY",
-                        f"{index % 500:03d}E",
-                        "VESSEL",
-                        json.dumps({}),
+        with cursor.copy(
+            "COPY events (seq, id, owner_org_id, source_key, event_type, event_code, classifier, "
+            "event_time, received_at, location, facility, vessel_imo, vessel_name, voyage, "
+            "mode_of_transport, details) FROM STDIN"
+        ) as copy:
+            for index, bl in enumerate(bls):
+                box = _box(index)
+                for step, (kind, code, classifier) in enumerate(CODES):
+                    seq += 1
+                    moment = START + timedelta(minutes=index * 3 + step * 600)
+                    copy.write_row(
+                        (
+                            seq,
+                            str(uuid.uuid4()),
+                            carrier,
+                            f"{bl}-{step}",
+                            kind,
+                            code,
+                            classifier,
+                            moment,
+                            moment,
+                            "HKHKG",
+                            "HITHK",
+                            "9706906",
+                            "PEARL HARMONY",
+                            f"{index % 500:03d}E",
+                            "VESSEL",
+                            json.dumps({}),
+                        )
                     )
-                )
-                references.append(("MBL", bl, seq))
-                if kind == "EQUIPMENT":
-                    references.append(("CONTAINER", box, seq))
-        copy_events(cursor, rows)
+                    references.append(("MBL", bl, seq))
+                    if kind == "EQUIPMENT":
+                        references.append(("CONTAINER", box, seq))
         with cursor.copy("COPY event_references (kind, value, event_seq) FROM STDIN") as copy:
             for row in references:
                 copy.write_row(row)

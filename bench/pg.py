@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import psycopg
 from sqlalchemy.engine import make_url
@@ -39,20 +38,3 @@ def scratch_database(name: str) -> Iterator[str]:
 def libpq(url: str) -> str:
     """The plain libpq form of a SQLAlchemy URL, for psycopg's COPY."""
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-EVENT_COLUMNS = (
-    "seq, id, owner_org_id, source_key, event_type, event_code, classifier, event_time, received_at, location, "
-    "facility, vessel_imo, vessel_name, voyage, mode_of_transport, details"
-)
-"""The columns of the rows ``copy_events`` takes, in order: the first four are also the event's key."""
-
-
-def copy_events(cursor: psycopg.Cursor[Any], rows: list[tuple[Any, ...]]) -> None:
-    """COPYs events (``EVENT_COLUMNS``, their ``seq`` given) and, first, their keys, which ``events.seq`` refers to."""
-    with cursor.copy("COPY event_keys (seq, id, owner_org_id, source_key) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row[:4])
-    with cursor.copy(f"COPY events ({EVENT_COLUMNS}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)

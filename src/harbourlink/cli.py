@@ -143,35 +143,30 @@ def db_upgrade() -> None:
 
 @db_app.command("partitions")
 def db_partitions() -> None:
-    """PostgreSQL: create the position tables' months and the events' ranges due, drop expired months, and list
-    the partitions."""
+    """PostgreSQL: create the position tables' months due, drop expired ones, and list the partitions."""
     settings = Settings()
     database = create_database(settings.resolved_database_url())
     with database.transaction() as session:
-        done = operations.partition_upkeep(
-            session,
-            now=utcnow(),
-            ahead=settings.position_partitions_ahead,
-            keep_months=settings.position_keep_months,
-            event_range=settings.event_range_size,
+        done = operations.position_upkeep(
+            session, now=utcnow(), ahead=settings.position_partitions_ahead, keep_months=settings.position_keep_months
         )
         tables = operations.partition_report(session)
     if not tables:
         console.print("no partitioned tables (SQLite keeps plain tables)")
         return
     for name, created in done.created.items():
-        for span, moved in created:
-            console.print(f"{name}: created {span}, {moved} row(s) moved from the default partition")
+        for month, moved in created:
+            console.print(f"{name}: created {month}, {moved} row(s) moved from the default partition")
     for name, dropped in done.dropped.items():
         for month in dropped:
             console.print(f"{name}: dropped {month}")
     for name, held in done.held_back.items():
         for month, reason in held:
             console.print(f"[yellow]{name}: kept {month}[/yellow]: {reason}")
-    table = Table("table", "partition", "holds", Column("rows (estimate)", justify="right"))
+    table = Table("table", "partition", "month", Column("rows (estimate)", justify="right"))
     for name, parts in tables.items():
         for part in parts:
-            table.add_row(name, part.name, str(part.span) if part.span else "default", f"{part.rows:,}")
+            table.add_row(name, part.name, str(part.month) if part.month else "default", f"{part.rows:,}")
     console.print(table)
 
 

@@ -132,12 +132,6 @@ class Settings(BaseSettings):
         description="PostgreSQL: drop a month of positions once it ended this many whole months ago; "
         "empty keeps them all",
     )
-    event_range_size: int = Field(
-        default=10_000_000,
-        ge=1,
-        description="PostgreSQL: events per range partition of the event store (by sequence number); "
-        "upkeep keeps one whole range ahead of the newest event",
-    )
     live_poll_seconds: float = Field(
         default=2.0,
         description="longest wait of a live page between reads when no "

@@ -15,7 +15,7 @@ from harbourlink.access import is_visible, scope_for
 from harbourlink.access.domain import NAMED_PARTIES_RULE, GrantFacts, PartyFacts
 from harbourlink.access.models import Grant, Party
 from harbourlink.events import Classifier, EventDraft, EventType, Reference
-from harbourlink.events.models import EventKey
+from harbourlink.events.models import Event
 from harbourlink.kernel import Actor, Database, utcnow
 from tests.conftest import make_company
 
@@ -139,6 +139,6 @@ def test_select_visible_matches_the_rule(
             actual = {(e.owner_org_id, e.source_key) for e in session.scalars(events.select_visible(scope))}
     finally:
         with db.transaction() as session:
-            for table in (EventKey, Grant, Party):  # deleting the keys deletes their events
+            for table in (Event, Grant, Party):
                 session.execute(delete(table))
     assert actual == expected

@@ -1,6 +1,5 @@
-"""Position tables partitioned by month and events by ranges of seq on PostgreSQL: the migrations keep rows
-both ways, upkeep creates months and ranges ahead and empties the default of them, retention drops only
-months the ledger is done with, and a duplicate event is told across ranges."""
+"""Position tables partitioned by month on PostgreSQL: the migration keeps rows both ways, upkeep creates
+months ahead and empties the default of them, retention drops only months the ledger is done with."""
 
 from __future__ import annotations
 
@@ -14,12 +13,10 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, select, text
-from sqlalchemy.exc import IntegrityError
 
-from harbourlink import events, identity, ledger, operations, vessels
-from harbourlink.integrations.csv_template import CsvTemplateAdapter
+from harbourlink import ledger, operations, vessels
 from harbourlink.kernel import Database, create_database
-from harbourlink.kernel.partitions import Month, SeqRange, create_partition
+from harbourlink.kernel.partitions import Month, create_month
 from harbourlink.ledger.models import LedgerEvent
 from harbourlink.operations.partitions import LOCK, NOT_LOGGED
 from harbourlink.schema import alembic_config, upgrade
@@ -28,9 +25,6 @@ from tests.ledger.conftest import ORIGIN, SEED
 
 BEFORE, PARTITIONED = "0028", "0030"
 """The revision before the positions were partitioned, and the one that partitions them."""
-EVENTS_PARTITIONED = "0031"
-RANGE = 1000
-"""Events a range in these tests' upkeep, far smaller than the migration's own ranges."""
 
 TRUCK = (
     "INSERT INTO truck_positions (track, at, org_id, source, latitude, longitude, report_id, received_at) "
@@ -38,14 +32,6 @@ TRUCK = (
 )
 SHIP = "INSERT INTO vessel_positions (mmsi, at, latitude, longitude) VALUES (:mmsi, :at, 22.3, 114.1)"
 WHERE = "SELECT tableoid::regclass::text, seq FROM {table} ORDER BY seq"
-ORG = (
-    "INSERT INTO organisations (id, name, account_kind, status, created_at) "
-    "VALUES ('o-1', 'Old Line', 'company', 'active', CURRENT_TIMESTAMP)"
-)
-EVENT = (
-    "INSERT INTO events (id, owner_org_id, source_key, event_type, event_code, classifier, event_time, received_at, "
-    "details) VALUES (:id, 'o-1', :id, 'EQUIPMENT', 'GTIN', 'ACT', :at, :at, '{}')"
-)
 
 
 def _at(year: int, month: int, day: int = 10) -> datetime:
@@ -112,7 +98,7 @@ def test_upkeep_creates_months_ahead_and_moves_their_rows_out_of_the_default(fre
         session.execute(text(SHIP), {"mmsi": "211000001", "at": _at(2031, 6)})  # a month with no partition yet
         session.execute(text(SHIP), {"mmsi": "211000001", "at": _at(2035, 1)})  # a wild timestamp
     with fresh_db.transaction() as session:
-        done = operations.partition_upkeep(session, now=now, ahead=2, keep_months=None, event_range=RANGE)
+        done = operations.position_upkeep(session, now=now, ahead=2, keep_months=None)
     assert done.created["vessel_positions"] == [(Month(2031, 5), 0), (Month(2031, 6), 1), (Month(2031, 7), 0)]
     assert [month for month, _ in done.created["truck_positions"]] == [Month(2031, 5), Month(2031, 6), Month(2031, 7)]
     assert set(done.analysed) >= {"vessel_positions", "truck_positions"}  # autovacuum never analyses them
@@ -127,7 +113,7 @@ def test_upkeep_creates_months_ahead_and_moves_their_rows_out_of_the_default(fre
             "vessel_positions_default",
         ]
     with fresh_db.transaction() as session:
-        again = operations.partition_upkeep(session, now=now, ahead=2, keep_months=None, event_range=RANGE)
+        again = operations.position_upkeep(session, now=now, ahead=2, keep_months=None)
     assert not again.changed()
     assert again.analysed == [], "analysed once, and again only when a partition is added"
 
@@ -136,13 +122,9 @@ def test_upkeep_creates_months_ahead_and_moves_their_rows_out_of_the_default(fre
 def test_a_second_upkeep_at_the_same_moment_leaves_the_work_to_the_first(fresh_db: Database) -> None:
     with fresh_db.transaction() as first, fresh_db.transaction() as second:
         first.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK})
-        assert not operations.partition_upkeep(
-            second, now=_at(2031, 5), ahead=2, keep_months=None, event_range=RANGE
-        ).changed()
+        assert not operations.position_upkeep(second, now=_at(2031, 5), ahead=2, keep_months=None).changed()
     with fresh_db.transaction() as session:
-        assert operations.partition_upkeep(
-            session, now=_at(2031, 5), ahead=2, keep_months=None, event_range=RANGE
-        ).changed()
+        assert operations.position_upkeep(session, now=_at(2031, 5), ahead=2, keep_months=None).changed()
 
 
 @pytest.mark.postgres
@@ -150,8 +132,8 @@ def test_retention_drops_only_months_the_ledger_has_committed_to(fresh_db: Datab
     test_ledger = ledger.Ledger.configure(origin=ORIGIN, seed=SEED)
     with fresh_db.transaction() as session:
         for month in (Month(2032, 2), Month(2032, 3)):
-            create_partition(session, "vessel_positions", "at", month)
-            create_partition(session, "truck_positions", "at", month)
+            create_month(session, "vessel_positions", "at", month)
+            create_month(session, "truck_positions", "at", month)
         logged, _ = vessels.record_positions(
             session, [vessels.PositionReport("211000001", _at(2032, 2), 22.3, 114.1)], message_id=None
         )
@@ -162,12 +144,12 @@ def test_retention_drops_only_months_the_ledger_has_committed_to(fresh_db: Datab
         session.execute(text(TRUCK), {"track": "t-1", "at": _at(2032, 2)})
         ledger.do_sequence(session, test_ledger)
     with fresh_db.transaction() as session:
-        done = operations.partition_upkeep(session, now=_at(2032, 5), ahead=2, keep_months=1, event_range=RANGE)
+        done = operations.position_upkeep(session, now=_at(2032, 5), ahead=2, keep_months=1)
     assert Month(2032, 2) in done.dropped["vessel_positions"]
     assert done.held_back["vessel_positions"] == [(Month(2032, 3), NOT_LOGGED)]
     assert {Month(2032, 2), Month(2032, 3)} <= set(done.dropped["truck_positions"])
     with fresh_db.transaction() as session:
-        months = {p.span for p in operations.partition_report(session)["vessel_positions"]}
+        months = {p.month for p in operations.partition_report(session)["vessel_positions"]}
         assert Month(2032, 2) not in months and Month(2032, 3) in months
         assert (
             session.scalar(select(LedgerEvent.salt).where(LedgerEvent.event_id == f"position:{logged[0][0]}")) is None
@@ -182,7 +164,7 @@ def test_sqlite_keeps_plain_tables_and_upkeep_does_nothing(tmp_path: Path) -> No
     upgrade(url)
     database = create_database(url)
     with database.transaction() as session:
-        done = operations.partition_upkeep(session, now=_at(2031, 5), ahead=2, keep_months=1, event_range=RANGE)
+        done = operations.position_upkeep(session, now=_at(2031, 5), ahead=2, keep_months=1)
         assert not done.changed() and operations.partition_report(session) == {}
     database.engine.dispose()
 
@@ -207,82 +189,3 @@ def test_the_command_keeps_months_ahead_and_lists_the_partitions(
         return
     ahead = Month.of(datetime.now(UTC)).plus(2)
     assert f"vessel_positions_{ahead.suffix}" in shown and "truck_positions_default" in shown
-    assert "events_r000010000000" in shown and "10,000,000 to 19,999,999" in shown
-
-
-def _drafts(*numbers: int, time: str = "2026-11-23T10:00:00+08:00") -> list[events.EventDraft]:
-    rows = (f"E{n},EQUIPMENT,GTIN,{time},MSCU1234566,PONU{n:07d}" for n in numbers)
-    csv = "event_id,event_type,event_code,event_time,container,mbl\n" + "\n".join(rows) + "\n"
-    return CsvTemplateAdapter().parse(csv.encode()).events
-
-
-@pytest.mark.postgres
-def test_events_land_in_ranges_upkeep_opens_the_next_and_a_duplicate_is_told_across_them(fresh_db: Database) -> None:
-    with fresh_db.transaction() as session:
-        org = identity.create_organisation(
-            session, identity.SYSTEM_ACTOR, name="Range Line", types=["shipping_line"], status=identity.OrgStatus.ACTIVE
-        )
-        session.execute(text("SELECT setval('events_seq_seq', 19999997)"))  # two numbers left in the second range
-        first = events.append_events(session, owner_org_id=org.id, message_id=None, drafts=_drafts(*range(6)))
-        assert len(first.accepted) == 6
-    with fresh_db.transaction() as session:
-        done = operations.partition_upkeep(session, now=_at(2031, 5), ahead=2, keep_months=None, event_range=RANGE)
-    assert done.created["events"] == [(SeqRange(20_000_000, 20_001_000), 4), (SeqRange(20_001_000, 20_002_000), 0)]
-    with fresh_db.transaction() as session:
-        placed = [tuple(r) for r in session.execute(text(WHERE.format(table="events")))]
-        assert placed == [("events_r000010000000", 19_999_998), ("events_r000010000000", 19_999_999)] + [
-            ("events_r000020000000", seq) for seq in range(20_000_000, 20_000_004)
-        ]
-        # Sent again, each would take a number of the newest range; the keys tell them, wherever the first one lies.
-        again = events.append_events(session, owner_org_id=org.id, message_id=None, drafts=_drafts(*range(7)))
-        assert (again.accepted, again.duplicates, again.conflicts) == ([6], 6, [])
-        changed = events.append_events(
-            session, owner_org_id=org.id, message_id=None, drafts=_drafts(0, time="2026-11-24T10:00:00+08:00")
-        )
-        assert (changed.accepted, [c.position for c in changed.conflicts]) == ([], [0])
-        assert (
-            session.scalar(
-                text("SELECT tableoid::regclass::text FROM events WHERE seq = (SELECT max(seq) FROM events)")
-            )
-            == "events_r000020000000"
-        )
-        assert [p.name for p in operations.partition_report(session)["events"]] == [
-            "events_r000000000000",
-            "events_r000010000000",
-            "events_r000020000000",
-            "events_r000020001000",
-            "events_default",
-        ]
-    with fresh_db.transaction() as session:
-        later = operations.partition_upkeep(session, now=_at(2031, 5), ahead=2, keep_months=None, event_range=RANGE)
-    assert not later.changed()
-
-
-@pytest.mark.postgres
-def test_the_events_migration_moves_rows_into_ranges_and_back(fresh: str) -> None:
-    upgrade(fresh, PARTITIONED)
-    engine = create_engine(fresh)
-    with engine.begin() as connection:
-        connection.execute(text(ORG))
-        for n in range(3):
-            connection.execute(text(EVENT), {"id": f"e-{n}", "at": _at(2026, 10)})
-        connection.execute(text("UPDATE events SET seq = 10000001 WHERE id = 'e-2'"))  # a second range's number
-    upgrade(fresh, EVENTS_PARTITIONED)
-    with engine.begin() as connection:
-        placed = [tuple(r) for r in connection.execute(text(WHERE.format(table="events")))]
-        assert placed == [("events_r000000000000", 1), ("events_r000000000000", 2), ("events_r000010000000", 10000001)]
-        keys = connection.execute(text("SELECT seq, id, source_key FROM event_keys ORDER BY seq"))
-        assert [tuple(r) for r in keys] == [(1, "e-0", "e-0"), (2, "e-1", "e-1"), (10000001, "e-2", "e-2")]
-        assert connection.scalar(text("SELECT nextval('events_seq_seq')")) == 4, "the sequence was kept"
-    command.downgrade(alembic_config(fresh), PARTITIONED)
-    with engine.begin() as connection:
-        placed = [tuple(r) for r in connection.execute(text(WHERE.format(table="events")))]
-        assert placed == [("events", 1), ("events", 2), ("events", 10000001)]
-        assert connection.scalar(text("SELECT relkind FROM pg_class WHERE relname = 'events'")) == "r"
-        assert connection.scalar(text("SELECT to_regclass('event_keys')")) is None
-        connection.execute(text(EVENT), {"id": "e-3", "at": _at(2026, 10)})
-        assert connection.scalar(text("SELECT seq FROM events WHERE id = 'e-3'")) == 5, "the sequence was kept"
-        with pytest.raises(IntegrityError):  # the unique keys are back on the table
-            connection.execute(text(EVENT), {"id": "e-3", "at": _at(2026, 10)})
-    engine.dispose()
-    upgrade(fresh)

@@ -22,7 +22,7 @@ from harbourlink.events.domain import (
     differing_fields,
     place_of,
 )
-from harbourlink.events.models import Event, EventKey, EventReference
+from harbourlink.events.models import Event, EventReference
 from harbourlink.events.seam import Stored, publish_stored, stored_event_ids, stored_events
 from harbourlink.events.store import (
     AppendResult,
@@ -49,7 +49,6 @@ __all__ = [
     "Conflict",
     "Event",
     "EventDraft",
-    "EventKey",
     "EventReference",
     "EventType",
     "Reference",

@@ -1,4 +1,4 @@
-"""Tables of the event store: append-only events, their keys, and the references each is about."""
+"""Tables of the event store: append-only events and the references each is about."""
 
 from __future__ import annotations
 
@@ -14,39 +14,20 @@ from harbourlink.kernel.clock import utcnow
 from harbourlink.kernel.db import SequenceNumber
 
 
-class EventKey(Base):
-    """The keys an event must hold across the whole store: ``seq``, the public ``id`` and the owner's
-    ``source_key`` (ingest's idempotency). On PostgreSQL ``events`` is partitioned by ranges of ``seq``
-    and can enforce no unique key without it, so the keys live here, in one unpartitioned table that
-    ingest writes first (decision 0023)."""
-
-    __tablename__ = "event_keys"
-    __table_args__ = (UniqueConstraint("owner_org_id", "source_key"),)
-
-    seq: Mapped[int] = mapped_column(SequenceNumber, primary_key=True, autoincrement=True)
-    id: Mapped[str] = mapped_column(String(36), unique=True)
-    owner_org_id: Mapped[str] = mapped_column(String(36))
-    source_key: Mapped[str] = mapped_column(String(SOURCE_KEY_LENGTH))
-
-
 class Event(Base):
-    """One business event. ``seq`` orders the whole store (cursors follow it); ``id`` is public. Both, and
-    (owner_org_id, source_key), are unique through the event's ``EventKey``, which its ``seq`` refers to."""
+    """One business event. ``seq`` orders the whole store (cursors follow it); ``id`` is public."""
 
     __tablename__ = "events"
     __table_args__ = (
-        Index("ix_events_owner_org_id_source_key", "owner_org_id", "source_key"),
+        UniqueConstraint("owner_org_id", "source_key"),
         Index("ix_events_vessel_time", "vessel_imo", "event_time"),
         # A vessel call's schedule, newest first, by ship and voyage (tracking.lookup), from the index alone.
         Index("ix_events_vessel_call", "vessel_imo", "voyage", "event_type", "seq"),
     )
 
-    seq: Mapped[int] = mapped_column(
-        SequenceNumber, ForeignKey("event_keys.seq", ondelete="CASCADE"), primary_key=True, autoincrement=False
-    )
-    id: Mapped[str] = mapped_column(String(36), index=True)
-    # An owner's events are found by (owner_org_id, source_key)'s index, which begins with the owner.
-    owner_org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    seq: Mapped[int] = mapped_column(SequenceNumber, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    owner_org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
     message_id: Mapped[str | None] = mapped_column(String(36), index=True)
     source_key: Mapped[str] = mapped_column(String(SOURCE_KEY_LENGTH))
     event_type: Mapped[str] = mapped_column(String(12))
@@ -65,8 +46,7 @@ class Event(Base):
 
 
 class EventReference(Base):
-    """An identifier an event is about; lookups by any number a user holds go through here. ``event_seq``
-    refers to the event's key, not to the partitioned ``events`` (decision 0023)."""
+    """An identifier an event is about; lookups by any number a user holds go through here."""
 
     __tablename__ = "event_references"
     # The search box knows a number but not its kind: look it up by value first. An event's own
@@ -79,5 +59,5 @@ class EventReference(Base):
     kind: Mapped[str] = mapped_column(String(REFERENCE_KIND_LENGTH), primary_key=True)
     value: Mapped[str] = mapped_column(String(REFERENCE_VALUE_LENGTH), primary_key=True)
     event_seq: Mapped[int] = mapped_column(
-        SequenceNumber, ForeignKey("event_keys.seq", ondelete="CASCADE"), primary_key=True
+        SequenceNumber, ForeignKey("events.seq", ondelete="CASCADE"), primary_key=True
     )

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from psycopg.types.json import Json
-from sqlalchemy import ColumnElement, Row, Select, exists, func, insert, or_, select
+from sqlalchemy import ColumnElement, Row, Select, exists, func, or_, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import NamedFromClause
@@ -25,7 +25,7 @@ from harbourlink.events.domain import (
     differing_fields,
     place_of,
 )
-from harbourlink.events.models import Event, EventKey, EventReference
+from harbourlink.events.models import Event, EventReference
 from harbourlink.kernel import new_id, utcnow
 from harbourlink.kernel.phrases import Wording
 
@@ -104,13 +104,13 @@ def _conflicts_with_stored(
     found: list[Conflict] = []
     keys = list(already)
     for start in range(0, len(keys), IN_CHUNK):
-        # The keys name the events' seqs, by which PostgreSQL reads only the ranges holding them.
-        seqs = session.scalars(
-            select(EventKey.seq).where(
-                EventKey.owner_org_id == owner_org_id, EventKey.source_key.in_(keys[start : start + IN_CHUNK])
+        stored = list(
+            session.scalars(
+                select(Event).where(
+                    Event.owner_org_id == owner_org_id, Event.source_key.in_(keys[start : start + IN_CHUNK])
+                )
             )
-        ).all()
-        stored = list(session.scalars(select(Event).where(Event.seq.in_(seqs))))
+        )
         references = references_of(session, [event.seq for event in stored])
         for event in stored:
             position = already[event.source_key]
@@ -127,26 +127,19 @@ def _conflicts_with_stored(
 
 
 def _insert_many(session: Session, rows: list[tuple[Any, ...]]) -> list[tuple[int, str, str]]:
-    """SQLite: the keys first, with their conflicts skipped; the events that took a key then, under its ``seq``."""
-    named = [dict(zip(ROW_COLUMNS, row, strict=True)) for row in rows]
-    keys = sqlite.insert(EventKey).on_conflict_do_nothing().returning(EventKey.seq, EventKey.source_key, EventKey.id)
-    taken = [(seq, key, event_id) for seq, key, event_id in session.execute(keys, [_key_of(row) for row in named])]
-    if taken:
-        by_key = {row["source_key"]: row for row in named}
-        session.execute(insert(Event), [{**by_key[key], "seq": seq} for seq, key, _ in taken])
-    return taken
-
-
-def _key_of(row: dict[str, Any]) -> dict[str, Any]:
-    return {name: row[name] for name in ("id", "owner_org_id", "source_key")}
+    statement = sqlite.insert(Event).on_conflict_do_nothing()
+    result = session.execute(
+        statement.returning(Event.seq, Event.source_key, Event.id),
+        [dict(zip(ROW_COLUMNS, row, strict=True)) for row in rows],
+    )
+    return [(seq, key, event_id) for seq, key, event_id in result]
 
 
 def _copy_then_insert(session: Session, rows: list[tuple[Any, ...]]) -> list[tuple[int, str, str]]:
-    """PostgreSQL: COPY into a staging table, then one statement that inserts the keys ``ON CONFLICT DO
-    NOTHING`` and the events of the keys it took.
+    """PostgreSQL: COPY into a staging table, then one INSERT … ON CONFLICT DO NOTHING.
 
-    COPY is the fastest way rows enter PostgreSQL; the one statement from staging keeps the store
-    idempotent, across every partition of ``events``, instead of a parameterised statement per batch.
+    COPY is the fastest way rows enter PostgreSQL; the INSERT from staging keeps the store
+    idempotent in one statement instead of a parameterised statement per batch.
     """
     column_list = ", ".join(ROW_COLUMNS)
     raw = session.connection().connection.driver_connection
@@ -161,14 +154,9 @@ def _copy_then_insert(session: Session, rows: list[tuple[Any, ...]]) -> list[tup
         with cursor.copy(f"COPY staging_events ({column_list}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row((*row[:-1], Json(row[-1])))
-        # The key's seq comes from the sequence in staging's order, as the events' own did.
-        staged = ", ".join(f"staging_events.{name}" for name in ROW_COLUMNS)
         cursor.execute(
-            "WITH taken AS (INSERT INTO event_keys (id, owner_org_id, source_key) "  # noqa: S608 - names from code
-            "SELECT id, owner_org_id, source_key FROM staging_events "
-            "ON CONFLICT (owner_org_id, source_key) DO NOTHING RETURNING seq, id) "
-            f"INSERT INTO events (seq, {column_list}) SELECT taken.seq, {staged} "
-            "FROM taken JOIN staging_events USING (id) RETURNING seq, source_key, id"
+            f"INSERT INTO events ({column_list}) SELECT {column_list} FROM staging_events "  # noqa: S608
+            "ON CONFLICT (owner_org_id, source_key) DO NOTHING RETURNING seq, source_key, id"
         )
         return [(seq, key, event_id) for seq, key, event_id in cursor.fetchall()]
 

@@ -1,15 +1,12 @@
-"""RANGE partitions of a PostgreSQL table, by month of a time column or by ranges of a sequence
-number: listing, creating ahead, dropping.
+"""Monthly RANGE partitions of a PostgreSQL table by a time column: listing, creating ahead, dropping.
 
-A table partitioned by month has one partition per month, ``t_pYYYYMM`` (from the month's first
-instant, UTC, to the next month's); one partitioned by sequence number has one per range of
-numbers, ``t_rNNNNNNNNNNNN`` named by its first number. Either has ``t_default``, which catches a
-row that no partition holds yet (AIS receivers send wild timestamps; events may outrun the
-upkeep). PostgreSQL refuses to create a partition while the default holds rows of its range, so
-``create_partition`` does what pg_partman does: in the caller's transaction it detaches the
-default, creates the partition, moves its rows out of the default and attaches it again. Table
-and column names come from code, never from input. SQLite has no partitions: there the tables
-stay plain and nothing here is called.
+A partitioned table ``t`` has one partition per month, ``t_pYYYYMM`` (from the month's first
+instant, UTC, to the next month's), and ``t_default``, which catches a row of a month that has no
+partition yet (AIS receivers send wild timestamps). PostgreSQL refuses to create a month's
+partition while the default holds rows of that month, so ``create_month`` does what pg_partman
+does: in the caller's transaction it detaches the default, creates the month, moves the month's
+rows out of the default and attaches it again. Table and column names come from code, never
+from input. SQLite has no partitions: there the tables stay plain and nothing here is called.
 """
 
 from __future__ import annotations
@@ -23,9 +20,7 @@ from sqlalchemy.orm import Session
 
 DEFAULT_SUFFIX = "default"
 _MONTH_SUFFIX = re.compile(r"^p(\d{4})(\d{2})$")
-_RANGE_SUFFIX = re.compile(r"^r\d{12}$")
-_PARTITION_NAME = re.compile(r"^\w+_(?:p\d{6}|r\d{12}|default)$")
-_RANGE_BOUNDS = re.compile(r"FROM \('?(\d+)'?\) TO \('?(\d+)'?\)")
+_PARTITION_NAME = re.compile(r"^\w+_(?:p\d{6}|default)$")
 
 
 @dataclass(frozen=True, order=True)
@@ -56,40 +51,13 @@ class Month:
     def suffix(self) -> str:
         return f"p{self.year:04d}{self.month:02d}"
 
-    @property
-    def bounds(self) -> str:
-        return f"FROM ('{self.start.isoformat()}') TO ('{self.end.isoformat()}')"
-
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 
 
-@dataclass(frozen=True, order=True)
-class SeqRange:
-    """Sequence numbers ``[start, end)``: one partition of a table partitioned by a sequence number."""
-
-    start: int
-    end: int
-
-    @property
-    def suffix(self) -> str:
-        return f"r{self.start:012d}"
-
-    @property
-    def bounds(self) -> str:
-        return f"FROM ({self.start}) TO ({self.end})"
-
-    def __str__(self) -> str:
-        return f"{self.start:,} to {self.end - 1:,}"
-
-
-Span = Month | SeqRange
-"""What one partition holds: a month, or a range of sequence numbers."""
-
-
-def partition_name(table: str, span: Span | None) -> str:
-    """``t_pYYYYMM`` for a month, ``t_rNNNNNNNNNNNN`` for a range, ``t_default`` for the default partition."""
-    return f"{table}_{span.suffix if span else DEFAULT_SUFFIX}"
+def partition_name(table: str, month: Month | None) -> str:
+    """``t_pYYYYMM`` for a month, ``t_default`` for the default partition."""
+    return f"{table}_{month.suffix if month else DEFAULT_SUFFIX}"
 
 
 def is_partition_name(name: str) -> bool:
@@ -112,22 +80,12 @@ def months_expired(months: list[Month], now: datetime, keep: int | None) -> list
     return [month for month in months if month.end <= cutoff]
 
 
-def ranges_due(ranges: list[SeqRange], current: int, size: int) -> list[SeqRange]:
-    """The ranges of ``size`` numbers to create after the highest existing one so that the numbers up
-    to ``current + size`` have a partition: the range in use and at least one whole range more."""
-    due, top = [], max((r.end for r in ranges), default=0)
-    while top <= current + size:
-        due.append(SeqRange(top, top + size))
-        top += size
-    return due
-
-
 @dataclass(frozen=True)
 class Partition:
-    """One partition as it stands: its month or range (None for the default) and an estimate of its rows."""
+    """One partition as it stands: its month (None for the default) and an estimate of its rows."""
 
     name: str
-    span: Span | None
+    month: Month | None
     rows: int
 
 
@@ -148,35 +106,30 @@ def partitions(session: Session, table: str) -> list[Partition]:
     (``reltuples``, kept by autovacuum and ANALYZE), so listing never scans a month of rows."""
     rows = session.execute(
         text(
-            "SELECT c.relname, greatest(c.reltuples, 0)::bigint, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i "
+            "SELECT c.relname, greatest(c.reltuples, 0)::bigint FROM pg_inherits i "
             "JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent "
             "WHERE p.relname = :table AND pg_table_is_visible(p.oid)"
         ),
         {"table": table},
     ).all()
     found = []
-    for name, estimate, bounds in rows:
+    for name, estimate in rows:
         suffix = name.removeprefix(f"{table}_")
-        month, seqs = _MONTH_SUFFIX.match(suffix), _RANGE_BOUNDS.search(bounds)
-        span: Span | None = None
-        if month:
-            span = Month(int(month[1]), int(month[2]))
-        elif _RANGE_SUFFIX.match(suffix) and seqs:
-            span = SeqRange(int(seqs[1]), int(seqs[2]))
-        found.append(Partition(name, span, int(estimate)))
-    # A table's partitions are all months or all ranges, so only starts of one kind are compared.
-    return sorted(found, key=lambda p: (p.span is None, p.span.start if p.span else 0))
+        match = _MONTH_SUFFIX.match(suffix)
+        month = Month(int(match[1]), int(match[2])) if match else None
+        found.append(Partition(name, month, int(estimate)))
+    return sorted(found, key=lambda p: (p.month is None, p.month or Month(0, 1)))
 
 
-def create_partition(session: Session, table: str, key: str, span: Span) -> int:
-    """Creates the month's or range's partition; returns how many rows it took over from the default partition.
+def create_month(session: Session, table: str, key: str, month: Month) -> int:
+    """Creates the month's partition; returns how many rows it took over from the default partition.
 
     Runs in the caller's transaction, so a failure leaves the default attached and nothing moved.
     """
-    name, default = partition_name(table, span), partition_name(table, None)
-    bounds = f"FOR VALUES {span.bounds}"
+    name, default = partition_name(table, month), partition_name(table, None)
+    bounds = f"FOR VALUES FROM ('{month.start.isoformat()}') TO ('{month.end.isoformat()}')"
     stray = f"FROM {default} WHERE {key} >= :start AND {key} < :end"
-    window = {"start": span.start, "end": span.end}
+    window = {"start": month.start, "end": month.end}
     if not session.scalar(text(f"SELECT EXISTS (SELECT 1 {stray})"), window):
         session.execute(text(f"CREATE TABLE {name} PARTITION OF {table} {bounds}"))
         return 0

@@ -40,8 +40,8 @@ def do_erase(session: Session, actor: Actor, *, event_id: str, reason: str) -> N
     link = session.get(LedgerEvent, event_id)
     if link is not None:
         link.salt = None
-    # The key goes too, so the owner may send the event again; deleting it deletes the event and its references.
-    session.execute(delete(events.EventKey).where(events.EventKey.seq == event.seq))
+    session.execute(delete(events.EventReference).where(events.EventReference.event_seq == event.seq))
+    session.delete(event)
     identity.record(
         session,
         identity.AuditKind.LEDGER_ERASED,

@@ -10,8 +10,8 @@
     list_dead_letters ─────────────────────────────────────────────▲         GET /api/v1/operator/health
     replay_dead_letter ─▶ work.replay / work.revive                POST /api/v1/operator/dead-letters/{id}/replay
 
-The position tables' monthly partitions and the events' ranges (PostgreSQL) are kept ahead, and
-months expired, by ``partition_upkeep`` (the ``sequencer`` role's job, and ``harbourlink db partitions``).
+The position tables' monthly partitions (PostgreSQL) are kept ahead and expired by
+``position_upkeep`` (the ``sequencer`` role's job, and ``harbourlink db partitions``).
 
 Every figure is a bounded statement of the domain that owns the rows; this package composes
 them and decides who may see them (the platform operator's administrators).
@@ -19,7 +19,7 @@ them and decides who may see them (the platform operator's administrators).
 
 from harbourlink.operations.dead_letters import DeadLetter, list_dead_letters, replay_dead_letter
 from harbourlink.operations.health import Figures, PlatformHealth, WorkerSeen, figures, platform_health
-from harbourlink.operations.partitions import Upkeep, partition_report, partition_upkeep
+from harbourlink.operations.partitions import Upkeep, partition_report, position_upkeep
 from harbourlink.operations.schemas import DeadLetterRead, PlatformHealthRead
 
 __all__ = [
@@ -33,7 +33,7 @@ __all__ = [
     "figures",
     "list_dead_letters",
     "partition_report",
-    "partition_upkeep",
     "platform_health",
+    "position_upkeep",
     "replay_dead_letter",
 ]

@@ -1,13 +1,11 @@
-"""Upkeep of the partitioned tables on PostgreSQL: months and ranges created ahead, old months dropped.
+"""Upkeep of the position tables' monthly partitions on PostgreSQL: months created ahead, old ones dropped.
 
-``vessel_positions`` and ``truck_positions`` are partitioned by month of ``at`` (migration 0030),
-``events`` by ranges of ``seq`` (migration 0031). ``partition_upkeep`` keeps the current month and
-``ahead`` more created, and the range of events holding the sequence's last number and one whole
-range more, moving into a new partition the rows its default partition caught of it; when a
-retention is set, it drops the months of positions that ended more than ``keep_months`` whole
-months ago (events are kept). It runs as the ``sequencer`` role's periodic job in the one worker
-loop (``worker.duties``) and as ``harbourlink db partitions``; on SQLite, whose tables stay plain,
-it does nothing.
+``vessel_positions`` and ``truck_positions`` are partitioned by month of ``at`` (migration 0030).
+``position_upkeep`` keeps the current month and ``ahead`` more created, moving into a new month the rows
+its default partition caught of it, and, when a retention is set, drops the months that ended
+more than ``keep_months`` whole months ago. It runs as the ``sequencer`` role's periodic job in
+the one worker loop (``worker.duties``) and as ``harbourlink db partitions``; on SQLite, whose
+tables stay plain, it does nothing.
 
 A month of AIS positions is dropped only when the ledger committed to every position in it, and
 then their master salts are erased in the same transaction (``ledger.forget_positions``): the
@@ -15,14 +13,12 @@ entries stay and the audit counts those positions erased, as for an event erased
 month not yet fully logged is held back and reported, and dropped by a later run.
 
 Autovacuum analyses each partition but never a partitioned table itself, so without a manual
-``ANALYZE`` the planner has no statistics for ``events`` as a whole and misjudges the joins through it.
-The upkeep analyses a partitioned table that has never been analysed, and again whenever it created
-one of its partitions: once a month or once a range of events, as the data moves on.
+``ANALYZE`` the planner has no statistics for a position table as a whole. The upkeep analyses a
+partitioned table that has never been analysed, and again whenever it created one of its months.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from harbourlink import ledger
 from harbourlink.kernel import partitions
-from harbourlink.kernel.partitions import Month, Partition, SeqRange, Span
+from harbourlink.kernel.partitions import Month, Partition
 
 LOCK = 0x6862_7061_7274
 """Any constant: one upkeep at a time in the whole installation (a second one at the same moment does nothing)."""
@@ -42,29 +38,23 @@ long transaction would queue every writer behind the upkeep, so the run gives up
 
 @dataclass(frozen=True)
 class Partitioned:
-    """A table partitioned by month of ``key``, or by ranges of ``key`` when it is drawn from ``sequence``;
-    ``logged`` when its rows are the AIS positions the ledger commits to."""
+    """A table partitioned by month of ``key``; ``logged`` when its rows are the AIS positions the ledger commits to."""
 
     table: str
     key: str
     logged: bool = False
-    sequence: str | None = None
 
 
-TABLES = (
-    Partitioned("vessel_positions", "at", logged=True),
-    Partitioned("truck_positions", "at"),
-    Partitioned("events", "seq", sequence="events_seq_seq"),
-)
+TABLES = (Partitioned("vessel_positions", "at", logged=True), Partitioned("truck_positions", "at"))
 NOT_LOGGED = "positions the ledger has not committed to yet"
 
 
 @dataclass
 class Upkeep:
-    """What a run did, per table: months or ranges created (with rows moved out of the default), months
-    dropped, months held back; and the tables analysed."""
+    """What a run did, per table: months created (with rows moved out of the default), dropped, held back;
+    and the tables analysed."""
 
-    created: dict[str, list[tuple[Span, int]]] = field(default_factory=dict)
+    created: dict[str, list[tuple[Month, int]]] = field(default_factory=dict)
     dropped: dict[str, list[Month]] = field(default_factory=dict)
     held_back: dict[str, list[tuple[Month, str]]] = field(default_factory=dict)
     analysed: list[str] = field(default_factory=list)
@@ -73,11 +63,8 @@ class Upkeep:
         return any(self.created.values()) or any(self.dropped.values())
 
 
-def partition_upkeep(
-    session: Session, *, now: datetime, ahead: int, keep_months: int | None, event_range: int
-) -> Upkeep:
-    """Creates the months and ranges due (ranges of ``event_range`` numbers) and drops the expired months,
-    in the caller's transaction (nothing on SQLite)."""
+def position_upkeep(session: Session, *, now: datetime, ahead: int, keep_months: int | None) -> Upkeep:
+    """Creates the months due and drops the expired ones, in the caller's transaction (nothing on SQLite)."""
     done = Upkeep()
     if session.get_bind().dialect.name != "postgresql":
         return done
@@ -87,17 +74,9 @@ def partition_upkeep(
     for table in TABLES:
         if not partitions.is_partitioned(session, table.table):
             continue
-        spans = [p.span for p in partitions.partitions(session, table.table) if p.span is not None]
-        if table.sequence is not None:
-            current = session.scalar(text(f"SELECT last_value FROM {table.sequence}"))  # noqa: S608 - a name from code
-            ranges = [span for span in spans if isinstance(span, SeqRange)]
-            done.created[table.table] = _create(session, table, partitions.ranges_due(ranges, current, event_range))
-            _analyse_when_due(session, table, done)
-            continue  # events are kept: no retention
-        existing = [span for span in spans if isinstance(span, Month)]
-        done.created[table.table] = _create(
-            session, table, [m for m in partitions.months_due(now, ahead) if m not in existing]
-        )
+        existing = [p.month for p in partitions.partitions(session, table.table) if p.month is not None]
+        due = [m for m in partitions.months_due(now, ahead) if m not in existing]
+        done.created[table.table] = [(m, partitions.create_month(session, table.table, table.key, m)) for m in due]
         dropped, held = done.dropped.setdefault(table.table, []), done.held_back.setdefault(table.table, [])
         for month in partitions.months_expired(existing, now, keep_months):
             if table.logged:
@@ -107,25 +86,21 @@ def partition_upkeep(
                 ledger.forget_positions(session, start=month.start, end=month.end)
             partitions.drop_month(session, table.table, month)
             dropped.append(month)
-        _analyse_when_due(session, table, done)
+        _analyse_when_due(session, table.table, done)
     return done
 
 
-def _analyse_when_due(session: Session, table: Partitioned, done: Upkeep) -> None:
+def _analyse_when_due(session: Session, table: str, done: Upkeep) -> None:
     never = session.scalar(
-        text("SELECT reltuples < 0 FROM pg_class WHERE oid = CAST(:table AS regclass)"), {"table": table.table}
+        text("SELECT reltuples < 0 FROM pg_class WHERE oid = CAST(:table AS regclass)"), {"table": table}
     )
-    if never or done.created.get(table.table):
-        session.execute(text(f"ANALYZE {table.table}"))  # a name from code
-        done.analysed.append(table.table)
-
-
-def _create(session: Session, table: Partitioned, due: Sequence[Span]) -> list[tuple[Span, int]]:
-    return [(span, partitions.create_partition(session, table.table, table.key, span)) for span in due]
+    if never or done.created.get(table):
+        session.execute(text(f"ANALYZE {table}"))  # a name from code
+        done.analysed.append(table)
 
 
 def partition_report(session: Session) -> dict[str, list[Partition]]:
-    """Each partitioned table's partitions (empty on SQLite, or before migrations 0030 and 0031)."""
+    """Each partitioned table's partitions (empty on SQLite, or before migration 0030)."""
     if session.get_bind().dialect.name != "postgresql":
         return {}
     return {

@@ -53,7 +53,7 @@ class DcsaDelivery(Leased, Base):
 
     id: Mapped[int] = mapped_column(SequenceNumber, primary_key=True, autoincrement=True)
     subscription_id: Mapped[str] = mapped_column(ForeignKey("dcsa_event_subscriptions.id", ondelete="CASCADE"))
-    event_seq: Mapped[int] = mapped_column(SequenceNumber, ForeignKey("event_keys.seq", ondelete="CASCADE"), index=True)
+    event_seq: Mapped[int] = mapped_column(SequenceNumber, ForeignKey("events.seq", ondelete="CASCADE"), index=True)
     last_attempt_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
     last_status: Mapped[int | None] = mapped_column(Integer)

@@ -69,18 +69,15 @@ def purge_job(db: Database, keep: timedelta) -> Job:
 
 
 PARTITIONS_EVERY = 3600.0
-"""Months are created two ahead and events' ranges one whole range ahead (days of events), so an hourly run
-(and one at each worker's start) is early enough."""
+"""Months are created two ahead, so an hourly run (and one at each worker's start) is early enough."""
 
 
-def partitions_job(db: Database, *, ahead: int, keep_months: int | None, event_range: int) -> Job:
-    """Keeps the position tables' months and the events' ranges ahead and drops expired months (PostgreSQL only)."""
+def partitions_job(db: Database, *, ahead: int, keep_months: int | None) -> Job:
+    """Keeps the position tables' monthly partitions ahead and drops expired ones (PostgreSQL only)."""
 
     def run(_client: httpx.Client) -> bool:
         with db.transaction() as session:
-            operations.partition_upkeep(
-                session, now=utcnow(), ahead=ahead, keep_months=keep_months, event_range=event_range
-            )
+            operations.position_upkeep(session, now=utcnow(), ahead=ahead, keep_months=keep_months)
         return False
 
     return Job("position-partitions", "sequencer", run, every=PARTITIONS_EVERY)
@@ -88,7 +85,7 @@ def partitions_job(db: Database, *, ahead: int, keep_months: int | None, event_r
 
 def jobs(settings: Settings, db: Database, sealer: Sealer) -> list[Job]:
     """Alert delivery and DCSA callbacks (role ``dispatch``); the ledger sequencer, the purge of finished
-    work items and the upkeep of partitions (role ``sequencer``, one per installation)."""
+    work items and the upkeep of position partitions (role ``sequencer``, one per installation)."""
     dcsa_policy = CallbackPolicy(allow_private_networks=settings.dcsa_callback_allow_private_networks)
     return [
         alerts.delivery_job(db, alert_channels(settings, sealer)),
@@ -101,10 +98,5 @@ def jobs(settings: Settings, db: Database, sealer: Sealer) -> list[Job]:
             batch=settings.ledger_batch_size,
         ),
         purge_job(db, timedelta(hours=settings.work_keep_done_hours)),
-        partitions_job(
-            db,
-            ahead=settings.position_partitions_ahead,
-            keep_months=settings.position_keep_months,
-            event_range=settings.event_range_size,
-        ),
+        partitions_job(db, ahead=settings.position_partitions_ahead, keep_months=settings.position_keep_months),
     ]
