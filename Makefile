@@ -24,7 +24,7 @@ demo: $(STAMP)
 	$(BIN)/harbourlink demo
 
 test: $(STAMP) $(OIDC_PROVIDER)/node_modules
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=30 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
