@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, literal, or_, select, tuple_, union
+from sqlalchemy import ColumnElement, CompoundSelect, Row, Select, and_, literal, or_, select, tuple_, union
 from sqlalchemy.orm import Session
 
 from harbourlink import events
@@ -131,13 +131,21 @@ def _numbers(subjects: Collection[Subject], message_id: str) -> list[str] | Sele
     values = sorted({value for _, value in subjects})
     if len(values) <= CHUNK:
         return values
+    named = _named_by(message_id).subquery()
+    return select(named.c.value)
+
+
+def _named_by(message_id: str) -> CompoundSelect[str, str]:
+    """The (kind, number) pairs a message's events name, with their vessels as (``VESSEL``, IMO number)."""
     references = (
-        select(EventReference.value)
+        select(EventReference.kind, EventReference.value)
         .join(Event, Event.seq == EventReference.event_seq)
         .where(Event.message_id == message_id)
     )
-    vessels = select(Event.vessel_imo).where(Event.message_id == message_id, Event.vessel_imo.is_not(None))
-    return union(references, vessels).subquery().select()
+    vessels = select(literal(VESSEL).label("kind"), Event.vessel_imo.label("value")).where(
+        Event.message_id == message_id, Event.vessel_imo.is_not(None)
+    )
+    return union(references, vessels)
 
 
 def histories(
@@ -190,20 +198,12 @@ def _load(session: Session, message_id: str) -> _Batch:
 def _subscriptions(session: Session, message_id: str) -> list[AlertSubscription]:
     """Subscriptions to all cargo, and those to a number or vessel the message's events name: one query,
     the message's references joined in the database (a message may name tens of thousands)."""
-    named = (
-        select(EventReference.kind, EventReference.value)
-        .join(Event, Event.seq == EventReference.event_seq)
-        .where(Event.message_id == message_id)
-    )
-    vessels = select(literal(VESSEL), Event.vessel_imo).where(
-        Event.message_id == message_id, Event.vessel_imo.is_not(None)
-    )
     subject = tuple_(AlertSubscription.reference_type, AlertSubscription.reference)
     query = (
         select(AlertSubscription)
         .where(
             AlertSubscription.paused_at.is_(None),
-            or_(AlertSubscription.reference.is_(None), subject.in_(union(named, vessels))),
+            or_(AlertSubscription.reference.is_(None), subject.in_(_named_by(message_id))),
         )
         .order_by(AlertSubscription.id)
     )
