@@ -48,6 +48,50 @@ EVENTS_PER_COMPANY = 20_000
 PORT = 8765
 
 
+def _process_cpu(topology_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by each kind of process this run involves, read from /proc: the API processes
+    and the workers (the topology's children, told apart by their command line), PostgreSQL's server
+    processes, NATS, and everything else. A process that ends between two readings is missed."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    seconds: dict[int, float] = {}
+    names: dict[int, str] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                head, _, tail = stat.read().rpartition(")")
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                argv = cmdline.read().split(b"\0")
+        except OSError:
+            continue
+        fields = tail.split()
+        pid = int(entry)
+        parents[pid] = int(fields[1])
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
+        names[pid] = head.partition("(")[2] if b"worker" not in argv else "harbourlink-worker"
+
+    def kind(pid: int) -> str:
+        if names[pid].startswith("postgres"):
+            return "postgres"
+        if names[pid].startswith("nats"):
+            return "nats"
+        if pid == os.getpid():
+            return "generator"
+        ancestor = pid
+        while ancestor > 1:
+            if ancestor == topology_pid:
+                return "worker" if names[pid] == "harbourlink-worker" else "api"
+            ancestor = parents.get(ancestor, 1)
+        return "other"
+
+    totals: dict[str, float] = defaultdict(float)
+    for pid, used in seconds.items():
+        totals[kind(pid)] += used
+    return totals
+
+
 def _busy_cpu_seconds() -> float:
     """CPU time spent by every process of the machine so far (user, nice, system, interrupts), from /proc/stat."""
     with open("/proc/stat") as stat:
@@ -63,6 +107,7 @@ class Tally:
     loop_lag: float = 0.0
     failures: Counter[str] = field(default_factory=Counter)
     machine_cpu: float = 0.0
+    by_process: dict[str, float] = field(default_factory=dict)
     elapsed: float = 0.0
     generator_cpu: float = 0.0
 
@@ -176,7 +221,13 @@ async def _lag(until: float, tally: Tally) -> None:
 
 
 async def _load(
-    base: str, held: list[tuple[str, list[str]]], clients: int, seconds: float, think: tuple[float, float] | None = None
+    base: str,
+    held: list[tuple[str, list[str]]],
+    clients: int,
+    seconds: float,
+    think: tuple[float, float] | None = None,
+    *,
+    topology_pid: int,
 ) -> Tally:
     tally = Tally()
     until = time.monotonic() + seconds
@@ -192,8 +243,10 @@ async def _load(
     probe.start()
     sender.close()  # the probe's end: a probe that dies then reads as end of file here, not as a hang
     machine, generator, started = _busy_cpu_seconds(), time.process_time(), time.monotonic()
+    before = _process_cpu(topology_pid)
     await asyncio.gather(_lag(until, tally), *tasks)
     tally.machine_cpu, tally.generator_cpu = _busy_cpu_seconds() - machine, time.process_time() - generator
+    tally.by_process = {kind: used - before.get(kind, 0.0) for kind, used in _process_cpu(topology_pid).items()}
     tally.elapsed = time.monotonic() - started
     tally.health, tally.errors["healthz"] = answer.recv()
     probe.join()
@@ -222,6 +275,11 @@ def _report(tally: Tally, seconds: float) -> None:
             f"({tally.machine_cpu / tally.elapsed:.2f} of {os.cpu_count()} cores); per answered request "
             f"{(tally.machine_cpu - tally.generator_cpu) / answered * 1000:.1f} ms besides the generator's "
             f"{tally.generator_cpu / answered * 1000:.1f} ms"
+        )
+        by_process = sorted(tally.by_process.items(), key=lambda item: -item[1])
+        print(
+            "CPU per answered request by process: "
+            + ", ".join(f"{kind} {used / answered * 1000:.1f} ms" for kind, used in by_process)
         )
     if tally.failures:
         print("errors by cause:", ", ".join(f"{cause} ×{count}" for cause, count in tally.failures.most_common()))
@@ -295,7 +353,7 @@ def main() -> None:
                 f"and {workers} worker(s) on PostgreSQL, {COMPANIES * EVENTS_PER_COMPANY} events stored, "
                 f"load average before {os.getloadavg()[0]:.1f}"
             )
-            tally = asyncio.run(_load(base, held, clients, seconds, think))
+            tally = asyncio.run(_load(base, held, clients, seconds, think, topology_pid=topology.pid))
             _report(tally, seconds)
             print(f"load average after {os.getloadavg()[0]:.1f}")
         finally:

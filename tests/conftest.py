@@ -13,6 +13,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -26,6 +27,10 @@ from harbourlink.settings import Settings
 POSTGRES_URL = os.environ.get("HARBOURLINK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 STRONG_PASSWORD = "Harbour-Link-2026"
+
+# argon2id's cheapest parameters: the suite hashes thousands of passwords, each 0.1-0.2 s of CPU at the
+# installation's default. Read at the first hash; the processes the tests start inherit it.
+os.environ.setdefault("HARBOURLINK_PASSWORD_PROFILE", "cheapest-for-tests")
 
 
 def _admin_dsn() -> str:
@@ -118,9 +123,26 @@ def db(settings: Settings) -> Iterator[Database]:
     database.engine.dispose()
 
 
+_apps: dict[str, FastAPI] = {}
+
+
+def shared_app(settings: Settings) -> FastAPI:
+    """One app per configuration in each test process, made at its first test.
+
+    Building an app costs about a second of CPU (its routes' dependencies are analysed at their first
+    match, its templates compiled at their first render), and the tests' settings differ only in
+    their data folder, which the app reads only for files it makes once (generated keys, spoken
+    prompts). What the app keeps between requests is in the database, which is wiped after each test.
+    """
+    key = settings.model_dump_json(exclude={"data_dir"})
+    if key not in _apps:
+        _apps[key] = create_app(settings)
+    return _apps[key]
+
+
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), base_url="http://testserver") as test_client:
+    with TestClient(shared_app(settings), base_url="http://testserver") as test_client:
         yield test_client
 
 

@@ -12,14 +12,14 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 from fastapi.testclient import TestClient
 
-from harbourlink.app import create_app
 from harbourlink.settings import Settings
+from tests.conftest import shared_app
 
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     quiet = settings.model_copy(update={"run_dispatchers": False, "webhook_allow_private_networks": True})
-    with TestClient(create_app(quiet), base_url="http://testserver") as test_client:
+    with TestClient(shared_app(quiet), base_url="http://testserver") as test_client:
         yield test_client
 
 

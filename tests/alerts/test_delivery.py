@@ -11,8 +11,8 @@ from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 
 from harbourlink import alerts
-from harbourlink.integrations.webhooks import CallbackPolicy
 from harbourlink.kernel import Database, utcnow
+from harbourlink.settings import Settings
 from tests.alerts.conftest import SmtpInbox
 from tests.alerts.support import (
     CONTAINER,
@@ -24,7 +24,7 @@ from tests.alerts.support import (
     subscribe,
     verify_standard_webhook,
 )
-from tests.conftest import Company
+from tests.conftest import Company, shared_app
 from tests.integrations.dcsa.support import callback_server
 
 
@@ -95,11 +95,11 @@ def test_rotated_secret_signs_alongside_the_previous_one(client: TestClient, db:
     assert verify_standard_webhook(endpoint["secret"], received.headers, received.body)
 
 
-def test_private_webhook_url_is_refused_unless_allowed(client: TestClient, company_a: Company) -> None:
-    client.app.state.webhook_policy = CallbackPolicy()  # type: ignore[attr-defined]
-    refused = client.post(
-        "/api/v1/webhook-endpoints", headers=company_a.auth, json={"url": "http://127.0.0.1:9/x", "event_types": []}
-    )
+def test_private_webhook_url_is_refused_unless_allowed(settings: Settings, company_a: Company) -> None:
+    with TestClient(shared_app(settings), base_url="http://testserver") as refusing:
+        refused = refusing.post(
+            "/api/v1/webhook-endpoints", headers=company_a.auth, json={"url": "http://127.0.0.1:9/x", "event_types": []}
+        )
     assert refused.status_code == 422 and refused.json()["error"] == "callback_url_not_allowed"
 
 

@@ -8,9 +8,12 @@ from datetime import timedelta
 
 import pyotp
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from harbourlink import identity
+from harbourlink.identity import crypto
+from harbourlink.identity.crypto import password_needs_rehash
 from harbourlink.identity.domain import check_password_strength
 from harbourlink.identity.errors import PasswordReused
 from harbourlink.identity.models import User
@@ -43,6 +46,34 @@ def test_passwords_are_stored_as_argon2id(db: Database, company_a: Company) -> N
         stored = session.scalars(select(User.password_hash).where(User.id == company_a.admin_id)).one()
     assert stored is not None and stored.startswith("$argon2id$")
     assert STRONG_PASSWORD not in stored
+
+
+def test_a_hash_made_with_other_parameters_is_made_again_at_the_next_good_login(
+    db: Database, company_a: Company
+) -> None:
+    older = PasswordHasher(time_cost=2, memory_cost=1024, parallelism=1).hash(STRONG_PASSWORD)
+    with db.transaction() as session:
+        user = session.get(User, company_a.admin_id)
+        assert user is not None
+        user.password_hash = older
+    assert _login(db, company_a.admin_email, "Wrong-Password-2026").user is None
+    with db.transaction() as session:
+        assert session.scalars(select(User.password_hash).where(User.id == company_a.admin_id)).one() == older
+    assert _login(db, company_a.admin_email, STRONG_PASSWORD).user is not None
+    with db.transaction() as session:
+        stored = session.scalars(select(User.password_hash).where(User.id == company_a.admin_id)).one()
+    assert stored is not None and stored != older and not password_needs_rehash(stored)
+    assert _login(db, company_a.admin_email, STRONG_PASSWORD).user is not None, "the new hash checks"
+
+
+def test_an_unknown_password_profile_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HARBOURLINK_PASSWORD_PROFILE", "md5")
+    crypto._hasher.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="HARBOURLINK_PASSWORD_PROFILE='md5' is none of rfc9106-low-memory"):
+            crypto.hash_password(STRONG_PASSWORD)
+    finally:
+        crypto._hasher.cache_clear()
 
 
 def test_the_last_eight_passwords_cannot_be_reused(db: Database, company_a: Company) -> None:

@@ -158,6 +158,26 @@ def test_a_worker_loop_runs_what_its_bell_rings(db: Database, tally: Tally) -> N
     assert _handled(db) == 1, "rung, the loop did not wait out its 30 s idle time"
 
 
+def test_a_ring_makes_the_jobs_it_feeds_due_and_leaves_upkeep_on_its_clock(db: Database) -> None:
+    ran: list[str] = []
+
+    def job(name: str, *, rung: bool) -> work.Job:
+        def run(_client: httpx.Client) -> bool:
+            ran.append(name)
+            return False
+
+        return work.Job(name, "consumers", run, every=3600, rung=rung)
+
+    worker = work.Worker(db, roles=["consumers"], jobs=[job("deliveries", rung=True), job("purge", rung=False)])
+    with httpx.Client() as client:
+        worker.step(client)
+        assert ran == ["deliveries", "purge"], "both run at the start"
+        worker.step(client)
+        worker.ring()
+        worker.step(client)
+    assert ran == ["deliveries", "purge", "deliveries"], "rung, the deliveries ran again and the purge waited its hour"
+
+
 def test_unknown_roles_are_refused(db: Database) -> None:
     with pytest.raises(ValueError, match="unknown worker role"):
         work.Worker(db, roles=["consumers", "everything"])

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from harbourlink.app import create_app
 from harbourlink.settings import Settings
+from tests.conftest import shared_app
 
 
 @pytest.fixture
@@ -16,5 +16,5 @@ def client(settings: Settings) -> Iterator[TestClient]:
     loopback = settings.model_copy(
         update={"webhook_allow_private_networks": True, "dcsa_callback_allow_private_networks": True}
     )
-    with TestClient(create_app(loopback), base_url="http://testserver") as test_client:
+    with TestClient(shared_app(loopback), base_url="http://testserver") as test_client:
         yield test_client

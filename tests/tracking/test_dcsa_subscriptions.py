@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -16,9 +17,10 @@ from sqlalchemy import select
 
 from harbourlink import tracking
 from harbourlink.kernel import Database, utcnow, work
+from harbourlink.settings import Settings
 from harbourlink.tracking import CallbackPolicy, DcsaDelivery
 from harbourlink.tracking.subscriptions import MAX_ATTEMPTS, retry_delay
-from tests.conftest import Company
+from tests.conftest import Company, shared_app
 from tests.integrations.dcsa.support import (
     V3_SAMPLE,
     V22_SAMPLE,
@@ -38,9 +40,11 @@ ARRI, DISC, RELS, GTOT, GTIN, LOAD, DEPA = V22_IDS
 
 
 @pytest.fixture
-def api(client: TestClient) -> TestClient:
-    client.app.state.dcsa_callback_policy = LOOPBACK  # type: ignore[attr-defined]
-    return client
+def api(settings: Settings) -> Iterator[TestClient]:
+    """The API with callbacks to loopback allowed (the tests' receivers listen there)."""
+    loopback = settings.model_copy(update={"dcsa_callback_allow_private_networks": True})
+    with TestClient(shared_app(loopback), base_url="http://testserver") as client:
+        yield client
 
 
 def _subscribe(client: TestClient, company: Company, url: str, **filters: Any) -> dict[str, Any]:

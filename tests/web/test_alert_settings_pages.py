@@ -12,11 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from harbourlink import alerts
-from harbourlink.app import create_app
 from harbourlink.kernel import Database, utcnow
 from harbourlink.settings import Settings
 from tests.alerts.support import CONTAINER, Receiver, channels, deliver, readings_feed, receiver, send_feed
-from tests.conftest import Company
+from tests.conftest import Company, shared_app
 from tests.web.conftest import csrf_of, log_in, submit, text_of
 
 NEW: dict[str, str | list[str]] = {
@@ -36,7 +35,7 @@ NEW: dict[str, str | list[str]] = {
 def client(settings: Settings) -> Iterator[TestClient]:
     """The app without background dispatchers (the tests deliver), and a receiver on loopback allowed."""
     quiet = settings.model_copy(update={"run_dispatchers": False, "webhook_allow_private_networks": True})
-    with TestClient(create_app(quiet), base_url="http://testserver") as test_client:
+    with TestClient(shared_app(quiet), base_url="http://testserver") as test_client:
         yield test_client
 
 

@@ -9,33 +9,64 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
+import os
 import secrets
 from dataclasses import dataclass
 from functools import cache
 
-from argon2 import PasswordHasher
+from argon2 import Parameters, PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from cryptography.fernet import Fernet, InvalidToken
 
-_hasher = PasswordHasher()
+log = logging.getLogger(__name__)
+
+HASH_PROFILE_VARIABLE = "HARBOURLINK_PASSWORD_PROFILE"
+PASSWORD_PROFILES: dict[str, Parameters] = {
+    "rfc9106-low-memory": profiles.RFC_9106_LOW_MEMORY,
+    "rfc9106-high-memory": profiles.RFC_9106_HIGH_MEMORY,
+    "cheapest-for-tests": profiles.CHEAPEST,
+}
+"""argon2id's cost: RFC 9106's low-memory profile (3 passes over 64 MiB, 4 lanes) unless the environment
+names another. The high-memory one takes 2 GiB a hash. The cheapest is for test suites, which hash
+thousands of passwords; a hash made with other parameters than the current ones is made again at the
+next good login, so raising the cost reaches every account that logs in."""
 
 API_KEY_PREFIX = "hlk"
 
 
+@cache
+def _hasher() -> PasswordHasher:
+    name = os.environ.get(HASH_PROFILE_VARIABLE, "rfc9106-low-memory")
+    if name not in PASSWORD_PROFILES:
+        raise ValueError(f"{HASH_PROFILE_VARIABLE}={name!r} is none of {', '.join(PASSWORD_PROFILES)}")
+    if PASSWORD_PROFILES[name] == profiles.CHEAPEST:
+        log.warning("%s=%s: passwords hashed for a test suite, not an installation", HASH_PROFILE_VARIABLE, name)
+    return PasswordHasher.from_parameters(PASSWORD_PROFILES[name])
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
+def password_needs_rehash(password_hash: str) -> bool:
+    """True when the hash was made with other parameters than this installation's (see ``PASSWORD_PROFILES``)."""
+    try:
+        return _hasher().check_needs_rehash(password_hash)
+    except InvalidHashError:
+        return True
+
+
 @cache
 def _decoy_hash() -> str:
-    return _hasher.hash(secrets.token_urlsafe(16))
+    return _hasher().hash(secrets.token_urlsafe(16))
 
 
 def verify_decoy(password: str) -> None:

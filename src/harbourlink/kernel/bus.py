@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 PREFIX = "harbourlink"
 RING_MAX_AGE_SECONDS = 3600.0
 """A ring nobody heard within an hour is dropped: by then workers have polled the item long since."""
-IDLE_CHECK_SECONDS = 0.01
+IDLE_WAIT_SECONDS = 1.0
+"""How long a role's listener waits in one go for its busy worker to turn idle (then it checks again)."""
 
 
 class NatsBus:
@@ -113,7 +114,9 @@ class NatsBus:
         )
         while True:
             if idle is not None and not idle.is_set():
-                await asyncio.sleep(IDLE_CHECK_SECONDS)
+                # Waited for in a thread of the loop's executor, not polled: polling at a short interval
+                # took the interpreter's lock from the busy worker many times a second.
+                await asyncio.get_running_loop().run_in_executor(None, idle.wait, IDLE_WAIT_SECONDS)
                 continue
             try:
                 # Short while idle-bound: a fetch still waiting when the worker turns busy may yet take a ring.

@@ -65,7 +65,7 @@ def purge_job(db: Database, keep: timedelta) -> Job:
         work.purge_done(db, keep=keep)
         return False
 
-    return Job("work-purge", "sequencer", run, every=PURGE_EVERY)
+    return Job("work-purge", "sequencer", run, every=PURGE_EVERY, rung=False)
 
 
 PARTITIONS_EVERY = 3600.0
@@ -80,7 +80,7 @@ def partitions_job(db: Database, *, ahead: int, keep_months: int | None) -> Job:
             operations.position_upkeep(session, now=utcnow(), ahead=ahead, keep_months=keep_months)
         return False
 
-    return Job("position-partitions", "sequencer", run, every=PARTITIONS_EVERY)
+    return Job("position-partitions", "sequencer", run, every=PARTITIONS_EVERY, rung=False)
 
 
 def jobs(settings: Settings, db: Database, sealer: Sealer) -> list[Job]:

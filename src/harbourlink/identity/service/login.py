@@ -17,7 +17,15 @@ from sqlalchemy.orm import Session
 
 from harbourlink.identity import repository
 from harbourlink.identity.audit import AuditKind, record
-from harbourlink.identity.crypto import Sealer, digest, new_session_token, verify_decoy, verify_password
+from harbourlink.identity.crypto import (
+    Sealer,
+    digest,
+    hash_password,
+    new_session_token,
+    password_needs_rehash,
+    verify_decoy,
+    verify_password,
+)
 from harbourlink.identity.domain import OrgStatus, normalise_hk_mobile
 from harbourlink.identity.models import ExternalIdentity, User, WebSession
 from harbourlink.kernel import Conflict, ValidationFailed, utcnow
@@ -114,6 +122,8 @@ def check_password_guess(
             )
         return LoginOutcome(None, "invalid_credentials")
     repository.clear_failures(session, user.id)
+    if user.password_hash and password_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
     return _check_usable(session, user, now) or LoginOutcome(user)
 
 

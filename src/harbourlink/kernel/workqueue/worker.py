@@ -38,12 +38,17 @@ HEARTBEAT_SECONDS = 15.0
 
 @dataclass
 class Job:
-    """A periodic duty: ``run`` returns True when it found work (run again at once), else it waits ``every`` s."""
+    """A periodic duty: ``run`` returns True when it found work (run again at once), else it waits ``every`` s.
+
+    ``rung``: a ring makes it due at once, because enqueued work causes what it handles (alert
+    messages, callbacks, ledger entries); upkeep that no item causes keeps its own clock.
+    """
 
     name: str
     role: str
     run: Callable[[httpx.Client], bool]
     every: float = 1.0
+    rung: bool = True
     next_at: float = field(default=0.0)
 
 
@@ -84,9 +89,10 @@ class Worker:
 
     def ring(self, _db: Database | None = None, _queues: set[str] | None = None) -> None:
         """A bell for ``Database.bell`` or a bus: work was enqueued, and what it causes (alerts, callbacks,
-        entries to sequence) is due now, so the jobs run in the next round too."""
+        entries to sequence) is due now, so the rung jobs run in the next round too."""
         for job in self.jobs:
-            job.next_at = 0.0
+            if job.rung:
+                job.next_at = 0.0
         self.wake.set()
 
     def step(self, client: httpx.Client) -> bool:
