@@ -90,10 +90,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The embedded installation works its queues and jobs in a thread of this process while it serves;
     at port scale (``run_dispatchers`` off) ``harbourlink worker`` processes do."""
     rt: Runtime = app.state.runtime
-    # No more handler threads than connections: AnyIO's 40 threads against 30 connections left ten
-    # waiting for one, and under load past the pool timeout, which answers 503.
+    # No more handler threads than the connections the pool keeps. More threads than connections left
+    # some waiting for one, past the pool timeout under load (503). Threads up to the overflow made
+    # the pool open and close a connection for every request past the kept ones: on PostgreSQL a new
+    # server process each time, which cost more CPU than the lookups (11 a second in the load run).
     pool = rt.settings.database_pool()
-    anyio.to_thread.current_default_thread_limiter().total_tokens = pool.size + pool.max_overflow
+    anyio.to_thread.current_default_thread_limiter().total_tokens = pool.size
     worker = None
     if rt.settings.run_dispatchers:
         worker = work.Worker(rt.db, jobs=duties.jobs(rt.settings, rt.db, rt.sealer))

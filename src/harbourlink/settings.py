@@ -22,8 +22,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = DEFAULT_DATA_DIR
     database_url: str = ""
-    db_pool_size: int = Field(default=10, ge=1, description="database connections each process keeps open")
-    db_max_overflow: int = Field(default=20, ge=0, description="connections a process may open beyond the pool")
+    db_pool_size: int = Field(default=20, ge=1, description="database connections each process keeps open")
+    db_max_overflow: int = Field(default=10, ge=0, description="connections a process may open beyond the pool")
     db_pool_timeout: float = Field(
         default=5.0, gt=0, description="seconds a request waits for a free connection before answering 503"
     )

@@ -133,8 +133,8 @@ class PoolLimits:
     pool serves says so at once instead of letting requests queue until clients give up.
     """
 
-    size: int = 10
-    max_overflow: int = 20
+    size: int = 20
+    max_overflow: int = 10
     timeout: float = 30.0
 
 
