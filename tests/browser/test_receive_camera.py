@@ -70,6 +70,22 @@ def _y4m(image: Image.Image, path: Path, *, frames: int = 10) -> Path:
     return path
 
 
+def _camera_state(page: Page) -> dict[str, Any]:
+    """What tells a camera that gave no frames from frames ZXing could not read."""
+    return dict(
+        page.evaluate(
+            """() => {
+              const video = document.getElementById("camera");
+              const box = document.getElementById("scanner");
+              return video && box ? {state: box.dataset.state, readyState: video.readyState, width: video.videoWidth,
+                height: video.videoHeight, paused: video.paused, time: video.currentTime,
+                tracks: video.srcObject ? video.srcObject.getVideoTracks().map((t) => t.readyState) : null,
+                zxing: Boolean(window.ZXingBrowser)} : {url: location.href};
+            }"""
+        )
+    )
+
+
 def _delivery(site: LiveSite, tmp_path: Path) -> tuple[Company, Company, Company, str]:
     """The forwarder's container on a running trip of 10 packages, a warehouse, and the forwarder subscribed."""
     world = live_haulage(site, tmp_path, ("Tsuen Wan Logistics", "warehouse"))
@@ -157,7 +173,12 @@ def test_the_warehouse_scans_the_label_with_its_camera_and_a_short_receipt_raise
         page = watched_page(context, problems)
         first_login(page, live_site.base_url, warehouse.admin_email, lang="zh-HK", log_in="登入", confirm="確認")
         page.goto(f"{live_site.base_url}/receive")
-        expect(page.locator("#receipt-form")).to_be_visible(timeout=30_000)  # the code was read and followed
+        try:
+            expect(page.locator("#receipt-form")).to_be_visible(timeout=30_000)  # the code was read and followed
+        except AssertionError as missed:
+            raise AssertionError(
+                f"the label was not read; the camera as the page saw it: {_camera_state(page)}"
+            ) from missed
         assert re.search(r"/c/[\w-]+\.[\w-]+$", page.url), page.url
         expect(page.locator("h1")).to_contain_text(CONTAINER)
         expect(page.get_by_text("應收 10 件")).to_be_visible()
