@@ -11,6 +11,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
+from harbourlink.web.i18n import Catalogues
+
 REPO = Path(__file__).resolve().parents[2]
 WEB = REPO / "src" / "harbourlink" / "web"
 TRANSLATIONS = WEB / "translations"
@@ -106,3 +108,13 @@ def test_templates_hold_no_words_outside_translation_calls(template: Path) -> No
     visible = [value for value in VISIBLE_ATTRIBUTES.findall(markup) if re.search(r"[A-Za-z]", value)]
     words = re.findall(r"[A-Za-z]{2,}", re.sub(r"<[^>]*>|&\w+;", " ", markup))
     assert visible + words == []
+
+
+def test_a_template_compiled_in_one_language_is_not_reused_in_another(tmp_path: Path) -> None:
+    """Jinja evaluates a filter given only constants when it compiles the template, so the compiled
+    templates the apps of a process share must never cross languages."""
+    (tmp_path / "decision.html").write_text('{{ "go"|label("road_decision") }}')
+    for _ in range(2):  # the second time from the compiled templates the first one kept
+        catalogues = Catalogues([TRANSLATIONS], [tmp_path], "zh-HK")
+        said = {code: catalogue.render("decision.html", {}) for code, catalogue in catalogues.by_code.items()}
+        assert said == {"en": "GO", "zh-HK": "放行", "zh-CN": "放行"}

@@ -88,12 +88,14 @@ def _compiled(po: Path, catalogue: str, _modified_ns: int) -> bytes:
 
 
 class _SharedBytecode(BytecodeCache):
-    """Compiled templates shared by every catalogue's environment in this process.
+    """Compiled templates shared by the environments of one language and set of catalogues in this process.
 
-    Compiling the templates takes about 17 ms each; without this, each language compiled each
-    template again, and so did every app a process made (the tests make hundreds). The environments
-    sharing it are configured alike (``Catalogue``), which a shared cache needs; a template's changed
-    source is compiled again (the cache checks its checksum).
+    Compiling the templates takes about 17 ms each; without this, every app a process made compiled
+    each template again (the tests make hundreds). One cache per language, never across languages:
+    Jinja evaluates a filter given only constants when it compiles (``"GO"|label("decision")``), so a
+    template compiled in English showed "GO" where the Chinese page says "放行". The environments
+    sharing a cache are configured alike (``Catalogue``); a template's changed source is compiled
+    again (the cache checks its checksum).
     """
 
     def __init__(self) -> None:
@@ -108,13 +110,17 @@ class _SharedBytecode(BytecodeCache):
         self._codes[bucket.key] = bucket.bytecode_to_string()
 
 
-_COMPILED_TEMPLATES = _SharedBytecode()
+_COMPILED_TEMPLATES: dict[tuple[str, tuple[Path, ...]], _SharedBytecode] = {}
+"""By language and the folders of the catalogues merged for it."""
 
 
 class Catalogue:
     """One language: its translations, its Jinja environment and its date format."""
 
-    def __init__(self, language: Language, translations: Translations, templates: Sequence[Path]):
+    def __init__(
+        self, language: Language, translations: Translations, templates: Sequence[Path], compiled: BytecodeCache
+    ):
+        """``compiled``: this language's compiled templates, shared only by catalogues of the same translations."""
         self.language = language
         self.translations = translations
         self.env = Environment(
@@ -124,7 +130,7 @@ class Catalogue:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
-            bytecode_cache=_COMPILED_TEMPLATES,
+            bytecode_cache=compiled,
         )
         # The i18n extension adds this method at run time, so the type checker cannot see it.
         cast(Any, self.env).install_gettext_translations(translations, newstyle=True)
@@ -167,7 +173,12 @@ class Catalogues:
 
     def __init__(self, translations_dirs: Sequence[Path], templates: Sequence[Path], default_code: str):
         self.by_code = {
-            language.code: Catalogue(language, load_translations(translations_dirs, language.catalogue), templates)
+            language.code: Catalogue(
+                language,
+                load_translations(translations_dirs, language.catalogue),
+                templates,
+                _COMPILED_TEMPLATES.setdefault((language.code, tuple(translations_dirs)), _SharedBytecode()),
+            )
             for language in LANGUAGES
         }
         self.default = self.by_code.get(default_code, self.by_code[LANGUAGES[0].code])
