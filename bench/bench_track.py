@@ -12,19 +12,17 @@ plain indexed SELECT with no access control and no projection. Prints p50/p99 an
 
 from __future__ import annotations
 
-import json
 import random
 import statistics
 import sys
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import psycopg
 from sqlalchemy import select
 
 from bench.generators import OWNER_CODES, check_digit
-from bench.pg import libpq, scratch_database
+from bench.pg import EVENTS_COPY, libpq, scratch_database, vessel_event_row
 from harbourlink import access, events, identity, tracking
 from harbourlink.kernel import Actor, Database, create_database
 from harbourlink.references import ReferenceType
@@ -58,38 +56,16 @@ def fill_events(url: str, carrier: str, count: int, *, analyze: bool = True) -> 
         cursor.execute("SELECT nextval('events_seq_seq')")
         seq = cursor.fetchone()[0]  # type: ignore[index]
         references = []
-        with cursor.copy(
-            "COPY events (seq, id, owner_org_id, source_key, event_type, event_code, classifier, "
-            "event_time, received_at, location, facility, vessel_imo, vessel_name, voyage, "
-            "mode_of_transport, details) FROM STDIN"
-        ) as copy:
+        with cursor.copy(EVENTS_COPY) as copy:
             for index, bl in enumerate(bls):
                 box = _box(index)
-                for step, (kind, code, classifier) in enumerate(CODES):
+                for step, code in enumerate(CODES):
                     seq += 1
                     moment = START + timedelta(minutes=index * 3 + step * 600)
-                    copy.write_row(
-                        (
-                            seq,
-                            str(uuid.uuid4()),
-                            carrier,
-                            f"{bl}-{step}",
-                            kind,
-                            code,
-                            classifier,
-                            moment,
-                            moment,
-                            "HKHKG",
-                            "HITHK",
-                            "9706906",
-                            "PEARL HARMONY",
-                            f"{index % 500:03d}E",
-                            "VESSEL",
-                            json.dumps({}),
-                        )
-                    )
+                    voyage = f"{index % 500:03d}E"
+                    copy.write_row(vessel_event_row(seq, carrier, f"{bl}-{step}", code, moment=moment, voyage=voyage))
                     references.append(("MBL", bl, seq))
-                    if kind == "EQUIPMENT":
+                    if code[0] == "EQUIPMENT":
                         references.append(("CONTAINER", box, seq))
         with cursor.copy("COPY event_references (kind, value, event_seq) FROM STDIN") as copy:
             for row in references:

@@ -12,12 +12,10 @@ one primary-key lookup (a round trip to the database). Prints p50/p99.
 
 from __future__ import annotations
 
-import json
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,7 +27,7 @@ from tests.conftest import STRONG_PASSWORD
 from tests.web.conftest import log_in
 
 from bench.generators import OWNER_CODES, check_digit
-from bench.pg import libpq, scratch_database
+from bench.pg import EVENTS_COPY, libpq, scratch_database, vessel_event_row
 from harbourlink import access, identity
 from harbourlink.app import create_app
 from harbourlink.kernel import Actor, Database, create_database
@@ -61,37 +59,16 @@ def _fill(url: str, carrier: str, count: int) -> None:
         cursor.execute("SELECT nextval('events_seq_seq')")
         seq = cursor.fetchone()[0]  # type: ignore[index]
         references = []
-        with cursor.copy(
-            "COPY events (seq, id, owner_org_id, source_key, event_type, event_code, classifier, "
-            "event_time, received_at, location, facility, vessel_imo, vessel_name, voyage, "
-            "mode_of_transport, details) FROM STDIN"
-        ) as copy:
+        with cursor.copy(EVENTS_COPY) as copy:
             for index in range(count):
                 seq += 1
-                kind, code, classifier = CODES[index % len(CODES)]
+                code = CODES[index % len(CODES)]
                 moment = START + timedelta(minutes=10 * (index // 2))  # two events at each moment
                 copy.write_row(
-                    (
-                        seq,
-                        str(uuid.uuid4()),
-                        carrier,
-                        f"{BL}-{index}",
-                        kind,
-                        code,
-                        classifier,
-                        moment,
-                        moment,
-                        "HKHKG",
-                        "HITHK",
-                        "9706906",
-                        "PEARL HARMONY",
-                        f"{index % 50:03d}E",
-                        "VESSEL",
-                        json.dumps({}),
-                    )
+                    vessel_event_row(seq, carrier, f"{BL}-{index}", code, moment=moment, voyage=f"{index % 50:03d}E")
                 )
                 references.append(("MBL", BL, seq))
-                if kind == "EQUIPMENT":
+                if code[0] == "EQUIPMENT":
                     references.append(("CONTAINER", boxes[index % BOXES], seq))
         with cursor.copy("COPY event_references (kind, value, event_seq) FROM STDIN") as copy:
             for row in references:
