@@ -56,6 +56,7 @@ def _process_cpu(topology_pid: int) -> dict[str, float]:
     parents: dict[int, int] = {}
     seconds: dict[int, float] = {}
     names: dict[int, str] = {}
+    workers: set[int] = set()
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -70,7 +71,9 @@ def _process_cpu(topology_pid: int) -> dict[str, float]:
         pid = int(entry)
         parents[pid] = int(fields[1])
         seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
-        names[pid] = head.partition("(")[2] if b"worker" not in argv else "harbourlink-worker"
+        names[pid] = head.partition("(")[2]
+        if b"worker" in argv:  # `python -m harbourlink worker`
+            workers.add(pid)
 
     def kind(pid: int) -> str:
         if names[pid].startswith("postgres"):
@@ -82,7 +85,7 @@ def _process_cpu(topology_pid: int) -> dict[str, float]:
         ancestor = pid
         while ancestor > 1:
             if ancestor == topology_pid:
-                return "worker" if names[pid] == "harbourlink-worker" else "api"
+                return "worker" if pid in workers else "api"
             ancestor = parents.get(ancestor, 1)
         return "other"
 
