@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Engine, Integer, MetaData, create_engine, event
+from sqlalchemy import BigInteger, Connection, DateTime, Engine, Integer, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -62,6 +62,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _savepoint_takes_the_write_lock(connection: Connection, _name: str | None) -> None:
+    """A savepoint that opens its transaction opens it with the write lock (``BEGIN IMMEDIATE``).
+
+    The SQLite driver begins a transaction at the first write, so that write waits its turn under
+    the busy timeout. A SAVEPOINT outside a transaction begins one too, but deferred: its first
+    read pins a snapshot, and when another connection commits before its first write, that write
+    fails at once with "database is locked" (SQLite's busy-snapshot, where waiting cannot help).
+    A page's form runs its change in a savepoint (``web.forms.attempt``) and reads before it
+    writes, so it failed whenever another request or a worker committed in between.
+    """
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection is not None and not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
 LONGEST_CACHED_STATEMENT = 64 * 1024
@@ -154,4 +169,5 @@ def create_database(url: str, *, echo: bool = False, pool: PoolLimits | None = N
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _savepoint_takes_the_write_lock)
     return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
