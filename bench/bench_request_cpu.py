@@ -56,6 +56,7 @@ async def _call(app: FastAPI, key: str, request: Call) -> None:
     }
     messages = [{"type": "http.request", "body": body, "more_body": False}]
     statuses: list[int] = []
+    bodies: list[bytes] = []
 
     async def receive() -> dict[str, Any]:
         if messages:
@@ -66,10 +67,12 @@ async def _call(app: FastAPI, key: str, request: Call) -> None:
     async def send(message: MutableMapping[str, Any]) -> None:
         if message["type"] == "http.response.start":
             statuses.append(message["status"])
+        elif message["type"] == "http.response.body":
+            bodies.append(message.get("body", b""))
 
     await app(scope, receive, send)
     if statuses[0] >= 400:
-        raise SystemExit(f"{method} {path} answered {statuses[0]}")
+        raise SystemExit(f"{method} {path} answered {statuses[0]}: {b''.join(bodies).decode(errors='replace')}")
 
 
 def _cpu_per_request(app: FastAPI, key: str, make: Callable[[], Call], requests: int, concurrency: int) -> float:

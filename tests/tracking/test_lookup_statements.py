@@ -133,3 +133,19 @@ def test_on_postgresql_the_lookup_is_not_compiled_to_machine_code(db: Database, 
         plan = [row[0] for row in session.connection().exec_driver_sql(f"EXPLAIN (ANALYZE) {compiled}", parameters)]
     assert any(line.startswith("Execution Time") for line in plan)
     assert not any(line.startswith("JIT") for line in plan), plan[-6:]
+
+
+def test_on_postgresql_the_driver_converts_the_lookup_statement_once(db: Database, port: Port) -> None:
+    """psycopg caches a statement's conversion to ``$n`` placeholders only up to a length and a number of
+    parameters, both of which the lookup passes; converting its 17 KB again cost every lookup."""
+    if db.is_sqlite:
+        pytest.skip("psycopg's statement cache")
+    from psycopg import _queries
+
+    _lookup(db, port.forwarder.org_id, MBL)  # the first view also writes the access log
+    before = _queries._query2pg.cache_info()
+    for _ in range(3):
+        _, statements = _lookup(db, port.forwarder.org_id, MBL)
+        assert len(statements) == 1
+    after = _queries._query2pg.cache_info()
+    assert (after.hits - before.hits, after.misses - before.misses) == (3, 0)
