@@ -16,6 +16,7 @@ from harbourlink.kernel import Database, utcnow, work
 from harbourlink.kernel.workqueue import WorkItem
 from harbourlink.kernel.workqueue.lease import retry_delay
 from harbourlink.vessels import Vessel
+from tests.statements import counted
 
 QUEUE = "test.tally"
 
@@ -65,6 +66,17 @@ def test_an_item_enqueued_in_a_transaction_runs_once_after_it_commits(db: Databa
     assert _handled(db) == 1
     assert _items(db) == [("done", 1)]
     assert work.drain(db, [QUEUE]) == 0
+
+
+def test_several_items_are_enqueued_in_one_statement_and_each_runs_once(db: Database, tally: Tally) -> None:
+    items = [work.Item(QUEUE, {"n": n}, f"tally:{n}") for n in (1, 2, 3)]
+    with counted(db) as statements, db.transaction() as session:
+        work.enqueue_all(session, items)
+        work.enqueue_all(session, items[1:])  # already there: nothing more
+        assert _handled(db) == 0, "nothing runs before the cause commits"
+    assert len([s for s in statements if s.lstrip().startswith("INSERT INTO work_items")]) == 2
+    assert _handled(db) == 3
+    assert _items(db) == [("done", 1)] * 3
 
 
 def test_a_rolled_back_cause_leaves_no_work(db: Database, tally: Tally) -> None:

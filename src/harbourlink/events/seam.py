@@ -49,9 +49,8 @@ def queue_name(consumer: str) -> str:
 def publish_stored(session: Session, *, message_id: str, owner_org_id: str, received_at: datetime) -> int:
     """Tells every consumer of stored events about this message's new rows; returns how many were told."""
     payload = {"message_id": message_id, "owner_org_id": owner_org_id, "received_at": received_at.isoformat()}
-    queues = [queue for queue in work.consumers() if queue.startswith(PREFIX)]
-    for queue in sorted(queues):
-        work.enqueue(session, queue, payload, key=f"{queue}:{message_id}")
+    queues = sorted(queue for queue in work.consumers() if queue.startswith(PREFIX))
+    work.enqueue_all(session, [work.Item(queue, payload, f"{queue}:{message_id}") for queue in queues])
     return len(queues)
 
 

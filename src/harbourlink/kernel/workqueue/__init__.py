@@ -1,6 +1,7 @@
 """The one durable work queue of the platform, its leases, and the one worker loop.
 
-* ``enqueue`` (in the cause's transaction) → ``WorkItem`` → ``Worker`` or ``drain`` → a ``Consumer``'s handler;
+* ``enqueue`` / ``enqueue_all`` (in the cause's transaction) → ``WorkItem`` → ``Worker`` or ``drain``
+  → a ``Consumer``'s handler;
 * ``lease``: claim / retry with back-off / dead-letter / revive, shared by every outbox;
 * ``Job``: the periodic duties (deliveries, the ledger sequencer) run by the same loop;
 * ``queue_figures``: how each queue (or outbox) stands; ``recent_workers``: the loops' heartbeats.
@@ -12,9 +13,11 @@ from harbourlink.kernel.workqueue.lease import DEFAULT_LEASE, Claim, claim, due,
 from harbourlink.kernel.workqueue.models import Leased, WorkerHeartbeat, WorkItem
 from harbourlink.kernel.workqueue.queue import (
     Consumer,
+    Item,
     consumers,
     drain,
     enqueue,
+    enqueue_all,
     inline_bell,
     list_items,
     purge_done,
@@ -31,6 +34,7 @@ __all__ = [
     "ROLES",
     "Claim",
     "Consumer",
+    "Item",
     "Job",
     "Leased",
     "QueueFigures",
@@ -42,6 +46,7 @@ __all__ = [
     "drain",
     "due",
     "enqueue",
+    "enqueue_all",
     "failed",
     "inline_bell",
     "list_items",
