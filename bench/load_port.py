@@ -5,7 +5,7 @@ containers and B/Ls of several companies, some shared with anyone holding the nu
 concurrent clients, for D seconds, each loop: 80 % tracking lookups of numbers they hold, 15 %
 small uploads (answered when stored), 5 % reads of their alerts. A probe in a process of its own
 asks ``/healthz`` every second. Prints, per kind, the count, errors and p50/p99 latency, the
-slowest ``/healthz``, how late the generator's own event loop ran (its lag counts in every
+median and slowest ``/healthz``, how late the generator's own event loop ran (its lag counts in every
 latency it measures), and the machine's CPU time per answered request, the generator's share apart
 (what the request rate reached is bounded by on these 2 cores).
 The run is bounded in time and traffic goes to 127.0.0.1 only.
@@ -267,7 +267,8 @@ def _report(tally: Tally, seconds: float) -> None:
             f"p50 {p50 * 1000:7.1f} ms  p99 {p99 * 1000:7.1f} ms"
         )
     print(
-        f"/healthz: {len(tally.health)} probes, slowest {max(tally.health, default=0) * 1000:.0f} ms, "
+        f"/healthz: {len(tally.health)} probes, median {statistics.median(tally.health or [0]) * 1000:.0f} ms, "
+        f"slowest {max(tally.health, default=0) * 1000:.0f} ms, "
         f"errors {tally.errors['healthz']}"
     )
     print(f"the generator's event loop ran up to {tally.loop_lag * 1000:.0f} ms late")
