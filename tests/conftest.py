@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,9 +141,17 @@ def shared_app(settings: Settings) -> FastAPI:
     return _apps[key]
 
 
+@contextmanager
+def app_client(settings: Settings, **changes: object) -> Iterator[TestClient]:
+    """A client of the shared app for ``settings`` with ``changes`` made to them."""
+    configured = settings.model_copy(update=changes) if changes else settings
+    with TestClient(shared_app(configured), base_url="http://testserver") as test_client:
+        yield test_client
+
+
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(shared_app(settings), base_url="http://testserver") as test_client:
+    with app_client(settings) as test_client:
         yield test_client
 
 

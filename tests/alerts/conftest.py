@@ -13,13 +13,12 @@ from aiosmtpd.handlers import Message
 from fastapi.testclient import TestClient
 
 from harbourlink.settings import Settings
-from tests.conftest import shared_app
+from tests.conftest import app_client
 
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    quiet = settings.model_copy(update={"run_dispatchers": False, "webhook_allow_private_networks": True})
-    with TestClient(shared_app(quiet), base_url="http://testserver") as test_client:
+    with app_client(settings, run_dispatchers=False, webhook_allow_private_networks=True) as test_client:
         yield test_client
 
 

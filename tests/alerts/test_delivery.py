@@ -24,7 +24,7 @@ from tests.alerts.support import (
     subscribe,
     verify_standard_webhook,
 )
-from tests.conftest import Company, shared_app
+from tests.conftest import Company, app_client
 from tests.integrations.dcsa.support import callback_server
 
 
@@ -96,7 +96,7 @@ def test_rotated_secret_signs_alongside_the_previous_one(client: TestClient, db:
 
 
 def test_private_webhook_url_is_refused_unless_allowed(settings: Settings, company_a: Company) -> None:
-    with TestClient(shared_app(settings), base_url="http://testserver") as refusing:
+    with app_client(settings) as refusing:
         refused = refusing.post(
             "/api/v1/webhook-endpoints", headers=company_a.auth, json={"url": "http://127.0.0.1:9/x", "event_types": []}
         )

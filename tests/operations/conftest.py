@@ -8,13 +8,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from harbourlink.settings import Settings
-from tests.conftest import shared_app
+from tests.conftest import app_client
 
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    loopback = settings.model_copy(
-        update={"webhook_allow_private_networks": True, "dcsa_callback_allow_private_networks": True}
-    )
-    with TestClient(shared_app(loopback), base_url="http://testserver") as test_client:
+    with app_client(
+        settings, webhook_allow_private_networks=True, dcsa_callback_allow_private_networks=True
+    ) as test_client:
         yield test_client

@@ -20,7 +20,7 @@ from harbourlink.kernel import Database, utcnow, work
 from harbourlink.settings import Settings
 from harbourlink.tracking import CallbackPolicy, DcsaDelivery
 from harbourlink.tracking.subscriptions import MAX_ATTEMPTS, retry_delay
-from tests.conftest import Company, shared_app
+from tests.conftest import Company, app_client
 from tests.integrations.dcsa.support import (
     V3_SAMPLE,
     V22_SAMPLE,
@@ -42,8 +42,7 @@ ARRI, DISC, RELS, GTOT, GTIN, LOAD, DEPA = V22_IDS
 @pytest.fixture
 def api(settings: Settings) -> Iterator[TestClient]:
     """The API with callbacks to loopback allowed (the tests' receivers listen there)."""
-    loopback = settings.model_copy(update={"dcsa_callback_allow_private_networks": True})
-    with TestClient(shared_app(loopback), base_url="http://testserver") as client:
+    with app_client(settings, dcsa_callback_allow_private_networks=True) as client:
         yield client
 
 

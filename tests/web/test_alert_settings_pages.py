@@ -15,7 +15,7 @@ from harbourlink import alerts
 from harbourlink.kernel import Database, utcnow
 from harbourlink.settings import Settings
 from tests.alerts.support import CONTAINER, Receiver, channels, deliver, readings_feed, receiver, send_feed
-from tests.conftest import Company, shared_app
+from tests.conftest import Company, app_client
 from tests.web.conftest import csrf_of, log_in, submit, text_of
 
 NEW: dict[str, str | list[str]] = {
@@ -34,8 +34,7 @@ NEW: dict[str, str | list[str]] = {
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     """The app without background dispatchers (the tests deliver), and a receiver on loopback allowed."""
-    quiet = settings.model_copy(update={"run_dispatchers": False, "webhook_allow_private_networks": True})
-    with TestClient(shared_app(quiet), base_url="http://testserver") as test_client:
+    with app_client(settings, run_dispatchers=False, webhook_allow_private_networks=True) as test_client:
         yield test_client
 
 
