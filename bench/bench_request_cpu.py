@@ -5,7 +5,8 @@ Then each kind of the load run's requests (a tracking lookup, a 20-event CSV upl
 read) and ``/healthz`` as the baseline, called straight on the ASGI application (no HTTP client
 or server, so only the application's own work counts), CONCURRENCY at a time, REQUESTS each.
 Prints the process's CPU time per request, with every thread counted, and its ratio to
-``/healthz``. The database server's own CPU is not counted.
+``/healthz``; beside it the database server's CPU per request, that of the server processes
+serving the scratch database (read from /proc: the server must run on this machine).
 
     python -m bench.bench_request_cpu [REQUESTS] [CONCURRENCY]
 """
@@ -13,6 +14,7 @@ Prints the process's CPU time per request, with every thread counted, and its ra
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import sys
 import tempfile
@@ -20,11 +22,12 @@ import time
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI
 
 from bench.generators import GENERATORS
 from bench.load_port import _seed
-from bench.pg import scratch_database
+from bench.pg import libpq, scratch_database
 from harbourlink.app import create_app
 from harbourlink.settings import Settings
 
@@ -75,7 +78,29 @@ async def _call(app: FastAPI, key: str, request: Call) -> None:
         raise SystemExit(f"{method} {path} answered {statuses[0]}: {b''.join(bodies).decode(errors='replace')}")
 
 
-def _cpu_per_request(app: FastAPI, key: str, make: Callable[[], Call], requests: int, concurrency: int) -> float:
+def _server_cpu(url: str) -> float:
+    """CPU seconds used so far by the server processes connected to the database at ``url``. The pool
+    keeps the connections it opened (``kernel.db.PoolLimits``), so the same processes serve a whole kind."""
+    tick = os.sysconf("SC_CLK_TCK")
+    with psycopg.connect(libpq(url)) as connection:
+        pids = [
+            pid for (pid,) in connection.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        ]
+    used = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+        except OSError:
+            continue  # ended since
+        used += (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+def _cpu_per_request(
+    app: FastAPI, key: str, make: Callable[[], Call], requests: int, concurrency: int, *, url: str
+) -> tuple[float, float]:
+    """CPU seconds per request of this process, and of the database server."""
     calls = [make() for _ in range(requests)]
 
     async def run() -> None:
@@ -85,9 +110,9 @@ def _cpu_per_request(app: FastAPI, key: str, make: Callable[[], Call], requests:
 
         await asyncio.gather(*(caller() for _ in range(concurrency)))
 
-    started = time.process_time()
+    started, server = time.process_time(), _server_cpu(url)
     asyncio.run(run())
-    return (time.process_time() - started) / requests
+    return (time.process_time() - started) / requests, (_server_cpu(url) - server) / requests
 
 
 def main() -> None:
@@ -109,17 +134,21 @@ def main() -> None:
             "alerts": lambda: ("GET", "/api/v1/alerts", b"", b""),
         }
         for make in kinds.values():
-            _cpu_per_request(app, key, make, 50, concurrency)  # compiled statements, pool, key cache
-        costs = {kind: _cpu_per_request(app, key, make, requests, concurrency) for kind, make in kinds.items()}
+            _cpu_per_request(app, key, make, 50, concurrency, url=url)  # compiled statements, pool, key cache, plans
+        measured = {
+            kind: _cpu_per_request(app, key, make, requests, concurrency, url=url) for kind, make in kinds.items()
+        }
         app.state.runtime.db.engine.dispose()
-    print(f"CPU of the API process per request, {requests} requests of each kind, {concurrency} at a time:")
-    for kind, cost in costs.items():
+    print(f"CPU per request, {requests} requests of each kind, {concurrency} at a time:")
+    healthz = measured["healthz"][0]
+    for kind, (cost, server) in measured.items():
         print(
-            f"{kind:8} {cost * 1000:7.2f} ms  ({1 / cost:6.0f} per CPU-second, "
-            f"{cost / costs['healthz']:5.1f}× /healthz)"
+            f"{kind:8} API process {cost * 1000:7.2f} ms  ({1 / cost:6.0f} per CPU-second, "
+            f"{cost / healthz:5.1f}× /healthz)  database server {server * 1000:6.2f} ms"
         )
-    mix = 0.80 * costs["lookup"] + 0.15 * costs["upload"] + 0.05 * costs["alerts"]
-    print(f"the load run's mix (80/15/5): {mix * 1000:.2f} ms a request")
+    share = {"lookup": 0.80, "upload": 0.15, "alerts": 0.05}
+    mix = [sum(part * measured[kind][side] for kind, part in share.items()) for side in (0, 1)]
+    print(f"the load run's mix (80/15/5): API process {mix[0] * 1000:.2f} ms, database server {mix[1] * 1000:.2f} ms")
 
 
 if __name__ == "__main__":

@@ -281,9 +281,11 @@ def _report(tally: Tally, seconds: float) -> None:
             f"{tally.generator_cpu / answered * 1000:.1f} ms"
         )
         by_process = sorted(tally.by_process.items(), key=lambda item: -item[1])
+        unattributed = tally.machine_cpu - sum(tally.by_process.values())
         print(
             "CPU per answered request by process: "
             + ", ".join(f"{kind} {used / answered * 1000:.1f} ms" for kind, used in by_process)
+            + f"; {unattributed / answered * 1000:.1f} ms in the kernel or in processes that ended during the run"
         )
     if tally.failures:
         print("errors by cause:", ", ".join(f"{cause} ×{count}" for cause, count in tally.failures.most_common()))

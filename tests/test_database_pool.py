@@ -6,13 +6,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from harbourlink import identity
 from harbourlink.app import create_app
-from harbourlink.kernel import Database
+from harbourlink.kernel import Database, PoolLimits, create_database
 from harbourlink.settings import Settings
 from tests.conftest import Company, make_company
 from tests.port import HBL, MBL, grant, open_port
@@ -98,3 +100,21 @@ def test_a_refused_request_leaves_no_connection_checked_out(
     }
     assert {code: response.json()["error"] for code, response in refused.items()} == {code: code for code in refused}
     assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def test_a_connection_opened_past_the_kept_size_is_kept_for_the_next_burst(database_url: str) -> None:
+    """A pool that closed its overflow on return opened a new PostgreSQL server process for most requests of a
+    burst, each warming its caches on our statements again; now every connection it opens stays, up to the cap."""
+    db = create_database(database_url, pool=PoolLimits(size=1, max_overflow=2, timeout=1))
+    opened: list[object] = []
+    sqlalchemy_event.listen(db.engine, "connect", lambda connection, _record: opened.append(connection))
+    try:
+        for _burst in range(3):
+            with db.engine.connect() as first, db.engine.connect() as second, db.engine.connect() as third:
+                for connection in (first, second, third):
+                    assert connection.execute(text("SELECT 1")).scalar_one() == 1
+        assert len(opened) == 3
+        with pytest.raises(PoolTimeout), db.engine.connect(), db.engine.connect(), db.engine.connect():
+            db.engine.connect()  # past size + overflow the caller still waits, then fails (the API's 503)
+    finally:
+        db.engine.dispose()
