@@ -91,8 +91,12 @@ class _Killed(BaseException):
 def test_a_message_cut_short_after_a_committed_chunk_still_tells_its_consumers(
     db: Database, company_a: Company, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The last chunk is stored in the transaction that publishes, so a worker that dies while publishing leaves
+    the earlier chunks stored and nobody told. The next attempt finds every item a duplicate, stores nothing new,
+    and still publishes what the first stored."""
     db.bell = lambda _db, _queues: None
-    raw = (SAMPLES / "csv" / "hkg_import.csv").read_bytes()
+    lines = (SAMPLES / "csv" / "hkg_import.csv").read_bytes().splitlines(keepends=True)
+    raw = b"".join([*lines, lines[1]])  # five events, then the first again: a last chunk of one duplicate
     queued = inbound.receive(
         db, Actor(org_id=company_a.org_id), format_name="csv", raw=raw, channel="api", background=True
     )
@@ -103,11 +107,13 @@ def test_a_message_cut_short_after_a_committed_chunk_still_tells_its_consumers(
 
     monkeypatch.setattr(events, "publish_stored", die_before_publishing)
     with pytest.raises(_Killed):
-        process_archived(db, queued.id, chunk=2)  # every chunk committed, then the worker died
+        process_archived(db, queued.id, chunk=5)  # the first chunk committed, the worker died in the last
     monkeypatch.setattr(events, "publish_stored", real_publish)
     assert _stored(db, queued.id) == 5
-    again = process_archived(db, queued.id, attempt=2)  # the next worker: all five are duplicates now
-    assert (again.status, again.duplicates) == ("accepted", 5)
+    with db.transaction() as session:
+        assert not session.scalars(select(WorkItem).where(WorkItem.queue.like("stored.%"))).all()
+    again = process_archived(db, queued.id, attempt=2, chunk=5)  # the next worker: all six are duplicates now
+    assert (again.status, again.accepted, again.duplicates) == ("accepted", 0, 6)
     with db.transaction() as session:
         told = {item.queue for item in session.scalars(select(WorkItem).where(WorkItem.queue.like("stored.%")))}
     assert told == {queue for queue in work.consumers() if queue.startswith("stored.")}

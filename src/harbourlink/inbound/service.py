@@ -170,24 +170,54 @@ def _first_arrival(session: Session, message: InboundMessage) -> datetime:
     return message.received_at
 
 
-def _read_and_store(db: Database, message_id: str, parsed: Parsed, chunk: int) -> _Tally:
-    """Stores a message's items chunk by chunk, each chunk in a transaction of its own.
+def _read_and_store(db: Database, message_id: str, parsed: Parsed, chunk: int) -> Outcome:
+    """Stores a message's items chunk by chunk, each chunk in a transaction of its own; the last one also
+    gives the message its outcome and publishes what was stored, so a message of one chunk is stored,
+    settled and published in one transaction.
 
     The items all live until the last chunk is stored, and are freed on return, so the caller holds
     the cyclic collector off around reading and this (``kernel.collector``).
     """
     tally = _Tally()
     total = len(parsed.events) + len(parsed.positions) + len(parsed.vessels)
-    for number, piece in enumerate(_chunks(parsed, chunk)):
+    *earlier, last = _chunks(parsed, chunk)
+    for number, piece in enumerate(earlier):
         with db.transaction() as session:
-            message = session.get(InboundMessage, message_id)
-            assert message is not None  # noqa: S101 - archived before it was processed
-            _store(session, message, piece, tally, offset=number * chunk)
-            message.items_total = total
-            message.items_done += len(piece.events) + len(piece.positions) + len(piece.vessels)
-            message.accepted, message.duplicates = tally.accepted, tally.duplicates
-            live.announce(session, live_subject(message_id))
-    return tally
+            _store_chunk(session, message_id, piece, tally, offset=number * chunk, total=total)
+    with db.transaction() as session:
+        message = _store_chunk(session, message_id, last, tally, offset=len(earlier) * chunk, total=total)
+        return _settle(session, message, tally)
+
+
+def _store_chunk(
+    session: Session, message_id: str, piece: Parsed, tally: _Tally, *, offset: int, total: int
+) -> InboundMessage:
+    message = session.get(InboundMessage, message_id)
+    assert message is not None  # noqa: S101 - archived before it was processed
+    _store(session, message, piece, tally, offset=offset)
+    message.items_total = total
+    message.items_done += len(piece.events) + len(piece.positions) + len(piece.vessels)
+    message.accepted, message.duplicates = tally.accepted, tally.duplicates
+    live.announce(session, live_subject(message_id))
+    return message
+
+
+def _settle(session: Session, message: InboundMessage, tally: _Tally) -> Outcome:
+    """The message's outcome from what its chunks stored; the stored events published once, in the same transaction."""
+    errors = tally.errors
+    if not errors:
+        message.status = "accepted"
+    elif tally.accepted or tally.duplicates:
+        message.status = "partial"
+    else:
+        message.status = "rejected"
+    message.errors = [e.as_data() for e in errors]
+    message.processed_at = utcnow()
+    if tally.stored_any or _stored_before(session, message.id):
+        events.publish_stored(
+            session, message_id=message.id, owner_org_id=message.sender_org_id, received_at=message.received_at
+        )
+    return _outcome(message)
 
 
 def process_archived(db: Database, message_id: str, *, attempt: int = 1, chunk: int = CHUNK_ITEMS) -> Outcome:
@@ -195,7 +225,7 @@ def process_archived(db: Database, message_id: str, *, attempt: int = 1, chunk: 
 
     Idempotent: a message already processed is left as it is, and a message whose processing was cut
     short (a crash) is read again; what it had stored then counts as duplicates. Stored events are
-    published once, after the last chunk.
+    published once, with the last chunk.
     """
     with db.transaction() as session:
         message = session.get(InboundMessage, message_id)
@@ -211,30 +241,12 @@ def process_archived(db: Database, message_id: str, *, attempt: int = 1, chunk: 
         return _fail(db, message_id, ItemError(WHOLE_MESSAGE(), INTERRUPTED(times=MAX_ATTEMPTS)))
     try:
         with collector_held():
-            tally = _read_and_store(
+            return _read_and_store(
                 db,
                 message_id,
                 adapter_for(format_name).parse(as_received(format_name, raw, received_at=arrived)),
                 chunk,
             )
-        with db.transaction() as session:
-            message = session.get(InboundMessage, message_id)
-            assert message is not None  # noqa: S101 - archived before it was processed
-            errors = tally.errors
-            if not errors:
-                message.status = "accepted"
-            elif tally.accepted or tally.duplicates:
-                message.status = "partial"
-            else:
-                message.status = "rejected"
-            message.errors = [e.as_data() for e in errors]
-            message.processed_at = utcnow()
-            live.announce(session, live_subject(message_id))
-            if tally.stored_any or _stored_before(session, message.id):
-                events.publish_stored(
-                    session, message_id=message.id, owner_org_id=message.sender_org_id, received_at=message.received_at
-                )
-            return _outcome(message)
     except Exception as exc:
         log.exception("processing inbound message %s failed", message_id)
         return _fail(db, message_id, ItemError(WHOLE_MESSAGE(), INTERNAL_ERROR(error=type(exc).__name__)))
