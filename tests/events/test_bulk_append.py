@@ -1,8 +1,11 @@
-"""A message of 70,000 events is stored in one go on both databases, past PostgreSQL's 65,535 bind parameters."""
+"""A message of 70,000 events is stored in one go on both databases, past PostgreSQL's 65,535 bind parameters;
+on PostgreSQL the staging table it passes through is left empty at each commit."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from harbourlink import events, identity
 from harbourlink.integrations.csv_template import CsvTemplateAdapter
@@ -31,3 +34,35 @@ def test_seventy_thousand_events_from_one_csv(db: Database) -> None:
         seqs = list(session.scalars(select(events.Event.seq)))
         references = events.references_of(session, seqs)
         assert len(references) == COUNT and all(len(found) == 2 for found in references.values())
+
+
+def test_on_postgresql_the_staging_table_is_empty_once_the_transaction_commits(db: Database) -> None:
+    """A connection lives as long as its process, so a message's rows must not stay behind in its staging
+    table; the server empties it in place at the commit, with no TRUNCATE giving it a new file each time."""
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL stages events through COPY; SQLite inserts them directly")
+    with db.transaction() as session:
+        org = identity.create_organisation(
+            session,
+            identity.SYSTEM_ACTOR,
+            name="Staging Line",
+            types=["shipping_line"],
+            status=identity.OrgStatus.ACTIVE,
+        )
+    drafts = CsvTemplateAdapter().parse(_csv()[:2000]).events
+    with db.engine.connect() as connection:
+        with Session(connection) as session:
+            first = events.append_events(session, owner_org_id=org.id, message_id=None, drafts=drafts[:10])
+            second = events.append_events(session, owner_org_id=org.id, message_id=None, drafts=drafts[10:20])
+            assert (len(first.accepted), len(second.accepted)) == (10, 10)
+            assert session.execute(text("SELECT count(*) FROM staging_events")).scalar_one() == 10
+            session.commit()
+        left = connection.execute(text("SELECT count(*), pg_relation_size('staging_events') FROM staging_events"))
+        assert tuple(left.one()) == (0, 0)
+        relfilenode = text("SELECT relfilenode FROM pg_class WHERE oid = 'staging_events'::regclass")
+        before = connection.execute(relfilenode).scalar_one()
+        connection.commit()
+        with Session(connection) as session:
+            events.append_events(session, owner_org_id=org.id, message_id=None, drafts=drafts[20:30])
+            session.commit()
+        assert connection.execute(relfilenode).scalar_one() == before

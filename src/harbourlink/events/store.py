@@ -145,12 +145,15 @@ def _copy_then_insert(session: Session, rows: list[tuple[Any, ...]]) -> list[tup
     raw = session.connection().connection.driver_connection
     assert raw is not None  # noqa: S101 - a live connection of this session
     with raw.cursor() as cursor:
-        # The column names come from ROW_COLUMNS, never from input.
+        # The column names come from ROW_COLUMNS, never from input. The server empties the table in place
+        # when a transaction that used it commits; a TRUNCATE gave it a new file and catalogue row each
+        # time, which every other server process then had to hear of. The DELETE clears what an earlier
+        # call in the same transaction left.
         cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS staging_events AS SELECT {column_list} FROM events "  # noqa: S608
-            "WITH NO DATA"
+            "CREATE TEMP TABLE IF NOT EXISTS staging_events ON COMMIT DELETE ROWS AS "  # noqa: S608
+            f"SELECT {column_list} FROM events WITH NO DATA"
         )
-        cursor.execute("TRUNCATE staging_events")
+        cursor.execute("DELETE FROM staging_events")
         with cursor.copy(f"COPY staging_events ({column_list}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row((*row[:-1], Json(row[-1])))

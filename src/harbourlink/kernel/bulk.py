@@ -60,12 +60,13 @@ def insert_new_rows(
     column_list = ", ".join(columns)
     staging = f"staging_{table}_{zlib.crc32(column_list.encode()):08x}"  # one staging table per column list
     with raw.cursor() as cursor:
-        # Table and column names come from the models, never from input.
+        # Table and column names come from the models, never from input. Emptied in place when the
+        # transaction commits (as ``events.store`` explains); the DELETE clears an earlier call's rows.
         cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {staging} AS SELECT {column_list} FROM {table} "  # noqa: S608
-            "WITH NO DATA"
+            f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "  # noqa: S608
+            f"SELECT {column_list} FROM {table} WITH NO DATA"
         )
-        cursor.execute(f"TRUNCATE {staging}")
+        cursor.execute(f"DELETE FROM {staging}")  # noqa: S608
         with cursor.copy(f"COPY {staging} ({column_list}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
