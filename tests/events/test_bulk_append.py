@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from harbourlink import events, identity
 from harbourlink.integrations.csv_template import CsvTemplateAdapter
 from harbourlink.kernel import Database
+from tests.conftest import make_company
 
 COUNT = 70_000
 
@@ -41,19 +42,12 @@ def test_on_postgresql_the_staging_table_is_empty_once_the_transaction_commits(d
     table; the server empties it in place at the commit, with no TRUNCATE giving it a new file each time."""
     if db.is_sqlite:
         pytest.skip("PostgreSQL stages events through COPY; SQLite inserts them directly")
-    with db.transaction() as session:
-        org = identity.create_organisation(
-            session,
-            identity.SYSTEM_ACTOR,
-            name="Staging Line",
-            types=["shipping_line"],
-            status=identity.OrgStatus.ACTIVE,
-        )
+    org_id = make_company(db, "Staging Line", "shipping_line").org_id
     drafts = CsvTemplateAdapter().parse(_csv()[:2000]).events
     with db.engine.connect() as connection:
         with Session(connection) as session:
-            first = events.append_events(session, owner_org_id=org.id, message_id=None, drafts=drafts[:10])
-            second = events.append_events(session, owner_org_id=org.id, message_id=None, drafts=drafts[10:20])
+            first = events.append_events(session, owner_org_id=org_id, message_id=None, drafts=drafts[:10])
+            second = events.append_events(session, owner_org_id=org_id, message_id=None, drafts=drafts[10:20])
             assert (len(first.accepted), len(second.accepted)) == (10, 10)
             assert session.execute(text("SELECT count(*) FROM staging_events")).scalar_one() == 10
             session.commit()
@@ -63,6 +57,6 @@ def test_on_postgresql_the_staging_table_is_empty_once_the_transaction_commits(d
         before = connection.execute(relfilenode).scalar_one()
         connection.commit()
         with Session(connection) as session:
-            events.append_events(session, owner_org_id=org.id, message_id=None, drafts=drafts[20:30])
+            events.append_events(session, owner_org_id=org_id, message_id=None, drafts=drafts[20:30])
             session.commit()
         assert connection.execute(relfilenode).scalar_one() == before
