@@ -14,7 +14,6 @@ serving the scratch database (read from /proc: the server must run on this machi
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import sys
 import tempfile
@@ -26,7 +25,7 @@ import psycopg
 from fastapi import FastAPI
 
 from bench.generators import GENERATORS
-from bench.load_port import _seed
+from bench.load_port import _seed, process_cpu_seconds
 from bench.pg import libpq, scratch_database
 from harbourlink.app import create_app
 from harbourlink.settings import Settings
@@ -81,20 +80,11 @@ async def _call(app: FastAPI, key: str, request: Call) -> None:
 def _server_cpu(url: str) -> float:
     """CPU seconds used so far by the server processes connected to the database at ``url``. The pool
     keeps the connections it opened (``kernel.db.PoolLimits``), so the same processes serve a whole kind."""
-    tick = os.sysconf("SC_CLK_TCK")
     with psycopg.connect(libpq(url)) as connection:
         pids = [
             pid for (pid,) in connection.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
         ]
-    used = 0.0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                fields = stat.read().rpartition(")")[2].split()
-        except OSError:
-            continue  # ended since
-        used += (int(fields[11]) + int(fields[12])) / tick
-    return used
+    return sum(used for used in map(process_cpu_seconds, pids) if used is not None)  # one that ended is missed
 
 
 def _cpu_per_request(

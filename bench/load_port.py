@@ -70,7 +70,7 @@ def _process_cpu(topology_pid: int) -> dict[str, float]:
         fields = tail.split()
         pid = int(entry)
         parents[pid] = int(fields[1])
-        seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
+        seconds[pid] = _cpu_of(fields, tick)
         names[pid] = head.partition("(")[2]
         if b"worker" in argv:  # `python -m harbourlink worker`
             workers.add(pid)
@@ -93,6 +93,20 @@ def _process_cpu(topology_pid: int) -> dict[str, float]:
     for pid, used in seconds.items():
         totals[kind(pid)] += used
     return totals
+
+
+def _cpu_of(fields: list[str], tick: int) -> float:
+    """User and system CPU seconds from the fields of ``/proc/PID/stat`` after the command's closing parenthesis."""
+    return (int(fields[11]) + int(fields[12])) / tick
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds a process of this machine has used so far; None if it has ended."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return _cpu_of(stat.read().rpartition(")")[2].split(), os.sysconf("SC_CLK_TCK"))
+    except OSError:
+        return None
 
 
 def _busy_cpu_seconds() -> float:

@@ -8,8 +8,10 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from harbourlink import events, identity
+from harbourlink.events.store import ROW_COLUMNS
 from harbourlink.integrations.csv_template import CsvTemplateAdapter
 from harbourlink.kernel import Database
+from harbourlink.kernel.bulk import staging_table
 from tests.conftest import make_company
 
 COUNT = 70_000
@@ -44,16 +46,17 @@ def test_on_postgresql_the_staging_table_is_empty_once_the_transaction_commits(d
         pytest.skip("PostgreSQL stages events through COPY; SQLite inserts them directly")
     org_id = make_company(db, "Staging Line", "shipping_line").org_id
     drafts = CsvTemplateAdapter().parse(_csv()[:2000]).events
+    staging = staging_table("events", ROW_COLUMNS)
     with db.engine.connect() as connection:
         with Session(connection) as session:
             first = events.append_events(session, owner_org_id=org_id, message_id=None, drafts=drafts[:10])
             second = events.append_events(session, owner_org_id=org_id, message_id=None, drafts=drafts[10:20])
             assert (len(first.accepted), len(second.accepted)) == (10, 10)
-            assert session.execute(text("SELECT count(*) FROM staging_events")).scalar_one() == 10
+            assert session.execute(text(f"SELECT count(*) FROM {staging}")).scalar_one() == 10  # noqa: S608
             session.commit()
-        left = connection.execute(text("SELECT count(*), pg_relation_size('staging_events') FROM staging_events"))
+        left = connection.execute(text(f"SELECT count(*), pg_relation_size('{staging}') FROM {staging}"))  # noqa: S608
         assert tuple(left.one()) == (0, 0)
-        relfilenode = text("SELECT relfilenode FROM pg_class WHERE oid = 'staging_events'::regclass")
+        relfilenode = text(f"SELECT relfilenode FROM pg_class WHERE oid = '{staging}'::regclass")  # noqa: S608
         before = connection.execute(relfilenode).scalar_one()
         connection.commit()
         with Session(connection) as session:

@@ -27,6 +27,7 @@ from harbourlink.events.domain import (
 )
 from harbourlink.events.models import Event, EventReference
 from harbourlink.kernel import new_id, utcnow
+from harbourlink.kernel.bulk import copy_then_insert
 from harbourlink.kernel.phrases import Wording
 
 # Values per IN list: PostgreSQL takes at most 65,535 bind parameters a statement, SQLite 32,766.
@@ -136,32 +137,17 @@ def _insert_many(session: Session, rows: list[tuple[Any, ...]]) -> list[tuple[in
 
 
 def _copy_then_insert(session: Session, rows: list[tuple[Any, ...]]) -> list[tuple[int, str, str]]:
-    """PostgreSQL: COPY into a staging table, then one INSERT … ON CONFLICT DO NOTHING.
-
-    COPY is the fastest way rows enter PostgreSQL; the INSERT from staging keeps the store
-    idempotent in one statement instead of a parameterised statement per batch.
-    """
-    column_list = ", ".join(ROW_COLUMNS)
-    raw = session.connection().connection.driver_connection
-    assert raw is not None  # noqa: S101 - a live connection of this session
-    with raw.cursor() as cursor:
-        # The column names come from ROW_COLUMNS, never from input. The server empties the table in place
-        # when a transaction that used it commits; a TRUNCATE gave it a new file and catalogue row each
-        # time, which every other server process then had to hear of. The DELETE clears what an earlier
-        # call in the same transaction left.
-        cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS staging_events ON COMMIT DELETE ROWS AS "  # noqa: S608
-            f"SELECT {column_list} FROM events WITH NO DATA"
-        )
-        cursor.execute("DELETE FROM staging_events")
-        with cursor.copy(f"COPY staging_events ({column_list}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row((*row[:-1], Json(row[-1])))
-        cursor.execute(
-            f"INSERT INTO events ({column_list}) SELECT {column_list} FROM staging_events "  # noqa: S608
-            "ON CONFLICT (owner_org_id, source_key) DO NOTHING RETURNING seq, source_key, id"
-        )
-        return [(seq, key, event_id) for seq, key, event_id in cursor.fetchall()]
+    """PostgreSQL: COPY into a staging table, then one INSERT … ON CONFLICT DO NOTHING on the owner's source
+    key: COPY is the fastest way rows enter PostgreSQL, and one statement keeps the store idempotent."""
+    inserted = copy_then_insert(
+        session,
+        "events",
+        ROW_COLUMNS,
+        ((*row[:-1], Json(row[-1])) for row in rows),
+        returning=("seq", "source_key", "id"),
+        conflict_target="(owner_org_id, source_key)",
+    )
+    return [(seq, key, event_id) for seq, key, event_id in inserted]
 
 
 def _insert_references(session: Session, references: list[tuple[str, str, int]]) -> None:

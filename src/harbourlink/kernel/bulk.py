@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import insert
@@ -55,13 +55,52 @@ def insert_new_rows(
         return [
             tuple(row) for row in session.execute(statement, [dict(zip(columns, row, strict=True)) for row in rows])
         ]
+    return copy_then_insert(session, table, columns, rows, returning=returning)
+
+
+def copy_then_insert(
+    session: Session,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    returning: Sequence[str],
+    conflict_target: str = "",
+) -> list[tuple[Any, ...]]:
+    """PostgreSQL: ``rows`` COPYed into a staging table, then moved by one ``INSERT … SELECT … ON CONFLICT
+    {conflict_target} DO NOTHING``; returns the ``returning`` columns of the rows inserted."""
+    column_list = ", ".join(columns)
+    staging = _copy_to_staging(session, table, columns, rows)
+    raw = session.connection().connection.driver_connection
+    assert raw is not None  # noqa: S101 - a live connection of this session
+    with raw.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {staging} "  # noqa: S608
+            f"ON CONFLICT {conflict_target} DO NOTHING RETURNING {', '.join(returning)}"
+        )
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def staging_table(table: str, columns: Sequence[str]) -> str:
+    """The name of a connection's staging table for ``columns`` of ``table``: one per column list."""
+    return f"staging_{table}_{zlib.crc32(', '.join(columns).encode()):08x}"
+
+
+def _copy_to_staging(session: Session, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """COPYs ``rows`` into this connection's staging table for ``columns`` of ``table`` (made on first use,
+    empty of other calls' rows) in the caller's transaction; returns its name.
+
+    The server empties the table in place when a transaction that used it commits (``ON COMMIT DELETE
+    ROWS``). A TRUNCATE before each use gave it a new file and catalogue row every time, which every other
+    server process then had to hear of, and a connection kept for its process's life would hold a batch's
+    rows until its next use. The DELETE clears what an earlier call in the same transaction left.
+    """
     raw = session.connection().connection.driver_connection
     assert raw is not None  # noqa: S101 - a live connection of this session
     column_list = ", ".join(columns)
-    staging = f"staging_{table}_{zlib.crc32(column_list.encode()):08x}"  # one staging table per column list
+    staging = staging_table(table, columns)
     with raw.cursor() as cursor:
-        # Table and column names come from the models, never from input. Emptied in place when the
-        # transaction commits (as ``events.store`` explains); the DELETE clears an earlier call's rows.
+        # Table and column names come from the models, never from input.
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "  # noqa: S608
             f"SELECT {column_list} FROM {table} WITH NO DATA"
@@ -70,8 +109,4 @@ def insert_new_rows(
         with cursor.copy(f"COPY {staging} ({column_list}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-        cursor.execute(
-            f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {staging} "  # noqa: S608
-            f"ON CONFLICT DO NOTHING RETURNING {', '.join(returning)}"
-        )
-        return [tuple(row) for row in cursor.fetchall()]
+    return staging
