@@ -5,18 +5,20 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from harbourlink import identity
 from harbourlink.app import create_app
 from harbourlink.kernel import Database, PoolLimits, create_database
 from harbourlink.settings import Settings
-from tests.conftest import Company, make_company
+from tests.conftest import Company, app_client, make_company
 from tests.port import HBL, MBL, grant, open_port
 from tests.web.conftest import log_in
 
@@ -118,3 +120,85 @@ def test_a_connection_opened_past_the_kept_size_is_kept_for_the_next_burst(datab
             db.engine.connect()  # past size + overflow the caller still waits, then fails (the API's 503)
     finally:
         db.engine.dispose()
+
+
+def _backend_of(db: Database) -> int:
+    with db.engine.connect() as connection:
+        pid: int = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    return pid
+
+
+def _terminate(db: Database, pid: int) -> None:
+    """Ends one server process from outside the pool, as a database restart ends them all."""
+    with create_database(db.engine.url.render_as_string(hide_password=False)).engine.connect() as outside:
+        assert outside.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar_one()
+
+
+@contextmanager
+def counted_pings(db: Database) -> Iterator[list[int]]:
+    pings = [0]
+    dialect = db.engine.dialect
+    ping = dialect.do_ping
+
+    def counting(dbapi_connection: Any) -> bool:
+        pings[0] += 1
+        return ping(dbapi_connection)
+
+    dialect.do_ping = counting  # type: ignore[method-assign]
+    try:
+        yield pings
+    finally:
+        del dialect.do_ping
+
+
+@pytest.mark.postgres
+def test_a_connection_in_steady_use_is_handed_out_untested(database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the embedded database has no server to lose")
+    db = create_database(database_url, pool=PoolLimits(size=1, max_overflow=0, ping_after_idle=3600))
+    try:
+        with counted_pings(db) as pings:
+            backends = {_backend_of(db) for _ in range(5)}
+        assert pings == [0] and len(backends) == 1
+        _terminate(db, backends.pop())
+        with pytest.raises(DBAPIError) as lost:  # the price of not testing: the next user finds it dead, once
+            _backend_of(db)
+        assert lost.value.connection_invalidated
+        assert _backend_of(db) > 0
+    finally:
+        db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_connection_idle_past_the_limit_is_tested_and_a_dead_one_replaced_unseen(database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the embedded database has no server to lose")
+    db = create_database(database_url, pool=PoolLimits(size=1, max_overflow=0, ping_after_idle=0))
+    try:
+        first = _backend_of(db)
+        _terminate(db, first)
+        with counted_pings(db) as pings:
+            second = _backend_of(db)
+        assert pings == [1] and second != first
+    finally:
+        db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_connection_lost_under_a_request_answers_503_and_the_next_request_is_served(
+    settings: Settings, db: Database
+) -> None:
+    if db.is_sqlite:
+        pytest.skip("the embedded database has no server to lose")
+    company = make_company(db, "Pearl Ocean Lines", "shipping_line")
+    one = {"db_pool_size": 1, "db_max_overflow": 0, "db_ping_after_idle": 3600}
+    with app_client(settings, **one) as client:
+        assert client.get(f"/api/v1/track/{MBL}", headers=company.auth).status_code == 404
+        _terminate(db, _backend_of(client.app.state.runtime.db))  # type: ignore[attr-defined]
+        lost = client.get(f"/api/v1/track/{MBL}", headers=company.auth)
+        assert (lost.status_code, lost.json()["error"], lost.headers["retry-after"]) == (
+            503,
+            "database_unavailable",
+            "1",
+        )
+        assert client.get(f"/api/v1/track/{MBL}", headers=company.auth).status_code == 404

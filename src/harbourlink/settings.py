@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     db_pool_timeout: float = Field(
         default=5.0, gt=0, description="seconds a request waits for a free connection before answering 503"
     )
+    db_ping_after_idle: float = Field(
+        default=10.0,
+        ge=0,
+        description="a pooled connection idle this many seconds is tested before reuse (0: before every reuse)",
+    )
     secret_key: str = ""
     base_url: str = "http://127.0.0.1:8000"
     default_language: str = "zh-HK"
@@ -169,7 +174,12 @@ class Settings(BaseSettings):
 
     def database_pool(self) -> PoolLimits:
         """This process's share of database connections (a server's limit divided among its processes)."""
-        return PoolLimits(size=self.db_pool_size, max_overflow=self.db_max_overflow, timeout=self.db_pool_timeout)
+        return PoolLimits(
+            size=self.db_pool_size,
+            max_overflow=self.db_max_overflow,
+            timeout=self.db_pool_timeout,
+            ping_after_idle=self.db_ping_after_idle,
+        )
 
     def resolved_secret_key(self) -> str:
         """The configured secret, or one generated once and kept in the data folder."""

@@ -132,6 +132,31 @@ def test_run_now_runs_an_item_here_unless_a_worker_has_it(db: Database, tally: T
     assert _handled(db) == 1
 
 
+def test_run_now_claims_in_one_statement_and_hands_a_managing_consumer_what_it_read(db: Database) -> None:
+    """The caller that enqueued an item runs it straight after: the claim reads the item back, so the consumer
+    starts without another look at it, and what it returns reaches the caller."""
+    told: list[tuple[dict[str, Any], int]] = []
+
+    def manage(_db: Database, payload: Mapping[str, Any], attempt: int) -> str:
+        told.append((dict(payload), attempt))
+        return f"settled {payload['n']}"
+
+    work.register(work.Consumer("test.managed", manage=manage, batch=1))
+    try:
+        with db.transaction() as session:
+            work.enqueue(session, "test.managed", {"n": 6}, key="managed:6", ring=False)
+        with counted(db) as statements:
+            ran = work.run_now(db, "managed:6")
+        assert ran is not None and ran.result == "settled 6"
+        assert told == [({"n": 6}, 1)]
+        on_items = [s.split()[0] for s in statements if "work_items" in s]
+        assert on_items == ["WITH", "SELECT", "UPDATE"], "claim (read back), then the item marked done"
+        assert work.run_now(db, "managed:6") is None
+        assert told == [({"n": 6}, 1)]
+    finally:
+        work.unregister("test.managed")
+
+
 def test_concurrent_workers_handle_each_item_exactly_once(db: Database, tally: Tally) -> None:
     with db.transaction() as session:
         for n in range(120):

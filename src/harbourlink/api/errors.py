@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import iter_route_contexts
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -120,10 +121,25 @@ async def _database_busy(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _connection_lost(_request: Request, exc: Exception) -> JSONResponse:
+    """The database connection broke under the request (a restart, a dropped idle connection): 503, try again.
+
+    SQLAlchemy has already discarded that connection and every one opened before it (``kernel.db``)."""
+    assert isinstance(exc, DBAPIError)  # noqa: S101 - registered for this class only
+    if not exc.connection_invalidated:
+        raise exc
+    return JSONResponse(
+        error_body("database_unavailable", "the connection to the database was lost; try again in a moment"),
+        status_code=503,
+        headers={"Retry-After": "1"},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     for kind in ANSWERED:
         app.add_exception_handler(kind, _answer)
     app.add_exception_handler(PoolTimeout, _database_busy)
+    app.add_exception_handler(DBAPIError, _connection_lost)
 
 
 ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}

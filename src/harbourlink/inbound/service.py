@@ -296,7 +296,10 @@ def receive(
         work.enqueue(session, PROCESS_QUEUE, {"message_id": message_id}, key=process_key(message_id), ring=background)
     if background:
         return Outcome(message_id, "queued", 0, 0, [])
-    if not work.run_now(db, process_key(message_id)):
+    ran = work.run_now(db, process_key(message_id))
+    if ran is not None and isinstance(ran.result, Outcome):
+        return ran.result  # as the transaction that settled the message left it
+    if ran is None:
         _wait_for_worker(db, message_id)
     with db.transaction() as session:
         processed = session.get(InboundMessage, message_id)

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from harbourlink.kernel.clock import utcnow
 from harbourlink.kernel.db import WORK_RUNG as RUNG
 from harbourlink.kernel.db import Database
-from harbourlink.kernel.workqueue.lease import DEFAULT_LEASE, claim, failed, revive, succeeded
+from harbourlink.kernel.workqueue.lease import DEFAULT_LEASE, Claim, claim, failed, revive, succeeded
 from harbourlink.kernel.workqueue.models import WorkItem
 
 log = logging.getLogger(__name__)
@@ -35,9 +35,10 @@ log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "harbourlink.consumers"
 
 Handler = Callable[[Session, Mapping[str, Any]], None]
-Manager = Callable[[Database, Mapping[str, Any], int], None]
-"""A handler that opens its own transactions (a long job done in steps); given the attempt's number.
-It must be idempotent: a worker killed after its steps but before the item is marked done runs it again."""
+Manager = Callable[[Database, Mapping[str, Any], int], object]
+"""A handler that opens its own transactions (a long job done in steps); given the attempt's number. What it
+returns reaches the caller of ``run_now``. It must be idempotent: a worker killed after its steps but before
+the item is marked done runs it again."""
 
 
 @dataclass(frozen=True)
@@ -134,28 +135,56 @@ def enqueue_all(session: Session, items: Iterable[Item], *, now: datetime | None
         session.info.setdefault(RUNG, set()).update(row["queue"] for row in rows)
 
 
-def run_item(db: Database, consumer: Consumer, item_id: int, token: datetime, *, worker: str) -> bool:
-    """Runs one claimed item; True when it is done. A failure is recorded for a later retry (or dead-letter)."""
+@dataclass(frozen=True)
+class Held:
+    """An item as its claim read it back: what its consumer is told and which attempt this is."""
+
+    payload: Mapping[str, Any]
+    attempt: int
+
+
+HELD_COLUMNS = (WorkItem.payload, WorkItem.attempts)
+"""What a claim of work items reads back (``lease.claim``'s ``fetch``), in ``Held``'s order."""
+
+
+def run_item(
+    db: Database, consumer: Consumer, item_id: int, token: datetime, *, worker: str, held: Held | None = None
+) -> bool:
+    """Runs one claimed item; True when it is done. A failure is recorded for a later retry (or dead-letter).
+
+    ``held``: the item as its claim read it, when it runs straight after that claim; a managing consumer
+    then starts without first reading the item again (its lease cannot have run out yet).
+    """
+    return _run(db, consumer, item_id, token, worker=worker, held=held) is not _NOT_DONE
+
+
+_NOT_DONE = object()
+
+
+def _run(db: Database, consumer: Consumer, item_id: int, token: datetime, *, worker: str, held: Held | None) -> object:
+    """``run_item``, answering what a managing consumer's ``manage`` returned, or ``_NOT_DONE``."""
+    result: object = None
     try:
         if consumer.manage is not None:
-            with db.transaction() as session:
-                item = session.get(WorkItem, item_id)
-                if item is None or item.status != "pending" or item.claimed_until != token:
-                    return False
-                payload, attempt = dict(item.payload), item.attempts
-            consumer.manage(db, payload, attempt)
+            if held is None:
+                with db.transaction() as session:
+                    item = session.get(WorkItem, item_id)
+                    if item is None or item.status != "pending" or item.claimed_until != token:
+                        return _NOT_DONE
+                    held = Held(dict(item.payload), item.attempts)
+            result = consumer.manage(db, held.payload, held.attempt)
         with db.transaction() as session:
             query = select(WorkItem).where(WorkItem.id == item_id, WorkItem.claimed_until == token)
             if db.engine.dialect.name == "postgresql":
                 query = query.with_for_update()
             item = session.scalars(query).first()
             if item is None or item.status != "pending":
-                return False  # the lease ran out and another worker took it
+                return _NOT_DONE  # the lease ran out and another worker took it
             if consumer.handle is not None:
                 consumer.handle(session, item.payload)
             succeeded(item)
             item.claimed_by, item.finished_at = worker, utcnow()
-        return True
+        return result
     except Exception as exc:
         log.exception("work item %s of %s failed", item_id, consumer.queue)
         with db.transaction() as session:
@@ -163,7 +192,12 @@ def run_item(db: Database, consumer: Consumer, item_id: int, token: datetime, *,
             if item is not None and item.claimed_until == token:
                 item.claimed_by = worker
                 failed(item, f"{type(exc).__name__}: {exc}", now=utcnow(), max_attempts=consumer.max_attempts)
-        return False
+        return _NOT_DONE
+
+
+def _held(won: Claim, item_id: int) -> Held:
+    payload, attempt = won.held[item_id]
+    return Held(payload, attempt)
 
 
 def run_round(
@@ -186,24 +220,40 @@ def run_round(
                 select(WorkItem.id).where(WorkItem.queue == queue).order_by(WorkItem.id).limit(consumer.batch),
                 now=now or utcnow(),
                 lease=lease,
+                fetch=HELD_COLUMNS,
             )
-        for item_id in won.ids:
-            run_item(db, consumer, item_id, won.token, worker=worker)
+        for position, item_id in enumerate(won.ids):
+            # The batch's first item runs at once; a later one may have waited out its lease behind the others.
+            held = _held(won, item_id) if position == 0 else None
+            run_item(db, consumer, item_id, won.token, worker=worker, held=held)
         attempted += len(won.ids)
     return attempted
 
 
-def run_now(db: Database, key: str, *, worker: str = "inline") -> bool:
-    """Runs the item enqueued under ``key`` in this thread, if no worker has taken it; True when it ran here."""
+@dataclass(frozen=True)
+class Ran:
+    """An item ``run_now`` ran to its end here, with what its consumer's ``manage`` returned (None for ``handle``)."""
+
+    result: object
+
+
+def run_now(db: Database, key: str, *, worker: str = "inline") -> Ran | None:
+    """Runs the item enqueued under ``key`` in this thread, unless a worker has taken it (then None)."""
+    known = consumers()
     with db.transaction() as session:
-        item = session.scalars(select(WorkItem).where(WorkItem.key == key)).first()
-        if item is None:
-            return False
-        consumer = consumers().get(item.queue)
-        if consumer is None:
-            return False
-        won = claim(session, WorkItem, select(WorkItem.id).where(WorkItem.key == key), now=utcnow())
-    return bool(won.ids) and run_item(db, consumer, won.ids[0], won.token, worker=worker)
+        won = claim(
+            session,
+            WorkItem,
+            select(WorkItem.id).where(WorkItem.key == key, WorkItem.queue.in_(sorted(known))),
+            now=utcnow(),
+            fetch=(WorkItem.queue, *HELD_COLUMNS),
+        )
+    if not won.ids:
+        return None
+    item_id = won.ids[0]
+    queue, payload, attempt = won.held[item_id]
+    result = _run(db, known[queue], item_id, won.token, worker=worker, held=Held(payload, attempt))
+    return None if result is _NOT_DONE else Ran(result)
 
 
 _draining = threading.local()
