@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
+from sqlalchemy import event as sqlalchemy_event
 
 from harbourlink import tracking
 from harbourlink.kernel import Actor, Database, create_database
@@ -194,3 +196,62 @@ def test_the_upgrade_lists_the_numbers_stored_before_it_as_the_consumer_would(ba
     finally:
         if backend == "postgres":
             _drop_postgres_database(name)
+
+
+def _rows_read(plan: dict[str, Any], table: str) -> int:
+    """Rows the plan's scans of ``table`` returned, over all their loops."""
+    own = plan["Actual Rows"] * plan["Actual Loops"] if plan.get("Relation Name") == table else 0
+    return own + sum(_rows_read(child, table) for child in plan.get("Plans", []))
+
+
+@pytest.mark.postgres
+def test_a_messages_numbers_are_read_through_their_events_however_stale_the_statistics(tmp_path: Path) -> None:
+    """The migrations analyse the references while the table is empty; a large message then fills it before
+    autovacuum analyses it again. Planned on those statistics, recording a small message's holdings had read
+    every reference of the wanted kinds to join the message's few."""
+    name = f"harbourlink_stale_{tmp_path.name[-20:]}".replace("-", "_")
+    url = _postgres_database(name)
+    try:
+        upgrade(url)
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text(ORG))
+            connection.execute(text(LARGE_MESSAGE))
+            for kind in ("CONTAINER", "MBL"):
+                connection.execute(text(LARGE_REFERENCES), {"kind": kind})
+            for seq, kind, code, classifier, at in OLD_EVENTS:
+                connection.execute(
+                    text(EVENT),
+                    {"seq": seq, "id": f"e-{seq}", "type": kind, "code": code, "classifier": classifier, "at": at},
+                )
+                connection.execute(text(REFERENCE), {"kind": "CONTAINER", "value": "OLDU1234565", "seq": seq})
+        engine.dispose()
+        db = create_database(url)
+        sent: list[tuple[str, Any]] = []
+        sqlalchemy_event.listen(db.engine, "before_cursor_execute", lambda *args: sent.append((args[2], args[3])))
+        with db.transaction() as session:
+            record_holdings(session, "m-1")
+        (statement, parameters) = next((sql, params) for sql, params in sent if "cargo_holdings" in sql)
+        with db.engine.connect() as connection:
+            cursor = connection.connection.cursor()
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters)
+            plan = cursor.fetchone()[0][0]["Plan"]
+            connection.rollback()
+        with db.transaction() as session:
+            held = session.execute(text("SELECT kind, value, status_seq FROM cargo_holdings")).all()
+        db.engine.dispose()
+        assert [tuple(row) for row in held] == [("CONTAINER", "OLDU1234565", 1)]
+        assert _rows_read(plan, "event_references") == 3  # the message's own three, not the 200,000 beside them
+    finally:
+        _drop_postgres_database(name)
+
+
+LARGE_MESSAGE = (
+    "INSERT INTO events (seq, id, owner_org_id, message_id, source_key, event_type, event_code, classifier, "
+    "event_time, received_at, details) SELECT 1000 + n, 'e-large-' || n, 'o-1', 'm-large', 'large-' || n, "
+    "'EQUIPMENT', 'LOAD', 'ACT', '2026-11-19 10:00:00', '2026-11-19 10:00:00', '{}' FROM generate_series(1, 100000) n"
+)
+LARGE_REFERENCES = (
+    "INSERT INTO event_references (kind, value, event_seq) "
+    "SELECT :kind, 'BIGU' || lpad(n::text, 7, '0'), 1000 + n FROM generate_series(1, 100000) n"
+)

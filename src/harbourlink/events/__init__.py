@@ -23,7 +23,7 @@ from harbourlink.events.domain import (
     place_of,
 )
 from harbourlink.events.models import Event, EventReference
-from harbourlink.events.seam import Stored, publish_stored, stored_event_ids, stored_events
+from harbourlink.events.seam import Stored, publish_stored, stored_event_ids, stored_events, with_references
 from harbourlink.events.store import (
     AppendResult,
     Conflict,
@@ -70,4 +70,5 @@ __all__ = [
     "visible",
     "visible_template",
     "visible_with_references",
+    "with_references",
 ]

@@ -45,8 +45,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Subquery
 
-from harbourlink import access, identity, references
-from harbourlink.events import Event, EventReference
+from harbourlink import access, events, identity, references
+from harbourlink.events import Event
 from harbourlink.kernel import Actor, ValidationFailed, utcnow
 from harbourlink.kernel.db import UtcDateTime
 from harbourlink.references import ReferenceType
@@ -100,7 +100,8 @@ def record_holdings(session: Session, message_id: str) -> None:
     across messages, whatever order they arrive in.
     """
     move = and_(Event.classifier == "ACT", Event.event_type != "REEFER")
-    number = (Event.owner_org_id, EventReference.kind, EventReference.value)
+    joined, ref = events.with_references(session, KINDS)
+    number = (Event.owner_org_id, ref.c.kind, ref.c.value)
     ranked = (
         select(
             *number,
@@ -112,8 +113,8 @@ def record_holdings(session: Session, message_id: str) -> None:
             .over(partition_by=number, order_by=(move.desc(), Event.event_time.desc(), Event.seq.desc()))
             .label("rank"),
         )
-        .join(EventReference, EventReference.event_seq == Event.seq)
-        .where(Event.message_id == message_id, EventReference.kind.in_(KINDS))
+        .select_from(joined)
+        .where(Event.message_id == message_id)
         .subquery("ranked")
     )
     rows = select(
