@@ -233,9 +233,8 @@ def test_a_messages_numbers_are_read_through_their_events_however_stale_the_stat
             record_holdings(session, "m-1")
         (statement, parameters) = next((sql, params) for sql, params in sent if "cargo_holdings" in sql)
         with db.engine.connect() as connection:
-            cursor = connection.connection.cursor()
-            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters)
-            plan = cursor.fetchone()[0][0]["Plan"]
+            explained = connection.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters)
+            plan = explained.scalar_one()[0]["Plan"]
             connection.rollback()
         with db.transaction() as session:
             held = session.execute(text("SELECT kind, value, status_seq FROM cargo_holdings")).all()
