@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
+import psycopg
 from sqlalchemy import event as sqlalchemy_event
 
 from harbourlink.kernel import Database
@@ -23,3 +26,55 @@ def counted(db: Database) -> Iterator[list[str]]:
         yield statements
     finally:
         sqlalchemy_event.remove(db.engine, "before_cursor_execute", count)
+
+
+@contextmanager
+def sent_with_parameters(db: Database) -> Iterator[list[tuple[str, Any]]]:
+    """The statements sent through ``db`` inside the block, each with its parameters."""
+    statements: list[tuple[str, Any]] = []
+
+    def keep(*args: Any) -> None:
+        statements.append((args[2], args[3]))
+
+    sqlalchemy_event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        yield statements
+    finally:
+        sqlalchemy_event.remove(db.engine, "before_cursor_execute", keep)
+
+
+def plan_run(db: Database, statement: str, parameters: dict[str, Any], *, generic: bool = False) -> dict[str, Any]:
+    """PostgreSQL's plan of ``statement`` (as sent by psycopg), run and rolled back, with its actual row counts.
+
+    ``generic``: planned as a prepared statement is after its first executions, without the parameters' values
+    (each parameter must then have a type the server can infer)."""
+    with db.engine.connect() as connection:
+        if not generic:
+            explained = connection.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters).one()
+        else:
+            explained = _generic_plan_run(connection.connection.dbapi_connection, statement, parameters)
+        connection.rollback()
+    plan: dict[str, Any] = explained[0][0]["Plan"]
+    return plan
+
+
+def _generic_plan_run(dbapi: Any, statement: str, parameters: dict[str, Any]) -> Any:
+    names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", statement)))
+    numbered = re.sub(r"%\((\w+)\)s", lambda found: f"${names.index(found.group(1)) + 1}", statement)
+    with psycopg.ClientCursor(dbapi) as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute(f"PREPARE planned AS {numbered}")
+        arguments = ", ".join(["%s"] * len(names))
+        cursor.execute(
+            f"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE planned({arguments})", [parameters[name] for name in names]
+        )
+        explained = cursor.fetchone()
+        cursor.execute("DEALLOCATE planned")  # a prepared statement outlives the transaction
+    return explained
+
+
+def rows_read(plan: dict[str, Any], table: str) -> int:
+    """Rows the plan's scans of ``table`` read, kept or filtered out, over all their loops."""
+    scanned = plan.get("Relation Name") == table and "Scan" in plan["Node Type"]
+    own = (plan["Actual Rows"] + plan.get("Rows Removed by Filter", 0)) * plan["Actual Loops"] if scanned else 0
+    return own + sum(rows_read(child, table) for child in plan.get("Plans", []))

@@ -9,14 +9,14 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from harbourlink.kernel import Database, utcnow, work
 from harbourlink.kernel.workqueue import WorkItem
 from harbourlink.kernel.workqueue.lease import retry_delay
 from harbourlink.vessels import Vessel
-from tests.statements import counted
+from tests.statements import counted, plan_run, rows_read, sent_with_parameters
 
 QUEUE = "test.tally"
 
@@ -155,6 +155,30 @@ def test_run_now_claims_in_one_statement_and_hands_a_managing_consumer_what_it_r
         assert told == [({"n": 6}, 1)]
     finally:
         work.unregister("test.managed")
+
+
+@pytest.mark.postgres
+def test_a_claim_reads_the_pending_items_only_however_many_are_done(db: Database) -> None:
+    """Done items stay a day. The planner took a queue's oldest pending items by walking the items in age order
+    from the oldest, past every done one: a claim cost more with each item done that day."""
+    if db.is_sqlite:
+        pytest.skip("plans are PostgreSQL's")
+    with db.transaction() as session:
+        for status, count in (("done", 20000), ("pending", 1500)):
+            session.execute(text(ITEMS), {"queue": QUEUE, "status": status, "count": count})
+        session.execute(text("ANALYZE work_items"))
+    candidates = select(WorkItem.id).where(WorkItem.queue == QUEUE).order_by(WorkItem.id).limit(20)
+    with sent_with_parameters(db) as sent, db.sessions() as session:  # rolled back: the items stay due below
+        assert len(work.claim(session, WorkItem, candidates, now=utcnow()).ids) == 20
+    ((statement, parameters),) = sent
+    for generic in (False, True):
+        assert rows_read(plan_run(db, statement, parameters, generic=generic), "work_items") == 40  # chosen, stamped
+
+
+ITEMS = (
+    "INSERT INTO work_items (queue, key, payload, status, attempts, created_at, next_attempt_at) "
+    "SELECT :queue, :status || ':' || n, '{}', :status, 1, now(), now() FROM generate_series(1, :count) n"
+)
 
 
 def test_concurrent_workers_handle_each_item_exactly_once(db: Database, tally: Tally) -> None:

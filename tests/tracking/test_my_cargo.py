@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
-from sqlalchemy import event as sqlalchemy_event
 
 from harbourlink import tracking
 from harbourlink.kernel import Actor, Database, create_database
@@ -16,7 +14,7 @@ from harbourlink.schema import upgrade
 from harbourlink.tracking.cargo import record_holdings
 from tests.conftest import _drop_postgres_database, _postgres_database, make_company
 from tests.port import CARRIER_HEADER, CONTAINER, DECLARATION, HBL, MBL, Port, grant, open_port, send
-from tests.statements import counted
+from tests.statements import counted, plan_run, rows_read, sent_with_parameters
 
 
 def _numbers(client: TestClient, company_auth: dict[str, str], **params: str) -> list[tuple[str, str]]:
@@ -198,12 +196,6 @@ def test_the_upgrade_lists_the_numbers_stored_before_it_as_the_consumer_would(ba
             _drop_postgres_database(name)
 
 
-def _rows_read(plan: dict[str, Any], table: str) -> int:
-    """Rows the plan's scans of ``table`` returned, over all their loops."""
-    own = plan["Actual Rows"] * plan["Actual Loops"] if plan.get("Relation Name") == table else 0
-    return own + sum(_rows_read(child, table) for child in plan.get("Plans", []))
-
-
 @pytest.mark.postgres
 def test_a_messages_numbers_are_read_through_their_events_however_stale_the_statistics(tmp_path: Path) -> None:
     """The migrations analyse the references while the table is empty; a large message then fills it before
@@ -227,20 +219,15 @@ def test_a_messages_numbers_are_read_through_their_events_however_stale_the_stat
                 connection.execute(text(REFERENCE), {"kind": "CONTAINER", "value": "OLDU1234565", "seq": seq})
         engine.dispose()
         db = create_database(url)
-        sent: list[tuple[str, Any]] = []
-        sqlalchemy_event.listen(db.engine, "before_cursor_execute", lambda *args: sent.append((args[2], args[3])))
-        with db.transaction() as session:
+        with sent_with_parameters(db) as sent, db.transaction() as session:
             record_holdings(session, "m-1")
         (statement, parameters) = next((sql, params) for sql, params in sent if "cargo_holdings" in sql)
-        with db.engine.connect() as connection:
-            explained = connection.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters)
-            plan = explained.scalar_one()[0]["Plan"]
-            connection.rollback()
+        plan = plan_run(db, statement, parameters)
         with db.transaction() as session:
             held = session.execute(text("SELECT kind, value, status_seq FROM cargo_holdings")).all()
         db.engine.dispose()
         assert [tuple(row) for row in held] == [("CONTAINER", "OLDU1234565", 1)]
-        assert _rows_read(plan, "event_references") == 3  # the message's own three, not the 200,000 beside them
+        assert rows_read(plan, "event_references") == 3  # the message's own three, not the 200,000 beside them
     finally:
         _drop_postgres_database(name)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, update
+from sqlalchemy import ColumnElement, Select, and_, literal_column, or_, update
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from harbourlink.kernel.workqueue.models import Leased
@@ -34,9 +34,12 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def due(model: type[Leased], now: datetime) -> ColumnElement[bool]:
-    """Rows waiting for an attempt now: pending, due, and not leased by a live worker."""
+    """Rows waiting for an attempt now: pending, due, and not leased by a live worker.
+
+    ``pending`` is written into the statement, not bound: a partial index of pending rows (the work
+    queue's) serves only a condition the planner can read, on a generic plan as on SQLite."""
     return and_(
-        model.status == "pending",
+        model.status == literal_column("'pending'"),
         model.next_attempt_at <= now,
         or_(model.claimed_until.is_(None), model.claimed_until < now),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from harbourlink.kernel.clock import utcnow
@@ -44,6 +44,14 @@ class WorkItem(Leased, Base):
         # Done items stay a day (HARBOURLINK_WORK_KEEP_DONE_HOURS): the figures and the dead
         # letters read the rest by status.
         Index("ix_work_items_status", "status", "next_attempt_at"),
+        # What a claim reads (``lease.due``, oldest first): only the pending items, however many are done.
+        Index(
+            "ix_work_items_pending",
+            "queue",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(SequenceNumber, primary_key=True, autoincrement=True)
