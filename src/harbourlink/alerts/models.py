@@ -12,7 +12,7 @@ from harbourlink.kernel import Base
 from harbourlink.kernel.clock import utcnow
 from harbourlink.kernel.db import SequenceNumber
 from harbourlink.kernel.ids import new_id
-from harbourlink.kernel.workqueue import Leased
+from harbourlink.kernel.workqueue import Leased, pending_index
 
 
 class AlertSubscription(Base):
@@ -120,7 +120,10 @@ class AlertNotification(Leased, Base):
     """
 
     __tablename__ = "alert_notifications"
-    __table_args__ = (Index("ix_alert_notifications_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_alert_notifications_due", "status", "next_attempt_at"),
+        pending_index("ix_alert_notifications_pending", "id"),
+    )
 
     id: Mapped[int] = mapped_column(SequenceNumber, primary_key=True, autoincrement=True)
     public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_id)

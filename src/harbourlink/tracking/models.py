@@ -13,7 +13,7 @@ from harbourlink.kernel import Base
 from harbourlink.kernel.clock import utcnow
 from harbourlink.kernel.db import SequenceNumber
 from harbourlink.kernel.ids import new_id
-from harbourlink.kernel.workqueue import Leased
+from harbourlink.kernel.workqueue import Leased, pending_index
 
 
 class DcsaSubscription(Base):
@@ -49,6 +49,7 @@ class DcsaDelivery(Leased, Base):
     __table_args__ = (
         UniqueConstraint("subscription_id", "event_seq"),
         Index("ix_dcsa_callback_deliveries_due", "status", "next_attempt_at"),
+        pending_index("ix_dcsa_callback_deliveries_pending", "id"),
     )
 
     id: Mapped[int] = mapped_column(SequenceNumber, primary_key=True, autoincrement=True)

@@ -10,7 +10,7 @@
 from harbourlink.kernel.workqueue.figures import QueueFigures, queue_figures
 from harbourlink.kernel.workqueue.heartbeat import recent_workers
 from harbourlink.kernel.workqueue.lease import DEFAULT_LEASE, Claim, claim, due, failed, retry_delay, revive, succeeded
-from harbourlink.kernel.workqueue.models import Leased, WorkerHeartbeat, WorkItem
+from harbourlink.kernel.workqueue.models import Leased, WorkerHeartbeat, WorkItem, pending_index
 from harbourlink.kernel.workqueue.queue import (
     Consumer,
     Item,
@@ -50,6 +50,7 @@ __all__ = [
     "failed",
     "inline_bell",
     "list_items",
+    "pending_index",
     "purge_done",
     "queue_figures",
     "recent_workers",

@@ -13,6 +13,17 @@ from harbourlink.kernel.clock import utcnow
 from harbourlink.kernel.db import Base, SequenceNumber
 
 
+def pending_index(name: str, *columns: str) -> Index:
+    """An index of a leased table's pending rows only, in the order a claim takes them (``lease.claim``).
+
+    Finished rows stay (done work items a day, delivered notifications for good); a claim that walked
+    the primary key from the oldest row passed every finished one to reach the first pending."""
+    return Index(name, *columns, postgresql_where=text(PENDING), sqlite_where=text(PENDING))
+
+
+PENDING = "status = 'pending'"
+
+
 class Leased:
     """Columns of a row that is worked on under a lease: due at ``next_attempt_at`` while ``pending``,
     held by one worker until ``claimed_until``, retried with back-off, ``dead`` after its last attempt.
@@ -44,14 +55,7 @@ class WorkItem(Leased, Base):
         # Done items stay a day (HARBOURLINK_WORK_KEEP_DONE_HOURS): the figures and the dead
         # letters read the rest by status.
         Index("ix_work_items_status", "status", "next_attempt_at"),
-        # What a claim reads (``lease.due``, oldest first): only the pending items, however many are done.
-        Index(
-            "ix_work_items_pending",
-            "queue",
-            "id",
-            postgresql_where=text("status = 'pending'"),
-            sqlite_where=text("status = 'pending'"),
-        ),
+        pending_index("ix_work_items_pending", "queue", "id"),
     )
 
     id: Mapped[int] = mapped_column(SequenceNumber, primary_key=True, autoincrement=True)

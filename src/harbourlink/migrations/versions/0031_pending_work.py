@@ -1,9 +1,10 @@
-"""the work queue's pending items in their own index, in the order a claim takes them
+"""leased tables' pending rows in indexes of their own, in the order a claim takes them
 
-A claim takes a queue's due items oldest first (``ORDER BY id``). Done items stay a day
+A claim takes due rows oldest first (``ORDER BY id``). Done work items stay a day
 (``HARBOURLINK_WORK_KEEP_DONE_HOURS``), and the planner walked the primary key from the oldest
 item, past every done one, to the first pending: 4 ms a claim with 40,000 done items, growing
-with a day's traffic. ``ix_work_items_pending`` holds only pending items, by queue and age.
+with a day's traffic. The alert and DCSA callback outboxes keep their delivered rows for good.
+Each index holds only the pending rows: work items by queue and age, the outboxes' by age.
 
 Revision ID: 0031
 Revises: 0030
@@ -23,16 +24,18 @@ depends_on: str | Sequence[str] | None = None
 PENDING = sa.text("status = 'pending'")
 
 
+INDEXES = {
+    "ix_work_items_pending": ("work_items", ["queue", "id"]),
+    "ix_alert_notifications_pending": ("alert_notifications", ["id"]),
+    "ix_dcsa_callback_deliveries_pending": ("dcsa_callback_deliveries", ["id"]),
+}
+
+
 def upgrade() -> None:
-    op.create_index(
-        "ix_work_items_pending",
-        "work_items",
-        ["queue", "id"],
-        unique=False,
-        postgresql_where=PENDING,
-        sqlite_where=PENDING,
-    )
+    for name, (table, columns) in INDEXES.items():
+        op.create_index(name, table, columns, unique=False, postgresql_where=PENDING, sqlite_where=PENDING)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_work_items_pending", table_name="work_items")
+    for name, (table, _) in INDEXES.items():
+        op.drop_index(name, table_name=table)
