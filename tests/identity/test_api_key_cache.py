@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import psycopg
 from fastapi.testclient import TestClient
+from sqlalchemy import Connection
+from sqlalchemy import event as sqlalchemy_event
 
 from harbourlink import identity
 from harbourlink.app import create_app
@@ -66,3 +69,25 @@ def test_a_wrong_secret_with_a_known_prefix_is_never_served_from_the_cache(db: D
     with db.transaction() as session:
         assert cache.authenticate(session, company_a.api_key, now=utcnow(), ip=None) is not None
         assert cache.authenticate(session, company_a.api_key[:-2] + "xx", now=utcnow(), ip=None) is None
+
+
+def test_a_keys_check_is_one_read_committed_by_itself(client: TestClient, company_a: Company) -> None:
+    """No BEGIN and COMMIT around the check: its read is a transaction of its own, apart from the handler's."""
+    engine = client.app.state.runtime.db.engine  # type: ignore[attr-defined]
+    inside: list[bool] = []
+
+    def note(connection: Connection, _cursor: object, statement: str, *_: object) -> None:
+        if "FROM api_keys" in statement:
+            dbapi = connection.connection.dbapi_connection
+            if isinstance(dbapi, psycopg.Connection):
+                inside.append(dbapi.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)
+            else:
+                inside.append(bool(getattr(dbapi, "in_transaction", True)))
+
+    assert client.get("/api/v1/me", headers=company_a.auth).status_code == 200  # the key now cached
+    sqlalchemy_event.listen(engine, "after_cursor_execute", note)
+    try:
+        assert client.get("/api/v1/me", headers=company_a.auth).status_code == 200
+    finally:
+        sqlalchemy_event.remove(engine, "after_cursor_execute", note)
+    assert inside == [False]

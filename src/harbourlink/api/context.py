@@ -174,8 +174,10 @@ def key_cache(request: Request) -> identity.ApiKeyCache:
 def authenticate(request: Request) -> Actor:
     """The caller of an API request, or 401.
 
-    Runs in a short transaction of its own (it may note a key's last use), so that endpoints
-    which commit in several steps, like receiving a message, never wait on its write lock.
+    Runs apart from the handler's transaction (it may note a key's last use), so that endpoints
+    which commit in several steps, like receiving a message, never wait on its write lock. An API
+    key's check is one read (now and then with a note of its use), each statement committing by
+    itself; a session's, which may renew the session, is a transaction.
     Once per request: the scope check (``api.scopes``) and the handler share the answer. Failed keys
     count against the address's limit; a caller's requests spend its budget.
     """
@@ -184,7 +186,8 @@ def authenticate(request: Request) -> Actor:
         return known
     rt = runtime(request)
     try:
-        with rt.db.transaction() as session:
+        bearer = bool(request.headers.get("authorization"))
+        with rt.db.autocommitted() if bearer else rt.db.transaction() as session:
             actor = _authenticate(request, session)
     except Unauthenticated as failed:
         if failed.code in KEY_FAILURES:
