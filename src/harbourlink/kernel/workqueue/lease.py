@@ -12,13 +12,14 @@ where ``revive`` can take it from again.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, literal_column, or_, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, literal_column, or_, update
 from sqlalchemy.orm import QueryableAttribute, Session
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from harbourlink.kernel.workqueue.models import Leased
 
@@ -33,7 +34,7 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * (1 << min(max(attempts - 1, 0), 20)), LONGEST_RETRY)
 
 
-def due(model: type[Leased], now: datetime) -> ColumnElement[bool]:
+def due(model: type[Leased], now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
     """Rows waiting for an attempt now: pending, due, and not leased by a live worker.
 
     ``pending`` is written into the statement, not bound: a partial index of pending rows (the work
@@ -57,6 +58,39 @@ class Claim:
     held: dict[int, tuple[Any, ...]] = field(default_factory=dict)
 
 
+NOW = "claim_now"
+TOKEN = "claim_token"  # noqa: S105 - a parameter's name
+
+
+def claim_statement(
+    model: Any, candidates: Select[Any], fetch: Sequence[QueryableAttribute[Any]] = ()
+) -> ReturningUpdate[Any]:
+    """What ``claim`` runs, for a caller that claims the same way often to build once (``claim_with``).
+
+    One statement: the lease is stamped on the due candidates (a select of ``model.id``, its own
+    parameters bound when it runs) and the rows stamped are read back (``RETURNING``) with the columns
+    in ``fetch``, so a claim costs one round trip.
+    """
+    # Materialised, so that the candidates are chosen and locked once whatever plan the update gets: as a
+    # subquery joined again for each due row, the choice was made once per row of the table (0.8 s a claim
+    # with a few thousand items waiting). The rows it locked are due (PostgreSQL checks the rows it locks
+    # against the conditions again; SQLite, which takes no row locks, has one writer), so the update
+    # need not ask again.
+    chosen = (
+        candidates.with_for_update(skip_locked=True)
+        .where(due(model, bindparam(NOW)))
+        .cte("chosen")
+        .prefix_with("MATERIALIZED")
+    )
+    return (
+        update(model)
+        .where(model.id == chosen.c.id)
+        .values(claimed_until=bindparam(TOKEN), attempts=model.attempts + 1)
+        .returning(model.id, *fetch)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def claim(
     session: Session,
     model: Any,
@@ -68,25 +102,22 @@ def claim(
 ) -> Claim:
     """Leases the due rows among ``candidates`` (a select of ``model.id``); returns the ones this caller won.
 
-    One statement: the lease is stamped on the due candidates and the rows stamped are read back
-    (``RETURNING``) with the columns in ``fetch``, so a claim costs one round trip.
     Commit the caller's transaction before working on them, so other workers see the lease.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
+    return claim_with(session, claim_statement(model, candidates, fetch), now=now, lease=lease)
+
+
+def claim_with(
+    session: Session,
+    statement: ReturningUpdate[Any],
+    *,
+    now: datetime,
+    lease: timedelta = DEFAULT_LEASE,
+    parameters: Mapping[str, Any] | None = None,
+) -> Claim:
+    """``claim`` by a statement from ``claim_statement``, with the candidates' ``parameters``."""
     token = now + lease + timedelta(microseconds=secrets.randbelow(1_000_000))
-    # Materialised, so that the candidates are chosen and locked once whatever plan the update gets: as a
-    # subquery joined again for each due row, the choice was made once per row of the table (0.8 s a claim
-    # with a few thousand items waiting). The rows it locked are due (PostgreSQL checks the rows it locks
-    # against the conditions again; SQLite has one writer), so the update need not ask again.
-    chosen = candidates.where(due(model, now)).cte("chosen").prefix_with("MATERIALIZED")
-    stamped = session.execute(
-        update(model)
-        .where(model.id == chosen.c.id)
-        .values(claimed_until=token, attempts=model.attempts + 1)
-        .returning(model.id, *fetch)
-        .execution_options(synchronize_session=False)
-    ).all()
+    stamped = session.execute(statement, {**(parameters or {}), NOW: now, TOKEN: token}).all()
     held = {row[0]: tuple(row[1:]) for row in stamped}
     return Claim(token, sorted(held), held)
 

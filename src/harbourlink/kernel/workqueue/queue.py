@@ -20,14 +20,23 @@ from functools import cache
 from importlib.metadata import entry_points
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from harbourlink.kernel.clock import utcnow
 from harbourlink.kernel.db import WORK_RUNG as RUNG
 from harbourlink.kernel.db import Database
-from harbourlink.kernel.workqueue.lease import DEFAULT_LEASE, Claim, claim, failed, revive, succeeded
+from harbourlink.kernel.workqueue.lease import (
+    DEFAULT_LEASE,
+    Claim,
+    claim_statement,
+    claim_with,
+    failed,
+    revive,
+    succeeded,
+)
 from harbourlink.kernel.workqueue.models import WorkItem
 
 log = logging.getLogger(__name__)
@@ -195,6 +204,21 @@ def _run(db: Database, consumer: Consumer, item_id: int, token: datetime, *, wor
         return _NOT_DONE
 
 
+# A worker claims many times a second: its statements are built once (building one cost more than running it).
+@cache
+def _claim_oldest() -> ReturningUpdate[Any]:
+    oldest = select(WorkItem.id).where(WorkItem.queue == bindparam("of_queue")).order_by(WorkItem.id)
+    return claim_statement(WorkItem, oldest.limit(bindparam("batch")), HELD_COLUMNS)
+
+
+@cache
+def _claim_by_key() -> ReturningUpdate[Any]:
+    keyed = select(WorkItem.id).where(
+        WorkItem.key == bindparam("of_key"), WorkItem.queue.in_(bindparam("queues", expanding=True))
+    )
+    return claim_statement(WorkItem, keyed, (WorkItem.queue, *HELD_COLUMNS))
+
+
 def _held(won: Claim, item_id: int) -> Held:
     payload, attempt = won.held[item_id]
     return Held(payload, attempt)
@@ -214,13 +238,12 @@ def run_round(
         if consumer is None:
             continue
         with db.transaction() as session:
-            won = claim(
+            won = claim_with(
                 session,
-                WorkItem,
-                select(WorkItem.id).where(WorkItem.queue == queue).order_by(WorkItem.id).limit(consumer.batch),
+                _claim_oldest(),
                 now=now or utcnow(),
                 lease=lease,
-                fetch=HELD_COLUMNS,
+                parameters={"of_queue": queue, "batch": consumer.batch},
             )
         for position, item_id in enumerate(won.ids):
             # The batch's first item runs at once; a later one may have waited out its lease behind the others.
@@ -241,13 +264,7 @@ def run_now(db: Database, key: str, *, worker: str = "inline") -> Ran | None:
     """Runs the item enqueued under ``key`` in this thread, unless a worker has taken it (then None)."""
     known = consumers()
     with db.transaction() as session:
-        won = claim(
-            session,
-            WorkItem,
-            select(WorkItem.id).where(WorkItem.key == key, WorkItem.queue.in_(sorted(known))),
-            now=utcnow(),
-            fetch=(WorkItem.queue, *HELD_COLUMNS),
-        )
+        won = claim_with(session, _claim_by_key(), now=utcnow(), parameters={"of_key": key, "queues": sorted(known)})
     if not won.ids:
         return None
     item_id = won.ids[0]
