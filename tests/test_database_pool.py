@@ -151,12 +151,21 @@ def counted_pings(db: Database) -> Iterator[list[int]]:
         del dialect.do_ping
 
 
-@pytest.mark.postgres
-def test_a_connection_in_steady_use_is_handed_out_untested(database_url: str) -> None:
+@contextmanager
+def one_connection(database_url: str, *, ping_after_idle: float) -> Iterator[Database]:
+    """A PostgreSQL pool of one connection."""
     if not database_url.startswith("postgresql"):
         pytest.skip("the embedded database has no server to lose")
-    db = create_database(database_url, pool=PoolLimits(size=1, max_overflow=0, ping_after_idle=3600))
+    db = create_database(database_url, pool=PoolLimits(size=1, max_overflow=0, ping_after_idle=ping_after_idle))
     try:
+        yield db
+    finally:
+        db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_connection_in_steady_use_is_handed_out_untested(database_url: str) -> None:
+    with one_connection(database_url, ping_after_idle=3600) as db:
         with counted_pings(db) as pings:
             backends = {_backend_of(db) for _ in range(5)}
         assert pings == [0] and len(backends) == 1
@@ -165,23 +174,16 @@ def test_a_connection_in_steady_use_is_handed_out_untested(database_url: str) ->
             _backend_of(db)
         assert lost.value.connection_invalidated
         assert _backend_of(db) > 0
-    finally:
-        db.engine.dispose()
 
 
 @pytest.mark.postgres
 def test_a_connection_idle_past_the_limit_is_tested_and_a_dead_one_replaced_unseen(database_url: str) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("the embedded database has no server to lose")
-    db = create_database(database_url, pool=PoolLimits(size=1, max_overflow=0, ping_after_idle=0))
-    try:
+    with one_connection(database_url, ping_after_idle=0) as db:
         first = _backend_of(db)
         _terminate(db, first)
         with counted_pings(db) as pings:
             second = _backend_of(db)
         assert pings == [1] and second != first
-    finally:
-        db.engine.dispose()
 
 
 @pytest.mark.postgres
