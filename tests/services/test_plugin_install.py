@@ -9,6 +9,7 @@ the local package index, so the test needs no network.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -52,12 +53,13 @@ class Environment:
         self.env = env
 
     def pip(self, *argv: str) -> None:
-        subprocess.run(
+        done = subprocess.run(
             [sys.executable, "-m", "pip", "--python", str(self.python), "-q", *argv],
-            check=True,
+            check=False,
             capture_output=True,
             env=self.env,
         )
+        assert done.returncode == 0, done.stderr.decode(errors="replace")
 
     def harbourlink(self, *argv: str) -> None:
         subprocess.run([str(self.python), "-m", "harbourlink", *argv], check=True, env=self.env, capture_output=True)
@@ -106,7 +108,10 @@ def test_a_plugin_installed_appears_with_its_routes_and_opt_in_and_removed_disap
     served: tuple[Environment, str, Path],
 ) -> None:
     venv, url, tmp_path = served
-    venv.pip("install", "--no-deps", str(EXAMPLE))
+    # A copy of its own: pip builds a local package in its folder, and the two databases' runs of this test,
+    # in two test processes at once, had each removed the other's build.
+    source = shutil.copytree(EXAMPLE, tmp_path / "example_plugin", ignore=shutil.ignore_patterns("build", "*.egg-info"))
+    venv.pip("install", "--no-deps", str(source))
     venv.harbourlink("db", "upgrade")  # the core's chain, then the plug-in's own
     database = create_database(url)
     company: Company = make_company(database, "Alpha Forwarding", "forwarder")
