@@ -30,7 +30,6 @@ from harbourlink.kernel.db import WORK_RUNG as RUNG
 from harbourlink.kernel.db import Database
 from harbourlink.kernel.workqueue.lease import (
     DEFAULT_LEASE,
-    Claim,
     claim_statement,
     claim_with,
     failed,
@@ -164,14 +163,20 @@ def run_item(
     ``held``: the item as its claim read it, when it runs straight after that claim; a managing consumer
     then starts without first reading the item again (its lease cannot have run out yet).
     """
-    return _run(db, consumer, item_id, token, worker=worker, held=held) is not _NOT_DONE
+    return _run(db, consumer, item_id, token, worker=worker, held=held) is not None
 
 
-_NOT_DONE = object()
+@dataclass(frozen=True)
+class Ran:
+    """An item run to its end, with what its consumer's ``manage`` returned (None for ``handle``)."""
+
+    result: object
 
 
-def _run(db: Database, consumer: Consumer, item_id: int, token: datetime, *, worker: str, held: Held | None) -> object:
-    """``run_item``, answering what a managing consumer's ``manage`` returned, or ``_NOT_DONE``."""
+def _run(
+    db: Database, consumer: Consumer, item_id: int, token: datetime, *, worker: str, held: Held | None
+) -> Ran | None:
+    """``run_item``, answering the item's end, or None when it is not done."""
     result: object = None
     try:
         if consumer.manage is not None:
@@ -179,7 +184,7 @@ def _run(db: Database, consumer: Consumer, item_id: int, token: datetime, *, wor
                 with db.transaction() as session:
                     item = session.get(WorkItem, item_id)
                     if item is None or item.status != "pending" or item.claimed_until != token:
-                        return _NOT_DONE
+                        return None
                     held = Held(dict(item.payload), item.attempts)
             result = consumer.manage(db, held.payload, held.attempt)
         with db.transaction() as session:
@@ -188,12 +193,12 @@ def _run(db: Database, consumer: Consumer, item_id: int, token: datetime, *, wor
                 query = query.with_for_update()
             item = session.scalars(query).first()
             if item is None or item.status != "pending":
-                return _NOT_DONE  # the lease ran out and another worker took it
+                return None  # the lease ran out and another worker took it
             if consumer.handle is not None:
                 consumer.handle(session, item.payload)
             succeeded(item)
             item.claimed_by, item.finished_at = worker, utcnow()
-        return result
+        return Ran(result)
     except Exception as exc:
         log.exception("work item %s of %s failed", item_id, consumer.queue)
         with db.transaction() as session:
@@ -201,7 +206,7 @@ def _run(db: Database, consumer: Consumer, item_id: int, token: datetime, *, wor
             if item is not None and item.claimed_until == token:
                 item.claimed_by = worker
                 failed(item, f"{type(exc).__name__}: {exc}", now=utcnow(), max_attempts=consumer.max_attempts)
-        return _NOT_DONE
+        return None
 
 
 # A worker claims many times a second: its statements are built once (building one cost more than running it).
@@ -217,11 +222,6 @@ def _claim_by_key() -> ReturningUpdate[Any]:
         WorkItem.key == bindparam("of_key"), WorkItem.queue.in_(bindparam("queues", expanding=True))
     )
     return claim_statement(WorkItem, keyed, (WorkItem.queue, *HELD_COLUMNS))
-
-
-def _held(won: Claim, item_id: int) -> Held:
-    payload, attempt = won.held[item_id]
-    return Held(payload, attempt)
 
 
 def run_round(
@@ -247,17 +247,10 @@ def run_round(
             )
         for position, item_id in enumerate(won.ids):
             # The batch's first item runs at once; a later one may have waited out its lease behind the others.
-            held = _held(won, item_id) if position == 0 else None
+            held = Held(*won.held[item_id]) if position == 0 else None
             run_item(db, consumer, item_id, won.token, worker=worker, held=held)
         attempted += len(won.ids)
     return attempted
-
-
-@dataclass(frozen=True)
-class Ran:
-    """An item ``run_now`` ran to its end here, with what its consumer's ``manage`` returned (None for ``handle``)."""
-
-    result: object
 
 
 def run_now(db: Database, key: str, *, worker: str = "inline") -> Ran | None:
@@ -269,8 +262,7 @@ def run_now(db: Database, key: str, *, worker: str = "inline") -> Ran | None:
         return None
     item_id = won.ids[0]
     queue, payload, attempt = won.held[item_id]
-    result = _run(db, known[queue], item_id, won.token, worker=worker, held=Held(payload, attempt))
-    return None if result is _NOT_DONE else Ran(result)
+    return _run(db, known[queue], item_id, won.token, worker=worker, held=Held(payload, attempt))
 
 
 _draining = threading.local()
