@@ -6,7 +6,8 @@ concurrent clients, for D seconds, each loop: 80 % tracking lookups of numbers t
 small uploads (answered when stored), 5 % reads of their alerts. A probe in a process of its own
 asks ``/healthz`` every second. Prints, per kind, the count, errors and p50/p99 latency, the
 median and slowest ``/healthz``, how late the generator's own event loop ran (its lag counts in every
-latency it measures), and the machine's CPU time per answered request, the generator's share apart
+latency it measures), when the lookups slower than 250 ms were sent (spread over the run: queueing;
+gathered in a few seconds: a stall), and the machine's CPU time per answered request, the generator's share apart
 (what the request rate reached is bounded by on these 2 cores).
 The run is bounded in time and traffic goes to 127.0.0.1 only.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import multiprocessing
 import os
 import random
@@ -46,6 +48,8 @@ from harbourlink.references import ReferenceType
 COMPANIES = 5
 EVENTS_PER_COMPANY = 20_000
 PORT = 8765
+SLOW = 0.25
+WINDOW = 10
 
 
 def _process_cpu(topology_pid: int) -> dict[str, float]:
@@ -127,6 +131,10 @@ class Tally:
     by_process: dict[str, float] = field(default_factory=dict)
     elapsed: float = 0.0
     generator_cpu: float = 0.0
+    slow_lookups: list[float] = field(default_factory=list)
+    """When (seconds into the run) each lookup slower than ``SLOW`` was sent: a tail spread over the
+    run is queueing; one gathered in a few seconds is a stall."""
+    began: float = field(default_factory=time.monotonic)
 
 
 def _seed(url: str) -> list[tuple[str, list[str]]]:
@@ -205,7 +213,10 @@ async def _client(caller: Caller, until: float, tally: Tally, rng: random.Random
                 failure = str(answer.status_code) if answer.status_code >= 400 else None
             except httpx.HTTPError as exc:
                 failure = type(exc).__name__
-            tally.latencies[kind].append(time.perf_counter() - started)
+            took = time.perf_counter() - started
+            tally.latencies[kind].append(took)
+            if kind == "lookup" and took > SLOW:
+                tally.slow_lookups.append(time.monotonic() - took - tally.began)
             if failure is not None:
                 tally.errors[kind] += 1
                 tally.failures[f"{kind} {failure}"] += 1
@@ -260,8 +271,18 @@ async def _load(
     probe.start()
     sender.close()  # the probe's end: a probe that dies then reads as end of file here, not as a hang
     machine, generator, started = _busy_cpu_seconds(), time.process_time(), time.monotonic()
+    tally.began = started
     before = _process_cpu(topology_pid)
-    await asyncio.gather(_lag(until, tally), *tasks)
+    # The generator's own full collections walked some 430,000 objects (the seed's and 500 clients')
+    # every ten seconds or so: 0.3-0.5 s of CPU, up to 1.3 s on the busy machine, with every request
+    # in flight waiting and timed as if the server had been slow. Held off for the run; its cyclic
+    # garbage (httpx's, some 40,000 objects a collection) waits until the run ends.
+    gc.collect()
+    gc.disable()
+    try:
+        await asyncio.gather(_lag(until, tally), *tasks)
+    finally:
+        gc.enable()
     tally.machine_cpu, tally.generator_cpu = _busy_cpu_seconds() - machine, time.process_time() - generator
     tally.by_process = {kind: used - before.get(kind, 0.0) for kind, used in _process_cpu(topology_pid).items()}
     tally.elapsed = time.monotonic() - started
@@ -286,6 +307,12 @@ def _report(tally: Tally, seconds: float) -> None:
         f"errors {tally.errors['healthz']}"
     )
     print(f"the generator's event loop ran up to {tally.loop_lag * 1000:.0f} ms late")
+    if tally.slow_lookups:
+        windows = Counter(int(at // WINDOW) * WINDOW for at in tally.slow_lookups)
+        print(
+            f"lookups slower than {SLOW * 1000:.0f} ms, by when they were sent (s into the run): "
+            + ", ".join(f"{start}-{start + WINDOW} {windows[start]}" for start in sorted(windows))
+        )
     answered = sum(len(values) for values in tally.latencies.values())
     if answered:
         print(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -37,6 +36,7 @@ from harbourlink.api.limits import BodySizeLimit
 from harbourlink.api.scopes import document_scopes
 from harbourlink.identity import Sealer
 from harbourlink.kernel import create_database, plugins, work
+from harbourlink.kernel.collector import freeze_start_up
 from harbourlink.settings import Settings
 from harbourlink.web import mount_web, oidc, plugin_router
 from harbourlink.worker import duties, topology
@@ -103,12 +103,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if worker is not None:
         worker.start()
     if app.state.serving:
-        # What start-up built (modules, routes, schemas, catalogues) lives as long as the process. Frozen
-        # out of the collector, a full collection no longer walks it on some request's time: it cost
-        # the 61,000-event tracking page 250 ms once in every dozen renders. Not for apps built and
-        # dropped by the dozen in one process (tests): frozen cycles are never collected.
-        gc.collect()
-        gc.freeze()
+        freeze_start_up()
     try:
         yield
     finally:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import Connection, event, text
 
 from harbourlink import access, tracking, vessels
 from harbourlink.kernel import Actor, Database, NotFound, utcnow
@@ -149,3 +152,53 @@ def test_on_postgresql_the_driver_converts_the_lookup_statement_once(db: Databas
         assert len(statements) == 1
     after = _queries._query2pg.cache_info()
     assert (after.hits - before.hits, after.misses - before.misses) == (3, 0)
+
+
+def _autocommits(dbapi_connection: object) -> bool:
+    if isinstance(dbapi_connection, psycopg.Connection):
+        return bool(dbapi_connection.autocommit)
+    return getattr(dbapi_connection, "isolation_level", "") is None  # sqlite3: no BEGIN of its own
+
+
+@contextmanager
+def _transactions_around_statements(client: TestClient) -> Iterator[list[tuple[str, bool]]]:
+    """Each statement the app sends inside the block: its first word, and whether it ran inside a transaction."""
+    seen: list[tuple[str, bool]] = []
+    engine = client.app.state.runtime.db.engine  # type: ignore[attr-defined]
+
+    def note(connection: Connection, _cursor: object, statement: str, *_: object) -> None:
+        seen.append((statement.split(maxsplit=1)[0].upper(), not _autocommits(connection.connection.dbapi_connection)))
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def test_an_api_lookup_commits_each_statement_by_itself_and_still_logs_the_view(
+    client: TestClient, db: Database, port: Port
+) -> None:
+    """No BEGIN and COMMIT round trips around a lookup (nor the caller's key check), and the line noting
+    that the SME viewed the forwarder's House B/L is written all the same."""
+    with _transactions_around_statements(client) as seen:
+        answer = client.get(f"/api/v1/track/{HBL}", headers=port.sme.auth)
+    assert answer.status_code == 200 and answer.json()["events"]
+    assert ("INSERT", False) in seen, seen  # the access log's line
+    assert seen and not any(in_transaction for _, in_transaction in seen), seen
+    log = client.get("/api/v1/access-log", headers=port.forwarder.auth).json()
+    assert [e["reference"] for e in log if e["viewer_org_id"] == port.sme.org_id] == [HBL]
+
+
+def test_a_lookup_ending_with_its_view_unwritten_writes_it_at_the_end(client: TestClient, db: Database) -> None:
+    """A view with no events reads no ledger marks, so nothing flushed the access log's line before the handler
+    returned: the request's end writes it."""
+    port = open_port(client, db)
+    client.post("/api/v1/bl-links", headers=port.forwarder.auth, json={"master_bl": MBL, "house_bl": HBL})
+    grant(client, port.forwarder, "HBL", HBL, port.sme)  # the carrier shares nothing: only the vessel call shows
+    with _transactions_around_statements(client) as seen:
+        view = client.get(f"/api/v1/track/{HBL}", headers=port.sme.auth).json()
+    assert view["events"] == [] and view["vessel"] is not None
+    assert seen[-1] == ("INSERT", False), seen
+    log = client.get("/api/v1/access-log", headers=port.forwarder.auth).json()
+    assert [e["reference"] for e in log if e["viewer_org_id"] == port.sme.org_id] == [HBL]

@@ -14,7 +14,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from harbourlink import alerts
-from harbourlink.api.context import CurrentActor, DbSession, runtime
+from harbourlink.api.context import AutocommitSession, CurrentActor, DbSession, runtime
 from harbourlink.api.errors import ERROR_RESPONSES
 from harbourlink.api.scopes import require_scope
 from harbourlink.identity import KeyScope
@@ -227,7 +227,7 @@ def unsubscribe(subscription_id: str, actor: CurrentActor, session: DbSession) -
 )
 def list_alerts(
     actor: CurrentActor,
-    session: DbSession,
+    session: AutocommitSession,
     include_resolved: Annotated[bool, Query()] = False,
     status_filter: Annotated[
         list[str] | None, Query(alias="status", description="open, acknowledged, resolved; repeat for several")

@@ -83,6 +83,31 @@ async def unit_of_work(request: Request) -> AsyncIterator[Session]:
 DbSession = Annotated[Session, Depends(unit_of_work, scope="function")]
 
 
+async def autocommit_unit(request: Request) -> AsyncIterator[Session]:
+    """For a request that reads, and whose writes (if any) each stand alone, such as the lines noting who
+    viewed whose data (``Database.autocommitting``). With no transaction to commit, its end returns an idle
+    connection on the event loop, instead of a trip through the threadpool; only writes still pending, or
+    an error that may have left the connection busy, are finished in a thread."""
+    session = runtime(request).db.autocommitting()
+    try:
+        yield session
+    except Exception:
+        await to_thread.run_sync(session.close, limiter=CapacityLimiter(1))
+        raise
+    if session.new or session.dirty or session.deleted:
+        await to_thread.run_sync(_flush_and_close, session, limiter=CapacityLimiter(1))
+    else:
+        session.close()
+
+
+def _flush_and_close(session: Session) -> None:
+    with session:
+        session.flush()
+
+
+AutocommitSession = Annotated[Session, Depends(autocommit_unit, scope="function")]
+
+
 def _address(text: str) -> IpAddress | None:
     try:
         return ipaddress.ip_address(text.strip())
@@ -187,7 +212,7 @@ def authenticate(request: Request) -> Actor:
     rt = runtime(request)
     try:
         bearer = bool(request.headers.get("authorization"))
-        with rt.db.autocommitted() if bearer else rt.db.transaction() as session:
+        with rt.db.autocommitting() if bearer else rt.db.transaction() as session:
             actor = _authenticate(request, session)
     except Unauthenticated as failed:
         if failed.code in KEY_FAILURES:

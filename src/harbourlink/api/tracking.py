@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from harbourlink import ledger, tracking
-from harbourlink.api.context import CurrentActor, DbSession
+from harbourlink.api.context import AutocommitSession, CurrentActor, DbSession
 from harbourlink.api.errors import ERROR_RESPONSES
 from harbourlink.api.guards import BIGINT_MAX
 from harbourlink.api.ledger import configured
@@ -186,7 +186,7 @@ def track(
     reference: str,
     request: Request,
     actor: CurrentActor,
-    session: DbSession,
+    session: AutocommitSession,
     events: Annotated[
         int,
         Query(
@@ -248,7 +248,7 @@ class CargoPageRead(BaseModel):
 )
 def my_cargo(
     actor: CurrentActor,
-    session: DbSession,
+    session: AutocommitSession,
     *,
     q: Annotated[str, Query(max_length=60, description="the start of a number")] = "",
     cursor: Annotated[str | None, Query(max_length=200)] = None,

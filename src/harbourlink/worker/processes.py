@@ -21,6 +21,7 @@ from types import FrameType
 
 from harbourlink.identity import Sealer
 from harbourlink.kernel import create_database, work
+from harbourlink.kernel.collector import freeze_start_up
 from harbourlink.settings import Settings
 from harbourlink.worker import duties, topology
 
@@ -49,6 +50,7 @@ def run_worker(settings: Settings, roles: Iterable[str], *, idle: float = 1.0) -
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     log.info("worker %s: roles %s, queues %s", worker.name, ", ".join(sorted(worker.roles)), ", ".join(worker.queues()))
+    freeze_start_up()
     try:
         worker.run()
     finally:
