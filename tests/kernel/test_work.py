@@ -149,10 +149,40 @@ def test_run_now_claims_in_one_statement_and_hands_a_managing_consumer_what_it_r
             ran = work.run_now(db, "managed:6")
         assert ran is not None and ran.result == "settled 6"
         assert told == [({"n": 6}, 1)]
-        on_items = [s.split()[0] for s in statements if "work_items" in s]
-        assert on_items == ["WITH", "SELECT", "UPDATE"], "claim (read back), then the item marked done"
+        on_items = [s.split(maxsplit=1)[0] for s in statements if "work_items" in s]
+        assert on_items == ["WITH", "UPDATE"], "claim (read back), then the item marked done"
+        with db.transaction() as session:
+            item = session.scalars(select(WorkItem).where(WorkItem.key == "managed:6")).one()
+        assert (item.status, item.claimed_by, item.claimed_until) == ("done", "inline", None)
+        assert item.finished_at is not None
         assert work.run_now(db, "managed:6") is None
         assert told == [({"n": 6}, 1)]
+    finally:
+        work.unregister("test.managed")
+
+
+def test_a_managed_item_whose_lease_ran_out_is_finished_by_its_new_holder_only(db: Database) -> None:
+    """A managing consumer's item is marked done by one statement that checks the lease is still the caller's:
+    the first holder, slower than its lease, neither marks it done nor hears that it ran."""
+    ran: list[str] = []
+
+    def manage(_db: Database, _payload: Mapping[str, Any], _attempt: int) -> None:
+        ran.append("ran")
+
+    work.register(work.Consumer("test.managed", manage=manage, batch=1))
+    try:
+        with db.transaction() as session:
+            work.enqueue(session, "test.managed", {"n": 7}, key="managed:7", ring=False)
+            first = work.claim(session, WorkItem, select(WorkItem.id).where(WorkItem.key == "managed:7"), now=utcnow())
+        later = utcnow() + timedelta(minutes=5)
+        assert work.run_round(db, ["test.managed"], worker="second", now=later) == 1
+        consumer = work.consumers()["test.managed"]
+        held = work.queue.Held({"n": 7}, 1)  # as its claim read it: the first holder runs it without a look
+        assert not work.queue.run_item(db, consumer, first.ids[0], first.token, worker="first", held=held)
+        assert ran == ["ran", "ran"]
+        with db.transaction() as session:
+            item = session.scalars(select(WorkItem).where(WorkItem.key == "managed:7")).one()
+        assert (item.status, item.claimed_by, item.attempts) == ("done", "second", 2)
     finally:
         work.unregister("test.managed")
 

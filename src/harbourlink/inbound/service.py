@@ -71,9 +71,10 @@ def archive(
     filename: str | None = None,
     replay_of: str | None = None,
 ) -> InboundMessage:
-    """Keeps the message exactly as it arrived, before anything reads it."""
+    """Keeps the message exactly as it arrived, before anything reads it, queued for processing."""
     adapter_for(format_name)
     message = InboundMessage(
+        status="queued",
         sender_org_id=actor.org_id,
         sender_user_id=actor.user_id,
         format=format_name,
@@ -288,7 +289,7 @@ def receive(
         message = archive(
             session, actor, format_name=format_name, raw=raw, channel=channel, filename=filename, replay_of=replay_of
         )
-        message.status, message_id = "queued", message.id
+        message_id = message.id
         if replay_of is not None:
             original = session.get(InboundMessage, replay_of)
             if original is not None:

@@ -127,6 +127,23 @@ def succeeded(row: Leased, *, status: str = "done") -> None:
     row.status, row.claimed_until, row.last_error = status, None, None
 
 
+def succeeded_statement(model: Any, **also: Any) -> ReturningUpdate[Any]:
+    """``succeeded`` as one statement, for a caller holding no row: the row (bound ``of_id``) is done, with the
+    columns in ``also``, if its lease is still the caller's (bound ``claim_token``); it returns the row's id
+    if so, nothing if the lease ran out and another caller took it."""
+    return (
+        update(model)
+        .where(
+            model.id == bindparam("of_id"),
+            model.claimed_until == bindparam(TOKEN),
+            model.status == literal_column("'pending'"),
+        )
+        .values(status="done", claimed_until=None, last_error=None, **also)
+        .returning(model.id)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def failed(row: Leased, error: str, *, now: datetime, max_attempts: int) -> bool:
     """Records a failed attempt: due again after the back-off, or ``dead`` after the last; True when dead."""
     row.claimed_until, row.last_error = None, error[:ERROR_LENGTH]
