@@ -3,44 +3,59 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import psycopg
+from sqlalchemy import Connection, Engine
 from sqlalchemy import event as sqlalchemy_event
 
 from harbourlink.kernel import Database
 
 
 @contextmanager
+def _on_each_statement(engine: Engine, note: Callable[..., None]) -> Iterator[None]:
+    sqlalchemy_event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield
+    finally:
+        sqlalchemy_event.remove(engine, "before_cursor_execute", note)
+
+
+@contextmanager
 def counted(db: Database) -> Iterator[list[str]]:
     """The statements sent through ``db`` inside the block, in order."""
     statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    sqlalchemy_event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with _on_each_statement(db.engine, lambda *args: statements.append(str(args[2]))):
         yield statements
-    finally:
-        sqlalchemy_event.remove(db.engine, "before_cursor_execute", count)
 
 
 @contextmanager
 def sent_with_parameters(db: Database) -> Iterator[list[tuple[str, Any]]]:
     """The statements sent through ``db`` inside the block, each with its parameters."""
     statements: list[tuple[str, Any]] = []
-
-    def keep(*args: Any) -> None:
-        statements.append((args[2], args[3]))
-
-    sqlalchemy_event.listen(db.engine, "before_cursor_execute", keep)
-    try:
+    with _on_each_statement(db.engine, lambda *args: statements.append((args[2], args[3]))):
         yield statements
-    finally:
-        sqlalchemy_event.remove(db.engine, "before_cursor_execute", keep)
+
+
+@contextmanager
+def in_transaction_or_not(engine: Engine) -> Iterator[list[tuple[str, bool]]]:
+    """The statements sent through ``engine`` inside the block, each with whether a transaction wrapped it
+    (False: it committed by itself, with no BEGIN and COMMIT around it)."""
+    seen: list[tuple[str, bool]] = []
+
+    def note(connection: Connection, _cursor: object, statement: str, *_: object) -> None:
+        seen.append((statement, not _autocommits(connection.connection.dbapi_connection)))
+
+    with _on_each_statement(engine, note):
+        yield seen
+
+
+def _autocommits(dbapi_connection: object) -> bool:
+    if isinstance(dbapi_connection, psycopg.Connection):
+        return bool(dbapi_connection.autocommit)
+    return getattr(dbapi_connection, "isolation_level", "") is None  # sqlite3: no BEGIN of its own
 
 
 def plan_run(db: Database, statement: str, parameters: dict[str, Any], *, generic: bool = False) -> dict[str, Any]:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import psycopg
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection
-from sqlalchemy import event as sqlalchemy_event
 
 from harbourlink import identity
 from harbourlink.app import create_app
 from harbourlink.kernel import Database, utcnow
 from harbourlink.settings import Settings
 from tests.conftest import Company
-from tests.statements import counted
+from tests.statements import counted, in_transaction_or_not
 
 
 def _key_id(client: TestClient, company: Company) -> str:
@@ -74,20 +71,8 @@ def test_a_wrong_secret_with_a_known_prefix_is_never_served_from_the_cache(db: D
 def test_a_keys_check_is_one_read_committed_by_itself(client: TestClient, company_a: Company) -> None:
     """No BEGIN and COMMIT around the check: its read is a transaction of its own, apart from the handler's."""
     engine = client.app.state.runtime.db.engine  # type: ignore[attr-defined]
-    inside: list[bool] = []
-
-    def note(connection: Connection, _cursor: object, statement: str, *_: object) -> None:
-        if "FROM api_keys" in statement:
-            dbapi = connection.connection.dbapi_connection
-            if isinstance(dbapi, psycopg.Connection):
-                inside.append(dbapi.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)
-            else:
-                inside.append(bool(getattr(dbapi, "in_transaction", True)))
-
     assert client.get("/api/v1/me", headers=company_a.auth).status_code == 200  # the key now cached
-    sqlalchemy_event.listen(engine, "after_cursor_execute", note)
-    try:
+    with in_transaction_or_not(engine) as seen:
         assert client.get("/api/v1/me", headers=company_a.auth).status_code == 200
-    finally:
-        sqlalchemy_event.remove(engine, "after_cursor_execute", note)
+    inside = [in_transaction for statement, in_transaction in seen if "FROM api_keys" in statement]
     assert inside == [False]

@@ -6,16 +6,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, event, text
+from sqlalchemy import text
 
 from harbourlink import access, tracking, vessels
 from harbourlink.kernel import Actor, Database, NotFound, utcnow
 from harbourlink.tracking import lookup
 from tests.port import CONTAINER, HBL, MBL, VOYAGE, Port, grant, open_port
-from tests.statements import counted
+from tests.statements import counted, in_transaction_or_not
 
 SHIP_MMSI = "477123400"
 
@@ -154,26 +153,14 @@ def test_on_postgresql_the_driver_converts_the_lookup_statement_once(db: Databas
     assert (after.hits - before.hits, after.misses - before.misses) == (3, 0)
 
 
-def _autocommits(dbapi_connection: object) -> bool:
-    if isinstance(dbapi_connection, psycopg.Connection):
-        return bool(dbapi_connection.autocommit)
-    return getattr(dbapi_connection, "isolation_level", "") is None  # sqlite3: no BEGIN of its own
-
-
 @contextmanager
 def _transactions_around_statements(client: TestClient) -> Iterator[list[tuple[str, bool]]]:
     """Each statement the app sends inside the block: its first word, and whether it ran inside a transaction."""
-    seen: list[tuple[str, bool]] = []
     engine = client.app.state.runtime.db.engine  # type: ignore[attr-defined]
-
-    def note(connection: Connection, _cursor: object, statement: str, *_: object) -> None:
-        seen.append((statement.split(maxsplit=1)[0].upper(), not _autocommits(connection.connection.dbapi_connection)))
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
+    first_words: list[tuple[str, bool]] = []
+    with in_transaction_or_not(engine) as seen:
+        yield first_words
+    first_words.extend((statement.split(maxsplit=1)[0].upper(), inside) for statement, inside in seen)
 
 
 def test_an_api_lookup_commits_each_statement_by_itself_and_still_logs_the_view(
